@@ -1,0 +1,38 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+# The suite runs on SQLite and on this PostgreSQL; unreachable → skipped loudly (failed when CI=true).
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export TEST_DATABASE_URL
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test setup migrate seed bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed --demo
+
+run: seed
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/bench_clock.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

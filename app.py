@@ -1,0 +1,47 @@
+"""Application factory: config → extensions → blueprints → CLI → error handlers. No routes here."""
+
+from flask import Flask
+
+from config import INSTANCE_DIR, config_from_env
+
+def create_app(config=None):
+    config = config or config_from_env()
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(config)
+    if hasattr(config, "validate"):
+        config.validate()
+    app.json.ensure_ascii = False
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from core.cli import register_cli
+    register_cli(app)
+    from core.errors import register_error_handlers
+    register_error_handlers(app)
+    from core.templating import register_template_helpers
+    register_template_helpers(app)
+    return app
+
+def _init_extensions(app):
+    from core.extensions import csrf, db, login_manager, migrate
+
+    # Models must be imported before Alembic or create_all look at the metadata.
+    import core.models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+def _register_blueprints(app):
+    from core.api import bp as api_bp
+    from core.auth.views import bp as auth_bp
+    from core.calendar.views import bp as calendar_bp
+    from core.departments.views import bp as departments_bp
+    from core.views import bp as main_bp
+    from hotline.views import bp as hotline_bp
+    from public_log.views import bp as public_log_bp
+    from requests_module.views import bp as requests_bp
+
+    for bp in (main_bp, auth_bp, departments_bp, calendar_bp, api_bp, requests_bp, hotline_bp, public_log_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,84 @@
+"""Configuration classes. Every environment variable the application reads is read here."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _dev_secret_key():
+    """A per-checkout secret for development only, kept in instance/ so sessions survive restarts."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "dev_secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'app.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    # Office hours for working-hour clocks, "HH:MM-HH:MM" periods separated by commas.
+    WORK_HOURS = os.environ.get("WORK_HOURS", "08:30-12:00,13:30-17:30")
+    # Urgency: an open item is 临期 when this much work time remains.
+    DUE_SOON_WORKDAYS = _env_int("DUE_SOON_WORKDAYS", 3)
+    DUE_SOON_WORK_HOURS = _env_int("DUE_SOON_WORK_HOURS", 2)
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    CALENDAR_UPLOAD_MAX_BYTES = _env_int("CALENDAR_UPLOAD_MAX_BYTES", 1024 * 1024)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+    JSON_AS_ASCII = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the dev server runs without the debugger so `make run` is safe on a shared LAN
+    SECRET_KEY = Config.SECRET_KEY or _dev_secret_key()
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    REDIS_URL = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def validate(cls):
+        if not cls.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env():
+    """The configuration class named by APP_ENV (development by default)."""
+    name = os.environ.get("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

@@ -1,0 +1,1 @@
+"""Shared pieces: extensions, accounts, departments, calendar, clock, audit, API."""

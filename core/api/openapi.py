@@ -1,0 +1,45 @@
+"""The OpenAPI 3.1 document of /api/v1; every endpoint added to the API is described here."""
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def openapi_document():
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "政务公开申请与 12345 热线办理平台 API", "version": "1.0.0",
+                 "description": "Staff endpoints need `Authorization: Bearer <token>` "
+                                "(create one with `flask --app app tokens create --email E`)."},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["status", "title", "message"],
+                    "properties": {"status": {"type": "integer"}, "title": {"type": "string"},
+                                   "message": {"type": "string"}}}}},
+                "Department": {"type": "object", "required": ["code", "name", "full_name", "kind", "contact"],
+                               "properties": {
+                                   "code": {"type": "string"}, "name": {"type": "string"},
+                                   "full_name": {"type": "string"}, "kind": {"enum": ["organ", "town"]},
+                                   "contact": {"type": "object", "properties": {
+                                       "phone": {"type": "string"}, "email": {"type": "string"},
+                                       "address": {"type": "string"}}}}},
+            },
+        },
+        "paths": {
+            "/departments": {"get": {
+                "summary": "List departments", "security": [],
+                "responses": {"200": {"description": "Departments", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["departments"], "properties": {
+                        "departments": {"type": "array", "items": {"$ref": "#/components/schemas/Department"}}}}}}}}}},
+            "/me": {"get": {
+                "summary": "The staff account behind the token", "security": [{"bearer": []}],
+                "responses": {
+                    "200": {"description": "Account", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["id", "role"], "properties": {
+                            "id": {"type": "integer"}, "login": {"type": "string"}, "name": {"type": "string"},
+                            "role": {"type": "string"}, "department": {"type": ["string", "null"]}}}}}},
+                    "401": {"description": "No or bad token", "content": {"application/json": {"schema": _ERROR}}},
+                    "403": {"description": "Not a staff account", "content": {"application/json": {"schema": _ERROR}}}}}},
+        },
+    }

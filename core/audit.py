@@ -1,0 +1,68 @@
+"""Append-only audit trail: every state change, assignment and clock event is one row."""
+import json
+
+from sqlalchemy import event, Index
+from sqlalchemy.orm import Session
+
+from core.db import UTCDateTime
+from core.extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id = db.Column(db.BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
+    at = db.Column(UTCDateTime(), nullable=False)
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    actor_label = db.Column(db.String(120), nullable=False, default="system")
+    entity_kind = db.Column(db.String(40), nullable=False)
+    entity_id = db.Column(db.String(64), nullable=False)
+    action = db.Column(db.String(60), nullable=False)
+    before = db.Column(db.Text, nullable=True)
+    after = db.Column(db.Text, nullable=True)
+
+    __table_args__ = (Index("ix_audit_entity", "entity_kind", "entity_id", "at"),)
+
+    @property
+    def before_data(self):
+        return json.loads(self.before) if self.before else None
+
+    @property
+    def after_data(self):
+        return json.loads(self.after) if self.after else None
+
+
+class AuditImmutable(Exception):
+    """Raised when code tries to change or delete an audit row."""
+
+
+def record(*, now, actor, entity_kind, entity_id, action, before=None, after=None):
+    """Add one audit row to the current unit of work (the caller commits)."""
+    event_row = AuditEvent(
+        at=now,
+        actor_id=getattr(actor, "id", None),
+        actor_label=getattr(actor, "label", None) or (actor if isinstance(actor, str) else "system"),
+        entity_kind=entity_kind,
+        entity_id=str(entity_id),
+        action=action,
+        before=json.dumps(before, ensure_ascii=False, default=str, sort_keys=True) if before is not None else None,
+        after=json.dumps(after, ensure_ascii=False, default=str, sort_keys=True) if after is not None else None,
+    )
+    db.session.add(event_row)
+    return event_row
+
+
+def history(entity_kind, entity_id):
+    """The audit rows of one entity, oldest first."""
+    return (
+        AuditEvent.query.filter_by(entity_kind=entity_kind, entity_id=str(entity_id))
+        .order_by(AuditEvent.at, AuditEvent.id)
+        .all()
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _forbid_audit_changes(session, flush_context, instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditImmutable("audit events are append-only")

@@ -1,0 +1,112 @@
+"""Users, roles and API tokens."""
+import enum
+import hashlib
+
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.db import UTCDateTime
+from core.extensions import db
+
+
+class Role(enum.Enum):
+    CITIZEN = "citizen"
+    OPERATOR = "operator"
+    STAFF = "staff"
+    APPROVER = "approver"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+    @property
+    def is_staff(self):
+        return self is not Role.CITIZEN
+
+    @property
+    def needs_department(self):
+        return self in (Role.STAFF, Role.APPROVER)
+
+    @property
+    def sees_all_departments(self):
+        return self in (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+ROLE_LABELS = {
+    Role.CITIZEN: "公众",
+    Role.OPERATOR: "话务员",
+    Role.STAFF: "承办人",
+    Role.APPROVER: "部门负责人",
+    Role.SUPERVISOR: "督办",
+    Role.ADMIN: "系统管理员",
+}
+STAFF_ROLES = tuple(r for r in Role if r.is_staff)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), unique=True, nullable=True)
+    phone = db.Column(db.String(20), unique=True, nullable=True)
+    name = db.Column(db.String(60), nullable=False, default="")
+    password_hash = db.Column(db.String(255), nullable=False)
+    role = db.Column(db.Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e]),
+                     nullable=False)
+    department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True, index=True)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    failed_logins = db.Column(db.Integer, nullable=False, default=0)
+    locked_until = db.Column(UTCDateTime(), nullable=True)
+    created_at = db.Column(UTCDateTime(), nullable=False)
+    password_changed_at = db.Column(UTCDateTime(), nullable=True)
+
+    department = db.relationship("Department", lazy="joined")
+
+    __table_args__ = (db.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="login_id"),)
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def label(self):
+        return self.name or self.email or self.phone
+
+    @property
+    def login_id(self):
+        return self.email or self.phone
+
+    def can_see_department(self, department_id):
+        """Supervisors, operators and admins see every department; staff and approvers only their own."""
+        if self.role.sees_all_departments:
+            return True
+        return self.role.needs_department and self.department_id == department_id
+
+
+def hash_token(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, so a leaked database leaks no usable token."""
+
+    __tablename__ = "api_tokens"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    prefix = db.Column(db.String(12), nullable=False)
+    label = db.Column(db.String(80), nullable=False, default="")
+    created_at = db.Column(UTCDateTime(), nullable=False)
+    last_used_at = db.Column(UTCDateTime(), nullable=True)
+    revoked_at = db.Column(UTCDateTime(), nullable=True)
+
+    user = db.relationship("User")

@@ -1,0 +1,1 @@
+"""Working-day calendar: official exceptions in the database, law-derived provisional years."""

@@ -1,0 +1,52 @@
+"""Statutory holidays derived from the law for years the State Council has not yet published.
+
+全国年节及纪念日放假办法 (as revised 2024, in force 2025): 元旦 1/1; 春节 lunar eve and 1/1–1/3;
+清明 the solar term; 劳动节 5/1–5/2; 端午 lunar 5/5; 中秋 lunar 8/15; 国庆 10/1–10/3.
+The real arrangement adds bridge days and 调休, so these dates are only a provisional answer.
+"""
+from datetime import date, timedelta
+from functools import lru_cache
+
+import chinese_calendar
+from lunardate import LunarDate
+
+from core.clock.workdays import DayInfo, HOLIDAY, PROVISIONAL
+
+LUNAR_MIN, LUNAR_MAX = 1901, 2099
+
+
+def _lunar(year, month, day):
+    return LunarDate(year, month, day).to_solar_date()
+
+
+def _qingming(year):
+    for day, name in chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30)):
+        if name == "清明":
+            return day
+    return date(year, 4, 5)
+
+
+@lru_cache(maxsize=512)
+def statutory_holidays(year):
+    """{date: DayInfo} of the statutory days off of `year`, flagged provisional (pure, cached)."""
+    days = {}
+
+    def add(day, name):
+        days[day] = f"{days[day]}、{name}" if day in days else name  # 2020: 中秋 fell on 国庆
+
+    add(date(year, 1, 1), "元旦")
+    if LUNAR_MIN <= year <= LUNAR_MAX:
+        new_year = _lunar(year, 1, 1)
+        add(new_year - timedelta(days=1), "春节")
+        for i in range(3):
+            add(new_year + timedelta(days=i), "春节")
+    if 1900 <= year <= 2100:
+        add(_qingming(year), "清明节")
+    add(date(year, 5, 1), "劳动节")
+    add(date(year, 5, 2), "劳动节")
+    if LUNAR_MIN <= year <= LUNAR_MAX:
+        add(_lunar(year, 5, 5), "端午节")
+        add(_lunar(year, 8, 15), "中秋节")
+    for d in (1, 2, 3):
+        add(date(year, 10, d), "国庆节")
+    return {d: DayInfo(HOLIDAY, name, PROVISIONAL) for d, name in days.items() if d.year == year}

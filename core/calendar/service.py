@@ -1,0 +1,215 @@
+"""Calendar use cases: load the index, seed official data, import a year, edit a day."""
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+import chinese_calendar
+from flask import current_app, g, has_app_context
+
+from core import audit
+from core.calendar.hooks import RECOMPUTE_HOOKS
+from core.calendar.models import CalendarDay, CalendarVersion, CalendarYear
+from core.calendar.parsing import CalendarFileError
+from core.calendar.provisional import statutory_holidays
+from core.clock import WorkCalendar, WorkSchedule
+from core.clock.workdays import DayInfo, OFFICIAL
+from core.db import unit_of_work
+from core.errors import ValidationError
+from core.extensions import db
+
+_cache_lock = threading.Lock()
+_cache = {}  # (database uri, version) -> WorkCalendar; rebuilt whenever the version row changes
+
+
+def current_version():
+    row = db.session.get(CalendarVersion, 1)
+    return row.version if row else 0
+
+
+def _bump_version():
+    row = db.session.get(CalendarVersion, 1)
+    if row is None:
+        row = CalendarVersion(id=1, version=0)
+        db.session.add(row)
+    row.version += 1
+
+
+def build_calendar():
+    """A fresh WorkCalendar from the database rows (official years) and the law (other years)."""
+    years = {y for (y,) in db.session.query(CalendarYear.year)}
+    official, overrides = {}, {}
+    for row in CalendarDay.query.all():
+        info = DayInfo(row.kind, row.name, row.source)
+        (official if row.day.year in years else overrides)[row.day] = info
+    return WorkCalendar(official, years, statutory_holidays, overrides)
+
+
+def get_calendar():
+    """The calendar index for this request: cached per process, keyed by the database's version."""
+    if has_app_context() and "work_calendar" in g:
+        return g.work_calendar
+    key = (str(db.engine.url), current_version())
+    with _cache_lock:
+        cal = _cache.get(key)
+        if cal is None:
+            _cache.clear()
+            cal = _cache[key] = build_calendar()
+    if has_app_context():
+        g.work_calendar = cal
+    return cal
+
+
+def get_schedule():
+    cfg = current_app.config
+    return WorkSchedule.parse(cfg["WORK_HOURS"], cfg["TIMEZONE"])
+
+
+@dataclass
+class DueAnswer:
+    start: date
+    workdays: int
+    due: date
+    provisional: bool
+    provisional_years: list = field(default_factory=list)
+
+
+def compute_due(start, workdays):
+    """The due date n working days after `start`, and whether it rests on provisional data."""
+    cal = get_calendar()
+    due = cal.add_workdays(start, workdays)
+    years = [y for y in range(start.year, due.year + 1) if y not in cal.official_years]
+    return DueAnswer(start, workdays, due, bool(years), years)
+
+
+@dataclass
+class ImportReport:
+    years: list
+    days: int
+    added: int
+    removed: int
+    changed_items: int
+
+
+def _apply_days(years, rows, source):
+    existing = {r.day: r for r in CalendarDay.query.filter(
+        CalendarDay.day >= date(min(years), 1, 1), CalendarDay.day <= date(max(years), 12, 31))}
+    existing = {d: r for d, r in existing.items() if d.year in years}
+    added = removed = 0
+    new_days = {r.day for r in rows}
+    for d, row in existing.items():
+        if d not in new_days:
+            db.session.delete(row)
+            removed += 1
+    for r in rows:
+        row = existing.get(r.day)
+        if row is None:
+            db.session.add(CalendarDay(day=r.day, kind=r.kind, name=r.name, source=source))
+            added += 1
+        elif (row.kind, row.name, row.source) != (r.kind, r.name, source):
+            row.kind, row.name, row.source = r.kind, r.name, source
+            added += 1
+            removed += 1
+    return added, removed
+
+
+def import_official(rows, *, origin, now, actor, only_year=None):
+    """Replace the official data of the file's years, then recompute open due dates (DESIGN §4)."""
+    if not rows:
+        raise CalendarFileError(["文件中没有任何日期"])
+    years = sorted({r.day.year for r in rows})
+    if only_year is not None and years != [only_year]:
+        stray = next(r for r in rows if r.day.year != only_year)
+        raise CalendarFileError([f"第 {stray.line} 行：日期 {stray.day} 不属于 {only_year} 年"])
+    old_cal = get_calendar()
+    with unit_of_work():
+        added, removed = _apply_days(set(years), rows, OFFICIAL)
+        for y in years:
+            row = db.session.get(CalendarYear, y)
+            if row is None:
+                db.session.add(CalendarYear(year=y, origin=origin[:120], loaded_at=now))
+            else:
+                row.origin, row.loaded_at = origin[:120], now
+        changed = _recompute(old_cal, years, now)
+        audit.record(now=now, actor=actor, entity_kind="calendar", entity_id=_span(years),
+                     action="import_official",
+                     after={"years": years, "origin": origin, "days": len(rows), "added": added, "removed": removed,
+                            "changed_items": changed})
+    g.pop("work_calendar", None)
+    return ImportReport(years, len(rows), added, removed, changed)
+
+
+def _span(years):
+    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+def _recompute(old_cal, years, now):
+    """Bump the version and let every registered module move its open due dates; returns the count."""
+    _bump_version()
+    db.session.flush()
+    new_cal = build_calendar()
+    return sum(hook(old_cal, new_cal, list(years), now) for hook in RECOMPUTE_HOOKS)
+
+
+def seed_from_package(now, actor="seed"):
+    """Load every year the chinese-calendar package knows as official; years already loaded are kept."""
+    from core.calendar.parsing import ParsedDay
+
+    known = {y for (y,) in db.session.query(CalendarYear.year)}
+    rows = [ParsedDay(d, "holiday", _zh(n), 0) for d, n in chinese_calendar.holidays.items()]
+    rows += [ParsedDay(d, "workday", _zh(n), 0) for d, n in chinese_calendar.workdays.items()]
+    rows = [r for r in rows if r.day.year not in known]
+    if not rows:
+        return None
+    return import_official(rows, origin=f"chinese-calendar {chinese_calendar.__version__}", now=now, actor=actor)
+
+
+_ZH_NAMES = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def _zh(name):
+    return _ZH_NAMES.get(name, name)
+
+
+def set_day(day, kind, name, *, now, actor):
+    """Admin edit of one day: mark it a holiday or a make-up working day."""
+    if kind not in ("holiday", "workday"):
+        raise ValidationError("类型应为 holiday 或 workday")
+    old_cal = get_calendar()
+    with unit_of_work():
+        row = db.session.get(CalendarDay, day)
+        before = {"kind": row.kind, "name": row.name} if row else None
+        if row is None:
+            row = CalendarDay(day=day, kind=kind, name=name, source=OFFICIAL)
+            db.session.add(row)
+        row.kind, row.name, row.source = kind, name, OFFICIAL
+        changed = _recompute(old_cal, [day.year], now)
+        audit.record(now=now, actor=actor, entity_kind="calendar_day", entity_id=day.isoformat(),
+                     action="set", before=before, after={"kind": kind, "name": name, "changed_items": changed})
+    g.pop("work_calendar", None)
+    return changed
+
+
+def remove_day(day, *, now, actor):
+    """Admin edit: the day returns to the ordinary weekday/weekend rule."""
+    old_cal = get_calendar()
+    with unit_of_work():
+        row = db.session.get(CalendarDay, day)
+        if row is None:
+            raise ValidationError(f"{day} 没有特殊安排，无需删除")
+        before = {"kind": row.kind, "name": row.name}
+        db.session.delete(row)
+        changed = _recompute(old_cal, [day.year], now)
+        audit.record(now=now, actor=actor, entity_kind="calendar_day", entity_id=day.isoformat(),
+                     action="remove", before=before, after={"changed_items": changed})
+    g.pop("work_calendar", None)
+    return changed
+
+
+def year_listing(year):
+    """(date, DayInfo) exceptions of a year and whether the year is official."""
+    cal = get_calendar()
+    return cal.exceptions_in_year(year), year in cal.official_years

@@ -1,0 +1,108 @@
+"""Calendar pages: a year's exceptions, file import, single-day edits and the due-date calculator."""
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.auth.guards import roles_required, staff_required
+from core.auth.models import Role
+from core.calendar import service
+from core.calendar.forms import DayForm, DueForm, ImportForm
+from core.calendar.parsing import CalendarFileError, parse_calendar_file, parse_iso_date
+from core.db import utcnow
+from core.errors import DomainError
+
+bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
+
+
+def _local_today():
+    from zoneinfo import ZoneInfo
+    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def _year_arg():
+    try:
+        year = int(request.args.get("year", ""))
+    except ValueError:
+        return _local_today().year
+    return year if 1901 <= year <= 9998 else _local_today().year
+
+
+@bp.get("/")
+@staff_required
+def index():
+    year = _year_arg()
+    due_form = DueForm(request.args, meta={"csrf": False})
+    answer = error = None
+    if "start" in request.args and due_form.validate():
+        try:
+            answer = service.compute_due(parse_iso_date(due_form.start.data), due_form.workdays.data)
+        except ValueError as exc:
+            error = str(exc)
+    days, official = service.year_listing(year)
+    return render_template("admin/calendar.html", year=year, days=days, official=official,
+                           import_form=ImportForm(), day_form=DayForm(), due_form=due_form,
+                           answer=answer, error=error, is_admin=current_user.role is Role.ADMIN)
+
+
+@bp.post("/import")
+@roles_required(Role.ADMIN)
+def import_file():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "danger")
+        return redirect(url_for(".index"))
+    upload = form.file.data
+    data = upload.read(current_app.config["CALENDAR_UPLOAD_MAX_BYTES"] + 1)
+    if len(data) > current_app.config["CALENDAR_UPLOAD_MAX_BYTES"]:
+        flash("文件过大，日历文件不应超过 1 MB。未导入任何数据。", "danger")
+        return redirect(url_for(".index"))
+    try:
+        rows = parse_calendar_file(upload.filename, data)
+        report = service.import_official(rows, origin=f"上传文件 {upload.filename}"[:120], now=utcnow(),
+                                         actor=current_user, only_year=form.year.data)
+    except CalendarFileError as err:
+        for e in err.errors[:20]:
+            flash(e, "danger")
+        flash("文件有误，未导入任何数据。", "danger")
+        return redirect(url_for(".index"))
+    flash(f"已导入 {'、'.join(map(str, report.years))} 年官方安排：{report.days} 天；"
+          f"新增或修改 {report.added} 条，删除 {report.removed} 条；重新计算了 {report.changed_items} 件在办事项的期限。",
+          "success")
+    return redirect(url_for(".index", year=report.years[0]))
+
+
+@bp.post("/day")
+@roles_required(Role.ADMIN)
+def set_day():
+    form = DayForm()
+    if form.validate_on_submit():
+        try:
+            day = parse_iso_date(form.day.data)
+            changed = service.set_day(day, form.kind.data, form.name.data or "", now=utcnow(), actor=current_user)
+        except (ValueError, DomainError) as exc:
+            flash(getattr(exc, "message", str(exc)), "danger")
+        else:
+            kind_label = "放假" if form.kind.data == "holiday" else "调休上班"
+            flash(f"已设置 {day}：{kind_label}；重新计算了 {changed} 件在办事项的期限。", "success")
+            return redirect(url_for(".index", year=day.year))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "danger")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/day/<day>/delete")
+@roles_required(Role.ADMIN)
+def remove_day(day):
+    try:
+        parsed = parse_iso_date(day)
+        changed = service.remove_day(parsed, now=utcnow(), actor=current_user)
+    except (ValueError, DomainError) as exc:
+        flash(getattr(exc, "message", str(exc)), "danger")
+        return redirect(url_for(".index"))
+    flash(f"已删除 {parsed} 的特殊安排；重新计算了 {changed} 件在办事项的期限。", "success")
+    return redirect(url_for(".index", year=parsed.year))

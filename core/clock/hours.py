@@ -1,0 +1,117 @@
+"""Working-hour and wall-clock arithmetic for hotline clocks (DESIGN §3: 08:30–12:00, 13:30–17:30)."""
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class WorkSchedule:
+    """Office periods of a working day as (start_minute, end_minute) pairs, plus the local zone."""
+
+    periods: tuple
+    tz: ZoneInfo
+
+    @classmethod
+    def parse(cls, text="08:30-12:00,13:30-17:30", tz="Asia/Shanghai"):
+        periods = []
+        for part in text.split(","):
+            m = _PERIOD.match(part)
+            if not m:
+                raise ValueError(f"办公时间格式应为 HH:MM-HH:MM，收到 {part!r}")
+            h1, m1, h2, m2 = map(int, m.groups())
+            start, end = h1 * 60 + m1, h2 * 60 + m2
+            if not (0 <= start < end <= 24 * 60) or m1 > 59 or m2 > 59:
+                raise ValueError(f"办公时间段无效：{part.strip()}")
+            if periods and start < periods[-1][1]:
+                raise ValueError("办公时间段必须按时间顺序且互不重叠")
+            periods.append((start, end))
+        return cls(tuple(periods), ZoneInfo(tz) if isinstance(tz, str) else tz)
+
+    @property
+    def minutes_per_day(self):
+        return sum(e - s for s, e in self.periods)
+
+    def minutes_done_by(self, minute):
+        """Working minutes of a working day elapsed at `minute` after midnight."""
+        return sum(max(0, min(e, minute) - s) for s, e in self.periods)
+
+    def minute_at(self, worked):
+        """Minute after midnight at which `worked` working minutes (0 < worked <= per day) are done."""
+        for s, e in self.periods:
+            if worked <= e - s:
+                return s + worked
+            worked -= e - s
+        raise ValueError("more minutes than a working day holds")
+
+
+def _local(dt, schedule):
+    if dt.tzinfo is None:
+        raise ValueError("aware datetime required")
+    return dt.astimezone(schedule.tz)
+
+
+def _at(day, minute, schedule):
+    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=schedule.tz)
+
+
+def _minute_of(dt):
+    return dt.hour * 60 + dt.minute + (dt.second + dt.microsecond / 1e6) / 60
+
+
+def add_work_hours(calendar, start, hours, schedule):
+    """The moment `hours` working hours after `start`, counting only office periods of working days."""
+    if hours < 0:
+        raise ValueError("工作小时数不能为负数")
+    local = _local(start, schedule)
+    need = round(hours * 60, 6)
+    per_day = schedule.minutes_per_day
+    day = local.date()
+    if need == 0:
+        return local
+    if calendar.is_workday(day):
+        done = schedule.minutes_done_by(_minute_of(local))
+        left = per_day - done
+        if need <= left:
+            return _exact(day, done + need, schedule)
+        need -= left
+    full_days, rest = divmod(need, per_day)
+    if rest == 0:
+        full_days, rest = full_days - 1, per_day
+    target = calendar.add_workdays(day, int(full_days) + 1)
+    return _exact(target, rest, schedule)
+
+
+def _exact(day, worked, schedule):
+    whole = int(worked)
+    minute = schedule.minute_at(whole) if whole else schedule.periods[0][0]
+    base = _at(day, minute, schedule)
+    frac = worked - whole
+    if frac:
+        base += timedelta(minutes=frac)
+    return base
+
+
+def add_wall_hours(start, hours):
+    """Wall-clock deadline for urgent work: `hours` real hours after `start`, nights and holidays included."""
+    if hours < 0:
+        raise ValueError("小时数不能为负数")
+    return start + timedelta(hours=hours)
+
+
+def work_minutes_between(calendar, a, b, schedule):
+    """Working minutes between two moments (negative when b is before a)."""
+    if b < a:
+        return -work_minutes_between(calendar, b, a, schedule)
+    la, lb = _local(a, schedule), _local(b, schedule)
+    da, db_ = la.date(), lb.date()
+    ma = schedule.minutes_done_by(_minute_of(la)) if calendar.is_workday(da) else 0
+    mb = schedule.minutes_done_by(_minute_of(lb)) if calendar.is_workday(db_) else 0
+    if da == db_:
+        return mb - ma
+    per_day = schedule.minutes_per_day
+    first_rest = (per_day - ma) if calendar.is_workday(da) else 0
+    middle = calendar.workdays_between(da, db_) - (1 if calendar.is_workday(db_) else 0)
+    return first_rest + middle * per_day + mb

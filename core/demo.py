@@ -1,0 +1,29 @@
+"""Demo accounts for `flask seed --demo` on a laptop; never run in production."""
+import secrets
+
+from core.auth.models import User
+from core.auth.service import create_user
+from core.departments.models import Department
+
+DEMO = [
+    ("admin@demo.local", "admin", None, "演示管理员"),
+    ("supervisor@demo.local", "supervisor", None, "演示督办"),
+    ("operator@demo.local", "operator", None, "演示话务员"),
+    ("staff.mzj@demo.local", "staff", "mzj", "民政局承办人"),
+    ("approver.mzj@demo.local", "approver", "mzj", "民政局负责人"),
+    ("staff.zjj@demo.local", "staff", "zjj", "住建局承办人"),
+    ("citizen@demo.local", "citizen", None, "演示公众"),
+]
+
+
+def create_demo_accounts(now):
+    """Create missing demo accounts with fresh random passwords; returns (login, password, label)."""
+    created = []
+    for login, role, dep_code, label in DEMO:
+        if User.query.filter_by(email=login).first():
+            continue
+        password = "Demo" + secrets.token_hex(4) + "9"
+        dep = Department.query.filter_by(code=dep_code).first() if dep_code else None
+        create_user(login=login, password=password, role=role, department=dep, name=label, now=now, actor="seed")
+        created.append((login, password, label))
+    return created

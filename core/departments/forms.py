@@ -1,0 +1,27 @@
+"""Admin forms for departments."""
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField("部门代码", validators=[DataRequired("请填写部门代码"), Length(max=20),
+                       Regexp(r"^[a-z][a-z0-9_]*$", message="代码只能用小写字母、数字和下划线，并以字母开头")])
+    name = StringField("简称", validators=[DataRequired("请填写简称"), Length(max=60)])
+    full_name = StringField("全称", validators=[DataRequired("请填写全称"), Length(max=120)])
+    kind = SelectField("类型", choices=[SelectChoice("organ", "区级部门"), SelectChoice("town", "镇（街道、经济区）")])
+    phone = StringField("联系电话", validators=[Optional(), Length(max=40)])
+    email = StringField("电子邮箱", validators=[Optional(), Email("邮箱格式不正确"), Length(max=254)])
+    address = StringField("地址", validators=[Optional(), Length(max=200)])
+    keywords = TextAreaField("补充分办关键词（以逗号或顿号分隔）", validators=[Optional(), Length(max=1000)])
+    requires_signoff = BooleanField("答复需部门负责人签发")
+    active = BooleanField("启用", default=True)
+
+    def data_for_service(self):
+        return {k: getattr(self, k).data for k in
+                ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active")}
+
+    def keyword_list(self):
+        import re
+        return [k for k in (s.strip() for s in re.split(r"[,，、;；\s]+", self.keywords.data or "")) if k]

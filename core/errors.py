@@ -1,0 +1,73 @@
+"""Domain errors and the handlers that turn them into pages or JSON."""
+from flask import jsonify, render_template, request
+
+
+class DomainError(Exception):
+    """A rule of the domain forbids the action; the message is shown to the user (Chinese)."""
+
+    status = 409
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(DomainError):
+    status = 400
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+ERROR_TITLES = {
+    400: "请求有误",
+    401: "需要登录",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持的请求方式",
+    409: "操作冲突",
+    413: "提交的内容过大",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+}
+
+ERROR_HINTS = {
+    403: "您的账号没有访问此页面的权限。如需办理，请联系本部门管理员。",
+    404: "您访问的页面不存在或已被移除，请检查网址。",
+    413: "上传的文件或提交的内容超过了允许的大小，请压缩后重试。",
+    500: "系统暂时出现问题，您提交的内容未丢失。请稍后重试，或联系管理员。",
+}
+
+
+def wants_json():
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status, message=None):
+    title = ERROR_TITLES.get(status, "出错了")
+    if wants_json():
+        return jsonify(error={"status": status, "title": title, "message": message or title}), status
+    hint = message or ERROR_HINTS.get(status, "")
+    return render_template("errors/error.html", status=status, title=title, hint=hint), status
+
+
+def register_error_handlers(app):
+    from werkzeug.exceptions import HTTPException
+
+    @app.errorhandler(DomainError)
+    def _domain(err):
+        return error_response(err.status, err.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(err):
+        message = None
+        if err.code == 400 and err.description and "CSRF" in err.description:
+            message = "页面已过期或缺少安全校验（CSRF），请刷新页面后重新提交。"
+        return error_response(err.code or 500, message)
+
+    @app.errorhandler(Exception)
+    def _unhandled(err):
+        app.logger.exception("unhandled error")
+        return error_response(500)

@@ -1,0 +1,11 @@
+"""Home page: citizens to their two services, staff to their queues."""
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    role = current_user.role if current_user.is_authenticated else None
+    return render_template("core/home.html", role=role)

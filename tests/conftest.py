@@ -1,0 +1,182 @@
+"""Fixtures: one app per database backend (SQLite and PostgreSQL), a clean database per test.
+
+PostgreSQL comes from TEST_DATABASE_URL. When it is unset or unreachable the PostgreSQL half of
+the suite is skipped with a loud reason, except under CI=true where that is a failure.
+"""
+import os
+import re
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from config import TestingConfig
+from core.clock import WorkCalendar, WorkSchedule
+from core.clock.workdays import DayInfo
+
+SH = ZoneInfo("Asia/Shanghai")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def service_unavailable(reason):
+    """Skip loudly outside CI; fail in CI, where every real service must be there."""
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(f"!!! NOT TESTED: {reason}")
+
+
+def pg_url():
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+_pg_checked = {}
+
+
+def check_pg():
+    url = pg_url()
+    if url is None:
+        service_unavailable("TEST_DATABASE_URL is not set to a PostgreSQL URL; PostgreSQL tests skipped")
+    if url not in _pg_checked:
+        try:
+            engine = create_engine(url)
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+            engine.dispose()
+            _pg_checked[url] = None
+        except Exception as exc:  # noqa: BLE001 - any failure means the server is not usable
+            _pg_checked[url] = str(exc).splitlines()[0]
+    if _pg_checked[url]:
+        service_unavailable(f"PostgreSQL at {url} unreachable ({_pg_checked[url]})")
+    return url
+
+
+def official_calendar():
+    """A WorkCalendar of the chinese-calendar package's official data (2004–2026), no database."""
+    from core.calendar.provisional import statutory_holidays
+
+    days = {d: DayInfo("holiday", n, "official") for d, n in chinese_calendar.holidays.items()}
+    days.update({d: DayInfo("workday", n, "official") for d, n in chinese_calendar.workdays.items()})
+    years = {d.year for d in days}
+    return WorkCalendar(days, years, statutory_holidays)
+
+
+@pytest.fixture
+def cal():
+    return official_calendar()
+
+
+@pytest.fixture
+def schedule():
+    return WorkSchedule.parse("08:30-12:00,13:30-17:30", "Asia/Shanghai")
+
+
+def at(y, m, d, hh=0, mm=0):
+    """An aware Asia/Shanghai datetime: tests always pass explicit times."""
+    return datetime(y, m, d, hh, mm, tzinfo=SH)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request, tmp_path_factory):
+    if request.param == "postgresql":
+        return "postgresql", check_pg()
+    return "sqlite", f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _app(backend):
+    name, url = backend
+
+    class Cfg(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Cfg)
+    from core.extensions import db
+    with app.app_context():
+        if name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _wipe(app):
+    from core.calendar import service as calendar_service
+    from core.extensions import db
+
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+    calendar_service._cache.clear()
+
+
+@pytest.fixture
+def app(_app):
+    with _app.app_context():
+        _wipe(_app)
+        yield _app
+        _wipe(_app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def now():
+    return datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai, a Friday
+
+
+@pytest.fixture
+def seeded(app, now):
+    from core.calendar.service import seed_from_package
+    from core.departments.service import seed_departments
+
+    seed_departments(now)
+    seed_from_package(now)
+    return app
+
+
+def make_user(role, login=None, department=None, password="Passw0rd!x", now=None):
+    from core.auth.service import create_user
+    from core.departments.models import Department
+
+    dep = Department.query.filter_by(code=department).one() if department else None
+    login = login or f"{role}.{department or 'x'}@example.gov.cn"
+    return create_user(login=login, password=password, role=role, department=dep,
+                       now=now or datetime(2026, 11, 1, tzinfo=timezone.utc), name=f"测试{role}")
+
+
+def csrf_from(html):
+    m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "page has no CSRF token"
+    return m.group(1)
+
+
+def login(client, login_id, password="Passw0rd!x"):
+    page = client.get("/auth/login")
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post("/auth/login", data={"login": login_id, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def as_role(client, seeded):
+    """Log the test client in as a new user of the given role (and department)."""
+    def _as(role, department=None):
+        user = make_user(role, department=department)
+        resp = login(client, user.login_id)
+        assert resp.status_code == 302, resp.get_data(as_text=True)
+        return user
+    return _as
+
+
+__all__ = ["at", "official_calendar", "make_user", "login", "csrf_from", "date"]
