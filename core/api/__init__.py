@@ -14,6 +14,7 @@ csrf.exempt(bp)  # token-authenticated; session cookies are not accepted for wri
 
 @bp.before_request
 def _token_auth():
+    g.pop("api_user", None)
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         user = user_for_token(header[7:].strip(), now=utcnow())

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import chinese_calendar
-from flask import current_app, g, has_app_context
+from flask import current_app
 
 from core import audit
 from core.calendar.hooks import RECOMPUTE_HOOKS
@@ -45,17 +45,13 @@ def build_calendar():
 
 
 def get_calendar():
-    """The calendar index for this request: cached per process, keyed by the database's version."""
-    if has_app_context() and "work_calendar" in g:
-        return g.work_calendar
+    """The calendar index: cached per process, keyed by the database's version (one primary-key read)."""
     key = (str(db.engine.url), current_version())
     with _cache_lock:
         cal = _cache.get(key)
         if cal is None:
             _cache.clear()
             cal = _cache[key] = build_calendar()
-    if has_app_context():
-        g.work_calendar = cal
     return cal
 
 
@@ -134,7 +130,6 @@ def import_official(rows, *, origin, now, actor, only_year=None):
                      action="import_official",
                      after={"years": years, "origin": origin, "days": len(rows), "added": added, "removed": removed,
                             "changed_items": changed})
-    g.pop("work_calendar", None)
     return ImportReport(years, len(rows), added, removed, changed)
 
 
@@ -189,7 +184,6 @@ def set_day(day, kind, name, *, now, actor):
         changed = _recompute(old_cal, [day.year], now)
         audit.record(now=now, actor=actor, entity_kind="calendar_day", entity_id=day.isoformat(),
                      action="set", before=before, after={"kind": kind, "name": name, "changed_items": changed})
-    g.pop("work_calendar", None)
     return changed
 
 
@@ -205,7 +199,6 @@ def remove_day(day, *, now, actor):
         changed = _recompute(old_cal, [day.year], now)
         audit.record(now=now, actor=actor, entity_kind="calendar_day", entity_id=day.isoformat(),
                      action="remove", before=before, after={"changed_items": changed})
-    g.pop("work_calendar", None)
     return changed
 
 

@@ -1,0 +1,151 @@
+"""Accounts: login, lockout, registration, password rules and change, CSRF, role and department guards."""
+from datetime import timedelta
+
+import pytest
+
+from core.audit import AuditEvent
+from core.auth import service
+from core.auth.models import Role, User
+from core.errors import ValidationError
+from tests.conftest import csrf_from, login, make_user
+
+
+def test_login_with_email_or_phone_and_logout(client, seeded):
+    make_user("staff", "staff@example.gov.cn", department="mzj")
+    make_user("citizen", "13912345678")
+    resp = login(client, "STAFF@example.gov.cn")
+    assert resp.status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    assert "我的工作" in home and "民政局" in home
+    token = csrf_from(home)
+    assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    assert "我的工作" not in client.get("/").get_data(as_text=True)
+    assert login(client, "139 1234 5678").status_code == 302
+    assert "申请政府信息公开" in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_gives_one_message_for_unknown_and_known(client, seeded):
+    make_user("staff", "staff@example.gov.cn", department="mzj")
+    for who in ("staff@example.gov.cn", "nobody@example.gov.cn", "not an id"):
+        resp = login(client, who, "wrong-pass1")
+        assert resp.status_code == 401
+        assert "账号或密码错误" in resp.get_data(as_text=True)
+
+
+def test_lockout_after_repeated_failures_and_expiry(seeded, now):
+    user = make_user("staff", "staff@example.gov.cn", department="mzj")
+    for _ in range(5):
+        with pytest.raises(service.AuthError, match="账号或密码错误"):
+            service.authenticate("staff@example.gov.cn", "bad-pass1", now=now)
+    # Locked: even the right password is refused, with the time it opens again (local time).
+    with pytest.raises(service.AuthError, match="已临时锁定.*10:15"):
+        service.authenticate("staff@example.gov.cn", "Passw0rd!x", now=now + timedelta(minutes=1))
+    assert AuditEvent.query.filter_by(entity_kind="user", entity_id=str(user.id), action="locked").count() == 1
+    later = now + timedelta(minutes=16)
+    assert service.authenticate("staff@example.gov.cn", "Passw0rd!x", now=later).id == user.id
+    from core.extensions import db
+    assert db.session.get(User, user.id).failed_logins == 0
+
+
+def test_lockout_message_on_the_login_page(client, seeded):
+    make_user("staff", "staff@example.gov.cn", department="mzj")
+    for _ in range(5):
+        login(client, "staff@example.gov.cn", "bad-pass1")
+    resp = login(client, "staff@example.gov.cn")
+    assert resp.status_code == 401 and "已临时锁定" in resp.get_data(as_text=True)
+
+
+def test_citizen_registration(client, seeded):
+    page = client.get("/auth/register")
+    data = {"login": "13800001111", "name": "张三", "password": "abc12345", "confirm": "abc12345",
+            "csrf_token": csrf_from(page.get_data(as_text=True))}
+    assert client.post("/auth/register", data=data).status_code == 302
+    user = User.query.filter_by(phone="13800001111").one()
+    assert user.role is Role.CITIZEN and user.check_password("abc12345")
+    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    again = client.post("/auth/register", data={**data, "csrf_token": csrf_from(client.get("/auth/register").get_data(as_text=True))})
+    assert "已注册" in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("login_id, password, message", [
+    ("12345", "abc12345", "有效的手机号"),
+    ("a@b", "abc12345", "有效的手机号"),
+    ("13800001111", "short1", "至少 8 位"),
+    ("13800001111", "abcdefgh", "字母和数字"),
+    ("13800001111", "12345678", "字母和数字"),
+    ("a1234567@x.cn", "a1234567@x.cn", "不能与账号相同"),
+])
+def test_registration_rules(seeded, now, login_id, password, message):
+    with pytest.raises(ValidationError, match=message):
+        service.register_citizen(login_id, password, "", now=now)
+
+
+def test_password_change(client, seeded):
+    make_user("citizen", "c@example.com")
+    login(client, "c@example.com")
+    page = client.get("/auth/password").get_data(as_text=True)
+    bad = client.post("/auth/password", data={"current": "nope1234", "password": "newpass123",
+                                              "confirm": "newpass123", "csrf_token": csrf_from(page)})
+    assert "当前密码不正确" in bad.get_data(as_text=True)
+    ok = client.post("/auth/password", data={"current": "Passw0rd!x", "password": "newpass123",
+                                             "confirm": "newpass123", "csrf_token": csrf_from(page)})
+    assert ok.status_code == 302
+    assert User.query.filter_by(email="c@example.com").one().check_password("newpass123")
+
+
+def test_post_without_csrf_token_is_refused(client, seeded):
+    make_user("citizen", "c@example.com")
+    resp = client.post("/auth/login", data={"login": "c@example.com", "password": "Passw0rd!x"})
+    assert resp.status_code == 400 and "CSRF" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/admin/departments/", "/admin/calendar/", "/admin/departments/new",
+                                 "/admin/departments/mzj/edit"])
+def test_staff_pages_redirect_anonymous_visitors_to_login(client, seeded, url):
+    resp = client.get(url)
+    assert resp.status_code == 302 and "/auth/login?next=" in resp.headers["Location"]
+
+
+@pytest.mark.parametrize("url", ["/admin/departments/", "/admin/calendar/", "/admin/departments/new"])
+def test_citizens_get_403_on_staff_pages(client, as_role, url):
+    as_role("citizen")
+    resp = client.get(url)
+    assert resp.status_code == 403 and "没有权限" in resp.get_data(as_text=True)
+
+
+def test_only_admins_edit_departments(client, as_role):
+    as_role("supervisor")
+    assert client.get("/admin/departments/").status_code == 200
+    assert client.get("/admin/departments/mzj/edit").status_code == 403
+
+
+def test_login_redirect_stays_on_this_site(client, seeded):
+    make_user("admin", "a@example.gov.cn")
+    page = client.get("/auth/login?next=https://evil.example/x")
+    resp = client.post("/auth/login?next=https://evil.example/x", data={
+        "login": "a@example.gov.cn", "password": "Passw0rd!x", "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert resp.headers["Location"] == "/"
+    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    page = client.get("/auth/login?next=/admin/calendar/")
+    resp = client.post("/auth/login?next=/admin/calendar/", data={
+        "login": "a@example.gov.cn", "password": "Passw0rd!x", "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert resp.headers["Location"] == "/admin/calendar/"
+
+
+def test_department_scope(seeded):
+    staff = make_user("staff", "s@x.cn", department="mzj")
+    sup = make_user("supervisor", "sup@x.cn")
+    from core.departments.models import Department
+    mzj = Department.query.filter_by(code="mzj").one()
+    zjj = Department.query.filter_by(code="zjj").one()
+    assert staff.can_see_department(mzj.id) and not staff.can_see_department(zjj.id)
+    assert sup.can_see_department(zjj.id)
+    citizen = make_user("citizen", "c@x.cn")
+    assert not citizen.can_see_department(mzj.id)
+
+
+def test_staff_roles_need_a_department(seeded, now):
+    with pytest.raises(ValidationError, match="必须属于一个部门"):
+        service.create_user(login="s@x.cn", password="Passw0rd1", role="staff", now=now)
+    with pytest.raises(ValidationError, match="未知角色"):
+        service.create_user(login="s@x.cn", password="Passw0rd1", role="boss", now=now)

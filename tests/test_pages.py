@@ -1,0 +1,54 @@
+"""Base UI: home page by role, Chinese error pages (403/404/413/500), escaping."""
+from app import create_app
+from config import TestingConfig
+from tests.conftest import csrf_from, make_user
+
+
+def test_home_for_the_public(client, seeded):
+    html = client.get("/").get_data(as_text=True)
+    assert "申请政府信息公开" in html and "12345 诉求" in html and "登录" in html
+    assert 'lang="zh-CN"' in html and "跳到正文" in html
+    assert "https://" not in html.split("<body>")[0]  # no CDN assets
+
+
+def test_home_for_staff_shows_their_queues(client, as_role):
+    as_role("operator")
+    html = client.get("/").get_data(as_text=True)
+    assert "我的工作" in html and "12345 工单队列" in html and "工作日历" in html
+
+
+def test_404_page_in_chinese(client, app):
+    resp = client.get("/no/such/page")
+    assert resp.status_code == 404 and "页面不存在" in resp.get_data(as_text=True)
+
+
+def test_names_are_escaped(client, seeded):
+    make_user("citizen", "c@x.cn")
+    from core.auth.models import User
+    from core.extensions import db
+    u = User.query.filter_by(email="c@x.cn").one()
+    u.name = "<script>alert(1)</script>"
+    db.session.commit()
+    from tests.conftest import login
+    login(client, "c@x.cn")
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_413_and_500_pages():
+    class Cfg(TestingConfig):
+        MAX_CONTENT_LENGTH = 1024
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    app = create_app(Cfg)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    client = app.test_client()
+    resp = client.post("/auth/login", data={"login": "x" * 5000})
+    assert resp.status_code == 413 and "提交的内容过大" in resp.get_data(as_text=True)
+    resp = client.get("/boom")
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 500 and "服务器内部错误" in body and "boom" not in body

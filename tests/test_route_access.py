@@ -1,0 +1,81 @@
+"""Every route of the URL map is in this table, and answers each kind of visitor as the table says.
+
+Levels: public (everyone), login (any logged-in user), staff (operator, staff, approver, supervisor,
+admin), admin. Keep README's route table in step with this one.
+"""
+import pytest
+
+from tests.conftest import csrf_from, login, make_user
+
+ACCESS = {
+    ("/", "GET"): "public",
+    ("/auth/login", "GET"): "public",
+    ("/auth/login", "POST"): "public",
+    ("/auth/register", "GET"): "public",
+    ("/auth/register", "POST"): "public",
+    ("/auth/logout", "POST"): "public",
+    ("/auth/password", "GET"): "login",
+    ("/auth/password", "POST"): "login",
+    ("/admin/departments/", "GET"): "staff",
+    ("/admin/departments/new", "GET"): "admin",
+    ("/admin/departments/new", "POST"): "admin",
+    ("/admin/departments/<code>/edit", "GET"): "admin",
+    ("/admin/departments/<code>/edit", "POST"): "admin",
+    ("/admin/calendar/", "GET"): "staff",
+    ("/admin/calendar/import", "POST"): "admin",
+    ("/admin/calendar/day", "POST"): "admin",
+    ("/admin/calendar/day/<day>/delete", "POST"): "admin",
+    ("/requests/", "GET"): "public",
+    ("/hotline/", "GET"): "public",
+    ("/log/", "GET"): "public",
+    ("/api/v1/departments", "GET"): "public",
+    ("/api/v1/openapi.json", "GET"): "public",
+    ("/api/v1/me", "GET"): "staff",
+    ("/static/<path:filename>", "GET"): "public",
+}
+SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css"}
+VISITORS = ["anonymous", "citizen", "staff", "admin"]
+ALLOWED = {
+    "public": set(VISITORS),
+    "login": {"citizen", "staff", "admin"},
+    "staff": {"staff", "admin"},
+    "admin": {"admin"},
+}
+
+
+def test_every_route_is_in_the_table(app):
+    routes = {(r.rule, m) for r in app.url_map.iter_rules() for m in r.methods - {"HEAD", "OPTIONS"}}
+    assert routes - set(ACCESS) == set(), "routes missing from the access table (and README)"
+    assert set(ACCESS) - routes == set(), "table lists routes that no longer exist"
+
+
+def _url(rule):
+    for k, v in SAMPLES.items():
+        rule = rule.replace(k, v)
+    return rule
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_routes_answer_as_the_table_says(client, seeded, visitor):
+    if visitor != "anonymous":
+        user = make_user(visitor, department="mzj" if visitor == "staff" else None)
+        assert login(client, user.login_id).status_code == 302
+    token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+    for (rule, method), level in sorted(ACCESS.items()):
+        if rule == "/auth/logout":
+            continue  # would end the session mid-walk; covered in test_auth
+        url = _url(rule)
+        resp = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        allowed = visitor in ALLOWED[level]
+        where = f"{method} {url} as {visitor}"
+        if allowed:
+            assert resp.status_code not in (401, 403), where
+            if resp.status_code == 302:
+                assert "/auth/login" not in resp.headers["Location"], where
+        elif visitor == "anonymous":
+            if rule.startswith("/api/"):
+                assert resp.status_code == 401, where
+            else:
+                assert resp.status_code == 302 and "/auth/login" in resp.headers["Location"], where
+        else:
+            assert resp.status_code == 403, where

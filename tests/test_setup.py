@@ -1,0 +1,152 @@
+"""The deployment steps as plain commands: migrations on SQLite and PostgreSQL, seed, demo login, serving."""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from tests.conftest import check_pg
+
+ROOT = Path(__file__).resolve().parent.parent
+FLASK = [sys.executable, "-m", "flask", "--app", "app"]
+
+
+def run(args, env, timeout=120):
+    return subprocess.run(FLASK + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def env_for(url, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "APP_ENV")}
+    env.update(DATABASE_URL=url, INSTANCE_PATH=str(tmp_path / "instance"), APP_ENV="development")
+    return env
+
+
+def assert_schema_matches_models(url):
+    from core.extensions import db
+    import core.models  # noqa: F401
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    engine.dispose()
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+@pytest.fixture
+def pg_database():
+    """A throw-away PostgreSQL database, so migrations run on an empty schema."""
+    base = check_pg()
+    name = f"gk_migr_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _upgrade_seed_and_check(url, tmp_path):
+    env = env_for(url, tmp_path)
+    out = run(["db", "upgrade"], env)
+    assert out.returncode == 0, out.stderr
+    assert_schema_matches_models(url)
+    first = run(["seed", "--demo"], env)
+    assert first.returncode == 0, first.stderr
+    assert "演示账号" in first.stdout and "admin@demo.local" in first.stdout
+    second = run(["seed", "--demo"], env)
+    assert second.returncode == 0 and "已存在" in second.stdout and "Demo" not in second.stdout
+    return env, first.stdout
+
+
+def test_sqlite_migrate_seed_and_demo_login(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    env, seed_out = _upgrade_seed_and_check(url, tmp_path)
+    password = re.search(r"staff\.mzj@demo\.local\s+(\S+)", seed_out).group(1)
+
+    from app import create_app
+    from config import TestingConfig
+    from tests.conftest import login
+
+    class Cfg(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Cfg)
+    client = app.test_client()
+    resp = login(client, "staff.mzj@demo.local", password)
+    assert resp.status_code == 302
+    assert "民政局承办人" in client.get("/").get_data(as_text=True)
+    due = run(["calendar", "due", "--from", "2026-09-28", "--workdays", "20"], env)
+    assert due.stdout.strip() == "2026-10-30 official"
+
+
+def test_postgres_migrate_seed_downgrade(tmp_path, pg_database):
+    env, _ = _upgrade_seed_and_check(pg_database, tmp_path)
+    engine = create_engine(pg_database)
+    with engine.begin() as conn:
+        assert conn.execute(text("select count(*) from departments")).scalar() >= 30
+    with pytest.raises(Exception, match="append-only"):
+        with engine.begin() as conn:
+            conn.execute(text("update audit_events set action = 'forged'"))
+    engine.dispose()
+    down = run(["db", "downgrade", "base"], env)
+    assert down.returncode == 0, down.stderr
+
+
+def test_users_and_tokens_cli(tmp_path):
+    env = env_for(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)
+    assert run(["db", "upgrade"], env).returncode == 0
+    assert run(["seed"], env).returncode == 0
+    out = run(["users", "create", "--email", "s@x.gov.cn", "--password", "Passw0rd1", "--role", "staff"], env)
+    assert out.returncode == 1 and "必须属于一个部门" in out.stderr
+    out = run(["users", "create", "--email", "s@x.gov.cn", "--password", "Passw0rd1", "--role", "staff",
+               "--department", "nope"], env)
+    assert out.returncode == 1 and "没有代码为" in out.stderr
+    out = run(["users", "create", "--email", "s@x.gov.cn", "--password", "Passw0rd1", "--role", "staff",
+               "--department", "mzj"], env)
+    assert out.returncode == 0, out.stderr
+    tok = run(["tokens", "create", "--email", "s@x.gov.cn"], env)
+    assert tok.returncode == 0 and tok.stdout.strip().startswith("gk_")
+    listing = run(["tokens", "list"], env).stdout
+    assert "有效" in listing and tok.stdout.strip() not in listing
+    token_id = listing.split()[0]
+    assert run(["tokens", "revoke", token_id], env).returncode == 0
+    assert "已吊销" in run(["tokens", "list"], env).stdout
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_served_home_page(tmp_path):
+    """What `make run` ends with: the dev server answers with the home page and the vendored assets."""
+    env = env_for(f"sqlite:///{tmp_path / 'serve.db'}", tmp_path)
+    assert run(["db", "upgrade"], env).returncode == 0
+    port = _free_port()
+    proc = subprocess.Popen(FLASK + ["run", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body and "申请政府信息公开" in body and "12345 诉求" in body
+        css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/bootstrap/bootstrap.min.css").read()
+        assert b"Bootstrap" in css[:200]
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/htmx/htmx.min.js").status == 200
+    finally:
+        proc.terminate()
+        proc.wait(10)
