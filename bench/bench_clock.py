@@ -9,9 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import chinese_calendar  # noqa: E402
-
-from core.calendar.provisional import statutory_holidays  # noqa: E402
+from core.calendar.provisional import package_days, statutory_holidays  # noqa: E402
 from core.clock import WorkCalendar  # noqa: E402
 from core.clock.workdays import DayInfo  # noqa: E402
 
@@ -21,8 +19,7 @@ ITEMS = 100_000
 
 
 def official(extra_2027=False):
-    days = {d: DayInfo("holiday", n, "official") for d, n in chinese_calendar.holidays.items()}
-    days.update({d: DayInfo("workday", n, "official") for d, n in chinese_calendar.workdays.items()})
+    days = package_days()
     years = {d.year for d in days}
     if extra_2027:  # an imported 2027: Spring Festival 2/5–2/12 with Saturday 2/20 worked
         for i in range(8):

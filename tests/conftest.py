@@ -8,14 +8,12 @@ import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
 from config import TestingConfig
 from core.clock import WorkCalendar, WorkSchedule
-from core.clock.workdays import DayInfo
 
 SH = ZoneInfo("Asia/Shanghai")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -56,10 +54,9 @@ def check_pg():
 
 def official_calendar():
     """A WorkCalendar of the chinese-calendar package's official data (2004–2026), no database."""
-    from core.calendar.provisional import statutory_holidays
+    from core.calendar.provisional import package_days, statutory_holidays
 
-    days = {d: DayInfo("holiday", n, "official") for d, n in chinese_calendar.holidays.items()}
-    days.update({d: DayInfo("workday", n, "official") for d, n in chinese_calendar.workdays.items()})
+    days = package_days()
     years = {d.year for d in days}
     return WorkCalendar(days, years, statutory_holidays)
 

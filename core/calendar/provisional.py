@@ -10,7 +10,7 @@ from functools import lru_cache
 import chinese_calendar
 from lunardate import LunarDate
 
-from core.clock.workdays import DayInfo, HOLIDAY, PROVISIONAL
+from core.clock.workdays import DayInfo, HOLIDAY, OFFICIAL, PROVISIONAL, WORKDAY
 
 LUNAR_MIN, LUNAR_MAX = 1901, 2099
 
@@ -50,3 +50,17 @@ def statutory_holidays(year):
     for d in (1, 2, 3):
         add(date(year, 10, d), "国庆节")
     return {d: DayInfo(HOLIDAY, name, PROVISIONAL) for d, name in days.items() if d.year == year}
+
+
+_ZH_NAMES = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def package_days():
+    """{date: DayInfo} of every official arrangement the chinese-calendar package ships, names in Chinese."""
+    days = {d: DayInfo(HOLIDAY, _ZH_NAMES.get(n, n), OFFICIAL) for d, n in chinese_calendar.holidays.items()}
+    days.update({d: DayInfo(WORKDAY, _ZH_NAMES.get(n, n), OFFICIAL) for d, n in chinese_calendar.workdays.items()})
+    return days

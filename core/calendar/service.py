@@ -9,8 +9,8 @@ from flask import current_app
 from core import audit
 from core.calendar.hooks import RECOMPUTE_HOOKS
 from core.calendar.models import CalendarDay, CalendarVersion, CalendarYear
-from core.calendar.parsing import CalendarFileError
-from core.calendar.provisional import statutory_holidays
+from core.calendar.parsing import CalendarFileError, ParsedDay
+from core.calendar.provisional import package_days, statutory_holidays
 from core.clock import WorkCalendar, WorkSchedule
 from core.clock.workdays import DayInfo, OFFICIAL
 from core.db import unit_of_work
@@ -147,26 +147,11 @@ def _recompute(old_cal, years, now):
 
 def seed_from_package(now, actor="seed"):
     """Load every year the chinese-calendar package knows as official; years already loaded are kept."""
-    from core.calendar.parsing import ParsedDay
-
     known = {y for (y,) in db.session.query(CalendarYear.year)}
-    rows = [ParsedDay(d, "holiday", _zh(n), 0) for d, n in chinese_calendar.holidays.items()]
-    rows += [ParsedDay(d, "workday", _zh(n), 0) for d, n in chinese_calendar.workdays.items()]
-    rows = [r for r in rows if r.day.year not in known]
+    rows = [ParsedDay(d, i.kind, i.name, 0) for d, i in sorted(package_days().items()) if d.year not in known]
     if not rows:
         return None
     return import_official(rows, origin=f"chinese-calendar {chinese_calendar.__version__}", now=now, actor=actor)
-
-
-_ZH_NAMES = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
-}
-
-
-def _zh(name):
-    return _ZH_NAMES.get(name, name)
 
 
 def set_day(day, kind, name, *, now, actor):

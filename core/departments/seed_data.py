@@ -2,7 +2,7 @@
 
 Each topic names the section of the work plan that gives the department the lead (牵头) or a shared
 lead, and the keywords a request's text would contain. Contact details default to the district
-12345 hotline and the district government's address until an admin enters each department's own.
+12345 hotline, and the address is left empty, until an admin enters each department's own.
 """
 
 DISTRICT = "盐城市亭湖区"
@@ -108,8 +108,8 @@ def department_rows():
     for code, name, office, topics in ORGANS:
         full = f"{DISTRICT}{office}" if not office.startswith("区") else f"{DISTRICT}{office[1:]}"
         rows.append(dict(code=code, name=name, full_name=full, kind="organ", topics=topics,
-                         phone=DEFAULT_PHONE, address=f"{DISTRICT}（{name}）", email=""))
+                         phone=DEFAULT_PHONE, address="", email=""))
     for code, name in TOWNS:
         rows.append(dict(code=code, name=name, full_name=f"{DISTRICT}{name}", kind="town", topics=[],
-                         phone=DEFAULT_PHONE, address=f"{DISTRICT}{name}", email=""))
+                         phone=DEFAULT_PHONE, address="", email=""))
     return rows
