@@ -7,9 +7,9 @@ from config import INSTANCE_DIR, config_from_env
 def create_app(config=None):
     config = config or config_from_env()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    if hasattr(config, "prepare"):
+        config.prepare()  # development: a local secret; production: refuse to start without secrets
     app.config.from_object(config)
-    if hasattr(config, "validate"):
-        config.validate()
     app.json.ensure_ascii = False
 
     _init_extensions(app)

@@ -46,7 +46,11 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the dev server runs without the debugger so `make run` is safe on a shared LAN
-    SECRET_KEY = Config.SECRET_KEY or _dev_secret_key()
+
+    @classmethod
+    def prepare(cls):
+        if not cls.SECRET_KEY:
+            cls.SECRET_KEY = _dev_secret_key()
 
 
 class TestingConfig(Config):
@@ -62,7 +66,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
 
     @classmethod
-    def validate(cls):
+    def prepare(cls):
         if not cls.SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set in production")
         if not os.environ.get("DATABASE_URL"):
