@@ -94,6 +94,23 @@ def _exact(day, worked, schedule):
     return base
 
 
+def sub_work_hours(calendar, end, hours, schedule):
+    """The earliest moment from which at most `hours` working hours remain until `end`."""
+    if hours < 0:
+        raise ValueError("工作小时数不能为负数")
+    local = _local(end, schedule)
+    need = round(hours * 60, 6)
+    per_day = schedule.minutes_per_day
+    day = local.date()
+    done = schedule.minutes_done_by(_minute_of(local)) if calendar.is_workday(day) else 0
+    if need < done:
+        return _exact(day, done - need, schedule)
+    full_days, rest = divmod(need - done, per_day)
+    # The (full_days + 1)-th working day before `day` holds the remaining `rest` minutes at its end.
+    target = calendar.warn_date(day - timedelta(days=1), int(full_days))
+    return _exact(target, per_day - rest, schedule)
+
+
 def add_wall_hours(start, hours):
     """Wall-clock deadline for urgent work: `hours` real hours after `start`, nights and holidays included."""
     if hours < 0:

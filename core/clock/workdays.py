@@ -151,6 +151,19 @@ class WorkCalendar:
         shift = self.paused_workdays(pauses) + extension
         return self.add_workdays(due, shift) if shift else due
 
+    def warn_date(self, due, lead):
+        """First day from which at most `lead` working days remain until `due` (a date, exclusive of today)."""
+        if lead < 0:
+            raise ValueError("lead must be >= 0")
+        self._ensure(due)
+        j = bisect_right(self._ords, due.toordinal())
+        k = j - lead - 1
+        while k < 0:
+            self._ensure_years(self._lo - 1, self._hi)
+            j = bisect_right(self._ords, due.toordinal())
+            k = j - lead - 1
+        return date.fromordinal(self._ords[k])
+
     def next_workday_on_or_after(self, day):
         self._ensure(day)
         i = bisect_right(self._ords, day.toordinal() - 1)

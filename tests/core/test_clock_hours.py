@@ -93,3 +93,34 @@ def test_urgency_of_hour_deadlines(cal, schedule):
     assert urgency(due, at(2026, 11, 16, 17, 30), cal, schedule) is Urgency.DUE_SOON
     assert urgency(due, at(2026, 11, 17, 10, 31), cal, schedule) is Urgency.OVERDUE
     assert Urgency.OVERDUE.label == "超期" and Urgency.DUE_SOON.label == "临期"
+
+
+def test_sub_work_hours_is_the_earliest_moment_with_that_much_left(cal, schedule):
+    from core.clock import sub_work_hours
+    # 2 h before Tuesday 10:30 is Monday's close: from 17:30 on only 2 working hours remain.
+    assert sub_work_hours(cal, at(2026, 11, 17, 10, 30), 2, schedule) == at(2026, 11, 16, 17, 30)
+    assert sub_work_hours(cal, at(2026, 11, 17, 11, 0), 2, schedule) == at(2026, 11, 17, 9, 0)
+    # 13:30–14:00 then 11:30–12:00; half an hour back is the close of the morning, not 13:30.
+    assert sub_work_hours(cal, at(2026, 11, 17, 14, 0), 1, schedule) == at(2026, 11, 17, 11, 30)
+    assert sub_work_hours(cal, at(2026, 11, 17, 14, 0), 0.5, schedule) == at(2026, 11, 17, 12, 0)
+    # Across Golden Week back to 9/30.
+    assert sub_work_hours(cal, at(2026, 10, 8, 9, 0), 1, schedule) == at(2026, 9, 30, 17, 0)
+    import random
+    rng = random.Random(7)
+    for _ in range(300):
+        end = at(2026, 9, 1, 8) + timedelta(minutes=rng.randrange(60 * 24 * 90))
+        hours = rng.choice((0.5, 1, 2, 7.5, 9, 20))
+        start = sub_work_hours(cal, end, hours, schedule)
+        assert work_minutes_between(cal, start, end, schedule) == pytest.approx(hours * 60), (end, hours)
+        # One minute earlier, more than `hours` remain.
+        assert work_minutes_between(cal, start - timedelta(minutes=1), end, schedule) == pytest.approx(hours * 60 + 1)
+
+
+def test_warn_date_matches_urgency(cal, schedule):
+    due = date(2026, 10, 30)
+    assert cal.warn_date(due, 3) == date(2026, 10, 27)
+    assert cal.warn_date(date(2026, 10, 8), 1) == date(2026, 9, 30)
+    for lead in range(0, 6):
+        w = cal.warn_date(due, lead)
+        assert cal.workdays_between(w, due) <= lead
+        assert cal.workdays_between(w - timedelta(days=1), due) > lead or not cal.is_workday(w)
