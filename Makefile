@@ -25,14 +25,16 @@ migrate: setup
 seed: migrate
 	$(FLASK) seed --demo
 
+# Without REDIS_URL jobs run in-process; with it, `serve` starts an RQ worker beside the web server.
 run: seed
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) serve --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python bench/bench_clock.py
+	$(BIN)/python bench/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -38,10 +38,13 @@ def _register_blueprints(app):
     from core.auth.views import bp as auth_bp
     from core.calendar.views import bp as calendar_bp
     from core.departments.views import bp as departments_bp
+    from core.jobs.views import bp as jobs_bp
+    from core.notifications.views import bp as notifications_bp
     from core.views import bp as main_bp
     from hotline.views import bp as hotline_bp
     from public_log.views import bp as public_log_bp
     from requests_module.views import bp as requests_bp
 
-    for bp in (main_bp, auth_bp, departments_bp, calendar_bp, api_bp, requests_bp, hotline_bp, public_log_bp):
+    for bp in (main_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
+               requests_bp, hotline_bp, public_log_bp):
         app.register_blueprint(bp)

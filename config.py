@@ -35,6 +35,22 @@ class Config:
     DUE_SOON_WORK_HOURS = _env_int("DUE_SOON_WORK_HOURS", 2)
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+    ESCALATE_AFTER_HOURS = _env_int("ESCALATE_AFTER_HOURS", 24)  # overdue this long → supervisors
+    JOB_TIMEOUT = _env_int("JOB_TIMEOUT", 600)
+    # Notification delivery: adapters log | file | smtp | package.module:Class (a real SMS gateway).
+    NOTIFY_EMAIL_ADAPTER = os.environ.get("NOTIFY_EMAIL_ADAPTER", "log")
+    NOTIFY_SMS_ADAPTER = os.environ.get("NOTIFY_SMS_ADAPTER", "log")
+    NOTIFY_FILE_SINK = os.environ.get("NOTIFY_FILE_SINK", "")
+    NOTIFY_FILE_SINK_DELAY = float(os.environ.get("NOTIFY_FILE_SINK_DELAY", "0") or 0)
+    NOTIFY_MAX_ATTEMPTS = _env_int("NOTIFY_MAX_ATTEMPTS", 4)
+    NOTIFY_RETRY_SECONDS = tuple(int(x) for x in os.environ.get("NOTIFY_RETRY_SECONDS", "60,300,1800").split(","))
+    NOTIFY_SENDING_TIMEOUT = _env_int("NOTIFY_SENDING_TIMEOUT", 600)  # a claim older than this was a dead worker
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_USER = os.environ.get("SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "12345-noreply@tinghu.gov.cn")
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
     CALENDAR_UPLOAD_MAX_BYTES = _env_int("CALENDAR_UPLOAD_MAX_BYTES", 1024 * 1024)
     SESSION_COOKIE_HTTPONLY = True

@@ -206,6 +206,9 @@ def calendar_list(year):
 
 
 def register_cli(app):
+    from core.jobs.cli import register_job_cli
+
+    register_job_cli(app)
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(tokens)

@@ -3,3 +3,6 @@ from core.audit import AuditEvent  # noqa: F401
 from core.auth.models import ApiToken, User  # noqa: F401
 from core.calendar.models import CalendarDay, CalendarVersion, CalendarYear  # noqa: F401
 from core.departments.models import Department  # noqa: F401
+from core.clocks.models import Clock, SweepRun  # noqa: F401
+from core.notifications.models import Notification  # noqa: F401
+import core.clocks.recompute  # noqa: F401,E402  (registers the calendar recompute hook)

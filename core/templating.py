@@ -11,6 +11,7 @@ NAV = [
     ("公开答复库", "public_log.index", None),
     ("部门", "departments.index", {r for r in Role if r.is_staff}),
     ("工作日历", "calendar.index", {r for r in Role if r.is_staff}),
+    ("任务与发件箱", "jobs_admin.index", {Role.ADMIN, Role.SUPERVISOR}),
 ]
 
 
@@ -26,7 +27,23 @@ def zh_date(d):
 WEEKDAYS = "一二三四五六日"
 
 
+def unread_notifications():
+    if not current_user.is_authenticated:
+        return 0
+    from core.notifications.service import unread_count
+    return unread_count(current_user)
+
+
+def local_dt(value):
+    """An aware datetime in the configured local zone, as 2026-11-20 10:00."""
+    from zoneinfo import ZoneInfo
+    from flask import current_app
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 def register_template_helpers(app):
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
+    app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.filters["zh_date"] = zh_date
     app.jinja_env.filters["zh_weekday"] = lambda d: "星期" + WEEKDAYS[d.weekday()]

@@ -1,7 +1,7 @@
 """Every route of the URL map is in this table, and answers each kind of visitor as the table says.
 
 Levels: public (everyone), login (any logged-in user), staff (operator, staff, approver, supervisor,
-admin), admin. Keep README's route table in step with this one.
+admin), supervisor (supervisor, admin), admin. Keep README's route table in step with this one.
 """
 import pytest
 
@@ -32,13 +32,22 @@ ACCESS = {
     ("/api/v1/openapi.json", "GET"): "public",
     ("/api/v1/me", "GET"): "staff",
     ("/static/<path:filename>", "GET"): "public",
+    ("/notifications/", "GET"): "login",
+    ("/notifications/<int:notification_id>/read", "POST"): "login",
+    ("/notifications/read-all", "POST"): "login",
+    ("/admin/jobs/", "GET"): "supervisor",
+    ("/admin/jobs/failed/<queue>/<job_id>/requeue", "POST"): "supervisor",
+    ("/admin/jobs/failed/<queue>/<job_id>/delete", "POST"): "supervisor",
+    ("/admin/jobs/notifications/<int:notification_id>/resend", "POST"): "supervisor",
 }
-SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css"}
-VISITORS = ["anonymous", "citizen", "staff", "admin"]
+SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
+           "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job"}
+VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
-    "login": {"citizen", "staff", "admin"},
-    "staff": {"staff", "admin"},
+    "login": {"citizen", "staff", "supervisor", "admin"},
+    "staff": {"staff", "supervisor", "admin"},
+    "supervisor": {"supervisor", "admin"},
     "admin": {"admin"},
 }
 

@@ -129,11 +129,11 @@ def _free_port():
 
 
 def test_served_home_page(tmp_path):
-    """What `make run` ends with: the dev server answers with the home page and the vendored assets."""
+    """What `make run` ends with (`flask serve`, in-process jobs): the home page and the vendored assets."""
     env = env_for(f"sqlite:///{tmp_path / 'serve.db'}", tmp_path)
     assert run(["db", "upgrade"], env).returncode == 0
     port = _free_port()
-    proc = subprocess.Popen(FLASK + ["run", "--port", str(port)], cwd=ROOT, env=env,
+    proc = subprocess.Popen(FLASK + ["serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         body = None

@@ -1,0 +1,1 @@
+"""Persistent named clocks: one row per clock of every item, with frozen on-time verdicts."""

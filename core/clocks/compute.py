@@ -1,0 +1,63 @@
+"""Pure deadline computation for a clock: due moment, warning moment, provisional flag (DESIGN §2, §3)."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from core.clock import add_work_hours, merge_intervals, sub_work_hours, work_minutes_between
+
+
+@dataclass(frozen=True)
+class Leads:
+    """How early open work turns 临期: working days for day clocks, hours for hour clocks."""
+
+    workdays: int = 3
+    hours: float = 2
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    due_on: date | None
+    due_at: datetime
+    warn_at: datetime
+    provisional: bool
+
+
+def _end_of_day(day, tz):
+    return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=tz)
+
+
+def _start_of_day(day, tz):
+    return datetime.combine(day, time(0, 0), tzinfo=tz)
+
+
+def parse_pauses(pauses, unit):
+    """Stored [[start, end], …] ISO strings as date or datetime pairs."""
+    conv = date.fromisoformat if unit == "workdays" else datetime.fromisoformat
+    return [(conv(a), conv(b)) for a, b in pauses or []]
+
+
+def compute_deadlines(*, unit, length, started_at, start_on, pauses, extension, cal, schedule, leads=Leads()):
+    """Deadlines of a clock from its definition; pauses move the due date by the time paused."""
+    tz = schedule.tz
+    intervals = parse_pauses(pauses, unit)
+    if unit == "workdays":
+        n = int(length)
+        due_on = cal.due_date(start_on, n, intervals, int(extension))
+        due_at = _end_of_day(due_on, tz)
+        lead = min(leads.workdays, n // 2)
+        warn_at = _start_of_day(cal.warn_date(due_on, lead), tz)
+        provisional = cal.span_is_provisional(start_on, due_on)
+    elif unit == "workhours":
+        paused = sum(work_minutes_between(cal, a, b, schedule) for a, b in merge_intervals(intervals))
+        due_at = add_work_hours(cal, started_at, length + extension + paused / 60, schedule)
+        due_on = None
+        warn_at = sub_work_hours(cal, due_at, min(leads.hours, length / 2), schedule)
+        provisional = cal.span_is_provisional(started_at.astimezone(tz).date(), due_at.astimezone(tz).date())
+    elif unit == "wall":
+        paused = sum(((b - a) for a, b in merge_intervals(intervals)), timedelta())
+        due_at = started_at + timedelta(hours=length + extension) + paused
+        due_on = None
+        warn_at = due_at - timedelta(hours=min(leads.hours, length / 2))
+        provisional = False
+    else:
+        raise ValueError(f"unknown clock unit {unit!r}")
+    return Deadlines(due_on, due_at, max(warn_at, started_at), provisional)

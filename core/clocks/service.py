@@ -1,0 +1,170 @@
+"""The one API through which workflows start, pause, resume, extend and stop clocks.
+
+These functions join the caller's unit of work: they change the clock and write the audit row,
+and the workflow service that called them commits once.
+"""
+from datetime import date, datetime, timezone
+
+from flask import current_app
+
+from core import audit
+from core.calendar.service import get_calendar, get_schedule
+from core.clocks.compute import Leads, compute_deadlines
+from core.clocks.models import Clock, ClockState, ClockUnit, TRANSITIONS
+from core.errors import DomainError, ValidationError
+from core.extensions import db
+
+
+class ClockStateError(DomainError):
+    """A clock transition the transition table forbids."""
+
+
+def leads():
+    cfg = current_app.config
+    return Leads(cfg["DUE_SOON_WORKDAYS"], cfg["DUE_SOON_WORK_HOURS"])
+
+
+def _check(clock, target):
+    current = ClockState(clock.state)
+    if target not in TRANSITIONS[current]:
+        raise ClockStateError(f"计时“{clock.name}”处于{_STATE_LABELS[current]}状态，不能{_STATE_VERBS[target]}")
+
+
+_STATE_LABELS = {ClockState.RUNNING: "计时中", ClockState.PAUSED: "暂停", ClockState.STOPPED: "已停止"}
+_STATE_VERBS = {ClockState.RUNNING: "恢复", ClockState.PAUSED: "暂停", ClockState.STOPPED: "停止"}
+
+
+def apply_deadlines(clock, cal, schedule, now, lead=None):
+    """Recompute a clock's deadlines; warnings and overdue marks that no longer hold are cleared."""
+    d = compute_deadlines(unit=clock.unit, length=clock.length, started_at=clock.started_at,
+                          start_on=clock.start_on, pauses=clock.pauses, extension=clock.extension,
+                          cal=cal, schedule=schedule, leads=lead or leads())
+    changed = (d.due_at, d.warn_at, d.due_on, d.provisional) != (clock.due_at, clock.warn_at, clock.due_on,
+                                                                  clock.provisional)
+    clock.due_on, clock.due_at, clock.warn_at, clock.provisional = d.due_on, d.due_at, d.warn_at, d.provisional
+    if clock.warned_at and d.warn_at > now:
+        clock.warned_at = None
+    if clock.overdue_at and d.due_at >= now:
+        clock.overdue_at = clock.escalate_at = clock.escalated_at = None
+    return changed
+
+
+def _local_day(now):
+    return now.astimezone(get_schedule().tz).date()
+
+
+def start_clock(*, entity_kind, entity_id, name, unit, length, now, actor, start_on=None,
+                department_id=None, owner_id=None, label=""):
+    """Start a named clock; working-day clocks count from the day after `start_on` (Art. 31)."""
+    unit = ClockUnit(unit).value
+    if length is None or length <= 0 or length > 1000:
+        raise ValidationError("时限应大于 0 且不超过 1000")
+    if unit == "workdays" and int(length) != length:
+        raise ValidationError("工作日时限必须是整数")
+    clock = Clock(entity_kind=entity_kind, entity_id=str(entity_id), entity_label=label[:120], name=name,
+                  unit=unit, length=float(length), department_id=department_id, owner_id=owner_id,
+                  state=ClockState.RUNNING.value, started_at=now,
+                  start_on=(start_on or _local_day(now)) if unit == "workdays" else None,
+                  pauses=[], extension=0)
+    apply_deadlines(clock, get_calendar(), get_schedule(), now)
+    db.session.add(clock)
+    db.session.flush()
+    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="start",
+                 after={"entity": f"{entity_kind}:{entity_id}", "name": name, "unit": unit, "length": length,
+                        **clock.snapshot()})
+    return clock
+
+
+def _point(clock, now, on):
+    """The pause/resume point: a date for working-day clocks (given or today), else the moment."""
+    if clock.unit == "workdays":
+        day = on or _local_day(now)
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise ValidationError("暂停和恢复的日期必须是日期")
+        return day.isoformat()
+    return (on or now).astimezone(timezone.utc).isoformat()
+
+
+def pause_clock(clock, *, now, actor, on=None, reason=""):
+    """Stop the clock running (correction, consultation, fee notice): time from `on` is not counted."""
+    _check(clock, ClockState.PAUSED)
+    before = clock.snapshot()
+    clock.state = ClockState.PAUSED.value
+    clock.paused_from = _point(clock, now, on)
+    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="pause",
+                 before=before, after={**clock.snapshot(), "reason": reason})
+
+
+def resume_clock(clock, *, now, actor, on=None, reason=""):
+    """Close the open pause at `on` and move the due date by the working time paused."""
+    _check(clock, ClockState.RUNNING)
+    before = clock.snapshot()
+    end = _point(clock, now, on)
+    parse = date.fromisoformat if clock.unit == "workdays" else datetime.fromisoformat
+    if parse(end) < parse(clock.paused_from):
+        raise ValidationError("恢复日期不能早于暂停日期")
+    clock.pauses = list(clock.pauses or []) + [[clock.paused_from, end]]
+    clock.paused_from = None
+    clock.state = ClockState.RUNNING.value
+    apply_deadlines(clock, get_calendar(), get_schedule(), now)
+    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="resume",
+                 before=before, after={**clock.snapshot(), "reason": reason})
+
+
+def restart_clock(clock, *, now, actor, start_on=None, reason=""):
+    """Start the period again from `start_on` (correction received on day C: due = C + n, Art. 30)."""
+    _check(clock, ClockState.RUNNING)
+    before = clock.snapshot()
+    clock.state = ClockState.RUNNING.value
+    clock.paused_from = None
+    clock.pauses = []
+    clock.started_at = now
+    if clock.unit == "workdays":
+        clock.start_on = start_on or _local_day(now)
+    apply_deadlines(clock, get_calendar(), get_schedule(), now)
+    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="restart",
+                 before=before, after={**clock.snapshot(), "reason": reason})
+
+
+def extend_clock(clock, amount, *, now, actor, reason="", maximum=None):
+    """Add `amount` units after the current due date (an approved extension)."""
+    if clock.state == ClockState.STOPPED.value:
+        raise ClockStateError("计时已停止，不能延期")
+    if amount <= 0 or (clock.unit == "workdays" and int(amount) != amount):
+        raise ValidationError("延期时长必须为正数（工作日须为整数）")
+    if maximum is not None and clock.extension + amount > maximum:
+        raise ValidationError(f"延期合计不能超过 {maximum:g}{ClockUnit(clock.unit).label}")
+    before = clock.snapshot()
+    clock.extension = clock.extension + amount
+    apply_deadlines(clock, get_calendar(), get_schedule(), now)
+    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="extend",
+                 before=before, after={**clock.snapshot(), "amount": amount, "reason": reason})
+
+
+def stop_clock(clock, *, now, actor, reason=""):
+    """Stop the clock and freeze the verdict: in time when stopped no later than the due moment."""
+    _check(clock, ClockState.STOPPED)
+    before = clock.snapshot()
+    clock.state = ClockState.STOPPED.value
+    clock.stopped_at = now
+    clock.on_time = now <= clock.due_at
+    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="stop",
+                 before=before, after={**clock.snapshot(), "reason": reason})
+    return clock.on_time
+
+
+def open_clocks(entity_kind, entity_id):
+    return Clock.query.filter(Clock.entity_kind == entity_kind, Clock.entity_id == str(entity_id),
+                              Clock.state != ClockState.STOPPED.value).all()
+
+
+def urgency_of(clock, now):
+    """正常 / 临期 / 超期 of an open clock, computed from its stored deadlines when read."""
+    from core.clock import Urgency
+    if clock.state != ClockState.RUNNING.value:
+        return Urgency.NORMAL
+    if now > clock.due_at:
+        return Urgency.OVERDUE
+    if now >= clock.warn_at:
+        return Urgency.DUE_SOON
+    return Urgency.NORMAL

@@ -1,0 +1,139 @@
+"""Job commands: `flask worker` (RQ worker + scheduler + cron), `flask cron`, `flask serve`, `flask jobs …`."""
+import logging
+import multiprocessing
+import os
+import subprocess
+import sys
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from core.jobs import QUEUES, redis_connection
+
+
+def _require_redis():
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        click.echo("错误：未设置 REDIS_URL。没有 Redis 时任务在 Web 进程内运行，无需 worker。", err=True)
+        sys.exit(1)
+    return url
+
+
+def _run_cron(url):
+    """Child process: RQ's cron scheduler enqueuing the periodic jobs."""
+    from redis import Redis
+    from rq.cron import CronScheduler
+
+    from core.jobs.periodic import register_cron
+
+    scheduler = CronScheduler(connection=Redis.from_url(url), logging_level=logging.INFO)
+    register_cron(scheduler)
+    scheduler.start()
+
+
+@click.command("worker")
+@click.option("--queues", default=",".join(QUEUES), show_default=True)
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty (tests, one-off runs).")
+@click.option("--cron/--no-cron", default=True, help="Also run RQ's cron scheduler for the periodic jobs.")
+def worker_command(queues, burst, cron):
+    """Run an RQ worker (with its scheduler for retries) and, by default, the periodic-job cron."""
+    from rq import Worker
+
+    from core.jobs.runtime import dispose_engines_after_fork
+
+    url = _require_redis()
+    dispose_engines_after_fork()
+    cron_process = None
+    if cron and not burst:
+        cron_process = multiprocessing.get_context("fork").Process(target=_run_cron, args=(url,), daemon=True)
+        cron_process.start()
+    try:
+        names = [q.strip() for q in queues.split(",") if q.strip()]
+        Worker(names, connection=redis_connection(url)).work(with_scheduler=True, burst=burst)
+    finally:
+        if cron_process is not None:
+            cron_process.terminate()
+            cron_process.join(5)
+
+
+@click.command("cron")
+def cron_command():
+    """Run only RQ's cron scheduler for the periodic jobs (when workers run elsewhere with --no-cron)."""
+    _run_cron(_require_redis())
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)), show_default="$PORT or 5000")
+def serve_command(host, port):
+    """Development server with jobs: in-process without Redis, else a worker beside it when Redis answers."""
+    app = current_app._get_current_object()
+    worker = None
+    url = app.config["REDIS_URL"]
+    if not url:
+        from core.jobs.periodic import EmbeddedScheduler
+        EmbeddedScheduler(app).start()
+        click.echo("任务：未设置 REDIS_URL，通知和每分钟的期限巡检在本进程内运行。")
+    else:
+        try:
+            redis_connection(url).ping()
+        except Exception as exc:  # noqa: BLE001
+            click.echo(f"警告：REDIS_URL={url} 无法连接（{exc}）。网页照常服务，通知留在发件箱，Redis 恢复后由 worker 补发。", err=True)
+        else:
+            worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"], env=os.environ.copy())
+            click.echo(f"任务：已在旁边启动 RQ worker（pid {worker.pid}）。")
+    try:
+        from werkzeug.serving import run_simple
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(10)
+
+
+jobs = AppGroup("jobs", help="Run periodic jobs by hand.")
+
+
+def _parse_now(value):
+    if value is None:
+        from core.db import utcnow
+        return utcnow()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("时间格式应为 ISO 8601，例如 2026-11-20T10:00+08:00") from None
+    if parsed.tzinfo is None:
+        raise click.BadParameter("请带上时区，例如 2026-11-20T10:00+08:00")
+    return parsed
+
+
+@jobs.command("sweep")
+@click.option("--now", default=None, help="ISO time with zone; default: the current time")
+def jobs_sweep(now):
+    """Run one deadline sweep and print what it did."""
+    from core.jobs.periodic import deadline_sweep
+    click.echo(deadline_sweep(_parse_now(now)))
+
+
+@jobs.command("flush")
+@click.option("--now", default=None)
+def jobs_flush(now):
+    """Re-queue stale deliveries and dispatch every due email/SMS."""
+    from core.jobs.periodic import outbox_flush
+    click.echo(outbox_flush(_parse_now(now)))
+
+
+@jobs.command("calendar-check")
+@click.option("--now", default=None)
+def jobs_calendar_check(now):
+    from core.jobs.periodic import calendar_check
+    click.echo(calendar_check(_parse_now(now)))
+
+
+def register_job_cli(app):
+    app.cli.add_command(worker_command)
+    app.cli.add_command(cron_command)
+    app.cli.add_command(serve_command)
+    app.cli.add_command(jobs)

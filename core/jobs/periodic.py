@@ -1,0 +1,99 @@
+"""Periodic jobs: the deadline sweep and outbox flush every minute, the nightly calendar check.
+
+With Redis they run from RQ's own cron scheduler (`flask worker` starts it beside the worker);
+without Redis (`make run` on a laptop) an in-process timer thread runs them.
+"""
+import logging
+import threading
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from core.clocks.models import SweepRun
+from core.db import unit_of_work, utcnow
+from core.extensions import db
+from core.jobs import job
+
+log = logging.getLogger("jobs")
+
+
+def _record(kind, now, started, counts):
+    with unit_of_work():
+        db.session.add(SweepRun(kind=kind, now=now, started_at=started, finished_at=utcnow(), counts=counts))
+
+
+@job
+def deadline_sweep(now=None):
+    from core.clocks.sweep import run_sweep
+    return run_sweep(now or utcnow())
+
+
+@job
+def outbox_flush(now=None):
+    from core.notifications.delivery import flush_outbox
+    now, started = now or utcnow(), utcnow()
+    counts = flush_outbox(now)
+    _record("outbox_flush", now, started, counts)
+    return counts
+
+
+@job
+def calendar_check(now=None):
+    """In November and December, warn admins (once a day) when next year's official calendar is missing."""
+    from core.auth.models import Role, User
+    from core.calendar.models import CalendarYear
+    from core.notifications.service import notify
+
+    now, started = now or utcnow(), utcnow()
+    today = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    counts = {"year": today.year + 1, "missing": False, "warned": 0}
+    if today.month >= 11 and db.session.get(CalendarYear, today.year + 1) is None:
+        counts["missing"] = True
+        from core.notifications.models import Notification
+        with unit_of_work():
+            for admin in User.query.filter_by(role=Role.ADMIN, active=True):
+                key = f"calendar_missing:{today.year + 1}:{today.isoformat()}:{admin.id}"
+                if Notification.query.filter(Notification.dedupe_key.like(key + ":%")).first():
+                    continue
+                notify("calendar_missing", now=now, user=admin, channels=("inapp", "email"),
+                       context={"year": today.year + 1}, entity=("calendar", today.year + 1), dedupe_key=key)
+                counts["warned"] += 1
+    _record("calendar_check", now, started, counts)
+    return counts
+
+
+def register_cron(scheduler):
+    """Register the periodic jobs with an rq.cron.CronScheduler."""
+    scheduler.register(deadline_sweep, "default", interval=60, job_timeout=600)
+    scheduler.register(outbox_flush, "notifications", interval=60, job_timeout=600)
+    scheduler.register(calendar_check, "default", cron="30 1 * * *")
+
+
+class EmbeddedScheduler(threading.Thread):
+    """The laptop mode of the same periodic jobs: a daemon thread, one run a minute."""
+
+    def __init__(self, app, interval=60):
+        super().__init__(name="embedded-scheduler", daemon=True)
+        self.app, self.interval, self.stopping = app, interval, threading.Event()
+        self._last_check = None
+
+    def run_once(self, now):
+        with self.app.app_context():
+            deadline_sweep(now)
+            outbox_flush(now)
+            if self._last_check != now.date():
+                calendar_check(now)
+                self._last_check = now.date()
+
+    def run(self):
+        while not self.stopping.is_set():
+            try:
+                self.run_once(utcnow())
+            except Exception:  # noqa: BLE001 - keep the thread alive; the next minute tries again
+                log.exception("periodic jobs failed")
+            self.stopping.wait(self.interval)
+
+
+def last_runs(limit=10):
+    return SweepRun.query.order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(limit).all()
+

@@ -1,0 +1,1 @@
+"""Notifications: an outbox table written with the change that causes it, delivered by jobs."""

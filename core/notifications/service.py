@@ -1,0 +1,96 @@
+"""Notification use cases: write notifications with the change that causes them, read the inbox, resend."""
+from datetime import timedelta
+
+from sqlalchemy import func
+
+from core import audit
+from core.db import unit_of_work
+from core.errors import ValidationError
+from core.extensions import db
+from core.notifications.models import Channel, Notification, Status
+from core.notifications.templates import render
+
+
+def notify(event, *, now, context, user=None, address=None, channels=("inapp",), entity=None, dedupe_key=None):
+    """Add notifications of `event` to the current unit of work; email and SMS are delivered after commit.
+
+    `user` gets in-app rows and, for email/SMS, their own address unless `address` is given
+    (citizens without accounts). A channel with no address is skipped.
+    """
+    from core.jobs import enqueue
+    from core.notifications.delivery import deliver
+
+    subject, body = render(event, context)
+    kind, ident = entity if entity else (None, None)
+    rows = []
+    for channel in channels:
+        channel = Channel(channel).value
+        if channel == "inapp":
+            if user is None:
+                continue
+            target = None
+        else:
+            target = address or (getattr(user, "email", None) if channel == "email" else getattr(user, "phone", None))
+            if not target:
+                continue
+        key = f"{dedupe_key}:{channel}" if dedupe_key else None
+        n = Notification(created_at=now, event=event, channel=channel, user_id=getattr(user, "id", None),
+                         address=target, entity_kind=kind, entity_id=str(ident) if ident is not None else None,
+                         subject=subject, body=body, attempts=0, dedupe_key=key,
+                         status=Status.SENT.value if channel == "inapp" else Status.PENDING.value,
+                         sent_at=now if channel == "inapp" else None,
+                         next_attempt_at=None if channel == "inapp" else now)
+        db.session.add(n)
+        rows.append(n)
+    db.session.flush()
+    for n in rows:
+        if n.channel != "inapp":
+            enqueue(deliver, n.id, now, queue="notifications")
+    return rows
+
+
+def unread_count(user):
+    return db.session.query(func.count(Notification.id)).filter(
+        Notification.user_id == user.id, Notification.channel == "inapp", Notification.read_at.is_(None)).scalar()
+
+
+def inbox(user, limit=50):
+    return (Notification.query.filter_by(user_id=user.id, channel="inapp")
+            .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit).all())
+
+
+def mark_read(user, *, now, notification_id=None):
+    """Mark one (or every) in-app notification of the user as read; others' notifications are not found."""
+    with unit_of_work():
+        q = Notification.query.filter(Notification.user_id == user.id, Notification.channel == "inapp",
+                                      Notification.read_at.is_(None))
+        if notification_id is not None:
+            q = q.filter(Notification.id == notification_id)
+        return q.update({Notification.read_at: now}, synchronize_session=False)
+
+
+def resend(notification, *, now, actor):
+    """Put a failed email/SMS back into the outbox for a fresh series of tries."""
+    from core.jobs import enqueue
+    from core.notifications.delivery import deliver
+
+    if notification.status != Status.FAILED.value:
+        raise ValidationError("只能重发发送失败的通知")
+    with unit_of_work():
+        notification.status = Status.PENDING.value
+        notification.attempts = 0
+        notification.next_attempt_at = now
+        audit.record(now=now, actor=actor, entity_kind="notification", entity_id=notification.id,
+                     action="resend", before={"last_error": notification.last_error})
+        enqueue(deliver, notification.id, now, queue="notifications")
+
+
+def outbox_counts():
+    rows = db.session.query(Notification.status, func.count(Notification.id)).filter(
+        Notification.channel != "inapp").group_by(Notification.status).all()
+    return {status: count for status, count in rows}
+
+
+def retry_delay(attempts, schedule):
+    """Backoff before try number attempts+1: the configured schedule, its last step repeated."""
+    return timedelta(seconds=schedule[min(attempts, len(schedule)) - 1])

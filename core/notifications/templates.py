@@ -1,0 +1,61 @@
+"""Message templates per event, in Chinese. Subjects and bodies are plain text (SMS and email);
+pages escape them when they show in-app notifications."""
+from jinja2 import Environment, StrictUndefined
+
+_env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
+
+TEMPLATES = {
+    "clock_due_soon": (
+        "【临期】{{ label }} {{ clock_name }}将于{{ due }}到期",
+        "{{ label }} 的{{ clock_name }}将于{{ due }}到期，请抓紧办理。",
+    ),
+    "clock_overdue": (
+        "【超期】{{ label }} {{ clock_name }}已超期",
+        "{{ label }} 的{{ clock_name }}已于{{ due }}到期，目前仍未办结。请部门负责人督促办理。",
+    ),
+    "clock_escalated": (
+        "【督办】{{ label }} 超期未办结",
+        "{{ department }}承办的 {{ label }}（{{ clock_name }}）已于{{ due }}到期，超期仍未办结，请督办。",
+    ),
+    "calendar_missing": (
+        "【提醒】{{ year }} 年官方放假安排尚未导入",
+        "{{ year }} 年的国务院放假安排尚未导入系统，跨年期限目前按法定节假日暂定计算。"
+        "国务院公布后，请在“工作日历”页面导入（CSV 或 iCalendar 文件）。",
+    ),
+    "new_assignment": (
+        "【新分办】{{ label }}",
+        "{{ label }} 已分派给{{ department }}办理，办理期限：{{ due }}。",
+    ),
+    "correction_notice": (
+        "【补正通知】您的申请 {{ label }} 需要补正",
+        "您提交的政府信息公开申请（{{ label }}）需要补正：{{ detail }}。请于{{ due }}前补正，"
+        "逾期不补正又无正当理由的，视为放弃申请。",
+    ),
+    "extension": (
+        "【延期告知】{{ label }} 答复期限延长",
+        "经批准，您的申请（{{ label }}）答复期限延长至{{ due }}。理由：{{ detail }}。",
+    ),
+    "reply": (
+        "【答复】{{ label }} 已答复",
+        "您的{{ kind }}（{{ label }}）已答复，请登录查看答复内容。",
+    ),
+    "callback_due": (
+        "【回访】{{ label }} 待回访",
+        "工单 {{ label }} 已答复，请于{{ due }}前完成回访。",
+    ),
+    "test_message": (
+        "【测试】{{ label }}",
+        "这是一条测试通知：{{ label }}。",
+    ),
+}
+
+
+_compiled = {event: (_env.from_string(s), _env.from_string(b)) for event, (s, b) in TEMPLATES.items()}
+
+
+def render(event, context):
+    """(subject, body) of an event; a missing context value raises instead of sending a broken text."""
+    if event not in _compiled:
+        raise KeyError(f"no template for event {event!r}")
+    subject, body = _compiled[event]
+    return subject.render(context)[:200], body.render(context)

@@ -1,0 +1,161 @@
+"""Notifications in the embedded mode (no Redis): outbox rows, delivery, retries, inbox, templates, SMTP."""
+import json
+import socket
+from datetime import timedelta
+
+import pytest
+
+from core.db import unit_of_work
+from core.notifications import service
+from core.notifications.delivery import deliver, flush_outbox
+from core.notifications.models import Notification
+from core.notifications.templates import TEMPLATES, render
+from tests.conftest import at, csrf_from, login, make_user
+
+NOW = at(2026, 11, 20, 10)
+
+
+@pytest.fixture
+def sink(app, tmp_path, monkeypatch):
+    path = tmp_path / "sink.jsonl"
+    monkeypatch.setitem(app.config, "NOTIFY_EMAIL_ADAPTER", "file")
+    monkeypatch.setitem(app.config, "NOTIFY_SMS_ADAPTER", "file")
+    monkeypatch.setitem(app.config, "NOTIFY_FILE_SINK", str(path))
+    return path
+
+
+def delivered(path):
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_committed_notification_is_delivered_once_in_process(seeded, sink):
+    citizen = make_user("citizen", "13800001111")
+    with unit_of_work():
+        rows = service.notify("test_message", now=NOW, user=citizen, channels=("inapp", "sms", "email"),
+                              context={"label": "YSQ-2026-000001"})
+    assert [r.channel for r in rows] == ["inapp", "sms"]  # no email address: no email row
+    sms = Notification.query.filter_by(channel="sms").one()
+    assert sms.status == "sent" and sms.attempts == 1
+    assert [d["address"] for d in delivered(sink)] == ["13800001111"]
+    assert deliver(sms.id, NOW) == "skipped"  # the job running twice sends nothing more
+    assert len(delivered(sink)) == 1
+
+
+def test_rolled_back_notification_is_never_delivered(seeded, sink):
+    citizen = make_user("citizen", "13800001111")
+    with pytest.raises(RuntimeError):
+        with unit_of_work():
+            service.notify("test_message", now=NOW, user=citizen, channels=("sms",), context={"label": "x"})
+            raise RuntimeError("the change failed")
+    assert Notification.query.count() == 0 and delivered(sink) == []
+    with unit_of_work():
+        pass  # a later commit must not run the dropped job either
+    assert delivered(sink) == []
+
+
+def _closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_failures_retry_with_backoff_then_fail_and_can_be_resent(seeded, app, monkeypatch, sink):
+    monkeypatch.setitem(app.config, "NOTIFY_EMAIL_ADAPTER", "smtp")
+    monkeypatch.setitem(app.config, "SMTP_PORT", _closed_port())
+    monkeypatch.setitem(app.config, "NOTIFY_MAX_ATTEMPTS", 3)
+    monkeypatch.setitem(app.config, "NOTIFY_RETRY_SECONDS", (60, 300))
+    user = make_user("citizen", "c@x.cn")
+    with unit_of_work():
+        service.notify("test_message", now=NOW, user=user, channels=("email",), context={"label": "x"})
+    n = Notification.query.one()
+    assert n.status == "pending" and n.attempts == 1 and "ConnectionRefusedError" in n.last_error
+    assert n.next_attempt_at == NOW + timedelta(seconds=60)
+    assert flush_outbox(NOW + timedelta(seconds=30))["dispatched"] == 0  # not due yet
+    flush_outbox(NOW + timedelta(seconds=61))
+    n = Notification.query.one()
+    assert n.attempts == 2 and n.next_attempt_at == NOW + timedelta(seconds=61 + 300)
+    flush_outbox(NOW + timedelta(seconds=400))
+    n = Notification.query.one()
+    assert n.status == "failed" and n.attempts == 3 and n.next_attempt_at is None
+    assert flush_outbox(NOW + timedelta(days=1))["dispatched"] == 0
+    # Staff fix the mail server and resend.
+    monkeypatch.setitem(app.config, "NOTIFY_EMAIL_ADAPTER", "file")
+    admin = make_user("admin", "admin@x.cn")
+    service.resend(n, now=NOW + timedelta(days=1), actor=admin)
+    n = Notification.query.one()
+    assert n.status == "sent" and [d["address"] for d in delivered(sink)] == ["c@x.cn"]
+
+
+def test_stale_claims_are_reclaimed(seeded, app, sink):
+    user = make_user("citizen", "13800001111")
+    with unit_of_work():
+        n = service.notify("test_message", now=NOW, user=user, channels=("sms",), context={"label": "x"})[0]
+        n.status = "pending"
+    from core.extensions import db
+    with unit_of_work():
+        db.session.get(Notification, n.id).status = "sending"  # a worker claimed it, then died
+        db.session.get(Notification, n.id).claimed_at = NOW
+    timeout = app.config["NOTIFY_SENDING_TIMEOUT"]
+    assert flush_outbox(NOW + timedelta(seconds=timeout - 1))["reclaimed"] == 0
+    assert flush_outbox(NOW + timedelta(seconds=timeout + 1)) == {"reclaimed": 1, "dispatched": 1}
+    assert Notification.query.one().status == "sent"
+
+
+def test_every_template_renders_in_chinese():
+    ctx = {"label": "YSQ-2026-000123", "clock_name": "答复期限", "due": "2026年10月30日", "department": "民政局",
+           "year": 2027, "detail": "请写明文号", "kind": "政府信息公开申请"}
+    for event in TEMPLATES:
+        subject, body = render(event, ctx)
+        assert subject.startswith("【") and body
+    with pytest.raises(Exception):
+        render("reply", {"label": "x"})  # a missing value is an error, not a broken message
+
+
+def test_inbox_bell_and_read_marks(client, seeded):
+    me = make_user("staff", "s@x.cn", department="mzj")
+    other = make_user("staff", "o@x.cn", department="mzj")
+    with unit_of_work():
+        for i in range(3):
+            service.notify("test_message", now=NOW, user=me, context={"label": f"<b>{i}</b>"})
+        theirs = service.notify("test_message", now=NOW, user=other, context={"label": "theirs"})[0]
+    login(client, "s@x.cn")
+    home = client.get("/").get_data(as_text=True)
+    assert 'aria-label="通知：3 条未读"' in home
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "&lt;b&gt;0&lt;/b&gt;" in page and "theirs" not in page
+    resp = client.post(f"/notifications/{theirs.id}/read", data={"csrf_token": csrf_from(page)})
+    assert resp.status_code == 404
+    client.post("/notifications/read-all", data={"csrf_token": csrf_from(page)})
+    assert service.unread_count(me) == 0 and service.unread_count(other) == 1
+
+
+def test_smtp_adapter_against_a_real_smtp_server(seeded, app, monkeypatch):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    port = _closed_port()
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setitem(app.config, "NOTIFY_EMAIL_ADAPTER", "smtp")
+        monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setitem(app.config, "SMTP_PORT", port)
+        user = make_user("citizen", "c@x.cn")
+        with unit_of_work():
+            service.notify("correction_notice", now=NOW, user=user, channels=("email",),
+                           context={"label": "YSQ-2026-000123", "detail": "请写明文件名称", "due": "2026年12月4日"})
+    finally:
+        controller.stop()
+    assert len(received) == 1
+    msg = received[0]
+    assert msg["To"] == "c@x.cn" and "notification-" in msg["Message-ID"]
+    from email.header import decode_header, make_header
+    assert "补正通知" in str(make_header(decode_header(msg["Subject"])))
+    assert "请写明文件名称" in msg.get_payload(decode=True).decode()
+    assert Notification.query.one().status == "sent"

@@ -1,0 +1,102 @@
+"""The deadline sweep: warnings once, paused/stopped never warned, overdue marks, escalation, calendar changes."""
+from datetime import date, timedelta
+
+from core.calendar import service as calendar_service
+from core.calendar.parsing import parse_csv
+from core.clocks import service as clocks
+from core.clocks.models import Clock, SweepRun
+from core.clocks.sweep import run_sweep
+from core.db import unit_of_work
+from core.departments.models import Department
+from core.notifications.models import Notification
+from tests.conftest import at, make_user
+
+
+def start(entity_id, owner=None, dep="mzj", **kw):
+    dep_id = Department.query.filter_by(code=dep).one().id
+    args = dict(entity_kind="request", entity_id=entity_id, name="answer", unit="workdays", length=20,
+                now=at(2026, 9, 28, 10), actor="t", start_on=date(2026, 9, 28), label=f"YSQ-{entity_id}",
+                department_id=dep_id, owner_id=owner.id if owner else None)
+    args.update(kw)
+    with unit_of_work():
+        return clocks.start_clock(**args)
+
+
+def notes(event=None):
+    q = Notification.query
+    return q.filter_by(event=event).all() if event else q.all()
+
+
+def test_due_soon_warning_is_sent_once(seeded):
+    staff = make_user("staff", "s@x.cn", department="mzj")
+    approver = make_user("approver", "a@x.cn", department="mzj")
+    start("1", owner=staff)
+    start("2")  # no owner: the department's approver is warned
+    now = at(2026, 10, 27, 9)
+    assert run_sweep(now) == {"clock_due_soon": 2, "clock_overdue": 0, "clock_escalated": 0}
+    assert run_sweep(now) == {"clock_due_soon": 0, "clock_overdue": 0, "clock_escalated": 0}
+    assert run_sweep(now + timedelta(hours=1))["clock_due_soon"] == 0
+    warned = notes("clock_due_soon")
+    assert sorted(n.user_id for n in warned) == sorted([staff.id, approver.id])
+    assert "2026年10月30日" in warned[0].subject and warned[0].channel == "inapp"
+    assert SweepRun.query.filter_by(kind="deadline_sweep").count() == 3
+
+
+def test_paused_and_stopped_clocks_are_never_warned(seeded):
+    make_user("approver", "a@x.cn", department="mzj")
+    paused, stopped = start("p"), start("s")
+    with unit_of_work():
+        clocks.pause_clock(paused, now=at(2026, 10, 9), actor="t", on=date(2026, 10, 9))
+        clocks.stop_clock(stopped, now=at(2026, 10, 9), actor="t")
+    for day in (27, 31):
+        counts = run_sweep(at(2026, 10, day, 9))
+        assert counts == {"clock_due_soon": 0, "clock_overdue": 0, "clock_escalated": 0}
+    assert notes() == []
+
+
+def test_overdue_then_escalation_to_supervisors(seeded):
+    staff = make_user("staff", "s@x.cn", department="mzj")
+    approver = make_user("approver", "a@x.cn", department="mzj")
+    other_approver = make_user("approver", "b@x.cn", department="zjj")
+    sup = make_user("supervisor", "sup@x.cn")
+    start("1", owner=staff)
+    # First sweep after the due date: overdue, no late due-soon warning.
+    assert run_sweep(at(2026, 11, 2, 9)) == {"clock_due_soon": 0, "clock_overdue": 1, "clock_escalated": 0}
+    assert sorted(n.user_id for n in notes("clock_overdue")) == sorted([staff.id, approver.id])
+    assert other_approver.id not in [n.user_id for n in notes()]
+    assert run_sweep(at(2026, 11, 2, 20))["clock_escalated"] == 0
+    assert run_sweep(at(2026, 11, 3, 9, 1)) == {"clock_due_soon": 0, "clock_overdue": 0, "clock_escalated": 1}
+    assert [n.user_id for n in notes("clock_escalated")] == [sup.id]
+    assert run_sweep(at(2026, 11, 4, 9))["clock_escalated"] == 0
+
+
+def test_calendar_import_moves_due_dates_and_the_next_sweep_follows(seeded):
+    make_user("approver", "a@x.cn", department="mzj")
+    c = start("x", start_on=date(2027, 1, 4), now=at(2027, 1, 4, 9))
+    # Monday 1/4 + 20 working days (provisional 2027: weekends and 元旦 only) = Monday 2/1.
+    assert c.provisional and c.due_on == date(2027, 2, 1)
+    # From 1/27 at most three working days remain (1/28, 1/29, 2/1): the sweep on 1/28 warns.
+    assert c.warn_at == at(2027, 1, 27)
+    assert run_sweep(at(2027, 1, 28, 9))["clock_due_soon"] == 1
+    # The official 2027 calendar adds days off in late January: the due date moves later,
+    # the warning no longer holds and is given again at the new time.
+    calendar_service.import_official(parse_csv(
+        "2027-01-27,holiday,测试\n2027-01-28,holiday,测试\n2027-01-29,holiday,测试\n2027-02-01,holiday,测试\n"),
+        origin="t", now=at(2027, 1, 28, 10), actor="t")
+    c = Clock.query.filter_by(entity_id="x").one()
+    # 1/25, 1/26 are days 15–16; 1/27–2/1 off; 2/2–2/5 are days 17–20.
+    assert c.due_on == date(2027, 2, 5) and not c.provisional and c.warned_at is None
+    assert c.warn_at == at(2027, 2, 2)
+    assert run_sweep(at(2027, 1, 28, 11))["clock_due_soon"] == 0
+    assert run_sweep(at(2027, 2, 1, 23, 59))["clock_due_soon"] == 0
+    assert run_sweep(at(2027, 2, 2, 9))["clock_due_soon"] == 1
+    assert run_sweep(at(2027, 2, 5, 23, 0))["clock_overdue"] == 0
+    assert run_sweep(at(2027, 2, 6, 0, 1))["clock_overdue"] == 1
+
+
+def test_batches_cover_every_clock(seeded):
+    make_user("approver", "a@x.cn", department="mzj")
+    for i in range(23):
+        start(str(i))
+    assert run_sweep(at(2026, 10, 28, 9), batch=5)["clock_due_soon"] == 23
+    assert len(notes("clock_due_soon")) == 23
