@@ -61,14 +61,17 @@ def _minute_of(dt):
     return dt.hour * 60 + dt.minute + (dt.second + dt.microsecond / 1e6) / 60
 
 
-def add_work_hours(calendar, start, hours, schedule):
-    """The moment `hours` working hours after `start`, counting only office periods of working days."""
+def _prepare(moment, hours, schedule):
+    """(local moment, its day, minutes needed, working minutes per day) for an hour sum."""
     if hours < 0:
         raise ValueError("工作小时数不能为负数")
-    local = _local(start, schedule)
-    need = round(hours * 60, 6)
-    per_day = schedule.minutes_per_day
-    day = local.date()
+    local = _local(moment, schedule)
+    return local, local.date(), round(hours * 60, 6), schedule.minutes_per_day
+
+
+def add_work_hours(calendar, start, hours, schedule):
+    """The moment `hours` working hours after `start`, counting only office periods of working days."""
+    local, day, need, per_day = _prepare(start, hours, schedule)
     if need == 0:
         return local
     if calendar.is_workday(day):
@@ -85,23 +88,14 @@ def add_work_hours(calendar, start, hours, schedule):
 
 
 def _exact(day, worked, schedule):
-    whole = int(worked)
-    minute = schedule.minute_at(whole) if whole else schedule.periods[0][0]
-    base = _at(day, minute, schedule)
-    frac = worked - whole
-    if frac:
-        base += timedelta(minutes=frac)
-    return base
+    """The moment on `day` at which `worked` working minutes (fractions too) are done, to the second."""
+    minute = schedule.minute_at(worked) if worked > 0 else schedule.periods[0][0]
+    return datetime.combine(day, time(0), tzinfo=schedule.tz) + timedelta(seconds=round(minute * 60))
 
 
 def sub_work_hours(calendar, end, hours, schedule):
     """The earliest moment from which at most `hours` working hours remain until `end`."""
-    if hours < 0:
-        raise ValueError("工作小时数不能为负数")
-    local = _local(end, schedule)
-    need = round(hours * 60, 6)
-    per_day = schedule.minutes_per_day
-    day = local.date()
+    local, day, need, per_day = _prepare(end, hours, schedule)
     done = schedule.minutes_done_by(_minute_of(local)) if calendar.is_workday(day) else 0
     if need < done:
         return _exact(day, done - need, schedule)

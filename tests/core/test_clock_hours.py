@@ -124,3 +124,9 @@ def test_warn_date_matches_urgency(cal, schedule):
         w = cal.warn_date(due, lead)
         assert cal.workdays_between(w, due) <= lead
         assert cal.workdays_between(w - timedelta(days=1), due) > lead or not cal.is_workday(w)
+
+
+def test_fractional_minutes_never_land_in_the_lunch_break(cal, schedule):
+    # 10:00 + 2 h 20 s: 2 h reach 12:00 exactly; the 20 s belong after 13:30, not at 12:00:20.
+    end = add_work_hours(cal, at(2026, 11, 16, 10, 0), 2 + 20 / 3600, schedule)
+    assert end == at(2026, 11, 16, 13, 30) + timedelta(seconds=20)
