@@ -27,6 +27,8 @@ def _init_extensions(app):
 
     # Models must be imported before Alembic or create_all look at the metadata.
     import core.models  # noqa: F401
+    import requests_module.models  # noqa: F401
+    import requests_module.jobs  # noqa: F401  (registers its periodic duty)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)

@@ -52,6 +52,10 @@ class Config:
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "12345-noreply@tinghu.gov.cn")
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # outside static/
+    UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    UPLOAD_MAX_FILES = _env_int("UPLOAD_MAX_FILES", 5)
+    CORRECTION_PERIOD_WORKDAYS = _env_int("CORRECTION_PERIOD_WORKDAYS", 10)
     CALENDAR_UPLOAD_MAX_BYTES = _env_int("CALENDAR_UPLOAD_MAX_BYTES", 1024 * 1024)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,7 +14,13 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
+    """Bad input; `fields` maps field names to messages when several fields are wrong."""
+
     status = 400
+
+    def __init__(self, message, field=None, fields=None):
+        super().__init__(message, field)
+        self.fields = fields or ({field: message} if field else {})
 
 
 class NotFound(DomainError):

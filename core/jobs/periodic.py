@@ -16,6 +16,16 @@ from core.jobs import job
 
 log = logging.getLogger("jobs")
 
+# Workflow modules add their own minute-by-minute duties (e.g. closing applications whose correction
+# period ran out) without core importing them: fn(now) -> int, run after every deadline sweep.
+PERIODIC_HOOKS = []
+
+
+def register_periodic(fn):
+    if fn not in PERIODIC_HOOKS:
+        PERIODIC_HOOKS.append(fn)
+    return fn
+
 
 def _record(kind, now, started, counts):
     with unit_of_work():
@@ -25,7 +35,11 @@ def _record(kind, now, started, counts):
 @job
 def deadline_sweep(now=None):
     from core.clocks.sweep import run_sweep
-    return run_sweep(now or utcnow())
+    now = now or utcnow()
+    counts = run_sweep(now)
+    for hook in PERIODIC_HOOKS:
+        counts[hook.__name__] = hook(now)
+    return counts
 
 
 @job

@@ -1,0 +1,81 @@
+"""Helpers shared by the disclosure use cases: clocks of an application, audit, applicant notices."""
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from core import audit
+from core.calendar.service import get_calendar
+from core.clocks.models import Clock
+from core.errors import ValidationError
+from core.notifications.service import notify
+from requests_module.states import Status, check
+
+ENTITY = "disclosure_request"
+
+
+def tz():
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def today(now):
+    return now.astimezone(tz()).date()
+
+
+def moment_of(day, now):
+    """When an action dated `day` happened: now if today, else the end of that day."""
+    return now if day >= today(now) else datetime.combine(day, time(23, 59, 59), tzinfo=tz())
+
+
+def check_date(day, now, field="on", not_before=None, label="日期"):
+    """Action dates are real dates: not in the future and not before the application's receipt."""
+    if day > today(now):
+        raise ValidationError(f"{label}不能晚于今天", field=field)
+    if not_before is not None and day < not_before:
+        raise ValidationError(f"{label}不能早于 {not_before.isoformat()}", field=field)
+    return day
+
+
+def clock(req, name="answer"):
+    """The newest clock of that name for the application (None before receipt)."""
+    return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(req.id), name=name)
+            .order_by(Clock.id.desc()).first())
+
+
+def transition(req, target, action, *, now, actor, detail=None):
+    current = Status(req.status)
+    check(current, target, action)
+    req.status = target.value
+    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action,
+                 before={"status": current.value}, after={"status": target.value, **(detail or {})})
+
+
+def record(req, action, *, now, actor, detail):
+    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action, after=detail)
+
+
+def zh(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def notify_applicant(req, event, *, now, context):
+    """In-app for the applicant's account, SMS to the phone, email when given."""
+    from core.auth.models import User
+    from core.extensions import db
+
+    ctx = {"label": req.number, "kind": "政府信息公开申请", **context}
+    user = db.session.get(User, req.citizen_id) if req.citizen_id else None
+    if user is not None:
+        notify(event, now=now, user=user, channels=("inapp",), context=ctx, entity=(ENTITY, req.id))
+    notify(event, now=now, address=req.phone, channels=("sms",), context=ctx, entity=(ENTITY, req.id))
+    if req.email:
+        notify(event, now=now, address=req.email, channels=("email",), context=ctx, entity=(ENTITY, req.id))
+
+
+def due_text(req):
+    """答复期限：2026年10月30日（第20个工作日）, or None before receipt / after closing."""
+    c = clock(req)
+    if c is None or c.due_on is None or c.state == "stopped":
+        return None
+    n = get_calendar().workdays_between(c.start_on, c.due_on)
+    return f"{zh(c.due_on)}（第{n}个工作日）" + ("，暂定" if c.provisional else "")

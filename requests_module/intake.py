@@ -1,0 +1,145 @@
+"""Intake use cases: online submission, paper registration, receipt confirmation, rejection, assignment."""
+import re
+from datetime import timedelta
+
+from core.clocks.service import start_clock, stop_clock
+from core.db import unit_of_work
+from core.departments.routing import suggest_departments
+from core.departments.service import active_departments
+from core.errors import ValidationError
+from core.extensions import db
+from core.uploads import check_files, store
+from requests_module import outcomes
+from requests_module.common import ENTITY, check_date, clock, moment_of, record, today, transition, tz
+from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
+from requests_module.states import Status
+from requests_module.validation import clean_application
+
+ANSWER_WORKDAYS = 20  # Art. 33
+
+
+def _normalize(text):
+    return re.sub(r"[\s\W_]+", "", text or "").lower()
+
+
+def find_repeat(req):
+    """An earlier application of the same applicant (ID or phone) with the same information asked for."""
+    since = req.submitted_at - timedelta(days=365)
+    candidates = DisclosureRequest.query.filter(
+        DisclosureRequest.id != req.id, DisclosureRequest.submitted_at >= since,
+        (DisclosureRequest.id_number == req.id_number) | (DisclosureRequest.phone == req.phone)).all()
+    wanted = _normalize(req.title)
+    return next((c for c in candidates if _normalize(c.title) == wanted), None)
+
+
+def attach(req, checked, kind, now):
+    """Store already checked files as attachments of the application."""
+    for f in checked:
+        db.session.add(RequestAttachment(request_id=req.id, kind=kind, filename=f.filename, stored_name=store(f),
+                                         content_type=f.content_type, size=len(f.data), sha256=f.sha256,
+                                         uploaded_at=now))
+
+
+def _create(data, *, channel, status, now, actor, citizen=None, files=()):
+    cleaned = clean_application(data)
+    checked = check_files(files)  # before anything is written: a bad file refuses the whole submission
+    req = DisclosureRequest(status=status.value, channel=channel, citizen_id=getattr(citizen, "id", None),
+                            submitted_at=now, **cleaned)
+    db.session.add(req)
+    db.session.flush()
+    req.number = f"YSQ-{today(now).year}-{req.id:06d}"
+    attach(req, checked, "application", now)
+    repeat = find_repeat(req)
+    req.repeat_of_id = repeat.id if repeat else None
+    record(req, "submitted", now=now, actor=actor,
+           detail={"number": req.number, "channel": channel, "status": status.value,
+                   "repeat_of": repeat.number if repeat else None, "attachments": len(checked)})
+    return req
+
+
+def submit_online(data, *, now, citizen=None, files=()):
+    """A citizen's online application (Art. 29); receipt is fixed when staff confirm it (Art. 31)."""
+    with unit_of_work():
+        return _create(data, channel="online", status=Status.SUBMITTED, now=now, actor=citizen or "公众",
+                       citizen=citizen, files=files)
+
+
+def _start_answer_clock(req, received_on, now, actor):
+    start_clock(entity_kind=ENTITY, entity_id=req.id, name="answer", unit="workdays", length=ANSWER_WORKDAYS,
+                start_on=received_on, now=now, actor=actor, label=req.number, department_id=req.department_id)
+
+
+def register_paper(data, *, channel, received_on, now, actor, files=()):
+    """Staff register an application handed in, mailed, faxed or made orally, with its receipt date."""
+    if channel not in CHANNELS or channel == "online":
+        raise ValidationError("请选择申请方式：当面、邮寄、传真或口头", field="channel")
+    check_date(received_on, now, field="received_on", label="收到日期")
+    with unit_of_work():
+        req = _create(data, channel=channel, status=Status.RECEIVED, now=now, actor=actor, files=files)
+        req.received_on = received_on
+        _start_answer_clock(req, received_on, now, actor)
+    return req
+
+
+def confirm_receipt(req, *, received_on, now, actor):
+    """Fix the receipt date of an online application: the answer period counts from the next working day."""
+    submitted = req.submitted_at.astimezone(tz()).date()
+    check_date(received_on, now, field="received_on", not_before=submitted, label="收到日期")
+    with unit_of_work():
+        transition(req, Status.RECEIVED, "confirm_receipt", now=now, actor=actor,
+                   detail={"received_on": received_on.isoformat()})
+        req.received_on = received_on
+        _start_answer_clock(req, received_on, now, actor)
+    return req
+
+
+def reject(req, *, outcome, message, on, now, actor):
+    """Close a non-application (信访、投诉、重复申请 …) as 不予处理 with a message naming the right channel."""
+    if not outcome.startswith("not_processed_"):
+        raise ValidationError("直接办结只能选择“不予处理”类结果", field="outcome")
+    outcomes.get(outcome)
+    if not (message or "").strip():
+        raise ValidationError("请写明不予处理的理由和应当去的渠道", field="message")
+    check_date(on, now, not_before=req.received_on)
+    with unit_of_work():
+        transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome})
+        close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor)
+    return req
+
+
+def close(req, *, outcome, text, on, now, actor, ground=None, holder=None):
+    """Record the single outcome of the application and stop its clocks (the verdict is frozen)."""
+    from requests_module.common import notify_applicant, zh
+
+    req.outcome, req.reply_text, req.legal_ground, req.holder_organ = outcome, text, ground, holder
+    req.replied_on, req.closed_at = on, now
+    req.reply_doc_number = f"亭湖依申复〔{on.year}〕{req.id}号"
+    for name in ("answer", "correction", "fee"):
+        c = clock(req, name)
+        if c is not None and c.state != "stopped":
+            stop_clock(c, now=moment_of(on, now), actor=actor, reason=f"closed: {outcome}")
+    notify_applicant(req, "reply", now=now, context={"due": zh(on)})
+
+
+def suggestions(req):
+    return suggest_departments(f"{req.title} {req.description}", active_departments())
+
+
+def assign(req, department, *, now, actor):
+    """Send the application to the department that handles it; its staff are told."""
+    from core.auth.models import Role, User
+    from core.notifications.service import notify
+    from requests_module.common import due_text
+
+    with unit_of_work():
+        transition(req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code})
+        req.department = department
+        c = clock(req)
+        c.department_id = department.id
+        for user in User.query.filter(User.department_id == department.id, User.active.is_(True),
+                                      User.role.in_([Role.STAFF, Role.APPROVER])):
+            notify("new_assignment", now=now, user=user, context={
+                "label": f"{req.number} {req.title}", "department": department.name, "due": due_text(req)},
+                entity=(ENTITY, req.id))
+    return req
+

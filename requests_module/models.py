@@ -1,0 +1,108 @@
+"""Disclosure applications, their attachments and consultations."""
+from core.db import UTCDateTime
+from core.extensions import db
+
+ORG_TYPES = {"commercial": "商业企业", "research": "科研机构", "public_interest": "社会公益组织",
+             "legal_service": "法律服务机构", "other": "其他"}
+ID_TYPES = {"resident_id": "居民身份证", "passport": "护照", "hk_macao_permit": "港澳居民来往内地通行证",
+            "taiwan_permit": "台湾居民来往大陆通行证", "uscc": "统一社会信用代码", "other": "其他证件"}
+CHANNELS = {"online": "网上申请", "in_person": "当面提交", "mail": "邮寄", "fax": "传真", "oral": "口头申请（代为填写）"}
+FORMS = {"paper": "纸质", "electronic": "电子"}
+DELIVERIES = {"mail": "邮寄", "email": "电子邮件", "pickup": "当面领取", "online": "网上查看"}
+
+
+class DisclosureRequest(db.Model):
+    __tablename__ = "disclosure_requests"
+
+    id = db.Column(db.Integer, primary_key=True)
+    number = db.Column(db.String(20), unique=True, nullable=True)
+    status = db.Column(db.String(24), nullable=False, index=True)
+    channel = db.Column(db.String(12), nullable=False)
+    citizen_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True, index=True)
+
+    applicant_type = db.Column(db.String(10), nullable=False)  # person | org
+    org_type = db.Column(db.String(20), nullable=True)
+    name = db.Column(db.String(120), nullable=False)
+    id_type = db.Column(db.String(20), nullable=False)
+    id_number = db.Column(db.String(40), nullable=False)
+    phone = db.Column(db.String(20), nullable=False)
+    email = db.Column(db.String(254), nullable=False, default="")
+    address = db.Column(db.String(200), nullable=False, default="")
+    contact_person = db.Column(db.String(60), nullable=False, default="")
+
+    title = db.Column(db.String(200), nullable=False)
+    description = db.Column(db.Text, nullable=False)
+    doc_number = db.Column(db.String(100), nullable=False, default="")
+    form = db.Column(db.String(12), nullable=False)
+    delivery = db.Column(db.String(12), nullable=False)
+    publish_consent = db.Column(db.Boolean, nullable=False, default=False)
+
+    submitted_at = db.Column(UTCDateTime(), nullable=False)
+    received_on = db.Column(db.Date, nullable=True)
+    department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True, index=True)
+    repeat_of_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=True)
+
+    correction_notice_on = db.Column(db.Date, nullable=True)
+    correction_items = db.Column(db.Text, nullable=True)
+    correction_due_on = db.Column(db.Date, nullable=True)
+    correction_received_on = db.Column(db.Date, nullable=True)
+    correction_text = db.Column(db.Text, nullable=True)
+
+    fee_notice_on = db.Column(db.Date, nullable=True)
+    fee_amount = db.Column(db.Numeric(10, 2), nullable=True)
+    fee_due_on = db.Column(db.Date, nullable=True)
+    fee_paid_on = db.Column(db.Date, nullable=True)
+
+    extension_days = db.Column(db.Integer, nullable=False, default=0)
+    extension_reason = db.Column(db.Text, nullable=True)
+
+    outcome = db.Column(db.String(40), nullable=True)
+    legal_ground = db.Column(db.Text, nullable=True)
+    holder_organ = db.Column(db.String(120), nullable=True)
+    reply_text = db.Column(db.Text, nullable=True)
+    reply_doc_number = db.Column(db.String(60), nullable=True)
+    replied_on = db.Column(db.Date, nullable=True)
+    reply_author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    closed_at = db.Column(UTCDateTime(), nullable=True)
+
+    version = db.Column(db.Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    department = db.relationship("Department", lazy="joined")
+    attachments = db.relationship("RequestAttachment", order_by="RequestAttachment.id", lazy="selectin")
+    consultations = db.relationship("Consultation", order_by="Consultation.id", lazy="selectin")
+
+    __table_args__ = (
+        db.CheckConstraint("applicant_type IN ('person', 'org')", name="applicant_type"),
+        db.Index("ix_disclosure_requests_applicant", "id_number"),
+        db.Index("ix_disclosure_requests_phone", "phone"),
+    )
+
+
+class RequestAttachment(db.Model):
+    __tablename__ = "request_attachments"
+
+    id = db.Column(db.Integer, primary_key=True)
+    request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, index=True)
+    kind = db.Column(db.String(12), nullable=False)  # application | correction | reply
+    filename = db.Column(db.String(200), nullable=False)
+    stored_name = db.Column(db.String(80), nullable=False, unique=True)
+    content_type = db.Column(db.String(40), nullable=False)
+    size = db.Column(db.Integer, nullable=False)
+    sha256 = db.Column(db.String(64), nullable=False)
+    uploaded_at = db.Column(UTCDateTime(), nullable=False)
+
+
+class Consultation(db.Model):
+    """A written consultation of a third party (Art. 32) or another organ (Art. 34)."""
+
+    __tablename__ = "consultations"
+
+    id = db.Column(db.Integer, primary_key=True)
+    request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, index=True)
+    kind = db.Column(db.String(12), nullable=False)  # third_party | organ
+    party = db.Column(db.String(120), nullable=False)
+    sent_on = db.Column(db.Date, nullable=False)
+    deadline_on = db.Column(db.Date, nullable=False)
+    answered_on = db.Column(db.Date, nullable=True)
+    opinion = db.Column(db.Text, nullable=True)

@@ -1,0 +1,71 @@
+"""The reply (答复书): one outcome code, its legal ground, sign-off where the department requires it."""
+from core.auth.models import Role
+from core.db import unit_of_work
+from core.errors import DomainError, ValidationError
+from core.uploads import check_files
+from requests_module import outcomes
+from requests_module.common import check_date, record, transition
+from requests_module.intake import attach, close
+from requests_module.states import Status, check
+
+SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
+
+
+def _validate(req, outcome, ground, holder, text):
+    if outcome not in outcomes.OUTCOMES or outcome in SYSTEM_OUTCOMES:
+        raise ValidationError("请选择答复结果", field="outcome")
+    o = outcomes.get(outcome)
+    if o.needs_ground and not (ground or "").strip():
+        raise ValidationError(f"“{o.group}”须写明法律依据（条例条款）", field="legal_ground")
+    if not (text or "").strip():
+        raise ValidationError("请填写答复正文", field="text")
+    if outcome == "unavailable_unclear" and req.correction_notice_on is None:
+        raise ValidationError("“补正后申请内容仍不明确”只能用于已发过补正告知的申请", field="outcome")
+    return o
+
+
+def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, files=()):
+    """Answer the application. Staff of a department that requires sign-off send the draft to the head."""
+    check(Status(req.status), Status.CLOSED, "答复")
+    _validate(req, outcome, legal_ground, holder_organ, text)
+    check_date(on, now, not_before=req.received_on)
+    checked = check_files(files)
+    needs_signoff = req.department is not None and req.department.requires_signoff and actor.role is Role.STAFF
+    with unit_of_work():
+        attach(req, checked, "reply", now)
+        draft = {"outcome": outcome, "legal_ground": (legal_ground or "").strip() or None,
+                 "holder_organ": (holder_organ or "").strip() or None, "on": on.isoformat()}
+        if needs_signoff:
+            transition(req, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor, detail=draft)
+            req.outcome, req.reply_text, req.replied_on = outcome, text.strip(), on
+            req.legal_ground, req.holder_organ, req.reply_author_id = draft["legal_ground"], draft["holder_organ"], actor.id
+        else:
+            transition(req, Status.CLOSED, "reply", now=now, actor=actor, detail=draft)
+            req.reply_author_id = actor.id
+            close(req, outcome=outcome, text=text.strip(), on=on, now=now, actor=actor,
+                  ground=draft["legal_ground"], holder=draft["holder_organ"])
+    return req
+
+
+def sign_off(req, *, approve, note="", now, actor):
+    """The department head approves the drafted reply (it is sent) or returns it with a note."""
+    if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
+        raise DomainError("只有部门负责人可以签发答复")
+    if approve:
+        check(Status(req.status), Status.CLOSED, "签发")
+    else:
+        check(Status(req.status), Status.ASSIGNED, "退回答复")
+    if req.status != Status.AWAITING_SIGNOFF.value:
+        raise DomainError("没有待签发的答复")
+    with unit_of_work():
+        if approve:
+            transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor, detail={"note": note})
+            close(req, outcome=req.outcome, text=req.reply_text, on=req.replied_on, now=now, actor=actor,
+                  ground=req.legal_ground, holder=req.holder_organ)
+        else:
+            if not (note or "").strip():
+                raise ValidationError("退回时请写明修改意见", field="note")
+            transition(req, Status.ASSIGNED, "reply_returned", now=now, actor=actor, detail={"note": note.strip()})
+            req.outcome = req.reply_text = req.replied_on = req.legal_ground = req.holder_organ = None
+            record(req, "reply_draft_cleared", now=now, actor=actor, detail={})
+    return req

@@ -1,0 +1,30 @@
+"""Building applications for tests."""
+from datetime import date
+
+from core.departments.models import Department
+from requests_module import intake
+from tests.conftest import at
+
+APPLICATION = {
+    "applicant_type": "person", "name": "张三", "id_type": "resident_id", "id_number": "11010519491231002X",
+    "phone": "13800001111", "email": "", "address": "亭湖区某路1号", "title": "2025年城乡低保对象名单",
+    "description": "请公开本区2025年城乡低保对象名单及低保标准。", "form": "electronic", "delivery": "online",
+    "publish_consent": "y",
+}
+
+
+def received(day, *, dep="mzj", actor="test", **changes):
+    """An application registered on paper with receipt date `day` and assigned to `dep`."""
+    req = intake.register_paper({**APPLICATION, **changes}, channel="in_person", received_on=day,
+                                now=at(day.year, day.month, day.day, 10), actor=actor)
+    if dep:
+        intake.assign(req, Department.query.filter_by(code=dep).one(), now=at(day.year, day.month, day.day, 11),
+                      actor=actor)
+    return req
+
+
+def noon(day):
+    return at(day.year, day.month, day.day, 12)
+
+
+__all__ = ["APPLICATION", "received", "noon", "date"]
