@@ -47,14 +47,23 @@ ERROR_HINTS = {
 }
 
 
+ERROR_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited",
+               500: "server_error"}
+
+
 def wants_json():
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status, message=None):
+def error_response(status, message=None, fields=None):
+    """JSON for the API: {"error": code, "message": …, "fields": {name: message}}; a Chinese page otherwise."""
     title = ERROR_TITLES.get(status, "出错了")
     if wants_json():
-        return jsonify(error={"status": status, "title": title, "message": message or title}), status
+        body = {"error": ERROR_CODES.get(status, "error"), "message": message or title}
+        if fields:
+            body["fields"] = fields
+        return jsonify(body), status
     hint = message or ERROR_HINTS.get(status, "")
     return render_template("errors/error.html", status=status, title=title, hint=hint), status
 
@@ -62,9 +71,17 @@ def error_response(status, message=None):
 def register_error_handlers(app):
     from werkzeug.exceptions import HTTPException
 
+    from sqlalchemy.orm.exc import StaleDataError
+
     @app.errorhandler(DomainError)
     def _domain(err):
-        return error_response(err.status, err.message)
+        return error_response(err.status, err.message, getattr(err, "fields", None))
+
+    @app.errorhandler(StaleDataError)
+    def _stale(err):
+        from core.extensions import db
+        db.session.rollback()
+        return error_response(409, "该事项刚被他人修改，请刷新页面后重试。")
 
     @app.errorhandler(HTTPException)
     def _http(err):

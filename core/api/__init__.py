@@ -8,22 +8,34 @@ from core.departments.service import active_departments
 from core.extensions import csrf
 from core.api.openapi import openapi_document
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # token-authenticated; session cookies are not accepted for writes here
-
-
-@bp.before_request
 def _token_auth():
     g.pop("api_user", None)
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         user = user_for_token(header[7:].strip(), now=utcnow())
         if user is None:
-            return jsonify(error={"status": 401, "title": "需要登录", "message": "API 令牌无效或已吊销"}), 401
+            return jsonify(error="unauthorized", message="API 令牌无效或已吊销"), 401
         g.api_user = user
     elif request.method not in ("GET", "HEAD", "OPTIONS"):
         # CSRF is off for the API, so writes must carry a token rather than ride on a session cookie.
-        return jsonify(error={"status": 401, "title": "需要登录", "message": "写操作需要 API 令牌"}), 401
+        return jsonify(error="unauthorized", message="写操作需要 API 令牌"), 401
+
+
+def make_api_blueprint(name, import_name, url_prefix):
+    """A blueprint of the JSON API: bearer-token auth, no CSRF (no cookie writes), JSON errors."""
+    blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+    csrf.exempt(blueprint)
+    blueprint.before_request(_token_auth)
+    return blueprint
+
+
+def api_user():
+    """The token's user, else the session user (for GETs from the browser)."""
+    from flask_login import current_user
+    return g.get("api_user") or (current_user if current_user.is_authenticated else None)
+
+
+bp = make_api_blueprint("api", __name__, "/api/v1")
 
 
 @bp.get("/departments")
@@ -36,10 +48,7 @@ def departments():
 @staff_required
 def me():
     """The staff account behind the token."""
-    user = g.get("api_user")
-    if user is None:
-        from flask_login import current_user
-        user = current_user
+    user = api_user()
     return jsonify(id=user.id, login=user.login_id, name=user.name, role=user.role.value,
                    department=user.department.code if user.department else None)
 

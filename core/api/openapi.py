@@ -1,6 +1,14 @@
 """The OpenAPI 3.1 document of /api/v1; every endpoint added to the API is described here."""
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
+EXTRA_PATHS = {}
+EXTRA_SCHEMAS = {}
+
+
+def register_paths(paths, schemas=None):
+    """Modules describe their API endpoints here so /api/v1/openapi.json lists every route."""
+    EXTRA_PATHS.update(paths)
+    EXTRA_SCHEMAS.update(schemas or {})
 
 
 def openapi_document():
@@ -13,10 +21,12 @@ def openapi_document():
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
-                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-                    "type": "object", "required": ["status", "title", "message"],
-                    "properties": {"status": {"type": "integer"}, "title": {"type": "string"},
-                                   "message": {"type": "string"}}}}},
+                "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                    "error": {"type": "string", "description": "invalid, unauthorized, forbidden, not_found, "
+                                                               "conflict, …"},
+                    "message": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
+                **EXTRA_SCHEMAS,
                 "Department": {"type": "object", "required": ["code", "name", "full_name", "kind", "contact"],
                                "properties": {
                                    "code": {"type": "string"}, "name": {"type": "string"},
@@ -41,5 +51,6 @@ def openapi_document():
                             "role": {"type": "string"}, "department": {"type": ["string", "null"]}}}}}},
                     "401": {"description": "No or bad token", "content": {"application/json": {"schema": _ERROR}}},
                     "403": {"description": "Not a staff account", "content": {"application/json": {"schema": _ERROR}}}}}},
+            **EXTRA_PATHS,
         },
     }

@@ -92,7 +92,7 @@ def test_token_auth_and_revocation(client, seeded, now):
     assert me.status_code == 200 and me.get_json()["department"] == "mzj"
     auth_service.revoke_token(token, now=now)
     resp = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
-    assert resp.status_code == 401 and resp.get_json()["error"]["message"] == "API 令牌无效或已吊销"
+    assert resp.status_code == 401 and resp.get_json() == {"error": "unauthorized", "message": "API 令牌无效或已吊销"}
     assert client.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer nonsense"}).status_code == 401
 
@@ -106,18 +106,24 @@ def test_citizens_cannot_hold_tokens(seeded, now):
 
 def test_api_errors_are_json(client, seeded):
     resp = client.get("/api/v1/nothing-here")
-    assert resp.status_code == 404 and resp.get_json()["error"]["status"] == 404
+    assert resp.status_code == 404 and resp.get_json()["error"] == "not_found"
     resp = client.post("/api/v1/departments")
-    assert resp.status_code == 405 and resp.get_json()["error"]["title"] == "不支持的请求方式"
+    assert resp.status_code == 405 and resp.get_json() == {"error": "method_not_allowed", "message": "不支持的请求方式"}
     user = make_user("staff", "s@x.cn", department="mzj")
     raw, _ = auth_service.create_token(user, now=user.created_at)
     resp = client.post("/api/v1/departments", headers={"Authorization": f"Bearer {raw}"})
-    assert resp.status_code == 405 and resp.get_json()["error"]["status"] == 405
+    assert resp.status_code == 405 and resp.get_json()["error"] == "method_not_allowed"
 
 
 def test_openapi_document_describes_every_api_route(client, app):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    api_rules = {r.rule.removeprefix("/api/v1") for r in app.url_map.iter_rules()
+    import re
+    api_rules = {re.sub(r"<(?:int:)?(\w+)>", r"{\1}", r.rule.removeprefix("/api/v1")) for r in app.url_map.iter_rules()
                  if r.rule.startswith("/api/v1/") and r.rule != "/api/v1/openapi.json"}
     assert api_rules == set(doc["paths"])
+    for path, item in doc["paths"].items():
+        methods = {m for r in app.url_map.iter_rules()
+                   if re.sub(r"<(?:int:)?(\w+)>", r"{\1}", r.rule.removeprefix("/api/v1")) == path
+                   for m in r.methods - {"HEAD", "OPTIONS"}}
+        assert {m.upper() for m in item} == methods, path

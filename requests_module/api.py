@@ -1,0 +1,201 @@
+"""JSON API of disclosure applications: staff register them and take every handling step."""
+from flask import abort, jsonify, request
+
+from core.api import api_user, make_api_blueprint
+from core.auth.guards import staff_required
+from core.calendar.parsing import parse_iso_date
+from core.db import utcnow
+from core.departments.models import Department
+from core.errors import ValidationError
+from core.extensions import db
+from requests_module import handling, intake, reply
+from requests_module.access import can_handle, require_handle
+from requests_module.common import today
+from requests_module.models import Consultation, DisclosureRequest
+from requests_module.openapi import PATHS, SCHEMAS
+from requests_module.queries import filtered, represent
+
+bp = make_api_blueprint("requests_api", __name__, "/api/v1/disclosure-requests")
+
+from core.api.openapi import register_paths  # noqa: E402
+
+register_paths(PATHS, SCHEMAS)
+
+
+def _body():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationError("请求体应为 JSON 对象")
+    return data
+
+
+def _date(data, key="on", required=False, now=None):
+    value = data.get(key)
+    if value in (None, ""):
+        if required:
+            raise ValidationError(f"缺少 {key}", field=key)
+        return today(now)
+    try:
+        return parse_iso_date(str(value))
+    except ValueError as exc:
+        raise ValidationError(str(exc), field=key) from None
+
+
+def _int(data, key):
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{key} 应为整数", field=key)
+    return value
+
+
+def _load(request_id):
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    user = api_user()
+    if not can_handle(user, req) and not (user.role.sees_all_departments):
+        abort(404)
+    return req
+
+
+def _department(code):
+    dep = Department.query.filter_by(code=(code or "").strip().lower(), active=True).first()
+    if dep is None:
+        raise ValidationError(f"没有代码为 {code!r} 的部门", field="department")
+    return dep
+
+
+def _ok(req, status=200):
+    db.session.refresh(req)
+    return jsonify(represent(req, utcnow())), status
+
+
+@bp.post("")
+@staff_required
+def create():
+    data, now, user = _body(), utcnow(), api_user()
+    dep = _department(data["department"]) if data.get("department") else None
+    if dep is not None and not user.can_see_department(dep.id):
+        raise ValidationError("只能登记给本部门", field="department")
+    req = intake.register_paper(data, channel=data.get("channel") or "in_person",
+                                received_on=_date(data, "received_on", required=True), now=now, actor=user)
+    if dep is not None:
+        intake.assign(req, dep, now=now, actor=user)
+    return _ok(req, 201)
+
+
+@bp.get("")
+@staff_required
+def index():
+    args = request.args
+    overdue = args.get("overdue")
+    if overdue not in (None, "", "true", "false", "1", "0"):
+        raise ValidationError("overdue 应为 true 或 false", field="overdue")
+    now = utcnow()
+    items = filtered(api_user(), status=args.get("status") or None, department=args.get("department") or None,
+                     overdue={"true": True, "1": True, "false": False, "0": False}.get(overdue), now=now)
+    return jsonify(items=[represent(r, now, brief=True) for r in items])
+
+
+@bp.get("/<int:request_id>")
+@staff_required
+def show(request_id):
+    return jsonify(represent(_load(request_id), utcnow()))
+
+
+def _action(request_id, fn):
+    req = _load(request_id)
+    require_handle(api_user(), req)
+    data, now = _body(), utcnow()
+    fn(req, data, now, api_user())
+    return _ok(req)
+
+
+@bp.post("/<int:request_id>/confirm-receipt")
+@staff_required
+def confirm_receipt(request_id):
+    return _action(request_id, lambda r, d, n, u: intake.confirm_receipt(
+        r, received_on=_date(d, "received_on", now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/assign")
+@staff_required
+def assign(request_id):
+    return _action(request_id, lambda r, d, n, u: intake.assign(r, _department(d.get("department")), now=n, actor=u)
+                   if r.status != "assigned" else handling.reassign(r, _department(d.get("department")),
+                                                                   reason=d.get("reason"), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/reject")
+@staff_required
+def reject(request_id):
+    return _action(request_id, lambda r, d, n, u: intake.reject(
+        r, outcome=d.get("outcome") or "", message=d.get("message"), on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/correction-notice")
+@staff_required
+def correction_notice(request_id):
+    return _action(request_id, lambda r, d, n, u: handling.send_correction_notice(
+        r, items=d.get("items"), on=_date(d, now=n), now=n, actor=u,
+        period=_int(d, "period") if "period" in d else None))
+
+
+@bp.post("/<int:request_id>/correction")
+@staff_required
+def correction(request_id):
+    return _action(request_id, lambda r, d, n, u: handling.receive_correction(
+        r, text=d.get("text"), on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/consultations")
+@staff_required
+def consultations(request_id):
+    return _action(request_id, lambda r, d, n, u: handling.add_consultation(
+        r, kind=d.get("kind"), party=d.get("party"), sent_on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/consultations/<int:consultation_id>/answer")
+@staff_required
+def consultation_answer(request_id, consultation_id):
+    def act(r, d, n, u):
+        c = db.session.get(Consultation, consultation_id)
+        if c is None or c.request_id != r.id:
+            abort(404)
+        silent = d.get("silent") is True
+        handling.answer_consultation(r, c, answered_on=None if silent else _date(d, now=n), opinion=d.get("opinion"),
+                                     now=n, actor=u)
+    return _action(request_id, act)
+
+
+@bp.post("/<int:request_id>/fee-notice")
+@staff_required
+def fee_notice(request_id):
+    return _action(request_id, lambda r, d, n, u: handling.fee_notice(
+        r, amount=d.get("amount"), on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/payment")
+@staff_required
+def payment(request_id):
+    return _action(request_id, lambda r, d, n, u: handling.record_payment(r, on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/extension")
+@staff_required
+def extension(request_id):
+    return _action(request_id, lambda r, d, n, u: handling.extend(
+        r, days=_int(d, "days"), reason=d.get("reason"), on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/reply")
+@staff_required
+def reply_(request_id):
+    return _action(request_id, lambda r, d, n, u: reply.reply(
+        r, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
+        holder_organ=d.get("holder_organ"), on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/sign-off")
+@staff_required
+def sign_off(request_id):
+    return _action(request_id, lambda r, d, n, u: reply.sign_off(
+        r, approve=d.get("approve") is True, note=d.get("note") or "", now=n, actor=u))

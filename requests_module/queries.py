@@ -1,0 +1,130 @@
+"""Read side: queues, filters and the JSON/page representation of an application."""
+from core.audit import history
+from core.clock import Urgency
+from core.clocks.models import Clock
+from core.clocks.service import urgency_of
+from core.departments.models import Department
+from core.errors import ValidationError
+from core.extensions import db
+from requests_module import outcomes
+from requests_module.common import ENTITY, clock
+from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
+from requests_module.states import Status
+
+OPEN = [s.value for s in Status if s is not Status.CLOSED]
+
+
+def _answer_clocks(ids):
+    """{request id: newest answer clock} in one query."""
+    rows = Clock.query.filter(Clock.entity_kind == ENTITY, Clock.name == "answer",
+                              Clock.entity_id.in_([str(i) for i in ids])).order_by(Clock.id).all()
+    return {int(c.entity_id): c for c in rows}
+
+
+def filtered(user, *, status=None, department=None, overdue=None, now, limit=500):
+    """Applications the user may see, filtered; staff and approvers only see their department's."""
+    q = DisclosureRequest.query
+    if status:
+        if status not in {s.value for s in Status}:
+            raise ValidationError(f"未知状态 {status!r}", field="status")
+        q = q.filter(DisclosureRequest.status == status)
+    if department:
+        dep = Department.query.filter_by(code=department).first()
+        if dep is None:
+            raise ValidationError(f"没有代码为 {department!r} 的部门", field="department")
+        q = q.filter(DisclosureRequest.department_id == dep.id)
+    if not user.role.sees_all_departments:
+        q = q.filter(DisclosureRequest.department_id == user.department_id)
+    if overdue is not None:
+        late = db.session.query(Clock.entity_id).filter(
+            Clock.entity_kind == ENTITY, Clock.name == "answer", Clock.state == "running", Clock.due_at < now)
+        ids = [int(i) for (i,) in late]
+        q = q.filter(DisclosureRequest.id.in_(ids) if overdue else ~DisclosureRequest.id.in_(ids))
+    return q.order_by(DisclosureRequest.id.desc()).limit(limit).all()
+
+
+def queue(*, department_id=None, statuses=OPEN, now, urgency_filter=None):
+    """Open applications sorted by due date, each with its answer clock and 正常/临期/超期 badge."""
+    q = DisclosureRequest.query.filter(DisclosureRequest.status.in_(statuses))
+    if department_id is not None:
+        q = q.filter(DisclosureRequest.department_id == department_id)
+    reqs = q.all()
+    clocks = _answer_clocks([r.id for r in reqs])
+    rows = []
+    for r in reqs:
+        c = clocks.get(r.id)
+        u = urgency_of(c, now) if c else Urgency.NORMAL
+        if urgency_filter and u.value != urgency_filter:
+            continue
+        rows.append((r, c, u))
+    rows.sort(key=lambda row: (row[1] is None, row[1].due_at if row[1] else row[0].submitted_at, row[0].id))
+    return rows
+
+
+def mine(user):
+    return (DisclosureRequest.query.filter_by(citizen_id=user.id)
+            .order_by(DisclosureRequest.submitted_at.desc()).all())
+
+
+def lookup(number, secret):
+    """The application with this tracking number whose phone or ID number matches `secret`, else None."""
+    req = DisclosureRequest.query.filter_by(number=(number or "").strip().upper()).first()
+    secret = (secret or "").strip().upper().replace(" ", "")
+    if req is None or not secret or secret not in (req.phone.upper(), req.id_number.upper()):
+        return None
+    return req
+
+
+def timeline(req):
+    """Audit events of the application and of its clocks, oldest first."""
+    events = history(ENTITY, req.id)
+    return sorted(events, key=lambda e: (e.at, e.id))
+
+
+def represent(req, now, brief=False):
+    c = clock(req)
+    out = {
+        "id": req.id, "number": req.number, "status": req.status, "status_label": Status(req.status).label,
+        "channel": req.channel, "title": req.title, "applicant_type": req.applicant_type,
+        "org_type": req.org_type, "department": req.department.code if req.department else None,
+        "received_on": req.received_on.isoformat() if req.received_on else None,
+        "due_on": c.due_on.isoformat() if c and c.due_on else None,
+        "due_provisional": bool(c and c.provisional),
+        "urgency": urgency_of(c, now).value if c else None,
+        "outcome": req.outcome,
+    }
+    if brief:
+        return out
+    out.update({
+        "applicant": {"name": req.name, "org_type_label": ORG_TYPES.get(req.org_type), "phone": req.phone,
+                      "email": req.email, "address": req.address, "id_type": req.id_type},
+        "channel_label": CHANNELS.get(req.channel), "description": req.description, "doc_number": req.doc_number,
+        "form": req.form, "delivery": req.delivery, "publish_consent": req.publish_consent,
+        "repeat_of": req.repeat_of_id,
+        "outcome_label": outcomes.get(req.outcome).label if req.outcome else None,
+        "legal_ground": req.legal_ground, "holder_organ": req.holder_organ, "reply_text": req.reply_text,
+        "reply_doc_number": req.reply_doc_number,
+        "replied_on": req.replied_on.isoformat() if req.replied_on else None,
+        "correction": {"notice_on": _iso(req.correction_notice_on), "items": req.correction_items,
+                       "due_on": _iso(req.correction_due_on), "received_on": _iso(req.correction_received_on)},
+        "fee": {"notice_on": _iso(req.fee_notice_on), "amount": str(req.fee_amount) if req.fee_amount else None,
+                "due_on": _iso(req.fee_due_on), "paid_on": _iso(req.fee_paid_on)},
+        "extension_days": req.extension_days,
+        "consultations": [{"id": x.id, "kind": x.kind, "party": x.party, "sent_on": _iso(x.sent_on),
+                           "deadline_on": _iso(x.deadline_on), "answered_on": _iso(x.answered_on),
+                           "opinion": x.opinion} for x in req.consultations],
+        "clocks": [{"name": k.name, "unit": k.unit, "state": k.state, "start_on": _iso(k.start_on),
+                    "due_on": _iso(k.due_on), "due_at": k.due_at.isoformat(), "provisional": k.provisional,
+                    "on_time": k.on_time}
+                   for k in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(req.id)).order_by(Clock.id)],
+        "timeline": [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor_label, "detail": e.after_data}
+                     for e in timeline(req)],
+        "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size}
+                        for a in req.attachments],
+    })
+    return out
+
+
+def _iso(d):
+    return d.isoformat() if d else None
+
