@@ -46,8 +46,9 @@ def _register_blueprints(app):
     from hotline.views import bp as hotline_bp
     from public_log.views import bp as public_log_bp
     from requests_module.api import bp as requests_api_bp
+    from requests_module.staff_views import bp as requests_staff_bp
     from requests_module.views import bp as requests_bp
 
     for bp in (main_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
-               requests_api_bp, requests_bp, hotline_bp, public_log_bp):
+               requests_api_bp, requests_bp, requests_staff_bp, hotline_bp, public_log_bp):
         app.register_blueprint(bp)

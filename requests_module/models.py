@@ -69,6 +69,11 @@ class DisclosureRequest(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     department = db.relationship("Department", lazy="joined")
+
+    @property
+    def status_label(self):
+        from requests_module.states import Status
+        return Status(self.status).label
     attachments = db.relationship("RequestAttachment", order_by="RequestAttachment.id", lazy="selectin")
     consultations = db.relationship("Consultation", order_by="Consultation.id", lazy="selectin")
 

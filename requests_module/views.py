@@ -1,9 +1,111 @@
-"""申请政府信息公开: pages of this module (the workflow itself arrives with its own issue)."""
-from flask import Blueprint, render_template
+"""Citizen pages: apply, follow an application, answer a correction notice, read the reply letter."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from core.auth.models import Role
+from core.db import utcnow
+from core.errors import DomainError, ValidationError
+from core.extensions import db
+from core.uploads import path_for
+from requests_module import handling, intake, queries
+from requests_module.access import grant_lookup, require_view
+from requests_module.common import due_text, today
+from requests_module.forms import ApplicationForm
+from requests_module.letter import render_pdf
+from requests_module.models import DisclosureRequest, RequestAttachment
+from requests_module.presenter import public_steps
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
 
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
 @bp.get("/")
 def index():
-    return render_template("requests/index.html")
+    user = _user()
+    if user is not None and user.role.is_staff and user.role is not Role.OPERATOR:
+        return redirect(url_for("requests_staff.queue"))
+    mine = queries.mine(user) if user is not None and user.role is Role.CITIZEN else []
+    return render_template("requests/index.html", mine=mine)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        user = _user()
+        try:
+            req = intake.submit_online(form.service_data(), now=utcnow(), files=form.files(),
+                                       citizen=user if user is not None and user.role is Role.CITIZEN else None)
+        except ValidationError as err:
+            for name, message in err.fields.items():
+                field = getattr(form, name, None)
+                (field.errors.append(message) if field is not None and isinstance(field.errors, list)
+                 else form.form_errors.append(message))
+            if not err.fields:
+                form.form_errors.append(err.message)
+        else:
+            grant_lookup(req)
+            flash(f"申请已提交，申请编号：{req.number}。请记下编号，可凭编号和联系电话查询办理进度。", "success")
+            return redirect(url_for(".show", request_id=req.id))
+    return render_template("requests/new.html", form=form), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/lookup")
+def lookup():
+    req = queries.lookup(request.form.get("number"), request.form.get("secret"))
+    if req is None:
+        flash("没有找到匹配的申请：请核对申请编号，以及申请时填写的联系电话或证件号码。", "danger")
+        return redirect(url_for(".index"))
+    grant_lookup(req)
+    return redirect(url_for(".show", request_id=req.id))
+
+
+def _load(request_id):
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    require_view(_user(), req)
+    return req
+
+
+@bp.get("/<int:request_id>")
+def show(request_id):
+    req = _load(request_id)
+    return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
+                           today=today(utcnow()))
+
+
+@bp.post("/<int:request_id>/correction")
+def correction(request_id):
+    req = _load(request_id)
+    now = utcnow()
+    files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f.filename]
+    try:
+        handling.receive_correction(req, text=request.form.get("text"), on=today(now), now=now,
+                                    actor=_user() or f"申请人 {req.name}", files=files, by_applicant=True)
+    except DomainError as err:
+        flash(err.message, "danger")
+    else:
+        flash("补正材料已提交，答复期限自今日起重新计算。", "success")
+    return redirect(url_for(".show", request_id=req.id))
+
+
+@bp.get("/<int:request_id>/letter.pdf")
+def letter(request_id):
+    req = _load(request_id)
+    if req.status != "closed":
+        abort(404)
+    import io
+    return send_file(io.BytesIO(render_pdf(req)), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"{req.number}-答复书.pdf")
+
+
+@bp.get("/<int:request_id>/attachments/<int:attachment_id>")
+def attachment(request_id, attachment_id):
+    req = _load(request_id)
+    att = db.session.get(RequestAttachment, attachment_id)
+    if att is None or att.request_id != req.id:
+        abort(404)
+    return send_file(path_for(att.stored_name), mimetype=att.content_type, as_attachment=True,
+                     download_name=att.filename)

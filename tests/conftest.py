@@ -91,6 +91,15 @@ def _app(backend):
         SQLALCHEMY_DATABASE_URI = url
 
     app = create_app(Cfg)
+
+    @app.before_request
+    def _fresh_g():
+        # Tests hold an app context while the client makes requests, and Flask reuses it, so `g`
+        # (Flask-Login's user, Flask-WTF's CSRF token) would leak between clients; in production each
+        # request has its own context. Start every request with an empty `g`, as in production.
+        from flask import g
+        g.__dict__.clear()
+
     from core.extensions import db
     with app.app_context():
         if name == "postgresql":

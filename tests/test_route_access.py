@@ -1,7 +1,8 @@
 """Every route of the URL map is in this table, and answers each kind of visitor as the table says.
 
-Levels: public (everyone), login (any logged-in user), staff (operator, staff, approver, supervisor,
-admin), supervisor (supervisor, admin), admin. Keep README's route table in step with this one.
+Levels: public (everyone), item (everyone reaches it, the item check decides: 404 unless allowed),
+login (any logged-in user), staff (operator, staff, approver, supervisor, admin), handler (staff,
+approver, supervisor, admin), supervisor (supervisor, admin), admin. Keep README's route table in step with this one.
 """
 import pytest
 
@@ -26,6 +27,20 @@ ACCESS = {
     ("/admin/calendar/day", "POST"): "admin",
     ("/admin/calendar/day/<day>/delete", "POST"): "admin",
     ("/requests/", "GET"): "public",
+    ("/requests/new", "GET"): "public",
+    ("/requests/new", "POST"): "public",
+    ("/requests/lookup", "POST"): "public",
+    # Item routes: everyone reaches them; the item check answers 404 unless it is theirs (tests/requests).
+    ("/requests/<int:request_id>", "GET"): "item",
+    ("/requests/<int:request_id>/correction", "POST"): "item",
+    ("/requests/<int:request_id>/letter.pdf", "GET"): "item",
+    ("/requests/<int:request_id>/attachments/<int:attachment_id>", "GET"): "item",
+    ("/requests/staff/", "GET"): "handler",
+    ("/requests/staff/intake", "GET"): "supervisor",
+    ("/requests/staff/register", "GET"): "supervisor",
+    ("/requests/staff/register", "POST"): "supervisor",
+    ("/requests/staff/<int:request_id>", "GET"): "handler",
+    ("/requests/staff/<int:request_id>/<action>", "POST"): "handler",
     ("/hotline/", "GET"): "public",
     ("/log/", "GET"): "public",
     ("/api/v1/departments", "GET"): "public",
@@ -48,11 +63,14 @@ ACCESS = {
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/answer", "POST"): "staff",
 }
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
-           "<int:request_id>": "999999", "<int:consultation_id>": "1",
+           "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",
+           "<action>": "reply",
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job"}
 VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
+    "item": set(VISITORS),
+    "handler": {"staff", "supervisor", "admin"},
     "login": {"citizen", "staff", "supervisor", "admin"},
     "staff": {"staff", "supervisor", "admin"},
     "supervisor": {"supervisor", "admin"},

@@ -1,0 +1,166 @@
+"""Staff pages: intake queue, paper registration, the department queue and the handling page."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.auth.guards import roles_required
+from core.auth.models import Role
+from core.calendar.parsing import parse_iso_date
+from core.db import utcnow
+from core.departments.models import Department
+from core.departments.service import active_departments
+from core.errors import DomainError, ValidationError
+from core.extensions import db
+from requests_module import handling, intake, outcomes, queries, reply
+from requests_module.access import require_handle
+from requests_module.common import due_text, today
+from requests_module.forms import ApplicationForm
+from requests_module.models import CHANNELS, Consultation, DisclosureRequest
+from requests_module.states import Status
+
+bp = Blueprint("requests_staff", __name__, url_prefix="/requests/staff")
+HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
+INTAKE = (Role.SUPERVISOR, Role.ADMIN)
+
+
+@bp.get("/")
+@roles_required(*HANDLERS)
+def queue():
+    now = utcnow()
+    user = current_user
+    dep_id = user.department_id if user.role in (Role.STAFF, Role.APPROVER) else None
+    if dep_id is None and request.args.get("department"):
+        dep = Department.query.filter_by(code=request.args["department"]).first()
+        dep_id = dep.id if dep else None
+    statuses = [request.args["status"]] if request.args.get("status") in queries.OPEN else queries.OPEN
+    statuses = [s for s in statuses if s not in ("submitted", "received")]
+    rows = queries.queue(department_id=dep_id, statuses=statuses, now=now,
+                         urgency_filter=request.args.get("urgency") or None)
+    return render_template("requests/staff_queue.html", rows=rows, departments=active_departments(),
+                           statuses=[s for s in Status if s.value in statuses or s.value in queries.OPEN],
+                           can_intake=user.role in INTAKE)
+
+
+@bp.get("/intake")
+@roles_required(*INTAKE)
+def intake_queue():
+    now = utcnow()
+    rows = queries.queue(statuses=["submitted", "received"], now=now)
+    return render_template("requests/intake.html", rows=rows, departments=active_departments(),
+                           suggestions={r.id: intake.suggestions(r) for r, _, _ in rows}, today=today(now),
+                           outcomes=[o for o in outcomes.OUTCOMES.values() if o.code.startswith("not_processed_")])
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@roles_required(*INTAKE)
+def register():
+    form = ApplicationForm()
+    now = utcnow()
+    if form.validate_on_submit():
+        try:
+            received = parse_iso_date(request.form.get("received_on"))
+            req = intake.register_paper(form.service_data(), channel=request.form.get("channel", ""),
+                                        received_on=received, now=now, actor=current_user, files=form.files())
+        except ValueError as exc:
+            form.form_errors.append(f"收到日期：{exc}")
+        except ValidationError as err:
+            form.form_errors.extend(err.fields.values() or [err.message])
+        else:
+            flash(f"已登记 {req.number}，答复期限 {due_text(req)}", "success")
+            return redirect(url_for(".intake_queue"))
+    return render_template("requests/register.html", form=form, channels=CHANNELS, today=today(now))
+
+
+def _load(request_id):
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    require_handle(current_user, req)
+    return req
+
+
+@bp.get("/<int:request_id>")
+@roles_required(*HANDLERS)
+def detail(request_id):
+    req = _load(request_id)
+    now = utcnow()
+    data = queries.represent(req, now)
+    return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
+                           departments=active_departments(), outcomes=outcomes.choices(),
+                           suggestions=intake.suggestions(req), events=queries.timeline(req),
+                           is_approver=current_user.role in (Role.APPROVER, Role.SUPERVISOR))
+
+
+def _date(name="on"):
+    try:
+        return parse_iso_date(request.form.get(name) or "")
+    except ValueError as exc:
+        raise ValidationError(str(exc), field=name) from None
+
+
+def _department():
+    dep = Department.query.filter_by(code=request.form.get("department", ""), active=True).first()
+    if dep is None:
+        raise ValidationError("请选择承办部门", field="department")
+    return dep
+
+
+def _files():
+    return [(f.filename, f.read()) for f in request.files.getlist("attachments") if f.filename]
+
+
+def _consultation(req):
+    c = db.session.get(Consultation, request.form.get("consultation", type=int) or 0)
+    if c is None or c.request_id != req.id:
+        raise ValidationError("请选择征求意见", field="consultation")
+    return c
+
+
+ACTIONS = {
+    "confirm": ("已确认收到", lambda r, f, n, u: intake.confirm_receipt(r, received_on=_date("received_on"), now=n,
+                                                                      actor=u)),
+    "assign": ("已分派", lambda r, f, n, u: intake.assign(r, _department(), now=n, actor=u)),
+    "reject": ("已按不予处理办结", lambda r, f, n, u: intake.reject(r, outcome=f.get("outcome", ""),
+                                                           message=f.get("message"), on=_date(), now=n, actor=u)),
+    "reassign": ("已改派", lambda r, f, n, u: handling.reassign(r, _department(), reason=f.get("reason"), now=n,
+                                                            actor=u)),
+    "correction_notice": ("已发出补正告知", lambda r, f, n, u: handling.send_correction_notice(
+        r, items=f.get("items"), on=_date(), now=n, actor=u)),
+    "correction": ("已登记补正", lambda r, f, n, u: handling.receive_correction(
+        r, text=f.get("text"), on=_date(), now=n, actor=u, files=_files())),
+    "consult": ("已登记征求意见", lambda r, f, n, u: handling.add_consultation(
+        r, kind=f.get("kind"), party=f.get("party"), sent_on=_date(), now=n, actor=u)),
+    "consult_answer": ("已登记征求意见答复", lambda r, f, n, u: handling.answer_consultation(
+        r, _consultation(r), answered_on=None if f.get("silent") else _date(), opinion=f.get("opinion"), now=n,
+        actor=u)),
+    "fee_notice": ("已发出收费通知", lambda r, f, n, u: handling.fee_notice(r, amount=f.get("amount"), on=_date(),
+                                                                      now=n, actor=u)),
+    "payment": ("已登记缴费", lambda r, f, n, u: handling.record_payment(r, on=_date(), now=n, actor=u)),
+    "extend": ("已延长答复期限", lambda r, f, n, u: handling.extend(
+        r, days=f.get("days", type=int), reason=f.get("reason"), on=_date(), now=n, actor=u)),
+    "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
+        r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
+        holder_organ=f.get("holder_organ"), on=_date(), now=n, actor=u, files=_files())),
+    "sign_off": ("已签发", lambda r, f, n, u: reply.sign_off(r, approve=True, now=n, actor=u)),
+    "return_reply": ("已退回修改", lambda r, f, n, u: reply.sign_off(r, approve=False, note=f.get("note", ""),
+                                                                 now=n, actor=u)),
+}
+
+
+@bp.post("/<int:request_id>/<action>")
+@roles_required(*HANDLERS)
+def act(request_id, action):
+    if action not in ACTIONS:
+        abort(404)
+    req = _load(request_id)
+    done, fn = ACTIONS[action]
+    try:
+        fn(req, request.form, utcnow(), current_user)
+    except ValidationError as err:
+        db.session.rollback()
+        flash("；".join(err.fields.values()) or err.message, "danger")
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    else:
+        flash(f"{req.number}：{done}。", "success")
+    target = ".intake_queue" if action in ("confirm", "assign", "reject") and request.form.get("from") == "intake" \
+        else ".detail"
+    return redirect(url_for(target, request_id=req.id) if target == ".detail" else url_for(target))
