@@ -13,7 +13,7 @@ from requests_module.common import (ENTITY, check_date, clock, moment_of, notify
                                     zh)
 from requests_module.intake import attach, close
 from requests_module.models import Consultation
-from requests_module.states import Status, TransitionError, check
+from requests_module.states import Status, TransitionError, require
 
 NOTICE_WITHIN_WORKDAYS = 7  # Art. 30: the one-time correction notice
 CONSULTATION_WORKDAYS = 15  # Art. 32: the third party's period
@@ -37,7 +37,7 @@ def reassign(req, department, *, reason, now, actor):
     with unit_of_work():
         old = req.department.code if req.department else None
         transition(req, Status.ASSIGNED, "reassign", now=now, actor=actor,
-                   detail={"from": old, "to": department.code, "reason": reason.strip()})
+                   detail={"from": old, "to": department.code, "reason": reason.strip()}, only_from={Status.ASSIGNED})
         req.department = department
         _answer(req).department_id = department.id
     return req
@@ -50,6 +50,7 @@ def send_correction_notice(req, *, items, on, now, actor, period=None):
     period = period or current_app.config["CORRECTION_PERIOD_WORKDAYS"]
     if not (items or "").strip():
         raise ValidationError("请写明需要补正的事项", field="items")
+    require(Status(req.status), {Status.ASSIGNED}, "发出补正告知")
     if req.correction_notice_on is not None:
         raise TransitionError("补正告知只能一次性发出，本申请已经发过")
     if not 1 <= period <= 30:
@@ -72,7 +73,7 @@ def send_correction_notice(req, *, items, on, now, actor, period=None):
 
 def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=False):
     """The correction arrived on `on`: the 20 working days start again from that day (Art. 30)."""
-    check(Status(req.status), Status.ASSIGNED, "登记补正")
+    require(Status(req.status), {Status.AWAITING_CORRECTION}, "登记补正")
     if not (text or "").strip() and not files:
         raise ValidationError("请填写补正内容或上传补正材料", field="text")
     check_date(on, now, not_before=req.correction_notice_on)
@@ -102,7 +103,7 @@ def add_consultation(req, *, kind, party, sent_on, now, actor):
         raise ValidationError("征求意见对象应为第三方或其他机关", field="kind")
     if not (party or "").strip():
         raise ValidationError("请填写征求意见的对象", field="party")
-    check(Status(req.status), Status.ASSIGNED, "征求意见")
+    require(Status(req.status), {Status.ASSIGNED}, "征求意见")
     check_date(sent_on, now, field="sent_on", not_before=req.received_on, label="发出日期")
     answer = _answer(req)
     with unit_of_work():
@@ -125,6 +126,7 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
     """Record the reply (or, with no date, the silence until the deadline); the clock resumes when none is open."""
     if consultation.request_id != req.id:
         raise DomainError("该征求意见不属于本申请", )
+    require(Status(req.status), {Status.ASSIGNED}, "登记征求意见答复")
     if consultation.answered_on is not None:
         raise TransitionError("该征求意见已经登记过答复")
     answered_on = answered_on or consultation.deadline_on
@@ -148,6 +150,7 @@ def fee_notice(req, *, amount, on, now, actor):
         raise ValidationError("收费金额应为数字", field="amount") from None
     if not Decimal("0") < amount <= Decimal("100000"):
         raise ValidationError("收费金额应大于 0", field="amount")
+    require(Status(req.status), {Status.ASSIGNED}, "发出收费通知")
     check_date(on, now, not_before=req.received_on)
     with unit_of_work():
         transition(req, Status.AWAITING_PAYMENT, "fee_notice", now=now, actor=actor,
@@ -161,7 +164,7 @@ def fee_notice(req, *, amount, on, now, actor):
 
 def record_payment(req, *, on, now, actor):
     """The fee was paid on `on`: the days from the notice to payment are not counted."""
-    check(Status(req.status), Status.ASSIGNED, "登记缴费")
+    require(Status(req.status), {Status.AWAITING_PAYMENT}, "登记缴费")
     check_date(on, now, not_before=req.fee_notice_on)
     with unit_of_work():
         transition(req, Status.ASSIGNED, "fee_paid", now=now, actor=actor, detail={"on": on.isoformat()})
@@ -181,7 +184,7 @@ def extend(req, *, days, reason, on, now, actor):
         raise ValidationError("延长期限应为 1 到 20 个工作日", field="days")
     if not (reason or "").strip():
         raise ValidationError("请写明延期理由", field="reason")
-    check(Status(req.status), Status.ASSIGNED, "延期")
+    require(Status(req.status), {Status.ASSIGNED}, "延期")
     answer = _answer(req)
     check_date(on, now, not_before=req.received_on)
     if answer.state != "running" or on > answer.due_on:

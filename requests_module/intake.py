@@ -87,7 +87,7 @@ def confirm_receipt(req, *, received_on, now, actor):
     check_date(received_on, now, field="received_on", not_before=submitted, label="收到日期")
     with unit_of_work():
         transition(req, Status.RECEIVED, "confirm_receipt", now=now, actor=actor,
-                   detail={"received_on": received_on.isoformat()})
+                   detail={"received_on": received_on.isoformat()}, only_from={Status.SUBMITTED})
         req.received_on = received_on
         _start_answer_clock(req, received_on, now, actor)
     return req
@@ -102,7 +102,8 @@ def reject(req, *, outcome, message, on, now, actor):
         raise ValidationError("请写明不予处理的理由和应当去的渠道", field="message")
     check_date(on, now, not_before=req.received_on)
     with unit_of_work():
-        transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome})
+        transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
+                   only_from={Status.SUBMITTED, Status.RECEIVED})
         close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor)
     return req
 
@@ -132,7 +133,8 @@ def assign(req, department, *, now, actor):
     from requests_module.common import due_text
 
     with unit_of_work():
-        transition(req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code})
+        transition(req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
+                   only_from={Status.RECEIVED})
         req.department = department
         c = clock(req)
         c.department_id = department.id

@@ -6,7 +6,7 @@ from core.uploads import check_files
 from requests_module import outcomes
 from requests_module.common import check_date, record, transition
 from requests_module.intake import attach, close
-from requests_module.states import Status, check
+from requests_module.states import Status, require
 
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
 
@@ -26,7 +26,7 @@ def _validate(req, outcome, ground, holder, text):
 
 def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, files=()):
     """Answer the application. Staff of a department that requires sign-off send the draft to the head."""
-    check(Status(req.status), Status.CLOSED, "答复")
+    require(Status(req.status), {Status.ASSIGNED}, "答复")
     _validate(req, outcome, legal_ground, holder_organ, text)
     check_date(on, now, not_before=req.received_on)
     checked = check_files(files)
@@ -51,12 +51,7 @@ def sign_off(req, *, approve, note="", now, actor):
     """The department head approves the drafted reply (it is sent) or returns it with a note."""
     if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
         raise DomainError("只有部门负责人可以签发答复")
-    if approve:
-        check(Status(req.status), Status.CLOSED, "签发")
-    else:
-        check(Status(req.status), Status.ASSIGNED, "退回答复")
-    if req.status != Status.AWAITING_SIGNOFF.value:
-        raise DomainError("没有待签发的答复")
+    require(Status(req.status), {Status.AWAITING_SIGNOFF}, "签发或退回答复")
     with unit_of_work():
         if approve:
             transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor, detail={"note": note})

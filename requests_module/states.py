@@ -47,3 +47,10 @@ class TransitionError(DomainError):
 def check(current, target, action):
     if target not in TRANSITIONS[current]:
         raise TransitionError(f"申请当前状态为“{current.label}”，不能{action}")
+
+
+def require(current, allowed, action):
+    """The action is only possible in the `allowed` states (an action's own precondition, stricter than
+    the transition table, which says where a state may lead)."""
+    if current not in allowed:
+        raise TransitionError(f"申请当前状态为“{current.label}”，不能{action}")

@@ -233,3 +233,68 @@ def test_organisation_applicant_with_valid_credit_code(seeded):
                                 "contact_person": "王律师", "id_type": "uscc", "id_number": "91110000600037341L"},
                                now=at(2026, 11, 16, 9))
     assert req.org_type == "legal_service"
+
+
+def _in_state(state):
+    """An application brought into `state` through the real use cases (received 2026-09-28)."""
+    from core.departments.models import Department
+    if state == "submitted":
+        return intake.submit_online(APPLICATION, now=at(2026, 9, 28, 9))
+    req = received(date(2026, 9, 28), dep=None if state == "received" else "mzj")
+    if state == "awaiting_correction":
+        handling.send_correction_notice(req, items="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
+    elif state == "awaiting_payment":
+        handling.fee_notice(req, amount="10", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
+    elif state == "awaiting_signoff":
+        Department.query.filter_by(code="mzj").one().requires_signoff = True
+        reply.reply(req, outcome="disclosed", text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
+                    actor=make_user("staff", "drafter@x.cn", department="mzj"))
+    elif state == "closed":
+        intake_req = req
+        reply.reply(intake_req, outcome="disclosed", text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
+                    actor=make_user("staff", "closer@x.cn", department="mzj"))
+    assert req.status == state
+    return req
+
+
+def _attempts():
+    from core.departments.models import Department
+    day, now = date(2026, 9, 30), noon(date(2026, 9, 30))
+    zjj = lambda: Department.query.filter_by(code="zjj").one()  # noqa: E731
+    staff = lambda: make_user("staff", "actor@x.cn", department="mzj")  # noqa: E731
+    return {
+        "confirm": lambda r: intake.confirm_receipt(r, received_on=day, now=now, actor="t"),
+        "assign": lambda r: intake.assign(r, zjj(), now=now, actor="t"),
+        "reassign": lambda r: handling.reassign(r, zjj(), reason="x", now=now, actor="t"),
+        "correction_notice": lambda r: handling.send_correction_notice(r, items="x", on=day, now=now, actor="t"),
+        "consult": lambda r: handling.add_consultation(r, kind="organ", party="x", sent_on=day, now=now, actor="t"),
+        "fee_notice": lambda r: handling.fee_notice(r, amount="1", on=day, now=now, actor="t"),
+        "reply": lambda r: reply.reply(r, outcome="disclosed", text="x", on=day, now=now, actor=staff()),
+    }
+
+
+# Which actions each state allows (from the transition table of DESIGN §2 as built in states.py).
+ALLOWED = {
+    "submitted": {"confirm"},
+    "received": {"assign"},
+    "assigned": {"reassign", "correction_notice", "consult", "fee_notice", "reply"},
+    "awaiting_correction": set(),
+    "awaiting_payment": set(),
+    "awaiting_signoff": set(),
+    "closed": set(),
+}
+
+
+@pytest.mark.parametrize("state", list(ALLOWED))
+@pytest.mark.parametrize("action", ["confirm", "assign", "reassign", "correction_notice", "consult", "fee_notice",
+                                    "reply"])
+def test_transition_matrix(seeded, state, action):
+    req = _in_state(state)
+    attempt = _attempts()[action]
+    if action in ALLOWED[state]:
+        attempt(req)
+    else:
+        with pytest.raises((TransitionError, DomainError)):
+            attempt(req)
+        db.session.rollback()
+        assert db.session.get(type(req), req.id).status == state

@@ -1,0 +1,141 @@
+"""In a real browser (Playwright + Debian's chromium): a citizen applies online, staff confirm, assign
+and reply, the citizen opens the reply letter. Screenshots of a failure go to test-artifacts/."""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import service_unavailable
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def _flask(env, *args):
+    out = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        service_unavailable("Debian chromium is not installed (apt-get install chromium); browser tests skipped")
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "APP_ENV")}
+    env.update(APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp / 'e2e.db'}", INSTANCE_PATH=str(tmp))
+    _flask(env, "db", "upgrade")
+    _flask(env, "seed")
+    _flask(env, "users", "create", "--email", "sup@e2e.cn", "--password", "Passw0rd1", "--role", "supervisor")
+    _flask(env, "users", "create", "--email", "mzj@e2e.cn", "--password", "Passw0rd1", "--role", "staff",
+           "--department", "mzj")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "serve", "--port", str(port)], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _login(page, base, email):
+    page.goto(base + "/auth/login")
+    page.fill("#login", email)
+    page.fill("#password", "Passw0rd1")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_citizen_to_reply_letter(server, browser, request):
+    citizen = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    staff = browser.new_context().new_page()
+    try:
+        citizen.goto(server + "/")
+        citizen.get_by_role("link", name="申请政府信息公开").first.click()
+        citizen.get_by_role("link", name="在线提交申请").click()
+        citizen.get_by_label("姓名 / 单位名称").fill("王五")
+        citizen.get_by_label("证件号码 / 统一社会信用代码").fill("11010519491231002X")
+        citizen.get_by_label("联系电话").fill("13912345678")
+        citizen.get_by_label("所需政府信息的名称").fill("2025年城乡低保标准")
+        citizen.get_by_label("所需政府信息的内容描述").fill("请公开本区2025年城乡低保标准及调整文件。")
+        with citizen.expect_navigation():
+            citizen.get_by_role("button", name="提交申请").click()
+        flash = citizen.get_by_role("alert").first.inner_text()
+        number = re.search(r"YSQ-\d{4}-\d{6}", flash).group(0)
+        assert "已提交，待确认收到" in citizen.content()
+
+        _login(staff, server, "sup@e2e.cn")
+        staff.goto(server + "/requests/staff/intake")
+        card = staff.locator("section.card", has_text=number)
+        with staff.expect_navigation():
+            card.get_by_role("button", name="确认收到").click()
+        card = staff.locator("section.card", has_text=number)
+        assert card.get_by_label("承办部门").input_value() == "mzj"  # suggested from 低保
+        with staff.expect_navigation():
+            card.get_by_role("button", name="分派").click()
+        with staff.expect_navigation():
+            staff.get_by_role("button", name="退出").click()
+
+        _login(staff, server, "mzj@e2e.cn")
+        staff.goto(server + "/requests/staff/")
+        with staff.expect_navigation():
+            staff.get_by_role("link", name=number).click()
+        staff.get_by_label("答复结果").select_option("disclosed")
+        staff.get_by_label("答复正文").fill("经查，现将2025年城乡低保标准文件提供给您。")
+        with staff.expect_navigation():
+            staff.get_by_role("button", name="提交答复").click()
+        assert "答复已提交" in staff.content()
+
+        citizen.reload()
+        assert "已办结" in citizen.content()
+        href = citizen.get_by_role("link", name="查看答复书（PDF）").get_attribute("href")
+        pdf = citizen.request.get(server + href)
+        assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.body().startswith(b"%PDF-")
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for name, page in (("citizen", citizen), ("staff", staff)):
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
+        raise
+
+
+def test_keyboard_only_submission_shows_errors_without_losing_input(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/requests/new")
+    page.get_by_label("姓名 / 单位名称").fill("赵六")
+    page.get_by_label("所需政府信息的名称").focus()
+    page.keyboard.type("某文件")
+    page.get_by_role("button", name="提交申请").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    html = page.content()
+    assert "请填写证件号码" in html and "请填写联系电话" in html
+    assert page.get_by_label("姓名 / 单位名称").input_value() == "赵六"
+    assert page.get_by_label("所需政府信息的名称").input_value() == "某文件"
