@@ -84,5 +84,7 @@ def due_text(req):
     c = clock(req)
     if c is None or c.due_on is None or c.state == "stopped":
         return None
+    if c.state == "paused":
+        return "暂停计时（补正、征求意见或缴费期间不计入答复期限，恢复后重新计算）"
     n = get_calendar().workdays_between(c.start_on, c.due_on)
     return f"{zh(c.due_on)}（第{n}个工作日）" + ("，暂定" if c.provisional else "")

@@ -15,6 +15,7 @@ from requests_module.access import require_handle
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.models import CHANNELS, Consultation, DisclosureRequest
+from requests_module.presenter import STEP_LABELS
 from requests_module.states import Status
 
 bp = Blueprint("requests_staff", __name__, url_prefix="/requests/staff")
@@ -85,7 +86,9 @@ def detail(request_id):
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
                            departments=active_departments(), outcomes=outcomes.choices(),
                            suggestions=intake.suggestions(req), events=queries.timeline(req),
-                           is_approver=current_user.role in (Role.APPROVER, Role.SUPERVISOR))
+                           is_approver=current_user.role in (Role.APPROVER, Role.SUPERVISOR),
+                           step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
+                                        "reply_draft_cleared": "清除答复草稿"})
 
 
 def _date(name="on"):

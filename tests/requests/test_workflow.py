@@ -71,6 +71,7 @@ def test_two_overlapping_consultations_pause_each_day_once(seeded):
     handling.answer_consultation(req, a, answered_on=date(2026, 11, 10), opinion="不同意公开", now=noon(date(2026, 11, 10)),
                                  actor="t")
     assert clock(req).state == "paused"  # B still open
+    assert due_text(req).startswith("暂停计时")  # no misleading date while the clock stands still
     handling.answer_consultation(req, b, answered_on=date(2026, 11, 12), opinion="无意见", now=noon(date(2026, 11, 12)),
                                  actor="t")
     # Not counted: 11/5, 11/6, 11/9, 11/10, 11/11, 11/12 → six working days after 11/30.
