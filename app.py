@@ -29,6 +29,9 @@ def _init_extensions(app):
     import core.models  # noqa: F401
     import requests_module.models  # noqa: F401
     import requests_module.jobs  # noqa: F401  (registers its periodic duty)
+    import hotline.models  # noqa: F401
+    from hotline.seed import seed_categories_message
+    app.extensions["seeders"] = [seed_categories_message]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)

@@ -26,6 +26,9 @@ def seed_command(demo):
     now = utcnow()
     created = seed_departments(now)
     click.echo(f"部门：新增 {len(created)} 个" if created else "部门：已存在，未改动")
+    from flask import current_app
+    for seeder in current_app.extensions.get("seeders", []):
+        click.echo(seeder())
     report = seed_from_package(now)
     if report:
         click.echo(f"工作日历：载入 {report.years[0]}–{report.years[-1]} 年官方安排 {report.days} 天")

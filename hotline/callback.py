@@ -1,0 +1,85 @@
+"""Callback (回访), review of unsatisfied callbacks (重办 or close), and merging duplicates."""
+from core.auth.models import Role
+from core.db import unit_of_work
+from core.errors import DomainError, ValidationError
+from core.notifications.service import notify
+from hotline.common import ENTITY, record, start, stop, transition
+from hotline.models import CallbackAttempt
+from hotline.states import Status, TransitionError
+
+SATISFACTION = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+MAX_FAILED_ATTEMPTS = 3
+
+
+def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=None, comment="", online=False):
+    """One callback attempt. Reached: satisfied/basic closes, unsatisfied goes to a supervisor.
+    Not reached three times: closed as 联系不上."""
+    if ticket.status != Status.REPLIED.value:
+        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能回访")
+    if reached and satisfaction not in SATISFACTION:
+        raise ValidationError("请选择满意度：满意、基本满意或不满意", field="satisfaction")
+    with unit_of_work():
+        from core.extensions import db
+        db.session.add(CallbackAttempt(ticket_id=ticket.id, at=now, reached=bool(reached), online=online,
+                                       resolved=resolved if reached else None,
+                                       satisfaction=satisfaction if reached else None, comment=(comment or "").strip()))
+        db.session.flush()
+        db.session.refresh(ticket)
+        if not reached:
+            failed = sum(1 for a in ticket.callbacks if not a.reached)
+            record(ticket, "callback_failed", now=now, actor=actor, detail={"attempt": failed})
+            if failed >= MAX_FAILED_ATTEMPTS:
+                transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_unreachable", now=now, actor=actor)
+                ticket.close_reason, ticket.closed_at = "unreachable", now
+                stop(ticket, "callback", at=now, actor=actor, reason="unreachable")
+            return ticket
+        ticket.satisfaction, ticket.resolved = satisfaction, resolved
+        stop(ticket, "callback", at=now, actor=actor, reason="callback done")
+        if satisfaction == "unsatisfied":
+            transition(ticket, Status.CALLBACK_REVIEW, {Status.REPLIED}, "callback_unsatisfied", now=now,
+                       actor=actor, detail={"comment": (comment or "").strip(), "resolved": resolved})
+        else:
+            transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_after_callback", now=now, actor=actor,
+                       detail={"satisfaction": satisfaction, "resolved": resolved})
+            ticket.close_reason, ticket.closed_at = "callback", now
+    return ticket
+
+
+def review(ticket, *, reopen, reason, now, actor):
+    """A supervisor judges an unsatisfied callback: 重办 (back to dispatch, count kept) or close with a reason."""
+    if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise DomainError("不满意工单须由督办研判")
+    if not (reason or "").strip():
+        raise ValidationError("请写明研判理由", field="reason")
+    with unit_of_work():
+        if reopen:
+            transition(ticket, Status.NEW, {Status.CALLBACK_REVIEW}, "reopen", now=now, actor=actor,
+                       detail={"reason": reason.strip(), "count": ticket.reopen_count + 1})
+            ticket.reopen_count += 1
+            ticket.reply_text = ticket.replied_at = ticket.satisfaction = ticket.resolved = None
+            start(ticket, "dispatch", at=now, actor=actor, department_id=None)
+        else:
+            transition(ticket, Status.CLOSED, {Status.CALLBACK_REVIEW}, "close_by_supervisor", now=now, actor=actor,
+                       detail={"reason": reason.strip()})
+            ticket.close_reason, ticket.close_note, ticket.closed_at = "supervisor", reason.strip(), now
+    return ticket
+
+
+def merge(master, duplicates, *, now, actor):
+    """合并: duplicates close into the master; their callers are told now and get the master's reply."""
+    if master.status == Status.CLOSED.value:
+        raise TransitionError("主工单已办结，不能合并")
+    if any(d.id == master.id for d in duplicates) or not duplicates:
+        raise ValidationError("请选择要合并的其他工单", field="duplicates")
+    with unit_of_work():
+        for dup in duplicates:
+            transition(dup, Status.CLOSED, {Status.NEW, Status.DISPATCHED, Status.SIGNED}, "merged", now=now,
+                       actor=actor, detail={"into": master.number})
+            dup.merged_into_id, dup.close_reason, dup.closed_at = master.id, "merged", now
+            for name in ("dispatch", "sign_for", "handling"):
+                stop(dup, name, at=now, actor=actor, reason=f"merged into {master.number}")
+            if dup.caller_phone:
+                notify("ticket_merged", now=now, address=dup.caller_phone, channels=("sms",), entity=(ENTITY, dup.id),
+                       context={"label": dup.number, "master": master.number})
+        record(master, "merged_in", now=now, actor=actor, detail={"tickets": [d.number for d in duplicates]})
+    return master

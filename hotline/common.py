@@ -1,0 +1,43 @@
+"""Helpers of the ticket use cases: clocks by SLA, transitions with audit, caller notices."""
+from core import audit
+from core.clocks.models import Clock
+from core.clocks.service import start_clock, stop_clock
+from hotline import sla
+from hotline.models import SlaRule
+from hotline.states import Status, move
+
+ENTITY = "ticket"
+
+
+def clock(ticket, name):
+    """The newest clock of that name (a reopened ticket has several handling clocks)."""
+    return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id), name=name)
+            .order_by(Clock.id.desc()).first())
+
+
+def start(ticket, name, *, at, actor, department_id=None):
+    rule = sla.limit(name, type_=ticket.type, urgency=ticket.urgency, category=ticket.category_code,
+                     overrides=SlaRule.query.all())
+    return start_clock(entity_kind=ENTITY, entity_id=ticket.id, name=name, unit=rule.unit, length=rule.hours,
+                       now=at, actor=actor, label=f"{ticket.number} {sla.TYPES[ticket.type]}",
+                       department_id=department_id if department_id is not None else ticket.department_id)
+
+
+def stop(ticket, name, *, at, actor, reason):
+    """Stop the clock if it runs; returns its frozen verdict (None if there was none)."""
+    c = clock(ticket, name)
+    if c is None or c.state == "stopped":
+        return None
+    return stop_clock(c, now=at, actor=actor, reason=reason)
+
+
+def transition(ticket, target, allowed_from, action, *, now, actor, detail=None):
+    current = Status(ticket.status)
+    move(current, target, allowed_from, action)
+    ticket.status = target.value
+    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=ticket.id, action=action,
+                 before={"status": current.value}, after={"status": target.value, **(detail or {})})
+
+
+def record(ticket, action, *, now, actor, detail):
+    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=ticket.id, action=action, after=detail)

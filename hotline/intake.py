@@ -1,0 +1,95 @@
+"""Intake and dispatch: a call or message becomes a ticket, is closed from the knowledge base,
+transferred as an emergency, or dispatched to a lead department with co-handlers (DESIGN §3)."""
+from core.calendar.service import get_calendar, get_schedule
+from core.clock import add_wall_hours, add_work_hours
+from core.db import unit_of_work
+from core.errors import ValidationError
+from core.extensions import db
+from core.notifications.service import notify
+from hotline import sla
+from hotline.common import ENTITY, record, start, stop, transition
+from hotline.models import CoHandler, SlaRule, Ticket
+from hotline.states import Status
+from hotline.validation import clean_ticket
+
+CHANNELS = {"phone": "电话", "web": "网站", "app": "APP/微信", "open311": "Open311", "letter": "来信"}
+EMERGENCY = {"110": "110 报警", "119": "119 火警", "120": "120 急救"}
+
+
+def create_ticket(data, *, channel, received_at, now, actor, operator=None, citizen=None):
+    """Record a call or message; the dispatch clock starts at its reception."""
+    if channel not in CHANNELS:
+        raise ValidationError("未知的受理渠道", field="channel")
+    if received_at > now:
+        raise ValidationError("受理时间不能晚于现在", field="received_at")
+    cleaned = clean_ticket(data)
+    with unit_of_work():
+        ticket = Ticket(status=Status.NEW.value, channel=channel, received_at=received_at,
+                        operator_id=getattr(operator, "id", None), citizen_id=getattr(citizen, "id", None), **cleaned)
+        db.session.add(ticket)
+        db.session.flush()
+        ticket.number = f"RX-{received_at.astimezone(get_schedule().tz).year}-{ticket.id:06d}"
+        record(ticket, "created", now=now, actor=actor,
+               detail={"number": ticket.number, "channel": channel, "type": ticket.type,
+                       "category": ticket.category_code, "urgency": ticket.urgency})
+        start(ticket, "dispatch", at=received_at, actor=actor)
+    return ticket
+
+
+def transfer_emergency(ticket, *, to, now, actor, note=""):
+    """Emergencies belong to 110/119/120: record the transfer and close the ticket."""
+    if to not in EMERGENCY:
+        raise ValidationError("请选择 110、119 或 120", field="to")
+    with unit_of_work():
+        transition(ticket, Status.CLOSED, {Status.NEW}, "transfer", now=now, actor=actor, detail={"to": to})
+        ticket.transferred_to, ticket.close_reason, ticket.closed_at, ticket.close_note = to, "transferred", now, note
+        stop(ticket, "dispatch", at=now, actor=actor, reason=f"transferred to {to}")
+    return ticket
+
+
+def direct_close(ticket, *, answer, now, actor):
+    """直接办结: the operator answered from the knowledge base; the ticket goes to callback."""
+    if not (answer or "").strip():
+        raise ValidationError("请填写答复内容", field="answer")
+    with unit_of_work():
+        transition(ticket, Status.REPLIED, {Status.NEW}, "direct_close", now=now, actor=actor)
+        ticket.direct, ticket.reply_text, ticket.replied_at = True, answer.strip(), now
+        stop(ticket, "dispatch", at=now, actor=actor, reason="answered directly")
+        start(ticket, "callback", at=now, actor=actor)
+    return ticket
+
+
+def return_deadline(ticket, dispatched_at):
+    rule = sla.limit("return_window", type_=ticket.type, urgency=ticket.urgency, category=ticket.category_code,
+                     overrides=SlaRule.query.all())
+    if rule.unit == "wall":
+        return add_wall_hours(dispatched_at, rule.hours)
+    return add_work_hours(get_calendar(), dispatched_at, rule.hours, get_schedule())
+
+
+def dispatch(ticket, department, *, now, actor, co_departments=(), note=""):
+    """派单 to a lead department (and co-handlers): sign-for and handling clocks start."""
+    from core.auth.models import Role, User
+
+    co = [d for d in co_departments if d.id != department.id]
+    with unit_of_work():
+        transition(ticket, Status.DISPATCHED, {Status.NEW}, "dispatch", now=now, actor=actor,
+                   detail={"department": department.code, "co": [d.code for d in co], "note": note})
+        stop(ticket, "dispatch", at=now, actor=actor, reason="dispatched")
+        ticket.department = department
+        ticket.dispatched_at, ticket.signed_at = now, None
+        ticket.extension_used, ticket.extension_request_hours = False, None
+        ticket.return_deadline = return_deadline(ticket, now)
+        for c in ticket.co_handlers:
+            db.session.delete(c)
+        for d in co:
+            db.session.add(CoHandler(ticket_id=ticket.id, department_id=d.id))
+        start(ticket, "sign_for", at=now, actor=actor, department_id=department.id)
+        handling = start(ticket, "handling", at=now, actor=actor, department_id=department.id)
+        for user in User.query.filter(User.department_id.in_([department.id] + [d.id for d in co]),
+                                      User.active.is_(True), User.role.in_([Role.STAFF, Role.APPROVER])):
+            notify("new_assignment", now=now, user=user, entity=(ENTITY, ticket.id),
+                   context={"label": f"{ticket.number} {sla.TYPES[ticket.type]}", "department": department.name,
+                            "due": handling.due_at.astimezone(get_schedule().tz).strftime("%Y年%m月%d日 %H:%M")})
+    db.session.refresh(ticket)
+    return ticket

@@ -1,0 +1,44 @@
+"""States of a 12345 ticket and the transitions of DESIGN §3."""
+import enum
+
+from core.errors import DomainError
+
+
+class Status(enum.Enum):
+    NEW = "new"  # 受理: waiting for dispatch (also returned and reopened tickets)
+    DISPATCHED = "dispatched"  # 派单: waiting for the department to sign
+    SIGNED = "signed"  # 签收: being handled
+    AWAITING_SIGNOFF = "awaiting_signoff"  # reply drafted, the department head signs off
+    REPLIED = "replied"  # 答复 (or 直接办结): waiting for the callback
+    CALLBACK_REVIEW = "callback_review"  # unsatisfied callback: a supervisor orders 重办 or closes
+    CLOSED = "closed"  # 办结
+
+    @property
+    def label(self):
+        return LABELS[self]
+
+
+LABELS = {
+    Status.NEW: "待派单", Status.DISPATCHED: "待签收", Status.SIGNED: "办理中", Status.AWAITING_SIGNOFF: "答复待签发",
+    Status.REPLIED: "待回访", Status.CALLBACK_REVIEW: "不满意待研判", Status.CLOSED: "已办结",
+}
+
+TRANSITIONS = {
+    Status.NEW: {Status.DISPATCHED, Status.REPLIED, Status.CLOSED},
+    Status.DISPATCHED: {Status.SIGNED, Status.NEW, Status.CLOSED},
+    Status.SIGNED: {Status.AWAITING_SIGNOFF, Status.REPLIED, Status.NEW, Status.CLOSED},
+    Status.AWAITING_SIGNOFF: {Status.REPLIED, Status.SIGNED},
+    Status.REPLIED: {Status.CLOSED, Status.CALLBACK_REVIEW},
+    Status.CALLBACK_REVIEW: {Status.NEW, Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+class TransitionError(DomainError):
+    """Not allowed in the ticket's current state (API: 409)."""
+
+
+def move(current, target, allowed_from, action):
+    """Check the action's own precondition and the transition table."""
+    if current not in allowed_from or target not in TRANSITIONS[current]:
+        raise TransitionError(f"工单当前状态为“{current.label}”，不能{action}")
