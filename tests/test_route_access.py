@@ -61,16 +61,23 @@ ACCESS = {
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
         "payment", "extension", "reply", "sign-off")},
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/answer", "POST"): "staff",
+    ("/api/v1/tickets", "GET"): "staff",
+    ("/api/v1/tickets", "POST"): "desk",
+    ("/api/v1/tickets/<int:ticket_id>", "GET"): "staff",
+    **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
+        "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
+        "co-part", "reply", "sign-off", "urge", "callback", "review", "merge")},
 }
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",
-           "<action>": "reply",
+           "<action>": "reply", "<int:ticket_id>": "999999",
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job"}
 VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
     "item": set(VISITORS),
     "handler": {"staff", "supervisor", "admin"},
+    "desk": {"supervisor", "admin"},  # and operators (not among these visitors)
     "login": {"citizen", "staff", "supervisor", "admin"},
     "staff": {"staff", "supervisor", "admin"},
     "supervisor": {"supervisor", "admin"},

@@ -1,0 +1,223 @@
+"""JSON API of 12345 tickets: the use cases of DESIGN §3, each with the time it happened (`at`)."""
+from datetime import datetime
+
+from flask import abort, jsonify, request
+
+from core.api import api_user, make_api_blueprint
+from core.api.openapi import register_paths
+from core.auth.guards import roles_required, staff_required
+from core.auth.models import Role
+from core.db import utcnow
+from core.departments.models import Department
+from core.errors import ValidationError
+from core.extensions import db
+from hotline import callback, handling, intake
+from hotline.models import Ticket
+from hotline.openapi import PATHS
+from hotline.queries import can_see, represent, visible
+
+bp = make_api_blueprint("tickets_api", __name__, "/api/v1/tickets")
+register_paths(PATHS)
+DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _body():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationError("请求体应为 JSON 对象")
+    return data
+
+
+def _at(data, key="at"):
+    now = utcnow()
+    value = data.get(key)
+    if value in (None, ""):
+        return now
+    try:
+        at = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError("时间应为 ISO 8601 格式并带时区，如 2026-11-20T10:00:00+08:00", field=key) from None
+    if at.tzinfo is None:
+        raise ValidationError("时间须带时区，如 +08:00", field=key)
+    if at > now:
+        raise ValidationError("时间不能晚于现在", field=key)
+    return at
+
+
+def _department(code, field="department"):
+    dep = Department.query.filter_by(code=(code or "").strip().lower(), active=True).first()
+    if dep is None:
+        raise ValidationError(f"没有代码为 {code!r} 的部门", field=field)
+    return dep
+
+
+def _load(ticket_id):
+    ticket = db.session.get(Ticket, ticket_id) or abort(404)
+    if not can_see(api_user(), ticket):
+        abort(404)
+    return ticket
+
+
+def _out(ticket, status=200):
+    db.session.refresh(ticket)
+    return jsonify(represent(ticket, api_user(), utcnow())), status
+
+
+def _desk():
+    if api_user().role not in DESK:
+        abort(403)
+
+
+@bp.post("")
+@roles_required(*DESK)
+def create():
+    data = _body()
+    ticket = intake.create_ticket(data, channel=data.get("channel") or "phone", received_at=_at(data, "received_at"),
+                                  now=utcnow(), actor=api_user(), operator=api_user())
+    return _out(ticket, 201)
+
+
+@bp.get("")
+@staff_required
+def index():
+    overdue = request.args.get("overdue")
+    if overdue not in (None, "", "true", "false"):
+        raise ValidationError("overdue 应为 true 或 false", field="overdue")
+    now = utcnow()
+    items = visible(api_user(), status=request.args.get("status") or None,
+                    department=request.args.get("department") or None,
+                    overdue={"true": True, "false": False}.get(overdue), now=now)
+    return jsonify(items=[represent(t, api_user(), now, brief=True) for t in items])
+
+
+@bp.get("/<int:ticket_id>")
+@staff_required
+def show(ticket_id):
+    return jsonify(represent(_load(ticket_id), api_user(), utcnow()))
+
+
+def _act(ticket_id, fn, desk_only=False):
+    ticket = _load(ticket_id)
+    if desk_only:
+        _desk()
+    fn(ticket, _body(), api_user())
+    return _out(ticket)
+
+
+def _dept_member(ticket):
+    user = api_user()
+    if user.role in (Role.STAFF, Role.APPROVER) and ticket.department_id != user.department_id:
+        abort(403)
+
+
+@bp.post("/<int:ticket_id>/dispatch")
+@staff_required
+def dispatch(ticket_id):
+    return _act(ticket_id, lambda t, d, u: intake.dispatch(
+        t, _department(d.get("department")), co_departments=[_department(c, "co_departments")
+                                                            for c in d.get("co_departments") or []],
+        now=_at(d), actor=u, note=d.get("note") or ""), desk_only=True)
+
+
+@bp.post("/<int:ticket_id>/direct-close")
+@staff_required
+def direct_close(ticket_id):
+    return _act(ticket_id, lambda t, d, u: intake.direct_close(t, answer=d.get("answer"), now=_at(d), actor=u),
+                desk_only=True)
+
+
+@bp.post("/<int:ticket_id>/transfer")
+@staff_required
+def transfer(ticket_id):
+    return _act(ticket_id, lambda t, d, u: intake.transfer_emergency(t, to=str(d.get("to") or ""), now=_at(d),
+                                                                     actor=u, note=d.get("note") or ""),
+                desk_only=True)
+
+
+def _lead(fn):
+    def run(t, d, u):
+        _dept_member(t)
+        return fn(t, d, u)
+    return run
+
+
+@bp.post("/<int:ticket_id>/sign")
+@staff_required
+def sign(ticket_id):
+    return _act(ticket_id, _lead(lambda t, d, u: handling.sign(t, now=_at(d), actor=u)))
+
+
+@bp.post("/<int:ticket_id>/return")
+@staff_required
+def return_(ticket_id):
+    return _act(ticket_id, _lead(lambda t, d, u: handling.return_ticket(t, reason=d.get("reason"), now=_at(d),
+                                                                      actor=u)))
+
+
+@bp.post("/<int:ticket_id>/extension-request")
+@staff_required
+def extension_request(ticket_id):
+    return _act(ticket_id, _lead(lambda t, d, u: handling.request_extension(
+        t, hours=d.get("hours"), reason=d.get("reason"), now=_at(d), actor=u)))
+
+
+@bp.post("/<int:ticket_id>/extension-decision")
+@staff_required
+def extension_decision(ticket_id):
+    return _act(ticket_id, lambda t, d, u: handling.decide_extension(
+        t, approve=d.get("approve") is True, note=d.get("note") or "", now=_at(d), actor=u))
+
+
+@bp.post("/<int:ticket_id>/co-part")
+@staff_required
+def co_part(ticket_id):
+    return _act(ticket_id, lambda t, d, u: handling.add_co_part(
+        t, u.department if u.department else _department(d.get("department")), part=d.get("part"), now=_at(d),
+        actor=u))
+
+
+@bp.post("/<int:ticket_id>/reply")
+@staff_required
+def reply(ticket_id):
+    return _act(ticket_id, _lead(lambda t, d, u: handling.reply(t, text=d.get("text"), now=_at(d), actor=u)))
+
+
+@bp.post("/<int:ticket_id>/sign-off")
+@staff_required
+def sign_off(ticket_id):
+    return _act(ticket_id, _lead(lambda t, d, u: handling.sign_off(
+        t, approve=d.get("approve") is True, note=d.get("note") or "", now=_at(d), actor=u)))
+
+
+@bp.post("/<int:ticket_id>/urge")
+@staff_required
+def urge(ticket_id):
+    return _act(ticket_id, lambda t, d, u: handling.urge(t, kind=d.get("kind"), note=d.get("note"), now=_at(d),
+                                                         actor=u), desk_only=True)
+
+
+@bp.post("/<int:ticket_id>/callback")
+@staff_required
+def callback_(ticket_id):
+    return _act(ticket_id, lambda t, d, u: callback.record_callback(
+        t, reached=d.get("reached") is True, resolved=d.get("resolved"), satisfaction=d.get("satisfaction"),
+        comment=d.get("comment") or "", now=_at(d), actor=u), desk_only=True)
+
+
+@bp.post("/<int:ticket_id>/review")
+@staff_required
+def review(ticket_id):
+    return _act(ticket_id, lambda t, d, u: callback.review(t, reopen=d.get("reopen") is True, reason=d.get("reason"),
+                                                           now=_at(d), actor=u))
+
+
+@bp.post("/<int:ticket_id>/merge")
+@staff_required
+def merge(ticket_id):
+    def run(t, d, u):
+        ids = d.get("duplicates")
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise ValidationError("duplicates 应为工单 id 列表", field="duplicates")
+        dups = [_load(i) for i in ids]
+        callback.merge(t, dups, now=_at(d), actor=u)
+    return _act(ticket_id, run, desk_only=True)

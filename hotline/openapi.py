@@ -1,0 +1,81 @@
+"""OpenAPI description of /api/v1/tickets (merged into /api/v1/openapi.json)."""
+
+_ERR = {"$ref": "#/components/schemas/Error"}
+_T = {"type": "object", "required": ["id", "number", "status"], "properties": {
+    "id": {"type": "integer"}, "number": {"type": "string"}, "status": {"type": "string"},
+    "department": {"type": ["string", "null"]}, "due_at": {"type": ["string", "null"]},
+    "caller": {"type": ["object", "null"], "description": "null for confidential tickets unless operator/supervisor"},
+    "clocks": {"type": "array"}}}
+_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_AT = {"at": {"type": "string", "format": "date-time", "description": "when it happened; default now"}}
+_S = {"type": "string"}
+
+
+def _errors(*codes):
+    text = {400: "Invalid input (fields listed)", 401: "No or bad token", 403: "Not allowed for this account",
+            404: "No such ticket (or not visible)", 409: "Not allowed in the current state"}
+    return {str(c): {"description": text[c], "content": {"application/json": {"schema": _ERR}}} for c in codes}
+
+
+def _action(summary, props, required=()):
+    return {"post": {"summary": summary, "security": [{"bearer": []}], "parameters": [_ID],
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {**props, **_AT}, "required": list(required)}}}},
+                     "responses": {"200": {"description": "The updated ticket",
+                                           "content": {"application/json": {"schema": _T}}},
+                                   **_errors(400, 401, 403, 404, 409)}}}
+
+
+P = "/tickets"
+PATHS = {
+    P: {
+        "post": {"summary": "Log a call or message as a ticket", "security": [{"bearer": []}],
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["type", "category_code", "content"], "properties": {
+                         "type": {"enum": ["inquiry", "help", "complaint", "report", "suggestion", "praise"]},
+                         "category_code": _S, "urgency": {"enum": ["normal", "urgent"]},
+                         "channel": {"enum": ["phone", "web", "app", "open311", "letter"]},
+                         "caller_phone": _S, "caller_name": _S, "anonymous": {"type": "boolean"},
+                         "confidential": {"type": "boolean"}, "address": _S, "lat": {"type": "number"},
+                         "lng": {"type": "number"}, "content": _S, "summary": _S,
+                         "received_at": {"type": "string", "format": "date-time"}}}}}},
+                 "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": _T}}},
+                               **_errors(400, 401, 403)}},
+        "get": {"summary": "List tickets (department staff see their own)", "security": [{"bearer": []}],
+                "parameters": [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
+                    ("status", _S), ("department", _S), ("overdue", {"enum": ["true", "false"]}))],
+                "responses": {"200": {"description": "Tickets", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"items": {"type": "array", "items": _T}}}}}},
+                    **_errors(400, 401, 403)}},
+    },
+    P + "/{ticket_id}": {"get": {"summary": "One ticket with its clocks", "security": [{"bearer": []}],
+                                 "parameters": [_ID],
+                                 "responses": {"200": {"description": "The ticket",
+                                                       "content": {"application/json": {"schema": _T}}},
+                                               **_errors(401, 403, 404)}}},
+    P + "/{ticket_id}/dispatch": _action("派单 to a lead department (and co-handlers)",
+                                         {"department": _S, "co_departments": {"type": "array", "items": _S},
+                                          "note": _S}, ["department"]),
+    P + "/{ticket_id}/direct-close": _action("直接办结 from the knowledge base", {"answer": _S}, ["answer"]),
+    P + "/{ticket_id}/transfer": _action("Transfer an emergency to 110/119/120", {"to": {"enum": ["110", "119", "120"]},
+                                                                                  "note": _S}, ["to"]),
+    P + "/{ticket_id}/sign": _action("签收", {}),
+    P + "/{ticket_id}/return": _action("退单 inside the return window", {"reason": _S}, ["reason"]),
+    P + "/{ticket_id}/extension-request": _action("Ask for an extension (working hours)",
+                                                  {"hours": {"type": "number"}, "reason": _S}, ["hours", "reason"]),
+    P + "/{ticket_id}/extension-decision": _action("Supervisor approves or refuses the extension",
+                                                   {"approve": {"type": "boolean"}, "note": _S}, ["approve"]),
+    P + "/{ticket_id}/co-part": _action("A co-handling department adds its part", {"department": _S, "part": _S},
+                                        ["part"]),
+    P + "/{ticket_id}/reply": _action("The lead department's reply", {"text": _S}, ["text"]),
+    P + "/{ticket_id}/sign-off": _action("Approve or return a drafted reply", {"approve": {"type": "boolean"},
+                                                                               "note": _S}, ["approve"]),
+    P + "/{ticket_id}/urge": _action("催办 or 督办", {"kind": {"enum": ["remind", "supervise"]}, "note": _S}, ["kind"]),
+    P + "/{ticket_id}/callback": _action("Record a callback attempt", {
+        "reached": {"type": "boolean"}, "resolved": {"type": "boolean"},
+        "satisfaction": {"enum": ["satisfied", "basic", "unsatisfied"]}, "comment": _S}, ["reached"]),
+    P + "/{ticket_id}/review": _action("Supervisor: 重办 (reopen) or close after an unsatisfied callback",
+                                       {"reopen": {"type": "boolean"}, "reason": _S}, ["reopen", "reason"]),
+    P + "/{ticket_id}/merge": _action("Merge duplicates into this ticket",
+                                      {"duplicates": {"type": "array", "items": {"type": "integer"}}}, ["duplicates"]),
+}

@@ -1,0 +1,92 @@
+"""Read side of tickets: visibility by department, confidentiality of caller data, representation."""
+from core.auth.models import Role
+from core.clocks.models import Clock
+from core.clocks.service import urgency_of
+from core.departments.models import Department
+from core.errors import ValidationError
+from core.extensions import db
+from hotline.common import ENTITY, clock
+from hotline.models import CoHandler, Ticket
+from hotline.sla import TYPES
+from hotline.states import Status
+
+CALLER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_see(user, ticket):
+    if user is None or not user.role.is_staff:
+        return False
+    if user.role.sees_all_departments:
+        return True
+    return ticket.department_id == user.department_id or any(
+        c.department_id == user.department_id for c in ticket.co_handlers)
+
+
+def shows_caller(user, ticket):
+    """Confidential (保密) tickets show caller data only to operators and supervisors."""
+    return not ticket.confidential or (user is not None and user.role in CALLER_ROLES)
+
+
+def visible(user, *, status=None, department=None, overdue=None, now, limit=500):
+    q = Ticket.query
+    if status:
+        if status not in {s.value for s in Status}:
+            raise ValidationError(f"未知状态 {status!r}", field="status")
+        q = q.filter(Ticket.status == status)
+    if department:
+        dep = Department.query.filter_by(code=department).first()
+        if dep is None:
+            raise ValidationError(f"没有代码为 {department!r} 的部门", field="department")
+        q = q.filter(Ticket.department_id == dep.id)
+    if not user.role.sees_all_departments:
+        co = db.session.query(CoHandler.ticket_id).filter(CoHandler.department_id == user.department_id)
+        q = q.filter((Ticket.department_id == user.department_id) | Ticket.id.in_(co))
+    if overdue is not None:
+        late = [int(i) for (i,) in db.session.query(Clock.entity_id).filter(
+            Clock.entity_kind == ENTITY, Clock.state == "running", Clock.due_at < now)]
+        q = q.filter(Ticket.id.in_(late) if overdue else ~Ticket.id.in_(late))
+    return q.order_by(Ticket.id.desc()).limit(limit).all()
+
+
+def current_clock(ticket):
+    """The clock that matters now: dispatch, sign-for, handling or callback."""
+    name = {"new": "dispatch", "dispatched": "sign_for", "signed": "handling", "awaiting_signoff": "handling",
+            "replied": "callback"}.get(ticket.status)
+    return clock(ticket, name) if name else None
+
+
+def represent(ticket, user, now, brief=False):
+    c = current_clock(ticket)
+    out = {"id": ticket.id, "number": ticket.number, "status": ticket.status, "status_label": ticket.status_label,
+           "type": ticket.type, "type_label": TYPES[ticket.type], "category": ticket.category_code,
+           "category_name": ticket.category.name if ticket.category else None, "urgency": ticket.urgency,
+           "department": ticket.department.code if ticket.department else None,
+           "due_at": c.due_at.isoformat() if c else None, "urgency_badge": urgency_of(c, now).value if c else None,
+           "confidential": ticket.confidential}
+    if shows_caller(user, ticket):
+        out["caller"] = {"phone": ticket.caller_phone, "name": ticket.caller_name, "anonymous": ticket.anonymous}
+    else:
+        out["caller"] = None
+    if brief:
+        return out
+    out.update({
+        "channel": ticket.channel, "address": ticket.address, "lat": ticket.lat, "lng": ticket.lng,
+        "content": ticket.content, "summary": ticket.summary,
+        "received_at": ticket.received_at.isoformat(),
+        "dispatched_at": ticket.dispatched_at.isoformat() if ticket.dispatched_at else None,
+        "return_deadline": ticket.return_deadline.isoformat() if ticket.return_deadline else None,
+        "signed_at": ticket.signed_at.isoformat() if ticket.signed_at else None,
+        "reply_text": ticket.reply_text, "replied_at": ticket.replied_at.isoformat() if ticket.replied_at else None,
+        "direct": ticket.direct, "satisfaction": ticket.satisfaction, "resolved": ticket.resolved,
+        "close_reason": ticket.close_reason, "reopen_count": ticket.reopen_count, "return_count": ticket.return_count,
+        "merged_into": ticket.merged_into_id, "transferred_to": ticket.transferred_to,
+        "extension_request_hours": ticket.extension_request_hours, "extension_used": ticket.extension_used,
+        "co_handlers": [{"department": ch.department.code, "part": ch.part} for ch in ticket.co_handlers],
+        "callbacks": [{"at": a.at.isoformat(), "reached": a.reached, "resolved": a.resolved,
+                       "satisfaction": a.satisfaction} for a in ticket.callbacks],
+        "clocks": [{"name": k.name, "unit": k.unit, "state": k.state, "started_at": k.started_at.isoformat(),
+                    "due_at": k.due_at.isoformat(), "stopped_at": k.stopped_at.isoformat() if k.stopped_at else None,
+                    "on_time": k.on_time}
+                   for k in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id)).order_by(Clock.id)],
+    })
+    return out

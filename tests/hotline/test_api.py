@@ -1,0 +1,82 @@
+"""The tickets API: a call through dispatch, sign, reply and callback; errors; department scope;
+confidential caller data."""
+import pytest
+
+from core.auth.service import create_token
+from hotline.seed import seed_categories
+from tests.conftest import make_user
+
+CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
+        "content": "夜间施工噪声", "received_at": "2026-09-30T16:00:00+08:00"}
+
+
+@pytest.fixture
+def api(client, seeded, now):
+    seed_categories()
+
+    def as_user(role, department=None, login=None):
+        user = make_user(role, login=login, department=department)
+        headers = {"Authorization": "Bearer " + create_token(user, now=now)[0]}
+
+        class Caller:
+            def get(self, url):
+                return client.get(f"/api/v1{url}", headers=headers)
+
+            def post(self, url, body):
+                return client.post(f"/api/v1{url}", json=body, headers=headers)
+        return Caller()
+    return as_user
+
+
+def test_call_to_callback_through_the_api(api):
+    op = api("operator", login="op@x.cn")
+    staff = api("staff", "hbj", login="s@x.cn")
+    r = op.post("/tickets", CALL)
+    assert r.status_code == 201, r.get_json()
+    t = r.get_json()
+    assert t["status"] == "new" and t["due_at"] == "2026-10-08T01:00:00+00:00"  # 09:00 Shanghai
+    r = op.post(f"/tickets/{t['id']}/dispatch", {"department": "hbj", "at": "2026-09-30T16:45:00+08:00"})
+    assert r.get_json()["due_at"] == "2026-10-08T01:45:00+00:00"  # sign-for: 10/8 09:45
+    r = staff.post(f"/tickets/{t['id']}/sign", {"at": "2026-10-08T09:30:00+08:00"})
+    sign = [c for c in r.get_json()["clocks"] if c["name"] == "sign_for"][0]
+    assert sign["on_time"] is True
+    r = staff.post(f"/tickets/{t['id']}/reply", {"text": "已处理", "at": "2026-10-09T10:00:00+08:00"})
+    assert r.get_json()["status"] == "replied"
+    r = op.post(f"/tickets/{t['id']}/callback", {"reached": True, "resolved": True, "satisfaction": "satisfied",
+                                                 "at": "2026-10-09T15:00:00+08:00"})
+    body = r.get_json()
+    assert body["status"] == "closed" and [c["on_time"] for c in body["clocks"]] == [True, True, True, True]
+
+
+def test_errors_and_conflicts(api):
+    op = api("operator", login="op@x.cn")
+    r = op.post("/tickets", {**CALL, "type": "rant", "received_at": "yesterday"})
+    assert r.status_code == 400 and set(r.get_json()["fields"]) == {"received_at"}
+    r = op.post("/tickets", {**CALL, "type": "rant"})
+    assert r.status_code == 400 and "type" in r.get_json()["fields"]
+    tid = op.post("/tickets", CALL).get_json()["id"]
+    r = op.post(f"/tickets/{tid}/reply", {"text": "x"})
+    assert r.status_code == 409 and r.get_json()["error"] == "conflict"
+    r = op.post(f"/tickets/{tid}/dispatch", {"department": "nope"})
+    assert r.status_code == 400 and r.get_json()["fields"] == {"department": "没有代码为 'nope' 的部门"}
+    r = op.post(f"/tickets/{tid}/dispatch", {"department": "hbj", "at": "2999-01-01T00:00:00+08:00"})
+    assert r.status_code == 400 and "at" in r.get_json()["fields"]
+
+
+def test_department_scope_and_confidential_callers(api):
+    op = api("operator", login="op@x.cn")
+    hbj = api("staff", "hbj", login="hbj@x.cn")
+    zjj = api("staff", "zjj", login="zjj@x.cn")
+    tid = op.post("/tickets", {**CALL, "confidential": True}).get_json()["id"]
+    assert op.get(f"/tickets/{tid}").get_json()["caller"]["phone"] == "13800001111"
+    op.post(f"/tickets/{tid}/dispatch", {"department": "hbj", "co_departments": ["zjj"],
+                                         "at": "2026-09-30T16:45:00+08:00"})
+    seen = hbj.get(f"/tickets/{tid}").get_json()
+    assert seen["caller"] is None and "13800001111" not in str(seen)  # 保密: hidden from the department
+    assert zjj.get(f"/tickets/{tid}").status_code == 200  # co-handler sees it
+    assert zjj.post(f"/tickets/{tid}/sign", {}).status_code == 403  # but only the lead signs
+    other = api("staff", "mzj", login="mzj@x.cn")
+    assert other.get(f"/tickets/{tid}").status_code == 404
+    assert other.get("/tickets").get_json()["items"] == []
+    assert hbj.post("/tickets", CALL).status_code == 403  # departments do not log calls
+    assert hbj.post(f"/tickets/{tid}/dispatch", {"department": "mzj"}).status_code == 403
