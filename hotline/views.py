@@ -1,9 +1,224 @@
-"""12345 诉求: pages of this module (the workflow itself arrives with its own issue)."""
-from flask import Blueprint, render_template
+"""12345 pages: the operator console, dispatch/department/callback queues and the ticket page."""
+
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.auth.guards import roles_required
+from core.auth.models import Role
+from core.clocks.service import urgency_of
+from core.db import utcnow
+from core.departments.models import Department
+from core.departments.service import active_departments
+from core.errors import DomainError, ValidationError
+from core.extensions import db
+from hotline import callback, handling, intake, suggest
+from hotline.models import Category, Ticket
+from hotline.queries import can_see, current_clock, shows_caller
+from hotline.sla import TYPES, URGENCIES
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
+DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 
 
 @bp.get("/")
 def index():
+    if current_user.is_authenticated and current_user.role in DESK:
+        return redirect(url_for(".console"))
+    if current_user.is_authenticated and current_user.role in HANDLERS:
+        return redirect(url_for(".queue"))
     return render_template("hotline/index.html")
+
+
+def _leaf_categories():
+    return Category.query.filter_by(level=3, active=True).order_by(Category.code).all()
+
+
+@bp.route("/console", methods=["GET", "POST"])
+@roles_required(*DESK)
+def console():
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        values["category_code"] = (values.get("category") or "").split(" ")[0]
+        now = utcnow()
+        try:
+            ticket = intake.create_ticket(values, channel="phone", received_at=now, now=now, actor=current_user,
+                                          operator=current_user)
+        except ValidationError as err:
+            errors = err.fields or {"form": err.message}
+        else:
+            flash(f"已受理 {ticket.number}", "success")
+            return redirect(url_for(".ticket", ticket_id=ticket.id))
+    return render_template("hotline/console.html", categories=_leaf_categories(), types=TYPES, urgencies=URGENCIES,
+                           errors=errors, values=values), (400 if errors else 200)
+
+
+@bp.get("/console/caller")
+@roles_required(*DESK)
+def console_caller():
+    phone = (request.args.get("caller_phone") or "").strip()
+    return render_template("hotline/_caller.html", tickets=suggest.caller_history(phone), phone=phone)
+
+
+@bp.get("/console/suggest")
+@roles_required(*DESK)
+def console_suggest():
+    now = utcnow()
+    args = request.args
+    code = (args.get("category") or "").split(" ")[0]
+    dep, reason = suggest.department(code, args.get("content", ""), now)
+    dups = suggest.duplicates(phone=(args.get("caller_phone") or "").strip(), category_code=code,
+                              address=args.get("address", ""), now=now)
+    return render_template("hotline/_suggest.html", department=dep, reason=reason, duplicates=dups,
+                           emergency=suggest.emergency(args.get("content", "")))
+
+
+def _rows(query, now):
+    rows = [(t, current_clock(t)) for t in query]
+    rows = [(t, c, urgency_of(c, now) if c else None) for t, c in rows]
+    rows.sort(key=lambda r: (r[1] is None, r[1].due_at if r[1] else r[0].received_at))
+    return rows
+
+
+@bp.get("/dispatch")
+@roles_required(*DESK)
+def dispatch_queue():
+    now = utcnow()
+    return render_template("hotline/queue.html", title="派单队列（新受理、退回、重办）",
+                           rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False)
+
+
+@bp.get("/callbacks")
+@roles_required(*DESK)
+def callbacks():
+    now = utcnow()
+    return render_template("hotline/queue.html", title="回访队列",
+                           rows=_rows(Ticket.query.filter(Ticket.status.in_(["replied", "callback_review"])), now),
+                           bulk=False)
+
+
+@bp.get("/queue")
+@roles_required(*HANDLERS)
+def queue():
+    now = utcnow()
+    q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff"]))
+    if current_user.role in (Role.STAFF, Role.APPROVER):
+        q = q.filter(Ticket.department_id == current_user.department_id)
+    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True)
+
+
+@bp.post("/queue/sign")
+@roles_required(*HANDLERS)
+def bulk_sign():
+    now, signed, failed = utcnow(), 0, []
+    for raw in request.form.getlist("ticket"):
+        ticket = db.session.get(Ticket, int(raw)) if raw.isdigit() else None
+        if ticket is None or not _may_handle(ticket):
+            continue
+        try:
+            handling.sign(ticket, now=now, actor=current_user)
+            signed += 1
+        except DomainError as err:
+            db.session.rollback()
+            failed.append(f"{ticket.number}：{err.message}")
+    flash(f"已签收 {signed} 件。" + ("；".join(failed) if failed else ""), "success" if not failed else "warning")
+    return redirect(url_for(".queue"))
+
+
+def _may_handle(ticket):
+    if current_user.role in (Role.SUPERVISOR, Role.ADMIN):
+        return True
+    return current_user.role in (Role.STAFF, Role.APPROVER) and ticket.department_id == current_user.department_id
+
+
+def _load(ticket_id):
+    ticket = db.session.get(Ticket, ticket_id) or abort(404)
+    if not can_see(current_user, ticket):
+        abort(404)
+    return ticket
+
+
+@bp.get("/tickets/<int:ticket_id>")
+@roles_required(*(DESK + HANDLERS))
+def ticket(ticket_id):
+    t = _load(ticket_id)
+    now = utcnow()
+    dep, reason = suggest.department(t.category_code, t.content, now)
+    return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now,
+                           urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
+                           show_caller=shows_caller(current_user, t), departments=active_departments(),
+                           suggestion=(dep, reason), desk=current_user.role in DESK, may_handle=_may_handle(t),
+                           supervisor=current_user.role in (Role.SUPERVISOR, Role.ADMIN),
+                           approver=current_user.role in (Role.APPROVER, Role.SUPERVISOR),
+                           duplicates=suggest.duplicates(phone=t.caller_phone, category_code=t.category_code,
+                                                         address=t.address, now=now, exclude_id=t.id),
+                           emergency=suggest.emergency(t.content), types=TYPES)
+
+
+def _dep(name="department"):
+    dep = Department.query.filter_by(code=request.form.get(name, ""), active=True).first()
+    if dep is None:
+        raise ValidationError("请选择部门", field=name)
+    return dep
+
+
+def _hours():
+    try:
+        return float(request.form.get("hours", ""))
+    except ValueError:
+        raise ValidationError("延期时长应为数字（工作小时）", field="hours") from None
+
+
+ACTIONS = {
+    # name: (who may: "desk" | "lead" | "any", done message, call)
+    "dispatch": ("desk", "已派单", lambda t, f, n, u: intake.dispatch(
+        t, _dep(), co_departments=[d for d in Department.query.filter(Department.code.in_(f.getlist("co")))],
+        now=n, actor=u)),
+    "direct_close": ("desk", "已直接办结，转入回访", lambda t, f, n, u: intake.direct_close(t, answer=f.get("answer"),
+                                                                                 now=n, actor=u)),
+    "transfer": ("desk", "已转警/转急救并记录", lambda t, f, n, u: intake.transfer_emergency(
+        t, to=f.get("to", ""), now=n, actor=u, note=f.get("note", ""))),
+    "sign": ("lead", "已签收", lambda t, f, n, u: handling.sign(t, now=n, actor=u)),
+    "return": ("lead", "已退单", lambda t, f, n, u: handling.return_ticket(t, reason=f.get("reason"), now=n, actor=u)),
+    "extension_request": ("lead", "已申请延期", lambda t, f, n, u: handling.request_extension(
+        t, hours=_hours(), reason=f.get("reason"), now=n, actor=u)),
+    "extension_decision": ("any", "已审批延期", lambda t, f, n, u: handling.decide_extension(
+        t, approve=f.get("approve") == "1", note=f.get("note", ""), now=n, actor=u)),
+    "co_part": ("any", "已提交协办意见", lambda t, f, n, u: handling.add_co_part(
+        t, u.department, part=f.get("part"), now=n, actor=u) if u.department else None),
+    "reply": ("lead", "已答复", lambda t, f, n, u: handling.reply(t, text=f.get("text"), now=n, actor=u)),
+    "sign_off": ("lead", "已处理签发", lambda t, f, n, u: handling.sign_off(
+        t, approve=f.get("approve") == "1", note=f.get("note", ""), now=n, actor=u)),
+    "urge": ("desk", "已记录并通知部门", lambda t, f, n, u: handling.urge(t, kind=f.get("kind"), note=f.get("note"),
+                                                                   now=n, actor=u)),
+    "callback": ("desk", "已记录回访", lambda t, f, n, u: callback.record_callback(
+        t, reached=f.get("reached") == "1", resolved={"1": True, "0": False}.get(f.get("resolved")),
+        satisfaction=f.get("satisfaction") or None, comment=f.get("comment", ""), now=n, actor=u)),
+    "review": ("any", "已研判", lambda t, f, n, u: callback.review(t, reopen=f.get("reopen") == "1",
+                                                                reason=f.get("reason"), now=n, actor=u)),
+    "merge": ("desk", "已合并", lambda t, f, n, u: callback.merge(
+        t, [_load(int(i)) for i in f.getlist("duplicates") if i.isdigit()], now=n, actor=u)),
+}
+
+
+@bp.post("/tickets/<int:ticket_id>/<action>")
+@roles_required(*(DESK + HANDLERS))
+def act(ticket_id, action):
+    if action not in ACTIONS:
+        abort(404)
+    t = _load(ticket_id)
+    who, done, fn = ACTIONS[action]
+    if (who == "desk" and current_user.role not in DESK) or (who == "lead" and not _may_handle(t)):
+        abort(403)
+    try:
+        fn(t, request.form, utcnow(), current_user)
+    except DomainError as err:
+        db.session.rollback()
+        flash("；".join(getattr(err, "fields", {}).values()) or err.message, "danger")
+    else:
+        flash(f"{t.number}：{done}。", "success")
+    return redirect(url_for(".ticket", ticket_id=t.id))
+
+

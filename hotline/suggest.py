@@ -1,0 +1,72 @@
+"""What the console suggests while the operator types: department (with reason), duplicates, emergency."""
+import re
+from datetime import timedelta
+
+from sqlalchemy import func
+
+from core.departments.models import Department
+from core.departments.routing import suggest_departments
+from core.departments.service import active_departments
+from core.extensions import db
+from hotline.models import Category, Ticket
+
+EMERGENCY_WORDS = ["起火", "着火", "火灾", "冒烟", "爆炸", "受伤", "流血", "昏迷", "晕倒", "车祸", "抢劫", "持刀", "打架",
+                   "杀人", "绑架", "溺水", "煤气泄漏", "燃气泄漏", "触电", "跳楼"]
+EMERGENCY_TARGET = {"起火": "119", "着火": "119", "火灾": "119", "冒烟": "119", "爆炸": "119", "煤气泄漏": "119",
+                    "燃气泄漏": "119", "受伤": "120", "流血": "120", "昏迷": "120", "晕倒": "120", "溺水": "120",
+                    "触电": "120", "车祸": "120"}
+
+
+def emergency(text):
+    """(words found, the number to transfer to) when the content sounds like an emergency."""
+    found = [w for w in EMERGENCY_WORDS if w in (text or "")]
+    if not found:
+        return None
+    return found, next((EMERGENCY_TARGET[w] for w in found if w in EMERGENCY_TARGET), "110")
+
+
+def department(category_code, content, now):
+    """(department, reason): category default, else how similar tickets were dispatched, else the seed topics."""
+    category = db.session.get(Category, category_code) if category_code else None
+    if category is not None and category.department_id:
+        dep = db.session.get(Department, category.department_id)
+        return dep, f"事项分类“{category.name}”默认由{dep.name}承办"
+    if category is not None:
+        row = (db.session.query(Ticket.department_id, func.count(Ticket.id).label("n"))
+               .filter(Ticket.category_code == category_code, Ticket.department_id.is_not(None),
+                       Ticket.received_at >= now - timedelta(days=90))
+               .group_by(Ticket.department_id).order_by(func.count(Ticket.id).desc()).first())
+        if row:
+            dep = db.session.get(Department, row.department_id)
+            return dep, f"近 90 天同类工单多派给{dep.name}（{row.n} 件）"
+    found = suggest_departments(content, active_departments(), limit=1)
+    if found:
+        return found[0].department, found[0].reason
+    return None, ""
+
+
+def _address_key(address):
+    return re.sub(r"\s+", "", address or "")
+
+
+def duplicates(*, phone, category_code, address, now, exclude_id=None):
+    """Open or recent tickets of the same caller, or of the same category at the same address (30 days)."""
+    since = now - timedelta(days=30)
+    q = Ticket.query.filter(Ticket.received_at >= since, Ticket.merged_into_id.is_(None))
+    if exclude_id:
+        q = q.filter(Ticket.id != exclude_id)
+    conditions = []
+    if phone:
+        conditions.append(Ticket.caller_phone == phone)
+    if category_code and _address_key(address):
+        conditions.append((Ticket.category_code == category_code) & (Ticket.address == address.strip()))
+    if not conditions:
+        return []
+    from sqlalchemy import or_
+    return q.filter(or_(*conditions)).order_by(Ticket.received_at.desc()).limit(10).all()
+
+
+def caller_history(phone, limit=10):
+    if not phone:
+        return []
+    return Ticket.query.filter_by(caller_phone=phone).order_by(Ticket.received_at.desc()).limit(limit).all()
