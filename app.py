@@ -47,6 +47,7 @@ def _register_blueprints(app):
     from core.notifications.views import bp as notifications_bp
     from core.views import bp as main_bp
     from hotline.api import bp as tickets_api_bp
+    from hotline.open311 import bp as open311_bp
     from hotline.views import bp as hotline_bp
     from public_log.views import bp as public_log_bp
     from requests_module.api import bp as requests_api_bp
@@ -54,5 +55,6 @@ def _register_blueprints(app):
     from requests_module.views import bp as requests_bp
 
     for bp in (main_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
-               requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, hotline_bp, public_log_bp):
+               requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,
+               public_log_bp):
         app.register_blueprint(bp)

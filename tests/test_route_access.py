@@ -42,6 +42,13 @@ ACCESS = {
     ("/requests/staff/<int:request_id>", "GET"): "handler",
     ("/requests/staff/<int:request_id>/<action>", "POST"): "handler",
     ("/hotline/", "GET"): "public",
+    ("/open311/v2/discovery.<fmt>", "GET"): "public",
+    ("/open311/v2/services.<fmt>", "GET"): "public",
+    ("/open311/v2/services/<code>.<fmt>", "GET"): "public",
+    ("/open311/v2/requests.<fmt>", "GET"): "public",
+    ("/open311/v2/requests/<rid>.<fmt>", "GET"): "public",
+    ("/open311/v2/tokens/<token>.<fmt>", "GET"): "public",
+    ("/open311/v2/requests.<fmt>", "POST"): "apikey",  # form field api_key, not the session
     ("/hotline/console", "GET"): "desk",
     ("/hotline/console", "POST"): "desk",
     ("/hotline/console/caller", "GET"): "desk",
@@ -80,12 +87,14 @@ ACCESS = {
 }
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",
-           "<action>": "reply", "<int:ticket_id>": "999999",
+           "<action>": "reply", "<int:ticket_id>": "999999", "<fmt>": "json", "<rid>": "RX-0000-000000",
+           "<token>": "none",
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job"}
 VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
     "item": set(VISITORS),
+    "apikey": set(),
     "handler": {"staff", "supervisor", "admin"},
     "desk": {"supervisor", "admin"},  # and operators (not among these visitors)
     "login": {"citizen", "staff", "supervisor", "admin"},
@@ -131,6 +140,8 @@ def test_routes_answer_as_the_table_says(client, seeded, visitor):
             assert resp.status_code not in (401, 403), where
             if resp.status_code == 302:
                 assert "/auth/login" not in resp.headers["Location"], where
+        elif level == "apikey":
+            assert resp.status_code == 403, where  # no session counts: only a valid api_key may create
         elif rule.startswith("/api/"):
             # Anonymous callers and session-only writes get 401; accounts without the role 403.
             assert resp.status_code in ((401,) if visitor == "anonymous" else (401, 403)), where
