@@ -30,6 +30,7 @@ def _init_extensions(app):
     import requests_module.models  # noqa: F401
     import requests_module.jobs  # noqa: F401  (registers its periodic duty)
     import hotline.models  # noqa: F401
+    import hotline.knowledge  # noqa: F401
     from hotline.seed import seed_categories_message
     app.extensions["seeders"] = [seed_categories_message]
 
@@ -47,6 +48,8 @@ def _register_blueprints(app):
     from core.notifications.views import bp as notifications_bp
     from core.views import bp as main_bp
     from hotline.api import bp as tickets_api_bp
+    from hotline.citizen_views import bp as hotline_citizen_bp
+    from hotline.kb_views import bp as hotline_kb_bp
     from hotline.open311 import bp as open311_bp
     from hotline.views import bp as hotline_bp
     from public_log.views import bp as public_log_bp
@@ -56,5 +59,5 @@ def _register_blueprints(app):
 
     for bp in (main_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
                requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,
-               public_log_bp):
+               hotline_kb_bp, hotline_citizen_bp, public_log_bp):
         app.register_blueprint(bp)

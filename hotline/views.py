@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from core.auth.guards import roles_required
 from core.auth.models import Role
+from core.calendar.service import get_schedule
 from core.clocks.service import urgency_of
 from core.db import utcnow
 from core.departments.models import Department
@@ -71,8 +72,10 @@ def console_suggest():
     dep, reason = suggest.department(code, args.get("content", ""), now)
     dups = suggest.duplicates(phone=(args.get("caller_phone") or "").strip(), category_code=code,
                               address=args.get("address", ""), now=now)
+    from hotline.knowledge import search
+    answers = search(args.get("content", ""), today=now.astimezone(get_schedule().tz).date(), limit=3)
     return render_template("hotline/_suggest.html", department=dep, reason=reason, duplicates=dups,
-                           emergency=suggest.emergency(args.get("content", "")))
+                           emergency=suggest.emergency(args.get("content", "")), answers=answers)
 
 
 def _rows(query, now):

@@ -1,0 +1,85 @@
+"""Citizens' 12345 pages: the web form, a tracking number, the status page and their own rating."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from core.auth.models import Role
+from core.db import utcnow
+from core.errors import DomainError, ValidationError
+from core.extensions import db
+from hotline import callback, intake
+from hotline.callback import SATISFACTION
+from hotline.models import Category, Ticket
+from hotline.sla import TYPES
+
+bp = Blueprint("hotline_citizen", __name__, url_prefix="/hotline")
+GRANTS = "looked_up_tickets"
+
+
+def _citizen():
+    return current_user if current_user.is_authenticated and current_user.role is Role.CITIZEN else None
+
+
+def _grant(ticket):
+    session[GRANTS] = sorted(set(session.get(GRANTS, [])) | {ticket.id})[-20:]
+
+
+def _load(ticket_id):
+    t = db.session.get(Ticket, ticket_id)
+    user = _citizen()
+    if t is None or not ((user is not None and t.citizen_id == user.id) or t.id in session.get(GRANTS, [])):
+        abort(404)  # do not confirm that a guessed id exists
+    return t
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        values.pop("urgency", None)  # urgency is the operator's call, not the citizen's
+        now = utcnow()
+        try:
+            t = intake.create_ticket(values, channel="web", received_at=now, now=now, actor=_citizen() or "公众",
+                                     citizen=_citizen())
+        except ValidationError as err:
+            errors = err.fields or {"form": err.message}
+        else:
+            _grant(t)
+            flash(f"诉求已提交，工单编号：{t.number}。可凭编号和手机号查询办理进度。", "success")
+            return redirect(url_for(".status", ticket_id=t.id))
+    categories = Category.query.filter_by(level=3, active=True).order_by(Category.code).all()
+    mine = Ticket.query.filter_by(citizen_id=_citizen().id).order_by(Ticket.id.desc()).all() if _citizen() else []
+    return render_template("hotline/new.html", types=TYPES, categories=categories, errors=errors, values=values,
+                           mine=mine), (400 if errors else 200)
+
+
+@bp.post("/lookup")
+def lookup():
+    number = (request.form.get("number") or "").strip().upper()
+    phone = (request.form.get("phone") or "").strip().replace(" ", "")
+    t = Ticket.query.filter_by(number=number).first() if number else None
+    if t is None or not phone or t.caller_phone != phone:
+        flash("没有找到匹配的工单：请核对工单编号和提交时填写的手机号。", "danger")
+        return redirect(url_for(".new"))
+    _grant(t)
+    return redirect(url_for(".status", ticket_id=t.id))
+
+
+@bp.get("/my/<int:ticket_id>")
+def status(ticket_id):
+    t = _load(ticket_id)
+    return render_template("hotline/status.html", t=t, types=TYPES, satisfaction=SATISFACTION)
+
+
+@bp.post("/my/<int:ticket_id>/rate")
+def rate(ticket_id):
+    t = _load(ticket_id)
+    try:
+        callback.record_callback(t, reached=True, resolved={"1": True, "0": False}.get(request.form.get("resolved")),
+                                 satisfaction=request.form.get("satisfaction"), comment=request.form.get("comment", ""),
+                                 now=utcnow(), actor=_citizen() or "公众", online=True)
+    except DomainError as err:
+        flash("；".join(getattr(err, "fields", {}).values()) or err.message, "danger")
+    else:
+        flash("感谢您的评价。", "success")
+    return redirect(url_for(".status", ticket_id=t.id))

@@ -1,0 +1,80 @@
+"""Knowledge-base pages: search, propose (any staff), publish or retire (supervisors)."""
+
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.auth.guards import roles_required, staff_required
+from core.auth.models import Role
+from core.calendar.parsing import parse_iso_date
+from core.db import utcnow
+from core.departments.service import active_departments
+from core.errors import DomainError
+from core.extensions import db
+from hotline import knowledge
+from hotline.knowledge import KnowledgeEntry
+from hotline.models import Category
+
+bp = Blueprint("hotline_kb", __name__, url_prefix="/hotline/kb")
+
+
+def _supervisor():
+    return current_user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+@bp.get("/")
+@staff_required
+def index():
+    q = (request.args.get("q") or "").strip()
+    entries = knowledge.search(q, published_only=not _supervisor(), limit=50) if q else \
+        KnowledgeEntry.query.filter(KnowledgeEntry.status == "published" if not _supervisor() else
+                                    KnowledgeEntry.status != "").order_by(KnowledgeEntry.id.desc()).limit(100).all()
+    drafts = [] if _supervisor() else KnowledgeEntry.query.filter_by(status="draft", proposed_by=current_user.id).all()
+    return render_template("hotline/kb.html", entries=entries, drafts=drafts, q=q, supervisor=_supervisor())
+
+
+def _date(name):
+    value = request.form.get(name)
+    if not value:
+        return None
+    try:
+        return parse_iso_date(value)
+    except ValueError as exc:
+        raise DomainError(f"有效期：{exc}") from None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new():
+    if request.method == "POST":
+        try:
+            dep = next((d for d in active_departments() if d.code == request.form.get("department")), None)
+            code = request.form.get("category") or None
+            if code and db.session.get(Category, code) is None:
+                code = None
+            knowledge.propose(question=request.form.get("question"), answer=request.form.get("answer"),
+                              category_code=code, department=dep, valid_from=_date("valid_from"),
+                              valid_until=_date("valid_until"), now=utcnow(), actor=current_user)
+        except DomainError as err:
+            flash("；".join(getattr(err, "fields", {}).values()) or err.message, "danger")
+        else:
+            flash("已提交，待督办发布。", "success")
+            return redirect(url_for(".index"))
+    return render_template("hotline/kb_new.html", departments=active_departments(),
+                           categories=Category.query.filter_by(level=3).order_by(Category.code).all())
+
+
+@bp.post("/<int:entry_id>/<status>")
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
+def set_status(entry_id, status):
+    entry = db.session.get(KnowledgeEntry, entry_id) or abort(404)
+    try:
+        knowledge.set_status(entry, status, now=utcnow(), actor=current_user)
+    except DomainError as err:
+        flash(err.message, "danger")
+    else:
+        flash("已发布。" if status == "published" else "已停用。", "success")
+    return redirect(url_for(".index"))
+
+
+
