@@ -35,6 +35,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/bench_clock.py
 	$(BIN)/python bench/bench_sweep.py
+	$(BIN)/python bench/bench_hotline.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -50,6 +50,7 @@ def _register_blueprints(app):
     from hotline.api import bp as tickets_api_bp
     from hotline.citizen_views import bp as hotline_citizen_bp
     from hotline.kb_views import bp as hotline_kb_bp
+    from hotline.sla_views import bp as hotline_sla_bp
     from hotline.open311 import bp as open311_bp
     from hotline.views import bp as hotline_bp
     from public_log.views import bp as public_log_bp
@@ -59,5 +60,5 @@ def _register_blueprints(app):
 
     for bp in (main_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
                requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,
-               hotline_kb_bp, hotline_citizen_bp, public_log_bp):
+               hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp, public_log_bp):
         app.register_blueprint(bp)

@@ -12,6 +12,7 @@ NAV = [
     ("部门", "departments.index", {r for r in Role if r.is_staff}),
     ("工作日历", "calendar.index", {r for r in Role if r.is_staff}),
     ("任务与发件箱", "jobs_admin.index", {Role.ADMIN, Role.SUPERVISOR}),
+    ("时限规则", "hotline_sla.index", {Role.ADMIN}),
 ]
 
 

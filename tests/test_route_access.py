@@ -49,6 +49,9 @@ ACCESS = {
     ("/open311/v2/requests/<rid>.<fmt>", "GET"): "public",
     ("/open311/v2/tokens/<token>.<fmt>", "GET"): "public",
     ("/open311/v2/requests.<fmt>", "POST"): "apikey",  # form field api_key, not the session
+    ("/admin/sla/", "GET"): "admin",
+    ("/admin/sla/", "POST"): "admin",
+    ("/admin/sla/<int:rule_id>/delete", "POST"): "admin",
     ("/hotline/new", "GET"): "public",
     ("/hotline/new", "POST"): "public",
     ("/hotline/lookup", "POST"): "public",
@@ -97,7 +100,7 @@ ACCESS = {
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",
            "<action>": "reply", "<int:ticket_id>": "999999", "<fmt>": "json", "<rid>": "RX-0000-000000",
-           "<token>": "none", "<int:entry_id>": "999999", "<status>": "published",
+           "<token>": "none", "<int:entry_id>": "999999", "<int:rule_id>": "999999", "<status>": "published",
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job"}
 VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
 ALLOWED = {

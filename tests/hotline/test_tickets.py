@@ -232,3 +232,19 @@ def test_anonymous_caller_keeps_no_name(hot):
     t = new_ticket(at(2026, 11, 16, 9), anonymous="y")
     assert t.caller_name is None and t.anonymous
     assert timedelta(0) == t.received_at - at(2026, 11, 16, 9)
+
+
+def test_admin_sla_rule_changes_new_clocks(client, hot):
+    from tests.conftest import csrf_from, login
+    make_user("admin", "admin@x.cn")
+    login(client, "admin@x.cn")
+    page = client.get("/admin/sla/").get_data(as_text=True)
+    bad = client.post("/admin/sla/", data={"clock": "dispatch", "unit": "wall", "hours": "-1",
+                                            "csrf_token": csrf_from(page)}, follow_redirects=True)
+    assert "时长应为大于 0 的小时数" in bad.get_data(as_text=True)
+    client.post("/admin/sla/", data={"clock": "dispatch", "unit": "wall", "hours": "1", "category_prefix": "03",
+                                     "type": "complaint", "csrf_token": csrf_from(page)})
+    noise = new_ticket(at(2026, 11, 16, 11, 0))
+    assert clock(noise, "dispatch").due_at == at(2026, 11, 16, 12, 0)  # the rule: 1 wall hour
+    other = new_ticket(at(2026, 11, 16, 11, 0), category_code="020201")
+    assert clock(other, "dispatch").due_at == at(2026, 11, 16, 14, 30)  # default: 2 working hours
