@@ -1,6 +1,6 @@
 """OpenAPI description of /api/v1/tickets (merged into /api/v1/openapi.json)."""
+from core.api.openapi import action_path, error_responses
 
-_ERR = {"$ref": "#/components/schemas/Error"}
 _T = {"type": "object", "required": ["id", "number", "status"], "properties": {
     "id": {"type": "integer"}, "number": {"type": "string"}, "status": {"type": "string"},
     "department": {"type": ["string", "null"]}, "due_at": {"type": ["string", "null"]},
@@ -11,19 +11,8 @@ _AT = {"at": {"type": "string", "format": "date-time", "description": "when it h
 _S = {"type": "string"}
 
 
-def _errors(*codes):
-    text = {400: "Invalid input (fields listed)", 401: "No or bad token", 403: "Not allowed for this account",
-            404: "No such ticket (or not visible)", 409: "Not allowed in the current state"}
-    return {str(c): {"description": text[c], "content": {"application/json": {"schema": _ERR}}} for c in codes}
-
-
 def _action(summary, props, required=()):
-    return {"post": {"summary": summary, "security": [{"bearer": []}], "parameters": [_ID],
-                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                         "type": "object", "properties": {**props, **_AT}, "required": list(required)}}}},
-                     "responses": {"200": {"description": "The updated ticket",
-                                           "content": {"application/json": {"schema": _T}}},
-                                   **_errors(400, 401, 403, 404, 409)}}}
+    return action_path(summary, props, required, parameters=[_ID], result_schema=_T, extra_props=_AT)
 
 
 P = "/tickets"
@@ -40,19 +29,19 @@ PATHS = {
                          "lng": {"type": "number"}, "content": _S, "summary": _S,
                          "received_at": {"type": "string", "format": "date-time"}}}}}},
                  "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": _T}}},
-                               **_errors(400, 401, 403)}},
+                               **error_responses(400, 401, 403)}},
         "get": {"summary": "List tickets (department staff see their own)", "security": [{"bearer": []}],
                 "parameters": [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
                     ("status", _S), ("department", _S), ("overdue", {"enum": ["true", "false"]}))],
                 "responses": {"200": {"description": "Tickets", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"items": {"type": "array", "items": _T}}}}}},
-                    **_errors(400, 401, 403)}},
+                    **error_responses(400, 401, 403)}},
     },
     P + "/{ticket_id}": {"get": {"summary": "One ticket with its clocks", "security": [{"bearer": []}],
                                  "parameters": [_ID],
                                  "responses": {"200": {"description": "The ticket",
                                                        "content": {"application/json": {"schema": _T}}},
-                                               **_errors(401, 403, 404)}}},
+                                               **error_responses(401, 403, 404)}}},
     P + "/{ticket_id}/dispatch": _action("派单 to a lead department (and co-handlers)",
                                          {"department": _S, "co_departments": {"type": "array", "items": _S},
                                           "note": _S}, ["department"]),

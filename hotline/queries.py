@@ -2,8 +2,7 @@
 from core.auth.models import Role
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
-from core.departments.models import Department
-from core.errors import ValidationError
+from core.listing import department_id, overdue_filter, status_filter
 from core.extensions import db
 from hotline.common import ENTITY, clock
 from hotline.models import CoHandler, Ticket
@@ -28,23 +27,14 @@ def shows_caller(user, ticket):
 
 
 def visible(user, *, status=None, department=None, overdue=None, now, limit=500):
-    q = Ticket.query
-    if status:
-        if status not in {s.value for s in Status}:
-            raise ValidationError(f"未知状态 {status!r}", field="status")
-        q = q.filter(Ticket.status == status)
+    """Tickets the user may see, filtered; department staff see their lead and co-handled tickets."""
+    q = status_filter(Ticket.query, Ticket.status, status, {s.value for s in Status})
     if department:
-        dep = Department.query.filter_by(code=department).first()
-        if dep is None:
-            raise ValidationError(f"没有代码为 {department!r} 的部门", field="department")
-        q = q.filter(Ticket.department_id == dep.id)
+        q = q.filter(Ticket.department_id == department_id(department))
     if not user.role.sees_all_departments:
         co = db.session.query(CoHandler.ticket_id).filter(CoHandler.department_id == user.department_id)
         q = q.filter((Ticket.department_id == user.department_id) | Ticket.id.in_(co))
-    if overdue is not None:
-        late = [int(i) for (i,) in db.session.query(Clock.entity_id).filter(
-            Clock.entity_kind == ENTITY, Clock.state == "running", Clock.due_at < now)]
-        q = q.filter(Ticket.id.in_(late) if overdue else ~Ticket.id.in_(late))
+    q = overdue_filter(q, Ticket.id, entity_kind=ENTITY, overdue=overdue, now=now)
     return q.order_by(Ticket.id.desc()).limit(limit).all()
 
 

@@ -1,25 +1,13 @@
 """OpenAPI description of /api/v1/disclosure-requests (merged into /api/v1/openapi.json)."""
+from core.api.openapi import action_path, error_responses
 
-_ERR = {"$ref": "#/components/schemas/Error"}
 _REQ = {"$ref": "#/components/schemas/DisclosureRequest"}
 _ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _ON = {"on": {"type": "string", "format": "date", "description": "the day it happened; default today"}}
 
 
-def _errors(*codes):
-    text = {400: "Invalid input (fields listed)", 401: "No or bad token", 403: "Not allowed for this account",
-            404: "No such application (or not visible)", 409: "Not allowed in the current state"}
-    return {str(c): {"description": text[c], "content": {"application/json": {"schema": _ERR}}} for c in codes}
-
-
 def _action(summary, props, required=()):
-    return {"post": {
-        "summary": summary, "security": [{"bearer": []}], "parameters": [_ID],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "properties": {**props, **_ON}, "required": list(required)}}}},
-        "responses": {"200": {"description": "The updated application",
-                              "content": {"application/json": {"schema": _REQ}}},
-                      **_errors(400, 401, 403, 404, 409)}}}
+    return action_path(summary, props, required, parameters=[_ID], result_schema=_REQ, extra_props=_ON)
 
 
 _S = {"type": "string"}
@@ -52,19 +40,19 @@ PATHS = {
                      "type": "object", "properties": APPLICATION_FIELDS,
                      "required": ["name", "id_number", "phone", "title", "description", "received_on"]}}}},
                  "responses": {"201": {"description": "Registered", "content": {"application/json": {"schema": _REQ}}},
-                               **_errors(400, 401, 403)}},
+                               **error_responses(400, 401, 403)}},
         "get": {"summary": "List applications (staff see their department's)", "security": [{"bearer": []}],
                 "parameters": [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
                     ("status", _S), ("department", _S), ("overdue", {"enum": ["true", "false"]}))],
                 "responses": {"200": {"description": "Applications", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"items": {"type": "array", "items": _REQ}}}}}},
-                    **_errors(400, 401, 403)}},
+                    **error_responses(400, 401, 403)}},
     },
     P + "/{request_id}": {"get": {"summary": "One application with clocks and timeline", "security": [{"bearer": []}],
                                   "parameters": [_ID],
                                   "responses": {"200": {"description": "The application",
                                                         "content": {"application/json": {"schema": _REQ}}},
-                                                **_errors(401, 403, 404)}}},
+                                                **error_responses(401, 403, 404)}}},
     P + "/{request_id}/confirm-receipt": _action("Confirm receipt of an online application",
                                                  {"received_on": {"type": "string", "format": "date"}}),
     P + "/{request_id}/assign": _action("Assign (or reassign, with reason) to a department",

@@ -3,9 +3,7 @@ from core.audit import history
 from core.clock import Urgency
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
-from core.departments.models import Department
-from core.errors import ValidationError
-from core.extensions import db
+from core.listing import department_id, overdue_filter, status_filter
 from requests_module import outcomes
 from requests_module.common import ENTITY, clock
 from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
@@ -23,23 +21,12 @@ def _answer_clocks(ids):
 
 def filtered(user, *, status=None, department=None, overdue=None, now, limit=500):
     """Applications the user may see, filtered; staff and approvers only see their department's."""
-    q = DisclosureRequest.query
-    if status:
-        if status not in {s.value for s in Status}:
-            raise ValidationError(f"未知状态 {status!r}", field="status")
-        q = q.filter(DisclosureRequest.status == status)
+    q = status_filter(DisclosureRequest.query, DisclosureRequest.status, status, {s.value for s in Status})
     if department:
-        dep = Department.query.filter_by(code=department).first()
-        if dep is None:
-            raise ValidationError(f"没有代码为 {department!r} 的部门", field="department")
-        q = q.filter(DisclosureRequest.department_id == dep.id)
+        q = q.filter(DisclosureRequest.department_id == department_id(department))
     if not user.role.sees_all_departments:
         q = q.filter(DisclosureRequest.department_id == user.department_id)
-    if overdue is not None:
-        late = db.session.query(Clock.entity_id).filter(
-            Clock.entity_kind == ENTITY, Clock.name == "answer", Clock.state == "running", Clock.due_at < now)
-        ids = [int(i) for (i,) in late]
-        q = q.filter(DisclosureRequest.id.in_(ids) if overdue else ~DisclosureRequest.id.in_(ids))
+    q = overdue_filter(q, DisclosureRequest.id, entity_kind=ENTITY, overdue=overdue, now=now, clock_name="answer")
     return q.order_by(DisclosureRequest.id.desc()).limit(limit).all()
 
 

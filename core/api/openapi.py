@@ -5,6 +5,27 @@ EXTRA_PATHS = {}
 EXTRA_SCHEMAS = {}
 
 
+ERROR_TEXTS = {400: "Invalid input (fields listed)", 401: "No or bad token", 403: "Not allowed for this account",
+               404: "Not found (or not visible to this account)", 409: "Not allowed in the current state"}
+
+
+def error_responses(*codes):
+    """OpenAPI responses for the API's JSON errors."""
+    return {str(c): {"description": ERROR_TEXTS[c], "content": {"application/json": {"schema": _ERROR}}}
+            for c in codes}
+
+
+def action_path(summary, props, required=(), *, parameters, result_schema, extra_props=None):
+    """A POST action on one item: JSON body in, the updated item out, the usual errors."""
+    return {"post": {"summary": summary, "security": [{"bearer": []}], "parameters": parameters,
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {**props, **(extra_props or {})},
+                         "required": list(required)}}}},
+                     "responses": {"200": {"description": "The updated item",
+                                           "content": {"application/json": {"schema": result_schema}}},
+                                   **error_responses(400, 401, 403, 404, 409)}}}
+
+
 def register_paths(paths, schemas=None):
     """Modules describe their API endpoints here so /api/v1/openapi.json lists every route."""
     EXTRA_PATHS.update(paths)

@@ -1,0 +1,34 @@
+"""Filters shared by the workflow lists (API and pages): state, department, overdue by clock."""
+from core.clocks.models import Clock
+from core.departments.models import Department
+from core.errors import ValidationError
+from core.extensions import db
+
+
+def status_filter(query, column, status, allowed):
+    """Filter on a state value, refusing unknown ones with a field error."""
+    if not status:
+        return query
+    if status not in allowed:
+        raise ValidationError(f"未知状态 {status!r}", field="status")
+    return query.filter(column == status)
+
+
+def department_id(code):
+    """The id of the department with this code, or a field error."""
+    dep = Department.query.filter_by(code=code).first()
+    if dep is None:
+        raise ValidationError(f"没有代码为 {code!r} 的部门", field="department")
+    return dep.id
+
+
+def overdue_filter(query, id_column, *, entity_kind, overdue, now, clock_name=None):
+    """Keep (overdue=True) or drop (False) items with a running clock past its due moment at `now`."""
+    if overdue is None:
+        return query
+    late = db.session.query(Clock.entity_id).filter(Clock.entity_kind == entity_kind, Clock.state == "running",
+                                                    Clock.due_at < now)
+    if clock_name:
+        late = late.filter(Clock.name == clock_name)
+    ids = [int(i) for (i,) in late]
+    return query.filter(id_column.in_(ids) if overdue else ~id_column.in_(ids))
