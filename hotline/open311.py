@@ -1,9 +1,8 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2, JSON and XML.
 
 Service codes are the catalogue's third-level categories, groups its first level. Callers' personal
-data never leaves through this API: no names, phones or emails, and digits that look like phone or
-identity numbers are masked in descriptions."""
-import re
+data never leaves through this API: no caller fields, and descriptions pass through the public log's
+masking (names, phones, identity and card numbers, emails, plates, house numbers)."""
 from datetime import datetime, timedelta
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -136,17 +135,11 @@ def service_definition(code, fmt):
     return Response(tostring(top, encoding="unicode", xml_declaration=True), mimetype="text/xml")
 
 
-_DIGITS = re.compile(r"\d[\d\s-]{5,}\d[\dXx]?")
-
-
-def masked(text, names=()):
-    """Digits runs like phone or identity numbers become ****, and the caller's own name is removed."""
-    out = _DIGITS.sub(lambda m: m.group(0)[:3] + "****" if len(re.sub(r"\D", "", m.group(0))) >= 7 else m.group(0),
-                      text or "")
-    for name in names:
-        if name:
-            out = out.replace(name, name[0] + "*" * (len(name) - 1))
-    return out
+def masked(ticket):
+    """The description as the public may see it: personal data masked (public_log.masking)."""
+    from public_log.masking import mask
+    return mask(ticket.content, names=[ticket.caller_name] if ticket.caller_name else [],
+                phones=[ticket.caller_phone] if ticket.caller_phone else [])[0]
 
 
 def _request_json(t):
@@ -154,7 +147,7 @@ def _request_json(t):
     handling = c if c is not None and c.name == "handling" else None
     return {"service_request_id": t.number, "status": "closed" if t.status == "closed" else "open",
             "status_notes": None, "service_name": t.category.name if t.category else None,
-            "service_code": t.category_code, "description": masked(t.content, [t.caller_name]),
+            "service_code": t.category_code, "description": masked(t),
             "agency_responsible": t.department.full_name if t.department else None, "service_notice": None,
             "requested_datetime": _w3c(t.received_at),
             "updated_datetime": _w3c(max(x for x in (t.received_at, t.dispatched_at, t.signed_at, t.replied_at,
