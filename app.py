@@ -31,6 +31,7 @@ def _init_extensions(app):
     import requests_module.jobs  # noqa: F401  (registers its periodic duty)
     import hotline.models  # noqa: F401
     import hotline.knowledge  # noqa: F401
+    import public_log.models  # noqa: F401
     from hotline.seed import seed_categories_message
     app.extensions["seeders"] = [seed_categories_message]
 

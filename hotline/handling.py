@@ -90,6 +90,13 @@ def _finish_reply(ticket, text, now, actor):
     from hotline.models import Ticket
     ticket.reply_text, ticket.replied_at = text, now
     stop(ticket, "handling", at=now, actor=actor, reason="replied")
+    if not ticket.confidential:  # 保密 tickets are never published
+        from public_log.review import submit
+        submit(kind="hotline", source_id=ticket.id, department_id=ticket.department_id, type_code=ticket.type,
+               category_code=ticket.category_code, replied_on=now.astimezone(get_schedule().tz).date(),
+               author_id=getattr(actor, "id", None), title=f"{sla.TYPES[ticket.type]}：{ticket.category.name}",
+               request_text=ticket.content, reply_text=text, names=[ticket.caller_name],
+               phones=[ticket.caller_phone], now=now)
     start(ticket, "callback", at=now, actor=actor)
     for merged in Ticket.query.filter_by(merged_into_id=ticket.id):
         if merged.caller_phone:

@@ -120,6 +120,12 @@ def close(req, *, outcome, text, on, now, actor, ground=None, holder=None):
         if c is not None and c.state != "stopped":
             stop_clock(c, now=moment_of(on, now), actor=actor, reason=f"closed: {outcome}")
     notify_applicant(req, "reply", now=now, context={"due": zh(on)})
+    if req.publish_consent and not outcome.startswith("other_no_"):
+        from public_log.review import submit
+        submit(kind="disclosure", source_id=req.id, department_id=req.department_id, type_code=outcome,
+               category_code=None, replied_on=on, author_id=req.reply_author_id, title=req.title,
+               request_text=req.description, reply_text=text, names=[req.name, req.contact_person],
+               phones=[req.phone], ids=[req.id_number], now=now)
 
 
 def suggestions(req):

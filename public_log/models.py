@@ -1,0 +1,40 @@
+"""Public records: a reply that may be published, its masked text, and the reviewer's decision."""
+from core.db import UTCDateTime
+from core.extensions import db
+
+
+class PublicRecord(db.Model):
+    __tablename__ = "public_records"
+
+    id = db.Column(db.Integer, primary_key=True)
+    public_id = db.Column(db.String(24), unique=True, nullable=False)  # stable permalink id, e.g. GK-2026-000123
+    kind = db.Column(db.String(12), nullable=False)  # disclosure | hotline
+    source_id = db.Column(db.Integer, nullable=False)
+    department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True, index=True)
+    type_code = db.Column(db.String(40), nullable=True)  # outcome code or ticket type
+    category_code = db.Column(db.String(6), nullable=True)
+    replied_on = db.Column(db.Date, nullable=False)
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)  # never the reviewer
+
+    original_title = db.Column(db.Text, nullable=False)
+    original_request = db.Column(db.Text, nullable=False)
+    original_reply = db.Column(db.Text, nullable=False)
+    title = db.Column(db.Text, nullable=False)  # the public (masked, maybe edited) versions
+    request_text = db.Column(db.Text, nullable=False)
+    reply_text = db.Column(db.Text, nullable=False)
+    maskings = db.Column(db.JSON, nullable=False, default=list)
+
+    status = db.Column(db.String(12), nullable=False, default="pending", index=True)
+    reviewer_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    reviewed_at = db.Column(UTCDateTime(), nullable=True)
+    published_at = db.Column(UTCDateTime(), nullable=True, index=True)
+    refusal_reason = db.Column(db.Text, nullable=True)
+    withdrawn_reason = db.Column(db.Text, nullable=True)
+    created_at = db.Column(UTCDateTime(), nullable=False)
+
+    department = db.relationship("Department", lazy="joined")
+
+    __table_args__ = (
+        db.UniqueConstraint("kind", "source_id", name="uq_public_records_source"),
+        db.CheckConstraint("status IN ('pending', 'published', 'refused', 'withdrawn')", name="status"),
+    )
