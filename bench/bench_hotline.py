@@ -25,7 +25,6 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", 60))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 50))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
 THREADS = int(os.environ.get("BENCH_THREADS", 8))
-BASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Offered load of all clients together (tickets/s); 0 = closed loop (each client posts as fast as it can).
 RATE = float(os.environ.get("BENCH_RATE", 120))
 
@@ -65,11 +64,14 @@ def client(port, token, n, stop, results, rate=0.0):
 
 
 def main():
-    name = f"gk_hotline_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = BASE.rsplit("/", 1)[0] + "/" + name
+    sys.path.insert(0, str(ROOT))
+    from bench.throwaway import throwaway_database
+    with throwaway_database("gk_hotline") as url:
+        return run(url)
+
+
+def run(url):
+    name = url.rsplit("/", 1)[1]
     env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex,
            "INSTANCE_PATH": f"/tmp/{name}"}
     env.pop("REDIS_URL", None)
@@ -121,8 +123,6 @@ def main():
         if server is not None:
             server.terminate()
             server.wait(20)
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     ok = [r for r in results if r[1] == 201]
     lat = sorted(r[0] * 1000 for r in ok)

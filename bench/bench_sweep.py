@@ -8,34 +8,22 @@ import platform
 import random
 import sys
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, text  # noqa: E402
+from sqlalchemy import func, text  # noqa: E402
 
 CLOCKS = int(os.environ.get("BENCH_CLOCKS", 100_000))
-BASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SH = ZoneInfo("Asia/Shanghai")
 
 
 def main():
-    name = f"gk_bench_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = BASE.rsplit("/", 1)[0] + "/" + name
-    try:
+    from bench.throwaway import throwaway_database
+    with throwaway_database("gk_bench") as url:
         return run(url)
-    finally:
-        if os.environ.get("BENCH_KEEP"):
-            print(f"kept database {name}")
-        else:
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def run(url):

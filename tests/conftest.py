@@ -185,4 +185,23 @@ def as_role(client, seeded):
     return _as
 
 
+@pytest.fixture
+def api_as(client, seeded, now):
+    """api_as(role, department, login) → a caller of /api/v1 with a fresh token of a new user of that role."""
+    from core.auth.service import create_token
+
+    def as_user(role, department=None, login=None):
+        user = make_user(role, login=login, department=department)
+        headers = {"Authorization": "Bearer " + create_token(user, now=now)[0]}
+
+        class Caller:
+            def get(self, url):
+                return client.get(f"/api/v1{url}", headers=headers)
+
+            def post(self, url, body):
+                return client.post(f"/api/v1{url}", json=body, headers=headers)
+        return Caller()
+    return as_user
+
+
 __all__ = ["at", "official_calendar", "make_user", "login", "csrf_from", "date"]

@@ -2,30 +2,16 @@
 confidential caller data."""
 import pytest
 
-from core.auth.service import create_token
 from hotline.seed import seed_categories
-from tests.conftest import make_user
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
         "content": "夜间施工噪声", "received_at": "2026-09-30T16:00:00+08:00"}
 
 
 @pytest.fixture
-def api(client, seeded, now):
+def api(api_as):
     seed_categories()
-
-    def as_user(role, department=None, login=None):
-        user = make_user(role, login=login, department=department)
-        headers = {"Authorization": "Bearer " + create_token(user, now=now)[0]}
-
-        class Caller:
-            def get(self, url):
-                return client.get(f"/api/v1{url}", headers=headers)
-
-            def post(self, url, body):
-                return client.post(f"/api/v1{url}", json=body, headers=headers)
-        return Caller()
-    return as_user
+    return api_as
 
 
 def test_call_to_callback_through_the_api(api):

@@ -1,26 +1,12 @@
 """The disclosure API: registration, every action with its clock effect, errors, department scope."""
 import pytest
 
-from core.auth.service import create_token
-from tests.conftest import make_user
 from tests.requests.helpers import APPLICATION
 
 
 @pytest.fixture
-def api(client, seeded, now):
-    def as_user(role, department=None, login=None):
-        user = make_user(role, login=login, department=department)
-        raw, _ = create_token(user, now=now)
-        headers = {"Authorization": f"Bearer {raw}"}
-
-        class Caller:
-            def get(self, url):
-                return client.get(f"/api/v1{url}", headers=headers)
-
-            def post(self, url, body):
-                return client.post(f"/api/v1{url}", json=body, headers=headers)
-        return Caller()
-    return as_user
+def api(api_as):
+    return api_as
 
 
 def register(caller, received_on="2026-09-28", **extra):
