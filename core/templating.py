@@ -37,9 +37,8 @@ def unread_notifications():
 
 def local_dt(value):
     """An aware datetime in the configured local zone, as 2026-11-20 10:00."""
-    from zoneinfo import ZoneInfo
-    from flask import current_app
-    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M") if value else ""
+    from core.calendar.service import local_zone
+    return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def register_template_helpers(app):

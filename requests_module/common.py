@@ -1,11 +1,9 @@
 """Helpers shared by the disclosure use cases: clocks of an application, audit, applicant notices."""
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 
 from core import audit
-from core.calendar.service import get_calendar
+from core.calendar.service import get_calendar, local_date as today, local_zone as tz
 from core.clocks.models import Clock
 from core.errors import ValidationError
 from core.notifications.service import notify
@@ -16,14 +14,6 @@ ACTION_NAMES = {"confirm_receipt": "确认收到", "assign": "分派", "reject":
                 "correction_notice": "发出补正告知", "correction_received": "登记补正", "fee_notice": "发出收费通知",
                 "fee_paid": "登记缴费", "reply": "答复", "reply_drafted": "答复", "reply_signed_off": "签发",
                 "reply_returned": "退回答复", "deemed_abandoned": "视为放弃"}
-
-
-def tz():
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def today(now):
-    return now.astimezone(tz()).date()
 
 
 def moment_of(day, now):

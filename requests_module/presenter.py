@@ -1,8 +1,7 @@
 """What the citizen's status page shows: the steps so far with dates, in plain Chinese."""
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 
+from core.calendar.service import local_zone
 from requests_module import outcomes
 from requests_module.queries import timeline
 
@@ -17,7 +16,7 @@ STEP_LABELS = {
 
 def public_steps(req):
     """[(local time, label, note)] of the steps a citizen may see (no staff names, no internal drafts)."""
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = local_zone()
     steps = []
     for e in timeline(req):
         label = STEP_LABELS.get(e.action)

@@ -7,6 +7,7 @@ from flask import current_app
 
 from core import audit
 from core.auth.models import ApiToken, Role, User, hash_token
+from core.calendar.service import local_zone
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
@@ -57,7 +58,7 @@ def authenticate(login, password, *, now):
         user = None
     cfg = current_app.config
     if user is not None and user.locked_until and user.locked_until > now:
-        local = user.locked_until.astimezone(_tz())
+        local = user.locked_until.astimezone(local_zone())
         raise AuthError(f"登录失败次数过多，账号已临时锁定，请于 {local:%H:%M} 后再试，或联系管理员解锁。")
     if user is None or not user.active or not user.check_password(password or ""):
         if user is not None and user.active:
@@ -73,11 +74,6 @@ def authenticate(login, password, *, now):
         with unit_of_work():
             user.failed_logins, user.locked_until = 0, None
     return user
-
-
-def _tz():
-    from zoneinfo import ZoneInfo
-    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def register_citizen(login, password, name, *, now):

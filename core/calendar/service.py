@@ -55,6 +55,17 @@ def get_calendar():
     return cal
 
 
+def local_zone():
+    """The configured local time zone (Asia/Shanghai by default)."""
+    from zoneinfo import ZoneInfo
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local_date(moment):
+    """The local calendar day of an aware moment."""
+    return moment.astimezone(local_zone()).date()
+
+
 def get_schedule():
     cfg = current_app.config
     return WorkSchedule.parse(cfg["WORK_HOURS"], cfg["TIMEZONE"])

@@ -15,17 +15,12 @@ from core.errors import DomainError
 bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
 
 
-def _local_today():
-    from zoneinfo import ZoneInfo
-    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
-
-
 def _year_arg():
     try:
         year = int(request.args.get("year", ""))
     except ValueError:
-        return _local_today().year
-    return year if 1901 <= year <= 9998 else _local_today().year
+        return service.local_date(utcnow()).year
+    return year if 1901 <= year <= 9998 else service.local_date(utcnow()).year
 
 
 @bp.get("/")

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from flask import current_app
 
 from core import audit
-from core.calendar.service import get_calendar, get_schedule
+from core.calendar.service import get_calendar, get_schedule, local_date
 from core.clocks.compute import Leads, compute_deadlines
 from core.clocks.models import Clock, ClockState, ClockUnit, TRANSITIONS
 from core.errors import DomainError, ValidationError
@@ -49,10 +49,6 @@ def apply_deadlines(clock, cal, schedule, now, lead=None):
     return changed
 
 
-def _local_day(now):
-    return now.astimezone(get_schedule().tz).date()
-
-
 def start_clock(*, entity_kind, entity_id, name, unit, length, now, actor, start_on=None,
                 department_id=None, owner_id=None, label=""):
     """Start a named clock; working-day clocks count from the day after `start_on` (Art. 31)."""
@@ -64,7 +60,7 @@ def start_clock(*, entity_kind, entity_id, name, unit, length, now, actor, start
     clock = Clock(entity_kind=entity_kind, entity_id=str(entity_id), entity_label=label[:120], name=name,
                   unit=unit, length=float(length), department_id=department_id, owner_id=owner_id,
                   state=ClockState.RUNNING.value, started_at=now,
-                  start_on=(start_on or _local_day(now)) if unit == "workdays" else None,
+                  start_on=(start_on or local_date(now)) if unit == "workdays" else None,
                   pauses=[], extension=0)
     apply_deadlines(clock, get_calendar(), get_schedule(), now)
     db.session.add(clock)
@@ -78,7 +74,7 @@ def start_clock(*, entity_kind, entity_id, name, unit, length, now, actor, start
 def _point(clock, now, on):
     """The pause/resume point: a date for working-day clocks (given or today), else the moment."""
     if clock.unit == "workdays":
-        day = on or _local_day(now)
+        day = on or local_date(now)
         if not isinstance(day, date) or isinstance(day, datetime):
             raise ValidationError("暂停和恢复的日期必须是日期")
         return day.isoformat()
@@ -120,7 +116,7 @@ def restart_clock(clock, *, now, actor, start_on=None, reason=""):
     clock.pauses = []
     clock.started_at = now
     if clock.unit == "workdays":
-        clock.start_on = start_on or _local_day(now)
+        clock.start_on = start_on or local_date(now)
     apply_deadlines(clock, get_calendar(), get_schedule(), now)
     audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="restart",
                  before=before, after={**clock.snapshot(), "reason": reason})

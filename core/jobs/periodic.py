@@ -5,10 +5,9 @@ without Redis (`make run` on a laptop) an in-process timer thread runs them.
 """
 import logging
 import threading
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 
+from core.calendar.service import local_date
 from core.clocks.models import SweepRun
 from core.db import unit_of_work, utcnow
 from core.extensions import db
@@ -59,7 +58,7 @@ def calendar_check(now=None):
     from core.notifications.service import notify
 
     now, started = now or utcnow(), utcnow()
-    today = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    today = local_date(now)
     counts = {"year": today.year + 1, "missing": False, "warned": 0}
     if today.month >= 11 and db.session.get(CalendarYear, today.year + 1) is None:
         counts["missing"] = True
