@@ -2,15 +2,12 @@
 confidential caller data."""
 import pytest
 
-from hotline.seed import seed_categories
-
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
         "content": "夜间施工噪声", "received_at": "2026-09-30T16:00:00+08:00"}
 
 
 @pytest.fixture
-def api(api_as):
-    seed_categories()
+def api(api_as, hot):
     return api_as
 
 

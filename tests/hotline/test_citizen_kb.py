@@ -6,14 +6,7 @@ import pytest
 from core.errors import DomainError, ValidationError
 from hotline import handling, intake, knowledge
 from hotline.models import Ticket
-from hotline.seed import seed_categories
 from tests.conftest import at, csrf_from, login, make_user
-
-
-@pytest.fixture
-def hot(seeded):
-    seed_categories()
-    return seeded
 
 
 def submit(client, **changes):

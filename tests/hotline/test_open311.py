@@ -11,7 +11,6 @@ from werkzeug.serving import make_server
 
 from core.auth.service import create_token
 from hotline import intake
-from hotline.seed import seed_categories
 from tests.conftest import at, make_user
 
 W3C = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$"}
@@ -34,8 +33,7 @@ ERRORS = {"type": "array", "minItems": 1, "items": {"type": "object", "required"
 
 
 @pytest.fixture
-def live(app, seeded, now):
-    seed_categories()
+def live(app, hot, now):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

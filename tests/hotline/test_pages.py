@@ -3,13 +3,11 @@ confidential caller data and department scope."""
 import pytest
 
 from hotline.models import Ticket
-from hotline.seed import seed_categories
 from tests.conftest import csrf_from, login, make_user
 
 
 @pytest.fixture
-def desk(client, seeded):
-    seed_categories()
+def desk(client, hot):
     make_user("operator", "op@x.cn")
     login(client, "op@x.cn")
     return client

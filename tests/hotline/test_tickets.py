@@ -10,18 +10,11 @@ from core.extensions import db
 from hotline import callback, handling, intake
 from hotline.common import clock
 from hotline.models import Ticket
-from hotline.seed import seed_categories
 from hotline.states import TransitionError
 from tests.conftest import at, make_user
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
         "content": "某工地夜间施工噪声扰民", "address": "亭湖区某路 8 号"}
-
-
-@pytest.fixture
-def hot(seeded):
-    seed_categories()
-    return seeded
 
 
 def dep(code):
