@@ -16,6 +16,8 @@ def create_app(config=None):
     _register_blueprints(app)
     from core.cli import register_cli
     register_cli(app)
+    from public_log.cli import log_cli
+    app.cli.add_command(log_cli)
     from core.errors import register_error_handlers
     register_error_handlers(app)
     from core.templating import register_template_helpers
@@ -32,11 +34,14 @@ def _init_extensions(app):
     import hotline.models  # noqa: F401
     import hotline.knowledge  # noqa: F401
     import public_log.models  # noqa: F401
+    import public_log.indexing  # noqa: F401  (index catch-up after each sweep)
+    from public_log.search import include_name, include_object
     from hotline.seed import seed_categories_message
     app.extensions["seeders"] = [seed_categories_message]
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True,
+                     include_name=include_name, include_object=include_object)
     csrf.init_app(app)
     login_manager.init_app(app)
 
@@ -54,6 +59,8 @@ def _register_blueprints(app):
     from hotline.sla_views import bp as hotline_sla_bp
     from hotline.open311 import bp as open311_bp
     from hotline.views import bp as hotline_bp
+    from public_log.api import log_bp as log_api_bp, reviews_bp
+    from public_log.review_views import bp as public_review_bp
     from public_log.views import bp as public_log_bp
     from requests_module.api import bp as requests_api_bp
     from requests_module.staff_views import bp as requests_staff_bp
@@ -61,5 +68,6 @@ def _register_blueprints(app):
 
     for bp in (main_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
                requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,
-               hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp, public_log_bp):
+               hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp, public_log_bp, public_review_bp, log_api_bp,
+               reviews_bp):
         app.register_blueprint(bp)

@@ -142,11 +142,18 @@ def masked(ticket):
                 phones=[ticket.caller_phone] if ticket.caller_phone else [])[0]
 
 
+def published_reply(ticket):
+    """The reply as published after review (masked), or None while unpublished, refused or withdrawn."""
+    from public_log.models import PublicRecord
+    record = PublicRecord.query.filter_by(kind="hotline", source_id=ticket.id, status="published").first()
+    return record.reply_text if record else None
+
+
 def _request_json(t):
     c = current_clock(t)
     handling = c if c is not None and c.name == "handling" else None
     return {"service_request_id": t.number, "status": "closed" if t.status == "closed" else "open",
-            "status_notes": None, "service_name": t.category.name if t.category else None,
+            "status_notes": published_reply(t), "service_name": t.category.name if t.category else None,
             "service_code": t.category_code, "description": masked(t),
             "agency_responsible": t.department.full_name if t.department else None, "service_notice": None,
             "requested_datetime": _w3c(t.received_at),

@@ -30,6 +30,11 @@ class PublicRecord(db.Model):
     published_at = db.Column(UTCDateTime(), nullable=True, index=True)
     refusal_reason = db.Column(db.Text, nullable=True)
     withdrawn_reason = db.Column(db.Text, nullable=True)
+    corrected_at = db.Column(UTCDateTime(), nullable=True)
+    correction_note = db.Column(db.Text, nullable=True)  # shown publicly: what was corrected
+    changed_at = db.Column(UTCDateTime(), nullable=True)  # last change of public text or status (re-index)
+    # The item's own people (names, phones, IDs), kept only to mask a reviewer's edits; never shown.
+    known = db.Column(db.JSON, nullable=False, default=dict)
     created_at = db.Column(UTCDateTime(), nullable=False)
 
     department = db.relationship("Department", lazy="joined")
@@ -38,3 +43,19 @@ class PublicRecord(db.Model):
         db.UniqueConstraint("kind", "source_id", name="uq_public_records_source"),
         db.CheckConstraint("status IN ('pending', 'published', 'refused', 'withdrawn')", name="status"),
     )
+
+
+class PublicSearchDoc(db.Model):
+    """What the search index holds for one published record: segmented masked text, never the original.
+
+    The backends add their own structures on top (public_log.search): an FTS5 table kept in step by
+    triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL.
+    """
+    __tablename__ = "public_search_docs"
+
+    record_id = db.Column(db.Integer, db.ForeignKey("public_records.id", ondelete="CASCADE"), primary_key=True)
+    title_tokens = db.Column(db.Text, nullable=False)
+    request_tokens = db.Column(db.Text, nullable=False)
+    reply_tokens = db.Column(db.Text, nullable=False)
+    body = db.Column(db.Text, nullable=False)  # normalised masked text, for exact phrases
+    indexed_at = db.Column(UTCDateTime(), nullable=False)

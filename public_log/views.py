@@ -1,9 +1,59 @@
-"""公开答复库: pages of this module (the workflow itself arrives with its own issue)."""
-from flask import Blueprint, render_template
+"""公开答复库: the public pages — browse and search, permalinks, Atom feeds. Masked text only."""
+from flask import Blueprint, abort, make_response, render_template, request, url_for
+
+from core.departments.models import Department
+from core.errors import ValidationError
+from public_log import finder, presenter, queries
 
 bp = Blueprint("public_log", __name__, url_prefix="/log")
 
 
+def _page():
+    try:
+        return max(1, int(request.args.get("page") or 1))
+    except ValueError:
+        return 1
+
+
 @bp.get("/")
 def index():
-    return render_template("public_log/index.html")
+    error = None
+    try:
+        filters = queries.Filters.from_args(request.args)
+    except ValidationError as exc:
+        error, filters = exc.message, queries.Filters()
+    result = finder.find(request.args.get("q"), filters, page=_page())
+    return render_template("public_log/index.html", result=result, error=error, presenter=presenter,
+                           kinds=queries.KINDS, types=queries.type_labels(), categories=queries.category_labels(),
+                           departments=queries.departments_with_records())
+
+
+@bp.get("/<public_id>")
+def record(public_id):
+    rec = queries.by_public_id(public_id)
+    if rec is None or rec.status not in ("published", "withdrawn"):
+        abort(404)
+    if rec.status == "withdrawn":
+        return render_template("public_log/withdrawn.html", record=rec), 410
+    return render_template("public_log/record.html", record=rec, labels=presenter.labels(rec))
+
+
+def _feed(records, title, self_url, department=None):
+    body = render_template("public_log/feed.xml", records=records, title=title, self_url=self_url,
+                           updated=max((r.changed_at or r.published_at for r in records), default=None),
+                           department=department)
+    response = make_response(body)
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+@bp.get("/feed.atom")
+def feed():
+    return _feed(queries.newest(), "亭湖区公开答复库：最新公开的答复", url_for(".feed", _external=True))
+
+
+@bp.get("/departments/<code>/feed.atom")
+def department_feed(code):
+    dep = Department.query.filter_by(code=code.lower()).first() or abort(404)
+    return _feed(queries.newest(dep), f"亭湖区公开答复库：{dep.name}", url_for(".department_feed", code=dep.code,
+                                                                     _external=True), dep)

@@ -2,7 +2,8 @@
 
 Levels: public (everyone), item (everyone reaches it, the item check decides: 404 unless allowed),
 login (any logged-in user), staff (operator, staff, approver, supervisor, admin), handler (staff,
-approver, supervisor, admin), supervisor (supervisor, admin), admin. Keep README's route table in step with this one.
+approver, supervisor, admin), desk (operator, supervisor, admin), reviewer (approver, supervisor, admin),
+supervisor (supervisor, admin), admin. Keep README's route table in step with this one.
 """
 import pytest
 
@@ -72,6 +73,21 @@ ACCESS = {
     ("/hotline/tickets/<int:ticket_id>", "GET"): "staff",
     ("/hotline/tickets/<int:ticket_id>/<action>", "POST"): "staff",
     ("/log/", "GET"): "public",
+    ("/log/<public_id>", "GET"): "public",
+    ("/log/feed.atom", "GET"): "public",
+    ("/log/departments/<code>/feed.atom", "GET"): "public",
+    ("/log/review/", "GET"): "reviewer",
+    ("/log/review/<int:record_id>", "GET"): "reviewer",
+    ("/log/review/<int:record_id>/approve", "POST"): "reviewer",
+    ("/log/review/<int:record_id>/refuse", "POST"): "reviewer",
+    ("/log/review/<int:record_id>/withdraw", "POST"): "supervisor",
+    ("/log/review/<int:record_id>/correct", "POST"): "supervisor",
+    ("/api/v1/log", "GET"): "public",
+    ("/api/v1/log/<public_id>", "GET"): "public",
+    ("/api/v1/publication-reviews", "GET"): "reviewer",
+    ("/api/v1/publication-reviews/<int:record_id>", "GET"): "reviewer",
+    ("/api/v1/publication-reviews/<int:record_id>/approve", "POST"): "reviewer",
+    ("/api/v1/publication-reviews/<int:record_id>/refuse", "POST"): "reviewer",
     ("/api/v1/departments", "GET"): "public",
     ("/api/v1/openapi.json", "GET"): "public",
     ("/api/v1/me", "GET"): "staff",
@@ -101,7 +117,8 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",
            "<action>": "reply", "<int:ticket_id>": "999999", "<fmt>": "json", "<rid>": "RX-0000-000000",
            "<token>": "none", "<int:entry_id>": "999999", "<int:rule_id>": "999999", "<status>": "published",
-           "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job"}
+           "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job",
+           "<public_id>": "GK-0000-000000", "<int:record_id>": "999999"}
 VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
@@ -109,6 +126,7 @@ ALLOWED = {
     "apikey": set(),
     "handler": {"staff", "supervisor", "admin"},
     "desk": {"supervisor", "admin"},  # and operators (not among these visitors)
+    "reviewer": {"supervisor", "admin"},  # and department approvers (not among these visitors)
     "login": {"citizen", "staff", "supervisor", "admin"},
     "staff": {"staff", "supervisor", "admin"},
     "supervisor": {"supervisor", "admin"},

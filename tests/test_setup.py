@@ -35,7 +35,10 @@ def assert_schema_matches_models(url):
     import core.models  # noqa: F401
     engine = create_engine(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        from public_log.search import include_name, include_object
+        context = MigrationContext.configure(conn, opts={"include_name": include_name,
+                                                         "include_object": include_object})
+        diff = compare_metadata(context, db.metadata)
     engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
 

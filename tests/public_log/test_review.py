@@ -60,10 +60,10 @@ def test_review_rules(seeded):
     assert review.pending(approver) == [] and review.pending(other_approver) == []  # author; other department
     assert review.pending(sup) == [record] and review.pending(staff) == []
     with pytest.raises(DomainError):
-        review.approve(record, now=at(2026, 11, 17, 9), actor=approver)
+        review.approve(record, now=at(2026, 11, 17, 9), actor=approver, confirmed=True)
     with pytest.raises(ValidationError):
         review.refuse(record, reason="", now=at(2026, 11, 17, 9), actor=sup)
-    review.approve(record, reply_text="您好：低保向户籍所在镇街申请，咨询电话13800005555。", now=at(2026, 11, 17, 9), actor=sup)
+    review.approve(record, reply_text="您好：低保向户籍所在镇街申请，咨询电话13800005555。", now=at(2026, 11, 17, 9), actor=sup, confirmed=True)
     assert record.status == "published" and "13800005555" not in record.reply_text  # edits are masked again
     with pytest.raises(DomainError):
         review.withdraw(record, reason="x", now=at(2026, 11, 18, 9), actor=approver)

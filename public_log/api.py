@@ -1,0 +1,110 @@
+"""JSON API of the public log (/api/v1/log, public) and of publication review
+(/api/v1/publication-reviews, reviewers with a token)."""
+from flask import abort, jsonify, request
+
+from core.api import api_user, make_api_blueprint
+from core.api.openapi import register_paths
+from core.auth.guards import roles_required
+from core.auth.models import Role
+from core.db import utcnow
+from core.errors import ValidationError
+from core.extensions import db
+from public_log import finder, presenter, queries, review
+from public_log.models import PublicRecord
+from public_log.openapi import PATHS
+
+log_bp = make_api_blueprint("log_api", __name__, "/api/v1/log")
+reviews_bp = make_api_blueprint("reviews_api", __name__, "/api/v1/publication-reviews")
+register_paths(PATHS)
+REVIEWERS = (Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _int_arg(name, default, low, high):
+    value = request.args.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValidationError(f"{name} 应为整数", field=name) from None
+    if not low <= number <= high:
+        raise ValidationError(f"{name} 应在 {low} 到 {high} 之间", field=name)
+    return number
+
+
+@log_bp.get("")
+def search():
+    """Public: published records, newest first or by relevance to `q`, with filters."""
+    filters = queries.Filters.from_args(request.args)
+    result = finder.find(request.args.get("q"), filters, page=_int_arg("page", 1, 1, queries.MAX_PAGE),
+                         per_page=_int_arg("per_page", queries.PER_PAGE, 1, 100))
+    return jsonify(query=result.query, total=result.total, page=result.page, pages=result.pages,
+                   per_page=result.per_page, items=[presenter.public_json(r, result.terms) for r in result.records],
+                   notes=result.notes, search_failed=result.failed,
+                   suggestions=[{"label": s["label"], "count": s["count"], "params": s["args"]}
+                                for s in result.suggestions])
+
+
+@log_bp.get("/<public_id>")
+def record(public_id):
+    rec = queries.by_public_id(public_id)
+    if rec is None or rec.status not in ("published", "withdrawn"):
+        abort(404)
+    if rec.status == "withdrawn":
+        return jsonify(error="gone", message=f"记录 {rec.public_id} 已撤回"), 410
+    return jsonify(presenter.public_json(rec, full=True))
+
+
+def _body():
+    data = request.get_json(silent=True)
+    if data is None and not request.data:
+        return {}
+    if not isinstance(data, dict):
+        raise ValidationError("请求体应为 JSON 对象")
+    return data
+
+
+def _load(record_id):
+    record = db.session.get(PublicRecord, record_id)
+    user = api_user()
+    if record is None or not (review.may_review(user, record) or review.may_manage(user)
+                              or user.department_id == record.department_id):
+        abort(404)
+    return record
+
+
+@reviews_bp.get("")
+@roles_required(*REVIEWERS)
+def queue():
+    """The caller's review queue (never their own replies)."""
+    return jsonify(items=[presenter.review_json(r) for r in review.pending(api_user())])
+
+
+@reviews_bp.get("/<int:record_id>")
+@roles_required(*REVIEWERS)
+def show(record_id):
+    return jsonify(presenter.review_json(_load(record_id)))
+
+
+@reviews_bp.post("/<int:record_id>/approve")
+@roles_required(*REVIEWERS)
+def approve(record_id):
+    record, data = _load(record_id), _body()
+    texts = {}
+    for key in ("title", "request_text", "reply_text"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValidationError("应为字符串", field=key)
+        texts[key] = data.get(key)
+    review.approve(record, now=utcnow(), actor=api_user(), confirmed=data.get("confirm"), **texts)
+    return jsonify(presenter.review_json(record))
+
+
+@reviews_bp.post("/<int:record_id>/refuse")
+@roles_required(*REVIEWERS)
+def refuse(record_id):
+    record, data = _load(record_id), _body()
+    reason = data.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise ValidationError("应为字符串", field="reason")
+    review.refuse(record, reason=reason, now=utcnow(), actor=api_user())
+    return jsonify(presenter.review_json(record))

@@ -1,0 +1,58 @@
+"""Keeping the search index in step with publication: a job per record after each commit, a catch-up
+after every deadline sweep (for jobs lost while Redis was down), and a full rebuild for the CLI."""
+import sqlalchemy as sa
+
+from core.db import unit_of_work, utcnow
+from core.extensions import db
+from core.jobs import enqueue, job
+from core.jobs.periodic import register_periodic
+from public_log import search
+from public_log.models import PublicRecord, PublicSearchDoc
+
+
+@job
+def index_job(record_id, now=None):
+    """Index (or un-index) one record as it is now."""
+    with unit_of_work():
+        record = db.session.get(PublicRecord, record_id)
+        if record is None:
+            return False
+        return search.index_record(record, now=now or utcnow())
+
+
+def schedule(record):
+    """Index the record once the caller's unit of work commits."""
+    enqueue(index_job, record.id)
+
+
+@register_periodic
+def search_catch_up(now, batch=500):
+    """Index what a lost job left out; drop withdrawn records. Returns how many rows changed."""
+    changed = 0
+    with unit_of_work():
+        for record_id in search.stale_doc_ids():
+            db.session.delete(db.session.get(PublicSearchDoc, record_id))
+            changed += 1
+        for record_id in search.unindexed_ids(limit=batch):
+            search.index_record(db.session.get(PublicRecord, record_id), now=now)
+            changed += 1
+    return changed
+
+
+def rebuild(now, batch=1000, progress=None):
+    """Empty the index and index every published record again, in batches. Returns the count."""
+    with unit_of_work():
+        db.session.execute(sa.delete(PublicSearchDoc))
+    done, last = 0, 0
+    while True:
+        ids = list(db.session.scalars(sa.select(PublicRecord.id).where(
+            PublicRecord.status == "published", PublicRecord.id > last).order_by(PublicRecord.id).limit(batch)))
+        if not ids:
+            return done
+        with unit_of_work():
+            for record in PublicRecord.query.filter(PublicRecord.id.in_(ids)):
+                db.session.add(PublicSearchDoc(record_id=record.id, indexed_at=now, **search.document_for(record)))
+        done, last = done + len(ids), ids[-1]
+        if progress:
+            progress(done)
+        db.session.expunge_all()

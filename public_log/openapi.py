@@ -1,0 +1,56 @@
+"""OpenAPI description of /api/v1/log and /api/v1/publication-reviews (merged into /api/v1/openapi.json)."""
+from core.api.openapi import action_path, error_responses
+
+_S = {"type": "string"}
+_NS = {"type": ["string", "null"]}
+_RECORD = {"type": "object", "required": ["public_id", "kind", "title", "url"], "properties": {
+    "public_id": _S, "kind": {"enum": ["disclosure", "hotline"]}, "title": _S, "department": _NS, "type": _NS,
+    "category": _NS, "replied_on": {"type": "string", "format": "date"}, "published_at": _S, "url": _S,
+    "snippet": _S, "request_text": _S, "reply_text": _S, "correction_note": _NS}}
+_REVIEW = {"type": "object", "required": ["id", "public_id", "status", "original", "public", "maskings"],
+           "properties": {"id": {"type": "integer"}, "public_id": _S, "status": _S, "original": {"type": "object"},
+                          "public": {"type": "object"}, "maskings": {"type": "array"}}}
+_ID = {"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _q(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+PATHS = {
+    "/log": {"get": {
+        "summary": "Search or browse the public reply log (public, masked text only)",
+        "parameters": [_q("q", _S, "words AND-ed; \"quoted phrase\" for exact text"),
+                       _q("kind", {"enum": ["disclosure", "hotline"]}, "kind of record"),
+                       _q("department", _S, "department code"), _q("type", _S, "ticket type or outcome code"),
+                       _q("category", _S, "category code (prefix)"),
+                       _q("from", {"type": "string", "format": "date"}, "replied on or after"),
+                       _q("to", {"type": "string", "format": "date"}, "replied on or before"),
+                       _q("page", {"type": "integer", "minimum": 1}, "page number"),
+                       _q("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "page size")],
+        "responses": {"200": {"description": "A page of records", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": _RECORD},
+                                             "suggestions": {"type": "array"}}}}}},
+            **error_responses(400)}}},
+    "/log/{public_id}": {"get": {
+        "summary": "One published record by its permalink id",
+        "parameters": [{"name": "public_id", "in": "path", "required": True, "schema": _S}],
+        "responses": {"200": {"description": "The record", "content": {"application/json": {"schema": _RECORD}}},
+                      "410": {"description": "Withdrawn"}, **error_responses(404)}}},
+    "/publication-reviews": {"get": {
+        "summary": "The caller's publication review queue (never their own replies)", "security": [{"bearer": []}],
+        "responses": {"200": {"description": "Pending records", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"items": {"type": "array", "items": _REVIEW}}}}}},
+            **error_responses(401, 403)}}},
+    "/publication-reviews/{record_id}": {"get": {
+        "summary": "One record: original beside public text, every masking", "security": [{"bearer": []}],
+        "parameters": [_ID],
+        "responses": {"200": {"description": "The record", "content": {"application/json": {"schema": _REVIEW}}},
+                      **error_responses(401, 403, 404)}}},
+    "/publication-reviews/{record_id}/approve": action_path(
+        "Publish after review; optional edited public text (masked again); confirm must be true",
+        {"confirm": {"type": "boolean"}, "title": _S, "request_text": _S, "reply_text": _S}, ["confirm"],
+        parameters=[_ID], result_schema=_REVIEW),
+    "/publication-reviews/{record_id}/refuse": action_path(
+        "Refuse publication with a reason", {"reason": _S}, ["reason"], parameters=[_ID], result_schema=_REVIEW),
+}

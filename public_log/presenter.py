@@ -1,0 +1,99 @@
+"""How public records look to the public (pages, JSON, feed) and to reviewers: only masked text leaves
+here for the public; highlighted snippets are escaped before marking."""
+import re
+
+from flask import url_for
+from markupsafe import Markup, escape
+
+from public_log.queries import KINDS, category_label, type_label
+
+SNIPPET_CHARS = 90
+
+
+def _pattern(terms):
+    terms = [t for t in terms if t]
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)), re.IGNORECASE)
+
+
+def highlight(text, terms):
+    """Escape `text` and wrap each occurrence of the terms in <mark>."""
+    pattern = _pattern(terms)
+    if pattern is None:
+        return escape(text)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out += [escape(text[pos:m.start()]), Markup("<mark>"), escape(m.group()), Markup("</mark>")]
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def snippet_text(record, terms, width=SNIPPET_CHARS):
+    """A window of the reply (else the request) around the first hit, as plain text."""
+    pattern = _pattern(terms)
+    for text in (record.reply_text, record.request_text):
+        m = pattern.search(text) if pattern else None
+        if m:
+            start = max(0, m.start() - width // 3)
+            end = min(len(text), start + width)
+            return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    text = record.reply_text or record.request_text
+    return text[:width] + ("…" if len(text) > width else "")
+
+
+def snippet(record, terms):
+    return highlight(snippet_text(record, terms), terms)
+
+
+def labels(record):
+    return {"kind": KINDS.get(record.kind, record.kind), "type": type_label(record.type_code),
+            "category": category_label(record.category_code),
+            "department": record.department.name if record.department else ""}
+
+
+def public_json(record, terms=(), full=False):
+    """The public view of a record: masked text and facts, never originals, authors or reviewers."""
+    lab = labels(record)
+    out = {"public_id": record.public_id, "kind": record.kind, "kind_label": lab["kind"],
+           "title": record.title, "department": record.department.code if record.department else None,
+           "department_name": lab["department"], "type": record.type_code, "type_label": lab["type"],
+           "category": record.category_code, "category_label": lab["category"] or None,
+           "replied_on": record.replied_on.isoformat(), "published_at": record.published_at.isoformat(),
+           "corrected_at": record.corrected_at.isoformat() if record.corrected_at else None,
+           "url": url_for("public_log.record", public_id=record.public_id, _external=True)}
+    if full:
+        out.update(request_text=record.request_text, reply_text=record.reply_text,
+                   correction_note=record.correction_note)
+    else:
+        out["snippet"] = snippet_text(record, terms)
+    return out
+
+
+def review_json(record):
+    """What a reviewer sees: the original beside the masked text and every masking with its reason."""
+    return {"id": record.id, "public_id": record.public_id, "kind": record.kind, "source_id": record.source_id,
+            "status": record.status, "department": record.department.code if record.department else None,
+            "type": record.type_code, "category": record.category_code,
+            "replied_on": record.replied_on.isoformat(),
+            "original": {"title": record.original_title, "request_text": record.original_request,
+                         "reply_text": record.original_reply},
+            "public": {"title": record.title, "request_text": record.request_text, "reply_text": record.reply_text},
+            "maskings": masking_rows(record), "refusal_reason": record.refusal_reason,
+            "published_at": record.published_at.isoformat() if record.published_at else None}
+
+
+FIELD_LABELS = {"title": "标题", "request_text": "诉求/申请内容", "reply_text": "答复"}
+_ORIGINAL = {"title": "original_title", "request_text": "original_request", "reply_text": "original_reply"}
+
+
+def masking_rows(record):
+    """Each masking: what (the original text), where (field and position), why (reason), and how."""
+    rows = []
+    for m in record.maskings or []:
+        original = getattr(record, _ORIGINAL[m["field"]])
+        rows.append({"field": m["field"], "field_label": FIELD_LABELS[m["field"]], "kind": m["kind"],
+                     "what": original[m["start"]:m["end"]], "start": m["start"], "end": m["end"],
+                     "replacement": m["replacement"], "reason": m["reason"]})
+    return rows

@@ -1,0 +1,137 @@
+"""Reading the public log: filters (shared by browsing and search), browsing newest first, labels."""
+from dataclasses import dataclass, fields
+from datetime import date
+
+import sqlalchemy as sa
+
+from core.departments.models import Department
+from core.errors import ValidationError
+from core.extensions import db
+from public_log.models import PublicRecord
+
+KINDS = {"disclosure": "依申请公开", "hotline": "12345热线"}
+PER_PAGE = 20
+MAX_PAGE = 500
+
+
+def type_labels():
+    """Type or outcome codes the log can be filtered by, with their Chinese labels."""
+    from hotline.sla import TYPES
+    from requests_module.outcomes import choices
+    return {"hotline": dict(TYPES), "disclosure": dict(choices())}
+
+
+def type_label(code):
+    for labels in type_labels().values():
+        if code in labels:
+            return labels[code]
+    return code or ""
+
+
+def category_labels(max_level=2):
+    from hotline.catalogue import CATEGORIES
+    return {code: name for code, name, _ in CATEGORIES if len(code) <= 2 * max_level}
+
+
+def category_label(code):
+    from hotline.catalogue import CATEGORIES
+    return {c: n for c, n, _ in CATEGORIES}.get(code or "", "")
+
+
+def _date(value, field):
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError("日期格式应为 2026-11-20", field=field) from None
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    department: str = ""
+    type_code: str = ""
+    category: str = ""
+    date_from: date = None
+    date_to: date = None
+
+    @classmethod
+    def from_args(cls, args):
+        """Parse query-string filters; every bad value is a field error in Chinese."""
+        f = cls(kind=(args.get("kind") or "").strip(), department=(args.get("department") or "").strip().lower(),
+                type_code=(args.get("type") or "").strip(), category=(args.get("category") or "").strip(),
+                date_from=_date(args.get("from"), "from"), date_to=_date(args.get("to"), "to"))
+        if f.kind and f.kind not in KINDS:
+            raise ValidationError("类别只能是 disclosure（依申请公开）或 hotline（12345热线）", field="kind")
+        if f.type_code and not any(f.type_code in labels for labels in type_labels().values()):
+            raise ValidationError(f"没有这种类型或答复结果：{f.type_code}", field="type")
+        if f.category and (not f.category.isdigit() or not category_label(f.category)):
+            raise ValidationError(f"没有这个诉求分类：{f.category}", field="category")
+        if f.department and Department.query.filter_by(code=f.department).first() is None:
+            raise ValidationError(f"没有代码为 {f.department} 的部门", field="department")
+        if f.date_from and f.date_to and f.date_from > f.date_to:
+            raise ValidationError("开始日期不能晚于结束日期", field="from")
+        return f
+
+    @property
+    def active(self):
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def as_args(self):
+        names = {"type_code": "type", "date_from": "from", "date_to": "to"}
+        return {names.get(f.name, f.name): (v.isoformat() if isinstance(v, date) else v)
+                for f in fields(self) if (v := getattr(self, f.name))}
+
+    def clauses(self):
+        out = []
+        if self.kind:
+            out.append(PublicRecord.kind == self.kind)
+        if self.department:
+            out.append(PublicRecord.department_id == sa.select(Department.id).where(
+                Department.code == self.department).scalar_subquery())
+        if self.type_code:
+            out.append(PublicRecord.type_code == self.type_code)
+        if self.category:
+            out.append(PublicRecord.category_code.startswith(self.category, autoescape=True))
+        if self.date_from:
+            out.append(PublicRecord.replied_on >= self.date_from)
+        if self.date_to:
+            out.append(PublicRecord.replied_on <= self.date_to)
+        return out
+
+
+def published():
+    return PublicRecord.query.filter(PublicRecord.status == "published")
+
+
+def browse(filters, *, page=1, per_page=PER_PAGE):
+    """Published records newest first, filtered: (records, total)."""
+    query = published().filter(*filters.clauses())
+    total = query.count()
+    records = (query.order_by(PublicRecord.published_at.desc(), PublicRecord.id.desc())
+               .limit(per_page).offset((page - 1) * per_page).all())
+    return records, total
+
+
+def by_ids(ids):
+    """Records in the order of `ids` (a search result page)."""
+    found = {r.id: r for r in PublicRecord.query.filter(PublicRecord.id.in_(ids))} if ids else {}
+    return [found[i] for i in ids if i in found]
+
+
+def newest(department=None, limit=50):
+    query = published()
+    if department is not None:
+        query = query.filter(PublicRecord.department_id == department.id)
+    return query.order_by(PublicRecord.published_at.desc(), PublicRecord.id.desc()).limit(limit).all()
+
+
+def by_public_id(public_id):
+    return PublicRecord.query.filter_by(public_id=public_id).first()
+
+
+def departments_with_records():
+    ids = db.session.scalars(sa.select(PublicRecord.department_id).where(PublicRecord.status == "published")
+                             .distinct())
+    return Department.query.filter(Department.id.in_(list(ids))).order_by(Department.code).all()

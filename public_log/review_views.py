@@ -1,0 +1,109 @@
+"""保密审查 pages: the review queue, one record with its original beside the masked text, and the
+decisions (publish with edits, refuse, withdraw, correct). Each decision is one service call."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.auth.guards import roles_required
+from core.auth.models import Role
+from core.db import utcnow
+from core.errors import DomainError
+from core.extensions import db
+from public_log import presenter, review
+from public_log.models import PublicRecord
+
+bp = Blueprint("public_review", __name__, url_prefix="/log/review")
+REVIEWERS = (Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _record(record_id):
+    """The record if this user may review or manage it; others get 404 (no probing of other departments)."""
+    record = db.session.get(PublicRecord, record_id) or abort(404)
+    if not (review.may_review(current_user, record) or review.may_manage(current_user)
+            or (current_user.role is Role.APPROVER and current_user.department_id == record.department_id)):
+        abort(404)
+    return record
+
+
+def _texts():
+    return {k: request.form.get(k) for k in ("title", "request_text", "reply_text")}
+
+
+def _page(record, form=None, error=None, status=200):
+    return render_template("public_log/review.html", record=record, rows=presenter.masking_rows(record),
+                           labels=presenter.labels(record), may_review=review.may_review(current_user, record),
+                           may_manage=review.may_manage(current_user), form=form or {}, error=error), status
+
+
+def _decide(record, action):
+    """Run the decision; on a refusal show the page again with what the reviewer typed (nothing lost)."""
+    try:
+        action()
+    except DomainError as err:
+        db.session.rollback()
+        message = "；".join((getattr(err, "fields", None) or {}).values()) or err.message
+        return _page(db.session.get(PublicRecord, record.id), request.form, message, err.status)
+    return None
+
+
+@bp.get("/")
+@roles_required(*REVIEWERS)
+def queue():
+    published = []
+    if review.may_manage(current_user):
+        published = (PublicRecord.query.filter(PublicRecord.status.in_(("published", "withdrawn")))
+                     .order_by(PublicRecord.published_at.desc()).limit(50).all())
+    return render_template("public_log/review_queue.html", pending=review.pending(current_user), published=published)
+
+
+@bp.get("/<int:record_id>")
+@roles_required(*REVIEWERS)
+def show(record_id):
+    return _page(_record(record_id))
+
+
+@bp.post("/<int:record_id>/approve")
+@roles_required(*REVIEWERS)
+def approve(record_id):
+    record = _record(record_id)
+    failed = _decide(record, lambda: review.approve(record, now=utcnow(), actor=current_user,
+                                                    confirmed=request.form.get("confirm") == "yes", **_texts()))
+    if failed:
+        return failed
+    flash(f"已公开：{record.public_id}", "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.post("/<int:record_id>/refuse")
+@roles_required(*REVIEWERS)
+def refuse(record_id):
+    record = _record(record_id)
+    failed = _decide(record, lambda: review.refuse(record, reason=request.form.get("reason"), now=utcnow(),
+                                                   actor=current_user))
+    if failed:
+        return failed
+    flash(f"已决定不予公开：{record.public_id}", "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.post("/<int:record_id>/withdraw")
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
+def withdraw(record_id):
+    record = _record(record_id)
+    failed = _decide(record, lambda: review.withdraw(record, reason=request.form.get("reason"), now=utcnow(),
+                                                     actor=current_user))
+    if failed:
+        return failed
+    flash(f"已撤回：{record.public_id}", "success")
+    return redirect(url_for(".show", record_id=record.id))
+
+
+@bp.post("/<int:record_id>/correct")
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
+def correct(record_id):
+    record = _record(record_id)
+    failed = _decide(record, lambda: review.correct(record, note=request.form.get("note"), now=utcnow(),
+                                                    actor=current_user, **_texts()))
+    if failed:
+        return failed
+    flash(f"已更正：{record.public_id}", "success")
+    return redirect(url_for(".show", record_id=record.id))

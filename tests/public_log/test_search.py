@@ -1,0 +1,159 @@
+"""Chinese full-text search of the public log; every test runs on SQLite FTS5 and PostgreSQL tsvector."""
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from core.extensions import db
+from public_log import indexing, search
+from public_log.models import PublicRecord, PublicSearchDoc
+from public_log.queries import Filters
+from public_log.segment import parse_query
+from tests.conftest import at
+from tests.public_log.helpers import publish
+
+
+def titles(q, filters=None, **kw):
+    page = search.search(q, (filters or Filters()).clauses(), **kw)
+    return [db.session.get(PublicRecord, i).title for i in page.ids]
+
+
+@pytest.fixture
+def corpus(seeded):
+    publish("低保申请条件", "咨询最低生活保障的申请条件", "低保向户籍所在镇街申请，需提供收入证明。",
+            replied_on=date(2026, 10, 9))
+    publish("扶贫资金使用情况", "申请公开2025年扶贫资金使用明细", "扶贫资金明细见附件。", kind="disclosure",
+            type_code="disclosed", category=None, dept="czj", replied_on=date(2026, 10, 12))
+    publish("城市低保户补助标准", "询问城市低保户每月补助", "城市低保标准为每人每月900元。", replied_on=date(2026, 11, 3))
+    publish("道路积水", "解放路下雨积水严重", "已安排市政养护单位疏通。", dept="zjj", type_code="complaint",
+            category="040101", replied_on=date(2026, 11, 5))
+    publish("老旧小区改造", "小区改造资金何时到位", "改造资金已纳入年度计划，扶贫项目不涉及。", dept="zjj",
+            replied_on=date(2026, 11, 6))
+
+
+def test_two_character_words(corpus):
+    assert set(titles("低保")) == {"低保申请条件", "城市低保户补助标准"}
+    assert set(titles("扶贫")) == {"扶贫资金使用情况", "老旧小区改造"}
+
+
+def test_words_inside_longer_compounds(corpus):
+    # 低保户 is one word in the text; the index also holds 低保 inside it
+    assert "城市低保户补助标准" in titles("低保")
+    # 生活保障 is matched by its inner words in 最低生活保障
+    assert titles("生活保障") == ["低保申请条件"]
+    publish("城乡居民养老保险缴费", "咨询养老保险缴费档次", "缴费档次分为十二档。")
+    assert titles("养老") == ["城乡居民养老保险缴费"] == titles("保险") == titles("养老保险")
+
+
+def test_and_by_default_and_phrases(corpus):
+    assert titles("扶贫 资金") == ["扶贫资金使用情况", "老旧小区改造"]
+    assert titles("扶贫资金") == ["扶贫资金使用情况", "老旧小区改造"]  # segmented into 扶贫 + 资金, AND-ed
+    assert titles('"扶贫资金"') == ["扶贫资金使用情况"]  # the exact phrase only
+    assert titles("低保 积水") == []
+
+
+def test_filters_combined_with_queries(corpus):
+    assert titles("扶贫", Filters(kind="disclosure")) == ["扶贫资金使用情况"]
+    assert titles("扶贫", Filters(department="zjj")) == ["老旧小区改造"]
+    assert titles("低保", Filters(date_from=date(2026, 11, 1))) == ["城市低保户补助标准"]
+    assert titles("低保", Filters(date_to=date(2026, 10, 31))) == ["低保申请条件"]
+    assert titles("积水", Filters(type_code="complaint", category="040101")) == ["道路积水"]
+    assert titles("积水", Filters(type_code="inquiry")) == []
+
+
+def test_ranking_title_first_then_recency(seeded):
+    publish("物业费问题", "询问物业费", "物业回复：按合同收取。", replied_on=date(2026, 9, 1))
+    publish("电梯维修", "电梯坏了", "已联系物业维修。", replied_on=date(2026, 9, 2))
+    publish("电梯维修", "电梯坏了", "已联系物业维修。", replied_on=date(2026, 9, 3))
+    ranked = search.search("物业", ())
+    records = [db.session.get(PublicRecord, i) for i in ranked.ids]
+    assert records[0].title == "物业费问题"  # in title, request and reply
+    # the other two score the same: the newer first
+    assert [r.replied_on.day for r in records[1:]] == [3, 2]
+
+
+def test_pagination_and_total(seeded):
+    for day in range(1, 8):
+        publish(f"噪声扰民{day}", "夜间施工噪声", "已责令停工。", replied_on=date(2026, 10, day))
+    first = search.search("噪声", (), page=1, per_page=3)
+    third = search.search("噪声", (), page=3, per_page=3)
+    assert first.total == 7 and len(first.ids) == 3 and len(third.ids) == 1
+    assert not set(first.ids) & set(third.ids)
+
+
+def test_full_width_digits_and_case_are_normalised(seeded):
+    publish("２０２５年ＰＭ２.５监测数据", "请公开监测数据", "数据见附件。")
+    assert titles("2025年") and titles("pm2")
+
+
+def test_withdrawn_and_unpublished_records_leave_the_index(corpus):
+    from public_log import review
+    from tests.public_log.helpers import reviewer
+    record = PublicRecord.query.filter_by(title="道路积水").one()
+    review.withdraw(record, reason="含有不应公开的内容", now=at(2026, 11, 20, 9), actor=reviewer())
+    assert titles("积水") == []
+    assert db.session.get(PublicSearchDoc, record.id) is None
+
+
+def test_correction_is_reindexed(corpus):
+    from public_log import review
+    from tests.public_log.helpers import reviewer
+    record = PublicRecord.query.filter_by(title="道路积水").one()
+    review.correct(record, reply_text="已安排排水公司疏通管网。", note="答复单位更正", now=at(2026, 11, 20, 9),
+                   actor=reviewer())
+    assert titles("排水") == ["道路积水"] and titles("养护") == []
+
+
+def test_catch_up_indexes_what_a_lost_job_left_out_and_rebuild(corpus):
+    db.session.execute(sa.delete(PublicSearchDoc))
+    db.session.commit()
+    assert titles("低保") == []
+    assert indexing.search_catch_up(at(2026, 11, 20, 9)) == 5
+    assert set(titles("低保")) == {"低保申请条件", "城市低保户补助标准"}
+    assert indexing.search_catch_up(at(2026, 11, 20, 9, 1)) == 0
+    assert indexing.rebuild(at(2026, 11, 20, 9, 2), batch=2) == 5
+    assert set(titles("扶贫")) == {"扶贫资金使用情况", "老旧小区改造"}
+
+
+def test_only_masked_text_is_indexed(seeded):
+    publish("张三反映噪声", "张三，电话13812345678，身份证320902198001011231", "张三您好：已处理。",
+            names=["张三"], phones=["13812345678"])
+    row = db.session.execute(sa.select(PublicSearchDoc)).scalar_one()
+    stored = " ".join((row.title_tokens, row.request_tokens, row.reply_tokens, row.body))
+    for secret in ("张三", "13812345678", "320902198001011231"):
+        assert secret not in stored
+    assert titles("13812345678") == [] and titles("张三") == []
+
+
+def test_query_parsing():
+    parsed = parse_query('“扶贫资金”  低保户')
+    assert parsed.phrases == ["扶贫资金"]
+    assert [t.word for t in parsed.terms] == ["扶贫", "资金", "低保户"]
+    assert parse_query("养老保险").terms[0].parts == ("养老", "保险")
+    assert parse_query("保障金").terms[0].parts == ()  # 保障 alone does not cover 保障金
+    assert parse_query('"未闭合 引号').problem
+    assert parse_query("，。！").empty
+
+
+def test_broad_queries_rank_the_newest_window(seeded, monkeypatch):
+    monkeypatch.setattr(search, "WINDOW", 3)
+    for day in range(1, 6):
+        publish(f"噪声{day}", "夜间施工噪声", "已责令停工。", replied_on=date(2026, 10, day))
+    page = search.search("噪声", ())
+    assert page.capped and page.total == 3
+    assert [db.session.get(PublicRecord, i).replied_on.day for i in page.ids] == [5, 4, 3]
+    assert search.count("噪声") == 4  # "more than 3"
+
+
+def test_ranking_function():
+    from datetime import datetime, timezone
+
+    from public_log.ranking import Candidate, rank
+    from public_log.segment import Term
+
+    def c(i, title, reply, day):
+        return Candidate(i, datetime(2026, 10, day, tzinfo=timezone.utc), title, "", reply)
+    docs = [c(1, "物业", "物业 维修", 1), c(2, "电梯", "物业", 2), c(3, "电梯", "物业", 3), c(4, "养老", "保险", 4)]
+    assert rank([Term("物业")], docs[:3]) == [1, 3, 2]
+    assert rank([Term("养老保险", ("养老", "保险"))], docs[3:]) == [4]
+    assert rank([Term("物业")], []) == []
