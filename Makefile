@@ -36,6 +36,7 @@ bench: setup
 	$(BIN)/python bench/bench_clock.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_hotline.py
+	$(BIN)/python bench/bench_search.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -38,7 +38,8 @@ def search():
     filters = queries.Filters.from_args(request.args)
     result = finder.find(request.args.get("q"), filters, page=_int_arg("page", 1, 1, queries.MAX_PAGE),
                          per_page=_int_arg("per_page", queries.PER_PAGE, 1, 100))
-    return jsonify(query=result.query, total=result.total, page=result.page, pages=result.pages,
+    return jsonify(query=result.query, total=result.total, total_is_lower_bound=result.capped,
+                   page=result.page, pages=result.pages,
                    per_page=result.per_page, items=[presenter.public_json(r, result.terms) for r in result.records],
                    notes=result.notes, search_failed=result.failed,
                    suggestions=[{"label": s["label"], "count": s["count"], "params": s["args"]}

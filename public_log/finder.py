@@ -22,6 +22,7 @@ class Result:
     notes: list = field(default_factory=list)
     suggestions: list = field(default_factory=list)
     failed: bool = False
+    capped: bool = False  # more matches than the search window: total is a lower bound
 
     @property
     def args(self):
@@ -45,11 +46,11 @@ def suggestions(q, filters, parsed):
     if filters.active and (n := search.count(q)):
         out.append(_suggestion(f"不限筛选条件搜索“{q}”", n, q))
     unquoted = " ".join(q.replace('"', " ").replace("“", " ").replace("”", " ").split())
-    if parsed.phrases and (n := search.count(unquoted, filters.clauses())):
+    if parsed.phrases and (n := search.count(unquoted, filters)):
         out.append(_suggestion("不按整句匹配", n, unquoted, filters))
     if len(parsed.terms) > 1:
         for term in parsed.terms[:5]:
-            if n := search.count(term.word, filters.clauses()):
+            if n := search.count(term.word, filters):
                 out.append(_suggestion(f"只搜“{term.word}”", n, term.word, filters))
     for found in suggest_departments(q, active_departments()):
         dep, f = found.department, queries.Filters(department=found.department.code)
@@ -65,14 +66,17 @@ def find(q, filters, *, page=1, per_page=queries.PER_PAGE):
         records, total = queries.browse(filters, page=page, per_page=per_page)
         return Result(q, filters, records, total, page, per_page)
     try:
-        found = search.search(q, filters.clauses(), page=page, per_page=per_page)
+        found = search.search(q, filters, page=page, per_page=per_page)
     except search.SearchError as exc:
         log.error("public log search failed for %r: %s", q, exc)
         records, total = queries.browse(filters, page=1, per_page=per_page)
         return Result(q, filters, records, total, 1, per_page, failed=True,
                       notes=["搜索暂时出现故障，下面列出最新公开的答复；请稍后再试。"])
     result = Result(q, filters, queries.by_ids(found.ids), found.total, page, per_page,
-                    terms=found.parsed.highlights)
+                    terms=found.parsed.highlights, capped=found.capped)
+    if found.capped:
+        result.notes.append(f"找到的答复超过 {found.total} 条，下面是其中最新的 {found.total} 条按相关程度排列；"
+                            "可以增加词语或筛选条件缩小范围。")
     if found.parsed.problem:
         result.notes.append(found.parsed.problem)
     if found.parsed.empty:

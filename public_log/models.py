@@ -58,4 +58,11 @@ class PublicSearchDoc(db.Model):
     request_tokens = db.Column(db.Text, nullable=False)
     reply_tokens = db.Column(db.Text, nullable=False)
     body = db.Column(db.Text, nullable=False)  # normalised masked text, for exact phrases
+    # Copies of the record's filter and ordering columns, so a search reads this table only.
+    kind = db.Column(db.String(12), nullable=False)
+    department_id = db.Column(db.Integer, nullable=True)
+    type_code = db.Column(db.String(40), nullable=True)
+    category_code = db.Column(db.String(6), nullable=True)
+    replied_on = db.Column(db.Date, nullable=False)
+    published_at = db.Column(UTCDateTime(), nullable=False)
     indexed_at = db.Column(UTCDateTime(), nullable=False)

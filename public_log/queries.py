@@ -83,21 +83,22 @@ class Filters:
         return {names.get(f.name, f.name): (v.isoformat() if isinstance(v, date) else v)
                 for f in fields(self) if (v := getattr(self, f.name))}
 
-    def clauses(self):
+    def clauses(self, entity=PublicRecord):
+        """SQL conditions on `entity` (public records, or the search documents that copy their columns)."""
         out = []
         if self.kind:
-            out.append(PublicRecord.kind == self.kind)
+            out.append(entity.kind == self.kind)
         if self.department:
-            out.append(PublicRecord.department_id == sa.select(Department.id).where(
+            out.append(entity.department_id == sa.select(Department.id).where(
                 Department.code == self.department).scalar_subquery())
         if self.type_code:
-            out.append(PublicRecord.type_code == self.type_code)
+            out.append(entity.type_code == self.type_code)
         if self.category:
-            out.append(PublicRecord.category_code.startswith(self.category, autoescape=True))
+            out.append(entity.category_code.startswith(self.category, autoescape=True))
         if self.date_from:
-            out.append(PublicRecord.replied_on >= self.date_from)
+            out.append(entity.replied_on >= self.date_from)
         if self.date_to:
-            out.append(PublicRecord.replied_on <= self.date_to)
+            out.append(entity.replied_on <= self.date_to)
         return out
 
 

@@ -4,18 +4,16 @@
 * PostgreSQL: a generated, weighted tsvector column over the same segmented text with a GIN index.
 
 Both index only `public_search_docs`, which holds the segmented *masked* text of published records.
-The backend finds the newest matches (filters applied in the same query, shared with browsing in
-public_log.queries); `ranking.rank` orders them by relevance, ties newest first, alike on both.
+The backend finds the newest matches with their relevance (filters applied in the same query,
+shared with browsing in public_log.queries); they are ordered by relevance, ties newest first.
 """
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import aliased
 
 from core.extensions import db
 from public_log.models import PublicRecord, PublicSearchDoc
-from public_log.ranking import Candidate, rank
 from public_log.segment import index_tokens, normalise, parse_query
 
 SQLITE_DDL = [
@@ -78,7 +76,8 @@ class SqliteFts:
     def candidates(self, stmt, parsed):
         """Match through the FTS5 table, newest record id first (FTS5 walks its doclists backwards)."""
         expr = " AND ".join(self._term(t) for t in parsed.terms)
-        return (stmt.join(self._fts, self._fts.c.rowid == PublicRecord.id)
+        score = sa.literal_column("bm25(public_search_fts, 10.0, 4.0, 1.0)")  # lower is better
+        return (stmt.add_columns(score).join(self._fts, self._fts.c.rowid == PublicSearchDoc.record_id)
                 .where(sa.text("public_search_fts MATCH :fts_q").bindparams(fts_q=expr))
                 .order_by(self._fts.c.rowid.desc()))
 
@@ -96,8 +95,9 @@ class PostgresTsvector:
     def candidates(self, stmt, parsed):
         """Match through the GIN-indexed tsvector, newest record id first."""
         expr = " & ".join(self._term(t) for t in parsed.terms)
-        return (stmt.join(PublicSearchDoc, PublicSearchDoc.record_id == PublicRecord.id)
-                .where(sa.text("public_search_docs.tsv @@ to_tsquery('simple', :ts_q)").bindparams(ts_q=expr))
+        tsv, query = sa.literal_column("public_search_docs.tsv"), sa.func.to_tsquery("simple", expr)
+        return (stmt.add_columns(-sa.func.ts_rank(tsv, query))  # lower is better, like bm25
+                .where(tsv.op("@@")(query))
                 .order_by(PublicSearchDoc.record_id.desc()))
 
 
@@ -119,36 +119,32 @@ class SearchPage:
 WINDOW = 1000
 
 
-def search(query, filters=(), *, page=1, per_page=20):
-    """Published records matching `query` (AND of words, exact phrases) and the filter clauses:
-    the newest WINDOW matches, ranked by relevance (ranking.rank), one page of them."""
+def search(query, filters=None, *, page=1, per_page=20):
+    """Published records matching `query` (AND of words, exact phrases) and the Filters: the newest
+    WINDOW matches, ranked by relevance, one page of them. Reads the search documents only (they
+    copy the records' filter columns; withdrawn records leave the index)."""
     parsed = parse_query(query)
     if parsed.empty:
         return SearchPage([], 0, parsed)
     engine = backend()
-    stmt = sa.select(PublicRecord.id, PublicRecord.published_at).where(PublicRecord.status == "published", *filters)
+    stmt = sa.select(PublicSearchDoc.record_id, PublicSearchDoc.published_at).select_from(PublicSearchDoc).where(
+        *(filters.clauses(PublicSearchDoc) if filters is not None else ()))
     for phrase in parsed.phrases:
-        doc = aliased(PublicSearchDoc)
-        body = sa.select(doc.body).where(doc.record_id == PublicRecord.id).scalar_subquery()
-        stmt = stmt.where((sa.func.instr(body, phrase) if db.engine.dialect.name == "sqlite"
-                           else sa.func.strpos(body, phrase)) > 0)
+        stmt = stmt.where((sa.func.instr(PublicSearchDoc.body, phrase) if db.engine.dialect.name == "sqlite"
+                           else sa.func.strpos(PublicSearchDoc.body, phrase)) > 0)
     try:
         rows = db.session.execute(engine.candidates(stmt, parsed).limit(WINDOW + 1)).all()
-        capped, rows = len(rows) > WINDOW, rows[:WINDOW]
-        published = {r.id: r.published_at for r in rows}
-        docs = db.session.execute(sa.select(
-            PublicSearchDoc.record_id, PublicSearchDoc.title_tokens, PublicSearchDoc.request_tokens,
-            PublicSearchDoc.reply_tokens).where(PublicSearchDoc.record_id.in_(list(published)))).all() if rows else []
     except sa.exc.DBAPIError as exc:
         db.session.rollback()
         raise SearchError(str(exc.orig)) from exc
-    ranked = rank(parsed.terms, [Candidate(d.record_id, published[d.record_id], d.title_tokens, d.request_tokens,
-                                           d.reply_tokens) for d in docs])
+    capped, rows = len(rows) > WINDOW, rows[:WINDOW]
+    # relevance from the backend (bm25 / ts_rank, title weighted highest); ties: newer, then higher id
+    ranked = [r[0] for r in sorted(rows, key=lambda r: (round(r[2], 9), -r[1].timestamp(), -r[0]))]
     start = (page - 1) * per_page
     return SearchPage(ranked[start:start + per_page], len(rows), parsed, engine.name, capped)
 
 
-def count(query, filters=()):
+def count(query, filters=None):
     """How many published records match (for suggestions; at most WINDOW + 1)."""
     page = search(query, filters, per_page=1)
     return page.total + (1 if page.capped else 0)
@@ -158,7 +154,10 @@ def document_for(record):
     """The index row's values for a record: segmented masked text only."""
     return {"title_tokens": index_tokens(record.title), "request_tokens": index_tokens(record.request_text),
             "reply_tokens": index_tokens(record.reply_text),
-            "body": normalise("\n".join((record.title, record.request_text, record.reply_text)))}
+            "body": normalise("\n".join((record.title, record.request_text, record.reply_text))),
+            "kind": record.kind, "department_id": record.department_id, "type_code": record.type_code,
+            "category_code": record.category_code, "replied_on": record.replied_on,
+            "published_at": record.published_at}
 
 
 def index_record(record, *, now):

@@ -1,7 +1,8 @@
 """Chinese word segmentation for the public log (jieba, search-engine mode) and the query language.
 
-Indexing: every text becomes the space-separated tokens of `jieba.cut_for_search`, so a long word is
-indexed together with the dictionary words inside it (最低生活保障金 → 最低 生活 保障 保障金 …).
+Indexing: every text becomes the space-separated tokens of jieba's search-engine mode, so a long word
+is indexed together with the dictionary words inside it (低保户 → 低保 保户 低保户), plus adjacent word
+pairs joined (扶贫 资金 → 扶贫资金) for phrase queries.
 
 Queries: words are AND-ed; each word matches either itself or, when its inner words cover it, all of
 them (生活保障 matches a text segmented as 生活/保障金); "quoted phrases" additionally require the
@@ -37,11 +38,31 @@ def normalise(text):
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+def _inner_words(word, freq):
+    """The dictionary words inside a longer word (jieba's search-engine mode: 2- and 3-grams)."""
+    parts = []
+    for size in (2, 3):
+        if len(word) > size:
+            parts += [word[i:i + size] for i in range(len(word) - size + 1) if freq.get(word[i:i + size])]
+    return parts
+
+
 def index_tokens(text):
-    """The tokens stored in the search index for a text, space separated."""
-    tokens = []
-    for token in _jieba().cut_for_search(normalise(text)):
-        tokens += _WORD.findall(token)
+    """The tokens stored in the search index for a text, space separated: jieba's search-engine mode
+    (each word with the dictionary words inside it) plus each pair of adjacent words joined, so that a
+    quoted phrase is found through the index rather than by scanning text."""
+    jb = _jieba()
+    tokens, previous = [], None
+    for word in jb.cut(normalise(text)):
+        if not _WORD.fullmatch(word):
+            tokens += _WORD.findall(word)
+            previous = None
+            continue
+        tokens += _inner_words(word, jb.dt.FREQ)
+        tokens.append(word)
+        if previous:
+            tokens.append(previous + word)
+        previous = word
     return " ".join(tokens)
 
 
@@ -65,10 +86,7 @@ class ParsedQuery:
 
 
 def _term(word):
-    parts = []
-    for sub in _jieba().cut_for_search(word):
-        if sub != word and len(sub) > 1 and sub not in parts:
-            parts.append(sub)
+    parts = list(dict.fromkeys(_inner_words(word, _jieba().dt.FREQ)))
     covered = set()
     for sub in parts:
         start = word.find(sub)
@@ -93,7 +111,7 @@ def parse_query(raw):
         parsed.problem = "引号没有成对，已按普通词语搜索"
         text = text.replace('"', " ")
     pieces = re.split(r'("[^"]*")', text)
-    seen = set()
+    seen, pairs = set(), []
     for piece in pieces:
         if piece.startswith('"') and piece.endswith('"') and len(piece) >= 2:
             phrase = " ".join(piece[1:-1].split())
@@ -101,6 +119,8 @@ def parse_query(raw):
             if len(words) > 1:
                 parsed.phrases.append(phrase)
                 parsed.highlights.append(phrase)
+                # adjacent words are indexed joined: the index finds the phrase, the text check confirms it
+                pairs += [a + b for a, b in zip(words, words[1:])]
         else:
             words = _words(piece)
         for word in words:
@@ -108,6 +128,10 @@ def parse_query(raw):
                 seen.add(word)
                 parsed.terms.append(_term(word))
                 parsed.highlights.append(word)
+    for pair in dict.fromkeys(pairs):
+        if pair not in seen:
+            seen.add(pair)
+            parsed.terms.append(Term(pair))
     if len(parsed.terms) > MAX_TERMS:
         parsed.terms = parsed.terms[:MAX_TERMS]
         parsed.problem = f"搜索词过多，只使用了前 {MAX_TERMS} 个词"

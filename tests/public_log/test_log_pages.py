@@ -100,3 +100,32 @@ def test_json_api(client, seeded):
     assert client.get("/api/v1/log?per_page=1000").status_code == 400
     empty = client.get("/api/v1/log?q=低保&department=zjj").get_json()
     assert empty["total"] == 0 and empty["suggestions"][0]["params"] == {"q": "低保"}
+
+
+def test_broad_search_says_it_shows_the_newest_window(client, seeded, monkeypatch):
+    from public_log import search
+    monkeypatch.setattr(search, "WINDOW", 2)
+    for day in (1, 2, 3):
+        publish(f"噪声{day}", "夜间施工噪声", "已责令停工。", replied_on=date(2026, 10, day))
+    html = client.get("/log/?q=噪声").get_data(as_text=True)
+    assert "共找到 超过 2 条答复" in html and "最新的 2 条" in html and "噪声1" not in html
+    body = client.get("/api/v1/log?q=噪声").get_json()
+    assert body["total"] == 2 and body["total_is_lower_bound"] is True
+
+
+def test_failed_search_says_so_and_lists_the_newest(client, seeded, monkeypatch):
+    import sqlalchemy as sa
+
+    from public_log import search
+    publish("低保申请条件", "咨询低保", "向镇街申请。")
+
+    class Broken:
+        """A backend whose index is gone: the database refuses the query."""
+        name = "broken"
+
+        def candidates(self, stmt, parsed):
+            return stmt.where(sa.text("no_such_index_table.x = 1"))
+    monkeypatch.setattr(search, "backend", Broken)
+    html = client.get("/log/?q=低保").get_data(as_text=True)
+    assert "搜索暂时出现故障" in html and "低保申请条件" in html
+    assert client.get("/api/v1/log?q=低保").get_json()["search_failed"] is True
