@@ -37,6 +37,13 @@ POSTGRES_DDL = [
     "setweight(to_tsvector('simple', request_tokens), 'B') || "
     "setweight(to_tsvector('simple', reply_tokens), 'C')) STORED",
     "CREATE INDEX ix_public_search_docs_tsv ON public_search_docs USING gin (tsv)",
+    # A search reads each candidate's tsvector twice (match, rank): keep it in the row, lz4-compressed,
+    # and move the long texts out of line instead (measured 25 ms → 4 ms for 1,000 candidates).
+    "ALTER TABLE public_search_docs ALTER COLUMN tsv SET STORAGE MAIN, "
+    "ALTER COLUMN body SET STORAGE EXTERNAL, ALTER COLUMN title_tokens SET STORAGE EXTERNAL, "
+    "ALTER COLUMN request_tokens SET STORAGE EXTERNAL, ALTER COLUMN reply_tokens SET STORAGE EXTERNAL",
+    "DO $$ BEGIN ALTER TABLE public_search_docs ALTER COLUMN tsv SET COMPRESSION lz4; "
+    "EXCEPTION WHEN feature_not_supported THEN RAISE NOTICE 'lz4 not available; pglz kept'; END $$",
 ]
 
 for _stmt in SQLITE_DDL:
@@ -73,13 +80,13 @@ class SqliteFts:
             return f'("{term.word}" OR ({inner}))'
         return f'"{term.word}"'
 
-    def candidates(self, stmt, parsed):
+    def candidates(self, stmt, parsed, limit):
         """Match through the FTS5 table, newest record id first (FTS5 walks its doclists backwards)."""
         expr = " AND ".join(self._term(t) for t in parsed.terms)
         score = sa.literal_column("bm25(public_search_fts, 10.0, 4.0, 1.0)")  # lower is better
         return (stmt.add_columns(score).join(self._fts, self._fts.c.rowid == PublicSearchDoc.record_id)
                 .where(sa.text("public_search_fts MATCH :fts_q").bindparams(fts_q=expr))
-                .order_by(self._fts.c.rowid.desc()))
+                .order_by(self._fts.c.rowid.desc()).limit(limit))
 
 
 class PostgresTsvector:
@@ -92,13 +99,19 @@ class PostgresTsvector:
             return f"('{term.word}' | ({inner}))"
         return f"'{term.word}'"
 
-    def candidates(self, stmt, parsed):
-        """Match through the GIN-indexed tsvector, newest record id first."""
+    def candidates(self, stmt, parsed, limit):
+        """Match through the GIN-indexed tsvector, newest record id first; rank only those.
+
+        The best plan depends on how common the words are (walk the newest rows for everyday words,
+        the GIN index for rare ones); psycopg prepares repeated statements and PostgreSQL would then
+        reuse one generic plan for all words (measured: 5 ms → 240 ms), so plan each search afresh."""
+        db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
         expr = " & ".join(self._term(t) for t in parsed.terms)
         tsv, query = sa.literal_column("public_search_docs.tsv"), sa.func.to_tsquery("simple", expr)
-        return (stmt.add_columns(-sa.func.ts_rank(tsv, query))  # lower is better, like bm25
-                .where(tsv.op("@@")(query))
-                .order_by(PublicSearchDoc.record_id.desc()))
+        newest = (stmt.add_columns(tsv.label("tsv")).where(tsv.op("@@")(query))
+                  .order_by(PublicSearchDoc.record_id.desc()).limit(limit).subquery())
+        return sa.select(newest.c.record_id, newest.c.published_at,
+                         -sa.func.ts_rank(newest.c.tsv, query))  # lower is better, like bm25
 
 
 def backend():
@@ -133,7 +146,7 @@ def search(query, filters=None, *, page=1, per_page=20):
         stmt = stmt.where((sa.func.instr(PublicSearchDoc.body, phrase) if db.engine.dialect.name == "sqlite"
                            else sa.func.strpos(PublicSearchDoc.body, phrase)) > 0)
     try:
-        rows = db.session.execute(engine.candidates(stmt, parsed).limit(WINDOW + 1)).all()
+        rows = db.session.execute(engine.candidates(stmt, parsed, WINDOW + 1)).all()
     except sa.exc.DBAPIError as exc:
         db.session.rollback()
         raise SearchError(str(exc.orig)) from exc
