@@ -48,9 +48,7 @@ def search():
 
 @log_bp.get("/<public_id>")
 def record(public_id):
-    rec = queries.by_public_id(public_id)
-    if rec is None or rec.status not in ("published", "withdrawn"):
-        abort(404)
+    rec = queries.permalink_target(public_id) or abort(404)
     if rec.status == "withdrawn":
         return jsonify(error="gone", message=f"记录 {rec.public_id} 已撤回"), 410
     return jsonify(presenter.public_json(rec, full=True))

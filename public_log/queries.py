@@ -132,6 +132,12 @@ def by_public_id(public_id):
     return PublicRecord.query.filter_by(public_id=public_id).first()
 
 
+def permalink_target(public_id):
+    """The record behind a permalink: published or withdrawn (the caller answers 410); else None."""
+    record = by_public_id(public_id)
+    return record if record is not None and record.status in ("published", "withdrawn") else None
+
+
 def departments_with_records():
     ids = db.session.scalars(sa.select(PublicRecord.department_id).where(PublicRecord.status == "published")
                              .distinct())

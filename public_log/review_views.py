@@ -61,49 +61,40 @@ def show(record_id):
     return _page(_record(record_id))
 
 
+def _act(record_id, action, done, back_to_queue):
+    """Run one decision on a record; on success flash `done` and go back to the queue or the record."""
+    record = _record(record_id)
+    failed = _decide(record, lambda: action(record))
+    if failed:
+        return failed
+    flash(f"{done}：{record.public_id}", "success")
+    return redirect(url_for(".queue") if back_to_queue else url_for(".show", record_id=record.id))
+
+
 @bp.post("/<int:record_id>/approve")
 @roles_required(*REVIEWERS)
 def approve(record_id):
-    record = _record(record_id)
-    failed = _decide(record, lambda: review.approve(record, now=utcnow(), actor=current_user,
-                                                    confirmed=request.form.get("confirm") == "yes", **_texts()))
-    if failed:
-        return failed
-    flash(f"已公开：{record.public_id}", "success")
-    return redirect(url_for(".queue"))
+    return _act(record_id, lambda r: review.approve(r, now=utcnow(), actor=current_user,
+                                                    confirmed=request.form.get("confirm") == "yes", **_texts()),
+                "已公开", True)
 
 
 @bp.post("/<int:record_id>/refuse")
 @roles_required(*REVIEWERS)
 def refuse(record_id):
-    record = _record(record_id)
-    failed = _decide(record, lambda: review.refuse(record, reason=request.form.get("reason"), now=utcnow(),
-                                                   actor=current_user))
-    if failed:
-        return failed
-    flash(f"已决定不予公开：{record.public_id}", "success")
-    return redirect(url_for(".queue"))
+    return _act(record_id, lambda r: review.refuse(r, reason=request.form.get("reason"), now=utcnow(),
+                                                   actor=current_user), "已决定不予公开", True)
 
 
 @bp.post("/<int:record_id>/withdraw")
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
 def withdraw(record_id):
-    record = _record(record_id)
-    failed = _decide(record, lambda: review.withdraw(record, reason=request.form.get("reason"), now=utcnow(),
-                                                     actor=current_user))
-    if failed:
-        return failed
-    flash(f"已撤回：{record.public_id}", "success")
-    return redirect(url_for(".show", record_id=record.id))
+    return _act(record_id, lambda r: review.withdraw(r, reason=request.form.get("reason"), now=utcnow(),
+                                                     actor=current_user), "已撤回", False)
 
 
 @bp.post("/<int:record_id>/correct")
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
 def correct(record_id):
-    record = _record(record_id)
-    failed = _decide(record, lambda: review.correct(record, note=request.form.get("note"), now=utcnow(),
-                                                    actor=current_user, **_texts()))
-    if failed:
-        return failed
-    flash(f"已更正：{record.public_id}", "success")
-    return redirect(url_for(".show", record_id=record.id))
+    return _act(record_id, lambda r: review.correct(r, note=request.form.get("note"), now=utcnow(),
+                                                    actor=current_user, **_texts()), "已更正", False)

@@ -69,20 +69,24 @@ class SearchError(Exception):
     """The search itself failed (the index is missing or the backend refused the query)."""
 
 
+def match_expression(terms, quote, and_, or_):
+    """A boolean query in a backend's syntax: terms AND-ed, each `word OR (part AND part …)`.
+    Terms are word characters only (segment._WORD), so quoting cannot be broken out of."""
+    def one(term):
+        if term.parts:
+            inner = f" {and_} ".join(f"{quote}{p}{quote}" for p in term.parts)
+            return f"({quote}{term.word}{quote} {or_} ({inner}))"
+        return f"{quote}{term.word}{quote}"
+    return f" {and_} ".join(one(t) for t in terms)
+
+
 class SqliteFts:
     name = "sqlite-fts5"
     _fts = sa.table("public_search_fts", sa.column("rowid"))
 
-    @staticmethod
-    def _term(term):
-        if term.parts:
-            inner = " AND ".join(f'"{p}"' for p in term.parts)
-            return f'("{term.word}" OR ({inner}))'
-        return f'"{term.word}"'
-
     def candidates(self, stmt, parsed, limit):
         """Match through the FTS5 table, newest record id first (FTS5 walks its doclists backwards)."""
-        expr = " AND ".join(self._term(t) for t in parsed.terms)
+        expr = match_expression(parsed.terms, '"', "AND", "OR")
         score = sa.literal_column("bm25(public_search_fts, 10.0, 4.0, 1.0)")  # lower is better
         return (stmt.add_columns(score).join(self._fts, self._fts.c.rowid == PublicSearchDoc.record_id)
                 .where(sa.text("public_search_fts MATCH :fts_q").bindparams(fts_q=expr))
@@ -92,13 +96,6 @@ class SqliteFts:
 class PostgresTsvector:
     name = "postgresql-tsvector"
 
-    @staticmethod
-    def _term(term):
-        if term.parts:
-            inner = " & ".join(f"'{p}'" for p in term.parts)
-            return f"('{term.word}' | ({inner}))"
-        return f"'{term.word}'"
-
     def candidates(self, stmt, parsed, limit):
         """Match through the GIN-indexed tsvector, newest record id first; rank only those.
 
@@ -106,7 +103,7 @@ class PostgresTsvector:
         the GIN index for rare ones); psycopg prepares repeated statements and PostgreSQL would then
         reuse one generic plan for all words (measured: 5 ms → 240 ms), so plan each search afresh."""
         db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        expr = " & ".join(self._term(t) for t in parsed.terms)
+        expr = match_expression(parsed.terms, "'", "&", "|")
         tsv, query = sa.literal_column("public_search_docs.tsv"), sa.func.to_tsquery("simple", expr)
         newest = (stmt.add_columns(tsv.label("tsv")).where(tsv.op("@@")(query))
                   .order_by(PublicSearchDoc.record_id.desc()).limit(limit).subquery())

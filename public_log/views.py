@@ -30,9 +30,7 @@ def index():
 
 @bp.get("/<public_id>")
 def record(public_id):
-    rec = queries.by_public_id(public_id)
-    if rec is None or rec.status not in ("published", "withdrawn"):
-        abort(404)
+    rec = queries.permalink_target(public_id) or abort(404)
     if rec.status == "withdrawn":
         return render_template("public_log/withdrawn.html", record=rec), 410
     return render_template("public_log/record.html", record=rec, labels=presenter.labels(rec))
