@@ -62,6 +62,7 @@ def _register_blueprints(app):
     from public_log.api import log_bp as log_api_bp, reviews_bp
     from public_log.review_views import bp as public_review_bp
     from public_log.views import bp as public_log_bp
+    from reports.views import bp as reports_bp
     from requests_module.api import bp as requests_api_bp
     from requests_module.staff_views import bp as requests_staff_bp
     from requests_module.views import bp as requests_bp
@@ -69,5 +70,5 @@ def _register_blueprints(app):
     for bp in (main_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
                requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,
                hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp, public_log_bp, public_review_bp, log_api_bp,
-               reviews_bp):
+               reviews_bp, reports_bp):
         app.register_blueprint(bp)

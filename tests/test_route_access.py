@@ -82,6 +82,9 @@ ACCESS = {
     ("/log/review/<int:record_id>/refuse", "POST"): "reviewer",
     ("/log/review/<int:record_id>/withdraw", "POST"): "supervisor",
     ("/log/review/<int:record_id>/correct", "POST"): "supervisor",
+    ("/reports/disclosure/", "GET"): "handler",
+    ("/reports/disclosure/<int:year>", "GET"): "handler",
+    ("/reports/disclosure/<int:year>.<fmt>", "GET"): "handler",
     ("/api/v1/log", "GET"): "public",
     ("/api/v1/log/<public_id>", "GET"): "public",
     ("/api/v1/publication-reviews", "GET"): "reviewer",
@@ -118,7 +121,8 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<action>": "reply", "<int:ticket_id>": "999999", "<fmt>": "json", "<rid>": "RX-0000-000000",
            "<token>": "none", "<int:entry_id>": "999999", "<int:rule_id>": "999999", "<status>": "published",
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job",
-           "<public_id>": "GK-0000-000000", "<int:record_id>": "999999"}
+           "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
+           "<int:year>": "2025"}
 VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),

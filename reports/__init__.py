@@ -1,0 +1,1 @@
+"""Reports: the statutory annual disclosure report and (later) dashboards."""

@@ -1,0 +1,87 @@
+"""The annual table as files: XLSX laid out like the official table (merged headings, three label
+columns for 项目/分组/情形) and CSV (one line per row, flat labels)."""
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+from reports.disclosure_annual import COLUMNS, rows
+
+TITLE = "三、收到和处理政府信息公开申请情况"
+NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+FIRST_DATA_ROW = 5  # rows 1–4: title, 申请人情况, 自然人/法人或其他组织/总计, organisation types
+LABEL_COLUMNS = 3
+
+
+def _scope(table):
+    return table.department.full_name if table.department is not None else "全区（各部门合计）"
+
+
+def xlsx_bytes(table):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{table.year}年第三部分"
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    last_col = LABEL_COLUMNS + len(COLUMNS)
+
+    ws.cell(1, 1, f"{TITLE}（{table.year}年度 · {_scope(table)}）").font = Font(bold=True, size=12)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    ws.cell(2, 1, NOTE)
+    ws.merge_cells(start_row=2, start_column=1, end_row=4, end_column=LABEL_COLUMNS)
+    ws.cell(2, LABEL_COLUMNS + 1, "申请人情况")
+    ws.merge_cells(start_row=2, start_column=LABEL_COLUMNS + 1, end_row=2, end_column=last_col)
+    ws.cell(3, LABEL_COLUMNS + 1, "自然人")
+    ws.merge_cells(start_row=3, start_column=LABEL_COLUMNS + 1, end_row=4, end_column=LABEL_COLUMNS + 1)
+    ws.cell(3, LABEL_COLUMNS + 2, "法人或其他组织")
+    ws.merge_cells(start_row=3, start_column=LABEL_COLUMNS + 2, end_row=3, end_column=last_col - 1)
+    for i, (_key, label) in enumerate(COLUMNS[1:-1]):
+        ws.cell(4, LABEL_COLUMNS + 2 + i, label)
+    ws.cell(3, last_col, "总计")
+    ws.merge_cells(start_row=3, start_column=last_col, end_row=4, end_column=last_col)
+
+    table_rows = rows()
+    r = FIRST_DATA_ROW
+    heading = {}  # level -> (label, first sheet row): 三、本年度办理结果 in A, a group such as （三）不予公开 in B
+    for index, row in enumerate(table_rows):
+        if not row.key:
+            heading[row.level] = (row.label, r)
+            continue
+        ws.cell(r, row.level + 1, row.label)
+        if row.level < 2:
+            ws.merge_cells(start_row=r, start_column=row.level + 1, end_row=r, end_column=LABEL_COLUMNS)
+        for i, (col, _label) in enumerate(COLUMNS):
+            ws.cell(r, LABEL_COLUMNS + 1 + i, table.get(row.key, col))
+        following = table_rows[index + 1] if index + 1 < len(table_rows) else None
+        if 1 in heading and row.level == 2 and (following is None or following.level < 2):
+            label, first = heading.pop(1)
+            ws.cell(first, 2, label)
+            ws.merge_cells(start_row=first, start_column=2, end_row=r, end_column=2)
+        if 0 in heading and row.key == "total":
+            label, first = heading.pop(0)
+            ws.cell(first, 1, label)
+            ws.merge_cells(start_row=first, start_column=1, end_row=r, end_column=1)
+        r += 1
+    for row_cells in ws.iter_rows(min_row=2, max_row=r - 1, max_col=last_col):
+        for cell in row_cells:
+            cell.border = border
+            cell.alignment = centre if cell.column > LABEL_COLUMNS or cell.row < FIRST_DATA_ROW else left
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["C"].width = 40
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def csv_text(table):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f"{TITLE}（{table.year}年度 · {_scope(table)}）"])
+    writer.writerow(["项目"] + [label for _key, label in COLUMNS])
+    for row in rows():
+        writer.writerow([row.label] + ([table.get(row.key, col) for col, _ in COLUMNS] if row.key else []))
+    return out.getvalue()

@@ -1,0 +1,109 @@
+"""Section 三 of the national annual report on government information disclosure
+(收到和处理政府信息公开申请情况, 国办公开办函〔2021〕30号), computed from the applications.
+
+Counting rules (one application, one row, one column):
+* 本年新收 — received (receipt date, Art. 31) in the year;
+* 上年结转 — received before the year and not closed before it;
+* 办理结果 — closed (reply date) in the year, by its one outcome code;
+* 结转下年度 — received by the end of the year and not closed by then.
+So for every column: 新收 + 结转 = 总计 + 结转下年度, and a year's 结转下年度 is the next year's 上年结转.
+Columns: 自然人, the five organisation types (法人或其他组织), 总计.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from core.extensions import db
+from requests_module.models import DisclosureRequest, ORG_TYPES
+from requests_module.outcomes import OUTCOMES
+
+COLUMNS = [("person", "自然人")] + list(ORG_TYPES.items()) + [("total", "总计")]
+GROUP_TITLES = {"予以公开": "（一）予以公开", "部分公开": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                "不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理",
+                "其他处理": "（六）其他处理"}
+LONG_LABELS = {
+    "other_no_correction": "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other_no_payment": "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str      # "new", "carried_in", an outcome code, "total", "carried_out"; "" for a heading row
+    label: str
+    level: int    # 0 main row, 1 group, 2 item under a group
+
+
+def rows():
+    """The table's rows in the official order and wording."""
+    out = [Row("new", "一、本年新收政府信息公开申请数量", 0), Row("carried_in", "二、上年结转政府信息公开申请数量", 0),
+           Row("", "三、本年度办理结果", 0)]
+    seen = set()
+    for code, o in OUTCOMES.items():
+        if o.group in ("予以公开", "部分公开"):
+            out.append(Row(code, GROUP_TITLES[o.group], 1))
+            continue
+        if o.group not in seen:
+            seen.add(o.group)
+            out.append(Row("", GROUP_TITLES[o.group], 1))
+            n = 0
+        n += 1
+        out.append(Row(code, f"{n}．{LONG_LABELS.get(code, o.label)}", 2))
+    out += [Row("total", "（七）总计", 1), Row("carried_out", "四、结转下年度继续办理", 0)]
+    return out
+
+
+@dataclass
+class AnnualTable:
+    year: int
+    department: object = None
+    cells: dict = field(default_factory=dict)  # (row key, column key) -> count
+
+    def get(self, row, column):
+        return self.cells.get((row, column), 0)
+
+    def reconciles(self):
+        """新收 + 上年结转 = 办理结果总计 + 结转下年度, in every column."""
+        return all(self.get("new", c) + self.get("carried_in", c) == self.get("total", c) + self.get("carried_out", c)
+                   for c, _ in COLUMNS)
+
+
+def _column():
+    """The applicant column of an application: 自然人, or its organisation type (其他 when unknown)."""
+    known = list(ORG_TYPES)
+    return sa.case((DisclosureRequest.applicant_type == "person", "person"),
+                   (DisclosureRequest.org_type.in_(known), DisclosureRequest.org_type), else_="other")
+
+
+def _count(into, row_key, conditions, by_outcome=False):
+    col = _column().label("col")
+    keys = [col] + ([DisclosureRequest.outcome] if by_outcome else [])
+    stmt = sa.select(*keys, sa.func.count()).where(*conditions).group_by(*keys)
+    for result in db.session.execute(stmt):
+        row = result[1] if by_outcome else row_key
+        into[(row, result[0])] = into.get((row, result[0]), 0) + result[-1]
+
+
+def annual_table(year, department=None):
+    """Section 三 for `year`, for one department or (None) the whole government."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    base = [DisclosureRequest.received_on.is_not(None)]
+    if department is not None:
+        base.append(DisclosureRequest.department_id == department.id)
+    open_at = lambda day: sa.or_(DisclosureRequest.replied_on.is_(None),  # noqa: E731
+                                 DisclosureRequest.replied_on > day)
+    cells = {}
+    _count(cells, "new", base + [DisclosureRequest.received_on.between(start, end)])
+    _count(cells, "carried_in", base + [DisclosureRequest.received_on < start,
+                                        sa.or_(DisclosureRequest.replied_on.is_(None),
+                                               DisclosureRequest.replied_on >= start)])
+    _count(cells, None, base + [DisclosureRequest.received_on <= end, DisclosureRequest.replied_on.between(start, end),
+                                DisclosureRequest.outcome.is_not(None)], by_outcome=True)
+    _count(cells, "carried_out", base + [DisclosureRequest.received_on <= end, open_at(end)])
+    for (row, col), n in list(cells.items()):
+        if row in OUTCOMES:
+            cells[("total", col)] = cells.get(("total", col), 0) + n
+    for row in {r for r, _ in cells}:
+        cells[(row, "total")] = sum(cells.get((row, c), 0) for c, _ in COLUMNS if c != "total")
+    return AnnualTable(year, department, cells)

@@ -1,0 +1,91 @@
+"""Section 三 of the annual report from a known set of applications across the 2025/2026 boundary:
+every cell checked, carried-over counts reconciled year to year."""
+from datetime import date
+
+import pytest
+
+from core.departments.models import Department
+from reports.disclosure_annual import COLUMNS, annual_table, rows
+from requests_module import reply as request_reply
+from tests.conftest import make_user
+from tests.requests.helpers import noon, received
+
+ORG = {"applicant_type": "org", "id_type": "uscc", "id_number": "91350100M000100Y43", "name": "某公司",
+       "contact_person": "王经理"}
+GROUND = {"legal_ground": "《政府信息公开条例》第十四条"}
+
+
+def _close(req, outcome, on, staff, **kw):
+    request_reply.reply(req, outcome=outcome, text="答复如下。", on=on, now=noon(on), actor=staff, **kw)
+
+
+@pytest.fixture
+def applications(seeded):
+    staff = make_user("staff", "s@x.cn", department="mzj")
+    zstaff = make_user("staff", "z@x.cn", department="zjj")
+    # received in 2025 and answered in 2025 — counted in 2025 only
+    _close(received(date(2025, 3, 3)), "disclosed", date(2025, 3, 20), staff)
+    # received in 2025, answered in 2026 — carried over
+    _close(received(date(2025, 12, 22)), "partly_disclosed", date(2026, 1, 9), staff, **GROUND)
+    _close(received(date(2025, 12, 29), **ORG, org_type="commercial"), "unavailable_not_held",
+           date(2026, 1, 16), staff, holder_organ="市自然资源局")
+    # received in 2025, still open at the end of 2026 — carried over twice
+    received(date(2025, 12, 30), **ORG, org_type="legal_service")
+    # received in 2026
+    _close(received(date(2026, 2, 2)), "disclosed", date(2026, 2, 10), staff)
+    _close(received(date(2026, 3, 2)), "disclosed", date(2026, 3, 10), staff)
+    _close(received(date(2026, 4, 1), **ORG, org_type="research"), "withheld_state_secret", date(2026, 4, 10),
+           staff, **GROUND)
+    _close(received(date(2026, 5, 6), dep="zjj"), "not_processed_repeat", date(2026, 5, 12), zstaff)
+    received(date(2026, 12, 28))  # open at the end of 2026
+    received(date(2027, 1, 5))  # next year: not in 2026 at all
+    received(date(2026, 6, 1), dep=None)  # received, not yet assigned: still counts for the government
+
+
+def test_every_cell_of_2026(applications):
+    t = annual_table(2026)
+    expected = {
+        ("new", "person"): 5, ("new", "research"): 1, ("new", "total"): 6,
+        ("carried_in", "person"): 1, ("carried_in", "commercial"): 1, ("carried_in", "legal_service"): 1,
+        ("carried_in", "total"): 3,
+        ("disclosed", "person"): 2, ("disclosed", "total"): 2,
+        ("partly_disclosed", "person"): 1, ("partly_disclosed", "total"): 1,
+        ("withheld_state_secret", "research"): 1, ("withheld_state_secret", "total"): 1,
+        ("unavailable_not_held", "commercial"): 1, ("unavailable_not_held", "total"): 1,
+        ("not_processed_repeat", "person"): 1, ("not_processed_repeat", "total"): 1,
+        ("total", "person"): 4, ("total", "commercial"): 1, ("total", "research"): 1, ("total", "total"): 6,
+        ("carried_out", "person"): 2, ("carried_out", "legal_service"): 1, ("carried_out", "total"): 3,
+    }
+    for row in rows():
+        if not row.key:
+            continue
+        for col, _ in COLUMNS:
+            assert t.get(row.key, col) == expected.get((row.key, col), 0), (row.label, col)
+    assert t.reconciles()
+
+
+def test_carried_over_counts_reconcile_year_to_year(applications):
+    y2025, y2026, y2027 = annual_table(2025), annual_table(2026), annual_table(2027)
+    for col, _ in COLUMNS:
+        assert y2025.get("carried_out", col) == y2026.get("carried_in", col)
+        assert y2026.get("carried_out", col) == y2027.get("carried_in", col)
+    assert y2025.get("new", "total") == 4 and y2025.get("total", "total") == 1 and y2025.get("carried_out", "total") == 3
+    assert all(t.reconciles() for t in (y2025, y2026, y2027))
+
+
+def test_per_department(applications):
+    mzj = annual_table(2026, Department.query.filter_by(code="mzj").one())
+    zjj = annual_table(2026, Department.query.filter_by(code="zjj").one())
+    assert mzj.get("new", "total") == 4 and mzj.get("total", "total") == 5 and mzj.get("carried_out", "total") == 2
+    assert zjj.get("not_processed_repeat", "person") == 1 and zjj.get("total", "total") == 1
+    assert zjj.get("carried_in", "total") == 0 and mzj.reconciles() and zjj.reconciles()
+
+
+def test_rows_follow_the_official_table():
+    labels = [r.label for r in rows()]
+    assert labels[0] == "一、本年新收政府信息公开申请数量" and labels[-1] == "四、结转下年度继续办理"
+    assert "（三）不予公开" in labels and "8．属于行政查询事项" in labels and "（七）总计" in labels
+    assert "1．申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" in labels
+    assert sum(1 for r in rows() if r.level == 2) == 19  # 8 + 3 + 5 + 3 items under the groups
+    assert [c for c, _ in COLUMNS] == ["person", "commercial", "research", "public_interest", "legal_service",
+                                       "other", "total"]
