@@ -6,9 +6,10 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from reports.disclosure_annual import COLUMNS, rows
+from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, rows
 
 TITLE = "三、收到和处理政府信息公开申请情况"
+TITLE_4 = "四、政府信息公开行政复议、行政诉讼情况"
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 FIRST_DATA_ROW = 5  # rows 1–4: title, 申请人情况, 自然人/法人或其他组织/总计, organisation types
 LABEL_COLUMNS = 3
@@ -72,9 +73,32 @@ def xlsx_bytes(table):
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 22
     ws.column_dimensions["C"].width = 40
+    _disputes_sheet(wb.create_sheet(f"{table.year}年第四部分"), table, border, centre)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _disputes_sheet(ws, table, border, centre):
+    """Section 四: 行政复议 | 行政诉讼 (未经复议直接起诉 | 复议后起诉), five result columns each, one row."""
+    n = len(DISPUTE_RESULTS)
+    ws.cell(1, 1, f"{TITLE_4}（{table.year}年度 · {_scope(table)}）").font = Font(bold=True, size=12)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=3 * n)
+    ws.cell(2, 1, "行政复议")
+    ws.merge_cells(start_row=2, start_column=1, end_row=3, end_column=n)
+    ws.cell(2, n + 1, "行政诉讼")
+    ws.merge_cells(start_row=2, start_column=n + 1, end_row=2, end_column=3 * n)
+    ws.cell(3, n + 1, "未经复议直接起诉")
+    ws.merge_cells(start_row=3, start_column=n + 1, end_row=3, end_column=2 * n)
+    ws.cell(3, 2 * n + 1, "复议后起诉")
+    ws.merge_cells(start_row=3, start_column=2 * n + 1, end_row=3, end_column=3 * n)
+    for g, (group, _label) in enumerate(DISPUTE_GROUPS):
+        for i, (result, label) in enumerate(DISPUTE_RESULTS):
+            ws.cell(4, g * n + i + 1, label)
+            ws.cell(5, g * n + i + 1, table.dispute(group, result))
+    for row_cells in ws.iter_rows(min_row=2, max_row=5, max_col=3 * n):
+        for cell in row_cells:
+            cell.border, cell.alignment = border, centre
 
 
 def csv_text(table):
@@ -84,4 +108,9 @@ def csv_text(table):
     writer.writerow(["项目"] + [label for _key, label in COLUMNS])
     for row in rows():
         writer.writerow([row.label] + ([table.get(row.key, col) for col, _ in COLUMNS] if row.key else []))
+    writer.writerow([])
+    writer.writerow([f"{TITLE_4}（{table.year}年度 · {_scope(table)}）"])
+    writer.writerow(["类别"] + [label for _key, label in DISPUTE_RESULTS])
+    for group, label in DISPUTE_GROUPS:
+        writer.writerow([label] + [table.dispute(group, result) for result, _ in DISPUTE_RESULTS])
     return out.getvalue()

@@ -1,4 +1,4 @@
-"""Section 三 of the national annual report on government information disclosure
+"""Sections 三 and 四 of the national annual report on government information disclosure
 (收到和处理政府信息公开申请情况, 国办公开办函〔2021〕30号), computed from the applications.
 
 Counting rules (one application, one row, one column):
@@ -59,6 +59,10 @@ class AnnualTable:
     year: int
     department: object = None
     cells: dict = field(default_factory=dict)  # (row key, column key) -> count
+    disputes: dict = field(default_factory=dict)  # section 四: (group, result) -> count
+
+    def dispute(self, group, result):
+        return self.disputes.get((group, result), 0)
 
     def get(self, row, column):
         return self.cells.get((row, column), 0)
@@ -106,4 +110,32 @@ def annual_table(year, department=None):
             cells[("total", col)] = cells.get(("total", col), 0) + n
     for row in {r for r, _ in cells}:
         cells[(row, "total")] = sum(cells.get((row, c), 0) for c, _ in COLUMNS if c != "total")
-    return AnnualTable(year, department, cells)
+    return AnnualTable(year, department, cells, disputes_table(year, department))
+
+
+# Section 四: 政府信息公开行政复议、行政诉讼情况 — three groups of five columns.
+DISPUTE_GROUPS = [("reconsideration", "行政复议"), ("litigation_direct", "行政诉讼：未经复议直接起诉"),
+                  ("litigation_after", "行政诉讼：复议后起诉")]
+DISPUTE_RESULTS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"),
+                   ("total", "总计")]
+
+
+def disputes_table(year, department=None):
+    """Section 四 for `year`: cases decided in the year by result, and cases filed by the end of the year
+    but not decided by then (尚未审结). {(group, result): count}."""
+    from requests_module.models import Dispute
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    group = sa.case((Dispute.kind == "reconsideration", "reconsideration"),
+                    (Dispute.after_reconsideration.is_(True), "litigation_after"), else_="litigation_direct")
+    decided_in_year = sa.and_(Dispute.decided_on.is_not(None), Dispute.decided_on.between(start, end))
+    pending_at_end = sa.and_(Dispute.filed_on <= end, sa.or_(Dispute.decided_on.is_(None), Dispute.decided_on > end))
+    result = sa.case((pending_at_end, "pending"), else_=Dispute.result)
+    stmt = (sa.select(group, result, sa.func.count()).join(DisclosureRequest, DisclosureRequest.id == Dispute.request_id)
+            .where(sa.or_(decided_in_year, pending_at_end)).group_by(group, result))
+    if department is not None:
+        stmt = stmt.where(DisclosureRequest.department_id == department.id)
+    cells = {}
+    for g, r, n in db.session.execute(stmt):
+        cells[(g, r)] = n
+        cells[(g, "total")] = cells.get((g, "total"), 0) + n
+    return cells

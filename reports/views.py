@@ -9,7 +9,7 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.departments.service import active_departments
 from reports import annual_export
-from reports.disclosure_annual import COLUMNS, annual_table, rows
+from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, annual_table, rows
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
@@ -51,6 +51,7 @@ def disclosure_index():
 def disclosure_annual(year):
     table = _table(year)
     return render_template("reports/disclosure_annual.html", table=table, rows=rows(), columns=COLUMNS,
+                           dispute_groups=DISPUTE_GROUPS, dispute_results=DISPUTE_RESULTS,
                            years=range(local_date(utcnow()).year, FIRST_YEAR - 1, -1),
                            departments=active_departments() if current_user.role.sees_all_departments else [])
 

@@ -76,6 +76,7 @@ class DisclosureRequest(db.Model):
         return Status(self.status).label
     attachments = db.relationship("RequestAttachment", order_by="RequestAttachment.id", lazy="selectin")
     consultations = db.relationship("Consultation", order_by="Consultation.id", lazy="selectin")
+    disputes = db.relationship("Dispute", order_by="Dispute.id", lazy="selectin")
 
     __table_args__ = (
         db.CheckConstraint("applicant_type IN ('person', 'org')", name="applicant_type"),
@@ -111,3 +112,25 @@ class Consultation(db.Model):
     deadline_on = db.Column(db.Date, nullable=False)
     answered_on = db.Column(db.Date, nullable=True)
     opinion = db.Column(db.Text, nullable=True)
+
+
+class Dispute(db.Model):
+    """An administrative reconsideration (行政复议) or lawsuit (行政诉讼) over an application, and its result
+    (for section 四 of the annual report)."""
+
+    __tablename__ = "disclosure_disputes"
+
+    id = db.Column(db.Integer, primary_key=True)
+    request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, index=True)
+    kind = db.Column(db.String(16), nullable=False)  # reconsideration | litigation
+    after_reconsideration = db.Column(db.Boolean, nullable=False, default=False)  # litigation only
+    filed_on = db.Column(db.Date, nullable=False)
+    result = db.Column(db.String(12), nullable=True)  # upheld | corrected | other; None while pending
+    decided_on = db.Column(db.Date, nullable=True)
+    note = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (
+        db.CheckConstraint("kind IN ('reconsideration', 'litigation')", name="kind"),
+        db.CheckConstraint("result IS NULL OR result IN ('upheld', 'corrected', 'other')", name="result"),
+    )

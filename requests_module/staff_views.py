@@ -10,11 +10,11 @@ from core.departments.models import Department
 from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
-from requests_module import handling, intake, outcomes, queries, reply
+from requests_module import disputes, handling, intake, outcomes, queries, reply
 from requests_module.access import require_handle
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
-from requests_module.models import CHANNELS, Consultation, DisclosureRequest
+from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
 from requests_module.presenter import STEP_LABELS
 from requests_module.states import Status
 
@@ -87,8 +87,10 @@ def detail(request_id):
                            departments=active_departments(), outcomes=outcomes.choices(),
                            suggestions=intake.suggestions(req), events=queries.timeline(req),
                            is_approver=current_user.role in (Role.APPROVER, Role.SUPERVISOR),
+                           dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
-                                        "reply_draft_cleared": "清除答复草稿"})
+                                        "reply_draft_cleared": "清除答复草稿",
+                                        "dispute_filed": "登记复议或诉讼", "dispute_decided": "登记复议或诉讼结果"})
 
 
 def _date(name="on"):
@@ -116,6 +118,13 @@ def _consultation(req):
     return c
 
 
+def _dispute(req):
+    d = db.session.get(Dispute, request.form.get("dispute", type=int) or 0)
+    if d is None or d.request_id != req.id:
+        raise ValidationError("请选择本申请的复议或诉讼", field="dispute")
+    return d
+
+
 ACTIONS = {
     "confirm": ("已确认收到", lambda r, f, n, u: intake.confirm_receipt(r, received_on=_date("received_on"), now=n,
                                                                       actor=u)),
@@ -141,6 +150,12 @@ ACTIONS = {
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
         holder_organ=f.get("holder_organ"), on=_date(), now=n, actor=u, files=_files())),
+    "dispute": ("已登记复议或诉讼", lambda r, f, n, u: disputes.record(
+        r, kind=f.get("kind", ""), filed_on=_date("filed_on"), after_reconsideration=f.get("after") == "y",
+        note=f.get("note"), today=today(n), now=n, actor=u)),
+    "dispute_result": ("已登记复议或诉讼结果", lambda r, f, n, u: disputes.decide(
+        r, _dispute(r), result=f.get("result", ""), decided_on=_date("decided_on"), today=today(n), now=n,
+        actor=u)),
     "sign_off": ("已签发", lambda r, f, n, u: reply.sign_off(r, approve=True, now=n, actor=u)),
     "return_reply": ("已退回修改", lambda r, f, n, u: reply.sign_off(r, approve=False, note=f.get("note", ""),
                                                                  now=n, actor=u)),

@@ -1,0 +1,50 @@
+"""Recording reconsiderations and lawsuits over an application and their results (one use case each)."""
+from core import audit
+from core.db import unit_of_work
+from core.errors import ValidationError
+from core.extensions import db
+from requests_module.common import ENTITY
+from requests_module.models import Dispute
+
+KINDS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
+RESULTS = {"upheld": "维持", "corrected": "纠正", "other": "其他结果"}
+
+
+def record(req, *, kind, filed_on, after_reconsideration=False, note="", today, now, actor):
+    """A reconsideration or lawsuit was filed against the handling of `req`."""
+    if kind not in KINDS:
+        raise ValidationError("请选择行政复议或行政诉讼", field="kind")
+    if req.received_on is None:
+        raise ValidationError("申请尚未收到，不能登记复议或诉讼", field="kind")
+    if filed_on < req.received_on:
+        raise ValidationError("提起日期不能早于申请收到日期", field="filed_on")
+    if filed_on > today:
+        raise ValidationError("提起日期不能晚于今天", field="filed_on")
+    with unit_of_work():
+        dispute = Dispute(request_id=req.id, kind=kind, filed_on=filed_on, note=(note or "").strip(), created_at=now,
+                          after_reconsideration=bool(after_reconsideration) and kind == "litigation")
+        db.session.add(dispute)
+        db.session.flush()
+        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action="dispute_filed",
+                     after={"dispute": dispute.id, "kind": kind, "filed_on": filed_on.isoformat(),
+                            "after_reconsideration": dispute.after_reconsideration})
+    return dispute
+
+
+def decide(req, dispute, *, result, decided_on, today, now, actor):
+    """The reconsideration body or court decided: 维持, 纠正 or another result."""
+    if dispute.request_id != req.id:
+        raise ValidationError("请选择本申请的复议或诉讼", field="dispute")
+    if dispute.result is not None:
+        raise ValidationError("该复议或诉讼已登记结果", field="dispute")
+    if result not in RESULTS:
+        raise ValidationError("请选择结果：维持、纠正或其他结果", field="result")
+    if decided_on < dispute.filed_on:
+        raise ValidationError("结果日期不能早于提起日期", field="decided_on")
+    if decided_on > today:
+        raise ValidationError("结果日期不能晚于今天", field="decided_on")
+    with unit_of_work():
+        dispute.result, dispute.decided_on = result, decided_on
+        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action="dispute_decided",
+                     after={"dispute": dispute.id, "result": result, "decided_on": decided_on.isoformat()})
+    return dispute
