@@ -83,6 +83,8 @@ ACCESS = {
     ("/log/review/<int:record_id>/withdraw", "POST"): "supervisor",
     ("/log/review/<int:record_id>/correct", "POST"): "supervisor",
     ("/reports/disclosure/", "GET"): "handler",
+    ("/reports/hotline", "GET"): "handler",
+    ("/reports/hotline.json", "GET"): "handler",
     ("/reports/disclosure/<int:year>", "GET"): "handler",
     ("/reports/disclosure/<int:year>.<fmt>", "GET"): "handler",
     ("/api/v1/log", "GET"): "public",

@@ -57,6 +57,7 @@ class Clock(db.Model):
 
     stopped_at = db.Column(UTCDateTime(), nullable=True)
     on_time = db.Column(db.Boolean, nullable=True)  # frozen when the clock stops
+    stop_reason = db.Column(db.String(60), nullable=True)  # why it stopped (signed, returned, replied …)
 
     warned_at = db.Column(UTCDateTime(), nullable=True)
     overdue_at = db.Column(UTCDateTime(), nullable=True)

@@ -144,6 +144,7 @@ def stop_clock(clock, *, now, actor, reason=""):
     clock.state = ClockState.STOPPED.value
     clock.stopped_at = now
     clock.on_time = now <= clock.due_at
+    clock.stop_reason = (reason or "")[:60] or None
     audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="stop",
                  before=before, after={**clock.snapshot(), "reason": reason})
     return clock.on_time
