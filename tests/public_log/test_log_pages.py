@@ -123,7 +123,7 @@ def test_failed_search_says_so_and_lists_the_newest(client, seeded, monkeypatch)
         """A backend whose index is gone: the database refuses the query."""
         name = "broken"
 
-        def candidates(self, stmt, parsed, limit):
+        def candidates(self, stmt, parsed, limit, above=None):
             return stmt.where(sa.text("no_such_index_table.x = 1"))
     monkeypatch.setattr(search, "backend", Broken)
     html = client.get("/log/?q=低保").get_data(as_text=True)

@@ -152,3 +152,16 @@ def test_broad_queries_rank_the_newest_window(seeded, monkeypatch):
     assert page.capped and page.total == 3
     assert [db.session.get(PublicRecord, i).replied_on.day for i in page.ids] == [5, 4, 3]
     assert search.count("噪声") == 4  # "more than 3"
+
+
+
+def test_search_widens_its_range_until_the_window_is_full(seeded, monkeypatch):
+    monkeypatch.setattr(search, "STEPS", (2,))
+    monkeypatch.setattr(search, "WINDOW", 2)
+    old = publish("噪声扰民", "夜间施工噪声", "已责令停工。", replied_on=date(2026, 10, 1))
+    for day in (2, 3, 4):
+        publish(f"道路积水{day}", "积水", "已疏通。", replied_on=date(2026, 10, day))
+    # the newest two records hold no 噪声: the search goes further back and finds the old one
+    assert search.search("噪声").ids == [old.id]
+    page = search.search("积水")
+    assert page.capped and len(page.ids) == 2
