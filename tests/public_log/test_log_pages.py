@@ -122,6 +122,7 @@ def test_failed_search_says_so_and_lists_the_newest(client, seeded, monkeypatch)
     class Broken:
         """A backend whose index is gone: the database refuses the query."""
         name = "broken"
+        stepped = False
 
         def candidates(self, stmt, parsed, limit, above=None):
             return stmt.where(sa.text("no_such_index_table.x = 1"))

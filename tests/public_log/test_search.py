@@ -161,7 +161,7 @@ def test_search_widens_its_range_until_the_window_is_full(seeded, monkeypatch):
     old = publish("噪声扰民", "夜间施工噪声", "已责令停工。", replied_on=date(2026, 10, 1))
     for day in (2, 3, 4):
         publish(f"道路积水{day}", "积水", "已疏通。", replied_on=date(2026, 10, day))
-    # the newest two records hold no 噪声: the search goes further back and finds the old one
+    # the newest two records hold no 噪声: the search goes further back (PostgreSQL steps) and finds the old one
     assert search.search("噪声").ids == [old.id]
     page = search.search("积水")
     assert page.capped and len(page.ids) == 2
