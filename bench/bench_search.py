@@ -304,7 +304,19 @@ def jieba_speed(n=3000):
     return n / (time.perf_counter() - t0), statistics.mean(len(r["request_text"]) + len(r["reply_text"]) for r in rows)
 
 
+def queries_only(url):
+    """BENCH_QUERY_ONLY=<database URL>: run the query mix against a database kept from an earlier run."""
+    from core.departments.seed_data import department_rows
+    words, weights = vocabulary()
+    mix = query_mix(random.Random(7), words, weights, [d["code"] for d in department_rows()], QUERIES)
+    app = make_app(url)
+    timings, hits, like, capped = run_queries(app, mix)
+    report(url.split(":")[0], {"generate_s": 0, "load_s": 0, "index_s": 0, "sizes": {}}, timings, hits, like, capped)
+
+
 def main():
+    if os.environ.get("BENCH_QUERY_ONLY"):
+        return queries_only(os.environ["BENCH_QUERY_ONLY"])
     print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.platform()}, Python {platform.python_version()}")
     rate, chars = jieba_speed()
     print(f"jieba search-mode segmentation of whole documents: {rate:,.0f} records/s (mean {chars:.0f} chars) "
@@ -315,7 +327,9 @@ def main():
     mix = query_mix(rng, words, weights, [d["code"] for d in department_rows()], QUERIES)
     results = {}
     with tempfile.TemporaryDirectory() as tmp, throwaway_database("bench_search") as pg_url:
-        urls = {"sqlite": f"sqlite:///{tmp}/search.db", "postgresql": pg_url}
+        # BENCH_SQLITE_PATH keeps the SQLite database (like BENCH_KEEP for PostgreSQL) for a closer look
+        urls = {"sqlite": f"sqlite:///{os.environ.get('BENCH_SQLITE_PATH') or tmp + '/search.db'}",
+                "postgresql": pg_url}
         apps = {backend: make_app(urls[backend]) for backend in BACKENDS}
         built = load(apps)
         for backend, app in apps.items():
