@@ -10,7 +10,7 @@ So for every column: 新收 + 结转 = 总计 + 结转下年度, and a year's �
 Columns: 自然人, the five organisation types (法人或其他组织), 总计.
 """
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -89,22 +89,23 @@ def _count(into, row_key, conditions, by_outcome=False):
         into[(row, result[0])] = into.get((row, result[0]), 0) + result[-1]
 
 
+def _open_after(day):
+    """Not closed by the end of `day` (still open, or replied later): what carries over."""
+    return sa.or_(DisclosureRequest.replied_on.is_(None), DisclosureRequest.replied_on > day)
+
+
 def annual_table(year, department=None):
     """Section 三 for `year`, for one department or (None) the whole government."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     base = [DisclosureRequest.received_on.is_not(None)]
     if department is not None:
         base.append(DisclosureRequest.department_id == department.id)
-    open_at = lambda day: sa.or_(DisclosureRequest.replied_on.is_(None),  # noqa: E731
-                                 DisclosureRequest.replied_on > day)
     cells = {}
     _count(cells, "new", base + [DisclosureRequest.received_on.between(start, end)])
-    _count(cells, "carried_in", base + [DisclosureRequest.received_on < start,
-                                        sa.or_(DisclosureRequest.replied_on.is_(None),
-                                               DisclosureRequest.replied_on >= start)])
+    _count(cells, "carried_in", base + [DisclosureRequest.received_on < start, _open_after(start - timedelta(days=1))])
     _count(cells, None, base + [DisclosureRequest.received_on <= end, DisclosureRequest.replied_on.between(start, end),
                                 DisclosureRequest.outcome.is_not(None)], by_outcome=True)
-    _count(cells, "carried_out", base + [DisclosureRequest.received_on <= end, open_at(end)])
+    _count(cells, "carried_out", base + [DisclosureRequest.received_on <= end, _open_after(end)])
     for (row, col), n in list(cells.items()):
         if row in OUTCOMES:
             cells[("total", col)] = cells.get(("total", col), 0) + n
