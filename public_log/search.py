@@ -7,7 +7,8 @@ Both index only `public_search_docs`, which holds the segmented *masked* text of
 The backend finds the newest matches with their relevance (filters applied in the same query,
 shared with browsing in public_log.queries); they are ordered by relevance, ties newest first.
 """
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -31,11 +32,16 @@ SQLITE_DDL = [
     "INSERT INTO public_search_fts(rowid, title_tokens, request_tokens, reply_tokens) "
     "VALUES (new.record_id, new.title_tokens, new.request_tokens, new.reply_tokens); END",
 ]
+# Record ids fall in buckets of 10,000; each document also holds its bucket as a lexeme ("zqid12":
+# letters no segmented text yields next to digits, unweighted so never ranked) so that a search can ask
+# the GIN index for the matches among the newest ids, narrowed inside the index itself.
+BUCKET, BUCKET_PREFIX = 10_000, "zqid"
 POSTGRES_DDL = [
     "ALTER TABLE public_search_docs ADD COLUMN tsv tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('simple', title_tokens), 'A') || "
     "setweight(to_tsvector('simple', request_tokens), 'B') || "
-    "setweight(to_tsvector('simple', reply_tokens), 'C')) STORED",
+    "setweight(to_tsvector('simple', reply_tokens), 'C') || "
+    "to_tsvector('simple', 'zqid' || (record_id / 10000))) STORED",
     "CREATE INDEX ix_public_search_docs_tsv ON public_search_docs USING gin (tsv)",
     # A search reads each candidate's tsvector twice (match, rank): keep it in the row, lz4-compressed,
     # and move the long texts out of line instead (measured 25 ms → 4 ms for 1,000 candidates).
@@ -69,15 +75,24 @@ class SearchError(Exception):
     """The search itself failed (the index is missing or the backend refused the query)."""
 
 
-def match_expression(terms, quote, and_, or_):
-    """A boolean query in a backend's syntax: terms AND-ed, each `word OR (part AND part …)`.
-    Terms are word characters only (segment._WORD), so quoting cannot be broken out of."""
+def match_expression(terms, quote, and_, or_, suffix=""):
+    """A boolean query in a backend's syntax: terms AND-ed, each `word OR (part AND part …)`, each
+    word followed by `suffix` (a PostgreSQL weight such as `:A`). Terms are word characters only
+    (segment._WORD), so quoting cannot be broken out of."""
     def one(term):
         if term.parts:
-            inner = f" {and_} ".join(f"{quote}{p}{quote}" for p in term.parts)
-            return f"({quote}{term.word}{quote} {or_} ({inner}))"
-        return f"{quote}{term.word}{quote}"
+            inner = f" {and_} ".join(f"{quote}{p}{quote}{suffix}" for p in term.parts)
+            return f"({quote}{term.word}{quote}{suffix} {or_} ({inner}))"
+        return f"{quote}{term.word}{quote}{suffix}"
     return f" {and_} ".join(one(t) for t in terms)
+
+
+# Relevance, the same on both backends: each query word scores by the most prominent part of the
+# record it is in — title 10, request 4, otherwise (the reply) 1 — summed over the words; ties go to
+# the newer record. Unlike bm25 it needs no statistics over all matches, so ranking costs the same for
+# everyday and rare words (measured at 1,000,000 records; see bench/RESULTS.md).
+RANK = {"title": 10, "request": 4, "reply": 1}
+_TOKEN = re.compile(r"\w+")
 
 
 class SqliteFts:
@@ -85,40 +100,82 @@ class SqliteFts:
     _fts = sa.table("public_search_fts", sa.column("rowid"))
     # Measured at 1,000,000 records: stepping through id ranges made FTS5 slower (two-word p95 81 → 151 ms),
     # since its backward doclist walk already stops early; it searches the whole index at once.
-    stepped = False
 
-    def candidates(self, stmt, parsed, limit, above=None):
-        """Match through the FTS5 table, newest record id first (FTS5 walks its doclists backwards)."""
+    def newest_matches(self, stmt, parsed, limit, newest):
+        return self.find(stmt, parsed, limit)
+
+    def find(self, stmt, parsed, limit):
+        """The newest `limit` matches (FTS5 walks its doclists backwards from the highest rowid), scored
+        from the title and request tokens the same query reads (a word in neither is in the reply)."""
         expr = match_expression(parsed.terms, '"', "AND", "OR")
-        if above is not None:
-            stmt = stmt.where(self._fts.c.rowid > above)  # FTS5 seeks to the rowid range
-        score = sa.literal_column("bm25(public_search_fts, 10.0, 4.0, 1.0)")  # lower is better
-        return (stmt.add_columns(score).join(self._fts, self._fts.c.rowid == PublicSearchDoc.record_id)
-                .where(sa.text("public_search_fts MATCH :fts_q").bindparams(fts_q=expr))
-                .order_by(self._fts.c.rowid.desc()).limit(limit))
+        rows = db.session.execute(
+            stmt.add_columns(PublicSearchDoc.title_tokens, PublicSearchDoc.request_tokens)
+            .join(self._fts, self._fts.c.rowid == PublicSearchDoc.record_id)
+            .where(sa.text("public_search_fts MATCH :fts_q").bindparams(fts_q=expr))
+            .order_by(self._fts.c.rowid.desc()).limit(limit)).all()
+        return [(r[0], r[1], score(parsed.terms, r[2], r[3])) for r in rows]
+
+
+def score(terms, title_tokens, request_tokens):
+    """RANK for one document from its indexed title and request tokens (FTS5's unicode61 splitting)."""
+    title, request = set(_TOKEN.findall(title_tokens)), set(_TOKEN.findall(request_tokens))
+
+    def has(term, tokens):
+        return term.word in tokens or (bool(term.parts) and all(p in tokens for p in term.parts))
+    return sum(RANK["title"] if has(t, title) else RANK["request"] if has(t, request) else RANK["reply"]
+               for t in terms)
 
 
 class PostgresTsvector:
     name = "postgresql-tsvector"
-    # Measured at 1,000,000 records: id-range steps bound the planner's bad guesses for rarer words
-    # (one-word p95 144 → 103 ms, p99 642 → 129 ms).
-    stepped = True
 
-    def candidates(self, stmt, parsed, limit, above=None):
-        """Match through the GIN-indexed tsvector, newest record id first; rank only those.
+    def newest_matches(self, stmt, parsed, limit, newest):
+        """The newest `limit` matches, looked for among the newest STEPS[0] ids first, then over a span
+        sized from the matches found so far, then (rare words) the whole index. Measured at 1,000,000
+        records: a search reads about as many rows as it returns, for everyday and rare words alike."""
+        span = STEPS[0]
+        while True:
+            if span is None or span >= newest:
+                return self.find(stmt, parsed, limit)
+            first_bucket = (newest - span + 1) // BUCKET
+            rows = self.find(stmt, parsed, limit, first_bucket, newest // BUCKET)
+            if len(rows) >= limit:
+                return rows
+            span = next_span(len(rows), newest - first_bucket * BUCKET + 1, limit)
 
-        The best plan depends on how common the words are (walk the newest rows for everyday words,
-        the GIN index for rare ones); psycopg prepares repeated statements and PostgreSQL would then
-        reuse one generic plan for all words (measured: 5 ms → 240 ms), so plan each search afresh."""
+    def find(self, stmt, parsed, limit, first_bucket=None, last_bucket=None):
+        """The newest `limit` matches through the GIN-indexed tsvector (within the buckets, if given),
+        ranked in the same query.
+
+        The buckets are asked of the GIN index as lexemes, so it narrows the matches itself (two
+        everyday words no longer fetch every row holding both). The best plan depends on how common
+        the words are; psycopg prepares repeated statements and PostgreSQL would then reuse one generic
+        plan for all words (measured: 5 ms → 240 ms), so plan each search afresh."""
         db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        if above is not None:
-            stmt = stmt.where(PublicSearchDoc.record_id > above)
-        expr = match_expression(parsed.terms, "'", "&", "|")
-        tsv, query = sa.literal_column("public_search_docs.tsv"), sa.func.to_tsquery("simple", expr)
-        newest = (stmt.add_columns(tsv.label("tsv")).where(tsv.op("@@")(query))
+        expr = match_expression(parsed.terms, "'", "&", "|", ":ABC")  # words only, never a bucket lexeme
+        if first_bucket is not None:
+            buckets = " | ".join(f"'{BUCKET_PREFIX}{b}'" for b in range(first_bucket, last_bucket + 1))
+            expr = f"({expr}) & ({buckets})"
+        tsv = sa.literal_column("public_search_docs.tsv")
+        newest = (stmt.add_columns(tsv.label("tsv")).where(tsv.op("@@")(sa.func.to_tsquery("simple", expr)))
                   .order_by(PublicSearchDoc.record_id.desc()).limit(limit).subquery())
-        return sa.select(newest.c.record_id, newest.c.published_at,
-                         -sa.func.ts_rank(newest.c.tsv, query))  # lower is better, like bm25
+
+        def weighted(term, label):  # the word in the title (weight A) or in the request (B)
+            return newest.c.tsv.op("@@")(sa.func.to_tsquery("simple", match_expression([term], "'", "&", "|",
+                                                                                       f":{label}")))
+        rank = sum(sa.case((weighted(t, "A"), RANK["title"]), (weighted(t, "B"), RANK["request"]),
+                           else_=RANK["reply"]) for t in parsed.terms)
+        return db.session.execute(sa.select(newest.c.record_id, newest.c.published_at, rank)).all()
+
+
+def next_span(found, covered, limit):
+    """How many of the newest ids to look through next, after `found` matches among the newest
+    `covered`: enough for `limit` at the density seen (with a margin), or None — the whole index —
+    when nothing was found or the span would pass STEPS[1]."""
+    if not found:
+        return None
+    span = int(1.5 * limit * covered / found)
+    return span if span <= STEPS[1] else None
 
 
 def backend():
@@ -137,9 +194,10 @@ class SearchPage:
 # Relevance is computed over at most this many matches — the newest ones. Queries as broad as a
 # single everyday word would otherwise rank hundreds of thousands of rows per page view.
 WINDOW = 1000
-# On PostgreSQL the newest matches are looked for among the newest records first, then further back:
-# an everyday word is settled within the newest 20,000 records, a rare one reads its few matches last.
-STEPS = (20_000, 200_000)
+# On PostgreSQL the newest matches are looked for among the newest 10,000 records first, then over a
+# span sized from what was found, up to 300,000 records (at most 31 bucket lexemes); past that, and
+# for words not among the newest at all, the whole index (such words have few matches to read).
+STEPS = (10_000, 300_000)
 
 
 def search(query, filters=None, *, page=1, per_page=20):
@@ -157,17 +215,13 @@ def search(query, filters=None, *, page=1, per_page=20):
                            else sa.func.strpos(PublicSearchDoc.body, phrase)) > 0)
     try:
         newest = db.session.execute(sa.select(sa.func.max(PublicSearchDoc.record_id))).scalar_one() or 0
-        for span in (STEPS if engine.stepped else ()) + (None,):
-            above = newest - span if span is not None and span < newest else None
-            rows = db.session.execute(engine.candidates(stmt, parsed, WINDOW + 1, above)).all()
-            if len(rows) > WINDOW or above is None:
-                break
+        rows = engine.newest_matches(stmt, parsed, WINDOW + 1, newest)
     except sa.exc.DBAPIError as exc:
         db.session.rollback()
         raise SearchError(str(exc.orig)) from exc
     capped, rows = len(rows) > WINDOW, rows[:WINDOW]
-    # relevance from the backend (bm25 / ts_rank, title weighted highest); ties: newer, then higher id
-    ranked = [r[0] for r in sorted(rows, key=lambda r: (round(r[2], 9), -r[1].timestamp(), -r[0]))]
+    # relevance (RANK: where each word is), ties: newer, then higher id
+    ranked = [r[0] for r in sorted(rows, key=lambda r: (-r[2], -r[1].timestamp(), -r[0]))]
     start = (page - 1) * per_page
     return SearchPage(ranked[start:start + per_page], len(rows), parsed, engine.name, capped)
 

@@ -31,8 +31,9 @@ def env_for(url, tmp_path):
 
 
 def assert_schema_matches_models(url):
+    from app import create_app
     from core.extensions import db
-    import core.models  # noqa: F401
+    create_app()  # registers every module's models, as `flask db` does
     engine = create_engine(url)
     with engine.connect() as conn:
         from public_log.search import include_name, include_object
@@ -55,6 +56,11 @@ def pg_database():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+TSV_DEFINITION = ("SELECT pg_get_expr(d.adbin, d.adrelid), a.attstorage FROM pg_attrdef d JOIN pg_attribute a "
+                  "ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+                  "WHERE d.adrelid = 'public_search_docs'::regclass AND a.attname = 'tsv'")
 
 
 def _upgrade_seed_and_check(url, tmp_path):
@@ -99,6 +105,16 @@ def test_postgres_migrate_seed_downgrade(tmp_path, pg_database):
     with pytest.raises(Exception, match="append-only"):
         with engine.begin() as conn:
             conn.execute(text("update audit_events set action = 'forged'"))
+    # the search column as migrated is the one the models create (public_log.search.POSTGRES_DDL)
+    with engine.connect() as conn:
+        migrated = conn.execute(text(TSV_DEFINITION)).one()
+        conn.execute(text("CREATE TEMP TABLE probe (record_id integer, title_tokens text, "
+                          "request_tokens text, reply_tokens text)"))
+        from public_log.search import POSTGRES_DDL
+        conn.execute(text(POSTGRES_DDL[0].replace("public_search_docs", "probe")))
+        probe = conn.execute(text(TSV_DEFINITION.replace("'public_search_docs'", "'probe'"))).one()
+        assert probe[0] == migrated[0] and "'zqid'" in migrated[0]
+        assert migrated[1] == "m"  # kept in the row (STORAGE MAIN)
     engine.dispose()
     down = run(["db", "downgrade", "base"], env)
     assert down.returncode == 0, down.stderr

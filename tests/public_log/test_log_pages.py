@@ -116,16 +116,15 @@ def test_broad_search_says_it_shows_the_newest_window(client, seeded, monkeypatc
 def test_failed_search_says_so_and_lists_the_newest(client, seeded, monkeypatch):
     import sqlalchemy as sa
 
+    from core.extensions import db
     from public_log import search
     publish("低保申请条件", "咨询低保", "向镇街申请。")
 
     class Broken:
         """A backend whose index is gone: the database refuses the query."""
         name = "broken"
-        stepped = False
-
-        def candidates(self, stmt, parsed, limit, above=None):
-            return stmt.where(sa.text("no_such_index_table.x = 1"))
+        def newest_matches(self, stmt, parsed, limit, newest):
+            return db.session.execute(stmt.where(sa.text("no_such_index_table.x = 1"))).all()
     monkeypatch.setattr(search, "backend", Broken)
     html = client.get("/log/?q=低保").get_data(as_text=True)
     assert "搜索暂时出现故障" in html and "低保申请条件" in html

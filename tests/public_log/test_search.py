@@ -72,6 +72,38 @@ def test_ranking_title_first_then_recency(seeded):
     assert [r.replied_on.day for r in records[1:]] == [3, 2]
 
 
+def test_ranking_sums_where_each_word_is(seeded):
+    # per word where it is most prominent: title 10, request 4, reply 1; ties newest first
+    both_in_reply = publish("来电咨询", "咨询", "噪声来自施工工地。", replied_on=date(2026, 9, 4))
+    title_and_reply = publish("噪声投诉", "夜间扰民", "施工单位已整改。", replied_on=date(2026, 9, 3))
+    request_both = publish("来电反映", "施工噪声", "已转交。", replied_on=date(2026, 9, 2))
+    both_in_title = publish("施工噪声", "夜间扰民", "已转交。", replied_on=date(2026, 9, 1))
+    assert search.search("噪声 施工").ids == [both_in_title.id, title_and_reply.id, request_both.id,
+                                            both_in_reply.id]  # 20, 11, 8, 2
+
+
+def test_next_span_follows_the_density_found():
+    # 500 matches among the newest 10,000 ids: 1,001 more need about 20,000 ids, with a margin 30,030
+    assert search.next_span(500, 10_000, 1001) == 30_030
+    assert search.next_span(0, 10_000, 1001) is None  # none recent: the whole index (few matches to read)
+    assert search.next_span(20, 10_000, 1001) is None  # sparse: past STEPS[1], the whole index
+
+
+def test_postgres_documents_hold_their_id_bucket(seeded):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the bucket lexemes are PostgreSQL's (SQLite walks FTS5 rowids instead)")
+    record = publish("低保申请条件", "咨询低保", "向镇街申请。")
+    bucket = f"{search.BUCKET_PREFIX}{record.id // search.BUCKET}"
+    for expr in (bucket, f"{bucket} & 低保"):
+        assert db.session.execute(sa.text("SELECT count(*) FROM public_search_docs WHERE record_id = :id AND "
+                                          "tsv @@ to_tsquery('simple', :q)"), {"id": record.id, "q": expr}).scalar() == 1
+    other = f"{search.BUCKET_PREFIX}{record.id // search.BUCKET + 1}"
+    assert db.session.execute(sa.text("SELECT count(*) FROM public_search_docs WHERE "
+                                      "tsv @@ to_tsquery('simple', :q)"), {"q": other}).scalar() == 0
+    # the bucket lexeme is never ranked and never found by a word query
+    assert search.search(bucket).ids == []
+
+
 def test_pagination_and_total(seeded):
     for day in range(1, 8):
         publish(f"噪声扰民{day}", "夜间施工噪声", "已责令停工。", replied_on=date(2026, 10, day))
@@ -156,7 +188,7 @@ def test_broad_queries_rank_the_newest_window(seeded, monkeypatch):
 
 
 def test_search_widens_its_range_until_the_window_is_full(seeded, monkeypatch):
-    monkeypatch.setattr(search, "STEPS", (2,))
+    monkeypatch.setattr(search, "STEPS", (2, 3))
     monkeypatch.setattr(search, "WINDOW", 2)
     old = publish("噪声扰民", "夜间施工噪声", "已责令停工。", replied_on=date(2026, 10, 1))
     for day in (2, 3, 4):
