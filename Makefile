@@ -37,6 +37,7 @@ bench: setup
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_hotline.py
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -35,6 +35,8 @@ def _init_extensions(app):
     import hotline.knowledge  # noqa: F401
     import public_log.models  # noqa: F401
     import public_log.indexing  # noqa: F401  (index catch-up after each sweep)
+    import reports.models  # noqa: F401
+    import reports.runs  # noqa: F401  (re-dispatches report runs a lost job left queued)
     from public_log.search import include_name, include_object
     from hotline.seed import seed_categories_message
     app.extensions["seeders"] = [seed_categories_message]

@@ -3,8 +3,10 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import event
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import DateTime, Float, String, TypeDecorator
 
 from core.extensions import db
 
@@ -65,3 +67,29 @@ def run_after_commit():
 @event.listens_for(Session, "after_rollback")
 def _drop_after_commit(session):
     session.info.pop("after_commit", None)
+
+
+def _sql_function(name, type_=None, **templates):
+    """A SQL function rendered per dialect from a template over its compiled arguments ({0}, {1} …)."""
+    cls = type(name, (FunctionElement,), {"inherit_cache": True, "name": name,
+                                          **({"type": type_} if type_ is not None else {})})
+    for dialect, template in templates.items():
+        def render(element, compiler, _template=template, **kw):
+            return _template.format(*(compiler.process(arg, **kw) for arg in element.clauses))
+        compiles(cls, dialect)(render)
+    return cls
+
+
+# Seconds from one UTCDateTime column to another.
+seconds_between = _sql_function("seconds_between", Float(), postgresql="EXTRACT(EPOCH FROM ({1} - {0}))",
+                                sqlite="((julianday({1}) - julianday({0})) * 86400.0)")
+# Days from one Date column to another.
+days_between = _sql_function("days_between", Float(), postgresql="({1} - {0})",
+                             sqlite="(julianday({1}) - julianday({0}))")
+# A UTCDateTime column's UTC hour, for grouping (local days in Python): a naive timestamp on PostgreSQL,
+# text 'YYYY-MM-DD HH' on SQLite (which stores UTCDateTime as UTC text).
+utc_hour = _sql_function("utc_hour", postgresql="date_trunc('hour', {0} AT TIME ZONE 'UTC')",
+                         sqlite="strftime('%Y-%m-%d %H', {0})")
+# A Date column's month as text 'YYYY-MM'.
+year_month = _sql_function("year_month", String(), postgresql="to_char({0}, 'YYYY-MM')",
+                           sqlite="strftime('%Y-%m', {0})")

@@ -11,6 +11,7 @@ NAV = [
     ("公开答复库", "public_log.index", None),
     ("公开审查", "public_review.queue", {Role.APPROVER, Role.SUPERVISOR, Role.ADMIN}),
     ("年度报表", "reports.disclosure_index", {Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN}),
+    ("公开办理数据", "reports.disclosure_dashboard", {Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN}),
     ("热线数据", "reports.hotline_dashboard", {Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN}),
     ("部门", "departments.index", {r for r in Role if r.is_staff}),
     ("工作日历", "calendar.index", {r for r in Role if r.is_staff}),

@@ -23,12 +23,23 @@ def start(ticket, name, *, at, actor, department_id=None):
                        department_id=department_id if department_id is not None else ticket.department_id)
 
 
+# Clocks whose stop is a verdict on the step (the reason it stops), and the ticket's counters for it.
+VERDICTS = {"sign_for": ("signed", "sign_verdicts", "sign_in_time"),
+            "handling": ("replied", "done_verdicts", "done_in_time")}
+
+
 def stop(ticket, name, *, at, actor, reason):
-    """Stop the clock if it runs; returns its frozen verdict (None if there was none)."""
+    """Stop the clock if it runs; returns its frozen verdict (None if there was none). A sign-for
+    stopped by signing, or a handling clock by a reply, is also counted on the ticket (VERDICTS)."""
     c = clock(ticket, name)
     if c is None or c.state == "stopped":
         return None
-    return stop_clock(c, now=at, actor=actor, reason=reason)
+    on_time = stop_clock(c, now=at, actor=actor, reason=reason)
+    if name in VERDICTS and reason == VERDICTS[name][0]:
+        _, verdicts, in_time = VERDICTS[name]
+        setattr(ticket, verdicts, (getattr(ticket, verdicts) or 0) + 1)
+        setattr(ticket, in_time, (getattr(ticket, in_time) or 0) + (1 if on_time else 0))
+    return on_time
 
 
 def transition(ticket, target, allowed_from, action, *, now, actor, detail=None):

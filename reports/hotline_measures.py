@@ -14,13 +14,15 @@ which open work is already overdue.
 * 平均办理时长 — hours from receipt to reply, over replied tickets.
 """
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
 from core.calendar.service import local_zone
-from core.clocks.models import Clock
+from core.clocks.models import Clock, ClockState
+from core.db import seconds_between, utc_hour
 from core.extensions import db
+from hotline.common import VERDICTS
 from hotline.models import CallbackAttempt, Ticket
 
 MIN_SAMPLE = 20  # tickets a department needs in the period before it is ranked
@@ -34,6 +36,9 @@ class Rate:
     @property
     def value(self):
         return self.numerator / self.denominator if self.denominator else None
+
+    def __add__(self, other):
+        return Rate(self.numerator + other.numerator, self.denominator + other.denominator)
 
     def as_json(self):
         return {"numerator": self.numerator, "denominator": self.denominator,
@@ -75,80 +80,157 @@ def _rated(conds):
     return conds + [Ticket.merged_into_id.is_(None), Ticket.transferred_to.is_(None)]
 
 
-def _clock_rate(conds, name, finished_reason, now):
-    clocks = (sa.select(Clock.on_time, Clock.state, Clock.stop_reason, Clock.due_at)
-              .join(Ticket, sa.and_(Clock.entity_kind == "ticket", Clock.entity_id == sa.cast(Ticket.id, sa.String)))
-              .where(*conds, Clock.name == name))
-    in_time = total = 0
-    for on_time, state, reason, due_at in db.session.execute(clocks):
-        if state == "stopped":
-            if reason != finished_reason:
-                continue  # returned, merged, transferred: not a verdict on this step
-            total += 1
-            in_time += bool(on_time)
-        elif due_at < now:
-            total += 1  # open and already late
-    return Rate(in_time, total)
-
-
-def _count(conds, *where):
-    return db.session.execute(sa.select(sa.func.count(Ticket.id)).where(*conds, *where)).scalar_one()
-
-
 def _group(conds, key):
     return {k: n for k, n in db.session.execute(sa.select(key, sa.func.count(Ticket.id)).where(*conds).group_by(key))}
 
 
+def _select(group, *columns):
+    """SELECT group key, columns, grouped by the key."""
+    return sa.select(group.label("g"), *columns).group_by(group)
+
+
+def _sum(condition):
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+OPEN_STATES = (ClockState.RUNNING.value, ClockState.PAUSED.value)  # by ix_clocks_state_due
+
+
+def _open_late(rated, now, group):
+    """Open sign-for and handling clocks already past due at `now`, per group: {g: {clock name: n}}.
+    Only open work is read here (a small set, by the state index); the stopped clocks' verdicts are
+    counted on the tickets (hotline.common.VERDICTS)."""
+    # joined by the ticket's primary key: each open clock finds its ticket by index (ticket clocks'
+    # entity ids are the tickets' integer ids)
+    stmt = (_select(group, Clock.name, sa.func.count())
+            .join(Ticket, sa.and_(Clock.entity_kind == "ticket", Ticket.id == sa.cast(Clock.entity_id, sa.Integer)))
+            .where(*rated, Clock.name.in_(tuple(VERDICTS)), Clock.state.in_(OPEN_STATES), Clock.due_at < now)
+            .group_by(Clock.name))
+    out = {}
+    for g, name, n in db.session.execute(stmt):
+        out.setdefault(g, {})[name] = n
+    return out
+
+
+ANSWERED = sa.or_(Ticket.replied_at.is_not(None), Ticket.direct.is_(True), Ticket.reopen_count > 0)
+
+
+def _ticket_figures(rated, group):
+    """Per group: tickets in the rates, answered, reopened, direct, replied, the summed seconds from
+    receipt to reply, and the counted clock verdicts."""
+    replied = Ticket.replied_at.is_not(None)
+    stmt = (_select(group, sa.func.count(Ticket.id), _sum(ANSWERED), _sum(Ticket.reopen_count > 0),
+                    _sum(Ticket.direct.is_(True)), _sum(replied),
+                    sa.func.sum(sa.case((replied, seconds_between(Ticket.received_at, Ticket.replied_at)))),
+                    *(sa.func.sum(getattr(Ticket, column)) for column in
+                      ("sign_verdicts", "sign_in_time", "done_verdicts", "done_in_time")))
+            .where(*rated))
+    names = ("rated", "answered", "reopened", "direct", "replied", "handling_seconds",
+             "sign_verdicts", "sign_in_time", "done_verdicts", "done_in_time")
+    return {row[0]: dict(zip(names, (v or 0 for v in row[1:]))) for row in db.session.execute(stmt)}
+
+
+def _callbacks(rated, group):
+    """Per group, from the reached callbacks: answered tickets reached at least once, verdicts given,
+    and verdicts 满意 or 基本满意."""
+    stmt = (_select(group, sa.func.count(sa.distinct(sa.case((ANSWERED, Ticket.id)))),
+                    _sum(CallbackAttempt.satisfaction.is_not(None)),
+                    _sum(CallbackAttempt.satisfaction.in_(("satisfied", "basic"))))
+            .join(Ticket, Ticket.id == CallbackAttempt.ticket_id)
+            .where(*rated, CallbackAttempt.reached.is_(True)))
+    return {g: {"reached": a or 0, "verdicts": v or 0, "good": good or 0}
+            for g, a, v, good in db.session.execute(stmt)}
+
+
+NO_RATES = {name: Rate(0, 0) for name in RATE_LABELS}
+
+
+def _rates(conds, now, group):
+    """{g: (rates, summed seconds receipt→reply, replied tickets)} for the cohort grouped by `group`,
+    in three grouped queries."""
+    rated = _rated(conds)
+    late, callbacks = _open_late(rated, now, group), _callbacks(rated, group)
+    out = {}
+    for g, f in _ticket_figures(rated, group).items():
+        cb, open_late = callbacks.get(g, {"reached": 0, "verdicts": 0, "good": 0}), late.get(g, {})
+        rates = {
+            "sign_on_time": Rate(f["sign_in_time"], f["sign_verdicts"] + open_late.get("sign_for", 0)),
+            "done_on_time": Rate(f["done_in_time"], f["done_verdicts"] + open_late.get("handling", 0)),
+            "callback": Rate(cb["reached"], f["answered"]),
+            "satisfaction": Rate(cb["good"], cb["verdicts"]),
+            "reopen": Rate(f["reopened"], f["answered"]),
+            "direct": Rate(f["direct"], f["rated"]),
+        }
+        out[g] = (rates, f["handling_seconds"], f["replied"])
+    return out
+
+
+def _hours(seconds, replied):
+    return seconds / replied / 3600 if replied else None
+
+
+def overview(start, end, *, now, department_id=None):
+    """Every measure for tickets received from `start` to `end` (local dates, inclusive), for the whole
+    cohort and per lead department: (Measures, {department id: Measures}). Each kind of figure is one
+    grouped query by department; the whole is their sum (so the two always agree)."""
+    conds = _cohort(start, end, department_id)
+    m = Measures()
+    category = sa.func.substr(Ticket.category_code, 1, 2)
+    keys = (Ticket.department_id, Ticket.type, Ticket.channel, category)
+    for dept, type_, channel, cat, n in db.session.execute(
+            sa.select(*keys, sa.func.count(Ticket.id)).where(*conds).group_by(*keys)):
+        m.received += n
+        for into, key in ((m.by_department, dept), (m.by_type, type_), (m.by_channel, channel),
+                          (m.by_category, cat)):
+            into[key] = into.get(key, 0) + n
+    m.by_day = _by_day(conds)
+    per, seconds, replied = {}, 0, 0
+    m.rates = dict(NO_RATES)
+    for dept, (rates, s, r) in _rates(conds, now, Ticket.department_id).items():
+        m.rates = {name: m.rates[name] + rate for name, rate in rates.items()}
+        seconds, replied = seconds + s, replied + r
+        per[dept] = Measures(received=m.by_department.get(dept, 0), rates=rates, avg_handling_hours=_hours(s, r))
+    m.avg_handling_hours = _hours(seconds, replied)
+    return m, per
+
+
 def measures(start, end, *, now, department_id=None):
     """Every measure for tickets received from `start` to `end` (local dates, inclusive)."""
-    conds = _cohort(start, end, department_id)
-    rated = _rated(conds)
-    m = Measures(received=_count(conds))
-    answered = sa.or_(Ticket.replied_at.is_not(None), Ticket.direct.is_(True), Ticket.reopen_count > 0)
-    reached = sa.exists().where(CallbackAttempt.ticket_id == Ticket.id, CallbackAttempt.reached.is_(True))
-    answered_count = _count(rated, answered)
-    verdicts = dict(db.session.execute(
-        sa.select(CallbackAttempt.satisfaction, sa.func.count()).join(Ticket, Ticket.id == CallbackAttempt.ticket_id)
-        .where(*rated, CallbackAttempt.reached.is_(True), CallbackAttempt.satisfaction.is_not(None))
-        .group_by(CallbackAttempt.satisfaction)).all())
-    m.rates = {
-        "sign_on_time": _clock_rate(rated, "sign_for", "signed", now),
-        "done_on_time": _clock_rate(rated, "handling", "replied", now),
-        "callback": Rate(_count(rated, answered, reached), answered_count),
-        "satisfaction": Rate(verdicts.get("satisfied", 0) + verdicts.get("basic", 0), sum(verdicts.values())),
-        "reopen": Rate(_count(rated, Ticket.reopen_count > 0), answered_count),
-        "direct": Rate(_count(rated, Ticket.direct.is_(True)), _count(rated)),
-    }
-    spans = db.session.execute(sa.select(Ticket.received_at, Ticket.replied_at).where(
-        *rated, Ticket.replied_at.is_not(None))).all()
-    if spans:
-        m.avg_handling_hours = sum((b - a).total_seconds() for a, b in spans) / len(spans) / 3600
-    zone = local_zone()
-    for (received_at,) in db.session.execute(sa.select(Ticket.received_at).where(*conds)):
-        day = received_at.astimezone(zone).date()
-        m.by_day[day] = m.by_day.get(day, 0) + 1
-    m.by_type = _group(conds, Ticket.type)
-    m.by_channel = _group(conds, Ticket.channel)
-    m.by_category = _group(conds, sa.func.substr(Ticket.category_code, 1, 2))
-    m.by_department = _group(conds, Ticket.department_id)
-    return m
+    return overview(start, end, now=now, department_id=department_id)[0]
 
 
-def department_ranking(start, end, *, now, min_sample=MIN_SAMPLE):
-    """Departments with at least `min_sample` tickets in the period, best 按时办结率 first
-    (then 满意率); the others are listed as not ranked."""
+def _by_day(conds):
+    """Tickets per local day: counted per UTC hour in the database, the hours then put on local days
+    (exact for every zone whose offset is whole hours, as China's is)."""
+    zone, days = local_zone(), {}
+    hour = utc_hour(Ticket.received_at)
+    for value, n in db.session.execute(sa.select(hour, sa.func.count()).where(*conds).group_by(hour)):
+        if isinstance(value, str):
+            value = datetime.strptime(value, "%Y-%m-%d %H")
+        day = value.replace(tzinfo=timezone.utc).astimezone(zone).date()
+        days[day] = days.get(day, 0) + n
+    return days
+
+
+def rank(m, per, min_sample=MIN_SAMPLE):
+    """Departments with at least `min_sample` tickets, best 按时办结率 first (then 满意率, then id),
+    as (department id, tickets, Measures); and the smaller ones, (department id, tickets), not ranked."""
     ranked, too_small = [], []
-    for department_id, n in measures(start, end, now=now).by_department.items():
+    for department_id, n in m.by_department.items():
         if department_id is None:
             continue
         if n < min_sample:
             too_small.append((department_id, n))
             continue
-        m = measures(start, end, now=now, department_id=department_id)
-        ranked.append((department_id, n, m))
+        ranked.append((department_id, n, per.get(department_id) or Measures(received=n, rates=dict(NO_RATES))))
     ranked.sort(key=lambda r: (-(r[2].rates["done_on_time"].value or 0), -(r[2].rates["satisfaction"].value or 0),
                                r[0]))
     return ranked, sorted(too_small)
+
+
+def department_ranking(start, end, *, now, min_sample=MIN_SAMPLE):
+    """The ranking of all departments for tickets received from `start` to `end` (see rank)."""
+    return rank(*overview(start, end, now=now), min_sample)
 
 
 def rising_categories(end, *, limit=5):

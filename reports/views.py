@@ -1,4 +1,7 @@
-"""报表: the annual disclosure report (section 三) on a page and as XLSX/CSV downloads."""
+"""报表: the annual disclosure report (section 三) on a page and as XLSX/CSV downloads; the hotline and
+disclosure dashboards (page and JSON)."""
+from datetime import date, timedelta
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -8,7 +11,8 @@ from core.calendar.service import local_date
 from core.db import utcnow
 from core.departments.models import Department
 from core.departments.service import active_departments
-from reports import annual_export
+from reports import annual_export, presenter, runs
+from reports.models import RunStatus
 from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, annual_table, rows
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -71,16 +75,15 @@ def disclosure_annual_file(year, fmt):
     abort(404)
 
 
-def _period():
-    """?from=…&to=… (local dates); default: the last 30 days up to today."""
-    from datetime import timedelta
-
+def _period(default_start=None):
+    """from=…&to=… (local dates, query or form); default: `default_start(end)` or the last 30 days up to today."""
     from core.calendar.parsing import parse_iso_date
     from core.errors import ValidationError
-    today = local_date(utcnow())
+    today, values = local_date(utcnow()), request.values
     try:
-        end = parse_iso_date(request.args["to"]) if request.args.get("to") else today
-        start = parse_iso_date(request.args["from"]) if request.args.get("from") else end - timedelta(days=29)
+        end = parse_iso_date(values["to"]) if values.get("to") else today
+        start = (parse_iso_date(values["from"]) if values.get("from")
+                 else default_start(end) if default_start else end - timedelta(days=29))
     except ValueError as exc:
         raise ValidationError(f"日期有误：{exc}", field="from") from None
     if start > end:
@@ -90,47 +93,73 @@ def _period():
     return start, end
 
 
-def _dashboard(start, end):
-    from hotline.catalogue import CATEGORIES
-    from hotline.sla import TYPES
-    from hotline.intake import CHANNELS as CHANNEL_LABELS
-    from reports import hotline_measures as hm
-    now = utcnow()
-    department = None if current_user.role.sees_all_departments else current_user.department
-    m = hm.measures(start, end, now=now, department_id=department.id if department else None)
-    names = {d.id: d.name for d in Department.query}
-    categories = {code: name for code, name, _ in CATEGORIES}
-    ranked, too_small = hm.department_ranking(start, end, now=now) if department is None else ([], [])
-    return {
-        "from": start.isoformat(), "to": end.isoformat(), "department": department.name if department else None,
-        "received": m.received, "avg_handling_hours": round(m.avg_handling_hours, 2) if m.avg_handling_hours else None,
-        "rates": {k: {"label": hm.RATE_LABELS[k], **r.as_json()} for k, r in m.rates.items()},
-        "by_day": [{"day": d.isoformat(), "count": n} for d, n in sorted(m.by_day.items())],
-        "by_type": [{"type": k, "label": TYPES.get(k, k), "count": n} for k, n in sorted(m.by_type.items())],
-        "by_channel": [{"channel": k, "label": CHANNEL_LABELS.get(k, k), "count": n}
-                       for k, n in sorted(m.by_channel.items())],
-        "by_category": [{"category": k, "label": categories.get(k, k), "count": n}
-                        for k, n in sorted(m.by_category.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "by_department": [{"department": names.get(k, "未派单"), "count": n}
-                          for k, n in sorted(m.by_department.items(), key=lambda kv: (-kv[1], str(kv[0])))],
-        "ranking": [{"department": names[d], "count": n, "done_on_time": r.rates["done_on_time"].as_json(),
-                     "satisfaction": r.rates["satisfaction"].as_json()} for d, n, r in ranked],
-        "not_ranked": [{"department": names[d], "count": n} for d, n in too_small],
-        "min_sample": hm.MIN_SAMPLE,
-        "rising": [{"category": c, "label": categories.get(c, c), "this_week": a, "last_week": b}
-                   for c, a, b in hm.rising_categories(end)],
-    }
+def _own_department():
+    return None if current_user.role.sees_all_departments else current_user.department
 
 
 @bp.get("/hotline")
 @roles_required(*READERS)
 def hotline_dashboard():
     start, end = _period()
-    return render_template("reports/hotline.html", data=_dashboard(start, end))
+    return render_template("reports/hotline.html", data=presenter.hotline(start, end, utcnow(), _own_department()))
 
 
 @bp.get("/hotline.json")
 @roles_required(*READERS)
 def hotline_dashboard_json():
     start, end = _period()
-    return _dashboard(start, end)
+    return presenter.hotline(start, end, utcnow(), _own_department())
+
+
+def _year_start(end):
+    return date(end.year, 1, 1)
+
+
+@bp.get("/disclosure/dashboard")
+@roles_required(*READERS)
+def disclosure_dashboard():
+    start, end = _period(_year_start)
+    return render_template("reports/disclosure_dashboard.html",
+                           data=presenter.disclosure(start, end, utcnow(), _own_department()))
+
+
+@bp.get("/disclosure/dashboard.json")
+@roles_required(*READERS)
+def disclosure_dashboard_json():
+    start, end = _period(_year_start)
+    return presenter.disclosure(start, end, utcnow(), _own_department())
+
+
+@bp.post("/runs")
+@roles_required(*READERS)
+def run_request():
+    """Queue a report job (CSRF-checked form); the status page follows its progress."""
+    start, end = _period()
+    run = runs.request_run(request.form.get("kind", ""), {"from": start.isoformat(), "to": end.isoformat()},
+                           user=current_user, department=_own_department(), now=utcnow())
+    return redirect(url_for(".run_status", run_id=run.id))
+
+
+@bp.get("/runs/")
+@roles_required(*READERS)
+def run_list():
+    return render_template("reports/runs.html", runs=runs.runs_of(current_user), kinds=runs.KINDS)
+
+
+@bp.get("/runs/<int:run_id>")
+@roles_required(*READERS)
+def run_status(run_id):
+    """The run's progress; htmx asks again every two seconds for the status part until it is done."""
+    run = runs.run_of(current_user, run_id) or abort(404)
+    template = "reports/_run_status.html" if request.headers.get("HX-Request") else "reports/run.html"
+    return render_template(template, run=run, kind=runs.KINDS[run.kind])
+
+
+@bp.get("/runs/<int:run_id>/file")
+@roles_required(*READERS)
+def run_file(run_id):
+    run = runs.run_of(current_user, run_id) or abort(404)
+    if run.state is not RunStatus.DONE:
+        abort(404)
+    return Response(run.content, mimetype=run.content_type,
+                    headers={"Content-Disposition": f"attachment; filename={run.filename}"})

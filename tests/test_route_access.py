@@ -87,6 +87,12 @@ ACCESS = {
     ("/reports/hotline.json", "GET"): "handler",
     ("/reports/disclosure/<int:year>", "GET"): "handler",
     ("/reports/disclosure/<int:year>.<fmt>", "GET"): "handler",
+    ("/reports/disclosure/dashboard", "GET"): "handler",
+    ("/reports/disclosure/dashboard.json", "GET"): "handler",
+    ("/reports/runs", "POST"): "handler",
+    ("/reports/runs/", "GET"): "handler",
+    ("/reports/runs/<int:run_id>", "GET"): "handler",
+    ("/reports/runs/<int:run_id>/file", "GET"): "handler",
     ("/api/v1/log", "GET"): "public",
     ("/api/v1/log/<public_id>", "GET"): "public",
     ("/api/v1/publication-reviews", "GET"): "reviewer",
@@ -124,7 +130,7 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<token>": "none", "<int:entry_id>": "999999", "<int:rule_id>": "999999", "<status>": "published",
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job",
            "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
-           "<int:year>": "2025"}
+           "<int:year>": "2025", "<int:run_id>": "999999"}
 VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),

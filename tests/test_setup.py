@@ -120,6 +120,37 @@ def test_postgres_migrate_seed_downgrade(tmp_path, pg_database):
     assert down.returncode == 0, down.stderr
 
 
+@pytest.mark.parametrize("db_kind", ["sqlite", "postgresql"])
+def test_ticket_verdicts_are_backfilled_from_the_clocks(tmp_path, request, db_kind):
+    """Migration 0014 counts the verdicts of clocks stopped before it, as hotline.common.stop counts
+    them afterwards: a sign-for signed in time, one signed late, a returned one (no verdict)."""
+    url = f"sqlite:///{tmp_path / 'verdicts.db'}" if db_kind == "sqlite" else request.getfixturevalue("pg_database")
+    env = env_for(url, tmp_path)
+    assert run(["db", "upgrade", "0013_report_runs"], env).returncode == 0
+    engine = create_engine(url)
+    clock = ("INSERT INTO clocks (entity_kind, entity_id, entity_label, name, unit, length, state, started_at, pauses, "
+             "extension, due_at, warn_at, provisional, stopped_at, on_time, stop_reason) VALUES ('ticket', :t, '', :n, "
+             "'workhours', 2, 'stopped', '2026-11-02 01:00:00', '[]', 0, '2026-11-02 03:00:00', '2026-11-02 02:30:00', "
+             ":f, '2026-11-02 02:00:00', :ok, :why)")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO hotline_categories (code, name, level, active) VALUES ('01', '城乡建设', 1, :t)"),
+                     {"t": True})
+        for ticket_id in (1, 2):
+            conn.execute(text("INSERT INTO tickets (id, status, channel, anonymous, confidential, type, category_code, "
+                              "urgency, address, content, summary, received_at, extension_used, direct, reopen_count, "
+                              "return_count, version) VALUES (:id, 'handling', 'phone', :f, :f, 'complaint', '01', "
+                              "'normal', '', 'x', '', '2026-11-02 01:00:00', :f, :f, 0, 0, 1)"), {"id": ticket_id, "f": False})
+        for t, name, ok, why in (("1", "sign_for", True, "signed"), ("1", "handling", False, "replied"),
+                                 ("2", "sign_for", True, "returned"), ("2", "sign_for", False, "signed")):
+            conn.execute(text(clock), {"t": t, "n": name, "ok": ok, "why": why, "f": False})
+    assert run(["db", "upgrade"], env).returncode == 0
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, sign_verdicts, sign_in_time, done_verdicts, done_in_time FROM tickets "
+                                 "ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, 1, 1, 1, 0), (2, 1, 0, 0, 0)]
+
+
 def test_users_and_tokens_cli(tmp_path):
     env = env_for(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)
     assert run(["db", "upgrade"], env).returncode == 0

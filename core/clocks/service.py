@@ -5,6 +5,7 @@ and the workflow service that called them commits once.
 """
 from datetime import date, datetime, timezone
 
+import sqlalchemy as sa
 from flask import current_app
 
 from core import audit
@@ -153,6 +154,12 @@ def stop_clock(clock, *, now, actor, reason=""):
 def open_clocks(entity_kind, entity_id):
     return Clock.query.filter(Clock.entity_kind == entity_kind, Clock.entity_id == str(entity_id),
                               Clock.state != ClockState.STOPPED.value).all()
+
+
+def urgency_expression(now):
+    """urgency_of in SQL, to count many clocks at once (the same rules; no clock: 正常)."""
+    return sa.case((Clock.state != ClockState.RUNNING.value, "normal"), (Clock.due_at < now, "overdue"),
+                   (Clock.warn_at <= now, "due_soon"), else_="normal")
 
 
 def urgency_of(clock, now):

@@ -122,3 +122,21 @@ def test_department_staff_see_their_department(client, as_role, week):
     as_role("staff", "hbj")
     body = client.get("/reports/hotline.json?from=2026-11-16&to=2026-11-22").get_json()
     assert body["department"] == dep("hbj").name and body["received"] == 2 and body["ranking"] == []
+
+
+def test_ticket_verdict_counters_match_the_clocks(week):
+    """The counters the reports read agree with a recount of the frozen clock verdicts."""
+    from core.clocks.models import Clock
+    from hotline.common import VERDICTS
+    from hotline.models import Ticket
+    t1, t2, t3, _t4, _t5, t6 = week
+    for ticket in Ticket.query:
+        for name, (reason, verdicts, in_time) in VERDICTS.items():
+            stopped = Clock.query.filter_by(entity_kind="ticket", entity_id=str(ticket.id), name=name,
+                                            state="stopped", stop_reason=reason).all()
+            assert getattr(ticket, verdicts) == len(stopped), (ticket.id, name)
+            assert getattr(ticket, in_time) == sum(1 for c in stopped if c.on_time), (ticket.id, name)
+    assert (t1.sign_verdicts, t1.sign_in_time, t1.done_verdicts, t1.done_in_time) == (1, 1, 1, 1)
+    assert (t2.sign_verdicts, t2.sign_in_time) == (1, 0)  # signed late
+    assert (t3.sign_verdicts, t3.done_verdicts) == (0, 0)  # never signed: open, counted live when late
+    assert (t6.sign_verdicts, t6.sign_in_time) == (1, 1)  # the returned dispatch's clock is no verdict
