@@ -11,6 +11,10 @@ def create_app(config=None):
         config.prepare()  # development: a local secret; production: refuse to start without secrets
     app.config.from_object(config)
     app.json.ensure_ascii = False
+    if app.config["PROXY_COUNT"]:  # behind nginx: client address and https from X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -22,6 +26,10 @@ def create_app(config=None):
     register_error_handlers(app)
     from core.templating import register_template_helpers
     register_template_helpers(app)
+    from core.security import register_security_headers
+    register_security_headers(app)
+    from core.logs import configure_logging
+    configure_logging(app)
     return app
 
 def _init_extensions(app):
@@ -54,6 +62,7 @@ def _register_blueprints(app):
     from core.departments.views import bp as departments_bp
     from core.jobs.views import bp as jobs_bp
     from core.notifications.views import bp as notifications_bp
+    from core.health import bp as health_bp
     from core.views import bp as main_bp
     from hotline.api import bp as tickets_api_bp
     from hotline.citizen_views import bp as hotline_citizen_bp
@@ -69,7 +78,7 @@ def _register_blueprints(app):
     from requests_module.staff_views import bp as requests_staff_bp
     from requests_module.views import bp as requests_bp
 
-    for bp in (main_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
+    for bp in (main_bp, health_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
                requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,
                hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp, public_log_bp, public_review_bp, log_api_bp,
                reviews_bp, reports_bp):

@@ -62,6 +62,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     JSON_AS_ASCII = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # text | json
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)  # reverse proxies in front whose X-Forwarded-* to trust
 
 
 class DevelopmentConfig(Config):
@@ -83,6 +86,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     REMEMBER_COOKIE_SECURE = True
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Command-line interface: seed, users, tokens and calendar (flask --app app …)."""
+"""Command-line interface: seed, users, tokens, calendar and backup (flask --app app …)."""
 import sys
 from datetime import date
 from pathlib import Path
@@ -208,6 +208,35 @@ def calendar_list(year):
         click.echo(f"{d.isoformat()} {kind} {info.name} ({info.source})")
 
 
+backup = AppGroup("backup", help="Back up and restore the database and uploads.")
+
+
+@backup.command("create")
+@click.option("--to", "dest", default=None, help="Folder for the archive (default: instance/backups).")
+def backup_create(dest):
+    from core import backup as ops
+    try:
+        path, manifest = ops.create(dest or Path(current_app.instance_path) / "backups", now=utcnow())
+    except ops.BackupError as exc:
+        _fail(str(exc))
+    counts = "，".join(f"{k} {v}" for k, v in manifest["counts"].items())
+    click.echo(f"已备份：{path}（数据库 {manifest['database']}，附件 {len(manifest['uploads'])} 个；{counts}）")
+
+
+@backup.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Confirm: the current database and uploads are replaced.")
+def backup_restore(archive, yes):
+    from core import backup as ops
+    if not yes:
+        _fail("恢复会覆盖当前的数据库和附件；请先停止网站和后台任务，再加 --yes 确认")
+    try:
+        manifest = ops.restore(archive, now=utcnow())
+    except ops.BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"已恢复 {manifest['created_at']} 的备份（附件 {len(manifest['uploads'])} 个）")
+
+
 def register_cli(app):
     from core.jobs.cli import register_job_cli
 
@@ -216,3 +245,4 @@ def register_cli(app):
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(calendar)
+    app.cli.add_command(backup)

@@ -92,13 +92,14 @@ def _app(backend):
 
     app = create_app(Cfg)
 
-    @app.before_request
     def _fresh_g():
         # Tests hold an app context while the client makes requests, and Flask reuses it, so `g`
         # (Flask-Login's user, Flask-WTF's CSRF token) would leak between clients; in production each
-        # request has its own context. Start every request with an empty `g`, as in production.
+        # request has its own context. Start every request with an empty `g`, as in production —
+        # first, before the app's own hooks put anything there.
         from flask import g
         g.__dict__.clear()
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
 
     from core.extensions import db
     with app.app_context():

@@ -103,6 +103,7 @@ ACCESS = {
     ("/api/v1/openapi.json", "GET"): "public",
     ("/api/v1/me", "GET"): "staff",
     ("/static/<path:filename>", "GET"): "public",
+    ("/healthz", "GET"): "public",
     ("/notifications/", "GET"): "login",
     ("/notifications/<int:notification_id>/read", "POST"): "login",
     ("/notifications/read-all", "POST"): "login",

@@ -71,5 +71,7 @@ def login_as(page, base, email):
     page.goto(base + "/auth/login")
     page.fill("#login", email)
     page.fill("#password", "Passw0rd1")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    # wait for where the login leads rather than for "a" navigation (a slow CI machine may have
+    # finished it before an expect_navigation() listener was in place)
+    page.wait_for_url(lambda url: "/auth/login" not in url, timeout=60_000)

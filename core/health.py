@@ -1,0 +1,59 @@
+"""GET /healthz for load balancers and monitoring: the web process answers, the database answers,
+Redis answers (when jobs go through it) and an RQ worker has sent a heartbeat lately.
+
+503 when something the web process itself needs is down (database; Redis when configured); a missing
+worker is "degraded" with 200 — taking the web out of rotation would not bring the worker back —
+and the body says which part failed. Nothing secret is shown (no URLs, no error texts)."""
+import time
+from datetime import timezone
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app
+
+from core.db import utcnow
+from core.extensions import db
+
+bp = Blueprint("health", __name__)
+WORKER_STALE_SECONDS = 120  # RQ workers beat every few seconds while idle (worker_ttl 420 s by default)
+
+
+def _database():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        return {"status": "ok"}
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "down"}
+
+
+def _redis_and_workers(now):
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        return {"status": "not_used", "detail": "jobs run in-process"}, {"status": "not_used"}
+    from redis.exceptions import RedisError
+    from rq import Worker
+
+    from core.jobs import redis_connection
+    try:
+        conn = redis_connection(url)
+        conn.ping()
+        workers = Worker.all(connection=conn)
+    except RedisError:
+        return {"status": "down"}, {"status": "unknown"}
+    beats = [w.last_heartbeat for w in workers if w.last_heartbeat is not None]
+    fresh = [b for b in beats if (now - b.replace(tzinfo=b.tzinfo or timezone.utc)).total_seconds() <= WORKER_STALE_SECONDS]
+    worker = {"status": "ok" if fresh else "down", "workers": len(workers), "alive": len(fresh)}
+    return {"status": "ok"}, worker
+
+
+@bp.get("/healthz")
+def healthz():
+    started = time.perf_counter()
+    now = utcnow()
+    database = _database()
+    redis, worker = _redis_and_workers(now)
+    checks = {"web": {"status": "ok"}, "database": database, "redis": redis, "worker": worker}
+    down = database["status"] == "down" or redis["status"] == "down"
+    status = "down" if down else "degraded" if worker["status"] == "down" else "ok"
+    body = {"status": status, "checks": checks, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    return body, 503 if down else 200, {"Cache-Control": "no-store"}

@@ -1,0 +1,75 @@
+"""Structured logs with a request id.
+
+Every request gets an id (the caller's X-Request-Id when it is a plain token, else a new one), sent
+back in X-Request-Id and carried by every log line written while the request runs, so one citizen's
+complaint can be followed through the web and job logs. One access line per request: method, path
+(never the query string, which may hold what a citizen typed), status, duration, user id.
+LOG_FORMAT=json (production default) writes one JSON object per line; text is for development."""
+import json
+import logging
+import re
+import time
+import uuid
+from datetime import datetime, timezone
+
+from flask import g, has_request_context, request
+
+_TOKEN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+FIELDS = ("request_id", "method", "path", "status", "ms", "user")
+access_log = logging.getLogger("access")
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds the current request's id to every record (\"-\" outside requests)."""
+
+    def filter(self, record):
+        if not hasattr(record, "request_id"):
+            record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        out = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+               "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        out.update({k: getattr(record, k) for k in FIELDS if hasattr(record, k)})
+        if record.exc_info:
+            out["exception"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+def configure_logging(app):
+    """The log handler (once per process; tests keep pytest's own) and the request id hooks."""
+    if not app.testing:
+        root = logging.getLogger()
+        if not any(getattr(h, "_gk_handler", False) for h in root.handlers):
+            handler = logging.StreamHandler()
+            handler._gk_handler = True
+            handler.addFilter(RequestIdFilter())
+            handler.setFormatter(JsonFormatter() if app.config["LOG_FORMAT"] == "json" else logging.Formatter(TEXT_FORMAT))
+            root.addHandler(handler)
+            root.setLevel(app.config["LOG_LEVEL"])
+
+    @app.before_request
+    def _start():
+        incoming = request.headers.get("X-Request-Id", "")
+        g.request_id = incoming if _TOKEN.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response):
+        request_id = g.get("request_id")
+        if request_id is None:
+            return response
+        response.headers["X-Request-Id"] = request_id
+        if not request.path.startswith("/static/"):
+            from flask_login import current_user
+            user = current_user.get_id() if current_user and current_user.is_authenticated else None
+            access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
+                "request_id": request_id, "method": request.method, "path": request.path,
+                "status": response.status_code, "user": user,
+                "ms": round((time.perf_counter() - g.request_started) * 1000, 1)})
+        return response

@@ -1,0 +1,54 @@
+"""GET /healthz against the real parts: the database, a real Redis, a real RQ worker's heartbeat."""
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app import create_app
+from config import TestingConfig
+from tests.jobs.test_rq_worker import redis_url, rq_app  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_embedded_setup_is_healthy_without_redis(client, seeded):
+    resp = client.get("/healthz")
+    body = resp.get_json()
+    assert resp.status_code == 200 and body["status"] == "ok"
+    assert body["checks"]["database"] == {"status": "ok"} and body["checks"]["redis"]["status"] == "not_used"
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_database_down_answers_503():
+    class Broken(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
+        SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"connect_timeout": 2}}
+    resp = create_app(Broken).test_client().get("/healthz")
+    body = resp.get_json()
+    assert resp.status_code == 503 and body["status"] == "down" and body["checks"]["database"] == {"status": "down"}
+    assert "nowhere" not in resp.get_data(as_text=True)  # no connection details in the answer
+
+
+def test_redis_down_answers_503(app, client, seeded, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    resp = client.get("/healthz")
+    assert resp.status_code == 503 and resp.get_json()["checks"]["redis"] == {"status": "down"}
+
+
+def test_worker_heartbeat(app, client, seeded, rq_app, redis_url, monkeypatch):  # noqa: F811
+    env, _sink = rq_app
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "degraded" and body["checks"]["worker"]["status"] == "down"  # no worker yet
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--no-cron"], cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(150):
+            body = client.get("/healthz").get_json()
+            if body["checks"]["worker"]["status"] == "ok":
+                break
+            time.sleep(0.1)
+        assert body["status"] == "ok" and body["checks"]["worker"]["alive"] == 1
+    finally:
+        worker.terminate()
+        worker.wait(20)
