@@ -30,6 +30,8 @@ def create_app(config=None):
     register_security_headers(app)
     from core.logs import configure_logging
     configure_logging(app)
+    from core.limits import init_limits
+    init_limits(app)
     return app
 
 def _init_extensions(app):

@@ -65,6 +65,12 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # text | json
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)  # reverse proxies in front whose X-Forwarded-* to trust
+    # Rate limits per client address (core/limits.py); storage: Redis when REDIS_URL is set, else memory.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() not in ("0", "false", "no")
+    RATE_LIMIT_LOGIN = os.environ.get("RATE_LIMIT_LOGIN", "10 per minute;60 per hour")
+    RATE_LIMIT_SUBMIT = os.environ.get("RATE_LIMIT_SUBMIT", "20 per hour;100 per day")
+    RATE_LIMIT_LOOKUP = os.environ.get("RATE_LIMIT_LOOKUP", "20 per minute;100 per hour")
+    RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60 per minute")
 
 
 class DevelopmentConfig(Config):
@@ -82,6 +88,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     REDIS_URL = None
+    RATELIMIT_ENABLED = False  # tests/test_limits.py turns it on
 
 
 class ProductionConfig(Config):
