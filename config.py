@@ -71,6 +71,9 @@ class Config:
     RATE_LIMIT_SUBMIT = os.environ.get("RATE_LIMIT_SUBMIT", "20 per hour;100 per day")
     RATE_LIMIT_LOOKUP = os.environ.get("RATE_LIMIT_LOOKUP", "20 per minute;100 per hour")
     RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60 per minute")
+    # An image captcha on the public forms once an address has submitted this often within an hour.
+    CAPTCHA_ENABLED = os.environ.get("CAPTCHA_ENABLED", "true").lower() not in ("0", "false", "no")
+    CAPTCHA_AFTER = _env_int("CAPTCHA_AFTER", 3)
 
 
 class DevelopmentConfig(Config):
@@ -89,6 +92,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     REDIS_URL = None
     RATELIMIT_ENABLED = False  # tests/test_limits.py turns it on
+    CAPTCHA_ENABLED = False  # tests/test_captcha.py turns it on
 
 
 class ProductionConfig(Config):

@@ -20,6 +20,7 @@ LIMITED = {
     "hotline_citizen.lookup": ("lookup", None),
     "public_log.index": ("search", None),
     "log_api.search": ("search", None),
+    "main.captcha": ("lookup", None),
 }
 
 

@@ -9,3 +9,10 @@ bp = Blueprint("main", __name__)
 def home():
     role = current_user.role if current_user.is_authenticated else None
     return render_template("core/home.html", role=role)
+
+
+@bp.get("/captcha")
+def captcha():
+    """A new captcha picture for a public form (htmx swaps it in for “换一张”)."""
+    from core import captcha as c
+    return render_template("core/_captcha.html", challenge=c.new_challenge(), captcha_error=None)

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from core import captcha
 from core.auth.models import Role
 from core.db import utcnow
 from core.errors import DomainError, ValidationError
@@ -39,18 +40,22 @@ def new():
         values.pop("urgency", None)  # urgency is the operator's call, not the citizen's
         now = utcnow()
         try:
+            refused = captcha.gate()
+            if refused:
+                raise ValidationError(refused, field="captcha")
             t = intake.create_ticket(values, channel="web", received_at=now, now=now, actor=_citizen() or "公众",
                                      citizen=_citizen())
         except ValidationError as err:
             errors = err.fields or {"form": err.message}
         else:
+            captcha.count_submission()
             _grant(t)
             flash(f"诉求已提交，工单编号：{t.number}。可凭编号和手机号查询办理进度。", "success")
             return redirect(url_for(".status", ticket_id=t.id))
     categories = Category.query.filter_by(level=3, active=True).order_by(Category.code).all()
     mine = Ticket.query.filter_by(citizen_id=_citizen().id).order_by(Ticket.id.desc()).all() if _citizen() else []
     return render_template("hotline/new.html", types=TYPES, categories=categories, errors=errors, values=values,
-                           mine=mine), (400 if errors else 200)
+                           mine=mine, **captcha.context(errors.get("captcha"))), (400 if errors else 200)
 
 
 @bp.post("/lookup")

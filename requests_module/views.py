@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from core import captcha
 from core.auth.models import Role
 from core.db import utcnow
 from core.errors import DomainError, ValidationError
@@ -34,7 +35,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = ApplicationForm()
-    if form.validate_on_submit():
+    refused = captcha.gate()
+    if form.validate_on_submit() and refused is None:
         user = _user()
         try:
             req = intake.submit_online(form.service_data(), now=utcnow(), files=form.files(),
@@ -47,10 +49,12 @@ def new():
             if not err.fields:
                 form.form_errors.append(err.message)
         else:
+            captcha.count_submission()
             grant_lookup(req)
             flash(f"申请已提交，申请编号：{req.number}。请记下编号，可凭编号和联系电话查询办理进度。", "success")
             return redirect(url_for(".show", request_id=req.id))
-    return render_template("requests/new.html", form=form), (400 if form.errors or form.form_errors else 200)
+    return (render_template("requests/new.html", form=form, **captcha.context(refused)),
+            400 if form.errors or form.form_errors or refused else 200)
 
 
 @bp.post("/lookup")

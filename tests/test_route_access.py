@@ -104,6 +104,7 @@ ACCESS = {
     ("/api/v1/me", "GET"): "staff",
     ("/static/<path:filename>", "GET"): "public",
     ("/healthz", "GET"): "public",
+    ("/captcha", "GET"): "public",
     ("/notifications/", "GET"): "login",
     ("/notifications/<int:notification_id>/read", "POST"): "login",
     ("/notifications/read-all", "POST"): "login",

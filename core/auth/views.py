@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from core import captcha
 from core.auth import service
 from core.auth.forms import LoginForm, PasswordForm, RegisterForm
 from core.db import utcnow
@@ -56,16 +57,19 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
-    if form.validate_on_submit():
+    refused = captcha.gate()
+    if form.validate_on_submit() and refused is None:
         try:
             user = service.register_citizen(form.login.data, form.password.data, form.name.data, now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
+            captcha.count_submission()
             login_user(user)
             flash("注册成功，您已登录。", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/register.html", form=form)
+    return (render_template("auth/register.html", form=form, **captcha.context(refused)),
+            400 if form.errors or form.form_errors or refused else 200)
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -33,7 +33,7 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "APP_ENV")}
     env.update(APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp / 'e2e.db'}", INSTANCE_PATH=str(tmp),
-               RATE_LIMIT_LOGIN="200 per minute")  # limits stay on; the suite logs in often from one address
+               RATE_LIMIT_LOGIN="200 per minute", CAPTCHA_AFTER="50")  # limits stay on; one address logs in often
     _flask(env, "db", "upgrade")
     _flask(env, "seed")
     _flask(env, "users", "create", "--email", "sup@e2e.cn", "--password", "Passw0rd1", "--role", "supervisor")
