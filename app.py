@@ -1,12 +1,23 @@
 """Application factory: config → extensions → blueprints → CLI → error handlers. No routes here."""
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import INSTANCE_DIR, config_from_env
+
+class DatabaseInt(IntegerConverter):
+    """<int:…> in URLs only matches ids a database integer can hold (a larger one is a plain 404,
+    not an overflow deep in SQLite or PostgreSQL)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
 
 def create_app(config=None):
     config = config or config_from_env()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.url_map.converters["int"] = DatabaseInt
     if hasattr(config, "prepare"):
         config.prepare()  # development: a local secret; production: refuse to start without secrets
     app.config.from_object(config)

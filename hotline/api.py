@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask import abort, jsonify, request
 
-from core.api import api_user, make_api_blueprint
+from core.api import api_user, json_body, make_api_blueprint
 from core.api.openapi import register_paths
 from core.auth.guards import roles_required, staff_required
 from core.auth.models import Role
@@ -22,10 +22,7 @@ DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
 
 def _body():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationError("请求体应为 JSON 对象")
-    return data
+    return json_body(lists=("co_departments", "duplicates"))
 
 
 def _at(data, key="at"):

@@ -2,7 +2,7 @@
 (/api/v1/publication-reviews, reviewers with a token)."""
 from flask import abort, jsonify, request
 
-from core.api import api_user, make_api_blueprint
+from core.api import api_user, json_body, make_api_blueprint
 from core.api.openapi import register_paths
 from core.auth.guards import roles_required
 from core.auth.models import Role
@@ -55,12 +55,7 @@ def record(public_id):
 
 
 def _body():
-    data = request.get_json(silent=True)
-    if data is None and not request.data:
-        return {}
-    if not isinstance(data, dict):
-        raise ValidationError("请求体应为 JSON 对象")
-    return data
+    return json_body(empty_ok=True)
 
 
 def _load(record_id):

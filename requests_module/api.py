@@ -1,7 +1,7 @@
 """JSON API of disclosure applications: staff register them and take every handling step."""
 from flask import abort, jsonify, request
 
-from core.api import api_user, make_api_blueprint
+from core.api import api_user, json_body, make_api_blueprint
 from core.auth.guards import staff_required
 from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
@@ -23,10 +23,7 @@ register_paths(PATHS, SCHEMAS)
 
 
 def _body():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationError("请求体应为 JSON 对象")
-    return data
+    return json_body()
 
 
 def _date(data, key="on", required=False, now=None):
