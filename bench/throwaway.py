@@ -12,7 +12,7 @@ BASE = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0
 def throwaway_database(prefix):
     """Yield the URL of a new, empty database; drop it afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(BASE, isolation_level="AUTOCOMMIT")
+    admin = create_engine(BASE, isolation_level="AUTOCOMMIT", pool_pre_ping=True)  # survives a restart (bench_faults)
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -15,7 +15,13 @@ log = logging.getLogger("notifications")
 
 
 class Adapter:
-    """Sends one notification; raises on failure so the delivery job can retry."""
+    """Sends one notification; raises on failure so the delivery job can retry.
+
+    A delivery is claimed before it is sent, so two jobs never send one notification at once; but a
+    worker that dies after handing a message over and before recording it as sent leaves a claim that
+    is retried. An adapter therefore passes the notification id to the gateway as its idempotency key
+    (an SMS gateway's client message id, the email Message-ID), so a retried hand-over is not a
+    second message."""
 
     def send(self, notification):
         raise NotImplementedError
@@ -40,6 +46,8 @@ class FileAdapter(Adapter):
     def send(self, notification):
         if self.delay:
             time.sleep(self.delay)  # lets tests kill a worker in the middle of a delivery
+        if self._already(notification.id):
+            return  # handed over before a worker died: the id is the idempotency key
         line = json.dumps({"id": notification.id, "channel": notification.channel, "address": notification.address,
                            "subject": notification.subject, "body": notification.body}, ensure_ascii=False)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -48,6 +56,13 @@ class FileAdapter(Adapter):
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    def _already(self, notification_id):
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                return any(line.startswith(f'{{"id": {notification_id}, ') for line in f)
+        except FileNotFoundError:
+            return False
 
 
 class SmtpAdapter(Adapter):

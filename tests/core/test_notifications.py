@@ -159,3 +159,17 @@ def test_smtp_adapter_against_a_real_smtp_server(seeded, app, monkeypatch):
     assert "补正通知" in str(make_header(decode_header(msg["Subject"])))
     assert "请写明文件名称" in msg.get_payload(decode=True).decode()
     assert Notification.query.one().status == "sent"
+
+
+def test_file_sink_hands_over_each_notification_once(tmp_path):
+    """A retried hand-over after a worker died (claimed, written, not yet marked sent) is no second message."""
+    from types import SimpleNamespace
+
+    from core.notifications.channels import FileAdapter
+    sink = tmp_path / "sink.jsonl"
+    adapter = FileAdapter(str(sink))
+    n7, n70 = (SimpleNamespace(id=i, channel="sms", address="13800001111", subject="", body="已受理") for i in (7, 70))
+    adapter.send(n70)
+    adapter.send(n7)
+    adapter.send(n7)  # the retry
+    assert [line.split(",")[0] for line in sink.read_text().splitlines()] == ['{"id": 70', '{"id": 7']
