@@ -193,3 +193,57 @@ def test_routes_answer_as_the_table_says(client, seeded, visitor):
             assert resp.status_code == 302 and "/auth/login" in resp.headers["Location"], where
         else:
             assert resp.status_code == 403, where
+
+
+def test_items_belong_to_their_owner_and_department(app, seeded, now):
+    """Beyond roles: a citizen's own application, attachment and ticket are theirs alone (another
+    citizen and anonymous visitors get nothing), and a department's work is closed to the staff of
+    another department — pages and API alike."""
+    from core.auth.service import create_token
+    from core.departments.models import Department
+    from hotline import intake as hotline_intake
+    from hotline.seed import seed_categories
+    from requests_module import intake
+    from requests_module.models import RequestAttachment
+    from tests.requests.helpers import APPLICATION
+
+    seed_categories()
+    owner, other = make_user("citizen", "13800005555"), make_user("citizen", "13800006666")
+    staff = {code: make_user("staff", f"{code}@x.cn", department=code) for code in ("mzj", "hbj", "zjj")}
+    req = intake.submit_online({**APPLICATION, "phone": "13800005555"}, now=now, citizen=owner,
+                               files=[("身份证明.pdf", b"%PDF-1.4 proof")])
+    intake.confirm_receipt(req, received_on=now.date(), now=now, actor="test")
+    intake.assign(req, Department.query.filter_by(code="mzj").one(), now=now, actor="test")
+    att = RequestAttachment.query.filter_by(request_id=req.id).one()
+    ticket = hotline_intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800005555",
+                                           "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="web",
+                                          received_at=now, now=now, actor=owner, citizen=owner)
+    hotline_intake.dispatch(ticket, Department.query.filter_by(code="hbj").one(), now=now, actor="op")
+
+    citizen_pages = [f"/requests/{req.id}", f"/requests/{req.id}/attachments/{att.id}", f"/hotline/my/{ticket.id}"]
+    staff_pages = {"mzj": [f"/requests/staff/{req.id}"], "hbj": [f"/hotline/tickets/{ticket.id}"]}
+    staff_api = {"mzj": [f"/api/v1/disclosure-requests/{req.id}"], "hbj": [f"/api/v1/tickets/{ticket.id}"]}
+
+    def visit(user, paths, api=False):
+        client = app.test_client()
+        headers = {}
+        if user is not None and not api:
+            assert login(client, user.login_id).status_code == 302
+        if api:
+            headers = {"Authorization": "Bearer " + create_token(user, now=user.created_at)[0]}
+        return {p: client.get(p, headers=headers) for p in paths}
+
+    for path, resp in visit(owner, citizen_pages).items():
+        assert resp.status_code == 200, path
+    download = visit(owner, [citizen_pages[1]])[citizen_pages[1]]
+    assert download.headers["Content-Disposition"].startswith("attachment") and download.data == b"%PDF-1.4 proof"
+    for who in (other, None):
+        for path, resp in visit(who, citizen_pages).items():
+            assert resp.status_code == 404 and b"proof" not in resp.data, (path, who)  # not even "it exists"
+    for code in ("mzj", "hbj"):
+        for path, resp in {**visit(staff[code], staff_pages[code]), **visit(staff[code], staff_api[code], api=True)}.items():
+            assert resp.status_code == 200, (code, path)
+    outsider = staff["zjj"]
+    for path, resp in {**visit(outsider, staff_pages["mzj"] + staff_pages["hbj"]),
+                       **visit(outsider, staff_api["mzj"] + staff_api["hbj"], api=True)}.items():
+        assert resp.status_code in (403, 404), path

@@ -59,3 +59,20 @@ def test_forwarded_headers_are_trusted_only_behind_a_configured_proxy():
     behind, direct = feed(Proxied), feed(TestingConfig)
     assert b"https://gk.example.gov.cn/log/" in behind.data
     assert b"gk.example.gov.cn" not in direct.data  # nobody can claim another host without a proxy
+
+
+def test_session_cookie_is_httponly_samesite_and_secure_in_production(client, seeded):
+    cookie = client.get("/auth/login").headers["Set-Cookie"]  # the CSRF token lives in the session
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie  # plain-HTTP development
+
+    class Production(TestingConfig):  # what ProductionConfig sets, without its start-up checks
+        SESSION_COOKIE_SECURE = True
+        REMEMBER_COOKIE_SECURE = True
+    from config import ProductionConfig
+    assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
+    from core.extensions import db
+    app = create_app(Production)
+    with app.app_context():
+        db.create_all()
+        secure = app.test_client().get("/auth/login").headers["Set-Cookie"]
+    assert "Secure" in secure and "HttpOnly" in secure and "SameSite=Lax" in secure
