@@ -76,3 +76,17 @@ def login_as(page, base, email):
     # wait for where the login leads rather than for "a" navigation (a slow CI machine may have
     # finished it before an expect_navigation() listener was in place)
     page.wait_for_url(lambda url: "/auth/login" not in url, timeout=60_000)
+
+
+def department_signs_and_replies(page, base, email, number, text):
+    """Staff of the ticket's department sign for it in their queue and reply from the ticket page."""
+    login_as(page, base, email)
+    page.goto(base + "/hotline/queue")
+    page.get_by_label(f"签收 {number}").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="批量签收所选").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=number).click()
+    page.get_by_label("答复内容").fill(text)
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交答复").click()

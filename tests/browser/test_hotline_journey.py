@@ -2,7 +2,7 @@
 signs and replies; the callback marks it satisfied."""
 import re
 
-from tests.browser.conftest import ARTIFACTS, login_as as _login
+from tests.browser.conftest import ARTIFACTS, department_signs_and_replies, login_as as _login
 
 
 def test_operator_call_to_satisfied_callback(server, browser, request):
@@ -35,16 +35,7 @@ def test_operator_call_to_satisfied_callback(server, browser, request):
         with op.expect_navigation():
             op.get_by_role("button", name="派单").click()
 
-        _login(dep, server, "hbj@e2e.cn")
-        dep.goto(server + "/hotline/queue")
-        dep.get_by_label(f"签收 {number}").check()
-        with dep.expect_navigation():
-            dep.get_by_role("button", name="批量签收所选").click()
-        with dep.expect_navigation():
-            dep.get_by_role("link", name=number).click()
-        dep.get_by_label("答复内容").fill("已责令工地停止夜间施工。")
-        with dep.expect_navigation():
-            dep.get_by_role("button", name="提交答复").click()
+        department_signs_and_replies(dep, server, "hbj@e2e.cn", number, "已责令工地停止夜间施工。")
 
         op.goto(server + "/hotline/callbacks")
         with op.expect_navigation():

@@ -3,7 +3,7 @@ the department replies (mentioning the caller's phone), the supervisor reviews t
 side by side and publishes it, and a citizen who is not logged in finds it by searching."""
 import re
 
-from tests.browser.conftest import ARTIFACTS, login_as
+from tests.browser.conftest import ARTIFACTS, department_signs_and_replies, login_as
 
 PHONE = "13800003333"
 
@@ -29,16 +29,8 @@ def test_reviewer_publishes_and_the_public_finds_it(server, browser, request):
         with op.expect_navigation():
             op.get_by_role("button", name="派单").click()
 
-        login_as(dep, server, "hbj@e2e.cn")
-        dep.goto(server + "/hotline/queue")
-        dep.get_by_label(f"签收 {number}").check()
-        with dep.expect_navigation():
-            dep.get_by_role("button", name="批量签收所选").click()
-        with dep.expect_navigation():
-            dep.get_by_role("link", name=number).click()
-        dep.get_by_label("答复内容").fill(f"已联系来电人（{PHONE}），城管已查处渣土车夜间运输并要求覆盖篷布。")
-        with dep.expect_navigation():
-            dep.get_by_role("button", name="提交答复").click()
+        department_signs_and_replies(dep, server, "hbj@e2e.cn", number,
+                                     f"已联系来电人（{PHONE}），城管已查处渣土车夜间运输并要求覆盖篷布。")
 
         login_as(rev, server, "sup@e2e.cn")
         rev.goto(server + "/log/review/")
