@@ -23,9 +23,9 @@ FIRST_YEAR = 2008  # the first year of the disclosure regulations
 def _scope():
     """The department the report covers: supervisors and admins choose (none = the whole government);
     department staff and approvers always get their own."""
-    code = (request.args.get("department") or "").strip().lower()
     if not current_user.role.sees_all_departments:
-        return current_user.department
+        return _own_department()
+    code = (request.args.get("department") or "").strip().lower()
     if not code:
         return None
     return Department.query.filter_by(code=code).first() or abort(404)

@@ -28,12 +28,6 @@ def valid_uscc(value):
     return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
 
 
-def _word(data, key):
-    """A choice field's value: the string given, or "?" for anything else (so it fails the choice)."""
-    value = data.get(key)
-    return value if value is None or isinstance(value, str) else "?"
-
-
 def _text(data, key, limit, required=True, label=""):
     value = data.get(key) or ""
     if not isinstance(value, str):
@@ -56,17 +50,17 @@ def clean_application(data):
             errors[key] = err
         out[key] = value
 
-    out["applicant_type"] = _word(data, "applicant_type") or "person"
+    out["applicant_type"] = data.get("applicant_type") or "person"
     if out["applicant_type"] not in ("person", "org"):
         errors["applicant_type"] = "申请人类型应为公民或法人/其他组织"
-    out["org_type"] = _word(data, "org_type") or None
+    out["org_type"] = data.get("org_type") or None
     if out["applicant_type"] == "org" and out["org_type"] not in ORG_TYPES:
         errors["org_type"] = "请选择组织类型"
     if out["applicant_type"] == "person":
         out["org_type"] = None
     take("name", 120, label="申请人姓名或名称")
     take("contact_person", 60, required=out["applicant_type"] == "org", label="联系人")
-    out["id_type"] = _word(data, "id_type") or ("resident_id" if out["applicant_type"] == "person" else "uscc")
+    out["id_type"] = data.get("id_type") or ("resident_id" if out["applicant_type"] == "person" else "uscc")
     if out["id_type"] not in ID_TYPES:
         errors["id_type"] = "请选择证件类型"
     take("id_number", 40, label="证件号码")
@@ -86,10 +80,10 @@ def clean_application(data):
     take("title", 200, label="所需信息的名称")
     take("description", 5000, label="所需信息的内容描述")
     take("doc_number", 100, required=False, label="文号")
-    out["form"] = _word(data, "form") or "electronic"
+    out["form"] = data.get("form") or "electronic"
     if out["form"] not in FORMS:
         errors["form"] = "请选择信息的载体形式"
-    out["delivery"] = _word(data, "delivery") or "online"
+    out["delivery"] = data.get("delivery") or "online"
     if out["delivery"] not in DELIVERIES:
         errors["delivery"] = "请选择获取方式"
     if out["delivery"] == "mail" and not out["address"] and "address" not in errors:
