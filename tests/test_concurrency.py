@@ -8,6 +8,7 @@ import pytest
 from core.audit import AuditEvent
 from core.extensions import db
 from tests.conftest import make_user
+from tests.waiting import PATIENCE
 
 MESSAGE = "该事项刚被他人修改，请刷新页面后重试。"
 
@@ -21,7 +22,7 @@ def shared_db(app):
 
 def _together(monkeypatch, module, name):
     """Make both requests load the item before either of them writes (a barrier before the use case)."""
-    barrier, real = threading.Barrier(2, timeout=20), getattr(module, name)
+    barrier, real = threading.Barrier(2, timeout=PATIENCE), getattr(module, name)
 
     def at_the_same_time(*args, **kwargs):
         barrier.wait()

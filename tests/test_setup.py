@@ -4,7 +4,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -15,12 +14,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from tests.conftest import check_pg
+from tests.waiting import wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]
 
 
-def run(args, env, timeout=120):
+def run(args, env, timeout=300):
     return subprocess.run(FLASK + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -186,14 +186,8 @@ def test_served_home_page(tmp_path):
     proc = subprocess.Popen(FLASK + ["serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        body = None
-        for _ in range(100):
-            try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert body and "申请政府信息公开" in body and "12345 诉求" in body
+        body = wait_for_http(f"http://127.0.0.1:{port}/", "`flask serve` to answer")
+        assert "申请政府信息公开" in body and "12345 诉求" in body
         css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/bootstrap/bootstrap.min.css").read()
         assert b"Bootstrap" in css[:200]
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/htmx/htmx.min.js").status == 200

@@ -1,16 +1,20 @@
 """Browser-test fixtures: a `flask serve` on a fresh SQLite database with seeded users, and Debian's
-chromium driven by Playwright (never a downloaded browser)."""
+chromium driven by Playwright (never a downloaded browser).
+
+Journeys wait on what a user would see (a page's heading or message, a menu that is open and still),
+never on animations or fixed sleeps, and every wait is bounded by PATIENCE so that a slow or busy
+machine gets the time it needs (issue 22).
+"""
 import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import service_unavailable
+from tests.waiting import PATIENCE, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -21,7 +25,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 def _flask(env, *args):
     out = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout
 
@@ -48,23 +52,40 @@ def server(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "serve", "--port", str(port)], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_http(base + "/", "the browser tests' flask serve to answer")
     yield base
     proc.terminate()
     proc.wait(10)
 
 
+class PatientBrowser:
+    """The Playwright browser, with every page's actions, navigations and assertions bounded by PATIENCE
+    instead of Playwright's 5 s / 30 s defaults."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(PATIENCE * 1000)
+        context.set_default_navigation_timeout(PATIENCE * 1000)
+        return context
+
+    def new_page(self, **options):
+        """A page in a context of its own, closed with it (as Browser.new_page does)."""
+        return self.new_context(**options).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    expect.set_options(timeout=PATIENCE * 1000)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
+        yield PatientBrowser(b)
         b.close()
 
 
@@ -75,7 +96,36 @@ def login_as(page, base, email):
     page.keyboard.press("Enter")
     # wait for where the login leads rather than for "a" navigation (a slow CI machine may have
     # finished it before an expect_navigation() listener was in place)
-    page.wait_for_url(lambda url: "/auth/login" not in url, timeout=60_000)
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+    expect_signed_in(page)
+
+
+def open_navigation(page):
+    """Show the main navigation as a user would: on narrow screens (below 1400 px) it sits behind the
+    menu button; click it once and wait until the menu is open and no longer animating."""
+    toggler = page.get_by_role("button", name="展开导航")
+    if not toggler.is_visible():
+        return  # wide screen: the navigation is always shown
+    if toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    page.locator("#nav.collapse.show").wait_for(state="visible")  # Bootstrap drops .collapsing when it ends
+
+
+def expect_signed_in(page):
+    """The page shows a signed-in user: the navigation (open or behind the menu button) holds 退出."""
+    from playwright.sync_api import expect
+    expect(page.locator("#nav form[action$='/auth/logout'] button")).to_have_text("退出")
+
+
+def logout(page):
+    """Log out through the navigation, collapsed or expanded, and wait for the signed-out home page."""
+    from playwright.sync_api import expect
+    open_navigation(page)
+    button = page.get_by_role("button", name="退出")
+    button.focus()  # the keyboard, not a mouse at coordinates a moving menu may have shifted
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert").filter(has_text="您已安全退出")).to_be_visible()
+    expect(page.locator("#nav a[href$='/auth/login']")).to_have_text("登录")
 
 
 def department_signs_and_replies(page, base, email, number, text):

@@ -62,4 +62,4 @@ def test_keyboard_starts_with_the_skip_link(server, browser):
     page.goto(server + "/")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_url("**#main")

@@ -1,12 +1,12 @@
 """GET /healthz against the real parts: the database, a real Redis, a real RQ worker's heartbeat."""
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from app import create_app
 from config import TestingConfig
 from tests.jobs.test_rq_worker import redis_url, rq_app  # noqa: F401  (fixtures)
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,11 +43,10 @@ def test_worker_heartbeat(app, client, seeded, rq_app, redis_url, monkeypatch): 
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--no-cron"], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(150):
-            body = client.get("/healthz").get_json()
-            if body["checks"]["worker"]["status"] == "ok":
-                break
-            time.sleep(0.1)
+        def healthy():
+            answer = client.get("/healthz").get_json()
+            return answer if answer["checks"]["worker"]["status"] == "ok" else None
+        body = wait_until(healthy, "the worker's first heartbeat in /healthz")
         assert body["status"] == "ok" and body["checks"]["worker"]["alive"] == 1
     finally:
         worker.terminate()

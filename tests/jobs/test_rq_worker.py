@@ -6,7 +6,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from core.notifications import service
 from core.notifications.delivery import deliver, flush_outbox
 from core.notifications.models import Notification
 from tests.conftest import at, make_user, service_unavailable
+from tests.waiting import PATIENCE, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = at(2026, 11, 20, 10)
@@ -49,7 +49,7 @@ def rq_app(app, backend, redis_url, tmp_path, monkeypatch):
     return env, sink
 
 
-def run_worker(env, *extra, timeout=60):
+def run_worker(env, *extra, timeout=PATIENCE):
     out = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "worker", "--burst", *extra],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert out.returncode == 0, out.stderr[-3000:]
@@ -99,15 +99,12 @@ def test_rolled_back_notification_is_never_delivered(seeded, rq_app, redis_url):
 
 def test_worker_killed_mid_delivery_still_delivers_exactly_once(seeded, app, rq_app):
     env, sink = rq_app
-    slow = dict(env, NOTIFY_FILE_SINK_DELAY="30")
+    slow = dict(env, NOTIFY_FILE_SINK_DELAY=str(int(PATIENCE)))  # still sending when it is killed
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--no-cron"], cwd=ROOT,
                               env=slow, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         n = sms(make_user("citizen", "13800001111"))
-        deadline = time.monotonic() + 30
-        while fresh(n.id).status != "sending":
-            assert time.monotonic() < deadline, "the worker never claimed the notification"
-            time.sleep(0.2)
+        wait_until(lambda: fresh(n.id).status == "sending", "the worker to claim the notification", interval=0.2)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse, mid-send
         worker.wait(10)
@@ -140,25 +137,21 @@ def own_redis(tmp_path):
         subprocess.run([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                         "--daemonize", "yes", "--dir", str(tmp_path), "--pidfile", str(tmp_path / "r.pid")],
                        check=True)
-        for _ in range(50):
-            try:
-                Redis(port=port).ping()
-                return
-            except Exception:  # noqa: BLE001
-                time.sleep(0.1)
-        raise RuntimeError("private redis did not start")
+        wait_until(lambda: Redis(port=port, socket_connect_timeout=1).ping(), "the private redis-server to start",
+                   ignore=(Exception,))
 
     def stop():
         try:
             Redis(port=port).shutdown(nosave=True)
         except Exception:  # noqa: BLE001 - shutdown closes the connection on success
             pass
-        for _ in range(50):
+        def down():
             try:
                 Redis(port=port, socket_connect_timeout=0.2).ping()
-                time.sleep(0.1)
-            except Exception:  # noqa: BLE001
-                return
+            except Exception:  # noqa: BLE001 - refused: it is down
+                return True
+            return False
+        wait_until(down, "the private redis-server to stop")
 
     start()
     yield f"redis://127.0.0.1:{port}/0", start, stop
