@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from core import captcha
+from core.auth.lookup import secret_matches
 from core.auth.models import Role
 from core.db import utcnow
 from core.errors import DomainError, ValidationError
@@ -61,9 +62,8 @@ def new():
 @bp.post("/lookup")
 def lookup():
     number = (request.form.get("number") or "").strip().upper()
-    phone = (request.form.get("phone") or "").strip().replace(" ", "")
     t = Ticket.query.filter_by(number=number).first() if number else None
-    if t is None or not phone or t.caller_phone != phone:
+    if t is None or not secret_matches(request.form.get("phone"), t.caller_phone):
         flash("没有找到匹配的工单：请核对工单编号和提交时填写的手机号。", "danger")
         return redirect(url_for(".new"))
     _grant(t)

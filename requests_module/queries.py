@@ -1,5 +1,6 @@
 """Read side: queues, filters and the JSON/page representation of an application."""
 from core.audit import history
+from core.auth.lookup import secret_matches
 from core.clock import Urgency
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
@@ -56,8 +57,7 @@ def mine(user):
 def lookup(number, secret):
     """The application with this tracking number whose phone or ID number matches `secret`, else None."""
     req = DisclosureRequest.query.filter_by(number=(number or "").strip().upper()).first()
-    secret = (secret or "").strip().upper().replace(" ", "")
-    if req is None or not secret or secret not in (req.phone.upper(), req.id_number.upper()):
+    if req is None or not secret_matches(secret, req.phone, req.id_number):
         return None
     return req
 

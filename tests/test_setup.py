@@ -102,9 +102,20 @@ def test_postgres_migrate_seed_downgrade(tmp_path, pg_database):
     engine = create_engine(pg_database)
     with engine.begin() as conn:
         assert conn.execute(text("select count(*) from departments")).scalar() >= 30
-    with pytest.raises(Exception, match="append-only"):
-        with engine.begin() as conn:
-            conn.execute(text("update audit_events set action = 'forged'"))
+    # The trigger keeps the audit trail append-only for code that bypasses the ORM: a known row can be
+    # neither changed nor deleted (a trigger on an empty table would prove nothing).
+    with engine.begin() as conn:
+        row = conn.execute(text("INSERT INTO audit_events (at, actor_label, entity_kind, entity_id, action) "
+                                "VALUES (now(), 'test', 'probe', '1', 'made') RETURNING id")).scalar()
+        count = conn.execute(text("select count(*) from audit_events")).scalar()
+    for statement in (f"update audit_events set action = 'forged' where id = {row}",
+                      f"delete from audit_events where id = {row}", "delete from audit_events"):
+        with pytest.raises(Exception, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(text(f"select action from audit_events where id = {row}")).scalar() == "made"
+        assert conn.execute(text("select count(*) from audit_events")).scalar() == count
     # the search column as migrated is the one the models create (public_log.search.POSTGRES_DDL)
     with engine.connect() as conn:
         migrated = conn.execute(text(TSV_DEFINITION)).one()

@@ -61,3 +61,15 @@ def compute_deadlines(*, unit, length, started_at, start_on, pauses, extension, 
     else:
         raise ValueError(f"unknown clock unit {unit!r}")
     return Deadlines(due_on, due_at, max(warn_at, started_at), provisional)
+
+
+def marks_that_hold(deadlines, now, *, warned_at, overdue_at, escalate_at, escalated_at):
+    """The sweep's marks once a clock's deadlines are recomputed (calendar import, pause, extension):
+    a due-soon warning whose new warning point is still ahead, and an overdue mark (with its escalation)
+    whose new due time is not yet past, no longer hold and are cleared, so that the item stops counting
+    as overdue and the sweep marks it again at the right time. One rule for every recompute."""
+    no_longer_overdue = overdue_at is not None and deadlines.due_at >= now
+    return {"warned_at": None if (warned_at and deadlines.warn_at > now) else warned_at,
+            "overdue_at": None if no_longer_overdue else overdue_at,
+            "escalate_at": None if no_longer_overdue else escalate_at,
+            "escalated_at": None if no_longer_overdue else escalated_at}

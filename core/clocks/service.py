@@ -10,7 +10,7 @@ from flask import current_app
 
 from core import audit
 from core.calendar.service import get_calendar, get_schedule, local_date
-from core.clocks.compute import Leads, compute_deadlines
+from core.clocks.compute import Leads, compute_deadlines, marks_that_hold
 from core.clocks.models import Clock, ClockState, ClockUnit, TRANSITIONS
 from core.errors import DomainError, ValidationError
 from core.extensions import db
@@ -43,10 +43,10 @@ def apply_deadlines(clock, cal, schedule, now, lead=None):
     changed = (d.due_at, d.warn_at, d.due_on, d.provisional) != (clock.due_at, clock.warn_at, clock.due_on,
                                                                   clock.provisional)
     clock.due_on, clock.due_at, clock.warn_at, clock.provisional = d.due_on, d.due_at, d.warn_at, d.provisional
-    if clock.warned_at and d.warn_at > now:
-        clock.warned_at = None
-    if clock.overdue_at and d.due_at >= now:
-        clock.overdue_at = clock.escalate_at = clock.escalated_at = None
+    marks = marks_that_hold(d, now, warned_at=clock.warned_at, overdue_at=clock.overdue_at,
+                            escalate_at=clock.escalate_at, escalated_at=clock.escalated_at)
+    for name, value in marks.items():
+        setattr(clock, name, value)
     return changed
 
 

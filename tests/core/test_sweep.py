@@ -100,3 +100,38 @@ def test_batches_cover_every_clock(seeded):
         start(str(i))
     assert run_sweep(at(2026, 10, 28, 9), batch=5)["clock_due_soon"] == 23
     assert len(notes("clock_due_soon")) == 23
+
+
+def test_calendar_import_that_moves_the_due_date_past_now_clears_the_overdue_mark(seeded):
+    """An item marked overdue (and escalated) whose due date a calendar import moves later is no
+    longer overdue: the marks are cleared and the sweep marks it again only at the new due time."""
+    make_user("approver", "a@x.cn", department="mzj")
+    make_user("supervisor", "sup@x.cn")
+    c = start("late", start_on=date(2027, 1, 4), now=at(2027, 1, 4, 9))
+    assert c.due_on == date(2027, 2, 1) and c.provisional
+    assert run_sweep(at(2027, 2, 2, 9))["clock_overdue"] == 1
+    assert run_sweep(at(2027, 2, 3, 9, 1))["clock_escalated"] == 1
+    c = Clock.query.filter_by(entity_id="late").one()
+    assert c.overdue_at is not None and c.escalated_at is not None
+    calendar_service.import_official(parse_csv(
+        "2027-01-27,holiday,测试\n2027-01-28,holiday,测试\n2027-01-29,holiday,测试\n2027-02-01,holiday,测试\n"),
+        origin="t", now=at(2027, 2, 3, 10), actor="t")
+    c = Clock.query.filter_by(entity_id="late").one()
+    assert c.due_on == date(2027, 2, 5)
+    assert (c.overdue_at, c.escalate_at, c.escalated_at) == (None, None, None)
+    assert clocks.urgency_of(c, at(2027, 2, 3, 10)).value != "overdue"
+    assert run_sweep(at(2027, 2, 5, 23, 0))["clock_overdue"] == 0
+    assert run_sweep(at(2027, 2, 6, 0, 1))["clock_overdue"] == 1  # marked again, at the new time
+
+
+def test_calendar_import_that_leaves_the_item_late_keeps_the_overdue_mark(seeded):
+    """The other side of the rule: when the new due date has also passed, the verdict stays."""
+    make_user("approver", "a@x.cn", department="mzj")
+    start("still-late", start_on=date(2027, 1, 4), now=at(2027, 1, 4, 9))
+    assert run_sweep(at(2027, 2, 2, 9))["clock_overdue"] == 1
+    marked = Clock.query.filter_by(entity_id="still-late").one().overdue_at
+    calendar_service.import_official(parse_csv("2027-01-27,holiday,测试\n"), origin="t", now=at(2027, 2, 4, 10),
+                                     actor="t")
+    c = Clock.query.filter_by(entity_id="still-late").one()
+    assert c.due_on == date(2027, 2, 2) and c.overdue_at == marked
+    assert run_sweep(at(2027, 2, 4, 11))["clock_overdue"] == 0  # not notified twice
