@@ -1,12 +1,15 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2, JSON and XML.
 
 Service codes are the catalogue's third-level categories, groups its first level. Callers' personal
-data never leaves through this API: no caller fields, and descriptions pass through the public log's
-masking (names, phones, identity and card numbers, emails, plates, house numbers)."""
+data never leaves through this API (issue 13): no caller fields; `description` and `status_notes` are
+the request and reply texts of the ticket's public record as the reviewer published them (masked and
+stored once, never re-masked here), and before publication — or when publication was refused or
+withdrawn — a request shows its service, status and dates only; the address is cut to the road or
+estate and the coordinates snapped to a grid (public_log.places)."""
 from datetime import datetime, timedelta
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from core.auth.models import Role
 from core.auth.service import user_for_token
@@ -17,6 +20,8 @@ from core.extensions import csrf, db
 from hotline import intake
 from hotline.models import Category, Ticket
 from hotline.queries import current_clock
+from public_log.places import public_address, public_point
+from public_log.queries import published_texts
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
@@ -135,33 +140,28 @@ def service_definition(code, fmt):
     return Response(tostring(top, encoding="unicode", xml_declaration=True), mimetype="text/xml")
 
 
-def masked(ticket):
-    """The description as the public may see it: personal data masked (public_log.masking)."""
-    from public_log.masking import mask
-    return mask(ticket.content, names=[ticket.caller_name] if ticket.caller_name else [],
-                phones=[ticket.caller_phone] if ticket.caller_phone else [])[0]
-
-
-def published_reply(ticket):
-    """The reply as published after review (masked), or None while unpublished, refused or withdrawn."""
-    from public_log.models import PublicRecord
-    record = PublicRecord.query.filter_by(kind="hotline", source_id=ticket.id, status="published").first()
-    return record.reply_text if record else None
-
-
-def _request_json(t):
+def _request_json(t, published):
+    """One service request as the public may see it; `published` is the ticket's (request, reply)
+    public texts, or None while it has no published record."""
     c = current_clock(t)
     handling = c if c is not None and c.name == "handling" else None
+    description, status_notes = published or (None, None)
+    lat, lng = public_point(t.lat, t.lng, current_app.config["PUBLIC_LOCATION_GRID_M"])
     return {"service_request_id": t.number, "status": "closed" if t.status == "closed" else "open",
-            "status_notes": published_reply(t), "service_name": t.category.name if t.category else None,
-            "service_code": t.category_code, "description": masked(t),
+            "status_notes": status_notes, "service_name": t.category.name if t.category else None,
+            "service_code": t.category_code, "description": description,
             "agency_responsible": t.department.full_name if t.department else None, "service_notice": None,
             "requested_datetime": _w3c(t.received_at),
             "updated_datetime": _w3c(max(x for x in (t.received_at, t.dispatched_at, t.signed_at, t.replied_at,
                                                      t.closed_at) if x)),
             "expected_datetime": _w3c(handling.due_at) if handling else None,
-            "address": t.address or None, "address_id": None, "zipcode": None, "lat": t.lat, "long": t.lng,
+            "address": public_address(t.address), "address_id": None, "zipcode": None, "lat": lat, "long": lng,
             "media_url": None}
+
+
+def _requests_json(tickets):
+    texts = published_texts("hotline", [t.id for t in tickets])
+    return [_request_json(t, texts.get(t.id)) for t in tickets]
 
 
 def _parse_w3c(name):
@@ -202,7 +202,7 @@ def requests_list(fmt):
             q = q.filter(Ticket.status != "closed")
         elif statuses == {"closed"}:
             q = q.filter(Ticket.status == "closed")
-    items = [_request_json(t) for t in q.order_by(Ticket.received_at.desc()).limit(MAX_RESULTS)]
+    items = _requests_json(q.order_by(Ticket.received_at.desc()).limit(MAX_RESULTS).all())
     return _respond(fmt, "service_requests", "request", items)
 
 
@@ -212,7 +212,7 @@ def request_one(rid, fmt):
     t = Ticket.query.filter_by(number=rid, confidential=False).first()
     if t is None:
         raise Open311Error(404, f"service_request_id {rid} not found")
-    return _respond(fmt, "service_requests", "request", [_request_json(t)])
+    return _respond(fmt, "service_requests", "request", _requests_json([t]))
 
 
 @bp.get("/tokens/<token>.<fmt>")

@@ -103,7 +103,18 @@ class Filters:
 
 
 def published():
+    """What may be public: records that passed publication review and were not withdrawn."""
     return PublicRecord.query.filter(PublicRecord.status == "published")
+
+
+def published_texts(kind, source_ids):
+    """{source id: (public request text, public reply text)} of the published records of these items,
+    as the reviewer approved them; items without one are absent (other systems show nothing of them)."""
+    if not source_ids:
+        return {}
+    rows = (published().with_entities(PublicRecord.source_id, PublicRecord.request_text, PublicRecord.reply_text)
+            .filter(PublicRecord.kind == kind, PublicRecord.source_id.in_(list(source_ids))))
+    return {source: (request_text, reply_text) for source, request_text, reply_text in rows}
 
 
 def browse(filters, *, page=1, per_page=PER_PAGE):
