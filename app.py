@@ -39,6 +39,8 @@ def create_app(config=None):
     register_template_helpers(app)
     from core.security import register_security_headers
     register_security_headers(app)
+    from core.wellformed import register_wellformed
+    register_wellformed(app)
     from core.logs import configure_logging
     configure_logging(app)
     from core.limits import init_limits

@@ -1,6 +1,8 @@
 """Domain errors and the handlers that turn them into pages or JSON."""
 from flask import jsonify, render_template, request
 
+from core.wellformed import NUL_MESSAGE
+
 
 class DomainError(Exception):
     """A rule of the domain forbids the action; the message is shown to the user (Chinese)."""
@@ -89,6 +91,8 @@ def register_error_handlers(app):
         message = None
         if err.code == 400 and err.description and "CSRF" in err.description:
             message = "页面已过期或缺少安全校验（CSRF），请刷新页面后重新提交。"
+        elif err.code == 400 and err.description == NUL_MESSAGE:
+            message = NUL_MESSAGE
         return error_response(err.code or 500, message)
 
     @app.errorhandler(Exception)

@@ -1,0 +1,74 @@
+"""Inputs and outputs stay well-formed whatever was typed (issue 13).
+
+- A NUL byte anywhere in a request (path, query, form fields and file names, JSON values and keys)
+  is refused with 400 before any view runs: PostgreSQL cannot store it and SQLite would, so without
+  this the same input answers 500 on one backend and passes on the other.
+- Control characters (C0 except tab, line feed and carriage return; DEL) are removed from every
+  HTML, XML (Atom, Open311) and JSON answer: XML 1.0 forbids them, and a feed reader or an Open311
+  client must never choke on text a caller once typed.
+"""
+import re
+
+from flask import request
+from werkzeug.exceptions import BadRequest
+
+# In UTF-8 the bytes 0x00–0x1F and 0x7F only ever stand for themselves (every byte of a multi-byte
+# character is >= 0x80), so they can be removed from an encoded body without decoding it.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A \u escape (or the short \b, \f) of a control character in JSON text, preceded by an even number of backslashes (an odd
+# number would make the first backslash part of an escaped "\\" followed by literal text).
+_JSON_CONTROL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|[bf])")
+TEXT_TYPES = ("text/html", "text/xml", "application/xml", "application/atom+xml", "application/json",
+              "application/problem+json")
+NUL_MESSAGE = "提交的内容含有不可见的控制字符（NUL），请删除后重新提交。"
+
+
+def clean_text(value):
+    """`value` without control characters (tab, line feed and carriage return are kept)."""
+    return _CONTROL_CHARS.sub("", value) if isinstance(value, str) else value
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def request_has_nul():
+    """True when the current request carries a NUL byte anywhere a view could read text from."""
+    if "\x00" in request.path:
+        return True
+    if any(_has_nul(k) or _has_nul(v) for k, v in request.args.items(multi=True)):
+        return True
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.is_json:
+            return _has_nul(request.get_json(silent=True))
+        if any(_has_nul(k) or _has_nul(v) for k, v in request.form.items(multi=True)):
+            return True
+        return any(_has_nul(f.filename or "") for _, f in request.files.items(multi=True))
+    return False
+
+
+def register_wellformed(app):
+    def _refuse_nul():
+        if request_has_nul():
+            raise BadRequest(NUL_MESSAGE)
+    # First of all request hooks: before CSRF, rate limits and logins read the request.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul)
+
+    @app.after_request
+    def _strip_controls(response):
+        if response.direct_passthrough or response.is_streamed or response.mimetype not in TEXT_TYPES:
+            return response
+        body = response.get_data()
+        cleaned = _CONTROL_BYTES.sub(b"", body)
+        if "json" in response.mimetype:
+            cleaned = _JSON_CONTROL_ESCAPE.sub(rb"\1", cleaned)
+        if cleaned != body:
+            response.set_data(cleaned)
+        return response
