@@ -21,9 +21,32 @@ def can_see(user, ticket):
         c.department_id == user.department_id for c in ticket.co_handlers)
 
 
-def shows_caller(user, ticket):
-    """Confidential (保密) tickets show caller data only to operators and supervisors."""
-    return not ticket.confidential or (user is not None and user.role in CALLER_ROLES)
+def _sees_callers(user):
+    return user is not None and user.role in CALLER_ROLES
+
+
+def caller_for(user, ticket):
+    """The caller data this user may see, or None (issue 13). Confidential (保密) tickets show the caller
+    only to operators and supervisors; so does the recorded name of an anonymous (匿名) caller, which is
+    kept only so that masking still finds it wherever the caller wrote it."""
+    privileged = _sees_callers(user)
+    if ticket.confidential and not privileged:
+        return None
+    return {"phone": ticket.caller_phone, "anonymous": ticket.anonymous,
+            "name": ticket.caller_name if (privileged or not ticket.anonymous) else None}
+
+
+def duplicate_hints(user, ticket, now):
+    """Possible duplicates shown on a ticket. Across a confidential ticket — this one or the other —
+    only operators and supervisors see them: a link from a confidential ticket to the same caller's
+    ordinary one would name the caller to the department (issue 13)."""
+    from hotline.suggest import duplicates
+    privileged = _sees_callers(user)
+    if ticket.confidential and not privileged:
+        return []
+    found = duplicates(phone=ticket.caller_phone, category_code=ticket.category_code, address=ticket.address,
+                       now=now, exclude_id=ticket.id)
+    return found if privileged else [d for d in found if not d.confidential]
 
 
 def visible(user, *, status=None, department=None, overdue=None, now, limit=500):
@@ -53,10 +76,7 @@ def represent(ticket, user, now, brief=False):
            "department": ticket.department.code if ticket.department else None,
            "due_at": c.due_at.isoformat() if c else None, "urgency_badge": urgency_of(c, now).value if c else None,
            "confidential": ticket.confidential}
-    if shows_caller(user, ticket):
-        out["caller"] = {"phone": ticket.caller_phone, "name": ticket.caller_name, "anonymous": ticket.anonymous}
-    else:
-        out["caller"] = None
+    out["caller"] = caller_for(user, ticket)
     if brief:
         return out
     out.update({

@@ -30,7 +30,9 @@ def clean_ticket(data):
     name = (data.get("caller_name") or "").strip()
     if len(name) > 60:
         errors["caller_name"] = "姓名最多 60 字"
-    out["caller_name"] = None if out["anonymous"] else (name or None)
+    # An anonymous caller's name is kept, hidden from departments (hotline.queries.caller_for), so that
+    # masking still finds it wherever the caller wrote it (issue 13).
+    out["caller_name"] = name or None
     content = (data.get("content") or "").strip()
     if not content:
         errors["content"] = "请填写诉求内容"

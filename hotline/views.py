@@ -15,7 +15,7 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 from hotline import callback, handling, intake, suggest
 from hotline.models import Category, Ticket
-from hotline.queries import can_see, current_clock, shows_caller
+from hotline.queries import caller_for, can_see, current_clock, duplicate_hints
 from hotline.sla import TYPES, URGENCIES
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -151,12 +151,11 @@ def ticket(ticket_id):
     dep, reason = suggest.department(t.category_code, t.content, now)
     return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now,
                            urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
-                           show_caller=shows_caller(current_user, t), departments=active_departments(),
+                           caller=caller_for(current_user, t), departments=active_departments(),
                            suggestion=(dep, reason), desk=current_user.role in DESK, may_handle=_may_handle(t),
                            supervisor=current_user.role in (Role.SUPERVISOR, Role.ADMIN),
                            approver=current_user.role in (Role.APPROVER, Role.SUPERVISOR),
-                           duplicates=suggest.duplicates(phone=t.caller_phone, category_code=t.category_code,
-                                                         address=t.address, now=now, exclude_id=t.id),
+                           duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES)
 
 

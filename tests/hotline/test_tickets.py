@@ -1,6 +1,5 @@
 """12345 tickets: every transition and forbidden one, working-hour and wall clocks through 2026's
 holidays, extension and reopen clocks, frozen verdicts, merging."""
-from datetime import timedelta
 
 import pytest
 
@@ -219,12 +218,6 @@ def test_bad_tickets_name_the_field(hot, changes, field):
     with pytest.raises(ValidationError) as err:
         new_ticket(at(2026, 11, 16, 9), **changes)
     assert field in err.value.fields
-
-
-def test_anonymous_caller_keeps_no_name(hot):
-    t = new_ticket(at(2026, 11, 16, 9), anonymous="y")
-    assert t.caller_name is None and t.anonymous
-    assert timedelta(0) == t.received_at - at(2026, 11, 16, 9)
 
 
 def test_admin_sla_rule_changes_new_clocks(client, hot):
