@@ -5,6 +5,7 @@ and the keyboard: the first Tab reaches “跳到正文”, and no page sets a p
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, login_as
 
@@ -54,7 +55,7 @@ def test_keyboard_starts_with_the_skip_link(server, browser):
     for path in PUBLIC:
         page.goto(server + path)
         if page.locator("[autofocus]").count():
-            assert page.evaluate("document.activeElement.hasAttribute('autofocus')"), path
+            expect(page.locator("[autofocus]")).to_be_focused()  # waits: autofocus may land after load
             continue
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "跳到正文", path

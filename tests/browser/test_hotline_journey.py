@@ -2,6 +2,8 @@
 signs and replies; the callback marks it satisfied."""
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import ARTIFACTS, department_signs_and_replies, login_as as _login
 
 
@@ -12,6 +14,9 @@ def test_operator_call_to_satisfied_callback(server, browser, request):
         _login(op, server, "op@e2e.cn")
         op.goto(server + "/hotline/console")
         # Keyboard only: the caller number has the focus; Tab moves on; Enter in a text field saves.
+        # Type only once the cursor is in the field, as an operator would see it (on a busy machine the
+        # autofocus can land after the page's load event, and keys typed before it are lost).
+        expect(op.get_by_label("来电号码")).to_be_focused()
         op.keyboard.type("13800002222")
         op.keyboard.press("Tab")
         op.keyboard.type("李四")
