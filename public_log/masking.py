@@ -1,52 +1,147 @@
-"""Masking of personal data in Chinese text before anything is published (DESIGN §4, issue 6).
+"""Masking of personal data in Chinese text before anything is published (DESIGN §4, issues 6 and 13).
 
-Detection runs on a copy where full-width digits and letters are folded to ASCII one character for
-one character, so every span found maps back to the original text. Each masking is reported with
-what was found, where and why, for the reviewer."""
+The engine normalises before it matches, on a view of the text that keeps one character for each
+original character, so every span found maps back to the original:
+- Unicode NFKC (full-width digits and letters, no-break and ideographic spaces, ＠ ＃ －);
+- zero-width characters become separators;
+- Chinese numerals (〇零一二…九, 壹贰叁…玖, 幺, 两) read as digits where five or more form a number;
+- separators (spaces of every kind, zero-width characters, - — – _ . / · and brackets) are tolerated
+  inside numbers: digit groups joined by them form one chain, and a number is any run of whole groups.
+
+Detectors: identity numbers (18 digits with check digit, 15-digit old ones), bank cards (Luhn),
+mobiles (also +86), landlines (with area code, or without one after a phone cue), QQ numbers and
+WeChat ids (after their cue), emails (also "at"/"dot"/。 obfuscated), plates (with space, dash, dot,
+挂/学 suffixes, new-energy), passports and permits, house/building/unit/room numbers (人民中路8号,
+12-2-1402室, 5号楼, A座, 18#楼), the item's recorded people (names with any separator inside, phones
+and IDs in any form) and names of people the text mentions with a context cue (经与…核实, …同志,
+…先生/女士, 我叫…), confirmed by jieba's person-name tagging. Official contact data (departments'
+phone numbers and mail domains, *.gov.cn) is never masked.
+
+Every detector is linear in the length of the text: bounded quantifiers over disjoint character
+classes, chains examined over at most 19 digits from each group, the name tagger run on short windows
+at most NAME_TAGGER_BUDGET times per text. Each masking says what, where, why and how sure."""
+import functools
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
-FULL = {chr(0xFF10 + i): str(i) for i in range(10)}
-FULL.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
-FULL.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
-FULL.update({"－": "-", "＠": "@", "．": ".", "（": "(", "）": ")", "　": " "})
+from public_log.masking_data import AFTER_CUES, BEFORE_CUES, COMMON_SURNAMES, COMPOUND_SURNAMES, NOT_NAMES
 
-SEP = r"[ \-]?"
-MOBILE = re.compile(r"(?<![\d])(?:\+?86[ \-]?)?1[3-9]\d" + SEP + r"\d{4}" + SEP + r"\d{4}(?![\d])")
-LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|0\d{2,3})[ \-]?\d{7,8}(?![\d])")
-ID18 = re.compile(r"(?<![\dA-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])")
-ID15 = re.compile(r"(?<![\d])\d{6}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![\d])")
-CARD = re.compile(r"(?<![\d])(?:\d{4}[ \-]?){3}\d{4}(?:[ \-]?\d{1,3})?(?![\d])")
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+CN_DIGITS = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九")}, "零": "0", "幺": "1", "两": "2",
+             **{c: str(i + 1) for i, c in enumerate("壹贰叁肆伍陆柒捌玖")}}
+_SEP = r"[\s\u200b\-—–_./·•()\[\]【】]"
+_CN_RUN = re.compile("(?:[" + "".join(CN_DIGITS) + "]" + _SEP + "{0,2}){4,}[" + "".join(CN_DIGITS) + "]")
+_CHAIN = re.compile(r"(?<![A-Za-z0-9])\d(?:" + _SEP + r"{0,3}\d)*(?:" + _SEP + r"{0,2}[Xx])?")
+_GROUP = re.compile(r"\d+|[Xx]")
+_PHONE_CUE = re.compile(r"电话|座机|手机|致电|拨打|来电|联系|热线|号码|固话|回电|传真|tel|phone|☎", re.I)
+_QQ_CUE = re.compile(r"qq|扣扣|q号", re.I)
+_LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}"
+_LABEL = r"[A-Za-z0-9\-]{1,63}"
+_EMAIL = re.compile(_LOCAL + r"(?P<at>[ \t]?@[ \t]?|[ \t]?[(\[]at[)\]][ \t]?|[ \t]+at[ \t]+|[ \t]?艾特[ \t]?)"
+                    + _LABEL + r"(?:(?:[ \t]?(?:\.|。|[(\[]dot[)\]]|点)[ \t]?|[ \t]+dot[ \t]+)" + _LABEL + r"){1,6}",
+                    re.I)
+_TLDS = {"com", "cn", "net", "org", "gov", "edu", "info", "io", "me", "cc", "top", "xyz", "biz", "hk", "tw", "mo"}
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-PLATE = re.compile(r"[" + PROVINCES + r"][A-Z][·•\.]?(?:[A-HJ-NP-Z0-9]{5}|[DF][A-HJ-NP-Z0-9]{5}|[A-HJ-NP-Z0-9]{5}[DF])(?![A-Za-z0-9])")
-# A house number follows a road, lane, village or estate name: "人民中路8号3幢201室".
-HOUSE = re.compile(r"(?<=[路街巷弄道村组苑园区里坊厦楼])\s?(\d+|[一二三四五六七八九十百]+)\s?(号楼|号|幢|栋|弄)"
-                   r"(?:\s?\d+\s?(?:号楼|幢|栋|单元|层|楼|室|号))*")
-
+_PLATE = re.compile(r"[" + PROVINCES + r"][ ]?[A-Za-z][ ·•.\-]?(?:[A-HJ-NP-Za-hj-np-z0-9]{5,6}|"
+                    r"[A-HJ-NP-Za-hj-np-z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])")
+_PASSPORT_CUE = re.compile(r"(?:护照|通行证|回乡证|台胞证|居留证|签证)(?:号码|号)?[:： ]{0,2}([A-Za-z]{1,2}\d{6,10})(?![A-Za-z0-9])")
+_PASSPORT = re.compile(r"(?<![A-Za-z0-9])E[A-Z]?\d{7,8}(?![A-Za-z0-9])")
+_WECHAT = re.compile(r"(?:微信号?|wechat|weixin|vx|wx)[ ]?号?[ ]?[:：]?[ ]?([A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])",
+                     re.I)
+_NUM = r"(?:\d{1,5}|[一二三四五六七八九十百〇零两]{1,4})"
+_HOUSE = re.compile(
+    r"(?<=[路街巷弄道村组苑园区里坊厦楼])[ ]?" + _NUM + r"[ ]?(?:号楼|号|幢|栋|弄)(?:[ ]?" + _NUM + r"[ ]?(?:号楼|幢|栋|单元|层|楼|室|号|户))*"
+    r"|\d{1,4}(?:[ ]?[-—][ ]?\d{1,4}){1,3}[ ]?(?:室|号|户)"
+    r"|\d{1,4}[ ]?#[ ]?(?:号楼|楼|栋|幢)?(?:[ ]?\d{1,4}[ ]?(?:单元|层|室|号|户))*"
+    r"|" + _NUM + r"[ ]?(?:号楼|幢|栋|单元)(?:[ ]?" + _NUM + r"[ ]?(?:单元|层|楼|室|号|户))*"
+    r"|(?<![A-Za-z])[A-Za-z][ ]?座(?:[ ]?\d{1,5}[ ]?(?:室|号)?)?")
+_HOUSE_PART = re.compile(r"[0-9A-Za-z一二三四五六七八九十百〇零两]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN_END = re.compile(r"[\u4e00-\u9fff]{2,5}$")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,5}")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+NAME_FOLLOWERS = ("核实", "联系", "沟通", "确认", "反映", "同志", "先生", "女士", "来电", "说", "表示")
+_AFTER = re.compile("|".join(AFTER_CUES))
+_BEFORE = re.compile("|".join(BEFORE_CUES))
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+NAME_TAGGER_BUDGET = 8  # jieba's HMM costs ~0.5 ms a window: a bound on a crafted text full of cues
+MAX_NUMBER = 19  # the longest number any detector wants (bank cards)
 
 
 @dataclass(frozen=True)
 class Masking:
-    kind: str  # what: 手机号 / 固定电话 / 身份证号 / 银行卡号 / 电子邮箱 / 车牌号 / 门牌号 / 姓名
+    kind: str  # what: 手机号 / 固定电话 / 身份证号 / 银行卡号 / 电子邮箱 / 车牌号 / 门牌号 / 姓名 / QQ号 / 微信号 / 证件号
     start: int  # where, in the original text
     end: int
     replacement: str
     reason: str  # why
+    confidence: str = "高"  # how sure: 高 (pattern with checks) / 中 (context cue without the tagger's word)
 
 
-def _fold(text):
-    return "".join(FULL.get(c, c) for c in text)
+@dataclass(frozen=True)
+class Official:
+    """Contact data that is not personal: official phone numbers (digits) and mail domains."""
+    phones: frozenset = field(default_factory=frozenset)
+    domains: frozenset = field(default_factory=frozenset)
+
+    def has_phone(self, digits):
+        return digits in self.phones
+
+    def has_domain(self, domain):
+        domain = domain.lower()
+        return domain == "gov.cn" or domain.endswith(".gov.cn") or any(
+            domain == d or domain.endswith("." + d) for d in self.domains)
 
 
-def _digits(s):
-    return re.sub(r"\D", "", s)
+def official_from(phones=(), emails=()):
+    """An Official from phone fields (several numbers may share one field) and email addresses."""
+    digits = set()
+    for field_value in phones:
+        for number in re.split(r"[,，;；、/]|\s{2,}", field_value or ""):
+            d = re.sub(r"\D", "", number)
+            if len(d) >= 5:
+                digits.add(d)
+                if d.startswith("0") and len(d) >= 10:
+                    digits.add(d[-8:] if len(d) - 8 in (3, 4) else d[-7:])  # the same line without area code
+    domains = {e.rpartition("@")[2].strip().lower() for e in emails if e and "@" in e}
+    return Official(frozenset(digits), frozenset(d for d in domains if d))
+
+
+NO_OFFICIAL = Official()
+
+
+@functools.lru_cache(maxsize=4096)
+def _norm_char(c):
+    if c in ZERO_WIDTH:
+        return "\u200b"
+    n = unicodedata.normalize("NFKC", c)
+    if len(n) == 1:
+        return n
+    return " " if not n.strip() else c
+
+
+def normalised_view(text):
+    """The text as the detectors read it, one character for each original character."""
+    chars = [_norm_char(c) for c in text]
+    view = "".join(chars)
+    for m in _CN_RUN.finditer(view):
+        for i in range(m.start(), m.end()):
+            chars[i] = CN_DIGITS.get(chars[i], chars[i])
+    return "".join(chars)
 
 
 def _valid_id18(s):
+    if not (s[:17].isdigit() and (s[17].isdigit() or s[17] in "Xx")):
+        return False
+    if not (1 <= int(s[10:12]) <= 12 and 1 <= int(s[12:14]) <= 31 and s[6:8] in ("18", "19", "20")):
+        return False
     total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS))
     return "10X98765432"[total % 11] == s[17].upper()
+
+
+def _valid_id15(s):
+    return 1 <= int(s[8:10]) <= 12 and 1 <= int(s[10:12]) <= 31
 
 
 def _luhn(number):
@@ -59,48 +154,226 @@ def _luhn(number):
     return total % 10 == 0
 
 
-def _name(name):
-    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"
+def _mobile(d):
+    return len(d) == 11 and d[0] == "1" and d[1] in "3456789"
 
 
-def find(text, *, names=(), phones=(), ids=()):
-    """All maskings for `text`; `names`, `phones` and `ids` are what the item recorded for its person."""
-    folded = _fold(text)
+def _classify(d, groups, cues, known):
+    """(kind, replacement, reason) for the digits `d` of a run of whole groups, or None."""
+    n = len(d)
+    if d.upper() in known:
+        kind = "身份证号" if n >= 15 else "手机号"
+        return kind, d[:3] + "****" + d[-4:], "本件登记的申请人或来电人信息"
+    if n == 18 and _valid_id18(d):
+        return "身份证号", d[:6] + "********" + d[-4:], "18 位身份证号（校验码正确）"
+    if not d.isdigit():
+        return None
+    if 16 <= n <= 19 and d[0] in "3456" and _luhn(d) and (len(groups) == 1 or all(len(g) == 4 for g in groups[:-1])):
+        return "银行卡号", d[:4] + "*" * (n - 8) + d[-4:], "银行卡号（Luhn 校验通过）"
+    if _mobile(d):
+        return "手机号", d[:3] + "****" + d[-4:], "大陆手机号"
+    if (n == 13 and d.startswith("86") and _mobile(d[2:])) or (n == 15 and d.startswith("0086") and _mobile(d[4:])):
+        return "手机号", d[-11:-8] + "****" + d[-4:], "大陆手机号"
+    if n == 15 and _valid_id15(d):
+        return "身份证号", d[:6] + "*****" + d[-4:], "15 位旧身份证号"
+    if 10 <= n <= 12 and d[0] == "0" and d[1] != "0":
+        return "固定电话", d[:4] + "****" + d[-2:], "带区号的固定电话"
+    if 7 <= n <= 8 and d[0] in "2345678" and "phone" in cues:
+        return "固定电话", "****" + d[-2:], "固定电话（前有电话提示）"
+    if 5 <= n <= 11 and d[0] != "0" and "qq" in cues:
+        return "QQ号", d[:2] + "*" * (n - 4) + d[-2:], "QQ 号（前有 QQ 提示）"
+    return None
+
+
+def _numbers(view, known, official, add):
+    for chain in _CHAIN.finditer(view):
+        if chain.end() - chain.start() < 5:
+            continue  # no detector wants fewer than five digits
+        before = view[max(0, chain.start() - 12):chain.start()]
+        cues = {name for name, cue in (("phone", _PHONE_CUE), ("qq", _QQ_CUE)) if cue.search(before)}
+        groups = [(chain.start() + g.start(), chain.start() + g.end(), g.group(0)) for g in _GROUP.finditer(chain.group(0))]
+        i = 0
+        while i < len(groups):
+            digits, best, parts = "", None, []
+            for j in range(i, len(groups)):
+                digits += groups[j][2]
+                parts.append(groups[j][2])
+                if len(digits) > MAX_NUMBER:
+                    break
+                if official.has_phone(digits):
+                    best = (j, None)
+                    continue
+                found = _classify(digits, parts, cues, known)
+                if found:
+                    best = (j, found)
+            if best is None:
+                i += 1
+                continue
+            j, found = best
+            if found:
+                start = groups[i][0]
+                if start and view[start - 1] == "+":
+                    start -= 1  # +86 …: the country code's plus sign goes with the number
+                add(found[0], start, groups[j][1], found[1], found[2])
+            i = j + 1
+
+
+def _emails(view, official, add):
+    for m in _EMAIL.finditer(view):
+        text = m.group(0)
+        at_end = m.end("at") - m.start()
+        domain = re.sub(r"[ \t]*(?:。|[(\[]dot[)\]]|点|[ \t]dot[ \t])[ \t]*", ".", text[at_end:], flags=re.I).strip()
+        tld = domain.rsplit(".", 1)[-1].lower()
+        plain = m.group("at").strip() == "@"
+        if not tld.isalpha() or len(tld) < 2 or (not plain and tld not in _TLDS):
+            continue
+        if official.has_domain(domain):
+            continue
+        add("电子邮箱", m.start(), m.end(), text[0] + "***@" + domain, "电子邮箱" if plain else "电子邮箱（变形写法）")
+
+
+def _patterns(view, add):
+    for m in _PLATE.finditer(view):
+        add("车牌号", m.start(), m.end(), m.group(0)[:2] + "*" * (len(m.group(0)) - 2), "机动车号牌")
+    for m in _PASSPORT_CUE.finditer(view):
+        value = m.group(1)
+        add("证件号", m.start(1), m.end(1), value[0] + "*" * (len(value) - 3) + value[-2:], "护照或通行证号码")
+    for m in _PASSPORT.finditer(view):
+        value = m.group(0)
+        add("证件号", m.start(), m.end(), value[0] + "*" * (len(value) - 3) + value[-2:], "护照号码")
+    for m in _WECHAT.finditer(view):
+        add("微信号", m.start(1), m.end(1), m.group(1)[0] + "***", "微信号（前有微信提示）")
+    for m in _HOUSE.finditer(view):
+        add("门牌号", m.start(), m.end(), _HOUSE_PART.sub("*", m.group(0)).replace(" ", ""), "具体门牌号（保留到街道）")
+
+
+def _loose(value):
+    """A regex for a recorded value with any separator between its characters, case-blind."""
+    return re.compile((_SEP + "{0,2}").join(re.escape(c) for c in value), re.I)
+
+
+def _recorded_names(view, names, add):
+    for name in names:
+        name = normalised_view((name or "").strip())
+        name = re.sub(_SEP, "", name)
+        if len(name) < 2:
+            continue
+        for m in _loose(name).finditer(view):
+            add("姓名", m.start(), m.end(), name[0] + "*" * (len(name) - 1), "本件登记的申请人或来电人信息")
+
+
+def _surname_len(word):
+    if word[:2] in COMPOUND_SURNAMES:
+        return 2
+    return 1 if word[0] in COMMON_SURNAMES else 0
+
+
+@functools.lru_cache(maxsize=2048)
+def _tagged_names(window):
+    """Person names (jieba's nr tag) in a short window, as (start, end) in the window."""
+    import jieba.posseg as pseg
+
+    from public_log.segment import _jieba
+    _jieba()
+    spans, pos = [], 0
+    for word, flag in pseg.cut(window):
+        if flag.startswith("nr") and 2 <= len(word) <= 4 and _HAN.match(word):
+            spans.append((pos, pos + len(word)))
+        pos += len(word)
+    return tuple(spans)
+
+
+def _without_follower(run):
+    """经与王建华核实 → 王建华: a verb or title that follows names is not part of the name."""
+    for follower in NAME_FOLLOWERS:
+        if run.endswith(follower) and len(run) - len(follower) >= 2:
+            return run[:-len(follower)]
+        if follower in run[2:]:
+            return run[:run.index(follower, 2)]
+    return run
+
+
+def _sure(spans, start, end):
+    """高 when the tagger also reads a person's name there, else 中 (cue and surname only)."""
+    return "高" if any(s <= start and end <= e or (start <= s and e <= end) for s, e in spans) else "中"
+
+
+def _plausible(word):
+    return (word[:1] in COMMON_SURNAMES or word[:2] in COMPOUND_SURNAMES) and _HAN_WORD.fullmatch(word) is not None \
+        and word not in NOT_NAMES
+
+
+def _cued_names(view, add):
+    budget = [NAME_TAGGER_BUDGET]
+
+    def tagged(window):
+        if budget[0] <= 0:
+            return ()
+        budget[0] -= 1
+        return _tagged_names(window)
+
+    def found(start, word, confidence):
+        s = _surname_len(word) or 1
+        add("姓名", start, start + len(word), word[:s] + "**", f"上下文提示的人名（置信度{confidence}）", confidence)
+
+    for m in _AFTER.finditer(view):  # 王建国同志, 李女士 (a surname alone before 先生/女士 stays)
+        left = max(0, m.start() - 6)
+        window = view[left:m.start()]
+        run = _HAN_RUN_END.search(window)
+        if run and len(run.group(0)) <= 4 and (run.start() > 0 or left == 0) and _plausible(run.group(0)):
+            word = run.group(0)  # a whole word between punctuation and the cue
+            found(left + run.start(), word, _sure(tagged(window), run.start(), run.end()))
+            continue
+        spans = [s for s in tagged(window) if s[1] == len(window) and _plausible(window[s[0]:s[1]])]
+        if spans:
+            found(left + spans[-1][0], window[spans[-1][0]:], "高")
+            continue
+        for size in (3, 2):
+            word = window[-size:]
+            if len(word) == size and _plausible(word) and (size == 2 or word[0] in COMMON_SURNAMES
+                                                           or word[:2] in COMPOUND_SURNAMES):
+                found(m.start() - size, word, "中")
+                break
+    for m in _BEFORE.finditer(view):  # 我叫王五, 经与张丽华核实, 联系人：欧阳明月
+        window = view[m.end():m.end() + 6]
+        if window[:1] not in COMMON_SURNAMES and window[:2] not in COMPOUND_SURNAMES:
+            continue  # every name found here starts with a surname
+        run = _HAN_RUN.match(window)
+        word = _without_follower(run.group(0)) if run else ""
+        if 2 <= len(word) <= 4 and _plausible(word):
+            found(m.end(), word, _sure(tagged(window), 0, len(word)))  # the whole word up to punctuation or 核实…
+            continue
+        spans = [s for s in tagged(window) if s[0] == 0 and _plausible(window[:s[1]])]
+        if spans:
+            found(m.end(), window[:spans[0][1]], "高")
+            continue
+        if run:
+            for size in (3, 2):
+                word, rest = run.group(0)[:size], run.group(0)[size:size + 2]
+                if len(word) == size and _plausible(word) and rest.startswith(NAME_FOLLOWERS):
+                    found(m.end(), word, "中")
+                    break
+
+
+def find(text, *, names=(), phones=(), ids=(), official=NO_OFFICIAL):
+    """All maskings for `text`; `names`, `phones` and `ids` are what the item recorded for its person;
+    `official` is contact data that must stay (departments' lines and mail domains)."""
+    view = normalised_view(text)
     found = []
 
-    def add(kind, m_start, m_end, replacement, reason):
-        found.append(Masking(kind, m_start, m_end, replacement, reason))
+    def add(kind, start, end, replacement, reason, confidence="高"):
+        found.append(Masking(kind, start, end, replacement, reason, confidence))
 
-    for m in ID18.finditer(folded):
-        if _valid_id18(m.group(0)):
-            add("身份证号", m.start(), m.end(), m.group(0)[:6] + "********" + m.group(0)[-4:], "18 位身份证号（校验码正确）")
-    for m in ID15.finditer(folded):
-        add("身份证号", m.start(), m.end(), m.group(0)[:6] + "*****" + m.group(0)[-4:], "15 位旧身份证号")
-    for m in CARD.finditer(folded):
-        d = _digits(m.group(0))
-        if 16 <= len(d) <= 19 and _luhn(d):
-            add("银行卡号", m.start(), m.end(), d[:4] + "*" * (len(d) - 8) + d[-4:], "银行卡号（Luhn 校验通过）")
-    for m in MOBILE.finditer(folded):
-        d = _digits(m.group(0))[-11:]
-        add("手机号", m.start(), m.end(), d[:3] + "****" + d[-4:], "大陆手机号")
-    for m in LANDLINE.finditer(folded):
-        d = _digits(m.group(0))
-        add("固定电话", m.start(), m.end(), d[:4] + "****" + d[-2:], "带区号的固定电话")
-    for m in EMAIL.finditer(folded):
-        local, _, domain = m.group(0).partition("@")
-        add("电子邮箱", m.start(), m.end(), local[:1] + "***@" + domain, "电子邮箱")
-    for m in PLATE.finditer(folded):
-        add("车牌号", m.start(), m.end(), m.group(0)[:2] + "*" * (len(m.group(0)) - 2), "机动车号牌")
-    for m in HOUSE.finditer(folded):
-        add("门牌号", m.start(), m.end(), re.sub(r"\d+|[一二三四五六七八九十百]+", "*", m.group(0)).replace(" ", ""),
-            "具体门牌号（保留到街道）")
-    for value, kind in [(n, "姓名") for n in names] + [(p, "手机号") for p in phones] + [(i, "身份证号") for i in ids]:
-        value = (value or "").strip()
-        if len(value) < 2:
-            continue
-        for m in re.finditer(re.escape(_fold(value)), folded):
-            replacement = _name(value) if kind == "姓名" else value[:3] + "****" + value[-4:]
-            add(kind, m.start(), m.end(), replacement, "本件登记的申请人或来电人信息")
+    known = set()
+    for value in list(phones) + list(ids):
+        digits = re.sub(r"[^0-9Xx]", "", normalised_view(value or "")).upper()
+        if len(digits) >= 5:
+            known.add(digits)
+    _numbers(view, known, official, add)
+    _emails(view, official, add)
+    _patterns(view, add)
+    _recorded_names(view, names, add)
+    _cued_names(view, add)
     return _resolve(found)
 
 
@@ -116,8 +389,11 @@ def _resolve(found):
 
 def mask(text, **known):
     """(masked text, [Masking]) — the public version of `text` and the list for the reviewer."""
-    maskings = find(text or "", **known)
-    out = text or ""
-    for m in reversed(maskings):
-        out = out[:m.start] + m.replacement + out[m.end:]
-    return out, maskings
+    text = text or ""
+    maskings = find(text, **known)
+    parts, at = [], 0
+    for m in maskings:  # in order and without overlaps (_resolve)
+        parts += [text[at:m.start], m.replacement]
+        at = m.end
+    parts.append(text[at:])
+    return "".join(parts), maskings

@@ -1,0 +1,37 @@
+"""Every detector is linear in the length of the text (issue 13): crafted 10,000-character inputs
+mask within 20 ms each — the bound holds on the idle reference machine (bench/bench_masking.py,
+bench/RESULTS.md) and is scaled here by this machine's speed, measured in the same run on a
+realistic reply of the same length, so that a busy CI machine does not fail it — and eight times the
+text takes about eight times as long, never near the sixty-four times of a quadratic detector."""
+import time
+
+from public_log.masking import mask
+from tests.public_log.corpus import adversarial, realistic
+
+BOUND_MS = 20.0
+REFERENCE_REALISTIC_MS = 2.5  # mask(realistic 10,000 characters) on the idle reference machine
+
+
+def best_ms(text, repeat=3):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        mask(text)
+        times.append((time.perf_counter() - start) * 1000)
+    return min(times)
+
+
+def test_crafted_inputs_mask_in_linear_time():
+    mask("预热：经与王建国同志核实")  # jieba loads once per process
+    scale = max(1.0, best_ms(realistic(), 5) / REFERENCE_REALISTIC_MS)
+    short, long, longer = adversarial(2_500), adversarial(10_000), adversarial(20_000)
+    slow, superlinear = {}, {}
+    for name, text in long.items():
+        t_long = best_ms(text)
+        if t_long > BOUND_MS * scale:
+            slow[name] = round(t_long, 1)
+        t_short, t_longer = best_ms(short[name]), best_ms(longer[name])
+        if t_longer > 20 * t_short + 5:  # linear: 8×; quadratic: 64×
+            superlinear[name] = (round(t_short, 2), round(t_longer, 2))
+    assert slow == {}, f"over {BOUND_MS * scale:.0f} ms (scale {scale:.1f})"
+    assert superlinear == {}
