@@ -93,6 +93,34 @@ def approve(record_id):
     return jsonify(presenter.review_json(record))
 
 
+def _text(data, key):
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("应为字符串", field=key)
+    return value
+
+
+@reviews_bp.post("/<int:record_id>/unmask")
+@roles_required(*REVIEWERS)
+def unmask(record_id):
+    """Restore one masked span (its index in `maskings`) with a reason, as on the review page."""
+    record, data = _load(record_id), _body()
+    index = data.get("index")
+    review.unmask(record, index=index if isinstance(index, int) and not isinstance(index, bool) else None,
+                  reason=_text(data, "reason"), now=utcnow(), actor=api_user())
+    return jsonify(presenter.review_json(record))
+
+
+@reviews_bp.post("/<int:record_id>/mask")
+@roles_required(*REVIEWERS)
+def mask(record_id):
+    """Mask a text the engine missed, wherever it appears, with a reason."""
+    record, data = _load(record_id), _body()
+    review.mask_span(record, value=_text(data, "value"), reason=_text(data, "reason"), now=utcnow(),
+                     actor=api_user())
+    return jsonify(presenter.review_json(record))
+
+
 @reviews_bp.post("/<int:record_id>/refuse")
 @roles_required(*REVIEWERS)
 def refuse(record_id):

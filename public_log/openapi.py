@@ -48,9 +48,17 @@ PATHS = {
         "responses": {"200": {"description": "The record", "content": {"application/json": {"schema": _REVIEW}}},
                       **error_responses(401, 403, 404)}}},
     "/publication-reviews/{record_id}/approve": action_path(
-        "Publish after review; optional edited public text (masked again); confirm must be true",
+        "Publish exactly the approved text; edits changed by masking are saved and answered 409 (look again); "
+        "confirm must be true",
         {"confirm": {"type": "boolean"}, "title": _S, "request_text": _S, "reply_text": _S}, ["confirm"],
         parameters=[_ID], result_schema=_REVIEW),
+    "/publication-reviews/{record_id}/unmask": action_path(
+        "Restore one masked span (index into maskings) judged not personal, with a reason (audited)",
+        {"index": {"type": "integer", "minimum": 0}, "reason": _S}, ["index", "reason"], parameters=[_ID],
+        result_schema=_REVIEW),
+    "/publication-reviews/{record_id}/mask": action_path(
+        "Mask a text the engine missed, wherever it appears in the record, with a reason (audited)",
+        {"value": _S, "reason": _S}, ["value", "reason"], parameters=[_ID], result_schema=_REVIEW),
     "/publication-reviews/{record_id}/refuse": action_path(
         "Refuse publication with a reason", {"reason": _S}, ["reason"], parameters=[_ID], result_schema=_REVIEW),
 }

@@ -80,7 +80,8 @@ def review_json(record):
             "original": {"title": record.original_title, "request_text": record.original_request,
                          "reply_text": record.original_reply},
             "public": {"title": record.title, "request_text": record.request_text, "reply_text": record.reply_text},
-            "maskings": masking_rows(record), "refusal_reason": record.refusal_reason,
+            "maskings": masking_rows(record), "restored": restored_rows(record),
+            "refusal_reason": record.refusal_reason,
             "published_at": record.published_at.isoformat() if record.published_at else None}
 
 
@@ -95,5 +96,11 @@ def masking_rows(record):
         original = getattr(record, _ORIGINAL[m["field"]])
         rows.append({"field": m["field"], "field_label": FIELD_LABELS[m["field"]], "kind": m["kind"],
                      "what": original[m["start"]:m["end"]], "start": m["start"], "end": m["end"],
-                     "replacement": m["replacement"], "reason": m["reason"]})
+                     "replacement": m["replacement"], "reason": m["reason"],
+                     "confidence": m.get("confidence", "高")})
     return rows
+
+
+def restored_rows(record):
+    """Spans a reviewer restored (judged not personal), with the reason; for reviewers only."""
+    return [{"value": d["value"], "reason": d["reason"], "at": d["at"]} for d in (record.known or {}).get("restored", [])]

@@ -1,15 +1,65 @@
 """Publication review (保密审查): replies enter the queue masked; a reviewer who did not write the reply
 publishes (possibly after editing), refuses with a reason, or later withdraws with a reason."""
+import re
+
 from core import audit
 from core.auth.models import Role
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from public_log.indexing import schedule
-from public_log.masking import mask
+from public_log.masking import Masking, mask
+from public_log.official import official_contacts
 from public_log.models import PublicRecord
 
 ENTITY = "public_record"
+
+
+FIELDS = ("title", "request_text", "reply_text")
+ORIGINALS = {"title": "original_title", "request_text": "original_request", "reply_text": "original_reply"}
+
+
+class ReviewAgain(DomainError):
+    """The reviewer's text was changed by masking: it is saved, and must be looked at again before it
+    is published, so that what a reviewer approves is exactly what is published."""
+    status = 409
+
+
+def public_version(record, text, official=None):
+    """(public text, maskings) of `text` for this record: the engine with the item's own people and
+    the official contact data, minus the spans a reviewer restored, plus the values a reviewer masked.
+    The one masking rule for submission, edits, corrections and their notes."""
+    known = record.known or {}
+    maskings = mask(text or "", names=known.get("names", ()), phones=known.get("phones", ()),
+                    ids=known.get("ids", ()), official=official or official_contacts())[1]
+    restored = {d["value"] for d in known.get("restored", [])}
+    kept = [m for m in maskings if (text or "")[m.start:m.end] not in restored]
+    taken = [(m.start, m.end) for m in kept]
+    for decision in known.get("added", []):
+        value = decision["value"]
+        for found in re.finditer(re.escape(value), text or ""):
+            if not any(s < found.end() and found.start() < e for s, e in taken):
+                kept.append(Masking("审查人遮盖", found.start(), found.end(), value[0] + "*" * (len(value) - 1),
+                                    f"审查人补充遮盖：{decision['reason']}"))
+                taken.append((found.start(), found.end()))
+    kept.sort(key=lambda m: m.start)
+    parts, at = [], 0
+    for m in kept:
+        parts += [text[at:m.start], m.replacement]
+        at = m.end
+    parts.append((text or "")[at:])
+    return "".join(parts), kept
+
+
+def _render(record):
+    """Public texts of every field from the originals, with the reviewer's decisions; the masking list."""
+    official, listing = official_contacts(), []
+    for field in FIELDS:
+        text, found = public_version(record, getattr(record, ORIGINALS[field]), official)
+        setattr(record, field, text)
+        listing += [{"field": field, "kind": m.kind, "start": m.start, "end": m.end, "replacement": m.replacement,
+                     "reason": m.reason, "confidence": m.confidence} for m in found]
+    record.maskings = listing
 
 
 def submit(*, kind, source_id, department_id, type_code, category_code, replied_on, author_id, title, request_text,
@@ -19,23 +69,66 @@ def submit(*, kind, source_id, department_id, type_code, category_code, replied_
     if existing is not None:
         return existing
     known = {"names": [n for n in names if n], "phones": [p for p in phones if p], "ids": [i for i in ids if i]}
-    parts = {}
-    listing = []
-    for field, text in (("title", title), ("request_text", request_text), ("reply_text", reply_text)):
-        parts[field], found = mask(text or "", **known)
-        listing += [{"field": field, "kind": m.kind, "start": m.start, "end": m.end, "replacement": m.replacement,
-                     "reason": m.reason} for m in found]
     record = PublicRecord(kind=kind, source_id=source_id, department_id=department_id, type_code=type_code,
                           category_code=category_code, replied_on=replied_on, author_id=author_id,
                           original_title=title or "", original_request=request_text or "",
-                          original_reply=reply_text or "", maskings=listing, status="pending", created_at=now,
-                          public_id="pending", known=known, **parts)
+                          original_reply=reply_text or "", status="pending", created_at=now,
+                          public_id="pending", known=known, title="", request_text="", reply_text="")
+    _render(record)
     db.session.add(record)
     db.session.flush()
     record.public_id = f"GK-{replied_on.year}-{record.id:06d}"
     audit.record(now=now, actor="system", entity_kind=ENTITY, entity_id=record.id, action="queued",
-                 after={"kind": kind, "source": source_id, "maskings": len(listing)})
+                 after={"kind": kind, "source": source_id, "maskings": len(record.maskings)})
     return record
+
+
+def _decide_span(record, *, now, actor, key, decision, action):
+    _require(actor, record, "pending")
+    if not (decision["reason"] or "").strip():
+        raise ValidationError("请写明理由（记入审计记录）", field="reason")
+    with unit_of_work():
+        known = dict(record.known or {})
+        known[key] = [d for d in known.get(key, []) if d["value"] != decision["value"]] + [
+            {**decision, "reason": decision["reason"].strip(), "by": actor.id, "at": now.isoformat()}]
+        record.known = known
+        _render(record)
+        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action=action,
+                     after={"reason": decision["reason"].strip(), "length": len(decision["value"])})
+    return record
+
+
+def unmask(record, *, index, reason, now, actor):
+    """Restore one masked span the reviewer judges not personal (an office line, a public figure's
+    name), with a reason kept in the audit trail; the same text stays unmasked wherever it appears."""
+    _require(actor, record, "pending")
+    listing = record.maskings or []
+    if not isinstance(index, int) or not 0 <= index < len(listing):
+        raise ValidationError("请选择要恢复的遮蔽", field="index")
+    m = listing[index]
+    value = getattr(record, ORIGINALS[m["field"]])[m["start"]:m["end"]]
+    known = dict(record.known or {})
+    if any(d["value"] == value for d in known.get("added", [])):  # restoring undoes a reviewer's mask
+        known["added"] = [d for d in known["added"] if d["value"] != value]
+        record.known = known
+    return _decide_span(record, now=now, actor=actor, key="restored", decision={"value": value, "reason": reason},
+                        action="unmasked")
+
+
+def mask_span(record, *, value, reason, now, actor):
+    """Mask a text the engine missed, wherever it appears in the record, with a reason (audited)."""
+    _require(actor, record, "pending")
+    value = (value or "").strip()
+    if len(value) < 2:
+        raise ValidationError("请填写要遮盖的文字（至少 2 个字）", field="value")
+    if not any(value in getattr(record, ORIGINALS[f]) for f in FIELDS):
+        raise ValidationError("原文中没有这段文字", field="value")
+    known = dict(record.known or {})
+    if any(d["value"] == value for d in known.get("restored", [])):  # masking again undoes a restore
+        known["restored"] = [d for d in known["restored"] if d["value"] != value]
+        record.known = known
+    return _decide_span(record, now=now, actor=actor, key="added", decision={"value": value, "reason": reason},
+                        action="masked")
 
 
 def may_review(user, record):
@@ -55,11 +148,15 @@ def _require(user, record, status):
 
 
 def _public_text(record, edits):
-    """Apply a reviewer's edits: each edited text is masked again (with the item's own people)."""
+    """Apply edits through the one masking rule; True when masking changed what was typed."""
+    changed = False
     for field, text in edits.items():
         if not (text or "").strip():
             raise ValidationError("公开文本不能为空", field=field)
-        setattr(record, field, mask(text.strip(), **(record.known or {}))[0])
+        public, _ = public_version(record, text.strip())
+        changed |= public != text.strip()
+        setattr(record, field, public)
+    return changed
 
 
 def _edits(title, request_text, reply_text):
@@ -68,40 +165,53 @@ def _edits(title, request_text, reply_text):
 
 
 def approve(record, *, now, actor, confirmed, title=None, request_text=None, reply_text=None):
-    """Publish, optionally with the reviewer's edited public text (masked again before saving).
-    The reviewer must confirm having checked the text (保密审查)."""
+    """Publish exactly the text the reviewer approved. Edits go through the one masking rule; when it
+    changes them, the masked text is saved (still pending) and the reviewer is asked to look again
+    (ReviewAgain). The reviewer must confirm having checked the text (保密审查)."""
     _require(actor, record, "pending")
     if confirmed is not True:
         raise ValidationError("请确认已核对公开文本不含个人信息和保密内容", field="confirm")
+    edits = {k: v for k, v in _edits(title, request_text, reply_text).items() if v.strip() != getattr(record, k)}
     with unit_of_work():
-        edits = _edits(title, request_text, reply_text)
-        edits = {k: v for k, v in edits.items() if v.strip() != getattr(record, k)}
-        _public_text(record, edits)
-        record.status, record.reviewer_id, record.reviewed_at, record.published_at = "published", actor.id, now, now
-        record.changed_at = now
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="published",
-                     after={"edited": sorted(edits)})
-        schedule(record)
+        if _public_text(record, edits):
+            audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="edited",
+                         after={"edited": sorted(edits), "masked_again": True})
+            again = True
+        else:
+            again = False
+            record.status, record.reviewer_id, record.reviewed_at, record.published_at = "published", actor.id, now, now
+            record.changed_at = now
+            audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="published",
+                         after={"edited": sorted(edits)})
+            schedule(record)
+    if again:
+        raise ReviewAgain("修改后的公开文本中仍有个人信息，已按规则遮盖并保存，请再次核对后确认公开。")
     return record
 
 
 def correct(record, *, note, now, actor, title=None, request_text=None, reply_text=None):
-    """Correct a published record's public text; the note is shown with the record, old text audited."""
+    """Correct a published record's public text. Text and note go through the one masking rule; the
+    note is shown with the record and the old text kept in the audit trail; a correction that leaves
+    the public text as it was is refused, so no banner announces a change that did not happen."""
     if not (note or "").strip():
         raise ValidationError("请写明更正说明", field="note")
     if not may_manage(actor):
         raise DomainError("只有督办可以更正已公开的记录")
     if record.status != "published":
         raise DomainError("只有已公开的记录可以更正")
-    edits = {k: v for k, v in _edits(title, request_text, reply_text).items() if v.strip() != getattr(record, k)}
-    if not edits:
-        raise ValidationError("公开文本没有改动", field="reply_text")
+    before = {k: getattr(record, k) for k in FIELDS}
+    public = {k: public_version(record, v.strip())[0] for k, v in _edits(title, request_text, reply_text).items()
+              if v.strip()}
+    changed = {k: v for k, v in public.items() if v != before[k]}
+    if not changed:
+        raise ValidationError("公开文本没有改动（遮盖后与现在公开的文本相同）", field="reply_text")
     with unit_of_work():
-        before = {k: getattr(record, k) for k in edits}
-        _public_text(record, edits)
-        record.corrected_at, record.correction_note, record.changed_at = now, note.strip(), now
+        for field, text in changed.items():
+            setattr(record, field, text)
+        masked_note = public_version(record, note.strip())[0]
+        record.corrected_at, record.correction_note, record.changed_at = now, masked_note, now
         audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="corrected",
-                     before=before, after={"note": note.strip(), **{k: getattr(record, k) for k in edits}})
+                     before={k: before[k] for k in changed}, after={"note": masked_note, **changed})
         schedule(record)
     return record
 

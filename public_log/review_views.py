@@ -30,18 +30,23 @@ def _texts():
 
 def _page(record, form=None, error=None, status=200):
     return render_template("public_log/review.html", record=record, rows=presenter.masking_rows(record),
+                           restored=presenter.restored_rows(record),
                            labels=presenter.labels(record), may_review=review.may_review(current_user, record),
                            may_manage=review.may_manage(current_user), form=form or {}, error=error), status
 
 
 def _decide(record, action):
-    """Run the decision; on a refusal show the page again with what the reviewer typed (nothing lost)."""
+    """Run the decision; on a refusal show the page again with what the reviewer typed (nothing lost),
+    except when masking changed the typed text: then the saved masked text is shown for a second look."""
     try:
         action()
     except DomainError as err:
         db.session.rollback()
         message = "；".join((getattr(err, "fields", None) or {}).values()) or err.message
-        return _page(db.session.get(PublicRecord, record.id), request.form, message, err.status)
+        form = request.form
+        if isinstance(err, review.ReviewAgain):
+            form = {k: v for k, v in request.form.items() if k not in review.FIELDS}
+        return _page(db.session.get(PublicRecord, record.id), form, message, err.status)
     return None
 
 
@@ -77,6 +82,23 @@ def approve(record_id):
     return _act(record_id, lambda r: review.approve(r, now=utcnow(), actor=current_user,
                                                     confirmed=request.form.get("confirm") == "yes", **_texts()),
                 "已公开", True)
+
+
+@bp.post("/<int:record_id>/unmask")
+@roles_required(*REVIEWERS)
+def unmask(record_id):
+    index = request.form.get("index", "")
+    return _act(record_id, lambda r: review.unmask(r, index=int(index) if index.isdigit() else None,
+                                                   reason=request.form.get("reason"), now=utcnow(),
+                                                   actor=current_user), "已恢复该处原文", False)
+
+
+@bp.post("/<int:record_id>/mask")
+@roles_required(*REVIEWERS)
+def mask(record_id):
+    return _act(record_id, lambda r: review.mask_span(r, value=request.form.get("value"),
+                                                      reason=request.form.get("reason"), now=utcnow(),
+                                                      actor=current_user), "已补充遮盖", False)
 
 
 @bp.post("/<int:record_id>/refuse")

@@ -9,6 +9,7 @@ from core.departments.models import Department
 from core.errors import DomainError, ValidationError
 from hotline import handling, intake as hotline_intake
 from hotline.seed import seed_categories
+from core.extensions import db
 from public_log import review
 from public_log.models import PublicRecord
 from requests_module import reply as request_reply
@@ -63,11 +64,17 @@ def test_review_rules(seeded):
         review.approve(record, now=at(2026, 11, 17, 9), actor=approver, confirmed=True)
     with pytest.raises(ValidationError):
         review.refuse(record, reason="", now=at(2026, 11, 17, 9), actor=sup)
-    review.approve(record, reply_text="您好：低保向户籍所在镇街申请，咨询电话13800005555。", now=at(2026, 11, 17, 9), actor=sup, confirmed=True)
-    assert record.status == "published" and "13800005555" not in record.reply_text  # edits are masked again
+    # An edit that masking changes is saved masked, not published: the reviewer looks again.
+    with pytest.raises(review.ReviewAgain):
+        review.approve(record, reply_text="您好：低保向户籍所在镇街申请，咨询电话13800005555。",
+                       now=at(2026, 11, 17, 9), actor=sup, confirmed=True)
+    record = db.session.get(PublicRecord, record.id)
+    assert record.status == "pending" and record.reply_text == "您好：低保向户籍所在镇街申请，咨询电话138****5555。"
+    review.approve(record, now=at(2026, 11, 17, 9, 5), actor=sup, confirmed=True)  # exactly what was approved
+    assert record.status == "published" and record.reply_text.endswith("138****5555。")
     with pytest.raises(DomainError):
         review.withdraw(record, reason="x", now=at(2026, 11, 18, 9), actor=approver)
     review.withdraw(record, reason="涉及未公开事项", now=at(2026, 11, 18, 9), actor=sup)
     assert record.status == "withdrawn"
     actions = [e.action for e in AuditEvent.query.filter_by(entity_kind="public_record").order_by(AuditEvent.id)]
-    assert actions == ["queued", "published", "withdrawn"]
+    assert actions == ["queued", "edited", "published", "withdrawn"]
