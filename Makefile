@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python bench/bench_hotline.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_reports.py
+	$(BIN)/python bench/bench_masking.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -391,9 +391,14 @@ def mask(text, **known):
     """(masked text, [Masking]) — the public version of `text` and the list for the reviewer."""
     text = text or ""
     maskings = find(text, **known)
+    return apply(text, maskings), maskings
+
+
+def apply(text, maskings):
+    """`text` with each masking's span replaced; the maskings in order and without overlaps."""
     parts, at = [], 0
-    for m in maskings:  # in order and without overlaps (_resolve)
+    for m in maskings:
         parts += [text[at:m.start], m.replacement]
         at = m.end
     parts.append(text[at:])
-    return "".join(parts), maskings
+    return "".join(parts)

@@ -8,7 +8,7 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from public_log.indexing import schedule
-from public_log.masking import Masking, mask
+from public_log.masking import Masking, apply, mask
 from public_log.official import official_contacts
 from public_log.models import PublicRecord
 
@@ -43,12 +43,7 @@ def public_version(record, text, official=None):
                                     f"审查人补充遮盖：{decision['reason']}"))
                 taken.append((found.start(), found.end()))
     kept.sort(key=lambda m: m.start)
-    parts, at = [], 0
-    for m in kept:
-        parts += [text[at:m.start], m.replacement]
-        at = m.end
-    parts.append((text or "")[at:])
-    return "".join(parts), kept
+    return apply(text or "", kept), kept
 
 
 def _render(record):
