@@ -96,7 +96,7 @@ def _finish_reply(ticket, text, now, actor):
                category_code=ticket.category_code, replied_on=now.astimezone(get_schedule().tz).date(),
                author_id=getattr(actor, "id", None), title=f"{sla.TYPES[ticket.type]}：{ticket.category.name}",
                request_text=ticket.content, reply_text=text, names=[ticket.caller_name],
-               phones=[ticket.caller_phone], now=now)
+               phones=[ticket.caller_phone], now=now, address=ticket.address, lat=ticket.lat, lng=ticket.lng)
     start(ticket, "callback", at=now, actor=actor)
     for merged in Ticket.query.filter_by(merged_into_id=ticket.id):
         if merged.caller_phone:

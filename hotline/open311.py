@@ -9,7 +9,7 @@ estate and the coordinates snapped to a grid (public_log.places)."""
 from datetime import datetime, timedelta
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from core.auth.models import Role
 from core.auth.service import user_for_token
@@ -20,8 +20,7 @@ from core.extensions import csrf, db
 from hotline import intake
 from hotline.models import Category, Ticket
 from hotline.queries import current_clock
-from public_log.places import public_address, public_point
-from public_log.queries import published_texts
+from public_log.queries import published_records
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
@@ -140,13 +139,13 @@ def service_definition(code, fmt):
     return Response(tostring(top, encoding="unicode", xml_declaration=True), mimetype="text/xml")
 
 
-def _request_json(t, published):
-    """One service request as the public may see it; `published` is the ticket's (request, reply)
-    public texts, or None while it has no published record."""
+def _request_json(t, record):
+    """One service request as the public may see it; `record` is the ticket's published record, or
+    None: then service, status and dates only."""
     c = current_clock(t)
     handling = c if c is not None and c.name == "handling" else None
-    description, status_notes = published or (None, None)
-    lat, lng = public_point(t.lat, t.lng, current_app.config["PUBLIC_LOCATION_GRID_M"])
+    description, status_notes = (record.request_text, record.reply_text) if record else (None, None)
+    address, lat, lng = (record.place, record.lat, record.lng) if record else (None, None, None)
     return {"service_request_id": t.number, "status": "closed" if t.status == "closed" else "open",
             "status_notes": status_notes, "service_name": t.category.name if t.category else None,
             "service_code": t.category_code, "description": description,
@@ -155,13 +154,13 @@ def _request_json(t, published):
             "updated_datetime": _w3c(max(x for x in (t.received_at, t.dispatched_at, t.signed_at, t.replied_at,
                                                      t.closed_at) if x)),
             "expected_datetime": _w3c(handling.due_at) if handling else None,
-            "address": public_address(t.address), "address_id": None, "zipcode": None, "lat": lat, "long": lng,
+            "address": address, "address_id": None, "zipcode": None, "lat": lat, "long": lng,
             "media_url": None}
 
 
 def _requests_json(tickets):
-    texts = published_texts("hotline", [t.id for t in tickets])
-    return [_request_json(t, texts.get(t.id)) for t in tickets]
+    records = published_records("hotline", [t.id for t in tickets])
+    return [_request_json(t, records.get(t.id)) for t in tickets]
 
 
 def _parse_w3c(name):
@@ -174,6 +173,8 @@ def _parse_w3c(name):
         raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-11-01T00:00:00+08:00") from None
     if parsed.tzinfo is None:
         raise Open311Error(400, f"{name} must carry a time zone")
+    if not 1900 <= parsed.year <= 2100:  # and no date arithmetic can leave the calendar
+        raise Open311Error(400, f"{name} must lie between the years 1900 and 2100")
     return parsed
 
 

@@ -107,7 +107,7 @@ def unmask(record_id):
     record, data = _load(record_id), _body()
     index = data.get("index")
     review.unmask(record, index=index if isinstance(index, int) and not isinstance(index, bool) else None,
-                  reason=_text(data, "reason"), now=utcnow(), actor=api_user())
+                  reason=_text(data, "reason"), now=utcnow(), actor=api_user(), expected=_text(data, "value"))
     return jsonify(presenter.review_json(record))
 
 

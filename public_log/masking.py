@@ -25,43 +25,52 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from public_log.masking_data import AFTER_CUES, BEFORE_CUES, COMMON_SURNAMES, COMPOUND_SURNAMES, NOT_NAMES
+from public_log.masking_data import (AFTER_CUES, BEFORE_CUES, COMMON_SURNAMES, COMPOUND_SURNAMES, NAME_FOLLOWERS,
+                                     NOT_NAME_ENDINGS, NOT_NAMES, PUBLIC_FIGURES)
 
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 CN_DIGITS = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九")}, "零": "0", "幺": "1", "两": "2",
              **{c: str(i + 1) for i, c in enumerate("壹贰叁肆伍陆柒捌玖")}}
-_SEP = r"[\s\u200b\-—–_./·•()\[\]【】]"
-_CN_RUN = re.compile("(?:[" + "".join(CN_DIGITS) + "]" + _SEP + "{0,2}){4,}[" + "".join(CN_DIGITS) + "]")
+_SEP = r"[\s\u200b\-—–‐‑−ー_./·•()\[\]【】~～:：,，、+]"
+# A run of five or more digits, Chinese numerals among them (1三8零0001111), read as digits.
+_CN_RUN = re.compile("(?:[0-9" + "".join(CN_DIGITS) + "]" + _SEP + "{0,2}){4,}[0-9" + "".join(CN_DIGITS) + "]")
 _CHAIN = re.compile(r"(?<![A-Za-z0-9])\d(?:" + _SEP + r"{0,3}\d)*(?:" + _SEP + r"{0,2}[Xx])?")
 _GROUP = re.compile(r"\d+|[Xx]")
-_PHONE_CUE = re.compile(r"电话|座机|手机|致电|拨打|来电|联系|热线|号码|固话|回电|传真|tel|phone|☎", re.I)
-_QQ_CUE = re.compile(r"qq|扣扣|q号", re.I)
-_LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}"
+_PHONE_CUE = re.compile(r"电话|座机|手机|致电|拨打|来电|联系|热线|号码|固话|回电|回拨|打给|传真|tel|phone|☎", re.I)
+_QQ_CUE = re.compile(r"q[ ]?q|扣扣|q号|企鹅号", re.I)
+_LOCAL = (r"(?:(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}"
+          r"|[\u4e00-\u9fff]{1,3}(?=[ \t]?[@#艾(\[]))")  # ASCII, or a name before the at sign (张三@qq.com)
 _LABEL = r"[A-Za-z0-9\-]{1,63}"
-_EMAIL = re.compile(_LOCAL + r"(?P<at>[ \t]?@[ \t]?|[ \t]?[(\[]at[)\]][ \t]?|[ \t]+at[ \t]+|[ \t]?艾特[ \t]?)"
-                    + _LABEL + r"(?:(?:[ \t]?(?:\.|。|[(\[]dot[)\]]|点)[ \t]?|[ \t]+dot[ \t]+)" + _LABEL + r"){1,6}",
+_EMAIL = re.compile(_LOCAL + r"(?P<at>[ \t]?@[ \t]?|[ \t]?[(\[]at[)\]][ \t]?|[ \t]+at[ \t]+|[ \t]?艾特[ \t]?|#)"
+                    + _LABEL + r"(?:(?:[ \t]?(?:\.|。|[(\[]dot[)\]]|点|,|，)[ \t]?|[ \t]+dot[ \t]+)" + _LABEL + r"){1,6}",
                     re.I)
 _TLDS = {"com", "cn", "net", "org", "gov", "edu", "info", "io", "me", "cc", "top", "xyz", "biz", "hk", "tw", "mo"}
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_PLATE = re.compile(r"[" + PROVINCES + r"][ ]?[A-Za-z][ ·•.\-]?(?:[A-HJ-NP-Za-hj-np-z0-9]{5,6}|"
+_PLATE = re.compile(r"[" + PROVINCES + r"][ ·\-]?[A-Za-z][ ·•.\-]?(?:[A-HJ-NP-Za-hj-np-z0-9]{5,6}|"
                     r"[A-HJ-NP-Za-hj-np-z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])")
 _PASSPORT_CUE = re.compile(r"(?:护照|通行证|回乡证|台胞证|居留证|签证)(?:号码|号)?[:： ]{0,2}([A-Za-z]{1,2}\d{6,10})(?![A-Za-z0-9])")
 _PASSPORT = re.compile(r"(?<![A-Za-z0-9])E[A-Z]?\d{7,8}(?![A-Za-z0-9])")
-_WECHAT = re.compile(r"(?:微信号?|wechat|weixin|vx|wx)[ ]?号?[ ]?[:：]?[ ]?([A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])",
+_WECHAT = re.compile(r"(?:微[ ]?信号?|[威薇]信号?|[vV]信号?|wechat(?:[ ]?id)?|weixin|vx|wx)[ ]?号?[ ]?[:：]?[ ]?"
+                     r"([A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])",
                      re.I)
 _NUM = r"(?:\d{1,5}|[一二三四五六七八九十百〇零两]{1,4})"
+_UNIT = r"(?:号楼|幢|栋|单元|层|楼|室|号|户|房间|房)"
+_ROOM_TAIL = r"(?:[ ]?\d{3,4}(?![\d\-]))?"  # 3栋2单元1402: the room number written bare at the end
 _HOUSE = re.compile(
-    r"(?<=[路街巷弄道村组苑园区里坊厦楼])[ ]?" + _NUM + r"[ ]?(?:号楼|号|幢|栋|弄)(?:[ ]?" + _NUM + r"[ ]?(?:号楼|幢|栋|单元|层|楼|室|号|户))*"
-    r"|\d{1,4}(?:[ ]?[-—][ ]?\d{1,4}){1,3}[ ]?(?:室|号|户)"
-    r"|\d{1,4}[ ]?#[ ]?(?:号楼|楼|栋|幢)?(?:[ ]?\d{1,4}[ ]?(?:单元|层|室|号|户))*"
-    r"|" + _NUM + r"[ ]?(?:号楼|幢|栋|单元)(?:[ ]?" + _NUM + r"[ ]?(?:单元|层|楼|室|号|户))*"
+    r"(?<=[路街巷弄道村组苑园区里坊厦楼])[ ]?" + _NUM + r"[ ]?(?:号楼|号|幢|栋|弄)(?:[ ]?" + _NUM + r"[ ]?" + _UNIT + r")*"
+    + _ROOM_TAIL +
+    r"|(?<![\d\-])\d{1,3}[-—]\d{1,2}(?:[-—]\d{1,4})?[ ]?(?:室|户|房间)"  # 12-2-1402室
+    r"|(?<![\d\-])\d{1,3}[-—]\d{1,2}[-—]\d{3,4}(?![\d\-])"  # 12-2-1402 (dates have a 4-digit year first)
+    r"|\d{1,4}[ ]?#[ ]?(?:号楼|楼|栋|幢)?(?:[ ]?\d{1,4}[ ]?" + _UNIT + r")*" + _ROOM_TAIL +
+    r"|" + _NUM + r"[ ]?(?:号楼|幢|栋|单元)(?:[ ]?" + _NUM + r"[ ]?" + _UNIT + r")*" + _ROOM_TAIL +
+    r"|(?<![\d])\d{3,4}[ ]?(?:室|房间)"  # 住在1402室
     r"|(?<![A-Za-z])[A-Za-z][ ]?座(?:[ ]?\d{1,5}[ ]?(?:室|号)?)?")
 _HOUSE_PART = re.compile(r"[0-9A-Za-z一二三四五六七八九十百〇零两]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_RUN_END = re.compile(r"[\u4e00-\u9fff]{2,5}$")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,5}")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
-NAME_FOLLOWERS = ("核实", "联系", "沟通", "确认", "反映", "同志", "先生", "女士", "来电", "说", "表示")
+_LIST_NEXT = re.compile(r"[、和及与][\u4e00-\u9fff]{2,5}")
 _AFTER = re.compile("|".join(AFTER_CUES))
 _BEFORE = re.compile("|".join(BEFORE_CUES))
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -115,9 +124,18 @@ NO_OFFICIAL = Official()
 def _norm_char(c):
     if c in ZERO_WIDTH:
         return "\u200b"
+    if c == "×":
+        return "X"  # an identity number's X written as a times sign
+    if c.isdigit() and not c.isascii():
+        value = unicodedata.digit(c, None)  # Arabic-Indic, Devanagari … digits
+        if value is not None:
+            return str(value)
     n = unicodedata.normalize("NFKC", c)
     if len(n) == 1:
         return n
+    digits = [x for x in n if x.isdigit()]
+    if len(digits) == 1:
+        return digits[0]  # ⑴ ⒈ and the like
     return " " if not n.strip() else c
 
 
@@ -126,15 +144,27 @@ def normalised_view(text):
     chars = [_norm_char(c) for c in text]
     view = "".join(chars)
     for m in _CN_RUN.finditer(view):
-        for i in range(m.start(), m.end()):
-            chars[i] = CN_DIGITS.get(chars[i], chars[i])
+        run = m.group(0)
+        numerals = [i for i, c in enumerate(run) if c in CN_DIGITS]
+        if not numerals:
+            continue
+        ascii_at = [i for i, c in enumerate(run) if c.isascii() and c.isdigit()]
+        for i in numerals:
+            # Five numerals make a number; fewer count only between ASCII digits (1三8零0001111), so
+            # that 王五 13800001111 keeps its name.
+            if len(numerals) >= 5 or (ascii_at and ascii_at[0] < i < ascii_at[-1]):
+                chars[m.start() + i] = CN_DIGITS[run[i]]
     return "".join(chars)
 
 
+def _id18_shape(s):
+    """An identity number's shape: region 1–8, a birth date 18xx–20xx."""
+    return (s[:17].isdigit() and (s[17].isdigit() or s[17] in "Xx") and s[0] in "12345678"
+            and 1 <= int(s[10:12]) <= 12 and 1 <= int(s[12:14]) <= 31 and s[6:8] in ("18", "19", "20"))
+
+
 def _valid_id18(s):
-    if not (s[:17].isdigit() and (s[17].isdigit() or s[17] in "Xx")):
-        return False
-    if not (1 <= int(s[10:12]) <= 12 and 1 <= int(s[12:14]) <= 31 and s[6:8] in ("18", "19", "20")):
+    if not _id18_shape(s):
         return False
     total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS))
     return "10X98765432"[total % 11] == s[17].upper()
@@ -163,13 +193,18 @@ def _classify(d, groups, cues, known):
     n = len(d)
     if d.upper() in known:
         kind = "身份证号" if n >= 15 else "手机号"
-        return kind, d[:3] + "****" + d[-4:], "本件登记的申请人或来电人信息"
+        return kind, (d[:3] + "****" + d[-4:]) if n >= 11 else "****" + d[-2:], "本件登记的申请人或来电人信息"
     if n == 18 and _valid_id18(d):
         return "身份证号", d[:6] + "********" + d[-4:], "18 位身份证号（校验码正确）"
     if not d.isdigit():
+        if n == 18 and _id18_shape(d):
+            return "身份证号", d[:6] + "********" + d[-4:], "疑似身份证号（校验码不符）"
         return None
-    if 16 <= n <= 19 and d[0] in "3456" and _luhn(d) and (len(groups) == 1 or all(len(g) == 4 for g in groups[:-1])):
+    if (16 <= n <= 19 and (d[0] in "3456" or (n == 19 and d[0] == "9")) and all(len(g) >= 4 for g in groups[:-1])
+            and _luhn(d)):
         return "银行卡号", d[:4] + "*" * (n - 8) + d[-4:], "银行卡号（Luhn 校验通过）"
+    if n == 18 and _id18_shape(d):
+        return "身份证号", d[:6] + "********" + d[-4:], "疑似身份证号（校验码不符）"
     if _mobile(d):
         return "手机号", d[:3] + "****" + d[-4:], "大陆手机号"
     if (n == 13 and d.startswith("86") and _mobile(d[2:])) or (n == 15 and d.startswith("0086") and _mobile(d[4:])):
@@ -185,27 +220,80 @@ def _classify(d, groups, cues, known):
     return None
 
 
+_MONTHS = {f"{m:02d}" for m in range(1, 13)}
+_DAYS = {f"{d:02d}" for d in range(1, 32)}
+
+
+def _worth(number, length, short_inside):
+    """A cheap first look: could some detector accept `number`? (Most runs of digits fail here.)"""
+    first = number[0]
+    if length == 18:
+        return first in "12345678" and number[6:8] in ("18", "19", "20") or (not short_inside and first in "3456")
+    if length == 15:
+        return number[8:10] in _MONTHS and number[10:12] in _DAYS or number.startswith("0086")
+    if length >= 16:
+        return not short_inside and (first in "3456" or first == "9")
+    if length == 11:
+        return first == "1" and number[1] in "3456789" or first == "0"
+    if length in (10, 12):
+        return first == "0" and number[1] != "0"
+    if length == 13:
+        return number.startswith("861")
+    return True  # 5–9 digits: only asked for after a cue, or as a recorded value
+
+
+@functools.lru_cache(maxsize=256)
+def _lengths(first, cues, extra):
+    """The lengths, longest first, a number starting with the digit `first` can have for some detector."""
+    lengths = {18, 15} | set(extra)
+    lengths |= {"0": {10, 11, 12, 15}, "1": {11}, "3": {16, 17, 18, 19}, "4": {10, 16, 17, 18, 19},
+                "5": {16, 17, 18, 19}, "6": {16, 17, 18, 19}, "8": {10, 13}, "9": {19}}.get(first, set())
+    if "phone" in cues:
+        lengths |= {7, 8}
+    if "qq" in cues:
+        lengths |= set(range(5, 12))
+    return tuple(sorted(lengths, reverse=True))
+
+
 def _numbers(view, known, official, add):
+    extra = frozenset({len(k) for k in known} | {len(p) for p in official.phones})
     for chain in _CHAIN.finditer(view):
         if chain.end() - chain.start() < 5:
             continue  # no detector wants fewer than five digits
         before = view[max(0, chain.start() - 12):chain.start()]
-        cues = {name for name, cue in (("phone", _PHONE_CUE), ("qq", _QQ_CUE)) if cue.search(before)}
+        cues = frozenset(name for name, cue in (("phone", _PHONE_CUE), ("qq", _QQ_CUE)) if cue.search(before))
         groups = [(chain.start() + g.start(), chain.start() + g.end(), g.group(0)) for g in _GROUP.finditer(chain.group(0))]
+        digits = "".join(g[2] for g in groups)
+        offsets, at = [], 0  # where each group starts in `digits`
+        for g in groups:
+            offsets.append(at)
+            at += len(g[2])
+        group_at = {off: k for k, off in enumerate(offsets)}  # a group starting at this offset
+        short = [0]  # groups shorter than 4 digits before each group (card groupings)
+        for g in groups:
+            short.append(short[-1] + (len(g[2]) < 4))
         i = 0
         while i < len(groups):
-            digits, best, parts = "", None, []
-            for j in range(i, len(groups)):
-                digits += groups[j][2]
-                parts.append(groups[j][2])
-                if len(digits) > MAX_NUMBER:
+            off, best = offsets[i], None
+            for length in _lengths(digits[off], cues, extra):
+                end = off + length
+                if end == len(digits):
+                    j = len(groups) - 1
+                elif end in group_at:
+                    j = group_at[end] - 1
+                else:
+                    continue  # no run of whole groups has this length here
+                number = digits[off:end]
+                if number.upper() not in known and not official.has_phone(number):
+                    if not _worth(number, length, short[j] - short[i] > 0):
+                        continue
+                if official.has_phone(number) or (length == 10 and number[:3] in ("400", "800")):
+                    best = (j, None)  # an office line or a public service number stays
                     break
-                if official.has_phone(digits):
-                    best = (j, None)
-                    continue
-                found = _classify(digits, parts, cues, known)
+                found = _classify(number, [g[2] for g in groups[i:j + 1]], cues, known)
                 if found:
                     best = (j, found)
+                    break
             if best is None:
                 i += 1
                 continue
@@ -214,7 +302,7 @@ def _numbers(view, known, official, add):
                 start = groups[i][0]
                 if start and view[start - 1] == "+":
                     start -= 1  # +86 …: the country code's plus sign goes with the number
-                add(found[0], start, groups[j][1], found[1], found[2])
+                add(found[0], start, groups[j][1], found[1], found[2], "中" if found[2].startswith("疑似") else "高")
             i = j + 1
 
 
@@ -222,9 +310,9 @@ def _emails(view, official, add):
     for m in _EMAIL.finditer(view):
         text = m.group(0)
         at_end = m.end("at") - m.start()
-        domain = re.sub(r"[ \t]*(?:。|[(\[]dot[)\]]|点|[ \t]dot[ \t])[ \t]*", ".", text[at_end:], flags=re.I).strip()
+        domain = re.sub(r"[ \t]*(?:。|[(\[]dot[)\]]|点|,|，|[ \t]dot[ \t])[ \t]*", ".", text[at_end:], flags=re.I).strip()
         tld = domain.rsplit(".", 1)[-1].lower()
-        plain = m.group("at").strip() == "@"
+        plain = m.group("at").strip() == "@" and "," not in text and "，" not in text
         if not tld.isalpha() or len(tld) < 2 or (not plain and tld not in _TLDS):
             continue
         if official.has_domain(domain):
@@ -255,7 +343,7 @@ def _loose(value):
 def _recorded_names(view, names, add):
     for name in names:
         name = normalised_view((name or "").strip())
-        name = re.sub(_SEP, "", name)
+        name = re.sub(_SEP, "", name)[:30]  # a person's name; longer values would only cost time
         if len(name) < 2:
             continue
         for m in _loose(name).finditer(view):
@@ -284,13 +372,13 @@ def _tagged_names(window):
 
 
 def _without_follower(run):
-    """经与王建华核实 → 王建华: a verb or title that follows names is not part of the name."""
-    for follower in NAME_FOLLOWERS:
-        if run.endswith(follower) and len(run) - len(follower) >= 2:
-            return run[:-len(follower)]
-        if follower in run[2:]:
-            return run[:run.index(follower, 2)]
-    return run
+    """经与王建华核实 → 王建华, 赵先生称 → 赵 (too short: no name): what follows a name is not part of it."""
+    cut = len(run)
+    for follower in NAME_FOLLOWERS + tuple(AFTER_CUES):
+        at = run.find(follower, 1)
+        if 0 < at < cut:
+            cut = at
+    return run[:cut]
 
 
 def _sure(spans, start, end):
@@ -299,8 +387,10 @@ def _sure(spans, start, end):
 
 
 def _plausible(word):
-    return (word[:1] in COMMON_SURNAMES or word[:2] in COMPOUND_SURNAMES) and _HAN_WORD.fullmatch(word) is not None \
-        and word not in NOT_NAMES
+    return ((word[:1] in COMMON_SURNAMES or word[:2] in COMPOUND_SURNAMES) and _HAN_WORD.fullmatch(word) is not None
+            and word not in NOT_NAMES and word not in COMPOUND_SURNAMES and not word.endswith(NOT_NAME_ENDINGS)
+            and not any(word.endswith(figure) for figure in PUBLIC_FIGURES)
+            and not any(cue in word for cue in AFTER_CUES))
 
 
 def _cued_names(view, add):
@@ -342,17 +432,37 @@ def _cued_names(view, add):
         word = _without_follower(run.group(0)) if run else ""
         if 2 <= len(word) <= 4 and _plausible(word):
             found(m.end(), word, _sure(tagged(window), 0, len(word)))  # the whole word up to punctuation or 核实…
+            end = m.end() + len(word)
+            for _ in range(5):  # 经与李强、张丽华核实: the names listed after it
+                more = _LIST_NEXT.match(view, end)
+                nxt = _without_follower(more.group(0)[1:]) if more else ""
+                if not (2 <= len(nxt) <= 4 and _plausible(nxt)):
+                    break
+                found(end + 1, nxt, "中")
+                end += 1 + len(nxt)
             continue
         spans = [s for s in tagged(window) if s[0] == 0 and _plausible(window[:s[1]])]
         if spans:
             found(m.end(), window[:spans[0][1]], "高")
-            continue
-        if run:
-            for size in (3, 2):
-                word, rest = run.group(0)[:size], run.group(0)[size:size + 2]
-                if len(word) == size and _plausible(word) and rest.startswith(NAME_FOLLOWERS):
-                    found(m.end(), word, "中")
-                    break
+
+
+def _repeated_names(view, found, add):
+    """A name found once by its cue is masked wherever else the text writes it (李强表示…): one pass
+    over the text, looking up the 2–4 characters at each possible first character."""
+    names = {}
+    for m in found:
+        if m.kind == "姓名" and m.reason.startswith("上下文"):
+            names.setdefault(view[m.start:m.end], m)
+    if not names:
+        return
+    firsts = re.compile("[" + re.escape("".join({w[0] for w in names})) + "]")
+    for candidate in firsts.finditer(view):
+        i = candidate.start()
+        for size in (4, 3, 2):
+            first = names.get(view[i:i + size])
+            if first is not None:
+                add("姓名", i, i + size, first.replacement, "同一人名在文中再次出现", first.confidence)
+                break
 
 
 def find(text, *, names=(), phones=(), ids=(), official=NO_OFFICIAL):
@@ -369,11 +479,14 @@ def find(text, *, names=(), phones=(), ids=(), official=NO_OFFICIAL):
         digits = re.sub(r"[^0-9Xx]", "", normalised_view(value or "")).upper()
         if len(digits) >= 5:
             known.add(digits)
+            if digits.startswith("0") and 10 <= len(digits) <= 12:
+                known.add(digits[-8:] if len(digits) - 8 in (3, 4) else digits[-7:])  # written without area code
     _numbers(view, known, official, add)
     _emails(view, official, add)
     _patterns(view, add)
     _recorded_names(view, names, add)
     _cued_names(view, add)
+    _repeated_names(view, list(found), add)
     return _resolve(found)
 
 

@@ -23,6 +23,10 @@ class PublicRecord(db.Model):
     request_text = db.Column(db.Text, nullable=False)
     reply_text = db.Column(db.Text, nullable=False)
     maskings = db.Column(db.JSON, nullable=False, default=list)
+    # Where, as the public may see it (hotline): road or estate only, masked; coordinates on a grid.
+    place = db.Column(db.String(200), nullable=True)
+    lat = db.Column(db.Float, nullable=True)
+    lng = db.Column(db.Float, nullable=True)
 
     status = db.Column(db.String(12), nullable=False, default="pending", index=True)
     reviewer_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)

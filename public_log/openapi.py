@@ -53,8 +53,9 @@ PATHS = {
         {"confirm": {"type": "boolean"}, "title": _S, "request_text": _S, "reply_text": _S}, ["confirm"],
         parameters=[_ID], result_schema=_REVIEW),
     "/publication-reviews/{record_id}/unmask": action_path(
-        "Restore one masked span (index into maskings) judged not personal, with a reason (audited)",
-        {"index": {"type": "integer", "minimum": 0}, "reason": _S}, ["index", "reason"], parameters=[_ID],
+        "Restore one masked span (index into maskings) judged not personal, with a reason (audited); "
+        "value: the original text seen there (409 when the list changed meanwhile)",
+        {"index": {"type": "integer", "minimum": 0}, "reason": _S, "value": _S}, ["index", "reason"], parameters=[_ID],
         result_schema=_REVIEW),
     "/publication-reviews/{record_id}/mask": action_path(
         "Mask a text the engine missed, wherever it appears in the record, with a reason (audited)",

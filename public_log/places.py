@@ -5,13 +5,18 @@ import math
 import re
 import unicodedata
 
+from public_log.masking_data import COMMON_SURNAMES
+
+COMMON_SURNAMES_PATTERN = "".join(sorted(COMMON_SURNAMES))
+
 # The first place where a number starts: an Arabic digit or '#', a Chinese numeral followed by a
 # house/building/room word, or a letter naming a block (A座, B栋, C区 …). Everything from there on is
 # dropped. Road names built from numerals without such a word (五一路, 纬七路) stay whole.
 _NUMBER_START = re.compile(
-    r"[0-9#]"
-    r"|[〇零一二三四五六七八九十百千两幺壹贰叁肆伍陆柒捌玖拾]+\s*(?:号|幢|栋|单元|室|楼|层|弄|排|户|组|期|区|座)"
-    r"|(?<![A-Za-z])[A-Za-z]\s*(?:座|栋|幢|单元|区|号|楼)"
+    r"[0-9#(（]"  # a parenthesis too: notes in brackets hold contacts (北门（联系人李四…）)
+    r"|[" + COMMON_SURNAMES_PATTERN + r"][\u4e00-\u9fff]{1,2}家"  # someone's home: 王建国家楼下
+    r"|[〇零一二三四五六七八九十百千两幺壹贰叁肆伍陆柒捌玖拾]+\s*(?:号|號|幢|栋|棟|单元|室|楼|樓|层|弄|排|户|组|期|区|座)"
+    r"|(?<![A-Za-z])[A-Za-z甲乙丙丁戊]\s*(?:座|栋|棟|幢|单元|区|号|號|楼|樓)"
 )
 _TRAILING = " \t,，、;；:：-—–_/\\(（[【"
 METRES_PER_DEGREE = 111_320.0

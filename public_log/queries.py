@@ -107,14 +107,13 @@ def published():
     return PublicRecord.query.filter(PublicRecord.status == "published")
 
 
-def published_texts(kind, source_ids):
-    """{source id: (public request text, public reply text)} of the published records of these items,
-    as the reviewer approved them; items without one are absent (other systems show nothing of them)."""
+def published_records(kind, source_ids):
+    """{source id: published record} of these items, as the reviewer approved them; items without one
+    are absent (other systems show nothing of them)."""
     if not source_ids:
         return {}
-    rows = (published().with_entities(PublicRecord.source_id, PublicRecord.request_text, PublicRecord.reply_text)
-            .filter(PublicRecord.kind == kind, PublicRecord.source_id.in_(list(source_ids))))
-    return {source: (request_text, reply_text) for source, request_text, reply_text in rows}
+    rows = published().filter(PublicRecord.kind == kind, PublicRecord.source_id.in_(list(source_ids)))
+    return {record.source_id: record for record in rows}
 
 
 def browse(filters, *, page=1, per_page=PER_PAGE):
@@ -127,8 +126,9 @@ def browse(filters, *, page=1, per_page=PER_PAGE):
 
 
 def by_ids(ids):
-    """Records in the order of `ids` (a search result page)."""
-    found = {r.id: r for r in PublicRecord.query.filter(PublicRecord.id.in_(ids))} if ids else {}
+    """Published records in the order of `ids` (a search result page): an index a job has not yet
+    caught up with never brings back a withdrawn record."""
+    found = {r.id: r for r in published().filter(PublicRecord.id.in_(ids))} if ids else {}
     return [found[i] for i in ids if i in found]
 
 

@@ -1,6 +1,9 @@
 """Publication review (保密审查): replies enter the queue masked; a reviewer who did not write the reply
 publishes (possibly after editing), refuses with a reason, or later withdraws with a reason."""
+import bisect
 import re
+
+from flask import current_app
 
 from core import audit
 from core.auth.models import Role
@@ -10,6 +13,7 @@ from core.extensions import db
 from public_log.indexing import schedule
 from public_log.masking import Masking, apply, mask
 from public_log.official import official_contacts
+from public_log.places import public_address, public_point
 from public_log.models import PublicRecord
 
 ENTITY = "public_record"
@@ -33,16 +37,20 @@ def public_version(record, text, official=None):
     maskings = mask(text or "", names=known.get("names", ()), phones=known.get("phones", ()),
                     ids=known.get("ids", ()), official=official or official_contacts())[1]
     restored = {d["value"] for d in known.get("restored", [])}
-    kept = [m for m in maskings if (text or "")[m.start:m.end] not in restored]
-    taken = [(m.start, m.end) for m in kept]
-    for decision in known.get("added", []):
+    kept = [m for m in maskings if (text or "")[m.start:m.end] not in restored]  # in order, no overlaps
+    starts = [m.start for m in kept]
+    occurrences = sorted((found.start(), found.end(), decision) for decision in known.get("added", [])
+                         for found in re.finditer(re.escape(decision["value"]), text or ""))
+    added, last_end = [], -1
+    for start, end, decision in occurrences:  # one pass: each occurrence against its neighbours only
+        k = bisect.bisect_right(starts, start) - 1
+        if start < last_end or (k >= 0 and kept[k].end > start) or (k + 1 < len(kept) and kept[k + 1].start < end):
+            continue
         value = decision["value"]
-        for found in re.finditer(re.escape(value), text or ""):
-            if not any(s < found.end() and found.start() < e for s, e in taken):
-                kept.append(Masking("审查人遮盖", found.start(), found.end(), value[0] + "*" * (len(value) - 1),
-                                    f"审查人补充遮盖：{decision['reason']}"))
-                taken.append((found.start(), found.end()))
-    kept.sort(key=lambda m: m.start)
+        added.append(Masking("审查人遮盖", start, end, value[0] + "*" * (len(value) - 1),
+                             f"审查人补充遮盖：{decision['reason']}"))
+        last_end = end
+    kept = sorted(kept + added, key=lambda m: m.start)
     return apply(text or "", kept), kept
 
 
@@ -58,8 +66,9 @@ def _render(record):
 
 
 def submit(*, kind, source_id, department_id, type_code, category_code, replied_on, author_id, title, request_text,
-           reply_text, names=(), phones=(), ids=(), now):
-    """Add a masked record to the review queue inside the caller's unit of work (once per source)."""
+           reply_text, names=(), phones=(), ids=(), now, address=None, lat=None, lng=None):
+    """Add a masked record to the review queue inside the caller's unit of work (once per source);
+    a hotline record also keeps its place as the public may see it (road or estate, grid point)."""
     existing = PublicRecord.query.filter_by(kind=kind, source_id=source_id).first()
     if existing is not None:
         return existing
@@ -70,6 +79,9 @@ def submit(*, kind, source_id, department_id, type_code, category_code, replied_
                           original_reply=reply_text or "", status="pending", created_at=now,
                           public_id="pending", known=known, title="", request_text="", reply_text="")
     _render(record)
+    place = public_address(address)
+    record.place = public_version(record, place)[0][:200] if place else None
+    record.lat, record.lng = public_point(lat, lng, current_app.config["PUBLIC_LOCATION_GRID_M"])
     db.session.add(record)
     db.session.flush()
     record.public_id = f"GK-{replied_on.year}-{record.id:06d}"
@@ -93,15 +105,19 @@ def _decide_span(record, *, now, actor, key, decision, action):
     return record
 
 
-def unmask(record, *, index, reason, now, actor):
+def unmask(record, *, index, reason, now, actor, expected=None):
     """Restore one masked span the reviewer judges not personal (an office line, a public figure's
-    name), with a reason kept in the audit trail; the same text stays unmasked wherever it appears."""
+    name), with a reason kept in the audit trail; the same text stays unmasked wherever it appears.
+    `expected` is the text the reviewer saw at that place: if the list changed meanwhile (another
+    reviewer's decision), nothing is restored."""
     _require(actor, record, "pending")
     listing = record.maskings or []
     if not isinstance(index, int) or not 0 <= index < len(listing):
         raise ValidationError("请选择要恢复的遮蔽", field="index")
     m = listing[index]
     value = getattr(record, ORIGINALS[m["field"]])[m["start"]:m["end"]]
+    if expected is not None and expected != value:
+        raise DomainError("遮蔽列表已被他人修改，请刷新页面后重新选择。")
     known = dict(record.known or {})
     if any(d["value"] == value for d in known.get("added", [])):  # restoring undoes a reviewer's mask
         known["added"] = [d for d in known["added"] if d["value"] != value]

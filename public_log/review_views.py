@@ -88,9 +88,10 @@ def approve(record_id):
 @roles_required(*REVIEWERS)
 def unmask(record_id):
     index = request.form.get("index", "")
-    return _act(record_id, lambda r: review.unmask(r, index=int(index) if index.isdigit() else None,
+    return _act(record_id, lambda r: review.unmask(r, index=int(index) if index.isdigit() and len(index) < 6 else None,
                                                    reason=request.form.get("reason"), now=utcnow(),
-                                                   actor=current_user), "已恢复该处原文", False)
+                                                   actor=current_user, expected=request.form.get("value")),
+                "已恢复该处原文", False)
 
 
 @bp.post("/<int:record_id>/mask")

@@ -118,6 +118,11 @@ def test_get_errors_and_limits(live):
     assert requests.get(f"{live}/services/010101.xml", timeout=10).status_code == 404
     assert requests.get(f"{live}/tokens/abc.json", timeout=10).status_code == 404
     assert requests.get(f"{live}/requests.json", params={"status": "pending"}, timeout=10).status_code == 400
+    for bad in ({"end_date": "0001-03-01T00:00:00+00:00"}, {"start_date": "9999-12-30T00:00:00-14:00",
+                                                             "end_date": "9999-12-31T23:59:59-14:00"},
+                {"start_date": "0001-01-01T00:00:00+14:00", "end_date": "0001-01-02T00:00:00+14:00"}):
+        for fmt in ("json", "xml"):
+            assert requests.get(f"{live}/requests.{fmt}", params=bad, timeout=10).status_code == 400, bad
     d = requests.get(f"{live}/discovery.json", timeout=10).json()
     assert d["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
     x = xmltodict.parse(requests.get(f"{live}/discovery.xml", timeout=10).content)

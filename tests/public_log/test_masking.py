@@ -45,7 +45,6 @@ def test_bank_cards_pass_luhn_with_or_without_spaces():
     "2026-10-30前缴费1,200元",
     "补贴标准每人每月750.50元，共计1200000元",
     "第十六条第二款",
-    "身份证号110105194912310021有误",  # wrong check digit: not an identity number
     "编号YSQ-2026-000123",
     "亭湖区2025年低保标准",
 ])
@@ -67,3 +66,10 @@ def test_every_masking_names_what_where_why():
     assert [(m.kind, text[m.start:m.end]) for m in found] == [
         ("姓名", "王五"), ("手机号", "13800001111"), ("电子邮箱", "zw@x.cn")]
     assert "13800001111" not in masked and "王五" not in masked
+
+
+def test_an_identity_number_with_a_typo_is_still_masked_with_less_confidence():
+    masked, found = mask("身份证号110105194912310021有误")  # a birth date inside, the check digit wrong
+    assert masked == "身份证号110105********0021有误"
+    assert found[0].kind == "身份证号" and found[0].confidence == "中" and "校验码不符" in found[0].reason
+    assert mask("订单号990105194912310021")[1] == []  # no region 9: not an identity number's shape

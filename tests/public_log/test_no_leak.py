@@ -152,12 +152,26 @@ def test_open311_shows_only_reviewed_text_a_road_and_a_coarse_point(client, plan
     for t in planted["unpublished"]:  # refused, still pending, withdrawn: service, status and dates only
         answer = client.get(f"/open311/v2/requests/{t.number}.json").get_json()[0]
         assert answer["description"] is None and answer["status_notes"] is None, t.number
+        assert (answer["address"], answer["lat"], answer["long"]) == (None, None, None), t.number
         assert answer["service_code"] == "020201" and answer["requested_datetime"]
     # Masking is not redone on read: the stored public text is served as it was approved.
     db.session.execute(sa.update(PublicRecord).where(PublicRecord.id == record.id)
                        .values(request_text="审查后的公开文本"))
     db.session.commit()
     assert client.get(f"/open311/v2/requests/{ticket.number}.json").get_json()[0]["description"] == "审查后的公开文本"
+
+
+def test_a_withdrawn_record_is_never_found_even_before_the_index_catches_up(client, seeded, monkeypatch):
+    """Withdrawal is how missed personal data is pulled back: with the re-indexing job lost (Redis
+    down, no worker yet), search must still not bring the record back."""
+    from tests.public_log.helpers import publish, reviewer
+    record = publish("私搭乱建举报", "反映私搭乱建", "已责令拆除私搭乱建。")
+    assert client.get("/api/v1/log?q=私搭乱建").get_json()["total"] == 1
+    monkeypatch.setattr(review, "schedule", lambda record: None)  # the index job never runs
+    review.withdraw(record, reason="含未遮盖的个人信息", now=at(2026, 11, 20, 9), actor=reviewer())
+    page = client.get("/log/?q=私搭乱建").get_data(as_text=True)
+    assert record.public_id not in page and "已责令拆除" not in page
+    assert client.get("/api/v1/log?q=私搭乱建").get_json()["items"] == []
 
 
 def test_search_index_holds_masked_text_only(planted):

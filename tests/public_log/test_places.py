@@ -16,7 +16,9 @@ from public_log.places import public_address, public_point
     ("盐城市亭湖区五一路十二号楼三单元", "盐城市亭湖区五一路"),
     ("纬七路１８号", "纬七路"),  # full-width digits
     ("新洋街道幸福里二期3栋", "新洋街道幸福里"),
-    ("毓龙西路(近解放路)", "毓龙西路(近解放路)"),
+    ("毓龙西路(近解放路)", "毓龙西路"),  # a note in brackets may hold a contact: dropped
+    ("幸福小区北门（联系人李四13800001111）", "幸福小区北门"),
+    ("盐东镇新街村王小二家旁", "盐东镇新街村"), ("五號樓", None), ("幸福小区甲栋", "幸福小区"), ("王家村", "王家村"),
     ("8号", None), ("", None), (None, None),
 ])
 def test_address_keeps_the_road_or_estate_only(address, public):

@@ -107,3 +107,27 @@ def test_correction_masks_text_and_note_and_changes_something(seeded):
     record = db.session.get(PublicRecord, record.id)
     assert record.reply_text == "低保标准为每月780元，详询139****2222。" and record.corrected_at is not None
     assert "13800001111" not in record.correction_note and "138****1111" in record.correction_note
+
+
+def test_a_stale_page_cannot_restore_another_span(office):
+    """Reviewer A's page lists the maskings; reviewer B masks a word, which shifts the list; A's
+    restore of "the office line" must not restore whatever now stands at that position."""
+    record = queue("咨询", "本人手机13800001111", "请致电0515-66668888。", phones=["13800001111"])
+    a, b = make_user("supervisor", "a@x.cn"), make_user("supervisor", "b@x.cn")
+    seen = [(i, m) for i, m in enumerate(record.maskings)]
+    index, row = next((i, m) for i, m in seen if m["field"] == "reply_text")
+    expected = record.original_reply[row["start"]:row["end"]]
+    review.mask_span(record, value="咨询", reason="标题可推知来电人", now=at(2026, 11, 20, 9), actor=b)
+    with pytest.raises(review.DomainError):
+        review.unmask(record, index=index, reason="单位电话", now=at(2026, 11, 20, 9, 1), actor=a, expected=expected)
+    assert "13800001111" not in db.session.get(PublicRecord, record.id).request_text
+
+
+def test_many_reviewer_masks_stay_linear(office):
+    record = queue("咨询", "低保" * 5000, "答复。")
+    sup = make_user("supervisor", "lin@x.cn")
+    import time
+    start = time.perf_counter()
+    review.mask_span(record, value="低保", reason="测试", now=at(2026, 11, 20, 9), actor=sup)
+    assert time.perf_counter() - start < 5  # quadratic took minutes on this input
+    assert db.session.get(PublicRecord, record.id).request_text == "低*" * 5000
