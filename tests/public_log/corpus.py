@@ -58,6 +58,10 @@ MOBILE_FORMS = {
     "capital numerals": lambda m: "".join(CN_CAPITAL[int(c)] for c in m),
     "yao for one": lambda m: "".join("幺" if c == "1" else CN[int(c)] for c in m),
     "em dash": lambda m: _groups(m, (3, 4, 4), "—"),
+    "arabic-indic": lambda m: "".join(chr(0x0660 + int(c)) for c in m),
+    "numerals mixed in": lambda m: m[0] + "".join(CN[int(c)] if i % 3 == 0 else c for i, c in enumerate(m[1:-1])) + m[-1],
+    "full-width comma": lambda m: _groups(m, (3, 4, 4), "，"),
+    "tilde": lambda m: _groups(m, (3, 4, 4), "～"),
 }
 ID_FORMS = {"plain": lambda s: s, "grouped spaces": lambda s: _groups(s, (6, 8, 4), " "),
             "grouped dashes": lambda s: _groups(s, (6, 8, 4), "-"), "lower x": lambda s: s.lower(),
@@ -113,13 +117,18 @@ def corpus(seed=13, per_form=6):
         b, u, r = rng.randint(1, 30), rng.randint(1, 6), rng.randint(101, 2604)
         for form, house in {"road number": f"解放路{b}号{u}幢{r}室", "dash room": f"文港小区{b}-{u}-{r}室",
                             "building": f"幸福里{b}号楼{u}单元{r}室", "block": f"世纪花园A座{r}",
-                            "hash": f"青年东路{b}#楼{r}室"}.items():
-            plant("门牌号", form, f"住{house}，", house[-len(str(r)) - 1:] if form != "block" else f"A座{r}")
+                            "hash": f"青年东路{b}#楼{r}室", "bare room": f"幸福小区{b}栋{u}单元{r}"}.items():
+            core = {"block": f"A座{r}", "bare room": f"单元{r}"}.get(form, house[-len(str(r)) - 1:])
+            plant("门牌号", form, f"住{house}，", core)
         who = name(rng)
         plant("姓名（未登记）", "经与…核实", f"经与{who}核实，", who)
         plant("姓名（未登记）", "…同志", f"{who}同志反映，", who)
         plant("姓名（未登记）", "…女士", f"，{who}女士来电，", who)
         plant("姓名（未登记）", "我叫…", f"我叫{who}，", who)
+        other = name(rng)
+        plant("姓名（未登记）", "named again without a cue", f"经与{other}核实，{other}表示同意，", other)
+        third = name(rng)
+        plant("姓名（未登记）", "listed after a cue", f"经与{who}、{third}核实，", third)
     return out
 
 

@@ -17,7 +17,7 @@ from public_log.models import PublicRecord
 from tests.conftest import at, make_user
 from tests.public_log.corpus import CN, CN_CAPITAL, LOOK_ALIKES, corpus
 
-SEPARATORS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\-—–_./·•()\[\]【】]")
+SEPARATORS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\-—–‐‑−ー_./·•()\[\]【】~～:：,，、+]")
 NUMERALS = {**{c: str(i) for i, c in enumerate(CN)}, **{c: str(i) for i, c in enumerate(CN_CAPITAL)},
             "零": "0", "幺": "1", "两": "2"}
 RECORDED_NAME, RECORDED_PHONE = "王小明", "13912345678"
@@ -29,7 +29,7 @@ def readable(text):
     """The public text as someone trying to read the data back would: NFKC, numerals as digits, no
     separators, upper case."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(NUMERALS.get(c, c) for c in text)
+    text = "".join(NUMERALS.get(c) or (str(unicodedata.digit(c)) if c.isdigit() else c) for c in text)
     return SEPARATORS.sub("", text).upper()
 
 
