@@ -44,27 +44,29 @@ _LABEL = r"[A-Za-z0-9\-]{1,63}"
 _EMAIL = re.compile(_LOCAL + r"(?P<at>[ \t]?@[ \t]?|[ \t]?[(\[]at[)\]][ \t]?|[ \t]+at[ \t]+|[ \t]?艾特[ \t]?|#)"
                     + _LABEL + r"(?:(?:[ \t]?(?:\.|。|[(\[]dot[)\]]|点|,|，)[ \t]?|[ \t]+dot[ \t]+)" + _LABEL + r"){1,6}",
                     re.I)
+_EMAIL_HINT = re.compile(r"[@#]|艾特|[ (\[]at[ )\]]", re.I)
 _TLDS = {"com", "cn", "net", "org", "gov", "edu", "info", "io", "me", "cc", "top", "xyz", "biz", "hk", "tw", "mo"}
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE = re.compile(r"[" + PROVINCES + r"][ ·\-]?[A-Za-z][ ·•.\-]?(?:[A-HJ-NP-Za-hj-np-z0-9]{5,6}|"
                     r"[A-HJ-NP-Za-hj-np-z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])")
 _PASSPORT_CUE = re.compile(r"(?:护照|通行证|回乡证|台胞证|居留证|签证)(?:号码|号)?[:： ]{0,2}([A-Za-z]{1,2}\d{6,10})(?![A-Za-z0-9])")
 _PASSPORT = re.compile(r"(?<![A-Za-z0-9])E[A-Z]?\d{7,8}(?![A-Za-z0-9])")
-_WECHAT = re.compile(r"(?:微[ ]?信号?|[威薇]信号?|[vV]信号?|wechat(?:[ ]?id)?|weixin|vx|wx)[ ]?号?[ ]?[:：]?[ ]?"
+_WECHAT = re.compile(r"(?=[微威薇VvWw])(?:微[ ]?信号?|[威薇]信号?|[vV]信号?|wechat(?:[ ]?id)?|weixin|vx|wx)[ ]?号?[ ]?[:：]?[ ]?"
                      r"([A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])",
                      re.I)
 _NUM = r"(?:\d{1,5}|[一二三四五六七八九十百〇零两]{1,4})"
 _UNIT = r"(?:号楼|幢|栋|单元|层|楼|室|号|户|房间|房)"
 _ROOM_TAIL = r"(?:[ ]?\d{3,4}(?![\d\-]))?"  # 3栋2单元1402: the room number written bare at the end
 _HOUSE = re.compile(
-    r"(?<=[路街巷弄道村组苑园区里坊厦楼])[ ]?" + _NUM + r"[ ]?(?:号楼|号|幢|栋|弄)(?:[ ]?" + _NUM + r"[ ]?" + _UNIT + r")*"
+    r"(?=[ 0-9一二三四五六七八九十百〇零两A-Za-z])"  # a cheap first look at each position
+    r"(?:(?<=[路街巷弄道村组苑园区里坊厦楼])[ ]?" + _NUM + r"[ ]?(?:号楼|号|幢|栋|弄)(?:[ ]?" + _NUM + r"[ ]?" + _UNIT + r")*"
     + _ROOM_TAIL +
     r"|(?<![\d\-])\d{1,3}[-—]\d{1,2}(?:[-—]\d{1,4})?[ ]?(?:室|户|房间)"  # 12-2-1402室
     r"|(?<![\d\-])\d{1,3}[-—]\d{1,2}[-—]\d{3,4}(?![\d\-])"  # 12-2-1402 (dates have a 4-digit year first)
     r"|\d{1,4}[ ]?#[ ]?(?:号楼|楼|栋|幢)?(?:[ ]?\d{1,4}[ ]?" + _UNIT + r")*" + _ROOM_TAIL +
     r"|" + _NUM + r"[ ]?(?:号楼|幢|栋|单元)(?:[ ]?" + _NUM + r"[ ]?" + _UNIT + r")*" + _ROOM_TAIL +
     r"|(?<![\d])\d{3,4}[ ]?(?:室|房间)"  # 住在1402室
-    r"|(?<![A-Za-z])[A-Za-z][ ]?座(?:[ ]?\d{1,5}[ ]?(?:室|号)?)?")
+    r"|(?<![A-Za-z])[A-Za-z][ ]?座(?:[ ]?\d{1,5}[ ]?(?:室|号)?)?)")
 _HOUSE_PART = re.compile(r"[0-9A-Za-z一二三四五六七八九十百〇零两]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_RUN_END = re.compile(r"[\u4e00-\u9fff]{2,5}$")
@@ -74,7 +76,7 @@ _LIST_NEXT = re.compile(r"[、和及与][\u4e00-\u9fff]{2,5}")
 _AFTER = re.compile("|".join(AFTER_CUES))
 _BEFORE = re.compile("|".join(BEFORE_CUES))
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-NAME_TAGGER_BUDGET = 8  # jieba's HMM costs ~0.5 ms a window: a bound on a crafted text full of cues
+NAME_TAGGER_BUDGET = 4  # jieba's HMM costs ~0.5 ms a window: a bound on a crafted text full of cues
 MAX_NUMBER = 19  # the longest number any detector wants (bank cards)
 
 
@@ -139,9 +141,18 @@ def _norm_char(c):
     return " " if not n.strip() else c
 
 
+_OTHER_DIGIT = re.compile(r"[^\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff00-\uffef](?<=\d)")
+_FAST = {**{0xFF01 + i: chr(0x21 + i) for i in range(94)}, 0x3000: " ", 0x00A0: " ", 0x00D7: "X",
+         **{ord(c): "\u200b" for c in ZERO_WIDTH}}
+
+
 def normalised_view(text):
     """The text as the detectors read it, one character for each original character."""
-    chars = [_norm_char(c) for c in text]
+    fast = text.translate(_FAST)  # full-width forms and spaces, in C
+    if fast.isascii() or (unicodedata.is_normalized("NFKC", fast) and not _OTHER_DIGIT.search(fast)):
+        chars = list(fast)
+    else:
+        chars = [_norm_char(c) for c in text]
     view = "".join(chars)
     for m in _CN_RUN.finditer(view):
         run = m.group(0)
@@ -257,6 +268,7 @@ def _lengths(first, cues, extra):
 
 def _numbers(view, known, official, add):
     extra = frozenset({len(k) for k in known} | {len(p) for p in official.phones})
+    has_special = bool(known or official.phones)
     for chain in _CHAIN.finditer(view):
         if chain.end() - chain.start() < 5:
             continue  # no detector wants fewer than five digits
@@ -284,10 +296,10 @@ def _numbers(view, known, official, add):
                 else:
                     continue  # no run of whole groups has this length here
                 number = digits[off:end]
-                if number.upper() not in known and not official.has_phone(number):
-                    if not _worth(number, length, short[j] - short[i] > 0):
-                        continue
-                if official.has_phone(number) or (length == 10 and number[:3] in ("400", "800")):
+                special = has_special and (number.upper() in known or official.has_phone(number))
+                if not special and not _worth(number, length, short[j] - short[i] > 0):
+                    continue
+                if (special and official.has_phone(number)) or (length == 10 and number[:3] in ("400", "800")):
                     best = (j, None)  # an office line or a public service number stays
                     break
                 found = _classify(number, [g[2] for g in groups[i:j + 1]], cues, known)
@@ -307,6 +319,8 @@ def _numbers(view, known, official, add):
 
 
 def _emails(view, official, add):
+    if not _EMAIL_HINT.search(view):
+        return  # no at sign in any form: no email
     for m in _EMAIL.finditer(view):
         text = m.group(0)
         at_end = m.end("at") - m.start()
@@ -389,8 +403,8 @@ def _sure(spans, start, end):
 def _plausible(word):
     return ((word[:1] in COMMON_SURNAMES or word[:2] in COMPOUND_SURNAMES) and _HAN_WORD.fullmatch(word) is not None
             and word not in NOT_NAMES and word not in COMPOUND_SURNAMES and not word.endswith(NOT_NAME_ENDINGS)
-            and not any(word.endswith(figure) for figure in PUBLIC_FIGURES)
-            and not any(cue in word for cue in AFTER_CUES))
+            and not (word in PUBLIC_FIGURES or word[1:] in PUBLIC_FIGURES or word[2:] in PUBLIC_FIGURES)
+            and _AFTER.search(word) is None)
 
 
 def _cued_names(view, add):
@@ -449,15 +463,18 @@ def _cued_names(view, add):
 def _repeated_names(view, found, add):
     """A name found once by its cue is masked wherever else the text writes it (李强表示…): one pass
     over the text, looking up the 2–4 characters at each possible first character."""
-    names = {}
+    names, done = {}, set()
     for m in found:
         if m.kind == "姓名" and m.reason.startswith("上下文"):
             names.setdefault(view[m.start:m.end], m)
+            done.add(m.start)
     if not names:
         return
     firsts = re.compile("[" + re.escape("".join({w[0] for w in names})) + "]")
     for candidate in firsts.finditer(view):
         i = candidate.start()
+        if i in done:
+            continue  # found there by its cue already
         for size in (4, 3, 2):
             first = names.get(view[i:i + size])
             if first is not None:
