@@ -6,7 +6,6 @@ from flask import abort, jsonify, request
 from core.api import api_user, json_body, make_api_blueprint
 from core.api.openapi import register_paths
 from core.auth.guards import roles_required, staff_required
-from core.auth.models import Role
 from core.db import utcnow
 from core.departments.models import Department
 from core.errors import ValidationError
@@ -14,11 +13,12 @@ from core.extensions import db
 from hotline import callback, handling, intake
 from hotline.models import Ticket
 from hotline.openapi import PATHS
+from hotline import access
+from hotline.access import DESK
 from hotline.queries import can_see, represent, visible
 
 bp = make_api_blueprint("tickets_api", __name__, "/api/v1/tickets")
 register_paths(PATHS)
-DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
 
 def _body():
@@ -60,11 +60,6 @@ def _out(ticket, status=200):
     return jsonify(represent(ticket, api_user(), utcnow())), status
 
 
-def _desk():
-    if api_user().role not in DESK:
-        abort(403)
-
-
 @bp.post("")
 @roles_required(*DESK)
 def create():
@@ -93,118 +88,103 @@ def show(ticket_id):
     return jsonify(represent(_load(ticket_id), api_user(), utcnow()))
 
 
-def _act(ticket_id, fn, desk_only=False):
+def _act(ticket_id, action, fn):
+    """Load the ticket, ask hotline.access whether this caller may take `action`, then run it."""
     ticket = _load(ticket_id)
-    if desk_only:
-        _desk()
+    if not access.can_act(api_user(), ticket, action):
+        abort(403)
     fn(ticket, _body(), api_user())
     return _out(ticket)
-
-
-def _dept_member(ticket):
-    user = api_user()
-    if user.role in (Role.STAFF, Role.APPROVER) and ticket.department_id != user.department_id:
-        abort(403)
 
 
 @bp.post("/<int:ticket_id>/dispatch")
 @staff_required
 def dispatch(ticket_id):
-    return _act(ticket_id, lambda t, d, u: intake.dispatch(
+    return _act(ticket_id, "dispatch", lambda t, d, u: intake.dispatch(
         t, _department(d.get("department")), co_departments=[_department(c, "co_departments")
                                                             for c in d.get("co_departments") or []],
-        now=_at(d), actor=u, note=d.get("note") or ""), desk_only=True)
+        now=_at(d), actor=u, note=d.get("note") or ""))
 
 
 @bp.post("/<int:ticket_id>/direct-close")
 @staff_required
 def direct_close(ticket_id):
-    return _act(ticket_id, lambda t, d, u: intake.direct_close(t, answer=d.get("answer"), now=_at(d), actor=u),
-                desk_only=True)
+    return _act(ticket_id, "direct_close", lambda t, d, u: intake.direct_close(t, answer=d.get("answer"), now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/transfer")
 @staff_required
 def transfer(ticket_id):
-    return _act(ticket_id, lambda t, d, u: intake.transfer_emergency(t, to=str(d.get("to") or ""), now=_at(d),
-                                                                     actor=u, note=d.get("note") or ""),
-                desk_only=True)
-
-
-def _lead(fn):
-    def run(t, d, u):
-        _dept_member(t)
-        return fn(t, d, u)
-    return run
+    return _act(ticket_id, "transfer", lambda t, d, u: intake.transfer_emergency(t, to=str(d.get("to") or ""), now=_at(d),
+                                                                     actor=u, note=d.get("note") or ""))
 
 
 @bp.post("/<int:ticket_id>/sign")
 @staff_required
 def sign(ticket_id):
-    return _act(ticket_id, _lead(lambda t, d, u: handling.sign(t, now=_at(d), actor=u)))
+    return _act(ticket_id, "sign", lambda t, d, u: handling.sign(t, now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/return")
 @staff_required
 def return_(ticket_id):
-    return _act(ticket_id, _lead(lambda t, d, u: handling.return_ticket(t, reason=d.get("reason"), now=_at(d),
-                                                                      actor=u)))
+    return _act(ticket_id, "return", lambda t, d, u: handling.return_ticket(t, reason=d.get("reason"), now=_at(d),
+                                                                      actor=u))
 
 
 @bp.post("/<int:ticket_id>/extension-request")
 @staff_required
 def extension_request(ticket_id):
-    return _act(ticket_id, _lead(lambda t, d, u: handling.request_extension(
-        t, hours=d.get("hours"), reason=d.get("reason"), now=_at(d), actor=u)))
+    return _act(ticket_id, "extension_request", lambda t, d, u: handling.request_extension(
+        t, hours=d.get("hours"), reason=d.get("reason"), now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/extension-decision")
 @staff_required
 def extension_decision(ticket_id):
-    return _act(ticket_id, lambda t, d, u: handling.decide_extension(
+    return _act(ticket_id, "extension_decision", lambda t, d, u: handling.decide_extension(
         t, approve=d.get("approve") is True, note=d.get("note") or "", now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/co-part")
 @staff_required
 def co_part(ticket_id):
-    return _act(ticket_id, lambda t, d, u: handling.add_co_part(
-        t, u.department if u.department else _department(d.get("department")), part=d.get("part"), now=_at(d),
-        actor=u))
+    return _act(ticket_id, "co_part", lambda t, d, u: handling.add_co_part(t, u.department, part=d.get("part"),
+                                                                         now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/reply")
 @staff_required
 def reply(ticket_id):
-    return _act(ticket_id, _lead(lambda t, d, u: handling.reply(t, text=d.get("text"), now=_at(d), actor=u)))
+    return _act(ticket_id, "reply", lambda t, d, u: handling.reply(t, text=d.get("text"), now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/sign-off")
 @staff_required
 def sign_off(ticket_id):
-    return _act(ticket_id, _lead(lambda t, d, u: handling.sign_off(
-        t, approve=d.get("approve") is True, note=d.get("note") or "", now=_at(d), actor=u)))
+    return _act(ticket_id, "sign_off", lambda t, d, u: handling.sign_off(
+        t, approve=d.get("approve") is True, note=d.get("note") or "", now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/urge")
 @staff_required
 def urge(ticket_id):
-    return _act(ticket_id, lambda t, d, u: handling.urge(t, kind=d.get("kind"), note=d.get("note"), now=_at(d),
-                                                         actor=u), desk_only=True)
+    return _act(ticket_id, "urge", lambda t, d, u: handling.urge(t, kind=d.get("kind"), note=d.get("note"), now=_at(d),
+                                                         actor=u))
 
 
 @bp.post("/<int:ticket_id>/callback")
 @staff_required
 def callback_(ticket_id):
-    return _act(ticket_id, lambda t, d, u: callback.record_callback(
+    return _act(ticket_id, "callback", lambda t, d, u: callback.record_callback(
         t, reached=d.get("reached") is True, resolved=d.get("resolved"), satisfaction=d.get("satisfaction"),
-        comment=d.get("comment") or "", now=_at(d), actor=u), desk_only=True)
+        comment=d.get("comment") or "", now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/review")
 @staff_required
 def review(ticket_id):
-    return _act(ticket_id, lambda t, d, u: callback.review(t, reopen=d.get("reopen") is True, reason=d.get("reason"),
+    return _act(ticket_id, "review", lambda t, d, u: callback.review(t, reopen=d.get("reopen") is True, reason=d.get("reason"),
                                                            now=_at(d), actor=u))
 
 
@@ -217,4 +197,4 @@ def merge(ticket_id):
             raise ValidationError("duplicates 应为工单 id 列表", field="duplicates")
         dups = [_load(i) for i in ids]
         callback.merge(t, dups, now=_at(d), actor=u)
-    return _act(ticket_id, run, desk_only=True)
+    return _act(ticket_id, "merge", run)

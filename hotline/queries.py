@@ -1,24 +1,18 @@
 """Read side of tickets: visibility by department, confidentiality of caller data, representation."""
-from core.auth.models import Role
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
 from core.extensions import db
+from hotline.access import DESK as CALLER_ROLES, can_view
 from hotline.common import ENTITY, clock
 from hotline.models import CoHandler, Ticket
 from hotline.sla import TYPES
 from hotline.states import Status
 
-CALLER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
 
 def can_see(user, ticket):
-    if user is None or not user.role.is_staff:
-        return False
-    if user.role.sees_all_departments:
-        return True
-    return ticket.department_id == user.department_id or any(
-        c.department_id == user.department_id for c in ticket.co_handlers)
+    return can_view(user, ticket)
 
 
 def _sees_callers(user):

@@ -15,12 +15,12 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 from hotline import callback, handling, intake, suggest
 from hotline.models import Category, Ticket
+from hotline import access
+from hotline.access import DESK, HANDLERS
 from hotline.queries import caller_for, can_see, current_clock, duplicate_hints
 from hotline.sla import TYPES, URGENCIES
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
-DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
-HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 
 
 @bp.get("/")
@@ -118,7 +118,7 @@ def bulk_sign():
     now, signed, failed = utcnow(), 0, []
     for raw in request.form.getlist("ticket"):
         ticket = db.session.get(Ticket, int(raw)) if raw.isdigit() else None
-        if ticket is None or not _may_handle(ticket):
+        if ticket is None or not access.can_act(current_user, ticket, "sign"):
             continue
         try:
             handling.sign(ticket, now=now, actor=current_user)
@@ -128,12 +128,6 @@ def bulk_sign():
             failed.append(f"{ticket.number}：{err.message}")
     flash(f"已签收 {signed} 件。" + ("；".join(failed) if failed else ""), "success" if not failed else "warning")
     return redirect(url_for(".queue"))
-
-
-def _may_handle(ticket):
-    if current_user.role in (Role.SUPERVISOR, Role.ADMIN):
-        return True
-    return current_user.role in (Role.STAFF, Role.APPROVER) and ticket.department_id == current_user.department_id
 
 
 def _load(ticket_id):
@@ -152,9 +146,10 @@ def ticket(ticket_id):
     return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now,
                            urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
                            caller=caller_for(current_user, t), departments=active_departments(),
-                           suggestion=(dep, reason), desk=current_user.role in DESK, may_handle=_may_handle(t),
-                           supervisor=current_user.role in (Role.SUPERVISOR, Role.ADMIN),
-                           approver=current_user.role in (Role.APPROVER, Role.SUPERVISOR),
+                           suggestion=(dep, reason), desk=access.can_act(current_user, t, "dispatch"),
+                           may_handle=access.can_act(current_user, t, "sign"),
+                           supervisor=access.can_act(current_user, t, "extension_decision"),
+                           approver=access.can_act(current_user, t, "sign_off"),
                            duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES)
 
@@ -211,8 +206,8 @@ def act(ticket_id, action):
     if action not in ACTIONS:
         abort(404)
     t = _load(ticket_id)
-    who, done, fn = ACTIONS[action]
-    if (who == "desk" and current_user.role not in DESK) or (who == "lead" and not _may_handle(t)):
+    _, done, fn = ACTIONS[action]
+    if not access.can_act(current_user, t, action):
         abort(403)
     try:
         fn(t, request.form, utcnow(), current_user)

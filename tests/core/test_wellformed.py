@@ -1,7 +1,6 @@
 """Whatever was typed, answers stay well-formed (issue 13): a NUL byte anywhere in a request is a 400
 on every route, on SQLite and PostgreSQL alike, and control characters never reach an HTML, XML or
 JSON answer (Atom and Open311 XML parse, JSON carries no control escapes)."""
-from datetime import date
 from xml.etree import ElementTree
 
 import pytest

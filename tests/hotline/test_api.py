@@ -39,7 +39,9 @@ def test_errors_and_conflicts(api):
     assert r.status_code == 400 and "type" in r.get_json()["fields"]
     tid = op.post("/tickets", CALL).get_json()["id"]
     r = op.post(f"/tickets/{tid}/reply", {"text": "x"})
-    assert r.status_code == 409 and r.get_json()["error"] == "conflict"
+    assert r.status_code == 403  # replying is the department's work, never the operator's
+    r = api("supervisor", login="sup@x.cn").post(f"/tickets/{tid}/reply", {"text": "x"})
+    assert r.status_code == 409 and r.get_json()["error"] == "conflict"  # allowed, but not before signing
     r = op.post(f"/tickets/{tid}/dispatch", {"department": "nope"})
     assert r.status_code == 400 and r.get_json()["fields"] == {"department": "没有代码为 'nope' 的部门"}
     r = op.post(f"/tickets/{tid}/dispatch", {"department": "hbj", "at": "2999-01-01T00:00:00+08:00"})

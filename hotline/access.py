@@ -1,0 +1,63 @@
+"""Who may see a ticket and do what with it (issue 14): the one place that pages, the API, templates
+and tests ask. Domain services keep their own checks as a second line, never as the only one.
+
+- desk work (dispatch, direct close, emergency transfer, reminders, callbacks, merging):
+  operators, supervisors, admins (the 12345 centre);
+- the lead department's work (sign for, return, ask for an extension, reply): staff and approvers of
+  the ticket's department, supervisors and admins;
+- signing off a reply: the department's approver or a supervisor;
+- deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
+- a co-handling part: staff and approvers of a co-handling department.
+"""
+from core.auth.models import Role
+
+DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
+DEPARTMENT_ROLES = (Role.STAFF, Role.APPROVER)
+OVERSIGHT = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_view(user, ticket):
+    """Staff see tickets of their department (lead or co-handling); the centre and oversight see all."""
+    if user is None or not getattr(user, "is_authenticated", True) or not user.role.is_staff:
+        return False
+    if user.role.sees_all_departments:
+        return True
+    return ticket.department_id == user.department_id or any(
+        c.department_id == user.department_id for c in ticket.co_handlers)
+
+
+def _desk(user, ticket):
+    return user.role in DESK
+
+
+def _lead(user, ticket):
+    return user.role in OVERSIGHT or (user.role in DEPARTMENT_ROLES and ticket.department_id == user.department_id)
+
+
+def _sign_off(user, ticket):
+    return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and ticket.department_id == user.department_id)
+
+
+def _oversight(user, ticket):
+    return user.role in OVERSIGHT
+
+
+def _co_handler(user, ticket):
+    return user.role in DEPARTMENT_ROLES and any(c.department_id == user.department_id for c in ticket.co_handlers)
+
+
+RULES = {
+    "dispatch": _desk, "direct_close": _desk, "transfer": _desk, "urge": _desk, "callback": _desk, "merge": _desk,
+    "sign": _lead, "return": _lead, "extension_request": _lead, "reply": _lead,
+    "sign_off": _sign_off, "extension_decision": _oversight, "review": _oversight, "co_part": _co_handler,
+}
+
+
+def can_act(user, ticket, action):
+    """May this user take `action` on this ticket (whatever its state: the transition table decides that)."""
+    return can_view(user, ticket) and RULES[action](user, ticket)
+
+
+def actions_for(user, ticket):
+    return {action for action in RULES if can_act(user, ticket, action)}
