@@ -15,18 +15,12 @@ from werkzeug.exceptions import BadRequest
 # In UTF-8 the bytes 0x00–0x1F and 0x7F only ever stand for themselves (every byte of a multi-byte
 # character is >= 0x80), so they can be removed from an encoded body without decoding it.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# A \u escape (or the short \b, \f) of a control character in JSON text, preceded by an even number of backslashes (an odd
-# number would make the first backslash part of an escaped "\\" followed by literal text).
+# A \u escape (or the short \b, \f) of a control character in JSON text, preceded by an even number of
+# backslashes (an odd number would make the first backslash part of an escaped "\\" followed by literal text).
 _JSON_CONTROL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|[bf])")
 TEXT_TYPES = ("text/html", "text/xml", "application/xml", "application/atom+xml", "application/json",
               "application/problem+json")
 NUL_MESSAGE = "提交的内容含有不可见的控制字符（NUL），请删除后重新提交。"
-
-
-def clean_text(value):
-    """`value` without control characters (tab, line feed and carriage return are kept)."""
-    return _CONTROL_CHARS.sub("", value) if isinstance(value, str) else value
 
 
 def _has_nul(value):

@@ -7,7 +7,8 @@ and tests ask. Domain services keep their own checks as a second line, never as 
   the ticket's department, supervisors and admins;
 - signing off a reply: the department's approver or a supervisor;
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
-- a co-handling part: staff and approvers of a co-handling department.
+- a co-handling part: staff and approvers of a co-handling department;
+- the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only.
 """
 from core.auth.models import Role
 
@@ -59,5 +60,6 @@ def can_act(user, ticket, action):
     return can_view(user, ticket) and RULES[action](user, ticket)
 
 
-def actions_for(user, ticket):
-    return {action for action in RULES if can_act(user, ticket, action)}
+def sees_callers(user):
+    """Caller data of confidential tickets and anonymous callers' names: the 12345 centre and oversight."""
+    return user is not None and user.role in DESK

@@ -10,12 +10,11 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
-from hotline import callback, handling, intake
+from hotline import access, callback, handling, intake
 from hotline.models import Ticket
-from hotline.openapi import PATHS
-from hotline import access
 from hotline.access import DESK
-from hotline.queries import can_see, represent, visible
+from hotline.openapi import PATHS
+from hotline.queries import represent, visible
 
 bp = make_api_blueprint("tickets_api", __name__, "/api/v1/tickets")
 register_paths(PATHS)
@@ -50,7 +49,7 @@ def _department(code, field="department"):
 
 def _load(ticket_id):
     ticket = db.session.get(Ticket, ticket_id) or abort(404)
-    if not can_see(api_user(), ticket):
+    if not access.can_view(api_user(), ticket):
         abort(404)
     return ticket
 
@@ -109,14 +108,15 @@ def dispatch(ticket_id):
 @bp.post("/<int:ticket_id>/direct-close")
 @staff_required
 def direct_close(ticket_id):
-    return _act(ticket_id, "direct_close", lambda t, d, u: intake.direct_close(t, answer=d.get("answer"), now=_at(d), actor=u))
+    return _act(ticket_id, "direct_close", lambda t, d, u: intake.direct_close(
+        t, answer=d.get("answer"), now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/transfer")
 @staff_required
 def transfer(ticket_id):
-    return _act(ticket_id, "transfer", lambda t, d, u: intake.transfer_emergency(t, to=str(d.get("to") or ""), now=_at(d),
-                                                                     actor=u, note=d.get("note") or ""))
+    return _act(ticket_id, "transfer", lambda t, d, u: intake.transfer_emergency(
+        t, to=str(d.get("to") or ""), now=_at(d), actor=u, note=d.get("note") or ""))
 
 
 @bp.post("/<int:ticket_id>/sign")
@@ -128,8 +128,8 @@ def sign(ticket_id):
 @bp.post("/<int:ticket_id>/return")
 @staff_required
 def return_(ticket_id):
-    return _act(ticket_id, "return", lambda t, d, u: handling.return_ticket(t, reason=d.get("reason"), now=_at(d),
-                                                                      actor=u))
+    return _act(ticket_id, "return", lambda t, d, u: handling.return_ticket(
+        t, reason=d.get("reason"), now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/extension-request")
@@ -169,8 +169,8 @@ def sign_off(ticket_id):
 @bp.post("/<int:ticket_id>/urge")
 @staff_required
 def urge(ticket_id):
-    return _act(ticket_id, "urge", lambda t, d, u: handling.urge(t, kind=d.get("kind"), note=d.get("note"), now=_at(d),
-                                                         actor=u))
+    return _act(ticket_id, "urge", lambda t, d, u: handling.urge(t, kind=d.get("kind"), note=d.get("note"),
+                                                                 now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/callback")
@@ -184,8 +184,8 @@ def callback_(ticket_id):
 @bp.post("/<int:ticket_id>/review")
 @staff_required
 def review(ticket_id):
-    return _act(ticket_id, "review", lambda t, d, u: callback.review(t, reopen=d.get("reopen") is True, reason=d.get("reason"),
-                                                           now=_at(d), actor=u))
+    return _act(ticket_id, "review", lambda t, d, u: callback.review(
+        t, reopen=d.get("reopen") is True, reason=d.get("reason"), now=_at(d), actor=u))
 
 
 @bp.post("/<int:ticket_id>/merge")

@@ -3,7 +3,7 @@ from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
 from core.extensions import db
-from hotline.access import DESK as CALLER_ROLES, can_view
+from hotline.access import sees_callers
 from hotline.common import ENTITY, clock
 from hotline.models import CoHandler, Ticket
 from hotline.sla import TYPES
@@ -11,19 +11,11 @@ from hotline.states import Status
 
 
 
-def can_see(user, ticket):
-    return can_view(user, ticket)
-
-
-def _sees_callers(user):
-    return user is not None and user.role in CALLER_ROLES
-
-
 def caller_for(user, ticket):
     """The caller data this user may see, or None (issue 13). Confidential (保密) tickets show the caller
     only to operators and supervisors; so does the recorded name of an anonymous (匿名) caller, which is
     kept only so that masking still finds it wherever the caller wrote it."""
-    privileged = _sees_callers(user)
+    privileged = sees_callers(user)
     if ticket.confidential and not privileged:
         return None
     return {"phone": ticket.caller_phone, "anonymous": ticket.anonymous,
@@ -35,7 +27,7 @@ def duplicate_hints(user, ticket, now):
     only operators and supervisors see them: a link from a confidential ticket to the same caller's
     ordinary one would name the caller to the department (issue 13)."""
     from hotline.suggest import duplicates
-    privileged = _sees_callers(user)
+    privileged = sees_callers(user)
     if ticket.confidential and not privileged:
         return []
     found = duplicates(phone=ticket.caller_phone, category_code=ticket.category_code, address=ticket.address,

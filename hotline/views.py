@@ -13,11 +13,10 @@ from core.departments.models import Department
 from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
-from hotline import callback, handling, intake, suggest
-from hotline.models import Category, Ticket
-from hotline import access
+from hotline import access, callback, handling, intake, suggest
 from hotline.access import DESK, HANDLERS
-from hotline.queries import caller_for, can_see, current_clock, duplicate_hints
+from hotline.models import Category, Ticket
+from hotline.queries import caller_for, current_clock, duplicate_hints
 from hotline.sla import TYPES, URGENCIES
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -132,7 +131,7 @@ def bulk_sign():
 
 def _load(ticket_id):
     ticket = db.session.get(Ticket, ticket_id) or abort(404)
-    if not can_see(current_user, ticket):
+    if not access.can_view(current_user, ticket):
         abort(404)
     return ticket
 

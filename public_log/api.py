@@ -80,24 +80,21 @@ def show(record_id):
     return jsonify(presenter.review_json(_load(record_id)))
 
 
-@reviews_bp.post("/<int:record_id>/approve")
-@roles_required(*REVIEWERS)
-def approve(record_id):
-    record, data = _load(record_id), _body()
-    texts = {}
-    for key in ("title", "request_text", "reply_text"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise ValidationError("应为字符串", field=key)
-        texts[key] = data.get(key)
-    review.approve(record, now=utcnow(), actor=api_user(), confirmed=data.get("confirm"), **texts)
-    return jsonify(presenter.review_json(record))
-
-
 def _text(data, key):
+    """A JSON string field (or None when absent); anything else is a 400."""
     value = data.get(key)
     if value is not None and not isinstance(value, str):
         raise ValidationError("应为字符串", field=key)
     return value
+
+
+@reviews_bp.post("/<int:record_id>/approve")
+@roles_required(*REVIEWERS)
+def approve(record_id):
+    record, data = _load(record_id), _body()
+    texts = {key: _text(data, key) for key in review.FIELDS}
+    review.approve(record, now=utcnow(), actor=api_user(), confirmed=data.get("confirm"), **texts)
+    return jsonify(presenter.review_json(record))
 
 
 @reviews_bp.post("/<int:record_id>/unmask")
@@ -125,8 +122,5 @@ def mask(record_id):
 @roles_required(*REVIEWERS)
 def refuse(record_id):
     record, data = _load(record_id), _body()
-    reason = data.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise ValidationError("应为字符串", field="reason")
-    review.refuse(record, reason=reason, now=utcnow(), actor=api_user())
+    review.refuse(record, reason=_text(data, "reason"), now=utcnow(), actor=api_user())
     return jsonify(presenter.review_json(record))

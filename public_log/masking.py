@@ -77,7 +77,6 @@ _AFTER = re.compile("|".join(AFTER_CUES))
 _BEFORE = re.compile("|".join(BEFORE_CUES))
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 NAME_TAGGER_BUDGET = 4  # jieba's HMM costs ~0.5 ms a window: a bound on a crafted text full of cues
-MAX_NUMBER = 19  # the longest number any detector wants (bank cards)
 
 
 @dataclass(frozen=True)
@@ -105,6 +104,11 @@ class Official:
             domain == d or domain.endswith("." + d) for d in self.domains)
 
 
+def _without_area_code(digits):
+    """The local part of a landline written with its 3- or 4-digit area code (0515-88881234 → 88881234)."""
+    return digits[-8:] if len(digits) - 8 in (3, 4) else digits[-7:]
+
+
 def official_from(phones=(), emails=()):
     """An Official from phone fields (several numbers may share one field) and email addresses."""
     digits = set()
@@ -114,7 +118,7 @@ def official_from(phones=(), emails=()):
             if len(d) >= 5:
                 digits.add(d)
                 if d.startswith("0") and len(d) >= 10:
-                    digits.add(d[-8:] if len(d) - 8 in (3, 4) else d[-7:])  # the same line without area code
+                    digits.add(_without_area_code(d))  # the same line dialled locally
     domains = {e.rpartition("@")[2].strip().lower() for e in emails if e and "@" in e}
     return Official(frozenset(digits), frozenset(d for d in domains if d))
 
@@ -199,8 +203,9 @@ def _mobile(d):
     return len(d) == 11 and d[0] == "1" and d[1] in "3456789"
 
 
-def _classify(d, groups, cues, known):
-    """(kind, replacement, reason) for the digits `d` of a run of whole groups, or None."""
+def _classify(d, short_inside, cues, known):
+    """(kind, replacement, reason) for the digits `d` of a run of whole groups, or None; `short_inside`:
+    a group before the last one has fewer than four digits (not how card numbers are grouped)."""
     n = len(d)
     if d.upper() in known:
         kind = "身份证号" if n >= 15 else "手机号"
@@ -211,7 +216,7 @@ def _classify(d, groups, cues, known):
         if n == 18 and _id18_shape(d):
             return "身份证号", d[:6] + "********" + d[-4:], "疑似身份证号（校验码不符）"
         return None
-    if (16 <= n <= 19 and (d[0] in "3456" or (n == 19 and d[0] == "9")) and all(len(g) >= 4 for g in groups[:-1])
+    if (16 <= n <= 19 and (d[0] in "3456" or (n == 19 and d[0] == "9")) and not short_inside
             and _luhn(d)):
         return "银行卡号", d[:4] + "*" * (n - 8) + d[-4:], "银行卡号（Luhn 校验通过）"
     if n == 18 and _id18_shape(d):
@@ -274,7 +279,8 @@ def _numbers(view, known, official, add):
             continue  # no detector wants fewer than five digits
         before = view[max(0, chain.start() - 12):chain.start()]
         cues = frozenset(name for name, cue in (("phone", _PHONE_CUE), ("qq", _QQ_CUE)) if cue.search(before))
-        groups = [(chain.start() + g.start(), chain.start() + g.end(), g.group(0)) for g in _GROUP.finditer(chain.group(0))]
+        base = chain.start()
+        groups = [(base + g.start(), base + g.end(), g.group(0)) for g in _GROUP.finditer(chain.group(0))]
         digits = "".join(g[2] for g in groups)
         offsets, at = [], 0  # where each group starts in `digits`
         for g in groups:
@@ -296,13 +302,14 @@ def _numbers(view, known, official, add):
                 else:
                     continue  # no run of whole groups has this length here
                 number = digits[off:end]
+                short_inside = short[j] - short[i] > 0
                 special = has_special and (number.upper() in known or official.has_phone(number))
-                if not special and not _worth(number, length, short[j] - short[i] > 0):
+                if not special and not _worth(number, length, short_inside):
                     continue
                 if (special and official.has_phone(number)) or (length == 10 and number[:3] in ("400", "800")):
                     best = (j, None)  # an office line or a public service number stays
                     break
-                found = _classify(number, [g[2] for g in groups[i:j + 1]], cues, known)
+                found = _classify(number, short_inside, cues, known)
                 if found:
                     best = (j, found)
                     break
@@ -497,7 +504,7 @@ def find(text, *, names=(), phones=(), ids=(), official=NO_OFFICIAL):
         if len(digits) >= 5:
             known.add(digits)
             if digits.startswith("0") and 10 <= len(digits) <= 12:
-                known.add(digits[-8:] if len(digits) - 8 in (3, 4) else digits[-7:])  # written without area code
+                known.add(_without_area_code(digits))  # written without area code
     _numbers(view, known, official, add)
     _emails(view, official, add)
     _patterns(view, add)

@@ -103,4 +103,5 @@ def masking_rows(record):
 
 def restored_rows(record):
     """Spans a reviewer restored (judged not personal), with the reason; for reviewers only."""
-    return [{"value": d["value"], "reason": d["reason"], "at": d["at"]} for d in (record.known or {}).get("restored", [])]
+    restored = (record.known or {}).get("restored", [])
+    return [{"value": d["value"], "reason": d["reason"], "at": d["at"]} for d in restored]

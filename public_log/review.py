@@ -54,9 +54,9 @@ def public_version(record, text, official=None):
     return apply(text or "", kept), kept
 
 
-def _render(record):
+def _render(record, official=None):
     """Public texts of every field from the originals, with the reviewer's decisions; the masking list."""
-    official, listing = official_contacts(), []
+    official, listing = official or official_contacts(), []
     for field in FIELDS:
         text, found = public_version(record, getattr(record, ORIGINALS[field]), official)
         setattr(record, field, text)
@@ -78,9 +78,10 @@ def submit(*, kind, source_id, department_id, type_code, category_code, replied_
                           original_title=title or "", original_request=request_text or "",
                           original_reply=reply_text or "", status="pending", created_at=now,
                           public_id="pending", known=known, title="", request_text="", reply_text="")
-    _render(record)
+    official = official_contacts()
+    _render(record, official)
     place = public_address(address)
-    record.place = public_version(record, place)[0][:200] if place else None
+    record.place = public_version(record, place, official)[0][:200] if place else None
     record.lat, record.lng = public_point(lat, lng, current_app.config["PUBLIC_LOCATION_GRID_M"])
     db.session.add(record)
     db.session.flush()
@@ -90,14 +91,19 @@ def submit(*, kind, source_id, department_id, type_code, category_code, replied_
     return record
 
 
+DECISIONS = {"restored": "added", "added": "restored"}  # each kind of span decision and its opposite
+
+
 def _decide_span(record, *, now, actor, key, decision, action):
-    _require(actor, record, "pending")
+    """Record a reviewer's decision about a text (restore it, or mask it), replacing any earlier
+    decision about the same text, either way; re-render the public texts; audit with the reason."""
     if not (decision["reason"] or "").strip():
         raise ValidationError("请写明理由（记入审计记录）", field="reason")
     with unit_of_work():
         known = dict(record.known or {})
-        known[key] = [d for d in known.get(key, []) if d["value"] != decision["value"]] + [
-            {**decision, "reason": decision["reason"].strip(), "by": actor.id, "at": now.isoformat()}]
+        for other in (key, DECISIONS[key]):
+            known[other] = [d for d in known.get(other, []) if d["value"] != decision["value"]]
+        known[key].append({**decision, "reason": decision["reason"].strip(), "by": actor.id, "at": now.isoformat()})
         record.known = known
         _render(record)
         audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action=action,
@@ -118,10 +124,6 @@ def unmask(record, *, index, reason, now, actor, expected=None):
     value = getattr(record, ORIGINALS[m["field"]])[m["start"]:m["end"]]
     if expected is not None and expected != value:
         raise DomainError("遮蔽列表已被他人修改，请刷新页面后重新选择。")
-    known = dict(record.known or {})
-    if any(d["value"] == value for d in known.get("added", [])):  # restoring undoes a reviewer's mask
-        known["added"] = [d for d in known["added"] if d["value"] != value]
-        record.known = known
     return _decide_span(record, now=now, actor=actor, key="restored", decision={"value": value, "reason": reason},
                         action="unmasked")
 
@@ -134,10 +136,6 @@ def mask_span(record, *, value, reason, now, actor):
         raise ValidationError("请填写要遮盖的文字（至少 2 个字）", field="value")
     if not any(value in getattr(record, ORIGINALS[f]) for f in FIELDS):
         raise ValidationError("原文中没有这段文字", field="value")
-    known = dict(record.known or {})
-    if any(d["value"] == value for d in known.get("restored", [])):  # masking again undoes a restore
-        known["restored"] = [d for d in known["restored"] if d["value"] != value]
-        record.known = known
     return _decide_span(record, now=now, actor=actor, key="added", decision={"value": value, "reason": reason},
                         action="masked")
 
@@ -160,11 +158,11 @@ def _require(user, record, status):
 
 def _public_text(record, edits):
     """Apply edits through the one masking rule; True when masking changed what was typed."""
-    changed = False
+    changed, official = False, official_contacts() if edits else None
     for field, text in edits.items():
         if not (text or "").strip():
             raise ValidationError("公开文本不能为空", field=field)
-        public, _ = public_version(record, text.strip())
+        public, _ = public_version(record, text.strip(), official)
         changed |= public != text.strip()
         setattr(record, field, public)
     return changed
@@ -210,16 +208,16 @@ def correct(record, *, note, now, actor, title=None, request_text=None, reply_te
         raise DomainError("只有督办可以更正已公开的记录")
     if record.status != "published":
         raise DomainError("只有已公开的记录可以更正")
-    before = {k: getattr(record, k) for k in FIELDS}
-    public = {k: public_version(record, v.strip())[0] for k, v in _edits(title, request_text, reply_text).items()
-              if v.strip()}
+    before, official = {k: getattr(record, k) for k in FIELDS}, official_contacts()
+    public = {k: public_version(record, v.strip(), official)[0]
+              for k, v in _edits(title, request_text, reply_text).items() if v.strip()}
     changed = {k: v for k, v in public.items() if v != before[k]}
     if not changed:
         raise ValidationError("公开文本没有改动（遮盖后与现在公开的文本相同）", field="reply_text")
     with unit_of_work():
         for field, text in changed.items():
             setattr(record, field, text)
-        masked_note = public_version(record, note.strip())[0]
+        masked_note = public_version(record, note.strip(), official)[0]
         record.corrected_at, record.correction_note, record.changed_at = now, masked_note, now
         audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="corrected",
                      before={k: before[k] for k in changed}, after={"note": masked_note, **changed})

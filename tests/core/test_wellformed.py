@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from core.wellformed import NUL_MESSAGE, clean_text
+from core.wellformed import NUL_MESSAGE
 from tests.conftest import at, csrf_from, login, make_user
 from tests.test_route_access import _url
 
@@ -93,7 +93,3 @@ def test_control_characters_never_reach_an_answer(app, client, seeded):
     one = client.get(f"/open311/v2/requests/{t.number}.json").get_json()[0]
     assert one["description"] == "低保发放延迟问题（含控制字符）" and one["status_notes"] == "答复正文"
 
-
-def test_clean_text_keeps_line_breaks_and_tabs():
-    assert clean_text("甲\t乙\n丙\r\n丁\x00\x1b戊") == "甲\t乙\n丙\r\n丁戊"
-    assert clean_text(None) is None

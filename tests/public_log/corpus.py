@@ -26,6 +26,7 @@ def id18(rng):
 
 
 def luhn(prefix):
+    """Append the Luhn check digit (an independent implementation for the tests)."""
     digits = [int(c) for c in prefix][::-1]
     total = sum(d if i % 2 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
     return prefix + str((10 - total % 10) % 10)
