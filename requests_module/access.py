@@ -1,9 +1,25 @@
-"""Who may see and act on an application: its citizen, lookups by secret, staff by department."""
+"""Who may see an application and do what with it (issue 14): the one place that pages, the API,
+templates and tests ask — the same shape as hotline/access.py. Domain services keep their own checks
+as a second line, never as the only one.
+
+- the applicant: the citizen whose account submitted it, or a visitor who proved the tracking number
+  and its secret in this browser session (a look-up grant); they read it and answer a correction notice;
+- the department's work (every handling step, the reply, disputes): staff and approvers of the
+  application's department, supervisors and admins (政府办 runs intake, so unassigned applications are
+  theirs alone);
+- approving an extension and signing off a reply (Art. 33 (2); sign-off): the department's approver or
+  a supervisor;
+- hotline operators have no part in disclosure applications: they see none of them (page, API or
+  citizen page) — an application carries an identity document number and the applicant's contacts.
+"""
 from flask import abort, session
 
 from core.auth.models import Role
 
 LOOKUP_KEY = "looked_up_requests"
+HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
+INTAKE = (Role.SUPERVISOR, Role.ADMIN)
+DEPARTMENT_ROLES = (Role.STAFF, Role.APPROVER)
 
 
 def grant_lookup(req):
@@ -13,14 +29,74 @@ def grant_lookup(req):
     session[LOOKUP_KEY] = sorted(ids)[-20:]
 
 
+def _signed_in(user):
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_applicant(user, req):
+    """The citizen who submitted it, or whoever proved the number and secret in this session."""
+    if _signed_in(user) and user.role.is_staff:
+        return False
+    own = _signed_in(user) and req.citizen_id is not None and req.citizen_id == user.id
+    return own or req.id in session.get(LOOKUP_KEY, [])
+
+
+def _handle(user, req):
+    if user.role in INTAKE:
+        return True
+    return user.role in DEPARTMENT_ROLES and req.department_id is not None and req.department_id == user.department_id
+
+
+def _approve(user, req):
+    return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and _handle(user, req))
+
+
 def can_view(user, req):
-    if user is not None and getattr(user, "is_authenticated", False):
-        if user.role is Role.CITIZEN:
-            return req.citizen_id == user.id or req.id in session.get(LOOKUP_KEY, [])
-        if user.role.sees_all_departments:
-            return True
-        return req.department_id is not None and req.department_id == user.department_id
-    return req.id in session.get(LOOKUP_KEY, [])
+    """The applicant, the handling department and oversight; nobody else (not even that it exists)."""
+    if _signed_in(user) and user.role.is_staff:
+        return _handle(user, req)
+    return is_applicant(user, req)
+
+
+HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult",
+            "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result")
+APPROVING = ("extend", "sign_off", "return_reply")
+RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}}
+STAFF_ACTIONS = tuple(RULES)
+
+
+def can_act(user, req, action):
+    """May this user take `action` on this application (whatever its state: the transition table decides
+    that). `applicant_correction` is the applicant answering a correction notice from the citizen page."""
+    if action == "applicant_correction":
+        return is_applicant(user, req)
+    return _signed_in(user) and user.role in HANDLERS and RULES[action](user, req)
+
+
+def available_actions(user, req):
+    """The staff actions this user may take on this application (for the handling page)."""
+    return {a for a in STAFF_ACTIONS if can_act(user, req, a)}
+
+
+def can_register(user):
+    """Paper applications: 政府办 (supervisors, admins) for any department or none; a department's staff and
+    approvers for their own department (walk-in applications at the department's window)."""
+    return _signed_in(user) and user.role in HANDLERS
+
+
+def register_department(user, requested):
+    """The department a paper application registered by this user goes to: their own for department roles
+    (whatever they asked for), the requested one (or none, for intake) for 政府办."""
+    return user.department if user.role in DEPARTMENT_ROLES else requested
+
+
+def visible(query, model, user):
+    """The SQL twin of can_view for staff lists: restrict a query of applications to what `user` sees."""
+    if user.role in INTAKE:
+        return query
+    if user.role in DEPARTMENT_ROLES:
+        return query.filter(model.department_id == user.department_id)
+    return query.filter(False)
 
 
 def require_view(user, req):
@@ -28,15 +104,8 @@ def require_view(user, req):
         abort(404)  # not 403: do not confirm that a guessed id exists
 
 
-def can_handle(user, req):
-    """Staff may act on their department's applications; intake (unassigned) is for supervisors/admins."""
-    if user is None or not user.role.is_staff or user.role is Role.OPERATOR:
-        return False
-    if user.role in (Role.SUPERVISOR, Role.ADMIN):
-        return True
-    return req.department_id is not None and req.department_id == user.department_id
-
-
-def require_handle(user, req):
-    if not can_handle(user, req):
+def require_act(user, req, action):
+    """404 when the user may not even see it, 403 when they see it but may not take this action."""
+    require_view(user, req)
+    if not can_act(user, req, action):
         abort(403)

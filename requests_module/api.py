@@ -2,19 +2,19 @@
 from flask import abort, jsonify, request
 
 from core.api import api_user, json_body, make_api_blueprint
-from core.auth.guards import staff_required
+from core.auth.guards import roles_required
 from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
-from requests_module import handling, intake, reply
-from requests_module.access import can_handle, require_handle
+from requests_module import access, disputes, handling, intake, reply
 from requests_module.common import today
-from requests_module.models import Consultation, DisclosureRequest
+from requests_module.models import Consultation, DisclosureRequest, Dispute
 from requests_module.openapi import PATHS, SCHEMAS
 from requests_module.queries import filtered, represent
 
+handlers_only = roles_required(*access.HANDLERS)  # operators have no part in disclosure applications
 bp = make_api_blueprint("requests_api", __name__, "/api/v1/disclosure-requests")
 
 from core.api.openapi import register_paths  # noqa: E402
@@ -47,9 +47,7 @@ def _int(data, key):
 
 def _load(request_id):
     req = db.session.get(DisclosureRequest, request_id) or abort(404)
-    user = api_user()
-    if not can_handle(user, req) and not (user.role.sees_all_departments):
-        abort(404)
+    access.require_view(api_user(), req)
     return req
 
 
@@ -66,21 +64,21 @@ def _ok(req, status=200):
 
 
 @bp.post("")
-@staff_required
+@handlers_only
 def create():
     data, now, user = _body(), utcnow(), api_user()
-    dep = _department(data["department"]) if data.get("department") else None
-    if dep is not None and not user.can_see_department(dep.id):
+    requested = _department(data["department"]) if data.get("department") else None
+    dep = access.register_department(user, requested)
+    if requested is not None and requested.id != dep.id:
         raise ValidationError("只能登记给本部门", field="department")
     req = intake.register_paper(data, channel=data.get("channel") or "in_person",
-                                received_on=_date(data, "received_on", required=True), now=now, actor=user)
-    if dep is not None:
-        intake.assign(req, dep, now=now, actor=user)
+                                received_on=_date(data, "received_on", required=True), now=now, actor=user,
+                                department=dep)
     return _ok(req, 201)
 
 
 @bp.get("")
-@staff_required
+@handlers_only
 def index():
     args = request.args
     overdue = args.get("overdue")
@@ -93,65 +91,72 @@ def index():
 
 
 @bp.get("/<int:request_id>")
-@staff_required
+@handlers_only
 def show(request_id):
     return jsonify(represent(_load(request_id), utcnow()))
 
 
-def _action(request_id, fn):
+def _action(request_id, action, fn):
+    """One handling step: the same access rule as the handling page (requests_module/access.py)."""
     req = _load(request_id)
-    require_handle(api_user(), req)
-    data, now = _body(), utcnow()
+    data = _body()
+    if callable(action):
+        action = action(req, data)
+    access.require_act(api_user(), req, action)
+    now = utcnow()
     fn(req, data, now, api_user())
     return _ok(req)
 
 
 @bp.post("/<int:request_id>/confirm-receipt")
-@staff_required
+@handlers_only
 def confirm_receipt(request_id):
-    return _action(request_id, lambda r, d, n, u: intake.confirm_receipt(
+    return _action(request_id, "confirm", lambda r, d, n, u: intake.confirm_receipt(
         r, received_on=_date(d, "received_on", now=n), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/assign")
-@staff_required
+@handlers_only
 def assign(request_id):
-    return _action(request_id, lambda r, d, n, u: intake.assign(r, _department(d.get("department")), now=n, actor=u)
-                   if r.status != "assigned" else handling.reassign(r, _department(d.get("department")),
-                                                                   reason=d.get("reason"), now=n, actor=u))
+    def act(r, d, n, u):
+        if r.status == "assigned":
+            handling.reassign(r, _department(d.get("department")), reason=d.get("reason"), now=n, actor=u)
+        else:
+            intake.assign(r, _department(d.get("department")), now=n, actor=u)
+    return _action(request_id, lambda r, d: "reassign" if r.status == "assigned" else "assign", act)
 
 
 @bp.post("/<int:request_id>/reject")
-@staff_required
+@handlers_only
 def reject(request_id):
-    return _action(request_id, lambda r, d, n, u: intake.reject(
+    return _action(request_id, "reject", lambda r, d, n, u: intake.reject(
         r, outcome=d.get("outcome") or "", message=d.get("message"), on=_date(d, now=n), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/correction-notice")
-@staff_required
+@handlers_only
 def correction_notice(request_id):
-    return _action(request_id, lambda r, d, n, u: handling.send_correction_notice(
+    return _action(request_id, "correction_notice", lambda r, d, n, u: handling.send_correction_notice(
         r, items=d.get("items"), on=_date(d, now=n), now=n, actor=u,
         period=_int(d, "period") if "period" in d else None))
 
 
 @bp.post("/<int:request_id>/correction")
-@staff_required
+@handlers_only
 def correction(request_id):
-    return _action(request_id, lambda r, d, n, u: handling.receive_correction(
+    return _action(request_id, "correction", lambda r, d, n, u: handling.receive_correction(
         r, text=d.get("text"), on=_date(d, now=n), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/consultations")
-@staff_required
+@handlers_only
 def consultations(request_id):
-    return _action(request_id, lambda r, d, n, u: handling.add_consultation(
+    return _action(request_id, "consult", lambda r, d, n, u: handling.add_consultation(
         r, kind=d.get("kind"), party=d.get("party"), sent_on=_date(d, now=n), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/consultations/<int:consultation_id>/answer")
-@staff_required
+@handlers_only
 def consultation_answer(request_id, consultation_id):
     def act(r, d, n, u):
         c = db.session.get(Consultation, consultation_id)
@@ -160,39 +165,62 @@ def consultation_answer(request_id, consultation_id):
         silent = d.get("silent") is True
         handling.answer_consultation(r, c, answered_on=None if silent else _date(d, now=n), opinion=d.get("opinion"),
                                      now=n, actor=u)
-    return _action(request_id, act)
+    return _action(request_id, "consult_answer", act)
 
 
 @bp.post("/<int:request_id>/fee-notice")
-@staff_required
+@handlers_only
 def fee_notice(request_id):
-    return _action(request_id, lambda r, d, n, u: handling.fee_notice(
+    return _action(request_id, "fee_notice", lambda r, d, n, u: handling.fee_notice(
         r, amount=d.get("amount"), on=_date(d, now=n), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/payment")
-@staff_required
+@handlers_only
 def payment(request_id):
-    return _action(request_id, lambda r, d, n, u: handling.record_payment(r, on=_date(d, now=n), now=n, actor=u))
+    return _action(request_id, "payment", lambda r, d, n, u: handling.record_payment(r, on=_date(d, now=n), now=n,
+                                                                                    actor=u))
 
 
 @bp.post("/<int:request_id>/extension")
-@staff_required
+@handlers_only
 def extension(request_id):
-    return _action(request_id, lambda r, d, n, u: handling.extend(
+    return _action(request_id, "extend", lambda r, d, n, u: handling.extend(
         r, days=_int(d, "days"), reason=d.get("reason"), on=_date(d, now=n), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/reply")
-@staff_required
+@handlers_only
 def reply_(request_id):
-    return _action(request_id, lambda r, d, n, u: reply.reply(
+    return _action(request_id, "reply", lambda r, d, n, u: reply.reply(
         r, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
         holder_organ=d.get("holder_organ"), on=_date(d, now=n), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/sign-off")
-@staff_required
+@handlers_only
 def sign_off(request_id):
-    return _action(request_id, lambda r, d, n, u: reply.sign_off(
-        r, approve=d.get("approve") is True, note=d.get("note") or "", now=n, actor=u))
+    return _action(request_id, lambda r, d: "sign_off" if d.get("approve") is True else "return_reply",
+                   lambda r, d, n, u: reply.sign_off(r, approve=d.get("approve") is True, note=d.get("note") or "",
+                                                     now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/disputes")
+@handlers_only
+def dispute(request_id):
+    return _action(request_id, "dispute", lambda r, d, n, u: disputes.record(
+        r, kind=d.get("kind") or "", filed_on=_date(d, "filed_on", required=True),
+        after_reconsideration=d.get("after_reconsideration") is True, note=d.get("note"), today=today(n), now=n,
+        actor=u))
+
+
+@bp.post("/<int:request_id>/disputes/<int:dispute_id>/result")
+@handlers_only
+def dispute_result(request_id, dispute_id):
+    def act(r, d, n, u):
+        found = db.session.get(Dispute, dispute_id)
+        if found is None or found.request_id != r.id:
+            abort(404)
+        disputes.decide(r, found, result=d.get("result") or "", decided_on=_date(d, "decided_on", required=True),
+                        today=today(n), now=n, actor=u)
+    return _action(request_id, "dispute_result", act)

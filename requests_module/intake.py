@@ -69,8 +69,9 @@ def _start_answer_clock(req, received_on, now, actor):
                 start_on=received_on, now=now, actor=actor, label=req.number, department_id=req.department_id)
 
 
-def register_paper(data, *, channel, received_on, now, actor, files=()):
-    """Staff register an application handed in, mailed, faxed or made orally, with its receipt date."""
+def register_paper(data, *, channel, received_on, now, actor, files=(), department=None):
+    """Staff register an application handed in, mailed, faxed or made orally, with its receipt date;
+    with `department` it goes straight to that department (one transaction)."""
     if channel not in CHANNELS or channel == "online":
         raise ValidationError("请选择申请方式：当面、邮寄、传真或口头", field="channel")
     check_date(received_on, now, field="received_on", label="收到日期")
@@ -78,6 +79,9 @@ def register_paper(data, *, channel, received_on, now, actor, files=()):
         req = _create(data, channel=channel, status=Status.RECEIVED, now=now, actor=actor, files=files)
         req.received_on = received_on
         _start_answer_clock(req, received_on, now, actor)
+        if department is not None:
+            db.session.flush()
+            _assign(req, department, now=now, actor=actor)
     return req
 
 
@@ -134,20 +138,24 @@ def suggestions(req):
 
 def assign(req, department, *, now, actor):
     """Send the application to the department that handles it; its staff are told."""
+    with unit_of_work():
+        _assign(req, department, now=now, actor=actor)
+    return req
+
+
+def _assign(req, department, *, now, actor):
     from core.auth.models import Role, User
     from core.notifications.service import notify
     from requests_module.common import due_text
 
-    with unit_of_work():
-        transition(req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
-                   only_from={Status.RECEIVED})
-        req.department = department
-        c = clock(req)
-        c.department_id = department.id
-        for user in User.query.filter(User.department_id == department.id, User.active.is_(True),
-                                      User.role.in_([Role.STAFF, Role.APPROVER])):
-            notify("new_assignment", now=now, user=user, context={
-                "label": f"{req.number} {req.title}", "department": department.name, "due": due_text(req)},
-                entity=(ENTITY, req.id))
-    return req
+    transition(req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
+               only_from={Status.RECEIVED})
+    req.department = department
+    c = clock(req)
+    c.department_id = department.id
+    for user in User.query.filter(User.department_id == department.id, User.active.is_(True),
+                                  User.role.in_([Role.STAFF, Role.APPROVER])):
+        notify("new_assignment", now=now, user=user, context={
+            "label": f"{req.number} {req.title}", "department": department.name, "due": due_text(req)},
+            entity=(ENTITY, req.id))
 

@@ -78,4 +78,14 @@ PATHS = {
         "outcome": _S, "text": _S, "legal_ground": _S, "holder_organ": _S}, ["outcome", "text"]),
     P + "/{request_id}/sign-off": _action("Approve or return a drafted reply (approver)",
                                           {"approve": {"type": "boolean"}, "note": _S}, ["approve"]),
+    P + "/{request_id}/disputes": action_path(
+        "Record a reconsideration or lawsuit filed against the handling", {
+            "kind": {"enum": ["reconsideration", "litigation"]}, "filed_on": {"type": "string", "format": "date"},
+            "after_reconsideration": {"type": "boolean"}, "note": _S}, ["kind", "filed_on"],
+        parameters=[_ID], result_schema=_REQ),
+    P + "/{request_id}/disputes/{dispute_id}/result": action_path(
+        "Record the result of a reconsideration or lawsuit", {
+            "result": {"enum": ["upheld", "corrected", "other"]}, "decided_on": {"type": "string", "format": "date"}}, ["result", "decided_on"],
+        parameters=[_ID, {"name": "dispute_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        result_schema=_REQ),
 }

@@ -6,6 +6,7 @@ from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
 from requests_module import outcomes
+from requests_module.access import visible
 from requests_module.common import ENTITY, clock
 from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
 from requests_module.states import Status
@@ -25,8 +26,7 @@ def filtered(user, *, status=None, department=None, overdue=None, now, limit=500
     q = status_filter(DisclosureRequest.query, DisclosureRequest.status, status, {s.value for s in Status})
     if department:
         q = q.filter(DisclosureRequest.department_id == department_id(department))
-    if not user.role.sees_all_departments:
-        q = q.filter(DisclosureRequest.department_id == user.department_id)
+    q = visible(q, DisclosureRequest, user)
     q = overdue_filter(q, DisclosureRequest.id, entity_kind=ENTITY, overdue=overdue, now=now, clock_name="answer")
     return q.order_by(DisclosureRequest.id.desc()).limit(limit).all()
 

@@ -11,7 +11,7 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from requests_module import disputes, handling, intake, outcomes, queries, reply
-from requests_module.access import require_handle
+from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
@@ -19,8 +19,7 @@ from requests_module.presenter import STEP_LABELS
 from requests_module.states import Status
 
 bp = Blueprint("requests_staff", __name__, url_prefix="/requests/staff")
-HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
-INTAKE = (Role.SUPERVISOR, Role.ADMIN)
+HANDLERS, INTAKE = access.HANDLERS, access.INTAKE
 
 
 @bp.get("/")
@@ -52,28 +51,31 @@ def intake_queue():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@roles_required(*INTAKE)
+@roles_required(*HANDLERS)
 def register():
     form = ApplicationForm()
     now = utcnow()
+    department = access.register_department(current_user, None)
     if form.validate_on_submit():
         try:
             received = parse_iso_date(request.form.get("received_on"))
             req = intake.register_paper(form.service_data(), channel=request.form.get("channel", ""),
-                                        received_on=received, now=now, actor=current_user, files=form.files())
+                                        received_on=received, now=now, actor=current_user, files=form.files(),
+                                        department=department)
         except ValueError as exc:
             form.form_errors.append(f"收到日期：{exc}")
         except ValidationError as err:
             form.form_errors.extend(err.fields.values() or [err.message])
         else:
             flash(f"已登记 {req.number}，答复期限 {due_text(req)}", "success")
-            return redirect(url_for(".intake_queue"))
-    return render_template("requests/register.html", form=form, channels=CHANNELS, today=today(now))
+            return redirect(url_for(".intake_queue") if department is None else url_for(".detail", request_id=req.id))
+    return render_template("requests/register.html", form=form, channels=CHANNELS, today=today(now),
+                           department=department)
 
 
 def _load(request_id):
     req = db.session.get(DisclosureRequest, request_id) or abort(404)
-    require_handle(current_user, req)
+    access.require_view(current_user, req)
     return req
 
 
@@ -86,7 +88,7 @@ def detail(request_id):
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
                            departments=active_departments(), outcomes=outcomes.choices(),
                            suggestions=intake.suggestions(req), events=queries.timeline(req),
-                           is_approver=current_user.role in (Role.APPROVER, Role.SUPERVISOR),
+                           allowed=access.available_actions(current_user, req),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
                                         "reply_draft_cleared": "清除答复草稿",
@@ -167,7 +169,8 @@ ACTIONS = {
 def act(request_id, action):
     if action not in ACTIONS:
         abort(404)
-    req = _load(request_id)
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    access.require_act(current_user, req, action)
     done, fn = ACTIONS[action]
     try:
         fn(req, request.form, utcnow(), current_user)

@@ -9,6 +9,7 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.uploads import path_for
 from requests_module import handling, intake, queries
+from requests_module import access
 from requests_module.access import grant_lookup, require_view
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
@@ -26,7 +27,7 @@ def _user():
 @bp.get("/")
 def index():
     user = _user()
-    if user is not None and user.role.is_staff and user.role is not Role.OPERATOR:
+    if user is not None and user.role in access.HANDLERS:
         return redirect(url_for("requests_staff.queue"))
     mine = queries.mine(user) if user is not None and user.role is Role.CITIZEN else []
     return render_template("requests/index.html", mine=mine)
@@ -82,7 +83,8 @@ def show(request_id):
 
 @bp.post("/<int:request_id>/correction")
 def correction(request_id):
-    req = _load(request_id)
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    access.require_act(_user(), req, "applicant_correction")
     now = utcnow()
     files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f.filename]
     try:

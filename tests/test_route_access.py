@@ -2,8 +2,9 @@
 
 Levels: public (everyone), item (everyone reaches it, the item check decides: 404 unless allowed),
 login (any logged-in user), staff (operator, staff, approver, supervisor, admin), handler (staff,
-approver, supervisor, admin), desk (operator, supervisor, admin), reviewer (approver, supervisor, admin),
-supervisor (supervisor, admin), admin. Keep README's route table in step with this one.
+approver, supervisor, admin — not hotline operators), desk (operator, supervisor, admin), reviewer
+(approver, supervisor, admin), supervisor (supervisor, admin), admin. Every role is a visitor below,
+operators and approvers included. Keep README's route table in step with this one.
 """
 import pytest
 
@@ -38,8 +39,8 @@ ACCESS = {
     ("/requests/<int:request_id>/attachments/<int:attachment_id>", "GET"): "item",
     ("/requests/staff/", "GET"): "handler",
     ("/requests/staff/intake", "GET"): "supervisor",
-    ("/requests/staff/register", "GET"): "supervisor",
-    ("/requests/staff/register", "POST"): "supervisor",
+    ("/requests/staff/register", "GET"): "handler",
+    ("/requests/staff/register", "POST"): "handler",
     ("/requests/staff/<int:request_id>", "GET"): "handler",
     ("/requests/staff/<int:request_id>/<action>", "POST"): "handler",
     ("/hotline/", "GET"): "public",
@@ -116,13 +117,14 @@ ACCESS = {
     ("/admin/jobs/failed/<queue>/<job_id>/requeue", "POST"): "supervisor",
     ("/admin/jobs/failed/<queue>/<job_id>/delete", "POST"): "supervisor",
     ("/admin/jobs/notifications/<int:notification_id>/resend", "POST"): "supervisor",
-    ("/api/v1/disclosure-requests", "GET"): "staff",
-    ("/api/v1/disclosure-requests", "POST"): "staff",
-    ("/api/v1/disclosure-requests/<int:request_id>", "GET"): "staff",
-    **{(f"/api/v1/disclosure-requests/<int:request_id>/{a}", "POST"): "staff" for a in (
+    ("/api/v1/disclosure-requests", "GET"): "handler",
+    ("/api/v1/disclosure-requests", "POST"): "handler",
+    ("/api/v1/disclosure-requests/<int:request_id>", "GET"): "handler",
+    **{(f"/api/v1/disclosure-requests/<int:request_id>/{a}", "POST"): "handler" for a in (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
-        "payment", "extension", "reply", "sign-off")},
-    ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/answer", "POST"): "staff",
+        "payment", "extension", "reply", "sign-off", "disputes")},
+    ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/answer", "POST"): "handler",
+    ("/api/v1/disclosure-requests/<int:request_id>/disputes/<int:dispute_id>/result", "POST"): "handler",
     ("/api/v1/tickets", "GET"): "staff",
     ("/api/v1/tickets", "POST"): "desk",
     ("/api/v1/tickets/<int:ticket_id>", "GET"): "staff",
@@ -136,17 +138,18 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<token>": "none", "<int:entry_id>": "999999", "<int:rule_id>": "999999", "<status>": "published",
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job",
            "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
-           "<int:year>": "2025", "<int:run_id>": "999999"}
-VISITORS = ["anonymous", "citizen", "staff", "supervisor", "admin"]
+           "<int:year>": "2025", "<int:run_id>": "999999",
+           "<int:dispute_id>": "1"}
+VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
     "item": set(VISITORS),
     "apikey": set(),
-    "handler": {"staff", "supervisor", "admin"},
-    "desk": {"supervisor", "admin"},  # and operators (not among these visitors)
-    "reviewer": {"supervisor", "admin"},  # and department approvers (not among these visitors)
-    "login": {"citizen", "staff", "supervisor", "admin"},
-    "staff": {"staff", "supervisor", "admin"},
+    "handler": {"staff", "approver", "supervisor", "admin"},
+    "desk": {"operator", "supervisor", "admin"},
+    "reviewer": {"approver", "supervisor", "admin"},
+    "login": {"citizen", "operator", "staff", "approver", "supervisor", "admin"},
+    "staff": {"operator", "staff", "approver", "supervisor", "admin"},
     "supervisor": {"supervisor", "admin"},
     "admin": {"admin"},
 }
@@ -168,7 +171,7 @@ def _url(rule):
 def test_routes_answer_as_the_table_says(client, seeded, visitor):
     headers = {}
     if visitor != "anonymous":
-        user = make_user(visitor, department="mzj" if visitor == "staff" else None)
+        user = make_user(visitor, department="mzj" if visitor in ("staff", "approver") else None)
         assert login(client, user.login_id).status_code == 302
         if user.role.is_staff:
             from core.auth.service import create_token

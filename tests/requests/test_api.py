@@ -54,7 +54,7 @@ def test_conflicts_are_409_and_bad_input_400_with_fields(api):
     r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"items": "x", "on": "2026-10-14"})
     assert r.status_code == 409 and r.get_json()["error"] == "conflict" and "7 个工作日" in r.get_json()["message"]
     r = staff.post(f"/disclosure-requests/{rid}/extension", {"days": 5, "reason": "x", "on": "2026-10-14"})
-    assert r.status_code == 409  # staff cannot approve extensions
+    assert r.status_code == 403  # staff cannot approve extensions (requests_module/access.py)
     r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"items": "x", "on": "2026-13-01"})
     assert r.status_code == 400 and r.get_json()["fields"] == {"on": "不存在的日期 “2026-13-01”"}
     r = staff.post("/disclosure-requests", {**APPLICATION, "phone": "1", "title": "", "received_on": "2026-10-01"})
@@ -63,7 +63,8 @@ def test_conflicts_are_409_and_bad_input_400_with_fields(api):
     assert r.status_code == 400 and r.get_json()["fields"] == {"received_on": "缺少 received_on"}
     r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "withheld_law", "text": "不予公开", "on": "2026-10-20"})
     assert r.status_code == 400 and "legal_ground" in r.get_json()["fields"]
-    r = staff.post(f"/disclosure-requests/{rid}/extension", {"days": "5", "reason": "x"})
+    approver = api("approver", "mzj", login="approver@x.cn")
+    r = approver.post(f"/disclosure-requests/{rid}/extension", {"days": "5", "reason": "x"})
     assert r.status_code == 400 and "days" in r.get_json()["fields"]
     assert staff.post(f"/disclosure-requests/{rid}/payment", []).status_code == 400
 

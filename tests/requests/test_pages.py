@@ -72,11 +72,11 @@ def test_staff_of_another_department_cannot_act(app, client, seeded):
     req = received(date(2026, 9, 28))
     make_user("staff", "zjj@x.cn", department="zjj")
     login(client, "zjj@x.cn")
-    assert client.get(f"/requests/staff/{req.id}").status_code == 403
+    assert client.get(f"/requests/staff/{req.id}").status_code == 404  # as in the API: not even that it exists
     token = csrf_from(client.get("/requests/staff/").get_data(as_text=True))
     resp = client.post(f"/requests/staff/{req.id}/reply", data={"outcome": "disclosed", "text": "x", "on": "2026-10-10",
                                                                "csrf_token": token})
-    assert resp.status_code == 403 and db.session.get(DisclosureRequest, req.id).status == "assigned"
+    assert resp.status_code == 404 and db.session.get(DisclosureRequest, req.id).status == "assigned"
     assert req.number not in client.get("/requests/staff/").get_data(as_text=True)
 
 

@@ -1,0 +1,127 @@
+"""Every action on a disclosure application, tried by every role through the handling page and through
+the API (issue 14): the answers agree with each other and with the table below — written here
+independently of requests_module/access.py — whatever state the application is in (a permitted action
+may still be refused by the state table or by validation, but never as a matter of authority)."""
+import pytest
+
+from core.auth.service import create_token
+from requests_module import disputes, handling
+from tests.conftest import at, csrf_from, login, make_user
+from tests.requests.helpers import date, received
+
+HANDLE = {"confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult", "consult_answer",
+          "fee_notice", "payment", "reply", "dispute", "dispute_result"}
+APPROVE = {"extend", "sign_off", "return_reply"}
+EXPECTED = {  # who may do what on an application assigned to 民政局 (mzj)
+    "operator": set(),  # hotline operators have no part in disclosure applications
+    "staff of the department": HANDLE,
+    "approver of the department": HANDLE | APPROVE,
+    "staff of another department": set(),
+    "approver of another department": set(),
+    "supervisor": HANDLE | APPROVE,
+    "admin": HANDLE,
+    "citizen": set(),
+}
+USERS = {
+    "operator": ("operator", None), "staff of the department": ("staff", "mzj"),
+    "approver of the department": ("approver", "mzj"), "staff of another department": ("staff", "zjj"),
+    "approver of another department": ("approver", "zjj"), "supervisor": ("supervisor", None),
+    "admin": ("admin", None), "citizen": ("citizen", None),
+}
+# page action → (API path after /api/v1/disclosure-requests/<id>/, JSON body)
+API = {
+    "confirm": ("confirm-receipt", {}), "assign": ("assign", {}), "reassign": ("assign", {}),
+    "reject": ("reject", {}), "correction_notice": ("correction-notice", {}), "correction": ("correction", {}),
+    "consult": ("consultations", {}), "consult_answer": ("consultations/{consultation}/answer", {}),
+    "fee_notice": ("fee-notice", {}), "payment": ("payment", {}), "extend": ("extension", {}),
+    "reply": ("reply", {}), "sign_off": ("sign-off", {"approve": True}),
+    "return_reply": ("sign-off", {"approve": False}), "dispute": ("disputes", {}),
+    "dispute_result": ("disputes/{dispute}/result", {}),
+}
+ACTIONS = sorted(HANDLE | APPROVE)
+
+
+def _authorised_on_page(status):
+    return status == 302  # done or refused by the domain, with a message on the handling page
+
+
+def _authorised_in_api(status):
+    return status in (200, 400, 409)  # done, or refused by validation or the state table
+
+
+@pytest.fixture
+def people(seeded):
+    out = {}
+    for label, (role, dept) in USERS.items():
+        login_id = f"{role}-{dept or 'x'}@m.cn" if role != "citizen" else "13800009999"
+        out[label] = make_user(role, login_id, department=dept)
+    return out
+
+
+@pytest.mark.parametrize("label", list(USERS))
+def test_every_action_as_every_role_pages_and_api_agree(app, people, label):
+    from requests_module.models import Consultation, Dispute
+    user = people[label]
+    page = app.test_client()
+    assert login(page, user.login_id).status_code == 302
+    token = csrf_from(page.get("/auth/password").get_data(as_text=True))
+    headers = {"Authorization": "Bearer " + create_token(user, now=user.created_at)[0]} if user.role.is_staff else {}
+    api = app.test_client()
+    disagreements, wrong = [], []
+    for action in ACTIONS:
+        req = received(date(2026, 11, 2))
+        on_page = page.post(f"/requests/staff/{req.id}/{action}", data={"csrf_token": token}).status_code
+        req = received(date(2026, 11, 2))
+        handling.add_consultation(req, kind="organ", party="市民政局", sent_on=date(2026, 11, 3),
+                                  now=at(2026, 11, 3, 9), actor="test")
+        disputes.record(req, kind="reconsideration", filed_on=date(2026, 11, 4), note="复议",
+                        today=date(2026, 11, 4), now=at(2026, 11, 4, 9), actor="test")
+        ids = {"consultation": Consultation.query.filter_by(request_id=req.id).one().id,
+               "dispute": Dispute.query.filter_by(request_id=req.id).one().id}
+        path, body = API[action]
+        in_api = api.post(f"/api/v1/disclosure-requests/{req.id}/{path.format(**ids)}", json=body,
+                          headers=headers).status_code
+        allowed_page, allowed_api = _authorised_on_page(on_page), _authorised_in_api(in_api)
+        if allowed_page != allowed_api:
+            disagreements.append((action, on_page, in_api))
+        if allowed_page != (action in EXPECTED[label]):
+            wrong.append((action, on_page, in_api))
+        for status in (on_page, in_api):
+            assert status != 500, (label, action)
+    assert disagreements == [], f"{label}: page and API disagree"
+    assert wrong == [], f"{label}: not as the table says"
+
+
+@pytest.mark.parametrize("label", list(USERS))
+def test_only_staff_of_the_department_and_oversight_read_it(app, people, label):
+    """Reading: the handling page, the API item and the API list agree (operators see none of it)."""
+    user = people[label]
+    req = received(date(2026, 11, 2))
+    page = app.test_client()
+    assert login(page, user.login_id).status_code == 302
+    headers = {"Authorization": "Bearer " + create_token(user, now=user.created_at)[0]} if user.role.is_staff else {}
+    sees = bool(EXPECTED[label] & HANDLE)
+    assert (page.get(f"/requests/staff/{req.id}").status_code == 200) is sees
+    assert (page.get(f"/requests/{req.id}").status_code == 200) is sees  # the citizen page: not for others
+    if headers:
+        api = app.test_client()
+        assert (api.get(f"/api/v1/disclosure-requests/{req.id}", headers=headers).status_code == 200) is sees
+        listed = api.get("/api/v1/disclosure-requests", headers=headers)
+        ids = [i["id"] for i in listed.get_json()["items"]] if listed.status_code == 200 else []
+        assert (req.id in ids) is sees
+
+
+def test_only_the_applicant_answers_a_correction_notice_from_the_citizen_page(app, people, now):
+    """The citizen page's correction answer belongs to the applicant (their account or a look-up in this
+    browser session); staff use the handling page."""
+    from requests_module import intake
+    from tests.requests.helpers import APPLICATION
+    owner = make_user("citizen", "13800007777")
+    for label, user in [("owner", owner), *people.items()]:
+        req = intake.submit_online({**APPLICATION, "phone": "13800007777"}, now=at(2026, 11, 2, 9), citizen=owner)
+        client = app.test_client()
+        assert login(client, user.login_id).status_code == 302
+        token = csrf_from(client.get("/auth/password").get_data(as_text=True))
+        status = client.post(f"/requests/{req.id}/correction", data={"csrf_token": token, "text": "补正"}).status_code
+        assert (status == 302) is (label == "owner"), (label, status)
+        assert status in (302, 403, 404), (label, status)  # 403: staff who may read it, 404: the rest
