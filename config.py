@@ -34,6 +34,8 @@ class Config:
     DUE_SOON_WORKDAYS = _env_int("DUE_SOON_WORKDAYS", 3)
     DUE_SOON_WORK_HOURS = _env_int("DUE_SOON_WORK_HOURS", 2)
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    # An action entered later than it happened (补录) is accepted this many days back (core/action_time.py).
+    BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 30)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
     ESCALATE_AFTER_HOURS = _env_int("ESCALATE_AFTER_HOURS", 24)  # overdue this long → supervisors
     JOB_TIMEOUT = _env_int("JOB_TIMEOUT", 600)
@@ -95,6 +97,9 @@ class TestingConfig(Config):
     REDIS_URL = None
     RATELIMIT_ENABLED = False  # tests/test_limits.py turns it on
     CAPTCHA_ENABLED = False  # tests/test_captcha.py turns it on
+    # API tests act on fixed 2026 dates against the real clock of the server; tests/core/test_action_time.py
+    # sets the production window.
+    BACKFILL_DAYS = 3650
 
 
 class ProductionConfig(Config):

@@ -4,6 +4,7 @@ import json
 from sqlalchemy import event, Index
 from sqlalchemy.orm import Session
 
+from core import action_time
 from core.db import UTCDateTime
 from core.extensions import db
 
@@ -20,6 +21,8 @@ class AuditEvent(db.Model):
     action = db.Column(db.String(60), nullable=False)
     before = db.Column(db.Text, nullable=True)
     after = db.Column(db.Text, nullable=True)
+    # Set when the action was entered later than it happened (补录, core/action_time.py): the time of entry.
+    entered_at = db.Column(UTCDateTime(), nullable=True)
 
     __table_args__ = (Index("ix_audit_entity", "entity_kind", "entity_id", "at"),)
 
@@ -47,9 +50,16 @@ def record(*, now, actor, entity_kind, entity_id, action, before=None, after=Non
         action=action,
         before=json.dumps(before, ensure_ascii=False, default=str, sort_keys=True) if before is not None else None,
         after=json.dumps(after, ensure_ascii=False, default=str, sort_keys=True) if after is not None else None,
+        entered_at=action_time.entered_at(),
     )
     db.session.add(event_row)
     return event_row
+
+
+def last_at(entity_kind, entity_id):
+    """When the entity's latest recorded step happened (None before any)."""
+    return (db.session.query(db.func.max(AuditEvent.at))
+            .filter_by(entity_kind=entity_kind, entity_id=str(entity_id)).scalar())
 
 
 def history(entity_kind, entity_id):

@@ -33,7 +33,12 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow():
-    """The current time as an aware UTC datetime; only entry points call this, then pass `now` on."""
+    """The current time as an aware UTC datetime; only entry points call this, then pass `now` on.
+    A testing app may pin it (config PINNED_NOW, honoured only when TESTING) so that tests of pages and
+    the API give the time explicitly, as unit tests pass `now`."""
+    from flask import current_app, has_app_context
+    if has_app_context() and current_app.testing and current_app.config.get("PINNED_NOW") is not None:
+        return current_app.config["PINNED_NOW"].astimezone(timezone.utc)
     return datetime.now(timezone.utc)
 
 

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask import abort, jsonify, request
 
+from core import action_time, audit
 from core.api import api_user, json_body, make_api_blueprint
 from core.api.openapi import register_paths
 from core.auth.guards import roles_required, staff_required
@@ -11,6 +12,7 @@ from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
 from hotline import access, callback, handling, intake
+from hotline.common import ENTITY
 from hotline.models import Ticket
 from hotline.access import DESK
 from hotline.openapi import PATHS
@@ -24,8 +26,8 @@ def _body():
     return json_body(lists=("co_departments", "duplicates"))
 
 
-def _at(data, key="at"):
-    now = utcnow()
+def _at(data, key="at", *, now, previous=None):
+    """The time an action happened: given as ISO 8601 with a zone, else now; core/action_time.py's rule."""
     value = data.get(key)
     if value in (None, ""):
         return now
@@ -35,9 +37,7 @@ def _at(data, key="at"):
         raise ValidationError("时间应为 ISO 8601 格式并带时区，如 2026-11-20T10:00:00+08:00", field=key) from None
     if at.tzinfo is None:
         raise ValidationError("时间须带时区，如 +08:00", field=key)
-    if at > now:
-        raise ValidationError("时间不能晚于现在", field=key)
-    return at
+    return action_time.check(at, now=now, previous=previous, field=key)
 
 
 def _department(code, field="department"):
@@ -62,9 +62,11 @@ def _out(ticket, status=200):
 @bp.post("")
 @roles_required(*DESK)
 def create():
-    data = _body()
-    ticket = intake.create_ticket(data, channel=data.get("channel") or "phone", received_at=_at(data, "received_at"),
-                                  now=utcnow(), actor=api_user(), operator=api_user())
+    data, now = _body(), utcnow()
+    received_at = _at(data, "received_at", now=now)
+    with action_time.as_of(received_at, now=now):
+        ticket = intake.create_ticket(data, channel=data.get("channel") or "phone", received_at=received_at,
+                                      now=now, actor=api_user(), operator=api_user())
     return _out(ticket, 201)
 
 
@@ -88,113 +90,117 @@ def show(ticket_id):
 
 
 def _act(ticket_id, action, fn):
-    """Load the ticket, ask hotline.access whether this caller may take `action`, then run it."""
+    """Load the ticket, ask hotline.access whether this caller may take `action`, then run it at the time
+    the body gives (`at`: not in the future, not before the ticket's previous step; a 补录 is flagged)."""
     ticket = _load(ticket_id)
     if not access.can_act(api_user(), ticket, action):
         abort(403)
-    fn(ticket, _body(), api_user())
+    data, now = _body(), utcnow()
+    at = _at(data, now=now, previous=audit.last_at(ENTITY, ticket.id))
+    with action_time.as_of(at, now=now):
+        fn(ticket, data, api_user(), at)
     return _out(ticket)
 
 
 @bp.post("/<int:ticket_id>/dispatch")
 @staff_required
 def dispatch(ticket_id):
-    return _act(ticket_id, "dispatch", lambda t, d, u: intake.dispatch(
+    return _act(ticket_id, "dispatch", lambda t, d, u, at: intake.dispatch(
         t, _department(d.get("department")), co_departments=[_department(c, "co_departments")
                                                             for c in d.get("co_departments") or []],
-        now=_at(d), actor=u, note=d.get("note") or ""))
+        now=at, actor=u, note=d.get("note") or ""))
 
 
 @bp.post("/<int:ticket_id>/direct-close")
 @staff_required
 def direct_close(ticket_id):
-    return _act(ticket_id, "direct_close", lambda t, d, u: intake.direct_close(
-        t, answer=d.get("answer"), now=_at(d), actor=u))
+    return _act(ticket_id, "direct_close", lambda t, d, u, at: intake.direct_close(
+        t, answer=d.get("answer"), now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/transfer")
 @staff_required
 def transfer(ticket_id):
-    return _act(ticket_id, "transfer", lambda t, d, u: intake.transfer_emergency(
-        t, to=str(d.get("to") or ""), now=_at(d), actor=u, note=d.get("note") or ""))
+    return _act(ticket_id, "transfer", lambda t, d, u, at: intake.transfer_emergency(
+        t, to=str(d.get("to") or ""), now=at, actor=u, note=d.get("note") or ""))
 
 
 @bp.post("/<int:ticket_id>/sign")
 @staff_required
 def sign(ticket_id):
-    return _act(ticket_id, "sign", lambda t, d, u: handling.sign(t, now=_at(d), actor=u))
+    return _act(ticket_id, "sign", lambda t, d, u, at: handling.sign(t, now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/return")
 @staff_required
 def return_(ticket_id):
-    return _act(ticket_id, "return", lambda t, d, u: handling.return_ticket(
-        t, reason=d.get("reason"), now=_at(d), actor=u))
+    return _act(ticket_id, "return", lambda t, d, u, at: handling.return_ticket(
+        t, reason=d.get("reason"), now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/extension-request")
 @staff_required
 def extension_request(ticket_id):
-    return _act(ticket_id, "extension_request", lambda t, d, u: handling.request_extension(
-        t, hours=d.get("hours"), reason=d.get("reason"), now=_at(d), actor=u))
+    return _act(ticket_id, "extension_request", lambda t, d, u, at: handling.request_extension(
+        t, hours=d.get("hours"), reason=d.get("reason"), now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/extension-decision")
 @staff_required
 def extension_decision(ticket_id):
-    return _act(ticket_id, "extension_decision", lambda t, d, u: handling.decide_extension(
-        t, approve=d.get("approve") is True, note=d.get("note") or "", now=_at(d), actor=u))
+    return _act(ticket_id, "extension_decision", lambda t, d, u, at: handling.decide_extension(
+        t, approve=d.get("approve") is True, note=d.get("note") or "", now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/co-part")
 @staff_required
 def co_part(ticket_id):
-    return _act(ticket_id, "co_part", lambda t, d, u: handling.add_co_part(t, u.department, part=d.get("part"),
-                                                                         now=_at(d), actor=u))
+    return _act(ticket_id, "co_part", lambda t, d, u, at: handling.add_co_part(t, u.department, part=d.get("part"),
+                                                                         now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/reply")
 @staff_required
 def reply(ticket_id):
-    return _act(ticket_id, "reply", lambda t, d, u: handling.reply(t, text=d.get("text"), now=_at(d), actor=u))
+    return _act(ticket_id, "reply", lambda t, d, u, at: handling.reply(t, text=d.get("text"), now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/sign-off")
 @staff_required
 def sign_off(ticket_id):
-    return _act(ticket_id, "sign_off", lambda t, d, u: handling.sign_off(
-        t, approve=d.get("approve") is True, note=d.get("note") or "", now=_at(d), actor=u))
+    return _act(ticket_id, "sign_off", lambda t, d, u, at: handling.sign_off(
+        t, approve=d.get("approve") is True, note=d.get("note") or "", now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/urge")
 @staff_required
 def urge(ticket_id):
-    return _act(ticket_id, "urge", lambda t, d, u: handling.urge(t, kind=d.get("kind"), note=d.get("note"),
-                                                                 now=_at(d), actor=u))
+    return _act(ticket_id, "urge", lambda t, d, u, at: handling.urge(t, kind=d.get("kind"), note=d.get("note"),
+                                                                 now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/callback")
 @staff_required
 def callback_(ticket_id):
-    return _act(ticket_id, "callback", lambda t, d, u: callback.record_callback(
+    return _act(ticket_id, "callback", lambda t, d, u, at: callback.record_callback(
         t, reached=d.get("reached") is True, resolved=d.get("resolved"), satisfaction=d.get("satisfaction"),
-        comment=d.get("comment") or "", now=_at(d), actor=u))
+        comment=d.get("comment") or "", now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/review")
 @staff_required
 def review(ticket_id):
-    return _act(ticket_id, "review", lambda t, d, u: callback.review(
-        t, reopen=d.get("reopen") is True, reason=d.get("reason"), now=_at(d), actor=u))
+    return _act(ticket_id, "review", lambda t, d, u, at: callback.review(
+        t, reopen=d.get("reopen") is True, reason=d.get("reason"), now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/merge")
 @staff_required
 def merge(ticket_id):
-    def run(t, d, u):
+    def run(t, d, u, at):
         ids = d.get("duplicates")
         if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
             raise ValidationError("duplicates 应为工单 id 列表", field="duplicates")
         dups = [_load(i) for i in ids]
-        callback.merge(t, dups, now=_at(d), actor=u)
+        callback.merge(t, dups, now=at, actor=u)
     return _act(ticket_id, "merge", run)

@@ -29,7 +29,7 @@ def create_ticket(data, *, channel, received_at, now, actor, operator=None, citi
         db.session.add(ticket)
         db.session.flush()
         ticket.number = f"RX-{received_at.astimezone(get_schedule().tz).year}-{ticket.id:06d}"
-        record(ticket, "created", now=now, actor=actor,
+        record(ticket, "created", now=received_at, actor=actor,
                detail={"number": ticket.number, "channel": channel, "type": ticket.type,
                        "category": ticket.category_code, "urgency": ticket.urgency})
         start(ticket, "dispatch", at=received_at, actor=actor)

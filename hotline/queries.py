@@ -1,4 +1,5 @@
 """Read side of tickets: visibility by department, confidentiality of caller data, representation."""
+from core.audit import history
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
@@ -54,6 +55,22 @@ def current_clock(ticket):
     return clock(ticket, name) if name else None
 
 
+STEP_LABELS = {
+    "created": "受理", "dispatch": "派单", "transfer": "转 110/119/120", "direct_close": "直接办结", "sign": "签收",
+    "return": "退回", "extension_requested": "申请延期", "extension_approved": "批准延期",
+    "extension_refused": "不批准延期", "co_part": "协办意见", "reply": "答复", "reply_drafted": "答复待签发",
+    "reply_signed_off": "签发答复", "reply_returned": "退回答复", "urge": "催办", "attempt": "回访",
+    "callback_failed": "回访未接通", "callback_unsatisfied": "回访不满意", "close_after_callback": "回访后办结",
+    "close_by_supervisor": "研判后办结", "close_unreachable": "无法联系办结", "reopen": "重办",
+    "merged": "合并", "merged_in": "并入", "ticket_merged": "合并工单",
+}
+
+
+def timeline(ticket):
+    """The ticket's audit trail, oldest first (no details: they may hold a confidential caller's data)."""
+    return history(ENTITY, ticket.id)
+
+
 def represent(ticket, user, now, brief=False):
     c = current_clock(ticket)
     out = {"id": ticket.id, "number": ticket.number, "status": ticket.status, "status_label": ticket.status_label,
@@ -84,5 +101,7 @@ def represent(ticket, user, now, brief=False):
                     "due_at": k.due_at.isoformat(), "stopped_at": k.stopped_at.isoformat() if k.stopped_at else None,
                     "on_time": k.on_time}
                    for k in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id)).order_by(Clock.id)],
+        "timeline": [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor_label,
+                      "entered_at": e.entered_at.isoformat() if e.entered_at else None} for e in timeline(ticket)],
     })
     return out

@@ -16,7 +16,7 @@ from core.extensions import db
 from hotline import access, callback, handling, intake, suggest
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
-from hotline.queries import caller_for, current_clock, duplicate_hints
+from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
 from hotline.sla import TYPES, URGENCIES
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -150,7 +150,8 @@ def ticket(ticket_id):
                            supervisor=access.can_act(current_user, t, "extension_decision"),
                            approver=access.can_act(current_user, t, "sign_off"),
                            duplicates=duplicate_hints(current_user, t, now),
-                           emergency=suggest.emergency(t.content), types=TYPES)
+                           emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
+                           step_labels=STEP_LABELS)
 
 
 def _dep(name="department"):

@@ -70,8 +70,9 @@ def dashboard(start, end, *, now, department_id=None):
         replied.append(DisclosureRequest.department_id == department_id)
     figures = db.session.execute(_joined(sa.select(
         sa.func.count(DisclosureRequest.id),
-        sa.func.avg(sa.case((DisclosureRequest.received_on.is_not(None),
-                             days_between(DisclosureRequest.received_on, DisclosureRequest.replied_on)))),
+        sa.func.avg(sa.case((DisclosureRequest.replied_on >= DisclosureRequest.received_on,  # never negative
+                             days_between(DisclosureRequest.received_on, DisclosureRequest.replied_on)),
+                            (DisclosureRequest.received_on.is_not(None), 0))),
         sa.func.sum(sa.case((Clock.on_time.is_(True), 1), else_=0)),
         sa.func.count(Clock.on_time),
         sa.func.sum(sa.case((DisclosureRequest.extension_days > 0, 1), else_=0)),

@@ -121,7 +121,10 @@ def _ticket_figures(rated, group):
     replied = Ticket.replied_at.is_not(None)
     stmt = (_select(group, sa.func.count(Ticket.id), _sum(ANSWERED), _sum(Ticket.reopen_count > 0),
                     _sum(Ticket.direct.is_(True)), _sum(replied),
-                    sa.func.sum(sa.case((replied, seconds_between(Ticket.received_at, Ticket.replied_at)))),
+                    # a reply recorded before the receipt (rows from before the action-time rule) counts 0
+                    sa.func.sum(sa.case((replied & (Ticket.replied_at >= Ticket.received_at),
+                                         seconds_between(Ticket.received_at, Ticket.replied_at)),
+                                        (replied, 0))),
                     *(sa.func.sum(getattr(Ticket, column)) for column in
                       ("sign_verdicts", "sign_in_time", "done_verdicts", "done_in_time")))
             .where(*rated))

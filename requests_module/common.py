@@ -2,10 +2,9 @@
 from datetime import datetime, time
 
 
-from core import audit
+from core import action_time, audit
 from core.calendar.service import get_calendar, local_date as today, local_zone as tz
 from core.clocks.models import Clock
-from core.errors import ValidationError
 from core.notifications.service import notify
 from requests_module.states import Status, check, require
 
@@ -21,13 +20,29 @@ def moment_of(day, now):
     return now if day >= today(now) else datetime.combine(day, time(23, 59, 59), tzinfo=tz())
 
 
-def check_date(day, now, field="on", not_before=None, label="日期"):
-    """Action dates are real dates: not in the future and not before the application's receipt."""
-    if day > today(now):
-        raise ValidationError(f"{label}不能晚于今天", field=field)
-    if not_before is not None and day < not_before:
-        raise ValidationError(f"{label}不能早于 {not_before.isoformat()}", field=field)
-    return day
+def check_date(day, now, field="on", not_before=None, label="日期", req=None):
+    """Action dates follow core/action_time.py's rule: not in the future, not before the step they follow
+    (`not_before`) nor — given `req` — before the application's latest dated step, not older than the
+    补录 window."""
+    previous = max([d for d in (not_before, last_step_on(req) if req is not None else None) if d is not None],
+                   default=None)
+    return action_time.check_day(day, today=today(now), previous=previous, field=field, label=label)
+
+
+def last_step_on(req):
+    """The day of the application's latest dated step so far (receipt, notices, corrections, consultations
+    sent or answered, payment, reply)."""
+    days = [req.received_on, req.correction_notice_on, req.correction_received_on, req.fee_notice_on,
+            req.fee_paid_on, req.replied_on]
+    for c in req.consultations:
+        days += [c.sent_on, c.answered_on]
+    return max([d for d in days if d is not None], default=None)
+
+
+def dated(on, now):
+    """The unit of work of an action dated `on` and entered `now`: a past day is a 补录 (flagged in the
+    audit rows, and a clock it stops after its due moment stays late — core/action_time.py)."""
+    return action_time.as_of(moment_of(on, now), now=now)
 
 
 def clock(req, name="answer"):

@@ -9,8 +9,8 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.uploads import check_files
-from requests_module.common import (ENTITY, check_date, clock, moment_of, notify_applicant, record, transition,
-                                    zh)
+from requests_module.common import (ENTITY, check_date, clock, dated, moment_of, notify_applicant, record,
+                                    transition, zh)
 from requests_module.intake import attach, close
 from requests_module.models import Consultation
 from requests_module.states import Status, TransitionError, require
@@ -55,12 +55,12 @@ def send_correction_notice(req, *, items, on, now, actor, period=None):
         raise TransitionError("补正告知只能一次性发出，本申请已经发过")
     if not 1 <= period <= 30:
         raise ValidationError("补正期限应在 1 到 30 个工作日之间", field="period")
-    check_date(on, now, not_before=req.received_on)
+    check_date(on, now, not_before=req.received_on, req=req)
     cal = get_calendar()
     last = cal.add_workdays(req.received_on, NOTICE_WITHIN_WORKDAYS)
     if on > last:
         raise TransitionError(f"补正告知应在收到申请后 7 个工作日内（{zh(last)}前）发出")
-    with unit_of_work():
+    with unit_of_work(), dated(on, now):
         transition(req, Status.AWAITING_CORRECTION, "correction_notice", now=now, actor=actor,
                    detail={"on": on.isoformat(), "items": items.strip(), "period": period})
         pause_clock(_answer(req), now=now, actor=actor, on=on, reason="correction notice")
@@ -76,11 +76,11 @@ def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=Fals
     require(Status(req.status), {Status.AWAITING_CORRECTION}, "登记补正")
     if not (text or "").strip() and not files:
         raise ValidationError("请填写补正内容或上传补正材料", field="text")
-    check_date(on, now, not_before=req.correction_notice_on)
+    check_date(on, now, not_before=req.correction_notice_on, req=req)
     if on > req.correction_due_on and by_applicant:
         raise TransitionError(f"补正期限已于{zh(req.correction_due_on)}届满，请联系承办部门")
     checked = check_files(files)
-    with unit_of_work():
+    with unit_of_work(), dated(on, now):
         transition(req, Status.ASSIGNED, "correction_received", now=now, actor=actor,
                    detail={"on": on.isoformat(), "late": on > req.correction_due_on})
         req.correction_received_on, req.correction_text = on, (text or "").strip()
@@ -104,9 +104,9 @@ def add_consultation(req, *, kind, party, sent_on, now, actor):
     if not (party or "").strip():
         raise ValidationError("请填写征求意见的对象", field="party")
     require(Status(req.status), {Status.ASSIGNED}, "征求意见")
-    check_date(sent_on, now, field="sent_on", not_before=req.received_on, label="发出日期")
+    check_date(sent_on, now, field="sent_on", not_before=req.received_on, label="发出日期", req=req)
     answer = _answer(req)
-    with unit_of_work():
+    with unit_of_work(), dated(sent_on, now):
         c = Consultation(request_id=req.id, kind=kind, party=party.strip()[:120], sent_on=sent_on,
                          deadline_on=get_calendar().add_workdays(sent_on, CONSULTATION_WORKDAYS))
         db.session.add(c)
@@ -129,10 +129,12 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
     require(Status(req.status), {Status.ASSIGNED}, "登记征求意见答复")
     if consultation.answered_on is not None:
         raise TransitionError("该征求意见已经登记过答复")
+    given = answered_on is not None  # else silence until the deadline: a derived day, not a claimed one
     answered_on = answered_on or consultation.deadline_on
-    check_date(answered_on, now, field="answered_on", not_before=consultation.sent_on, label="答复日期")
+    check_date(answered_on, now, field="answered_on", not_before=consultation.sent_on, label="答复日期",
+               req=req if given else None)
     answer = _answer(req)
-    with unit_of_work():
+    with unit_of_work(), dated(answered_on, now):
         consultation.answered_on, consultation.opinion = answered_on, (opinion or "").strip() or None
         record(req, "consultation_answered", now=now, actor=actor,
                detail={"consultation": consultation.id, "answered_on": answered_on.isoformat(),
@@ -151,8 +153,8 @@ def fee_notice(req, *, amount, on, now, actor):
     if not Decimal("0") < amount <= Decimal("100000"):
         raise ValidationError("收费金额应大于 0", field="amount")
     require(Status(req.status), {Status.ASSIGNED}, "发出收费通知")
-    check_date(on, now, not_before=req.received_on)
-    with unit_of_work():
+    check_date(on, now, not_before=req.received_on, req=req)
+    with unit_of_work(), dated(on, now):
         transition(req, Status.AWAITING_PAYMENT, "fee_notice", now=now, actor=actor,
                    detail={"amount": str(amount), "on": on.isoformat()})
         pause_clock(_answer(req), now=now, actor=actor, on=on, reason="fee notice")
@@ -165,8 +167,8 @@ def fee_notice(req, *, amount, on, now, actor):
 def record_payment(req, *, on, now, actor):
     """The fee was paid on `on`: the days from the notice to payment are not counted."""
     require(Status(req.status), {Status.AWAITING_PAYMENT}, "登记缴费")
-    check_date(on, now, not_before=req.fee_notice_on)
-    with unit_of_work():
+    check_date(on, now, not_before=req.fee_notice_on, req=req)
+    with unit_of_work(), dated(on, now):
         transition(req, Status.ASSIGNED, "fee_paid", now=now, actor=actor, detail={"on": on.isoformat()})
         req.fee_paid_on = on
         stop_clock(clock(req, "fee"), now=moment_of(on, now), actor=actor, reason="paid")
@@ -186,10 +188,10 @@ def extend(req, *, days, reason, on, now, actor):
         raise ValidationError("请写明延期理由", field="reason")
     require(Status(req.status), {Status.ASSIGNED}, "延期")
     answer = _answer(req)
-    check_date(on, now, not_before=req.received_on)
+    check_date(on, now, not_before=req.received_on, req=req)
     if answer.state != "running" or on > answer.due_on:
         raise TransitionError(f"延期须在答复期限（{zh(answer.due_on)}）届满前批准")
-    with unit_of_work():
+    with unit_of_work(), dated(on, now):  # entered after the period ran out: refused by extend_clock
         extend_clock(answer, days, now=now, actor=actor, reason=reason.strip(), maximum=MAX_EXTENSION)
         req.extension_days, req.extension_reason = days, reason.strip()
         record(req, "extension", now=now, actor=actor,

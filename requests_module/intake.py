@@ -10,7 +10,7 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.uploads import check_files, store
 from requests_module import outcomes
-from requests_module.common import ENTITY, check_date, clock, moment_of, record, today, transition, tz
+from requests_module.common import ENTITY, check_date, clock, dated, moment_of, record, today, transition, tz
 from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
 from requests_module.states import Status
 from requests_module.validation import clean_application
@@ -104,8 +104,8 @@ def reject(req, *, outcome, message, on, now, actor):
     outcomes.get(outcome)
     if not (message or "").strip():
         raise ValidationError("请写明不予处理的理由和应当去的渠道", field="message")
-    check_date(on, now, not_before=req.received_on)
-    with unit_of_work():
+    check_date(on, now, not_before=req.received_on, req=req)
+    with unit_of_work(), dated(on, now):
         transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
                    only_from={Status.SUBMITTED, Status.RECEIVED})
         close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor)

@@ -104,7 +104,8 @@ def represent(req, now, brief=False):
                     "due_on": _iso(k.due_on), "due_at": k.due_at.isoformat(), "provisional": k.provisional,
                     "on_time": k.on_time}
                    for k in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(req.id)).order_by(Clock.id)],
-        "timeline": [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor_label, "detail": e.after_data}
+        "timeline": [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor_label, "detail": e.after_data,
+                      "entered_at": e.entered_at.isoformat() if e.entered_at else None}
                      for e in timeline(req)],
         "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size}
                         for a in req.attachments],

@@ -4,7 +4,7 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
 from requests_module import outcomes
-from requests_module.common import check_date, record, transition
+from requests_module.common import check_date, dated, record, today, transition
 from requests_module.intake import attach, close
 from requests_module.states import Status, require
 
@@ -28,10 +28,10 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
     """Answer the application. Staff of a department that requires sign-off send the draft to the head."""
     require(Status(req.status), {Status.ASSIGNED}, "答复")
     _validate(req, outcome, legal_ground, holder_organ, text)
-    check_date(on, now, not_before=req.received_on)
+    check_date(on, now, not_before=req.received_on, req=req)
     checked = check_files(files)
     needs_signoff = req.department is not None and req.department.requires_signoff and actor.role is Role.STAFF
-    with unit_of_work():
+    with unit_of_work(), dated(on, now):
         attach(req, checked, "reply", now)
         draft = {"outcome": outcome, "legal_ground": (legal_ground or "").strip() or None,
                  "holder_organ": (holder_organ or "").strip() or None, "on": on.isoformat()}
@@ -52,7 +52,9 @@ def sign_off(req, *, approve, note="", now, actor):
     if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
         raise DomainError("只有部门负责人可以签发答复")
     require(Status(req.status), {Status.AWAITING_SIGNOFF}, "签发或退回答复")
-    with unit_of_work():
+    # The reply leaves when it is signed off: entered then, so a reply dated inside the period but signed off
+    # after it ran out is late (core/action_time.py).
+    with unit_of_work(), dated(req.replied_on or today(now), now):
         if approve:
             transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor, detail={"note": note})
             close(req, outcome=req.outcome, text=req.reply_text, on=req.replied_on, now=now, actor=actor,

@@ -3,6 +3,7 @@
 PostgreSQL comes from TEST_DATABASE_URL. When it is unset or unreachable the PostgreSQL half of
 the suite is skipped with a loud reason, except under CI=true where that is a failure.
 """
+import contextlib
 import os
 import re
 from datetime import date, datetime, timezone
@@ -186,6 +187,16 @@ def as_role(client, seeded):
     return _as
 
 
+@contextlib.contextmanager
+def pinned(app, now):
+    """Requests inside are served as if the server's clock read `now` (None: the real clock)."""
+    app.config["PINNED_NOW"] = now
+    try:
+        yield
+    finally:
+        app.config["PINNED_NOW"] = None
+
+
 @pytest.fixture
 def api_as(client, seeded, now):
     """api_as(role, department, login) → a caller of /api/v1 with a fresh token of a new user of that role."""
@@ -199,10 +210,12 @@ def api_as(client, seeded, now):
             def get(self, url):
                 return client.get(f"/api/v1{url}", headers=headers)
 
-            def post(self, url, body):
-                return client.post(f"/api/v1{url}", json=body, headers=headers)
+            def post(self, url, body, now=None):
+                """`now`: the server's time for this request (core.db.utcnow pinned), else the real time."""
+                with pinned(client.application, now):
+                    return client.post(f"/api/v1{url}", json=body, headers=headers)
         return Caller()
     return as_user
 
 
-__all__ = ["at", "official_calendar", "make_user", "login", "csrf_from", "date"]
+__all__ = ["at", "official_calendar", "make_user", "login", "csrf_from", "date", "pinned"]

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import sqlalchemy as sa
 from flask import current_app
 
-from core import audit
+from core import action_time, audit
 from core.calendar.service import get_calendar, get_schedule, local_date
 from core.clocks.compute import Leads, compute_deadlines, marks_that_hold
 from core.clocks.models import Clock, ClockState, ClockUnit, TRANSITIONS
@@ -82,9 +82,18 @@ def _point(clock, now, on):
     return (on or now).astimezone(timezone.utc).isoformat()
 
 
+def _no_push_after_due(clock, now, verb):
+    """A step entered after the due moment may not move it later: an overdue verdict stays overdue, also
+    when the step is dated inside the period (a 补录, core/action_time.py)."""
+    if clock.state == ClockState.RUNNING.value and action_time.entry_time(now) > clock.due_at:
+        due = clock.due_on.isoformat() if clock.due_on else clock.due_at.isoformat(timespec="minutes")
+        raise ClockStateError(f"期限已于 {due} 届满，事后不能再{verb}（已超期的不会因补录变为按期）")
+
+
 def pause_clock(clock, *, now, actor, on=None, reason=""):
     """Stop the clock running (correction, consultation, fee notice): time from `on` is not counted."""
     _check(clock, ClockState.PAUSED)
+    _no_push_after_due(clock, now, "暂停计时")
     before = clock.snapshot()
     clock.state = ClockState.PAUSED.value
     clock.paused_from = _point(clock, now, on)
@@ -131,6 +140,7 @@ def extend_clock(clock, amount, *, now, actor, reason="", maximum=None):
         raise ValidationError("延期时长必须为正数（工作日须为整数）")
     if maximum is not None and clock.extension + amount > maximum:
         raise ValidationError(f"延期合计不能超过 {maximum:g}{ClockUnit(clock.unit).label}")
+    _no_push_after_due(clock, now, "延长期限")
     before = clock.snapshot()
     clock.extension = clock.extension + amount
     apply_deadlines(clock, get_calendar(), get_schedule(), now)
@@ -144,7 +154,7 @@ def stop_clock(clock, *, now, actor, reason=""):
     before = clock.snapshot()
     clock.state = ClockState.STOPPED.value
     clock.stopped_at = now
-    clock.on_time = now <= clock.due_at
+    clock.on_time = action_time.on_time(now, clock.due_at)  # a late 补录 stays late
     clock.stop_reason = (reason or "")[:60] or None
     audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="stop",
                  before=before, after={**clock.snapshot(), "reason": reason})

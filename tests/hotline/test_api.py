@@ -2,6 +2,8 @@
 confidential caller data."""
 import pytest
 
+from tests.conftest import at
+
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
         "content": "夜间施工噪声", "received_at": "2026-09-30T16:00:00+08:00"}
 
@@ -14,19 +16,21 @@ def api(api_as, hot):
 def test_call_to_callback_through_the_api(api):
     op = api("operator", login="op@x.cn")
     staff = api("staff", "hbj", login="s@x.cn")
-    r = op.post("/tickets", CALL)
+    r = op.post("/tickets", CALL, now=at(2026, 9, 30, 16, 2))
     assert r.status_code == 201, r.get_json()
     t = r.get_json()
     assert t["status"] == "new" and t["due_at"] == "2026-10-08T01:00:00+00:00"  # 09:00 Shanghai
-    r = op.post(f"/tickets/{t['id']}/dispatch", {"department": "hbj", "at": "2026-09-30T16:45:00+08:00"})
+    r = op.post(f"/tickets/{t['id']}/dispatch", {"department": "hbj", "at": "2026-09-30T16:45:00+08:00"},
+                now=at(2026, 9, 30, 16, 46))
     assert r.get_json()["due_at"] == "2026-10-08T01:45:00+00:00"  # sign-for: 10/8 09:45
-    r = staff.post(f"/tickets/{t['id']}/sign", {"at": "2026-10-08T09:30:00+08:00"})
+    r = staff.post(f"/tickets/{t['id']}/sign", {"at": "2026-10-08T09:30:00+08:00"}, now=at(2026, 10, 8, 9, 31))
     sign = [c for c in r.get_json()["clocks"] if c["name"] == "sign_for"][0]
     assert sign["on_time"] is True
-    r = staff.post(f"/tickets/{t['id']}/reply", {"text": "已处理", "at": "2026-10-09T10:00:00+08:00"})
+    r = staff.post(f"/tickets/{t['id']}/reply", {"text": "已处理", "at": "2026-10-09T10:00:00+08:00"},
+                   now=at(2026, 10, 9, 10, 1))
     assert r.get_json()["status"] == "replied"
     r = op.post(f"/tickets/{t['id']}/callback", {"reached": True, "resolved": True, "satisfaction": "satisfied",
-                                                 "at": "2026-10-09T15:00:00+08:00"})
+                                                 "at": "2026-10-09T15:00:00+08:00"}, now=at(2026, 10, 9, 15, 1))
     body = r.get_json()
     assert body["status"] == "closed" and [c["on_time"] for c in body["clocks"]] == [True, True, True, True]
 

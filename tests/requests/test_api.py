@@ -1,7 +1,7 @@
 """The disclosure API: registration, every action with its clock effect, errors, department scope."""
 import pytest
 
-from tests.requests.helpers import APPLICATION
+from tests.requests.helpers import APPLICATION, date, noon
 
 
 @pytest.fixture
@@ -10,10 +10,16 @@ def api(api_as):
 
 
 def register(caller, received_on="2026-09-28", **extra):
+    day = date.fromisoformat(received_on)
     resp = caller.post("/disclosure-requests", {**APPLICATION, "received_on": received_on, "department": "mzj",
-                                               **extra})
+                                               **extra}, now=noon(day))
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()
+
+
+def step(caller, url, body):
+    """An action entered at noon of the day it names (`on`): live, not a 补录."""
+    return caller.post(url, body, now=noon(date.fromisoformat(body["on"])))
 
 
 def test_register_and_follow_the_clock_through_actions(api):
@@ -22,17 +28,18 @@ def test_register_and_follow_the_clock_through_actions(api):
     req = register(staff)
     assert req["due_on"] == "2026-10-30" and req["department"] == "mzj" and req["due_provisional"] is False
     rid = req["id"]
-    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"items": "请写明年份", "on": "2026-10-08"})
+    r = step(staff, f"/disclosure-requests/{rid}/correction-notice", {"items": "请写明年份", "on": "2026-10-08"})
     assert r.status_code == 200 and r.get_json()["status"] == "awaiting_correction"
-    r = staff.post(f"/disclosure-requests/{rid}/correction", {"text": "2025 年", "on": "2026-10-20"})
+    r = step(staff, f"/disclosure-requests/{rid}/correction", {"text": "2025 年", "on": "2026-10-20"})
     assert r.get_json()["due_on"] == "2026-11-17"
-    r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "organ", "party": "市民政局", "on": "2026-10-22"})
+    r = step(staff, f"/disclosure-requests/{rid}/consultations", {"kind": "organ", "party": "市民政局",
+                                                                 "on": "2026-10-22"})
     cid = r.get_json()["consultations"][0]["id"]
-    r = staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"opinion": "同意", "on": "2026-10-26"})
+    r = step(staff, f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"opinion": "同意", "on": "2026-10-26"})
     assert r.get_json()["due_on"] == "2026-11-19"  # 10/23 and 10/26 not counted
-    r = approver.post(f"/disclosure-requests/{rid}/extension", {"days": 15, "reason": "档案调取", "on": "2026-11-02"})
+    r = step(approver, f"/disclosure-requests/{rid}/extension", {"days": 15, "reason": "档案调取", "on": "2026-11-02"})
     assert r.get_json()["due_on"] == "2026-12-10"
-    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-11-20"})
+    r = step(staff, f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-11-20"})
     body = r.get_json()
     assert body["status"] == "closed" and body["outcome"] == "disclosed"
     assert [c["on_time"] for c in body["clocks"] if c["name"] == "answer"] == [True]
@@ -43,8 +50,8 @@ def test_register_and_follow_the_clock_through_actions(api):
 def test_fee_notice_and_payment(api):
     staff = api("staff", "mzj")
     rid = register(staff, received_on="2026-11-02")["id"]
-    staff.post(f"/disclosure-requests/{rid}/fee-notice", {"amount": "30", "on": "2026-11-04"})
-    r = staff.post(f"/disclosure-requests/{rid}/payment", {"on": "2026-11-12"})
+    step(staff, f"/disclosure-requests/{rid}/fee-notice", {"amount": "30", "on": "2026-11-04"})
+    r = step(staff, f"/disclosure-requests/{rid}/payment", {"on": "2026-11-12"})
     assert r.get_json()["due_on"] == "2026-12-08"
 
 

@@ -1,0 +1,99 @@
+"""When an action happened (issue 14): the one rule both workflows apply to a time or date that staff
+or a client system give for an action, and the one place that keeps a late entry from bending a verdict.
+
+- an action cannot happen in the future, nor before the item's previous step;
+- it may be entered later than it happened — a 补录 — but only within BACKFILL_DAYS (config), and the
+  audit row then carries `entered_at` (the server's time of entry; the actor is who entered it);
+- a clock stopped by a 补录 after its due moment has passed stays late: the verdict is on time only
+  if both the action's time and the time it was entered are within the period. An auditor reading a
+  verdict can trust that nobody made it on-time afterwards.
+
+`as_of(at, now=…)` marks a unit of work as an action that happened at `at` and is entered at `now`;
+`audit.record` and `clocks.service.stop_clock` read it (a context variable, set only here).
+"""
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from core.errors import ValidationError
+
+# Entered within this long after it happened, an action counts as entered live (clicks, slow networks).
+GRACE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime  # when the action happened
+    entered_at: datetime  # when it was entered (server time)
+
+    @property
+    def backfilled(self):
+        return self.entered_at - self.at > GRACE
+
+
+_ENTRY = ContextVar("action_entry", default=None)
+
+
+def backfill_window():
+    return timedelta(days=current_app.config["BACKFILL_DAYS"])
+
+
+def check(at, *, now, previous=None, field="at", label="时间"):
+    """Refuse an action time in the future, before the previous step or older than the 补录 window."""
+    if at > now:
+        raise ValidationError(f"{label}不能晚于现在", field=field)
+    if previous is not None and at < previous:
+        raise ValidationError(f"{label}不能早于上一步（{_show(previous)}）", field=field)
+    if now - at > backfill_window():
+        raise ValidationError(f"{label}早于现在 {current_app.config['BACKFILL_DAYS']} 天以上，超出补录期限；"
+                              "请联系督办部门处理", field=field)
+    return at
+
+
+def check_day(day, *, today, previous=None, field="on", label="日期"):
+    """The same rule for actions dated by day (disclosure applications: Art. 31 counts working days)."""
+    if day > today:
+        raise ValidationError(f"{label}不能晚于今天", field=field)
+    if previous is not None and day < previous:
+        raise ValidationError(f"{label}不能早于上一步（{previous.isoformat()}）", field=field)
+    if (today - day).days > current_app.config["BACKFILL_DAYS"]:
+        raise ValidationError(f"{label}早于今天 {current_app.config['BACKFILL_DAYS']} 天以上，超出补录期限；"
+                              "请联系督办部门处理", field=field)
+    return day
+
+
+def _show(moment):
+    from core.calendar.service import get_schedule
+    value = moment.astimezone(get_schedule().tz) if isinstance(moment, datetime) else moment
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value.isoformat()
+
+
+@contextmanager
+def as_of(at, *, now):
+    """The enclosed unit of work records an action that happened at `at`, entered at `now`."""
+    token = _ENTRY.set(Entry(at=at, entered_at=now))
+    try:
+        yield
+    finally:
+        _ENTRY.reset(token)
+
+
+def entered_at():
+    """The time of entry when the current action is a 补录, else None (entered as it happened)."""
+    entry = _ENTRY.get()
+    return entry.entered_at if entry is not None and entry.backfilled else None
+
+
+def entry_time(now):
+    """When the current action is entered: the time of entry of a 补录, else `now`."""
+    entry = _ENTRY.get()
+    return entry.entered_at if entry is not None else now
+
+
+def on_time(stopped_at, due_at):
+    """A clock's verdict: stopped in time, and — for a 补录 — entered in time too."""
+    entry = _ENTRY.get()
+    return stopped_at <= due_at and (entry is None or entry.entered_at <= due_at)
