@@ -41,10 +41,11 @@ PUBLIC_ENDPOINTS = frozenset({
 
 def no_store(endpoint, signed_in):
     """The one caching rule: no-store except static files, and public pages seen by anonymous visitors
-    (signed in, even a public page shows the user's name in its header)."""
+    (signed in, even a public page shows the user's name in its header). `signed_in` is asked only
+    when it matters, so a static file never loads the user."""
     if endpoint == "static":
         return False
-    return signed_in or endpoint not in PUBLIC_ENDPOINTS
+    return endpoint not in PUBLIC_ENDPOINTS or signed_in()
 
 
 def register_security_headers(app):
@@ -57,6 +58,6 @@ def register_security_headers(app):
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         from flask_login import current_user
-        if no_store(request.endpoint, bool(current_user and current_user.is_authenticated)):
+        if no_store(request.endpoint, lambda: bool(current_user and current_user.is_authenticated)):
             headers["Cache-Control"] = "no-store"
         return response
