@@ -64,7 +64,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
-    WTF_CSRF_TIME_LIMIT = None
+    # A form's CSRF token is good this long; an older one gets the re-submit page (core/csrf.py).
+    WTF_CSRF_TIME_LIMIT = _env_int("CSRF_TIME_LIMIT", 24 * 3600)
     JSON_AS_ASCII = False
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # text | json
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

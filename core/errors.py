@@ -88,12 +88,11 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def _http(err):
-        message = None
-        if err.code == 400 and err.description and "CSRF" in err.description:
-            message = "页面已过期或缺少安全校验（CSRF），请刷新页面后重新提交。"
-        elif err.code == 400 and err.description == NUL_MESSAGE:
-            message = NUL_MESSAGE
+        message = NUL_MESSAGE if err.code == 400 and err.description == NUL_MESSAGE else None
         return error_response(err.code or 500, message)
+
+    from core.csrf import register_csrf_errors
+    register_csrf_errors(app)  # CSRF refusals, and the re-submit page for an expired token
 
     @app.errorhandler(Exception)
     def _unhandled(err):

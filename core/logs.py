@@ -4,7 +4,12 @@ Every request gets an id (the caller's X-Request-Id when it is a plain token, el
 back in X-Request-Id and carried by every log line written while the request runs, so one citizen's
 complaint can be followed through the web and job logs. One access line per request: method, path
 (never the query string, which may hold what a citizen typed), status, duration, user id.
-LOG_FORMAT=json (production default) writes one JSON object per line; text is for development."""
+LOG_FORMAT=json (production default) writes one JSON object per line; text is for development.
+
+One record is one line in both formats, whatever a request carries: control characters (a decoded
+%0A in a path, CR, ESC, a line separator) are written as escapes (`CONTROL`, one rule for both), so
+nobody can forge a log line or colour a terminal; in text, a traceback's lines are indented under their
+record, and only a line that starts in the first column starts a record."""
 import json
 import logging
 import re
@@ -28,6 +33,22 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# C0 controls, DEL, C1 controls (NEL among them) and the Unicode line and paragraph separators: each
+# ends a line or moves the cursor in some terminal, editor or log reader.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match):
+    char = match.group()
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def escape_controls(text):
+    """Text with every control character written as a visible escape (\\n, \\x1b, \\u2028)."""
+    return CONTROL.sub(_escape, text)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         out = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
@@ -35,10 +56,34 @@ class JsonFormatter(logging.Formatter):
         out.update({k: getattr(record, k) for k in FIELDS if hasattr(record, k)})
         if record.exc_info:
             out["exception"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False)
+        # json escapes C0 itself; what it leaves raw (DEL, C1, U+2028/9) can only stand inside a string
+        return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(out, ensure_ascii=False))
 
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+class TextFormatter(logging.Formatter):
+    """TEXT_FORMAT on one escaped line; a traceback or stack follows on lines indented by four spaces."""
+
+    def __init__(self, fmt=TEXT_FORMAT, **kwargs):
+        super().__init__(fmt, **kwargs)
+
+    def format(self, record):
+        record.message = record.getMessage()
+        if self.usesTime():
+            record.asctime = self.formatTime(record, self.datefmt)
+        lines = [escape_controls(self.formatMessage(record))]
+        details = []
+        if record.exc_info:
+            details.append(self.formatException(record.exc_info))
+        elif record.exc_text:
+            details.append(record.exc_text)
+        if record.stack_info:
+            details.append(self.formatStack(record.stack_info))
+        for detail in details:
+            lines += ["    " + escape_controls(line) for line in detail.split("\n")]
+        return "\n".join(lines)
 
 
 def configure_logging(app):
@@ -49,7 +94,7 @@ def configure_logging(app):
             handler = logging.StreamHandler()
             handler._gk_handler = True
             handler.addFilter(RequestIdFilter())
-            handler.setFormatter(JsonFormatter() if app.config["LOG_FORMAT"] == "json" else logging.Formatter(TEXT_FORMAT))
+            handler.setFormatter(JsonFormatter() if app.config["LOG_FORMAT"] == "json" else TextFormatter())
             root.addHandler(handler)
             root.setLevel(app.config["LOG_LEVEL"])
 

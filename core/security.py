@@ -1,6 +1,8 @@
 """Security headers on every response: a Content-Security-Policy that allows no inline script or
 style and nothing from other origins, no framing, no MIME sniffing, same-origin referrers; HSTS where
-the session cookie is secure (production, behind TLS)."""
+the session cookie is secure (production, behind TLS); and `Cache-Control: no-store` on everything that
+may carry personal data (`no_store`)."""
+from flask import request
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -24,6 +26,28 @@ HEADERS = {
 }
 
 
+# Pages and API reads that show only published, reviewed or reference data. Everything else (staff
+# and citizen pages, look-ups, forms that hold a session's CSRF token, downloads, errors, every other
+# API answer, any route added later) is never stored by a browser or proxy.
+PUBLIC_ENDPOINTS = frozenset({
+    "main.home",
+    "public_log.index", "public_log.record", "public_log.feed", "public_log.department_feed",
+    "log_api.search", "log_api.record",
+    "open311.discovery", "open311.services", "open311.service_definition", "open311.requests_list",
+    "open311.request_one", "open311.token",
+    "api.departments", "api.openapi",
+})
+
+
+def no_store(endpoint, signed_in):
+    """The one caching rule: no-store except static files, and public pages seen by anonymous visitors
+    (signed in, even a public page shows the user's name in its header). `signed_in` is asked only
+    when it matters, so a static file never loads the user."""
+    if endpoint == "static":
+        return False
+    return endpoint not in PUBLIC_ENDPOINTS or signed_in()
+
+
 def register_security_headers(app):
     @app.after_request
     def _security_headers(response):
@@ -33,4 +57,7 @@ def register_security_headers(app):
             headers.setdefault(name, value)
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        from flask_login import current_user
+        if no_store(request.endpoint, lambda: bool(current_user and current_user.is_authenticated)):
+            headers["Cache-Control"] = "no-store"
         return response

@@ -1,10 +1,11 @@
 """The annual table as files: XLSX laid out like the official table (merged headings, three label
 columns for 项目/分组/情形) and CSV (one line per row, flat labels)."""
-import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+
+from core.exports import CsvWriter, workbook_bytes
 
 from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, rows
 
@@ -74,9 +75,7 @@ def xlsx_bytes(table):
     ws.column_dimensions["B"].width = 22
     ws.column_dimensions["C"].width = 40
     _disputes_sheet(wb.create_sheet(f"{table.year}年第四部分"), table, border, centre)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _disputes_sheet(ws, table, border, centre):
@@ -103,7 +102,7 @@ def _disputes_sheet(ws, table, border, centre):
 
 def csv_text(table):
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow([f"{TITLE}（{table.year}年度 · {_scope(table)}）"])
     writer.writerow(["项目"] + [label for _key, label in COLUMNS])
     for row in rows():

@@ -1,9 +1,9 @@
 """The hotline dashboard as an XLSX workbook: a summary sheet with every rate (numerator, denominator,
 value as a percentage cell) and one sheet per breakdown, all from reports.presenter.hotline()."""
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from core.exports import workbook_bytes
 
 BREAKDOWNS = [  # sheet title, data key, label key, label heading
     ("每日受理量", "by_day", "day", "日期"),
@@ -65,6 +65,4 @@ def xlsx_bytes(data):
     for row in data["rising"]:
         sheet.append([row["label"], row["this_week"], row["last_week"]])
 
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -19,6 +19,7 @@ from tests.waiting import PATIENCE, wait_for_http
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
+SECRET_KEY = "browser-tests-secret"  # known to the tests that sign an old CSRF token
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -36,7 +37,7 @@ def server(tmp_path_factory):
         service_unavailable("Debian chromium is not installed (apt-get install chromium); browser tests skipped")
     tmp = tmp_path_factory.mktemp("browser")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "APP_ENV")}
-    env.update(APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp / 'e2e.db'}", INSTANCE_PATH=str(tmp),
+    env.update(APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp / 'e2e.db'}", INSTANCE_PATH=str(tmp), SECRET_KEY=SECRET_KEY,
                RATE_LIMIT_LOGIN="200 per minute", CAPTCHA_AFTER="50")  # limits stay on; one address logs in often
     _flask(env, "db", "upgrade")
     _flask(env, "seed")
