@@ -1,11 +1,12 @@
 """Login, logout, registration and password change pages."""
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core import captcha
-from core.auth import service
+from core.auth import service, throttle
 from core.auth.forms import LoginForm, PasswordForm, RegisterForm
 from core.db import utcnow
 from core.errors import ValidationError
@@ -16,9 +17,21 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @login_manager.user_loader
-def _load_user(user_id):
+def _load_user(session_id):
+    """'<id>.<session version>': a session from before a password change or a logout loads no one."""
     from core.auth.models import User
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user_id, _, version = (session_id or "").partition(".")
+    if not (user_id.isdigit() and version.isdigit()) or len(session_id) > 40:
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+def _start_session(user):
+    """A fresh session for the user: nothing of the previous visitor's (look-up grants on a shared
+    kiosk, a planted session id) carries over."""
+    session.clear()
+    login_user(user)
 
 
 def _safe_next(target):
@@ -34,22 +47,34 @@ def _safe_next(target):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
+    now, address = utcnow(), get_remote_address()
+    show_captcha, captcha_error = throttle.address_has_failures(address, now), None
     if form.validate_on_submit():
+        passed, captcha_error = captcha.posted()
         try:
-            user = service.authenticate(form.login.data, form.password.data, now=utcnow())
+            user = service.authenticate(form.login.data, form.password.data, now=now, address=address,
+                                        captcha_passed=passed)
+        except service.CaptchaRequired as err:
+            show_captcha = True
+            form.form_errors.append(captcha_error or err.message)
         except service.AuthError as err:
+            show_captcha = show_captcha or captcha_error is not None
             form.form_errors.append(err.message)
         else:
-            login_user(user)
+            _start_session(user)
             flash(f"欢迎，{user.label}", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     status = 401 if form.form_errors else 200
-    return render_template("auth/login.html", form=form), status
+    challenge = captcha.new_challenge() if show_captcha else None
+    return render_template("auth/login.html", form=form, challenge=challenge, captcha_error=captcha_error), status
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        service.end_sessions(current_user, now=utcnow())
     logout_user()
+    session.clear()
     flash("您已安全退出。", "info")
     return redirect(url_for("main.home"))
 
@@ -82,6 +107,7 @@ def password():
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
+            login_user(current_user._get_current_object())  # this session goes on with the new version
             flash("密码已修改。", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
