@@ -55,6 +55,11 @@ def normalize_code(text):
     return _SEPARATORS.sub("", nfkc(text)).upper()
 
 
+def normalize_number(text):
+    """A tracking number as typed: NFKC (fullwidth letters and dashes), no spaces, upper case."""
+    return re.sub(r"\s+", "", nfkc(text)).upper()
+
+
 def check_password_rules(password, login=None):
     """At least 8 characters with letters and digits, not the login name itself."""
     if len(password or "") < 8:

@@ -1,4 +1,5 @@
-"""Account use cases: login with throttling, self-registration, password change, users and tokens."""
+"""Account use cases: login with throttling, password change, logout, users and tokens (self-registration
+and password reset: core/auth/recovery.py)."""
 import secrets
 from datetime import timedelta
 
@@ -53,23 +54,6 @@ def authenticate(login, password, *, now, address=None, captcha_passed=False):
                                 attempt.account_failures, attempt.address_failures)
         raise AuthError(WRONG)
     attempt.succeeded()
-    return user
-
-
-def register_citizen(login, password, name, *, now):
-    """Citizen self-registration with a mobile number or an email address and a password."""
-    kind, value = normalize_login(login)
-    check_password_rules(password, value)
-    if User.query.filter(getattr(User, kind) == value).first():
-        raise ValidationError("该手机号或邮箱已注册，请直接登录", field="login")
-    with unit_of_work():
-        user = User(role=Role.CITIZEN, name=(name or "").strip()[:60], created_at=now, password_changed_at=now)
-        setattr(user, kind, value)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.flush()
-        audit.record(now=now, actor=user, entity_kind="user", entity_id=user.id, action="registered",
-                     after={"role": "citizen", kind: value})
     return user
 
 

@@ -6,14 +6,15 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core import captcha
-from core.auth import service, throttle
-from core.auth.forms import LoginForm, PasswordForm, RegisterForm
+from core.auth import recovery, service, throttle
+from core.auth.forms import CodeForm, LoginForm, PasswordForm, RegisterForm, ResetForm, ResetRequestForm
 from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db, login_manager
 from core.forms import apply_domain_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+PENDING = "auth_pending"  # the login a code was sent for, between the two steps
 
 
 @login_manager.user_loader
@@ -81,20 +82,80 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Step 1 of 2: the same answer whether or not the login is taken (core/auth/recovery.py)."""
     form = RegisterForm()
     refused = captcha.gate()
     if form.validate_on_submit() and refused is None:
         try:
-            user = service.register_citizen(form.login.data, form.password.data, form.name.data, now=utcnow())
+            recovery.start_registration(form.login.data, form.password.data, form.name.data, now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
             captcha.count_submission()
-            login_user(user)
-            flash("注册成功，您已登录。", "success")
-            return redirect(url_for("main.home"))
+            session[PENDING] = {"purpose": "register", "login": form.login.data}
+            flash("验证码已发送到您填写的手机或邮箱，请在下方输入以完成注册。", "info")
+            return redirect(url_for(".register_confirm"))
     return (render_template("auth/register.html", form=form, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
+
+
+def _pending(purpose):
+    pending = session.get(PENDING) or {}
+    return pending.get("login") if pending.get("purpose") == purpose else None
+
+
+@bp.route("/register/confirm", methods=["GET", "POST"])
+def register_confirm():
+    login_text = _pending("register")
+    if login_text is None:
+        return redirect(url_for(".register"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            user = recovery.complete_registration(login_text, form.code.data, now=utcnow())
+        except ValidationError as err:
+            apply_domain_error(form, err)
+        else:
+            _start_session(user)
+            flash("注册成功，您已登录。", "success")
+            return redirect(url_for("main.home"))
+    return (render_template("auth/code.html", form=form, login_text=login_text, title="完成注册",
+                            again=url_for(".register")), 400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset():
+    """Forgotten password, step 1 of 2: the same answer for every login."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        try:
+            recovery.start_reset(form.login.data, now=utcnow())
+        except ValidationError as err:
+            apply_domain_error(form, err)
+        else:
+            session[PENDING] = {"purpose": "reset", "login": form.login.data}
+            flash("如果该手机号或邮箱已注册，验证码已发送，请在下方输入并设置新密码。", "info")
+            return redirect(url_for(".reset_confirm"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/reset/confirm", methods=["GET", "POST"])
+def reset_confirm():
+    login_text = _pending("reset")
+    if login_text is None:
+        return redirect(url_for(".reset"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            recovery.complete_reset(login_text, form.code.data, form.password.data, now=utcnow())
+        except ValidationError as err:
+            apply_domain_error(form, err)
+        else:
+            session.pop(PENDING, None)
+            flash("密码已重新设置，请用新密码登录。", "success")
+            return redirect(url_for(".login"))
+    return (render_template("auth/code.html", form=form, login_text=login_text, title="设置新密码",
+                            again=url_for(".reset")), 400 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/password", methods=["GET", "POST"])

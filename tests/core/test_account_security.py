@@ -115,6 +115,22 @@ def test_old_session_cookie_dies_on_password_change_and_on_logout(app, client, s
     assert client.get("/auth/password").status_code == 302
 
 
+def test_look_up_grants_end_on_login_and_logout(app, client, seeded):
+    """A shared kiosk: what one visitor looked up is not open to the next one who logs in or out."""
+    from tests.test_status_lookup import KINDS, look_up
+    for kind, (make, _, show, _) in KINDS.items():
+        item, code = make()
+        assert look_up(client, kind, item, code)
+        make_user("citizen", f"next-{kind}@example.cn")
+        assert login(client, f"next-{kind}@example.cn").status_code == 302
+        assert client.get(show.format(id=item.id)).status_code == 404
+        assert look_up(client, kind, item, code)  # a logged-in visitor may look it up again …
+        client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+        assert client.get(show.format(id=item.id)).status_code == 404  # … and it closes on logout
+        with client.session_transaction() as s:
+            assert not any(key.startswith("looked_up") for key in s)
+
+
 def test_logins_and_phones_are_normalised_one_way(seeded, now):
     assert normalize_login("１３８ ００００ １１１１") == ("phone", "13800001111")  # fullwidth = ASCII
     assert normalize_login("+86 138-0000-1111") == ("phone", "13800001111")

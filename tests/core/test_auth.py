@@ -1,10 +1,10 @@
-"""Accounts: login, lockout, registration, password rules and change, CSRF, role and department guards."""
+"""Accounts: login, throttling, registration rules, password rules and change, CSRF, role and department guards."""
 from datetime import timedelta
 
 import pytest
 
 from core.audit import AuditEvent
-from core.auth import service
+from core.auth import recovery, service
 from core.auth.models import Role, User
 from core.errors import ValidationError
 from core.extensions import db
@@ -84,18 +84,6 @@ def test_captcha_on_the_login_page_after_failures(client, seeded):
     assert "锁定" not in text and 'value="staff@example.gov.cn"' in text  # what was typed stays
 
 
-def test_citizen_registration(client, seeded):
-    page = client.get("/auth/register")
-    data = {"login": "13800001111", "name": "张三", "password": "abc12345", "confirm": "abc12345",
-            "csrf_token": csrf_from(page.get_data(as_text=True))}
-    assert client.post("/auth/register", data=data).status_code == 302
-    user = User.query.filter_by(phone="13800001111").one()
-    assert user.role is Role.CITIZEN and user.check_password("abc12345")
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
-    again = client.post("/auth/register", data={**data, "csrf_token": csrf_from(client.get("/auth/register").get_data(as_text=True))})
-    assert "已注册" in again.get_data(as_text=True)
-
-
 @pytest.mark.parametrize("login_id, password, message", [
     ("12345", "abc12345", "有效的手机号"),
     ("a@b", "abc12345", "有效的手机号"),
@@ -106,7 +94,7 @@ def test_citizen_registration(client, seeded):
 ])
 def test_registration_rules(seeded, now, login_id, password, message):
     with pytest.raises(ValidationError, match=message):
-        service.register_citizen(login_id, password, "", now=now)
+        recovery.start_registration(login_id, password, "", now=now)
 
 
 def test_password_change(client, seeded):
