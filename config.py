@@ -33,10 +33,18 @@ class Config:
     # Urgency: an open item is 临期 when this much work time remains.
     DUE_SOON_WORKDAYS = _env_int("DUE_SOON_WORKDAYS", 3)
     DUE_SOON_WORK_HOURS = _env_int("DUE_SOON_WORK_HOURS", 2)
-    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     # An action entered later than it happened (补录) is accepted this many days back (core/action_time.py).
     BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 30)
-    LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+    # Login throttling (core/auth/throttle.py): a captcha per account, growing waits per address.
+    LOGIN_CAPTCHA_AFTER = _env_int("LOGIN_CAPTCHA_AFTER", 3)  # failures of one login before a captcha
+    LOGIN_ADDRESS_FREE = _env_int("LOGIN_ADDRESS_FREE", 5)  # failures of one address before it waits
+    LOGIN_DELAY_BASE_SECONDS = _env_int("LOGIN_DELAY_BASE_SECONDS", 2)  # first wait, doubling …
+    LOGIN_DELAY_MAX_SECONDS = _env_int("LOGIN_DELAY_MAX_SECONDS", 900)  # … up to this
+    LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 60)  # older failures are forgotten
+    # One-time codes by SMS/email (registration, password reset) and the status look-up access codes.
+    AUTH_CODE_MINUTES = _env_int("AUTH_CODE_MINUTES", 15)
+    AUTH_CODE_ATTEMPTS = _env_int("AUTH_CODE_ATTEMPTS", 5)  # wrong entries before a code is dead
+    AUTH_CODE_PER_HOUR = _env_int("AUTH_CODE_PER_HOUR", 3)  # codes sent to one login per hour
     ESCALATE_AFTER_HOURS = _env_int("ESCALATE_AFTER_HOURS", 24)  # overdue this long → supervisors
     JOB_TIMEOUT = _env_int("JOB_TIMEOUT", 600)
     # Notification delivery: adapters log | file | smtp | package.module:Class (a real SMS gateway).

@@ -3,8 +3,10 @@ from one address within an hour (most citizens never see it).
 
 Nothing is stored for a challenge: the form carries the image as a data: URI (allowed by the CSP)
 and a token = expiry.nonce.HMAC(SECRET_KEY, answer, expiry, nonce); the answer itself never leaves the
-server except drawn in the picture. A token is good for one answer (its nonce is spent in the rate
-limit storage — Redis when configured — so a solved captcha cannot be replayed) for ten minutes.
+server except drawn in the picture. A token is good for one answer, right or wrong (its nonce is spent in the
+rate limit storage — Redis when configured — before the answer is compared, so neither a solved
+captcha can be replayed nor one picture be guessed at twice), for ten minutes. The login form asks
+for one when an account or an address has failed often (core/auth/throttle.py).
 The submissions are counted in the same storage, per address."""
 import base64
 import hashlib
@@ -73,11 +75,23 @@ def check(token, answer):
         return "请填写图中的验证码"
     if expiry < time.time():
         return "验证码已过期，请看新的图片重新填写"
-    if not hmac.compare_digest(_sign(answer, expiry, nonce), signature):
-        return "验证码不正确，请看新的图片重新填写"
+    # Spent before it is compared: a wrong answer uses the token up too, so one picture gets one guess.
     if not _limiter().hit(parse("1 per 15 minutes"), "captcha-spent", nonce):
         return "验证码已使用过，请看新的图片重新填写"
+    if not hmac.compare_digest(_sign(answer, expiry, nonce), signature):
+        return "验证码不正确，请看新的图片重新填写"
     return None
+
+
+def posted():
+    """(answered, message) for the captcha fields of this POST: whether a right answer came with it,
+    else the message to show (None when no captcha was posted at all). The token is spent either way."""
+    from flask import request
+    token, answer = request.form.get("captcha_token"), request.form.get("captcha_answer")
+    if not token:
+        return False, None
+    error = check(token, answer)
+    return error is None, error
 
 
 def gate():

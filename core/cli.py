@@ -75,7 +75,7 @@ def users_create(email, phone, password, role, department_code, name):
 @click.option("--login", required=True, help="Email or phone")
 @click.option("--password", required=True)
 def users_set_password(login, password):
-    """Reset a password (also unlocks the account)."""
+    """Reset a password (also ends the user's sessions and clears the login's failures)."""
     from core.auth.service import find_user, set_password
 
     try:

@@ -1,6 +1,6 @@
 """Rate limits (Flask-Limiter) on what the public can hammer: login and registration, the public
-submission forms, the status look-ups (a tracking number plus a phone number must not be guessable by
-brute force), Open311 submissions and the public search. One table below says which endpoint gets
+submission forms, the status look-ups (a tracking number plus an access code must not be guessable by
+brute force, nor codes be sent to a phone without end), Open311 submissions and the public search. One table below says which endpoint gets
 which budget; the budgets are settings (RATE_LIMIT_*), counted per client address (behind nginx:
 PROXY_COUNT=1), in Redis when REDIS_URL is set — shared by every web process — else in memory.
 If Redis is unreachable the counting falls back to memory rather than failing the request.
@@ -13,11 +13,16 @@ from flask_limiter.util import get_remote_address
 LIMITED = {
     "auth.login": ("login", ["POST"]),
     "auth.register": ("submit", ["POST"]),
+    "auth.register_confirm": ("login", ["POST"]),
+    "auth.reset": ("submit", ["POST"]),
+    "auth.reset_confirm": ("login", ["POST"]),
     "requests.new": ("submit", ["POST"]),
     "hotline_citizen.new": ("submit", ["POST"]),
     "open311.create": ("submit", None),
     "requests.lookup": ("lookup", None),
     "hotline_citizen.lookup": ("lookup", None),
+    "requests.resend_code": ("lookup", None),
+    "hotline_citizen.resend_code": ("lookup", None),
     "public_log.index": ("search", None),
     "log_api.search": ("search", None),
     "main.captcha": ("lookup", None),

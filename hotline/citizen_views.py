@@ -3,13 +3,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from core import captcha
-from core.auth.lookup import secret_matches
+from core.auth.identity import normalize_number
+from core.auth.lookup import code_matches, contact_matches, reissue
 from core.auth.models import Role
 from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from hotline import callback, intake
 from hotline.callback import SATISFACTION
+from hotline.common import ENTITY
 from hotline.models import Category, Ticket
 from hotline.sla import TYPES
 
@@ -51,7 +53,8 @@ def new():
         else:
             captcha.count_submission()
             _grant(t)
-            flash(f"诉求已提交，工单编号：{t.number}。可凭编号和手机号查询办理进度。", "success")
+            flash(f"诉求已提交，工单编号：{t.number}，查询码：{t.access_code}。请记下编号和查询码"
+                  "（已同时发送到您的手机），凭二者可查询办理进度。", "success")
             return redirect(url_for(".status", ticket_id=t.id))
     categories = Category.query.filter_by(level=3, active=True).order_by(Category.code).all()
     mine = Ticket.query.filter_by(citizen_id=_citizen().id).order_by(Ticket.id.desc()).all() if _citizen() else []
@@ -59,15 +62,29 @@ def new():
                            mine=mine, **captcha.context(errors.get("captcha"))), (400 if errors else 200)
 
 
+def _by_number(number):
+    number = normalize_number(number)
+    return Ticket.query.filter_by(number=number).first() if number else None
+
+
 @bp.post("/lookup")
 def lookup():
-    number = (request.form.get("number") or "").strip().upper()
-    t = Ticket.query.filter_by(number=number).first() if number else None
-    if t is None or not secret_matches(request.form.get("phone"), t.caller_phone):
-        flash("没有找到匹配的工单：请核对工单编号和提交时填写的手机号。", "danger")
+    t = _by_number(request.form.get("number"))
+    if not code_matches(ENTITY, t.id if t else None, request.form.get("code")) or t is None:
+        flash("没有找到匹配的工单：请核对工单编号和查询码。查询码遗失的，可重新获取。", "danger")
         return redirect(url_for(".new"))
     _grant(t)
     return redirect(url_for(".status", ticket_id=t.id))
+
+
+@bp.post("/lookup/code")
+def resend_code():
+    """A new access code by SMS to the number given at submission; the answer never says whether it matched."""
+    t = _by_number(request.form.get("number"))
+    if t is not None and contact_matches(request.form.get("contact"), t.caller_phone):
+        reissue(ENTITY, t.id, now=utcnow(), label=f"12345 工单 {t.number} ", phone=t.caller_phone)
+    flash("如果工单编号与手机号相符，新的查询码已发送到该手机，请注意查收。", "info")
+    return redirect(url_for(".new"))
 
 
 @bp.get("/my/<int:ticket_id>")

@@ -1,5 +1,6 @@
 """Intake and dispatch: a call or message becomes a ticket, is closed from the knowledge base,
 transferred as an emergency, or dispatched to a lead department with co-handlers (DESIGN §3)."""
+from core.auth import lookup
 from core.calendar.service import get_calendar, get_schedule
 from core.clock import add_wall_hours, add_work_hours
 from core.db import unit_of_work
@@ -29,6 +30,9 @@ def create_ticket(data, *, channel, received_at, now, actor, operator=None, citi
         db.session.add(ticket)
         db.session.flush()
         ticket.number = f"RX-{received_at.astimezone(get_schedule().tz).year}-{ticket.id:06d}"
+        # the caller's access code for the status look-up: on the receipt page once, and by SMS
+        ticket.access_code = lookup.issue(ENTITY, ticket.id, now=now, label=f"12345 工单 {ticket.number} ",
+                                          phone=ticket.caller_phone)
         record(ticket, "created", now=received_at, actor=actor,
                detail={"number": ticket.number, "channel": channel, "type": ticket.type,
                        "category": ticket.category_code, "urgency": ticket.urgency})

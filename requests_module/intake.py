@@ -2,6 +2,7 @@
 import re
 from datetime import timedelta
 
+from core.auth import lookup
 from core.clocks.service import start_clock, stop_clock
 from core.db import unit_of_work
 from core.departments.routing import suggest_departments
@@ -48,6 +49,9 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=()):
     db.session.add(req)
     db.session.flush()
     req.number = f"YSQ-{today(now).year}-{req.id:06d}"
+    # the applicant's access code for the status look-up: on the receipt page once, and by SMS/email
+    req.access_code = lookup.issue(ENTITY, req.id, now=now, label=f"政府信息公开申请 {req.number} ",
+                                   phone=req.phone, email=req.email)
     attach(req, checked, "application", now)
     repeat = find_repeat(req)
     req.repeat_of_id = repeat.id if repeat else None

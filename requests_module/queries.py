@@ -1,6 +1,7 @@
 """Read side: queues, filters and the JSON/page representation of an application."""
 from core.audit import history
-from core.auth.lookup import secret_matches
+from core.auth.identity import normalize_number
+from core.auth.lookup import code_matches, contact_matches
 from core.clock import Urgency
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
@@ -54,12 +55,18 @@ def mine(user):
             .order_by(DisclosureRequest.submitted_at.desc()).all())
 
 
-def lookup(number, secret):
-    """The application with this tracking number whose phone or ID number matches `secret`, else None."""
-    req = DisclosureRequest.query.filter_by(number=(number or "").strip().upper()).first()
-    if req is None or not secret_matches(secret, req.phone, req.id_number):
+def lookup(number, code):
+    """The application with this tracking number whose access code is `code`, else None."""
+    req = DisclosureRequest.query.filter_by(number=normalize_number(number)).first() if number else None
+    if not code_matches(ENTITY, req.id if req else None, code) or req is None:
         return None
     return req
+
+
+def by_contact(number, contact):
+    """The application with this tracking number whose phone or email is `contact`, else None."""
+    req = DisclosureRequest.query.filter_by(number=normalize_number(number)).first() if number else None
+    return req if req is not None and contact_matches(contact, req.phone, req.email) else None
 
 
 def timeline(req):

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from core import captcha
+from core.auth import lookup as lookup_codes
 from core.auth.models import Role
 from core.db import utcnow
 from core.errors import DomainError, ValidationError
@@ -11,7 +12,7 @@ from core.uploads import path_for
 from requests_module import handling, intake, queries
 from requests_module import access
 from requests_module.access import grant_lookup, require_view
-from requests_module.common import due_text, today
+from requests_module.common import ENTITY, due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import render_pdf
 from requests_module.models import DisclosureRequest, RequestAttachment
@@ -52,7 +53,8 @@ def new():
         else:
             captcha.count_submission()
             grant_lookup(req)
-            flash(f"申请已提交，申请编号：{req.number}。请记下编号，可凭编号和联系电话查询办理进度。", "success")
+            flash(f"申请已提交，申请编号：{req.number}，查询码：{req.access_code}。请记下编号和查询码"
+                  "（已同时发送到您的手机），凭二者可查询办理进度。", "success")
             return redirect(url_for(".show", request_id=req.id))
     return (render_template("requests/new.html", form=form, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
@@ -60,12 +62,23 @@ def new():
 
 @bp.post("/lookup")
 def lookup():
-    req = queries.lookup(request.form.get("number"), request.form.get("secret"))
+    req = queries.lookup(request.form.get("number"), request.form.get("code"))
     if req is None:
-        flash("没有找到匹配的申请：请核对申请编号，以及申请时填写的联系电话或证件号码。", "danger")
+        flash("没有找到匹配的申请：请核对申请编号和查询码。查询码遗失的，可在下方重新获取。", "danger")
         return redirect(url_for(".index"))
     grant_lookup(req)
     return redirect(url_for(".show", request_id=req.id))
+
+
+@bp.post("/lookup/code")
+def resend_code():
+    """A new access code to the phone/email given at submission; the answer never says whether they matched."""
+    req = queries.by_contact(request.form.get("number"), request.form.get("contact"))
+    if req is not None:
+        lookup_codes.reissue(ENTITY, req.id, now=utcnow(), label=f"政府信息公开申请 {req.number} ",
+                             phone=req.phone, email=req.email)
+    flash("如果申请编号与联系方式相符，新的查询码已发送到申请时填写的手机或邮箱，请注意查收。", "info")
+    return redirect(url_for(".index"))
 
 
 def _load(request_id):

@@ -39,9 +39,12 @@ def test_check_signed_once_and_expiring(capp):
         c = captcha.new_challenge("2345")
         assert c.image.startswith("data:image/png;base64,")
         assert "2345" not in c.token
-        assert captcha.check(c.token, "2346") == "验证码不正确，请看新的图片重新填写"
         assert captcha.check(c.token, "2345") is None
         assert "已使用过" in captcha.check(c.token, "2345")  # not twice
+        wrong = captcha.new_challenge("2345")
+        assert captcha.check(wrong.token, "2346") == "验证码不正确，请看新的图片重新填写"
+        # a wrong answer spends the token too: one picture, one guess
+        assert "已使用过" in captcha.check(wrong.token, "2345")
         expiry, nonce = int(time.time()) - 1, "abc"
         stale = f"{expiry}.{nonce}.{captcha._sign('2345', expiry, nonce)}"
         assert "已过期" in captcha.check(stale, "2345")

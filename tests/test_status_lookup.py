@@ -1,90 +1,124 @@
-"""The citizen status look-up (tracking number + secret) of both workflows, through the pages: only
-the whole phone number (or, for applications, the whole identity number) opens the item; an empty,
-partial or wrong secret never does, and the look-ups are throttled per address."""
+"""The citizen status look-up of both workflows, through the pages: a tracking number plus the access
+code given on submission (on the receipt page, by SMS/email) opens the item; the phone number, the
+identity number or credit code, a part of the code or another item's code never do. A lost code is
+sent anew to the contact given at submission, never shown. The look-ups are throttled per address."""
+import re
 from datetime import date
 
 import pytest
 
-from core.auth.lookup import secret_matches
+from core.auth import lookup
 from core.extensions import db
+from core.notifications.models import Notification
 from tests.conftest import at, csrf_from
 from tests.test_limits import limited_app
 
 PHONE, ID_NUMBER = "13800001111", "11010519491231002X"
-REFUSED = ["", "   ", "1111", "00001111", "1380000111", "3800001111", "13800001112", "138000011110", "%", "*",
-           "1100", "31002X", "11010519491231002", PHONE + ID_NUMBER]
+CODE = re.compile(r"查询码[：:]\s*([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})")
+
+
+def code_from(text):
+    match = CODE.search(text)
+    assert match, "no access code in the text"
+    return match.group(1)
 
 
 def _application():
     from tests.requests.helpers import received
-    return received(date(2026, 11, 2), phone=PHONE, id_number=ID_NUMBER)
+    req = received(date(2026, 11, 2), phone=PHONE, id_number=ID_NUMBER)
+    return req, req.access_code
 
 
 def _ticket():
     from hotline import intake
     from hotline.seed import seed_categories
     seed_categories()
-    return intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": PHONE,
-                                 "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="web",
-                                received_at=at(2026, 11, 2, 9), now=at(2026, 11, 2, 9), actor="公众")
+    t = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": PHONE,
+                              "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="web",
+                             received_at=at(2026, 11, 2, 9), now=at(2026, 11, 2, 9), actor="公众")
+    return t, t.access_code
 
 
-# workflow -> (make the item, look-up page, field holding the secret, item page, form page for a token)
+# workflow -> (make the item and its code, look-up page, item page, form page for a token)
 KINDS = {
-    "application": (_application, "/requests/lookup", "secret", "/requests/{id}", "/requests/"),
-    "ticket": (_ticket, "/hotline/lookup", "phone", "/hotline/my/{id}", "/hotline/new"),
+    "application": (_application, "/requests/lookup", "/requests/{id}", "/requests/"),
+    "ticket": (_ticket, "/hotline/lookup", "/hotline/my/{id}", "/hotline/new"),
 }
 
 
-def _opens(app, kind, item, secret):
-    """A fresh visitor looks the item up with `secret`; True when the item page then opens."""
-    _, lookup, field, show, form = KINDS[kind]
-    visitor = app.test_client()
+def look_up(visitor, kind, item, code, number=None):
+    """`visitor` looks the item up with `code`; True when the item page then opens."""
+    _, url, show, form = KINDS[kind]
     token = csrf_from(visitor.get(form).get_data(as_text=True))
-    resp = visitor.post(lookup, data={"number": item.number, field: secret, "csrf_token": token})
-    assert resp.status_code == 302, (kind, secret)  # never a 500, whatever was typed
+    resp = visitor.post(url, data={"number": number or item.number, "code": code, "csrf_token": token})
+    assert resp.status_code == 302, (kind, code)  # never a 500, whatever was typed
     return visitor.get(show.format(id=item.id)).status_code == 200
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_only_the_whole_secret_opens_the_item(app, seeded, kind):
-    item = KINDS[kind][0]()
-    for secret in REFUSED:
-        assert not _opens(app, kind, item, secret), f"{kind} opened with secret {secret!r}"
-    assert _opens(app, kind, item, PHONE)
-    assert _opens(app, kind, item, " 138 0000-1111 ")  # the same number, typed with spaces and a dash
+def test_only_the_access_code_opens_the_item(app, seeded, kind):
+    item, code = KINDS[kind][0]()
+    other_item, other_code = KINDS[kind][0]()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    refused = ["", "   ", PHONE, " 138 0000-1111 ", ID_NUMBER, code[:-1], code[1:], code + "2", "%", "*",
+               other_code]
+    for wrong in refused:
+        assert not look_up(app.test_client(), kind, item, wrong), f"{kind} opened with {wrong!r}"
+    assert look_up(app.test_client(), kind, item, code)
+    assert look_up(app.test_client(), kind, item, " " + code.replace("-", " ").lower())  # spaces, case
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in code.replace("-", ""))  # typed with a Chinese IME
+    assert look_up(app.test_client(), kind, item, fullwidth)
+    assert not look_up(app.test_client(), kind, item, code, number=other_item.number)
 
 
-def test_an_application_also_opens_with_the_whole_identity_number(app, seeded):
-    item = _application()
-    assert _opens(app, "application", item, ID_NUMBER.lower())
-    assert not _opens(app, "application", item, ID_NUMBER[:-1])
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_code_is_stored_hashed_and_sent_to_the_applicant(app, seeded, kind):
+    item, code = KINDS[kind][0]()
+    from core.auth.models import LookupCode
+    row = LookupCode.query.one()
+    assert code not in row.code_hash and code.replace("-", "") not in row.code_hash
+    sms = Notification.query.filter_by(event="access_code", channel="sms").one()
+    assert sms.address == PHONE and code in sms.body and item.number in sms.body
 
 
-def test_an_item_without_a_phone_never_opens_with_an_empty_secret(app, seeded):
-    item = _ticket()
-    item.caller_phone = ""  # an anonymous call without a number
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_lost_code_is_sent_again_to_the_contact_only(app, seeded, kind):
+    item, old = KINDS[kind][0]()
+    url = {"application": "/requests/lookup/code", "ticket": "/hotline/lookup/code"}[kind]
+    visitor = app.test_client()
+    token = csrf_from(visitor.get(KINDS[kind][3]).get_data(as_text=True))
+    answers = []
+    for contact in ("13900000000", PHONE):
+        resp = visitor.post(url, data={"number": item.number, "contact": contact, "csrf_token": token})
+        answers.append(visitor.get(resp.headers["Location"]).get_data(as_text=True))
+    assert "新的查询码已发送" in answers[0] and "新的查询码已发送" in answers[1]  # the same answer either way
+    sent = Notification.query.filter_by(event="access_code").order_by(Notification.id).all()
+    assert len(sent) == 2 and sent[-1].address == PHONE  # one at submission, one now; none to the stranger
+    new = code_from(sent[-1].body)
+    assert new not in answers[1]  # never shown on the page
+    assert look_up(app.test_client(), kind, item, new)
+    assert not look_up(app.test_client(), kind, item, old)
+
+
+def test_an_item_without_a_code_never_opens_with_an_empty_one(app, seeded):
+    item, _ = _ticket()
+    from core.auth.models import LookupCode
+    LookupCode.query.delete()  # an item from before access codes
     db.session.commit()
-    for secret in ("", " ", "-"):
-        assert not _opens(app, "ticket", item, secret)
-
-
-def test_secret_matches_is_the_one_rule():
-    assert secret_matches("138 0000 1111", PHONE) and secret_matches("x", "", "X")
-    for secret in REFUSED:
-        assert not secret_matches(secret, PHONE, ID_NUMBER), secret
-    assert not secret_matches("", "", None)
+    for code in ("", " ", "-", "0" * 12):
+        assert not look_up(app.test_client(), "ticket", item, code)
+    assert not lookup.code_matches("ticket", None, "")
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_look_ups_are_throttled_per_address(kind):
-    """The right secret, asked for too often from one address, gets 429 like a guess would."""
+    """The right code, asked for too often from one address, gets 429 like a guess would."""
     app = limited_app(RATE_LIMIT_LOOKUP="3 per minute")
     client = app.test_client()
-    _, lookup, field, _, _ = KINDS[kind]
+    _, url, _, _ = KINDS[kind]
     with app.app_context():
-        answers = [client.post(lookup, data={"number": "X", field: "13900000000"},
+        answers = [client.post(url, data={"number": "X", "code": "ABCD-EFGH-JKMN"},
                                environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code for _ in range(4)]
         assert answers == [302, 302, 302, 429]
-        other = client.post(lookup, data={"number": "X", field: PHONE}, environ_base={"REMOTE_ADDR": "10.0.0.8"})
+        other = client.post(url, data={"number": "X", "code": "ABCD"}, environ_base={"REMOTE_ADDR": "10.0.0.8"})
         assert other.status_code == 302

@@ -22,3 +22,20 @@ class PasswordForm(FlaskForm):
     password = PasswordField("新密码（至少 8 位，含字母和数字）", validators=[DataRequired("请输入新密码")])
     confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码"),
                                                       EqualTo("password", "两次输入的密码不一致")])
+
+
+class CodeForm(FlaskForm):
+    code = StringField("验证码（6 位数字）", validators=[DataRequired("请输入收到的验证码"), Length(max=20)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class ResetRequestForm(FlaskForm):
+    login = StringField("手机号或电子邮箱", validators=[DataRequired("请输入手机号或电子邮箱"), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    code = StringField("验证码（6 位数字）", validators=[DataRequired("请输入收到的验证码"), Length(max=20)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+    password = PasswordField("新密码（至少 8 位，含字母和数字）", validators=[DataRequired("请输入新密码")])
+    confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码"),
+                                                      EqualTo("password", "两次输入的密码不一致")])

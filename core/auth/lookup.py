@@ -1,29 +1,79 @@
-"""Status look-up without an account: a tracking number plus a secret only the submitter knows.
+"""Status look-up without an account: a tracking number plus the access code (查询码) the applicant
+was given on submission — shown on the receipt page and sent by SMS/email — never a public number
+(统一社会信用代码) nor the phone number alone.
 
-One rule for both workflows (依申请公开 and 12345): the secret is the whole phone number given at
-submission (for disclosure applications also the whole identity number). An empty secret, a part of
-the number (its last four digits, a prefix) or any other string never matches; the comparison takes
-the same time whatever the secret, and the look-up pages are throttled per address (core/limits.py).
-"""
+One rule for both workflows (依申请公开 and 12345). Only a salted hash of the code is stored; 12
+characters from a 31-letter alphabet (~59 bits) make an offline guess from a leaked hash as hopeless
+as an online one, which core/limits.py throttles per address anyway. The comparison takes the same
+time whether or not the item has a code. A lost code (and items from before codes existed) is sent
+anew to the phone or email given at submission, never shown to whoever asks."""
+import hashlib
 import hmac
-import re
+import secrets
 
-_SEPARATORS = re.compile(r"[\s\-－—]+")
+from core.auth.identity import normalize_code, normalize_phone
+from core.auth.models import LookupCode
+from core.db import unit_of_work
+from core.extensions import db
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and to type
+LENGTH = 12
 
 
-def normalise_secret(value):
-    """Spaces and dashes do not count (138 0000 1111 = 13800001111); letters compare case-blind (ID 'x')."""
-    return _SEPARATORS.sub("", str(value or "")).upper()
+def _hash(kind, entity_id, code):
+    return hashlib.sha256(f"{kind}|{entity_id}|{normalize_code(code)}".encode()).hexdigest()
 
 
-def secret_matches(given, *expected):
-    """True only when `given` equals one of the non-empty `expected` secrets in full."""
-    given = normalise_secret(given).encode()
-    if not given:
-        return False
-    matched = False
-    for secret in expected:
-        secret = normalise_secret(secret).encode()
-        if secret:  # an item without an ID number must not match an empty or missing one
-            matched |= hmac.compare_digest(given, secret)
-    return matched
+def new_code():
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
+
+
+def issue(kind, entity_id, *, now, label, phone=None, email=None):
+    """A new access code for the item, in the current unit of work, sent to the applicant's phone and
+    email through the outbox; returns the code (for the receipt page, once)."""
+    from core.notifications.service import notify
+    code = new_code()
+    row = db.session.get(LookupCode, (kind, entity_id))
+    if row is None:
+        row = LookupCode(entity_kind=kind, entity_id=entity_id)
+        db.session.add(row)
+    row.code_hash, row.created_at = _hash(kind, entity_id, code), now
+    context = {"label": label, "code": code}
+    if normalize_phone(phone):
+        notify("access_code", now=now, address=normalize_phone(phone), channels=("sms",), context=context,
+               entity=(kind, entity_id))
+    if email:
+        notify("access_code", now=now, address=email, channels=("email",), context=context, entity=(kind, entity_id))
+    return code
+
+
+def code_matches(kind, entity_id, given):
+    """True only when `given` is the item's current access code (spaces, dashes, case and fullwidth
+    forms do not count)."""
+    row = db.session.get(LookupCode, (kind, entity_id)) if entity_id is not None else None
+    expected = row.code_hash if row is not None else "0" * 64
+    matched = hmac.compare_digest(_hash(kind, entity_id, given), expected)
+    return matched and row is not None and bool(normalize_code(given))
+
+
+def contact_matches(given, *contacts):
+    """Whether `given` is one of the item's phone numbers or emails in full (for re-sending a code)."""
+    phone = normalize_phone(given)
+    text = normalize_code(given)
+    for contact in contacts:
+        if not contact:
+            continue
+        if phone and normalize_phone(contact) == phone:
+            return True
+        if "@" in text and normalize_code(contact) == text:
+            return True
+    return False
+
+
+def reissue(kind, entity_id, *, now, label, phone=None, email=None):
+    """Send a fresh access code to the contacts given at submission (the old one stops working)."""
+    with unit_of_work():
+        issue(kind, entity_id, now=now, label=label, phone=phone, email=email)
+
+

@@ -57,8 +57,8 @@ class User(UserMixin, db.Model):
                      nullable=False)
     department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True, index=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
-    failed_logins = db.Column(db.Integer, nullable=False, default=0)
-    locked_until = db.Column(UTCDateTime(), nullable=True)
+    # Part of the session's user id: raising it (password change, logout) ends every session of the user.
+    session_version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
     created_at = db.Column(UTCDateTime(), nullable=False)
     password_changed_at = db.Column(UTCDateTime(), nullable=True)
 
@@ -71,6 +71,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self):
+        """Flask-Login keeps this in the session: a session of an older version no longer loads."""
+        return f"{self.id}.{self.session_version or 1}"
 
     @property
     def is_active(self):
@@ -110,3 +114,44 @@ class ApiToken(db.Model):
     revoked_at = db.Column(UTCDateTime(), nullable=True)
 
     user = db.relationship("User")
+
+
+class LoginThrottle(db.Model):
+    """Recent failed logins per key: 'acct:' + a hash of the normalised login (whether or not such an
+    account exists) and 'addr:' + a client address. Counted with one atomic upsert per attempt."""
+
+    __tablename__ = "login_throttles"
+
+    key = db.Column(db.String(80), primary_key=True)
+    failures = db.Column(db.Integer, nullable=False, default=0)
+    last_failure_at = db.Column(UTCDateTime(), nullable=False)
+    blocked_until = db.Column(UTCDateTime(), nullable=True)
+
+
+class AuthCode(db.Model):
+    """A one-time code sent by SMS or email (registration, password reset); only its hash is kept."""
+
+    __tablename__ = "auth_codes"
+
+    id = db.Column(db.Integer, primary_key=True)
+    purpose = db.Column(db.String(20), nullable=False)
+    login_key = db.Column(db.String(64), nullable=False)  # hash of the normalised login
+    code_hash = db.Column(db.String(64), nullable=False)
+    payload = db.Column(db.JSON, nullable=True)  # registration: the name and the password's hash
+    created_at = db.Column(UTCDateTime(), nullable=False)
+    expires_at = db.Column(UTCDateTime(), nullable=False)
+    used_at = db.Column(UTCDateTime(), nullable=True)
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+
+    __table_args__ = (db.Index("ix_auth_codes_login", "purpose", "login_key", "created_at"),)
+
+
+class LookupCode(db.Model):
+    """The access code of a disclosure application or a ticket for the status look-up (its hash)."""
+
+    __tablename__ = "lookup_codes"
+
+    entity_kind = db.Column(db.String(30), primary_key=True)
+    entity_id = db.Column(db.Integer, primary_key=True)
+    code_hash = db.Column(db.String(64), nullable=False)
+    created_at = db.Column(UTCDateTime(), nullable=False)

@@ -1,48 +1,33 @@
-"""Account use cases: login with lockout, self-registration, password change, users and tokens."""
-import re
+"""Account use cases: login with throttling, password change, logout, users and tokens (self-registration
+and password reset: core/auth/recovery.py)."""
 import secrets
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import audit
+from core.auth import identity, throttle
+from core.auth.identity import check_password_rules, normalize_login, try_login
 from core.auth.models import ApiToken, Role, User, hash_token
 from core.calendar.service import local_zone
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))  # same method and cost as real hashes
+
+WRONG = "账号或密码错误。"
+NEEDS_CAPTCHA = "为保护账号安全，请先填写图中的验证码再登录。"
 
 
 class AuthError(DomainError):
     status = 401
 
 
-def normalize_login(text):
-    """('email', value) or ('phone', value) from what the user typed; raises on anything else."""
-    value = (text or "").strip()
-    digits = re.sub(r"[\s-]", "", value)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if MOBILE.match(digits):
-        return "phone", digits
-    if EMAIL.match(value) and len(value) <= 254:
-        return "email", value.lower()
-    raise ValidationError("请输入有效的手机号（11位）或电子邮箱", field="login")
-
-
-def check_password_rules(password, login=None):
-    """At least 8 characters with letters and digits, not the login name itself."""
-    if len(password or "") < 8:
-        raise ValidationError("密码至少 8 位", field="password")
-    if len(password) > 128:
-        raise ValidationError("密码最多 128 位", field="password")
-    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        raise ValidationError("密码须同时包含字母和数字", field="password")
-    if login and password.lower() == login.lower():
-        raise ValidationError("密码不能与账号相同", field="password")
+class CaptchaRequired(AuthError):
+    """This login has failed often: the next attempt needs a solved captcha."""
 
 
 def find_user(login):
@@ -50,46 +35,25 @@ def find_user(login):
     return User.query.filter(getattr(User, kind) == value).first()
 
 
-def authenticate(login, password, *, now):
-    """The user for a correct password; repeated failures lock the account for a while."""
-    try:
-        user = find_user(login)
-    except ValidationError:
-        user = None
-    cfg = current_app.config
-    if user is not None and user.locked_until and user.locked_until > now:
-        local = user.locked_until.astimezone(local_zone())
-        raise AuthError(f"登录失败次数过多，账号已临时锁定，请于 {local:%H:%M} 后再试，或联系管理员解锁。")
-    if user is None or not user.active or not user.check_password(password or ""):
-        if user is not None and user.active:
-            with unit_of_work():
-                user.failed_logins += 1
-                if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-                    user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-                    user.failed_logins = 0
-                    audit.record(now=now, actor="system", entity_kind="user", entity_id=user.id,
-                                 action="locked", after={"until": user.locked_until.isoformat()})
-        raise AuthError("账号或密码错误。")
-    if user.failed_logins or user.locked_until:
-        with unit_of_work():
-            user.failed_logins, user.locked_until = 0, None
-    return user
-
-
-def register_citizen(login, password, name, *, now):
-    """Citizen self-registration with a mobile number or an email address and a password."""
-    kind, value = normalize_login(login)
-    check_password_rules(password, value)
-    if User.query.filter(getattr(User, kind) == value).first():
-        raise ValidationError("该手机号或邮箱已注册，请直接登录", field="login")
-    with unit_of_work():
-        user = User(role=Role.CITIZEN, name=(name or "").strip()[:60], created_at=now, password_changed_at=now)
-        setattr(user, kind, value)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.flush()
-        audit.record(now=now, actor=user, entity_kind="user", entity_id=user.id, action="registered",
-                     after={"role": "citizen", kind: value})
+def authenticate(login, password, *, now, address=None, captcha_passed=False):
+    """The user for a correct password. Unknown and known accounts take the same path and time (a
+    missing one is checked against a dummy hash) and get the same messages; see core/auth/throttle.py."""
+    parsed = try_login(login)
+    value = parsed[1] if parsed else identity.nfkc(login)[:254].lower()
+    user = User.query.filter(getattr(User, parsed[0]) == value).first() if parsed else None
+    attempt = throttle.Attempt(value, address, now)  # committed before the slow hash: parallel tries see it
+    if attempt.blocked:
+        local = attempt.blocked.astimezone(local_zone())
+        raise AuthError(f"登录尝试过于频繁，请于 {local:%H:%M:%S} 后再试。")
+    if attempt.needs_captcha and not captcha_passed:
+        raise CaptchaRequired(NEEDS_CAPTCHA)
+    matched = check_password_hash(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+    if user is None or not user.active or not matched:
+        attempt.failed()
+        current_app.logger.info("login failed (account failures %s, address failures %s)",
+                                attempt.account_failures, attempt.address_failures)
+        raise AuthError(WRONG)
+    attempt.succeeded()
     return user
 
 
@@ -102,7 +66,16 @@ def change_password(user, current, new, *, now):
     with unit_of_work():
         user.set_password(new)
         user.password_changed_at = now
+        user.session_version = (user.session_version or 1) + 1  # every other session of the user ends
         audit.record(now=now, actor=user, entity_kind="user", entity_id=user.id, action="password_changed")
+
+
+def end_sessions(user, *, now):
+    """Logout: the session version moves on, so no copy of an old session cookie works again."""
+    with unit_of_work():
+        db.session.execute(update(User).where(User.id == user.id)
+                           .values(session_version=User.session_version + 1))
+        audit.record(now=now, actor=user, entity_kind="user", entity_id=user.id, action="logged_out")
 
 
 def create_user(*, login, password, role, now, actor="cli", department=None, name=""):
@@ -130,12 +103,13 @@ def create_user(*, login, password, role, now, actor="cli", department=None, nam
 
 
 def set_password(user, password, *, now, actor="cli"):
-    """Administrative password reset; also lifts a lockout."""
+    """Administrative password reset; ends the user's sessions and forgets the account's failures."""
     check_password_rules(password, user.login_id)
     with unit_of_work():
         user.set_password(password)
         user.password_changed_at = now
-        user.failed_logins, user.locked_until = 0, None
+        user.session_version = (user.session_version or 1) + 1
+        throttle.reset_account(user.login_id)
         audit.record(now=now, actor=actor, entity_kind="user", entity_id=user.id, action="password_reset")
 
 

@@ -1,24 +1,38 @@
 """Login, logout, registration and password change pages."""
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core import captcha
-from core.auth import service
-from core.auth.forms import LoginForm, PasswordForm, RegisterForm
+from core.auth import recovery, service, throttle
+from core.auth.forms import CodeForm, LoginForm, PasswordForm, RegisterForm, ResetForm, ResetRequestForm
 from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db, login_manager
 from core.forms import apply_domain_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+PENDING = "auth_pending"  # the login a code was sent for, between the two steps
 
 
 @login_manager.user_loader
-def _load_user(user_id):
+def _load_user(session_id):
+    """'<id>.<session version>': a session from before a password change or a logout loads no one."""
     from core.auth.models import User
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user_id, _, version = (session_id or "").partition(".")
+    if not (user_id.isdigit() and version.isdigit()) or len(session_id) > 40:
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+def _start_session(user):
+    """A fresh session for the user: nothing of the previous visitor's (look-up grants on a shared
+    kiosk, a planted session id) carries over."""
+    session.clear()
+    login_user(user)
 
 
 def _safe_next(target):
@@ -34,42 +48,114 @@ def _safe_next(target):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
+    now, address = utcnow(), get_remote_address()
+    show_captcha, captcha_error = throttle.address_has_failures(address, now), None
     if form.validate_on_submit():
+        passed, captcha_error = captcha.posted()
         try:
-            user = service.authenticate(form.login.data, form.password.data, now=utcnow())
+            user = service.authenticate(form.login.data, form.password.data, now=now, address=address,
+                                        captcha_passed=passed)
+        except service.CaptchaRequired as err:
+            show_captcha = True
+            form.form_errors.append(captcha_error or err.message)
         except service.AuthError as err:
+            show_captcha = show_captcha or captcha_error is not None
             form.form_errors.append(err.message)
         else:
-            login_user(user)
+            _start_session(user)
             flash(f"欢迎，{user.label}", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     status = 401 if form.form_errors else 200
-    return render_template("auth/login.html", form=form), status
+    challenge = captcha.new_challenge() if show_captcha else None
+    return render_template("auth/login.html", form=form, challenge=challenge, captcha_error=captcha_error), status
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        service.end_sessions(current_user, now=utcnow())
     logout_user()
+    session.clear()
     flash("您已安全退出。", "info")
     return redirect(url_for("main.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Step 1 of 2: the same answer whether or not the login is taken (core/auth/recovery.py)."""
     form = RegisterForm()
     refused = captcha.gate()
     if form.validate_on_submit() and refused is None:
         try:
-            user = service.register_citizen(form.login.data, form.password.data, form.name.data, now=utcnow())
+            recovery.start_registration(form.login.data, form.password.data, form.name.data, now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
             captcha.count_submission()
-            login_user(user)
-            flash("注册成功，您已登录。", "success")
-            return redirect(url_for("main.home"))
+            session[PENDING] = {"purpose": "register", "login": form.login.data}
+            flash("验证码已发送到您填写的手机或邮箱，请在下方输入以完成注册。", "info")
+            return redirect(url_for(".register_confirm"))
     return (render_template("auth/register.html", form=form, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
+
+
+def _pending(purpose):
+    pending = session.get(PENDING) or {}
+    return pending.get("login") if pending.get("purpose") == purpose else None
+
+
+@bp.route("/register/confirm", methods=["GET", "POST"])
+def register_confirm():
+    login_text = _pending("register")
+    if login_text is None:
+        return redirect(url_for(".register"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            user = recovery.complete_registration(login_text, form.code.data, now=utcnow())
+        except ValidationError as err:
+            apply_domain_error(form, err)
+        else:
+            _start_session(user)
+            flash("注册成功，您已登录。", "success")
+            return redirect(url_for("main.home"))
+    return (render_template("auth/code.html", form=form, login_text=login_text, title="完成注册",
+                            again=url_for(".register")), 400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset():
+    """Forgotten password, step 1 of 2: the same answer for every login."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        try:
+            recovery.start_reset(form.login.data, now=utcnow())
+        except ValidationError as err:
+            apply_domain_error(form, err)
+        else:
+            session[PENDING] = {"purpose": "reset", "login": form.login.data}
+            flash("如果该手机号或邮箱已注册，验证码已发送，请在下方输入并设置新密码。", "info")
+            return redirect(url_for(".reset_confirm"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/reset/confirm", methods=["GET", "POST"])
+def reset_confirm():
+    login_text = _pending("reset")
+    if login_text is None:
+        return redirect(url_for(".reset"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            recovery.complete_reset(login_text, form.code.data, form.password.data, now=utcnow())
+        except ValidationError as err:
+            apply_domain_error(form, err)
+        else:
+            session.pop(PENDING, None)
+            flash("密码已重新设置，请用新密码登录。", "success")
+            return redirect(url_for(".login"))
+    return (render_template("auth/code.html", form=form, login_text=login_text, title="设置新密码",
+                            again=url_for(".reset")), 400 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -82,6 +168,7 @@ def password():
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
+            login_user(current_user._get_current_object())  # this session goes on with the new version
             flash("密码已修改。", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

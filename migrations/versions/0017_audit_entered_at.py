@@ -1,7 +1,7 @@
 """Audit rows of actions entered later than they happened (补录, issue 14) carry the time of entry.
 
 Revision ID: 0017_audit_entered_at
-Revises: 0015_public_record_place
+Revises: 0016_accounts
 Create Date: 2026-11-29 18:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from core.db import UTCDateTime
 
 revision = '0017_audit_entered_at'
-down_revision = '0015_public_record_place'
+down_revision = '0016_accounts'
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,13 @@
-"""Accounts: login, lockout, registration, password rules and change, CSRF, role and department guards."""
+"""Accounts: login, throttling, registration rules, password rules and change, CSRF, role and department guards."""
 from datetime import timedelta
 
 import pytest
 
 from core.audit import AuditEvent
-from core.auth import service
+from core.auth import recovery, service
 from core.auth.models import Role, User
 from core.errors import ValidationError
+from core.extensions import db
 from tests.conftest import csrf_from, login, make_user
 
 
@@ -32,39 +33,55 @@ def test_wrong_password_gives_one_message_for_unknown_and_known(client, seeded):
         assert "账号或密码错误" in resp.get_data(as_text=True)
 
 
-def test_lockout_after_repeated_failures_and_expiry(seeded, now):
+def test_no_hard_lock_a_captcha_and_the_owner_still_gets_in(seeded, now):
+    """What used to lock the account for everyone now asks for a captcha: a stranger cannot lock the
+    owner out, and the owner who solves it and knows the password gets in."""
     user = make_user("staff", "staff@example.gov.cn", department="mzj")
-    for _ in range(5):
+    for _ in range(3):
         with pytest.raises(service.AuthError, match="账号或密码错误"):
-            service.authenticate("staff@example.gov.cn", "bad-pass1", now=now)
-    # Locked: even the right password is refused, with the time it opens again (local time).
-    with pytest.raises(service.AuthError, match="已临时锁定.*10:15"):
-        service.authenticate("staff@example.gov.cn", "Passw0rd!x", now=now + timedelta(minutes=1))
-    assert AuditEvent.query.filter_by(entity_kind="user", entity_id=str(user.id), action="locked").count() == 1
-    later = now + timedelta(minutes=16)
-    assert service.authenticate("staff@example.gov.cn", "Passw0rd!x", now=later).id == user.id
-    from core.extensions import db
-    assert db.session.get(User, user.id).failed_logins == 0
+            service.authenticate("staff@example.gov.cn", "bad-pass1", now=now, address="10.0.0.66")
+    with pytest.raises(service.CaptchaRequired, match="验证码"):  # even the right password, from anywhere
+        service.authenticate("staff@example.gov.cn", "Passw0rd!x", now=now, address="10.1.1.1")
+    assert service.authenticate("staff@example.gov.cn", "Passw0rd!x", now=now, address="10.1.1.1",
+                                captcha_passed=True).id == user.id
+    # and the account starts afresh: no captcha for the next login
+    assert service.authenticate("staff@example.gov.cn", "Passw0rd!x", now=now, address="10.1.1.1").id == user.id
 
 
-def test_lockout_message_on_the_login_page(client, seeded):
+def test_failures_are_forgotten_after_the_window(seeded, now):
     make_user("staff", "staff@example.gov.cn", department="mzj")
-    for _ in range(5):
-        login(client, "staff@example.gov.cn", "bad-pass1")
+    for _ in range(4):
+        with pytest.raises(service.AuthError):
+            service.authenticate("staff@example.gov.cn", "bad-pass1", now=now, address="10.0.0.1")
+    later = now + timedelta(minutes=61)
+    assert service.authenticate("staff@example.gov.cn", "Passw0rd!x", now=later, address="10.0.0.2")
+
+
+def test_an_address_waits_longer_after_each_failure(seeded, now):
+    """Per address: LOGIN_ADDRESS_FREE free failures, then waits that double (2 s, 4 s, 8 s …)."""
+    waits = []
+    for i in range(8):  # different (missing) accounts: the address is what is throttled
+        t = now + timedelta(minutes=10 * i)
+        with pytest.raises(service.AuthError) as err:
+            service.authenticate(f"guess{i}@example.cn", "bad-pass1", now=t, address="10.0.0.9")
+        assert "过于频繁" not in err.value.message
+        from core.auth.models import LoginThrottle
+        row = db.session.get(LoginThrottle, "addr:10.0.0.9")
+        waits.append((row.blocked_until - t).total_seconds() if row.blocked_until else 0)
+    assert waits[:5] == [0, 0, 0, 0, 0] and waits[5:] == [2, 4, 8]
+    with pytest.raises(service.AuthError, match="过于频繁"):  # within the wait: not even checked
+        service.authenticate("guess9@example.cn", "bad-pass1", now=now + timedelta(minutes=70, seconds=1),
+                             address="10.0.0.9")
+
+
+def test_captcha_on_the_login_page_after_failures(client, seeded):
+    make_user("staff", "staff@example.gov.cn", department="mzj")
+    for _ in range(3):
+        assert 'name="captcha_answer"' not in login(client, "staff@example.gov.cn", "bad-pass1").get_data(as_text=True)
     resp = login(client, "staff@example.gov.cn")
-    assert resp.status_code == 401 and "已临时锁定" in resp.get_data(as_text=True)
-
-
-def test_citizen_registration(client, seeded):
-    page = client.get("/auth/register")
-    data = {"login": "13800001111", "name": "张三", "password": "abc12345", "confirm": "abc12345",
-            "csrf_token": csrf_from(page.get_data(as_text=True))}
-    assert client.post("/auth/register", data=data).status_code == 302
-    user = User.query.filter_by(phone="13800001111").one()
-    assert user.role is Role.CITIZEN and user.check_password("abc12345")
-    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
-    again = client.post("/auth/register", data={**data, "csrf_token": csrf_from(client.get("/auth/register").get_data(as_text=True))})
-    assert "已注册" in again.get_data(as_text=True)
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 401 and "请先填写图中的验证码" in text and 'name="captcha_answer"' in text
+    assert "锁定" not in text and 'value="staff@example.gov.cn"' in text  # what was typed stays
 
 
 @pytest.mark.parametrize("login_id, password, message", [
@@ -77,7 +94,7 @@ def test_citizen_registration(client, seeded):
 ])
 def test_registration_rules(seeded, now, login_id, password, message):
     with pytest.raises(ValidationError, match=message):
-        service.register_citizen(login_id, password, "", now=now)
+        recovery.start_registration(login_id, password, "", now=now)
 
 
 def test_password_change(client, seeded):

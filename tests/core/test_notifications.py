@@ -103,7 +103,8 @@ def test_stale_claims_are_reclaimed(seeded, app, sink):
 
 def test_every_template_renders_in_chinese():
     ctx = {"label": "YSQ-2026-000123", "clock_name": "答复期限", "due": "2026年10月30日", "department": "民政局",
-           "year": 2027, "detail": "请写明文号", "kind": "政府信息公开申请", "master": "RX-2026-000001"}
+           "year": 2027, "detail": "请写明文号", "kind": "政府信息公开申请", "master": "RX-2026-000001",
+           "code": "123456", "minutes": 15}
     for event in TEMPLATES:
         subject, body = render(event, ctx)
         assert subject.startswith("【") and body

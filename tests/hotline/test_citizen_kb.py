@@ -7,6 +7,7 @@ from core.errors import DomainError, ValidationError
 from hotline import handling, intake, knowledge
 from hotline.models import Ticket
 from tests.conftest import at, csrf_from, login, make_user
+from tests.test_status_lookup import code_from
 
 
 def submit(client, **changes):
@@ -21,13 +22,14 @@ def test_citizen_submits_follows_and_rates(app, client, hot):
     assert resp.status_code == 302
     t = Ticket.query.one()
     assert t.channel == "web" and t.urgency == "normal"  # urgency is for the operator to judge
-    assert t.number in client.get(resp.headers["Location"]).get_data(as_text=True)
+    receipt = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert t.number in receipt
     stranger = app.test_client()
     assert stranger.get(f"/hotline/my/{t.id}").status_code == 404
     token = csrf_from(stranger.get("/hotline/new").get_data(as_text=True))
-    stranger.post("/hotline/lookup", data={"number": t.number, "phone": "13900000000", "csrf_token": token})
-    assert stranger.get(f"/hotline/my/{t.id}").status_code == 404
-    stranger.post("/hotline/lookup", data={"number": t.number, "phone": "13800003333", "csrf_token": token})
+    stranger.post("/hotline/lookup", data={"number": t.number, "code": "13800003333", "csrf_token": token})
+    assert stranger.get(f"/hotline/my/{t.id}").status_code == 404  # the phone number is no key
+    stranger.post("/hotline/lookup", data={"number": t.number, "code": code_from(receipt), "csrf_token": token})
     assert stranger.get(f"/hotline/my/{t.id}").status_code == 200
     from core.departments.models import Department
     now = t.received_at

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from core.extensions import db
 from requests_module.models import DisclosureRequest
 from tests.conftest import SH, csrf_from, login, make_user
+from tests.test_status_lookup import code_from
 from tests.requests.helpers import APPLICATION, received
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -28,12 +29,13 @@ def test_anonymous_submission_with_attachment_and_lookup(app, client, seeded):
     req = DisclosureRequest.query.one()
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert req.number in page and "已提交，待确认收到" in page and len(req.attachments) == 1
+    code = code_from(page)  # the receipt page shows the access code
     other = app.test_client()
     assert other.get(f"/requests/{req.id}").status_code == 404
     token = csrf_from(other.get("/requests/").get_data(as_text=True))
-    bad = other.post("/requests/lookup", data={"number": req.number, "secret": "13900000000", "csrf_token": token})
-    assert "没有找到匹配的申请" in other.get(bad.headers["Location"]).get_data(as_text=True)
-    ok = other.post("/requests/lookup", data={"number": req.number.lower(), "secret": "13800001111", "csrf_token": token})
+    bad = other.post("/requests/lookup", data={"number": req.number, "code": "13800001111", "csrf_token": token})
+    assert "没有找到匹配的申请" in other.get(bad.headers["Location"]).get_data(as_text=True)  # the phone is no key
+    ok = other.post("/requests/lookup", data={"number": req.number.lower(), "code": code.lower(), "csrf_token": token})
     assert ok.headers["Location"].endswith(f"/requests/{req.id}")
     assert other.get(f"/requests/{req.id}").status_code == 200
 
