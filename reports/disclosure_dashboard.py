@@ -72,7 +72,7 @@ def dashboard(start, end, *, now, department_id=None):
         sa.func.count(DisclosureRequest.id),
         sa.func.avg(sa.case((DisclosureRequest.replied_on >= DisclosureRequest.received_on,  # never negative
                              days_between(DisclosureRequest.received_on, DisclosureRequest.replied_on)),
-                            (DisclosureRequest.received_on.is_not(None), 0))),
+                            (DisclosureRequest.received_on.is_not(None), sa.literal(0.0, sa.Float)))),
         sa.func.sum(sa.case((Clock.on_time.is_(True), 1), else_=0)),
         sa.func.count(Clock.on_time),
         sa.func.sum(sa.case((DisclosureRequest.extension_days > 0, 1), else_=0)),

@@ -124,7 +124,7 @@ def _ticket_figures(rated, group):
                     # a reply recorded before the receipt (rows from before the action-time rule) counts 0
                     sa.func.sum(sa.case((replied & (Ticket.replied_at >= Ticket.received_at),
                                          seconds_between(Ticket.received_at, Ticket.replied_at)),
-                                        (replied, 0))),
+                                        (replied, sa.literal(0.0, sa.Float)))),
                     *(sa.func.sum(getattr(Ticket, column)) for column in
                       ("sign_verdicts", "sign_in_time", "done_verdicts", "done_in_time")))
             .where(*rated))

@@ -51,6 +51,14 @@ def _load(request_id):
     return req
 
 
+def _child(model, child_id, req):
+    """A consultation or dispute of this application (404 for another application's)."""
+    found = db.session.get(model, child_id)
+    if found is None or found.request_id != req.id:
+        abort(404)
+    return found
+
+
 def _department(code):
     dep = Department.query.filter_by(code=(code or "").strip().lower(), active=True).first()
     if dep is None:
@@ -159,9 +167,7 @@ def consultations(request_id):
 @handlers_only
 def consultation_answer(request_id, consultation_id):
     def act(r, d, n, u):
-        c = db.session.get(Consultation, consultation_id)
-        if c is None or c.request_id != r.id:
-            abort(404)
+        c = _child(Consultation, consultation_id, r)
         silent = d.get("silent") is True
         handling.answer_consultation(r, c, answered_on=None if silent else _date(d, now=n), opinion=d.get("opinion"),
                                      now=n, actor=u)
@@ -218,9 +224,7 @@ def dispute(request_id):
 @handlers_only
 def dispute_result(request_id, dispute_id):
     def act(r, d, n, u):
-        found = db.session.get(Dispute, dispute_id)
-        if found is None or found.request_id != r.id:
-            abort(404)
+        found = _child(Dispute, dispute_id, r)
         disputes.decide(r, found, result=d.get("result") or "", decided_on=_date(d, "decided_on", required=True),
                         today=today(n), now=n, actor=u)
     return _action(request_id, "dispute_result", act)

@@ -4,11 +4,11 @@ hotline/access.py — whatever state the ticket is in (a permitted action may st
 transition table or by validation, but never as a matter of authority)."""
 import pytest
 
-from core.auth.service import create_token
 from core.departments.models import Department
 from hotline import intake
 from hotline.seed import seed_categories
-from tests.conftest import at, csrf_from, login, make_user
+from tests.access_matrix import Visitor, check, make_people
+from tests.conftest import at
 
 DESK = {"dispatch", "direct_close", "transfer", "urge", "callback", "merge"}
 LEAD = {"sign", "return", "extension_request", "reply"}
@@ -41,43 +41,16 @@ def _ticket():
     return t
 
 
-def _authorised_on_page(status):
-    return status == 302  # done or refused by the domain, with a message on the ticket page
-
-
-def _authorised_in_api(status):
-    return status in (200, 400, 409)  # done, or refused by validation or the transition table
-
-
 @pytest.fixture
 def people(seeded):
     seed_categories()
-    out = {}
-    for label, (role, dept) in USERS.items():
-        login_id = f"{role}-{dept or 'x'}@m.cn" if role != "citizen" else "13800009999"
-        out[label] = make_user(role, login_id, department=dept)
-    return out
+    return make_people(USERS)
 
 
 @pytest.mark.parametrize("label", list(USERS))
 def test_every_action_as_every_role_pages_and_api_agree(app, people, label):
-    user = people[label]
-    page = app.test_client()
-    assert login(page, user.login_id).status_code == 302
-    token = csrf_from(page.get("/auth/password").get_data(as_text=True))
-    headers = {"Authorization": "Bearer " + create_token(user, now=user.created_at)[0]} if user.role.is_staff else {}
-    api = app.test_client()
-    disagreements, wrong = [], []
-    for action in ACTIONS:
-        on_page = page.post(f"/hotline/tickets/{_ticket().id}/{action}", data={"csrf_token": token}).status_code
-        in_api = api.post(f"/api/v1/tickets/{_ticket().id}/{action.replace('_', '-')}", json={},
-                          headers=headers).status_code
-        allowed_page, allowed_api = _authorised_on_page(on_page), _authorised_in_api(in_api)
-        if allowed_page != allowed_api:
-            disagreements.append((action, on_page, in_api))
-        if allowed_page != (action in EXPECTED[label]):
-            wrong.append((action, on_page, in_api))
-        for status in (on_page, in_api):
-            assert status != 500, (label, action)
-    assert disagreements == [], f"{label}: page and API disagree"
-    assert wrong == [], f"{label}: not as the table says"
+    visitor = Visitor(app, people[label])
+    check(label, EXPECTED[label], [
+        (action, visitor.post_page(f"/hotline/tickets/{_ticket().id}/{action}"),
+         visitor.post_api(f"/api/v1/tickets/{_ticket().id}/{action.replace('_', '-')}", {}))
+        for action in ACTIONS])

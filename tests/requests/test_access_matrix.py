@@ -4,9 +4,9 @@ independently of requests_module/access.py — whatever state the application is
 may still be refused by the state table or by validation, but never as a matter of authority)."""
 import pytest
 
-from core.auth.service import create_token
 from requests_module import disputes, handling
-from tests.conftest import at, csrf_from, login, make_user
+from tests.access_matrix import Visitor, check, make_people
+from tests.conftest import at, make_user
 from tests.requests.helpers import date, received
 
 HANDLE = {"confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult", "consult_answer",
@@ -41,36 +41,17 @@ API = {
 ACTIONS = sorted(HANDLE | APPROVE)
 
 
-def _authorised_on_page(status):
-    return status == 302  # done or refused by the domain, with a message on the handling page
-
-
-def _authorised_in_api(status):
-    return status in (200, 400, 409)  # done, or refused by validation or the state table
-
-
 @pytest.fixture
 def people(seeded):
-    out = {}
-    for label, (role, dept) in USERS.items():
-        login_id = f"{role}-{dept or 'x'}@m.cn" if role != "citizen" else "13800009999"
-        out[label] = make_user(role, login_id, department=dept)
-    return out
+    return make_people(USERS)
 
 
 @pytest.mark.parametrize("label", list(USERS))
 def test_every_action_as_every_role_pages_and_api_agree(app, people, label):
     from requests_module.models import Consultation, Dispute
-    user = people[label]
-    page = app.test_client()
-    assert login(page, user.login_id).status_code == 302
-    token = csrf_from(page.get("/auth/password").get_data(as_text=True))
-    headers = {"Authorization": "Bearer " + create_token(user, now=user.created_at)[0]} if user.role.is_staff else {}
-    api = app.test_client()
-    disagreements, wrong = [], []
+    visitor, tries = Visitor(app, people[label]), []
     for action in ACTIONS:
-        req = received(date(2026, 11, 2))
-        on_page = page.post(f"/requests/staff/{req.id}/{action}", data={"csrf_token": token}).status_code
+        on_page = visitor.post_page(f"/requests/staff/{received(date(2026, 11, 2)).id}/{action}")
         req = received(date(2026, 11, 2))
         handling.add_consultation(req, kind="organ", party="市民政局", sent_on=date(2026, 11, 3),
                                   now=at(2026, 11, 3, 9), actor="test")
@@ -79,34 +60,22 @@ def test_every_action_as_every_role_pages_and_api_agree(app, people, label):
         ids = {"consultation": Consultation.query.filter_by(request_id=req.id).one().id,
                "dispute": Dispute.query.filter_by(request_id=req.id).one().id}
         path, body = API[action]
-        in_api = api.post(f"/api/v1/disclosure-requests/{req.id}/{path.format(**ids)}", json=body,
-                          headers=headers).status_code
-        allowed_page, allowed_api = _authorised_on_page(on_page), _authorised_in_api(in_api)
-        if allowed_page != allowed_api:
-            disagreements.append((action, on_page, in_api))
-        if allowed_page != (action in EXPECTED[label]):
-            wrong.append((action, on_page, in_api))
-        for status in (on_page, in_api):
-            assert status != 500, (label, action)
-    assert disagreements == [], f"{label}: page and API disagree"
-    assert wrong == [], f"{label}: not as the table says"
+        tries.append((action, on_page,
+                      visitor.post_api(f"/api/v1/disclosure-requests/{req.id}/{path.format(**ids)}", body)))
+    check(label, EXPECTED[label], tries)
 
 
 @pytest.mark.parametrize("label", list(USERS))
 def test_only_staff_of_the_department_and_oversight_read_it(app, people, label):
     """Reading: the handling page, the API item and the API list agree (operators see none of it)."""
-    user = people[label]
-    req = received(date(2026, 11, 2))
-    page = app.test_client()
-    assert login(page, user.login_id).status_code == 302
-    headers = {"Authorization": "Bearer " + create_token(user, now=user.created_at)[0]} if user.role.is_staff else {}
+    req, visitor = received(date(2026, 11, 2)), Visitor(app, people[label])
     sees = bool(EXPECTED[label] & HANDLE)
-    assert (page.get(f"/requests/staff/{req.id}").status_code == 200) is sees
-    assert (page.get(f"/requests/{req.id}").status_code == 200) is sees  # the citizen page: not for others
-    if headers:
-        api = app.test_client()
-        assert (api.get(f"/api/v1/disclosure-requests/{req.id}", headers=headers).status_code == 200) is sees
-        listed = api.get("/api/v1/disclosure-requests", headers=headers)
+    assert (visitor.page.get(f"/requests/staff/{req.id}").status_code == 200) is sees
+    assert (visitor.page.get(f"/requests/{req.id}").status_code == 200) is sees  # the citizen page: not for others
+    if visitor.headers:
+        api = visitor.api
+        assert (api.get(f"/api/v1/disclosure-requests/{req.id}", headers=visitor.headers).status_code == 200) is sees
+        listed = api.get("/api/v1/disclosure-requests", headers=visitor.headers)
         ids = [i["id"] for i in listed.get_json()["items"]] if listed.status_code == 200 else []
         assert (req.id in ids) is sees
 
@@ -119,9 +88,8 @@ def test_only_the_applicant_answers_a_correction_notice_from_the_citizen_page(ap
     owner = make_user("citizen", "13800007777")
     for label, user in [("owner", owner), *people.items()]:
         req = intake.submit_online({**APPLICATION, "phone": "13800007777"}, now=at(2026, 11, 2, 9), citizen=owner)
-        client = app.test_client()
-        assert login(client, user.login_id).status_code == 302
-        token = csrf_from(client.get("/auth/password").get_data(as_text=True))
-        status = client.post(f"/requests/{req.id}/correction", data={"csrf_token": token, "text": "补正"}).status_code
+        visitor = Visitor(app, user)
+        status = visitor.page.post(f"/requests/{req.id}/correction",
+                                   data={"csrf_token": visitor.token, "text": "补正"}).status_code
         assert (status == 302) is (label == "owner"), (label, status)
         assert status in (302, 403, 404), (label, status)  # 403: staff who may read it, 404: the rest
