@@ -13,10 +13,10 @@ from decimal import Decimal, InvalidOperation
 YEAR_MIN, YEAR_MAX = 1900, 2100
 INT_MAX = 2**31 - 1  # PostgreSQL INTEGER: every id and count column of the schema
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # RFC 3339 (the JSON Schema "date-time" format): date, "T" or space, time, optional fraction, a zone.
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
-_INT = re.compile(r"[+-]?\d+")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
+_INT = re.compile(r"[+-]?\d+", re.ASCII)
 YEAR_MESSAGE = f"年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间"
 DATE_HINT = f"日期格式应为 YYYY-MM-DD，{YEAR_MESSAGE}"
 DATETIME_HINT = f"时间应为 ISO 8601 格式并带时区，如 2026-11-20T10:00:00+08:00，{YEAR_MESSAGE}"
