@@ -23,7 +23,7 @@ register_paths(PATHS)
 
 
 def _body():
-    return json_body(lists=("co_departments", "duplicates"))
+    return json_body()
 
 
 def _at(data, key="at", *, now, previous=None):

@@ -16,6 +16,7 @@ from core.auth.service import user_for_token
 from core.calendar.service import get_schedule
 from core.db import utcnow
 from core.errors import DomainError
+from core.inputs import YEAR_MAX, YEAR_MIN, check_year
 from core.extensions import csrf, db
 from hotline import intake
 from hotline.models import Category, Ticket
@@ -173,8 +174,10 @@ def _parse_w3c(name):
         raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-11-01T00:00:00+08:00") from None
     if parsed.tzinfo is None:
         raise Open311Error(400, f"{name} must carry a time zone")
-    if not 1900 <= parsed.year <= 2100:  # and no date arithmetic can leave the calendar
-        raise Open311Error(400, f"{name} must lie between the years 1900 and 2100")
+    try:
+        check_year(parsed.year)  # and no date arithmetic can leave the calendar
+    except ValueError:
+        raise Open311Error(400, f"{name} must lie between the years {YEAR_MIN} and {YEAR_MAX}") from None
     return parsed
 
 

@@ -1,14 +1,14 @@
 """OpenAPI description of /api/v1/tickets (merged into /api/v1/openapi.json)."""
-from core.api.openapi import action_path, error_responses
+from core.api.openapi import CODE, DATETIME, ID, LONG_TEXT, action_path, body, error_responses, path_id, query, text
 
 _T = {"type": "object", "required": ["id", "number", "status"], "properties": {
     "id": {"type": "integer"}, "number": {"type": "string"}, "status": {"type": "string"},
     "department": {"type": ["string", "null"]}, "due_at": {"type": ["string", "null"]},
     "caller": {"type": ["object", "null"], "description": "null for confidential tickets unless operator/supervisor"},
     "clocks": {"type": "array"}}}
-_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_AT = {"at": {"type": "string", "format": "date-time", "description": "when it happened; default now"}}
-_S = {"type": "string"}
+_ID = path_id("ticket_id")
+_AT = {"at": {**DATETIME, "description": "when it happened; default now"}}
+_S = text(2000)
 
 
 def _action(summary, props, required=()):
@@ -19,20 +19,20 @@ P = "/tickets"
 PATHS = {
     P: {
         "post": {"summary": "Log a call or message as a ticket", "security": [{"bearer": []}],
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                     "type": "object", "required": ["type", "category_code", "content"], "properties": {
-                         "type": {"enum": ["inquiry", "help", "complaint", "report", "suggestion", "praise"]},
-                         "category_code": _S, "urgency": {"enum": ["normal", "urgent"]},
-                         "channel": {"enum": ["phone", "web", "app", "open311", "letter"]},
-                         "caller_phone": _S, "caller_name": _S, "anonymous": {"type": "boolean"},
-                         "confidential": {"type": "boolean"}, "address": _S, "lat": {"type": "number"},
-                         "lng": {"type": "number"}, "content": _S, "summary": _S,
-                         "received_at": {"type": "string", "format": "date-time"}}}}}},
+                 "requestBody": body({
+                     "type": {"enum": ["inquiry", "help", "complaint", "report", "suggestion", "praise"]},
+                     "category_code": CODE, "urgency": {"enum": ["normal", "urgent"]},
+                     "channel": {"enum": ["phone", "web", "app", "open311", "letter"]},
+                     "caller_phone": text(20), "caller_name": text(60), "anonymous": {"type": "boolean"},
+                     "confidential": {"type": "boolean"}, "address": text(200),
+                     "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                     "lng": {"type": "number", "minimum": -180, "maximum": 180}, "content": text(5000),
+                     "summary": _S, "received_at": DATETIME}, ["type", "category_code", "content"]),
                  "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": _T}}},
                                **error_responses(400, 401, 403)}},
         "get": {"summary": "List tickets (department staff see their own)", "security": [{"bearer": []}],
-                "parameters": [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
-                    ("status", _S), ("department", _S), ("overdue", {"enum": ["true", "false"]}))],
+                "parameters": [query("status", CODE), query("department", CODE),
+                               query("overdue", {"enum": ["true", "false"]})],
                 "responses": {"200": {"description": "Tickets", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"items": {"type": "array", "items": _T}}}}}},
                     **error_responses(400, 401, 403)}},
@@ -43,21 +43,21 @@ PATHS = {
                                                        "content": {"application/json": {"schema": _T}}},
                                                **error_responses(401, 403, 404)}}},
     P + "/{ticket_id}/dispatch": _action("派单 to a lead department (and co-handlers)",
-                                         {"department": _S, "co_departments": {"type": "array", "items": _S},
+                                         {"department": CODE, "co_departments": {"type": "array", "items": CODE, "maxItems": 20},
                                           "note": _S}, ["department"]),
-    P + "/{ticket_id}/direct-close": _action("直接办结 from the knowledge base", {"answer": _S}, ["answer"]),
+    P + "/{ticket_id}/direct-close": _action("直接办结 from the knowledge base", {"answer": LONG_TEXT}, ["answer"]),
     P + "/{ticket_id}/transfer": _action("Transfer an emergency to 110/119/120", {"to": {"enum": ["110", "119", "120"]},
                                                                                   "note": _S}, ["to"]),
     P + "/{ticket_id}/sign": _action("签收", {}),
     P + "/{ticket_id}/return": _action("退单 inside the return window", {"reason": _S}, ["reason"]),
     P + "/{ticket_id}/extension-request": _action("Ask for an extension (working hours)",
-                                                  {"hours": {"type": "number"}, "reason": _S}, ["hours", "reason"]),
+                                                  {"hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000}, "reason": _S}, ["hours", "reason"]),
     P + "/{ticket_id}/extension-decision": _action("Supervisor approves or refuses the extension",
                                                    {"approve": {"type": "boolean"}, "note": _S}, ["approve"]),
     P + "/{ticket_id}/co-part": _action("A co-handling department's staff add its part (their own department)",
-                                        {"part": _S},
+                                        {"part": LONG_TEXT},
                                         ["part"]),
-    P + "/{ticket_id}/reply": _action("The lead department's reply", {"text": _S}, ["text"]),
+    P + "/{ticket_id}/reply": _action("The lead department's reply", {"text": LONG_TEXT}, ["text"]),
     P + "/{ticket_id}/sign-off": _action("Approve or return a drafted reply", {"approve": {"type": "boolean"},
                                                                                "note": _S}, ["approve"]),
     P + "/{ticket_id}/urge": _action("催办 or 督办", {"kind": {"enum": ["remind", "supervise"]}, "note": _S}, ["kind"]),
@@ -67,5 +67,6 @@ PATHS = {
     P + "/{ticket_id}/review": _action("Supervisor: 重办 (reopen) or close after an unsatisfied callback",
                                        {"reopen": {"type": "boolean"}, "reason": _S}, ["reopen", "reason"]),
     P + "/{ticket_id}/merge": _action("Merge duplicates into this ticket",
-                                      {"duplicates": {"type": "array", "items": {"type": "integer"}}}, ["duplicates"]),
+                                      {"duplicates": {"type": "array", "items": ID, "minItems": 1, "maxItems": 50,
+                                                     "uniqueItems": True}}, ["duplicates"]),
 }

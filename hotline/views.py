@@ -13,6 +13,7 @@ from core.departments.models import Department
 from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.forms import form_ids
 from hotline import access, callback, handling, intake, suggest
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
@@ -115,8 +116,8 @@ def queue():
 @roles_required(*HANDLERS)
 def bulk_sign():
     now, signed, failed = utcnow(), 0, []
-    for raw in request.form.getlist("ticket"):
-        ticket = db.session.get(Ticket, int(raw)) if raw.isdigit() else None
+    for ticket_id in form_ids("ticket"):
+        ticket = db.session.get(Ticket, ticket_id)
         if ticket is None or not access.can_act(current_user, ticket, "sign"):
             continue
         try:
@@ -196,7 +197,7 @@ ACTIONS = {
     "review": ("any", "已研判", lambda t, f, n, u: callback.review(t, reopen=f.get("reopen") == "1",
                                                                 reason=f.get("reason"), now=n, actor=u)),
     "merge": ("desk", "已合并", lambda t, f, n, u: callback.merge(
-        t, [_load(int(i)) for i in f.getlist("duplicates") if i.isdigit()], now=n, actor=u)),
+        t, [_load(i) for i in form_ids("duplicates")], now=n, actor=u)),
 }
 
 

@@ -55,7 +55,7 @@ def record(public_id):
 
 
 def _body():
-    return json_body(empty_ok=True)
+    return json_body()
 
 
 def _load(record_id):

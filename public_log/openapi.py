@@ -1,5 +1,6 @@
 """OpenAPI description of /api/v1/log and /api/v1/publication-reviews (merged into /api/v1/openapi.json)."""
-from core.api.openapi import action_path, error_responses
+from core.api.openapi import CODE, DATE, LONG_TEXT, action_path, error_responses, path_id, query, text
+from public_log.queries import MAX_PAGE
 
 _S = {"type": "string"}
 _NS = {"type": ["string", "null"]}
@@ -10,23 +11,22 @@ _RECORD = {"type": "object", "required": ["public_id", "kind", "title", "url"], 
 _REVIEW = {"type": "object", "required": ["id", "public_id", "status", "original", "public", "maskings"],
            "properties": {"id": {"type": "integer"}, "public_id": _S, "status": _S, "original": {"type": "object"},
                           "public": {"type": "object"}, "maskings": {"type": "array"}}}
-_ID = {"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_ID = path_id("record_id")
 
 
-def _q(name, schema, description):
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+_q = query
 
 
 PATHS = {
     "/log": {"get": {
         "summary": "Search or browse the public reply log (public, masked text only)",
-        "parameters": [_q("q", _S, "words AND-ed; \"quoted phrase\" for exact text"),
+        "parameters": [_q("q", text(200), "words AND-ed; \"quoted phrase\" for exact text"),
                        _q("kind", {"enum": ["disclosure", "hotline"]}, "kind of record"),
-                       _q("department", _S, "department code"), _q("type", _S, "ticket type or outcome code"),
-                       _q("category", _S, "category code (prefix)"),
-                       _q("from", {"type": "string", "format": "date"}, "replied on or after"),
-                       _q("to", {"type": "string", "format": "date"}, "replied on or before"),
-                       _q("page", {"type": "integer", "minimum": 1}, "page number"),
+                       _q("department", CODE, "department code"), _q("type", CODE, "ticket type or outcome code"),
+                       _q("category", CODE, "category code (prefix)"),
+                       _q("from", DATE, "replied on or after"),
+                       _q("to", DATE, "replied on or before"),
+                       _q("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "page number"),
                        _q("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "page size")],
         "responses": {"200": {"description": "A page of records", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": _RECORD},
@@ -34,7 +34,7 @@ PATHS = {
             **error_responses(400)}}},
     "/log/{public_id}": {"get": {
         "summary": "One published record by its permalink id",
-        "parameters": [{"name": "public_id", "in": "path", "required": True, "schema": _S}],
+        "parameters": [{"name": "public_id", "in": "path", "required": True, "schema": text(40)}],
         "responses": {"200": {"description": "The record", "content": {"application/json": {"schema": _RECORD}}},
                       "410": {"description": "Withdrawn"}, **error_responses(404)}}},
     "/publication-reviews": {"get": {
@@ -50,16 +50,16 @@ PATHS = {
     "/publication-reviews/{record_id}/approve": action_path(
         "Publish exactly the approved text; edits changed by masking are saved and answered 409 (look again); "
         "confirm must be true",
-        {"confirm": {"type": "boolean"}, "title": _S, "request_text": _S, "reply_text": _S}, ["confirm"],
+        {"confirm": {"type": "boolean"}, "title": text(200), "request_text": LONG_TEXT, "reply_text": LONG_TEXT}, (),
         parameters=[_ID], result_schema=_REVIEW),
     "/publication-reviews/{record_id}/unmask": action_path(
         "Restore one masked span (index into maskings) judged not personal, with a reason (audited); "
         "value: the original text seen there (409 when the list changed meanwhile)",
-        {"index": {"type": "integer", "minimum": 0}, "reason": _S, "value": _S}, ["index", "reason"], parameters=[_ID],
+        {"index": {"type": "integer", "minimum": 0, "maximum": 10000}, "reason": text(2000), "value": text(2000)}, ["index", "reason"], parameters=[_ID],
         result_schema=_REVIEW),
     "/publication-reviews/{record_id}/mask": action_path(
         "Mask a text the engine missed, wherever it appears in the record, with a reason (audited)",
-        {"value": _S, "reason": _S}, ["value", "reason"], parameters=[_ID], result_schema=_REVIEW),
+        {"value": text(2000), "reason": text(2000)}, ["value", "reason"], parameters=[_ID], result_schema=_REVIEW),
     "/publication-reviews/{record_id}/refuse": action_path(
-        "Refuse publication with a reason", {"reason": _S}, ["reason"], parameters=[_ID], result_schema=_REVIEW),
+        "Refuse publication with a reason", {"reason": text(2000)}, ["reason"], parameters=[_ID], result_schema=_REVIEW),
 }

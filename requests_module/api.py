@@ -107,11 +107,10 @@ def show(request_id):
 def _action(request_id, action, fn):
     """One handling step: the same access rule as the handling page (requests_module/access.py)."""
     req = _load(request_id)
-    data = _body()
-    if callable(action):
-        action = action(req, data)
+    if callable(action):  # which of two actions (each with its own rule) this call is; the body is checked below
+        action = action(req, request.get_json(silent=True) if request.is_json else None)
     access.require_act(api_user(), req, action)
-    now = utcnow()
+    data, now = _body(), utcnow()
     fn(req, data, now, api_user())
     return _ok(req)
 
@@ -206,7 +205,8 @@ def reply_(request_id):
 @bp.post("/<int:request_id>/sign-off")
 @handlers_only
 def sign_off(request_id):
-    return _action(request_id, lambda r, d: "sign_off" if d.get("approve") is True else "return_reply",
+    return _action(request_id, lambda r, d: "sign_off" if isinstance(d, dict) and d.get("approve") is True
+                   else "return_reply",
                    lambda r, d, n, u: reply.sign_off(r, approve=d.get("approve") is True, note=d.get("note") or "",
                                                      now=n, actor=u))
 

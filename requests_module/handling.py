@@ -1,12 +1,13 @@
 """Handling use cases with their clock effects (DESIGN §2): correction, consultations, fees, extension,
 reassignment."""
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from core.auth.models import Role
 from core.calendar.service import get_calendar
 from core.clocks.service import pause_clock, restart_clock, resume_clock, start_clock, stop_clock, extend_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
+from core.inputs import parse_decimal
 from core.extensions import db
 from core.uploads import check_files
 from requests_module.common import (ENTITY, check_date, clock, dated, moment_of, notify_applicant, record,
@@ -147,10 +148,10 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
 def fee_notice(req, *, amount, on, now, actor):
     """Notify a processing fee (Art. 42): the answer clock stops until payment; 20 working days to pay."""
     try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise ValidationError("收费金额应为数字", field="amount") from None
-    if not Decimal("0") < amount <= Decimal("100000"):
+        amount = parse_decimal(amount, Decimal("0"), Decimal("100000")).quantize(Decimal("0.01"))
+    except ValueError as exc:
+        raise ValidationError(f"收费金额{exc}", field="amount") from None
+    if not amount:
         raise ValidationError("收费金额应大于 0", field="amount")
     require(Status(req.status), {Status.ASSIGNED}, "发出收费通知")
     check_date(on, now, not_before=req.received_on, req=req)

@@ -1,27 +1,28 @@
 """OpenAPI description of /api/v1/disclosure-requests (merged into /api/v1/openapi.json)."""
-from core.api.openapi import action_path, error_responses
+from core.api.openapi import CODE, DATE, LONG_TEXT, action_path, body, error_responses, path_id, query, text
 
 _REQ = {"$ref": "#/components/schemas/DisclosureRequest"}
-_ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_ON = {"on": {"type": "string", "format": "date", "description": "the day it happened; default today"}}
+_ID = path_id("request_id")
+_ON = {"on": {**DATE, "description": "the day it happened; default today"}}
 
 
 def _action(summary, props, required=()):
     return action_path(summary, props, required, parameters=[_ID], result_schema=_REQ, extra_props=_ON)
 
 
-_S = {"type": "string"}
+_S = text(2000)
 APPLICATION_FIELDS = {
     "applicant_type": {"enum": ["person", "org"]},
     "org_type": {"enum": ["commercial", "research", "public_interest", "legal_service", "other"]},
-    "name": _S, "contact_person": _S,
+    "name": text(120), "contact_person": text(60),
     "id_type": {"enum": ["resident_id", "passport", "hk_macao_permit", "taiwan_permit", "uscc", "other"]},
-    "id_number": _S, "phone": _S, "email": _S, "address": _S, "title": _S, "description": _S, "doc_number": _S,
+    "id_number": text(40), "phone": text(20), "email": text(254), "address": text(200), "title": text(200),
+    "description": text(5000), "doc_number": text(100),
     "form": {"enum": ["paper", "electronic"]}, "delivery": {"enum": ["mail", "email", "pickup", "online"]},
     "publish_consent": {"type": "boolean"},
     "channel": {"enum": ["in_person", "mail", "fax", "oral"]},
-    "received_on": {"type": "string", "format": "date"},
-    "department": {"type": "string", "description": "assign at once (staff: their own department)"},
+    "received_on": DATE,
+    "department": {**CODE, "description": "assign at once (staff: their own department)"},
 }
 
 SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", "status"], "properties": {
@@ -36,14 +37,13 @@ PATHS = {
     P: {
         "post": {"summary": "Register an application received on paper, in person, by mail or fax",
                  "security": [{"bearer": []}],
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                     "type": "object", "properties": APPLICATION_FIELDS,
-                     "required": ["name", "id_number", "phone", "title", "description", "received_on"]}}}},
+                 "requestBody": body(APPLICATION_FIELDS,
+                                     ["name", "id_number", "phone", "title", "description", "received_on"]),
                  "responses": {"201": {"description": "Registered", "content": {"application/json": {"schema": _REQ}}},
                                **error_responses(400, 401, 403)}},
         "get": {"summary": "List applications (staff see their department's)", "security": [{"bearer": []}],
-                "parameters": [{"name": n, "in": "query", "required": False, "schema": s} for n, s in (
-                    ("status", _S), ("department", _S), ("overdue", {"enum": ["true", "false"]}))],
+                "parameters": [query("status", CODE), query("department", CODE),
+                               query("overdue", {"enum": ["true", "false", "1", "0"]})],
                 "responses": {"200": {"description": "Applications", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"items": {"type": "array", "items": _REQ}}}}}},
                     **error_responses(400, 401, 403)}},
@@ -54,28 +54,28 @@ PATHS = {
                                                         "content": {"application/json": {"schema": _REQ}}},
                                                 **error_responses(401, 403, 404)}}},
     P + "/{request_id}/confirm-receipt": _action("Confirm receipt of an online application",
-                                                 {"received_on": {"type": "string", "format": "date"}}),
+                                                 {"received_on": DATE}),
     P + "/{request_id}/assign": _action("Assign (or reassign, with reason) to a department",
-                                        {"department": _S, "reason": _S}, ["department"]),
+                                        {"department": CODE, "reason": _S}, ["department"]),
     P + "/{request_id}/reject": _action("Close a non-application as 不予处理",
-                                        {"outcome": _S, "message": _S}, ["outcome", "message"]),
+                                        {"outcome": CODE, "message": LONG_TEXT}, ["outcome", "message"]),
     P + "/{request_id}/correction-notice": _action("One-time correction notice (within 7 working days)",
-                                                   {"items": _S, "period": {"type": "integer"}}, ["items"]),
-    P + "/{request_id}/correction": _action("Correction received; the period restarts", {"text": _S}),
+                                                   {"items": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}}, ["items"]),
+    P + "/{request_id}/correction": _action("Correction received; the period restarts", {"text": LONG_TEXT}),
     P + "/{request_id}/consultations": _action("Consult a third party or another organ",
-                                               {"kind": {"enum": ["third_party", "organ"]}, "party": _S},
+                                               {"kind": {"enum": ["third_party", "organ"]}, "party": text(120)},
                                                ["kind", "party"]),
     P + "/{request_id}/consultations/{consultation_id}/answer": {"post": {
         **_action("Record a consultation's answer (or silence until its deadline)",
-                  {"opinion": _S, "silent": {"type": "boolean"}})["post"],
-        "parameters": [_ID, {"name": "consultation_id", "in": "path", "required": True,
-                             "schema": {"type": "integer"}}]}},
-    P + "/{request_id}/fee-notice": _action("Send a fee notice", {"amount": {"type": "string"}}, ["amount"]),
+                  {"opinion": LONG_TEXT, "silent": {"type": "boolean"}})["post"],
+        "parameters": [_ID, path_id("consultation_id")]}},
+    P + "/{request_id}/fee-notice": _action("Send a fee notice", {"amount": {"type": "string", "pattern": r"^\d{1,6}(\.\d{1,2})?$",
+                                                                     "description": "yuan, e.g. 12.50"}}, ["amount"]),
     P + "/{request_id}/payment": _action("Record the payment", {}),
     P + "/{request_id}/extension": _action("Extend once by at most 20 working days (approver)",
-                                           {"days": {"type": "integer"}, "reason": _S}, ["days", "reason"]),
+                                           {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
     P + "/{request_id}/reply": _action("Reply with an outcome code", {
-        "outcome": _S, "text": _S, "legal_ground": _S, "holder_organ": _S}, ["outcome", "text"]),
+        "outcome": CODE, "text": LONG_TEXT, "legal_ground": _S, "holder_organ": text(120)}, ["outcome", "text"]),
     P + "/{request_id}/sign-off": _action("Approve or return a drafted reply (approver)",
                                           {"approve": {"type": "boolean"}, "note": _S}, ["approve"]),
     P + "/{request_id}/disputes": action_path(

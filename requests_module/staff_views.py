@@ -9,6 +9,8 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
+from core.forms import form_date, form_int
+from core.inputs import INT_MAX
 from core.extensions import db
 from requests_module import disputes, handling, intake, outcomes, queries, reply
 from requests_module import access
@@ -96,10 +98,7 @@ def detail(request_id):
 
 
 def _date(name="on"):
-    try:
-        return parse_iso_date(request.form.get(name) or "")
-    except ValueError as exc:
-        raise ValidationError(str(exc), field=name) from None
+    return form_date(name, label="")
 
 
 def _department():
@@ -114,14 +113,14 @@ def _files():
 
 
 def _consultation(req):
-    c = db.session.get(Consultation, request.form.get("consultation", type=int) or 0)
+    c = db.session.get(Consultation, form_int("consultation") or 0)
     if c is None or c.request_id != req.id:
         raise ValidationError("请选择征求意见", field="consultation")
     return c
 
 
 def _dispute(req):
-    d = db.session.get(Dispute, request.form.get("dispute", type=int) or 0)
+    d = db.session.get(Dispute, form_int("dispute") or 0)
     if d is None or d.request_id != req.id:
         raise ValidationError("请选择本申请的复议或诉讼", field="dispute")
     return d
@@ -148,7 +147,7 @@ ACTIONS = {
                                                                       now=n, actor=u)),
     "payment": ("已登记缴费", lambda r, f, n, u: handling.record_payment(r, on=_date(), now=n, actor=u)),
     "extend": ("已延长答复期限", lambda r, f, n, u: handling.extend(
-        r, days=f.get("days", type=int), reason=f.get("reason"), on=_date(), now=n, actor=u)),
+        r, days=form_int("days", low=-INT_MAX, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
         holder_organ=f.get("holder_organ"), on=_date(), now=n, actor=u, files=_files())),

@@ -7,6 +7,7 @@ from core.db import utcnow
 from core.departments.service import active_departments
 from core.extensions import csrf
 from core.api.openapi import openapi_document
+from core.api.validation import checked_body, validate_request
 
 def _token_auth():
     g.pop("api_user", None)
@@ -21,25 +22,9 @@ def _token_auth():
         return jsonify(error="unauthorized", message="写操作需要 API 令牌"), 401
 
 
-SCALARS = (str, int, float, bool, type(None))
-
-
-def json_body(lists=(), empty_ok=False):
-    """The request's JSON object, its values plain scalars (text, number, true/false, null) except the
-    keys in `lists`, which must be lists of scalars; else ValidationError (400) naming the field."""
-    from core.errors import ValidationError
-    data = request.get_json(silent=True)
-    if data is None and empty_ok and not request.data:
-        return {}
-    if not isinstance(data, dict):
-        raise ValidationError("请求体应为 JSON 对象")
-    for key, value in data.items():
-        if key in lists:
-            if not isinstance(value, list) or not all(isinstance(v, SCALARS) for v in value):
-                raise ValidationError(f"{key} 应为列表", field=key)
-        elif not isinstance(value, SCALARS):
-            raise ValidationError(f"{key} 应为文字、数字或 true/false", field=key)
-    return data
+def json_body():
+    """The request's JSON object as core.api.validation checked it against the OpenAPI document."""
+    return checked_body()
 
 
 def make_api_blueprint(name, import_name, url_prefix):
@@ -47,6 +32,7 @@ def make_api_blueprint(name, import_name, url_prefix):
     blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
     csrf.exempt(blueprint)
     blueprint.before_request(_token_auth)
+    blueprint.before_request(validate_request)  # after auth: callers without a token learn nothing
     return blueprint
 
 

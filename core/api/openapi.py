@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 document of /api/v1; every endpoint added to the API is described here."""
 
+from core.inputs import INT_MAX
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 EXTRA_PATHS = {}
 EXTRA_SCHEMAS = {}
@@ -7,6 +9,34 @@ EXTRA_SCHEMAS = {}
 
 ERROR_TEXTS = {400: "Invalid input (fields listed)", 401: "No or bad token", 403: "Not allowed for this account",
                404: "Not found (or not visible to this account)", 409: "Not allowed in the current state"}
+
+
+# Input schemas (core/api/validation.py checks every request against them): bounded text, database-sized
+# integers, dates in 1900–2100 (the "date"/"date-time" format checks of the layer).
+def text(max_length=200):
+    return {"type": "string", "maxLength": max_length}
+
+
+LONG_TEXT = text(10000)
+CODE = text(40)
+ID = {"type": "integer", "minimum": 1, "maximum": INT_MAX}
+DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD, year 1900–2100"}
+DATETIME = {"type": "string", "format": "date-time", "description": "RFC 3339 with zone, year 1900–2100"}
+
+
+def path_id(name):
+    return {"name": name, "in": "path", "required": True, "schema": ID}
+
+
+def query(name, schema, description=None):
+    param = {"name": name, "in": "query", "required": False, "schema": schema}
+    return {**param, "description": description} if description else param
+
+
+def body(props, required=()):
+    """A JSON object body of exactly these properties."""
+    return {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "properties": props, "required": list(required), "additionalProperties": False}}}}
 
 
 def error_responses(*codes):
@@ -18,9 +48,7 @@ def error_responses(*codes):
 def action_path(summary, props, required=(), *, parameters, result_schema, extra_props=None):
     """A POST action on one item: JSON body in, the updated item out, the usual errors."""
     return {"post": {"summary": summary, "security": [{"bearer": []}], "parameters": parameters,
-                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                         "type": "object", "properties": {**props, **(extra_props or {})},
-                         "required": list(required)}}}},
+                     "requestBody": body({**props, **(extra_props or {})}, required),
                      "responses": {"200": {"description": "The updated item",
                                            "content": {"application/json": {"schema": result_schema}}},
                                    **error_responses(400, 401, 403, 404, 409)}}}

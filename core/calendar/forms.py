@@ -2,15 +2,16 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from core.clock import MAX_WORKDAYS
+from core.forms import IntegerField
+from core.inputs import YEAR_MAX, YEAR_MIN
 
 
 class ImportForm(FlaskForm):
     file = FileField("日历文件（.csv 或 .ics）", validators=[FileRequired("请选择要导入的文件")])
-    year = IntegerField("只导入该年份（可选）", validators=[Optional(), NumberRange(1901, 9998, "年份无效")])
+    year = IntegerField("只导入该年份（可选）", validators=[Optional()], low=YEAR_MIN, high=YEAR_MAX)
 
 
 class DayForm(FlaskForm):
@@ -24,5 +25,4 @@ class DueForm(FlaskForm):
         csrf = False  # a read-only calculator submitted by GET
 
     start = StringField("起算日（收到申请之日，YYYY-MM-DD）", validators=[DataRequired("请填写起算日")])
-    workdays = IntegerField("工作日数", validators=[InputRequired("请填写工作日数"),
-                                                NumberRange(0, 1000, "工作日数应在 0 到 1000 之间")])
+    workdays = IntegerField("工作日数", validators=[InputRequired("请填写工作日数")], low=0, high=1000)

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.inputs import check_year, parse_date as parse_iso_date  # noqa: F401  (one date rule, issue 14)
+
 KIND_WORDS = {
     "holiday": "holiday", "休": "holiday", "假": "holiday", "放假": "holiday", "休息": "holiday",
     "workday": "workday", "班": "workday", "上班": "workday", "调休上班": "workday", "补班": "workday",
@@ -25,17 +27,6 @@ class ParsedDay:
     kind: str
     name: str
     line: int
-
-
-def parse_iso_date(text):
-    """A YYYY-MM-DD date, with a Chinese message naming the bad value."""
-    text = (text or "").strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(f"日期格式应为 YYYY-MM-DD，收到 “{text}”")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"不存在的日期 “{text}”") from None
 
 
 def _decode(data):
@@ -105,6 +96,7 @@ def _ics_date(value):
     value = value.strip()
     if not re.fullmatch(r"\d{8}(T\d{6}Z?)?", value):
         raise ValueError(f"无法识别的日期 “{value}”")
+    check_year(int(value[:4]), value)
     try:
         return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     except ValueError:

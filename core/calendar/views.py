@@ -11,6 +11,7 @@ from core.calendar.forms import DayForm, DueForm, ImportForm
 from core.calendar.parsing import CalendarFileError, parse_calendar_file, parse_iso_date
 from core.db import utcnow
 from core.errors import DomainError
+from core.inputs import YEAR_MAX, YEAR_MIN
 
 bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
 
@@ -20,7 +21,7 @@ def _year_arg():
         year = int(request.args.get("year", ""))
     except ValueError:
         return service.local_date(utcnow()).year
-    return year if 1901 <= year <= 9998 else service.local_date(utcnow()).year
+    return year if YEAR_MIN <= year <= YEAR_MAX else service.local_date(utcnow()).year
 
 
 @bp.get("/")

@@ -6,7 +6,9 @@ import pytest
 from core.audit import AuditEvent
 from core.clocks.models import Clock
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, date, noon
+from tests.requests.helpers import APPLICATION as FORM_APPLICATION, date, noon
+
+APPLICATION = {**FORM_APPLICATION, "publish_consent": True}  # the API takes JSON booleans
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
         "content": "夜间施工噪声", "received_at": "2026-11-02T09:00:00+08:00"}

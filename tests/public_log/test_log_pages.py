@@ -96,7 +96,7 @@ def test_json_api(client, seeded):
     browse = client.get("/api/v1/log?per_page=1").get_json()
     assert browse["total"] == 2 and browse["pages"] == 2 and browse["items"][0]["title"] == "道路积水"
     bad = client.get("/api/v1/log?from=2026-13-01")
-    assert bad.status_code == 400 and bad.get_json()["fields"] == {"from": "日期格式应为 2026-11-20"}
+    assert bad.status_code == 400 and bad.get_json()["fields"] == {"from": "不存在的日期 “2026-13-01”"}
     assert client.get("/api/v1/log?per_page=1000").status_code == 400
     empty = client.get("/api/v1/log?q=低保&department=zjj").get_json()
     assert empty["total"] == 0 and empty["suggestions"][0]["params"] == {"q": "低保"}

@@ -1,7 +1,9 @@
 """The disclosure API: registration, every action with its clock effect, errors, department scope."""
 import pytest
 
-from tests.requests.helpers import APPLICATION, date, noon
+from tests.requests.helpers import APPLICATION as FORM_APPLICATION, date, noon
+
+APPLICATION = {**FORM_APPLICATION, "publish_consent": True}  # the API takes JSON booleans
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ def test_conflicts_are_409_and_bad_input_400_with_fields(api):
     r = staff.post("/disclosure-requests", {**APPLICATION, "phone": "1", "title": "", "received_on": "2026-10-01"})
     assert r.status_code == 400 and set(r.get_json()["fields"]) == {"phone", "title"}
     r = staff.post("/disclosure-requests", {**APPLICATION})
-    assert r.status_code == 400 and r.get_json()["fields"] == {"received_on": "缺少 received_on"}
+    assert r.status_code == 400 and r.get_json()["fields"] == {"received_on": "缺少此项"}
     r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "withheld_law", "text": "不予公开", "on": "2026-10-20"})
     assert r.status_code == 400 and "legal_ground" in r.get_json()["fields"]
     approver = api("approver", "mzj", login="approver@x.cn")

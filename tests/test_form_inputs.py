@@ -1,0 +1,106 @@
+"""Every form route of the URL map (as in test_csrf) takes extreme input without a 500, on SQLite and on
+PostgreSQL: integers beyond 64 bits (±2**70), dates in the years 0001 and 9999, and NUL bytes, posted
+into every field name the templates and forms use — each field alone and all of them at once — by an
+account allowed to post there, with a valid CSRF token, against a real ticket and application."""
+import re
+from pathlib import Path
+
+import pytest
+from wtforms.fields.core import UnboundField
+
+from tests.conftest import csrf_from, login, make_user
+from tests.test_csrf import form_posts
+from tests.test_route_access import ACCESS, SAMPLES
+
+BAD = [str(2**70), str(-2**70), "0001-01-01", "9999-12-31"]
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def field_names():
+    """Every field a page posts: name="…" in the templates and each WTForms field of the app's forms."""
+    names = set()
+    for path in TEMPLATES.rglob("*.html"):
+        names |= set(re.findall(r'name="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    from flask_wtf import FlaskForm
+    classes, seen = [FlaskForm], set()
+    while classes:
+        cls = classes.pop()
+        classes.extend(c for c in cls.__subclasses__() if c not in seen)
+        seen.add(cls)
+        names |= {n for n in dir(cls) if isinstance(getattr(cls, n, None), UnboundField)}
+    return sorted(names - {"csrf_token", "captcha_token"})
+
+
+def urls(app, ticket_id, request_id):
+    """Each form route with its samples; an <action> route once per action of its view's table."""
+    from hotline.views import ACTIONS as TICKET_ACTIONS
+    from requests_module.staff_views import ACTIONS as REQUEST_ACTIONS
+    samples = {**SAMPLES, "<int:ticket_id>": str(ticket_id), "<int:request_id>": str(request_id)}
+    out = []
+    for rule in form_posts(app):
+        if rule == "/auth/logout":
+            continue  # takes no field, and would end the session the walk runs in
+        actions = (TICKET_ACTIONS if rule.startswith("/hotline/tickets/") else
+                   REQUEST_ACTIONS if rule.startswith("/requests/staff/") else [None])
+        for action in actions:
+            url = rule.replace("<action>", action or "")
+            for key, value in samples.items():
+                url = url.replace(key, value)
+            out.append((rule, url))
+    return out
+
+
+def test_extreme_values_in_every_form_field_never_answer_500(app, seeded, now):
+    from hotline import intake
+    from hotline.seed import seed_categories
+    from tests.requests.helpers import received
+    seed_categories()
+    request_id = received(now.date()).id
+    ticket_id = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
+                                      "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone",
+                                     received_at=now, now=now, actor="op").id
+    clients = {}
+    for role in ("supervisor", "admin"):
+        client = app.test_client()
+        assert login(client, make_user(role, f"{role}.forms@x.cn").login_id).status_code == 302
+        clients[role] = (client, csrf_from(client.get("/auth/password").get_data(as_text=True)))
+    fields = field_names()
+    assert {"received_on", "days", "consultation", "ticket", "year", "amount", "hours"} <= set(fields)
+    posted = 0
+    for n, (rule, url) in enumerate(urls(app, ticket_id, request_id)):
+        client, token = clients["admin" if ACCESS[(rule, "POST")] == "admin" else "supervisor"]
+        forms = [{name: value for name in fields} for value in BAD + ["x\x00y"]]
+        # each field alone, its bad value turning with the route, so that every field meets every value
+        forms += [{name: BAD[(i + n) % len(BAD)]} for i, name in enumerate(fields)]
+        for data in forms:
+            resp = client.post(url, data={**data, "csrf_token": token})
+            posted += 1
+            assert resp.status_code < 500, f"POST {url} {data} → {resp.status_code}"
+            assert resp.status_code != 400 or "CSRF" not in resp.get_data(as_text=True), f"POST {url}: token lost"
+    assert posted > 1000
+
+
+def test_a_bad_year_in_a_form_is_a_chinese_message_and_the_typed_text_stays(app, seeded, as_role):
+    """The register form with received_on 9999-12-31: 400-free page, a message naming the year range,
+    and the typed values still in the form."""
+    client = app.test_client()
+    assert login(client, make_user("supervisor", "sup.reg@x.cn").login_id).status_code == 302
+    page = client.get("/requests/staff/register").get_data(as_text=True)
+    from tests.requests.helpers import APPLICATION
+    resp = client.post("/requests/staff/register", data={**APPLICATION, "received_on": "9999-12-31",
+                                                         "channel": "in_person", "csrf_token": csrf_from(page)})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "年份应在 1900 到 2100 之间" in html
+    assert "9999-12-31" in html and "2025年城乡低保对象名单" in html
+
+
+@pytest.mark.parametrize("value, message", [(str(2**70), "应在 1900 到 2100 之间"), ("abc", "应为整数")])
+def test_the_calendar_import_year_is_range_checked_in_chinese(app, seeded, value, message):
+    client = app.test_client()
+    assert login(client, make_user("admin", "adm.cal@x.cn").login_id).status_code == 302
+    token = csrf_from(client.get("/admin/calendar/").get_data(as_text=True))
+    from io import BytesIO
+    resp = client.post("/admin/calendar/import", data={"year": value, "csrf_token": token,
+                                                       "file": (BytesIO(b"2027-01-01,holiday,x\n"), "c.csv")},
+                       follow_redirects=True)
+    assert resp.status_code == 200 and message in resp.get_data(as_text=True)
