@@ -53,10 +53,15 @@ def check(at, *, now, previous=None, field="at", label="时间"):
     return at
 
 
-def check_day(day, *, today, previous=None, field="on", label="日期"):
-    """The same rule for actions dated by day (disclosure applications: Art. 31 counts working days)."""
+def check_day(day, *, today, previous=None, field="on", label="日期", live=False):
+    """The same rule for actions dated by day (disclosure applications: Art. 31 counts working days).
+    `live`: a step that stops or restarts the organ's own period may not be a 补录 at all — its date would
+    decide how long the organ had, and nothing but the entry itself shows when it really happened."""
     if day > today:
         raise ValidationError(f"{label}不能晚于今天", field=field)
+    if live and day != today:
+        raise ValidationError(f"{label}须为登记当日（{today.isoformat()}）：这一步会暂停答复期限，不能补录；"
+                              "如确已在此前办理，请联系督办部门更正", field=field)
     if previous is not None and day < previous:
         raise ValidationError(f"{label}不能早于上一步（{previous.isoformat()}）", field=field)
     if (today - day).days > current_app.config["BACKFILL_DAYS"]:
@@ -75,6 +80,17 @@ def _show(moment):
 def as_of(at, *, now):
     """The enclosed unit of work records an action that happened at `at`, entered at `now`."""
     token = _ENTRY.set(Entry(at=at, entered_at=now))
+    try:
+        yield
+    finally:
+        _ENTRY.reset(token)
+
+
+@contextmanager
+def as_happened():
+    """Inside, a clock is judged by when the action happened alone: for periods that bind the applicant
+    (a correction or a fee to be paid), whom a clerk's late entry must not make late."""
+    token = _ENTRY.set(None)
     try:
         yield
     finally:

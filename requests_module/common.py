@@ -20,13 +20,13 @@ def moment_of(day, now):
     return now if day >= today(now) else datetime.combine(day, time(23, 59, 59), tzinfo=tz())
 
 
-def check_date(day, now, field="on", not_before=None, label="日期", req=None):
+def check_date(day, now, field="on", not_before=None, label="日期", req=None, live=False):
     """Action dates follow core/action_time.py's rule: not in the future, not before the step they follow
     (`not_before`) nor — given `req` — before the application's latest dated step, not older than the
-    补录 window."""
+    补录 window; `live` steps (they pause the organ's period) only on the day they are entered."""
     previous = max([d for d in (not_before, last_step_on(req) if req is not None else None) if d is not None],
                    default=None)
-    return action_time.check_day(day, today=today(now), previous=previous, field=field, label=label)
+    return action_time.check_day(day, today=today(now), previous=previous, field=field, label=label, live=live)
 
 
 def last_step_on(req):

@@ -2,6 +2,7 @@
 reassignment."""
 from decimal import Decimal
 
+from core import action_time
 from core.auth.models import Role
 from core.calendar.service import get_calendar
 from core.clocks.service import pause_clock, restart_clock, resume_clock, start_clock, stop_clock, extend_clock
@@ -56,7 +57,7 @@ def send_correction_notice(req, *, items, on, now, actor, period=None):
         raise TransitionError("补正告知只能一次性发出，本申请已经发过")
     if not 1 <= period <= 30:
         raise ValidationError("补正期限应在 1 到 30 个工作日之间", field="period")
-    check_date(on, now, not_before=req.received_on, req=req)
+    check_date(on, now, not_before=req.received_on, req=req, live=True, label="补正告知日期")
     cal = get_calendar()
     last = cal.add_workdays(req.received_on, NOTICE_WITHIN_WORKDAYS)
     if on > last:
@@ -86,7 +87,8 @@ def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=Fals
                    detail={"on": on.isoformat(), "late": on > req.correction_due_on})
         req.correction_received_on, req.correction_text = on, (text or "").strip()
         attach(req, checked, "correction", now)
-        stop_clock(clock(req, "correction"), now=moment_of(on, now), actor=actor, reason="correction received")
+        with action_time.as_happened():  # the applicant's period: judged by when they corrected
+            stop_clock(clock(req, "correction"), now=moment_of(on, now), actor=actor, reason="correction received")
         restart_clock(_answer(req), now=now, actor=actor, start_on=on, reason="correction received")
     return req
 
@@ -105,7 +107,8 @@ def add_consultation(req, *, kind, party, sent_on, now, actor):
     if not (party or "").strip():
         raise ValidationError("请填写征求意见的对象", field="party")
     require(Status(req.status), {Status.ASSIGNED}, "征求意见")
-    check_date(sent_on, now, field="sent_on", not_before=req.received_on, label="发出日期", req=req)
+    check_date(sent_on, now, field="sent_on", not_before=req.received_on, label="征求意见发出日期", req=req,
+               live=True)
     answer = _answer(req)
     with unit_of_work(), dated(sent_on, now):
         c = Consultation(request_id=req.id, kind=kind, party=party.strip()[:120], sent_on=sent_on,
@@ -130,10 +133,9 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
     require(Status(req.status), {Status.ASSIGNED}, "登记征求意见答复")
     if consultation.answered_on is not None:
         raise TransitionError("该征求意见已经登记过答复")
-    given = answered_on is not None  # else silence until the deadline: a derived day, not a claimed one
     answered_on = answered_on or consultation.deadline_on
-    check_date(answered_on, now, field="answered_on", not_before=consultation.sent_on, label="答复日期",
-               req=req if given else None)
+    # Parallel consultations are separate threads: an answer follows its own consultation, not the others.
+    check_date(answered_on, now, field="answered_on", not_before=consultation.sent_on, label="答复日期")
     answer = _answer(req)
     with unit_of_work(), dated(answered_on, now):
         consultation.answered_on, consultation.opinion = answered_on, (opinion or "").strip() or None
@@ -154,7 +156,7 @@ def fee_notice(req, *, amount, on, now, actor):
     if not amount:
         raise ValidationError("收费金额应大于 0", field="amount")
     require(Status(req.status), {Status.ASSIGNED}, "发出收费通知")
-    check_date(on, now, not_before=req.received_on, req=req)
+    check_date(on, now, not_before=req.received_on, req=req, live=True, label="收费通知日期")
     with unit_of_work(), dated(on, now):
         transition(req, Status.AWAITING_PAYMENT, "fee_notice", now=now, actor=actor,
                    detail={"amount": str(amount), "on": on.isoformat()})
@@ -172,7 +174,8 @@ def record_payment(req, *, on, now, actor):
     with unit_of_work(), dated(on, now):
         transition(req, Status.ASSIGNED, "fee_paid", now=now, actor=actor, detail={"on": on.isoformat()})
         req.fee_paid_on = on
-        stop_clock(clock(req, "fee"), now=moment_of(on, now), actor=actor, reason="paid")
+        with action_time.as_happened():  # the applicant's period: judged by when they paid
+            stop_clock(clock(req, "fee"), now=moment_of(on, now), actor=actor, reason="paid")
         resume_clock(_answer(req), now=now, actor=actor, on=on, reason="fee paid")
     return req
 

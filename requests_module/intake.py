@@ -79,7 +79,7 @@ def register_paper(data, *, channel, received_on, now, actor, files=(), departme
     if channel not in CHANNELS or channel == "online":
         raise ValidationError("请选择申请方式：当面、邮寄、传真或口头", field="channel")
     check_date(received_on, now, field="received_on", label="收到日期")
-    with unit_of_work():
+    with unit_of_work(), dated(received_on, now):  # registered days after it arrived: a flagged 补录
         req = _create(data, channel=channel, status=Status.RECEIVED, now=now, actor=actor, files=files)
         req.received_on = received_on
         _start_answer_clock(req, received_on, now, actor)
@@ -93,7 +93,7 @@ def confirm_receipt(req, *, received_on, now, actor):
     """Fix the receipt date of an online application: the answer period counts from the next working day."""
     submitted = req.submitted_at.astimezone(tz()).date()
     check_date(received_on, now, field="received_on", not_before=submitted, label="收到日期")
-    with unit_of_work():
+    with unit_of_work(), dated(received_on, now):
         transition(req, Status.RECEIVED, "confirm_receipt", now=now, actor=actor,
                    detail={"received_on": received_on.isoformat()}, only_from={Status.SUBMITTED})
         req.received_on = received_on

@@ -6,7 +6,7 @@ from core.uploads import check_files
 from requests_module import outcomes
 from requests_module.common import check_date, dated, record, today, transition
 from requests_module.intake import attach, close
-from requests_module.states import Status, require
+from requests_module.states import Status, TransitionError, require
 
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
 
@@ -28,6 +28,10 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
     """Answer the application. Staff of a department that requires sign-off send the draft to the head."""
     require(Status(req.status), {Status.ASSIGNED}, "答复")
     _validate(req, outcome, legal_ground, holder_organ, text)
+    if any(c.answered_on is None for c in req.consultations):
+        # The consultation time is not counted (Art. 33 (3)) only up to its deadline (Art. 32, 34): record the
+        # answer or the silence first, so the period is measured right.
+        raise TransitionError("尚有征求意见未登记答复：请先登记对方意见或“逾期未答复”，再作出答复")
     check_date(on, now, not_before=req.received_on, req=req)
     checked = check_files(files)
     needs_signoff = req.department is not None and req.department.requires_signoff and actor.role is Role.STAFF
@@ -52,12 +56,14 @@ def sign_off(req, *, approve, note="", now, actor):
     if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
         raise DomainError("只有部门负责人可以签发答复")
     require(Status(req.status), {Status.AWAITING_SIGNOFF}, "签发或退回答复")
-    # The reply leaves when it is signed off: entered then, so a reply dated inside the period but signed off
-    # after it ran out is late (core/action_time.py).
-    with unit_of_work(), dated(req.replied_on or today(now), now):
+    # The reply is made when it is signed off: the letter bears that day and the verdict is taken then (a
+    # draft dated inside the period but signed off after it is late); the draft's day stays in the audit.
+    signed_on = today(now)
+    with unit_of_work(), dated(signed_on, now):
         if approve:
-            transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor, detail={"note": note})
-            close(req, outcome=req.outcome, text=req.reply_text, on=req.replied_on, now=now, actor=actor,
+            transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor,
+                       detail={"note": note, "drafted_on": req.replied_on.isoformat() if req.replied_on else None})
+            close(req, outcome=req.outcome, text=req.reply_text, on=signed_on, now=now, actor=actor,
                   ground=req.legal_ground, holder=req.holder_organ)
         else:
             if not (note or "").strip():

@@ -87,13 +87,14 @@ def _no_push_after_due(clock, now, verb):
     when the step is dated inside the period (a 补录, core/action_time.py)."""
     if clock.state == ClockState.RUNNING.value and action_time.entry_time(now) > clock.due_at:
         due = clock.due_on.isoformat() if clock.due_on else clock.due_at.isoformat(timespec="minutes")
-        raise ClockStateError(f"期限已于 {due} 届满，事后不能再{verb}（已超期的不会因补录变为按期）")
+        raise ClockStateError(f"期限已于 {due} 届满，不能再{verb}：已超期的办理不会因事后登记变为按期；"
+                              "如确已在期限内办理，请凭送达凭证联系督办部门更正")
 
 
 def pause_clock(clock, *, now, actor, on=None, reason=""):
     """Stop the clock running (correction, consultation, fee notice): time from `on` is not counted."""
     _check(clock, ClockState.PAUSED)
-    _no_push_after_due(clock, now, "暂停计时")
+    _no_push_after_due(clock, now, "登记暂停期限的步骤（补正、征求意见、收费）")
     before = clock.snapshot()
     clock.state = ClockState.PAUSED.value
     clock.paused_from = _point(clock, now, on)
@@ -152,6 +153,12 @@ def stop_clock(clock, *, now, actor, reason=""):
     """Stop the clock and freeze the verdict: in time when stopped no later than the due moment."""
     _check(clock, ClockState.STOPPED)
     before = clock.snapshot()
+    if clock.state == ClockState.PAUSED.value:
+        # Stopped while paused (a reply while a consultation is open): the pause ends here and is not
+        # counted (Art. 33 (3)); the due moment moves by it before the verdict is taken.
+        clock.pauses = list(clock.pauses or []) + [[clock.paused_from, _point(clock, now, None)]]
+        clock.paused_from = None
+        apply_deadlines(clock, get_calendar(), get_schedule(), now)
     clock.state = ClockState.STOPPED.value
     clock.stopped_at = now
     clock.on_time = action_time.on_time(now, clock.due_at)  # a late 补录 stays late

@@ -145,9 +145,9 @@ def test_no_pause_or_extension_entered_after_the_period_ran_out(api_as):
     r = approver.post(f"/disclosure-requests/{rid}/extension", {"days": 10, "reason": "档案调取", "on": "2026-10-20"},
                       now=noon(date(2026, 11, 3)))
     assert r.status_code == 409 and "届满" in r.get_json()["message"]
-    r = staff.post(f"/disclosure-requests/{rid}/fee-notice", {"amount": "30", "on": "2026-10-20"},
+    r = staff.post(f"/disclosure-requests/{rid}/fee-notice", {"amount": "30", "on": "2026-11-03"},
                    now=noon(date(2026, 11, 3)))
-    assert r.status_code == 409
+    assert r.status_code == 409 and "届满" in r.get_json()["message"]
     assert _answer(rid).due_on == date(2026, 10, 30)
 
 
@@ -155,10 +155,12 @@ def test_a_date_before_the_previous_step_is_refused(api_as):
     staff, rid = _registered(api_as)
     r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "organ", "party": "市民政局",
                                                                  "on": "2026-10-12"}, now=noon(date(2026, 10, 12)))
-    assert r.status_code == 200
-    r = staff.post(f"/disclosure-requests/{rid}/fee-notice", {"amount": "30", "on": "2026-10-09"},
-                   now=noon(date(2026, 10, 13)))
-    assert r.status_code == 400 and r.get_json()["fields"] == {"on": "日期不能早于上一步（2026-10-12）"}
+    cid = r.get_json()["consultations"][0]["id"]
+    staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"opinion": "同意", "on": "2026-10-13"},
+               now=noon(date(2026, 10, 13)))
+    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
+                                                          "on": "2026-10-12"}, now=noon(date(2026, 10, 14)))
+    assert r.status_code == 400 and r.get_json()["fields"] == {"on": "日期不能早于上一步（2026-10-13）"}
 
 
 def test_the_handling_page_applies_the_same_rule(app, seeded):
@@ -192,3 +194,77 @@ def test_dashboards_never_show_negative_durations(app, seeded):
     db.session.commit()
     m = measures(date(2026, 11, 1), date(2026, 11, 30), now=at(2026, 11, 29))
     assert m.avg_handling_hours == 0
+
+
+# --- what a legal review of the rule asked for (issue 14) ------------------------------------------------
+
+def test_steps_that_pause_the_period_are_entered_on_their_day(api_as):
+    """A correction notice, consultation or fee notice dated before its entry would decide how long the organ
+    had (and a back-dated correction notice could close the case as 视为放弃 at once): refused."""
+    staff, rid = _registered(api_as)
+    for path, body in [("correction-notice", {"items": "请写明年份", "on": "2026-09-30"}),
+                       ("consultations", {"kind": "organ", "party": "市民政局", "on": "2026-09-30"}),
+                       ("fee-notice", {"amount": "30", "on": "2026-09-30"})]:
+        r = staff.post(f"/disclosure-requests/{rid}/{path}", body, now=noon(date(2026, 10, 9)))
+        assert r.status_code == 400, path
+        assert "须为登记当日（2026-10-09）" in "".join(r.get_json()["fields"].values()), path
+    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"items": "请写明年份", "on": "2026-10-09"},
+                   now=noon(date(2026, 10, 9)))
+    assert r.status_code == 200
+
+
+def test_parallel_consultations_are_separate_threads(api_as):
+    staff, rid = _registered(api_as)
+    first = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "organ", "party": "市民政局",
+                                                                      "on": "2026-09-29"}, now=noon(date(2026, 9, 29)))
+    staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某公司",
+                                                             "on": "2026-09-30"}, now=noon(date(2026, 9, 30)))
+    cid = first.get_json()["consultations"][0]["id"]
+    r = staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"opinion": "同意", "on": "2026-09-29"},
+                   now=noon(date(2026, 10, 9)))
+    assert r.status_code == 200, r.get_json()  # after its own consultation, though before the other one
+
+
+def test_no_reply_while_a_consultation_is_unanswered(api_as):
+    staff, rid = _registered(api_as)
+    staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某公司",
+                                                             "on": "2026-09-29"}, now=noon(date(2026, 9, 29)))
+    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
+                                                          "on": "2026-10-09"}, now=noon(date(2026, 10, 9)))
+    assert r.status_code == 409 and "征求意见未登记答复" in r.get_json()["message"]
+
+
+def test_the_applicants_own_period_is_judged_by_when_they_acted(api_as):
+    """A correction handed in on time but entered late by the clerk does not make the applicant late."""
+    staff, rid = _registered(api_as)
+    staff.post(f"/disclosure-requests/{rid}/correction-notice", {"items": "请写明年份", "on": "2026-09-29"},
+               now=noon(date(2026, 9, 29)))
+    correction = Clock.query.filter_by(entity_kind="disclosure_request", entity_id=str(rid), name="correction").one()
+    assert correction.due_on < date(2026, 10, 20)
+    r = staff.post(f"/disclosure-requests/{rid}/correction", {"text": "2025 年", "on": str(correction.due_on)},
+                   now=noon(date(2026, 10, 20)))
+    assert r.status_code == 200 and correction.on_time is True
+
+
+def test_a_paper_application_registered_days_after_it_arrived_is_flagged(api_as):
+    staff = api_as("staff", "mzj")
+    r = staff.post("/disclosure-requests", {**APPLICATION, "received_on": "2026-09-28", "department": "mzj"},
+                   now=noon(date(2026, 10, 5)))
+    assert r.status_code == 201
+    assert {e["action"]: e["entered_at"] for e in r.get_json()["timeline"]}["submitted"] == "2026-10-05T04:00:00+00:00"
+
+
+def test_a_signed_off_reply_bears_the_day_it_was_signed(app, api_as):
+    from core.departments.models import Department
+    from core.extensions import db
+    from requests_module.models import DisclosureRequest
+    Department.query.filter_by(code="mzj").one().requires_signoff = True
+    db.session.commit()
+    staff, rid = _registered(api_as)
+    approver = api_as("approver", "mzj", login="head@x.cn")
+    staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-10-20"},
+               now=noon(date(2026, 10, 20)))
+    approver.post(f"/disclosure-requests/{rid}/sign-off", {"approve": True}, now=noon(date(2026, 10, 22)))
+    req = db.session.get(DisclosureRequest, rid)
+    assert req.replied_on == date(2026, 10, 22) and req.reply_doc_number.startswith("亭湖依申复〔2026〕")
+    assert _answer(rid).on_time is True

@@ -60,7 +60,7 @@ def test_fee_notice_and_payment(api):
 def test_conflicts_are_409_and_bad_input_400_with_fields(api):
     staff = api("staff", "mzj")
     rid = register(staff)["id"]
-    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"items": "x", "on": "2026-10-14"})
+    r = step(staff, f"/disclosure-requests/{rid}/correction-notice", {"items": "x", "on": "2026-10-14"})
     assert r.status_code == 409 and r.get_json()["error"] == "conflict" and "7 个工作日" in r.get_json()["message"]
     r = staff.post(f"/disclosure-requests/{rid}/extension", {"days": 5, "reason": "x", "on": "2026-10-14"})
     assert r.status_code == 403  # staff cannot approve extensions (requests_module/access.py)

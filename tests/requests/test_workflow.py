@@ -171,7 +171,8 @@ def test_sign_off_when_the_department_requires_it(seeded):
     reply.reply(req, outcome="disclosed", text="公开（修改后）", on=date(2026, 10, 22), now=noon(date(2026, 10, 22)),
                 actor=staff)
     reply.sign_off(req, approve=True, now=noon(date(2026, 10, 23)), actor=approver)
-    assert req.status == "closed" and req.replied_on == date(2026, 10, 22) and clock(req).on_time
+    # the reply is made when it is signed off: the letter bears that day
+    assert req.status == "closed" and req.replied_on == date(2026, 10, 23) and clock(req).on_time
 
 
 def test_online_submission_confirmation_and_reject(seeded):
