@@ -3,10 +3,10 @@ from core.audit import history
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
-from core.extensions import db
+from hotline import access
 from hotline.access import sees_callers
 from hotline.common import ENTITY, clock
-from hotline.models import CoHandler, Ticket
+from hotline.models import Ticket
 from hotline.sla import TYPES
 from hotline.states import Status
 
@@ -41,9 +41,7 @@ def visible(user, *, status=None, department=None, overdue=None, now, limit=500)
     q = status_filter(Ticket.query, Ticket.status, status, {s.value for s in Status})
     if department:
         q = q.filter(Ticket.department_id == department_id(department))
-    if not user.role.sees_all_departments:
-        co = db.session.query(CoHandler.ticket_id).filter(CoHandler.department_id == user.department_id)
-        q = q.filter((Ticket.department_id == user.department_id) | Ticket.id.in_(co))
+    q = access.visible(q, user)
     q = overdue_filter(q, Ticket.id, entity_kind=ENTITY, overdue=overdue, now=now)
     return q.order_by(Ticket.id.desc()).limit(limit).all()
 

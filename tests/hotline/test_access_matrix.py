@@ -54,3 +54,15 @@ def test_every_action_as_every_role_pages_and_api_agree(app, people, label):
         (action, visitor.post_page(f"/hotline/tickets/{_ticket().id}/{action}"),
          visitor.post_api(f"/api/v1/tickets/{_ticket().id}/{action.replace('_', '-')}", {}))
         for action in ACTIONS])
+
+
+@pytest.mark.parametrize("label", list(USERS))
+def test_the_list_shows_what_the_item_check_allows(app, people, label):
+    """hotline.access.visible (the SQL of lists) agrees with can_view (pages and API items)."""
+    ticket, visitor = _ticket(), Visitor(app, people[label])
+    sees = visitor.page.get(f"/hotline/tickets/{ticket.id}").status_code == 200
+    assert sees is (label != "citizen" and label != "staff of another department")
+    if visitor.headers:
+        assert (visitor.api.get(f"/api/v1/tickets/{ticket.id}", headers=visitor.headers).status_code == 200) is sees
+        listed = visitor.api.get("/api/v1/tickets", headers=visitor.headers).get_json()["items"]
+        assert (ticket.id in [i["id"] for i in listed]) is sees
