@@ -128,7 +128,8 @@ def test_unsatisfied_callback_reopen_keeps_the_count(hot):
     assert t.status == "new" and t.reopen_count == 1
     intake.dispatch(t, dep("hbj"), now=at(2026, 11, 17, 10, 30), actor="op")
     from core.clocks.models import Clock
-    handling_clocks = Clock.query.filter_by(entity_kind="ticket", entity_id=str(t.id), name="handling").all()
+    handling_clocks = (Clock.query.filter_by(entity_kind="ticket", entity_id=str(t.id), name="handling")
+                       .order_by(Clock.id).all())
     assert len(handling_clocks) == 2 and handling_clocks[0].on_time is True
     assert handling_clocks[1].due_at == at(2026, 12, 1, 10, 30)  # a fresh 10 working days
 
