@@ -6,7 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core import captcha
-from core.auth import recovery, service, throttle
+from core.auth import codes, recovery, service, throttle
 from core.auth.forms import CodeForm, LoginForm, PasswordForm, RegisterForm, ResetForm, ResetRequestForm
 from core.db import utcnow
 from core.errors import ValidationError
@@ -15,6 +15,14 @@ from core.forms import apply_domain_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 PENDING = "auth_pending"  # the login a code was sent for, between the two steps
+REQUESTER = "auth_requester"  # this browser session's token: codes it asks for are redeemable only here
+
+
+def _requester():
+    """This session's requester token (core/auth/codes.py), made when it first asks for a code."""
+    if not session.get(REQUESTER):
+        session[REQUESTER] = codes.new_requester()
+    return session[REQUESTER]
 
 
 @login_manager.user_loader
@@ -87,7 +95,8 @@ def register():
     refused = captcha.gate()
     if form.validate_on_submit() and refused is None:
         try:
-            recovery.start_registration(form.login.data, form.password.data, form.name.data, now=utcnow())
+            recovery.start_registration(form.login.data, form.password.data, form.name.data,
+                                        requester=_requester(), address=get_remote_address(), now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
@@ -112,7 +121,8 @@ def register_confirm():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            user = recovery.complete_registration(login_text, form.code.data, now=utcnow())
+            user = recovery.complete_registration(login_text, form.code.data, requester=session.get(REQUESTER),
+                                                  now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
@@ -129,7 +139,8 @@ def reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         try:
-            recovery.start_reset(form.login.data, now=utcnow())
+            recovery.start_reset(form.login.data, requester=_requester(), address=get_remote_address(),
+                                 now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
@@ -147,7 +158,8 @@ def reset_confirm():
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            recovery.complete_reset(login_text, form.code.data, form.password.data, now=utcnow())
+            recovery.complete_reset(login_text, form.code.data, form.password.data,
+                                    requester=session.get(REQUESTER), now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:

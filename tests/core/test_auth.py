@@ -94,7 +94,7 @@ def test_captcha_on_the_login_page_after_failures(client, seeded):
 ])
 def test_registration_rules(seeded, now, login_id, password, message):
     with pytest.raises(ValidationError, match=message):
-        recovery.start_registration(login_id, password, "", now=now)
+        recovery.start_registration(login_id, password, "", requester="r1", address="10.0.0.1", now=now)
 
 
 def test_password_change(client, seeded):
