@@ -31,7 +31,7 @@ def index():
     if user is not None and user.role in access.HANDLERS:
         return redirect(url_for("requests_staff.queue"))
     mine = queries.mine(user) if user is not None and user.role is Role.CITIZEN else []
-    return render_template("requests/index.html", mine=mine)
+    return render_template("requests/index.html", mine=mine, lookup_number=lookup_codes.typed(ENTITY))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -60,12 +60,19 @@ def new():
             400 if form.errors or form.form_errors or refused else 200)
 
 
+@bp.get("/lookup", endpoint="lookup_form")
+def lookup_form():
+    """A bookmarked or reloaded look-up address: the form is on the applications page."""
+    return redirect(url_for(".index", _anchor="lookup-h"))
+
+
 @bp.post("/lookup")
 def lookup():
     req = queries.lookup(request.form.get("number"), request.form.get("code"))
     if req is None:
         flash("没有找到匹配的申请：请核对申请编号和查询码。查询码遗失的，可在下方重新获取。", "danger")
-        return redirect(url_for(".index"))
+        lookup_codes.keep_typed(ENTITY, request.form.get("number"))
+        return redirect(url_for(".index", _anchor="lookup-h"))
     grant_lookup(req)
     return redirect(url_for(".show", request_id=req.id))
 

@@ -122,3 +122,21 @@ def test_look_ups_are_throttled_per_address(kind):
         assert answers == [302, 302, 302, 429]
         other = client.post(url, data={"number": "X", "code": "ABCD"}, environ_base={"REMOTE_ADDR": "10.0.0.8"})
         assert other.status_code == 302
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_look_up_address_shows_the_form_and_a_failed_look_up_keeps_the_number(app, seeded, kind):
+    """F7: GET on the look-up address (a bookmark, a reload) shows the page with the form, never 405;
+    a failed look-up comes back to that form with the typed tracking number still in it."""
+    item, code = KINDS[kind][0]()
+    _, url, _, _ = KINDS[kind]
+    visitor = app.test_client()
+    page = visitor.get(url, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'action="{url}"' in html and 'name="code"' in html
+    typed = item.number[:-1] + ("9" if item.number[-1] != "9" else "8")  # one digit mistyped
+    resp = visitor.post(url, data={"number": typed, "code": code, "csrf_token": csrf_from(html)})
+    assert resp.status_code == 302
+    again = visitor.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "没有找到匹配的" in again and f'value="{typed}"' in again
+    assert code not in again  # the code is typed again, like a password

@@ -6,16 +6,22 @@ One rule for both workflows (依申请公开 and 12345). Only a salted hash of t
 characters from a 31-letter alphabet (~59 bits) make an offline guess from a leaked hash as hopeless
 as an online one, which core/limits.py throttles per address anyway. The comparison takes the same
 time whether or not the item has a code. A lost code (and items from before codes existed) is sent
-anew to the phone or email given at submission, never shown to whoever asks."""
+anew to the phone or email given at submission, never shown to whoever asks.
+
+A failed look-up sends the visitor back to the form with the tracking number still typed in (kept in
+the session for the next page only; the code is typed again, like a password)."""
 import hashlib
 import hmac
 import secrets
+
+from flask import session
 
 from core.auth.identity import normalize_code, normalize_phone
 from core.auth.models import LookupCode
 from core.db import unit_of_work
 from core.extensions import db
 
+TYPED = "lookup_typed"  # session: the tracking number of a failed look-up, for the form shown next
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and to type
 LENGTH = 12
 
@@ -77,3 +83,17 @@ def reissue(kind, entity_id, *, now, label, phone=None, email=None):
         issue(kind, entity_id, now=now, label=label, phone=phone, email=email)
 
 
+
+
+def keep_typed(kind, number):
+    """A failed look-up of `kind`: keep the typed tracking number for the form the visitor sees next."""
+    session[TYPED] = {"kind": kind, "number": (number or "")[:60]}
+
+
+def typed(kind):
+    """The tracking number of this session's last failed look-up of `kind` (given once), else ''."""
+    kept = session.get(TYPED)
+    if not kept or kept.get("kind") != kind:
+        return ""
+    session.pop(TYPED, None)
+    return kept.get("number") or ""
