@@ -54,8 +54,8 @@ def new():
         else:
             captcha.count_submission()
             _grant(t)
-            flash(f"诉求已提交，工单编号：{t.number}，查询码：{t.access_code}。请记下编号和查询码"
-                  "（已同时发送到您的手机），凭二者可查询办理进度。", "success")
+            lookup_codes.keep_for_receipt(ENTITY, t.id, t.access_code)
+            flash(f"诉求已提交，工单编号：{t.number}。请保存下方的查询码，凭编号和查询码可查询办理进度。", "success")
             return redirect(url_for(".status", ticket_id=t.id))
     categories = Category.query.filter_by(level=3, active=True).order_by(Category.code).all()
     mine = Ticket.query.filter_by(citizen_id=_citizen().id).order_by(Ticket.id.desc()).all() if _citizen() else []
@@ -99,7 +99,8 @@ def resend_code():
 @bp.get("/my/<int:ticket_id>")
 def status(ticket_id):
     t = _load(ticket_id)
-    return render_template("hotline/status.html", t=t, types=TYPES, satisfaction=SATISFACTION)
+    return render_template("hotline/status.html", t=t, types=TYPES, satisfaction=SATISFACTION,
+                           receipt_code=lookup_codes.receipt_code(ENTITY, t.id))
 
 
 @bp.post("/my/<int:ticket_id>/rate")

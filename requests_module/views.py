@@ -53,8 +53,8 @@ def new():
         else:
             captcha.count_submission()
             grant_lookup(req)
-            flash(f"申请已提交，申请编号：{req.number}，查询码：{req.access_code}。请记下编号和查询码"
-                  "（已同时发送到您的手机），凭二者可查询办理进度。", "success")
+            lookup_codes.keep_for_receipt(ENTITY, req.id, req.access_code)
+            flash(f"申请已提交，申请编号：{req.number}。请保存下方的查询码，凭编号和查询码可查询办理进度。", "success")
             return redirect(url_for(".show", request_id=req.id))
     return (render_template("requests/new.html", form=form, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
@@ -98,7 +98,7 @@ def _load(request_id):
 def show(request_id):
     req = _load(request_id)
     return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
-                           today=today(utcnow()))
+                           today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id))
 
 
 @bp.post("/<int:request_id>/correction")
