@@ -43,8 +43,10 @@ class Config:
     LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 60)  # older failures are forgotten
     # One-time codes by SMS/email (registration, password reset) and the status look-up access codes.
     AUTH_CODE_MINUTES = _env_int("AUTH_CODE_MINUTES", 15)
-    AUTH_CODE_ATTEMPTS = _env_int("AUTH_CODE_ATTEMPTS", 5)  # wrong entries before a code is dead
-    AUTH_CODE_PER_HOUR = _env_int("AUTH_CODE_PER_HOUR", 3)  # codes sent to one login per hour
+    AUTH_CODE_ATTEMPTS = _env_int("AUTH_CODE_ATTEMPTS", 5)  # wrong entries (in its own session) before a code is dead
+    AUTH_CODE_PER_HOUR = _env_int("AUTH_CODE_PER_HOUR", 3)  # codes per login for one session, and for one address
+    AUTH_CODE_ADDRESS_PER_HOUR = _env_int("AUTH_CODE_ADDRESS_PER_HOUR", 10)  # codes per address, all logins
+    AUTH_CODE_LOGIN_PER_HOUR = _env_int("AUTH_CODE_LOGIN_PER_HOUR", 10)  # messages to one phone/mailbox, all askers
     ESCALATE_AFTER_HOURS = _env_int("ESCALATE_AFTER_HOURS", 24)  # overdue this long → supervisors
     JOB_TIMEOUT = _env_int("JOB_TIMEOUT", 600)
     # Notification delivery: adapters log | file | smtp | package.module:Class (a real SMS gateway).

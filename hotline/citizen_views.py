@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from core import captcha
 from core.auth.identity import normalize_number
+from core.auth import lookup as lookup_codes
 from core.auth.lookup import code_matches, contact_matches, reissue
 from core.auth.models import Role
 from core.db import utcnow
@@ -53,13 +54,14 @@ def new():
         else:
             captcha.count_submission()
             _grant(t)
-            flash(f"诉求已提交，工单编号：{t.number}，查询码：{t.access_code}。请记下编号和查询码"
-                  "（已同时发送到您的手机），凭二者可查询办理进度。", "success")
+            lookup_codes.keep_for_receipt(ENTITY, t.id, t.access_code)
+            flash(f"诉求已提交，工单编号：{t.number}。请保存下方的查询码，凭编号和查询码可查询办理进度。", "success")
             return redirect(url_for(".status", ticket_id=t.id))
     categories = Category.query.filter_by(level=3, active=True).order_by(Category.code).all()
     mine = Ticket.query.filter_by(citizen_id=_citizen().id).order_by(Ticket.id.desc()).all() if _citizen() else []
     return render_template("hotline/new.html", types=TYPES, categories=categories, errors=errors, values=values,
-                           mine=mine, **captcha.context(errors.get("captcha"))), (400 if errors else 200)
+                           mine=mine, lookup_number=lookup_codes.typed(ENTITY),
+                           **captcha.context(errors.get("captcha"))), (400 if errors else 200)
 
 
 def _by_number(number):
@@ -67,12 +69,19 @@ def _by_number(number):
     return Ticket.query.filter_by(number=number).first() if number else None
 
 
+@bp.get("/lookup", endpoint="lookup_form")
+def lookup_form():
+    """A bookmarked or reloaded look-up address: the form is on the 12345 page."""
+    return redirect(url_for(".new", _anchor="lookup"))
+
+
 @bp.post("/lookup")
 def lookup():
     t = _by_number(request.form.get("number"))
     if not code_matches(ENTITY, t.id if t else None, request.form.get("code")) or t is None:
         flash("没有找到匹配的工单：请核对工单编号和查询码。查询码遗失的，可重新获取。", "danger")
-        return redirect(url_for(".new"))
+        lookup_codes.keep_typed(ENTITY, request.form.get("number"))
+        return redirect(url_for(".new", _anchor="lookup"))
     _grant(t)
     return redirect(url_for(".status", ticket_id=t.id))
 
@@ -90,7 +99,8 @@ def resend_code():
 @bp.get("/my/<int:ticket_id>")
 def status(ticket_id):
     t = _load(ticket_id)
-    return render_template("hotline/status.html", t=t, types=TYPES, satisfaction=SATISFACTION)
+    return render_template("hotline/status.html", t=t, types=TYPES, satisfaction=SATISFACTION,
+                           receipt_code=lookup_codes.receipt_code(ENTITY, t.id))
 
 
 @bp.post("/my/<int:ticket_id>/rate")

@@ -31,7 +31,7 @@ def index():
     if user is not None and user.role in access.HANDLERS:
         return redirect(url_for("requests_staff.queue"))
     mine = queries.mine(user) if user is not None and user.role is Role.CITIZEN else []
-    return render_template("requests/index.html", mine=mine)
+    return render_template("requests/index.html", mine=mine, lookup_number=lookup_codes.typed(ENTITY))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -53,11 +53,17 @@ def new():
         else:
             captcha.count_submission()
             grant_lookup(req)
-            flash(f"申请已提交，申请编号：{req.number}，查询码：{req.access_code}。请记下编号和查询码"
-                  "（已同时发送到您的手机），凭二者可查询办理进度。", "success")
+            lookup_codes.keep_for_receipt(ENTITY, req.id, req.access_code)
+            flash(f"申请已提交，申请编号：{req.number}。请保存下方的查询码，凭编号和查询码可查询办理进度。", "success")
             return redirect(url_for(".show", request_id=req.id))
     return (render_template("requests/new.html", form=form, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
+
+
+@bp.get("/lookup", endpoint="lookup_form")
+def lookup_form():
+    """A bookmarked or reloaded look-up address: the form is on the applications page."""
+    return redirect(url_for(".index", _anchor="lookup-h"))
 
 
 @bp.post("/lookup")
@@ -65,7 +71,8 @@ def lookup():
     req = queries.lookup(request.form.get("number"), request.form.get("code"))
     if req is None:
         flash("没有找到匹配的申请：请核对申请编号和查询码。查询码遗失的，可在下方重新获取。", "danger")
-        return redirect(url_for(".index"))
+        lookup_codes.keep_typed(ENTITY, request.form.get("number"))
+        return redirect(url_for(".index", _anchor="lookup-h"))
     grant_lookup(req)
     return redirect(url_for(".show", request_id=req.id))
 
@@ -91,7 +98,7 @@ def _load(request_id):
 def show(request_id):
     req = _load(request_id)
     return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
-                           today=today(utcnow()))
+                           today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id))
 
 
 @bp.post("/<int:request_id>/correction")

@@ -37,6 +37,7 @@ ACCESS = {
     ("/requests/", "GET"): "public",
     ("/requests/new", "GET"): "public",
     ("/requests/new", "POST"): "public",
+    ("/requests/lookup", "GET"): "public",
     ("/requests/lookup", "POST"): "public",
     ("/requests/lookup/code", "POST"): "public",
     # Item routes: everyone reaches them; the item check answers 404 unless it is theirs (tests/requests).
@@ -63,6 +64,7 @@ ACCESS = {
     ("/admin/sla/<int:rule_id>/delete", "POST"): "admin",
     ("/hotline/new", "GET"): "public",
     ("/hotline/new", "POST"): "public",
+    ("/hotline/lookup", "GET"): "public",
     ("/hotline/lookup", "POST"): "public",
     ("/hotline/lookup/code", "POST"): "public",
     ("/hotline/my/<int:ticket_id>", "GET"): "item",

@@ -122,3 +122,77 @@ def test_look_ups_are_throttled_per_address(kind):
         assert answers == [302, 302, 302, 429]
         other = client.post(url, data={"number": "X", "code": "ABCD"}, environ_base={"REMOTE_ADDR": "10.0.0.8"})
         assert other.status_code == 302
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_look_up_address_shows_the_form_and_a_failed_look_up_keeps_the_number(app, seeded, kind):
+    """F7: GET on the look-up address (a bookmark, a reload) shows the page with the form, never 405;
+    a failed look-up comes back to that form with the typed tracking number still in it."""
+    item, code = KINDS[kind][0]()
+    _, url, _, _ = KINDS[kind]
+    visitor = app.test_client()
+    page = visitor.get(url, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'action="{url}"' in html and 'name="code"' in html
+    typed = item.number[:-1] + ("9" if item.number[-1] != "9" else "8")  # one digit mistyped
+    resp = visitor.post(url, data={"number": typed, "code": code, "csrf_token": csrf_from(html)})
+    assert resp.status_code == 302
+    again = visitor.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "没有找到匹配的" in again and f'value="{typed}"' in again
+    assert code not in again  # the code is typed again, like a password
+
+
+def _submit_application(client):
+    from tests.requests.test_pages import submit
+    return submit(client)
+
+
+def _submit_ticket(client):
+    from hotline.seed import seed_categories
+    seed_categories()
+    token = csrf_from(client.get("/hotline/new").get_data(as_text=True))
+    return client.post("/hotline/new", data={"type": "complaint", "category_code": "030101", "caller_phone": PHONE,
+                                            "content": "夜间施工噪声", "address": "亭湖区某路", "csrf_token": token})
+
+
+SUBMIT = {"application": _submit_application, "ticket": _submit_ticket}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_receipt_page_keeps_showing_the_code_in_this_session(app, seeded, kind, caplog):
+    """F8: after submitting, the item's page shows the access code under “请保存查询码” with a print
+    button, again on every reload in this browser session — for that item only, never in the logs,
+    never in another browser, and no longer once a new code replaced it or the session started afresh."""
+    caplog.set_level("DEBUG")
+    applicant = app.test_client()
+    first = SUBMIT[kind](applicant)
+    assert first.status_code == 302
+    code = code_from(Notification.query.filter_by(event="access_code").order_by(Notification.id.desc()).first().body)
+    for _ in range(2):  # the receipt, then a reload
+        page = applicant.get(first.headers["Location"]).get_data(as_text=True)
+        assert "请保存查询码" in page and f"查询码：{code}" in page and "data-print" in page
+    second = SUBMIT[kind](applicant)
+    code2 = code_from(Notification.query.filter_by(event="access_code").order_by(Notification.id.desc()).first().body)
+    page2 = applicant.get(second.headers["Location"]).get_data(as_text=True)
+    assert f"查询码：{code2}" in page2 and code not in page2  # each item shows its own code only
+    assert f"查询码：{code}" in applicant.get(first.headers["Location"]).get_data(as_text=True)
+    stranger = app.test_client()  # another browser that looks the item up sees no code on the page
+    item_id = int(first.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    item = _load_item(kind, item_id)
+    assert look_up(stranger, kind, item, code)
+    assert code not in stranger.get(first.headers["Location"]).get_data(as_text=True)
+    # the development SMS adapter logs the message it stands in for (logger "notifications"); nothing else
+    assert not any(code in record.getMessage() for record in caplog.records if record.name != "notifications")
+    lookup.reissue(item_kind(kind), item_id, now=at(2026, 11, 3, 9), label="x", phone=PHONE)
+    stale = applicant.get(first.headers["Location"]).get_data(as_text=True)
+    assert "请保存查询码" not in stale and code not in stale  # a replaced code is not shown
+
+
+def item_kind(kind):
+    return {"application": "disclosure_request", "ticket": "ticket"}[kind]
+
+
+def _load_item(kind, item_id):
+    from hotline.models import Ticket
+    from requests_module.models import DisclosureRequest
+    return db.session.get({"application": DisclosureRequest, "ticket": Ticket}[kind], item_id)

@@ -37,11 +37,30 @@ TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "bool
               "array": "列表", "object": "JSON 对象", "null": "null"}
 
 
+def _between(separator, words):
+    """words with `separator` between them: ['a', 'b'] -> ['a', separator, 'b']."""
+    out = []
+    for word in words:
+        out += [separator, word] if out else [word]
+    return out
+
+
+def _spaced(*parts):
+    """Parts joined the way Chinese text is set: a space between Chinese and Latin letters or digits
+    ('应为 true 或 false', '应为整数或 null'), none between two Chinese parts."""
+    text = ""
+    for part in parts:
+        if text and part and (text[-1].isascii() != part[0].isascii()) and not text[-1].isspace():
+            text += " "
+        text += part
+    return text
+
+
 def _message(error):
     """The Chinese message of one jsonschema error."""
     kind, value, schema = error.validator, error.validator_value, error.schema
     if kind == "type":
-        return "应为" + "或".join(TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        return _spaced("应为", *_between("或", [TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value)]))
     if kind in ("minimum", "maximum"):
         low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None and high is not None:

@@ -1,23 +1,66 @@
 """One-time codes by SMS or email (registration, password reset): expiring, single use, a few tries
-each, a few per login and hour, kept only as a keyed hash. Whether or not the login has an account,
-a request takes the same path and gets the same answer; only the phone or mailbox learns which."""
+each, kept only as a keyed hash. Whether or not the login has an account, a request takes the same
+path and gets the same answer; only the phone or mailbox learns which.
+
+A code belongs to the browser session that asked for it. The session holds a random requester token
+(the code row keeps its hash) and only that session can redeem the code:
+
+- registration data (name, password hash) travel with the code row of the session that typed them,
+  so a code redeemed in session A creates the account with A's data, never with that of someone who
+  asked for the same phone or mailbox later (registration takeover); a second request for the login
+  from another session gets a row of its own and changes nothing of the first;
+- wrong tries (AUTH_CODE_ATTEMPTS per code) count against the trying session's own code only: a
+  stranger guessing cannot burn the owner's code.
+
+Sending is throttled where the asker is, more than where the code goes, so that a stranger cannot use
+the limits to keep an owner out of registration or recovery:
+
+- AUTH_CODE_PER_HOUR codes per login and purpose for one session, and as many for one client address
+  (a fresh cookie does not buy more);
+- AUTH_CODE_ADDRESS_PER_HOUR codes per address over all logins (one host cannot flood many phones);
+- AUTH_CODE_LOGIN_PER_HOUR messages per phone or mailbox over all askers and purposes: the ceiling
+  against SMS bombing. Reaching it takes several addresses; the owner then is told when to try again
+  (and about 12345), never silently sent nothing — and a code the owner already holds still works.
+
+Each refused request is told so, with the time of the next possible send: the counts include the
+unsent rows of unknown or taken logins, so the answer still says nothing about whether an account
+exists. On PostgreSQL requests for one login are serialised by an advisory lock, so parallel requests
+cannot overshoot the limits."""
 import hashlib
 import hmac
 import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, update
+from sqlalchemy import func, text, update
 
 from core.auth.models import AuthCode
 from core.db import unit_of_work
+from core.errors import ValidationError
 from core.extensions import db
 
 CHANNEL = {"phone": "sms", "email": "email"}
 
 
+class TooMany(ValidationError):
+    """No code sent: one of the sending limits is reached (the message says until when)."""
+
+
 def login_key(value):
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_requester():
+    """A random token for a browser session that asks for codes (kept in its session)."""
+    return secrets.token_urlsafe(24)
+
+
+def _requester_key(token):
+    return hashlib.sha256(token.encode()).hexdigest() if token else None
+
+
+def _address(address):
+    return (address or "unknown")[:80]
 
 
 def _hash(purpose, key, code):
@@ -25,21 +68,37 @@ def _hash(purpose, key, code):
     return hmac.new(secret, f"{purpose}|{key}|{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def throttled(purpose, key, now):
-    """Codes for this login and purpose already sent AUTH_CODE_PER_HOUR times within the hour."""
-    sent = db.session.query(func.count(AuthCode.id)).filter(
-        AuthCode.purpose == purpose, AuthCode.login_key == key, AuthCode.created_at > now - timedelta(hours=1)).scalar()
-    return sent >= current_app.config["AUTH_CODE_PER_HOUR"]
+def check_limits(purpose, key, *, requester, address, now):
+    """Raise TooMany when this session, this address or this login has had its codes for the hour.
+    Call inside the unit of work that adds the code."""
+    from core.calendar.service import local_zone
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "auth-code:" + key})
+    cfg = current_app.config
+    mine = (AuthCode.purpose == purpose, AuthCode.login_key == key)
+    scopes = (
+        (mine + (AuthCode.requester == _requester_key(requester),), cfg["AUTH_CODE_PER_HOUR"]),
+        (mine + (AuthCode.address == _address(address),), cfg["AUTH_CODE_PER_HOUR"]),
+        ((AuthCode.address == _address(address),), cfg["AUTH_CODE_ADDRESS_PER_HOUR"]),
+        ((AuthCode.login_key == key,), cfg["AUTH_CODE_LOGIN_PER_HOUR"]),
+    )
+    for conditions, limit in scopes:
+        sent, oldest = db.session.query(func.count(AuthCode.id), func.min(AuthCode.created_at)).filter(
+            *conditions, AuthCode.created_at > now - timedelta(hours=1)).one()
+        if sent >= limit:
+            again = (oldest + timedelta(hours=1)).astimezone(local_zone())
+            raise TooMany(f"验证码发送次数过多，请于 {again:%H:%M} 后再获取；已收到的验证码在有效期内仍可使用。"
+                          "急需办理的，请拨打 12345 热线。")
 
 
-def add(purpose, key, *, now, payload=None, live=True):
-    """A new code row in the current unit of work; returns the code (a dead row when not `live`,
-    so that an unknown login costs and counts the same as a known one)."""
+def add(purpose, key, *, now, requester, address, payload=None, live=True):
+    """A new code row of this requester in the current unit of work; returns the code (a dead row
+    when not `live`, so that an unknown login costs and counts the same as a known one)."""
     code = f"{secrets.randbelow(10 ** 6):06d}"
     stored = _hash(purpose, key, code) if live else secrets.token_hex(32)
     db.session.add(AuthCode(purpose=purpose, login_key=key, code_hash=stored, payload=payload, created_at=now,
                             expires_at=now + timedelta(minutes=current_app.config["AUTH_CODE_MINUTES"]),
-                            attempts=0))
+                            attempts=0, requester=_requester_key(requester), address=_address(address)))
     return code
 
 
@@ -47,11 +106,15 @@ def context(code):
     return {"code": code, "minutes": current_app.config["AUTH_CODE_MINUTES"]}
 
 
-def redeem(purpose, key, code, *, now):
-    """The newest live code row for the login if `code` is its code, marked used; else None. Each try
-    is counted atomically first, so parallel guesses cannot exceed AUTH_CODE_ATTEMPTS."""
+def redeem(purpose, key, code, *, requester, now):
+    """This requester's newest live code row for the login if `code` is its code, marked used; else
+    None. Codes asked for by other sessions are never considered. Each try is counted atomically
+    first, so parallel guesses cannot exceed AUTH_CODE_ATTEMPTS."""
     from core.auth.identity import normalize_code
+    if not requester:
+        return None
     row = (AuthCode.query.filter(AuthCode.purpose == purpose, AuthCode.login_key == key,
+                                 AuthCode.requester == _requester_key(requester),
                                  AuthCode.used_at.is_(None), AuthCode.expires_at > now)
            .order_by(AuthCode.created_at.desc(), AuthCode.id.desc()).first())
     if row is None:

@@ -6,16 +6,28 @@ One rule for both workflows (依申请公开 and 12345). Only a salted hash of t
 characters from a 31-letter alphabet (~59 bits) make an offline guess from a leaked hash as hopeless
 as an online one, which core/limits.py throttles per address anyway. The comparison takes the same
 time whether or not the item has a code. A lost code (and items from before codes existed) is sent
-anew to the phone or email given at submission, never shown to whoever asks."""
+anew to the phone or email given at submission, never shown to whoever asks.
+
+The receipt page (the item's page right after submission) shows the code with “请保存查询码”, and keeps
+showing it on reloads during this browser session: the code is kept in the session for that item only
+(never written to a log), and shown only while it is still the item's code. Logging in or out starts
+a fresh session (core/auth/views.py), which ends it, as it ends the look-up grant.
+
+A failed look-up sends the visitor back to the form with the tracking number still typed in (kept in
+the session for the next page only; the code is typed again, like a password)."""
 import hashlib
 import hmac
 import secrets
+
+from flask import session
 
 from core.auth.identity import normalize_code, normalize_phone
 from core.auth.models import LookupCode
 from core.db import unit_of_work
 from core.extensions import db
 
+RECEIPTS = "access_code_receipts"  # session: {"<kind>:<id>": code} of items submitted in this session
+TYPED = "lookup_typed"  # session: the tracking number of a failed look-up, for the form shown next
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and to type
 LENGTH = 12
 
@@ -77,3 +89,31 @@ def reissue(kind, entity_id, *, now, label, phone=None, email=None):
         issue(kind, entity_id, now=now, label=label, phone=phone, email=email)
 
 
+
+
+def keep_typed(kind, number):
+    """A failed look-up of `kind`: keep the typed tracking number for the form the visitor sees next."""
+    session[TYPED] = {"kind": kind, "number": (number or "")[:60]}
+
+
+def typed(kind):
+    """The tracking number of this session's last failed look-up of `kind` (given once), else ''."""
+    kept = session.get(TYPED)
+    if not kept or kept.get("kind") != kind:
+        return ""
+    session.pop(TYPED, None)
+    return kept.get("number") or ""
+
+
+def keep_for_receipt(kind, entity_id, code):
+    """Right after a submission: this browser session may show the item's access code on its page."""
+    kept = {k: v for k, v in (session.get(RECEIPTS) or {}).items() if k != f"{kind}:{entity_id}"}
+    kept[f"{kind}:{entity_id}"] = code
+    session[RECEIPTS] = dict(list(kept.items())[-5:])  # the last few submissions only
+
+
+def receipt_code(kind, entity_id):
+    """The access code to show on the item's receipt page in this session, else None (another item's,
+    or a code replaced since by “重新获取”, is never shown)."""
+    code = (session.get(RECEIPTS) or {}).get(f"{kind}:{entity_id}")
+    return code if code and code_matches(kind, entity_id, code) else None

@@ -129,7 +129,8 @@ class LoginThrottle(db.Model):
 
 
 class AuthCode(db.Model):
-    """A one-time code sent by SMS or email (registration, password reset); only its hash is kept."""
+    """A one-time code sent by SMS or email (registration, password reset); only its hash is kept. It
+    belongs to the browser session that asked for it (core/auth/codes.py)."""
 
     __tablename__ = "auth_codes"
 
@@ -141,9 +142,12 @@ class AuthCode(db.Model):
     created_at = db.Column(UTCDateTime(), nullable=False)
     expires_at = db.Column(UTCDateTime(), nullable=False)
     used_at = db.Column(UTCDateTime(), nullable=True)
-    attempts = db.Column(db.Integer, nullable=False, default=0)
+    attempts = db.Column(db.Integer, nullable=False, default=0)  # wrong tries, all from its own session
+    requester = db.Column(db.String(64), nullable=True)  # hash of the asking browser session's token
+    address = db.Column(db.String(80), nullable=True)  # the asking client address (send throttling)
 
-    __table_args__ = (db.Index("ix_auth_codes_login", "purpose", "login_key", "created_at"),)
+    __table_args__ = (db.Index("ix_auth_codes_login", "purpose", "login_key", "created_at"),
+                      db.Index("ix_auth_codes_address", "address", "created_at"))
 
 
 class LookupCode(db.Model):

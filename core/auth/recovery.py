@@ -5,7 +5,11 @@ completes the registration; a taken one gets no code, but its owner a notice tha
 register it (with the way to reset a forgotten password). So neither the page nor a later login
 attempt tells a stranger whether an account exists — only the owner of the phone or mailbox learns it.
 A reset request likewise answers the same for every login; a code goes out only to an existing,
-active account."""
+active account.
+
+Every code belongs to the browser session that asked for it (`requester`, a random token kept in that
+session) and can be redeemed only there; the registration data travel with that session's code. Why,
+and how sending is throttled per session, address and login: core/auth/codes.py."""
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
@@ -25,25 +29,27 @@ def _user(kind, value):
     return User.query.filter(getattr(User, kind) == value).first()
 
 
-def start_registration(login, password, name, *, now):
-    """Step 1: check the input, then send a code (free login) or a notice to the owner (taken login)."""
+def start_registration(login, password, name, *, requester, address, now):
+    """Step 1: check the input, then send a code (free login) or a notice to the owner (taken login).
+    The name and password hash are kept with this requester's code only; raises codes.TooMany."""
     kind, value = normalize_login(login)
     check_password_rules(password, value)
     key = codes.login_key(value)
     payload = {"name": (name or "").strip()[:60], "password_hash": generate_password_hash(password)}
     existing = _user(kind, value)
     with unit_of_work():
-        if codes.throttled("register", key, now):
-            return  # the page says the same; the message that was sent already is still good
-        code = codes.add("register", key, now=now, payload=payload, live=existing is None)
+        codes.check_limits("register", key, requester=requester, address=address, now=now)
+        code = codes.add("register", key, now=now, requester=requester, address=address, payload=payload,
+                         live=existing is None)
         event, ctx = ("account_exists", {}) if existing else ("auth_code_register", codes.context(code))
         notify(event, now=now, address=value, channels=(codes.CHANNEL[kind],), context=ctx)
 
 
-def complete_registration(login, code, *, now):
-    """Step 2: the right code creates the citizen account; every failure gets one message."""
+def complete_registration(login, code, *, requester, now):
+    """Step 2: the right code of this requester creates the citizen account with the data typed in this
+    requester's session; every failure gets one message."""
     kind, value = normalize_login(login)
-    row = codes.redeem("register", codes.login_key(value), code, now=now)
+    row = codes.redeem("register", codes.login_key(value), code, requester=requester, now=now)
     if row is None or not row.payload:
         raise ValidationError(BAD_CODE, field="code")
     try:
@@ -60,27 +66,27 @@ def complete_registration(login, code, *, now):
     return user
 
 
-def start_reset(login, *, now):
-    """Send a reset code to an existing, active account's phone or mailbox; the same answer otherwise."""
+def start_reset(login, *, requester, address, now):
+    """Send a reset code to an existing, active account's phone or mailbox; the same answer otherwise
+    (raises codes.TooMany alike)."""
     kind, value = normalize_login(login)
     key = codes.login_key(value)
     user = _user(kind, value)
     live = user is not None and user.active
     with unit_of_work():
-        if codes.throttled("reset", key, now):
-            return
-        code = codes.add("reset", key, now=now, live=live)
+        codes.check_limits("reset", key, requester=requester, address=address, now=now)
+        code = codes.add("reset", key, now=now, requester=requester, address=address, live=live)
         if live:
             notify("auth_code_reset", now=now, address=value, channels=(codes.CHANNEL[kind],),
                    context=codes.context(code))
 
 
-def complete_reset(login, code, password, *, now):
+def complete_reset(login, code, password, *, requester, now):
     """The right code sets the new password, ends every session and clears the login's failures."""
     kind, value = normalize_login(login)
     check_password_rules(password, value)
     user = _user(kind, value)
-    if codes.redeem("reset", codes.login_key(value), code, now=now) is None or user is None or not user.active:
+    if codes.redeem("reset", codes.login_key(value), code, requester=requester, now=now) is None or user is None or not user.active:
         raise ValidationError(BAD_CODE, field="code")
     with unit_of_work():
         user.set_password(password)

@@ -35,13 +35,11 @@ def find_user(login):
     return User.query.filter(getattr(User, kind) == value).first()
 
 
-def authenticate(login, password, *, now, address=None, captcha_passed=False):
-    """The user for a correct password. Unknown and known accounts take the same path and time (a
-    missing one is checked against a dummy hash) and get the same messages; see core/auth/throttle.py."""
-    parsed = try_login(login)
-    value = parsed[1] if parsed else identity.nfkc(login)[:254].lower()
-    user = User.query.filter(getattr(User, parsed[0]) == value).first() if parsed else None
-    attempt = throttle.Attempt(value, address, now)  # committed before the slow hash: parallel tries see it
+def _password_matches(user, login_value, password, *, now, address, captcha_passed):
+    """The one throttled password check (login page and password change): counted per account and
+    address before the slow hash (core/auth/throttle.py); raises AuthError while the address must
+    wait and CaptchaRequired when the account needs a captcha; else whether the password is right."""
+    attempt = throttle.Attempt(login_value, address, now)  # committed before the slow hash: parallel tries see it
     if attempt.blocked:
         local = attempt.blocked.astimezone(local_zone())
         raise AuthError(f"登录尝试过于频繁，请于 {local:%H:%M:%S} 后再试。")
@@ -50,15 +48,28 @@ def authenticate(login, password, *, now, address=None, captcha_passed=False):
     matched = check_password_hash(user.password_hash if user is not None else _DUMMY_HASH, password or "")
     if user is None or not user.active or not matched:
         attempt.failed()
-        current_app.logger.info("login failed (account failures %s, address failures %s)",
+        current_app.logger.info("password check failed (account failures %s, address failures %s)",
                                 attempt.account_failures, attempt.address_failures)
-        raise AuthError(WRONG)
+        return False
     attempt.succeeded()
+    return True
+
+
+def authenticate(login, password, *, now, address=None, captcha_passed=False):
+    """The user for a correct password. Unknown and known accounts take the same path and time (a
+    missing one is checked against a dummy hash) and get the same messages; see core/auth/throttle.py."""
+    parsed = try_login(login)
+    value = parsed[1] if parsed else identity.nfkc(login)[:254].lower()
+    user = User.query.filter(getattr(User, parsed[0]) == value).first() if parsed else None
+    if not _password_matches(user, value, password, now=now, address=address, captcha_passed=captcha_passed):
+        raise AuthError(WRONG)
     return user
 
 
-def change_password(user, current, new, *, now):
-    if not user.check_password(current or ""):
+def change_password(user, current, new, *, now, address=None, captcha_passed=False):
+    """The current password is checked with the login's throttling (same counts, captcha and waits)."""
+    if not _password_matches(user, user.login_id, current, now=now, address=address,
+                             captcha_passed=captcha_passed):
         raise ValidationError("当前密码不正确", field="current")
     if current == new:
         raise ValidationError("新密码不能与当前密码相同", field="password")

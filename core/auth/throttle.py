@@ -10,8 +10,12 @@
 An account key is a hash of the normalised login whether or not such an account exists, so the
 counters, the captcha and the messages are the same for existing and missing accounts. Every attempt
 is counted *before* its password is checked, by one atomic upsert (INSERT … ON CONFLICT DO UPDATE SET
-failures = failures + 1 … RETURNING), so parallel attempts cannot all slip through the free ones; a
-successful login takes its count back."""
+failures = failures + 1 … RETURNING), so parallel attempts cannot all slip through the free ones.
+
+A successful login clears its account's count and takes back from the address only the one count its
+own attempt added, never a failure: an attacker who alternates wrong passwords for a victim with the
+right one for an account of their own still waits after LOGIN_ADDRESS_FREE failures, while an office
+behind one address where many log in correctly is never slowed down."""
 import hashlib
 from datetime import timedelta
 
@@ -90,7 +94,8 @@ class Attempt:
                                    .values(blocked_until=self.now + delay))
 
     def succeeded(self):
-        """The right password: the account starts afresh and the address gets this attempt back."""
+        """The right password: the account starts afresh; the address loses only the count this
+        attempt added (so its count stays its failures, whatever successes come in between)."""
         table = LoginThrottle.__table__
         with unit_of_work():
             db.session.execute(delete(table).where(table.c.key == self.keys[0]))

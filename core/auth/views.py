@@ -6,7 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from core import captcha
-from core.auth import recovery, service, throttle
+from core.auth import codes, recovery, service, throttle
 from core.auth.forms import CodeForm, LoginForm, PasswordForm, RegisterForm, ResetForm, ResetRequestForm
 from core.db import utcnow
 from core.errors import ValidationError
@@ -15,6 +15,14 @@ from core.forms import apply_domain_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 PENDING = "auth_pending"  # the login a code was sent for, between the two steps
+REQUESTER = "auth_requester"  # this browser session's token: codes it asks for are redeemable only here
+
+
+def _requester():
+    """This session's requester token (core/auth/codes.py), made when it first asks for a code."""
+    if not session.get(REQUESTER):
+        session[REQUESTER] = codes.new_requester()
+    return session[REQUESTER]
 
 
 @login_manager.user_loader
@@ -45,29 +53,39 @@ def _safe_next(target):
     return target
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    form = LoginForm()
-    now, address = utcnow(), get_remote_address()
-    show_captcha, captcha_error = throttle.address_has_failures(address, now), None
+def _throttled_check(form, check, address, now):
+    """Run a throttled password check (`check(captcha_passed)`, core/auth/service.py) for a form: its
+    result, or None with the messages put on the form; and the captcha to show next, if any."""
+    show_captcha, captcha_error, result = throttle.address_has_failures(address, now), None, None
     if form.validate_on_submit():
         passed, captcha_error = captcha.posted()
         try:
-            user = service.authenticate(form.login.data, form.password.data, now=now, address=address,
-                                        captcha_passed=passed)
+            result = check(passed)
         except service.CaptchaRequired as err:
             show_captcha = True
             form.form_errors.append(captcha_error or err.message)
         except service.AuthError as err:
             show_captcha = show_captcha or captcha_error is not None
             form.form_errors.append(err.message)
-        else:
-            _start_session(user)
-            flash(f"欢迎，{user.label}", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        except ValidationError as err:
+            show_captcha = show_captcha or captcha_error is not None
+            apply_domain_error(form, err)
+    challenge = captcha.new_challenge() if show_captcha and result is None else None
+    return result, {"challenge": challenge, "captcha_error": captcha_error}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    now, address = utcnow(), get_remote_address()
+    user, captcha_ctx = _throttled_check(form, lambda passed: service.authenticate(
+        form.login.data, form.password.data, now=now, address=address, captcha_passed=passed), address, now)
+    if user is not None:
+        _start_session(user)
+        flash(f"欢迎，{user.label}", "success")
+        return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     status = 401 if form.form_errors else 200
-    challenge = captcha.new_challenge() if show_captcha else None
-    return render_template("auth/login.html", form=form, challenge=challenge, captcha_error=captcha_error), status
+    return render_template("auth/login.html", form=form, **captcha_ctx), status
 
 
 @bp.post("/logout")
@@ -87,7 +105,8 @@ def register():
     refused = captcha.gate()
     if form.validate_on_submit() and refused is None:
         try:
-            recovery.start_registration(form.login.data, form.password.data, form.name.data, now=utcnow())
+            recovery.start_registration(form.login.data, form.password.data, form.name.data,
+                                        requester=_requester(), address=get_remote_address(), now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
@@ -112,7 +131,8 @@ def register_confirm():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            user = recovery.complete_registration(login_text, form.code.data, now=utcnow())
+            user = recovery.complete_registration(login_text, form.code.data, requester=session.get(REQUESTER),
+                                                  now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
@@ -129,7 +149,8 @@ def reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         try:
-            recovery.start_reset(form.login.data, now=utcnow())
+            recovery.start_reset(form.login.data, requester=_requester(), address=get_remote_address(),
+                                 now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
@@ -147,7 +168,8 @@ def reset_confirm():
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            recovery.complete_reset(login_text, form.code.data, form.password.data, now=utcnow())
+            recovery.complete_reset(login_text, form.code.data, form.password.data,
+                                    requester=session.get(REQUESTER), now=utcnow())
         except ValidationError as err:
             apply_domain_error(form, err)
         else:
@@ -161,14 +183,15 @@ def reset_confirm():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
+    """Change the password; the current one is checked with the login's throttling (F5)."""
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            service.change_password(current_user, form.current.data, form.password.data, now=utcnow())
-        except ValidationError as err:
-            apply_domain_error(form, err)
-        else:
-            login_user(current_user._get_current_object())  # this session goes on with the new version
-            flash("密码已修改。", "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/password.html", form=form)
+    now, address = utcnow(), get_remote_address()
+    changed, captcha_ctx = _throttled_check(form, lambda passed: service.change_password(
+        current_user, form.current.data, form.password.data, now=now, address=address,
+        captcha_passed=passed) or True, address, now)
+    if changed:
+        login_user(current_user._get_current_object())  # this session goes on with the new version
+        flash("密码已修改。", "success")
+        return redirect(url_for("main.home"))
+    return (render_template("auth/password.html", form=form, **captcha_ctx),
+            400 if form.errors or form.form_errors else 200)

@@ -146,3 +146,24 @@ def test_logins_and_phones_are_normalised_one_way(seeded, now):
     with pytest.raises(ValidationError):  # the same number typed in fullwidth is the same account
         service.create_user(login="１３８００００１１１１", password=PASSWORD, role="citizen", now=now)
     assert User.query.count() == 1
+
+
+def test_own_successful_logins_do_not_buy_an_address_more_guesses(seeded, now):
+    """An attacker alternating wrong passwords for a victim with the right one for an account of their
+    own still makes the address wait after LOGIN_ADDRESS_FREE failures: a success only clears its own
+    account's count."""
+    make_user("citizen", "victim@example.cn")
+    make_user("citizen", "mine@example.cn")
+    address = "10.9.9.9"
+    for i in range(5):  # LOGIN_ADDRESS_FREE
+        with pytest.raises(service.AuthError, match="账号或密码错误"):
+            service.authenticate("victim@example.cn", f"guess{i}abc", now=now, address=address,
+                                 captcha_passed=True)
+        assert service.authenticate("mine@example.cn", PASSWORD, now=now, address=address).email == "mine@example.cn"
+    with pytest.raises(service.AuthError, match="账号或密码错误"):  # the sixth failure: the address waits
+        service.authenticate("victim@example.cn", "guess6abc", now=now, address=address, captcha_passed=True)
+    with pytest.raises(service.AuthError, match="登录尝试过于频繁"):
+        service.authenticate("victim@example.cn", "guess7abc", now=now, address=address, captcha_passed=True)
+    # the owner elsewhere is not slowed down, and the attacker's own account starts afresh
+    with pytest.raises(service.AuthError, match="账号或密码错误"):
+        service.authenticate("victim@example.cn", "guess8abc", now=now, address="10.1.1.1", captcha_passed=True)

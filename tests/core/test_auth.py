@@ -94,7 +94,7 @@ def test_captcha_on_the_login_page_after_failures(client, seeded):
 ])
 def test_registration_rules(seeded, now, login_id, password, message):
     with pytest.raises(ValidationError, match=message):
-        recovery.start_registration(login_id, password, "", now=now)
+        recovery.start_registration(login_id, password, "", requester="r1", address="10.0.0.1", now=now)
 
 
 def test_password_change(client, seeded):
@@ -107,6 +107,37 @@ def test_password_change(client, seeded):
     ok = client.post("/auth/password", data={"current": "Passw0rd!x", "password": "newpass123",
                                              "confirm": "newpass123", "csrf_token": csrf_from(page)})
     assert ok.status_code == 302
+    assert User.query.filter_by(email="c@example.com").one().check_password("newpass123")
+
+
+def test_the_current_password_check_is_throttled_like_a_login(client, seeded, now):
+    """F5: someone at an unlocked session cannot guess the current password at full speed: after
+    LOGIN_CAPTCHA_AFTER wrong ones the page needs a captcha (even for the right one), and the address
+    waits after LOGIN_ADDRESS_FREE, as on the login page; the counts are the login's own."""
+    make_user("citizen", "c@example.com")
+    login(client, "c@example.com")
+
+    def change(current):
+        page = client.get("/auth/password").get_data(as_text=True)
+        return client.post("/auth/password", data={"current": current, "password": "newpass123",
+                                                   "confirm": "newpass123", "csrf_token": csrf_from(page)})
+    for i in range(3):
+        bad = change(f"guess{i}abc")
+        assert "当前密码不正确" in bad.get_data(as_text=True)
+    right = change("Passw0rd!x")
+    html = right.get_data(as_text=True)
+    assert right.status_code == 400 and "请先填写图中的验证码" in html and 'name="captcha_token"' in html
+    assert User.query.filter_by(email="c@example.com").one().check_password("Passw0rd!x")
+    with pytest.raises(service.CaptchaRequired):  # the login page counts the same failures
+        service.authenticate("c@example.com", "Passw0rd!x", now=now, address="10.3.3.3")
+    user = User.query.filter_by(email="c@example.com").one()
+    for i in range(6):  # LOGIN_ADDRESS_FREE is 5: after the sixth failure the address waits
+        with pytest.raises(ValidationError, match="当前密码不正确"):
+            service.change_password(user, f"more{i}abc", "newpass123", now=now, address="10.5.5.5",
+                                    captcha_passed=True)
+    with pytest.raises(service.AuthError, match="登录尝试过于频繁"):
+        service.change_password(user, "Passw0rd!x", "newpass123", now=now, address="10.5.5.5", captcha_passed=True)
+    service.change_password(user, "Passw0rd!x", "newpass123", now=now, address="10.6.6.6", captcha_passed=True)
     assert User.query.filter_by(email="c@example.com").one().check_password("newpass123")
 
 

@@ -69,3 +69,12 @@ def test_department_scope_and_confidential_callers(api):
     assert other.get("/tickets").get_json()["items"] == []
     assert hbj.post("/tickets", CALL).status_code == 403  # departments do not log calls
     assert hbj.post(f"/tickets/{tid}/dispatch", {"department": "mzj"}).status_code == 403
+
+
+def test_type_messages_are_set_as_chinese_text(api):
+    """A space between Chinese and Latin words, none between Chinese ones."""
+    op = api("operator", login="op@x.cn")
+    r = op.post("/tickets", {**CALL, "anonymous": "yes", "lat": "north"})
+    assert r.status_code == 400
+    fields = r.get_json()["fields"]
+    assert fields["anonymous"] == "应为 true 或 false" and fields["lat"] == "应为数字"
