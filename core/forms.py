@@ -64,3 +64,86 @@ def form_date(name, label="日期"):
         return parse_date(request.form.get(name) or "")
     except ValueError as exc:
         raise ValidationError(f"{label}：{exc}" if label else str(exc), field=name) from None
+
+
+FILES_AGAIN = "请重新选择附件"
+
+
+class FormState:
+    """What one action form on a page shows: the values to fill in and the error of each field.
+
+    A blank state (no refusal) shows each field's default. The state of a refused form shows exactly
+    what was posted (an unticked box stays unticked), the error next to the field it names, and hands
+    `autofocus` to the first field with an error as the template renders them (`focused` then tells
+    the form whether its error summary should take the focus instead)."""
+
+    def __init__(self, values=None, errors=None, message="", files_lost=False):
+        self.refused = values is not None
+        self.values = values
+        self.errors = errors or {}
+        self.message = message
+        self.files_lost = files_lost
+        self.files_note = FILES_AGAIN if files_lost else ""
+        self.focused = False
+        self.shown = {}  # field name → id of its input, for the fields whose error is rendered next to them
+
+    def value(self, name, default=""):
+        return self.values.get(name, "") if self.refused else default
+
+    def checked(self, name, value="y", default=False):
+        return value in self.values.getlist(name) if self.refused else default
+
+    def error(self, name, input_id):
+        """The field's message (None when it has none); noted as shown next to input `input_id`."""
+        message = self.errors.get(name)
+        if message:
+            self.shown[name] = input_id
+        return message
+
+    def autofocus(self, name):
+        """True once: for the first field rendered that has an error."""
+        if self.focused or not self.errors.get(name):
+            return False
+        self.focused = True
+        return True
+
+    def summary(self):
+        """[(message, input id or None)] for the form's error summary: every field error (linked to its
+        field when rendered), then the general message when no field carries it."""
+        items = [(message, self.shown.get(name)) for name, message in self.errors.items()]
+        if self.message and self.message not in self.errors.values():
+            items.append((self.message, None))
+        return items
+
+
+class Refusal:
+    """A refused POST of one action form, to be re-rendered on its page (400 or 409) instead of a flash
+    and a redirect, so that nothing typed is lost (issue 14 usability review).
+
+    `action` and `item` (the consultation or dispute the form is about, when a page repeats it) pick the
+    one form that gets the posted values; every other form keeps its defaults. Error names of the
+    domain are mapped to the form's input names by `aliases` (e.g. the API's `sent_on` is the page's
+    `on`). Uploaded files cannot be kept: when some had been chosen the file input says so."""
+
+    def __init__(self, action=None, err=None, values=None, files_chosen=False, item=None, aliases=None):
+        self.action, self.item = action, None if item is None else str(item)
+        self.status = getattr(err, "status", 200)
+        self.rendered = False
+        errors = {}
+        for name, message in (getattr(err, "fields", None) or {}).items():
+            errors.setdefault((aliases or {}).get(name, name), message)
+        message = getattr(err, "message", "")
+        self.state = FormState(values, errors, message, files_lost=files_chosen) if action else None
+
+    def __bool__(self):
+        return self.action is not None
+
+    def form(self, action, item=None):
+        """The state of the form for `action` (and `item`): the refused one, or a blank one."""
+        if self and action == self.action and (item is None or str(item) == self.item):
+            self.rendered = True
+            return self.state
+        return FormState()
+
+
+NO_REFUSAL = Refusal()

@@ -1,8 +1,13 @@
-"""What the citizen's status page shows: the steps so far with dates, in plain Chinese."""
-
+"""What the pages show of an application's history, in plain Chinese: the citizen's steps with dates,
+and the staff page's full audit trail (each row's detail as labelled values, not raw JSON)."""
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from core.calendar.service import local_zone
+from core.departments.models import Department
 from requests_module import outcomes
+from requests_module.disputes import KINDS as DISPUTE_KINDS, RESULTS as DISPUTE_RESULTS
+from requests_module.models import CHANNELS
 from requests_module.queries import timeline
 
 STEP_LABELS = {
@@ -33,3 +38,76 @@ def public_steps(req):
             note = o.group if o.group == o.label else f"{o.group}：{o.label}"
         steps.append((e.at.astimezone(tz), label, note))
     return steps
+
+
+# The audit detail keys the handling page shows, in this order, with their Chinese labels; other keys
+# (ids, statuses, internal flags) stay in the API's timeline only. The same labels name the typed
+# values of an action form that could not be shown again (templates/requests/staff_detail.html).
+DETAIL_LABELS = {
+    "on": "日期", "received_on": "收到日期", "sent_on": "发出日期", "answered_on": "答复日期",
+    "filed_on": "提起日期", "decided_on": "结果日期", "channel": "申请方式", "department": "部门",
+    "from": "原部门", "to": "改派至", "kind": "类别", "party": "对象", "items": "补正事项", "period": "补正期限",
+    "outcome": "答复结果", "result": "结果", "legal_ground": "法律依据", "holder_organ": "掌握该信息的机关",
+    "amount": "金额", "days": "天数", "due_on": "答复期限", "deadline_on": "截止日期", "reason": "理由",
+    "note": "意见", "opinion": "意见", "text": "正文", "message": "理由和渠道", "repeat_of": "疑似重复申请", "late": "逾期补正", "silent": "逾期未答复",
+    "after_reconsideration": "复议后起诉",
+}
+# The day an action happened, for a 补录 row (the row's own time is when it was entered).
+HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on")
+_CONSULTATION_KINDS = {"third_party": "第三方", "organ": "其他机关"}
+
+
+@dataclass
+class TimelineRow:
+    at: datetime
+    actor_label: str
+    action: str
+    entered_at: datetime | None
+    happened_on: str | None = None  # set for a 补录 row: the day it happened
+    details: list = field(default_factory=list)  # [(label, text)]
+
+
+def _text(key, value, departments):
+    """The shown text of one detail value ('' hides it)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    if key == "outcome":
+        o = outcomes.OUTCOMES.get(value)
+        return (o.label if o.group == o.label else f"{o.group}：{o.label}") if o else str(value)
+    if key in ("department", "from", "to"):
+        return departments.get(value, str(value))
+    if key == "kind":
+        return {**DISPUTE_KINDS, **_CONSULTATION_KINDS}.get(value, str(value))
+    if key == "result":
+        return DISPUTE_RESULTS.get(value, str(value))
+    if key == "channel":
+        return CHANNELS.get(value, str(value))
+    if key == "amount":
+        return f"{value} 元"
+    if key in ("days", "period"):
+        return f"{value} 个工作日"
+    return str(value)
+
+
+def audit_row(event, departments):
+    """One audit event as display parts: labelled Chinese details of the known keys, and for a 补录 the
+    day it happened (that day is then left out of the details)."""
+    data = event.after_data or {}
+    happened = None
+    if event.entered_at is not None:
+        key = next((k for k in HAPPENED_KEYS if data.get(k)), None)
+        if key is not None:
+            happened = str(data[key])
+            data = {k: v for k, v in data.items() if k != key}
+    details = [(label, text) for key, label in DETAIL_LABELS.items()
+               if key in data and (text := _text(key, data[key], departments))]
+    return TimelineRow(at=event.at, actor_label=event.actor_label, action=event.action,
+                       entered_at=event.entered_at, happened_on=happened, details=details)
+
+
+def staff_timeline(req):
+    """The handling page's 全过程记录: every audit event of the application, oldest first."""
+    departments = {d.code: d.name for d in Department.query.all()}
+    return [audit_row(e, departments) for e in timeline(req)]

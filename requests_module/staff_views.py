@@ -9,7 +9,7 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
-from core.forms import form_date, form_int
+from core.forms import NO_REFUSAL, Refusal, form_date, form_int
 from core.inputs import INT_MAX
 from core.extensions import db
 from requests_module import disputes, handling, intake, outcomes, queries, reply
@@ -17,7 +17,7 @@ from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
-from requests_module.presenter import STEP_LABELS
+from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, staff_timeline
 from requests_module.states import Status
 
 bp = Blueprint("requests_staff", __name__, url_prefix="/requests/staff")
@@ -84,14 +84,19 @@ def _load(request_id):
 @bp.get("/<int:request_id>")
 @roles_required(*HANDLERS)
 def detail(request_id):
-    req = _load(request_id)
+    return _page(_load(request_id))
+
+
+def _page(req, refused=NO_REFUSAL):
+    """The handling page; `refused` fills the one action form that was refused with what was posted."""
     now = utcnow()
     data = queries.represent(req, now)
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
                            departments=active_departments(), outcomes=outcomes.choices(),
-                           suggestions=intake.suggestions(req), events=queries.timeline(req),
+                           suggestions=intake.suggestions(req), events=staff_timeline(req),
                            allowed=access.available_actions(current_user, req),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
+                           refused=refused, field_labels=DETAIL_LABELS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
                                         "reply_draft_cleared": "清除答复草稿",
                                         "dispute_filed": "登记复议或诉讼", "dispute_decided": "登记复议或诉讼结果"})
@@ -163,6 +168,12 @@ ACTIONS = {
 }
 
 
+# The form of an action that the page shows once per consultation or dispute: the field naming which.
+ITEM_FIELDS = {"consult_answer": "consultation", "dispute_result": "dispute"}
+# Domain field names that are another input on the page (the API names each date after its meaning).
+FIELD_ALIASES = {"consult": {"sent_on": "on"}, "consult_answer": {"answered_on": "on"}}
+
+
 @bp.post("/<int:request_id>/<action>")
 @roles_required(*HANDLERS)
 def act(request_id, action):
@@ -171,16 +182,18 @@ def act(request_id, action):
     req = db.session.get(DisclosureRequest, request_id) or abort(404)
     access.require_act(current_user, req, action)
     done, fn = ACTIONS[action]
+    from_intake = action in ("confirm", "assign", "reject") and request.form.get("from") == "intake"
     try:
         fn(req, request.form, utcnow(), current_user)
-    except ValidationError as err:
+    except DomainError as err:  # ValidationError (400) or a state conflict (409)
         db.session.rollback()
-        flash("；".join(err.fields.values()) or err.message, "danger")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-    else:
-        flash(f"{req.number}：{done}。", "success")
-    target = ".intake_queue" if action in ("confirm", "assign", "reject") and request.form.get("from") == "intake" \
-        else ".detail"
-    return redirect(url_for(target, request_id=req.id) if target == ".detail" else url_for(target))
+        if from_intake:
+            flash("；".join(getattr(err, "fields", {}).values()) or err.message, "danger")
+            return redirect(url_for(".intake_queue"))
+        # Re-render the page with the posted values in the refused form: nothing typed is lost.
+        refused = Refusal(action, err, request.form, item=request.form.get(ITEM_FIELDS.get(action, "")),
+                          files_chosen=any(f.filename for f in request.files.getlist("attachments")),
+                          aliases=FIELD_ALIASES.get(action))
+        return _page(req, refused), refused.status
+    flash(f"{req.number}：{done}。", "success")
+    return redirect(url_for(".intake_queue") if from_intake else url_for(".detail", request_id=req.id))

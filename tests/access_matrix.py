@@ -33,7 +33,7 @@ class Visitor:
 
 
 def authorised_on_page(status):
-    return status == 302  # done, or refused by the domain with a message on the item's page
+    return status in (302, 400, 409)  # done, or refused by the domain: the item's page again, with the message
 
 
 def authorised_in_api(status):

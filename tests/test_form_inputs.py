@@ -17,10 +17,14 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def field_names():
-    """Every field a page posts: name="…" in the templates and each WTForms field of the app's forms."""
+    """Every field a page posts: name="…" in the templates, the names given to the field macros of the
+    handling page (templates/requests/_action.html: `input(f, 'amount', …)`, `name='on'`) and each WTForms
+    field of the app's forms."""
     names = set()
     for path in TEMPLATES.rglob("*.html"):
-        names |= set(re.findall(r'name="([a-z_]+)"', path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        names |= set(re.findall(r'name="([a-z_]+)"', text))
+        names |= set(re.findall(r"\(f, '([a-z_]+)'", text)) | set(re.findall(r"name='([a-z_]+)'", text))
     from flask_wtf import FlaskForm
     classes, seen = [FlaskForm], set()
     while classes:

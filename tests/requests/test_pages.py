@@ -113,7 +113,7 @@ def test_online_application_from_submission_to_reply_letter(app, client, seeded)
     assert "需要您补正" in citizen_page and "请写明所需年份" in citizen_page
     db.session.remove()
     bad = act(staff, req.id, "reply", outcome="withheld_law", text="x", on=day)
-    assert bad.status_code == 302
+    assert bad.status_code == 409 and "补正" in bad.get_data(as_text=True)  # awaiting the correction: refused
     token = csrf_from(citizen_page)
     citizen_client.post(f"/requests/{req.id}/correction", data={"text": "2025年", "csrf_token": token})
     db.session.remove()
