@@ -142,7 +142,7 @@ def test_the_api_name_of_a_date_is_the_page_input_it_came_from(app, seeded):
         resp = post(client, req, "consult", kind="organ", party="市民政局", on="2026-09-01")
     page = Page(resp.get_data(as_text=True))
     assert resp.status_code == 400 and page.value("cs-party") == "市民政局"
-    assert_invalid(page, "cs-on", "发出日期不能早于上一步")
+    assert_invalid(page, "cs-on", "征求意见发出日期须为登记当日")  # a step that pauses the period: no 补录
     assert page.autofocus == ["cs-on"]
 
 
@@ -220,8 +220,10 @@ def test_a_successful_action_still_redirects(app, seeded):
 
 def test_the_timeline_shows_labelled_chinese_and_no_json(app, seeded):
     req = received(date(2026, 9, 28))
-    handling.send_correction_notice(req, items="请写明所需年份", on=date(2026, 9, 29), now=at(2026, 10, 12, 9),
-                                    actor="t")  # entered two weeks later: a 补录
+    handling.send_correction_notice(req, items="请写明所需年份", on=date(2026, 9, 29), now=at(2026, 9, 29, 9),
+                                    actor="t")
+    handling.receive_correction(req, text="2025 年", on=date(2026, 10, 9), now=at(2026, 10, 12, 9),
+                                actor="t")  # handed in on 10-09, entered on 10-12: a 补录
     client = staff_client(app)
     with pinned(app, noon(DAY)):
         html = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
@@ -231,7 +233,7 @@ def test_the_timeline_shows_labelled_chinese_and_no_json(app, seeded):
     assert "补正事项：请写明所需年份" in timeline and "补正期限：10 个工作日" in timeline
     assert "申请方式：当面提交" in timeline  # the paper registration, its channel's name
     assert "部门：民政局" in timeline  # the department's name, not its code
-    assert "发生日期 2026-09-29" in timeline and "补录于 2026-10-12 09:00" in timeline
+    assert "发生日期 2026-10-09" in timeline and "补录于 2026-10-12 09:00" in timeline
     assert "status" not in timeline  # unknown keys stay in the API only
 
 
