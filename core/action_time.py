@@ -104,9 +104,9 @@ def entered_at():
 
 
 def entry_time(now):
-    """When the current action is entered: the time of entry of a 补录, else `now`."""
+    """When the current action counts as entered: the time of entry of a 补录, else `now`."""
     entry = _ENTRY.get()
-    return entry.entered_at if entry is not None else now
+    return entry.entered_at if entry is not None and entry.backfilled else now
 
 
 def on_time(stopped_at, due_at):

@@ -1,5 +1,5 @@
 """Helpers of the ticket use cases: clocks by SLA, transitions with audit, caller notices."""
-from core import audit
+from core import action_time, audit
 from core.clocks.models import Clock
 from core.clocks.service import start_clock, stop_clock
 from hotline import sla
@@ -15,11 +15,16 @@ def clock(ticket, name):
             .order_by(Clock.id.desc()).first())
 
 
-def start(ticket, name, *, at, actor, department_id=None):
+def start(ticket, name, *, at, actor, department_id=None, on_receipt=False):
+    """Start the ticket's clock `name` for the step done `at`. A period that a staff step opens begins when
+    the step is entered (core/action_time.py): a back-dated dispatch or reply must not leave the next party
+    (the department, the callback desk) overdue before it could know — and back-dating gains nothing. The
+    first clock (`on_receipt`) counts from the citizen's call, whenever it was logged."""
     rule = sla.limit(name, type_=ticket.type, urgency=ticket.urgency, category=ticket.category_code,
                      overrides=SlaRule.query.all())
+    begins = at if on_receipt else action_time.entry_time(at)
     return start_clock(entity_kind=ENTITY, entity_id=ticket.id, name=name, unit=rule.unit, length=rule.hours,
-                       now=at, actor=actor, label=f"{ticket.number} {sla.TYPES[ticket.type]}",
+                       now=begins, actor=actor, label=f"{ticket.number} {sla.TYPES[ticket.type]}",
                        department_id=department_id if department_id is not None else ticket.department_id)
 
 

@@ -36,7 +36,7 @@ def create_ticket(data, *, channel, received_at, now, actor, operator=None, citi
         record(ticket, "created", now=received_at, actor=actor,
                detail={"number": ticket.number, "channel": channel, "type": ticket.type,
                        "category": ticket.category_code, "urgency": ticket.urgency})
-        start(ticket, "dispatch", at=received_at, actor=actor)
+        start(ticket, "dispatch", at=received_at, actor=actor, on_receipt=True)
     return ticket
 
 

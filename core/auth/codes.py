@@ -19,8 +19,9 @@ the limits to keep an owner out of registration or recovery:
   (a fresh cookie does not buy more);
 - AUTH_CODE_ADDRESS_PER_HOUR codes per address over all logins (one host cannot flood many phones);
 - AUTH_CODE_LOGIN_PER_HOUR messages per phone or mailbox over all askers and purposes: the ceiling
-  against SMS bombing. Reaching it takes several addresses; the owner then is told when to try again
-  (and about 12345), never silently sent nothing — and a code the owner already holds still works.
+  against SMS bombing. A stranger with a few addresses can reach it, so it never shuts the owner out:
+  beyond it each further code needs a solved captcha (a human's effort per message, which makes bombing
+  dear), and the owner who solves it gets a code; a code the owner already holds still works.
 
 Each refused request is told so, with the time of the next possible send: the counts include the
 unsent rows of unknown or taken logins, so the answer still says nothing about whether an account
@@ -45,6 +46,14 @@ CHANNEL = {"phone": "sms", "email": "email"}
 class TooMany(ValidationError):
     """No code sent: one of the sending limits is reached (the message says until when)."""
 
+    captcha_passes = False  # True when a solved captcha would let this request through
+
+
+class CeilingReached(TooMany):
+    """The per-phone ceiling only: a solved captcha lets the request through."""
+
+    captcha_passes = True
+
 
 def login_key(value):
     return hashlib.sha256(value.encode()).hexdigest()
@@ -68,9 +77,10 @@ def _hash(purpose, key, code):
     return hmac.new(secret, f"{purpose}|{key}|{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def check_limits(purpose, key, *, requester, address, now):
-    """Raise TooMany when this session, this address or this login has had its codes for the hour.
-    Call inside the unit of work that adds the code."""
+def check_limits(purpose, key, *, requester, address, now, captcha_passed=False):
+    """Raise TooMany when this session, this address or this login has had its codes for the hour (the
+    login's ceiling: CeilingReached, unless a captcha was solved). Call inside the unit of work that adds
+    the code."""
     from core.calendar.service import local_zone
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "auth-code:" + key})
@@ -82,10 +92,16 @@ def check_limits(purpose, key, *, requester, address, now):
         ((AuthCode.address == _address(address),), cfg["AUTH_CODE_ADDRESS_PER_HOUR"]),
         ((AuthCode.login_key == key,), cfg["AUTH_CODE_LOGIN_PER_HOUR"]),
     )
-    for conditions, limit in scopes:
+    for index, (conditions, limit) in enumerate(scopes):
+        ceiling = index == len(scopes) - 1
+        if ceiling and captcha_passed:
+            break
         sent, oldest = db.session.query(func.count(AuthCode.id), func.min(AuthCode.created_at)).filter(
             *conditions, AuthCode.created_at > now - timedelta(hours=1)).one()
         if sent >= limit:
+            if ceiling:
+                raise CeilingReached("该手机号或邮箱近一小时收到的验证码较多：请填写下方图片验证码后再获取。"
+                                     "已收到的验证码在有效期内仍可使用。")
             again = (oldest + timedelta(hours=1)).astimezone(local_zone())
             raise TooMany(f"验证码发送次数过多，请于 {again:%H:%M} 后再获取；已收到的验证码在有效期内仍可使用。"
                           "急需办理的，请拨打 12345 热线。")

@@ -29,7 +29,7 @@ def _user(kind, value):
     return User.query.filter(getattr(User, kind) == value).first()
 
 
-def start_registration(login, password, name, *, requester, address, now):
+def start_registration(login, password, name, *, requester, address, now, captcha_passed=False):
     """Step 1: check the input, then send a code (free login) or a notice to the owner (taken login).
     The name and password hash are kept with this requester's code only; raises codes.TooMany."""
     kind, value = normalize_login(login)
@@ -38,7 +38,8 @@ def start_registration(login, password, name, *, requester, address, now):
     payload = {"name": (name or "").strip()[:60], "password_hash": generate_password_hash(password)}
     existing = _user(kind, value)
     with unit_of_work():
-        codes.check_limits("register", key, requester=requester, address=address, now=now)
+        codes.check_limits("register", key, requester=requester, address=address, now=now,
+                           captcha_passed=captcha_passed)
         code = codes.add("register", key, now=now, requester=requester, address=address, payload=payload,
                          live=existing is None)
         event, ctx = ("account_exists", {}) if existing else ("auth_code_register", codes.context(code))
@@ -66,7 +67,7 @@ def complete_registration(login, code, *, requester, now):
     return user
 
 
-def start_reset(login, *, requester, address, now):
+def start_reset(login, *, requester, address, now, captcha_passed=False):
     """Send a reset code to an existing, active account's phone or mailbox; the same answer otherwise
     (raises codes.TooMany alike)."""
     kind, value = normalize_login(login)
@@ -74,7 +75,8 @@ def start_reset(login, *, requester, address, now):
     user = _user(kind, value)
     live = user is not None and user.active
     with unit_of_work():
-        codes.check_limits("reset", key, requester=requester, address=address, now=now)
+        codes.check_limits("reset", key, requester=requester, address=address, now=now,
+                           captcha_passed=captcha_passed)
         code = codes.add("reset", key, now=now, requester=requester, address=address, live=live)
         if live:
             notify("auth_code_reset", now=now, address=value, channels=(codes.CHANNEL[kind],),

@@ -19,7 +19,7 @@ from core.extensions import db
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))  # same method and cost as real hashes
 
 WRONG = "账号或密码错误。"
-NEEDS_CAPTCHA = "为保护账号安全，请先填写图中的验证码再登录。"
+NEEDS_CAPTCHA = "为保护账号安全，请先填写图中的验证码再提交。"
 
 
 class AuthError(DomainError):

@@ -103,18 +103,25 @@ def register():
     """Step 1 of 2: the same answer whether or not the login is taken (core/auth/recovery.py)."""
     form = RegisterForm()
     refused = captcha.gate()
+    solved, ceiling_error = captcha.posted() if refused is None else (False, None)
+    ceiling = False
     if form.validate_on_submit() and refused is None:
         try:
             recovery.start_registration(form.login.data, form.password.data, form.name.data,
-                                        requester=_requester(), address=get_remote_address(), now=utcnow())
+                                        requester=_requester(), address=get_remote_address(), now=utcnow(),
+                                        captcha_passed=solved)
         except ValidationError as err:
             apply_domain_error(form, err)
+            ceiling = getattr(err, "captcha_passes", False)
         else:
             captcha.count_submission()
             session[PENDING] = {"purpose": "register", "login": form.login.data}
             flash("验证码已发送到您填写的手机或邮箱，请在下方输入以完成注册。", "info")
             return redirect(url_for(".register_confirm"))
-    return (render_template("auth/register.html", form=form, **captcha.context(refused)),
+    context = captcha.context(refused)
+    if ceiling and context["challenge"] is None:  # the per-phone ceiling: a captcha lets the next try through
+        context = {"challenge": captcha.new_challenge(), "captcha_error": ceiling_error}
+    return (render_template("auth/register.html", form=form, **context),
             400 if form.errors or form.form_errors or refused else 200)
 
 
@@ -147,17 +154,22 @@ def register_confirm():
 def reset():
     """Forgotten password, step 1 of 2: the same answer for every login."""
     form = ResetRequestForm()
+    solved, captcha_error = captcha.posted()
+    ceiling = False
     if form.validate_on_submit():
         try:
             recovery.start_reset(form.login.data, requester=_requester(), address=get_remote_address(),
-                                 now=utcnow())
+                                 now=utcnow(), captcha_passed=solved)
         except ValidationError as err:
             apply_domain_error(form, err)
+            ceiling = getattr(err, "captcha_passes", False)
         else:
             session[PENDING] = {"purpose": "reset", "login": form.login.data}
             flash("如果该手机号或邮箱已注册，验证码已发送，请在下方输入并设置新密码。", "info")
             return redirect(url_for(".reset_confirm"))
-    return render_template("auth/reset.html", form=form), 400 if form.errors or form.form_errors else 200
+    challenge = captcha.new_challenge() if ceiling else None  # the per-phone ceiling: a captcha lets it through
+    return (render_template("auth/reset.html", form=form, challenge=challenge, captcha_error=captcha_error),
+            400 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/reset/confirm", methods=["GET", "POST"])

@@ -86,7 +86,8 @@ def _no_push_after_due(clock, now, verb):
     """A step entered after the due moment may not move it later: an overdue verdict stays overdue, also
     when the step is dated inside the period (a 补录, core/action_time.py)."""
     if clock.state == ClockState.RUNNING.value and action_time.entry_time(now) > clock.due_at:
-        due = clock.due_on.isoformat() if clock.due_on else clock.due_at.isoformat(timespec="minutes")
+        due = (clock.due_on.isoformat() if clock.due_on
+               else clock.due_at.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M"))
         raise ClockStateError(f"期限已于 {due} 届满，不能再{verb}：已超期的办理不会因事后登记变为按期；"
                               "如确已在期限内办理，请凭送达凭证联系督办部门更正")
 

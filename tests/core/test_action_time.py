@@ -268,3 +268,15 @@ def test_a_signed_off_reply_bears_the_day_it_was_signed(app, api_as):
     req = db.session.get(DisclosureRequest, rid)
     assert req.replied_on == date(2026, 10, 22) and req.reply_doc_number.startswith("亭湖依申复〔2026〕")
     assert _answer(rid).on_time is True
+
+
+def test_a_back_dated_step_does_not_leave_the_next_party_overdue_before_it_could_know(hotline):
+    """The department replies 'at' a past moment, entered days later: the callback desk's period starts at
+    the entry, not at the claimed time (and the department's own verdict is judged as always)."""
+    op, staff, tid = hotline
+    staff.post(f"/tickets/{tid}/sign", {"at": "2026-11-02T10:00:00+08:00"}, now=at(2026, 11, 2, 10, 1))
+    r = staff.post(f"/tickets/{tid}/reply", {"text": "已处理", "at": "2026-11-03T10:00:00+08:00"},
+                   now=at(2026, 11, 9, 10))
+    assert r.status_code == 200, r.get_json()
+    callback = Clock.query.filter_by(entity_kind="ticket", entity_id=str(tid), name="callback").one()
+    assert callback.started_at == at(2026, 11, 9, 10) and callback.due_at > at(2026, 11, 9, 10)
