@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from requests_module import outcomes
 from requests_module.common import zh
+from requests_module.remedy import issuing_organ, remedy_text
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -23,8 +24,6 @@ _BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=22, firstLine
 _PLAIN = ParagraphStyle("plain", fontName=FONT, fontSize=12, leading=22, wordWrap="CJK")
 _RIGHT = ParagraphStyle("right", fontName=FONT, fontSize=12, leading=22, alignment=2)
 
-REMEDIES = ("如对本答复不服，可以在收到本答复之日起六十日内向盐城市亭湖区人民政府申请行政复议，"
-            "或者在收到本答复之日起六个月内依法向人民法院提起行政诉讼。")
 
 
 def _p(text, style=_BODY):
@@ -34,7 +33,7 @@ def _p(text, style=_BODY):
 def letter_text(req):
     """The letter's paragraphs as plain text (the PDF and tests share them)."""
     o = outcomes.get(req.outcome)
-    organ = req.department.full_name if req.department else "盐城市亭湖区人民政府"
+    organ, body = issuing_organ(req)
     received = zh(req.received_on) if req.received_on else zh(req.submitted_at.date())
     outcome_line = f"答复结果：{o.group}" + (f"（{o.label}）" if o.label != o.group else "") + "。"
     paras = [
@@ -48,7 +47,7 @@ def letter_text(req):
         paras.append(f"依据：{req.legal_ground}。")
     if req.outcome == "unavailable_not_held" and req.holder_organ:
         paras.append(f"经查，该信息由{req.holder_organ}掌握，您可以向该机关申请获取。")
-    paras.append(REMEDIES)
+    paras.append(remedy_text(req.outcome, organ, body))  # requests_module/remedy.py (行政复议法 Art. 23, 24, 27)
     return organ, paras
 
 

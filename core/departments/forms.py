@@ -15,12 +15,15 @@ class DepartmentForm(FlaskForm):
     email = StringField("电子邮箱", validators=[Optional(), Email("邮箱格式不正确"), Length(max=254)])
     address = StringField("地址", validators=[Optional(), Length(max=200)])
     keywords = TextAreaField("补充分办关键词（以逗号或顿号分隔）", validators=[Optional(), Length(max=1000)])
+    reconsideration_body = StringField("行政复议机关（印在答复书的救济告知中）", default="盐城市亭湖区人民政府",
+                                       validators=[DataRequired("请填写行政复议机关"), Length(max=120)])
     requires_signoff = BooleanField("答复需部门负责人签发")
     active = BooleanField("启用", default=True)
 
     def data_for_service(self):
         return {k: getattr(self, k).data for k in
-                ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active")}
+                ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
+                 "reconsideration_body")}
 
     def keyword_list(self):
         import re

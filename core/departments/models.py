@@ -16,6 +16,9 @@ class Department(db.Model):
     # [{"topic": "...", "keywords": [...], "lead": bool}] from the seed work plan; used for routing.
     topics = db.Column(db.JSON, nullable=False, default=list)
     requires_signoff = db.Column(db.Boolean, nullable=False, default=False)
+    # The organ that decides an administrative reconsideration of this organ's acts (行政复议法 2023
+    # Art. 24, 27): printed in the remedy paragraph of its letters (requests_module/remedy.py).
+    reconsideration_body = db.Column(db.String(120), nullable=False, default="盐城市亭湖区人民政府")
     active = db.Column(db.Boolean, nullable=False, default=True)
 
     __table_args__ = (db.CheckConstraint("kind IN ('organ', 'town')", name="kind"),)

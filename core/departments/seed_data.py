@@ -7,6 +7,12 @@ lead, and the keywords a request's text would contain. Contact details default t
 
 DISTRICT = "盐城市亭湖区"
 DEFAULT_PHONE = "0515-12345"
+DISTRICT_GOVERNMENT = "盐城市亭湖区人民政府"
+# 行政复议法 (2023) Art. 24 (1), (2): the district government decides on its departments and on the towns and
+# streets; the office that acts for the district government (区政府办) answers in the government's name,
+# so the next level up, 盐城市人民政府, decides; Art. 27: vertically led organs go to the next organ up in
+# their line. Admins can change any of these on the department page.
+RECONSIDERATION_BODIES = {"zfb": "盐城市人民政府", "qxj": "盐城市气象局"}
 
 
 def T(topic, keywords, lead=True):
@@ -108,8 +114,9 @@ def department_rows():
     for code, name, office, topics in ORGANS:
         full = f"{DISTRICT}{office}" if not office.startswith("区") else f"{DISTRICT}{office[1:]}"
         rows.append(dict(code=code, name=name, full_name=full, kind="organ", topics=topics,
-                         phone=DEFAULT_PHONE, address="", email=""))
+                         phone=DEFAULT_PHONE, address="", email="",
+                         reconsideration_body=RECONSIDERATION_BODIES.get(code, DISTRICT_GOVERNMENT)))
     for code, name in TOWNS:
         rows.append(dict(code=code, name=name, full_name=f"{DISTRICT}{name}", kind="town", topics=[],
-                         phone=DEFAULT_PHONE, address="", email=""))
+                         phone=DEFAULT_PHONE, address="", email="", reconsideration_body=DISTRICT_GOVERNMENT))
     return rows

@@ -6,7 +6,18 @@ from core.departments.seed_data import department_rows
 from core.errors import ValidationError
 from core.extensions import db
 
-EDITABLE = ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active")
+EDITABLE = ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
+            "reconsideration_body")
+
+
+def _check_reconsideration_body(data):
+    """A letter is never issued in the name of the organ that would decide its own reconsideration."""
+    body, name = (data.get("reconsideration_body") or "").strip(), (data.get("full_name") or "").strip()
+    if "reconsideration_body" in data and not body:
+        raise ValidationError("请填写行政复议机关", field="reconsideration_body")
+    if body and body == name:
+        raise ValidationError("行政复议机关不能是本机关自己（行政复议法第二十四条、第二十七条）",
+                              field="reconsideration_body")
 
 
 def seed_departments(now, actor="seed"):
@@ -41,6 +52,7 @@ def create_department(data, *, now, actor):
     code = (data.get("code") or "").strip().lower()
     if Department.query.filter_by(code=code).first():
         raise ValidationError(f"部门代码 {code} 已存在", field="code")
+    _check_reconsideration_body(data)
     with unit_of_work():
         dep = Department(code=code, topics=[], **{k: data[k] for k in EDITABLE if k in data})
         db.session.add(dep)
@@ -53,6 +65,8 @@ def create_department(data, *, now, actor):
 def update_department(dep, data, *, now, actor, keywords=None):
     """Edit a department's names, contacts and flags; `keywords` replaces its extra routing keywords."""
     before = {k: getattr(dep, k) for k in EDITABLE}
+    _check_reconsideration_body({"full_name": dep.full_name, "reconsideration_body": dep.reconsideration_body,
+                                 **data})
     with unit_of_work():
         for k in EDITABLE:
             if k in data:

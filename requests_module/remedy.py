@@ -1,0 +1,53 @@
+"""The remedy paragraph (救济告知) of a reply letter, built from the outcome and the issuing organ.
+
+- 行政复议法 (2023) Art. 23 para. 1 (4) and para. 2: against a refusal to disclose (不予公开, and the withheld
+  part of 部分公开) the applicant must first apply for administrative reconsideration, and the organ must
+  say so when it acts; only against the reconsideration decision may they then sue (行政诉讼法 Art. 45:
+  within 15 days of receiving the decision).
+- Other outcomes keep the choice: reconsideration within 60 days (行政复议法 Art. 20) or a lawsuit within
+  six months (行政诉讼法 Art. 46).
+- The reconsideration body is the issuing organ's (Art. 24, 27), kept on the department; a reply made in
+  the name of the district government (no handling department: 政府办 acting for it) goes to 盐城市人民政府.
+  A letter is never issued in the name of the organ that would decide its reconsideration.
+"""
+from requests_module import outcomes
+
+DISTRICT_GOVERNMENT = "盐城市亭湖区人民政府"
+ABOVE_DISTRICT = "盐城市人民政府"
+
+_MUST_FIRST = ("应当自收到本答复之日起六十日内向{body}申请行政复议；对行政复议决定不服的，"
+               "可以自收到行政复议决定书之日起十五日内依法向人民法院提起行政诉讼。")
+_CHOICE = ("可以自收到本答复之日起六十日内向{body}申请行政复议，"
+           "或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。")
+
+
+class RemedyError(ValueError):
+    """The letter cannot be issued: its organ would decide its own reconsideration."""
+
+
+def issuing_organ(req):
+    """(organ name, reconsideration body) of the letter: the handling department, else the district
+    government itself (a reply by 政府办 in its name)."""
+    dep = req.department
+    if dep is None:
+        return DISTRICT_GOVERNMENT, ABOVE_DISTRICT
+    return dep.full_name, dep.reconsideration_body
+
+
+def must_reconsider_first(outcome_code):
+    """不予公开 (all eight codes) and 部分公开 (its withheld part): Art. 23 para. 1 (4)."""
+    group = outcomes.get(outcome_code).group
+    return group in ("不予公开", "部分公开")
+
+
+def remedy_text(outcome_code, organ, body):
+    if not body or body == organ:
+        raise RemedyError(f"{organ}的行政复议机关不能是其自身，请管理员在部门设置中更正")
+    choice = "如对本答复不服，" + _CHOICE.format(body=body)
+    if not must_reconsider_first(outcome_code):
+        return choice
+    must = _MUST_FIRST.format(body=body)
+    if outcomes.get(outcome_code).group == "部分公开":
+        return ("如对本答复中不予公开的部分不服，" + must + "对本答复的其他内容不服的，"
+                + _CHOICE.format(body=body))
+    return "如对本答复不服，" + must
