@@ -1,5 +1,4 @@
 """JSON API of 12345 tickets: the use cases of DESIGN §3, each with the time it happened (`at`)."""
-from datetime import datetime
 
 from flask import abort, jsonify, request
 
@@ -10,6 +9,7 @@ from core.auth.guards import roles_required, staff_required
 from core.db import utcnow
 from core.departments.models import Department
 from core.errors import ValidationError
+from core.inputs import parse_datetime
 from core.extensions import db
 from hotline import access, callback, handling, intake
 from hotline.common import ENTITY
@@ -32,11 +32,9 @@ def _at(data, key="at", *, now, previous=None):
     if value in (None, ""):
         return now
     try:
-        at = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError("时间应为 ISO 8601 格式并带时区，如 2026-11-20T10:00:00+08:00", field=key) from None
-    if at.tzinfo is None:
-        raise ValidationError("时间须带时区，如 +08:00", field=key)
+        at = parse_datetime(str(value))  # core/inputs.py: the zone required, years 1900–2100
+    except ValueError as exc:
+        raise ValidationError(str(exc), field=key) from None
     return action_time.check(at, now=now, previous=previous, field=key)
 
 
