@@ -85,6 +85,9 @@ def represent(req, now, brief=False):
         "due_on": c.due_on.isoformat() if c and c.due_on else None,
         "due_provisional": bool(c and c.provisional),
         "urgency": urgency_of(c, now).value if c else None,
+        # Art. 35: the due date is the 延迟答复合理期限 the organ set, not the plain Art. 33 period
+        "due_basis": ("art35_delay" if c and c.due_on and req.reason_delay_due_on
+                      and c.due_on >= req.reason_delay_due_on else "art33") if c else None,
         "outcome": req.outcome,
     }
     if brief:
@@ -103,6 +106,10 @@ def represent(req, now, brief=False):
                        "due_on": _iso(req.correction_due_on), "received_on": _iso(req.correction_received_on)},
         "fee": {"notice_on": _iso(req.fee_notice_on), "amount": str(req.fee_amount) if req.fee_amount else None,
                 "due_on": _iso(req.fee_due_on), "paid_on": _iso(req.fee_paid_on)},
+        "reasons": {"requested_on": _iso(req.reason_requested_on), "items": req.reason_items,
+                    "due_on": _iso(req.reason_due_on), "received_on": _iso(req.reason_received_on),
+                    "text": req.reason_text, "decided_on": _iso(req.reason_decided_on),
+                    "accepted": req.reason_accepted, "delay_due_on": _iso(req.reason_delay_due_on)},
         "extension_days": req.extension_days,
         "consultations": [{"id": x.id, "kind": x.kind, "party": x.party, "sent_on": _iso(x.sent_on),
                            "deadline_on": _iso(x.deadline_on), "answered_on": _iso(x.answered_on),

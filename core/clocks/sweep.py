@@ -22,7 +22,8 @@ BATCH = 5000
 
 CLOCK_NAMES = {
     "answer": "答复期限", "correction_notice": "补正告知期限", "correction": "补正期限",
-    "consultation": "征求意见期限", "fee": "缴费期限", "dispatch": "派单时限", "sign_for": "签收时限",
+    "consultation": "征求意见期限", "fee": "缴费期限",
+    "reason": "说明理由期限", "receipt": "确认收到时限", "dispatch": "派单时限", "sign_for": "签收时限",
     "return_window": "退单时限", "handling": "办理时限", "callback": "回访时限",
 }
 
