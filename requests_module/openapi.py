@@ -32,6 +32,9 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "urgency": {"type": ["string", "null"]}, "outcome": {"type": ["string", "null"]},
     "due_basis": {"enum": ["art33", "art35_delay", None],
                   "description": "art35_delay: due_on is the 延迟答复合理期限 set under Art. 35, not the Art. 33 period"},
+    "receipt_confirmation": {"type": ["object", "null"],
+                             "description": "online applications (Art. 31): the staff's confirmation clock — due_on, "
+                                            "state, on_time, urgency (RECEIPT_CONFIRM_WORKDAYS, default 1)"},
     "reasons": {"type": "object", "description": "Art. 35 说明理由: requested_on, items, due_on, received_on, text, "
                                                  "decided_on, accepted (null until decided), delay_due_on"},
     "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"}}}}

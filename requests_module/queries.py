@@ -15,9 +15,9 @@ from requests_module.states import Status
 OPEN = [s.value for s in Status if s is not Status.CLOSED]
 
 
-def _answer_clocks(ids):
-    """{request id: newest answer clock} in one query."""
-    rows = Clock.query.filter(Clock.entity_kind == ENTITY, Clock.name == "answer",
+def _answer_clocks(ids, name="answer"):
+    """{request id: newest clock of that name} in one query."""
+    rows = Clock.query.filter(Clock.entity_kind == ENTITY, Clock.name == name,
                               Clock.entity_id.in_([str(i) for i in ids])).order_by(Clock.id).all()
     return {int(c.entity_id): c for c in rows}
 
@@ -39,9 +39,11 @@ def queue(*, department_id=None, statuses=OPEN, now, urgency_filter=None):
         q = q.filter(DisclosureRequest.department_id == department_id)
     reqs = q.all()
     clocks = _answer_clocks([r.id for r in reqs])
+    # Art. 31: before receipt is confirmed, the confirmation clock is the one that ranks and warns
+    receipts = _answer_clocks([r.id for r in reqs if r.status == Status.SUBMITTED.value], "receipt")
     rows = []
     for r in reqs:
-        c = clocks.get(r.id)
+        c = clocks.get(r.id) or receipts.get(r.id)
         u = urgency_of(c, now) if c else Urgency.NORMAL
         if urgency_filter and u.value != urgency_filter:
             continue
@@ -90,6 +92,10 @@ def represent(req, now, brief=False):
                       and c.due_on >= req.reason_delay_due_on else "art33") if c else None,
         "outcome": req.outcome,
     }
+    receipt = clock(req, "receipt")
+    out["receipt_confirmation"] = None if receipt is None else {  # Art. 31: staff confirm online receipt in time
+        "due_on": _iso(receipt.due_on), "state": receipt.state, "on_time": receipt.on_time,
+        "urgency": urgency_of(receipt, now).value}
     if brief:
         return out
     out.update({

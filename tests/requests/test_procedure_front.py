@@ -228,3 +228,62 @@ def test_art35_on_the_staff_and_citizen_pages(app, client, seeded):
         assert "2026年12月15日（条例第三十五条确定的延迟答复期限）" in page and "超期" not in page
         shown = citizen.get(f"/requests/{req.id}").get_data(as_text=True)
         assert "答复期限延迟至 2026年12月15日" in shown
+
+
+# --- Art. 31: the confirmation clock of online applications -------------------------------------------------
+
+def test_online_application_waits_at_most_one_working_day_unseen(app, client, seeded):
+    """Art. 31: an online application is received when both sides confirm. Submitted on Friday 2026-11-20,
+    the 公开办 has one working day (RECEIPT_CONFIRM_WORKDAYS) — to Monday 11/23: the intake queue shows the
+    clock with its urgency, the sweep warns the supervisors (公开办) on 11/23 and marks it overdue on 11/24; a
+    confirmation on 11/24 stops it late."""
+    from core.clocks.sweep import run_sweep
+    from core.notifications.models import Notification
+    from requests_module import intake
+    from tests.conftest import at
+
+    sup = make_user("supervisor", "sup@x.cn")
+    make_user("staff", "s@x.cn", department="mzj")
+    req = intake.submit_online(APPLICATION, now=at(2026, 11, 20, 10))
+    receipt = clock(req, "receipt")
+    assert receipt.due_on == date(2026, 11, 23) and receipt.department_id is None and not receipt.provisional
+    login(client, "sup@x.cn")
+    with pinned(app, at(2026, 11, 20, 11)):
+        page = client.get("/requests/staff/intake").get_data(as_text=True)
+        assert "确认收到时限 2026-11-23" in page and "正常" in page
+    with pinned(app, at(2026, 11, 23, 9)):
+        assert "临期" in client.get("/requests/staff/intake").get_data(as_text=True)
+    assert run_sweep(at(2026, 11, 23, 9))["clock_due_soon"] == 1
+    assert [n.user_id for n in Notification.query.filter_by(event="clock_due_soon")] == [sup.id]
+    assert "确认收到时限" in Notification.query.filter_by(event="clock_due_soon").one().body
+    assert run_sweep(at(2026, 11, 24, 9))["clock_overdue"] == 1
+    assert [n.user_id for n in Notification.query.filter_by(event="clock_overdue")] == [sup.id]
+    with pinned(app, at(2026, 11, 24, 9)):
+        page = client.get("/requests/staff/intake").get_data(as_text=True)
+        assert "超期" in page
+    intake.confirm_receipt(req, received_on=date(2026, 11, 24), now=at(2026, 11, 24, 10), actor=sup)
+    receipt = clock(req, "receipt")
+    assert receipt.state == "stopped" and receipt.on_time is False
+    assert clock(req).due_on == date(2026, 12, 22)  # the answer period from the confirmed receipt (Art. 31, 33)
+
+
+def test_confirmation_in_time_and_rejection_stop_the_clock_through_the_api(api_as, client):
+    """Art. 31 through the API: receipt_confirmation shows the clock; confirming the next working day stops it
+    on time; rejecting (不予处理) an unconfirmed one stops it too."""
+    from requests_module import intake
+    from tests.conftest import at
+
+    sup = api_as("supervisor")
+    first = intake.submit_online(APPLICATION, now=at(2026, 11, 20, 10))
+    second = intake.submit_online({**APPLICATION, "title": "另一项信息"}, now=at(2026, 11, 20, 10))
+    with pinned(client.application, at(2026, 11, 20, 11)):
+        shown = sup.get(f"/disclosure-requests/{first.id}").get_json()
+    assert shown["receipt_confirmation"] == {"due_on": "2026-11-23", "state": "running", "on_time": None,
+                                             "urgency": "normal"}
+    r = sup.post(f"/disclosure-requests/{first.id}/confirm-receipt", {"received_on": "2026-11-23"},
+                 now=at(2026, 11, 23, 9))
+    assert r.status_code == 200 and r.get_json()["receipt_confirmation"]["on_time"] is True
+    r = sup.post(f"/disclosure-requests/{second.id}/reject",
+                 {"outcome": "not_processed_petition", "message": "属投诉事项，请拨打 12345", "on": "2026-11-23"},
+                 now=at(2026, 11, 23, 9))
+    assert r.status_code == 200 and r.get_json()["receipt_confirmation"]["state"] == "stopped"
