@@ -68,6 +68,13 @@ class Config:
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     UPLOAD_MAX_FILES = _env_int("UPLOAD_MAX_FILES", 5)
     CORRECTION_PERIOD_WORKDAYS = _env_int("CORRECTION_PERIOD_WORKDAYS", 10)
+    # Art. 35: the applicant's period to explain an apparently massive or repeated application, and the
+    # longest 延迟答复合理期限 (working days after the Art. 33 due date) an organ may set when it accepts them
+    REASON_PERIOD_WORKDAYS = _env_int("REASON_PERIOD_WORKDAYS", 10)
+    REASON_DELAY_MAX_WORKDAYS = _env_int("REASON_DELAY_MAX_WORKDAYS", 60)
+    # Art. 31: an online application is received when both sides confirm; staff confirm (or reject) it within
+    # this many working days of submission, so none waits unseen (the clock alerts the 公开办 when due)
+    RECEIPT_CONFIRM_WORKDAYS = _env_int("RECEIPT_CONFIRM_WORKDAYS", 1)
     CALENDAR_UPLOAD_MAX_BYTES = _env_int("CALENDAR_UPLOAD_MAX_BYTES", 1024 * 1024)
     # Public outputs (Open311) snap coordinates to a grid this many metres wide; 0 publishes none.
     PUBLIC_LOCATION_GRID_M = _env_int("PUBLIC_LOCATION_GRID_M", 100)

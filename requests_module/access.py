@@ -7,8 +7,8 @@ as a second line, never as the only one.
 - the department's work (every handling step, the reply, disputes): staff and approvers of the
   application's department, supervisors and admins (政府办 runs intake, so unassigned applications are
   theirs alone);
-- approving an extension and signing off a reply (Art. 33 (2); sign-off): the department's approver or
-  a supervisor;
+- approving an extension, signing off a reply (Art. 33 (2); sign-off) and the Art. 35 finding on an
+  applicant's reasons (with its 延迟答复合理期限): the department's approver or a supervisor;
 - hotline operators have no part in disclosure applications: they see none of them (page, API or
   citizen page) — an application carries an identity document number and the applicant's contacts.
 """
@@ -59,8 +59,10 @@ def can_view(user, req):
 
 
 HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult",
-            "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result")
-APPROVING = ("extend", "sign_off", "return_reply")
+            "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request",
+            "reasons")
+# Art. 35's finding (with a 延迟答复合理期限 that moves the answer period) is the organ's: like an extension
+APPROVING = ("extend", "sign_off", "return_reply", "reason_decision")
 RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}}
 STAFF_ACTIONS = tuple(RULES)
 
@@ -68,7 +70,7 @@ STAFF_ACTIONS = tuple(RULES)
 def can_act(user, req, action):
     """May this user take `action` on this application (whatever its state: the transition table decides
     that). `applicant_correction` is the applicant answering a correction notice from the citizen page."""
-    if action == "applicant_correction":
+    if action in ("applicant_correction", "applicant_reasons"):  # answering a correction / Art. 35 notice
         return is_applicant(user, req)
     return _signed_in(user) and user.role in HANDLERS and RULES[action](user, req)
 

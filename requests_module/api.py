@@ -8,7 +8,7 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
-from requests_module import access, disputes, handling, intake, reply
+from requests_module import access, disputes, handling, intake, reasons, reply
 from requests_module.common import today
 from requests_module.models import Consultation, DisclosureRequest, Dispute
 from requests_module.openapi import PATHS, SCHEMAS
@@ -153,6 +153,29 @@ def correction_notice(request_id):
 def correction(request_id):
     return _action(request_id, "correction", lambda r, d, n, u: handling.receive_correction(
         r, text=d.get("text"), on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/reason-request")
+@handlers_only
+def reason_request(request_id):
+    return _action(request_id, "reason_request", lambda r, d, n, u: reasons.request_reasons(
+        r, items=d.get("items"), on=_date(d, now=n), now=n, actor=u,
+        period=_int(d, "period") if "period" in d else None))
+
+
+@bp.post("/<int:request_id>/reasons")
+@handlers_only
+def reasons_received(request_id):
+    return _action(request_id, "reasons", lambda r, d, n, u: reasons.receive_reasons(
+        r, text=d.get("text"), on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/reason-decision")
+@handlers_only
+def reason_decision(request_id):
+    return _action(request_id, "reason_decision", lambda r, d, n, u: reasons.decide_reasons(
+        r, accepted=d.get("accepted"), on=_date(d, now=n), now=n, actor=u,
+        delay_until=_date(d, "delay_until") if d.get("delay_until") not in (None, "") else None))
 
 
 @bp.post("/<int:request_id>/consultations")

@@ -12,7 +12,8 @@ ENTITY = "disclosure_request"
 ACTION_NAMES = {"confirm_receipt": "确认收到", "assign": "分派", "reject": "按不予处理办结", "reassign": "改派",
                 "correction_notice": "发出补正告知", "correction_received": "登记补正", "fee_notice": "发出收费通知",
                 "fee_paid": "登记缴费", "reply": "答复", "reply_drafted": "答复", "reply_signed_off": "签发",
-                "reply_returned": "退回答复", "deemed_abandoned": "视为放弃"}
+                "reply_returned": "退回答复", "deemed_abandoned": "视为放弃",
+                "reason_request": "要求说明理由", "reason_received": "登记说明的理由", "reason_decided": "认定申请理由"}
 
 
 def moment_of(day, now):
@@ -33,7 +34,7 @@ def last_step_on(req):
     """The day of the application's latest dated step so far (receipt, notices, corrections, consultations
     sent or answered, payment, reply)."""
     days = [req.received_on, req.correction_notice_on, req.correction_received_on, req.fee_notice_on,
-            req.fee_paid_on, req.replied_on]
+            req.fee_paid_on, req.replied_on, req.reason_requested_on, req.reason_received_on, req.reason_decided_on]
     for c in req.consultations:
         days += [c.sent_on, c.answered_on]
     return max([d for d in days if d is not None], default=None)
@@ -91,5 +92,8 @@ def due_text(req):
         return None
     if c.state == "paused":
         return "暂停计时（补正、征求意见或缴费期间不计入答复期限，恢复后重新计算）"
+    if req.reason_delay_due_on is not None and c.due_on >= req.reason_delay_due_on:
+        # Art. 35: the organ set a 延迟答复合理期限; an answer by then is on time
+        return f"{zh(c.due_on)}（条例第三十五条确定的延迟答复期限）" + ("，暂定" if c.provisional else "")
     n = get_calendar().workdays_between(c.start_on, c.due_on)
     return f"{zh(c.due_on)}（第{n}个工作日）" + ("，暂定" if c.provisional else "")

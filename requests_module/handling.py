@@ -52,7 +52,8 @@ def send_correction_notice(req, *, items, on, now, actor, period=None):
     period = period or current_app.config["CORRECTION_PERIOD_WORKDAYS"]
     if not (items or "").strip():
         raise ValidationError("请写明需要补正的事项", field="items")
-    require(Status(req.status), {Status.ASSIGNED}, "发出补正告知")
+    # Art. 30 counts the 7 days from receipt, so the 公开办 may send it before assigning (status RECEIVED).
+    require(Status(req.status), {Status.RECEIVED, Status.ASSIGNED}, "发出补正告知")
     if req.correction_notice_on is not None:
         raise TransitionError("补正告知只能一次性发出，本申请已经发过")
     if not 1 <= period <= 30:
@@ -83,7 +84,8 @@ def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=Fals
         raise TransitionError(f"补正期限已于{zh(req.correction_due_on)}届满，请联系承办部门")
     checked = check_files(files)
     with unit_of_work(), dated(on, now):
-        transition(req, Status.ASSIGNED, "correction_received", now=now, actor=actor,
+        back = Status.ASSIGNED if req.department_id is not None else Status.RECEIVED  # unassigned: to intake
+        transition(req, back, "correction_received", now=now, actor=actor,
                    detail={"on": on.isoformat(), "late": on > req.correction_due_on})
         req.correction_received_on, req.correction_text = on, (text or "").strip()
         attach(req, checked, "correction", now)

@@ -13,6 +13,7 @@ from core.uploads import check_files, store
 from requests_module import outcomes
 from requests_module.common import ENTITY, check_date, clock, dated, moment_of, record, today, transition, tz
 from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
+from requests_module.reasons import check_outcome
 from requests_module.states import Status
 from requests_module.validation import clean_application
 
@@ -62,10 +63,23 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=()):
 
 
 def submit_online(data, *, now, citizen=None, files=()):
-    """A citizen's online application (Art. 29); receipt is fixed when staff confirm it (Art. 31)."""
+    """A citizen's online application (Art. 29); receipt is fixed when staff confirm it (Art. 31), within
+    RECEIPT_CONFIRM_WORKDAYS working days of submission (the confirmation clock), so none waits unseen."""
+    from flask import current_app
+
     with unit_of_work():
-        return _create(data, channel="online", status=Status.SUBMITTED, now=now, actor=citizen or "公众",
-                       citizen=citizen, files=files)
+        req = _create(data, channel="online", status=Status.SUBMITTED, now=now, actor=citizen or "公众",
+                      citizen=citizen, files=files)
+        start_clock(entity_kind=ENTITY, entity_id=req.id, name="receipt", unit="workdays",
+                    length=current_app.config["RECEIPT_CONFIRM_WORKDAYS"], start_on=today(now), now=now,
+                    actor=citizen or "公众", label=req.number)
+        return req
+
+
+def _stop_receipt_clock(req, now, actor, reason):
+    c = clock(req, "receipt")
+    if c is not None and c.state != "stopped":
+        stop_clock(c, now=now, actor=actor, reason=reason)
 
 
 def _start_answer_clock(req, received_on, now, actor):
@@ -98,6 +112,7 @@ def confirm_receipt(req, *, received_on, now, actor):
                    detail={"received_on": received_on.isoformat()}, only_from={Status.SUBMITTED})
         req.received_on = received_on
         _start_answer_clock(req, received_on, now, actor)
+        _stop_receipt_clock(req, now, actor, "receipt confirmed")  # staff's own period: judged by the entry
     return req
 
 
@@ -106,6 +121,7 @@ def reject(req, *, outcome, message, on, now, actor):
     if not outcome.startswith("not_processed_"):
         raise ValidationError("直接办结只能选择“不予处理”类结果", field="outcome")
     outcomes.get(outcome)
+    check_outcome(req, outcome)  # Art. 35: 大量反复申请 only after reasons were found wanting
     if not (message or "").strip():
         raise ValidationError("请写明不予处理的理由和应当去的渠道", field="message")
     check_date(on, now, not_before=req.received_on, req=req)
@@ -123,7 +139,7 @@ def close(req, *, outcome, text, on, now, actor, ground=None, holder=None):
     req.outcome, req.reply_text, req.legal_ground, req.holder_organ = outcome, text, ground, holder
     req.replied_on, req.closed_at = on, now
     req.reply_doc_number = f"亭湖依申复〔{on.year}〕{req.id}号"
-    for name in ("answer", "correction", "fee"):
+    for name in ("answer", "correction", "fee", "reason", "receipt"):
         c = clock(req, name)
         if c is not None and c.state != "stopped":
             stop_clock(c, now=moment_of(on, now), actor=actor, reason=f"closed: {outcome}")

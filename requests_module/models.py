@@ -53,6 +53,17 @@ class DisclosureRequest(db.Model):
     fee_due_on = db.Column(db.Date, nullable=True)
     fee_paid_on = db.Column(db.Date, nullable=True)
 
+    # Art. 35: reasons asked for an apparently massive or repeated application, the applicant's explanation,
+    # the organ's finding (None: not yet) and the 延迟答复合理期限 set when the reasons are accepted
+    reason_requested_on = db.Column(db.Date, nullable=True)
+    reason_items = db.Column(db.Text, nullable=True)
+    reason_due_on = db.Column(db.Date, nullable=True)
+    reason_received_on = db.Column(db.Date, nullable=True)
+    reason_text = db.Column(db.Text, nullable=True)
+    reason_decided_on = db.Column(db.Date, nullable=True)
+    reason_accepted = db.Column(db.Boolean, nullable=True)
+    reason_delay_due_on = db.Column(db.Date, nullable=True)
+
     extension_days = db.Column(db.Integer, nullable=False, default=0)
     extension_reason = db.Column(db.Text, nullable=True)
 

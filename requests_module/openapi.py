@@ -30,6 +30,13 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "department": {"type": ["string", "null"]}, "received_on": {"type": ["string", "null"]},
     "due_on": {"type": ["string", "null"]}, "due_provisional": {"type": "boolean"},
     "urgency": {"type": ["string", "null"]}, "outcome": {"type": ["string", "null"]},
+    "due_basis": {"enum": ["art33", "art35_delay", None],
+                  "description": "art35_delay: due_on is the 延迟答复合理期限 set under Art. 35, not the Art. 33 period"},
+    "receipt_confirmation": {"type": ["object", "null"],
+                             "description": "online applications (Art. 31): the staff's confirmation clock — due_on, "
+                                            "state, on_time, urgency (RECEIPT_CONFIRM_WORKDAYS, default 1)"},
+    "reasons": {"type": "object", "description": "Art. 35 说明理由: requested_on, items, due_on, received_on, text, "
+                                                 "decided_on, accepted (null until decided), delay_due_on"},
     "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"}}}}
 
 P = "/disclosure-requests"
@@ -62,6 +69,15 @@ PATHS = {
     P + "/{request_id}/correction-notice": _action("One-time correction notice (within 7 working days)",
                                                    {"items": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}}, ["items"]),
     P + "/{request_id}/correction": _action("Correction received; the period restarts", {"text": LONG_TEXT}),
+    P + "/{request_id}/reason-request": _action(
+        "Ask the applicant to explain an apparently massive or repeated application (Art. 35); the answer period "
+        "keeps running", {"items": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}}, ["items"]),
+    P + "/{request_id}/reasons": _action("Record the applicant's explanation (Art. 35)", {"text": LONG_TEXT},
+                                         ["text"]),
+    P + "/{request_id}/reason-decision": _action(
+        "Find the reasons reasonable or not (approver; Art. 35); accepted with delay_until sets the "
+        "延迟答复合理期限 (the answer clock's new due date); not accepted allows the 不予处理 outcome "
+        "not_processed_excessive", {"accepted": {"type": "boolean"}, "delay_until": DATE}, ["accepted"]),
     P + "/{request_id}/consultations": _action("Consult a third party or another organ",
                                                {"kind": {"enum": ["third_party", "organ"]}, "party": text(120)},
                                                ["kind", "party"]),

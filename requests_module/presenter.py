@@ -15,7 +15,8 @@ STEP_LABELS = {
     "correction_notice": "发出补正告知", "correction_received": "收到补正材料", "consultation_sent": "征求意见",
     "consultation_answered": "收到征求意见答复", "fee_notice": "发出收费通知", "fee_paid": "缴纳费用",
     "extension": "延长答复期限", "reply": "作出答复", "reply_signed_off": "作出答复", "reject": "不予处理",
-    "deemed_abandoned": "视为放弃申请",
+    "deemed_abandoned": "视为放弃申请", "reason_request": "要求说明理由", "reason_received": "收到说明的理由",
+    "reason_decided": "认定申请理由",
 }
 
 
@@ -31,6 +32,11 @@ def public_steps(req):
         note = ""
         if e.action == "confirm_receipt":
             note = f"收到日期：{data.get('received_on')}"
+        elif e.action == "reason_request":
+            note = f"请于 {data.get('due_on')} 前说明理由（条例第三十五条）"
+        elif e.action == "reason_decided":
+            note = ("理由合理" + (f"，延迟答复期限至 {data['delay_due_on']}" if data.get("delay_due_on") else "")
+                    if data.get("accepted") else "理由不合理")
         elif e.action == "extension":
             note = f"延长 {data.get('days')} 个工作日，理由：{data.get('reason')}"
         elif e.action in ("reply", "reply_signed_off", "reject", "deemed_abandoned") and req.outcome:
@@ -50,7 +56,8 @@ DETAIL_LABELS = {
     "outcome": "答复结果", "result": "结果", "legal_ground": "法律依据", "holder_organ": "掌握该信息的机关",
     "amount": "金额", "days": "天数", "due_on": "答复期限", "deadline_on": "截止日期", "reason": "理由",
     "note": "意见", "opinion": "意见", "text": "正文", "message": "理由和渠道", "repeat_of": "疑似重复申请", "late": "逾期补正", "silent": "逾期未答复",
-    "after_reconsideration": "复议后起诉",
+    "after_reconsideration": "复议后起诉", "accepted": "理由合理", "delay_until": "延迟答复期限",
+    "delay_due_on": "延迟答复期限",
 }
 # The day an action happened, for a 补录 row (the row's own time is when it was entered).
 HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on")
@@ -71,6 +78,8 @@ def _text(key, value, departments):
     """The shown text of one detail value ('' hides it)."""
     if value is None or value == "":
         return ""
+    if key == "accepted":
+        return "合理" if value else "不合理"
     if isinstance(value, bool):
         return "是" if value else ""
     if key == "outcome":

@@ -15,9 +15,9 @@ from requests_module.states import Status
 OPEN = [s.value for s in Status if s is not Status.CLOSED]
 
 
-def _answer_clocks(ids):
-    """{request id: newest answer clock} in one query."""
-    rows = Clock.query.filter(Clock.entity_kind == ENTITY, Clock.name == "answer",
+def _answer_clocks(ids, name="answer"):
+    """{request id: newest clock of that name} in one query."""
+    rows = Clock.query.filter(Clock.entity_kind == ENTITY, Clock.name == name,
                               Clock.entity_id.in_([str(i) for i in ids])).order_by(Clock.id).all()
     return {int(c.entity_id): c for c in rows}
 
@@ -39,9 +39,11 @@ def queue(*, department_id=None, statuses=OPEN, now, urgency_filter=None):
         q = q.filter(DisclosureRequest.department_id == department_id)
     reqs = q.all()
     clocks = _answer_clocks([r.id for r in reqs])
+    # Art. 31: before receipt is confirmed, the confirmation clock is the one that ranks and warns
+    receipts = _answer_clocks([r.id for r in reqs if r.status == Status.SUBMITTED.value], "receipt")
     rows = []
     for r in reqs:
-        c = clocks.get(r.id)
+        c = clocks.get(r.id) or receipts.get(r.id)
         u = urgency_of(c, now) if c else Urgency.NORMAL
         if urgency_filter and u.value != urgency_filter:
             continue
@@ -85,8 +87,15 @@ def represent(req, now, brief=False):
         "due_on": c.due_on.isoformat() if c and c.due_on else None,
         "due_provisional": bool(c and c.provisional),
         "urgency": urgency_of(c, now).value if c else None,
+        # Art. 35: the due date is the 延迟答复合理期限 the organ set, not the plain Art. 33 period
+        "due_basis": ("art35_delay" if c and c.due_on and req.reason_delay_due_on
+                      and c.due_on >= req.reason_delay_due_on else "art33") if c else None,
         "outcome": req.outcome,
     }
+    receipt = clock(req, "receipt")
+    out["receipt_confirmation"] = None if receipt is None else {  # Art. 31: staff confirm online receipt in time
+        "due_on": _iso(receipt.due_on), "state": receipt.state, "on_time": receipt.on_time,
+        "urgency": urgency_of(receipt, now).value}
     if brief:
         return out
     out.update({
@@ -103,6 +112,10 @@ def represent(req, now, brief=False):
                        "due_on": _iso(req.correction_due_on), "received_on": _iso(req.correction_received_on)},
         "fee": {"notice_on": _iso(req.fee_notice_on), "amount": str(req.fee_amount) if req.fee_amount else None,
                 "due_on": _iso(req.fee_due_on), "paid_on": _iso(req.fee_paid_on)},
+        "reasons": {"requested_on": _iso(req.reason_requested_on), "items": req.reason_items,
+                    "due_on": _iso(req.reason_due_on), "received_on": _iso(req.reason_received_on),
+                    "text": req.reason_text, "decided_on": _iso(req.reason_decided_on),
+                    "accepted": req.reason_accepted, "delay_due_on": _iso(req.reason_delay_due_on)},
         "extension_days": req.extension_days,
         "consultations": [{"id": x.id, "kind": x.kind, "party": x.party, "sent_on": _iso(x.sent_on),
                            "deadline_on": _iso(x.deadline_on), "answered_on": _iso(x.answered_on),

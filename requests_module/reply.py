@@ -3,7 +3,7 @@ from core.auth.models import Role
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
-from requests_module import outcomes
+from requests_module import outcomes, reasons
 from requests_module.common import check_date, dated, record, today, transition
 from requests_module.intake import attach, close
 from requests_module.states import Status, TransitionError, require
@@ -19,6 +19,7 @@ def _validate(req, outcome, ground, holder, text):
         raise ValidationError(f"“{o.group}”须写明法律依据（条例条款）", field="legal_ground")
     if not (text or "").strip():
         raise ValidationError("请填写答复正文", field="text")
+    reasons.check_outcome(req, outcome)  # Art. 35: 大量反复申请 only after reasons were found wanting
     if outcome == "unavailable_unclear" and req.correction_notice_on is None:
         raise ValidationError("“补正后申请内容仍不明确”只能用于已发过补正告知的申请", field="outcome")
     return o

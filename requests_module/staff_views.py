@@ -12,7 +12,7 @@ from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, Refusal, form_date, form_int
 from core.inputs import INT_MAX
 from core.extensions import db
-from requests_module import disputes, handling, intake, outcomes, queries, reply
+from requests_module import disputes, handling, intake, outcomes, queries, reasons, reply
 from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
@@ -117,6 +117,13 @@ def _files():
     return [(f.filename, f.read()) for f in request.files.getlist("attachments") if f.filename]
 
 
+def _accepted(form):
+    value = form.get("accepted")
+    if value not in ("yes", "no"):
+        raise ValidationError("请选择理由是否合理", field="accepted")
+    return value == "yes"
+
+
 def _consultation(req):
     c = db.session.get(Consultation, form_int("consultation") or 0)
     if c is None or c.request_id != req.id:
@@ -162,6 +169,13 @@ ACTIONS = {
     "dispute_result": ("已登记复议或诉讼结果", lambda r, f, n, u: disputes.decide(
         r, _dispute(r), result=f.get("result", ""), decided_on=_date("decided_on"), today=today(n), now=n,
         actor=u)),
+    "reason_request": ("已要求申请人说明理由", lambda r, f, n, u: reasons.request_reasons(
+        r, items=f.get("items"), on=_date(), now=n, actor=u)),
+    "reasons": ("已登记申请人说明的理由", lambda r, f, n, u: reasons.receive_reasons(
+        r, text=f.get("text"), on=_date(), now=n, actor=u)),
+    "reason_decision": ("已认定申请理由", lambda r, f, n, u: reasons.decide_reasons(
+        r, accepted=_accepted(f), on=_date(), now=n, actor=u,
+        delay_until=form_date("delay_until", label="延迟答复期限") if f.get("delay_until") else None)),
     "sign_off": ("已签发", lambda r, f, n, u: reply.sign_off(r, approve=True, now=n, actor=u)),
     "return_reply": ("已退回修改", lambda r, f, n, u: reply.sign_off(r, approve=False, note=f.get("note", ""),
                                                                  now=n, actor=u)),

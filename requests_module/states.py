@@ -30,10 +30,11 @@ LABELS = {
 
 TRANSITIONS = {
     Status.SUBMITTED: {Status.RECEIVED, Status.CLOSED},
-    Status.RECEIVED: {Status.ASSIGNED, Status.CLOSED},
+    # Art. 30: the 公开办 may send the one-time correction notice before assigning (the 7 days run from receipt)
+    Status.RECEIVED: {Status.ASSIGNED, Status.AWAITING_CORRECTION, Status.CLOSED},
     Status.ASSIGNED: {Status.ASSIGNED, Status.AWAITING_CORRECTION, Status.AWAITING_PAYMENT,
                       Status.AWAITING_SIGNOFF, Status.CLOSED},
-    Status.AWAITING_CORRECTION: {Status.ASSIGNED, Status.CLOSED},
+    Status.AWAITING_CORRECTION: {Status.RECEIVED, Status.ASSIGNED, Status.CLOSED},  # back where it was
     Status.AWAITING_PAYMENT: {Status.ASSIGNED, Status.CLOSED},
     Status.AWAITING_SIGNOFF: {Status.ASSIGNED, Status.CLOSED},
     Status.CLOSED: set(),

@@ -9,7 +9,7 @@ from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.uploads import path_for
-from requests_module import handling, intake, queries
+from requests_module import handling, intake, queries, reasons
 from requests_module import access
 from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
@@ -96,9 +96,29 @@ def _load(request_id):
 
 @bp.get("/<int:request_id>")
 def show(request_id):
-    req = _load(request_id)
+    return _show(_load(request_id))
+
+
+def _show(req, reasons_typed="", reasons_error=None, status=200):
     return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
-                           today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id))
+                           today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id),
+                           reasons_typed=reasons_typed, reasons_error=reasons_error), status
+
+
+@bp.post("/<int:request_id>/reasons")
+def reasons_answer(request_id):
+    """The applicant explains an apparently massive or repeated application (Art. 35)."""
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    access.require_act(_user(), req, "applicant_reasons")
+    now = utcnow()
+    text = request.form.get("text") or ""
+    try:
+        reasons.receive_reasons(req, text=text, on=today(now), now=now, actor=_user() or f"申请人 {req.name}")
+    except DomainError as err:
+        db.session.rollback()
+        return _show(req, reasons_typed=text, reasons_error=err.message, status=err.status)  # typed text kept
+    flash("您说明的理由已提交，行政机关将审查后告知结果。", "success")
+    return redirect(url_for(".show", request_id=req.id))
 
 
 @bp.post("/<int:request_id>/correction")

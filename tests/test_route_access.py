@@ -43,6 +43,7 @@ ACCESS = {
     # Item routes: everyone reaches them; the item check answers 404 unless it is theirs (tests/requests).
     ("/requests/<int:request_id>", "GET"): "item",
     ("/requests/<int:request_id>/correction", "POST"): "item",
+    ("/requests/<int:request_id>/reasons", "POST"): "item",
     ("/requests/<int:request_id>/letter.pdf", "GET"): "item",
     ("/requests/<int:request_id>/attachments/<int:attachment_id>", "GET"): "item",
     ("/requests/staff/", "GET"): "handler",
@@ -132,7 +133,7 @@ ACCESS = {
     ("/api/v1/disclosure-requests/<int:request_id>", "GET"): "handler",
     **{(f"/api/v1/disclosure-requests/<int:request_id>/{a}", "POST"): "handler" for a in (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
-        "payment", "extension", "reply", "sign-off", "disputes")},
+        "payment", "extension", "reply", "sign-off", "disputes", "reason-request", "reasons", "reason-decision")},
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/answer", "POST"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>/disputes/<int:dispute_id>/result", "POST"): "handler",
     ("/api/v1/tickets", "GET"): "staff",

@@ -63,6 +63,14 @@ def compute_deadlines(*, unit, length, started_at, start_on, pauses, extension, 
     return Deadlines(due_on, due_at, max(warn_at, started_at), provisional)
 
 
+def may_close_on_lapse(deadline):
+    """Whether the lapse of a period (a Clock or Deadlines) may close an item by itself, as 视为放弃 does
+    (Art. 30 逾期不补正; 逾期未缴费 of 国办函〔2020〕109号): only when its due date rests on an official
+    calendar. A due date computed from the law alone (全国年节及纪念日放假办法, no State Council notice
+    yet) may still move when the notice is imported, so such an item goes to a staff decision instead."""
+    return deadline.due_at is not None and not deadline.provisional
+
+
 def marks_that_hold(deadlines, now, *, warned_at, overdue_at, escalate_at, escalated_at):
     """The sweep's marks once a clock's deadlines are recomputed (calendar import, pause, extension):
     a due-soon warning whose new warning point is still ahead, and an overdue mark (with its escalation)

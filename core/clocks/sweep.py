@@ -22,21 +22,35 @@ BATCH = 5000
 
 CLOCK_NAMES = {
     "answer": "答复期限", "correction_notice": "补正告知期限", "correction": "补正期限",
-    "consultation": "征求意见期限", "fee": "缴费期限", "dispatch": "派单时限", "sign_for": "签收时限",
+    "consultation": "征求意见期限", "fee": "缴费期限",
+    "reason": "说明理由期限", "receipt": "确认收到时限", "dispatch": "派单时限", "sign_for": "签收时限",
     "return_window": "退单时限", "handling": "办理时限", "callback": "回访时限",
 }
 
 
+# Clocks of work no department holds yet (department_id NULL) alert whoever runs that kind's intake:
+# {entity_kind: roles}, registered by the package that owns the kind (core imports neither package).
+UNASSIGNED_RECIPIENTS = {}
+
+
+def register_unassigned_recipients(entity_kind, roles):
+    """Due-soon and overdue alerts of `entity_kind` clocks without a department go to users of `roles`."""
+    UNASSIGNED_RECIPIENTS[entity_kind] = tuple(roles)
+
+
 def _recipients():
-    """Approvers by department and the supervisors, loaded once per sweep."""
-    approvers, supervisors = {}, []
+    """Approvers by department, the supervisors and the intake users per entity kind, loaded once per sweep."""
+    approvers, supervisors, by_role = {}, [], {}
+    roles = {Role.APPROVER, Role.SUPERVISOR, *(r for rs in UNASSIGNED_RECIPIENTS.values() for r in rs)}
     for uid, role, dep in db.session.query(User.id, User.role, User.department_id).filter(
-            User.active.is_(True), User.role.in_([Role.APPROVER, Role.SUPERVISOR])):
+            User.active.is_(True), User.role.in_(list(roles))):
+        by_role.setdefault(role, []).append(uid)
         if role is Role.APPROVER:
             approvers.setdefault(dep, []).append(uid)
-        else:
+        elif role is Role.SUPERVISOR:
             supervisors.append(uid)
-    return approvers, supervisors
+    intake = {kind: sorted({u for r in rs for u in by_role.get(r, [])}) for kind, rs in UNASSIGNED_RECIPIENTS.items()}
+    return approvers, supervisors, intake
 
 
 def _claim(step_filter, values, limit):
@@ -81,18 +95,22 @@ def run_sweep(now, batch=BATCH):
     cfg = current_app.config
     tz = ZoneInfo(cfg["TIMEZONE"])
     escalate_after = timedelta(hours=cfg["ESCALATE_AFTER_HOURS"])
-    approvers, supervisors = _recipients()
+    approvers, supervisors, intake = _recipients()
+
+    def holders(r):  # the department's approvers, or for unassigned work the kind's intake
+        return approvers.get(r.department_id, []) if r.department_id is not None else intake.get(r.entity_kind, [])
+
     dep_names = dict(db.session.query(Department.id, Department.name))
     running = Clock.state == "running"
     steps = [
         ("clock_due_soon",
          and_(running, Clock.warned_at.is_(None), Clock.warn_at <= now, Clock.due_at >= now),
          {"warned_at": now},
-         lambda r: [r.owner_id] if r.owner_id else approvers.get(r.department_id, [])),
+         lambda r: [r.owner_id] if r.owner_id else holders(r)),
         ("clock_overdue",
          and_(running, Clock.overdue_at.is_(None), Clock.due_at < now),
          {"overdue_at": now, "escalate_at": now + escalate_after},
-         lambda r: sorted({*([r.owner_id] if r.owner_id else []), *approvers.get(r.department_id, [])})),
+         lambda r: sorted({*([r.owner_id] if r.owner_id else []), *holders(r)})),
         ("clock_escalated",
          and_(running, Clock.escalated_at.is_(None), Clock.escalate_at.is_not(None), Clock.escalate_at <= now),
          {"escalated_at": now},

@@ -41,7 +41,9 @@ def db_years():
 
 def test_import_replaces_a_provisional_year_and_recomputes_open_items(seeded, now):
     before = service.compute_due(date(2027, 2, 4), 5)
-    assert before.provisional and before.due == date(2027, 2, 15)  # provisional: only 2/5–2/8 off
+    # provisional: 春节 2/5–2/8 off, and 初一 2/6 (Sat), 初二 2/7 (Sun) made up on 2/9, 2/10 (放假办法 Art. 6);
+    # 2/11, 2/12, 2/15, 2/16, 2/17 are days 1–5.
+    assert before.provisional and before.due == date(2027, 2, 17)
     calls = []
 
     def hook(old_cal, new_cal, years, at):

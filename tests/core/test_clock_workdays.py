@@ -75,8 +75,9 @@ def test_into_an_unpublished_year_is_provisional_and_does_not_crash(cal):
     assert not cal.span_is_provisional(date(2026, 9, 28), date(2026, 10, 30))
     assert not cal.is_workday(date(2027, 2, 6))  # lunar new year 2027 (provisional)
     # Far years (beyond the lunar tables): fixed-date holidays only, still no crash.
-    # Monday 2150-09-28: 9/29, 9/30, then 10/1–10/2 off (Thu, Fri), weekend, 10/5, 10/6, 10/7.
-    assert cal.add_workdays(date(2150, 9, 28), 5) == date(2150, 10, 7)
+    # Monday 2150-09-28: 9/29, 9/30, then 10/1–10/2 off (Thu, Fri), 10/3 (Sat) made up on Monday 10/5
+    # (放假办法 Art. 6), then 10/6, 10/7, 10/8.
+    assert cal.add_workdays(date(2150, 9, 28), 5) == date(2150, 10, 8)
     assert cal.add_workdays(date(2026, 1, 5), MAX_WORKDAYS) > date(2060, 1, 1)
 
 
@@ -124,12 +125,13 @@ def test_merge_intervals():
 
 def test_official_data_replaces_provisional_for_its_year():
     prov = WorkCalendar({}, set(), statutory_holidays)
-    # Provisional 2027: only 2/5–2/8 off for Spring Festival.
-    assert prov.is_workday(date(2027, 2, 9))
+    # Provisional 2027: 2/5–2/8 off for Spring Festival, 2/9–2/10 made up for 2/6–2/7 (Art. 6); 2/11 works.
+    assert not prov.is_workday(date(2027, 2, 9)) and not prov.is_workday(date(2027, 2, 10))
+    assert prov.is_workday(date(2027, 2, 11))
     official = {date(2027, 2, 5) + timedelta(i): DayInfo("holiday", "春节", "official") for i in range(9)}
     official[date(2027, 2, 20)] = DayInfo("workday", "春节", "official")
     cal = WorkCalendar(official, {2027}, statutory_holidays)
-    assert not cal.is_workday(date(2027, 2, 9))
+    assert not cal.is_workday(date(2027, 2, 11))
     assert cal.is_workday(date(2027, 2, 20))
     # Official years use only their own rows: the provisional 中秋 is gone unless listed.
     assert cal.is_workday(date(2027, 9, 15))

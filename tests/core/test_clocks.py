@@ -107,7 +107,7 @@ def test_calendar_import_recomputes_open_clocks_and_reports(seeded):
     provisional_due = opened[0].due_on
     assert opened[0].provisional
     report = calendar_service.import_official(parse_csv(
-        "2027-02-05,holiday,春节\n2027-02-09,holiday,春节\n2027-02-10,holiday,春节\n2027-02-11,holiday,春节\n"
+        "2027-02-05,holiday,春节\n2027-02-08,holiday,春节\n2027-02-09,holiday,春节\n2027-02-10,holiday,春节\n2027-02-11,holiday,春节\n"
         "2027-02-12,holiday,春节\n2027-02-20,workday,春节\n"), origin="t", now=at(2027, 2, 1, 12), actor="t")
     assert report.changed_items == 3
     fresh = Clock.query.filter_by(entity_id="0").one()

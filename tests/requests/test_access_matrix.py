@@ -10,8 +10,8 @@ from tests.conftest import at, make_user
 from tests.requests.helpers import date, received
 
 HANDLE = {"confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult", "consult_answer",
-          "fee_notice", "payment", "reply", "dispute", "dispute_result"}
-APPROVE = {"extend", "sign_off", "return_reply"}
+          "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request", "reasons"}
+APPROVE = {"extend", "sign_off", "return_reply", "reason_decision"}  # Art. 35's finding: like an extension
 EXPECTED = {  # who may do what on an application assigned to 民政局 (mzj)
     "operator": set(),  # hotline operators have no part in disclosure applications
     "staff of the department": HANDLE,
@@ -37,6 +37,7 @@ API = {
     "reply": ("reply", {}), "sign_off": ("sign-off", {"approve": True}),
     "return_reply": ("sign-off", {"approve": False}), "dispute": ("disputes", {}),
     "dispute_result": ("disputes/{dispute}/result", {}),
+    "reason_request": ("reason-request", {}), "reasons": ("reasons", {}), "reason_decision": ("reason-decision", {}),
 }
 ACTIONS = sorted(HANDLE | APPROVE)
 
@@ -93,3 +94,18 @@ def test_only_the_applicant_answers_a_correction_notice_from_the_citizen_page(ap
                                    data={"csrf_token": visitor.token, "text": "补正"}).status_code
         assert (status == 302) is (label == "owner"), (label, status)
         assert status in (302, 403, 404), (label, status)  # 403: staff who may read it, 404: the rest
+
+
+def test_only_the_applicant_explains_reasons_from_the_citizen_page(app, people, now):
+    """Art. 35: the citizen page's 说明理由 belongs to the applicant alone; on an application that was not asked
+    for reasons the owner is refused by the state (409, the page kept), everyone else by authority."""
+    from requests_module import intake
+    from tests.requests.helpers import APPLICATION
+    owner = make_user("citizen", "13800007777")
+    for label, user in [("owner", owner), *people.items()]:
+        req = intake.submit_online({**APPLICATION, "phone": "13800007777"}, now=at(2026, 11, 2, 9), citizen=owner)
+        visitor = Visitor(app, user)
+        status = visitor.page.post(f"/requests/{req.id}/reasons",
+                                   data={"csrf_token": visitor.token, "text": "理由"}).status_code
+        assert status == (409 if label == "owner" else status) and status in (409, 403, 404), (label, status)
+        assert (status == 409) is (label == "owner"), (label, status)

@@ -278,7 +278,7 @@ def _attempts():
 # Which actions each state allows (from the transition table of DESIGN §2 as built in states.py).
 ALLOWED = {
     "submitted": {"confirm"},
-    "received": {"assign"},
+    "received": {"assign", "correction_notice"},  # Art. 30: the 公开办 may send it before assigning
     "assigned": {"reassign", "correction_notice", "consult", "fee_notice", "reply"},
     "awaiting_correction": set(),
     "awaiting_payment": set(),
