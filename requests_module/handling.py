@@ -162,6 +162,8 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
             raise ValidationError(f"收费金额{exc}", field="amount") from None
     units = fees.check_units(method, quantity)
     require(Status(req.status), {Status.ASSIGNED}, "发出收费通知")
+    if req.fee_notice_on is not None:  # the measures Art. 3: one standard per application, never charged twice
+        raise TransitionError(f"本申请已于{zh(req.fee_notice_on)}发出收费通知，每件申请只能收费一次")
     check_date(on, now, not_before=req.received_on, req=req, live=True, label="收费通知日期")
     calc = fees.calculate(method, units, prior=fees.prior_pieces(req) if method == "piece" else 0)
     if calc.free:

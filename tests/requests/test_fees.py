@@ -172,3 +172,15 @@ def test_the_month_is_the_local_calendar_month(seeded):
     assert fees.application_day(first) == date(2026, 12, 1)
     req = received(date(2026, 12, 2), title="十二月")
     assert fees.prior_pieces(req) == 1
+
+
+def test_an_application_is_charged_once(seeded):
+    """Measures Art. 3: one standard per application, never both, never twice — after payment no second
+    fee notice."""
+    req = received(date(2026, 11, 2))
+    handling.fee_notice(req, method="pages", quantity=43, on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
+                        actor="t")
+    handling.record_payment(req, on=date(2026, 11, 5), now=noon(date(2026, 11, 5)), actor="t")
+    with pytest.raises(DomainError, match="只能收费一次"):
+        handling.fee_notice(req, method="piece", quantity=20, on=date(2026, 11, 6), now=noon(date(2026, 11, 6)),
+                            actor="t")
