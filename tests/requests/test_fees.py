@@ -184,3 +184,25 @@ def test_an_application_is_charged_once(seeded):
     with pytest.raises(DomainError, match="只能收费一次"):
         handling.fee_notice(req, method="piece", quantity=20, on=date(2026, 11, 6), now=noon(date(2026, 11, 6)),
                             actor="t")
+
+
+def test_the_applicant_sees_the_fee_notice_on_their_application(app, seeded):
+    """Art. 42 and the measures: the applicant is told the fee — in-app and on their application's page, the
+    notice's text with amount, standard and due date."""
+    from core.departments.models import Department
+    from requests_module import intake
+    from tests.conftest import login, make_user
+    from tests.requests.helpers import APPLICATION
+    citizen = make_user("citizen", "13800001111")
+    req = intake.submit_online(APPLICATION, now=at(2026, 11, 2, 9), citizen=citizen)
+    intake.confirm_receipt(req, received_on=date(2026, 11, 2), now=at(2026, 11, 2, 10), actor="intake")
+    intake.assign(req, Department.query.filter_by(code="mzj").one(), now=at(2026, 11, 2, 11), actor="intake")
+    handling.fee_notice(req, method="pages", quantity=43, on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
+                        actor="t")
+    inapp = Notification.query.filter_by(event="fee_notice", channel="inapp", user_id=citizen.id).one()
+    assert "130.00元" in inapp.body
+    client = app.test_client()
+    login(client, "13800001111")
+    with pinned(app, noon(date(2026, 11, 5))):
+        html = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert "收费通知" in html and "应缴金额：人民币130.00元。" in html and "2026年12月2日前" in html
