@@ -173,6 +173,8 @@ def prior_pieces(req):
     from core.calendar.service import local_zone
     from requests_module.models import DisclosureRequest as R
 
+    if not (req.id_number or "").strip():  # no identity number: nothing to count it with
+        return 0
     day = application_day(req)
     start, end = _month(day)
     zone = local_zone()
