@@ -29,6 +29,15 @@ class NotFound(DomainError):
     status = 404
 
 
+class FieldConflict(DomainError):
+    """A refused step (409) caused by one input's value, e.g. an amount that is not the tier result: the page
+    marks that field, the API names it in `fields`."""
+
+    def __init__(self, message, field):
+        super().__init__(message, field)
+        self.fields = {field: message}
+
+
 ERROR_TITLES = {
     400: "请求有误",
     401: "需要登录",

@@ -7,10 +7,11 @@ from openpyxl.styles import Alignment, Border, Font, Side
 
 from core.exports import CsvWriter, workbook_bytes
 
-from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, rows
+from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_ROWS, rows
 
 TITLE = "三、收到和处理政府信息公开申请情况"
 TITLE_4 = "四、政府信息公开行政复议、行政诉讼情况"
+TITLE_6 = "六、其他需要报告的事项：收取信息处理费情况"
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 FIRST_DATA_ROW = 5  # rows 1–4: title, 申请人情况, 自然人/法人或其他组织/总计, organisation types
 LABEL_COLUMNS = 3
@@ -75,7 +76,26 @@ def xlsx_bytes(table):
     ws.column_dimensions["B"].width = 22
     ws.column_dimensions["C"].width = 40
     _disputes_sheet(wb.create_sheet(f"{table.year}年第四部分"), table, border, centre)
+    _fees_sheet(wb.create_sheet(f"{table.year}年第六部分"), table, border, centre)
     return workbook_bytes(wb)
+
+
+def _fees_sheet(ws, table, border, centre):
+    """Section 六: the fees of 国办函〔2020〕109号 — notices sent, fees collected by method (件数, 金额)."""
+    ws.cell(1, 1, f"{TITLE_6}（{table.year}年度 · {_scope(table)}）").font = Font(bold=True, size=12)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=1 + len(FEE_COLUMNS))
+    ws.cell(2, 1, "项目")
+    for i, (_key, label) in enumerate(FEE_COLUMNS):
+        ws.cell(2, 2 + i, label)
+    for r, (key, label) in enumerate(FEE_ROWS, start=3):
+        count, amount = table.fee(key)
+        ws.cell(r, 1, label)
+        ws.cell(r, 2, count)
+        ws.cell(r, 3, float(amount)).number_format = "0.00"
+    for row_cells in ws.iter_rows(min_row=2, max_row=2 + len(FEE_ROWS), max_col=1 + len(FEE_COLUMNS)):
+        for cell in row_cells:
+            cell.border, cell.alignment = border, centre
+    ws.column_dimensions["A"].width = 24
 
 
 def _disputes_sheet(ws, table, border, centre):
@@ -112,4 +132,10 @@ def csv_text(table):
     writer.writerow(["类别"] + [label for _key, label in DISPUTE_RESULTS])
     for group, label in DISPUTE_GROUPS:
         writer.writerow([label] + [table.dispute(group, result) for result, _ in DISPUTE_RESULTS])
+    writer.writerow([])
+    writer.writerow([f"{TITLE_6}（{table.year}年度 · {_scope(table)}）"])
+    writer.writerow(["项目"] + [label for _key, label in FEE_COLUMNS])
+    for key, label in FEE_ROWS:
+        count, amount = table.fee(key)
+        writer.writerow([label, count, str(amount)])
     return out.getvalue()

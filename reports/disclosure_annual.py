@@ -2,19 +2,24 @@
 (收到和处理政府信息公开申请情况, 国办公开办函〔2021〕30号), computed from the applications.
 
 Counting rules (one application, one row, one column):
-* 本年新收 — received (receipt date, Art. 31) in the year;
+* 本年新收 — received (receipt date, Art. 31) in the year; an online application closed as 不予处理 before
+  its receipt was confirmed was still received — on its submission date (issue 15);
 * 上年结转 — received before the year and not closed before it;
-* 办理结果 — closed (reply date) in the year, by its one outcome code;
+* 办理结果 — closed in the year, by its one outcome code, in the year the reply was issued: a reply that
+  needs sign-off is issued on the sign-off date, and a draft awaiting sign-off is not an answer yet;
 * 结转下年度 — received by the end of the year and not closed by then.
 So for every column: 新收 + 结转 = 总计 + 结转下年度, and a year's 结转下年度 is the next year's 上年结转.
 Columns: 自然人, the five organisation types (法人或其他组织), 总计.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
+from core.calendar.service import local_date
 from core.extensions import db
+from requests_module.fees import METHODS
 from requests_module.models import DisclosureRequest, ORG_TYPES
 from requests_module.outcomes import OUTCOMES
 
@@ -60,6 +65,10 @@ class AnnualTable:
     department: object = None
     cells: dict = field(default_factory=dict)  # (row key, column key) -> count
     disputes: dict = field(default_factory=dict)  # section 四: (group, result) -> count
+    fees: dict = field(default_factory=dict)  # section 六: row key -> (count, amount)
+
+    def fee(self, key):
+        return self.fees.get(key, (0, Decimal("0.00")))
 
     def dispute(self, group, result):
         return self.disputes.get((group, result), 0)
@@ -90,8 +99,43 @@ def _count(into, row_key, conditions, by_outcome=False):
 
 
 def _open_after(day):
-    """Not closed by the end of `day` (still open, or replied later): what carries over."""
-    return sa.or_(DisclosureRequest.replied_on.is_(None), DisclosureRequest.replied_on > day)
+    """Not closed by the end of `day` (still open — a draft awaiting sign-off too —, or replied later): what
+    carries over."""
+    return sa.or_(DisclosureRequest.closed_at.is_(None), DisclosureRequest.replied_on.is_(None),
+                  DisclosureRequest.replied_on > day)
+
+
+def _closed_in(start, end):
+    """Answered in start..end: closed, on the day the reply was issued (reply.sign_off closes a draft on the
+    sign-off day; Art. 33 counts the reply as made when issued)."""
+    return sa.and_(DisclosureRequest.closed_at.is_not(None), DisclosureRequest.replied_on.between(start, end),
+                   DisclosureRequest.outcome.is_not(None))
+
+
+def _unconfirmed(cells, start, end, department):
+    """Applications closed (不予处理) before their online receipt was confirmed: received on the day they
+    were submitted (Art. 31: an online application is received when submitted and seen; closing it shows the
+    organ had it), counted by the same four rules as the others."""
+    stmt = sa.select(DisclosureRequest.applicant_type, DisclosureRequest.org_type, DisclosureRequest.submitted_at,
+                     DisclosureRequest.replied_on, DisclosureRequest.outcome).where(
+        DisclosureRequest.received_on.is_(None), DisclosureRequest.closed_at.is_not(None),
+        DisclosureRequest.replied_on.is_not(None), DisclosureRequest.outcome.is_not(None))
+    if department is not None:
+        stmt = stmt.where(DisclosureRequest.department_id == department.id)
+    for kind, org_type, submitted_at, replied_on, outcome in db.session.execute(stmt):
+        col = "person" if kind == "person" else org_type if org_type in ORG_TYPES else "other"
+        received = local_date(submitted_at)
+        keys = []
+        if start <= received <= end:
+            keys.append("new")
+        if received < start and replied_on >= start:
+            keys.append("carried_in")
+        if received <= end and start <= replied_on <= end:
+            keys.append(outcome)
+        if received <= end and replied_on > end:
+            keys.append("carried_out")
+        for key in keys:
+            cells[(key, col)] = cells.get((key, col), 0) + 1
 
 
 def annual_table(year, department=None):
@@ -103,15 +147,15 @@ def annual_table(year, department=None):
     cells = {}
     _count(cells, "new", base + [DisclosureRequest.received_on.between(start, end)])
     _count(cells, "carried_in", base + [DisclosureRequest.received_on < start, _open_after(start - timedelta(days=1))])
-    _count(cells, None, base + [DisclosureRequest.received_on <= end, DisclosureRequest.replied_on.between(start, end),
-                                DisclosureRequest.outcome.is_not(None)], by_outcome=True)
+    _count(cells, None, base + [DisclosureRequest.received_on <= end, _closed_in(start, end)], by_outcome=True)
     _count(cells, "carried_out", base + [DisclosureRequest.received_on <= end, _open_after(end)])
+    _unconfirmed(cells, start, end, department)
     for (row, col), n in list(cells.items()):
         if row in OUTCOMES:
             cells[("total", col)] = cells.get(("total", col), 0) + n
     for row in {r for r, _ in cells}:
         cells[(row, "total")] = sum(cells.get((row, c), 0) for c, _ in COLUMNS if c != "total")
-    return AnnualTable(year, department, cells, disputes_table(year, department))
+    return AnnualTable(year, department, cells, disputes_table(year, department), fees_table(year, department))
 
 
 # Section 四: 政府信息公开行政复议、行政诉讼情况 — three groups of five columns.
@@ -140,3 +184,31 @@ def disputes_table(year, department=None):
         cells[(g, r)] = n
         cells[(g, "total")] = cells.get((g, "total"), 0) + n
     return cells
+
+
+# Section 六 (其他需要报告的事项): the information-processing fees of 国办函〔2020〕109号.
+FEE_ROWS = [("notices", "发出收费通知"), ("paid_piece", "实际收取：" + METHODS["piece"]),
+            ("paid_pages", "实际收取：" + METHODS["pages"]), ("paid", "实际收取合计")]
+FEE_COLUMNS = [("count", "件数"), ("amount", "金额（元）")]
+
+
+def fees_table(year, department=None):
+    """Section 六 for `year`: fee notices sent in the year, and fees paid in the year by method, from the
+    stored calculations (requests_module/fees.py). {row key: (count, amount)}."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    scope = [] if department is None else [DisclosureRequest.department_id == department.id]
+    calculated = DisclosureRequest.fee_calculation.is_not(None)
+    out = {}
+
+    def add(key, conditions, group=None):
+        cols = ([group] if group is not None else []) + [sa.func.count(), sa.func.sum(DisclosureRequest.fee_amount)]
+        stmt = sa.select(*cols).where(calculated, *scope, *conditions)
+        for row in db.session.execute(stmt.group_by(group) if group is not None else stmt):
+            name = f"{key}_{row[0]}" if group is not None else key
+            out[name] = (row[-2], Decimal(row[-1] or 0).quantize(Decimal("0.01")))
+
+    add("notices", [DisclosureRequest.fee_notice_on.between(start, end)])
+    add("paid", [DisclosureRequest.fee_paid_on.between(start, end)], group=DisclosureRequest.fee_method)
+    paid = [out[f"paid_{m}"] for m in METHODS if f"paid_{m}" in out]
+    out["paid"] = (sum(n for n, _ in paid), sum((a for _, a in paid), Decimal("0.00")))
+    return out

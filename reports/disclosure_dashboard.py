@@ -65,7 +65,9 @@ def open_work(now, department_id=None):
 
 def dashboard(start, end, *, now, department_id=None):
     """The dashboard for replies dated `start` to `end` (inclusive) and the open work at `now`."""
-    replied = [DisclosureRequest.replied_on.between(start, end), DisclosureRequest.outcome.is_not(None)]
+    # a draft awaiting sign-off is not a reply yet (its closed_at is set when it is signed off and issued)
+    replied = [DisclosureRequest.replied_on.between(start, end), DisclosureRequest.outcome.is_not(None),
+               DisclosureRequest.closed_at.is_not(None)]
     if department_id is not None:
         replied.append(DisclosureRequest.department_id == department_id)
     figures = db.session.execute(_joined(sa.select(

@@ -1,4 +1,4 @@
-"""报表: the annual disclosure report (section 三) on a page and as XLSX/CSV downloads; the hotline and
+"""报表: the annual disclosure report (sections 三, 四 and 六) on a page and as XLSX/CSV downloads; the hotline and
 disclosure dashboards (page and JSON)."""
 from datetime import date, timedelta
 
@@ -13,7 +13,8 @@ from core.departments.models import Department
 from core.departments.service import active_departments
 from reports import annual_export, presenter, runs
 from reports.models import RunStatus
-from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, annual_table, rows
+from reports.disclosure_annual import (COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_ROWS, annual_table,
+                                      rows)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
@@ -56,6 +57,7 @@ def disclosure_annual(year):
     table = _table(year)
     return render_template("reports/disclosure_annual.html", table=table, rows=rows(), columns=COLUMNS,
                            dispute_groups=DISPUTE_GROUPS, dispute_results=DISPUTE_RESULTS,
+                           fee_rows=FEE_ROWS, fee_columns=FEE_COLUMNS,
                            years=range(local_date(utcnow()).year, FIRST_YEAR - 1, -1),
                            departments=active_departments() if current_user.role.sees_all_departments else [])
 

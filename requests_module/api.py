@@ -200,7 +200,8 @@ def consultation_answer(request_id, consultation_id):
 @handlers_only
 def fee_notice(request_id):
     return _action(request_id, "fee_notice", lambda r, d, n, u: handling.fee_notice(
-        r, amount=d.get("amount"), on=_date(d, now=n), now=n, actor=u))
+        r, method=d.get("method"), quantity=_int(d, "quantity"), amount=d.get("amount"), on=_date(d, now=n),
+        now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/payment")

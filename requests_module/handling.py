@@ -7,7 +7,7 @@ from core.auth.models import Role
 from core.calendar.service import get_calendar
 from core.clocks.service import pause_clock, restart_clock, resume_clock, start_clock, stop_clock, extend_clock
 from core.db import unit_of_work
-from core.errors import DomainError, ValidationError
+from core.errors import DomainError, FieldConflict, ValidationError
 from core.inputs import parse_decimal
 from core.extensions import db
 from core.uploads import check_files
@@ -149,23 +149,42 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
     return consultation
 
 
-def fee_notice(req, *, amount, on, now, actor):
-    """Notify a processing fee (Art. 42): the answer clock stops until payment; 20 working days to pay."""
-    try:
-        amount = parse_decimal(amount, Decimal("0"), Decimal("100000")).quantize(Decimal("0.01"))
-    except ValueError as exc:
-        raise ValidationError(f"收费金额{exc}", field="amount") from None
-    if not amount:
-        raise ValidationError("收费金额应大于 0", field="amount")
+def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
+    """Notify a processing fee (Art. 42): the amount is the tier result of 国办函〔2020〕109号 (Art. 3–5, one
+    method per application, free thresholds respected, fees.calculate); a typed amount must match it. The
+    calculation is stored, the applicant is sent the notice, the answer clock stops until payment; 20 working
+    days to pay."""
+    from requests_module import fees
+
+    given = None
+    if amount not in (None, ""):
+        try:
+            given = parse_decimal(amount, Decimal("0"), Decimal("10000000")).quantize(Decimal("0.01"))
+        except ValueError as exc:
+            raise ValidationError(f"收费金额{exc}", field="amount") from None
+    units = fees.check_units(method, quantity)
     require(Status(req.status), {Status.ASSIGNED}, "发出收费通知")
+    if req.fee_notice_on is not None:  # the measures Art. 3: one standard per application, never charged twice
+        raise TransitionError(f"本申请已于{zh(req.fee_notice_on)}发出收费通知，每件申请只能收费一次")
     check_date(on, now, not_before=req.received_on, req=req, live=True, label="收费通知日期")
+    calc = fees.calculate(method, units, prior=fees.prior_pieces(req) if method == "piece" else 0)
+    if calc.free:
+        raise FieldConflict(f"未超过免费标准，不得收取信息处理费（{calc.summary()}；{fees.BASIS}"
+                          f"{fees.ARTICLES[method]}）", field="quantity")
+    if given is not None and given != calc.amount:
+        raise FieldConflict(f"收费金额{given}元与收费标准计算结果{calc.amount}元不符（{calc.summary()}），"
+                          "请核对计费方式和数量", field="amount")
     with unit_of_work(), dated(on, now):
         transition(req, Status.AWAITING_PAYMENT, "fee_notice", now=now, actor=actor,
-                   detail={"amount": str(amount), "on": on.isoformat()})
+                   detail={"amount": str(calc.amount), "on": on.isoformat(), "method": method, "units": units})
         pause_clock(_answer(req), now=now, actor=actor, on=on, reason="fee notice")
         c = start_clock(entity_kind=ENTITY, entity_id=req.id, name="fee", unit="workdays", length=FEE_WORKDAYS,
                         start_on=on, now=now, actor=actor, label=req.number, department_id=req.department_id)
-        req.fee_notice_on, req.fee_amount, req.fee_due_on = on, amount, c.due_on
+        req.fee_notice_on, req.fee_amount, req.fee_due_on = on, calc.amount, c.due_on
+        req.fee_method, req.fee_units, req.fee_calculation = method, units, calc.as_json()
+        notify_applicant(req, "fee_notice", now=now, context={
+            "basis": fees.BASIS, "method": fees.METHODS[method], "standard": fees.STANDARDS[method],
+            "detail": calc.summary(), "amount": str(calc.amount), "due": zh(c.due_on)})
     return req
 
 

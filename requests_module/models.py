@@ -52,6 +52,10 @@ class DisclosureRequest(db.Model):
     fee_amount = db.Column(db.Numeric(10, 2), nullable=True)
     fee_due_on = db.Column(db.Date, nullable=True)
     fee_paid_on = db.Column(db.Date, nullable=True)
+    # 国办函〔2020〕109号: the method (piece | pages), the units it counted and the itemised calculation
+    fee_method = db.Column(db.String(8), nullable=True)
+    fee_units = db.Column(db.Integer, nullable=True)
+    fee_calculation = db.Column(db.JSON, nullable=True)
 
     # Art. 35: reasons asked for an apparently massive or repeated application, the applicant's explanation,
     # the organ's finding (None: not yet) and the 延迟答复合理期限 set when the reasons are accepted

@@ -37,7 +37,9 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                                             "state, on_time, urgency (RECEIPT_CONFIRM_WORKDAYS, default 1)"},
     "reasons": {"type": "object", "description": "Art. 35 说明理由: requested_on, items, due_on, received_on, text, "
                                                  "decided_on, accepted (null until decided), delay_due_on"},
-    "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"}}}}
+    "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"},
+    "fee": {"type": "object", "description": "notice, due and payment dates; method, units and the itemised "
+                                             "calculation (tiers: first, last, price, units, subtotal)"}}}}
 
 P = "/disclosure-requests"
 PATHS = {
@@ -85,8 +87,15 @@ PATHS = {
         **_action("Record a consultation's answer (or silence until its deadline)",
                   {"opinion": LONG_TEXT, "silent": {"type": "boolean"}})["post"],
         "parameters": [_ID, path_id("consultation_id")]}},
-    P + "/{request_id}/fee-notice": _action("Send a fee notice", {"amount": {"type": "string", "pattern": r"^\d{1,6}(\.\d{1,2})?$",
-                                                                     "description": "yuan, e.g. 12.50"}}, ["amount"]),
+    P + "/{request_id}/fee-notice": _action(
+        "Send a fee notice (国办函〔2020〕109号): the amount is computed from the method and quantity", {
+            "method": {"enum": ["piece", "pages"], "description": "piece: 按件计收 (the applicant's applications in "
+                       "the calendar month, by identity number); pages: 按量计收"},
+            "quantity": {"type": "integer", "minimum": 1, "maximum": 100000,
+                         "description": "件 of this application (at most 1000) or its pages"},
+            "amount": {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$",
+                       "description": "optional, yuan: refused (409) unless it equals the computed amount"}},
+        ["method", "quantity"]),
     P + "/{request_id}/payment": _action("Record the payment", {}),
     P + "/{request_id}/extension": _action("Extend once by at most 20 working days (approver)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),

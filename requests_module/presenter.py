@@ -57,7 +57,7 @@ DETAIL_LABELS = {
     "amount": "金额", "days": "天数", "due_on": "答复期限", "deadline_on": "截止日期", "reason": "理由",
     "note": "意见", "opinion": "意见", "text": "正文", "message": "理由和渠道", "repeat_of": "疑似重复申请", "late": "逾期补正", "silent": "逾期未答复",
     "after_reconsideration": "复议后起诉", "accepted": "理由合理", "delay_until": "延迟答复期限",
-    "delay_due_on": "延迟答复期限",
+    "delay_due_on": "延迟答复期限", "method": "计费方式", "units": "计费数量", "quantity": "计费数量",
 }
 # The day an action happened, for a 补录 row (the row's own time is when it was entered).
 HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on")
@@ -95,6 +95,9 @@ def _text(key, value, departments):
         return CHANNELS.get(value, str(value))
     if key == "amount":
         return f"{value} 元"
+    if key == "method":
+        from requests_module.fees import METHODS
+        return METHODS.get(value, str(value))
     if key in ("days", "period"):
         return f"{value} 个工作日"
     return str(value)

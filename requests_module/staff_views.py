@@ -12,7 +12,7 @@ from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, Refusal, form_date, form_int
 from core.inputs import INT_MAX
 from core.extensions import db
-from requests_module import disputes, handling, intake, outcomes, queries, reasons, reply
+from requests_module import disputes, fees, handling, intake, outcomes, queries, reasons, reply
 from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
@@ -97,6 +97,7 @@ def _page(req, refused=NO_REFUSAL):
                            allowed=access.available_actions(current_user, req),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
                            refused=refused, field_labels=DETAIL_LABELS,
+                           fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
                                         "reply_draft_cleared": "清除答复草稿",
                                         "dispute_filed": "登记复议或诉讼", "dispute_decided": "登记复议或诉讼结果"})
@@ -155,8 +156,8 @@ ACTIONS = {
     "consult_answer": ("已登记征求意见答复", lambda r, f, n, u: handling.answer_consultation(
         r, _consultation(r), answered_on=None if f.get("silent") else _date(), opinion=f.get("opinion"), now=n,
         actor=u)),
-    "fee_notice": ("已发出收费通知", lambda r, f, n, u: handling.fee_notice(r, amount=f.get("amount"), on=_date(),
-                                                                      now=n, actor=u)),
+    "fee_notice": ("已发出收费通知", lambda r, f, n, u: handling.fee_notice(
+        r, method=f.get("method"), quantity=f.get("quantity"), amount=f.get("amount"), on=_date(), now=n, actor=u)),
     "payment": ("已登记缴费", lambda r, f, n, u: handling.record_payment(r, on=_date(), now=n, actor=u)),
     "extend": ("已延长答复期限", lambda r, f, n, u: handling.extend(
         r, days=form_int("days", low=-INT_MAX, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),

@@ -9,7 +9,7 @@ from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.uploads import path_for
-from requests_module import handling, intake, queries, reasons
+from requests_module import fees, handling, intake, queries, reasons
 from requests_module import access
 from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
@@ -100,9 +100,10 @@ def show(request_id):
 
 
 def _show(req, reasons_typed="", reasons_error=None, status=200):
+    fee_notice = fees.notice_paragraphs(req) if req.status == "awaiting_payment" and req.fee_calculation else []
     return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
                            today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id),
-                           reasons_typed=reasons_typed, reasons_error=reasons_error), status
+                           reasons_typed=reasons_typed, reasons_error=reasons_error, fee_notice=fee_notice), status
 
 
 @bp.post("/<int:request_id>/reasons")

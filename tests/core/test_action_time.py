@@ -145,7 +145,7 @@ def test_no_pause_or_extension_entered_after_the_period_ran_out(api_as):
     r = approver.post(f"/disclosure-requests/{rid}/extension", {"days": 10, "reason": "档案调取", "on": "2026-10-20"},
                       now=noon(date(2026, 11, 3)))
     assert r.status_code == 409 and "届满" in r.get_json()["message"]
-    r = staff.post(f"/disclosure-requests/{rid}/fee-notice", {"amount": "30", "on": "2026-11-03"},
+    r = staff.post(f"/disclosure-requests/{rid}/fee-notice", {"method": "pages", "quantity": 33, "on": "2026-11-03"},
                    now=noon(date(2026, 11, 3)))
     assert r.status_code == 409 and "届满" in r.get_json()["message"]
     assert _answer(rid).due_on == date(2026, 10, 30)
@@ -204,7 +204,7 @@ def test_steps_that_pause_the_period_are_entered_on_their_day(api_as):
     staff, rid = _registered(api_as)
     for path, body in [("correction-notice", {"items": "请写明年份", "on": "2026-09-30"}),
                        ("consultations", {"kind": "organ", "party": "市民政局", "on": "2026-09-30"}),
-                       ("fee-notice", {"amount": "30", "on": "2026-09-30"})]:
+                       ("fee-notice", {"method": "pages", "quantity": 33, "on": "2026-09-30"})]:
         r = staff.post(f"/disclosure-requests/{rid}/{path}", body, now=noon(date(2026, 10, 9)))
         assert r.status_code == 400, path
         assert "须为登记当日（2026-10-09）" in "".join(r.get_json()["fields"].values()), path

@@ -34,7 +34,7 @@ def test_the_api_answers_400_naming_each_bad_field(api_as, seeded):
     from tests.requests.helpers import received
     req = received(date(2026, 11, 2))
     sup = api_as("supervisor", login="sup.inputs@x.cn")
-    r = sup.post(f"/disclosure-requests/{req.id}/fee-notice", {"amount": "NaN", "on": "9999-12-31"})
+    r = sup.post(f"/disclosure-requests/{req.id}/fee-notice", {"method": "pages", "quantity": 33, "amount": "NaN", "on": "9999-12-31"})
     body = r.get_json()
     assert r.status_code == 400 and body["error"] == "invalid" and set(body["fields"]) == {"amount", "on"}
     assert "年份应在 1900 到 2100 之间" in body["fields"]["on"]

@@ -52,7 +52,7 @@ def test_register_and_follow_the_clock_through_actions(api):
 def test_fee_notice_and_payment(api):
     staff = api("staff", "mzj")
     rid = register(staff, received_on="2026-11-02")["id"]
-    step(staff, f"/disclosure-requests/{rid}/fee-notice", {"amount": "30", "on": "2026-11-04"})
+    step(staff, f"/disclosure-requests/{rid}/fee-notice", {"method": "pages", "quantity": 33, "amount": "30", "on": "2026-11-04"})
     r = step(staff, f"/disclosure-requests/{rid}/payment", {"on": "2026-11-12"})
     assert r.get_json()["due_on"] == "2026-12-08"
 

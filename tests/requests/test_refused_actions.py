@@ -128,10 +128,10 @@ def test_a_missing_field_is_named_next_to_it(app, seeded):
     req = received(date(2026, 9, 28))
     client = staff_client(app)
     with pinned(app, noon(DAY)):
-        resp = post(client, req, "fee_notice", amount="", on="2026-10-10")
+        resp = post(client, req, "fee_notice", method="pages", quantity="", on="2026-10-10")
     page = Page(resp.get_data(as_text=True))
     assert resp.status_code == 400 and page.value("fee-on") == "2026-10-10"
-    assert page.attrs("fee-amount").get("aria-invalid") == "true" and page.autofocus == ["fee-amount"]
+    assert page.attrs("fee-quantity").get("aria-invalid") == "true" and page.autofocus == ["fee-quantity"]
 
 
 def test_the_api_name_of_a_date_is_the_page_input_it_came_from(app, seeded):

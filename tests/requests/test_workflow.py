@@ -113,7 +113,7 @@ def test_extension_after_the_due_date_is_refused(seeded):
 
 def test_fee_paid_after_six_working_days(seeded):
     req = received(date(2026, 11, 2))
-    handling.fee_notice(req, amount="120.5", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor="t")
+    handling.fee_notice(req, method="pages", quantity=43, on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor="t")
     assert req.status == "awaiting_payment" and req.fee_due_on == date(2026, 12, 2)
     handling.record_payment(req, on=date(2026, 11, 12), now=noon(date(2026, 11, 12)), actor="t")
     assert due(req) == date(2026, 12, 8)  # 11/5–6, 11/9–12 not counted
@@ -121,7 +121,7 @@ def test_fee_paid_after_six_working_days(seeded):
 
 def test_unpaid_fee_closes_as_abandoned(seeded):
     req = received(date(2026, 11, 2))
-    handling.fee_notice(req, amount="50", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor="t")
+    handling.fee_notice(req, method="pages", quantity=35, on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor="t")
     assert handling.expire_unanswered(at(2026, 12, 3, 0, 1)) == 1
     db.session.refresh(req)
     assert req.outcome == "other_no_payment"
@@ -246,7 +246,7 @@ def _in_state(state):
     if state == "awaiting_correction":
         handling.send_correction_notice(req, items="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
     elif state == "awaiting_payment":
-        handling.fee_notice(req, amount="10", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
+        handling.fee_notice(req, method="pages", quantity=31, on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
     elif state == "awaiting_signoff":
         Department.query.filter_by(code="mzj").one().requires_signoff = True
         reply.reply(req, outcome="disclosed", text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
@@ -270,7 +270,7 @@ def _attempts():
         "reassign": lambda r: handling.reassign(r, zjj(), reason="x", now=now, actor="t"),
         "correction_notice": lambda r: handling.send_correction_notice(r, items="x", on=day, now=now, actor="t"),
         "consult": lambda r: handling.add_consultation(r, kind="organ", party="x", sent_on=day, now=now, actor="t"),
-        "fee_notice": lambda r: handling.fee_notice(r, amount="1", on=day, now=now, actor="t"),
+        "fee_notice": lambda r: handling.fee_notice(r, method="pages", quantity=31, on=day, now=now, actor="t"),
         "reply": lambda r: reply.reply(r, outcome="disclosed", text="x", on=day, now=now, actor=staff()),
     }
 

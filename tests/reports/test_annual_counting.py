@@ -1,0 +1,131 @@
+"""The annual report counts what happened (issue 15; format 国办公开办函〔2021〕30号): an application closed as
+不予处理 before its online receipt was confirmed is still received (on its submission date); a draft awaiting
+sign-off is not an answer; a reply counts in the year it was issued (the sign-off day); section 六 adds up
+the information-processing fees (国办函〔2020〕109号) from the stored calculations."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from core.departments.models import Department
+from core.extensions import db
+from reports import annual_export
+from reports.disclosure_annual import COLUMNS, annual_table
+from reports.disclosure_dashboard import dashboard
+from requests_module import handling, intake, reply
+from tests.conftest import at, login, make_user, pinned
+from tests.requests.helpers import APPLICATION, noon, received
+
+
+def _expect(table, cells):
+    """Every non-zero cell of the table is one of `cells` (row, column) -> count, and reconciles."""
+    found = {k: v for k, v in table.cells.items() if v}
+    assert found == cells
+    assert table.reconciles()
+
+
+def _totals(**rows):
+    """{(row, 'person'): n, (row, 'total'): n} for a person's applications."""
+    out = {}
+    for row, n in rows.items():
+        out[(row, "person")] = out[(row, "total")] = n
+    return out
+
+
+def test_not_processed_before_receipt_is_counted_as_received_on_its_submission_date(seeded):
+    """Art. 31 with 国办公开办函〔2021〕30号 section 三: an online application closed as 不予处理 (信访举报投诉类)
+    before its receipt was confirmed was still received — on the day it was submitted."""
+    req = intake.submit_online(APPLICATION, now=at(2026, 3, 2, 9))
+    intake.reject(req, outcome="not_processed_petition", message="请向信访部门反映。", on=date(2026, 3, 3),
+                  now=noon(date(2026, 3, 3)), actor="intake")
+    assert req.received_on is None and req.status == "closed"
+    _expect(annual_table(2026), _totals(new=1, not_processed_petition=1, total=1))
+    assert not any(annual_table(2025).cells.values())
+
+
+def test_not_processed_across_the_new_year_carries_over(seeded):
+    """Section 三: submitted on 30 December, closed as 不予处理 on 4 January — received in the first year and
+    carried over, answered in the second."""
+    req = intake.submit_online({**APPLICATION, "title": "跨年"}, now=at(2025, 12, 30, 20))
+    intake.reject(req, outcome="not_processed_repeat", message="重复申请。", on=date(2026, 1, 4),
+                  now=noon(date(2026, 1, 4)), actor="intake")
+    _expect(annual_table(2025), _totals(new=1, carried_out=1))
+    _expect(annual_table(2026), _totals(carried_in=1, not_processed_repeat=1, total=1))
+
+
+@pytest.fixture
+def signoff(seeded):
+    Department.query.filter_by(code="mzj").one().requires_signoff = True
+    db.session.commit()
+    return (make_user("staff", "drafter@x.cn", department="mzj"),
+            make_user("approver", "head@x.cn", department="mzj"))
+
+
+def test_a_draft_awaiting_sign_off_is_not_counted_as_answered(signoff):
+    """Art. 33 and section 三: a reply is made when issued; a draft awaiting the head's sign-off carries over
+    (and is not a reply on the dashboard either)."""
+    staff, _ = signoff
+    req = received(date(2026, 3, 2))
+    reply.reply(req, outcome="disclosed", text="答复如下。", on=date(2026, 3, 20), now=noon(date(2026, 3, 20)),
+                actor=staff)
+    assert req.status == "awaiting_signoff" and req.replied_on == date(2026, 3, 20)
+    _expect(annual_table(2026), _totals(new=1, carried_out=1))
+    assert dashboard(date(2026, 1, 1), date(2026, 12, 31), now=noon(date(2026, 3, 20))).replied == 0
+
+
+def test_a_december_draft_signed_off_in_january_counts_in_january_s_year(signoff):
+    """Art. 33 (the reply is issued on the sign-off day) and section 三: drafted 30 December 2025, signed off
+    5 January 2026 — open at the end of 2025, answered in 2026."""
+    staff, head = signoff
+    req = received(date(2025, 12, 22))
+    reply.reply(req, outcome="disclosed", text="答复如下。", on=date(2025, 12, 30), now=noon(date(2025, 12, 30)),
+                actor=staff)
+    reply.sign_off(req, approve=True, now=noon(date(2026, 1, 5)), actor=head)
+    assert req.status == "closed" and req.replied_on == date(2026, 1, 5)
+    _expect(annual_table(2025), _totals(new=1, carried_out=1))
+    _expect(annual_table(2026), _totals(carried_in=1, disclosed=1, total=1))
+
+
+def _fee(day, pages, paid_on=None, **changes):
+    req = received(day, **changes)
+    handling.fee_notice(req, method="pages", quantity=pages, on=day, now=noon(day), actor="t")
+    if paid_on:
+        handling.record_payment(req, on=paid_on, now=noon(paid_on), actor="t")
+    return req
+
+
+def test_section_six_adds_up_the_fees_paid_in_the_year(app, seeded):
+    """国办函〔2020〕109号 and section 六 of 国办公开办函〔2021〕30号: notices sent in the year, and fees paid in
+    the year by method, from the stored calculations; the page, the CSV and the XLSX show the same."""
+    _fee(date(2025, 12, 1), 43, paid_on=date(2025, 12, 3), title="去年")       # 130, paid in 2025
+    _fee(date(2025, 12, 22), 101, paid_on=date(2026, 1, 6), title="跨年缴费")   # 720, notice 2025, paid 2026
+    _fee(date(2026, 3, 2), 43, paid_on=date(2026, 3, 9), title="三月")          # 130, paid 2026
+    _fee(date(2026, 4, 1), 201, title="未缴")                                   # 2740, notice 2026, unpaid
+    _fee(date(2026, 5, 6), 31, paid_on=date(2026, 5, 8), title="住建", dep="zjj")  # 10, another department
+    t = annual_table(2026)
+    assert t.fee("notices") == (3, Decimal("2880.00"))
+    assert t.fee("paid_pages") == (3, Decimal("860.00")) and t.fee("paid_piece") == (0, Decimal("0.00"))
+    assert t.fee("paid") == (3, Decimal("860.00"))
+    assert annual_table(2025).fee("paid") == (1, Decimal("130.00"))
+    assert annual_table(2025).fee("notices") == (2, Decimal("850.00"))
+    mzj = annual_table(2026, Department.query.filter_by(code="mzj").one())
+    assert mzj.fee("paid") == (2, Decimal("850.00"))
+
+    csv = annual_export.csv_text(t)
+    assert "六、其他需要报告的事项：收取信息处理费情况（2026年度" in csv
+    assert "实际收取合计,3,860.00" in csv and "发出收费通知,3,2880.00" in csv
+    from io import BytesIO
+    from openpyxl import load_workbook
+    ws = load_workbook(BytesIO(annual_export.xlsx_bytes(t)))["2026年第六部分"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=6)] == [
+        ["项目", "件数", "金额（元）"], ["发出收费通知", 3, 2880.0], ["实际收取：按件计收", 0, 0.0],
+        ["实际收取：按量计收", 3, 860.0], ["实际收取合计", 3, 860.0]]
+
+    client = app.test_client()
+    assert login(client, make_user("supervisor", "sup.fees@x.cn").login_id).status_code == 302
+    with pinned(app, noon(date(2027, 2, 1))):
+        html = client.get("/reports/disclosure/2026").get_data(as_text=True)
+    fees_html = html[html.index('id="fees"'):]
+    assert "六、其他需要报告的事项" in html and "860.00" in fees_html and "2880.00" in fees_html
+    for col, _ in COLUMNS:  # the fees do not touch section 三
+        assert t.get("other_no_payment", col) == 0
