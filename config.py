@@ -68,6 +68,8 @@ class Config:
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     UPLOAD_MAX_FILES = _env_int("UPLOAD_MAX_FILES", 5)
     CORRECTION_PERIOD_WORKDAYS = _env_int("CORRECTION_PERIOD_WORKDAYS", 10)
+    # Art. 41 correction requests: no statutory period; Art. 33's 20 working days as an internal target
+    CORRECTION_REQUEST_TARGET_WORKDAYS = _env_int("CORRECTION_REQUEST_TARGET_WORKDAYS", 20)
     CALENDAR_UPLOAD_MAX_BYTES = _env_int("CALENDAR_UPLOAD_MAX_BYTES", 1024 * 1024)
     # Public outputs (Open311) snap coordinates to a grid this many metres wide; 0 publishes none.
     PUBLIC_LOCATION_GRID_M = _env_int("PUBLIC_LOCATION_GRID_M", 100)
