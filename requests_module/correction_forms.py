@@ -12,12 +12,14 @@ from requests_module.models import ID_TYPES
 
 
 class CorrectionForm(FlaskForm):
-    department = SelectField("向哪个行政机关提出更正", choices=[])
+    # validate_choice=False: the services refuse a bad choice with a Chinese message (WTForms' is English)
+    department = SelectField("向哪个行政机关提出更正", choices=[], validate_choice=False)
     applicant_type = RadioField("申请人类型", choices=[SelectChoice("person", "公民"),
-                                                   SelectChoice("org", "法人或其他组织")], default="person")
+                                                   SelectChoice("org", "法人或其他组织")], default="person",
+                                validate_choice=False)
     name = StringField("姓名 / 单位名称", validators=[Length(max=120)])
     contact_person = StringField("联系人（单位申请时填写）", validators=[Length(max=60)])
-    id_type = SelectField("证件类型", choices=[SelectChoice(k, v) for k, v in ID_TYPES.items()])
+    id_type = SelectField("证件类型", choices=[SelectChoice(k, v) for k, v in ID_TYPES.items()], validate_choice=False)
     id_number = StringField("证件号码 / 统一社会信用代码", validators=[Length(max=40)])
     phone = StringField("联系电话", validators=[Length(max=20)])
     email = StringField("电子邮箱（可选）", validators=[Length(max=254)])
@@ -43,5 +45,6 @@ class CorrectionForm(FlaskForm):
 
 
 class PaperCorrectionForm(CorrectionForm):
-    channel = SelectField("申请方式", choices=[SelectChoice(k, v) for k, v in PAPER_CHANNELS.items()])
+    channel = SelectField("申请方式", choices=[SelectChoice(k, v) for k, v in PAPER_CHANNELS.items()],
+                          validate_choice=False)
     received_on = StringField("收到日期")

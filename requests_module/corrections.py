@@ -71,9 +71,13 @@ def _evidence(files):
 
 
 def _create(data, *, department, channel, received_on, now, actor, citizen=None, files=()):
-    if department is None:
-        raise ValidationError("请选择提出更正申请的行政机关", field="department")
-    cleaned = clean_correction(data, received_on=received_on)
+    errors = {} if department is not None else {"department": "请选择提出更正申请的行政机关"}
+    try:
+        cleaned = clean_correction(data, received_on=received_on)
+    except ValidationError as err:
+        errors.update(err.fields)
+    if errors:  # every bad field at once, the organ included
+        raise ValidationError("更正申请内容有误，请按提示修改：" + "；".join(errors.values()), fields=errors)
     checked = _evidence(files)  # before anything is written: a bad file refuses the whole request
     cr = CorrectionRequest(status=Status.RECEIVED.value, channel=channel, citizen_id=getattr(citizen, "id", None),
                            department_id=department.id, submitted_at=now, received_on=received_on, **cleaned)

@@ -187,3 +187,16 @@ def test_every_role_on_a_correction_request_pages_and_api_agree(app, people, lab
     second = registered(date(2026, 11, 2))
     in_api = visitor.post_api(f"/api/v1/correction-requests/{second.id}/decision", {"decision": "not_proven"})
     check(label, {"decide"} if allowed else set(), [("decide", on_page, in_api)])
+
+
+def test_a_bad_choice_is_refused_in_chinese(app, seeded):
+    """A forged department, identity type or applicant type gets the service's Chinese message, not WTForms'."""
+    client = app.test_client()
+    assert login(client, make_user("citizen", "13800002222").login_id).status_code == 302
+    with pinned(app, NOW):
+        resp = _form(client, "/corrections/new", **{**CORRECTION, "department": "zzz", "id_type": "bogus",
+                                                    "applicant_type": "robot"}, evidence=[(io.BytesIO(PDF), "a.pdf")])
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "Not a valid choice" not in html
+    assert "请选择提出更正申请的行政机关" in html and "请选择证件类型" in html and "申请人类型应为" in html
+    assert CorrectionRequest.query.count() == 0

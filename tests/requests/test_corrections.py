@@ -144,4 +144,4 @@ def test_paper_registration_checks_channel_and_receipt_date(seeded):
     with pytest.raises(ValidationError) as no_dep:
         corrections.register_paper(CORRECTION, department=None, channel="mail", received_on=date(2026, 11, 2),
                                    now=at(2026, 11, 2, 10), actor="t", files=[("a.pdf", PDF)])
-    assert no_dep.value.field == "department"
+    assert set(no_dep.value.fields) == {"department"}
