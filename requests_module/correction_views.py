@@ -9,6 +9,7 @@ from core.auth.guards import roles_required
 from core.auth.models import Role
 from core.clock import Urgency
 from core.clocks.service import urgency_of
+from core.audit import history
 from core.db import utcnow
 from core.departments.models import Department
 from core.errors import DomainError, ValidationError
@@ -20,7 +21,8 @@ from requests_module import access, corrections
 from requests_module.common import today
 from requests_module.correction_forms import CorrectionForm, PaperCorrectionForm
 from requests_module.correction_letter import render_pdf
-from requests_module.correction_models import DECISIONS, CorrectionEvidence, CorrectionRequest
+from requests_module.correction_models import DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest
+from requests_module.presenter import audit_row
 
 bp = Blueprint("corrections", __name__, url_prefix="/corrections")
 staff_bp = Blueprint("corrections_staff", __name__, url_prefix="/corrections/staff")
@@ -137,7 +139,10 @@ def register():
 def _page(cr, state=None, status=200):
     now = utcnow()
     clock = corrections.answer_clock(cr)
-    return render_template("corrections/staff_detail.html", cr=cr, clock=clock, decisions=DECISIONS,
+    departments = {d.code: d.name for d in Department.query.all()}
+    events = [audit_row(e, departments) for e in history(ENTITY, cr.id)]
+    return render_template("corrections/staff_detail.html", cr=cr, clock=clock, decisions=DECISIONS, events=events,
+                           step_labels={"submitted": "收到更正申请", "decided": "作出处理决定"},
                            urgency=urgency_of(clock, now) if clock is not None else None, today=today(now),
                            may_decide=access.can_decide_correction(current_user, cr),
                            state=state or FormState()), status

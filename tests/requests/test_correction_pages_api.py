@@ -93,6 +93,8 @@ def test_a_second_decision_on_the_page_is_refused_with_409(app, seeded):
             "csrf_token": token, "decision": "corrected", "text": "改", "on": "2026-11-04"})
     assert first.status_code == 302
     assert second.status_code == 409 and "不能作出处理决定" in second.get_data(as_text=True)
+    timeline = desk.get(f"/corrections/staff/{cr.id}").get_data(as_text=True)  # the audit trail, both steps
+    assert "收到更正申请" in timeline and "作出处理决定" in timeline and "全过程记录" in timeline
 
 
 def test_staff_register_a_paper_request_for_their_own_department(app, seeded):
