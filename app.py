@@ -53,6 +53,7 @@ def _init_extensions(app):
     # Models must be imported before Alembic or create_all look at the metadata.
     import core.models  # noqa: F401
     import requests_module.models  # noqa: F401
+    import requests_module.correction_models  # noqa: F401
     import requests_module.jobs  # noqa: F401  (registers its periodic duty)
     import hotline.models  # noqa: F401
     import hotline.knowledge  # noqa: F401
@@ -90,11 +91,13 @@ def _register_blueprints(app):
     from public_log.views import bp as public_log_bp
     from reports.views import bp as reports_bp
     from requests_module.api import bp as requests_api_bp
+    from requests_module.correction_api import bp as corrections_api_bp
+    from requests_module.correction_views import bp as corrections_bp, staff_bp as corrections_staff_bp
     from requests_module.staff_views import bp as requests_staff_bp
     from requests_module.views import bp as requests_bp
 
     for bp in (main_bp, health_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
                requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,
                hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp, public_log_bp, public_review_bp, log_api_bp,
-               reviews_bp, reports_bp):
+               reviews_bp, reports_bp, corrections_api_bp, corrections_bp, corrections_staff_bp):
         app.register_blueprint(bp)

@@ -75,6 +75,8 @@ class Config:
     # Art. 31: an online application is received when both sides confirm; staff confirm (or reject) it within
     # this many working days of submission, so none waits unseen (the clock alerts the 公开办 when due)
     RECEIPT_CONFIRM_WORKDAYS = _env_int("RECEIPT_CONFIRM_WORKDAYS", 1)
+    # Art. 41 correction requests: no statutory period; Art. 33's 20 working days as an internal target
+    CORRECTION_REQUEST_TARGET_WORKDAYS = _env_int("CORRECTION_REQUEST_TARGET_WORKDAYS", 20)
     CALENDAR_UPLOAD_MAX_BYTES = _env_int("CALENDAR_UPLOAD_MAX_BYTES", 1024 * 1024)
     # Public outputs (Open311) snap coordinates to a grid this many metres wide; 0 publishes none.
     PUBLIC_LOCATION_GRID_M = _env_int("PUBLIC_LOCATION_GRID_M", 100)

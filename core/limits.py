@@ -18,6 +18,7 @@ LIMITED = {
     "auth.reset_confirm": ("login", ["POST"]),
     "requests.new": ("submit", ["POST"]),
     "hotline_citizen.new": ("submit", ["POST"]),
+    "corrections.new": ("submit", ["POST"]),  # Art. 41 correction requests: a citizen's form with uploads
     "open311.create": ("submit", None),
     "requests.lookup": ("lookup", None),
     "hotline_citizen.lookup": ("lookup", None),

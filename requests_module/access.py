@@ -111,3 +111,29 @@ def require_act(user, req, action):
     require_view(user, req)
     if not can_act(user, req, action):
         abort(403)
+
+
+# Correction requests (条例 Art. 41; requests_module/corrections.py): about the applicant's own record, so only
+# the citizen whose account submitted it sees it (no anonymous look-up, nothing public); the addressed organ's
+# staff and approvers and oversight (supervisors, admins) see and decide it — the same department rule as above.
+def can_view_correction(user, cr):
+    if not _signed_in(user):
+        return False
+    if user.role.is_staff:
+        return _handle(user, cr)
+    return cr.citizen_id is not None and cr.citizen_id == user.id
+
+
+def can_decide_correction(user, cr):
+    return _signed_in(user) and user.role in HANDLERS and _handle(user, cr)
+
+
+def require_view_correction(user, cr):
+    if not can_view_correction(user, cr):
+        abort(404)
+
+
+def require_decide_correction(user, cr):
+    require_view_correction(user, cr)
+    if not can_decide_correction(user, cr):
+        abort(403)

@@ -71,18 +71,20 @@ def zh(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def notify_applicant(req, event, *, now, context):
-    """In-app for the applicant's account, SMS to the phone, email when given."""
+def notify_applicant(req, event, *, now, context, entity_kind=ENTITY):
+    """In-app for the applicant's account, SMS to the phone, email when given (`entity_kind`: a correction
+    request's notices use this too, with their own kind)."""
     from core.auth.models import User
     from core.extensions import db
 
     ctx = {"label": req.number, "kind": "政府信息公开申请", **context}
     user = db.session.get(User, req.citizen_id) if req.citizen_id else None
+    entity = (entity_kind, req.id)
     if user is not None:
-        notify(event, now=now, user=user, channels=("inapp",), context=ctx, entity=(ENTITY, req.id))
-    notify(event, now=now, address=req.phone, channels=("sms",), context=ctx, entity=(ENTITY, req.id))
+        notify(event, now=now, user=user, channels=("inapp",), context=ctx, entity=entity)
+    notify(event, now=now, address=req.phone, channels=("sms",), context=ctx, entity=entity)
     if req.email:
-        notify(event, now=now, address=req.email, channels=("email",), context=ctx, entity=(ENTITY, req.id))
+        notify(event, now=now, address=req.email, channels=("email",), context=ctx, entity=entity)
 
 
 def due_text(req):

@@ -40,9 +40,13 @@ def must_reconsider_first(outcome_code):
     return group in ("不予公开", "部分公开")
 
 
-def remedy_text(outcome_code, organ, body):
+def _check_body(organ, body):
     if not body or body == organ:
         raise RemedyError(f"{organ}的行政复议机关不能是其自身，请管理员在部门设置中更正")
+
+
+def remedy_text(outcome_code, organ, body):
+    _check_body(organ, body)
     choice = "如对本答复不服，" + _CHOICE.format(body=body)
     if not must_reconsider_first(outcome_code):
         return choice
@@ -51,3 +55,11 @@ def remedy_text(outcome_code, organ, body):
         return ("如对本答复中不予公开的部分不服，" + must + "对本答复的其他内容不服的，"
                 + _CHOICE.format(body=body))
     return "如对本答复不服，" + must
+
+
+def correction_remedy_text(organ, body):
+    """A decision on a correction request (条例 Art. 41) keeps the choice: it is not 不予公开, so none of the
+    reconsideration-first cases of 行政复议法 Art. 23 para. 1 applies; it is reviewable as a decision in
+    open-government work (Art. 11 (14); 条例 Art. 51)."""
+    _check_body(organ, body)
+    return "如对本答复不服，" + _CHOICE.format(body=body)

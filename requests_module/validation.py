@@ -40,16 +40,19 @@ def _text(data, key, limit, required=True, label=""):
     return value, None
 
 
-def clean_application(data):
-    """The cleaned application fields, or ValidationError listing every bad field."""
-    errors, out = {}, {}
-
+def _taker(data, errors, out):
     def take(key, limit, required=True, label=""):
         value, err = _text(data, key, limit, required, label)
         if err:
             errors[key] = err
         out[key] = value
+    return take
 
+
+def clean_applicant(data, errors, out):
+    """The applicant's identity and contact fields (Art. 29 (1); also a correction request's, Art. 41) into
+    `out`, each bad field's message into `errors`."""
+    take = _taker(data, errors, out)
     out["applicant_type"] = data.get("applicant_type") or "person"
     if out["applicant_type"] not in ("person", "org"):
         errors["applicant_type"] = "申请人类型应为公民或法人/其他组织"
@@ -77,6 +80,13 @@ def clean_application(data):
     if out["email"] and not EMAIL.match(out["email"]):
         errors["email"] = "电子邮箱格式不正确"
     take("address", 200, required=False, label="通信地址")
+
+
+def clean_application(data):
+    """The cleaned application fields, or ValidationError listing every bad field."""
+    errors, out = {}, {}
+    clean_applicant(data, errors, out)
+    take = _taker(data, errors, out)
     take("title", 200, label="所需信息的名称")
     take("description", 5000, label="所需信息的内容描述")
     take("doc_number", 100, required=False, label="文号")

@@ -28,10 +28,13 @@ def bearer(app, seeded, now):
     from core.auth.service import create_token
     from hotline import intake
     from hotline.seed import seed_categories
+    from tests.requests.correction_helpers import registered
     from tests.requests.helpers import received
     seed_categories()
-    # something for generated ids to find: application 1 (assigned to 民政局) and ticket 1 (new)
+    # something for generated ids to find: application 1 (assigned to 民政局), ticket 1 (new) and correction
+    # request 1 (addressed to 民政局, undecided)
     received(now.date())
+    registered(now.date())
     intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
                           "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone", received_at=now,
                          now=now, actor="op")

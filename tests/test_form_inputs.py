@@ -36,11 +36,13 @@ def field_names():
     return sorted(names - {"csrf_token", "captcha_token"})
 
 
-def urls(app, ticket_id, request_id):
+def urls(app, ticket_id, request_id, correction_id=None):
     """Each form route with its samples; an <action> route once per action of its view's table."""
     from hotline.views import ACTIONS as TICKET_ACTIONS
     from requests_module.staff_views import ACTIONS as REQUEST_ACTIONS
     samples = {**SAMPLES, "<int:ticket_id>": str(ticket_id), "<int:request_id>": str(request_id)}
+    if correction_id is not None:
+        samples["<int:correction_id>"] = str(correction_id)
     out = []
     for rule in form_posts(app):
         if rule == "/auth/logout":
@@ -58,9 +60,11 @@ def urls(app, ticket_id, request_id):
 def test_extreme_values_in_every_form_field_never_answer_500(app, seeded, now):
     from hotline import intake
     from hotline.seed import seed_categories
+    from tests.requests.correction_helpers import registered
     from tests.requests.helpers import received
     seed_categories()
     request_id = received(now.date()).id
+    correction_id = registered(now.date()).id
     ticket_id = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
                                       "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone",
                                      received_at=now, now=now, actor="op").id
@@ -72,7 +76,7 @@ def test_extreme_values_in_every_form_field_never_answer_500(app, seeded, now):
     fields = field_names()
     assert {"received_on", "days", "consultation", "ticket", "year", "amount", "hours"} <= set(fields)
     posted = 0
-    for n, (rule, url) in enumerate(urls(app, ticket_id, request_id)):
+    for n, (rule, url) in enumerate(urls(app, ticket_id, request_id, correction_id)):
         client, token = clients["admin" if ACCESS[(rule, "POST")] == "admin" else "supervisor"]
         forms = [{name: value for name in fields} for value in BAD + ["x\x00y"]]
         # each field alone, its bad value turning with the route, so that every field meets every value

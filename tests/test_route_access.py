@@ -46,6 +46,22 @@ ACCESS = {
     ("/requests/<int:request_id>/reasons", "POST"): "item",
     ("/requests/<int:request_id>/letter.pdf", "GET"): "item",
     ("/requests/<int:request_id>/attachments/<int:attachment_id>", "GET"): "item",
+    # Correction requests (条例 Art. 41): citizens with an account apply; the item check answers 404 to others.
+    ("/corrections/", "GET"): "citizen",
+    ("/corrections/new", "GET"): "citizen",
+    ("/corrections/new", "POST"): "citizen",
+    ("/corrections/<int:correction_id>", "GET"): "item",
+    ("/corrections/<int:correction_id>/letter.pdf", "GET"): "item",
+    ("/corrections/<int:correction_id>/evidence/<int:evidence_id>", "GET"): "item",
+    ("/corrections/staff/", "GET"): "handler",
+    ("/corrections/staff/register", "GET"): "handler",
+    ("/corrections/staff/register", "POST"): "handler",
+    ("/corrections/staff/<int:correction_id>", "GET"): "handler",
+    ("/corrections/staff/<int:correction_id>/decide", "POST"): "handler",
+    ("/api/v1/correction-requests", "GET"): "handler",
+    ("/api/v1/correction-requests", "POST"): "handler",
+    ("/api/v1/correction-requests/<int:correction_id>", "GET"): "handler",
+    ("/api/v1/correction-requests/<int:correction_id>/decision", "POST"): "handler",
     ("/requests/staff/", "GET"): "handler",
     ("/requests/staff/intake", "GET"): "supervisor",
     ("/requests/staff/register", "GET"): "handler",
@@ -150,7 +166,7 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job",
            "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
            "<int:year>": "2025", "<int:run_id>": "999999",
-           "<int:dispute_id>": "1"}
+           "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1"}
 VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
@@ -160,6 +176,7 @@ ALLOWED = {
     "desk": {"operator", "supervisor", "admin"},
     "reviewer": {"approver", "supervisor", "admin"},
     "login": {"citizen", "operator", "staff", "approver", "supervisor", "admin"},
+    "citizen": {"citizen"},
     "staff": {"operator", "staff", "approver", "supervisor", "admin"},
     "supervisor": {"supervisor", "admin"},
     "admin": {"admin"},

@@ -1,0 +1,50 @@
+"""Forms of a correction request (条例 Art. 41): the citizen's (CSRF via Flask-WTF) and staff's paper
+registration; field rules live in corrections.clean_correction."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+
+from core.departments.service import active_departments
+from requests_module.corrections import PAPER_CHANNELS
+from requests_module.models import ID_TYPES
+
+
+class CorrectionForm(FlaskForm):
+    # validate_choice=False: the services refuse a bad choice with a Chinese message (WTForms' is English)
+    department = SelectField("向哪个行政机关提出更正", choices=[], validate_choice=False)
+    applicant_type = RadioField("申请人类型", choices=[SelectChoice("person", "公民"),
+                                                   SelectChoice("org", "法人或其他组织")], default="person",
+                                validate_choice=False)
+    name = StringField("姓名 / 单位名称", validators=[Length(max=120)])
+    contact_person = StringField("联系人（单位申请时填写）", validators=[Length(max=60)])
+    id_type = SelectField("证件类型", choices=[SelectChoice(k, v) for k, v in ID_TYPES.items()], validate_choice=False)
+    id_number = StringField("证件号码 / 统一社会信用代码", validators=[Length(max=40)])
+    phone = StringField("联系电话", validators=[Length(max=20)])
+    email = StringField("电子邮箱（可选）", validators=[Length(max=254)])
+    address = StringField("通信地址（可选）", validators=[Length(max=200)])
+    record_title = StringField("不准确的政府信息记录（名称）", validators=[Length(max=200)])
+    provided_by = StringField("提供该信息的行政机关", validators=[Length(max=120)])
+    provided_on = StringField("提供日期")
+    inaccuracy = TextAreaField("记录中不准确的内容", validators=[Length(max=5000)])
+    requested_text = TextAreaField("应当更正为", validators=[Length(max=5000)])
+    evidence = MultipleFileField("证据材料（必填，PDF/JPG/PNG，每个不超过 10 MB，最多 5 个）")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department.choices = [SelectChoice("", "请选择")] + [SelectChoice(d.code, d.name)
+                                                                  for d in active_departments()]
+
+    def service_data(self):
+        skip = ("csrf_token", "evidence", "department", "channel", "received_on")
+        return {f.name: f.data for f in self if f.name not in skip}
+
+    def files(self):
+        return [(f.filename, f.read()) for f in (self.evidence.data or []) if getattr(f, "filename", "")]
+
+
+class PaperCorrectionForm(CorrectionForm):
+    channel = SelectField("申请方式", choices=[SelectChoice(k, v) for k, v in PAPER_CHANNELS.items()],
+                          validate_choice=False)
+    received_on = StringField("收到日期")
