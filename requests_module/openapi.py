@@ -30,7 +30,18 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "department": {"type": ["string", "null"]}, "received_on": {"type": ["string", "null"]},
     "due_on": {"type": ["string", "null"]}, "due_provisional": {"type": "boolean"},
     "urgency": {"type": ["string", "null"]}, "outcome": {"type": ["string", "null"]},
-    "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"}}}}
+    "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"},
+    "documents": {"type": "array", "items": {"$ref": "#/components/schemas/RequestDocument"}}}},
+    "RequestDocument": {"type": "object", "required": ["id", "kind", "number", "issued_on"], "properties": {
+        "id": {"type": "integer"}, "kind": {"enum": ["correction_notice", "extension_notice", "consultation_letter",
+                                                      "fee_notice", "reply"]},
+        "kind_label": _S, "number": _S, "addressee": _S, "issued_on": _S,
+        "period_workdays": {"type": ["integer", "null"], "description": "the addressee's period, from receipt"},
+        "due_on": {"type": ["string", "null"], "description": "end of that period; null until delivery is recorded"},
+        "period": {"type": ["string", "null"]}, "consultation_id": {"type": ["integer", "null"]},
+        "delivery": {"type": ["object", "null"]}, "lapse_decision": {"type": ["string", "null"]},
+        "lapse_reason": {"type": ["string", "null"]}}}}
+_LATE = {"late_reason": {**_S, "description": "the applicant's good reason (正当理由); required after the period"}}
 
 P = "/disclosure-requests"
 PATHS = {
@@ -61,7 +72,8 @@ PATHS = {
                                         {"outcome": CODE, "message": LONG_TEXT}, ["outcome", "message"]),
     P + "/{request_id}/correction-notice": _action("One-time correction notice (within 7 working days)",
                                                    {"items": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}}, ["items"]),
-    P + "/{request_id}/correction": _action("Correction received; the period restarts", {"text": LONG_TEXT}),
+    P + "/{request_id}/correction": _action("Correction received; the period restarts",
+                                            {"text": LONG_TEXT, **_LATE}),
     P + "/{request_id}/consultations": _action("Consult a third party or another organ",
                                                {"kind": {"enum": ["third_party", "organ"]}, "party": text(120)},
                                                ["kind", "party"]),
@@ -71,7 +83,22 @@ PATHS = {
         "parameters": [_ID, path_id("consultation_id")]}},
     P + "/{request_id}/fee-notice": _action("Send a fee notice", {"amount": {"type": "string", "pattern": r"^\d{1,6}(\.\d{1,2})?$",
                                                                      "description": "yuan, e.g. 12.50"}}, ["amount"]),
-    P + "/{request_id}/payment": _action("Record the payment", {}),
+    P + "/{request_id}/payment": _action("Record the payment", _LATE),
+    P + "/{request_id}/documents/{document_id}/delivery": action_path(
+        "Record a document's delivery (送达); a period from receipt starts (Art. 30, 32; 国办函〔2020〕109号)", {
+            "method": {"enum": ["online_read", "sms", "email", "registered_mail", "in_person"]},
+            "tracking_number": {"type": "string", "maxLength": 40, "description": "required for registered_mail"},
+            "delivered_on": {**DATE, "description": "the day the addressee received it"}},
+        ["method", "delivered_on"], parameters=[_ID, path_id("document_id")], result_schema=_REQ),
+    P + "/{request_id}/lapse-decision": action_path(
+        "Close as 视为放弃 after a delivered notice's period ran out (staff decision, with its grounds)",
+        {"reason": _S}, ["reason"], parameters=[_ID], result_schema=_REQ),
+    P + "/lapsed": {"get": {
+        "summary": "Decision list: periods that seem to have run out but were not closed automatically",
+        "security": [{"bearer": []}],
+        "responses": {"200": {"description": "Applications awaiting a decision", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"items": {"type": "array"}}}}}},
+            **error_responses(401, 403)}}},
     P + "/{request_id}/extension": _action("Extend once by at most 20 working days (approver)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
     P + "/{request_id}/reply": _action("Reply with an outcome code", {

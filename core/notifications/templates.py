@@ -28,7 +28,7 @@ TEMPLATES = {
     ),
     "correction_notice": (
         "【补正通知】您的申请 {{ label }} 需要补正",
-        "您提交的政府信息公开申请（{{ label }}）需要补正：{{ detail }}。请于{{ due }}前补正，"
+        "您提交的政府信息公开申请（{{ label }}）需要补正：{{ detail }}。补正期限：{{ due }}，"
         "逾期不补正又无正当理由的，视为放弃申请。",
     ),
     "extension": (
