@@ -9,8 +9,10 @@ counts from the addressee's receipt runs from the recorded delivery date, and ha
 The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
 """
 import re
+from datetime import date
 
 from core import action_time
+from core.calendar.hooks import register_recompute
 from core.calendar.service import get_calendar
 from core.clocks.service import start_clock
 from core.db import unit_of_work
@@ -100,7 +102,7 @@ def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_numb
         record(req, "document_delivered", now=now, actor=actor,
                detail={"document": doc.id, "kind": doc.kind, "number": doc.number, "method": method,
                        "tracking_number": tracking or None, "delivered_on": delivered_on.isoformat(),
-                       "due_on": doc.due_on.isoformat() if doc.due_on else None})
+                       "period_due_on": doc.due_on.isoformat() if doc.due_on else None})
     return doc
 
 
@@ -133,3 +135,32 @@ def represent(doc):
                 "tracking_number": doc.tracking_number, "delivered_on": doc.delivered_on.isoformat(),
                 "recorded_at": doc.delivery_recorded_at.isoformat(), "recorded_by": doc.delivery_recorded_by},
             "lapse_decision": doc.lapse_decision, "lapse_reason": doc.lapse_reason}
+
+
+@register_recompute
+def follow_calendar(old_cal, new_cal, years, now):
+    """When an official year is imported, the ends of periods from delivery move with it (their clocks move
+    in core/clocks/recompute.py; the stored dates the documents, consultations and pages show follow here)."""
+    from requests_module.models import Consultation, DisclosureRequest
+
+    first, last = date(min(years), 1, 1), date(max(years), 12, 31)
+    docs = RequestDocument.query.filter(RequestDocument.delivered_on.isnot(None), RequestDocument.due_on.isnot(None),
+                                        RequestDocument.period_workdays.isnot(None),
+                                        RequestDocument.due_on >= first, RequestDocument.delivered_on <= last)
+    changed = 0
+    for doc in docs:
+        new = new_cal.add_workdays(doc.delivered_on, doc.period_workdays)
+        if new == doc.due_on:
+            continue
+        old, doc.due_on = doc.due_on, new
+        if doc.consultation_id is not None:
+            c = db.session.get(Consultation, doc.consultation_id)
+            if c.answered_on is None:
+                c.deadline_on = new
+        req = db.session.get(DisclosureRequest, doc.request_id)
+        for attr in ("correction_due_on", "fee_due_on"):
+            if getattr(req, attr) == old and doc.kind == {"correction_due_on": "correction_notice",
+                                                          "fee_due_on": "fee_notice"}[attr]:
+                setattr(req, attr, new)
+        changed += 1
+    return changed

@@ -123,5 +123,5 @@ def decide_abandoned(req, *, reason, now, actor):
             doc.lapse_decision, doc.lapse_reason = "abandoned", reason.strip()
             doc.lapse_decided_at, doc.lapse_decided_by = now, documents.actor_label(actor)
         _close(req, kind, period.due_on, now=now, actor=actor, on=on,
-               detail={"decision": reason.strip(), "due_on": period.due_on.isoformat()})
+               detail={"decision": reason.strip(), "period_due_on": period.due_on.isoformat()})
     return req

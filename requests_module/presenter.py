@@ -7,7 +7,7 @@ from core.calendar.service import local_zone
 from core.departments.models import Department
 from requests_module import outcomes
 from requests_module.disputes import KINDS as DISPUTE_KINDS, RESULTS as DISPUTE_RESULTS
-from requests_module.models import CHANNELS
+from requests_module.models import CHANNELS, DELIVERY_METHODS, DOCUMENT_KINDS
 from requests_module.queries import timeline
 
 STEP_LABELS = {
@@ -15,7 +15,7 @@ STEP_LABELS = {
     "correction_notice": "发出补正告知", "correction_received": "收到补正材料", "consultation_sent": "征求意见",
     "consultation_answered": "收到征求意见答复", "fee_notice": "发出收费通知", "fee_paid": "缴纳费用",
     "extension": "延长答复期限", "reply": "作出答复", "reply_signed_off": "作出答复", "reject": "不予处理",
-    "deemed_abandoned": "视为放弃申请",
+    "deemed_abandoned": "视为放弃申请", "document_delivered": "文书送达",
 }
 
 
@@ -50,10 +50,11 @@ DETAIL_LABELS = {
     "outcome": "答复结果", "result": "结果", "legal_ground": "法律依据", "holder_organ": "掌握该信息的机关",
     "amount": "金额", "days": "天数", "due_on": "答复期限", "deadline_on": "截止日期", "reason": "理由",
     "note": "意见", "opinion": "意见", "text": "正文", "message": "理由和渠道", "repeat_of": "疑似重复申请", "late": "逾期补正", "silent": "逾期未答复",
-    "after_reconsideration": "复议后起诉",
+    "after_reconsideration": "复议后起诉", "number": "文号", "method": "送达方式", "tracking_number": "邮件号码",
+    "delivered_on": "送达日期", "period_due_on": "期限届满日", "late_reason": "正当理由", "decision": "决定理由",
 }
 # The day an action happened, for a 补录 row (the row's own time is when it was entered).
-HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on")
+HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on", "delivered_on")
 _CONSULTATION_KINDS = {"third_party": "第三方", "organ": "其他机关"}
 
 
@@ -79,7 +80,9 @@ def _text(key, value, departments):
     if key in ("department", "from", "to"):
         return departments.get(value, str(value))
     if key == "kind":
-        return {**DISPUTE_KINDS, **_CONSULTATION_KINDS}.get(value, str(value))
+        return {**DISPUTE_KINDS, **_CONSULTATION_KINDS, **DOCUMENT_KINDS}.get(value, str(value))
+    if key == "method":
+        return DELIVERY_METHODS.get(value, str(value))
     if key == "result":
         return DISPUTE_RESULTS.get(value, str(value))
     if key == "channel":

@@ -319,3 +319,24 @@ def test_the_decision_list_page(app, seeded):
         page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
         assert "按视为放弃办结" in page
     assert _staff_page_client(app).get("/requests/staff/lapsed").status_code == 403
+
+
+def test_an_official_year_imported_moves_the_period_and_lets_the_sweep_close(seeded):
+    """When the State Council's notice for 2027 is imported, a period from delivery that ended on a provisional
+    date is recomputed on the official days, and only then may the sweep close it (Art. 30; issue 15 item 8)."""
+    from core.calendar import service
+    from core.calendar.parsing import parse_csv
+
+    req = received(date(2026, 12, 1))
+    handling.send_correction_notice(req, items="请写明年份", on=date(2026, 12, 2), now=noon(date(2026, 12, 2)), actor="t")
+    deliver(req, "correction_notice", date(2026, 12, 21), now=noon(date(2026, 12, 21)))
+    doc = documents.latest(req, "correction_notice")
+    # 12/22–25, 12/28–31 (8), 2027-01-01 (元旦) off, 1/4, 1/5
+    assert doc.due_on == req.correction_due_on == date(2027, 1, 5) and clock(req, "correction").provisional
+    service.import_official(parse_csv("date,kind,name\n2027-01-01,holiday,元旦\n2027-01-04,holiday,元旦\n"),
+                            origin="test", now=noon(date(2026, 12, 22)), actor="test")
+    db.session.refresh(req)
+    period = clock(req, "correction")
+    assert not period.provisional and period.due_on == doc.due_on == req.correction_due_on == date(2027, 1, 6)
+    assert lapses.expire_unanswered(at(2027, 1, 6, 23)) == 0
+    assert lapses.expire_unanswered(at(2027, 1, 7, 0, 1)) == 1
