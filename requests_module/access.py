@@ -73,7 +73,8 @@ def can_view(user, req):
 
 
 HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult",
-            "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result", "delivery")
+            "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result", "delivery",
+            "third_party_notice")
 APPROVING = ("extend", "sign_off", "return_reply")
 RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "lapse_close": _decide}
 STAFF_ACTIONS = tuple(RULES)

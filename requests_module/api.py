@@ -262,6 +262,14 @@ def _document(req, document_id):
         abort(404)
 
 
+@bp.post("/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice")
+@handlers_only
+def disclosure_notice(request_id, consultation_id):
+    return _action(request_id, "third_party_notice", lambda r, d, n, u: handling.tell_third_party_of_disclosure(
+        r, _child(Consultation, consultation_id, r), content=d.get("content"), reasons=d.get("reasons"),
+        on=_date(d, now=n), now=n, actor=u))
+
+
 @bp.post("/<int:request_id>/lapse-decision")
 @handlers_only
 def lapse_decision(request_id):

@@ -8,6 +8,7 @@ counts from the addressee's receipt runs from the recorded delivery date, and ha
   the applicant receives the fee notice (收到收费通知次日起20个工作日内).
 The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
 """
+import json
 import re
 from datetime import date
 
@@ -25,7 +26,7 @@ from requests_module.states import Status
 CONSULTATION_WORKDAYS = 15  # Art. 32: the third party's period, from its receipt of the letter
 FEE_WORKDAYS = 20  # 国办函〔2020〕109号: payment period, from the day after receipt of the fee notice
 _PREFIX = {"correction_notice": "补", "extension_notice": "延", "consultation_letter": "征", "fee_notice": "费",
-           "reply": "复"}
+           "reply": "复", "disclosure_notice": "告"}
 _TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 PENDING_TEXT = "待送达后起算"
 
@@ -52,6 +53,16 @@ def issue(req, kind, *, on, now, addressee, body, period=None, consultation=None
     req.documents.append(doc)
     db.session.flush()
     return doc
+
+
+def disclosure_body(content, reasons):
+    """The stored body of a 决定公开告知书: the information to be disclosed and the reasons (Art. 32)."""
+    return json.dumps({"content": content, "reasons": reasons}, ensure_ascii=False)
+
+
+def disclosure_parts(doc):
+    data = json.loads(doc.body or "{}")
+    return data.get("content", ""), data.get("reasons", "")
 
 
 def latest(req, kind):

@@ -11,7 +11,7 @@ from core.errors import DomainError, ValidationError
 from core.inputs import parse_decimal
 from core.extensions import db
 from core.uploads import check_files
-from requests_module.common import (check_date, clock, dated, moment_of, notify_applicant, record,
+from requests_module.common import (check_date, clock, dated, moment_of, notify_applicant, record, today,
                                     transition, zh)
 from requests_module import documents
 from requests_module.intake import attach
@@ -180,6 +180,32 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
         if all(c.answered_on is not None for c in req.consultations) and answer.state == "paused":
             resume_clock(answer, now=now, actor=actor, on=_pause_group_end(req, answer), reason="consultations done")
     return consultation
+
+
+def tell_third_party_of_disclosure(req, consultation, *, content, reasons, on, now, actor):
+    """The organ decided to disclose over a third party's objection because withholding would gravely affect
+    the public interest: it tells the third party in writing what will be disclosed and why (Art. 32)."""
+    if consultation.request_id != req.id or consultation.kind != "third_party":
+        raise DomainError("只能告知本申请征求过意见的第三方")
+    if consultation.answered_on is None or not consultation.opinion:
+        raise TransitionError(f"{consultation.party}未提出不同意公开的意见，无须告知决定公开（第三十二条）")
+    if any(d.kind == "disclosure_notice" and d.consultation_id == consultation.id for d in req.documents):
+        raise TransitionError(f"已向{consultation.party}发出决定公开告知书，不能重复发出")
+    if req.status == Status.CLOSED.value and req.outcome not in ("disclosed", "partly_disclosed"):
+        raise TransitionError("本申请的答复不是予以公开或部分公开，不能告知第三方决定公开")
+    if not (content or "").strip():
+        raise ValidationError("请写明决定公开的政府信息内容", field="content")
+    if not (reasons or "").strip():
+        raise ValidationError("请写明决定公开的理由", field="reasons")
+    action_time.check_day(on, today=today(now), previous=consultation.answered_on, label="告知日期")
+    with unit_of_work(), dated(on, now):
+        doc = documents.issue(req, "disclosure_notice", on=on, now=now, addressee=consultation.party,
+                              body=documents.disclosure_body(content.strip(), reasons.strip()),
+                              consultation=consultation)
+        record(req, "third_party_told", now=now, actor=actor,
+               detail={"on": on.isoformat(), "party": consultation.party, "number": doc.number,
+                       "reason": reasons.strip()})
+    return doc
 
 
 def fee_notice(req, *, amount, on, now, actor):

@@ -11,7 +11,7 @@ REGULATIONS = "《中华人民共和国政府信息公开条例》"
 FEE_MEASURES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
 TITLES = {"correction_notice": "政府信息公开申请补正告知书", "extension_notice": "政府信息公开申请延期答复告知书",
           "consultation_letter": "政府信息公开第三方意见征求书", "fee_notice": "政府信息公开信息处理费收费通知书",
-          "reply": "政府信息公开申请答复书"}
+          "reply": "政府信息公开申请答复书", "disclosure_notice": "政府信息公开决定告知书"}
 
 
 def _received(req):
@@ -101,8 +101,31 @@ def fee_paragraphs(req, doc):
     ]
 
 
+def disclosure_paragraphs(req, doc):
+    """决定公开告知书 to a third party whose objection was overruled: Art. 32 — the information to be disclosed
+    and the reasons, in writing."""
+    from requests_module.documents import disclosure_parts
+
+    content, reasons = disclosure_parts(doc)
+    c = doc.consultation
+    asked = (f"本机关曾于{zh(c.sent_on)}书面征求您（单位）的意见，您（单位）于{zh(c.answered_on)}提出不同意公开的意见。"
+             if c is not None and c.answered_on else "本机关曾书面征求您（单位）的意见，您（单位）提出不同意公开的意见。")
+    return [
+        f"{doc.addressee}：",
+        f"本机关于{_received(req)}收到政府信息公开申请（申请编号：{req.number}），申请获取“{req.title}”。" + asked,
+        f"经审查，本机关认为不公开可能对公共利益造成重大影响。根据{REGULATIONS}第三十二条的规定，本机关决定予以公开，"
+        "现将决定公开的政府信息内容和理由书面告知如下：",
+        f"决定公开的政府信息内容：{_sentence(content)}。",
+        f"决定公开的理由：{_sentence(reasons)}。",
+        # The third party may challenge the decision (行政复议法 Art. 20: 60 days; 行政诉讼法 Art. 46: six months).
+        f"如对本决定不服，可以自收到本告知书之日起六十日内向{issuing_organ(req)[1]}申请行政复议，"
+        "或者自收到本告知书之日起六个月内依法向人民法院提起行政诉讼。",
+    ]
+
+
 PARAGRAPHS = {"correction_notice": correction_paragraphs, "extension_notice": extension_paragraphs,
-              "consultation_letter": consultation_paragraphs, "fee_notice": fee_paragraphs}
+              "consultation_letter": consultation_paragraphs, "fee_notice": fee_paragraphs,
+              "disclosure_notice": disclosure_paragraphs}
 
 
 def document_text(req, doc):

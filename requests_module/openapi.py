@@ -34,7 +34,7 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "documents": {"type": "array", "items": {"$ref": "#/components/schemas/RequestDocument"}}}},
     "RequestDocument": {"type": "object", "required": ["id", "kind", "number", "issued_on"], "properties": {
         "id": {"type": "integer"}, "kind": {"enum": ["correction_notice", "extension_notice", "consultation_letter",
-                                                      "fee_notice", "reply"]},
+                                                      "fee_notice", "reply", "disclosure_notice"]},
         "kind_label": _S, "number": _S, "addressee": _S, "issued_on": _S,
         "period_workdays": {"type": ["integer", "null"], "description": "the addressee's period, from receipt"},
         "due_on": {"type": ["string", "null"], "description": "end of that period; null until delivery is recorded"},
@@ -90,6 +90,10 @@ PATHS = {
             "tracking_number": {"type": "string", "maxLength": 40, "description": "required for registered_mail"},
             "delivered_on": {**DATE, "description": "the day the addressee received it"}},
         ["method", "delivered_on"], parameters=[_ID, path_id("document_id")], result_schema=_REQ),
+    P + "/{request_id}/consultations/{consultation_id}/disclosure-notice": action_path(
+        "Tell a third party whose objection was overruled what will be disclosed and why (Art. 32)",
+        {"content": LONG_TEXT, "reasons": LONG_TEXT, **_ON}, ["content", "reasons"],
+        parameters=[_ID, path_id("consultation_id")], result_schema=_REQ),
     P + "/{request_id}/lapse-decision": action_path(
         "Close as 视为放弃 after a delivered notice's period ran out (staff decision, with its grounds)",
         {"reason": _S}, ["reason"], parameters=[_ID], result_schema=_REQ),

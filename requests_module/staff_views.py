@@ -102,7 +102,7 @@ def _page(req, refused=NO_REFUSAL):
                            period_text=documents.period_text, delivery_methods=DELIVERY_METHODS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
                                         "reply_draft_cleared": "清除答复草稿",
-                                        "document_delivered": "登记送达",
+                                        "document_delivered": "登记送达", "third_party_told": "告知第三方决定公开",
                                         "dispute_filed": "登记复议或诉讼", "dispute_decided": "登记复议或诉讼结果"})
 
 
@@ -159,6 +159,8 @@ ACTIONS = {
     "delivery": ("已登记送达", lambda r, f, n, u: documents.record_delivery(
         r, documents.document_of(r, form_int("document") or 0), method=f.get("method", ""),
         tracking_number=f.get("tracking_number"), delivered_on=_date("delivered_on"), now=n, actor=u)),
+    "third_party_notice": ("已发出决定公开告知书", lambda r, f, n, u: handling.tell_third_party_of_disclosure(
+        r, _consultation(r), content=f.get("content"), reasons=f.get("reasons"), on=_date(), now=n, actor=u)),
     "lapse_close": ("已按视为放弃办结", lambda r, f, n, u: lapses.decide_abandoned(r, reason=f.get("reason"), now=n,
                                                                            actor=u)),
     "extend": ("已延长答复期限", lambda r, f, n, u: handling.extend(
@@ -179,7 +181,8 @@ ACTIONS = {
 
 
 # The form of an action that the page shows once per consultation or dispute: the field naming which.
-ITEM_FIELDS = {"consult_answer": "consultation", "dispute_result": "dispute", "delivery": "document"}
+ITEM_FIELDS = {"consult_answer": "consultation", "dispute_result": "dispute", "delivery": "document",
+               "third_party_notice": "consultation"}
 # Domain field names that are another input on the page (the API names each date after its meaning).
 FIELD_ALIASES = {"consult": {"sent_on": "on"}, "consult_answer": {"answered_on": "on"}}
 

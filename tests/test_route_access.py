@@ -137,6 +137,8 @@ ACCESS = {
         "payment", "extension", "reply", "sign-off", "disputes", "lapse-decision")},
     ("/api/v1/disclosure-requests/<int:request_id>/documents/<int:document_id>/delivery", "POST"): "handler",
     ("/api/v1/disclosure-requests/lapsed", "GET"): "reviewer",
+    ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice",
+     "POST"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/answer", "POST"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>/disputes/<int:dispute_id>/result", "POST"): "handler",
     ("/api/v1/tickets", "GET"): "staff",

@@ -1,5 +1,5 @@
 """Documents issued on a disclosure application and their delivery (issue 15 item 3): 补正告知书, 延期告知书,
-征求意见书, 收费通知书, 答复书. A third party's consultation deadline runs from its receipt of the letter
+征求意见书, 收费通知书, 答复书, and the notice to a third party whose objection was overruled (Art. 32). A third party's consultation deadline runs from its receipt of the letter
 (Art. 32), so it is unknown until the delivery is recorded.
 
 Revision ID: 0020_request_documents
@@ -43,7 +43,7 @@ def upgrade():
         sa.Column('lapse_decided_at', core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column('lapse_decided_by', sa.String(length=120), nullable=True),
         sa.CheckConstraint("kind IN ('correction_notice', 'extension_notice', 'consultation_letter', "
-                           "'fee_notice', 'reply')", name=op.f('ck_request_documents_kind')),
+                           "'fee_notice', 'reply', 'disclosure_notice')", name=op.f('ck_request_documents_kind')),
         sa.CheckConstraint("delivery_method IS NULL OR delivery_method IN ('online_read', 'sms', 'email', "
                            "'registered_mail', 'in_person')", name=op.f('ck_request_documents_delivery_method')),
         sa.CheckConstraint("lapse_decision IS NULL OR lapse_decision IN ('abandoned', 'late_accepted')",

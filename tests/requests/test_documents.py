@@ -340,3 +340,37 @@ def test_an_official_year_imported_moves_the_period_and_lets_the_sweep_close(see
     assert not period.provisional and period.due_on == doc.due_on == req.correction_due_on == date(2027, 1, 6)
     assert lapses.expire_unanswered(at(2027, 1, 6, 23)) == 0
     assert lapses.expire_unanswered(at(2027, 1, 7, 0, 1)) == 1
+
+
+def test_a_third_party_whose_objection_was_overruled_is_told_in_writing(api_as):
+    """Art. 32: when the organ discloses over the third party's objection (public interest), it tells the third
+    party in writing what will be disclosed and why; refused without an objection, and only once."""
+    staff = api_as("staff", "mzj")
+    r = staff.post("/disclosure-requests", {**APPLICATION, "publish_consent": False, "received_on": "2026-11-02",
+                                            "department": "mzj"}, now=noon(date(2026, 11, 2)))
+    rid = r.get_json()["id"]
+    r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某化工有限公司",
+                                                                 "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
+    cid = r.get_json()["consultations"][0]["id"]
+    url = f"/disclosure-requests/{rid}/consultations/{cid}/disclosure-notice"
+    body = {"content": "该公司2025年度污染物排放监测数据", "reasons": "涉及周边居民健康，不公开可能对公共利益造成重大影响",
+            "on": "2026-11-10"}
+    r = staff.post(url, body, now=noon(date(2026, 11, 10)))
+    assert r.status_code == 409 and "未提出不同意公开的意见" in r.get_json()["message"]
+    staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer",
+               {"opinion": "不同意公开，涉及商业秘密", "on": "2026-11-09"}, now=noon(date(2026, 11, 9)))
+    r = staff.post(url, {**body, "reasons": " "}, now=noon(date(2026, 11, 10)))
+    assert r.status_code == 400
+    r = staff.post(url, body, now=noon(date(2026, 11, 10)))
+    assert r.status_code == 200, r.get_json()
+    doc = r.get_json()["documents"][-1]
+    assert doc["kind"] == "disclosure_notice" and doc["addressee"] == "某化工有限公司" and doc["period_workdays"] is None
+    assert staff.post(url, body, now=noon(date(2026, 11, 10))).status_code == 409  # once
+    from requests_module.models import DisclosureRequest, RequestDocument
+    req = db.session.get(DisclosureRequest, rid)
+    text = pdf_text(notices.render_document(req, db.session.get(RequestDocument, doc["id"])))
+    for needle in ("政府信息公开决定告知书", "某化工有限公司：", "第三十二条", "2026年11月9日提出不同意公开的意见",
+                   "决定公开的政府信息内容：该公司2025年度污染物排放监测数据", "不公开可能对公共利益造成重大影响",
+                   "向盐城市亭湖区人民政府申请行政复议", doc["number"], "2026年11月10日"):
+        assert needle in text, needle
+    assert "张三" not in text  # the applicant's name is not given to the third party
