@@ -170,7 +170,7 @@ class RequestDocument(db.Model):
     delivery_recorded_by = db.Column(db.String(120), nullable=True)
 
     # A period that seemed to run out without automatic closure: the staff decision (视为放弃 or 正当理由).
-    lapse_decision = db.Column(db.String(12), nullable=True)  # abandoned | late_accepted
+    lapse_decision = db.Column(db.String(16), nullable=True)  # abandoned | late_accepted
     lapse_reason = db.Column(db.Text, nullable=True)
     lapse_decided_at = db.Column(UTCDateTime(), nullable=True)
     lapse_decided_by = db.Column(db.String(120), nullable=True)

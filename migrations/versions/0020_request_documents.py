@@ -38,7 +38,7 @@ def upgrade():
         sa.Column('delivered_on', sa.Date(), nullable=True),
         sa.Column('delivery_recorded_at', core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column('delivery_recorded_by', sa.String(length=120), nullable=True),
-        sa.Column('lapse_decision', sa.String(length=12), nullable=True),
+        sa.Column('lapse_decision', sa.String(length=16), nullable=True),
         sa.Column('lapse_reason', sa.Text(), nullable=True),
         sa.Column('lapse_decided_at', core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column('lapse_decided_by', sa.String(length=120), nullable=True),
