@@ -374,3 +374,27 @@ def test_a_third_party_whose_objection_was_overruled_is_told_in_writing(api_as):
                    "向盐城市亭湖区人民政府申请行政复议", doc["number"], "2026年11月10日"):
         assert needle in text, needle
     assert "张三" not in text  # the applicant's name is not given to the third party
+
+
+def test_the_third_party_notice_form_on_the_handling_page(app, seeded):
+    """Art. 32 on the handling page: the form appears for a third party that objected; a refused post keeps
+    the typed content; the notice is then listed with its PDF."""
+    req = received(date(2026, 11, 2))
+    c = handling.add_consultation(req, kind="third_party", party="某化工有限公司", sent_on=date(2026, 11, 3),
+                                  now=noon(date(2026, 11, 3)), actor="t")
+    deliver(req, "consultation_letter", date(2026, 11, 3))
+    handling.answer_consultation(req, c, answered_on=date(2026, 11, 4), opinion="不同意公开", now=noon(date(2026, 11, 4)),
+                                 actor="t")
+    client = _staff_page_client(app)
+    with pinned(app, noon(date(2026, 11, 5))):
+        html = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+        assert f"act-third_party_notice-{c.id}" in html
+        form = {"csrf_token": csrf_from(html), "consultation": str(c.id), "on": "2026-11-05",
+                "content": "排放监测数据", "reasons": ""}
+        resp = client.post(f"/requests/staff/{req.id}/third_party_notice", data=form)
+        page = resp.get_data(as_text=True)
+        assert resp.status_code == 400 and "请写明决定公开的理由" in page and "排放监测数据" in page
+        resp = client.post(f"/requests/staff/{req.id}/third_party_notice", data={**form, "reasons": "公共利益"})
+        assert resp.status_code == 302
+        html = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+        assert "决定公开告知书（第三方）" in html and f"act-third_party_notice-{c.id}" not in html
