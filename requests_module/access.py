@@ -9,6 +9,8 @@ as a second line, never as the only one.
   theirs alone);
 - approving an extension, signing off a reply (Art. 33 (2); sign-off) and the Art. 35 finding on an
   applicant's reasons (with its 延迟答复合理期限): the department's approver or a supervisor;
+- recording a document's delivery (送达) is a handling step of the department; closing as 视为放弃 what the
+  sweep would not close (requests_module/lapses.py): 公开办 (supervisors, admins) or the department's approver;
 - hotline operators have no part in disclosure applications: they see none of them (page, API or
   citizen page) — an application carries an identity document number and the applicant's contacts.
 """
@@ -20,6 +22,7 @@ LOOKUP_KEY = "looked_up_requests"
 HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 INTAKE = (Role.SUPERVISOR, Role.ADMIN)
 DEPARTMENT_ROLES = (Role.STAFF, Role.APPROVER)
+LAPSE_DECIDERS = (Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 
 
 def grant_lookup(req):
@@ -51,6 +54,17 @@ def _approve(user, req):
     return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and _handle(user, req))
 
 
+def _decide(user, req):
+    """Closing as 视为放弃 what the sweep would not close: 公开办 (supervisors, admins) or the head of the
+    handling department (issue 15 item 3)."""
+    return user.role in INTAKE or (user.role is Role.APPROVER and _handle(user, req))
+
+
+def can_see_lapses(user):
+    """The staff decision list of periods that seem to have run out (requests_module/lapses.py)."""
+    return _signed_in(user) and user.role in LAPSE_DECIDERS
+
+
 def can_view(user, req):
     """The applicant, the handling department and oversight; nobody else (not even that it exists)."""
     if _signed_in(user) and user.role.is_staff:
@@ -60,10 +74,10 @@ def can_view(user, req):
 
 HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult",
             "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request",
-            "reasons")
+            "reasons", "delivery", "third_party_notice")
 # Art. 35's finding (with a 延迟答复合理期限 that moves the answer period) is the organ's: like an extension
 APPROVING = ("extend", "sign_off", "return_reply", "reason_decision")
-RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}}
+RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "lapse_close": _decide}
 STAFF_ACTIONS = tuple(RULES)
 
 

@@ -8,7 +8,7 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
-from requests_module import access, disputes, handling, intake, reasons, reply
+from requests_module import access, disputes, documents, handling, intake, lapses, reasons, reply
 from requests_module.common import today
 from requests_module.models import Consultation, DisclosureRequest, Dispute
 from requests_module.openapi import PATHS, SCHEMAS
@@ -98,6 +98,18 @@ def index():
     return jsonify(items=[represent(r, now, brief=True) for r in items])
 
 
+@bp.get("/lapsed")
+@roles_required(*access.LAPSE_DECIDERS)
+def lapsed():
+    """The staff decision list: periods that seem to have run out but were not closed automatically."""
+    now = utcnow()
+    rows = lapses.decision_list(access.visible(DisclosureRequest.query, DisclosureRequest, api_user()), now)
+    return jsonify(items=[{"request": represent(lp.req, now, brief=True), "kind": lp.kind.clock,
+                           "document": documents.represent(lp.document) if lp.document is not None else None,
+                           "due_on": lp.due_on.isoformat(), "delivered": lp.delivered, "reason": lp.reason}
+                          for lp in rows])
+
+
 @bp.get("/<int:request_id>")
 @handlers_only
 def show(request_id):
@@ -152,7 +164,7 @@ def correction_notice(request_id):
 @handlers_only
 def correction(request_id):
     return _action(request_id, "correction", lambda r, d, n, u: handling.receive_correction(
-        r, text=d.get("text"), on=_date(d, now=n), now=n, actor=u))
+        r, text=d.get("text"), on=_date(d, now=n), now=n, actor=u, late_reason=d.get("late_reason")))
 
 
 @bp.post("/<int:request_id>/reason-request")
@@ -207,8 +219,8 @@ def fee_notice(request_id):
 @bp.post("/<int:request_id>/payment")
 @handlers_only
 def payment(request_id):
-    return _action(request_id, "payment", lambda r, d, n, u: handling.record_payment(r, on=_date(d, now=n), now=n,
-                                                                                    actor=u))
+    return _action(request_id, "payment", lambda r, d, n, u: handling.record_payment(
+        r, on=_date(d, now=n), now=n, actor=u, late_reason=d.get("late_reason")))
 
 
 @bp.post("/<int:request_id>/extension")
@@ -252,3 +264,38 @@ def dispute_result(request_id, dispute_id):
         disputes.decide(r, found, result=d.get("result") or "", decided_on=_date(d, "decided_on", required=True),
                         today=today(n), now=n, actor=u)
     return _action(request_id, "dispute_result", act)
+
+
+@bp.post("/<int:request_id>/documents/<int:document_id>/delivery")
+@handlers_only
+def delivery(request_id, document_id):
+    def act(r, d, n, u):
+        tracking = d.get("tracking_number")
+        if tracking is not None and not isinstance(tracking, str):
+            raise ValidationError("tracking_number 应为字符串", field="tracking_number")
+        documents.record_delivery(r, _document(r, document_id), method=d.get("method") or "",
+                                  tracking_number=tracking, delivered_on=_date(d, "delivered_on", required=True),
+                                  now=n, actor=u)
+    return _action(request_id, "delivery", act)
+
+
+def _document(req, document_id):
+    try:
+        return documents.document_of(req, document_id)
+    except ValidationError:
+        abort(404)
+
+
+@bp.post("/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice")
+@handlers_only
+def disclosure_notice(request_id, consultation_id):
+    return _action(request_id, "third_party_notice", lambda r, d, n, u: handling.tell_third_party_of_disclosure(
+        r, _child(Consultation, consultation_id, r), content=d.get("content"), reasons=d.get("reasons"),
+        on=_date(d, now=n), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/lapse-decision")
+@handlers_only
+def lapse_decision(request_id):
+    return _action(request_id, "lapse_close", lambda r, d, n, u: lapses.decide_abandoned(
+        r, reason=d.get("reason"), now=n, actor=u))

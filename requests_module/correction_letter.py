@@ -1,14 +1,10 @@
 """The written reply to a correction request (更正申请答复书, 条例 Art. 41) as PDF: the reply letter's
 machinery (requests_module/letter.py: font, styles, layout) and its remedy paragraph (remedy.py)."""
-import io
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from requests_module.common import zh
 from requests_module.correction_models import DECISIONS
-from requests_module.letter import _NUMBER, _PLAIN, _RIGHT, _TITLE, _p
+from requests_module.pdf import official_document
 from requests_module.remedy import correction_remedy_text, issuing_organ
 
 TITLE = "更正政府信息记录申请答复书"
@@ -54,12 +50,5 @@ def render_pdf(cr):
     if cr.decision is None or cr.decided_on is None:
         raise ValueError("only a decided correction request has a letter")
     organ, paras = letter_text(cr)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
-                            bottomMargin=25 * mm, title=f"{TITLE} {cr.number}", author=organ)
-    story = [_p(organ, _TITLE), _p(TITLE, _TITLE), Spacer(1, 4), _p(cr.letter_number or "", _NUMBER),
-             Spacer(1, 12), _p(paras[0], _PLAIN)]
-    story += [_p(text) for text in paras[1:] if text]
-    story += [Spacer(1, 24), _p(organ, _RIGHT), _p(zh(cr.decided_on), _RIGHT)]
-    doc.build(story)
-    return buf.getvalue()
+    return official_document(organ=organ, title=TITLE, number=cr.letter_number, paras=paras, dated=cr.decided_on,
+                             subject=cr.number)

@@ -192,6 +192,18 @@ def prior_pieces(req):
     return count
 
 
+def calculation_lines(req):
+    """The calculation part of a fee notice (method with its article, standard, calculation); none without a
+    stored calculation. The notice the applicant is sent and the 收费通知书 PDF (requests_module/notices.py)
+    both print these lines."""
+    calc = from_json(req.fee_calculation)
+    if calc is None:
+        return []
+    return [f"计费方式：{METHODS[calc.method]}（{BASIS}{ARTICLES[calc.method]}）。",
+            f"收费标准：{STANDARDS[calc.method]}。",
+            "计算方法：" + calc.summary() + "。"]
+
+
 def notice_paragraphs(req):
     """The text lines of the 收费通知书 of `req` (Art. 42; the measures' requirement that the notice state
     basis, standard, amount and how and by when to pay): body paragraphs only; the rendered document adds
@@ -205,13 +217,13 @@ def notice_paragraphs(req):
     lines = [
         f"本机关于{zh(req.received_on)}收到您提出的政府信息公开申请（编号：{req.number}；申请内容：{req.title}）。",
         f"根据《中华人民共和国政府信息公开条例》第四十二条和{BASIS}，本机关决定对该申请收取信息处理费。",
-        f"计费方式：{METHODS[calc.method]}（{BASIS}{ARTICLES[calc.method]}）。",
-        f"收费标准：{STANDARDS[calc.method]}。",
-        "计算方法：" + calc.summary() + "。",
+        *calculation_lines(req),
         f"应缴金额：人民币{calc.amount}元。",
     ]
     where = "、".join(x for x in (dep.full_name if dep else "", dep.address if dep else "") if x)
-    pay = f"请于{zh(req.fee_due_on)}前（收到本通知次日起20个工作日内）缴纳"
+    # the period runs from the day after the applicant's receipt: its end is known once delivery is recorded
+    pay = (f"请于{zh(req.fee_due_on)}前（收到本通知次日起20个工作日内）缴纳" if req.fee_due_on is not None
+           else "请自收到本通知次日起20个工作日内缴纳")
     pay += f"，缴费地点：{where}" if where else ""
     pay += f"，咨询电话：{dep.phone}" if dep is not None and dep.phone else ""
     lines.append(pay + "。")

@@ -5,21 +5,22 @@ from decimal import Decimal
 from core import action_time
 from core.auth.models import Role
 from core.calendar.service import get_calendar
-from core.clocks.service import pause_clock, restart_clock, resume_clock, start_clock, stop_clock, extend_clock
+from core.clocks.service import pause_clock, restart_clock, resume_clock, stop_clock, extend_clock
 from core.db import unit_of_work
 from core.errors import DomainError, FieldConflict, ValidationError
 from core.inputs import parse_decimal
 from core.extensions import db
 from core.uploads import check_files
-from requests_module.common import (ENTITY, check_date, clock, dated, moment_of, notify_applicant, record,
+from requests_module.common import (check_date, clock, dated, moment_of, notify_applicant, record, today,
                                     transition, zh)
-from requests_module.intake import attach, close
+from requests_module import documents
+from requests_module.intake import attach
 from requests_module.models import Consultation
 from requests_module.states import Status, TransitionError, require
 
 NOTICE_WITHIN_WORKDAYS = 7  # Art. 30: the one-time correction notice
-CONSULTATION_WORKDAYS = 15  # Art. 32: the third party's period
-FEE_WORKDAYS = 20  # payment period of the 2020 fee measures
+CONSULTATION_WORKDAYS = documents.CONSULTATION_WORKDAYS  # Art. 32: the third party's period
+FEE_WORKDAYS = documents.FEE_WORKDAYS  # payment period of the 2020 fee measures
 MAX_EXTENSION = 20  # Art. 33
 
 
@@ -67,30 +68,55 @@ def send_correction_notice(req, *, items, on, now, actor, period=None):
         transition(req, Status.AWAITING_CORRECTION, "correction_notice", now=now, actor=actor,
                    detail={"on": on.isoformat(), "items": items.strip(), "period": period})
         pause_clock(_answer(req), now=now, actor=actor, on=on, reason="correction notice")
-        c = start_clock(entity_kind=ENTITY, entity_id=req.id, name="correction", unit="workdays", length=period,
-                        start_on=on, now=now, actor=actor, label=req.number, department_id=req.department_id)
-        req.correction_notice_on, req.correction_items, req.correction_due_on = on, items.strip(), c.due_on
-        notify_applicant(req, "correction_notice", now=now, context={"detail": items.strip(), "due": zh(c.due_on)})
+        # The applicant's period runs from their receipt of the notice (Art. 30): its clock starts when the
+        # delivery is recorded (requests_module/documents.record_delivery), not on the day it is sent.
+        req.correction_notice_on, req.correction_items, req.correction_due_on = on, items.strip(), None
+        documents.issue(req, "correction_notice", on=on, now=now, addressee=req.name, body=items.strip(),
+                        period=period)
+        notify_applicant(req, "correction_notice", now=now,
+                         context={"detail": items.strip(), "due": f"自收到本通知之日起{period}个工作日内"})
     return req
 
 
-def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=False):
-    """The correction arrived on `on`: the 20 working days start again from that day (Art. 30)."""
+def _late(due_on, on, late_reason, by_applicant, what):
+    """Art. 30 / 国办函〔2020〕109号: after the period only with a good reason (正当理由) that staff record; the
+    applicant's own late answer goes to the handling organ. Returns the recorded reason (or None)."""
+    if due_on is None or on <= due_on:
+        return None
+    if by_applicant:
+        raise TransitionError(f"{what}期限已于{zh(due_on)}届满，请联系承办部门")
+    if not (late_reason or "").strip():
+        raise ValidationError(f"{what}期限已于{zh(due_on)}届满：逾期接受须写明申请人的正当理由", field="late_reason")
+    return late_reason.strip()
+
+
+def _decide_late(req, kind, reason, now, actor):
+    doc = documents.latest(req, kind)
+    if reason and doc is not None:
+        doc.lapse_decision, doc.lapse_reason = "late_accepted", reason
+        doc.lapse_decided_at, doc.lapse_decided_by = now, documents.actor_label(actor)
+
+
+def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=False, late_reason=None):
+    """The correction arrived on `on`: the 20 working days start again from that day (Art. 30). After the
+    applicant's period only with a recorded good reason (正当理由)."""
     require(Status(req.status), {Status.AWAITING_CORRECTION}, "登记补正")
     if not (text or "").strip() and not files:
         raise ValidationError("请填写补正内容或上传补正材料", field="text")
     check_date(on, now, not_before=req.correction_notice_on, req=req)
-    if on > req.correction_due_on and by_applicant:
-        raise TransitionError(f"补正期限已于{zh(req.correction_due_on)}届满，请联系承办部门")
+    reason = _late(req.correction_due_on, on, late_reason, by_applicant, "补正")
     checked = check_files(files)
     with unit_of_work(), dated(on, now):
         back = Status.ASSIGNED if req.department_id is not None else Status.RECEIVED  # unassigned: to intake
         transition(req, back, "correction_received", now=now, actor=actor,
-                   detail={"on": on.isoformat(), "late": on > req.correction_due_on})
+                   detail={"on": on.isoformat(), "late": reason is not None, "late_reason": reason})
         req.correction_received_on, req.correction_text = on, (text or "").strip()
         attach(req, checked, "correction", now)
-        with action_time.as_happened():  # the applicant's period: judged by when they corrected
-            stop_clock(clock(req, "correction"), now=moment_of(on, now), actor=actor, reason="correction received")
+        _decide_late(req, "correction_notice", reason, now, actor)
+        period = clock(req, "correction")  # none while the notice's delivery is unrecorded
+        if period is not None and period.state != "stopped":
+            with action_time.as_happened():  # the applicant's period: judged by when they corrected
+                stop_clock(period, now=moment_of(on, now), actor=actor, reason="correction received")
         restart_clock(_answer(req), now=now, actor=actor, start_on=on, reason="correction received")
     return req
 
@@ -98,7 +124,7 @@ def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=Fals
 def _pause_group_end(req, answer):
     """The date the current consultation pause ends: the latest (capped) answer of its consultations."""
     start = answer.paused_from
-    ends = [min(c.answered_on, c.deadline_on) for c in req.consultations if c.sent_on.isoformat() >= start]
+    ends = [min(c.answered_on, c.deadline_on or c.answered_on) for c in req.consultations if c.sent_on.isoformat() >= start]
     return max(ends)
 
 
@@ -113,17 +139,23 @@ def add_consultation(req, *, kind, party, sent_on, now, actor):
                live=True)
     answer = _answer(req)
     with unit_of_work(), dated(sent_on, now):
+        # A third party's 15 working days run from its receipt of the letter (Art. 32): the deadline is set
+        # when the letter's delivery is recorded. Another organ's (Art. 34) keeps the same span from sending.
+        third = kind == "third_party"
         c = Consultation(request_id=req.id, kind=kind, party=party.strip()[:120], sent_on=sent_on,
-                         deadline_on=get_calendar().add_workdays(sent_on, CONSULTATION_WORKDAYS))
+                         deadline_on=None if third else get_calendar().add_workdays(sent_on, CONSULTATION_WORKDAYS))
         db.session.add(c)
         db.session.flush()
+        if third:
+            documents.issue(req, "consultation_letter", on=sent_on, now=now, addressee=c.party,
+                            body=req.title, period=CONSULTATION_WORKDAYS, consultation=c)
         if answer.state == "running":
             pause_clock(answer, now=now, actor=actor, on=sent_on, reason="consultation")
         elif sent_on.isoformat() < answer.paused_from:
             answer.paused_from = sent_on.isoformat()
         record(req, "consultation_sent", now=now, actor=actor,
                detail={"consultation": c.id, "kind": kind, "party": c.party, "sent_on": sent_on.isoformat(),
-                       "deadline_on": c.deadline_on.isoformat()})
+                       "deadline_on": c.deadline_on.isoformat() if c.deadline_on else None})
     db.session.refresh(req)
     return c
 
@@ -135,6 +167,9 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
     require(Status(req.status), {Status.ASSIGNED}, "登记征求意见答复")
     if consultation.answered_on is not None:
         raise TransitionError("该征求意见已经登记过答复")
+    if answered_on is None and consultation.deadline_on is None:
+        raise TransitionError("征求意见书尚未登记送达：第三方的15个工作日自其收到之日起算（第三十二条），"
+                              "期限尚未开始，不能按逾期未答复登记")
     answered_on = answered_on or consultation.deadline_on
     # Parallel consultations are separate threads: an answer follows its own consultation, not the others.
     check_date(answered_on, now, field="answered_on", not_before=consultation.sent_on, label="答复日期")
@@ -147,6 +182,32 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
         if all(c.answered_on is not None for c in req.consultations) and answer.state == "paused":
             resume_clock(answer, now=now, actor=actor, on=_pause_group_end(req, answer), reason="consultations done")
     return consultation
+
+
+def tell_third_party_of_disclosure(req, consultation, *, content, reasons, on, now, actor):
+    """The organ decided to disclose over a third party's objection because withholding would gravely affect
+    the public interest: it tells the third party in writing what will be disclosed and why (Art. 32)."""
+    if consultation.request_id != req.id or consultation.kind != "third_party":
+        raise DomainError("只能告知本申请征求过意见的第三方")
+    if consultation.answered_on is None or not consultation.opinion:
+        raise TransitionError(f"{consultation.party}未提出不同意公开的意见，无须告知决定公开（第三十二条）")
+    if any(d.kind == "disclosure_notice" and d.consultation_id == consultation.id for d in req.documents):
+        raise TransitionError(f"已向{consultation.party}发出决定公开告知书，不能重复发出")
+    if req.status == Status.CLOSED.value and req.outcome not in ("disclosed", "partly_disclosed"):
+        raise TransitionError("本申请的答复不是予以公开或部分公开，不能告知第三方决定公开")
+    if not (content or "").strip():
+        raise ValidationError("请写明决定公开的政府信息内容", field="content")
+    if not (reasons or "").strip():
+        raise ValidationError("请写明决定公开的理由", field="reasons")
+    action_time.check_day(on, today=today(now), previous=consultation.answered_on, label="告知日期")
+    with unit_of_work(), dated(on, now):
+        doc = documents.issue(req, "disclosure_notice", on=on, now=now, addressee=consultation.party,
+                              body=documents.disclosure_body(content.strip(), reasons.strip()),
+                              consultation=consultation)
+        record(req, "third_party_told", now=now, actor=actor,
+               detail={"on": on.isoformat(), "party": consultation.party, "number": doc.number,
+                       "reason": reasons.strip()})
+    return doc
 
 
 def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
@@ -178,25 +239,33 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
         transition(req, Status.AWAITING_PAYMENT, "fee_notice", now=now, actor=actor,
                    detail={"amount": str(calc.amount), "on": on.isoformat(), "method": method, "units": units})
         pause_clock(_answer(req), now=now, actor=actor, on=on, reason="fee notice")
-        c = start_clock(entity_kind=ENTITY, entity_id=req.id, name="fee", unit="workdays", length=FEE_WORKDAYS,
-                        start_on=on, now=now, actor=actor, label=req.number, department_id=req.department_id)
-        req.fee_notice_on, req.fee_amount, req.fee_due_on = on, calc.amount, c.due_on
+        # 20 working days from the day after the applicant's receipt (国办函〔2020〕109号): the fee clock
+        # starts when the delivery is recorded (requests_module/documents.record_delivery).
+        req.fee_notice_on, req.fee_amount, req.fee_due_on = on, calc.amount, None
         req.fee_method, req.fee_units, req.fee_calculation = method, units, calc.as_json()
+        documents.issue(req, "fee_notice", on=on, now=now, addressee=req.name, body=f"{calc.amount}元",
+                        period=FEE_WORKDAYS)
         notify_applicant(req, "fee_notice", now=now, context={
             "basis": fees.BASIS, "method": fees.METHODS[method], "standard": fees.STANDARDS[method],
-            "detail": calc.summary(), "amount": str(calc.amount), "due": zh(c.due_on)})
+            "detail": calc.summary(), "amount": str(calc.amount), "due": f"自收到本通知次日起{FEE_WORKDAYS}个工作日内"})
     return req
 
 
-def record_payment(req, *, on, now, actor):
-    """The fee was paid on `on`: the days from the notice to payment are not counted."""
+def record_payment(req, *, on, now, actor, late_reason=None):
+    """The fee was paid on `on`: the days from the notice to payment are not counted. After the 20 working
+    days only with a recorded good reason (正当理由)."""
     require(Status(req.status), {Status.AWAITING_PAYMENT}, "登记缴费")
     check_date(on, now, not_before=req.fee_notice_on, req=req)
+    reason = _late(req.fee_due_on, on, late_reason, False, "缴费")
     with unit_of_work(), dated(on, now):
-        transition(req, Status.ASSIGNED, "fee_paid", now=now, actor=actor, detail={"on": on.isoformat()})
+        transition(req, Status.ASSIGNED, "fee_paid", now=now, actor=actor,
+                   detail={"on": on.isoformat(), "late": reason is not None, "late_reason": reason})
         req.fee_paid_on = on
-        with action_time.as_happened():  # the applicant's period: judged by when they paid
-            stop_clock(clock(req, "fee"), now=moment_of(on, now), actor=actor, reason="paid")
+        _decide_late(req, "fee_notice", reason, now, actor)
+        period = clock(req, "fee")  # none while the notice's delivery is unrecorded
+        if period is not None and period.state != "stopped":
+            with action_time.as_happened():  # the applicant's period: judged by when they paid
+                stop_clock(period, now=moment_of(on, now), actor=actor, reason="paid")
         resume_clock(_answer(req), now=now, actor=actor, on=on, reason="fee paid")
     return req
 
@@ -221,27 +290,7 @@ def extend(req, *, days, reason, on, now, actor):
         req.extension_days, req.extension_reason = days, reason.strip()
         record(req, "extension", now=now, actor=actor,
                detail={"days": days, "reason": reason.strip(), "due_on": answer.due_on.isoformat()})
+        documents.issue(req, "extension_notice", on=on, now=now, addressee=req.name, body=reason.strip(),
+                        answer_due_on=answer.due_on)  # Art. 33 para. 2: the applicant is told
         notify_applicant(req, "extension", now=now, context={"due": zh(answer.due_on), "detail": reason.strip()})
     return req
-
-
-def expire_unanswered(now):
-    """Close applications whose correction or fee period ran out (视为放弃: 逾期不补正 / 逾期未缴费)."""
-    from core.clocks.models import Clock
-    from requests_module.models import DisclosureRequest
-
-    closed = 0
-    for name, status, outcome in (("correction", Status.AWAITING_CORRECTION, "other_no_correction"),
-                                  ("fee", Status.AWAITING_PAYMENT, "other_no_payment")):
-        ids = [int(i) for (i,) in db.session.query(Clock.entity_id).filter(
-            Clock.entity_kind == ENTITY, Clock.name == name, Clock.state == "running", Clock.due_at < now)]
-        for req in DisclosureRequest.query.filter(DisclosureRequest.id.in_(ids),
-                                                  DisclosureRequest.status == status.value):
-            due = clock(req, name).due_on
-            with unit_of_work():
-                transition(req, Status.CLOSED, "deemed_abandoned", now=now, actor="system",
-                           detail={"outcome": outcome})
-                close(req, outcome=outcome, on=due, now=now, actor="system",
-                      text=f"申请人未在期限（{zh(due)}）内{'补正' if name == 'correction' else '缴纳费用'}，视为放弃申请。")
-            closed += 1
-    return closed

@@ -10,7 +10,7 @@ from core.departments.service import active_departments
 from core.errors import ValidationError
 from core.extensions import db
 from core.uploads import check_files, store
-from requests_module import outcomes
+from requests_module import documents, outcomes
 from requests_module.common import ENTITY, check_date, clock, dated, moment_of, record, today, transition, tz
 from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
 from requests_module.reasons import check_outcome
@@ -139,6 +139,7 @@ def close(req, *, outcome, text, on, now, actor, ground=None, holder=None):
     req.outcome, req.reply_text, req.legal_ground, req.holder_organ = outcome, text, ground, holder
     req.replied_on, req.closed_at = on, now
     req.reply_doc_number = f"亭湖依申复〔{on.year}〕{req.id}号"
+    documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)
     for name in ("answer", "correction", "fee", "reason", "receipt"):
         c = clock(req, name)
         if c is not None and c.state != "stopped":

@@ -1,33 +1,9 @@
 """The formal reply letter (政府信息公开申请答复书) as PDF, with ReportLab's built-in Chinese CID font
 (no font file needed: the PDF names Adobe's STSong-Light, which every PDF reader supplies)."""
-import io
-
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-from xml.sax.saxutils import escape
-
 from requests_module import outcomes
 from requests_module.common import zh
+from requests_module.pdf import official_document
 from requests_module.remedy import issuing_organ, remedy_text
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-_TITLE = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=28, alignment=TA_CENTER)
-_NUMBER = ParagraphStyle("number", fontName=FONT, fontSize=11, leading=18, alignment=TA_CENTER)
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=22, firstLineIndent=24, wordWrap="CJK")
-_PLAIN = ParagraphStyle("plain", fontName=FONT, fontSize=12, leading=22, wordWrap="CJK")
-_RIGHT = ParagraphStyle("right", fontName=FONT, fontSize=12, leading=22, alignment=2)
-
-
-
-def _p(text, style=_BODY):
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def letter_text(req):
@@ -56,12 +32,5 @@ def render_pdf(req):
     if req.outcome is None or req.replied_on is None:
         raise ValueError("only a replied application has a letter")
     organ, paras = letter_text(req)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
-                            bottomMargin=25 * mm, title=f"政府信息公开申请答复书 {req.number}", author=organ)
-    story = [_p(organ, _TITLE), _p("政府信息公开申请答复书", _TITLE), Spacer(1, 4),
-             _p(req.reply_doc_number or "", _NUMBER), Spacer(1, 12), _p(paras[0], _PLAIN)]
-    story += [_p(text) for text in paras[1:] if text]
-    story += [Spacer(1, 24), _p(organ, _RIGHT), _p(zh(req.replied_on), _RIGHT)]
-    doc.build(story)
-    return buf.getvalue()
+    return official_document(organ=organ, title="政府信息公开申请答复书", number=req.reply_doc_number,
+                             paras=paras, dated=req.replied_on, subject=req.number)

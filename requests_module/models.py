@@ -92,6 +92,7 @@ class DisclosureRequest(db.Model):
     attachments = db.relationship("RequestAttachment", order_by="RequestAttachment.id", lazy="selectin")
     consultations = db.relationship("Consultation", order_by="Consultation.id", lazy="selectin")
     disputes = db.relationship("Dispute", order_by="Dispute.id", lazy="selectin")
+    documents = db.relationship("RequestDocument", order_by="RequestDocument.id", lazy="selectin")
 
     __table_args__ = (
         db.CheckConstraint("applicant_type IN ('person', 'org')", name="applicant_type"),
@@ -124,7 +125,7 @@ class Consultation(db.Model):
     kind = db.Column(db.String(12), nullable=False)  # third_party | organ
     party = db.Column(db.String(120), nullable=False)
     sent_on = db.Column(db.Date, nullable=False)
-    deadline_on = db.Column(db.Date, nullable=False)
+    deadline_on = db.Column(db.Date, nullable=True)  # a third party's: set when the letter's delivery is recorded
     answered_on = db.Column(db.Date, nullable=True)
     opinion = db.Column(db.Text, nullable=True)
 
@@ -149,3 +150,61 @@ class Dispute(db.Model):
         db.CheckConstraint("kind IN ('reconsideration', 'litigation')", name="kind"),
         db.CheckConstraint("result IS NULL OR result IN ('upheld', 'corrected', 'other')", name="result"),
     )
+
+
+DOCUMENT_KINDS = {"correction_notice": "补正告知书", "extension_notice": "延期告知书",
+                  "consultation_letter": "征求意见书", "fee_notice": "收费通知书", "reply": "政府信息公开申请答复书",
+                  "disclosure_notice": "决定公开告知书（第三方）"}
+DELIVERY_METHODS = {"online_read": "网上申请系统消息（已读）", "sms": "短信", "email": "电子邮件",
+                    "registered_mail": "挂号信（邮政给据）", "in_person": "直接送达（当面签收）"}
+
+
+class RequestDocument(db.Model):
+    """A document issued on an application (补正告知书, 延期告知书, 征求意见书, 收费通知书, 答复书) and its
+    delivery (送达): a period that runs from the addressee's receipt runs from `delivered_on`."""
+
+    __tablename__ = "request_documents"
+
+    id = db.Column(db.Integer, primary_key=True)
+    request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, index=True)
+    consultation_id = db.Column(db.Integer, db.ForeignKey("consultations.id"), nullable=True)
+    kind = db.Column(db.String(24), nullable=False)
+    addressee = db.Column(db.String(120), nullable=False)
+    number = db.Column(db.String(60), nullable=False)
+    issued_on = db.Column(db.Date, nullable=False)
+    body = db.Column(db.Text, nullable=False, default="")  # what is asked or decided, as issued
+    period_workdays = db.Column(db.Integer, nullable=True)  # the addressee's period, counted from receipt
+    due_on = db.Column(db.Date, nullable=True)  # end of that period: known once delivery is recorded
+    answer_due_on = db.Column(db.Date, nullable=True)  # the organ's answer due date it announces (延期告知书)
+    created_at = db.Column(UTCDateTime(), nullable=False)
+
+    delivery_method = db.Column(db.String(16), nullable=True)
+    tracking_number = db.Column(db.String(40), nullable=True)
+    delivered_on = db.Column(db.Date, nullable=True)
+    delivery_recorded_at = db.Column(UTCDateTime(), nullable=True)
+    delivery_recorded_by = db.Column(db.String(120), nullable=True)
+
+    # A period that seemed to run out without automatic closure: the staff decision (视为放弃 or 正当理由).
+    lapse_decision = db.Column(db.String(16), nullable=True)  # abandoned | late_accepted
+    lapse_reason = db.Column(db.Text, nullable=True)
+    lapse_decided_at = db.Column(UTCDateTime(), nullable=True)
+    lapse_decided_by = db.Column(db.String(120), nullable=True)
+
+    consultation = db.relationship("Consultation", lazy="joined")
+
+    __table_args__ = (
+        db.CheckConstraint("kind IN ('correction_notice', 'extension_notice', 'consultation_letter', "
+                           "'fee_notice', 'reply', 'disclosure_notice')", name="kind"),
+        db.CheckConstraint("delivery_method IS NULL OR delivery_method IN ('online_read', 'sms', 'email', "
+                           "'registered_mail', 'in_person')", name="delivery_method"),
+        db.CheckConstraint("lapse_decision IS NULL OR lapse_decision IN ('abandoned', 'late_accepted')",
+                           name="lapse_decision"),
+    )
+
+    @property
+    def kind_label(self):
+        return DOCUMENT_KINDS[self.kind]
+
+    @property
+    def delivery_label(self):
+        return DELIVERY_METHODS.get(self.delivery_method)

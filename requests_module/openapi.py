@@ -39,7 +39,18 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                                                  "decided_on, accepted (null until decided), delay_due_on"},
     "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"},
     "fee": {"type": "object", "description": "notice, due and payment dates; method, units and the itemised "
-                                             "calculation (tiers: first, last, price, units, subtotal)"}}}}
+                                             "calculation (tiers: first, last, price, units, subtotal)"},
+    "documents": {"type": "array", "items": {"$ref": "#/components/schemas/RequestDocument"}}}},
+    "RequestDocument": {"type": "object", "required": ["id", "kind", "number", "issued_on"], "properties": {
+        "id": {"type": "integer"}, "kind": {"enum": ["correction_notice", "extension_notice", "consultation_letter",
+                                                      "fee_notice", "reply", "disclosure_notice"]},
+        "kind_label": _S, "number": _S, "addressee": _S, "issued_on": _S,
+        "period_workdays": {"type": ["integer", "null"], "description": "the addressee's period, from receipt"},
+        "due_on": {"type": ["string", "null"], "description": "end of that period; null until delivery is recorded"},
+        "period": {"type": ["string", "null"]}, "consultation_id": {"type": ["integer", "null"]},
+        "delivery": {"type": ["object", "null"]}, "lapse_decision": {"type": ["string", "null"]},
+        "lapse_reason": {"type": ["string", "null"]}}}}
+_LATE = {"late_reason": {**_S, "description": "the applicant's good reason (正当理由); required after the period"}}
 
 P = "/disclosure-requests"
 PATHS = {
@@ -70,7 +81,6 @@ PATHS = {
                                         {"outcome": CODE, "message": LONG_TEXT}, ["outcome", "message"]),
     P + "/{request_id}/correction-notice": _action("One-time correction notice (within 7 working days)",
                                                    {"items": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}}, ["items"]),
-    P + "/{request_id}/correction": _action("Correction received; the period restarts", {"text": LONG_TEXT}),
     P + "/{request_id}/reason-request": _action(
         "Ask the applicant to explain an apparently massive or repeated application (Art. 35); the answer period "
         "keeps running", {"items": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}}, ["items"]),
@@ -80,6 +90,8 @@ PATHS = {
         "Find the reasons reasonable or not (approver; Art. 35); accepted with delay_until sets the "
         "延迟答复合理期限 (the answer clock's new due date); not accepted allows the 不予处理 outcome "
         "not_processed_excessive", {"accepted": {"type": "boolean"}, "delay_until": DATE}, ["accepted"]),
+    P + "/{request_id}/correction": _action("Correction received; the period restarts",
+                                            {"text": LONG_TEXT, **_LATE}),
     P + "/{request_id}/consultations": _action("Consult a third party or another organ",
                                                {"kind": {"enum": ["third_party", "organ"]}, "party": text(120)},
                                                ["kind", "party"]),
@@ -96,7 +108,26 @@ PATHS = {
             "amount": {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$",
                        "description": "optional, yuan: refused (409) unless it equals the computed amount"}},
         ["method", "quantity"]),
-    P + "/{request_id}/payment": _action("Record the payment", {}),
+    P + "/{request_id}/payment": _action("Record the payment", _LATE),
+    P + "/{request_id}/documents/{document_id}/delivery": action_path(
+        "Record a document's delivery (送达); a period from receipt starts (Art. 30, 32; 国办函〔2020〕109号)", {
+            "method": {"enum": ["online_read", "sms", "email", "registered_mail", "in_person"]},
+            "tracking_number": {"type": "string", "maxLength": 40, "description": "required for registered_mail"},
+            "delivered_on": {**DATE, "description": "the day the addressee received it"}},
+        ["method", "delivered_on"], parameters=[_ID, path_id("document_id")], result_schema=_REQ),
+    P + "/{request_id}/consultations/{consultation_id}/disclosure-notice": action_path(
+        "Tell a third party whose objection was overruled what will be disclosed and why (Art. 32)",
+        {"content": LONG_TEXT, "reasons": LONG_TEXT, **_ON}, ["content", "reasons"],
+        parameters=[_ID, path_id("consultation_id")], result_schema=_REQ),
+    P + "/{request_id}/lapse-decision": action_path(
+        "Close as 视为放弃 after a delivered notice's period ran out (staff decision, with its grounds)",
+        {"reason": _S}, ["reason"], parameters=[_ID], result_schema=_REQ),
+    P + "/lapsed": {"get": {
+        "summary": "Decision list: periods that seem to have run out but were not closed automatically",
+        "security": [{"bearer": []}],
+        "responses": {"200": {"description": "Applications awaiting a decision", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"items": {"type": "array"}}}}}},
+            **error_responses(401, 403)}}},
     P + "/{request_id}/extension": _action("Extend once by at most 20 working days (approver)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
     P + "/{request_id}/reply": _action("Reply with an outcome code", {

@@ -7,7 +7,7 @@ from core.calendar.service import local_zone
 from core.departments.models import Department
 from requests_module import outcomes
 from requests_module.disputes import KINDS as DISPUTE_KINDS, RESULTS as DISPUTE_RESULTS
-from requests_module.models import CHANNELS
+from requests_module.models import CHANNELS, DELIVERY_METHODS, DOCUMENT_KINDS
 from requests_module.queries import timeline
 
 STEP_LABELS = {
@@ -16,7 +16,7 @@ STEP_LABELS = {
     "consultation_answered": "收到征求意见答复", "fee_notice": "发出收费通知", "fee_paid": "缴纳费用",
     "extension": "延长答复期限", "reply": "作出答复", "reply_signed_off": "作出答复", "reject": "不予处理",
     "deemed_abandoned": "视为放弃申请", "reason_request": "要求说明理由", "reason_received": "收到说明的理由",
-    "reason_decided": "认定申请理由",
+    "reason_decided": "认定申请理由", "document_delivered": "文书送达",
 }
 
 
@@ -57,10 +57,12 @@ DETAIL_LABELS = {
     "amount": "金额", "days": "天数", "due_on": "答复期限", "deadline_on": "截止日期", "reason": "理由",
     "note": "意见", "opinion": "意见", "text": "正文", "message": "理由和渠道", "repeat_of": "疑似重复申请", "late": "逾期补正", "silent": "逾期未答复",
     "after_reconsideration": "复议后起诉", "accepted": "理由合理", "delay_until": "延迟答复期限",
-    "delay_due_on": "延迟答复期限", "method": "计费方式", "units": "计费数量", "quantity": "计费数量",
+    "delay_due_on": "延迟答复期限", "method": "方式", "units": "计费数量", "quantity": "计费数量",
+    "number": "文号", "tracking_number": "邮件号码",
+    "delivered_on": "送达日期", "period_due_on": "期限届满日", "late_reason": "正当理由", "decision": "决定理由",
 }
 # The day an action happened, for a 补录 row (the row's own time is when it was entered).
-HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on")
+HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on", "delivered_on")
 _CONSULTATION_KINDS = {"third_party": "第三方", "organ": "其他机关"}
 
 
@@ -88,7 +90,9 @@ def _text(key, value, departments):
     if key in ("department", "from", "to"):
         return departments.get(value, str(value))
     if key == "kind":
-        return {**DISPUTE_KINDS, **_CONSULTATION_KINDS}.get(value, str(value))
+        return {**DISPUTE_KINDS, **_CONSULTATION_KINDS, **DOCUMENT_KINDS}.get(value, str(value))
+    if key == "method":
+        return DELIVERY_METHODS.get(value, str(value))
     if key == "result":
         return DISPUTE_RESULTS.get(value, str(value))
     if key == "channel":

@@ -6,7 +6,7 @@ from core.clock import Urgency
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
-from requests_module import outcomes
+from requests_module import documents, outcomes
 from requests_module.access import visible
 from requests_module.common import ENTITY, clock
 from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
@@ -130,6 +130,7 @@ def represent(req, now, brief=False):
                      for e in timeline(req)],
         "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size}
                         for a in req.attachments],
+        "documents": [documents.represent(d) for d in req.documents],
     })
     return out
 

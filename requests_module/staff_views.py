@@ -1,5 +1,7 @@
 """Staff pages: intake queue, paper registration, the department queue and the handling page."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from core.auth.guards import roles_required
@@ -12,11 +14,11 @@ from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, Refusal, form_date, form_int
 from core.inputs import INT_MAX
 from core.extensions import db
-from requests_module import disputes, fees, handling, intake, outcomes, queries, reasons, reply
+from requests_module import disputes, documents, fees, handling, intake, lapses, notices, outcomes, queries, reasons, reply
 from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
-from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
+from requests_module.models import CHANNELS, DELIVERY_METHODS, Consultation, DisclosureRequest, Dispute
 from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, staff_timeline
 from requests_module.states import Status
 
@@ -39,7 +41,7 @@ def queue():
                          urgency_filter=request.args.get("urgency") or None)
     return render_template("requests/staff_queue.html", rows=rows, departments=active_departments(),
                            statuses=[s for s in Status if s.value in statuses or s.value in queries.OPEN],
-                           can_intake=user.role in INTAKE)
+                           can_intake=user.role in INTAKE, can_see_lapses=access.can_see_lapses(user))
 
 
 @bp.get("/intake")
@@ -96,10 +98,12 @@ def _page(req, refused=NO_REFUSAL):
                            suggestions=intake.suggestions(req), events=staff_timeline(req),
                            allowed=access.available_actions(current_user, req),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
-                           refused=refused, field_labels=DETAIL_LABELS,
+                           refused=refused, field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now),
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
+                           period_text=documents.period_text, delivery_methods=DELIVERY_METHODS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
                                         "reply_draft_cleared": "清除答复草稿",
+                                        "document_delivered": "登记送达", "third_party_told": "告知第三方决定公开",
                                         "dispute_filed": "登记复议或诉讼", "dispute_decided": "登记复议或诉讼结果"})
 
 
@@ -150,7 +154,7 @@ ACTIONS = {
     "correction_notice": ("已发出补正告知", lambda r, f, n, u: handling.send_correction_notice(
         r, items=f.get("items"), on=_date(), now=n, actor=u)),
     "correction": ("已登记补正", lambda r, f, n, u: handling.receive_correction(
-        r, text=f.get("text"), on=_date(), now=n, actor=u, files=_files())),
+        r, text=f.get("text"), on=_date(), now=n, actor=u, files=_files(), late_reason=f.get("late_reason"))),
     "consult": ("已登记征求意见", lambda r, f, n, u: handling.add_consultation(
         r, kind=f.get("kind"), party=f.get("party"), sent_on=_date(), now=n, actor=u)),
     "consult_answer": ("已登记征求意见答复", lambda r, f, n, u: handling.answer_consultation(
@@ -158,7 +162,15 @@ ACTIONS = {
         actor=u)),
     "fee_notice": ("已发出收费通知", lambda r, f, n, u: handling.fee_notice(
         r, method=f.get("method"), quantity=f.get("quantity"), amount=f.get("amount"), on=_date(), now=n, actor=u)),
-    "payment": ("已登记缴费", lambda r, f, n, u: handling.record_payment(r, on=_date(), now=n, actor=u)),
+    "payment": ("已登记缴费", lambda r, f, n, u: handling.record_payment(r, on=_date(), now=n, actor=u,
+                                                                     late_reason=f.get("late_reason"))),
+    "delivery": ("已登记送达", lambda r, f, n, u: documents.record_delivery(
+        r, documents.document_of(r, form_int("document") or 0), method=f.get("method", ""),
+        tracking_number=f.get("tracking_number"), delivered_on=_date("delivered_on"), now=n, actor=u)),
+    "third_party_notice": ("已发出决定公开告知书", lambda r, f, n, u: handling.tell_third_party_of_disclosure(
+        r, _consultation(r), content=f.get("content"), reasons=f.get("reasons"), on=_date(), now=n, actor=u)),
+    "lapse_close": ("已按视为放弃办结", lambda r, f, n, u: lapses.decide_abandoned(r, reason=f.get("reason"), now=n,
+                                                                           actor=u)),
     "extend": ("已延长答复期限", lambda r, f, n, u: handling.extend(
         r, days=form_int("days", low=-INT_MAX, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
@@ -184,9 +196,32 @@ ACTIONS = {
 
 
 # The form of an action that the page shows once per consultation or dispute: the field naming which.
-ITEM_FIELDS = {"consult_answer": "consultation", "dispute_result": "dispute"}
+ITEM_FIELDS = {"consult_answer": "consultation", "dispute_result": "dispute", "delivery": "document",
+               "third_party_notice": "consultation"}
 # Domain field names that are another input on the page (the API names each date after its meaning).
 FIELD_ALIASES = {"consult": {"sent_on": "on"}, "consult_answer": {"answered_on": "on"}}
+
+
+@bp.get("/lapsed")
+@roles_required(*access.LAPSE_DECIDERS)
+def lapsed():
+    """The decision list: periods that seem to have run out but were not closed automatically."""
+    now = utcnow()
+    rows = lapses.decision_list(access.visible(DisclosureRequest.query, DisclosureRequest, current_user), now)
+    return render_template("requests/lapsed.html", rows=rows)
+
+
+@bp.get("/<int:request_id>/documents/<int:document_id>.pdf")
+@roles_required(*HANDLERS)
+def document_pdf(request_id, document_id):
+    """A document of the application as PDF (补正告知书, 延期告知书, 征求意见书, 收费通知书, 答复书)."""
+    req = _load(request_id)
+    try:
+        doc = documents.document_of(req, document_id)
+    except ValidationError:
+        abort(404)
+    return send_file(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"{req.number}-{doc.kind_label}-{doc.id}.pdf")
 
 
 @bp.post("/<int:request_id>/<action>")

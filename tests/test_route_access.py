@@ -68,6 +68,8 @@ ACCESS = {
     ("/requests/staff/register", "POST"): "handler",
     ("/requests/staff/<int:request_id>", "GET"): "handler",
     ("/requests/staff/<int:request_id>/<action>", "POST"): "handler",
+    ("/requests/staff/<int:request_id>/documents/<int:document_id>.pdf", "GET"): "handler",
+    ("/requests/staff/lapsed", "GET"): "reviewer",
     ("/hotline/", "GET"): "public",
     ("/open311/v2/discovery.<fmt>", "GET"): "public",
     ("/open311/v2/services.<fmt>", "GET"): "public",
@@ -149,7 +151,11 @@ ACCESS = {
     ("/api/v1/disclosure-requests/<int:request_id>", "GET"): "handler",
     **{(f"/api/v1/disclosure-requests/<int:request_id>/{a}", "POST"): "handler" for a in (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
-        "payment", "extension", "reply", "sign-off", "disputes", "reason-request", "reasons", "reason-decision")},
+        "payment", "extension", "reply", "sign-off", "disputes", "lapse-decision", "reason-request", "reasons", "reason-decision")},
+    ("/api/v1/disclosure-requests/<int:request_id>/documents/<int:document_id>/delivery", "POST"): "handler",
+    ("/api/v1/disclosure-requests/lapsed", "GET"): "reviewer",
+    ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice",
+     "POST"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/answer", "POST"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>/disputes/<int:dispute_id>/result", "POST"): "handler",
     ("/api/v1/tickets", "GET"): "staff",
@@ -166,7 +172,7 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job",
            "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
            "<int:year>": "2025", "<int:run_id>": "999999",
-           "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1"}
+           "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1", "<int:document_id>": "1"}
 VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),

@@ -28,7 +28,7 @@ TEMPLATES = {
     ),
     "correction_notice": (
         "【补正通知】您的申请 {{ label }} 需要补正",
-        "您提交的政府信息公开申请（{{ label }}）需要补正：{{ detail }}。请于{{ due }}前补正，"
+        "您提交的政府信息公开申请（{{ label }}）需要补正：{{ detail }}。补正期限：{{ due }}，"
         "逾期不补正又无正当理由的，视为放弃申请。",
     ),
     "reason_request": (
@@ -44,7 +44,7 @@ TEMPLATES = {
     "fee_notice": (
         "【收费通知】您的申请 {{ label }} 需缴纳信息处理费",
         "您的政府信息公开申请（{{ label }}）需缴纳信息处理费{{ amount }}元。收费依据：{{ basis }}；计费方式：{{ method }}；"
-        "收费标准：{{ standard }}。计算：{{ detail }}。请于{{ due }}前缴纳，逾期未缴纳的视为放弃申请。",
+        "收费标准：{{ standard }}。计算：{{ detail }}。请{{ due }}缴纳，逾期未缴纳又无正当理由的，视为放弃申请。",
     ),
     "extension": (
         "【延期告知】{{ label }} 答复期限延长",

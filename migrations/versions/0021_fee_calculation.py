@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0021_fee_calculation'
-down_revision = '0019_reconsideration_body'
+down_revision = '0020_request_documents'
 branch_labels = None
 depends_on = None
 

@@ -237,8 +237,11 @@ def test_no_reply_while_a_consultation_is_unanswered(api_as):
 def test_the_applicants_own_period_is_judged_by_when_they_acted(api_as):
     """A correction handed in on time but entered late by the clerk does not make the applicant late."""
     staff, rid = _registered(api_as)
-    staff.post(f"/disclosure-requests/{rid}/correction-notice", {"items": "请写明年份", "on": "2026-09-29"},
-               now=noon(date(2026, 9, 29)))
+    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"items": "请写明年份", "on": "2026-09-29"},
+                   now=noon(date(2026, 9, 29)))
+    notice = r.get_json()["documents"][-1]
+    staff.post(f"/disclosure-requests/{rid}/documents/{notice['id']}/delivery",
+               {"method": "sms", "delivered_on": "2026-09-29"}, now=noon(date(2026, 9, 29)))
     correction = Clock.query.filter_by(entity_kind="disclosure_request", entity_id=str(rid), name="correction").one()
     assert correction.due_on < date(2026, 10, 20)
     r = staff.post(f"/disclosure-requests/{rid}/correction", {"text": "2025 年", "on": str(correction.due_on)},

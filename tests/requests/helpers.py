@@ -27,4 +27,12 @@ def noon(day):
     return at(day.year, day.month, day.day, 12)
 
 
-__all__ = ["APPLICATION", "received", "noon", "date"]
+def deliver(req, kind, day, *, method="in_person", now=None, actor="test", **kw):
+    """Record that the latest document of `kind` reached its addressee on `day` (送达)."""
+    from requests_module import documents
+    doc = documents.latest(req, kind)
+    return documents.record_delivery(req, doc, method=method, delivered_on=day, now=now or noon(day), actor=actor,
+                                     **kw)
+
+
+__all__ = ["APPLICATION", "received", "noon", "deliver", "date"]

@@ -5,11 +5,11 @@ import pytest
 
 from core.errors import DomainError, ValidationError
 from core.extensions import db
-from requests_module import handling, intake, reply
+from requests_module import handling, intake, lapses, reply
 from requests_module.common import clock, due_text
 from requests_module.states import TransitionError
 from tests.conftest import at, make_user
-from tests.requests.helpers import APPLICATION, noon, received
+from tests.requests.helpers import APPLICATION, deliver, noon, received
 
 
 def due(req):
@@ -29,6 +29,7 @@ def test_correction_on_day_3_then_correction_restarts_the_period(seeded):
     handling.send_correction_notice(req, items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
                                     actor="t")
     assert req.status == "awaiting_correction" and clock(req).state == "paused"
+    deliver(req, "correction_notice", date(2026, 10, 8))  # handed over the same day (Art. 30: from receipt)
     # Ten working days to correct: 10/9, Saturday 10/10, 10/12–16, 10/19–21.
     assert req.correction_due_on == date(2026, 10, 21)
     handling.receive_correction(req, text="文件名称为……", on=date(2026, 10, 20), now=noon(date(2026, 10, 20)),
@@ -51,8 +52,9 @@ def test_correction_notice_only_within_seven_working_days(seeded):
 def test_no_correction_in_time_closes_as_abandoned(seeded):
     req = received(date(2026, 9, 28))
     handling.send_correction_notice(req, items="x", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)), actor="t")
-    assert handling.expire_unanswered(at(2026, 10, 21, 23, 0)) == 0
-    assert handling.expire_unanswered(at(2026, 10, 22, 0, 1)) == 1
+    deliver(req, "correction_notice", date(2026, 10, 8))
+    assert lapses.expire_unanswered(at(2026, 10, 21, 23, 0)) == 0
+    assert lapses.expire_unanswered(at(2026, 10, 22, 0, 1)) == 1
     db.session.refresh(req)
     assert req.status == "closed" and req.outcome == "other_no_correction" and req.replied_on == date(2026, 10, 21)
     assert clock(req).state == "stopped"
@@ -65,6 +67,7 @@ def test_two_overlapping_consultations_pause_each_day_once(seeded):
     assert due(req) == date(2026, 11, 30)
     a = handling.add_consultation(req, kind="third_party", party="某公司", sent_on=date(2026, 11, 4),
                                   now=noon(date(2026, 11, 4)), actor="t")
+    deliver(req, "consultation_letter", date(2026, 11, 4))
     b = handling.add_consultation(req, kind="organ", party="市住建局", sent_on=date(2026, 11, 6),
                                   now=noon(date(2026, 11, 6)), actor="t")
     assert a.deadline_on == date(2026, 11, 25)  # 15 working days
@@ -84,6 +87,7 @@ def test_silent_third_party_counts_until_its_deadline(seeded):
     req = received(date(2026, 11, 2))
     c = handling.add_consultation(req, kind="third_party", party="李四", sent_on=date(2026, 11, 4),
                                   now=noon(date(2026, 11, 4)), actor="t")
+    deliver(req, "consultation_letter", date(2026, 11, 4))
     handling.answer_consultation(req, c, now=noon(date(2026, 11, 26)), actor="t")  # no reply: up to 11/25
     assert c.answered_on == date(2026, 11, 25)
     assert due(req) == clock(req).due_on == date(2026, 12, 21)  # 11/30 + 15 working days
@@ -114,6 +118,7 @@ def test_extension_after_the_due_date_is_refused(seeded):
 def test_fee_paid_after_six_working_days(seeded):
     req = received(date(2026, 11, 2))
     handling.fee_notice(req, method="pages", quantity=43, on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor="t")
+    deliver(req, "fee_notice", date(2026, 11, 4))
     assert req.status == "awaiting_payment" and req.fee_due_on == date(2026, 12, 2)
     handling.record_payment(req, on=date(2026, 11, 12), now=noon(date(2026, 11, 12)), actor="t")
     assert due(req) == date(2026, 12, 8)  # 11/5–6, 11/9–12 not counted
@@ -122,7 +127,8 @@ def test_fee_paid_after_six_working_days(seeded):
 def test_unpaid_fee_closes_as_abandoned(seeded):
     req = received(date(2026, 11, 2))
     handling.fee_notice(req, method="pages", quantity=35, on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor="t")
-    assert handling.expire_unanswered(at(2026, 12, 3, 0, 1)) == 1
+    deliver(req, "fee_notice", date(2026, 11, 4))
+    assert lapses.expire_unanswered(at(2026, 12, 3, 0, 1)) == 1
     db.session.refresh(req)
     assert req.outcome == "other_no_payment"
 

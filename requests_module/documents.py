@@ -1,0 +1,177 @@
+"""Documents issued on an application and their delivery (送达), issue 15 item 3.
+
+Every notice that starts or changes a period is a document with a delivery record. A period that the law
+counts from the addressee's receipt runs from the recorded delivery date, and has no end before it:
+- correction (补正, 《政府信息公开条例》Art. 30): the applicant's 补正期限 from receipt of the notice;
+- third-party consultation (Art. 32): "第三方应当自收到征求意见书之日起15个工作日内提出意见";
+- fee (国办函〔2020〕109号, 政府信息公开信息处理费管理办法): payment within 20 working days from the day after
+  the applicant receives the fee notice (收到收费通知次日起20个工作日内).
+The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
+"""
+import json
+import re
+from datetime import date
+
+from core import action_time
+from core.calendar.hooks import register_recompute
+from core.calendar.service import get_calendar
+from core.clocks.service import start_clock
+from core.db import unit_of_work
+from core.errors import DomainError, ValidationError
+from core.extensions import db
+from requests_module.common import ENTITY, dated, record, today, zh
+from requests_module.models import DELIVERY_METHODS, DOCUMENT_KINDS, RequestDocument
+from requests_module.states import Status
+
+CONSULTATION_WORKDAYS = 15  # Art. 32: the third party's period, from its receipt of the letter
+FEE_WORKDAYS = 20  # 国办函〔2020〕109号: payment period, from the day after receipt of the fee notice
+_PREFIX = {"correction_notice": "补", "extension_notice": "延", "consultation_letter": "征", "fee_notice": "费",
+           "reply": "复", "disclosure_notice": "告"}
+_TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")
+PENDING_TEXT = "待送达后起算"
+
+
+def actor_label(actor):
+    return (getattr(actor, "label", None) or (actor if isinstance(actor, str) else "system"))[:120]
+
+
+def number_for(req, kind, on):
+    """亭湖依申补〔2026〕12号; a second document of the same kind (several consultation letters) gets -2, -3 …"""
+    same = sum(1 for d in req.documents if d.kind == kind)
+    return f"亭湖依申{_PREFIX[kind]}〔{on.year}〕{req.id}{'-' + str(same + 1) if same else ''}号"
+
+
+def issue(req, kind, *, on, now, addressee, body, period=None, consultation=None, number=None,
+          answer_due_on=None):
+    """Record a document issued on `on` (joins the caller's unit of work)."""
+    if kind not in DOCUMENT_KINDS:
+        raise ValueError(kind)
+    doc = RequestDocument(request_id=req.id, kind=kind, addressee=addressee[:120], issued_on=on, body=body or "",
+                          number=number or number_for(req, kind, on), period_workdays=period,
+                          answer_due_on=answer_due_on,
+                          consultation_id=consultation.id if consultation is not None else None, created_at=now)
+    req.documents.append(doc)
+    db.session.flush()
+    return doc
+
+
+def disclosure_body(content, reasons):
+    """The stored body of a 决定公开告知书: the information to be disclosed and the reasons (Art. 32)."""
+    return json.dumps({"content": content, "reasons": reasons}, ensure_ascii=False)
+
+
+def disclosure_parts(doc):
+    data = json.loads(doc.body or "{}")
+    return data.get("content", ""), data.get("reasons", "")
+
+
+def latest(req, kind):
+    docs = [d for d in req.documents if d.kind == kind]
+    return docs[-1] if docs else None
+
+
+def document_of(req, document_id):
+    doc = db.session.get(RequestDocument, document_id)
+    if doc is None or doc.request_id != req.id:
+        raise ValidationError("请选择本申请的文书", field="document")
+    return doc
+
+
+def period_text(doc):
+    """The end of the addressee's period for display: a date once delivered, else 待送达后起算."""
+    if doc.period_workdays is None:
+        return None
+    if doc.due_on is None:
+        return f"{doc.period_workdays}个工作日，{PENDING_TEXT}"
+    return f"{zh(doc.due_on)}（送达次日起第{doc.period_workdays}个工作日）"
+
+
+def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_number=""):
+    """Record how and when the document reached its addressee; the period that runs from receipt starts
+    (Art. 30, Art. 32, 国办函〔2020〕109号). Once per document, never before issue nor in the future."""
+    if doc.request_id != req.id:
+        raise DomainError("该文书不属于本申请")
+    if method not in DELIVERY_METHODS:
+        raise ValidationError("请选择送达方式", field="method")
+    tracking = (tracking_number or "").strip()
+    if method == "registered_mail" and not tracking:
+        raise ValidationError("挂号信送达须填写邮件号码", field="tracking_number")
+    if tracking and not _TRACKING.match(tracking):
+        raise ValidationError("邮件号码应为 8 到 40 位字母或数字", field="tracking_number")
+    if doc.delivered_on is not None:
+        raise DomainError(f"{doc.kind_label}已于{zh(doc.delivered_on)}登记送达（{doc.delivery_label}），不能重复登记")
+    if delivered_on > today(now):
+        raise DomainError(f"送达日期（{zh(delivered_on)}）不能晚于今天")
+    if delivered_on < doc.issued_on:
+        raise DomainError(f"送达日期（{zh(delivered_on)}）不能早于{doc.kind_label}的发出日期（{zh(doc.issued_on)}）")
+    action_time.check_day(delivered_on, today=today(now), previous=doc.issued_on, field="delivered_on",
+                          label="送达日期")  # the 补录 window
+    with unit_of_work(), dated(delivered_on, now):
+        doc.delivery_method, doc.tracking_number, doc.delivered_on = method, tracking or None, delivered_on
+        doc.delivery_recorded_at, doc.delivery_recorded_by = now, actor_label(actor)
+        _start_period(req, doc, now=now, actor=actor)
+        record(req, "document_delivered", now=now, actor=actor,
+               detail={"document": doc.id, "kind": doc.kind, "number": doc.number, "method": method,
+                       "tracking_number": tracking or None, "delivered_on": delivered_on.isoformat(),
+                       "period_due_on": doc.due_on.isoformat() if doc.due_on else None})
+    return doc
+
+
+def _start_period(req, doc, *, now, actor):
+    """The addressee's period runs from the delivery date (the day of receipt itself is not counted)."""
+    status = Status(req.status)
+    if doc.kind == "consultation_letter" and doc.consultation is not None:
+        doc.due_on = get_calendar().add_workdays(doc.delivered_on, doc.period_workdays)
+        doc.consultation.deadline_on = doc.due_on
+        return
+    waiting = {"correction_notice": (Status.AWAITING_CORRECTION, "correction", "correction_due_on"),
+               "fee_notice": (Status.AWAITING_PAYMENT, "fee", "fee_due_on")}.get(doc.kind)
+    if waiting is None or status is not waiting[0] or doc is not latest(req, doc.kind):
+        return  # no period (extension notice, reply), or the applicant has already acted
+    c = start_clock(entity_kind=ENTITY, entity_id=req.id, name=waiting[1], unit="workdays",
+                    length=doc.period_workdays, start_on=doc.delivered_on, now=now, actor=actor, label=req.number,
+                    department_id=req.department_id)
+    doc.due_on = c.due_on
+    setattr(req, waiting[2], c.due_on)
+
+
+def represent(doc):
+    """A document as the API shows it."""
+    return {"id": doc.id, "kind": doc.kind, "kind_label": doc.kind_label, "number": doc.number,
+            "addressee": doc.addressee, "issued_on": doc.issued_on.isoformat(),
+            "period_workdays": doc.period_workdays, "due_on": doc.due_on.isoformat() if doc.due_on else None,
+            "period": period_text(doc), "consultation_id": doc.consultation_id,
+            "delivery": None if doc.delivered_on is None else {
+                "method": doc.delivery_method, "method_label": doc.delivery_label,
+                "tracking_number": doc.tracking_number, "delivered_on": doc.delivered_on.isoformat(),
+                "recorded_at": doc.delivery_recorded_at.isoformat(), "recorded_by": doc.delivery_recorded_by},
+            "lapse_decision": doc.lapse_decision, "lapse_reason": doc.lapse_reason}
+
+
+@register_recompute
+def follow_calendar(old_cal, new_cal, years, now):
+    """When an official year is imported, the ends of periods from delivery move with it (their clocks move
+    in core/clocks/recompute.py; the stored dates the documents, consultations and pages show follow here)."""
+    from requests_module.models import Consultation, DisclosureRequest
+
+    first, last = date(min(years), 1, 1), date(max(years), 12, 31)
+    docs = RequestDocument.query.filter(RequestDocument.delivered_on.isnot(None), RequestDocument.due_on.isnot(None),
+                                        RequestDocument.period_workdays.isnot(None),
+                                        RequestDocument.due_on >= first, RequestDocument.delivered_on <= last)
+    changed = 0
+    for doc in docs:
+        new = new_cal.add_workdays(doc.delivered_on, doc.period_workdays)
+        if new == doc.due_on:
+            continue
+        old, doc.due_on = doc.due_on, new
+        if doc.consultation_id is not None:
+            c = db.session.get(Consultation, doc.consultation_id)
+            if c.answered_on is None:
+                c.deadline_on = new
+        req = db.session.get(DisclosureRequest, doc.request_id)
+        for attr in ("correction_due_on", "fee_due_on"):
+            if getattr(req, attr) == old and doc.kind == {"correction_due_on": "correction_notice",
+                                                          "fee_due_on": "fee_notice"}[attr]:
+                setattr(req, attr, new)
+        changed += 1
+    return changed

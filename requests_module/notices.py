@@ -1,0 +1,149 @@
+"""The text of the documents that start or change a period, and their PDF (issue 15 item 3). Each says who
+issues it (the handling organ, requests_module/remedy.issuing_organ), to whom, on which application, what is
+asked or decided, the period and how it runs, and the legal basis; the document number and date close it.
+The reply letter itself is requests_module/letter.py."""
+from requests_module import letter
+from requests_module.common import zh
+from requests_module.pdf import official_document
+from requests_module.remedy import issuing_organ
+
+REGULATIONS = "《中华人民共和国政府信息公开条例》"
+FEE_MEASURES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
+TITLES = {"correction_notice": "政府信息公开申请补正告知书", "extension_notice": "政府信息公开申请延期答复告知书",
+          "consultation_letter": "政府信息公开第三方意见征求书", "fee_notice": "政府信息公开信息处理费收费通知书",
+          "reply": "政府信息公开申请答复书", "disclosure_notice": "政府信息公开决定告知书"}
+
+
+def _received(req):
+    return zh(req.received_on) if req.received_on else zh(req.submitted_at.date())
+
+
+def _application(req):
+    return (f"本机关于{_received(req)}收到您（单位）提出的政府信息公开申请（申请编号：{req.number}），"
+            f"申请获取“{req.title}”。")
+
+
+def _sentence(text):
+    text = (text or "").strip().rstrip("。；;.")
+    return text
+
+
+def _from_receipt(doc, what):
+    """How the period runs, and its end once the delivery is recorded."""
+    if doc.delivered_on is None or doc.due_on is None:
+        return f"{what}期限自您收到本文书之日起算（收到当日不计入），以送达记录为准。"
+    return f"本文书于{zh(doc.delivered_on)}送达，{what}期限至{zh(doc.due_on)}届满。"
+
+
+def correction_paragraphs(req, doc):
+    """补正告知书: Art. 30 — what to correct, the reasonable period from receipt, the consequence."""
+    return [
+        f"{doc.addressee}：",
+        _application(req) + f"经审查，您的申请内容不够明确。根据{REGULATIONS}第三十条的规定，请您对以下事项作出补正：",
+        _sentence(doc.body) + "。",
+        f"请自收到本告知书之日起{doc.period_workdays}个工作日内补正。" + _from_receipt(doc, "补正"),
+        "答复期限自本机关收到补正后的申请之日起计算。申请人无正当理由逾期不补正的，视为放弃申请，"
+        "本机关不再处理该政府信息公开申请。",
+    ]
+
+
+def extension_paragraphs(req, doc):
+    """延期告知书: Art. 33 para. 2 — the reason, the days, the new due date, the approving head."""
+    paras = [
+        f"{doc.addressee}：",
+        _application(req),
+        f"因{_sentence(doc.body)}，本机关不能在{REGULATIONS}第三十三条第二款规定的20个工作日内作出答复。"
+        f"经政府信息公开工作机构负责人同意，答复期限延长{req.extension_days}个工作日，"
+        f"延长后的答复期限至{zh(doc.answer_due_on)}。",
+    ]
+    approver = approver_name(req)
+    if approver:
+        paras.append(f"批准人：{approver}。")
+    return paras
+
+
+def approver_name(req):
+    """The head who approved the extension, where the application records one (extension_approver_id)."""
+    approver_id = getattr(req, "extension_approver_id", None)
+    if not approver_id:
+        return None
+    from core.auth.models import User
+    from core.extensions import db
+    user = db.session.get(User, approver_id)
+    return (getattr(user, "name", None) or getattr(user, "label", None)) if user is not None else None
+
+
+def consultation_paragraphs(req, doc):
+    """征求意见书 to a third party: Art. 32 — 15 working days from its receipt; silence and refusal."""
+    return [
+        f"{doc.addressee}：",
+        f"本机关于{_received(req)}收到政府信息公开申请（申请编号：{req.number}），申请获取“{req.title}”。"
+        f"经审查，该政府信息的公开可能损害您（单位）的合法权益。根据{REGULATIONS}第三十二条的规定，现书面征求您（单位）的意见。",
+        f"请自收到本征求意见书之日起{doc.period_workdays}个工作日内书面提出是否同意公开的意见；不同意公开的，请说明理由。"
+        + _from_receipt(doc, "提出意见的"),
+        "逾期未提出意见的，由本机关依照条例的规定决定是否公开。不同意公开且有合理理由的，本机关不予公开；"
+        "本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知您（单位）。",
+    ]
+
+
+def fee_paragraphs(req, doc):
+    """收费通知书: Art. 42 and 国办函〔2020〕109号 — basis, method, standard and calculation
+    (requests_module/fees.py: calculation_lines), amount, due rule, consequence."""
+    from requests_module.fees import calculation_lines
+
+    amount = req.fee_amount if req.fee_amount is not None else _sentence(doc.body).removesuffix("元")
+    return [
+        f"{doc.addressee}：",
+        _application(req),
+        f"您申请公开政府信息的数量、频次明显超过合理范围。根据{REGULATIONS}第四十二条和{FEE_MEASURES}的规定，"
+        "本机关依法收取信息处理费。",
+        *calculation_lines(req),
+        f"收费金额：人民币{amount}元。",
+        f"请自收到本通知次日起{doc.period_workdays}个工作日内缴纳。" + _from_receipt(doc, "缴费"),
+        "自发出本通知至收到费用的时间不计算在答复期限内。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。",
+    ]
+
+
+def disclosure_paragraphs(req, doc):
+    """决定公开告知书 to a third party whose objection was overruled: Art. 32 — the information to be disclosed
+    and the reasons, in writing."""
+    from requests_module.documents import disclosure_parts
+
+    content, reasons = disclosure_parts(doc)
+    c = doc.consultation
+    asked = (f"本机关曾于{zh(c.sent_on)}书面征求您（单位）的意见，您（单位）于{zh(c.answered_on)}提出不同意公开的意见。"
+             if c is not None and c.answered_on else "本机关曾书面征求您（单位）的意见，您（单位）提出不同意公开的意见。")
+    return [
+        f"{doc.addressee}：",
+        f"本机关于{_received(req)}收到政府信息公开申请（申请编号：{req.number}），申请获取“{req.title}”。" + asked,
+        f"经审查，本机关认为不公开可能对公共利益造成重大影响。根据{REGULATIONS}第三十二条的规定，本机关决定予以公开，"
+        "现将决定公开的政府信息内容和理由书面告知如下：",
+        f"决定公开的政府信息内容：{_sentence(content)}。",
+        f"决定公开的理由：{_sentence(reasons)}。",
+        # The third party may challenge the decision (行政复议法 Art. 20: 60 days; 行政诉讼法 Art. 46: six months).
+        f"如对本决定不服，可以自收到本告知书之日起六十日内向{issuing_organ(req)[1]}申请行政复议，"
+        "或者自收到本告知书之日起六个月内依法向人民法院提起行政诉讼。",
+    ]
+
+
+PARAGRAPHS = {"correction_notice": correction_paragraphs, "extension_notice": extension_paragraphs,
+              "consultation_letter": consultation_paragraphs, "fee_notice": fee_paragraphs,
+              "disclosure_notice": disclosure_paragraphs}
+
+
+def document_text(req, doc):
+    """(issuing organ, title, paragraphs) of a document; the PDF and tests share them."""
+    if doc.kind == "reply":
+        organ, paras = letter.letter_text(req)
+        return organ, TITLES["reply"], paras
+    organ, _ = issuing_organ(req)
+    return organ, TITLES[doc.kind], PARAGRAPHS[doc.kind](req, doc)
+
+
+def render_document(req, doc):
+    """PDF bytes of one document of the application."""
+    if doc.kind == "reply":
+        return letter.render_pdf(req)
+    organ, title, paras = document_text(req, doc)
+    return official_document(organ=organ, title=title, number=doc.number, paras=paras, dated=doc.issued_on,
+                             subject=req.number)
