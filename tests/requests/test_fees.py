@@ -13,7 +13,7 @@ from core.notifications.models import Notification
 from requests_module import fees, handling
 from requests_module.models import DisclosureRequest
 from tests.conftest import at, pinned
-from tests.requests.helpers import date, noon, received
+from tests.requests.helpers import date, deliver, noon, received
 from tests.requests.test_refused_actions import Page, post, staff_client
 
 OTHER_ID = "110105194912310038"
@@ -103,10 +103,15 @@ def test_the_fee_notice_is_sent_and_its_text_states_basis_standard_amount_and_du
     req = received(date(2026, 11, 2))
     handling.fee_notice(req, method="pages", quantity=101, amount="720", on=date(2026, 11, 4),
                         now=noon(date(2026, 11, 4)), actor="t")
-    assert req.status == "awaiting_payment" and req.fee_due_on == date(2026, 12, 2)
+    # the 20 working days run from the day after the applicant's receipt: unknown until delivery is recorded
+    assert req.status == "awaiting_payment" and req.fee_due_on is None
     sms = Notification.query.filter_by(event="fee_notice", channel="sms", address=req.phone).one()
-    for part in ("国办函〔2020〕109号", "按量计收", "31—100页", "720.00元", "2026年12月2日", "视为放弃申请"):
+    for part in ("国办函〔2020〕109号", "按量计收", "31—100页", "720.00元", "请自收到本通知次日起20个工作日内缴纳",
+                 "视为放弃申请"):
         assert part in sms.body, part
+    assert "请自收到本通知次日起20个工作日内缴纳" in "\n".join(fees.notice_paragraphs(req))
+    deliver(req, "fee_notice", date(2026, 11, 4))
+    assert req.fee_due_on == date(2026, 12, 2)
     text = "\n".join(fees.notice_paragraphs(req))
     for part in ("第四十二条", "国办函〔2020〕109号", "第五条", "201页以上的部分，40元/页",
                  "第31—100页，共70页，每页10元，小计700.00元", "人民币720.00元", "2026年12月2日前",
@@ -201,6 +206,7 @@ def test_the_applicant_sees_the_fee_notice_on_their_application(app, seeded):
                         actor="t")
     inapp = Notification.query.filter_by(event="fee_notice", channel="inapp", user_id=citizen.id).one()
     assert "130.00元" in inapp.body
+    deliver(req, "fee_notice", date(2026, 11, 4))
     client = app.test_client()
     login(client, "13800001111")
     with pinned(app, noon(date(2026, 11, 5))):

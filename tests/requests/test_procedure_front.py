@@ -11,7 +11,7 @@ from requests_module.common import clock
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, noon, received
+from tests.requests.helpers import APPLICATION, deliver, noon, received
 
 
 def test_intake_sends_the_correction_notice_before_assigning_and_it_returns_to_intake(seeded):
@@ -22,6 +22,8 @@ def test_intake_sends_the_correction_notice_before_assigning_and_it_returns_to_i
     handling.send_correction_notice(req, items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
                                     actor="t")
     assert req.status == "awaiting_correction" and clock(req).state == "paused"
+    assert req.correction_due_on is None  # the applicant's period runs from receipt of the notice
+    deliver(req, "correction_notice", date(2026, 10, 8))
     assert req.correction_due_on == date(2026, 10, 21)
     handling.receive_correction(req, text="文件名称为……", on=date(2026, 10, 20), now=noon(date(2026, 10, 20)),
                                 actor="t")
