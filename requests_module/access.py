@@ -7,8 +7,9 @@ as a second line, never as the only one.
 - the department's work (every handling step, the reply, disputes): staff and approvers of the
   application's department, supervisors and admins (政府办 runs intake, so unassigned applications are
   theirs alone);
-- approving an extension and signing off a reply (Art. 33 (2); sign-off): the department's approver or
-  a supervisor;
+- approving an extension (Art. 33 para. 2: "经政府信息公开工作机构负责人同意"): only an approver of the
+  department handling the application — not a supervisor, not an approver of another organ;
+- signing off or returning a drafted reply: the department's approver or a supervisor;
 - hotline operators have no part in disclosure applications: they see none of them (page, API or
   citizen page) — an application carries an identity document number and the applicant's contacts.
 """
@@ -51,6 +52,21 @@ def _approve(user, req):
     return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and _handle(user, req))
 
 
+def may_approve_extension(user, req):
+    """Art. 33 para. 2: the extension is approved by the head of the handling organ's disclosure work — an
+    approver (Role.APPROVER) of the department the application is assigned to, nobody else."""
+    return (getattr(user, "role", None) is Role.APPROVER and req.department_id is not None
+            and req.department_id == user.department_id)
+
+
+def extension_refusal(user, req):
+    """The Chinese message of a refused extension approval, or None when `user` may approve it."""
+    if may_approve_extension(user, req):
+        return None
+    dep = req.department.name if req.department is not None else "承办部门"
+    return f"延期须由{dep}的负责人（审批人）批准；督办人员或其他部门的负责人不能批准本申请的延期"
+
+
 def can_view(user, req):
     """The applicant, the handling department and oversight; nobody else (not even that it exists)."""
     if _signed_in(user) and user.role.is_staff:
@@ -60,8 +76,8 @@ def can_view(user, req):
 
 HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult",
             "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result")
-APPROVING = ("extend", "sign_off", "return_reply")
-RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}}
+APPROVING = ("sign_off", "return_reply")
+RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "extend": may_approve_extension}
 STAFF_ACTIONS = tuple(RULES)
 
 

@@ -93,7 +93,7 @@ def test_extension_of_fifteen_working_days(seeded):
     req = received(date(2026, 9, 28), dep="mzj")
     approver = make_user("approver", "a@x.cn", department="mzj")
     staff = make_user("staff", "s@x.cn", department="mzj")
-    with pytest.raises(DomainError, match="部门负责人"):
+    with pytest.raises(DomainError, match="负责人"):
         handling.extend(req, days=15, reason="需调取档案", on=date(2026, 10, 28), now=noon(date(2026, 10, 28)), actor=staff)
     with pytest.raises(ValidationError):
         handling.extend(req, days=21, reason="x", on=date(2026, 10, 28), now=noon(date(2026, 10, 28)), actor=approver)
