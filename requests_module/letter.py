@@ -10,6 +10,7 @@ begin a line). A draft is rendered the same way, marked 草稿（预览）, and 
 number is assigned when the letter is issued (intake.close, numbering.py).
 """
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,7 +31,8 @@ FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 SIZE, LEADING, INDENT = 12, 22, 24
 LEFT, RIGHT = 28 * mm, 26 * mm
-WIDTH = A4[0] - LEFT - RIGHT
+FRAME_PADDING = 6  # SimpleDocTemplate's frame pads each side by 6 pt
+WIDTH = A4[0] - LEFT - RIGHT - 2 * FRAME_PADDING
 
 _TITLE = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=28, alignment=TA_CENTER)
 _NUMBER = ParagraphStyle("number", fontName=FONT, fontSize=11, leading=18, alignment=TA_CENTER)
@@ -118,28 +120,35 @@ def _width(text):
     return pdfmetrics.stringWidth(text, FONT, SIZE)
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9@:/._\-%?=&#+~]+|.", re.S)
+
+
 def break_lines(text, first_width=WIDTH, width=WIDTH):
     """Greedy line breaking with the Chinese line-start and line-end rules: a closing mark that would begin
-    a line takes the previous character down with it; an opening mark never ends a line."""
-    lines, line, avail = [], "", first_width
-    for ch in text:
-        if not line or _width(line + ch) <= avail + 0.01:
-            line += ch
+    a line takes the previous character down with it; an opening mark never ends a line; a run of Latin
+    letters and digits (a number, an address on the web) is not split unless it is longer than a line."""
+    tokens = []
+    for tok in _TOKEN.findall(text):
+        tokens += list(tok) if _width(tok) > width else [tok]
+    lines, line, avail = [], [], first_width
+    for tok in tokens:
+        if not line or _width("".join(line) + tok) <= avail - 0.1:
+            line.append(tok)
             continue
-        kept, carry = line, ""
-        if ch in NO_LINE_START:
-            while line and (not carry or carry[0] in NO_LINE_START) and len(carry) < 4:
-                carry, line = line[-1] + carry, line[:-1]
-        while line and line[-1] in NO_LINE_END and len(carry) < 4:
-            carry, line = line[-1] + carry, line[:-1]
-        if not line or (carry and carry[0] in NO_LINE_START):  # nothing to carry: let the mark hang
-            lines.append(kept + ch)
-            line, avail = "", width
+        kept, carry = list(line), []
+        if tok[0] in NO_LINE_START:
+            while line and (not carry or carry[0][0] in NO_LINE_START) and len(carry) < 4:
+                carry.insert(0, line.pop())
+        while line and line[-1][-1] in NO_LINE_END and len(carry) < 4:
+            carry.insert(0, line.pop())
+        if not line or (carry and carry[0][0] in NO_LINE_START):  # nothing to carry: let the mark hang
+            lines.append("".join(kept) + tok)
+            line, avail = [], width
             continue
-        lines.append(line)
-        line, avail = carry + ch, width
+        lines.append("".join(line))
+        line, avail = carry + [tok], width
     if line:
-        lines.append(line)
+        lines.append("".join(line))
     return lines
 
 
