@@ -51,6 +51,8 @@ ACCESS = {
     ("/requests/staff/register", "POST"): "handler",
     ("/requests/staff/<int:request_id>", "GET"): "handler",
     ("/requests/staff/<int:request_id>/<action>", "POST"): "handler",
+    ("/requests/staff/<int:request_id>/reply-preview", "POST"): "handler",
+    ("/requests/staff/<int:request_id>/letter-draft.pdf", "GET"): "handler",
     ("/hotline/", "GET"): "public",
     ("/open311/v2/discovery.<fmt>", "GET"): "public",
     ("/open311/v2/services.<fmt>", "GET"): "public",
@@ -132,7 +134,7 @@ ACCESS = {
     ("/api/v1/disclosure-requests/<int:request_id>", "GET"): "handler",
     **{(f"/api/v1/disclosure-requests/<int:request_id>/{a}", "POST"): "handler" for a in (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
-        "payment", "extension", "reply", "sign-off", "disputes")},
+        "payment", "extension", "reply", "reply-preview", "sign-off", "disputes")},
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/answer", "POST"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>/disputes/<int:dispute_id>/result", "POST"): "handler",
     ("/api/v1/tickets", "GET"): "staff",
