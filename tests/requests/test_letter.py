@@ -15,7 +15,7 @@ from requests_module import intake, reply
 from requests_module.letter import NO_LINE_START, break_lines, issued_letter, render_draft_pdf, render_pdf
 from requests_module.models import DisclosureRequest
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, date, noon, received
+from tests.requests.helpers import date, noon, received
 
 ORG = {"applicant_type": "org", "org_type": "commercial", "name": "盐城某某科技有限公司", "contact_person": "王经理",
        "id_type": "uscc", "id_number": "91110000600037341L"}
@@ -43,6 +43,14 @@ def test_a_person_is_addressed_by_name_and_as_您_once(seeded):
     assert lines[3] == "张三：" or "张三：" in lines[:5]
     assert text.count("张三") == 1  # one salutation, the name not repeated in the body
     assert "收到您提出的政府信息公开申请" in text and "（单位）" not in text and "贵单位" not in text
+
+
+def test_a_salutation_typed_into_the_reply_text_is_not_repeated(seeded):
+    staff = make_user("staff", "s@x.cn", department="mzj")
+    req = received(date(2026, 11, 2), actor=staff)
+    _reply(req, staff, date(2026, 11, 3), text="张三：\n现将所申请的信息提供给您。")
+    _, text = pdf_lines(render_pdf(req))
+    assert text.count("张三：") == 1 and "现将所申请的信息提供给您。" in text
 
 
 def test_an_organisation_is_addressed_by_its_name_and_as_贵单位(seeded):
