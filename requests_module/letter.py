@@ -77,10 +77,10 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
     outcome_line = f"答复结果：{o.group}" + (f"（{o.label}）" if o.label != o.group else "") + "。"
     paras = [f"本机关于{received}收到{you}提出的政府信息公开申请（申请编号：{req.number}），"
              f"申请获取“{req.title}”。经审查，现答复如下："]
-    body = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
-    if body and body[0].rstrip(":：") in (name, "您好", "你好", "贵单位"):
-        body = body[1:]  # a salutation typed into the reply text: the letter has exactly one, above
-    paras += body
+    typed = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
+    if typed and typed[0].rstrip(":：") in (name, "您好", "你好", "贵单位"):
+        typed = typed[1:]  # a salutation typed into the reply text: the letter has exactly one, above
+    paras += typed
     paras.append(outcome_line)
     if legal_ground:
         paras.append(f"依据：{legal_ground.strip().rstrip('。')}。")

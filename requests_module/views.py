@@ -15,6 +15,7 @@ from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import render_pdf
+from requests_module.remedy import issuing_organ
 from requests_module.models import DisclosureRequest, RequestAttachment
 from requests_module.presenter import public_steps
 
@@ -98,6 +99,7 @@ def _load(request_id):
 def show(request_id):
     req = _load(request_id)
     return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
+                           receiving_organ=issuing_organ(req)[0],
                            today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id))
 
 

@@ -125,6 +125,7 @@ def test_online_application_from_submission_to_reply_letter(app, client, seeded)
     assert req.status == "closed"
     page = citizen_client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "查看答复书" in page and req.reply_doc_number in page
+    assert "受理机关</dt><dd class=\"col-sm-9\">盐城市亭湖区人民政府" in page  # Art. 27: who answers
     pdf = citizen_client.get(f"/requests/{req.id}/letter.pdf")
     assert pdf.mimetype == "application/pdf"
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages))
