@@ -7,8 +7,10 @@ as a second line, never as the only one.
 - the department's work (every handling step, the reply, disputes): staff and approvers of the
   application's department, supervisors and admins (政府办 runs intake, so unassigned applications are
   theirs alone);
-- approving an extension, signing off a reply (Art. 33 (2); sign-off) and the Art. 35 finding on an
-  applicant's reasons (with its 延迟答复合理期限): the department's approver or a supervisor;
+- approving an extension (Art. 33 para. 2: "经政府信息公开工作机构负责人同意"): only an approver of the
+  department handling the application — not a supervisor, not an approver of another organ;
+- signing off or returning a drafted reply and the Art. 35 finding on an applicant's reasons (with its
+  延迟答复合理期限): the department's approver or a supervisor;
 - recording a document's delivery (送达) is a handling step of the department; closing as 视为放弃 what the
   sweep would not close (requests_module/lapses.py): 公开办 (supervisors, admins) or the department's approver;
 - hotline operators have no part in disclosure applications: they see none of them (page, API or
@@ -63,6 +65,19 @@ def _decide(user, req):
 def can_see_lapses(user):
     """The staff decision list of periods that seem to have run out (requests_module/lapses.py)."""
     return _signed_in(user) and user.role in LAPSE_DECIDERS
+def may_approve_extension(user, req):
+    """Art. 33 para. 2: the extension is approved by the head of the handling organ's disclosure work — an
+    approver (Role.APPROVER) of the department the application is assigned to, nobody else."""
+    return (getattr(user, "role", None) is Role.APPROVER and req.department_id is not None
+            and req.department_id == user.department_id)
+
+
+def extension_refusal(user, req):
+    """The Chinese message of a refused extension approval, or None when `user` may approve it."""
+    if may_approve_extension(user, req):
+        return None
+    dep = req.department.name if req.department is not None else "承办部门"
+    return f"延期须由{dep}的负责人（审批人）批准；督办人员或其他部门的负责人不能批准本申请的延期"
 
 
 def can_view(user, req):
@@ -76,8 +91,9 @@ HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "cor
             "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request",
             "reasons", "delivery", "third_party_notice")
 # Art. 35's finding (with a 延迟答复合理期限 that moves the answer period) is the organ's: like an extension
-APPROVING = ("extend", "sign_off", "return_reply", "reason_decision")
-RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "lapse_close": _decide}
+APPROVING = ("sign_off", "return_reply", "reason_decision")
+RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "extend": may_approve_extension,
+         "lapse_close": _decide}
 STAFF_ACTIONS = tuple(RULES)
 
 

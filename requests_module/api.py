@@ -235,7 +235,24 @@ def extension(request_id):
 def reply_(request_id):
     return _action(request_id, "reply", lambda r, d, n, u: reply.reply(
         r, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
-        holder_organ=d.get("holder_organ"), on=_date(d, now=n), now=n, actor=u))
+        holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"), on=_date(d, now=n), now=n,
+        actor=u))
+
+
+@bp.post("/<int:request_id>/reply-preview")
+@handlers_only
+def reply_preview(request_id):
+    """The letter as it would be issued (issue 15 item 9): nothing is saved, no document number."""
+    req = _load(request_id)
+    access.require_act(api_user(), req, "reply")
+    d, n = _body(), utcnow()
+    letter = reply.preview(req, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
+                           holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
+                           on=_date(d, now=n), now=n, actor=api_user())
+    db.session.rollback()
+    return jsonify(organ=letter.organ, number=None, draft=True, salutation=letter.salutation,
+                   paragraphs=letter.paragraphs, attachments=letter.attachments,
+                   date=letter.day.isoformat() if letter.day else None)
 
 
 @bp.post("/<int:request_id>/sign-off")

@@ -1,7 +1,5 @@
 """The written reply to a correction request (更正申请答复书, 条例 Art. 41) as PDF: the reply letter's
 machinery (requests_module/letter.py: font, styles, layout) and its remedy paragraph (remedy.py)."""
-
-
 from requests_module.common import zh
 from requests_module.correction_models import DECISIONS
 from requests_module.pdf import official_document

@@ -23,6 +23,7 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.inputs import parse_date
 from core.uploads import check_files, store
+from requests_module.numbering import next_number
 from requests_module.common import check_date, dated, moment_of, notify_applicant, today, zh
 from requests_module.correction_models import (DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest, Status,
                                                check)
@@ -144,7 +145,7 @@ def decide(cr, *, decision, text, organ=None, on, now, actor):
         cr.status = Status.CLOSED.value
         cr.decision, cr.decision_text, cr.target_organ = decision, text, organ
         cr.decided_on, cr.decided_by_id, cr.closed_at = on, getattr(actor, "id", None), now
-        cr.letter_number = f"亭湖更正复〔{on.year}〕{cr.id}号"
+        cr.letter_number = f"亭湖更正复〔{on.year}〕{next_number(on.year, series='correction_reply')}号"
         clock = open_clock(cr)
         if clock is not None:
             stop_clock(clock, now=moment_of(on, now), actor=actor, reason=f"decided: {decision}")

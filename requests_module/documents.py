@@ -36,9 +36,10 @@ def actor_label(actor):
 
 
 def number_for(req, kind, on):
-    """亭湖依申补〔2026〕12号; a second document of the same kind (several consultation letters) gets -2, -3 …"""
-    same = sum(1 for d in req.documents if d.kind == kind)
-    return f"亭湖依申{_PREFIX[kind]}〔{on.year}〕{req.id}{'-' + str(same + 1) if same else ''}号"
+    """亭湖依申补〔2026〕12号: sequential per kind and year, assigned on issue (requests_module/numbering.py)."""
+    from requests_module.numbering import next_number
+
+    return f"亭湖依申{_PREFIX[kind]}〔{on.year}〕{next_number(on.year, series=kind)}号"
 
 
 def issue(req, kind, *, on, now, addressee, body, period=None, consultation=None, number=None,

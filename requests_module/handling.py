@@ -3,7 +3,6 @@ reassignment."""
 from decimal import Decimal
 
 from core import action_time
-from core.auth.models import Role
 from core.calendar.service import get_calendar
 from core.clocks.service import pause_clock, restart_clock, resume_clock, stop_clock, extend_clock
 from core.db import unit_of_work
@@ -11,6 +10,7 @@ from core.errors import DomainError, FieldConflict, ValidationError
 from core.inputs import parse_decimal
 from core.extensions import db
 from core.uploads import check_files
+from requests_module import access
 from requests_module.common import (check_date, clock, dated, moment_of, notify_applicant, record, today,
                                     transition, zh)
 from requests_module import documents
@@ -271,9 +271,12 @@ def record_payment(req, *, on, now, actor, late_reason=None):
 
 
 def extend(req, *, days, reason, on, now, actor):
-    """Once, at most 20 working days, approved by the head before the due date; the applicant is told (Art. 33)."""
-    if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
-        raise DomainError("延期须由部门负责人（或政府办督办）批准")
+    """Once, at most 20 working days, approved before the due date by the head of the handling department's
+    disclosure work (Art. 33 para. 2; who: access.may_approve_extension), who is recorded; the applicant is
+    told. Dated or entered after the due date it is refused (the period cannot be reopened afterwards)."""
+    refusal = access.extension_refusal(actor, req)
+    if refusal:
+        raise DomainError(refusal)
     if req.extension_days:
         raise TransitionError("答复期限只能延长一次，本申请已经延长过")
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION:
@@ -287,9 +290,10 @@ def extend(req, *, days, reason, on, now, actor):
         raise TransitionError(f"延期须在答复期限（{zh(answer.due_on)}）届满前批准")
     with unit_of_work(), dated(on, now):  # entered after the period ran out: refused by extend_clock
         extend_clock(answer, days, now=now, actor=actor, reason=reason.strip(), maximum=MAX_EXTENSION)
-        req.extension_days, req.extension_reason = days, reason.strip()
+        req.extension_days, req.extension_reason, req.extension_approver_id = days, reason.strip(), actor.id
         record(req, "extension", now=now, actor=actor,
-               detail={"days": days, "reason": reason.strip(), "due_on": answer.due_on.isoformat()})
+               detail={"days": days, "reason": reason.strip(), "due_on": answer.due_on.isoformat(),
+                       "approver": actor.name})
         documents.issue(req, "extension_notice", on=on, now=now, addressee=req.name, body=reason.strip(),
                         answer_due_on=answer.due_on)  # Art. 33 para. 2: the applicant is told
         notify_applicant(req, "extension", now=now, context={"due": zh(answer.due_on), "detail": reason.strip()})

@@ -14,6 +14,8 @@ from requests_module import documents, outcomes
 from requests_module.common import ENTITY, check_date, clock, dated, moment_of, record, today, transition, tz
 from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
 from requests_module.reasons import check_outcome
+from requests_module.numbering import reply_doc_number
+from requests_module.remedy import receiving_department
 from requests_module.states import Status
 from requests_module.validation import clean_application
 
@@ -42,11 +44,11 @@ def attach(req, checked, kind, now):
                                          uploaded_at=now))
 
 
-def _create(data, *, channel, status, now, actor, citizen=None, files=()):
+def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiving=None):
     cleaned = clean_application(data)
     checked = check_files(files)  # before anything is written: a bad file refuses the whole submission
     req = DisclosureRequest(status=status.value, channel=channel, citizen_id=getattr(citizen, "id", None),
-                            submitted_at=now, **cleaned)
+                            submitted_at=now, receiving_department=receiving, **cleaned)
     db.session.add(req)
     db.session.flush()
     req.number = f"YSQ-{today(now).year}-{req.id:06d}"
@@ -58,12 +60,14 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=()):
     req.repeat_of_id = repeat.id if repeat else None
     record(req, "submitted", now=now, actor=actor,
            detail={"number": req.number, "channel": channel, "status": status.value,
+                   "receiving_organ": receiving.code if receiving is not None else None,
                    "repeat_of": repeat.number if repeat else None, "attachments": len(checked)})
     return req
 
 
 def submit_online(data, *, now, citizen=None, files=()):
-    """A citizen's online application (Art. 29); receipt is fixed when staff confirm it (Art. 31), within
+    """A citizen's online application (Art. 29), addressed to the district government (received by its 公开办:
+    remedy.receiving_department); receipt is fixed when staff confirm it (Art. 31), within
     RECEIPT_CONFIRM_WORKDAYS working days of submission (the confirmation clock), so none waits unseen."""
     from flask import current_app
 
@@ -94,7 +98,9 @@ def register_paper(data, *, channel, received_on, now, actor, files=(), departme
         raise ValidationError("请选择申请方式：当面、邮寄、传真或口头", field="channel")
     check_date(received_on, now, field="received_on", label="收到日期")
     with unit_of_work(), dated(received_on, now):  # registered days after it arrived: a flagged 补录
-        req = _create(data, channel=channel, status=Status.RECEIVED, now=now, actor=actor, files=files)
+        # the receiving organ (Art. 27): the registering staff member's organ (remedy.receiving_department)
+        req = _create(data, channel=channel, status=Status.RECEIVED, now=now, actor=actor, files=files,
+                      receiving=receiving_department(actor))
         req.received_on = received_on
         _start_answer_clock(req, received_on, now, actor)
         if department is not None:
@@ -132,13 +138,15 @@ def reject(req, *, outcome, message, on, now, actor):
     return req
 
 
-def close(req, *, outcome, text, on, now, actor, ground=None, holder=None):
-    """Record the single outcome of the application and stop its clocks (the verdict is frozen)."""
+def close(req, *, outcome, text, on, now, actor, ground=None, holder=None, holder_contact=None):
+    """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
+    is issued now: only now does it get its document number, the next of its year (numbering.py)."""
     from requests_module.common import notify_applicant, zh
 
     req.outcome, req.reply_text, req.legal_ground, req.holder_organ = outcome, text, ground, holder
+    req.holder_contact = holder_contact
     req.replied_on, req.closed_at = on, now
-    req.reply_doc_number = f"亭湖依申复〔{on.year}〕{req.id}号"
+    req.reply_doc_number = reply_doc_number(on.year)
     documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)
     for name in ("answer", "correction", "fee", "reason", "receipt"):
         c = clock(req, name)

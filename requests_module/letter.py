@@ -1,36 +1,111 @@
 """The formal reply letter (政府信息公开申请答复书) as PDF, with ReportLab's built-in Chinese CID font
-(no font file needed: the PDF names Adobe's STSong-Light, which every PDF reader supplies)."""
+(no font file needed: the PDF names Adobe's STSong-Light, which every PDF reader supplies).
+
+It reads like an official document (issue 15 item 9): one salutation addressing the applicant as a person
+(张三： … 您) or as an organisation (单位名称： … 贵单位), the organ that received the application signs it
+(remedy.issuing_organ, 条例 Art. 27), a holder organ is named with its contact details (Art. 36 (5)), the
+attachments are listed, and no line starts with a closing punctuation mark (requests_module/pdf.py breaks
+the lines of every document with the rules of Chinese typesetting). A draft is rendered the same way, marked 草稿（预览）, and carries no document number: the
+number is assigned when the letter is issued (intake.close, numbering.py).
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
 from requests_module import outcomes
 from requests_module.common import zh
-from requests_module.pdf import official_document
+from requests_module.pdf import DRAFT_MARK, official_document
 from requests_module.remedy import issuing_organ, remedy_text
+
+TITLE = "政府信息公开申请答复书"
+
+
+@dataclass
+class Letter:
+    """What the letter says; `number` is None for a draft (no document number before issue)."""
+
+    organ: str
+    number: str | None
+    salutation: str
+    paragraphs: list
+    attachments: list = field(default_factory=list)
+    day: date | None = None
+
+    @property
+    def is_draft(self):
+        return self.number is None
+
+
+def addressee(req):
+    """(salutation name, pronoun): a person by name and 您, an organisation by its name and 贵单位."""
+    return (req.name.strip(), "贵单位") if req.applicant_type == "org" else (req.name.strip(), "您")
+
+
+def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_contact=None, attachments=(),
+            day=None, number=None):
+    """The letter for these reply values (the issued reply's or a draft's)."""
+    o = outcomes.get(outcome)
+    organ, body = issuing_organ(req)
+    name, you = addressee(req)
+    received = zh(req.received_on) if req.received_on else zh(req.submitted_at.date())
+    outcome_line = f"答复结果：{o.group}" + (f"（{o.label}）" if o.label != o.group else "") + "。"
+    paras = [f"本机关于{received}收到{you}提出的政府信息公开申请（申请编号：{req.number}），"
+             f"申请获取“{req.title}”。经审查，现答复如下："]
+    typed = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
+    if typed and typed[0].rstrip(":：") in (name, "您好", "你好", "贵单位"):
+        typed = typed[1:]  # a salutation typed into the reply text: the letter has exactly one, above
+    paras += typed
+    paras.append(outcome_line)
+    if legal_ground:
+        paras.append(f"依据：{legal_ground.strip().rstrip('。')}。")
+    if outcome == "unavailable_not_held" and holder_organ:
+        # Art. 36 (5): name the organ responsible for the information and how to reach it
+        paras.append(f"经查，{you}申请获取的信息不属于本机关负责公开，负责公开该信息的行政机关为{holder_organ.strip()}，"
+                     f"联系方式：{(holder_contact or '').strip().rstrip('。')}。{you}可以向该机关提出申请。")
+    paras.append(remedy_text(outcome, organ, body))  # requests_module/remedy.py (行政复议法 Art. 23, 24, 27)
+    return Letter(organ=organ, number=number, salutation=f"{name}：", paragraphs=paras,
+                  attachments=[a for a in attachments if a], day=day)
+
+
+def issued_letter(req):
+    """The letter of a replied application, as issued (its number, its day, its reply attachments)."""
+    return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
+                   holder_organ=req.holder_organ, holder_contact=req.holder_contact,
+                   attachments=reply_attachment_names(req), day=req.replied_on, number=req.reply_doc_number)
+
+
+def reply_attachment_names(req):
+    return [a.filename for a in req.attachments if a.kind == "reply"]
 
 
 def letter_text(req):
-    """The letter's paragraphs as plain text (the PDF and tests share them)."""
-    o = outcomes.get(req.outcome)
-    organ, body = issuing_organ(req)
-    received = zh(req.received_on) if req.received_on else zh(req.submitted_at.date())
-    outcome_line = f"答复结果：{o.group}" + (f"（{o.label}）" if o.label != o.group else "") + "。"
-    paras = [
-        f"{req.name}：",
-        f"本机关于{received}收到您（单位）提出的政府信息公开申请（申请编号：{req.number}），"
-        f"申请获取“{req.title}”。经审查，现答复如下：",
-        req.reply_text or "",
-        outcome_line,
-    ]
-    if req.legal_ground:
-        paras.append(f"依据：{req.legal_ground}。")
-    if req.outcome == "unavailable_not_held" and req.holder_organ:
-        paras.append(f"经查，该信息由{req.holder_organ}掌握，您可以向该机关申请获取。")
-    paras.append(remedy_text(req.outcome, organ, body))  # requests_module/remedy.py (行政复议法 Art. 23, 24, 27)
-    return organ, paras
+    """(organ, [salutation, paragraphs…, attachment list]) of the issued letter as plain text."""
+    letter = issued_letter(req)
+    return letter.organ, [letter.salutation, *letter.paragraphs, *attachment_lines(letter)]
+
+
+def attachment_lines(letter):
+    if not letter.attachments:
+        return []
+    if len(letter.attachments) == 1:
+        return [f"附件：{letter.attachments[0]}"]
+    return ["附件：" + "\n".join(f"{i}. {name}" for i, name in enumerate(letter.attachments, 1))]
+
+
+def _pdf(letter, subject):
+    return official_document(organ=letter.organ, title=TITLE, number=letter.number,
+                             paras=[letter.salutation, *letter.paragraphs], tail=attachment_lines(letter),
+                             dated=letter.day, subject=subject, draft=letter.is_draft)
 
 
 def render_pdf(req):
     """PDF bytes of the reply letter of a closed application."""
-    if req.outcome is None or req.replied_on is None:
+    if req.outcome is None or req.replied_on is None or req.reply_doc_number is None:
         raise ValueError("only a replied application has a letter")
-    organ, paras = letter_text(req)
-    return official_document(organ=organ, title="政府信息公开申请答复书", number=req.reply_doc_number,
-                             paras=paras, dated=req.replied_on, subject=req.number)
+    return _pdf(issued_letter(req), req.number)
+
+
+def render_draft_pdf(letter):
+    """PDF bytes of a letter not yet issued: marked 草稿（预览）, no document number."""
+    if not letter.is_draft:
+        raise ValueError("a draft has no document number")
+    return _pdf(letter, DRAFT_MARK)

@@ -40,6 +40,9 @@ class DisclosureRequest(db.Model):
     submitted_at = db.Column(UTCDateTime(), nullable=False)
     received_on = db.Column(db.Date, nullable=True)
     department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True, index=True)
+    # The organ that received the application (受理机关) and answers it: NULL is the district government
+    # (its 公开办 received it); requests_module/remedy.py:receiving_organ explains the rule.
+    receiving_department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True)
     repeat_of_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=True)
 
     correction_notice_on = db.Column(db.Date, nullable=True)
@@ -70,10 +73,13 @@ class DisclosureRequest(db.Model):
 
     extension_days = db.Column(db.Integer, nullable=False, default=0)
     extension_reason = db.Column(db.Text, nullable=True)
+    # who approved the extension: the handling department's approver (Art. 33 para. 2; access.py)
+    extension_approver_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
 
     outcome = db.Column(db.String(40), nullable=True)
     legal_ground = db.Column(db.Text, nullable=True)
     holder_organ = db.Column(db.String(120), nullable=True)
+    holder_contact = db.Column(db.String(200), nullable=True)  # Art. 36 (5): the holder organ's contact details
     reply_text = db.Column(db.Text, nullable=True)
     reply_doc_number = db.Column(db.String(60), nullable=True)
     replied_on = db.Column(db.Date, nullable=True)
@@ -83,7 +89,9 @@ class DisclosureRequest(db.Model):
     version = db.Column(db.Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    department = db.relationship("Department", lazy="joined")
+    department = db.relationship("Department", lazy="joined", foreign_keys=[department_id])
+    receiving_department = db.relationship("Department", lazy="joined", foreign_keys=[receiving_department_id])
+    extension_approver = db.relationship("User", foreign_keys=[extension_approver_id])
 
     @property
     def status_label(self):
@@ -208,3 +216,12 @@ class RequestDocument(db.Model):
     @property
     def delivery_label(self):
         return DELIVERY_METHODS.get(self.delivery_method)
+class LetterNumberCounter(db.Model):
+    """The last document number issued in a series and year (亭湖依申复〔2026〕N号): incremented in the
+    issuing transaction, so numbers are sequential, without gaps or duplicates (requests_module/numbering.py)."""
+
+    __tablename__ = "letter_number_counters"
+
+    series = db.Column(db.String(20), primary_key=True)
+    year = db.Column(db.Integer, primary_key=True)
+    last = db.Column(db.Integer, nullable=False)

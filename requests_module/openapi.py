@@ -40,6 +40,14 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"},
     "fee": {"type": "object", "description": "notice, due and payment dates; method, units and the itemised "
                                              "calculation (tiers: first, last, price, units, subtotal)"},
+    "receiving_organ": {"type": "string", "description": "受理机关: the organ that received the application and "
+                        "answers and signs the letter (条例 Art. 27); assignment does not change it"},
+    "receiving_department": {"type": ["string", "null"],
+                             "description": "its department code; null: 盐城市亭湖区人民政府 (its 公开办)"},
+    "holder_organ": {"type": ["string", "null"]},
+    "holder_contact": {"type": ["string", "null"], "description": "Art. 36 (5): the holder organ's contact details"},
+    "extension_approver": {"type": ["string", "null"], "description": "who approved the extension (Art. 33 para. 2)"},
+    "reply_doc_number": {"type": ["string", "null"], "description": "assigned on issue, sequential per year"},
     "documents": {"type": "array", "items": {"$ref": "#/components/schemas/RequestDocument"}}}},
     "RequestDocument": {"type": "object", "required": ["id", "kind", "number", "issued_on"], "properties": {
         "id": {"type": "integer"}, "kind": {"enum": ["correction_notice", "extension_notice", "consultation_letter",
@@ -49,10 +57,20 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
         "due_on": {"type": ["string", "null"], "description": "end of that period; null until delivery is recorded"},
         "period": {"type": ["string", "null"]}, "consultation_id": {"type": ["integer", "null"]},
         "delivery": {"type": ["object", "null"]}, "lapse_decision": {"type": ["string", "null"]},
-        "lapse_reason": {"type": ["string", "null"]}}}}
+        "lapse_reason": {"type": ["string", "null"]}}},
+    "LetterPreview": {"type": "object", "required": ["organ", "number", "draft", "salutation", "paragraphs"],
+                      "properties": {
+                          "organ": _S, "number": {"type": "null", "description": "no number before issue"},
+                          "draft": {"type": "boolean"}, "salutation": _S,
+                          "paragraphs": {"type": "array", "items": {"type": "string"}},
+                          "attachments": {"type": "array", "items": {"type": "string"}},
+                          "date": {"type": ["string", "null"],
+                                   "description": "null when the letter is dated on sign-off"}}}}
 _LATE = {"late_reason": {**_S, "description": "the applicant's good reason (正当理由); required after the period"}}
 
 P = "/disclosure-requests"
+_REPLY = {"outcome": CODE, "text": LONG_TEXT, "legal_ground": _S, "holder_organ": text(120),
+          "holder_contact": {**text(200), "description": "required with holder_organ (Art. 36 (5))"}}
 PATHS = {
     P: {
         "post": {"summary": "Register an application received on paper, in person, by mail or fax",
@@ -128,10 +146,14 @@ PATHS = {
         "responses": {"200": {"description": "Applications awaiting a decision", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"items": {"type": "array"}}}}}},
             **error_responses(401, 403)}}},
-    P + "/{request_id}/extension": _action("Extend once by at most 20 working days (approver)",
+    P + "/{request_id}/extension": _action("Extend once by at most 20 working days (the handling department's approver)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
-    P + "/{request_id}/reply": _action("Reply with an outcome code", {
-        "outcome": CODE, "text": LONG_TEXT, "legal_ground": _S, "holder_organ": text(120)}, ["outcome", "text"]),
+    P + "/{request_id}/reply": _action("Reply with an outcome code (holder_organ with holder_contact: Art. 36 (5))",
+                                       _REPLY, ["outcome", "text"]),
+    P + "/{request_id}/reply-preview": action_path(
+        "The letter as it would be issued for these reply values (nothing is saved; no document number)",
+        _REPLY, ["outcome", "text"], parameters=[_ID], result_schema={"$ref": "#/components/schemas/LetterPreview"},
+        extra_props=_ON),
     P + "/{request_id}/sign-off": _action("Approve or return a drafted reply (approver)",
                                           {"approve": {"type": "boolean"}, "note": _S}, ["approve"]),
     P + "/{request_id}/disputes": action_path(

@@ -10,6 +10,7 @@ from requests_module import documents, outcomes
 from requests_module.access import visible
 from requests_module.common import ENTITY, clock
 from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
+from requests_module.remedy import issuing_organ
 from requests_module.states import Status
 
 OPEN = [s.value for s in Status if s is not Status.CLOSED]
@@ -105,7 +106,10 @@ def represent(req, now, brief=False):
         "form": req.form, "delivery": req.delivery, "publish_consent": req.publish_consent,
         "repeat_of": req.repeat_of_id,
         "outcome_label": outcomes.get(req.outcome).label if req.outcome else None,
-        "legal_ground": req.legal_ground, "holder_organ": req.holder_organ, "reply_text": req.reply_text,
+        "receiving_organ": issuing_organ(req)[0],
+        "receiving_department": req.receiving_department.code if req.receiving_department else None,
+        "legal_ground": req.legal_ground, "holder_organ": req.holder_organ, "holder_contact": req.holder_contact,
+        "reply_text": req.reply_text,
         "reply_doc_number": req.reply_doc_number,
         "replied_on": req.replied_on.isoformat() if req.replied_on else None,
         "correction": {"notice_on": _iso(req.correction_notice_on), "items": req.correction_items,
@@ -118,6 +122,8 @@ def represent(req, now, brief=False):
                     "text": req.reason_text, "decided_on": _iso(req.reason_decided_on),
                     "accepted": req.reason_accepted, "delay_due_on": _iso(req.reason_delay_due_on)},
         "extension_days": req.extension_days,
+        "extension_approver": (req.extension_approver.name or req.extension_approver.email or req.extension_approver.phone)
+        if req.extension_approver else None,
         "consultations": [{"id": x.id, "kind": x.kind, "party": x.party, "sent_on": _iso(x.sent_on),
                            "deadline_on": _iso(x.deadline_on), "answered_on": _iso(x.answered_on),
                            "opinion": x.opinion} for x in req.consultations],

@@ -25,10 +25,32 @@ class RemedyError(ValueError):
     """The letter cannot be issued: its organ would decide its own reconsideration."""
 
 
+def receiving_department(actor):
+    """The organ that receives an application (受理机关, 条例 Art. 27, 31) — and so answers and signs it.
+
+    Art. 27 lets the applicant apply to a people's government or to a department acting in its own name;
+    the organ applied to is the one that must answer (Art. 33, 36). In Tinghu district:
+    - online, the form on the district's portal is addressed to 盐城市亭湖区人民政府: its designated
+      disclosure office (公开办 in 区政府办, Art. 4) receives it for the government, so the district
+      government is the receiving organ (None here);
+    - on paper (in person, mail, fax, oral), the organ whose staff register it received it: a
+      department's staff or approver registering at the department's window → that department; 政府办
+      (supervisors, admins) or the system → the district government (None).
+    Assigning or reassigning the work to a handling unit inside the government is internal and never
+    changes the receiving organ; information held by another organ is answered under Art. 36 (5)
+    (outcome unavailable_not_held, naming that organ and its contact details)."""
+    from core.auth.models import Role
+
+    role = getattr(actor, "role", None)
+    if role in (Role.STAFF, Role.APPROVER):
+        return actor.department
+    return None
+
+
 def issuing_organ(req):
-    """(organ name, reconsideration body) of the letter: the handling department, else the district
-    government itself (a reply by 政府办 in its name)."""
-    dep = req.department
+    """(organ name, reconsideration body) of the letter: the organ that received the application (never
+    the unit it was assigned to), else the district government itself (received by its 公开办)."""
+    dep = req.receiving_department
     if dep is None:
         return DISTRICT_GOVERNMENT, ABOVE_DISTRICT
     return dep.full_name, dep.reconsideration_body

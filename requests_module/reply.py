@@ -11,7 +11,7 @@ from requests_module.states import Status, TransitionError, require
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
 
 
-def _validate(req, outcome, ground, holder, text):
+def _validate(req, outcome, ground, holder, text, contact=None):
     if outcome not in outcomes.OUTCOMES or outcome in SYSTEM_OUTCOMES:
         raise ValidationError("请选择答复结果", field="outcome")
     o = outcomes.get(outcome)
@@ -22,13 +22,28 @@ def _validate(req, outcome, ground, holder, text):
     reasons.check_outcome(req, outcome)  # Art. 35: 大量反复申请 only after reasons were found wanting
     if outcome == "unavailable_unclear" and req.correction_notice_on is None:
         raise ValidationError("“补正后申请内容仍不明确”只能用于已发过补正告知的申请", field="outcome")
+    holder, contact = (holder or "").strip(), (contact or "").strip()
+    if outcome == "unavailable_not_held":
+        # Art. 36 (5): information another organ is responsible for is answered by telling the applicant
+        # that organ's name and contact details — never by silently passing the application on.
+        if holder and not contact:
+            raise ValidationError("请填写掌握该信息的机关的联系方式（条例第三十六条第五项）", field="holder_contact")
+        if contact and not holder:
+            raise ValidationError("请填写掌握该信息的机关名称", field="holder_organ")
+        if len(holder) > 120:
+            raise ValidationError("机关名称不超过 120 字", field="holder_organ")
+        if len(contact) > 200:
+            raise ValidationError("联系方式不超过 200 字", field="holder_contact")
+    elif holder or contact:
+        raise ValidationError("只有“本机关不掌握相关政府信息”的答复才填写掌握该信息的机关", field="holder_organ")
     return o
 
 
-def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, files=()):
+def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
+          files=()):
     """Answer the application. Staff of a department that requires sign-off send the draft to the head."""
     require(Status(req.status), {Status.ASSIGNED}, "答复")
-    _validate(req, outcome, legal_ground, holder_organ, text)
+    _validate(req, outcome, legal_ground, holder_organ, text, holder_contact)
     if any(c.answered_on is None for c in req.consultations):
         # The consultation time is not counted (Art. 33 (3)) only up to its deadline (Art. 32, 34): record the
         # answer or the silence first, so the period is measured right.
@@ -39,16 +54,18 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
     with unit_of_work(), dated(on, now):
         attach(req, checked, "reply", now)
         draft = {"outcome": outcome, "legal_ground": (legal_ground or "").strip() or None,
-                 "holder_organ": (holder_organ or "").strip() or None, "on": on.isoformat()}
+                 "holder_organ": (holder_organ or "").strip() or None,
+                 "holder_contact": (holder_contact or "").strip() or None, "on": on.isoformat()}
         if needs_signoff:
             transition(req, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor, detail=draft)
             req.outcome, req.reply_text, req.replied_on = outcome, text.strip(), on
             req.legal_ground, req.holder_organ, req.reply_author_id = draft["legal_ground"], draft["holder_organ"], actor.id
+            req.holder_contact = draft["holder_contact"]
         else:
             transition(req, Status.CLOSED, "reply", now=now, actor=actor, detail=draft)
             req.reply_author_id = actor.id
             close(req, outcome=outcome, text=text.strip(), on=on, now=now, actor=actor,
-                  ground=draft["legal_ground"], holder=draft["holder_organ"])
+                  ground=draft["legal_ground"], holder=draft["holder_organ"], holder_contact=draft["holder_contact"])
     return req
 
 
@@ -65,11 +82,43 @@ def sign_off(req, *, approve, note="", now, actor):
             transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor,
                        detail={"note": note, "drafted_on": req.replied_on.isoformat() if req.replied_on else None})
             close(req, outcome=req.outcome, text=req.reply_text, on=signed_on, now=now, actor=actor,
-                  ground=req.legal_ground, holder=req.holder_organ)
+                  ground=req.legal_ground, holder=req.holder_organ, holder_contact=req.holder_contact)
         else:
             if not (note or "").strip():
                 raise ValidationError("退回时请写明修改意见", field="note")
             transition(req, Status.ASSIGNED, "reply_returned", now=now, actor=actor, detail={"note": note.strip()})
             req.outcome = req.reply_text = req.replied_on = req.legal_ground = req.holder_organ = None
+            req.holder_contact = None
             record(req, "reply_draft_cleared", now=now, actor=actor, detail={})
     return req
+
+
+def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
+            files=()):
+    """The letter as it will be issued for these reply values, before anything is saved (issue 15 item 9):
+    the same checks as `reply`, no document number (it is assigned on issue), marked as a draft."""
+    from requests_module.letter import compose, reply_attachment_names
+    from requests_module.remedy import RemedyError
+
+    require(Status(req.status), {Status.ASSIGNED}, "预览答复书")
+    _validate(req, outcome, legal_ground, holder_organ, text, holder_contact)
+    check_date(on, now, not_before=req.received_on, req=req)
+    names = [f.filename for f in check_files(files)]
+    needs_signoff = req.department is not None and req.department.requires_signoff and actor.role is Role.STAFF
+    try:
+        return compose(req, outcome=outcome, text=text, legal_ground=(legal_ground or "").strip() or None,
+                       holder_organ=(holder_organ or "").strip() or None,
+                       holder_contact=(holder_contact or "").strip() or None,
+                       attachments=reply_attachment_names(req) + names, day=None if needs_signoff else on)
+    except RemedyError as exc:
+        raise DomainError(str(exc)) from None
+
+
+def draft_letter(req):
+    """The letter of a reply awaiting sign-off, as the approver will issue it (dated on sign-off, numbered then)."""
+    from requests_module.letter import compose, reply_attachment_names
+
+    require(Status(req.status), {Status.AWAITING_SIGNOFF}, "预览待签发的答复书")
+    return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
+                   holder_organ=req.holder_organ, holder_contact=req.holder_contact,
+                   attachments=reply_attachment_names(req))

@@ -11,13 +11,14 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
-from core.forms import NO_REFUSAL, Refusal, form_date, form_int
+from core.forms import NO_REFUSAL, FormState, Refusal, form_date, form_int
 from core.inputs import INT_MAX
 from core.extensions import db
 from requests_module import disputes, documents, fees, handling, intake, lapses, notices, outcomes, queries, reasons, reply
 from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
+from requests_module.letter import attachment_lines, render_draft_pdf
 from requests_module.models import CHANNELS, DELIVERY_METHODS, Consultation, DisclosureRequest, Dispute
 from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, staff_timeline
 from requests_module.states import Status
@@ -89,11 +90,13 @@ def detail(request_id):
     return _page(_load(request_id))
 
 
-def _page(req, refused=NO_REFUSAL):
-    """The handling page; `refused` fills the one action form that was refused with what was posted."""
+def _page(req, refused=NO_REFUSAL, preview=None):
+    """The handling page; `refused` fills the one action form that was refused with what was posted;
+    `preview` is the letter as it would be issued from the reply form's values."""
     now = utcnow()
     data = queries.represent(req, now)
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
+                           preview=preview, attachment_lines=attachment_lines,
                            departments=active_departments(), outcomes=outcomes.choices(),
                            suggestions=intake.suggestions(req), events=staff_timeline(req),
                            allowed=access.available_actions(current_user, req),
@@ -175,7 +178,8 @@ ACTIONS = {
         r, days=form_int("days", low=-INT_MAX, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
-        holder_organ=f.get("holder_organ"), on=_date(), now=n, actor=u, files=_files())),
+        holder_organ=f.get("holder_organ"), holder_contact=f.get("holder_contact"), on=_date(), now=n, actor=u,
+        files=_files())),
     "dispute": ("已登记复议或诉讼", lambda r, f, n, u: disputes.record(
         r, kind=f.get("kind", ""), filed_on=_date("filed_on"), after_reconsideration=f.get("after") == "y",
         note=f.get("note"), today=today(n), now=n, actor=u)),
@@ -222,6 +226,50 @@ def document_pdf(request_id, document_id):
         abort(404)
     return send_file(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf", as_attachment=False,
                      download_name=f"{req.number}-{doc.kind_label}-{doc.id}.pdf")
+
+
+class _Kept(FormState):
+    """The reply form refilled after a preview: the typed values, no error shown."""
+
+    def __init__(self, values, files_lost):
+        super().__init__(values, {}, "", files_lost)
+        self.refused = False
+
+    def value(self, name, default=""):
+        return self.values.get(name, default)
+
+
+@bp.post("/<int:request_id>/reply-preview")
+@roles_required(*HANDLERS)
+def reply_preview(request_id):
+    """Show the letter as it will be issued (no document number, marked 草稿) above the refilled reply form;
+    nothing is saved until the reply itself is submitted (issue 15 item 9)."""
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    access.require_act(current_user, req, "reply")
+    f, chosen = request.form, any(x.filename for x in request.files.getlist("attachments"))
+    try:
+        letter = reply.preview(req, outcome=f.get("outcome", ""), text=f.get("text"),
+                               legal_ground=f.get("legal_ground"), holder_organ=f.get("holder_organ"),
+                               holder_contact=f.get("holder_contact"), on=_date(), now=utcnow(), actor=current_user,
+                               files=_files())
+    except DomainError as err:
+        db.session.rollback()
+        refused = Refusal("reply", err, f, files_chosen=chosen)
+        return _page(req, refused), refused.status
+    kept = Refusal("reply", None, f)
+    kept.state = _Kept(f, chosen)
+    return _page(req, kept, preview=letter)
+
+
+@bp.get("/<int:request_id>/letter-draft.pdf")
+@roles_required(*HANDLERS)
+def letter_draft(request_id):
+    """The letter of a reply awaiting sign-off, as a PDF marked 草稿（预览） without a document number."""
+    req = _load(request_id)
+    if req.status != Status.AWAITING_SIGNOFF.value:
+        abort(404)
+    return send_file(io.BytesIO(render_draft_pdf(reply.draft_letter(req))), mimetype="application/pdf",
+                     as_attachment=False, download_name=f"{req.number}-答复书-草稿.pdf")
 
 
 @bp.post("/<int:request_id>/<action>")

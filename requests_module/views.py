@@ -15,6 +15,7 @@ from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import render_pdf
+from requests_module.remedy import issuing_organ
 from requests_module.models import DisclosureRequest, RequestAttachment
 from requests_module.presenter import public_steps
 
@@ -102,6 +103,7 @@ def show(request_id):
 def _show(req, reasons_typed="", reasons_error=None, status=200):
     fee_notice = fees.notice_paragraphs(req) if req.status == "awaiting_payment" and req.fee_calculation else []
     return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
+                           receiving_organ=issuing_organ(req)[0],
                            today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id),
                            reasons_typed=reasons_typed, reasons_error=reasons_error, fee_notice=fee_notice), status
 

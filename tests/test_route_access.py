@@ -70,6 +70,8 @@ ACCESS = {
     ("/requests/staff/<int:request_id>/<action>", "POST"): "handler",
     ("/requests/staff/<int:request_id>/documents/<int:document_id>.pdf", "GET"): "handler",
     ("/requests/staff/lapsed", "GET"): "reviewer",
+    ("/requests/staff/<int:request_id>/reply-preview", "POST"): "handler",
+    ("/requests/staff/<int:request_id>/letter-draft.pdf", "GET"): "handler",
     ("/hotline/", "GET"): "public",
     ("/open311/v2/discovery.<fmt>", "GET"): "public",
     ("/open311/v2/services.<fmt>", "GET"): "public",
@@ -151,7 +153,7 @@ ACCESS = {
     ("/api/v1/disclosure-requests/<int:request_id>", "GET"): "handler",
     **{(f"/api/v1/disclosure-requests/<int:request_id>/{a}", "POST"): "handler" for a in (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
-        "payment", "extension", "reply", "sign-off", "disputes", "lapse-decision", "reason-request", "reasons", "reason-decision")},
+        "payment", "extension", "reply", "reply-preview", "sign-off", "disputes", "lapse-decision", "reason-request", "reasons", "reason-decision")},
     ("/api/v1/disclosure-requests/<int:request_id>/documents/<int:document_id>/delivery", "POST"): "handler",
     ("/api/v1/disclosure-requests/lapsed", "GET"): "reviewer",
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice",

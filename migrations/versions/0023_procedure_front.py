@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0023_procedure_front'
-down_revision = '0021_fee_calculation'
+down_revision = '0022_receiving_organ'
 branch_labels = None
 depends_on = None
 

@@ -11,14 +11,16 @@ from tests.requests.helpers import date, received
 
 HANDLE = {"confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult", "consult_answer",
           "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request", "reasons"}
-APPROVE = {"extend", "sign_off", "return_reply", "reason_decision"}  # Art. 35's finding: like an extension
+SIGN = {"sign_off", "return_reply", "reason_decision"}  # Art. 35's finding: the organ's head
+EXTEND = {"extend"}  # 条例 Art. 33 para. 2: only the handling department's approver (issue 15 item 5)
+APPROVE = SIGN | EXTEND
 EXPECTED = {  # who may do what on an application assigned to 民政局 (mzj)
     "operator": set(),  # hotline operators have no part in disclosure applications
     "staff of the department": HANDLE,
     "approver of the department": HANDLE | APPROVE,
     "staff of another department": set(),
     "approver of another department": set(),
-    "supervisor": HANDLE | APPROVE,
+    "supervisor": HANDLE | SIGN,  # oversight signs off replies, but does not approve another organ's extension
     "admin": HANDLE,
     "citizen": set(),
 }

@@ -125,12 +125,16 @@ def test_online_application_from_submission_to_reply_letter(app, client, seeded)
     assert req.status == "closed"
     page = citizen_client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "查看答复书" in page and req.reply_doc_number in page
+    assert "受理机关</dt><dd class=\"col-sm-9\">盐城市亭湖区人民政府" in page  # Art. 27: who answers
     pdf = citizen_client.get(f"/requests/{req.id}/letter.pdf")
     assert pdf.mimetype == "application/pdf"
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages))
     for expected in ("政府信息公开申请答复书", req.reply_doc_number, "张三", "2025年城乡低保标准", "予以公开",
-                     "行政复议", "行政诉讼", "盐城市亭湖区民政局"):
+                     "行政复议", "行政诉讼", "盐城市亭湖区人民政府"):
         assert expected in text, expected
+    # 条例 Art. 27: the online form is addressed to the district government, which received it and answers
+    # in its own name; the internal assignment to 民政局 does not make 民政局 the signer
+    assert "民政局" not in text and "向盐城市人民政府申请行政复议" in text
 
 
 def test_register_paper_application_page(client, seeded):

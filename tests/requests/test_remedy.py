@@ -45,16 +45,18 @@ def test_an_organ_never_decides_its_own_reconsideration():
 
 def test_the_letter_names_the_body_of_the_issuing_organ(seeded):
     """A department's reply: the district government; 区政府办's reply (in the government's name): the city;
-    a reply made at intake with no department (公开办 for the district government): the city too."""
+    a reply made at intake with no department (公开办 for the district government): the city too. The
+    issuing organ is the receiving organ (条例 Art. 27): here each application was registered at the
+    window of the organ that answers it."""
     staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2))
+    req = received(date(2026, 11, 2), actor=staff)
     reply.reply(req, outcome="withheld_process", text="属于过程性信息。", legal_ground="《政府信息公开条例》第十六条第二款",
                 on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
     organ, paras = letter_text(req)
     assert organ == "盐城市亭湖区民政局" and paras[-1] == "如对本答复不服，" + FIRST.format("盐城市亭湖区人民政府")
 
     office = make_user("staff", "z@x.cn", department="zfb")
-    req = received(date(2026, 11, 2), dep="zfb")
+    req = received(date(2026, 11, 2), dep="zfb", actor=office)
     reply.reply(req, outcome="disclosed", text="予以公开。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)),
                 actor=office)
     organ, paras = letter_text(req)
