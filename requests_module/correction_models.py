@@ -100,6 +100,12 @@ class CorrectionRequest(db.Model):
         return Status(self.status).label
 
     @property
+    def receiving_department(self):
+        """The organ the request is addressed to answers it (Art. 41: the organ that holds the record);
+        remedy.issuing_organ reads it as it reads a disclosure application's 受理机关."""
+        return self.department
+
+    @property
     def decision_label(self):
         return DECISIONS[self.decision][0] if self.decision else None
 

@@ -63,14 +63,10 @@ def extension_paragraphs(req, doc):
 
 
 def approver_name(req):
-    """The head who approved the extension, where the application records one (extension_approver_id)."""
-    approver_id = getattr(req, "extension_approver_id", None)
-    if not approver_id:
-        return None
-    from core.auth.models import User
-    from core.extensions import db
-    user = db.session.get(User, approver_id)
-    return (getattr(user, "name", None) or getattr(user, "label", None)) if user is not None else None
+    """The head who approved the extension (Art. 33 para. 2; recorded by handling.extend); None for an
+    extension recorded before the approver was kept."""
+    user = req.extension_approver
+    return user.name if user is not None else None
 
 
 def consultation_paragraphs(req, doc):
