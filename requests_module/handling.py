@@ -284,6 +284,9 @@ def extend(req, *, days, reason, on, now, actor):
     if not (reason or "").strip():
         raise ValidationError("请写明延期理由", field="reason")
     require(Status(req.status), {Status.ASSIGNED}, "延期")
+    if req.reason_delay_due_on is not None:  # Art. 35 replaced the Art. 33 period by a reasonable one
+        raise TransitionError(f"已依照条例第三十五条确定延迟答复的合理期限（至{zh(req.reason_delay_due_on)}），"
+                              "不再适用第三十三条的延期")
     answer = _answer(req)
     check_date(on, now, not_before=req.received_on, req=req)
     if answer.state != "running" or on > answer.due_on:

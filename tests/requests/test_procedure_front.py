@@ -144,6 +144,25 @@ def test_art35_reasons_accepted_with_a_delayed_reply_period_through_the_api(api_
     assert "reason_decided" in [e["action"] for e in body["timeline"]]
 
 
+def test_art35_delayed_reply_period_is_not_extended_again_under_art33(seeded):
+    """Art. 35 sets a 延迟答复合理期限 instead of the Art. 33 period; an Art. 33 extension on top of it is refused
+    with a message naming Art. 35 (not a confusing total-extension limit)."""
+    from requests_module import reasons
+
+    req = received(date(2026, 11, 2))
+    approver = make_user("approver", "ap@x.cn", department="mzj")
+    staff = make_user("staff", "st@x.cn", department="mzj")
+    reasons.request_reasons(req, items="本月第 40 件申请", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor=staff)
+    reasons.receive_reasons(req, text="为诉讼取证所需", on=date(2026, 11, 6), now=noon(date(2026, 11, 6)), actor=staff)
+    reasons.decide_reasons(req, accepted=True, delay_until=date(2027, 1, 29), on=date(2026, 11, 9),
+                           now=noon(date(2026, 11, 9)), actor=approver)
+    assert req.reason_delay_due_on == date(2027, 1, 29)
+    with pytest.raises(TransitionError, match="第三十五条.*至2027年1月29日"):
+        handling.extend(req, days=5, reason="需调档", on=date(2026, 11, 10), now=noon(date(2026, 11, 10)),
+                        actor=approver)
+    assert req.extension_days == 0
+
+
 def test_art35_no_explanation_in_time_then_unreasonable_then_not_processed(seeded):
     """Art. 35: reasons asked on 11/04 with a period to 11/18; none came, so on 11/19 the organ finds no good
     reason and may close the application as 不予处理：无正当理由大量反复申请 (and only then)."""
