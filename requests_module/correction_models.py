@@ -13,6 +13,7 @@ import enum
 from core.db import UTCDateTime
 from core.errors import DomainError
 from core.extensions import db
+from requests_module.models import Applicant
 
 ENTITY = "correction_request"
 
@@ -48,7 +49,7 @@ DECISIONS = {
 }
 
 
-class CorrectionRequest(db.Model):
+class CorrectionRequest(Applicant, db.Model):
     __tablename__ = "correction_requests"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -58,14 +59,6 @@ class CorrectionRequest(db.Model):
     citizen_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True, index=True)
     department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=False, index=True)
 
-    applicant_type = db.Column(db.String(10), nullable=False)  # person | org
-    name = db.Column(db.String(120), nullable=False)
-    id_type = db.Column(db.String(20), nullable=False)
-    id_number = db.Column(db.String(40), nullable=False)
-    phone = db.Column(db.String(20), nullable=False)
-    email = db.Column(db.String(254), nullable=False, default="")
-    address = db.Column(db.String(200), nullable=False, default="")
-    contact_person = db.Column(db.String(60), nullable=False, default="")
 
     record_title = db.Column(db.String(200), nullable=False)  # which information record
     provided_by = db.Column(db.String(120), nullable=False)  # the organ that provided it

@@ -11,7 +11,21 @@ FORMS = {"paper": "纸质", "electronic": "电子"}
 DELIVERIES = {"mail": "邮寄", "email": "电子邮件", "pickup": "当面领取", "online": "网上查看"}
 
 
-class DisclosureRequest(db.Model):
+class Applicant:
+    """The applicant's columns, shared by disclosure applications and correction requests (Art. 29: name,
+    identity document, contact details; an organisation with its contact person)."""
+
+    applicant_type = db.Column(db.String(10), nullable=False)  # person | org
+    name = db.Column(db.String(120), nullable=False)
+    id_type = db.Column(db.String(20), nullable=False)
+    id_number = db.Column(db.String(40), nullable=False)
+    phone = db.Column(db.String(20), nullable=False)
+    email = db.Column(db.String(254), nullable=False, default="")
+    address = db.Column(db.String(200), nullable=False, default="")
+    contact_person = db.Column(db.String(60), nullable=False, default="")
+
+
+class DisclosureRequest(Applicant, db.Model):
     __tablename__ = "disclosure_requests"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -20,15 +34,7 @@ class DisclosureRequest(db.Model):
     channel = db.Column(db.String(12), nullable=False)
     citizen_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True, index=True)
 
-    applicant_type = db.Column(db.String(10), nullable=False)  # person | org
     org_type = db.Column(db.String(20), nullable=True)
-    name = db.Column(db.String(120), nullable=False)
-    id_type = db.Column(db.String(20), nullable=False)
-    id_number = db.Column(db.String(40), nullable=False)
-    phone = db.Column(db.String(20), nullable=False)
-    email = db.Column(db.String(254), nullable=False, default="")
-    address = db.Column(db.String(200), nullable=False, default="")
-    contact_person = db.Column(db.String(60), nullable=False, default="")
 
     title = db.Column(db.String(200), nullable=False)
     description = db.Column(db.Text, nullable=False)
