@@ -100,7 +100,7 @@ STAFF_ACTIONS = tuple(RULES)
 def can_act(user, req, action):
     """May this user take `action` on this application (whatever its state: the transition table decides
     that). `applicant_correction` is the applicant answering a correction notice from the citizen page."""
-    if action in ("applicant_correction", "applicant_reasons"):  # answering a correction / Art. 35 notice
+    if action in ("applicant_correction", "applicant_reasons", "applicant_receipt"):  # answering a notice, 签收
         return is_applicant(user, req)
     return _signed_in(user) and user.role in HANDLERS and RULES[action](user, req)
 

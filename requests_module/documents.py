@@ -29,6 +29,9 @@ _PREFIX = {"correction_notice": "补", "extension_notice": "延", "consultation_
            "reply": "复", "disclosure_notice": "告"}
 _TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 PENDING_TEXT = "待送达后起算"
+# The documents addressed to the applicant (the others go to a third party): the applicant sees them on
+# their own page and may acknowledge receipt there (网上签收 = delivery "online_read").
+APPLICANT_KINDS = ("correction_notice", "extension_notice", "fee_notice", "reply")
 
 
 def actor_label(actor):
@@ -72,7 +75,9 @@ def latest(req, kind):
 
 
 def document_of(req, document_id):
-    doc = db.session.get(RequestDocument, document_id)
+    from core.inputs import INT_MAX
+
+    doc = db.session.get(RequestDocument, document_id) if 0 < document_id <= INT_MAX else None
     if doc is None or doc.request_id != req.id:
         raise ValidationError("请选择本申请的文书", field="document")
     return doc
@@ -85,6 +90,21 @@ def period_text(doc):
     if doc.due_on is None:
         return f"{doc.period_workdays}个工作日，{PENDING_TEXT}"
     return f"{zh(doc.due_on)}（送达次日起第{doc.period_workdays}个工作日）"
+
+
+def applicant_documents(req):
+    return [d for d in req.documents if d.kind in APPLICANT_KINDS]
+
+
+def acknowledge_online(req, doc, *, now, actor):
+    """The applicant opens a notice on their own page and acknowledges receipt (网上签收): delivered online
+    on that day, and the period that runs from receipt starts (Art. 30; 国办函〔2020〕109号). A notice already
+    delivered otherwise keeps its first delivery."""
+    if doc.request_id != req.id or doc.kind not in APPLICANT_KINDS:
+        raise DomainError("该文书不是发给申请人的文书")
+    if doc.delivered_on is not None:
+        return doc
+    return record_delivery(req, doc, method="online_read", delivered_on=today(now), now=now, actor=actor)
 
 
 def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_number=""):

@@ -1,4 +1,6 @@
 """Citizen pages: apply, follow an application, answer a correction notice, read the reply letter."""
+import io
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -9,7 +11,7 @@ from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.uploads import path_for
-from requests_module import fees, handling, intake, queries, reasons
+from requests_module import documents, fees, handling, intake, notices, queries, reasons
 from requests_module import access
 from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
@@ -105,7 +107,48 @@ def _show(req, reasons_typed="", reasons_error=None, status=200):
     return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
                            receiving_organ=issuing_organ(req)[0],
                            today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id),
-                           reasons_typed=reasons_typed, reasons_error=reasons_error, fee_notice=fee_notice), status
+                           reasons_typed=reasons_typed, reasons_error=reasons_error, fee_notice=fee_notice,
+                           applicant_documents=documents.applicant_documents(req),
+                           can_acknowledge=access.is_applicant(_user(), req)), status
+
+
+@bp.post("/<int:request_id>/documents/<int:document_id>/receipt")
+def document_receipt(request_id, document_id):
+    """The applicant acknowledges receipt of a notice online (网上签收) and reads it: delivery is recorded on
+    that day (documents.acknowledge_online) — a POST with the CSRF token, never a side effect of a link."""
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    access.require_act(_user(), req, "applicant_receipt")
+    doc = _applicant_document(req, document_id)
+    now = utcnow()
+    try:
+        documents.acknowledge_online(req, doc, now=now, actor=_user() or f"申请人 {req.name}")
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return redirect(url_for(".show", request_id=req.id, _anchor="docs-h"))
+    return redirect(url_for(".document_pdf", request_id=req.id, document_id=doc.id))
+
+
+@bp.get("/<int:request_id>/documents/<int:document_id>.pdf")
+def document_pdf(request_id, document_id):
+    """A notice addressed to the applicant, as PDF; the applicant reads one not yet delivered after 签收."""
+    req = _load(request_id)
+    doc = _applicant_document(req, document_id)
+    if doc.delivered_on is None and access.is_applicant(_user(), req):
+        flash(f"请先签收{doc.kind_label}：签收之日即为送达之日，相关期限自次日起算。", "info")
+        return redirect(url_for(".show", request_id=req.id, _anchor="docs-h"))
+    return send_file(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf",
+                     as_attachment=False, download_name=f"{req.number}-{doc.kind_label}.pdf")
+
+
+def _applicant_document(req, document_id):
+    try:
+        doc = documents.document_of(req, document_id)
+    except DomainError:
+        abort(404)
+    if doc.kind not in documents.APPLICANT_KINDS:
+        abort(404)  # a third party's letter is not the applicant's to read
+    return doc
 
 
 @bp.post("/<int:request_id>/reasons")

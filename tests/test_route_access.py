@@ -43,6 +43,8 @@ ACCESS = {
     # Item routes: everyone reaches them; the item check answers 404 unless it is theirs (tests/requests).
     ("/requests/<int:request_id>", "GET"): "item",
     ("/requests/<int:request_id>/correction", "POST"): "item",
+    ("/requests/<int:request_id>/documents/<int:document_id>/receipt", "POST"): "item",
+    ("/requests/<int:request_id>/documents/<int:document_id>.pdf", "GET"): "item",
     ("/requests/<int:request_id>/reasons", "POST"): "item",
     ("/requests/<int:request_id>/letter.pdf", "GET"): "item",
     ("/requests/<int:request_id>/attachments/<int:attachment_id>", "GET"): "item",

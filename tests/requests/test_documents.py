@@ -397,3 +397,44 @@ def test_the_third_party_notice_form_on_the_handling_page(app, seeded):
         assert resp.status_code == 302
         html = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
         assert "决定公开告知书（第三方）" in html and f"act-third_party_notice-{c.id}" not in html
+
+
+def test_the_applicant_acknowledges_a_notice_online_and_its_period_runs_from_that_day(app, seeded):
+    """Art. 30: the applicant's 补正期限 runs from receipt; receipt on the applicant's own page (网上签收, a
+    POST with the CSRF token) is a delivery "online_read" on that day. Reading the PDF before 签收 leads back
+    to the page; another citizen sees nothing."""
+    from core.departments.models import Department
+    from requests_module import intake
+
+    citizen = make_user("citizen", "13800001111")
+    make_user("citizen", "13900002222")
+    req = intake.submit_online(APPLICATION, now=at(2026, 11, 2, 9), citizen=citizen)
+    intake.confirm_receipt(req, received_on=date(2026, 11, 2), now=at(2026, 11, 2, 10), actor="intake")
+    intake.assign(req, Department.query.filter_by(code="mzj").one(), now=at(2026, 11, 2, 11), actor="intake")
+    handling.send_correction_notice(req, items="请写明年份", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
+                                    actor="t")
+    notice = documents.latest(req, "correction_notice")
+    client = app.test_client()
+    login(client, "13800001111")
+    with pinned(app, noon(date(2026, 11, 5))):
+        page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+        assert "签收并查看" in page and "补正告知书" in page
+        early = client.get(f"/requests/{req.id}/documents/{notice.id}.pdf")
+        assert early.status_code == 302 and early.headers["Location"].endswith(f"/requests/{req.id}#docs-h")
+        assert client.post(f"/requests/{req.id}/documents/{notice.id}/receipt").status_code == 400  # no CSRF token
+        signed = client.post(f"/requests/{req.id}/documents/{notice.id}/receipt", data={"csrf_token": csrf_from(page)})
+    assert signed.status_code == 302 and signed.headers["Location"].endswith(f"/documents/{notice.id}.pdf")
+    notice = db.session.get(type(notice), notice.id)
+    assert (notice.delivered_on, notice.delivery_method) == (date(2026, 11, 5), "online_read")
+    assert db.session.get(type(req), req.id).correction_due_on == date(2026, 11, 19)  # 10 working days after 11/5
+    with pinned(app, noon(date(2026, 11, 6))):
+        pdf = client.get(f"/requests/{req.id}/documents/{notice.id}.pdf")
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+        again = client.post(f"/requests/{req.id}/documents/{notice.id}/receipt",
+                            data={"csrf_token": csrf_from(client.get(f"/requests/{req.id}").get_data(as_text=True))})
+    assert again.status_code == 302 and db.session.get(type(notice), notice.id).delivered_on == date(2026, 11, 5)
+    other = app.test_client()
+    login(other, "13900002222")
+    with pinned(app, noon(date(2026, 11, 6))):
+        assert other.get(f"/requests/{req.id}/documents/{notice.id}.pdf").status_code == 404
+        assert other.get(f"/requests/{req.id}/documents/99999999999999999999.pdf").status_code == 404
