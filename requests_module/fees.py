@@ -166,7 +166,8 @@ def _month(day):
 
 
 def prior_pieces(req):
-    """How many 件 the same applicant (same identity number) made in the calendar month of `req` before it
+    """How many 件 the same applicant (same identity number) made to the same organ (the receiving organ:
+    each department, town or street is its own 行政机关, 条例 Art. 27) in the calendar month of `req` before it
     (国办函〔2020〕109号 Art. 4): each earlier application counts as the 件 its own 按件 fee counted, else one."""
     import sqlalchemy as sa
 
@@ -181,6 +182,8 @@ def prior_pieces(req):
     start_at, end_at = (datetime.combine(d, time(0), tzinfo=zone) for d in (start, end))
     candidates = R.query.filter(
         R.id_number == req.id_number, R.id != req.id,
+        R.receiving_department_id.is_(None) if req.receiving_department_id is None
+        else R.receiving_department_id == req.receiving_department_id,
         sa.or_(sa.and_(R.received_on >= start, R.received_on < end),
                sa.and_(R.submitted_at >= start_at, R.submitted_at < end_at)))
     mine = (day, req.id)

@@ -28,6 +28,9 @@ class Kind:
 
 KINDS = (Kind("correction", Status.AWAITING_CORRECTION, "correction_notice", "other_no_correction", "补正"),
          Kind("fee", Status.AWAITING_PAYMENT, "fee_notice", "other_no_payment", "缴纳费用"))
+# The legal basis of each closure, printed in its letter.
+BASIS = {"correction": "《中华人民共和国政府信息公开条例》第三十条",
+         "fee": "《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"}
 BY_STATUS = {k.status.value: k for k in KINDS}
 
 
@@ -67,6 +70,12 @@ def lapse_of(req, now):
     if doc is None:
         return Lapse(req, kind, doc, period.due_on, False, "告知书没有送达记录（本功能上线前发出），不自动视为放弃",
                      False)
+    recorded = today(doc.delivery_recorded_at) if doc.delivery_recorded_at else None
+    if recorded is None or recorded > period.due_on:
+        # A delivery entered only after the period it starts would already have ended is a 补录 the organ chose
+        # the date of: it never closes an application by itself (条例 Art. 30: the period runs from receipt).
+        return Lapse(req, kind, doc, period.due_on, True, f"送达记录系期限届满后补录（{zh(recorded) if recorded else '—'}"
+                     f"登记，期限至{zh(period.due_on)}），不自动视为放弃，须核实送达情况后决定", False)
     return Lapse(req, kind, doc, period.due_on, True, "已送达且期限已届满（官方日历），将由定时任务自动按视为放弃办结",
                  True)
 
@@ -81,9 +90,12 @@ def decision_list(query, now):
 
 
 def _close(req, kind, due, *, now, actor, on, detail):
+    """Closed on the day it is decided (`on`, never the period's last day, when the applicant could still act),
+    with its legal basis in the letter."""
     transition(req, Status.CLOSED, "deemed_abandoned", now=now, actor=actor, detail={"outcome": kind.outcome, **detail})
     close(req, outcome=kind.outcome, on=on, now=now, actor=actor,
-          text=f"申请人未在期限（{zh(due)}）内{kind.verb}，视为放弃申请。")
+          text=f"申请人未在{kind.verb}期限（至{zh(due)}）内{kind.verb}，且无正当理由，根据{BASIS[kind.clock]}的规定，"
+               "视为放弃申请，本机关不再处理该政府信息公开申请。")
 
 
 def expire_unanswered(now):
@@ -97,7 +109,7 @@ def expire_unanswered(now):
         if lapse is None or not lapse.automatic:
             continue
         with unit_of_work():
-            _close(req, lapse.kind, lapse.due_on, now=now, actor="system", on=lapse.due_on, detail={})
+            _close(req, lapse.kind, lapse.due_on, now=now, actor="system", on=today(now), detail={})
         closed += 1
     return closed
 

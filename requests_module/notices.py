@@ -18,8 +18,13 @@ def _received(req):
     return zh(req.received_on) if req.received_on else zh(req.submitted_at.date())
 
 
+def _you(req):
+    """您 for a person, 贵单位 for an organisation (issue 15 item 9; the same rule as letter.addressee)."""
+    return letter.addressee(req)[1]
+
+
 def _application(req):
-    return (f"本机关于{_received(req)}收到您（单位）提出的政府信息公开申请（申请编号：{req.number}），"
+    return (f"本机关于{_received(req)}收到{_you(req)}提出的政府信息公开申请（申请编号：{req.number}），"
             f"申请获取“{req.title}”。")
 
 
@@ -29,17 +34,17 @@ def _sentence(text):
 
 
 def _from_receipt(doc, what):
-    """How the period runs, and its end once the delivery is recorded."""
-    if doc.delivered_on is None or doc.due_on is None:
-        return f"{what}期限自您收到本文书之日起算（收到当日不计入），以送达记录为准。"
-    return f"本文书于{zh(doc.delivered_on)}送达，{what}期限至{zh(doc.due_on)}届满。"
+    """How the period runs. The text is frozen at issue (条例 Art. 45: the archived document is what the
+    addressee received): the delivery date and the period's end live in the delivery record, not here."""
+    return f"{what}期限自收到本文书之日起算（收到当日不计入）。"
 
 
 def correction_paragraphs(req, doc):
     """补正告知书: Art. 30 — what to correct, the reasonable period from receipt, the consequence."""
     return [
         f"{doc.addressee}：",
-        _application(req) + f"经审查，您的申请内容不够明确。根据{REGULATIONS}第三十条的规定，请您对以下事项作出补正：",
+        _application(req) + f"经审查，{_you(req)}的申请内容不够明确。根据{REGULATIONS}第三十条的规定，"
+        f"请{_you(req)}对以下事项作出补正：",
         _sentence(doc.body) + "。",
         f"请自收到本告知书之日起{doc.period_workdays}个工作日内补正。" + _from_receipt(doc, "补正"),
         "答复期限自本机关收到补正后的申请之日起计算。申请人无正当理由逾期不补正的，视为放弃申请，"
@@ -91,7 +96,7 @@ def fee_paragraphs(req, doc):
     return [
         f"{doc.addressee}：",
         _application(req),
-        f"您申请公开政府信息的数量、频次明显超过合理范围。根据{REGULATIONS}第四十二条和{FEE_MEASURES}的规定，"
+        f"{_you(req)}申请公开政府信息的数量、频次明显超过合理范围。根据{REGULATIONS}第四十二条和{FEE_MEASURES}的规定，"
         "本机关依法收取信息处理费。",
         *calculation_lines(req),
         f"收费金额：人民币{amount}元。",

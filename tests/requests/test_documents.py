@@ -54,7 +54,22 @@ def test_correction_period_runs_from_delivery_and_is_pending_until_then(seeded):
     assert lapses.expire_unanswered(at(2026, 10, 26, 23)) == 0
     assert lapses.expire_unanswered(at(2026, 10, 27, 0, 1)) == 1  # delivered, ran out, official 2026 calendar
     db.session.refresh(req)
-    assert req.outcome == "other_no_correction" and req.replied_on == date(2026, 10, 26)
+    # Closed on the day of the closure, not on the period's last day (when the applicant could still correct).
+    assert req.outcome == "other_no_correction" and req.replied_on == date(2026, 10, 27)
+    assert "且无正当理由，根据《中华人民共和国政府信息公开条例》第三十条的规定，视为放弃申请" in req.reply_text
+
+
+def test_a_delivery_entered_after_the_period_would_have_ended_never_closes_by_itself(seeded):
+    """Art. 30: the period runs from the applicant's receipt. A delivery typed in afterwards (补录) with a date
+    that makes the period already over goes to the staff decision list, never to the sweep."""
+    req = received(date(2026, 10, 8))
+    handling.send_correction_notice(req, items="x", on=date(2026, 10, 9), now=noon(date(2026, 10, 9)), actor="t")
+    deliver(req, "correction_notice", date(2026, 10, 9), now=noon(date(2026, 10, 27)))  # entered 10/27
+    assert req.correction_due_on == date(2026, 10, 22)  # 10 working days (Saturday 10/10 is a 2026 调休 workday)
+    lapse = lapses.lapse_of(req, at(2026, 10, 27, 13))
+    assert lapse is not None and not lapse.automatic and "补录" in lapse.reason
+    assert lapses.expire_unanswered(at(2026, 10, 28, 0, 1)) == 0
+    assert db.session.get(type(req), req.id).status == "awaiting_correction"
 
 
 def test_fee_period_runs_from_the_day_after_receipt_of_the_fee_notice(seeded, cal):
@@ -197,16 +212,19 @@ def test_each_document_prints_organ_addressee_subject_period_basis_and_number(se
         "correction_notice": ["政府信息公开申请补正告知书", "张三：", "第三十条", "请写明所需名单的年份",
                               "请自收到本告知书之日起10个工作日内补正", "视为放弃申请", req.title, req.number],
         "consultation_letter": ["政府信息公开第三方意见征求书", "某科技有限公司：", "第三十二条",
-                                "请自收到本征求意见书之日起15个工作日内", "2026年11月4日送达", "2026年11月25日届满",
+                                "请自收到本征求意见书之日起15个工作日内", "提出意见的期限自收到本文书之日起算",
                                 req.title],
         "fee_notice": ["政府信息公开信息处理费收费通知书", "第四十二条", "国办函〔2020〕109号", "人民币130.00元", "计算方法：",
-                       "请自收到本通知次日起20个工作日内缴纳", "2026年12月8日届满", "逾期未缴纳的，视为放弃申请"],
+                       "请自收到本通知次日起20个工作日内缴纳", "缴费期限自收到本文书之日起算", "逾期未缴纳的，视为放弃申请"],
         "extension_notice": ["政府信息公开申请延期答复告知书", "因需调取历年档案", "第三十三条第二款",
                              "答复期限延长10个工作日", f"延长后的答复期限至{by_kind['extension_notice'].answer_due_on.year}年"],
         "reply": ["政府信息公开申请答复书", "予以公开，名单见附件。", req.reply_doc_number],
     }
+    # The served text is frozen at issue (Art. 45): the delivery and the period's end are in the record only.
+    assert by_kind["consultation_letter"].due_on == date(2026, 11, 25) and by_kind["fee_notice"].due_on == date(2026, 12, 8)
     for kind, needles in expect.items():
         doc = by_kind[kind]
+        assert "送达" not in "".join(notices.document_text(req, doc)[2]) or kind == "reply", kind
         organ, title, paras = notices.document_text(req, doc)
         assert organ == "盐城市亭湖区人民政府"  # registered by the 公开办: the district government received it and signs (Art. 27)
         text = pdf_text(notices.render_document(req, doc))

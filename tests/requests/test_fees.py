@@ -12,7 +12,7 @@ from core.extensions import db
 from core.notifications.models import Notification
 from requests_module import fees, handling
 from requests_module.models import DisclosureRequest
-from tests.conftest import at, pinned
+from tests.conftest import at, make_user, pinned
 from tests.requests.helpers import date, deliver, noon, received
 from tests.requests.test_refused_actions import Page, post, staff_client
 
@@ -70,6 +70,18 @@ def test_a_fee_below_the_free_threshold_is_refused(seeded):
                             actor="t")
     db.session.rollback()
     assert db.session.get(DisclosureRequest, req.id).status == "assigned"
+
+
+def test_piece_count_is_per_organ(seeded):
+    """Measures Art. 4 with 条例 Art. 27: the month's 件 are counted per organ — ten applications to 住建局 do
+    not make the applicant's first application to the district government chargeable."""
+    zjj = make_user("staff", "zj@x.cn", department="zjj")
+    for day in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13):
+        received(date(2026, 11, day), dep=None, actor=zjj, title=f"住建第{day}号")
+    req = received(date(2026, 11, 16), title="向区政府的第一件")
+    assert fees.prior_pieces(req) == 0
+    later_zjj = received(date(2026, 11, 17), dep=None, actor=zjj, title="住建第十一件")
+    assert fees.prior_pieces(later_zjj) == 10
 
 
 def test_piece_count_by_identity_number_within_the_calendar_month(seeded):

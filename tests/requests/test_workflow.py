@@ -56,7 +56,7 @@ def test_no_correction_in_time_closes_as_abandoned(seeded):
     assert lapses.expire_unanswered(at(2026, 10, 21, 23, 0)) == 0
     assert lapses.expire_unanswered(at(2026, 10, 22, 0, 1)) == 1
     db.session.refresh(req)
-    assert req.status == "closed" and req.outcome == "other_no_correction" and req.replied_on == date(2026, 10, 21)
+    assert req.status == "closed" and req.outcome == "other_no_correction" and req.replied_on == date(2026, 10, 22)
     assert clock(req).state == "stopped"
     with pytest.raises(TransitionError):
         handling.receive_correction(req, text="late", on=date(2026, 10, 22), now=noon(date(2026, 10, 22)), actor="t")
