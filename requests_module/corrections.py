@@ -24,6 +24,7 @@ from core.extensions import db
 from core.inputs import parse_date
 from core.uploads import check_files, store
 from requests_module.numbering import next_number
+from requests_module.remedy import issuing_organ
 from requests_module.common import check_date, dated, moment_of, notify_applicant, today, zh
 from requests_module.correction_models import (DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest, Status,
                                                check)
@@ -139,6 +140,8 @@ def _clean_decision(decision, text, organ):
 def decide(cr, *, decision, text, organ=None, on, now, actor):
     """The organ's decision under Art. 41; the applicant is told and the reply letter is issued that day."""
     text, organ = _clean_decision(decision, text, organ)
+    if organ and organ == issuing_organ(cr)[0]:  # Art. 41: forwarded or referred to *another* organ
+        raise ValidationError("转送或告知的应当是有权更正的其他行政机关，不能是本机关", field="organ")
     check(Status(cr.status), Status.CLOSED, "作出处理决定")
     check_date(on, now, not_before=cr.received_on, label="答复日期")
     with unit_of_work(), dated(on, now):

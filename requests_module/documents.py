@@ -104,17 +104,26 @@ def acknowledge_online(req, doc, *, now, actor):
         raise DomainError("该文书不是发给申请人的文书")
     if doc.delivered_on is not None:
         return doc
-    return record_delivery(req, doc, method="online_read", delivered_on=today(now), now=now, actor=actor)
+    return record_delivery(req, doc, method="online_read", delivered_on=today(now), now=now, actor=actor,
+                           _acknowledged=True)
 
 
-def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_number=""):
+# What staff may record: "read online" is recorded only by the applicant's own 签收 (acknowledge_online).
+STAFF_DELIVERY_METHODS = {k: v for k, v in DELIVERY_METHODS.items() if k != "online_read"}
+
+
+def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_number="", _acknowledged=False):
     """Record how and when the document reached its addressee; the period that runs from receipt starts
     (Art. 30, Art. 32, 国办函〔2020〕109号). Once per document, never before issue nor in the future."""
     if doc.request_id != req.id:
         raise DomainError("该文书不属于本申请")
     if method not in DELIVERY_METHODS:
         raise ValidationError("请选择送达方式", field="method")
+    if method == "online_read" and not _acknowledged:
+        raise ValidationError("“网上签收”只能由申请人在本人申请页面签收后自动登记，工作人员不能代为登记", field="method")
     tracking = (tracking_number or "").strip()
+    if tracking and method != "registered_mail":
+        raise ValidationError("只有挂号信送达才填写邮件号码", field="tracking_number")
     if method == "registered_mail" and not tracking:
         raise ValidationError("挂号信送达须填写邮件号码", field="tracking_number")
     if tracking and not _TRACKING.match(tracking):

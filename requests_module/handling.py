@@ -1,5 +1,6 @@
 """Handling use cases with their clock effects (DESIGN §2): correction, consultations, fees, extension,
 reassignment."""
+import re
 from decimal import Decimal
 
 from core import action_time
@@ -220,9 +221,13 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
     given = None
     if amount not in (None, ""):
         try:
-            given = parse_decimal(amount, Decimal("0"), Decimal("10000000")).quantize(Decimal("0.01"))
+            given = parse_decimal(amount, Decimal("0"), Decimal("10000000"))
         except ValueError as exc:
             raise ValidationError(f"收费金额{exc}", field="amount") from None
+        # the API's pattern (requests_module/openapi.py): never rounded or read as 2e2 into agreement
+        if not re.fullmatch(r"\d{1,7}(\.\d{1,2})?", str(amount).strip()):
+            raise ValidationError("收费金额应为数字，最多两位小数，如 130 或 130.50", field="amount")
+        given = given.quantize(Decimal("0.01"))
     units = fees.check_units(method, quantity)
     require(Status(req.status), {Status.ASSIGNED}, "发出收费通知")
     if req.fee_notice_on is not None:  # the measures Art. 3: one standard per application, never charged twice

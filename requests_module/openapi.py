@@ -129,7 +129,8 @@ PATHS = {
     P + "/{request_id}/payment": _action("Record the payment", _LATE),
     P + "/{request_id}/documents/{document_id}/delivery": action_path(
         "Record a document's delivery (送达); a period from receipt starts (Art. 30, 32; 国办函〔2020〕109号)", {
-            "method": {"enum": ["online_read", "sms", "email", "registered_mail", "in_person"]},
+            "method": {"enum": ["sms", "email", "registered_mail", "in_person"],
+                       "description": "online_read is recorded only by the applicant's own 签收 on their page"},
             "tracking_number": {"type": "string", "maxLength": 40, "description": "required for registered_mail"},
             "delivered_on": {**DATE, "description": "the day the addressee received it"}},
         ["method", "delivered_on"], parameters=[_ID, path_id("document_id")], result_schema=_REQ),

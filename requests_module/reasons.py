@@ -23,6 +23,7 @@ from requests_module.states import Status, TransitionError, require
 
 EXCESSIVE = "not_processed_excessive"  # 不予处理：无正当理由大量反复申请
 OPEN_STATES = {Status.RECEIVED, Status.ASSIGNED}
+MAX_TEXT = 10000  # as the API's LONG_TEXT (requests_module/openapi.py)
 
 
 def _running_answer(req, on, action):
@@ -61,6 +62,8 @@ def receive_reasons(req, *, text, on, now, actor):
     """Record the applicant's explanation (Art. 35), from the applicant's page or entered by staff."""
     if not (text or "").strip():
         raise ValidationError("请填写申请人说明的理由", field="text")
+    if len(text) > MAX_TEXT:
+        raise ValidationError(f"说明的理由不能超过 {MAX_TEXT} 字", field="text")
     require(Status(req.status), OPEN_STATES, "登记申请人说明的理由")
     if req.reason_requested_on is None:
         raise TransitionError("尚未要求申请人说明理由")

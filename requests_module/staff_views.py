@@ -19,7 +19,7 @@ from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import attachment_lines, render_draft_pdf
-from requests_module.models import CHANNELS, DELIVERY_METHODS, Consultation, DisclosureRequest, Dispute
+from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
 from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, staff_timeline
 from requests_module.states import Status
 
@@ -103,7 +103,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
                            refused=refused, field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now),
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
-                           period_text=documents.period_text, delivery_methods=DELIVERY_METHODS,
+                           period_text=documents.period_text, delivery_methods=documents.STAFF_DELIVERY_METHODS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
                                         "reply_draft_cleared": "清除答复草稿",
                                         "document_delivered": "登记送达", "third_party_told": "告知第三方决定公开",

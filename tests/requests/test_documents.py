@@ -456,3 +456,28 @@ def test_the_applicant_acknowledges_a_notice_online_and_its_period_runs_from_tha
     with pinned(app, noon(date(2026, 11, 6))):
         assert other.get(f"/requests/{req.id}/documents/{notice.id}.pdf").status_code == 404
         assert other.get(f"/requests/{req.id}/documents/99999999999999999999.pdf").status_code == 404
+
+
+def test_staff_cannot_record_a_read_online_delivery_nor_a_tracking_number_without_registered_mail(seeded):
+    """Art. 30: "read online" is the applicant's own 签收; staff cannot record it for them, and a tracking
+    number belongs only to registered mail."""
+    req = received(date(2026, 11, 2))
+    handling.send_correction_notice(req, items="x", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor="t")
+    doc = documents.latest(req, "correction_notice")
+    with pytest.raises(ValidationError, match="申请人在本人申请页面签收"):
+        documents.record_delivery(req, doc, method="online_read", delivered_on=date(2026, 11, 3),
+                                  now=noon(date(2026, 11, 3)), actor="t")
+    with pytest.raises(ValidationError, match="只有挂号信"):
+        documents.record_delivery(req, doc, method="sms", tracking_number="XA123456789CN", delivered_on=date(2026, 11, 3),
+                                  now=noon(date(2026, 11, 3)), actor="t")
+    assert doc.delivered_on is None
+
+
+def test_a_fee_amount_is_never_rounded_into_agreement(seeded):
+    """国办函〔2020〕109号: 50 pages cost 200 元; 199.995 or 2e2 typed on the page are refused, not rounded."""
+    for typed in ("199.995", "200.001", "2e2"):
+        req = received(date(2026, 11, 2), title=f"件{typed}")
+        with pytest.raises(ValidationError, match="最多两位小数"):
+            handling.fee_notice(req, method="pages", quantity=50, amount=typed, on=date(2026, 11, 3),
+                                now=noon(date(2026, 11, 3)), actor="t")
+        db.session.rollback()
