@@ -5,6 +5,8 @@ Integers stay within a database INTEGER (or a narrower range given), dates withi
 re-rendered form, never an overflow deep in SQLite or PostgreSQL.
 """
 from flask import request
+from flask_wtf import FlaskForm
+from wtforms.meta import DefaultMeta
 from wtforms import IntegerField as _IntegerField
 
 from core.errors import ValidationError
@@ -147,3 +149,15 @@ class Refusal:
 
 
 NO_REFUSAL = Refusal()
+
+
+class Form(FlaskForm):
+    """The base of every page form: WTForms' own messages in Simplified Chinese (its bundled zh catalogue —
+    "字段长度不能超过 200 个字符。" instead of "Field cannot be longer than 200 characters."), whatever the
+    browser's language; Flask-WTF would only translate through Flask-Babel, which the project does not use."""
+
+    class Meta:
+        locales = ("zh",)
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)

@@ -1,6 +1,6 @@
 """Forms of a correction request (条例 Art. 41): the citizen's (CSRF via Flask-WTF) and staff's paper
 registration; field rules live in corrections.clean_correction."""
-from flask_wtf import FlaskForm
+from core.forms import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,7 +11,7 @@ from requests_module.corrections import PAPER_CHANNELS
 from requests_module.models import ID_TYPES
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     # validate_choice=False: the services refuse a bad choice with a Chinese message (WTForms' is English)
     department = SelectField("向哪个行政机关提出更正", choices=[], validate_choice=False)
     applicant_type = RadioField("申请人类型", choices=[SelectChoice("person", "公民"),

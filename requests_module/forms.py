@@ -1,5 +1,5 @@
 """The citizen's application form (CSRF via Flask-WTF); field rules live in validation.py."""
-from flask_wtf import FlaskForm
+from core.forms import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +12,7 @@ def _choices(mapping):
     return [SelectChoice(k, v) for k, v in mapping.items()]
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     applicant_type = RadioField("申请人类型", choices=[SelectChoice("person", "公民"),
                                                    SelectChoice("org", "法人或其他组织")], default="person")
     org_type = SelectField("组织类型", choices=[SelectChoice("", "（公民不用选）")] + _choices(ORG_TYPES),

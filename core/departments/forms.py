@@ -1,11 +1,11 @@
 """Admin forms for departments."""
-from flask_wtf import FlaskForm
+from core.forms import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     code = StringField("部门代码", validators=[DataRequired("请填写部门代码"), Length(max=20),
                        Regexp(r"^[a-z][a-z0-9_]*$", message="代码只能用小写字母、数字和下划线，并以字母开头")])
     name = StringField("简称", validators=[DataRequired("请填写简称"), Length(max=60)])
