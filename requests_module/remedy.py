@@ -25,6 +25,9 @@ class RemedyError(ValueError):
     """The letter cannot be issued: its organ would decide its own reconsideration."""
 
 
+DISTRICT_OFFICE = "zfb"  # 区政府办, which runs the district government's 公开办
+
+
 def receiving_department(actor):
     """The organ that receives an application (受理机关, 条例 Art. 27, 31) — and so answers and signs it.
 
@@ -43,7 +46,10 @@ def receiving_department(actor):
 
     role = getattr(actor, "role", None)
     if role in (Role.STAFF, Role.APPROVER):
-        return actor.department
+        dep = actor.department
+        # 区政府办 staff receive for the district government (its 公开办, Art. 4): the government answers, and
+        # 盐城市人民政府 reconsiders (行政复议法 Art. 24 (1) 2) — never a letter in the office's own name.
+        return None if dep is not None and dep.code == DISTRICT_OFFICE else dep
     return None
 
 

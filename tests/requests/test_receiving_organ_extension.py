@@ -52,6 +52,12 @@ def test_paper_application_is_received_by_the_registering_organ(seeded):
     other = intake.register_paper(APPLICATION, channel="mail", received_on=date(2026, 11, 2),
                                   now=noon(date(2026, 11, 2)), actor=supervisor, department=_dep("mzj"))
     assert other.receiving_department is None
+    # 区政府办 staff receive for the government too: the letter is the government's, reconsidered by the city
+    # (行政复议法 Art. 24 (1) 2), never one in the office's own name
+    zfb = make_user("staff", "zf@x.cn", department="zfb")
+    third = intake.register_paper(APPLICATION, channel="in_person", received_on=date(2026, 11, 2),
+                                  now=noon(date(2026, 11, 2)), actor=zfb, department=_dep("mzj"))
+    assert third.receiving_department is None
 
 
 def test_information_of_another_organ_names_it_with_its_contact_details(seeded):

@@ -44,7 +44,8 @@ def test_an_organ_never_decides_its_own_reconsideration():
 
 
 def test_the_letter_names_the_body_of_the_issuing_organ(seeded):
-    """A department's reply: the district government; 区政府办's reply (in the government's name): the city;
+    """A department's reply: the district government; a reply 区政府办 makes (always in the government's name,
+    remedy.receiving_department): the city;
     a reply made at intake with no department (公开办 for the district government): the city too. The
     issuing organ is the receiving organ (条例 Art. 27): here each application was registered at the
     window of the organ that answers it."""
@@ -60,7 +61,9 @@ def test_the_letter_names_the_body_of_the_issuing_organ(seeded):
     reply.reply(req, outcome="disclosed", text="予以公开。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)),
                 actor=office)
     organ, paras = letter_text(req)
-    assert organ == "盐城市亭湖区人民政府办公室" and paras[-1].endswith(CHOICE.format("盐城市人民政府"))
+    # 区政府办 receives for the government: the letter is the government's (a letter in the office's own name
+    # would go to the district government, 行政复议法 Art. 24 (1) 1 — so none is issued in its name)
+    assert organ == "盐城市亭湖区人民政府" and paras[-1].endswith(CHOICE.format("盐城市人民政府"))
 
     req = intake.register_paper(APPLICATION, channel="mail", received_on=date(2026, 11, 2),
                                 now=noon(date(2026, 11, 2)), actor="公开办")
