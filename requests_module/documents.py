@@ -26,12 +26,12 @@ from requests_module.states import Status
 CONSULTATION_WORKDAYS = 15  # Art. 32: the third party's period, from its receipt of the letter
 FEE_WORKDAYS = 20  # 国办函〔2020〕109号: payment period, from the day after receipt of the fee notice
 _PREFIX = {"correction_notice": "补", "extension_notice": "延", "consultation_letter": "征", "fee_notice": "费",
-           "reply": "复", "disclosure_notice": "告"}
+           "reply": "复", "disclosure_notice": "告", "reason_notice": "理", "delay_notice": "迟"}
 _TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 PENDING_TEXT = "待送达后起算"
 # The documents addressed to the applicant (the others go to a third party): the applicant sees them on
 # their own page and may acknowledge receipt there (网上签收 = delivery "online_read").
-APPLICANT_KINDS = ("correction_notice", "extension_notice", "fee_notice", "reply")
+APPLICANT_KINDS = ("correction_notice", "extension_notice", "fee_notice", "reply", "reason_notice", "delay_notice")
 
 
 def actor_label(actor):
@@ -154,10 +154,14 @@ def _start_period(req, doc, *, now, actor):
         doc.due_on = get_calendar().add_workdays(doc.delivered_on, doc.period_workdays)
         doc.consultation.deadline_on = doc.due_on
         return
-    waiting = {"correction_notice": (Status.AWAITING_CORRECTION, "correction", "correction_due_on"),
-               "fee_notice": (Status.AWAITING_PAYMENT, "fee", "fee_due_on")}.get(doc.kind)
-    if waiting is None or status is not waiting[0] or doc is not latest(req, doc.kind):
+    waiting = {"correction_notice": ({Status.AWAITING_CORRECTION}, "correction", "correction_due_on"),
+               "fee_notice": ({Status.AWAITING_PAYMENT}, "fee", "fee_due_on"),
+               # Art. 35: the applicant explains while the application stays open (the answer period runs on)
+               "reason_notice": ({Status.RECEIVED, Status.ASSIGNED}, "reason", "reason_due_on")}.get(doc.kind)
+    if waiting is None or status not in waiting[0] or doc is not latest(req, doc.kind):
         return  # no period (extension notice, reply), or the applicant has already acted
+    if doc.kind == "reason_notice" and (req.reason_received_on is not None or req.reason_decided_on is not None):
+        return  # already explained (or decided): nothing runs any more
     c = start_clock(entity_kind=ENTITY, entity_id=req.id, name=waiting[1], unit="workdays",
                     length=doc.period_workdays, start_on=doc.delivered_on, now=now, actor=actor, label=req.number,
                     department_id=req.department_id)

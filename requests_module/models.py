@@ -168,7 +168,8 @@ class Dispute(db.Model):
 
 DOCUMENT_KINDS = {"correction_notice": "补正告知书", "extension_notice": "延期告知书",
                   "consultation_letter": "征求意见书", "fee_notice": "收费通知书", "reply": "政府信息公开申请答复书",
-                  "disclosure_notice": "决定公开告知书（第三方）"}
+                  "disclosure_notice": "决定公开告知书（第三方）", "reason_notice": "说明理由告知书",
+                  "delay_notice": "延迟答复告知书"}
 DELIVERY_METHODS = {"online_read": "网上申请系统消息（已读）", "sms": "短信", "email": "电子邮件",
                     "registered_mail": "挂号信（邮政给据）", "in_person": "直接送达（当面签收）"}
 
@@ -208,7 +209,7 @@ class RequestDocument(db.Model):
 
     __table_args__ = (
         db.CheckConstraint("kind IN ('correction_notice', 'extension_notice', 'consultation_letter', "
-                           "'fee_notice', 'reply', 'disclosure_notice')", name="kind"),
+                           "'fee_notice', 'reply', 'disclosure_notice', 'reason_notice', 'delay_notice')", name="kind"),
         db.CheckConstraint("delivery_method IS NULL OR delivery_method IN ('online_read', 'sms', 'email', "
                            "'registered_mail', 'in_person')", name="delivery_method"),
         db.CheckConstraint("lapse_decision IS NULL OR lapse_decision IN ('abandoned', 'late_accepted')",

@@ -11,7 +11,8 @@ REGULATIONS = "《中华人民共和国政府信息公开条例》"
 FEE_MEASURES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
 TITLES = {"correction_notice": "政府信息公开申请补正告知书", "extension_notice": "政府信息公开申请延期答复告知书",
           "consultation_letter": "政府信息公开第三方意见征求书", "fee_notice": "政府信息公开信息处理费收费通知书",
-          "reply": "政府信息公开申请答复书", "disclosure_notice": "政府信息公开决定告知书"}
+          "reply": "政府信息公开申请答复书", "disclosure_notice": "政府信息公开决定告知书",
+          "reason_notice": "政府信息公开申请说明理由告知书", "delay_notice": "政府信息公开申请延迟答复告知书"}
 
 
 def _received(req):
@@ -127,9 +128,36 @@ def disclosure_paragraphs(req, doc):
     ]
 
 
+def reason_paragraphs(req, doc):
+    """说明理由告知书: Art. 35 — the organ finds the number or frequency of applications clearly beyond a
+    reasonable range and asks for reasons, within a period from receipt; the consequences either way."""
+    you = _you(req)
+    return [
+        f"{doc.addressee}：",
+        _application(req) + f"经审查，{you}申请公开政府信息的数量、频次明显超过合理范围：{_sentence(doc.body)}。",
+        f"根据{REGULATIONS}第三十五条的规定，请{you}自收到本告知书之日起{doc.period_workdays}个工作日内说明理由。"
+        + _from_receipt(doc, "说明理由的"),
+        "本机关认为申请理由不合理的，将告知不予处理；认为申请理由合理，但是无法在条例第三十三条规定的期限内答复的，"
+        "将确定延迟答复的合理期限并告知。",
+    ]
+
+
+def delay_paragraphs(req, doc):
+    """延迟答复告知书: Art. 35 — the reasons were found reasonable but the answer cannot be given within the
+    Art. 33 period; the reasonable later date."""
+    you = _you(req)
+    return [
+        f"{doc.addressee}：",
+        _application(req),
+        f"经审查，{you}说明的申请理由合理，但本机关无法在{REGULATIONS}第三十三条规定的期限内答复。"
+        f"根据条例第三十五条的规定，本机关确定延迟答复的合理期限至{zh(doc.answer_due_on)}。",
+    ]
+
+
 PARAGRAPHS = {"correction_notice": correction_paragraphs, "extension_notice": extension_paragraphs,
               "consultation_letter": consultation_paragraphs, "fee_notice": fee_paragraphs,
-              "disclosure_notice": disclosure_paragraphs}
+              "disclosure_notice": disclosure_paragraphs, "reason_notice": reason_paragraphs,
+              "delay_notice": delay_paragraphs}
 
 
 def document_text(req, doc):

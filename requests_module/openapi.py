@@ -51,7 +51,8 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "documents": {"type": "array", "items": {"$ref": "#/components/schemas/RequestDocument"}}}},
     "RequestDocument": {"type": "object", "required": ["id", "kind", "number", "issued_on"], "properties": {
         "id": {"type": "integer"}, "kind": {"enum": ["correction_notice", "extension_notice", "consultation_letter",
-                                                      "fee_notice", "reply", "disclosure_notice"]},
+                                                      "fee_notice", "reply", "disclosure_notice", "reason_notice",
+                                                      "delay_notice"]},
         "kind_label": _S, "number": _S, "addressee": _S, "issued_on": _S,
         "period_workdays": {"type": ["integer", "null"], "description": "the addressee's period, from receipt"},
         "due_on": {"type": ["string", "null"], "description": "end of that period; null until delivery is recorded"},
@@ -155,8 +156,10 @@ PATHS = {
         "The letter as it would be issued for these reply values (nothing is saved; no document number)",
         _REPLY, ["outcome", "text"], parameters=[_ID], result_schema={"$ref": "#/components/schemas/LetterPreview"},
         extra_props=_ON),
-    P + "/{request_id}/sign-off": _action("Approve or return a drafted reply (approver)",
-                                          {"approve": {"type": "boolean"}, "note": _S}, ["approve"]),
+    # No `on`: the reply is made on the day it is signed off (reply.sign_off), so a day sent along is refused
+    P + "/{request_id}/sign-off": action_path("Approve or return a drafted reply (approver); dated the day it is "
+                                              "signed off", {"approve": {"type": "boolean"}, "note": _S}, ["approve"],
+                                              parameters=[_ID], result_schema=_REQ),
     P + "/{request_id}/disputes": action_path(
         "Record a reconsideration or lawsuit filed against the handling", {
             "kind": {"enum": ["reconsideration", "litigation"]}, "filed_on": {"type": "string", "format": "date"},

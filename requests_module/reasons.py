@@ -15,10 +15,11 @@ from flask import current_app
 
 from core import action_time
 from core.calendar.service import get_calendar
-from core.clocks.service import extend_clock, start_clock, stop_clock
+from core.clocks.service import extend_clock, stop_clock
 from core.db import unit_of_work
 from core.errors import ValidationError
-from requests_module.common import ENTITY, check_date, clock, dated, moment_of, notify_applicant, record, zh
+from requests_module import documents
+from requests_module.common import check_date, clock, dated, moment_of, notify_applicant, record, zh
 from requests_module.states import Status, TransitionError, require
 
 EXCESSIVE = "not_processed_excessive"  # 不予处理：无正当理由大量反复申请
@@ -49,12 +50,15 @@ def request_reasons(req, *, items, on, now, actor, period=None):
     check_date(on, now, not_before=req.received_on, req=req, label="要求说明理由日期")
     _running_answer(req, on, "要求说明理由")
     with unit_of_work(), dated(on, now):
-        c = start_clock(entity_kind=ENTITY, entity_id=req.id, name="reason", unit="workdays", length=period,
-                        start_on=on, now=now, actor=actor, label=req.number, department_id=req.department_id)
-        req.reason_requested_on, req.reason_items, req.reason_due_on = on, items.strip(), c.due_on
+        # The applicant's period runs from their receipt of the notice (a document with a delivery record):
+        # documents.record_delivery starts the "reason" clock and sets reason_due_on.
+        req.reason_requested_on, req.reason_items, req.reason_due_on = on, items.strip(), None
+        doc = documents.issue(req, "reason_notice", on=on, now=now, addressee=req.name, body=items.strip(),
+                              period=period)
         record(req, "reason_request", now=now, actor=actor,
-               detail={"on": on.isoformat(), "items": items.strip(), "period": period, "due_on": c.due_on.isoformat()})
-        notify_applicant(req, "reason_request", now=now, context={"detail": items.strip(), "due": zh(c.due_on)})
+               detail={"on": on.isoformat(), "items": items.strip(), "period": period, "number": doc.number})
+        notify_applicant(req, "reason_request", now=now,
+                         context={"detail": items.strip(), "due": f"收到告知书之日起{period}个工作日内"})
     return req
 
 
@@ -73,9 +77,11 @@ def receive_reasons(req, *, text, on, now, actor):
     with unit_of_work(), dated(on, now):
         req.reason_received_on, req.reason_text = on, text.strip()
         record(req, "reason_received", now=now, actor=actor,
-               detail={"on": on.isoformat(), "late": on > req.reason_due_on})
-        with action_time.as_happened():  # the applicant's period: judged by when they explained
-            stop_clock(clock(req, "reason"), now=moment_of(on, now), actor=actor, reason="reasons received")
+               detail={"on": on.isoformat(), "late": req.reason_due_on is not None and on > req.reason_due_on})
+        period = clock(req, "reason")  # none while the notice's delivery is unrecorded
+        if period is not None and period.state != "stopped":
+            with action_time.as_happened():  # the applicant's period: judged by when they explained
+                stop_clock(period, now=moment_of(on, now), actor=actor, reason="reasons received")
     return req
 
 
@@ -90,6 +96,8 @@ def decide_reasons(req, *, accepted, on, now, actor, delay_until=None):
     if req.reason_decided_on is not None:
         raise TransitionError("已对申请理由作出认定")
     check_date(on, now, not_before=req.reason_requested_on, req=req, label="认定日期")
+    if req.reason_received_on is None and req.reason_due_on is None:
+        raise TransitionError("说明理由告知书尚未登记送达：期限自申请人收到之日起算，未收到说明时暂不能认定")
     if req.reason_received_on is None and on <= req.reason_due_on:
         raise TransitionError(f"申请人说明理由的期限（{zh(req.reason_due_on)}）尚未届满，也未收到说明，暂不能认定")
     steps = 0
@@ -116,6 +124,8 @@ def decide_reasons(req, *, accepted, on, now, actor, delay_until=None):
             extend_clock(answer, steps, now=now, actor=actor, reason="Art. 35 延迟答复")
             req.reason_delay_due_on = answer.due_on
             detail["delay_due_on"] = answer.due_on.isoformat()
+            documents.issue(req, "delay_notice", on=on, now=now, addressee=req.name, body="",
+                            answer_due_on=answer.due_on)  # Art. 35: the applicant is told in writing
             notify_applicant(req, "reason_delay", now=now, context={"due": zh(answer.due_on)})
         record(req, "reason_decided", now=now, actor=actor, detail=detail)
     return req

@@ -134,6 +134,10 @@ def test_a_reply_signed_off_after_the_period_is_late_whatever_its_date(app, api_
     r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
                                                           "on": "2026-10-29"}, now=noon(date(2026, 10, 29)))
     assert r.get_json()["status"] == "awaiting_signoff"
+    # the sign-off is dated the day it is made: a day sent along is refused, not silently dropped
+    r = approver.post(f"/disclosure-requests/{rid}/sign-off", {"approve": True, "on": "2026-10-29"},
+                      now=noon(date(2026, 11, 5)))
+    assert r.status_code == 400 and "on" in r.get_json()["fields"]
     r = approver.post(f"/disclosure-requests/{rid}/sign-off", {"approve": True}, now=noon(date(2026, 11, 5)))
     assert r.status_code == 200 and r.get_json()["status"] == "closed"
     assert _answer(rid).on_time is False

@@ -106,6 +106,12 @@ def test_art35_reasons_accepted_with_a_delayed_reply_period_through_the_api(api_
               "2026-11-04")
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
+    # The 说明理由告知书 is a document: the applicant's period runs from its delivery (Art. 35 with Art. 30's rule)
+    notice = next(d for d in body["documents"] if d["kind"] == "reason_notice")
+    assert body["reasons"]["due_on"] is None and notice["number"] == "亭湖依申理〔2026〕1号"
+    r = _step(staff, url + f"/documents/{notice['id']}/delivery", {"method": "in_person", "delivered_on": "2026-11-04"},
+              "2026-11-04")
+    body = r.get_json()
     assert body["reasons"]["due_on"] == "2026-11-18" and body["due_on"] == "2026-11-30"
     assert body["status"] == "assigned" and [c["state"] for c in body["clocks"] if c["name"] == "answer"] == ["running"]
     r = _step(staff, url + "/reason-request", {"items": "再次", "on": "2026-11-05"}, "2026-11-05")
@@ -130,6 +136,7 @@ def test_art35_reasons_accepted_with_a_delayed_reply_period_through_the_api(api_
     body = r.get_json()
     assert body["due_on"] == "2026-12-15" and body["due_basis"] == "art35_delay"
     assert body["reasons"]["accepted"] is True and body["reasons"]["delay_due_on"] == "2026-12-15"
+    assert [d["kind"] for d in body["documents"]][-1] == "delay_notice"  # told in writing
     with pinned(client.application, noon(date(2026, 12, 1))):  # past the Art. 33 date, inside the delay
         shown = staff.get(url).get_json()
     assert shown["urgency"] != "overdue" and shown["due_basis"] == "art35_delay"
@@ -175,6 +182,10 @@ def test_art35_no_explanation_in_time_then_unreasonable_then_not_processed(seede
         reasons.decide_reasons(req, accepted=False, on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=approver)
     reasons.request_reasons(req, items="本月第 40 件相同内容的申请", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
                             actor=staff)
+    assert req.reason_due_on is None  # from receipt: unknown until delivery is recorded
+    with pytest.raises(TransitionError, match="尚未登记送达"):  # never "no reasons given" before it reached them
+        reasons.decide_reasons(req, accepted=False, on=date(2026, 12, 1), now=noon(date(2026, 12, 1)), actor=approver)
+    deliver(req, "reason_notice", date(2026, 11, 4))
     assert req.reason_due_on == date(2026, 11, 18)
     with pytest.raises(TransitionError, match="尚未届满"):
         reasons.decide_reasons(req, accepted=False, on=date(2026, 11, 18), now=noon(date(2026, 11, 18)),
@@ -221,7 +232,12 @@ def test_art35_on_the_staff_and_citizen_pages(app, client, seeded):
                            data={"items": "一个月内提出 60 件申请", "on": "2026-11-04", "csrf_token": csrf_from(page)})
         assert resp.status_code == 302
         shown = citizen.get(f"/requests/{req.id}").get_data(as_text=True)
-        assert "需要您说明理由" in shown and "2026年11月18日" in shown
+        assert "需要您说明理由" in shown and "说明理由告知书" in shown and "签收并查看" in shown
+        notice = db.session.get(DisclosureRequest, req.id).documents[-1]
+        assert notice.kind == "reason_notice"
+        citizen.post(f"/requests/{req.id}/documents/{notice.id}/receipt", data={"csrf_token": csrf_from(shown)})
+        shown = citizen.get(f"/requests/{req.id}").get_data(as_text=True)
+        assert "2026年11月18日" in shown  # 10 working days from the day the applicant acknowledged it
     with pinned(app, noon(date(2026, 11, 12))):
         token = csrf_from(citizen.get(f"/requests/{req.id}").get_data(as_text=True))
         refused = citizen.post(f"/requests/{req.id}/reasons", data={"text": "  ", "csrf_token": token})
