@@ -140,16 +140,13 @@ def add_consultation(req, *, kind, party, sent_on, now, actor):
                live=True)
     answer = _answer(req)
     with unit_of_work(), dated(sent_on, now):
-        # A third party's 15 working days run from its receipt of the letter (Art. 32): the deadline is set
-        # when the letter's delivery is recorded. Another organ's (Art. 34) keeps the same span from sending.
-        third = kind == "third_party"
-        c = Consultation(request_id=req.id, kind=kind, party=party.strip()[:120], sent_on=sent_on,
-                         deadline_on=None if third else get_calendar().add_workdays(sent_on, CONSULTATION_WORKDAYS))
+        # A third party's (Art. 32) and another organ's (Art. 34) 15 working days both run "自收到征求意见书之日起":
+        # the deadline is set when the letter's delivery is recorded (documents._start_period).
+        c = Consultation(request_id=req.id, kind=kind, party=party.strip()[:120], sent_on=sent_on, deadline_on=None)
         db.session.add(c)
         db.session.flush()
-        if third:
-            documents.issue(req, "consultation_letter", on=sent_on, now=now, addressee=c.party,
-                            body=req.title, period=CONSULTATION_WORKDAYS, consultation=c)
+        documents.issue(req, "consultation_letter", on=sent_on, now=now, addressee=c.party, body=req.title,
+                        period=CONSULTATION_WORKDAYS, consultation=c)
         if answer.state == "running":
             pause_clock(answer, now=now, actor=actor, on=sent_on, reason="consultation")
         elif sent_on.isoformat() < answer.paused_from:
@@ -169,7 +166,7 @@ def answer_consultation(req, consultation, *, answered_on=None, opinion="", now,
     if consultation.answered_on is not None:
         raise TransitionError("该征求意见已经登记过答复")
     if answered_on is None and consultation.deadline_on is None:
-        raise TransitionError("征求意见书尚未登记送达：第三方的15个工作日自其收到之日起算（第三十二条），"
+        raise TransitionError("征求意见书尚未登记送达：15个工作日自对方收到之日起算（第三十二条、第三十四条），"
                               "期限尚未开始，不能按逾期未答复登记")
     answered_on = answered_on or consultation.deadline_on
     # Parallel consultations are separate threads: an answer follows its own consultation, not the others.

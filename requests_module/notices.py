@@ -76,7 +76,16 @@ def approver_name(req):
 
 
 def consultation_paragraphs(req, doc):
-    """征求意见书 to a third party: Art. 32 — 15 working days from its receipt; silence and refusal."""
+    """征求意见书 to a third party: Art. 32 — 15 working days from its receipt; silence and refusal. To another
+    organ: Art. 34 — 15 working days from its receipt; silence is consent."""
+    if doc.consultation is not None and doc.consultation.kind == "organ":
+        return [
+            f"{doc.addressee}：",
+            f"本机关于{_received(req)}收到政府信息公开申请（申请编号：{req.number}），申请获取“{req.title}”。"
+            f"经审查，该政府信息涉及贵机关。根据{REGULATIONS}第三十四条的规定，现书面征求贵机关的意见。",
+            f"请自收到本征求意见书之日起{doc.period_workdays}个工作日内提出意见。" + _from_receipt(doc, "提出意见的"),
+            "逾期未提出意见的，视为同意公开。",
+        ]
     return [
         f"{doc.addressee}：",
         f"本机关于{_received(req)}收到政府信息公开申请（申请编号：{req.number}），申请获取“{req.title}”。"

@@ -87,7 +87,8 @@ def test_fee_period_runs_from_the_day_after_receipt_of_the_fee_notice(seeded, ca
 
 
 def test_third_party_period_runs_from_its_receipt_of_the_letter(seeded):
-    """Art. 32: 第三方应当自收到征求意见书之日起15个工作日内提出意见; before delivery its silence cannot be recorded."""
+    """Art. 32: 第三方应当自收到征求意见书之日起15个工作日内提出意见; Art. 34: another organ likewise, its silence
+    being consent. Before delivery no silence can be recorded."""
     req = received(date(2026, 11, 2))
     c = handling.add_consultation(req, kind="third_party", party="某科技有限公司", sent_on=date(2026, 11, 4),
                                   now=noon(date(2026, 11, 4)), actor="t")
@@ -97,10 +98,17 @@ def test_third_party_period_runs_from_its_receipt_of_the_letter(seeded):
         handling.answer_consultation(req, c, now=noon(date(2026, 11, 9)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 9), method="in_person", now=noon(date(2026, 11, 9)))
     assert c.deadline_on == doc.due_on == date(2026, 11, 30)  # 11/10–13, 11/16–20, 11/23–27, 11/30
-    # Another organ (Art. 34) gets no third-party letter: its span still counts from sending.
+    # Another organ (Art. 34): its own 征求意见书, 15 working days "自收到征求意见书之日起", silence is consent.
     o = handling.add_consultation(req, kind="organ", party="市住建局", sent_on=date(2026, 11, 10),
                                   now=noon(date(2026, 11, 10)), actor="t")
-    assert o.deadline_on is not None and len([d for d in req.documents if d.kind == "consultation_letter"]) == 1
+    letter_to_organ = documents.latest(req, "consultation_letter")
+    assert o.deadline_on is None and letter_to_organ.consultation_id == o.id
+    text = "".join(notices.document_text(req, letter_to_organ)[2])
+    assert "第三十四条" in text and "逾期未提出意见的，视为同意公开" in text and "第三十二条" not in text
+    with pytest.raises(TransitionError, match="第三十四条"):
+        handling.answer_consultation(req, o, now=noon(date(2026, 11, 12)), actor="t")
+    deliver(req, "consultation_letter", date(2026, 11, 12), method="registered_mail", tracking_number="XA123456789CN")
+    assert o.deadline_on == date(2026, 12, 3)  # 15 working days after the organ's receipt on 11/12
 
 
 def test_no_automatic_closure_on_a_provisional_due_date_and_the_staff_decide(seeded):

@@ -70,6 +70,7 @@ def test_two_overlapping_consultations_pause_each_day_once(seeded):
     deliver(req, "consultation_letter", date(2026, 11, 4))
     b = handling.add_consultation(req, kind="organ", party="市住建局", sent_on=date(2026, 11, 6),
                                   now=noon(date(2026, 11, 6)), actor="t")
+    deliver(req, "consultation_letter", date(2026, 11, 6))
     assert a.deadline_on == date(2026, 11, 25)  # 15 working days
     handling.answer_consultation(req, a, answered_on=date(2026, 11, 10), opinion="不同意公开", now=noon(date(2026, 11, 10)),
                                  actor="t")
