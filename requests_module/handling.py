@@ -222,7 +222,7 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
         except ValueError as exc:
             raise ValidationError(f"收费金额{exc}", field="amount") from None
         # the API's pattern (requests_module/openapi.py): never rounded or read as 2e2 into agreement
-        if not re.fullmatch(r"\d{1,7}(\.\d{1,2})?", str(amount).strip()):
+        if not re.fullmatch(fees.AMOUNT_PATTERN, str(amount).strip()):
             raise ValidationError("收费金额应为数字，最多两位小数，如 130 或 130.50", field="amount")
         given = given.quantize(Decimal("0.01"))
     units = fees.check_units(method, quantity)

@@ -1,5 +1,6 @@
 """OpenAPI description of /api/v1/disclosure-requests (merged into /api/v1/openapi.json)."""
 from core.api.openapi import CODE, DATE, LONG_TEXT, action_path, body, error_responses, path_id, query, text
+from requests_module.fees import AMOUNT_PATTERN
 
 _REQ = {"$ref": "#/components/schemas/DisclosureRequest"}
 _ID = path_id("request_id")
@@ -124,7 +125,7 @@ PATHS = {
                        "the calendar month, by identity number); pages: 按量计收"},
             "quantity": {"type": "integer", "minimum": 1, "maximum": 100000,
                          "description": "件 of this application (at most 1000) or its pages"},
-            "amount": {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$",
+            "amount": {"type": "string", "pattern": f"^{AMOUNT_PATTERN}$",
                        "description": "optional, yuan: refused (409) unless it equals the computed amount"}},
         ["method", "quantity"]),
     P + "/{request_id}/payment": _action("Record the payment", _LATE),

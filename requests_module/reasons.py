@@ -14,6 +14,7 @@ is possible only after reasons were asked for and found unreasonable (or none ca
 from flask import current_app
 
 from core import action_time
+from core.api.openapi import LONG_TEXT
 from core.calendar.service import get_calendar
 from core.clocks.service import extend_clock, stop_clock
 from core.db import unit_of_work
@@ -24,7 +25,7 @@ from requests_module.states import Status, TransitionError, require
 
 EXCESSIVE = "not_processed_excessive"  # 不予处理：无正当理由大量反复申请
 OPEN_STATES = {Status.RECEIVED, Status.ASSIGNED}
-MAX_TEXT = 10000  # as the API's LONG_TEXT (requests_module/openapi.py)
+MAX_TEXT = LONG_TEXT["maxLength"]  # the API's limit for the same field
 
 
 def _running_answer(req, on, action):

@@ -188,7 +188,6 @@ def letter(request_id):
     req = _load(request_id)
     if req.status != "closed":
         abort(404)
-    import io
     return send_file(io.BytesIO(render_pdf(req)), mimetype="application/pdf", as_attachment=False,
                      download_name=f"{req.number}-答复书.pdf")
 
