@@ -83,12 +83,38 @@ def document_of(req, document_id):
     return doc
 
 
+def _answered_on(req, doc):
+    """The day the addressee did what the document asked (补正, 缴费, 说明理由, the third party's opinion)."""
+    if doc.kind == "consultation_letter":
+        return doc.consultation.answered_on if doc.consultation is not None else None
+    return {"correction_notice": req.correction_received_on, "fee_notice": req.fee_paid_on,
+            "reason_notice": req.reason_received_on}.get(doc.kind)
+
+
+def no_longer_running(req, doc):
+    """Why a period that has not started (no delivery recorded) will never start, or None: the addressee
+    already answered, a later document of the same kind replaced this one, or the application is closed.
+    Such a notice must not read 待送达后起算 — nobody is waiting for its delivery any more."""
+    answered = _answered_on(req, doc)
+    if answered is not None:
+        return f"已于{zh(answered)}答复，期限不再计算"
+    if any(d.kind == doc.kind and d.consultation_id == doc.consultation_id and d.id != doc.id
+           and (d.issued_on, d.id or 0) > (doc.issued_on, doc.id or 0) for d in req.documents):
+        return "已由其后发出的同类文书取代，期限不再计算"
+    if req.status is Status.CLOSED:
+        return "申请已办结，期限不再计算"
+    return None
+
+
 def period_text(doc):
-    """The end of the addressee's period for display: a date once delivered, else 待送达后起算."""
+    """The end of the addressee's period for display: a date once delivered; before delivery 待送达后起算,
+    unless the period will never start (no_longer_running)."""
     if doc.period_workdays is None:
         return None
     if doc.due_on is None:
-        return f"{doc.period_workdays}个工作日，{PENDING_TEXT}"
+        req = doc.request
+        why = no_longer_running(req, doc) if req is not None else None
+        return f"{doc.period_workdays}个工作日，{why or PENDING_TEXT}"
     return f"{zh(doc.due_on)}（送达次日起第{doc.period_workdays}个工作日）"
 
 

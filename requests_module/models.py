@@ -106,7 +106,8 @@ class DisclosureRequest(Applicant, db.Model):
     attachments = db.relationship("RequestAttachment", order_by="RequestAttachment.id", lazy="selectin")
     consultations = db.relationship("Consultation", order_by="Consultation.id", lazy="selectin")
     disputes = db.relationship("Dispute", order_by="Dispute.id", lazy="selectin")
-    documents = db.relationship("RequestDocument", order_by="RequestDocument.id", lazy="selectin")
+    documents = db.relationship("RequestDocument", order_by="RequestDocument.id", lazy="selectin",
+                                back_populates="request")
 
     __table_args__ = (
         db.CheckConstraint("applicant_type IN ('person', 'org')", name="applicant_type"),
@@ -206,6 +207,7 @@ class RequestDocument(db.Model):
     lapse_decided_by = db.Column(db.String(120), nullable=True)
 
     consultation = db.relationship("Consultation", lazy="joined")
+    request = db.relationship("DisclosureRequest", back_populates="documents")
 
     __table_args__ = (
         db.CheckConstraint("kind IN ('correction_notice', 'extension_notice', 'consultation_letter', "

@@ -489,3 +489,17 @@ def test_a_fee_amount_is_never_rounded_into_agreement(seeded):
             handling.fee_notice(req, method="pages", quantity=50, amount=typed, on=date(2026, 11, 3),
                                 now=noon(date(2026, 11, 3)), actor="t")
         db.session.rollback()
+
+
+def test_a_notice_whose_period_will_never_start_does_not_read_pending_delivery(seeded):
+    """Art. 30: the 补正期限 runs from receipt; once the applicant has corrected (here before any delivery was
+    recorded), nobody waits for that notice's delivery — it must not keep saying 待送达后起算."""
+    req = received(date(2026, 9, 28))
+    handling.send_correction_notice(req, items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
+                                    actor="t")
+    doc = documents.latest(req, "correction_notice")
+    assert documents.period_text(doc) == "10个工作日，待送达后起算"
+    handling.receive_correction(req, text="文件名称为《某某通知》", on=date(2026, 10, 9),
+                                now=noon(date(2026, 10, 9)), actor="t")
+    text = documents.period_text(doc)
+    assert "待送达后起算" not in text and text == "10个工作日，已于2026年10月9日答复，期限不再计算"
