@@ -2,7 +2,7 @@
 paper registration and the handling page where the organ decides. Who sees what: requests_module/access.py."""
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.auth.guards import roles_required
@@ -12,6 +12,7 @@ from core.clocks.service import urgency_of
 from core.audit import history
 from core.db import utcnow
 from core.departments.models import Department
+from core.downloads import send_named, upload_ascii
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import FormState, apply_domain_error, form_date
@@ -83,8 +84,8 @@ def letter(correction_id):
     cr = _load(correction_id)
     if cr.decision is None:
         abort(404)
-    return send_file(io.BytesIO(render_pdf(cr)), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"{cr.number}-答复书.pdf")
+    return send_named(io.BytesIO(render_pdf(cr)), mimetype="application/pdf", as_attachment=False,
+                      name=f"{cr.number}-答复书.pdf", ascii=f"{cr.number}-reply.pdf")
 
 
 @bp.get("/<int:correction_id>/evidence/<int:evidence_id>")
@@ -93,8 +94,8 @@ def evidence(correction_id, evidence_id):
     ev = db.session.get(CorrectionEvidence, evidence_id)
     if ev is None or ev.correction_id != cr.id:
         abort(404)
-    return send_file(path_for(ev.stored_name), mimetype=ev.content_type, as_attachment=True,
-                     download_name=ev.filename)
+    return send_named(path_for(ev.stored_name), mimetype=ev.content_type, as_attachment=True,
+                      name=ev.filename, ascii=upload_ascii(ev.filename, "evidence", ev.id))
 
 
 @staff_bp.get("/")

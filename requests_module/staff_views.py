@@ -1,7 +1,7 @@
 """Staff pages: intake queue, paper registration, the department queue and the handling page."""
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.auth.guards import roles_required
@@ -10,9 +10,9 @@ from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
 from core.departments.models import Department
 from core.departments.service import active_departments
+from core.downloads import send_named
 from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, FormState, Refusal, form_date, form_int
-from core.inputs import INT_MAX
 from core.extensions import db
 from requests_module import disputes, documents, fees, handling, intake, lapses, notices, outcomes, queries, reasons, reply
 from requests_module import access
@@ -175,7 +175,7 @@ ACTIONS = {
     "lapse_close": ("已按视为放弃办结", lambda r, f, n, u: lapses.decide_abandoned(r, reason=f.get("reason"), now=n,
                                                                            actor=u)),
     "extend": ("已延长答复期限", lambda r, f, n, u: handling.extend(
-        r, days=form_int("days", low=-INT_MAX, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),
+        r, days=form_int("days", low=1, high=handling.MAX_EXTENSION, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
         holder_organ=f.get("holder_organ"), holder_contact=f.get("holder_contact"), on=_date(), now=n, actor=u,
@@ -224,8 +224,8 @@ def document_pdf(request_id, document_id):
         doc = documents.document_of(req, document_id)
     except ValidationError:
         abort(404)
-    return send_file(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"{req.number}-{doc.kind_label}-{doc.id}.pdf")
+    return send_named(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf", as_attachment=False,
+                      name=f"{req.number}-{doc.kind_label}-{doc.id}.pdf", ascii=f"{req.number}-{doc.kind}-{doc.id}.pdf")
 
 
 class _Kept(FormState):
@@ -268,8 +268,8 @@ def letter_draft(request_id):
     req = _load(request_id)
     if req.status != Status.AWAITING_SIGNOFF.value:
         abort(404)
-    return send_file(io.BytesIO(render_draft_pdf(reply.draft_letter(req))), mimetype="application/pdf",
-                     as_attachment=False, download_name=f"{req.number}-答复书-草稿.pdf")
+    return send_named(io.BytesIO(render_draft_pdf(reply.draft_letter(req))), mimetype="application/pdf",
+                      as_attachment=False, name=f"{req.number}-答复书-草稿.pdf", ascii=f"{req.number}-reply-draft.pdf")
 
 
 @bp.post("/<int:request_id>/<action>")

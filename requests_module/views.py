@@ -1,13 +1,14 @@
 """Citizen pages: apply, follow an application, answer a correction notice, read the reply letter."""
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core import captcha
 from core.auth import lookup as lookup_codes
 from core.auth.models import Role
 from core.db import utcnow
+from core.downloads import send_named, upload_ascii
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.uploads import path_for
@@ -137,8 +138,8 @@ def document_pdf(request_id, document_id):
     if doc.delivered_on is None and access.is_applicant(_user(), req):
         flash(f"请先签收{doc.kind_label}：签收之日即为送达之日，相关期限自次日起算。", "info")
         return redirect(url_for(".show", request_id=req.id, _anchor="docs-h"))
-    return send_file(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf",
-                     as_attachment=False, download_name=f"{req.number}-{doc.kind_label}.pdf")
+    return send_named(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf", as_attachment=False,
+                      name=f"{req.number}-{doc.kind_label}.pdf", ascii=f"{req.number}-{doc.kind}.pdf")
 
 
 def _applicant_document(req, document_id):
@@ -188,8 +189,8 @@ def letter(request_id):
     req = _load(request_id)
     if req.status != "closed":
         abort(404)
-    return send_file(io.BytesIO(render_pdf(req)), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"{req.number}-答复书.pdf")
+    return send_named(io.BytesIO(render_pdf(req)), mimetype="application/pdf", as_attachment=False,
+                      name=f"{req.number}-答复书.pdf", ascii=f"{req.number}-reply.pdf")
 
 
 @bp.get("/<int:request_id>/attachments/<int:attachment_id>")
@@ -198,5 +199,5 @@ def attachment(request_id, attachment_id):
     att = db.session.get(RequestAttachment, attachment_id)
     if att is None or att.request_id != req.id:
         abort(404)
-    return send_file(path_for(att.stored_name), mimetype=att.content_type, as_attachment=True,
-                     download_name=att.filename)
+    return send_named(path_for(att.stored_name), mimetype=att.content_type, as_attachment=True,
+                      name=att.filename, ascii=upload_ascii(att.filename, "attachment", att.id))
