@@ -24,22 +24,23 @@ class CheckedFile:
     sha256: str
 
 
-def check_files(files):
-    """[(filename, bytes)] → [CheckedFile]; refuses other types, oversize files and too many files."""
+def check_files(files, *, field="attachments", label="附件"):
+    """[(filename, bytes)] → [CheckedFile]; refuses other types, oversize files and too many files. Errors name
+    the form/API `field` the files came in, and call them `label`."""
     cfg = current_app.config
     files = [(n, d) for n, d in files if n or d]
     if len(files) > cfg["UPLOAD_MAX_FILES"]:
-        raise ValidationError(f"附件最多 {cfg['UPLOAD_MAX_FILES']} 个", field="attachments")
+        raise ValidationError(f"{label}最多 {cfg['UPLOAD_MAX_FILES']} 个", field=field)
     out = []
     for name, data in files:
-        name = os.path.basename((name or "附件").replace("\\", "/"))[:200] or "附件"
+        name = os.path.basename((name or label).replace("\\", "/"))[:200] or label
         if not data:
-            raise ValidationError(f"附件“{name}”是空文件", field="attachments")
+            raise ValidationError(f"{label}“{name}”是空文件", field=field)
         if len(data) > cfg["UPLOAD_MAX_BYTES"]:
-            raise ValidationError(f"附件“{name}”超过 {cfg['UPLOAD_MAX_BYTES'] // (1024 * 1024)} MB", field="attachments")
+            raise ValidationError(f"{label}“{name}”超过 {cfg['UPLOAD_MAX_BYTES'] // (1024 * 1024)} MB", field=field)
         kind = next((ct for magic, ct, _ in MAGIC if data.startswith(magic)), None)
         if kind is None:
-            raise ValidationError(f"附件“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断）", field="attachments")
+            raise ValidationError(f"{label}“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断）", field=field)
         out.append(CheckedFile(name, data, kind, hashlib.sha256(data).hexdigest()))
     return out
 

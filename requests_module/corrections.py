@@ -66,7 +66,7 @@ def clean_correction(data, *, received_on):
 
 
 def _evidence(files):
-    checked = check_files(files)
+    checked = check_files(files, field="evidence", label="证据材料")
     if not checked:  # Art. 41: 有证据证明
         raise ValidationError("请上传证明该信息记录不准确的证据材料（PDF、JPG 或 PNG）", field="evidence")
     return checked

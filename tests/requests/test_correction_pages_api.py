@@ -128,6 +128,11 @@ def test_api_registers_decides_and_refuses(app, seeded, api_as):
     bad = staff.post("/correction-requests", {**body, "evidence": [{"filename": "a.pdf", "content_base64": "@@"}]},
                      now=NOW)
     assert bad.status_code == 400 and "base64" in bad.get_json()["message"]
+    # A file that is not a PDF/JPG/PNG is refused under the field it came in (`evidence`), named as evidence.
+    fake = staff.post("/correction-requests", {**body, "evidence": [{"filename": "a.pdf",
+                                                                      "content_base64": _b64(b"MZ not a pdf")}]}, now=NOW)
+    assert fake.status_code == 400 and list(fake.get_json()["fields"]) == ["evidence"]
+    assert fake.get_json()["fields"]["evidence"].startswith("证据材料“a.pdf”不是 PDF")
     huge = staff.post("/correction-requests", {**body, "received_on": "9999-12-31",
                                                "evidence": [{"filename": "a.pdf", "content_base64": _b64(PDF)}]}, now=NOW)
     assert huge.status_code == 400
