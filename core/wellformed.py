@@ -1,15 +1,20 @@
 """Inputs and outputs stay well-formed whatever was typed (issue 13).
 
-- A NUL byte anywhere in a request (path, query, form fields and file names, JSON values and keys)
-  is refused with 400 before any view runs: PostgreSQL cannot store it and SQLite would, so without
-  this the same input answers 500 on one backend and passes on the other.
+- A NUL byte in a request's path, query or JSON (values and keys) is refused with 400 before any view
+  runs: PostgreSQL cannot store it and SQLite would, so without this the same input answers 500 on one
+  backend and passes on the other.
+- A NUL byte typed or pasted into a page's form (values, field names, upload file names) is removed
+  before any view runs, and the person is told: a 400 there would throw away everything they typed and
+  attached (issue 15: a user never loses typed work). The character is invisible, so nothing they meant
+  is lost; the view then validates the cleaned text as usual.
 - Control characters (C0 except tab, line feed and carriage return; DEL) are removed from every
   HTML, XML (Atom, Open311) and JSON answer: XML 1.0 forbids them, and a feed reader or an Open311
   client must never choke on text a caller once typed.
 """
 import re
 
-from flask import request
+from flask import flash, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 
 # In UTF-8 the bytes 0x00–0x1F and 0x7F only ever stand for themselves (every byte of a multi-byte
@@ -48,8 +53,34 @@ def request_has_nul():
     return False
 
 
+CLEANED_MESSAGE = "提交的内容中含有不可见的控制字符（NUL），已自动删除。"
+
+
+def _form_post():
+    return (request.method in ("POST", "PUT", "PATCH") and not request.is_json
+            and not request.path.startswith("/api/") and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"))
+
+
+def clean_form_nul():
+    """Remove NUL bytes from a page form's fields and upload file names; True when there were any."""
+    pairs = list(request.form.items(multi=True))
+    files = [f for _, f in request.files.items(multi=True)]
+    if not any(_has_nul(k) or _has_nul(v) for k, v in pairs) and not any(_has_nul(f.filename or "") for f in files):
+        return False
+    request.form = ImmutableMultiDict([(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in pairs])
+    for f in files:
+        f.filename = (f.filename or "").replace("\x00", "")
+    return True
+
+
 def register_wellformed(app):
     def _refuse_nul():
+        if _form_post() and "\x00" not in request.path and not any(
+                _has_nul(k) or _has_nul(v) for k, v in request.args.items(multi=True)):
+            if clean_form_nul():
+                flash(CLEANED_MESSAGE, "warning")
+            return
         if request_has_nul():
             raise BadRequest(NUL_MESSAGE)
     # First of all request hooks: before CSRF, rate limits and logins read the request.
