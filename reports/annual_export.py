@@ -18,7 +18,7 @@ LABEL_COLUMNS = 3
 
 
 def _scope(table):
-    return table.department.full_name if table.department is not None else "全区（各部门合计）"
+    return table.title
 
 
 def xlsx_bytes(table):

@@ -9,6 +9,10 @@ Counting rules (one application, one row, one column):
   needs sign-off is issued on the sign-off date, and a draft awaiting sign-off is not an answer yet;
 * 结转下年度 — received by the end of the year and not closed by then.
 So for every column: 新收 + 结转 = 总计 + 结转下年度, and a year's 结转下年度 is the next year's 上年结转.
+Each administrative organ reports the applications made to it (条例 Art. 49-50: 各级人民政府及其工作部门 publish
+their own annual report): a department's report counts what it received (受理机关, requests_module/remedy.py),
+never what the 公开办 assigned it to handle for the district government; the district government's own report
+(the 区政府办 choice, which receives for it) counts what the government received; no choice = the district total.
 Columns: 自然人, the five organisation types (法人或其他组织), 总计.
 """
 from dataclasses import dataclass, field
@@ -59,6 +63,26 @@ def rows():
     return out
 
 
+def organ_condition(department):
+    """The applications an organ's report counts (see the module docstring): None = every organ together."""
+    from requests_module.remedy import DISTRICT_OFFICE
+    if department is None:
+        return sa.true()
+    if department.code == DISTRICT_OFFICE:
+        return DisclosureRequest.receiving_department_id.is_(None)
+    return DisclosureRequest.receiving_department_id == department.id
+
+
+def organ_title(department):
+    """Whose report it is, as printed on the page and in the files."""
+    from requests_module.remedy import DISTRICT_GOVERNMENT, DISTRICT_OFFICE
+    if department is None:
+        return "全区（各部门合计）"
+    if department.code == DISTRICT_OFFICE:
+        return f"{DISTRICT_GOVERNMENT}（{department.name}代为受理）"
+    return department.full_name
+
+
 @dataclass
 class AnnualTable:
     year: int
@@ -66,6 +90,10 @@ class AnnualTable:
     cells: dict = field(default_factory=dict)  # (row key, column key) -> count
     disputes: dict = field(default_factory=dict)  # section 四: (group, result) -> count
     fees: dict = field(default_factory=dict)  # section 六: row key -> (count, amount)
+
+    @property
+    def title(self):
+        return organ_title(self.department)
 
     def fee(self, key):
         return self.fees.get(key, (0, Decimal("0.00")))
@@ -120,8 +148,7 @@ def _unconfirmed(cells, start, end, department):
                      DisclosureRequest.replied_on, DisclosureRequest.outcome).where(
         DisclosureRequest.received_on.is_(None), DisclosureRequest.closed_at.is_not(None),
         DisclosureRequest.replied_on.is_not(None), DisclosureRequest.outcome.is_not(None))
-    if department is not None:
-        stmt = stmt.where(DisclosureRequest.department_id == department.id)
+    stmt = stmt.where(organ_condition(department))
     for kind, org_type, submitted_at, replied_on, outcome in db.session.execute(stmt):
         col = "person" if kind == "person" else org_type if org_type in ORG_TYPES else "other"
         received = local_date(submitted_at)
@@ -139,11 +166,9 @@ def _unconfirmed(cells, start, end, department):
 
 
 def annual_table(year, department=None):
-    """Section 三 for `year`, for one department or (None) the whole government."""
+    """Section 三 for `year`, for the organ `department` stands for (organ_condition) or (None) the district."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    base = [DisclosureRequest.received_on.is_not(None)]
-    if department is not None:
-        base.append(DisclosureRequest.department_id == department.id)
+    base = [DisclosureRequest.received_on.is_not(None), organ_condition(department)]
     cells = {}
     _count(cells, "new", base + [DisclosureRequest.received_on.between(start, end)])
     _count(cells, "carried_in", base + [DisclosureRequest.received_on < start, _open_after(start - timedelta(days=1))])
@@ -177,8 +202,7 @@ def disputes_table(year, department=None):
     result = sa.case((pending_at_end, "pending"), else_=Dispute.result)
     stmt = (sa.select(group, result, sa.func.count()).join(DisclosureRequest, DisclosureRequest.id == Dispute.request_id)
             .where(sa.or_(decided_in_year, pending_at_end)).group_by(group, result))
-    if department is not None:
-        stmt = stmt.where(DisclosureRequest.department_id == department.id)
+    stmt = stmt.where(organ_condition(department))
     cells = {}
     for g, r, n in db.session.execute(stmt):
         cells[(g, r)] = n
@@ -196,7 +220,7 @@ def fees_table(year, department=None):
     """Section 六 for `year`: fee notices sent in the year, and fees paid in the year by method, from the
     stored calculations (requests_module/fees.py). {row key: (count, amount)}."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    scope = [] if department is None else [DisclosureRequest.department_id == department.id]
+    scope = [organ_condition(department)]
     calculated = DisclosureRequest.fee_calculation.is_not(None)
     out = {}
 

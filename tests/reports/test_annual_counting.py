@@ -101,15 +101,22 @@ def test_section_six_adds_up_the_fees_paid_in_the_year(app, seeded):
     _fee(date(2025, 12, 22), 101, paid_on=date(2026, 1, 6), title="跨年缴费")   # 720, notice 2025, paid 2026
     _fee(date(2026, 3, 2), 43, paid_on=date(2026, 3, 9), title="三月")          # 130, paid 2026
     _fee(date(2026, 4, 1), 201, title="未缴")                                   # 2740, notice 2026, unpaid
-    _fee(date(2026, 5, 6), 31, paid_on=date(2026, 5, 8), title="住建", dep="zjj")  # 10, another department
+    # 10, received by 住建局 itself at its own window (its own report, not the government's)
+    _fee(date(2026, 5, 6), 31, paid_on=date(2026, 5, 8), title="住建", dep="zjj",
+         actor=make_user("staff", "zjj.window@x.cn", department="zjj"))
     t = annual_table(2026)
     assert t.fee("notices") == (3, Decimal("2880.00"))
     assert t.fee("paid_pages") == (3, Decimal("860.00")) and t.fee("paid_piece") == (0, Decimal("0.00"))
     assert t.fee("paid") == (3, Decimal("860.00"))
     assert annual_table(2025).fee("paid") == (1, Decimal("130.00"))
     assert annual_table(2025).fee("notices") == (2, Decimal("850.00"))
-    mzj = annual_table(2026, Department.query.filter_by(code="mzj").one())
-    assert mzj.fee("paid") == (2, Decimal("850.00"))
+    # 条例 Art. 49-50: each organ reports what was applied to it. The district government's report (区政府办
+    # receives for it) has the four applications made to the government, though 民政局 handled them; 民政局
+    # received none itself; 住建局's report has the one made at its window.
+    organ = lambda code: annual_table(2026, Department.query.filter_by(code=code).one())  # noqa: E731
+    assert organ("zfb").fee("paid") == (2, Decimal("850.00")) and organ("zfb").title == "盐城市亭湖区人民政府（区政府办代为受理）"
+    assert organ("mzj").fee("paid") == (0, Decimal("0.00")) and organ("mzj").fee("notices") == (0, Decimal("0.00"))
+    assert organ("zjj").fee("paid") == (1, Decimal("10.00"))
 
     csv = annual_export.csv_text(t)
     assert "六、其他需要报告的事项：收取信息处理费情况（2026年度" in csv

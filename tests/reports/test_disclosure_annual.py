@@ -21,24 +21,26 @@ def _close(req, outcome, on, staff, **kw):
 
 @pytest.fixture
 def applications(seeded):
+    # Applied for at the departments' own windows (each is the receiving organ and reports them), except the
+    # last one, made to the district government (its 公开办 receives it).
     staff = make_user("staff", "s@x.cn", department="mzj")
     zstaff = make_user("staff", "z@x.cn", department="zjj")
     # received in 2025 and answered in 2025 — counted in 2025 only
-    _close(received(date(2025, 3, 3)), "disclosed", date(2025, 3, 20), staff)
+    _close(received(date(2025, 3, 3), actor=staff), "disclosed", date(2025, 3, 20), staff)
     # received in 2025, answered in 2026 — carried over
-    _close(received(date(2025, 12, 22)), "partly_disclosed", date(2026, 1, 9), staff, **GROUND)
-    _close(received(date(2025, 12, 29), **ORG, org_type="commercial"), "unavailable_not_held",
+    _close(received(date(2025, 12, 22), actor=staff), "partly_disclosed", date(2026, 1, 9), staff, **GROUND)
+    _close(received(date(2025, 12, 29), actor=staff, **ORG, org_type="commercial"), "unavailable_not_held",
            date(2026, 1, 16), staff, holder_organ="市自然资源局", holder_contact="0515-88880000")  # Art. 36 (5)
     # received in 2025, still open at the end of 2026 — carried over twice
-    received(date(2025, 12, 30), **ORG, org_type="legal_service")
+    received(date(2025, 12, 30), actor=staff, **ORG, org_type="legal_service")
     # received in 2026
-    _close(received(date(2026, 2, 2)), "disclosed", date(2026, 2, 10), staff)
-    _close(received(date(2026, 3, 2)), "disclosed", date(2026, 3, 10), staff)
-    _close(received(date(2026, 4, 1), **ORG, org_type="research"), "withheld_state_secret", date(2026, 4, 10),
+    _close(received(date(2026, 2, 2), actor=staff), "disclosed", date(2026, 2, 10), staff)
+    _close(received(date(2026, 3, 2), actor=staff), "disclosed", date(2026, 3, 10), staff)
+    _close(received(date(2026, 4, 1), actor=staff, **ORG, org_type="research"), "withheld_state_secret", date(2026, 4, 10),
            staff, **GROUND)
-    _close(received(date(2026, 5, 6), dep="zjj"), "not_processed_repeat", date(2026, 5, 12), zstaff)
-    received(date(2026, 12, 28))  # open at the end of 2026
-    received(date(2027, 1, 5))  # next year: not in 2026 at all
+    _close(received(date(2026, 5, 6), dep="zjj", actor=zstaff), "not_processed_repeat", date(2026, 5, 12), zstaff)
+    received(date(2026, 12, 28), actor=staff)  # open at the end of 2026
+    received(date(2027, 1, 5), actor=staff)  # next year: not in 2026 at all
     received(date(2026, 6, 1), dep=None)  # received, not yet assigned: still counts for the government
 
 
@@ -79,6 +81,19 @@ def test_per_department(applications):
     assert mzj.get("new", "total") == 4 and mzj.get("total", "total") == 5 and mzj.get("carried_out", "total") == 2
     assert zjj.get("not_processed_repeat", "person") == 1 and zjj.get("total", "total") == 1
     assert zjj.get("carried_in", "total") == 0 and mzj.reconciles() and zjj.reconciles()
+
+
+def test_each_organ_reports_what_was_applied_to_it(applications):
+    """条例 Art. 49-50: a department reports the applications made to it, not those the 公开办 gave it to
+    handle; the district government's report (区政府办 receives for it) has those made to the government."""
+    government = annual_table(2026, Department.query.filter_by(code="zfb").one())
+    assert government.get("new", "total") == 1 and government.get("carried_out", "total") == 1
+    assert government.title == "盐城市亭湖区人民政府（区政府办代为受理）"
+    handled = received(date(2026, 7, 1))  # made to the government, handled by 民政局
+    mzj_before = annual_table(2026, Department.query.filter_by(code="mzj").one()).get("new", "total")
+    assert handled.department.code == "mzj" and handled.receiving_department is None
+    assert annual_table(2026, Department.query.filter_by(code="zfb").one()).get("new", "total") == 2
+    assert mzj_before == 4 and annual_table(2026).get("new", "total") == 7
 
 
 def test_rows_follow_the_official_table():
