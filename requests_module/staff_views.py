@@ -155,7 +155,7 @@ ACTIONS = {
     "reassign": ("已改派", lambda r, f, n, u: handling.reassign(r, _department(), reason=f.get("reason"), now=n,
                                                             actor=u)),
     "correction_notice": ("已发出补正告知", lambda r, f, n, u: handling.send_correction_notice(
-        r, items=f.get("items"), on=_date(), now=n, actor=u)),
+        r, items=f.get("items"), guidance=f.get("guidance"), on=_date(), now=n, actor=u)),
     "correction": ("已登记补正", lambda r, f, n, u: handling.receive_correction(
         r, text=f.get("text"), on=_date(), now=n, actor=u, files=_files(), late_reason=f.get("late_reason"))),
     "consult": ("已登记征求意见", lambda r, f, n, u: handling.add_consultation(
