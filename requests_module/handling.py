@@ -36,6 +36,9 @@ def reassign(req, department, *, reason, now, actor):
     """Move the application to another department; the answer clock keeps running."""
     if not (reason or "").strip():
         raise ValidationError("请写明改派理由", field="reason")
+    from core.departments.service import check_discloses
+
+    check_discloses(department)  # 条例 Art. 2, 36: a party organ handles no application
     if department.id == req.department_id:
         raise ValidationError("已在该部门办理", field="department")
     with unit_of_work():

@@ -47,6 +47,9 @@ def receiving_department(actor):
     role = getattr(actor, "role", None)
     if role in (Role.STAFF, Role.APPROVER):
         dep = actor.department
+        from core.departments.service import check_discloses
+
+        check_discloses(dep)  # 条例 Art. 2, 36: a party organ (区委办) receives no application
         # 区政府办 staff receive for the district government (its 公开办, Art. 4): the government answers, and
         # 盐城市人民政府 reconsiders (行政复议法 Art. 24 (1) 2) — never a letter in the office's own name.
         return None if dep is not None and dep.code == DISTRICT_OFFICE else dep

@@ -25,9 +25,9 @@ def production_window(app):
 def hotline(api_as, production_window):
     from hotline.seed import seed_categories
     seed_categories()
-    op, staff = api_as("operator", login="op@x.cn"), api_as("staff", "hbj", login="s@x.cn")
+    op, staff = api_as("operator", login="op@x.cn"), api_as("staff", "sthjj", login="s@x.cn")
     tid = op.post("/tickets", CALL, now=at(2026, 11, 2, 9, 1)).get_json()["id"]
-    r = op.post(f"/tickets/{tid}/dispatch", {"department": "hbj", "at": "2026-11-02T09:30:00+08:00"},
+    r = op.post(f"/tickets/{tid}/dispatch", {"department": "sthjj", "at": "2026-11-02T09:30:00+08:00"},
                 now=at(2026, 11, 2, 9, 31))
     assert r.status_code == 200, r.get_json()
     return op, staff, tid

@@ -286,7 +286,7 @@ def test_the_staff_page_lists_documents_and_refuses_a_bad_delivery_keeping_the_v
         assert "已送达" in html and "XA987654321CN" in html and "2026年12月3日" in html
         resp = client.post(f"/requests/staff/{req.id}/delivery", data={**form, "delivered_on": "2026-11-05"})
         assert resp.status_code == 409 and "不能重复登记" in resp.get_data(as_text=True)
-    other = make_user("staff", "other@x.cn", department="hbj")
+    other = make_user("staff", "other@x.cn", department="sthjj")
     client2 = app.test_client()
     login(client2, other.login_id)
     assert client2.get(f"/requests/staff/{req.id}/documents/{doc.id}.pdf").status_code == 404
