@@ -19,6 +19,10 @@ DEMO = [
 def create_demo_accounts(now):
     """Create missing demo accounts with fresh random passwords; returns (login, password, label)."""
     created = []
+    # the fee notice needs a payment channel (条例 Art. 42): demo values, clearly marked, only where none is set
+    for dep in Department.query.filter(Department.code.in_(("zfb", "mzj", "zjj"))):
+        if not dep.payment_lines():
+            dep.fee_payment_note = "（演示数据）凭收费通知书到区政务服务中心收费窗口缴纳"
     for login, role, dep_code, label in DEMO:
         if User.query.filter_by(email=login).first():
             continue

@@ -156,7 +156,7 @@ def reject(request_id):
 @handlers_only
 def correction_notice(request_id):
     return _action(request_id, "correction_notice", lambda r, d, n, u: handling.send_correction_notice(
-        r, items=d.get("items"), on=_date(d, now=n), now=n, actor=u,
+        r, items=d.get("items"), guidance=d.get("guidance"), on=_date(d, now=n), now=n, actor=u,
         period=_int(d, "period") if "period" in d else None))
 
 

@@ -6,7 +6,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from core.departments.service import active_departments
+from core.departments.service import disclosing_departments
 from requests_module.corrections import PAPER_CHANNELS
 from requests_module.models import ID_TYPES
 
@@ -34,7 +34,7 @@ class CorrectionForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.department.choices = [SelectChoice("", "请选择")] + [SelectChoice(d.code, d.name)
-                                                                  for d in active_departments()]
+                                                                  for d in disclosing_departments()]
 
     def service_data(self):
         skip = ("csrf_token", "evidence", "department", "channel", "received_on")

@@ -209,6 +209,15 @@ def calculation_lines(req):
             "计算方法：" + calc.summary() + "。"]
 
 
+def issued_payment_lines(req):
+    """The 缴费方式 lines frozen into the issued 收费通知书 (handling.payment_channel); none for a notice issued
+    before they were kept."""
+    from requests_module.documents import latest
+
+    doc = latest(req, "fee_notice")
+    return (doc.body or "").splitlines()[1:] if doc is not None else []
+
+
 def notice_paragraphs(req):
     """The text lines of the 收费通知书 of `req` (Art. 42; the measures' requirement that the notice state
     basis, standard, amount and how and by when to pay): body paragraphs only; the rendered document adds
@@ -224,6 +233,7 @@ def notice_paragraphs(req):
         f"根据《中华人民共和国政府信息公开条例》第四十二条和{BASIS}，本机关决定对该申请收取信息处理费。",
         *calculation_lines(req),
         f"应缴金额：人民币{calc.amount}元。",
+        *issued_payment_lines(req),
     ]
     where = "、".join(x for x in (dep.full_name if dep else "", dep.address if dep else "") if x)
     # the period runs from the day after the applicant's receipt: its end is known once delivery is recorded

@@ -36,6 +36,9 @@ def reassign(req, department, *, reason, now, actor):
     """Move the application to another department; the answer clock keeps running."""
     if not (reason or "").strip():
         raise ValidationError("请写明改派理由", field="reason")
+    from core.departments.service import check_discloses
+
+    check_discloses(department)  # 条例 Art. 2, 36: a party organ handles no application
     if department.id == req.department_id:
         raise ValidationError("已在该部门办理", field="department")
     with unit_of_work():
@@ -47,13 +50,17 @@ def reassign(req, department, *, reason, now, actor):
     return req
 
 
-def send_correction_notice(req, *, items, on, now, actor, period=None):
-    """One-time correction notice within 7 working days of receipt; the answer clock pauses (Art. 30)."""
+def send_correction_notice(req, *, items, guidance, on, now, actor, period=None):
+    """One-time correction notice within 7 working days of receipt; the answer clock pauses (Art. 30). Art. 30
+    also requires the organ to 给予指导和释明: staff write that guidance, and the notice prints it with the
+    items to correct, the period and the consequence of not correcting."""
     from flask import current_app
 
     period = period or current_app.config["CORRECTION_PERIOD_WORKDAYS"]
     if not (items or "").strip():
         raise ValidationError("请写明需要补正的事项", field="items")
+    if not (guidance or "").strip():
+        raise ValidationError("请填写指导和释明：告诉申请人如何补正（条例第三十条）", field="guidance")
     # Art. 30 counts the 7 days from receipt, so the 公开办 may send it before assigning (status RECEIVED).
     require(Status(req.status), {Status.RECEIVED, Status.ASSIGNED}, "发出补正告知")
     if req.correction_notice_on is not None:
@@ -67,15 +74,16 @@ def send_correction_notice(req, *, items, on, now, actor, period=None):
         raise TransitionError(f"补正告知应在收到申请后 7 个工作日内（{zh(last)}前）发出")
     with unit_of_work(), dated(on, now):
         transition(req, Status.AWAITING_CORRECTION, "correction_notice", now=now, actor=actor,
-                   detail={"on": on.isoformat(), "items": items.strip(), "period": period})
+                   detail={"on": on.isoformat(), "items": items.strip(), "guidance": guidance.strip(), "period": period})
         pause_clock(_answer(req), now=now, actor=actor, on=on, reason="correction notice")
         # The applicant's period runs from their receipt of the notice (Art. 30): its clock starts when the
         # delivery is recorded (requests_module/documents.record_delivery), not on the day it is sent.
         req.correction_notice_on, req.correction_items, req.correction_due_on = on, items.strip(), None
+        req.correction_guidance = guidance.strip()
         documents.issue(req, "correction_notice", on=on, now=now, addressee=req.name, body=items.strip(),
                         period=period)
         notify_applicant(req, "correction_notice", now=now,
-                         context={"detail": items.strip(), "due": f"自收到本通知之日起{period}个工作日内"})
+                         context={"detail": items.strip() + "\n指导和释明：" + guidance.strip(), "due": f"自收到本通知之日起{period}个工作日内"})
     return req
 
 
@@ -230,6 +238,7 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
     if req.fee_notice_on is not None:  # the measures Art. 3: one standard per application, never charged twice
         raise TransitionError(f"本申请已于{zh(req.fee_notice_on)}发出收费通知，每件申请只能收费一次")
     check_date(on, now, not_before=req.received_on, req=req, live=True, label="收费通知日期")
+    payment = payment_channel(req)
     calc = fees.calculate(method, units, prior=fees.prior_pieces(req) if method == "piece" else 0)
     if calc.free:
         raise FieldConflict(f"未超过免费标准，不得收取信息处理费（{calc.summary()}；{fees.BASIS}"
@@ -245,12 +254,27 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
         # starts when the delivery is recorded (requests_module/documents.record_delivery).
         req.fee_notice_on, req.fee_amount, req.fee_due_on = on, calc.amount, None
         req.fee_method, req.fee_units, req.fee_calculation = method, units, calc.as_json()
-        documents.issue(req, "fee_notice", on=on, now=now, addressee=req.name, body=f"{calc.amount}元",
-                        period=FEE_WORKDAYS)
+        # the payment channel is frozen into the document as issued (Art. 45: the archive is what was sent)
+        documents.issue(req, "fee_notice", on=on, now=now, addressee=req.name,
+                        body="\n".join([f"{calc.amount}元", *payment]), period=FEE_WORKDAYS)
         notify_applicant(req, "fee_notice", now=now, context={
             "basis": fees.BASIS, "method": fees.METHODS[method], "standard": fees.STANDARDS[method],
             "detail": calc.summary(), "amount": str(calc.amount), "due": f"自收到本通知次日起{FEE_WORKDAYS}个工作日内"})
     return req
+
+
+def payment_channel(req):
+    """The 缴费方式 lines the fee notice prints for the issuing organ (条例 Art. 42; 国办函〔2020〕109号: the
+    applicant must be told how to pay): the receiving department's, or 区政府办's for the district
+    government (remedy.issuing_department). None set: the notice is refused — an account is never invented."""
+    from requests_module.remedy import issuing_department, issuing_organ
+
+    dep = issuing_department(req)
+    lines = dep.payment_lines() if dep is not None else []
+    if not lines:
+        raise TransitionError(f"{issuing_organ(req)[0]}尚未设置信息处理费的缴费方式（收款单位、开户行、账号或缴费说明），"
+                              "不能发出收费通知。请联系系统管理员在部门设置中填写")
+    return lines
 
 
 def record_payment(req, *, on, now, actor, late_reason=None):

@@ -6,7 +6,7 @@ from core.auth import lookup
 from core.clocks.service import start_clock, stop_clock
 from core.db import unit_of_work
 from core.departments.routing import suggest_departments
-from core.departments.service import active_departments
+from core.departments.service import check_discloses, disclosing_departments
 from core.errors import ValidationError
 from core.extensions import db
 from core.uploads import check_files, store
@@ -162,7 +162,7 @@ def close(req, *, outcome, text, on, now, actor, ground=None, holder=None, holde
 
 
 def suggestions(req):
-    return suggest_departments(f"{req.title} {req.description}", active_departments())
+    return suggest_departments(f"{req.title} {req.description}", disclosing_departments())
 
 
 def assign(req, department, *, now, actor):
@@ -177,6 +177,7 @@ def _assign(req, department, *, now, actor):
     from core.notifications.service import notify
     from requests_module.common import due_text
 
+    check_discloses(department)  # 条例 Art. 2, 36: only an administrative organ handles an application
     transition(req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
                only_from={Status.RECEIVED})
     req.department = department

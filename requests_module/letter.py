@@ -43,24 +43,21 @@ def addressee(req):
 def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_contact=None, attachments=(),
             day=None, number=None):
     """The letter for these reply values (the issued reply's or a draft's)."""
-    o = outcomes.get(outcome)
+    outcomes.get(outcome)  # an unknown code is refused before anything is composed
     organ, body = issuing_organ(req)
     name, you = addressee(req)
     received = zh(req.received_on) if req.received_on else zh(req.submitted_at.date())
-    outcome_line = f"答复结果：{o.group}" + (f"（{o.label}）" if o.label != o.group else "") + "。"
     paras = [f"本机关于{received}收到{you}提出的政府信息公开申请（申请编号：{req.number}），"
              f"申请获取“{req.title}”。经审查，现答复如下："]
     typed = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
     if typed and typed[0].rstrip(":：") in (name, "您好", "你好", "贵单位"):
         typed = typed[1:]  # a salutation typed into the reply text: the letter has exactly one, above
     paras += typed
-    paras.append(outcome_line)
+    # The outcome in the words of the law (requests_module/outcomes.ANSWERS: 条例 Art. 36 (1)–(7) …); the
+    # annual-report category is for counting only. Art. 36 (5) names the responsible organ and its contacts.
+    paras.append(outcomes.answer_sentence(outcome, you, holder_organ, holder_contact))
     if legal_ground:
         paras.append(f"依据：{legal_ground.strip().rstrip('。')}。")
-    if outcome == "unavailable_not_held" and holder_organ:
-        # Art. 36 (5): name the organ responsible for the information and how to reach it
-        paras.append(f"经查，{you}申请获取的信息不属于本机关负责公开，负责公开该信息的行政机关为{holder_organ.strip()}，"
-                     f"联系方式：{(holder_contact or '').strip().rstrip('。')}。{you}可以向该机关提出申请。")
     paras.append(remedy_text(outcome, organ, body))  # requests_module/remedy.py (行政复议法 Art. 23, 24, 27)
     return Letter(organ=organ, number=number, salutation=f"{name}：", paragraphs=paras,
                   attachments=[a for a in attachments if a], day=day)

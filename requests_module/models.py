@@ -53,6 +53,7 @@ class DisclosureRequest(Applicant, db.Model):
 
     correction_notice_on = db.Column(db.Date, nullable=True)
     correction_items = db.Column(db.Text, nullable=True)
+    correction_guidance = db.Column(db.Text, nullable=True)  # Art. 30 指导和释明 printed on the notice
     correction_due_on = db.Column(db.Date, nullable=True)
     correction_received_on = db.Column(db.Date, nullable=True)
     correction_text = db.Column(db.Text, nullable=True)

@@ -5,7 +5,7 @@ The reply letter itself is requests_module/letter.py."""
 from requests_module import letter
 from requests_module.common import zh
 from requests_module.pdf import official_document
-from requests_module.remedy import issuing_organ
+from requests_module.remedy import bodies_text, issuing_organ
 
 REGULATIONS = "《中华人民共和国政府信息公开条例》"
 FEE_MEASURES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
@@ -41,12 +41,13 @@ def _from_receipt(doc, what):
 
 
 def correction_paragraphs(req, doc):
-    """补正告知书: Art. 30 — what to correct, the reasonable period from receipt, the consequence."""
+    """补正告知书: Art. 30 — what to correct, the guidance and explanation (指导和释明), the reasonable period from receipt, the consequence."""
     return [
         f"{doc.addressee}：",
         _application(req) + f"经审查，{_you(req)}的申请内容不够明确。根据{REGULATIONS}第三十条的规定，"
         f"请{_you(req)}对以下事项作出补正：",
         _sentence(doc.body) + "。",
+        *([f"指导和释明：{_sentence(req.correction_guidance)}。"] if req.correction_guidance else []),
         f"请自收到本告知书之日起{doc.period_workdays}个工作日内补正。" + _from_receipt(doc, "补正"),
         "答复期限自本机关收到补正后的申请之日起计算。申请人无正当理由逾期不补正的，视为放弃申请，"
         "本机关不再处理该政府信息公开申请。",
@@ -102,7 +103,8 @@ def fee_paragraphs(req, doc):
     (requests_module/fees.py: calculation_lines), amount, due rule, consequence."""
     from requests_module.fees import calculation_lines
 
-    amount = req.fee_amount if req.fee_amount is not None else _sentence(doc.body).removesuffix("元")
+    first, *payment = (doc.body or "").splitlines() or [""]
+    amount = req.fee_amount if req.fee_amount is not None else _sentence(first).removesuffix("元")
     return [
         f"{doc.addressee}：",
         _application(req),
@@ -110,6 +112,7 @@ def fee_paragraphs(req, doc):
         "本机关依法收取信息处理费。",
         *calculation_lines(req),
         f"收费金额：人民币{amount}元。",
+        *payment,  # how to pay, as set for the issuing organ when the notice was issued (handling.payment_channel)
         f"请自收到本通知次日起{doc.period_workdays}个工作日内缴纳。" + _from_receipt(doc, "缴费"),
         "自发出本通知至收到费用的时间不计算在答复期限内。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。",
     ]
@@ -132,7 +135,7 @@ def disclosure_paragraphs(req, doc):
         f"决定公开的政府信息内容：{_sentence(content)}。",
         f"决定公开的理由：{_sentence(reasons)}。",
         # The third party may challenge the decision (行政复议法 Art. 20: 60 days; 行政诉讼法 Art. 46: six months).
-        f"如对本决定不服，可以自收到本告知书之日起六十日内向{issuing_organ(req)[1]}申请行政复议，"
+        f"如对本决定不服，可以自收到本告知书之日起六十日内向{bodies_text(issuing_organ(req)[1])}申请行政复议，"
         "或者自收到本告知书之日起六个月内依法向人民法院提起行政诉讼。",
     ]
 

@@ -99,8 +99,11 @@ PATHS = {
                                         {"department": CODE, "reason": _S}, ["department"]),
     P + "/{request_id}/reject": _action("Close a non-application as 不予处理",
                                         {"outcome": CODE, "message": LONG_TEXT}, ["outcome", "message"]),
-    P + "/{request_id}/correction-notice": _action("One-time correction notice (within 7 working days)",
-                                                   {"items": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}}, ["items"]),
+    P + "/{request_id}/correction-notice": _action(
+        "One-time correction notice (within 7 working days): the items to correct and the guidance and explanation "
+        "(指导和释明, 条例 Art. 30) printed on the 补正告知书",
+        {"items": LONG_TEXT, "guidance": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}},
+        ["items", "guidance"]),
     P + "/{request_id}/reason-request": _action(
         "Ask the applicant to explain an apparently massive or repeated application (Art. 35); the answer period "
         "keeps running", {"items": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}}, ["items"]),

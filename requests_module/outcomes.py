@@ -35,6 +35,86 @@ _ROWS = [
 ]
 
 OUTCOMES = {row[0]: Outcome(*row) for row in _ROWS}
+
+# What the letter tells the applicant for each outcome, in the words of the law (条例 Art. 36 (1)–(7) and
+# the articles it leads to); (basis, sentence) with {you} = 您 / 贵单位. The annual-report codes above only
+# count; these sentences answer.
+R = "《中华人民共和国政府信息公开条例》"
+_WITHHELD = "本机关依据" + R + "的规定决定不予公开，告知{you}不予公开并说明理由（条例第三十六条第（三）项）：{why}。"
+ANSWERS = {
+    # Art. 36 (1), (2): already published → how to get it; can be disclosed → provide it or say how, where, when
+    "disclosed": ("条例第三十六条第（一）项、第（二）项",
+                  "{you}所申请公开的信息可以公开，本机关予以公开：向{you}提供该政府信息；其中已经主动公开的，"
+                  "告知{you}获取该政府信息的方式、途径（条例第三十六条第（一）项、第（二）项）。"),
+    # Art. 37: what can be separated is provided, the rest withheld with reasons
+    "partly_disclosed": ("条例第三十七条",
+                         "{you}所申请公开的信息中含有不应当公开或者不属于政府信息的内容，但是能够作区分处理，"
+                         "本机关向{you}提供可以公开的政府信息内容，并对不予公开的内容说明理由（条例第三十七条）。"),
+    "withheld_state_secret": ("条例第三十六条第（三）项、第十四条",
+                              _WITHHELD.replace("{why}", "该政府信息依法确定为国家秘密（条例第十四条）")),
+    "withheld_law": ("条例第三十六条第（三）项、第十四条",
+                     _WITHHELD.replace("{why}", "该政府信息属于法律、行政法规禁止公开的政府信息（条例第十四条）")),
+    "withheld_three_safety": ("条例第三十六条第（三）项、第十四条",
+                              _WITHHELD.replace("{why}", "该政府信息公开后可能危及国家安全、公共安全、经济安全、社会稳定"
+                                                         "（条例第十四条）")),
+    "withheld_third_party": ("条例第三十六条第（三）项、第十五条",
+                             _WITHHELD.replace("{why}", "该政府信息涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害"
+                                                        "（条例第十五条）")),
+    "withheld_internal": ("条例第三十六条第（三）项、第十六条第一款",
+                          _WITHHELD.replace("{why}", "该政府信息属于行政机关的内部事务信息（条例第十六条第一款）")),
+    "withheld_process": ("条例第三十六条第（三）项、第十六条第二款",
+                         _WITHHELD.replace("{why}", "该政府信息属于行政机关在履行行政管理职能过程中形成的过程性信息"
+                                                    "（条例第十六条第二款）")),
+    "withheld_enforcement": ("条例第三十六条第（三）项、第十六条第二款",
+                             _WITHHELD.replace("{why}", "该政府信息属于行政执法案卷信息（条例第十六条第二款）")),
+    # Art. 36 (7): registers whose access other laws govern (the annual report counts these as 行政查询事项)
+    "withheld_inquiry": ("条例第三十六条第（七）项",
+                         "{you}所申请公开信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定，"
+                         "请{you}依照有关法律、行政法规的规定办理（条例第三十六条第（七）项）。"),
+    # Art. 36 (4); with a holder organ named, the letter uses HOLDER (Art. 36 (5)) instead
+    "unavailable_not_held": ("条例第三十六条第（四）项",
+                             "经检索，本机关没有{you}所申请公开的信息，现告知{you}该政府信息不存在（条例第三十六条第（四）项）。"),
+    "unavailable_needs_creation": ("条例第三十八条",
+                                   "{you}所申请公开的信息需要本机关对现有政府信息进行加工、分析，本机关不予提供"
+                                   "（条例第三十八条）。"),
+    "unavailable_unclear": ("条例第三十条",
+                            "本机关已告知{you}作出补正，补正后申请内容仍不明确，本机关无法提供所申请的政府信息（条例第三十条）。"),
+    "not_processed_petition": ("条例第三十九条第一款",
+                               "{you}以政府信息公开申请的形式进行信访、投诉、举报等活动，本机关告知{you}不作为政府信息公开申请"
+                               "处理，{you}可以通过相应渠道提出（条例第三十九条第一款）。"),
+    # Art. 36 (6)
+    "not_processed_repeat": ("条例第三十六条第（六）项",
+                             "本机关已就{you}提出的政府信息公开申请作出答复，{you}重复申请公开相同政府信息，"
+                             "本机关告知{you}不予重复处理（条例第三十六条第（六）项）。"),
+    "not_processed_publication": ("条例第三十九条第二款",
+                                  "{you}申请的内容为要求行政机关提供政府公报、报刊、书籍等公开出版物，本机关告知{you}获取的途径"
+                                  "（条例第三十九条第二款）。"),
+    "not_processed_excessive": ("条例第三十五条",
+                                "{you}申请公开政府信息的数量、频次明显超过合理范围，本机关认为{you}说明的申请理由不合理，"
+                                "告知{you}不予处理（条例第三十五条）。"),
+    # no article of the 条例 names it; the annual-report row (国办公开办函〔2021〕30号) does
+    "not_processed_confirmation": ("国办公开办函〔2021〕30号",
+                                   "{you}的申请内容为要求行政机关确认或者重新出具{you}已获取的信息，不属于政府信息公开申请，"
+                                   "本机关不予处理。"),
+    "other_no_correction": ("条例第三十条",
+                            "{you}无正当理由逾期不补正，视为放弃申请，本机关不再处理该政府信息公开申请（条例第三十条）。"),
+    "other_no_payment": ("条例第四十二条、国办函〔2020〕109号",
+                         "{you}逾期未按收费通知要求缴纳信息处理费，视为放弃申请，本机关不再处理该政府信息公开申请"
+                         "（条例第四十二条、国办函〔2020〕109号）。"),
+    "other": ("条例第三十六条", "本机关依照" + R + "第三十六条的规定作出答复如上。"),
+}
+# Art. 36 (5): not this organ's to disclose → say so with reasons; name the responsible organ and its contacts
+HOLDER = ("{you}所申请公开信息不属于本机关负责公开的，理由是：该信息由{holder}负责公开。负责公开该政府信息的行政机关为{holder}，"
+          "联系方式：{contact}。{you}可以向该机关提出申请（条例第三十六条第（五）项）。")
+
+
+def answer_sentence(code, you, holder_organ=None, holder_contact=None):
+    """The outcome in the law's words (条例 Art. 36 (1)–(7), 30, 35, 37–39, 42), with its article."""
+    get(code)
+    if code == "unavailable_not_held" and (holder_organ or "").strip():
+        return HOLDER.format(you=you, holder=holder_organ.strip(),
+                             contact=(holder_contact or "").strip().rstrip("。") or "见上文")
+    return ANSWERS[code][1].format(you=you)
 GROUPS = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
 
 

@@ -47,6 +47,9 @@ def receiving_department(actor):
     role = getattr(actor, "role", None)
     if role in (Role.STAFF, Role.APPROVER):
         dep = actor.department
+        from core.departments.service import check_discloses
+
+        check_discloses(dep)  # 条例 Art. 2, 36: a party organ (区委办) receives no application
         # 区政府办 staff receive for the district government (its 公开办, Art. 4): the government answers, and
         # 盐城市人民政府 reconsiders (行政复议法 Art. 24 (1) 2) — never a letter in the office's own name.
         return None if dep is not None and dep.code == DISTRICT_OFFICE else dep
@@ -54,12 +57,29 @@ def receiving_department(actor):
 
 
 def issuing_organ(req):
-    """(organ name, reconsideration body) of the letter: the organ that received the application (never
-    the unit it was assigned to), else the district government itself (received by its 公开办)."""
+    """(organ name, reconsideration bodies) of the letter: the organ that received the application (never
+    the unit it was assigned to), else the district government itself (received by its 公开办). The bodies
+    are one or two (行政复议法 Art. 24 para. 4, Art. 28: "A 或者 B")."""
     dep = req.receiving_department
     if dep is None:
-        return DISTRICT_GOVERNMENT, ABOVE_DISTRICT
-    return dep.full_name, dep.reconsideration_body
+        return DISTRICT_GOVERNMENT, (ABOVE_DISTRICT,)
+    return dep.full_name, dep.reconsideration_bodies
+
+
+def issuing_department(req):
+    """The department whose details a document prints for the issuing organ: the receiving department, or
+    for the district government the 区政府办 that acts for it (code "zfb"); None if that is not seeded."""
+    from core.departments.models import Department
+
+    if req.receiving_department is not None:
+        return req.receiving_department
+    return Department.query.filter_by(code=DISTRICT_OFFICE).first()
+
+
+def bodies_text(body):
+    """"A" or "A或者B": where the law lets the applicant choose (行政复议法 Art. 24 para. 4, Art. 28)."""
+    bodies = (body,) if isinstance(body, str) else tuple(body or ())
+    return "或者".join(b.strip() for b in bodies if b and b.strip())
 
 
 def must_reconsider_first(outcome_code):
@@ -69,12 +89,15 @@ def must_reconsider_first(outcome_code):
 
 
 def _check_body(organ, body):
-    if not body or body == organ:
+    """Never its own body (行政复议法 Art. 24, 27, 28) — checked for each body when there are two."""
+    bodies = (body,) if isinstance(body, str) else tuple(body or ())
+    if not bodies or any(not b or b.strip() == organ for b in bodies):
         raise RemedyError(f"{organ}的行政复议机关不能是其自身，请管理员在部门设置中更正")
+    return bodies_text(bodies)
 
 
 def remedy_text(outcome_code, organ, body):
-    _check_body(organ, body)
+    body = _check_body(organ, body)
     choice = "如对本答复不服，" + _CHOICE.format(body=body)
     if not must_reconsider_first(outcome_code):
         return choice
@@ -89,5 +112,5 @@ def correction_remedy_text(organ, body):
     """A decision on a correction request (条例 Art. 41) keeps the choice: it is not 不予公开, so none of the
     reconsideration-first cases of 行政复议法 Art. 23 para. 1 applies; it is reviewable as a decision in
     open-government work (Art. 11 (14); 条例 Art. 51)."""
-    _check_body(organ, body)
+    body = _check_body(organ, body)
     return "如对本答复不服，" + _CHOICE.format(body=body)

@@ -9,7 +9,7 @@ from core.auth.models import Role
 from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
 from core.departments.models import Department
-from core.departments.service import active_departments
+from core.departments.service import disclosing_departments
 from core.downloads import send_named
 from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, FormState, Refusal, form_date, form_int
@@ -40,7 +40,7 @@ def queue():
     statuses = [s for s in statuses if s not in ("submitted", "received")]
     rows = queries.queue(department_id=dep_id, statuses=statuses, now=now,
                          urgency_filter=request.args.get("urgency") or None)
-    return render_template("requests/staff_queue.html", rows=rows, departments=active_departments(),
+    return render_template("requests/staff_queue.html", rows=rows, departments=disclosing_departments(),
                            statuses=[s for s in Status if s.value in statuses or s.value in queries.OPEN],
                            can_intake=user.role in INTAKE, can_see_lapses=access.can_see_lapses(user))
 
@@ -50,7 +50,7 @@ def queue():
 def intake_queue():
     now = utcnow()
     rows = queries.queue(statuses=["submitted", "received"], now=now)
-    return render_template("requests/intake.html", rows=rows, departments=active_departments(),
+    return render_template("requests/intake.html", rows=rows, departments=disclosing_departments(),
                            suggestions={r.id: intake.suggestions(r) for r, _, _ in rows}, today=today(now),
                            outcomes=[o for o in outcomes.OUTCOMES.values() if o.code.startswith("not_processed_")])
 
@@ -97,7 +97,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
     data = queries.represent(req, now)
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
                            preview=preview, attachment_lines=attachment_lines,
-                           departments=active_departments(), outcomes=outcomes.choices(),
+                           departments=disclosing_departments(), outcomes=outcomes.choices(),
                            suggestions=intake.suggestions(req), events=staff_timeline(req),
                            allowed=access.available_actions(current_user, req),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
@@ -155,7 +155,7 @@ ACTIONS = {
     "reassign": ("已改派", lambda r, f, n, u: handling.reassign(r, _department(), reason=f.get("reason"), now=n,
                                                             actor=u)),
     "correction_notice": ("已发出补正告知", lambda r, f, n, u: handling.send_correction_notice(
-        r, items=f.get("items"), on=_date(), now=n, actor=u)),
+        r, items=f.get("items"), guidance=f.get("guidance"), on=_date(), now=n, actor=u)),
     "correction": ("已登记补正", lambda r, f, n, u: handling.receive_correction(
         r, text=f.get("text"), on=_date(), now=n, actor=u, files=_files(), late_reason=f.get("late_reason"))),
     "consult": ("已登记征求意见", lambda r, f, n, u: handling.add_consultation(

@@ -150,7 +150,22 @@ def seeded(app, now):
 
     seed_departments(now)
     seed_from_package(now)
+    set_payment_channels()
     return app
+
+
+def set_payment_channels(**fields):
+    """Tests issue fee notices: every department gets a test payment channel (条例 Art. 42; the notice is
+    refused without one, requests_module/handling.payment_channel). Pass fields to override, e.g. blanks."""
+    from core.departments.models import Department
+    from core.extensions import db
+
+    values = {"fee_payee": "测试收款单位（测试数据）", "fee_bank": "测试银行亭湖支行（测试数据）",
+              "fee_account": "0000-TEST-0001", "fee_payment_note": "", **fields}
+    for dep in Department.query:
+        for k, v in values.items():
+            setattr(dep, k, v)
+    db.session.commit()
 
 
 def make_user(role, login=None, department=None, password="Passw0rd!x", now=None):

@@ -57,8 +57,8 @@ def test_two_staff_sign_the_same_ticket(shared_db, seeded, now, monkeypatch):
     ticket = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
                                    "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone",
                                   received_at=now, now=now, actor="op")
-    intake.dispatch(ticket, Department.query.filter_by(code="hbj").one(), now=now, actor="op")
-    a, b = make_user("staff", "a@hbj.cn", department="hbj"), make_user("staff", "b@hbj.cn", department="hbj")
+    intake.dispatch(ticket, Department.query.filter_by(code="sthjj").one(), now=now, actor="op")
+    a, b = make_user("staff", "a@hbj.cn", department="sthjj"), make_user("staff", "b@hbj.cn", department="sthjj")
     db.session.commit()
     _together(monkeypatch, handling, "sign")
     url = f"/api/v1/tickets/{ticket.id}/sign"

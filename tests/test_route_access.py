@@ -254,7 +254,7 @@ def test_items_belong_to_their_owner_and_department(app, seeded, now):
 
     seed_categories()
     owner, other = make_user("citizen", "13800005555"), make_user("citizen", "13800006666")
-    staff = {code: make_user("staff", f"{code}@x.cn", department=code) for code in ("mzj", "hbj", "zjj")}
+    staff = {code: make_user("staff", f"{code}@x.cn", department=code) for code in ("mzj", "sthjj", "zjj")}
     req = intake.submit_online({**APPLICATION, "phone": "13800005555"}, now=now, citizen=owner,
                                files=[("身份证明.pdf", b"%PDF-1.4 proof")])
     intake.confirm_receipt(req, received_on=now.date(), now=now, actor="test")
@@ -263,11 +263,11 @@ def test_items_belong_to_their_owner_and_department(app, seeded, now):
     ticket = hotline_intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800005555",
                                            "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="web",
                                           received_at=now, now=now, actor=owner, citizen=owner)
-    hotline_intake.dispatch(ticket, Department.query.filter_by(code="hbj").one(), now=now, actor="op")
+    hotline_intake.dispatch(ticket, Department.query.filter_by(code="sthjj").one(), now=now, actor="op")
 
     citizen_pages = [f"/requests/{req.id}", f"/requests/{req.id}/attachments/{att.id}", f"/hotline/my/{ticket.id}"]
-    staff_pages = {"mzj": [f"/requests/staff/{req.id}"], "hbj": [f"/hotline/tickets/{ticket.id}"]}
-    staff_api = {"mzj": [f"/api/v1/disclosure-requests/{req.id}"], "hbj": [f"/api/v1/tickets/{ticket.id}"]}
+    staff_pages = {"mzj": [f"/requests/staff/{req.id}"], "sthjj": [f"/hotline/tickets/{ticket.id}"]}
+    staff_api = {"mzj": [f"/api/v1/disclosure-requests/{req.id}"], "sthjj": [f"/api/v1/tickets/{ticket.id}"]}
 
     def visit(user, paths, api=False):
         client = app.test_client()
@@ -285,10 +285,10 @@ def test_items_belong_to_their_owner_and_department(app, seeded, now):
     for who in (other, None):
         for path, resp in visit(who, citizen_pages).items():
             assert resp.status_code == 404 and b"proof" not in resp.data, (path, who)  # not even "it exists"
-    for code in ("mzj", "hbj"):
+    for code in ("mzj", "sthjj"):
         for path, resp in {**visit(staff[code], staff_pages[code]), **visit(staff[code], staff_api[code], api=True)}.items():
             assert resp.status_code == 200, (code, path)
     outsider = staff["zjj"]
-    for path, resp in {**visit(outsider, staff_pages["mzj"] + staff_pages["hbj"]),
-                       **visit(outsider, staff_api["mzj"] + staff_api["hbj"], api=True)}.items():
+    for path, resp in {**visit(outsider, staff_pages["mzj"] + staff_pages["sthjj"]),
+                       **visit(outsider, staff_api["mzj"] + staff_api["sthjj"], api=True)}.items():
         assert resp.status_code in (403, 404), path

@@ -17,13 +17,20 @@ class DepartmentForm(Form):
     keywords = TextAreaField("补充分办关键词（以逗号或顿号分隔）", validators=[Optional(), Length(max=1000)])
     reconsideration_body = StringField("行政复议机关（印在答复书的救济告知中）", default="盐城市亭湖区人民政府",
                                        validators=[DataRequired("请填写行政复议机关"), Length(max=120)])
+    reconsideration_body_alt = StringField("另一行政复议机关（可选）", validators=[Optional(), Length(max=120)])
+    fee_payee = StringField("收款单位", validators=[Optional(), Length(max=120)])
+    fee_bank = StringField("开户行", validators=[Optional(), Length(max=120)])
+    fee_account = StringField("账号", validators=[Optional(), Length(max=40)])
+    fee_payment_note = TextAreaField("缴费说明", validators=[Optional(), Length(max=500)])
+    discloses = BooleanField("受理、答复政府信息公开申请（行政机关；党委部门不勾选）", default=True)
     requires_signoff = BooleanField("答复需部门负责人签发")
     active = BooleanField("启用", default=True)
 
     def data_for_service(self):
         return {k: getattr(self, k).data for k in
                 ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
-                 "reconsideration_body")}
+                 "reconsideration_body", "reconsideration_body_alt", "discloses", "fee_payee", "fee_bank",
+                 "fee_account", "fee_payment_note")}
 
     def keyword_list(self):
         import re

@@ -19,9 +19,35 @@ class Department(db.Model):
     # The organ that decides an administrative reconsideration of this organ's acts (行政复议法 2023
     # Art. 24, 27): printed in the remedy paragraph of its letters (requests_module/remedy.py).
     reconsideration_body = db.Column(db.String(120), nullable=False, default="盐城市亭湖区人民政府")
+    # A second body where the law gives the applicant the choice "A 或者 B" (行政复议法 Art. 24 para. 4: a
+    # 派出机构 of a city department by district; Art. 28: the 司法局); empty when there is one.
+    reconsideration_body_alt = db.Column(db.String(120), nullable=False, default="")
+    # Whether the organ answers disclosure applications: only administrative organs do (条例 Art. 2, 36);
+    # a party organ (区委办) does not, though the hotline may still route to it.
+    discloses = db.Column(db.Boolean, nullable=False, default=True)
+    # How to pay a processing fee, printed on its 收费通知书 (条例 Art. 42; 国办函〔2020〕109号): payee, bank
+    # and account, and/or a free-text way to pay. Nothing set: no fee notice can be issued.
+    fee_payee = db.Column(db.String(120), nullable=False, default="")
+    fee_bank = db.Column(db.String(120), nullable=False, default="")
+    fee_account = db.Column(db.String(40), nullable=False, default="")
+    fee_payment_note = db.Column(db.String(500), nullable=False, default="")
     active = db.Column(db.Boolean, nullable=False, default=True)
 
     __table_args__ = (db.CheckConstraint("kind IN ('organ', 'town')", name="kind"),)
+
+    @property
+    def reconsideration_bodies(self):
+        """The body or bodies (A, or A 或者 B) that decide a reconsideration of this organ's acts."""
+        return tuple(b for b in (self.reconsideration_body, self.reconsideration_body_alt) if b and b.strip())
+
+    def payment_lines(self):
+        """The fee notice's 缴费方式 lines; empty when the admin has set no channel (never invented)."""
+        lines = []
+        if self.fee_payee and self.fee_bank and self.fee_account:
+            lines.append(f"收款单位：{self.fee_payee}；开户行：{self.fee_bank}；账号：{self.fee_account}。")
+        if self.fee_payment_note and self.fee_payment_note.strip():
+            lines.append(f"缴费方式：{self.fee_payment_note.strip().rstrip('。')}。")
+        return lines
 
     def to_public(self):
         return {

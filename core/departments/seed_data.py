@@ -12,7 +12,27 @@ DISTRICT_GOVERNMENT = "盐城市亭湖区人民政府"
 # streets; the office that acts for the district government (区政府办) answers in the government's name,
 # so the next level up, 盐城市人民政府, decides; Art. 27: vertically led organs go to the next organ up in
 # their line. Admins can change any of these on the department page.
-RECONSIDERATION_BODIES = {"zfb": "盐城市人民政府", "qxj": "盐城市气象局"}
+RECONSIDERATION_BODIES = {"zfb": "盐城市人民政府", "qxj": "盐城市气象局",
+                          # Art. 24 para. 4: a 派出机构 that a city department set up by district → the city
+                          # government, or also the government of where it sits
+                          "gafj": "盐城市人民政府", "sthjj": "盐城市人民政府"}
+# Where the law gives "A 或者 B" (remedy.remedy_text prints both; neither may be the organ itself).
+SECOND_BODIES = {"gafj": DISTRICT_GOVERNMENT, "sthjj": DISTRICT_GOVERNMENT,
+                 # Art. 28: the 司法行政部门 that does the reconsideration work → 本级人民政府 or 上一级司法行政部门
+                 "sfj": "盐城市司法局"}
+# Organs with a full name of their own (not 盐城市亭湖区 + name): the city's 派出机构.
+OWN_FULL_NAMES = ("gafj", "sthjj")
+# A party organ is not an administrative organ (条例 Art. 2, 36): it receives and answers no application;
+# the hotline may still route to it.
+NOT_DISCLOSING = {"qwb"}
+# Organs abolished in the 2019 institutional reform → their successor. `flask seed` on an existing database
+# moves their topics to the successor and deactivates them (never deletes: applications refer to them).
+ABOLISHED = {"wjj": "fgw",      # 物价局 → 发展和改革委员会（价格）; price enforcement went to 市场监督管理局
+             "fzb": "sfj",      # 法制办 → 司法局
+             "wjw": "wsjkw",  # 卫计委 → 卫生健康委员会
+             "hbj": "sthjj",    # 环保局 → 盐城市亭湖生态环境局
+             "jxw": "gxj",      # 经信委 → 工业和信息化局
+             "fpb": "nyncj"}    # 扶贫办 → 农业农村局（乡村振兴）
 
 
 def T(topic, keywords, lead=True):
@@ -25,11 +45,7 @@ ORGANS = [
         T("市场监管公开透明、双随机抽查（一.2）", ["双随机", "抽查事项", "综合行政执法"]),
         T("公共服务目录清单（一.3）", ["公共服务目录", "公共服务事项", "办事指南"]),
     ]),
-    ("wjj", "物价局", "物价局", [
-        T("中介服务收费清单（一.1）", ["中介服务", "收费项目"]),
-        T("清费减负、收费目录清单（二.3）", ["收费", "政府定价", "政府指导价", "经营服务性收费", "涉企收费", "涉房收费", "价格"]),
-    ]),
-    ("fzb", "法制办", "法制办公室", [
+    ("sfj", "司法局", "司法局", [  # successor of 法制办 (2019 reform)
         T("权力清单动态管理（一.1）", ["权力清单", "法律法规"], lead=False),
         T("行政许可和行政处罚“双公示”（一.2）", ["双公示", "行政许可", "行政处罚", "行政执法", "监管执法", "阳光执法"]),
     ]),
@@ -41,22 +57,25 @@ ORGANS = [
         T("企业信用信息公示（一.2）", ["企业信用", "信用信息公示", "严重违法失信", "经营异常", "营业执照"]),
         T("食品药品安全信息公开（三.6）", ["食品", "药品", "抽检", "违法广告", "医疗器械", "消费警示", "食品安全"]),
     ]),
-    ("gafj", "公安分局", "公安分局", [
+    ("gafj", "公安分局", "盐城市公安局亭湖分局", [  # a 派出机构 of 盐城市公安局 by district
         T("户籍制度改革、居住证信息公开（一.3）", ["户籍", "户口", "户口迁移", "居住证", "微警务", "落户", "身份证"]),
     ]),
     ("fgw", "发改委", "发展和改革委员会", [
+        # price management of the former 物价局 (2019 reform: 发展和改革委员会（价格）)
+        T("中介服务收费清单（一.1）", ["中介服务", "收费项目"]),
+        T("清费减负、收费目录清单（二.3）", ["收费", "政府定价", "政府指导价", "经营服务性收费", "涉企收费", "涉房收费", "价格"]),
         T("经济社会政策公开（二.1）", ["去产能", "去库存", "去杠杆", "降成本", "补短板", "供给侧", "创新驱动"]),
         T("重大建设项目信息公开（二.2）", ["重大建设项目", "政府投资", "项目审批", "核准", "备案", "项目稽察"]),
         T("PPP 项目信息公开（二.2）", ["PPP", "政府和社会资本合作", "项目库"], lead=False),
     ]),
-    ("jxw", "经信委", "经济和信息化委员会", [
+    ("gxj", "工信局", "工业和信息化局", [  # successor of 经信委
         T("经济社会政策公开（二.1）", ["工业", "企业技改", "去产能", "信息化"], lead=False),
     ]),
     ("zjj", "住建局", "住房和城乡建设局", [
         T("棚户区改造、危房改造和保障性住房（三.4）", ["棚户区", "棚改", "危房改造", "保障性住房", "房屋征收", "征收", "拆迁", "安置房", "住房保障", "补偿方案"]),
         T("经济社会政策公开（二.1）", ["城乡一体化", "城市建设"], lead=False),
     ]),
-    ("hbj", "环保局", "环境保护局", [
+    ("sthjj", "生态环境局", "盐城市亭湖生态环境局", [  # successor of 环保局: a 派出机构 of 盐城市生态环境局
         T("环境保护信息公开（三.5）", ["环境保护", "环保", "排污", "污染物", "污染", "环评", "超标", "排放", "噪音", "噪声"]),
     ]),
     ("czj", "财政局", "财政局", [
@@ -67,7 +86,7 @@ ORGANS = [
     ("gzb", "国资办", "国有资产监督管理办公室", [
         T("国有企业运营监管信息公开（二.4）", ["国有企业", "国企", "国有资产", "国有资本", "国有产权", "改制重组", "企业负责人薪酬"]),
     ]),
-    ("fpb", "扶贫办", "扶贫开发办公室", [
+    ("nyncj", "农业农村局", "农业农村局", [  # successor of 扶贫办 (乡村振兴)
         T("扶贫工作信息公开（三.1）", ["扶贫", "脱贫", "精准扶贫", "低收入", "建档立卡", "帮扶", "扶贫资金", "扶贫捐赠"]),
     ]),
     ("mzj", "民政局", "民政局", [
@@ -80,7 +99,7 @@ ORGANS = [
     ("jyj", "教育局", "教育局", [
         T("教育信息公开（三.6）", ["教育", "义务教育", "学校", "划片招生", "招生", "入学", "教师", "奖助学金", "助学贷款", "职称评审", "教师资格"]),
     ]),
-    ("wjw", "卫计委", "卫生和计划生育委员会", [
+    ("wsjkw", "卫健委", "卫生健康委员会", [  # successor of 卫计委
         T("医药卫生信息公开（三.6）", ["医疗", "医院", "医疗机构", "院务公开", "传染病", "疫情", "卫生", "计划生育"]),
         T("环境保护信息公开（三.5）", ["饮用水"], lead=False),
     ]),
@@ -112,10 +131,12 @@ def department_rows():
     """Seed rows as dicts, organs first, then towns and streets."""
     rows = []
     for code, name, office, topics in ORGANS:
-        full = f"{DISTRICT}{office}" if not office.startswith("区") else f"{DISTRICT}{office[1:]}"
+        full = (office if code in OWN_FULL_NAMES else
+                f"{DISTRICT}{office}" if not office.startswith("区") else f"{DISTRICT}{office[1:]}")
         rows.append(dict(code=code, name=name, full_name=full, kind="organ", topics=topics,
                          phone=DEFAULT_PHONE, address="", email="",
-                         reconsideration_body=RECONSIDERATION_BODIES.get(code, DISTRICT_GOVERNMENT)))
+                         reconsideration_body=RECONSIDERATION_BODIES.get(code, DISTRICT_GOVERNMENT),
+                         reconsideration_body_alt=SECOND_BODIES.get(code, ""), discloses=code not in NOT_DISCLOSING))
     for code, name in TOWNS:
         rows.append(dict(code=code, name=name, full_name=f"{DISTRICT}{name}", kind="town", topics=[],
                          phone=DEFAULT_PHONE, address="", email="", reconsideration_body=DISTRICT_GOVERNMENT))

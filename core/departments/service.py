@@ -1,13 +1,18 @@
 """Department use cases: seed from the work plan, create and edit (admin)."""
+import re
+
 from core import audit
 from core.db import unit_of_work
 from core.departments.models import Department
-from core.departments.seed_data import department_rows
+from core.departments.seed_data import ABOLISHED, department_rows
 from core.errors import ValidationError
 from core.extensions import db
 
 EDITABLE = ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
-            "reconsideration_body")
+            "reconsideration_body", "reconsideration_body_alt", "discloses", "fee_payee", "fee_bank", "fee_account",
+            "fee_payment_note")
+PAYMENT_FIELDS = ("fee_payee", "fee_bank", "fee_account")
+_ACCOUNT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z -]{5,38}[0-9A-Za-z]$")
 
 
 def _check_reconsideration_body(data):
@@ -18,6 +23,33 @@ def _check_reconsideration_body(data):
     if body and body == name:
         raise ValidationError("行政复议机关不能是本机关自己（行政复议法第二十四条、第二十七条）",
                               field="reconsideration_body")
+
+
+def _check_payment(data):
+    """The fee notice's payment channel (条例 Art. 42; 国办函〔2020〕109号): payee, bank and account together, or
+    none of them (a free-text 缴费说明 may stand alone); an account is digits and letters, with spaces or
+    hyphens between."""
+    for k in (*PAYMENT_FIELDS, "fee_payment_note"):
+        if k in data:
+            data[k] = (data.get(k) or "").strip()
+    given = [k for k in PAYMENT_FIELDS if data.get(k)]
+    if given and len(given) < len(PAYMENT_FIELDS):
+        missing = next(k for k in PAYMENT_FIELDS if not data.get(k))
+        raise ValidationError("收款单位、开户行和账号须一并填写", field=missing)
+    if data.get("fee_account") and not _ACCOUNT.fullmatch(data["fee_account"]):
+        raise ValidationError("账号只能由数字、字母组成，可用空格或连字符分隔（8 到 40 位）", field="fee_account")
+
+
+def _check_bodies(data):
+    """Each reconsideration body is never the organ itself, and a second body differs from the first."""
+    if "reconsideration_body_alt" in data:
+        data["reconsideration_body_alt"] = (data.get("reconsideration_body_alt") or "").strip()
+    alt, name = data.get("reconsideration_body_alt") or "", (data.get("full_name") or "").strip()
+    if alt and alt == name:
+        raise ValidationError("行政复议机关不能是本机关自己（行政复议法第二十四条、第二十七条、第二十八条）",
+                              field="reconsideration_body_alt")
+    if alt and alt == (data.get("reconsideration_body") or "").strip():
+        raise ValidationError("另一行政复议机关与第一个相同，请留空或填写不同的机关", field="reconsideration_body_alt")
 
 
 def seed_departments(now, actor="seed"):
@@ -34,7 +66,37 @@ def seed_departments(now, actor="seed"):
         db.session.flush()
         for dep in created:
             audit.record(now=now, actor=actor, entity_kind="department", entity_id=dep.code, action="seeded")
+        _retire_abolished(now, actor)
     return created
+
+
+def _retire_abolished(now, actor):
+    """Organs abolished in the 2019 reform (seed_data.ABOLISHED): their work-plan topics move to the successor
+    and the old row is deactivated, never deleted (applications, tickets and users refer to it). Idempotent:
+    an inactive old row is left alone."""
+    for old_code, new_code in ABOLISHED.items():
+        old = Department.query.filter_by(code=old_code).first()
+        new = Department.query.filter_by(code=new_code).first()
+        if old is None or new is None or not old.active:
+            continue
+        have = {t.get("topic") for t in new.topics or []}
+        new.topics = [*(new.topics or []), *(t for t in old.topics or [] if t.get("topic") not in have)]
+        old.active = False
+        audit.record(now=now, actor=actor, entity_kind="department", entity_id=old_code, action="retired",
+                     after={"successor": new_code})
+
+
+def disclosing_departments():
+    """Active organs that receive and answer disclosure applications (条例 Art. 2, 36: administrative organs
+    only — not a party organ such as 区委办)."""
+    return [d for d in active_departments() if d.discloses]
+
+
+def check_discloses(dep):
+    """Refuse a party organ as the receiving or handling organ of an application (条例 Art. 2, 36)."""
+    if dep is not None and not dep.discloses:
+        raise ValidationError(f"{dep.name}不是行政机关，不受理、不答复政府信息公开申请（政府信息公开条例第二条、"
+                              "第三十六条）", field="department")
 
 
 def active_departments():
@@ -53,6 +115,8 @@ def create_department(data, *, now, actor):
     if Department.query.filter_by(code=code).first():
         raise ValidationError(f"部门代码 {code} 已存在", field="code")
     _check_reconsideration_body(data)
+    _check_bodies(data)
+    _check_payment(data)
     with unit_of_work():
         dep = Department(code=code, topics=[], **{k: data[k] for k in EDITABLE if k in data})
         db.session.add(dep)
@@ -65,8 +129,13 @@ def create_department(data, *, now, actor):
 def update_department(dep, data, *, now, actor, keywords=None):
     """Edit a department's names, contacts and flags; `keywords` replaces its extra routing keywords."""
     before = {k: getattr(dep, k) for k in EDITABLE}
-    _check_reconsideration_body({"full_name": dep.full_name, "reconsideration_body": dep.reconsideration_body,
-                                 **data})
+    current = {"full_name": dep.full_name, "reconsideration_body": dep.reconsideration_body,
+               "reconsideration_body_alt": dep.reconsideration_body_alt,
+               **{k: getattr(dep, k) for k in (*PAYMENT_FIELDS, "fee_payment_note")}, **data}
+    _check_reconsideration_body(current)
+    _check_bodies(current)
+    _check_payment(current)
+    data = {k: current[k] for k in data}
     with unit_of_work():
         for k in EDITABLE:
             if k in data:

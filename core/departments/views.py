@@ -49,8 +49,12 @@ def edit(code):
         form.keywords.data = "、".join(extra["keywords"]) if extra else ""
     form.code.data = dep.code  # the code is stable: other records and URLs refer to it
     if form.validate_on_submit():
-        service.update_department(dep, form.data_for_service(), now=utcnow(), actor=current_user,
-                                  keywords=form.keyword_list())
-        flash(f"已保存：{dep.name}", "success")
-        return redirect(url_for(".index"))
+        try:
+            service.update_department(dep, form.data_for_service(), now=utcnow(), actor=current_user,
+                                      keywords=form.keyword_list())
+        except ValidationError as err:
+            apply_domain_error(form, err)  # the typed values stay on the page
+        else:
+            flash(f"已保存：{dep.name}", "success")
+            return redirect(url_for(".index"))
     return render_template("admin/department_form.html", form=form, department=dep)

@@ -46,7 +46,7 @@ def server(tmp_path_factory):
            "--department", "mzj")
     _flask(env, "users", "create", "--email", "op@e2e.cn", "--password", "Passw0rd1", "--role", "operator")
     _flask(env, "users", "create", "--email", "hbj@e2e.cn", "--password", "Passw0rd1", "--role", "staff",
-           "--department", "hbj")
+           "--department", "sthjj")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

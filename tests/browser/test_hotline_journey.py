@@ -32,11 +32,11 @@ def test_operator_call_to_satisfied_callback(server, browser, request):
         op.keyboard.press("Tab")
         op.keyboard.press("Tab")  # 诉求内容
         op.keyboard.type("工地夜间施工噪声扰民")
-        op.get_by_text("建议承办部门：环保局").wait_for()  # the live hint
+        op.get_by_text("建议承办部门：生态环境局").wait_for()  # the live hint
         with op.expect_navigation():
             op.keyboard.press("Control+Enter")
         number = re.search(r"RX-\d{4}-\d{6}", op.get_by_role("alert").first.inner_text()).group(0)
-        assert op.get_by_label("主办部门").input_value() == "hbj"
+        assert op.get_by_label("主办部门").input_value() == "sthjj"
         with op.expect_navigation():
             op.get_by_role("button", name="派单").click()
 

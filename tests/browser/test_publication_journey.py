@@ -22,7 +22,7 @@ def test_reviewer_publishes_and_the_public_finds_it(server, browser, request):
         op.get_by_label("事项分类（输入关键字搜索）").fill("030101 噪声扰民")
         op.get_by_label("地址").fill("亭湖区某路 9 号")
         op.get_by_label("诉求内容").fill("渣土车夜间运输扬尘严重，影响休息")
-        op.get_by_text("建议承办部门：环保局").wait_for()
+        op.get_by_text("建议承办部门：生态环境局").wait_for()
         with op.expect_navigation():
             op.keyboard.press("Control+Enter")
         number = re.search(r"RX-\d{4}-\d{6}", op.get_by_role("alert").first.inner_text()).group(0)

@@ -8,8 +8,8 @@ from core.departments.seed_data import department_rows
 from core.departments.service import active_departments, seed_departments
 from tests.conftest import csrf_from, make_user
 
-SEED_NAMES = ["区编办", "物价局", "法制办", "政务办", "市场监管局", "公安分局", "发改委", "经信委", "住建局",
-              "环保局", "财政局", "国资办", "扶贫办", "民政局", "人社局", "教育局", "卫计委", "审计局",
+SEED_NAMES = ["区编办", "司法局", "政务办", "市场监管局", "公安分局", "发改委", "工信局", "住建局",
+              "生态环境局", "财政局", "国资办", "农业农村局", "民政局", "人社局", "教育局", "卫健委", "审计局",
               "水利局", "气象局", "区政府办", "区委办"]
 
 
@@ -36,11 +36,11 @@ def test_seed_keeps_admin_edits(seeded, now):
 @pytest.mark.parametrize("text, code", [
     ("申请公开本区2025年城乡低保对象名单和低保标准", "mzj"),
     ("请公开某某地块棚户区改造的征收补偿方案", "zjj"),
-    ("某化工厂夜间排污，要求公开环评信息", "hbj"),
+    ("某化工厂夜间排污，要求公开环评信息", "sthjj"),
     ("要求公开义务教育划片招生的范围", "jyj"),
     ("请公开区本级2025年三公经费决算", "czj"),
     ("居住证申领条件是什么", "gafj"),
-    ("精准扶贫建档立卡的低收入农户名单", "fpb"),
+    ("精准扶贫建档立卡的低收入农户名单", "nyncj"),
 ])
 def test_routing_suggests_the_lead_department_with_a_reason(seeded, text, code):
     best = suggest_departments(text, active_departments())[0]

@@ -26,7 +26,7 @@ ACTIONS = sorted(DESK | LEAD | {"sign_off", "extension_decision", "review", "co_
 USERS = {
     "operator": ("operator", None), "staff of the lead department": ("staff", "mzj"),
     "approver of the lead department": ("approver", "mzj"), "staff of a co-handling department": ("staff", "zjj"),
-    "staff of another department": ("staff", "hbj"), "supervisor": ("supervisor", None), "admin": ("admin", None),
+    "staff of another department": ("staff", "sthjj"), "supervisor": ("supervisor", None), "admin": ("admin", None),
     "citizen": ("citizen", None),
 }
 

@@ -15,12 +15,12 @@ def api(api_as, hot):
 
 def test_call_to_callback_through_the_api(api):
     op = api("operator", login="op@x.cn")
-    staff = api("staff", "hbj", login="s@x.cn")
+    staff = api("staff", "sthjj", login="s@x.cn")
     r = op.post("/tickets", CALL, now=at(2026, 9, 30, 16, 2))
     assert r.status_code == 201, r.get_json()
     t = r.get_json()
     assert t["status"] == "new" and t["due_at"] == "2026-10-08T01:00:00+00:00"  # 09:00 Shanghai
-    r = op.post(f"/tickets/{t['id']}/dispatch", {"department": "hbj", "at": "2026-09-30T16:45:00+08:00"},
+    r = op.post(f"/tickets/{t['id']}/dispatch", {"department": "sthjj", "at": "2026-09-30T16:45:00+08:00"},
                 now=at(2026, 9, 30, 16, 46))
     assert r.get_json()["due_at"] == "2026-10-08T01:45:00+00:00"  # sign-for: 10/8 09:45
     r = staff.post(f"/tickets/{t['id']}/sign", {"at": "2026-10-08T09:30:00+08:00"}, now=at(2026, 10, 8, 9, 31))
@@ -48,17 +48,17 @@ def test_errors_and_conflicts(api):
     assert r.status_code == 409 and r.get_json()["error"] == "conflict"  # allowed, but not before signing
     r = op.post(f"/tickets/{tid}/dispatch", {"department": "nope"})
     assert r.status_code == 400 and r.get_json()["fields"] == {"department": "没有代码为 'nope' 的部门"}
-    r = op.post(f"/tickets/{tid}/dispatch", {"department": "hbj", "at": "2999-01-01T00:00:00+08:00"})
+    r = op.post(f"/tickets/{tid}/dispatch", {"department": "sthjj", "at": "2999-01-01T00:00:00+08:00"})
     assert r.status_code == 400 and "at" in r.get_json()["fields"]
 
 
 def test_department_scope_and_confidential_callers(api):
     op = api("operator", login="op@x.cn")
-    hbj = api("staff", "hbj", login="hbj@x.cn")
+    hbj = api("staff", "sthjj", login="hbj@x.cn")
     zjj = api("staff", "zjj", login="zjj@x.cn")
     tid = op.post("/tickets", {**CALL, "confidential": True}).get_json()["id"]
     assert op.get(f"/tickets/{tid}").get_json()["caller"]["phone"] == "13800001111"
-    op.post(f"/tickets/{tid}/dispatch", {"department": "hbj", "co_departments": ["zjj"],
+    op.post(f"/tickets/{tid}/dispatch", {"department": "sthjj", "co_departments": ["zjj"],
                                          "at": "2026-09-30T16:45:00+08:00"})
     seen = hbj.get(f"/tickets/{tid}").get_json()
     assert seen["caller"] is None and "13800001111" not in str(seen)  # 保密: hidden from the department

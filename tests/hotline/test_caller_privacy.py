@@ -17,7 +17,7 @@ def _ticket(day, **changes):
             "content": "工地夜间施工噪声", "address": "亭湖区某路", **changes}
     t = intake.create_ticket(data, channel="phone", received_at=at(2026, 11, day, 9), now=at(2026, 11, day, 9),
                              actor="op")
-    intake.dispatch(t, Department.query.filter_by(code="hbj").one(), now=at(2026, 11, day, 9, 5), actor="op")
+    intake.dispatch(t, Department.query.filter_by(code="sthjj").one(), now=at(2026, 11, day, 9, 5), actor="op")
     return t
 
 
@@ -33,7 +33,7 @@ def _views(app, user, t):
 
 @pytest.fixture
 def people(hot):
-    return {"staff": make_user("staff", "hbj@x.cn", department="hbj"), "operator": make_user("operator", "op@x.cn"),
+    return {"staff": make_user("staff", "hbj@x.cn", department="sthjj"), "operator": make_user("operator", "op@x.cn"),
             "supervisor": make_user("supervisor", "sup@x.cn")}
 
 

@@ -32,7 +32,7 @@ def test_console_saves_and_suggests(desk):
         "category": "030101 噪声扰民", "content": "楼下起火了，有人受伤", "caller_phone": "13800001111",
         "address": "亭湖区某路 8 号"}).get_data(as_text=True)
     assert "疑似紧急情况" in hint and "119" in hint
-    assert "建议承办部门：环保局" in hint and "噪声扰民" in hint
+    assert "建议承办部门：生态环境局" in hint and "噪声扰民" in hint
     assert t.number in hint  # same caller within 30 days
 
 
@@ -47,10 +47,10 @@ def test_dispatch_sign_reply_callback_through_pages(app, desk):
     log_call(desk)
     t = Ticket.query.one()
     page = desk.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
-    assert "事项分类“噪声扰民”默认由环保局承办" in page
-    desk.post(f"/hotline/tickets/{t.id}/dispatch", data={"department": "hbj", "csrf_token": csrf_from(page)})
+    assert "事项分类“噪声扰民”默认由生态环境局承办" in page
+    desk.post(f"/hotline/tickets/{t.id}/dispatch", data={"department": "sthjj", "csrf_token": csrf_from(page)})
     staff = app.test_client()
-    make_user("staff", "s@x.cn", department="hbj")
+    make_user("staff", "s@x.cn", department="sthjj")
     login(staff, "s@x.cn")
     queue = staff.get("/hotline/queue").get_data(as_text=True)
     assert t.number in queue
@@ -74,9 +74,9 @@ def test_confidential_caller_and_department_scope(app, desk):
     t = Ticket.query.one()
     page = desk.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
     assert "13800001111" in page
-    desk.post(f"/hotline/tickets/{t.id}/dispatch", data={"department": "hbj", "csrf_token": csrf_from(page)})
+    desk.post(f"/hotline/tickets/{t.id}/dispatch", data={"department": "sthjj", "csrf_token": csrf_from(page)})
     staff = app.test_client()
-    make_user("staff", "s@x.cn", department="hbj")
+    make_user("staff", "s@x.cn", department="sthjj")
     login(staff, "s@x.cn")
     seen = staff.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
     assert "13800001111" not in seen and "李四" not in seen and "保密" in seen

@@ -29,7 +29,7 @@ def test_dispatch_clock_and_sign_for_across_golden_week(hot):
     t = new_ticket(at(2026, 9, 30, 16, 0))
     assert t.number.startswith("RX-2026-") and t.status == "new"
     assert clock(t, "dispatch").due_at == at(2026, 10, 8, 9, 0)  # 1.5 h on 9/30, holiday, 0.5 h on 10/8
-    intake.dispatch(t, dep("hbj"), now=at(2026, 9, 30, 16, 45), actor="operator")
+    intake.dispatch(t, dep("sthjj"), now=at(2026, 9, 30, 16, 45), actor="operator")
     assert clock(t, "dispatch").on_time is True
     # The example: dispatched Wednesday 16:45, 2 working hours to sign → Thursday 10/8 09:45.
     assert clock(t, "sign_for").due_at == at(2026, 10, 8, 9, 45)
@@ -50,7 +50,7 @@ def test_working_hours_skip_lunch_and_evenings(hot):
 def test_urgent_tickets_run_on_the_wall_clock(hot):
     t = new_ticket(at(2026, 10, 1, 22, 0), urgency="urgent", type="help")
     assert clock(t, "dispatch").due_at == at(2026, 10, 1, 22, 30)
-    intake.dispatch(t, dep("hbj"), now=at(2026, 10, 1, 22, 20), actor="op")
+    intake.dispatch(t, dep("sthjj"), now=at(2026, 10, 1, 22, 20), actor="op")
     assert clock(t, "sign_for").due_at == at(2026, 10, 1, 22, 50)
     assert clock(t, "handling").due_at == at(2026, 10, 2, 22, 20)
     assert t.return_deadline == at(2026, 10, 2, 0, 20)
@@ -64,15 +64,15 @@ def test_return_only_inside_the_window(hot):
     handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 17, 9, 29), actor="s")
     assert t.status == "new" and t.return_count == 1 and t.department is None
     assert clock(t, "dispatch").state == "running"  # a new dispatch clock for the redispatch
-    intake.dispatch(t, dep("hbj"), now=at(2026, 11, 17, 10, 0), actor="op")
-    assert t.department.code == "hbj"
+    intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 17, 10, 0), actor="op")
+    assert t.department.code == "sthjj"
 
 
 def test_extension_once_approved_by_a_supervisor(hot):
     sup = make_user("supervisor", "sup@x.cn")
-    staff = make_user("staff", "s@x.cn", department="hbj")
+    staff = make_user("staff", "s@x.cn", department="sthjj")
     t = new_ticket(at(2026, 11, 16, 9, 0), type="inquiry")
-    intake.dispatch(t, dep("hbj"), now=at(2026, 11, 16, 9, 0), actor="op")
+    intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 16, 9, 0), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 9, 30), actor=staff)
     assert clock(t, "handling").due_at == at(2026, 11, 19, 9, 0)  # 3 working days
     with pytest.raises(ValidationError):
@@ -87,9 +87,9 @@ def test_extension_once_approved_by_a_supervisor(hot):
 
 
 def test_reply_callback_satisfied_closes_with_verdicts(hot):
-    staff = make_user("staff", "s@x.cn", department="hbj")
+    staff = make_user("staff", "s@x.cn", department="sthjj")
     t = new_ticket(at(2026, 11, 16, 9, 0))
-    intake.dispatch(t, dep("hbj"), now=at(2026, 11, 16, 9, 30), actor="op")
+    intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 16, 9, 30), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 10, 0), actor=staff)
     handling.reply(t, text="已责令工地停止夜间施工。", now=at(2026, 11, 18, 15, 0), actor=staff)
     assert t.status == "replied" and clock(t, "handling").on_time is True
@@ -101,7 +101,7 @@ def test_reply_callback_satisfied_closes_with_verdicts(hot):
 
 
 def test_three_failed_callbacks_close_as_unreachable(hot):
-    staff = make_user("staff", "s@x.cn", department="hbj")
+    staff = make_user("staff", "s@x.cn", department="sthjj")
     t = new_ticket(at(2026, 11, 16, 9, 0))
     intake.direct_close(t, answer="噪声投诉请拨打 12345 转环保热线……", now=at(2026, 11, 16, 9, 5), actor="op")
     assert t.status == "replied" and t.direct and clock(t, "dispatch").on_time
@@ -116,7 +116,7 @@ def test_three_failed_callbacks_close_as_unreachable(hot):
 def test_unsatisfied_callback_reopen_keeps_the_count(hot):
     sup = make_user("supervisor", "sup@x.cn")
     t = new_ticket(at(2026, 11, 16, 9, 0))
-    intake.dispatch(t, dep("hbj"), now=at(2026, 11, 16, 9, 10), actor="op")
+    intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 16, 9, 10), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 9, 20), actor="s")
     handling.reply(t, text="已处理", now=at(2026, 11, 16, 11, 0), actor="s")
     callback.record_callback(t, reached=True, resolved=False, satisfaction="unsatisfied", comment="仍有噪声",
@@ -126,7 +126,7 @@ def test_unsatisfied_callback_reopen_keeps_the_count(hot):
         callback.review(t, reopen=True, reason="x", now=at(2026, 11, 17, 10), actor=make_user("operator", "o@x.cn"))
     callback.review(t, reopen=True, reason="诉求合理", now=at(2026, 11, 17, 10), actor=sup)
     assert t.status == "new" and t.reopen_count == 1
-    intake.dispatch(t, dep("hbj"), now=at(2026, 11, 17, 10, 30), actor="op")
+    intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 17, 10, 30), actor="op")
     from core.clocks.models import Clock
     handling_clocks = (Clock.query.filter_by(entity_kind="ticket", entity_id=str(t.id), name="handling")
                        .order_by(Clock.id).all())
@@ -135,11 +135,11 @@ def test_unsatisfied_callback_reopen_keeps_the_count(hot):
 
 
 def test_sign_off_and_co_handling(hot):
-    d = dep("hbj")
+    d = dep("sthjj")
     d.requires_signoff = True
     db.session.commit()
-    staff = make_user("staff", "s@x.cn", department="hbj")
-    approver = make_user("approver", "a@x.cn", department="hbj")
+    staff = make_user("staff", "s@x.cn", department="sthjj")
+    approver = make_user("approver", "a@x.cn", department="sthjj")
     t = new_ticket(at(2026, 11, 16, 9, 0))
     intake.dispatch(t, d, co_departments=[dep("zjj")], now=at(2026, 11, 16, 9, 10), actor="op")
     handling.add_co_part(t, dep("zjj"), part="工地施工许可情况……", now=at(2026, 11, 16, 11), actor="zjj")
@@ -172,7 +172,7 @@ def _ticket_in(state):
     t = new_ticket(at(2026, 11, 16, 9, 0))
     steps = ["dispatched", "signed", "replied", "callback_review"]
     if state in steps:
-        intake.dispatch(t, dep("hbj"), now=at(2026, 11, 16, 9, 10), actor="op")
+        intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 16, 9, 10), actor="op")
     if state in steps[1:]:
         handling.sign(t, now=at(2026, 11, 16, 9, 20), actor="s")
     if state in steps[2:]:

@@ -37,7 +37,7 @@ def readable(text):
 def published(seeded):
     from hotline.seed import seed_categories
     seed_categories()
-    staff, sup = make_user("staff", "hbj@x.cn", department="hbj"), make_user("supervisor", "sup@x.cn")
+    staff, sup = make_user("staff", "hbj@x.cn", department="sthjj"), make_user("supervisor", "sup@x.cn")
     planted = corpus()
     texts = []
     for i in range(0, len(planted), CHUNK):
@@ -51,7 +51,7 @@ def published(seeded):
         t = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": RECORDED_PHONE,
                                   "caller_name": RECORDED_NAME, "content": request_text, "address": "亭湖区解放路"},
                                  channel="phone", received_at=at(2026, 11, day, 9), now=at(2026, 11, day, 9), actor="op")
-        intake.dispatch(t, Department.query.filter_by(code="hbj").one(), now=at(2026, 11, day, 9, 5), actor="op")
+        intake.dispatch(t, Department.query.filter_by(code="sthjj").one(), now=at(2026, 11, day, 9, 5), actor="op")
         handling.sign(t, now=at(2026, 11, day, 9, 10), actor=staff)
         handling.reply(t, text=reply_text, now=at(2026, 11, day, 10), actor=staff)
         record = PublicRecord.query.filter_by(kind="hotline", source_id=t.id).one()

@@ -54,7 +54,7 @@ def test_csv_cells_get_an_apostrophe():
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example/","点此")', "@SUM(1,1)"])
 def test_hotline_export_keeps_a_department_name_as_text(client, as_role, week, name):  # noqa: F811
     """A department whose stored name starts like a formula, through the real report job and download."""
-    dep("hbj").name = name
+    dep("sthjj").name = name
     db.session.commit()
     as_role("supervisor")
     assert _post(client, {"kind": "hotline_xlsx", **PERIOD}).status_code == 302

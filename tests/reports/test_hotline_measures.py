@@ -29,13 +29,13 @@ def week(seeded):
     sup = make_user("supervisor", "sup@x.cn")
     # T1: signed in time, replied in time, callback 满意
     t1 = new(at(2026, 11, 16, 9))
-    intake.dispatch(t1, dep("hbj"), now=at(2026, 11, 16, 9, 10), actor="op")
+    intake.dispatch(t1, dep("sthjj"), now=at(2026, 11, 16, 9, 10), actor="op")
     handling.sign(t1, now=at(2026, 11, 16, 9, 30), actor="s")
     handling.reply(t1, text="已处理", now=at(2026, 11, 17, 10), actor="s")
     callback.record_callback(t1, reached=True, satisfaction="satisfied", now=at(2026, 11, 18, 9), actor="op")
     # T2: signed late (due 13:35), replied in time, 不满意, reopened and waiting for dispatch
     t2 = new(at(2026, 11, 16, 10), "inquiry")
-    intake.dispatch(t2, dep("hbj"), now=at(2026, 11, 16, 10, 5), actor="op")
+    intake.dispatch(t2, dep("sthjj"), now=at(2026, 11, 16, 10, 5), actor="op")
     handling.sign(t2, now=at(2026, 11, 16, 14, 30), actor="s")
     handling.reply(t2, text="已答复", now=at(2026, 11, 17, 11), actor="s")
     callback.record_callback(t2, reached=True, satisfaction="unsatisfied", now=at(2026, 11, 18, 9), actor="op")
@@ -52,7 +52,7 @@ def week(seeded):
     intake.transfer_emergency(t5, to="110", now=at(2026, 11, 19, 9, 2), actor="op")
     # T6: returned by the wrong department, re-dispatched, signed in time, handling not yet due
     t6 = new(at(2026, 11, 20, 9))
-    intake.dispatch(t6, dep("hbj"), now=at(2026, 11, 20, 9, 5), actor="op")
+    intake.dispatch(t6, dep("sthjj"), now=at(2026, 11, 20, 9, 5), actor="op")
     handling.return_ticket(t6, reason="不属本部门", now=at(2026, 11, 20, 9, 30), actor="s")
     intake.dispatch(t6, dep("zjj"), now=at(2026, 11, 20, 10), actor="op")
     handling.sign(t6, now=at(2026, 11, 20, 10, 20), actor="z")
@@ -80,7 +80,7 @@ def test_every_measure(week):
     assert m.by_type == {"complaint": 3, "inquiry": 2, "help": 1}
     assert m.by_channel == {"phone": 6}
     assert m.by_category == {"03": 4, "02": 2}
-    assert m.by_department == {dep("hbj").id: 2, dep("mzj").id: 1, dep("zjj").id: 1, None: 2}
+    assert m.by_department == {dep("sthjj").id: 2, dep("mzj").id: 1, dep("zjj").id: 1, None: 2}
 
 
 def test_overdue_depends_on_now(week):
@@ -91,7 +91,7 @@ def test_overdue_depends_on_now(week):
 
 def test_department_ranking_with_minimum_sample(week):
     ranked, too_small = department_ranking(date(2026, 11, 16), date(2026, 11, 22), now=NOW, min_sample=2)
-    assert [d for d, _n, _m in ranked] == [dep("hbj").id]
+    assert [d for d, _n, _m in ranked] == [dep("sthjj").id]
     assert ranked[0][2].rates["done_on_time"].value == 1.0
     assert too_small == sorted([(dep("mzj").id, 1), (dep("zjj").id, 1)])
 
@@ -119,9 +119,9 @@ def test_dashboard_page_and_json(client, as_role, week):
 
 
 def test_department_staff_see_their_department(client, as_role, week):
-    as_role("staff", "hbj")
+    as_role("staff", "sthjj")
     body = client.get("/reports/hotline.json?from=2026-11-16&to=2026-11-22").get_json()
-    assert body["department"] == dep("hbj").name and body["received"] == 2 and body["ranking"] == []
+    assert body["department"] == dep("sthjj").name and body["received"] == 2 and body["ranking"] == []
 
 
 def test_ticket_verdict_counters_match_the_clocks(week):

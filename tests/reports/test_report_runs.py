@@ -68,7 +68,7 @@ def test_runs_are_private_to_their_requester(client, as_role, week):  # noqa: F8
 
 
 def test_department_staff_get_their_department_only(client, as_role, week):  # noqa: F811
-    as_role("staff", "hbj")
+    as_role("staff", "sthjj")
     _post(client, {"kind": "hotline_xlsx", **PERIOD})
     run = ReportRun.query.one()
     _, summary = _summary(client.get(f"/reports/runs/{run.id}/file").data)

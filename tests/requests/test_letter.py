@@ -63,7 +63,7 @@ def test_an_organisation_is_addressed_by_its_name_and_as_贵单位(seeded):
     assert text.count("盐城某某科技有限公司：") == 1
     assert "收到贵单位提出的政府信息公开申请" in text and "您" not in text
     # Art. 36 (5): the holder organ with its contact details, addressed to the organisation
-    assert "负责公开该信息的行政机关为盐城市市场监督管理局，联系方式：0515-12315。贵单位可以向该机关提出申请。" in text
+    assert "负责公开该政府信息的行政机关为盐城市市场监督管理局，联系方式：0515-12315。贵单位可以向该机关提出申请（条例第三十六条第（五）项）。" in text
 
 
 def test_the_attachment_list_is_printed(seeded):

@@ -77,7 +77,7 @@ def test_information_of_another_organ_names_it_with_its_contact_details(seeded):
                 now=noon(date(2026, 11, 3)), actor=staff)
     assert req.holder_contact == "电话0515-88888888，地址盐城市世纪大道1号"
     _, paras = letter_text(req)
-    assert any("负责公开该信息的行政机关为盐城市民政局，联系方式：电话0515-88888888，地址盐城市世纪大道1号。" in p
+    assert any("负责公开该政府信息的行政机关为盐城市民政局，联系方式：电话0515-88888888，地址盐城市世纪大道1号。" in p
                for p in paras)
 
 

@@ -115,7 +115,7 @@ def test_a_date_refused_by_the_date_rule_stays_with_the_typed_text(app, seeded):
     req = received(date(2026, 9, 28))
     client = staff_client(app)
     with pinned(app, noon(DAY)):
-        resp = post(client, req, "correction_notice", items="请写明所需年份\n及文号", on="2026-10-13")
+        resp = post(client, req, "correction_notice", guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需年份\n及文号", on="2026-10-13")
     page = Page(resp.get_data(as_text=True))
     assert resp.status_code == 400
     assert page.value("cn-on") == "2026-10-13" and page.value("items") == "请写明所需年份\n及文号"
@@ -167,7 +167,7 @@ def test_a_state_conflict_is_409_with_the_summary_focused_and_the_text_kept(app,
     client = staff_client(app)
     day = date(2026, 11, 2)
     with pinned(app, noon(day)):
-        resp = post(client, req, "correction_notice", items="请补充身份证明", on=day.isoformat())
+        resp = post(client, req, "correction_notice", guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请补充身份证明", on=day.isoformat())
     html = resp.get_data(as_text=True)
     page = Page(html)
     assert resp.status_code == 409
@@ -181,7 +181,7 @@ def test_a_state_conflict_is_409_with_the_summary_focused_and_the_text_kept(app,
 def test_a_refused_form_that_is_no_longer_on_the_page_still_shows_the_typed_text(app, seeded):
     """Someone else sent the correction notice meanwhile: the reply form is gone, the typed text is not."""
     req = received(date(2026, 9, 28))
-    handling.send_correction_notice(req, items="请写明年份", on=DAY, now=noon(DAY), actor="t")
+    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明年份", on=DAY, now=noon(DAY), actor="t")
     client = staff_client(app)
     with pinned(app, noon(DAY)):
         resp = post(client, req, "reply", outcome="disclosed", text="经查，现予以公开。<b>注意</b>", on=DAY.isoformat())
@@ -211,7 +211,7 @@ def test_a_successful_action_still_redirects(app, seeded):
     req = received(date(2026, 9, 28))
     client = staff_client(app)
     with pinned(app, noon(DAY)):
-        resp = post(client, req, "correction_notice", items="请写明所需年份", on=DAY.isoformat())
+        resp = post(client, req, "correction_notice", guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需年份", on=DAY.isoformat())
         assert resp.status_code == 302
         assert resp.headers["Location"] == f"/requests/staff/{req.id}"
         page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
@@ -220,7 +220,7 @@ def test_a_successful_action_still_redirects(app, seeded):
 
 def test_the_timeline_shows_labelled_chinese_and_no_json(app, seeded):
     req = received(date(2026, 9, 28))
-    handling.send_correction_notice(req, items="请写明所需年份", on=date(2026, 9, 29), now=at(2026, 9, 29, 9),
+    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需年份", on=date(2026, 9, 29), now=at(2026, 9, 29, 9),
                                     actor="t")
     handling.receive_correction(req, text="2025 年", on=date(2026, 10, 9), now=at(2026, 10, 12, 9),
                                 actor="t")  # handed in on 10-09, entered on 10-12: a 补录
