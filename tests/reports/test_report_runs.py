@@ -72,7 +72,7 @@ def test_department_staff_get_their_department_only(client, as_role, week):  # n
     _post(client, {"kind": "hotline_xlsx", **PERIOD})
     run = ReportRun.query.one()
     _, summary = _summary(client.get(f"/reports/runs/{run.id}/file").data)
-    assert summary["受理量"][0] == 2 and run.filename.endswith("-hbj.xlsx")
+    assert summary["受理量"][0] == 2 and run.filename.endswith("-sthjj.xlsx")
 
 
 def test_bad_requests_are_explained(client, as_role, week):  # noqa: F811

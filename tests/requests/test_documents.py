@@ -495,8 +495,8 @@ def test_a_notice_whose_period_will_never_start_does_not_read_pending_delivery(s
     """Art. 30: the 补正期限 runs from receipt; once the applicant has corrected (here before any delivery was
     recorded), nobody waits for that notice's delivery — it must not keep saying 待送达后起算."""
     req = received(date(2026, 9, 28))
-    handling.send_correction_notice(req, items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
-                                    actor="t")
+    handling.send_correction_notice(req, items="请写明文件名称", guidance="请写明文件标题或文号",
+                                    on=date(2026, 10, 8), now=noon(date(2026, 10, 8)), actor="t")
     doc = documents.latest(req, "correction_notice")
     assert documents.period_text(doc) == "10个工作日，待送达后起算"
     handling.receive_correction(req, text="文件名称为《某某通知》", on=date(2026, 10, 9),
