@@ -49,8 +49,10 @@ def record_refund(req, *, amount, method, note, on, now, actor):
     if given != req.fee_amount:
         raise FieldConflict(f"退费金额{given}元与已缴纳的{req.fee_amount}元不符：未提供信息的，按量计收的费用应全额退还",
                             field="amount")
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise ValidationError("请选择退费方式", field="method")
+    if note is not None and not isinstance(note, str):
+        raise ValidationError("备注应为文字", field="note")
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValidationError(f"备注不超过 {NOTE_MAX} 字", field="note")

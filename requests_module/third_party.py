@@ -22,8 +22,10 @@ def check_answer(answer, opinion, *, deadline_on, today):
     """The recorded result of a consultation (Art. 32, 34): one of ANSWERS, chosen explicitly (never assumed
     to be consent); an objection states the reasons given; 逾期未提出意见 only once the 15 working days from the
     recorded receipt (`deadline_on`, set on delivery) have run out. Returns (answer, opinion)."""
-    if answer not in ANSWERS:
+    if not isinstance(answer, str) or answer not in ANSWERS:
         raise ValidationError("请选择对方的意见：同意公开、不同意公开或逾期未提出意见（条例第三十二条）", field="answer")
+    if opinion is not None and not isinstance(opinion, str):
+        raise ValidationError("意见应为文字", field="opinion")
     opinion = (opinion or "").strip()
     if answer == "objected" and not opinion:
         raise ValidationError("不同意公开的，请写明对方提出的理由（条例第三十二条）", field="opinion")
