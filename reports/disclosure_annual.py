@@ -212,20 +212,23 @@ def disputes_table(year, department=None):
 
 # Section 六 (其他需要报告的事项): the information-processing fees of 国办函〔2020〕109号.
 FEE_ROWS = [("notices", "发出收费通知"), ("paid_piece", "实际收取：" + METHODS["piece"]),
-            ("paid_pages", "实际收取：" + METHODS["pages"]), ("paid", "实际收取合计")]
+            ("paid_pages", "实际收取：" + METHODS["pages"]), ("refunded", "退还：" + METHODS["pages"] + "（答复未提供信息）"),
+            ("paid", "实际收取合计（扣除退费）")]
 FEE_COLUMNS = [("count", "件数"), ("amount", "金额（元）")]
 
 
 def fees_table(year, department=None):
-    """Section 六 for `year`: fee notices sent in the year, and fees paid in the year by method, from the
-    stored calculations (requests_module/fees.py). {row key: (count, amount)}."""
+    """Section 六 for `year`: fee notices sent in the year, fees paid in the year by method, from the stored
+    calculations (requests_module/fees.py), and 按量 fees refunded in the year because the reply provided no
+    information (国办函〔2020〕109号 Art. 5; requests_module/refunds.py); the total collected deducts those refunds.
+    {row key: (count, amount)}."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     scope = [organ_condition(department)]
     calculated = DisclosureRequest.fee_calculation.is_not(None)
     out = {}
 
-    def add(key, conditions, group=None):
-        cols = ([group] if group is not None else []) + [sa.func.count(), sa.func.sum(DisclosureRequest.fee_amount)]
+    def add(key, conditions, group=None, amount=DisclosureRequest.fee_amount):
+        cols = ([group] if group is not None else []) + [sa.func.count(), sa.func.sum(amount)]
         stmt = sa.select(*cols).where(calculated, *scope, *conditions)
         for row in db.session.execute(stmt.group_by(group) if group is not None else stmt):
             name = f"{key}_{row[0]}" if group is not None else key
@@ -233,6 +236,8 @@ def fees_table(year, department=None):
 
     add("notices", [DisclosureRequest.fee_notice_on.between(start, end)])
     add("paid", [DisclosureRequest.fee_paid_on.between(start, end)], group=DisclosureRequest.fee_method)
+    add("refunded", [DisclosureRequest.fee_refunded_on.between(start, end)], amount=DisclosureRequest.fee_refund_amount)
     paid = [out[f"paid_{m}"] for m in METHODS if f"paid_{m}" in out]
-    out["paid"] = (sum(n for n, _ in paid), sum((a for _, a in paid), Decimal("0.00")))
+    refunded_n, refunded = out.get("refunded", (0, Decimal("0.00")))
+    out["paid"] = (sum(n for n, _ in paid) - refunded_n, sum((a for _, a in paid), Decimal("0.00")) - refunded)
     return out

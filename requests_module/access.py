@@ -89,7 +89,7 @@ def can_view(user, req):
 
 HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult",
             "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request",
-            "reasons", "delivery", "third_party_notice")
+            "reasons", "delivery", "third_party_notice", "fee_refund")
 # Art. 35's finding (with a 延迟答复合理期限 that moves the answer period) is the organ's: like an extension
 APPROVING = ("sign_off", "return_reply", "reason_decision")
 RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "extend": may_approve_extension,

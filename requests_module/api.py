@@ -8,7 +8,7 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
-from requests_module import access, disputes, documents, handling, intake, lapses, reasons, reply
+from requests_module import access, disputes, documents, handling, intake, lapses, reasons, refunds, reply
 from requests_module.common import today
 from requests_module.models import Consultation, DisclosureRequest, Dispute
 from requests_module.openapi import PATHS, SCHEMAS
@@ -202,9 +202,12 @@ def consultations(request_id):
 def consultation_answer(request_id, consultation_id):
     def act(r, d, n, u):
         c = _child(Consultation, consultation_id, r)
-        silent = d.get("silent") is True
-        handling.answer_consultation(r, c, answered_on=None if silent else _date(d, now=n), opinion=d.get("opinion"),
-                                     now=n, actor=u)
+        # `silent: true` (older clients) says 逾期未提出意见 explicitly; without either nothing is assumed (Art. 32)
+        answer = d.get("answer") if "answer" in d else ("silent" if d.get("silent") is True else None)
+        if d.get("silent") is True and answer != "silent":
+            raise ValidationError("silent 与 answer 矛盾", field="answer")
+        handling.answer_consultation(r, c, answer=answer, answered_on=None if answer == "silent" else _date(d, now=n),
+                                     opinion=d.get("opinion"), now=n, actor=u)
     return _action(request_id, "consult_answer", act)
 
 
@@ -221,6 +224,14 @@ def fee_notice(request_id):
 def payment(request_id):
     return _action(request_id, "payment", lambda r, d, n, u: handling.record_payment(
         r, on=_date(d, now=n), now=n, actor=u, late_reason=d.get("late_reason")))
+
+
+@bp.post("/<int:request_id>/fee-refund")
+@handlers_only
+def fee_refund(request_id):
+    return _action(request_id, "fee_refund", lambda r, d, n, u: refunds.record_refund(
+        r, amount=d.get("amount"), method=d.get("method") or "", note=d.get("note"), on=_date(d, now=n), now=n,
+        actor=u))
 
 
 @bp.post("/<int:request_id>/extension")

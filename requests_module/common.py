@@ -34,7 +34,7 @@ def last_step_on(req):
     """The day of the application's latest dated step so far (receipt, notices, corrections, consultations
     sent or answered, payment, reply)."""
     days = [req.received_on, req.correction_notice_on, req.correction_received_on, req.fee_notice_on,
-            req.fee_paid_on, req.replied_on, req.reason_requested_on, req.reason_received_on, req.reason_decided_on]
+            req.fee_paid_on, req.fee_refunded_on, req.replied_on, req.reason_requested_on, req.reason_received_on, req.reason_decided_on]
     for c in req.consultations:
         days += [c.sent_on, c.answered_on]
     return max([d for d in days if d is not None], default=None)

@@ -12,6 +12,7 @@ charged under Art. 42 of the disclosure regulations.
 `calculate` is pure (no database); `prior_pieces` is the one query: how many 件 the applicant (by identity
 number) already had in the application's calendar month.
 """
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -109,6 +110,26 @@ def _progressive(first, last, bands):
             n = hi - lo + 1
             tiers.append(Tier(lo, hi, price, n, (price * n).quantize(Decimal("0.01"))))
     return tuple(tiers)
+
+
+def parse_amount(amount):
+    """A typed amount in yuan (None when left empty): the API's pattern AMOUNT_PATTERN, never rounded or read
+    as 2e2 into agreement with a computed amount; quantized to fen."""
+    from decimal import Decimal as D
+
+    from core.inputs import parse_decimal
+
+    if amount in (None, ""):
+        return None
+    if isinstance(amount, bool) or not isinstance(amount, (str, int)):
+        raise ValidationError("金额应为数字，最多两位小数，如 130 或 130.50", field="amount")
+    try:
+        given = parse_decimal(amount, D("0"), D("10000000"))
+    except ValueError as exc:
+        raise ValidationError(f"金额{exc}", field="amount") from None
+    if not re.fullmatch(AMOUNT_PATTERN, str(amount).strip()):
+        raise ValidationError("金额应为数字，最多两位小数，如 130 或 130.50", field="amount")
+    return given.quantize(D("0.01"))
 
 
 def check_method(method):

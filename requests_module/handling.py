@@ -14,7 +14,7 @@ from core.uploads import check_files
 from requests_module import access
 from requests_module.common import (check_date, clock, dated, moment_of, notify_applicant, record, today,
                                     transition, zh)
-from requests_module import documents
+from requests_module import documents, third_party
 from requests_module.intake import attach
 from requests_module.models import Consultation
 from requests_module.states import Status, TransitionError, require
@@ -166,41 +166,42 @@ def add_consultation(req, *, kind, party, sent_on, now, actor):
     return c
 
 
-def answer_consultation(req, consultation, *, answered_on=None, opinion="", now, actor):
-    """Record the reply (or, with no date, the silence until the deadline); the clock resumes when none is open."""
+def answer_consultation(req, consultation, *, answer, answered_on=None, opinion="", now, actor):
+    """Record the consultation's result (Art. 32, 34; third_party.check_answer): agreed or objected (with the
+    reasons) on the day it arrived, or 逾期未提出意见 up to the deadline once it has passed; the answer clock
+    resumes when none is open."""
     if consultation.request_id != req.id:
         raise DomainError("该征求意见不属于本申请", )
     require(Status(req.status), {Status.ASSIGNED}, "登记征求意见答复")
     if consultation.answered_on is not None:
         raise TransitionError("该征求意见已经登记过答复")
-    if answered_on is None and consultation.deadline_on is None:
-        raise TransitionError("征求意见书尚未登记送达：15个工作日自对方收到之日起算（第三十二条、第三十四条），"
-                              "期限尚未开始，不能按逾期未答复登记")
-    answered_on = answered_on or consultation.deadline_on
+    answer, opinion = third_party.check_answer(answer, opinion, deadline_on=consultation.deadline_on,
+                                               today=today(now))
+    if answer == "silent":
+        answered_on = consultation.deadline_on  # the silence counts up to the end of the period, not beyond
+    elif answered_on is None:
+        raise ValidationError("请填写收到对方意见的日期", field="answered_on")
     # Parallel consultations are separate threads: an answer follows its own consultation, not the others.
     check_date(answered_on, now, field="answered_on", not_before=consultation.sent_on, label="答复日期")
-    answer = _answer(req)
+    answer_clock = _answer(req)
     with unit_of_work(), dated(answered_on, now):
-        consultation.answered_on, consultation.opinion = answered_on, (opinion or "").strip() or None
+        consultation.answered_on, consultation.opinion, consultation.answer = answered_on, opinion, answer
         record(req, "consultation_answered", now=now, actor=actor,
-               detail={"consultation": consultation.id, "answered_on": answered_on.isoformat(),
-                       "silent": not (opinion or "").strip()})
-        if all(c.answered_on is not None for c in req.consultations) and answer.state == "paused":
-            resume_clock(answer, now=now, actor=actor, on=_pause_group_end(req, answer), reason="consultations done")
+               detail={"consultation": consultation.id, "answered_on": answered_on.isoformat(), "party": consultation.party,
+                       "answer": answer, "opinion": opinion})
+        if all(c.answered_on is not None for c in req.consultations) and answer_clock.state == "paused":
+            resume_clock(answer_clock, now=now, actor=actor, on=_pause_group_end(req, answer_clock),
+                         reason="consultations done")
     return consultation
 
 
 def tell_third_party_of_disclosure(req, consultation, *, content, reasons, on, now, actor):
     """The organ decided to disclose over a third party's objection because withholding would gravely affect
-    the public interest: it tells the third party in writing what will be disclosed and why (Art. 32)."""
-    if consultation.request_id != req.id or consultation.kind != "third_party":
-        raise DomainError("只能告知本申请征求过意见的第三方")
-    if consultation.answered_on is None or not consultation.opinion:
-        raise TransitionError(f"{consultation.party}未提出不同意公开的意见，无须告知决定公开（第三十二条）")
-    if any(d.kind == "disclosure_notice" and d.consultation_id == consultation.id for d in req.documents):
-        raise TransitionError(f"已向{consultation.party}发出决定公开告知书，不能重复发出")
-    if req.status == Status.CLOSED.value and req.outcome not in ("disclosed", "partly_disclosed"):
-        raise TransitionError("本申请的答复不是予以公开或部分公开，不能告知第三方决定公开")
+    the public interest: it tells the third party in writing what will be disclosed and why (Art. 32) — only a
+    third party who objected, once, and before the reply (third_party.notice_refusal)."""
+    refusal = third_party.notice_refusal(req, consultation)
+    if refusal:
+        raise TransitionError(refusal)
     if not (content or "").strip():
         raise ValidationError("请写明决定公开的政府信息内容", field="content")
     if not (reasons or "").strip():

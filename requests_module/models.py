@@ -66,6 +66,12 @@ class DisclosureRequest(Applicant, db.Model):
     fee_method = db.Column(db.String(8), nullable=True)
     fee_units = db.Column(db.Integer, nullable=True)
     fee_calculation = db.Column(db.JSON, nullable=True)
+    # 国办函〔2020〕109号: a 按量 fee is for the information provided; a reply that provides none is made only
+    # after the fee paid was paid back (requests_module/refunds.py): the day, amount, how and a note
+    fee_refunded_on = db.Column(db.Date, nullable=True)
+    fee_refund_amount = db.Column(db.Numeric(10, 2), nullable=True)
+    fee_refund_method = db.Column(db.String(16), nullable=True)
+    fee_refund_note = db.Column(db.String(200), nullable=True)
 
     # Art. 35: reasons asked for an apparently massive or repeated application, the applicant's explanation,
     # the organ's finding (None: not yet) and the 延迟答复合理期限 set when the reasons are accepted
@@ -144,6 +150,8 @@ class Consultation(db.Model):
     deadline_on = db.Column(db.Date, nullable=True)  # a third party's: set when the letter's delivery is recorded
     answered_on = db.Column(db.Date, nullable=True)
     opinion = db.Column(db.Text, nullable=True)
+    # Art. 32 / 34: agreed | objected | silent (requests_module/third_party.py); null while unanswered
+    answer = db.Column(db.String(12), nullable=True)
 
 
 class Dispute(db.Model):

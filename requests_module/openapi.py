@@ -38,9 +38,12 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                                             "state, on_time, urgency (RECEIPT_CONFIRM_WORKDAYS, default 1)"},
     "reasons": {"type": "object", "description": "Art. 35 说明理由: requested_on, items, due_on, received_on, text, "
                                                  "decided_on, accepted (null until decided), delay_due_on"},
-    "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array"},
+    "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array", "description": "id, kind, party, sent_on, deadline_on, answered_on, "
+                      "opinion, answer (agreed | objected | silent, Art. 32; null while unanswered), answer_label"},
     "fee": {"type": "object", "description": "notice, due and payment dates; method, units and the itemised "
-                                             "calculation (tiers: first, last, price, units, subtotal)"},
+                                             "calculation (tiers: first, last, price, units, subtotal); refund: "
+                                             "refunded_on, amount, method, note (国办函〔2020〕109号: a 按量 fee "
+                                             "refunded before a reply that provides nothing)"},
     "receiving_organ": {"type": "string", "description": "受理机关: the organ that received the application and "
                         "answers and signs the letter (条例 Art. 27); assignment does not change it"},
     "receiving_department": {"type": ["string", "null"],
@@ -119,8 +122,13 @@ PATHS = {
                                                {"kind": {"enum": ["third_party", "organ"]}, "party": text(120)},
                                                ["kind", "party"]),
     P + "/{request_id}/consultations/{consultation_id}/answer": {"post": {
-        **_action("Record a consultation's answer (or silence until its deadline)",
-                  {"opinion": LONG_TEXT, "silent": {"type": "boolean"}})["post"],
+        **_action("Record a consultation's result (Art. 32, 34): agreed, objected (opinion: the reasons given) or "
+                  "silent (逾期未提出意见: only after its deadline; counted up to it)", {
+                      "answer": {"enum": ["agreed", "objected", "silent"],
+                                 "description": "required (400 without it): never assumed to be consent"},
+                      "opinion": {**LONG_TEXT, "description": "the party's opinion; required when objected"},
+                      "silent": {"type": "boolean", "deprecated": True,
+                                 "description": "true is the same as answer silent"}})["post"],
         "parameters": [_ID, path_id("consultation_id")]}},
     P + "/{request_id}/fee-notice": _action(
         "Send a fee notice (国办函〔2020〕109号): the amount is computed from the method and quantity", {
@@ -132,6 +140,14 @@ PATHS = {
                        "description": "optional, yuan: refused (409) unless it equals the computed amount"}},
         ["method", "quantity"]),
     P + "/{request_id}/payment": _action("Record the payment", _LATE),
+    P + "/{request_id}/fee-refund": _action(
+        "Record the refund of a 按量 fee paid (国办函〔2020〕109号 Art. 3, 5): required before a reply that provides no "
+        "information (不予公开, 无法提供, 不予处理 outcomes; 409 otherwise); 按件 fees are not refunded for the outcome", {
+            "amount": {"type": "string", "pattern": f"^{AMOUNT_PATTERN}$",
+                       "description": "yuan; must equal the amount paid (409 otherwise)"},
+            "method": {"enum": ["original", "bank_transfer", "cash", "other"],
+                       "description": "原渠道退回, 银行转账, 现金, 其他方式 (other: say how in note)"},
+            "note": text(200)}, ["amount", "method"]),
     P + "/{request_id}/documents/{document_id}/delivery": action_path(
         "Record a document's delivery (送达); a period from receipt starts (Art. 30, 32; 国办函〔2020〕109号)", {
             "method": {"enum": ["sms", "email", "registered_mail", "in_person"],
@@ -140,7 +156,8 @@ PATHS = {
             "delivered_on": {**DATE, "description": "the day the addressee received it"}},
         ["method", "delivered_on"], parameters=[_ID, path_id("document_id")], result_schema=_REQ),
     P + "/{request_id}/consultations/{consultation_id}/disclosure-notice": action_path(
-        "Tell a third party whose objection was overruled what will be disclosed and why (Art. 32)",
+        "Tell a third party whose objection was overruled what will be disclosed and why (Art. 32): only a third "
+        "party whose answer is objected, once, before the reply (409 after closure or while a reply awaits sign-off)",
         {"content": LONG_TEXT, "reasons": LONG_TEXT, **_ON}, ["content", "reasons"],
         parameters=[_ID, path_id("consultation_id")], result_schema=_REQ),
     P + "/{request_id}/lapse-decision": action_path(
@@ -154,7 +171,9 @@ PATHS = {
             **error_responses(401, 403)}}},
     P + "/{request_id}/extension": _action("Extend once by at most 20 working days (the handling department's approver)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
-    P + "/{request_id}/reply": _action("Reply with an outcome code (holder_organ with holder_contact: Art. 36 (5))",
+    P + "/{request_id}/reply": _action("Reply with an outcome code (holder_organ with holder_contact: Art. 36 (5)); 409 "
+                                       "when it discloses over a third party's objection before the 决定公开告知书 "
+                                       "(Art. 32) or provides nothing while a 按量 fee paid is not refunded (109号)",
                                        _REPLY, ["outcome", "text"]),
     P + "/{request_id}/reply-preview": action_path(
         "The letter as it would be issued for these reply values (nothing is saved; no document number)",

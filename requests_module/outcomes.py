@@ -128,3 +128,12 @@ def get(code):
 def choices():
     """(code, "group：label") pairs for forms, in table order."""
     return [(o.code, o.label if o.group == o.label else f"{o.group}：{o.label}") for o in OUTCOMES.values()]
+
+
+# The outcomes that give the applicant no information at all: every 不予公开, 无法提供 and 不予处理 code
+# (国办函〔2020〕109号: a 按量 fee is charged for the information provided — requests_module/refunds.py).
+NOTHING_PROVIDED_GROUPS = ("不予公开", "无法提供", "不予处理")
+
+
+def provides_nothing(code):
+    return code in OUTCOMES and OUTCOMES[code].group in NOTHING_PROVIDED_GROUPS

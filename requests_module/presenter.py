@@ -16,7 +16,7 @@ STEP_LABELS = {
     "consultation_answered": "收到征求意见答复", "fee_notice": "发出收费通知", "fee_paid": "缴纳费用",
     "extension": "延长答复期限", "reply": "作出答复", "reply_signed_off": "作出答复", "reject": "不予处理",
     "deemed_abandoned": "视为放弃申请", "reason_request": "要求说明理由", "reason_received": "收到说明的理由",
-    "reason_decided": "认定申请理由", "document_delivered": "文书送达",
+    "reason_decided": "认定申请理由", "document_delivered": "文书送达", "fee_refunded": "退还信息处理费",
 }
 
 
@@ -37,6 +37,8 @@ def public_steps(req):
         elif e.action == "reason_decided":
             note = ("理由合理" + (f"，延迟答复期限至 {data['delay_due_on']}" if data.get("delay_due_on") else "")
                     if data.get("accepted") else "理由不合理")
+        elif e.action == "fee_refunded":
+            note = f"退还 {data.get('amount')} 元"
         elif e.action == "extension":
             note = f"延长 {data.get('days')} 个工作日，理由：{data.get('reason')}"
         elif e.action in ("reply", "reply_signed_off", "reject", "deemed_abandoned") and req.outcome:
@@ -56,7 +58,7 @@ DETAIL_LABELS = {
     "outcome": "答复结果", "result": "结果", "legal_ground": "法律依据", "holder_organ": "负责公开该信息的机关",
     "holder_contact": "该机关联系方式", "approver": "批准人", "receiving_organ": "受理机关",
     "amount": "金额", "days": "天数", "due_on": "答复期限", "deadline_on": "截止日期", "reason": "理由",
-    "note": "意见", "opinion": "意见", "text": "正文", "message": "理由和渠道", "repeat_of": "疑似重复申请", "late": "逾期补正", "silent": "逾期未答复",
+    "note": "意见", "opinion": "意见", "text": "正文", "message": "理由和渠道", "repeat_of": "疑似重复申请", "late": "逾期补正", "answer": "第三方意见",
     "after_reconsideration": "复议后起诉", "accepted": "理由合理", "delay_until": "延迟答复期限",
     "delay_due_on": "延迟答复期限", "method": "方式", "units": "计费数量", "quantity": "计费数量",
     "number": "文号", "tracking_number": "邮件号码",
@@ -98,6 +100,9 @@ def _text(key, value, departments):
         return DISPUTE_RESULTS.get(value, str(value))
     if key == "channel":
         return CHANNELS.get(value, str(value))
+    if key == "answer":
+        from requests_module.third_party import ANSWERS
+        return ANSWERS.get(value, str(value))
     if key == "amount":
         return f"{value} 元"
     if key == "method":

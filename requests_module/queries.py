@@ -6,7 +6,7 @@ from core.clock import Urgency
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
-from requests_module import documents, outcomes
+from requests_module import documents, outcomes, third_party
 from requests_module.access import visible
 from requests_module.common import ENTITY, clock
 from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
@@ -116,7 +116,10 @@ def represent(req, now, brief=False):
                        "due_on": _iso(req.correction_due_on), "received_on": _iso(req.correction_received_on)},
         "fee": {"notice_on": _iso(req.fee_notice_on), "amount": str(req.fee_amount) if req.fee_amount else None,
                 "due_on": _iso(req.fee_due_on), "paid_on": _iso(req.fee_paid_on), "method": req.fee_method,
-                "units": req.fee_units, "calculation": req.fee_calculation},
+                "units": req.fee_units, "calculation": req.fee_calculation,
+                "refund": None if req.fee_refunded_on is None else {
+                    "refunded_on": _iso(req.fee_refunded_on), "amount": str(req.fee_refund_amount),
+                    "method": req.fee_refund_method, "note": req.fee_refund_note}},
         "reasons": {"requested_on": _iso(req.reason_requested_on), "items": req.reason_items,
                     "due_on": _iso(req.reason_due_on), "received_on": _iso(req.reason_received_on),
                     "text": req.reason_text, "decided_on": _iso(req.reason_decided_on),
@@ -126,7 +129,8 @@ def represent(req, now, brief=False):
         if req.extension_approver else None,
         "consultations": [{"id": x.id, "kind": x.kind, "party": x.party, "sent_on": _iso(x.sent_on),
                            "deadline_on": _iso(x.deadline_on), "answered_on": _iso(x.answered_on),
-                           "opinion": x.opinion} for x in req.consultations],
+                           "opinion": x.opinion, "answer": x.answer, "answer_label": third_party.label(x) or None}
+                          for x in req.consultations],
         "clocks": [{"name": k.name, "unit": k.unit, "state": k.state, "start_on": _iso(k.start_on),
                     "due_on": _iso(k.due_on), "due_at": k.due_at.isoformat(), "provisional": k.provisional,
                     "on_time": k.on_time}

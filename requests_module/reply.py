@@ -3,7 +3,7 @@ from core.auth.models import Role
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
-from requests_module import outcomes, reasons
+from requests_module import outcomes, reasons, refunds, third_party
 from requests_module.common import check_date, dated, record, today, transition
 from requests_module.intake import attach, close
 from requests_module.states import Status, TransitionError, require
@@ -39,6 +39,14 @@ def _validate(req, outcome, ground, holder, text, contact=None):
     return o
 
 
+def _check_order(req, outcome, on):
+    """What must happen before this reply: the 决定公开告知书 to a third party who objected before disclosing
+    over it (条例 Art. 32), the refund of a 按量 fee before a reply that provides nothing (国办函〔2020〕109号)."""
+    refusal = third_party.reply_refusal(req, outcome, on) or refunds.reply_refusal(req, outcome)
+    if refusal:
+        raise TransitionError(refusal)
+
+
 def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
           files=()):
     """Answer the application. Staff of a department that requires sign-off send the draft to the head."""
@@ -49,6 +57,7 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
         # answer or the silence first, so the period is measured right.
         raise TransitionError("尚有征求意见未登记答复：请先登记对方意见或“逾期未答复”，再作出答复")
     check_date(on, now, not_before=req.received_on, req=req)
+    _check_order(req, outcome, on)
     checked = check_files(files)
     needs_signoff = req.department is not None and req.department.requires_signoff and actor.role is Role.STAFF
     with unit_of_work(), dated(on, now):
@@ -103,6 +112,7 @@ def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_org
     require(Status(req.status), {Status.ASSIGNED}, "预览答复书")
     _validate(req, outcome, legal_ground, holder_organ, text, holder_contact)
     check_date(on, now, not_before=req.received_on, req=req)
+    _check_order(req, outcome, on)
     names = [f.filename for f in check_files(files)]
     needs_signoff = req.department is not None and req.department.requires_signoff and actor.role is Role.STAFF
     try:

@@ -14,7 +14,8 @@ from core.downloads import send_named
 from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, FormState, Refusal, form_date, form_int
 from core.extensions import db
-from requests_module import disputes, documents, fees, handling, intake, lapses, notices, outcomes, queries, reasons, reply
+from requests_module import (disputes, documents, fees, handling, intake, lapses, notices, outcomes, queries, reasons,
+                             refunds, reply, third_party)
 from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
@@ -103,7 +104,9 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
                            refused=refused, field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now),
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
-                           period_text=documents.period_text, delivery_methods=documents.STAFF_DELIVERY_METHODS,
+                           period_text=documents.period_text, consultation_answers=list(third_party.ANSWERS.items()),
+                           answer_label=third_party.label, notice_candidates=third_party.notice_candidates(req),
+                           refund_due=refunds.refund_due(req), refund_methods=list(refunds.METHODS.items()), delivery_methods=documents.STAFF_DELIVERY_METHODS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
                                         "reply_draft_cleared": "清除答复草稿",
                                         "document_delivered": "登记送达", "third_party_told": "告知第三方决定公开",
@@ -161,8 +164,10 @@ ACTIONS = {
     "consult": ("已登记征求意见", lambda r, f, n, u: handling.add_consultation(
         r, kind=f.get("kind"), party=f.get("party"), sent_on=_date(), now=n, actor=u)),
     "consult_answer": ("已登记征求意见答复", lambda r, f, n, u: handling.answer_consultation(
-        r, _consultation(r), answered_on=None if f.get("silent") else _date(), opinion=f.get("opinion"), now=n,
-        actor=u)),
+        r, _consultation(r), answer=f.get("answer") or None,
+        answered_on=None if f.get("answer") == "silent" else _date(), opinion=f.get("opinion"), now=n, actor=u)),
+    "fee_refund": ("已登记退费", lambda r, f, n, u: refunds.record_refund(
+        r, amount=f.get("amount"), method=f.get("method", ""), note=f.get("note"), on=_date(), now=n, actor=u)),
     "fee_notice": ("已发出收费通知", lambda r, f, n, u: handling.fee_notice(
         r, method=f.get("method"), quantity=f.get("quantity"), amount=f.get("amount"), on=_date(), now=n, actor=u)),
     "payment": ("已登记缴费", lambda r, f, n, u: handling.record_payment(r, on=_date(), now=n, actor=u,

@@ -155,7 +155,8 @@ ACCESS = {
     ("/api/v1/disclosure-requests/<int:request_id>", "GET"): "handler",
     **{(f"/api/v1/disclosure-requests/<int:request_id>/{a}", "POST"): "handler" for a in (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
-        "payment", "extension", "reply", "reply-preview", "sign-off", "disputes", "lapse-decision", "reason-request", "reasons", "reason-decision")},
+        "payment", "fee-refund", "extension", "reply", "reply-preview", "sign-off", "disputes", "lapse-decision", "reason-request",
+        "reasons", "reason-decision")},
     ("/api/v1/disclosure-requests/<int:request_id>/documents/<int:document_id>/delivery", "POST"): "handler",
     ("/api/v1/disclosure-requests/lapsed", "GET"): "reviewer",
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice",

@@ -160,7 +160,7 @@ def test_a_date_before_the_previous_step_is_refused(api_as):
     r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "organ", "party": "市民政局",
                                                                  "on": "2026-10-12"}, now=noon(date(2026, 10, 12)))
     cid = r.get_json()["consultations"][0]["id"]
-    staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"opinion": "同意", "on": "2026-10-13"},
+    staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"answer": "agreed", "opinion": "同意", "on": "2026-10-13"},
                now=noon(date(2026, 10, 13)))
     r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
                                                           "on": "2026-10-12"}, now=noon(date(2026, 10, 14)))
@@ -224,7 +224,7 @@ def test_parallel_consultations_are_separate_threads(api_as):
     staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某公司",
                                                              "on": "2026-09-30"}, now=noon(date(2026, 9, 30)))
     cid = first.get_json()["consultations"][0]["id"]
-    r = staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"opinion": "同意", "on": "2026-09-29"},
+    r = staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"answer": "agreed", "opinion": "同意", "on": "2026-09-29"},
                    now=noon(date(2026, 10, 9)))
     assert r.status_code == 200, r.get_json()  # after its own consultation, though before the other one
 

@@ -120,13 +120,13 @@ def test_section_six_adds_up_the_fees_paid_in_the_year(app, seeded):
 
     csv = annual_export.csv_text(t)
     assert "六、其他需要报告的事项：收取信息处理费情况（2026年度" in csv
-    assert "实际收取合计,3,860.00" in csv and "发出收费通知,3,2880.00" in csv
+    assert "实际收取合计（扣除退费）,3,860.00" in csv and "发出收费通知,3,2880.00" in csv
     from io import BytesIO
     from openpyxl import load_workbook
     ws = load_workbook(BytesIO(annual_export.xlsx_bytes(t)))["2026年第六部分"]
-    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=6)] == [
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=7)] == [
         ["项目", "件数", "金额（元）"], ["发出收费通知", 3, 2880.0], ["实际收取：按件计收", 0, 0.0],
-        ["实际收取：按量计收", 3, 860.0], ["实际收取合计", 3, 860.0]]
+        ["实际收取：按量计收", 3, 860.0], ["退还：按量计收（答复未提供信息）", 0, 0.0], ["实际收取合计（扣除退费）", 3, 860.0]]
 
     client = app.test_client()
     assert login(client, make_user("supervisor", "sup.fees@x.cn").login_id).status_code == 302

@@ -10,7 +10,8 @@ from tests.conftest import at, make_user
 from tests.requests.helpers import date, received
 
 HANDLE = {"confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult", "consult_answer",
-          "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request", "reasons"}
+          "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request", "reasons",
+          "fee_refund"}
 SIGN = {"sign_off", "return_reply", "reason_decision"}  # Art. 35's finding: the organ's head
 EXTEND = {"extend"}  # 条例 Art. 33 para. 2: only the handling department's approver (issue 15 item 5)
 APPROVE = SIGN | EXTEND
@@ -35,7 +36,7 @@ API = {
     "confirm": ("confirm-receipt", {}), "assign": ("assign", {}), "reassign": ("assign", {}),
     "reject": ("reject", {}), "correction_notice": ("correction-notice", {}), "correction": ("correction", {}),
     "consult": ("consultations", {}), "consult_answer": ("consultations/{consultation}/answer", {}),
-    "fee_notice": ("fee-notice", {}), "payment": ("payment", {}), "extend": ("extension", {}),
+    "fee_notice": ("fee-notice", {}), "payment": ("payment", {}), "fee_refund": ("fee-refund", {}), "extend": ("extension", {}),
     "reply": ("reply", {}), "sign_off": ("sign-off", {"approve": True}),
     "return_reply": ("sign-off", {"approve": False}), "dispute": ("disputes", {}),
     "dispute_result": ("disputes/{dispute}/result", {}),

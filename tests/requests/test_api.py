@@ -37,7 +37,7 @@ def test_register_and_follow_the_clock_through_actions(api):
     r = step(staff, f"/disclosure-requests/{rid}/consultations", {"kind": "organ", "party": "市民政局",
                                                                  "on": "2026-10-22"})
     cid = r.get_json()["consultations"][0]["id"]
-    r = step(staff, f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"opinion": "同意", "on": "2026-10-26"})
+    r = step(staff, f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"answer": "agreed", "opinion": "同意", "on": "2026-10-26"})
     assert r.get_json()["due_on"] == "2026-11-19"  # 10/23 and 10/26 not counted
     r = step(approver, f"/disclosure-requests/{rid}/extension", {"days": 15, "reason": "档案调取", "on": "2026-11-02"})
     assert r.get_json()["due_on"] == "2026-12-10"

@@ -95,7 +95,7 @@ def test_third_party_period_runs_from_its_receipt_of_the_letter(seeded):
     doc = documents.latest(req, "consultation_letter")
     assert doc.consultation_id == c.id and doc.addressee == "某科技有限公司" and c.deadline_on is None
     with pytest.raises(TransitionError, match="尚未登记送达"):
-        handling.answer_consultation(req, c, now=noon(date(2026, 11, 9)), actor="t")
+        handling.answer_consultation(req, c, answer="silent", now=noon(date(2026, 11, 9)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 9), method="in_person", now=noon(date(2026, 11, 9)))
     assert c.deadline_on == doc.due_on == date(2026, 11, 30)  # 11/10–13, 11/16–20, 11/23–27, 11/30
     # Another organ (Art. 34): its own 征求意见书, 15 working days "自收到征求意见书之日起", silence is consent.
@@ -106,7 +106,7 @@ def test_third_party_period_runs_from_its_receipt_of_the_letter(seeded):
     text = "".join(notices.document_text(req, letter_to_organ)[2])
     assert "第三十四条" in text and "逾期未提出意见的，视为同意公开" in text and "第三十二条" not in text
     with pytest.raises(TransitionError, match="第三十四条"):
-        handling.answer_consultation(req, o, now=noon(date(2026, 11, 12)), actor="t")
+        handling.answer_consultation(req, o, answer="silent", now=noon(date(2026, 11, 12)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 12), method="registered_mail", tracking_number="XA123456789CN")
     assert o.deadline_on == date(2026, 12, 3)  # 15 working days after the organ's receipt on 11/12
 
@@ -195,7 +195,7 @@ def _issued(seeded):
     handling.add_consultation(req, kind="third_party", party="某科技有限公司", sent_on=date(2026, 11, 3),
                               now=noon(date(2026, 11, 3)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 4))
-    handling.answer_consultation(req, req.consultations[0], answered_on=date(2026, 11, 5), opinion="同意",
+    handling.answer_consultation(req, req.consultations[0], answer="agreed", answered_on=date(2026, 11, 5), opinion="同意",
                                  now=noon(date(2026, 11, 5)), actor="t")
     handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需名单的年份", on=date(2026, 11, 6), now=noon(date(2026, 11, 6)),
                                     actor="t")
@@ -383,7 +383,7 @@ def test_a_third_party_whose_objection_was_overruled_is_told_in_writing(api_as):
     r = staff.post(url, body, now=noon(date(2026, 11, 10)))
     assert r.status_code == 409 and "未提出不同意公开的意见" in r.get_json()["message"]
     staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer",
-               {"opinion": "不同意公开，涉及商业秘密", "on": "2026-11-09"}, now=noon(date(2026, 11, 9)))
+               {"answer": "objected", "opinion": "不同意公开，涉及商业秘密", "on": "2026-11-09"}, now=noon(date(2026, 11, 9)))
     r = staff.post(url, {**body, "reasons": " "}, now=noon(date(2026, 11, 10)))
     assert r.status_code == 400
     r = staff.post(url, body, now=noon(date(2026, 11, 10)))
@@ -408,7 +408,7 @@ def test_the_third_party_notice_form_on_the_handling_page(app, seeded):
     c = handling.add_consultation(req, kind="third_party", party="某化工有限公司", sent_on=date(2026, 11, 3),
                                   now=noon(date(2026, 11, 3)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 3))
-    handling.answer_consultation(req, c, answered_on=date(2026, 11, 4), opinion="不同意公开", now=noon(date(2026, 11, 4)),
+    handling.answer_consultation(req, c, answer="objected", answered_on=date(2026, 11, 4), opinion="不同意公开", now=noon(date(2026, 11, 4)),
                                  actor="t")
     client = _staff_page_client(app)
     with pinned(app, noon(date(2026, 11, 5))):

@@ -152,7 +152,7 @@ def test_of_two_consultations_only_the_refused_one_is_filled_in(app, seeded):
     two = handling.add_consultation(req, kind="organ", party="乙局", sent_on=DAY, now=noon(DAY), actor="t")
     client = staff_client(app)
     with pinned(app, noon(DAY)):
-        resp = post(client, req, "consult_answer", consultation=str(two.id), on="2026-10-10", opinion="同意公开")
+        resp = post(client, req, "consult_answer", consultation=str(two.id), on="2026-10-10", answer="agreed", opinion="同意公开")
     page = Page(resp.get_data(as_text=True))
     assert resp.status_code == 400
     assert page.value(f"ca-opinion-{two.id}") == "同意公开" and page.value(f"ca-on-{two.id}") == "2026-10-10"

@@ -72,16 +72,16 @@ def test_two_overlapping_consultations_pause_each_day_once(seeded):
                                   now=noon(date(2026, 11, 6)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 6))
     assert a.deadline_on == date(2026, 11, 25)  # 15 working days
-    handling.answer_consultation(req, a, answered_on=date(2026, 11, 10), opinion="不同意公开", now=noon(date(2026, 11, 10)),
+    handling.answer_consultation(req, a, answer="objected", answered_on=date(2026, 11, 10), opinion="不同意公开", now=noon(date(2026, 11, 10)),
                                  actor="t")
     assert clock(req).state == "paused"  # B still open
     assert due_text(req).startswith("暂停计时")  # no misleading date while the clock stands still
-    handling.answer_consultation(req, b, answered_on=date(2026, 11, 12), opinion="无意见", now=noon(date(2026, 11, 12)),
+    handling.answer_consultation(req, b, answer="agreed", answered_on=date(2026, 11, 12), opinion="无意见", now=noon(date(2026, 11, 12)),
                                  actor="t")
     # Not counted: 11/5, 11/6, 11/9, 11/10, 11/11, 11/12 → six working days after 11/30.
     assert clock(req).state == "running" and due(req) == date(2026, 12, 8)
     with pytest.raises(TransitionError):
-        handling.answer_consultation(req, b, answered_on=date(2026, 11, 13), now=noon(date(2026, 11, 13)), actor="t")
+        handling.answer_consultation(req, b, answer="agreed", answered_on=date(2026, 11, 13), now=noon(date(2026, 11, 13)), actor="t")
 
 
 def test_silent_third_party_counts_until_its_deadline(seeded):
@@ -89,7 +89,7 @@ def test_silent_third_party_counts_until_its_deadline(seeded):
     c = handling.add_consultation(req, kind="third_party", party="李四", sent_on=date(2026, 11, 4),
                                   now=noon(date(2026, 11, 4)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 4))
-    handling.answer_consultation(req, c, now=noon(date(2026, 11, 26)), actor="t")  # no reply: up to 11/25
+    handling.answer_consultation(req, c, answer="silent", now=noon(date(2026, 11, 26)), actor="t")  # no reply: up to 11/25
     assert c.answered_on == date(2026, 11, 25)
     assert due(req) == clock(req).due_on == date(2026, 12, 21)  # 11/30 + 15 working days
 

@@ -1,0 +1,101 @@
+"""The third party's answer to a consultation and the order Art. 32 of the 条例 imposes on disclosure.
+
+条例 Art. 32: "第三方应当自收到征求意见书之日起15个工作日内提出意见。第三方逾期未提出意见的，由行政机关依照本条例
+的规定决定是否公开。第三方不同意公开且有合理理由的，行政机关不予公开。行政机关认为不公开可能对公共利益造成重大
+影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知第三方。"
+
+So an answer is recorded as one of three results (ANSWERS); disclosing over an objection needs the written
+决定公开告知书 to that third party first; withholding on the objection needs nothing more. The functions here
+are pure (they read the loaded application); the services (handling.py, reply.py) and the handling page call
+them, so the rule lives in one place.
+"""
+from core.errors import ValidationError
+from requests_module import outcomes
+from requests_module.states import Status, TransitionError
+
+# Art. 32 / Art. 34: agreed, objected (with the reasons given), or no answer within the 15 working days
+ANSWERS = {"agreed": "同意公开", "objected": "不同意公开", "silent": "逾期未提出意见"}
+DISCLOSING_GROUPS = ("予以公开", "部分公开")  # outcomes.py: the outcomes that disclose (all or part)
+
+
+def check_answer(answer, opinion, *, deadline_on, today):
+    """The recorded result of a consultation (Art. 32, 34): one of ANSWERS, chosen explicitly (never assumed
+    to be consent); an objection states the reasons given; 逾期未提出意见 only once the 15 working days from the
+    recorded receipt (`deadline_on`, set on delivery) have run out. Returns (answer, opinion)."""
+    if not isinstance(answer, str) or answer not in ANSWERS:
+        raise ValidationError("请选择对方的意见：同意公开、不同意公开或逾期未提出意见（条例第三十二条）", field="answer")
+    if opinion is not None and not isinstance(opinion, str):
+        raise ValidationError("意见应为文字", field="opinion")
+    opinion = (opinion or "").strip()
+    if answer == "objected" and not opinion:
+        raise ValidationError("不同意公开的，请写明对方提出的理由（条例第三十二条）", field="opinion")
+    if answer == "silent":
+        if deadline_on is None:
+            raise TransitionError("征求意见书尚未登记送达：15个工作日自对方收到之日起算（第三十二条、第三十四条），"
+                                  "期限尚未开始，不能按逾期未答复登记")
+        if today <= deadline_on:
+            raise TransitionError(f"征求意见期限至{deadline_on.year}年{deadline_on.month}月{deadline_on.day}日届满，"
+                                  "期满前不能登记逾期未提出意见（条例第三十二条）")
+        if opinion:
+            raise ValidationError("逾期未提出意见的，不填写意见内容", field="opinion")
+    return answer, opinion or None
+
+
+def label(consultation):
+    """The consultation's result in Chinese ('' while unanswered; a result recorded before results were
+    structured shows only its text)."""
+    if consultation.answered_on is None:
+        return ""
+    return ANSWERS.get(consultation.answer or "", "")
+
+
+def notice_of(req, consultation):
+    """The 决定公开告知书 issued to this third party, or None."""
+    return next((d for d in req.documents if d.kind == "disclosure_notice" and d.consultation_id == consultation.id),
+                None)
+
+
+def objections(req):
+    """The third parties consulted on this application who objected (Art. 32)."""
+    return [c for c in req.consultations if c.kind == "third_party" and c.answer == "objected"]
+
+
+def discloses(outcome):
+    return outcome in outcomes.OUTCOMES and outcomes.get(outcome).group in DISCLOSING_GROUPS
+
+
+def reply_refusal(req, outcome, on):
+    """Art. 32: the message refusing a reply dated `on` with `outcome` that discloses over a third party's
+    objection without the 决定公开告知书 issued to it first (on or before the reply's day); None when allowed.
+    Withholding on the objection is always allowed."""
+    if not discloses(outcome):
+        return None
+    missing = [c.party for c in objections(req)
+               if (doc := notice_of(req, c)) is None or (on is not None and doc.issued_on > on)]
+    if not missing:
+        return None
+    return (f"{'、'.join(missing)}不同意公开：依照条例第三十二条，只有认为不公开可能对公共利益造成重大影响、"
+            "并先将决定公开的政府信息内容和理由书面告知第三方（发出决定公开告知书）后，才能作出公开或部分公开的答复；"
+            "否则应当不予公开")
+
+
+def notice_refusal(req, consultation):
+    """Art. 32: the message refusing a 决定公开告知书 to `consultation`'s party, or None: only to a third party
+    of this application who objected, once, and before the reply (a closed application or a reply awaiting
+    sign-off has been decided)."""
+    if consultation.request_id != req.id or consultation.kind != "third_party":
+        return "只能告知本申请征求过意见的第三方"
+    if consultation.answer != "objected":
+        return f"{consultation.party}未提出不同意公开的意见，无须告知决定公开（第三十二条）"
+    if notice_of(req, consultation) is not None:
+        return f"已向{consultation.party}发出决定公开告知书，不能重复发出"
+    if req.status == Status.CLOSED.value:
+        return "本申请已经办结：决定公开告知书应当在答复之前发出（条例第三十二条），办结后不能补发"
+    if req.status == Status.AWAITING_SIGNOFF.value:
+        return "答复已经拟定待签发：决定公开告知书应当在作出答复之前发出（条例第三十二条），请先退回答复"
+    return None
+
+
+def notice_candidates(req):
+    """The consultations to which a 决定公开告知书 may be sent now (for the handling page's forms)."""
+    return [c for c in req.consultations if c.kind == "third_party" and notice_refusal(req, c) is None]
