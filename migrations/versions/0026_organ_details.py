@@ -2,13 +2,13 @@
 reconsideration body (行政复议法 2023 Art. 24 para. 4, Art. 28), the fee payment channel printed on the
 收费通知书, and the 补正告知书's guidance (条例 Art. 30 给予指导和释明).
 
-Revision ID: 0026c_organ_details
+Revision ID: 0026_organ_details
 Revises: 0025_reason_documents
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0026c_organ_details'
+revision = '0026_organ_details'
 down_revision = '0025_reason_documents'
 branch_labels = None
 depends_on = None

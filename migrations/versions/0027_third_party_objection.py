@@ -1,14 +1,14 @@
 """Art. 32: the structured result of a consultation (agreed / objected / silent); 国办函〔2020〕109号: the refund
 of a 按量 fee when the reply provides no information.
 
-Revision ID: 0026b_third_party_objection
-Revises: 0025_reason_documents
+Revision ID: 0027_third_party_objection
+Revises: 0026_organ_details
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0026b_third_party_objection'
-down_revision = '0025_reason_documents'
+revision = '0027_third_party_objection'
+down_revision = '0026_organ_details'
 branch_labels = None
 depends_on = None
 
