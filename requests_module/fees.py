@@ -248,7 +248,10 @@ def notice_paragraphs(req):
     calc = from_json(req.fee_calculation)
     if calc is None or req.fee_notice_on is None:
         raise ValidationError("本申请没有发出收费通知")
-    dep = req.department
+    from requests_module.remedy import issuing_department, issuing_organ
+
+    # the organ that issues the notice (the receiving organ, never the unit handling the work) and its details
+    organ, dep = issuing_organ(req)[0], issuing_department(req)
     lines = [
         f"本机关于{zh(req.received_on)}收到您提出的政府信息公开申请（编号：{req.number}；申请内容：{req.title}）。",
         f"根据《中华人民共和国政府信息公开条例》第四十二条和{BASIS}，本机关决定对该申请收取信息处理费。",
@@ -256,7 +259,7 @@ def notice_paragraphs(req):
         f"应缴金额：人民币{calc.amount}元。",
         *issued_payment_lines(req),
     ]
-    where = "、".join(x for x in (dep.full_name if dep else "", dep.address if dep else "") if x)
+    where = "、".join(x for x in (organ, dep.address if dep else "") if x)
     # the period runs from the day after the applicant's receipt: its end is known once delivery is recorded
     pay = (f"请于{zh(req.fee_due_on)}前（收到本通知次日起20个工作日内）缴纳" if req.fee_due_on is not None
            else "请自收到本通知次日起20个工作日内缴纳")

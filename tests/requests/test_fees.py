@@ -127,8 +127,10 @@ def test_the_fee_notice_is_sent_and_its_text_states_basis_standard_amount_and_du
     text = "\n".join(fees.notice_paragraphs(req))
     for part in ("第四十二条", "国办函〔2020〕109号", "第五条", "201页以上的部分，40元/页",
                  "第31—100页，共70页，每页10元，小计700.00元", "人民币720.00元", "2026年12月2日前",
-                 req.number, "盐城市亭湖区民政局"):
+                 req.number, "缴费地点：盐城市亭湖区人民政府"):
         assert part in text, part
+    # the organ that received the application issues the notice, not 民政局 that handles the work (Art. 27, 42)
+    assert "民政局" not in text
 
 
 def test_a_mismatched_amount_is_refused_on_the_page_with_the_typed_values_kept(app, seeded):

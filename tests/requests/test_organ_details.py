@@ -135,6 +135,28 @@ def test_abolished_organs_are_replaced_and_retired_on_an_existing_database(seede
     assert Department.query.filter_by(code="hbj").one().active is False
 
 
+def test_hotline_categories_of_a_retired_organ_follow_its_successor(seeded, now):
+    """On a database from before the reform the 12345 categories still route to 环保局: once the department
+    seed retired it, the category seed routes them to 生态环境局; an admin's own routing elsewhere is kept."""
+    from hotline.models import Category
+    from hotline.seed import seed_categories
+    seed_categories()
+    new = Department.query.filter_by(code="sthjj").one()
+    old = Department(code="hbj", name="环保局", full_name="盐城市亭湖区环境保护局", kind="organ", topics=[])
+    db.session.add(old)
+    db.session.flush()
+    noise, smoke = (Category.query.filter_by(code=c).one() for c in ("030101", "030102"))
+    mzj = Department.query.filter_by(code="mzj").one()
+    noise.department_id, smoke.department_id = old.id, mzj.id  # the old seed; an admin's choice
+    db.session.commit()
+    seed_categories()  # 环保局 still active: nothing moves
+    assert noise.department_id == old.id
+    dep_service.seed_departments(now)
+    seed_categories()
+    db.session.refresh(noise), db.session.refresh(smoke)
+    assert noise.department_id == new.id and smoke.department_id == mzj.id
+
+
 @pytest.mark.parametrize("code, bodies", [
     ("sfj", "盐城市亭湖区人民政府或者盐城市司法局"),  # 行政复议法 Art. 28
     ("gafj", "盐城市人民政府或者盐城市亭湖区人民政府"),  # Art. 24 para. 4
