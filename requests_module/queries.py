@@ -33,9 +33,12 @@ def filtered(user, *, status=None, department=None, overdue=None, now, limit=500
     return q.order_by(DisclosureRequest.id.desc()).limit(limit).all()
 
 
-def queue(*, department_id=None, statuses=OPEN, now, urgency_filter=None):
-    """Open applications sorted by due date, each with its answer clock and 正常/临期/超期 badge."""
+def queue(*, user=None, department_id=None, statuses=OPEN, now, urgency_filter=None):
+    """Open applications sorted by due date, each with its answer clock and 正常/临期/超期 badge; with `user`,
+    only those they may see (access.visible)."""
     q = DisclosureRequest.query.filter(DisclosureRequest.status.in_(statuses))
+    if user is not None:
+        q = visible(q, DisclosureRequest, user)
     if department_id is not None:
         q = q.filter(DisclosureRequest.department_id == department_id)
     reqs = q.all()
