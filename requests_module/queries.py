@@ -7,7 +7,7 @@ from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
 from requests_module import documents, outcomes
-from requests_module.access import visible
+from requests_module.access import issuing_department, visible
 from requests_module.common import ENTITY, clock
 from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
 from requests_module.remedy import issuing_organ
@@ -21,6 +21,10 @@ def _answer_clocks(ids, name="answer"):
     rows = Clock.query.filter(Clock.entity_kind == ENTITY, Clock.name == name,
                               Clock.entity_id.in_([str(i) for i in ids])).order_by(Clock.id).all()
     return {int(c.entity_id): c for c in rows}
+
+
+def _code(dep):
+    return dep.code if dep is not None else None
 
 
 def filtered(user, *, status=None, department=None, overdue=None, now, limit=500):
@@ -111,6 +115,7 @@ def represent(req, now, brief=False):
         "outcome_label": outcomes.get(req.outcome).label if req.outcome else None,
         "receiving_organ": issuing_organ(req)[0],
         "receiving_department": req.receiving_department.code if req.receiving_department else None,
+        "issuing_department": _code(issuing_department(req)),
         "legal_ground": req.legal_ground, "holder_organ": req.holder_organ, "holder_contact": req.holder_contact,
         "reply_text": req.reply_text,
         "reply_doc_number": req.reply_doc_number,

@@ -87,7 +87,10 @@ def test_government_received_extension_through_the_api_by_the_district_office_he
     """Art. 33 para. 2, Art. 4: the 区政府办 approver sees the application (assigned to 民政局) and extends it."""
     req = received(date(2026, 9, 28))
     zfb = api_as("approver", "zfb", login="zfb.api@x.cn")
-    assert zfb.get(f"/disclosure-requests/{req.id}").status_code == 200
+    item = zfb.get(f"/disclosure-requests/{req.id}")
+    assert item.status_code == 200 and item.get_json()["issuing_department"] == "zfb"
+    schema = zfb.get("/openapi.json").get_json()["components"]["schemas"]
+    assert any("issuing_department" in s.get("properties", {}) for s in schema.values())
     r = zfb.post(f"/disclosure-requests/{req.id}/extension", {"days": 5, "reason": "需调取档案", "on": "2026-10-28"},
                  now=noon(date(2026, 10, 28)))
     assert r.status_code == 200, r.get_json()
@@ -116,6 +119,7 @@ def test_an_application_received_by_mzj_is_extended_by_the_mzj_head_only(client,
     r = mzj.post(f"/disclosure-requests/{req.id}/extension", {"days": 5, "reason": "需调取档案", "on": "2026-10-28"},
                  now=noon(date(2026, 10, 28)))
     assert r.status_code == 200, r.get_json()
+    assert r.get_json()["issuing_department"] == "mzj" and r.get_json()["extension_approver"]
     db.session.expire_all()
     assert req.extension_days == 5
 
