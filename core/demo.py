@@ -12,6 +12,9 @@ DEMO = [
     ("staff.mzj@demo.local", "staff", "mzj", "民政局承办人"),
     ("approver.mzj@demo.local", "approver", "mzj", "民政局负责人"),
     ("staff.zjj@demo.local", "staff", "zjj", "住建局承办人"),
+    # 区政府办 houses the district government's 公开办 (条例 Art. 4): its head approves extensions and signs off
+    # replies to applications the government received (requests_module/access.py: issuing_department_id)
+    ("approver.zfb@demo.local", "approver", "zfb", "区政府办负责人"),
     ("citizen@demo.local", "citizen", None, "演示公众"),
 ]
 

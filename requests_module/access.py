@@ -2,23 +2,37 @@
 templates and tests ask — the same shape as hotline/access.py. Domain services keep their own checks
 as a second line, never as the only one.
 
+Two organs can be involved in one application (issue 15 item 2, review of the 延期告知书):
+- the issuing organ — the organ that received it (受理机关, remedy.receiving_department / issuing_organ) and
+  answers and signs every letter and notice; its head acts through `issuing_department_id`: the receiving
+  department itself, or for an application the district government received, 区政府办 (remedy.DISTRICT_OFFICE),
+  which houses the government's 政府信息公开工作机构 (条例 Art. 4);
+- the handling department (`req.department_id`): the unit inside the government the work is assigned to.
+
 - the applicant: the citizen whose account submitted it, or a visitor who proved the tracking number
   and its secret in this browser session (a look-up grant); they read it and answer a correction notice;
-- the department's work (every handling step, the reply, disputes): staff and approvers of the
-  application's department, supervisors and admins (政府办 runs intake, so unassigned applications are
-  theirs alone);
-- approving an extension (Art. 33 para. 2: "经政府信息公开工作机构负责人同意"): only an approver of the
-  department handling the application — not a supervisor, not an approver of another organ;
+- the work on it (every handling step, the reply, disputes): staff and approvers of the handling department
+  and of the issuing department (for 区政府办: every application the district government received, assigned
+  or not), supervisors and admins;
+- approving an extension (Art. 33 para. 2: "经政府信息公开工作机构负责人同意"; Art. 4: the organ's 政府信息公开
+  工作机构): only an approver of the issuing department — the 延期告知书 is the issuing organ's act, so neither a
+  supervisor, nor the handling department's approver (where the issuing organ is another), nor any other organ;
 - signing off or returning a drafted reply and the Art. 35 finding on an applicant's reasons (with its
-  延迟答复合理期限): the department's approver or a supervisor;
-- recording a document's delivery (送达) is a handling step of the department; closing as 视为放弃 what the
-  sweep would not close (requests_module/lapses.py): 公开办 (supervisors, admins) or the department's approver;
+  延迟答复合理期限): the same approver of the issuing department, or a supervisor (the district 公开办) but only
+  for applications the district government received — the letter is the issuing organ's (Art. 36), so the
+  handling department's approver keeps neither sign-off nor extension where another organ issues it; whether a
+  reply needs sign-off at all is the issuing department's setting (requests_module/reply.py: needs_signoff);
+- recording a document's delivery (送达) is a handling step; closing as 视为放弃 what the sweep would not close
+  (requests_module/lapses.py): 公开办 (supervisors, admins) or an approver of the handling or issuing department;
 - hotline operators have no part in disclosure applications: they see none of them (page, API or
   citizen page) — an application carries an identity document number and the applicant's contacts.
 """
 from flask import abort, session
+from sqlalchemy import or_
 
 from core.auth.models import Role
+from core.errors import DomainError
+from requests_module.remedy import DISTRICT_OFFICE, issuing_department, issuing_organ
 
 LOOKUP_KEY = "looked_up_requests"
 HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
@@ -46,38 +60,95 @@ def is_applicant(user, req):
     return own or req.id in session.get(LOOKUP_KEY, [])
 
 
+class NotTheirs(DomainError):
+    """A step the user may see but is not theirs to take (403), with the Chinese reason."""
+
+    status = 403
+
+
+def issuing_department_id(req):
+    """The department whose head acts for the issuing organ (条例 Art. 4: the organ's 政府信息公开工作机构; Art. 33
+    para. 2 "经政府信息公开工作机构负责人同意"): the receiving department (受理机关) when a department received the
+    application, else 区政府办 (DISTRICT_OFFICE), the district government's 公开办 (None if it does not exist)."""
+    office = issuing_department(req)
+    return office.id if office is not None else None
+
+
+def _of_issuer(user, req):
+    """`user` belongs to the issuing department: the same test as issuing_department_id(req) == user.department_id,
+    without a query per call (pages ask it for every action)."""
+    if getattr(user, "department_id", None) is None:
+        return False
+    if req.receiving_department_id is not None:
+        return req.receiving_department_id == user.department_id
+    return user.department is not None and user.department.code == DISTRICT_OFFICE
+
+
+def _of_handler(user, req):
+    return req.department_id is not None and req.department_id == user.department_id
+
+
 def _handle(user, req):
     if user.role in INTAKE:
         return True
-    return user.role in DEPARTMENT_ROLES and req.department_id is not None and req.department_id == user.department_id
+    return user.role in DEPARTMENT_ROLES and (_of_handler(user, req) or _of_issuer(user, req))
+
+
+def may_sign_off(user, req):
+    """Sign-off or return of a drafted reply, and the Art. 35 finding on reasons: the reply is the issuing organ's
+    act (条例 Art. 36; Art. 4, 33 para. 2) — an approver of the issuing department; a supervisor (the district
+    公开办) only for what the district government received."""
+    role = getattr(user, "role", None)
+    if role is Role.SUPERVISOR:
+        return req.receiving_department_id is None
+    return role is Role.APPROVER and _of_issuer(user, req)
 
 
 def _approve(user, req):
-    return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and _handle(user, req))
+    return may_sign_off(user, req)
 
 
 def _decide(user, req):
     """Closing as 视为放弃 what the sweep would not close: 公开办 (supervisors, admins) or the head of the
-    handling department (issue 15 item 3)."""
+    handling or issuing department (issue 15 item 3)."""
     return user.role in INTAKE or (user.role is Role.APPROVER and _handle(user, req))
 
 
 def can_see_lapses(user):
     """The staff decision list of periods that seem to have run out (requests_module/lapses.py)."""
     return _signed_in(user) and user.role in LAPSE_DECIDERS
+
+
 def may_approve_extension(user, req):
-    """Art. 33 para. 2: the extension is approved by the head of the handling organ's disclosure work — an
-    approver (Role.APPROVER) of the department the application is assigned to, nobody else."""
-    return (getattr(user, "role", None) is Role.APPROVER and req.department_id is not None
-            and req.department_id == user.department_id)
+    """Art. 33 para. 2 ("经政府信息公开工作机构负责人同意") with Art. 4: the extension is approved by the head of the
+    issuing organ's disclosure work — an approver (Role.APPROVER) of `issuing_department_id(req)`, nobody else
+    (not a supervisor, not the approver of a handling department that does not issue the letter)."""
+    return getattr(user, "role", None) is Role.APPROVER and _of_issuer(user, req)
+
+
+def _issuer_label(req):
+    """The issuing organ as the refusals name it: 盐城市亭湖区人民政府信息公开工作机构（区政府办）, or the department."""
+    organ = issuing_organ(req)[0]
+    if req.receiving_department_id is not None:
+        return organ
+    office = issuing_department(req)
+    return f"{organ}信息公开工作机构（{office.name if office is not None else '区政府办'}）"
 
 
 def extension_refusal(user, req):
     """The Chinese message of a refused extension approval, or None when `user` may approve it."""
     if may_approve_extension(user, req):
         return None
-    dep = req.department.name if req.department is not None else "承办部门"
-    return f"延期须由{dep}的负责人（审批人）批准；督办人员或其他部门的负责人不能批准本申请的延期"
+    return (f"延期须由{_issuer_label(req)}的负责人（审批人）批准（条例第三十三条第二款）；"
+            "督办人员、承办部门或其他部门的负责人不能批准本申请的延期")
+
+
+def signoff_refusal(user, req):
+    """The Chinese message of a refused sign-off, return or Art. 35 finding, or None when `user` may do it."""
+    if may_sign_off(user, req):
+        return None
+    who = "的负责人（审批人）或公开办督办人员" if req.receiving_department_id is None else "的负责人（审批人）"
+    return f"本申请的答复以{issuing_organ(req)[0]}名义作出，须由{_issuer_label(req)}{who}签发或认定"
 
 
 def can_view(user, req):
@@ -123,7 +194,20 @@ def register_department(user, requested):
 
 
 def visible(query, model, user):
-    """The SQL twin of can_view for staff lists: restrict a query of applications to what `user` sees."""
+    """The SQL twin of can_view for staff lists: restrict a query of applications to what `user` sees (the
+    handling department's and the issuing department's; for 区政府办 every application the government received)."""
+    if user.role in INTAKE:
+        return query
+    if user.role in DEPARTMENT_ROLES:
+        dep = user.department
+        issued = (model.receiving_department_id.is_(None) if dep is not None and dep.code == DISTRICT_OFFICE
+                  else model.receiving_department_id == user.department_id)
+        return query.filter(or_(model.department_id == user.department_id, issued))
+    return query.filter(False)
+
+
+def visible_corrections(query, model, user):
+    """The SQL twin of can_view_correction for staff lists: the addressed department's, or all for oversight."""
     if user.role in INTAKE:
         return query
     if user.role in DEPARTMENT_ROLES:
@@ -136,26 +220,36 @@ def require_view(user, req):
         abort(404)  # not 403: do not confirm that a guessed id exists
 
 
+REFUSALS = {"extend": extension_refusal, **{a: signoff_refusal for a in APPROVING}}
+
+
 def require_act(user, req, action):
-    """404 when the user may not even see it, 403 when they see it but may not take this action."""
+    """404 when the user may not even see it, 403 when they see it but may not take this action (with the reason
+    for the steps of the issuing organ's head: extension, sign-off)."""
     require_view(user, req)
     if not can_act(user, req, action):
+        if action in REFUSALS and _signed_in(user) and user.role in HANDLERS:
+            raise NotTheirs(REFUSALS[action](user, req))
         abort(403)
 
 
 # Correction requests (条例 Art. 41; requests_module/corrections.py): about the applicant's own record, so only
 # the citizen whose account submitted it sees it (no anonymous look-up, nothing public); the addressed organ's
 # staff and approvers and oversight (supervisors, admins) see and decide it — the same department rule as above.
+def _addressed(user, cr):
+    return user.role in INTAKE or (user.role in DEPARTMENT_ROLES and _of_handler(user, cr))
+
+
 def can_view_correction(user, cr):
     if not _signed_in(user):
         return False
     if user.role.is_staff:
-        return _handle(user, cr)
+        return _addressed(user, cr)
     return cr.citizen_id is not None and cr.citizen_id == user.id
 
 
 def can_decide_correction(user, cr):
-    return _signed_in(user) and user.role in HANDLERS and _handle(user, cr)
+    return _signed_in(user) and user.role in HANDLERS and _addressed(user, cr)
 
 
 def require_view_correction(user, cr):

@@ -92,7 +92,7 @@ def create():
 @handlers_only
 def index():
     now = utcnow()
-    q = access.visible(CorrectionRequest.query, CorrectionRequest, api_user())
+    q = access.visible_corrections(CorrectionRequest.query, CorrectionRequest, api_user())
     return jsonify(items=[represent(cr, now) for cr in q.order_by(CorrectionRequest.id.desc()).limit(500)])
 
 

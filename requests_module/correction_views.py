@@ -104,7 +104,8 @@ def queue():
     now = utcnow()
     closed = request.args.get("closed") == "1"
     q = CorrectionRequest.query.filter(CorrectionRequest.status == ("closed" if closed else "received"))
-    items = access.visible(q, CorrectionRequest, current_user).order_by(CorrectionRequest.id.desc()).limit(500).all()
+    q = access.visible_corrections(q, CorrectionRequest, current_user)
+    items = q.order_by(CorrectionRequest.id.desc()).limit(500).all()
     rows = []
     for cr in items:
         clock = corrections.answer_clock(cr)

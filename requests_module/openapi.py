@@ -48,6 +48,10 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                         "answers and signs the letter (条例 Art. 27); assignment does not change it"},
     "receiving_department": {"type": ["string", "null"],
                              "description": "its department code; null: 盐城市亭湖区人民政府 (its 公开办)"},
+    "issuing_department": {"type": ["string", "null"],
+                           "description": "the department whose approver approves extensions and signs off replies "
+                           "for the issuing organ (条例 Art. 4, 33 para. 2): receiving_department, or zfb (区政府办) "
+                           "for the district government; supervisors also sign off only the government's replies"},
     "holder_organ": {"type": ["string", "null"]},
     "holder_contact": {"type": ["string", "null"], "description": "Art. 36 (5): the holder organ's contact details"},
     "extension_approver": {"type": ["string", "null"], "description": "who approved the extension (Art. 33 para. 2)"},
@@ -113,7 +117,7 @@ PATHS = {
     P + "/{request_id}/reasons": _action("Record the applicant's explanation (Art. 35)", {"text": LONG_TEXT},
                                          ["text"]),
     P + "/{request_id}/reason-decision": _action(
-        "Find the reasons reasonable or not (approver; Art. 35); accepted with delay_until sets the "
+        "Find the reasons reasonable or not (as sign-off: issuing_department's approver; Art. 35); accepted with delay_until sets the "
         "延迟答复合理期限 (the answer clock's new due date); not accepted allows the 不予处理 outcome "
         "not_processed_excessive", {"accepted": {"type": "boolean"}, "delay_until": DATE}, ["accepted"]),
     P + "/{request_id}/correction": _action("Correction received; the period restarts",
@@ -169,7 +173,8 @@ PATHS = {
         "responses": {"200": {"description": "Applications awaiting a decision", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"items": {"type": "array"}}}}}},
             **error_responses(401, 403)}}},
-    P + "/{request_id}/extension": _action("Extend once by at most 20 working days (the handling department's approver)",
+    P + "/{request_id}/extension": _action("Extend once by at most 20 working days (an approver of issuing_department; "
+                                           "others 403 with the reason)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
     P + "/{request_id}/reply": _action("Reply with an outcome code (holder_organ with holder_contact: Art. 36 (5)); 409 "
                                        "when it discloses over a third party's objection before the 决定公开告知书 "
@@ -180,8 +185,9 @@ PATHS = {
         _REPLY, ["outcome", "text"], parameters=[_ID], result_schema={"$ref": "#/components/schemas/LetterPreview"},
         extra_props=_ON),
     # No `on`: the reply is made on the day it is signed off (reply.sign_off), so a day sent along is refused
-    P + "/{request_id}/sign-off": action_path("Approve or return a drafted reply (approver); dated the day it is "
-                                              "signed off", {"approve": {"type": "boolean"}, "note": _S}, ["approve"],
+    P + "/{request_id}/sign-off": action_path("Approve or return a drafted reply (an approver of "
+                                              "issuing_department, or a supervisor for the district government's "
+                                              "replies; others 403 with the reason); dated the day it is signed off", {"approve": {"type": "boolean"}, "note": _S}, ["approve"],
                                               parameters=[_ID], result_schema=_REQ),
     P + "/{request_id}/disputes": action_path(
         "Record a reconsideration or lawsuit filed against the handling", {

@@ -7,7 +7,7 @@ from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
 from requests_module import documents, outcomes, third_party
-from requests_module.access import visible
+from requests_module.access import issuing_department, visible
 from requests_module.common import ENTITY, clock
 from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
 from requests_module.remedy import issuing_organ
@@ -23,6 +23,10 @@ def _answer_clocks(ids, name="answer"):
     return {int(c.entity_id): c for c in rows}
 
 
+def _code(dep):
+    return dep.code if dep is not None else None
+
+
 def filtered(user, *, status=None, department=None, overdue=None, now, limit=500):
     """Applications the user may see, filtered; staff and approvers only see their department's."""
     q = status_filter(DisclosureRequest.query, DisclosureRequest.status, status, {s.value for s in Status})
@@ -33,9 +37,12 @@ def filtered(user, *, status=None, department=None, overdue=None, now, limit=500
     return q.order_by(DisclosureRequest.id.desc()).limit(limit).all()
 
 
-def queue(*, department_id=None, statuses=OPEN, now, urgency_filter=None):
-    """Open applications sorted by due date, each with its answer clock and 正常/临期/超期 badge."""
+def queue(*, user=None, department_id=None, statuses=OPEN, now, urgency_filter=None):
+    """Open applications sorted by due date, each with its answer clock and 正常/临期/超期 badge; with `user`,
+    only those they may see (access.visible)."""
     q = DisclosureRequest.query.filter(DisclosureRequest.status.in_(statuses))
+    if user is not None:
+        q = visible(q, DisclosureRequest, user)
     if department_id is not None:
         q = q.filter(DisclosureRequest.department_id == department_id)
     reqs = q.all()
@@ -108,6 +115,7 @@ def represent(req, now, brief=False):
         "outcome_label": outcomes.get(req.outcome).label if req.outcome else None,
         "receiving_organ": issuing_organ(req)[0],
         "receiving_department": req.receiving_department.code if req.receiving_department else None,
+        "issuing_department": _code(issuing_department(req)),
         "legal_ground": req.legal_ground, "holder_organ": req.holder_organ, "holder_contact": req.holder_contact,
         "reply_text": req.reply_text,
         "reply_doc_number": req.reply_doc_number,

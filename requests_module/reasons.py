@@ -18,8 +18,8 @@ from core.api.openapi import LONG_TEXT
 from core.calendar.service import get_calendar
 from core.clocks.service import extend_clock, stop_clock
 from core.db import unit_of_work
-from core.errors import ValidationError
-from requests_module import documents
+from core.errors import DomainError, ValidationError
+from requests_module import access, documents
 from requests_module.common import check_date, clock, dated, moment_of, notify_applicant, record, zh
 from requests_module.states import Status, TransitionError, require
 
@@ -88,7 +88,11 @@ def receive_reasons(req, *, text, on, now, actor):
 
 def decide_reasons(req, *, accepted, on, now, actor, delay_until=None):
     """The organ's finding on the reasons (Art. 35): unreasonable → 不予处理 may be replied; reasonable, with an
-    optional 延迟答复合理期限 (`delay_until`, a date after the Art. 33 due date) that moves the answer clock."""
+    optional 延迟答复合理期限 (`delay_until`, a date after the Art. 33 due date) that moves the answer clock. It is
+    the issuing organ's finding, made by its head (Art. 4; who: access.may_sign_off)."""
+    refusal = access.signoff_refusal(actor, req)
+    if refusal:
+        raise DomainError(refusal)
     if not isinstance(accepted, bool):
         raise ValidationError("请选择理由是否合理", field="accepted")
     require(Status(req.status), OPEN_STATES, "认定申请理由")

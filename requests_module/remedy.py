@@ -67,8 +67,10 @@ def issuing_organ(req):
 
 
 def issuing_department(req):
-    """The department whose details a document prints for the issuing organ: the receiving department, or
-    for the district government the 区政府办 that acts for it (code "zfb"); None if that is not seeded."""
+    """The department that acts for the issuing organ: the receiving department, or for the district government
+    the 区政府办 that runs its 公开办 (code "zfb"; None if that is not seeded). Its details are printed on the
+    organ's documents, its head approves extensions and signs off (access.py, 条例 Art. 4, 33 para. 2), and its
+    `requires_signoff` decides whether replies need sign-off (reply.needs_signoff)."""
     from core.departments.models import Department
 
     if req.receiving_department is not None:

@@ -1,9 +1,15 @@
-"""The reply (答复书): one outcome code, its legal ground, sign-off where the department requires it."""
-from core.auth.models import Role
+"""The reply (答复书): one outcome code, its legal ground, sign-off where the issuing organ requires it.
+
+Whether a reply needs sign-off is the issuing department's setting (access.issuing_department: the receiving
+department, or 区政府办 for what the district government received) — not the handling department's: the letter
+is the issuing organ's act (条例 Art. 36), signed off by the head of its disclosure work (Art. 4; Art. 33
+para. 2 for the same head approving extensions). Whoever may sign off (access.may_sign_off) issues directly;
+anyone else's reply is a draft awaiting that head.
+"""
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
-from requests_module import outcomes, reasons, refunds, third_party
+from requests_module import access, outcomes, reasons, refunds, third_party
 from requests_module.common import check_date, dated, record, today, transition
 from requests_module.intake import attach, close
 from requests_module.states import Status, TransitionError, require
@@ -47,9 +53,17 @@ def _check_order(req, outcome, on):
         raise TransitionError(refusal)
 
 
+def needs_signoff(req, actor):
+    """A reply by `actor` goes to sign-off when the issuing department requires it and `actor` may not sign off
+    (条例 Art. 4, 36; access.may_sign_off)."""
+    dep = access.issuing_department(req)
+    return dep is not None and dep.requires_signoff and not access.may_sign_off(actor, req)
+
+
 def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
           files=()):
-    """Answer the application. Staff of a department that requires sign-off send the draft to the head."""
+    """Answer the application. Where the issuing department requires sign-off, anyone but its head (or, for the
+    district government, a supervisor) sends a draft to the head (needs_signoff)."""
     require(Status(req.status), {Status.ASSIGNED}, "答复")
     _validate(req, outcome, legal_ground, holder_organ, text, holder_contact)
     if any(c.answered_on is None for c in req.consultations):
@@ -59,13 +73,13 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
     check_date(on, now, not_before=req.received_on, req=req)
     _check_order(req, outcome, on)
     checked = check_files(files)
-    needs_signoff = req.department is not None and req.department.requires_signoff and actor.role is Role.STAFF
+    drafted = needs_signoff(req, actor)
     with unit_of_work(), dated(on, now):
         attach(req, checked, "reply", now)
         draft = {"outcome": outcome, "legal_ground": (legal_ground or "").strip() or None,
                  "holder_organ": (holder_organ or "").strip() or None,
                  "holder_contact": (holder_contact or "").strip() or None, "on": on.isoformat()}
-        if needs_signoff:
+        if drafted:
             transition(req, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor, detail=draft)
             req.outcome, req.reply_text, req.replied_on = outcome, text.strip(), on
             req.legal_ground, req.holder_organ, req.reply_author_id = draft["legal_ground"], draft["holder_organ"], actor.id
@@ -79,9 +93,11 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
 
 
 def sign_off(req, *, approve, note="", now, actor):
-    """The department head approves the drafted reply (it is sent) or returns it with a note."""
-    if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
-        raise DomainError("只有部门负责人可以签发答复")
+    """The head of the issuing organ's disclosure work approves the drafted reply (it is sent) or returns it with a
+    note (条例 Art. 4, 36; who: access.may_sign_off)."""
+    refusal = access.signoff_refusal(actor, req)
+    if refusal:
+        raise DomainError(refusal)
     require(Status(req.status), {Status.AWAITING_SIGNOFF}, "签发或退回答复")
     # The reply is made when it is signed off: the letter bears that day and the verdict is taken then (a
     # draft dated inside the period but signed off after it is late); the draft's day stays in the audit.
@@ -114,12 +130,12 @@ def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_org
     check_date(on, now, not_before=req.received_on, req=req)
     _check_order(req, outcome, on)
     names = [f.filename for f in check_files(files)]
-    needs_signoff = req.department is not None and req.department.requires_signoff and actor.role is Role.STAFF
+    drafted = needs_signoff(req, actor)
     try:
         return compose(req, outcome=outcome, text=text, legal_ground=(legal_ground or "").strip() or None,
                        holder_organ=(holder_organ or "").strip() or None,
                        holder_contact=(holder_contact or "").strip() or None,
-                       attachments=reply_attachment_names(req) + names, day=None if needs_signoff else on)
+                       attachments=reply_attachment_names(req) + names, day=None if drafted else on)
     except RemedyError as exc:
         raise DomainError(str(exc)) from None
 

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from core.auth.guards import roles_required
-from core.auth.models import Role
 from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
 from core.departments.models import Department
@@ -33,13 +32,13 @@ HANDLERS, INTAKE = access.HANDLERS, access.INTAKE
 def queue():
     now = utcnow()
     user = current_user
-    dep_id = user.department_id if user.role in (Role.STAFF, Role.APPROVER) else None
-    if dep_id is None and request.args.get("department"):
+    dep_id = None  # staff and approvers: what access.visible lets them see (handling or issuing department)
+    if request.args.get("department"):
         dep = Department.query.filter_by(code=request.args["department"]).first()
         dep_id = dep.id if dep else None
     statuses = [request.args["status"]] if request.args.get("status") in queries.OPEN else queries.OPEN
     statuses = [s for s in statuses if s not in ("submitted", "received")]
-    rows = queries.queue(department_id=dep_id, statuses=statuses, now=now,
+    rows = queries.queue(user=user, department_id=dep_id, statuses=statuses, now=now,
                          urgency_filter=request.args.get("urgency") or None)
     return render_template("requests/staff_queue.html", rows=rows, departments=disclosing_departments(),
                            statuses=[s for s in Status if s.value in statuses or s.value in queries.OPEN],
@@ -101,6 +100,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            departments=disclosing_departments(), outcomes=outcomes.choices(),
                            suggestions=intake.suggestions(req), events=staff_timeline(req),
                            allowed=access.available_actions(current_user, req),
+                           needs_signoff=reply.needs_signoff(req, current_user),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
                            refused=refused, field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now),
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),

@@ -38,7 +38,7 @@ def test_the_api_answers_400_naming_each_bad_field(api_as, seeded):
     body = r.get_json()
     assert r.status_code == 400 and body["error"] == "invalid" and set(body["fields"]) == {"amount", "on"}
     assert "年份应在 1900 到 2100 之间" in body["fields"]["on"]
-    head = api_as("approver", department="mzj", login="head.inputs@x.cn")  # extensions: the department's head
+    head = api_as("approver", department="zfb", login="head.inputs@x.cn")  # extensions: the issuing organ's head
     r = head.post(f"/disclosure-requests/{req.id}/extension", {"days": 2**70, "reason": "x", "sneaky": 1})
     assert r.status_code == 400 and r.get_json()["fields"] == {"days": "应在 1 到 1000 之间", "sneaky": "不接受此字段"}
     assert sup.get("/log?per_page=" + str(2**70)).status_code == 400

@@ -55,10 +55,11 @@ def test_not_processed_across_the_new_year_carries_over(seeded):
 
 @pytest.fixture
 def signoff(seeded):
-    Department.query.filter_by(code="mzj").one().requires_signoff = True
+    # received by the district government: its 公开办 (区政府办) setting and head decide sign-off (Art. 4, 36)
+    Department.query.filter_by(code="zfb").one().requires_signoff = True
     db.session.commit()
     return (make_user("staff", "drafter@x.cn", department="mzj"),
-            make_user("approver", "head@x.cn", department="mzj"))
+            make_user("approver", "head@x.cn", department="zfb"))
 
 
 def test_a_draft_awaiting_sign_off_is_not_counted_as_answered(signoff):

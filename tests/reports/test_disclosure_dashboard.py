@@ -26,7 +26,7 @@ def _answer_clock(req):
 @pytest.fixture
 def work(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
-    head = make_user("approver", "h@x.cn", department="mzj")
+    head = make_user("approver", "h@x.cn", department="zfb")  # received by the government: 区政府办's head extends
     reply = lambda req, outcome, on, **kw: request_reply.reply(  # noqa: E731
         req, outcome=outcome, text="答复如下。", on=on, now=noon(on), actor=staff, **kw)
     # replied in the period 2026-10-01 … 2026-11-30

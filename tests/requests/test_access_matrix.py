@@ -13,22 +13,42 @@ HANDLE = {"confirm", "assign", "reject", "reassign", "correction_notice", "corre
           "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request", "reasons",
           "fee_refund"}
 SIGN = {"sign_off", "return_reply", "reason_decision"}  # Art. 35's finding: the organ's head
-EXTEND = {"extend"}  # 条例 Art. 33 para. 2: only the handling department's approver (issue 15 item 5)
+EXTEND = {"extend"}  # 条例 Art. 33 para. 2 with Art. 4: only the issuing organ's head (its 公开工作机构's approver)
 APPROVE = SIGN | EXTEND
-EXPECTED = {  # who may do what on an application assigned to 民政局 (mzj)
-    "operator": set(),  # hotline operators have no part in disclosure applications
-    "staff of the department": HANDLE,
-    "approver of the department": HANDLE | APPROVE,
-    "staff of another department": set(),
-    "approver of another department": set(),
-    "supervisor": HANDLE | SIGN,  # oversight signs off replies, but does not approve another organ's extension
-    "admin": HANDLE,
-    "citizen": set(),
+# Who may do what on an application assigned to 民政局 (mzj), by the organ that received it (条例 Art. 27) and so
+# issues its letters: the district government (online, or at 政府办: its 公开办 in 区政府办 acts for it) or 民政局
+# itself (handed in at its window). Extension and sign-off are the issuing organ's head's (Art. 4, 33 para. 2).
+EXPECTED = {
+    "government": {
+        "operator": set(),  # hotline operators have no part in disclosure applications
+        "staff of the department": HANDLE,
+        "approver of the department": HANDLE,  # handles it, but the letter is the government's
+        "staff of another department": set(),
+        "approver of another department": set(),
+        "staff of the district office": HANDLE,  # the government's 公开办 (区政府办)
+        "approver of the district office": HANDLE | APPROVE,
+        "supervisor": HANDLE | SIGN,  # the district 公开办 signs off the government's replies, approves no extension
+        "admin": HANDLE,
+        "citizen": set(),
+    },
+    "department": {
+        "operator": set(),
+        "staff of the department": HANDLE,
+        "approver of the department": HANDLE | APPROVE,
+        "staff of another department": set(),
+        "approver of another department": set(),
+        "staff of the district office": set(),  # not the government's application
+        "approver of the district office": set(),
+        "supervisor": HANDLE,  # oversight handles, but does not sign 民政局's letters
+        "admin": HANDLE,
+        "citizen": set(),
+    },
 }
 USERS = {
     "operator": ("operator", None), "staff of the department": ("staff", "mzj"),
     "approver of the department": ("approver", "mzj"), "staff of another department": ("staff", "zjj"),
-    "approver of another department": ("approver", "zjj"), "supervisor": ("supervisor", None),
+    "approver of another department": ("approver", "zjj"), "staff of the district office": ("staff", "zfb"),
+    "approver of the district office": ("approver", "zfb"), "supervisor": ("supervisor", None),
     "admin": ("admin", None), "citizen": ("citizen", None),
 }
 # page action → (API path after /api/v1/disclosure-requests/<id>/, JSON body)
@@ -50,13 +70,20 @@ def people(seeded):
     return make_people(USERS)
 
 
+def _application(people, receiver):
+    """Assigned to 民政局; received by the district government (registered by the 公开办) or by 民政局 (its staff)."""
+    actor = people["staff of the department"] if receiver == "department" else "test"
+    return received(date(2026, 11, 2), actor=actor)
+
+
+@pytest.mark.parametrize("receiver", list(EXPECTED))
 @pytest.mark.parametrize("label", list(USERS))
-def test_every_action_as_every_role_pages_and_api_agree(app, people, label):
+def test_every_action_as_every_role_pages_and_api_agree(app, people, label, receiver):
     from requests_module.models import Consultation, Dispute
     visitor, tries = Visitor(app, people[label]), []
     for action in ACTIONS:
-        on_page = visitor.post_page(f"/requests/staff/{received(date(2026, 11, 2)).id}/{action}")
-        req = received(date(2026, 11, 2))
+        on_page = visitor.post_page(f"/requests/staff/{_application(people, receiver).id}/{action}")
+        req = _application(people, receiver)
         handling.add_consultation(req, kind="organ", party="市民政局", sent_on=date(2026, 11, 3),
                                   now=at(2026, 11, 3, 9), actor="test")
         disputes.record(req, kind="reconsideration", filed_on=date(2026, 11, 4), note="复议",
@@ -66,14 +93,16 @@ def test_every_action_as_every_role_pages_and_api_agree(app, people, label):
         path, body = API[action]
         tries.append((action, on_page,
                       visitor.post_api(f"/api/v1/disclosure-requests/{req.id}/{path.format(**ids)}", body)))
-    check(label, EXPECTED[label], tries)
+    check(label, EXPECTED[receiver][label], tries)
 
 
+@pytest.mark.parametrize("receiver", list(EXPECTED))
 @pytest.mark.parametrize("label", list(USERS))
-def test_only_staff_of_the_department_and_oversight_read_it(app, people, label):
-    """Reading: the handling page, the API item and the API list agree (operators see none of it)."""
-    req, visitor = received(date(2026, 11, 2)), Visitor(app, people[label])
-    sees = bool(EXPECTED[label] & HANDLE)
+def test_only_staff_of_the_department_and_oversight_read_it(app, people, label, receiver):
+    """Reading: the handling page, the API item and the API list agree (operators see none of it); the issuing
+    department's staff read it too (区政府办: what the government received)."""
+    req, visitor = _application(people, receiver), Visitor(app, people[label])
+    sees = bool(EXPECTED[receiver][label] & HANDLE)
     assert (visitor.page.get(f"/requests/staff/{req.id}").status_code == 200) is sees
     assert (visitor.page.get(f"/requests/{req.id}").status_code == 200) is sees  # the citizen page: not for others
     if visitor.headers:

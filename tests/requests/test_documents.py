@@ -190,7 +190,7 @@ def test_delivery_is_refused_before_issue_in_the_future_and_twice(seeded):
 
 
 def _issued(seeded):
-    approver = make_user("approver", "head@x.cn", department="mzj")
+    approver = make_user("approver", "head@x.cn", department="zfb")  # the government received it: 区政府办's head
     req = received(date(2026, 11, 2))
     handling.add_consultation(req, kind="third_party", party="某科技有限公司", sent_on=date(2026, 11, 3),
                               now=noon(date(2026, 11, 3)), actor="t")
@@ -245,9 +245,9 @@ def test_each_document_prints_organ_addressee_subject_period_basis_and_number(se
 
 
 def test_the_extension_notice_names_the_approving_head(seeded):
-    """Art. 33 para. 2 (issue 15 item 5): the 延期告知书 prints the name of the handling department's approver
-    who approved the extension."""
-    req = _issued(seeded)  # extended by the 民政局 approver make_user named 测试approver
+    """Art. 33 para. 2 (issue 15 item 5): the 延期告知书 prints the name of the approver who approved the extension
+    — the head of the issuing organ's disclosure work (Art. 4: 区政府办 for the district government)."""
+    req = _issued(seeded)  # extended by the 区政府办 approver make_user named 测试approver
     paras = notices.document_text(req, documents.latest(req, "extension_notice"))[2]
     assert paras[-1] == "批准人：测试approver。"
 

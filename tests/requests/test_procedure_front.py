@@ -156,8 +156,8 @@ def test_art35_delayed_reply_period_is_not_extended_again_under_art33(seeded):
     with a message naming Art. 35 (not a confusing total-extension limit)."""
     from requests_module import reasons
 
-    req = received(date(2026, 11, 2))
-    approver = make_user("approver", "ap@x.cn", department="mzj")
+    req = received(date(2026, 11, 2))  # received by the district government: 区政府办's head decides (Art. 4)
+    approver = make_user("approver", "ap@x.cn", department="zfb")
     staff = make_user("staff", "st@x.cn", department="mzj")
     reasons.request_reasons(req, items="本月第 40 件申请", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor=staff)
     reasons.receive_reasons(req, text="为诉讼取证所需", on=date(2026, 11, 6), now=noon(date(2026, 11, 6)), actor=staff)
@@ -175,8 +175,8 @@ def test_art35_no_explanation_in_time_then_unreasonable_then_not_processed(seede
     reason and may close the application as 不予处理：无正当理由大量反复申请 (and only then)."""
     from requests_module import intake, reasons, reply
 
-    req = received(date(2026, 11, 2))
-    approver = make_user("approver", "ap@x.cn", department="mzj")
+    req = received(date(2026, 11, 2))  # received by the district government: 区政府办's head decides (Art. 4)
+    approver = make_user("approver", "ap@x.cn", department="zfb")
     staff = make_user("staff", "st@x.cn", department="mzj")
     with pytest.raises(TransitionError, match="第三十五条"):
         reasons.decide_reasons(req, accepted=False, on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=approver)
@@ -223,7 +223,7 @@ def test_art35_on_the_staff_and_citizen_pages(app, client, seeded):
     intake.confirm_receipt(req, received_on=date(2026, 11, 2), now=noon(date(2026, 11, 2)), actor="t")
     intake.assign(req, Department.query.filter_by(code="mzj").one(), now=noon(date(2026, 11, 2)), actor="t")
     make_user("staff", "s@x.cn", department="mzj")
-    make_user("approver", "a@x.cn", department="mzj")
+    make_user("approver", "a@x.cn", department="zfb")  # online: the district government's 公开办 head decides
     login(client, "s@x.cn")
     with pinned(app, noon(date(2026, 11, 4))):
         page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)

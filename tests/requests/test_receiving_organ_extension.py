@@ -1,6 +1,7 @@
 """Issue 15 items 2 and 5: the organ that received an application answers and signs it (条例 Art. 27, 36 (5)),
-and an extension is approved before the due date by the handling department's approver, who is recorded
-(条例 Art. 33 para. 2)."""
+and an extension is approved before the due date by the head of that organ's disclosure work (条例 Art. 33
+para. 2 "经政府信息公开工作机构负责人同意", Art. 4) — an approver of the receiving department, or of 区政府办 for
+what the district government received — who is recorded and printed on the 延期告知书."""
 import pytest
 
 from core.calendar.service import get_calendar
@@ -108,10 +109,10 @@ def test_holder_contact_on_the_page_and_in_the_api(app, client, seeded, api_as):
     assert data["holder_contact"] == "0515-88888888" and data["receiving_organ"] == "盐城市亭湖区人民政府"
 
 
-def test_extension_is_approved_by_the_handling_departments_approver_and_recorded(app, client, seeded):
-    """Art. 33 para. 2: "经政府信息公开工作机构负责人同意" — the approver of the handling department approves;
-    their name is recorded and shown on the application page."""
-    approver = make_user("approver", "a@x.cn", department="mzj")
+def test_extension_is_approved_by_the_issuing_organs_approver_and_recorded(app, client, seeded):
+    """Art. 33 para. 2 ("经政府信息公开工作机构负责人同意") and Art. 4: for an application the district government
+    received, the approver of 区政府办 (its 公开办) approves; their name is recorded and shown on the page."""
+    approver = make_user("approver", "a@x.cn", department="zfb")
     req = received(date(2026, 9, 28))
     handling.extend(req, days=10, reason="需调取档案", on=date(2026, 10, 28), now=noon(date(2026, 10, 28)),
                     actor=approver)
@@ -121,15 +122,21 @@ def test_extension_is_approved_by_the_handling_departments_approver_and_recorded
     assert "已延长 10 个工作日，批准人：测试approver" in page
 
 
-@pytest.mark.parametrize("who", [("supervisor", None), ("approver", "zjj"), ("staff", "mzj")])
+GOVERNMENT_HEAD = "延期须由盐城市亭湖区人民政府信息公开工作机构（区政府办）的负责人（审批人）批准"
+
+
+@pytest.mark.parametrize("who", [("supervisor", None), ("approver", "zjj"), ("staff", "mzj"), ("approver", "mzj"),
+                                 ("staff", "zfb")])
 def test_extension_by_anyone_else_is_refused(seeded, who):
-    """Art. 33 para. 2: a supervisor (督办) or another organ's approver may not approve it (a clear message)."""
+    """Art. 33 para. 2, Art. 4: a supervisor (督办), another organ's approver, staff, and the handling department's
+    own approver (民政局 does not issue the government's letter) may not approve it (a clear message, 409)."""
     role, dep = who
     actor = make_user(role, f"{role}@x.cn", department=dep)
     req = received(date(2026, 9, 28))
-    with pytest.raises(DomainError, match="延期须由民政局的负责人（审批人）批准"):
+    with pytest.raises(DomainError, match=GOVERNMENT_HEAD) as err:
         handling.extend(req, days=10, reason="需调取档案", on=date(2026, 10, 28), now=noon(date(2026, 10, 28)),
                         actor=actor)
+    assert err.value.status == 409
     assert req.extension_days == 0 and req.extension_approver_id is None
 
 
@@ -142,7 +149,7 @@ def test_extension_refused_through_page_and_api_for_a_supervisor(app, client, se
     assert "批准延期" not in page
     resp = client.post(f"/requests/staff/{req.id}/extend", data={"csrf_token": csrf_from(page), "days": "5",
                                                                   "reason": "x", "on": "2026-10-28"})
-    assert resp.status_code == 403
+    assert resp.status_code == 403 and GOVERNMENT_HEAD in resp.get_data(as_text=True)
     other = api_as("approver", "zjj")
     assert other.post(f"/disclosure-requests/{req.id}/extension", {"days": 5, "reason": "x"}).status_code in (403, 404)
 
@@ -151,7 +158,7 @@ def test_backdated_extension_after_the_due_date_is_refused(seeded, api_as):
     """Art. 33 para. 2: the extension must be approved before the period runs out — one dated after the due
     date is refused, and so is one dated inside the period but entered after it ran out (a back-dated
     approval cannot reopen a period that has already run out)."""
-    approver = make_user("approver", "a@x.cn", department="mzj")
+    approver = make_user("approver", "a@x.cn", department="zfb")  # received by the government: 区政府办's head
     req = received(date(2026, 9, 28))
     due = clock(req).due_on
     after = get_calendar().add_workdays(due, 1)
@@ -161,7 +168,7 @@ def test_backdated_extension_after_the_due_date_is_refused(seeded, api_as):
         handling.extend(req, days=5, reason="x", on=due, now=noon(after), actor=approver)
     db.session.rollback()
     assert req.extension_days == 0 and clock(req).due_on == due
-    caller = api_as("approver", "mzj", login="a2@x.cn")
+    caller = api_as("approver", "zfb", login="a2@x.cn")
     resp = caller.post(f"/disclosure-requests/{req.id}/extension", {"days": 5, "reason": "x", "on": due.isoformat()},
                        now=noon(after))
     assert resp.status_code == 409 and resp.get_json()["message"]
@@ -170,10 +177,10 @@ def test_backdated_extension_after_the_due_date_is_refused(seeded, api_as):
 def test_sign_off_eight_working_days_after_the_draft_turns_the_verdict_late(seeded):
     """Art. 33: the reply is made when it is issued — a draft written two working days before the due date
     and signed off eight working days after it is late, and the letter bears the sign-off day."""
-    _dep("mzj").requires_signoff = True
+    _dep("zfb").requires_signoff = True  # received by the district government: its 公开办's setting and head
     db.session.commit()
     staff = make_user("staff", "s@x.cn", department="mzj")
-    approver = make_user("approver", "a@x.cn", department="mzj")
+    approver = make_user("approver", "a@x.cn", department="zfb")
     req = received(date(2026, 9, 28))
     due = clock(req).due_on
     cal = get_calendar()

@@ -95,8 +95,8 @@ def test_silent_third_party_counts_until_its_deadline(seeded):
 
 
 def test_extension_of_fifteen_working_days(seeded):
-    req = received(date(2026, 9, 28), dep="mzj")
-    approver = make_user("approver", "a@x.cn", department="mzj")
+    req = received(date(2026, 9, 28), dep="mzj")  # received by the district government: 区政府办's head approves
+    approver = make_user("approver", "a@x.cn", department="zfb")
     staff = make_user("staff", "s@x.cn", department="mzj")
     with pytest.raises(DomainError, match="负责人"):
         handling.extend(req, days=15, reason="需调取档案", on=date(2026, 10, 28), now=noon(date(2026, 10, 28)), actor=staff)
@@ -111,7 +111,7 @@ def test_extension_of_fifteen_working_days(seeded):
 
 def test_extension_after_the_due_date_is_refused(seeded):
     req = received(date(2026, 9, 28))
-    approver = make_user("approver", "a@x.cn", department="mzj")
+    approver = make_user("approver", "a@x.cn", department="zfb")
     with pytest.raises(TransitionError, match="届满前"):
         handling.extend(req, days=5, reason="x", on=date(2026, 11, 2), now=noon(date(2026, 11, 2)), actor=approver)
 
@@ -161,11 +161,12 @@ def test_late_reply_is_frozen_as_late(seeded):
 
 
 def test_sign_off_when_the_department_requires_it(seeded):
+    """The issuing organ's setting (here the district government's: 区政府办) decides, and its head signs off."""
     from core.departments.models import Department
-    Department.query.filter_by(code="mzj").one().requires_signoff = True
+    Department.query.filter_by(code="zfb").one().requires_signoff = True
     db.session.commit()
     staff = make_user("staff", "s@x.cn", department="mzj")
-    approver = make_user("approver", "a@x.cn", department="mzj")
+    approver = make_user("approver", "a@x.cn", department="zfb")
     req = received(date(2026, 9, 28))
     reply.reply(req, outcome="disclosed", text="公开", on=date(2026, 10, 20), now=noon(date(2026, 10, 20)), actor=staff)
     assert req.status == "awaiting_signoff" and clock(req).state == "running"
@@ -255,7 +256,7 @@ def _in_state(state):
     elif state == "awaiting_payment":
         handling.fee_notice(req, method="pages", quantity=31, on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
     elif state == "awaiting_signoff":
-        Department.query.filter_by(code="mzj").one().requires_signoff = True
+        Department.query.filter_by(code="zfb").one().requires_signoff = True  # the issuing organ's setting
         reply.reply(req, outcome="disclosed", text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
                     actor=make_user("staff", "drafter@x.cn", department="mzj"))
     elif state == "closed":
