@@ -213,3 +213,21 @@ def test_the_issuing_departments_staff_see_the_application_in_lists_and_items(se
     assert ids(mzj) == {government.id, own.id}  # handles the first, received the second
     for caller, req, sees in ((zfb, own, False), (zfb, unassigned, True), (mzj, own, True), (mzj, unassigned, False)):
         assert (caller.get(f"/disclosure-requests/{req.id}").status_code == 200) is sees
+
+
+@pytest.mark.parametrize("days", ["21", "0", str(2**70)])
+def test_extension_days_out_of_range_on_the_page_name_the_legal_range(app, client, seeded, days):
+    """Art. 33 para. 2 allows at most 20 working days: the page's message names 1–20 (not the integer range),
+    and the typed reason stays in the form."""
+    from tests.conftest import pinned
+    req = received(date(2026, 9, 28))
+    make_user("approver", "zfb.days@x.cn", department="zfb")
+    login(client, "zfb.days@x.cn")
+    with pinned(app, noon(date(2026, 10, 28))):
+        page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+        resp = client.post(f"/requests/staff/{req.id}/extend", data={
+            "csrf_token": csrf_from(page), "days": days, "reason": "需调取十年前的档案", "on": "2026-10-28"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code in (200, 400, 409) and "延长天数应在 1 到 20 之间" in html
+    assert "2147483647" not in html and "需调取十年前的档案" in html
+    assert req.extension_days == 0
