@@ -246,7 +246,8 @@ def extension(request_id):
 def reply_(request_id):
     return _action(request_id, "reply", lambda r, d, n, u: reply.reply(
         r, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
-        holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"), on=_date(d, now=n), now=n,
+        holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
+        not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"), on=_date(d, now=n), now=n,
         actor=u))
 
 
@@ -259,6 +260,7 @@ def reply_preview(request_id):
     d, n = _body(), utcnow()
     letter = reply.preview(req, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
                            holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
+                           not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"),
                            on=_date(d, now=n), now=n, actor=api_user())
     db.session.rollback()
     return jsonify(organ=letter.organ, number=None, draft=True, salutation=letter.salutation,

@@ -138,13 +138,17 @@ def reject(req, *, outcome, message, on, now, actor):
     return req
 
 
-def close(req, *, outcome, text, on, now, actor, ground=None, holder=None, holder_contact=None):
+def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None):
     """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
     is issued now: only now does it get its document number, the next of its year (numbering.py)."""
     from requests_module.common import notify_applicant, zh
 
-    req.outcome, req.reply_text, req.legal_ground, req.holder_organ = outcome, text, ground, holder
-    req.holder_contact = holder_contact
+    req.outcome, req.reply_text, req.legal_ground = outcome, text, ground
+    # 本机关不掌握 (条例 Art. 36 (4)/(5)): which answer, its reasons, the responsible organ (not_held.check)
+    req.not_held_basis = not_held.basis if not_held else None
+    req.not_ours_reason = not_held.reason if not_held else None
+    req.holder_organ = not_held.organ if not_held else None
+    req.holder_contact = not_held.contact if not_held else None
     req.replied_on, req.closed_at = on, now
     req.reply_doc_number = reply_doc_number(on.year)
     documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)

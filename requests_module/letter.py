@@ -3,15 +3,16 @@
 
 It reads like an official document (issue 15 item 9): one salutation addressing the applicant as a person
 (张三： … 您) or as an organisation (单位名称： … 贵单位), the organ that received the application signs it
-(remedy.issuing_organ, 条例 Art. 27), a holder organ is named with its contact details (Art. 36 (5)), the
-attachments are listed, and no line starts with a closing punctuation mark (requests_module/pdf.py breaks
-the lines of every document with the rules of Chinese typesetting). A draft is rendered the same way, marked 草稿（预览）, and carries no document number: the
-number is assigned when the letter is issued (intake.close, numbering.py).
+(remedy.issuing_organ, 条例 Art. 27), 本机关不掌握 says which of Art. 36 (4) or (5) it is (under (5) the reasons,
+and the responsible organ with its contact details when known: requests_module/not_held.py), the attachments
+are listed, and no line starts with a closing punctuation mark (requests_module/pdf.py breaks the lines of
+every document with the rules of Chinese typesetting). A draft is rendered the same way, marked 草稿（预览）,
+and carries no document number: the number is assigned when the letter is issued (intake.close, numbering.py).
 """
 from dataclasses import dataclass, field
 from datetime import date
 
-from requests_module import outcomes
+from requests_module import not_held as not_held_rule, outcomes
 from requests_module.common import zh
 from requests_module.pdf import DRAFT_MARK, official_document
 from requests_module.remedy import issuing_organ, remedy_text
@@ -40,9 +41,10 @@ def addressee(req):
     return (req.name.strip(), "贵单位") if req.applicant_type == "org" else (req.name.strip(), "您")
 
 
-def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_contact=None, attachments=(),
-            day=None, number=None):
-    """The letter for these reply values (the issued reply's or a draft's)."""
+def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_contact=None, not_held=None,
+            attachments=(), day=None, number=None):
+    """The letter for these reply values (the issued reply's or a draft's); `not_held` (not_held.NotHeld) carries
+    the Art. 36 (4)/(5) basis, reasons and responsible organ, and then replaces holder_organ/holder_contact."""
     outcomes.get(outcome)  # an unknown code is refused before anything is composed
     organ, body = issuing_organ(req)
     name, you = addressee(req)
@@ -54,8 +56,12 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
         typed = typed[1:]  # a salutation typed into the reply text: the letter has exactly one, above
     paras += typed
     # The outcome in the words of the law (requests_module/outcomes.ANSWERS: 条例 Art. 36 (1)–(7) …); the
-    # annual-report category is for counting only. Art. 36 (5) names the responsible organ and its contacts.
-    paras.append(outcomes.answer_sentence(outcome, you, holder_organ, holder_contact))
+    # annual-report category is for counting only. 本机关不掌握 is Art. 36 (4) "不存在" or (5) "不属于本机关负责公开"
+    # with its reasons and, when it can be determined, the responsible organ and its contacts.
+    basis = reason = None
+    if not_held is not None:
+        basis, reason, holder_organ, holder_contact = not_held.basis, not_held.reason, not_held.organ, not_held.contact
+    paras.append(outcomes.answer_sentence(outcome, you, holder_organ, holder_contact, basis, reason))
     if legal_ground:
         paras.append(f"依据：{legal_ground.strip().rstrip('。')}。")
     paras.append(remedy_text(outcome, organ, body))  # requests_module/remedy.py (行政复议法 Art. 23, 24, 27)
@@ -66,7 +72,7 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
 def issued_letter(req):
     """The letter of a replied application, as issued (its number, its day, its reply attachments)."""
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
-                   holder_organ=req.holder_organ, holder_contact=req.holder_contact,
+                   not_held=not_held_rule.stored(req),
                    attachments=reply_attachment_names(req), day=req.replied_on, number=req.reply_doc_number)
 
 

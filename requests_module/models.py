@@ -93,6 +93,9 @@ class DisclosureRequest(Applicant, db.Model):
     legal_ground = db.Column(db.Text, nullable=True)
     holder_organ = db.Column(db.String(120), nullable=True)
     holder_contact = db.Column(db.String(200), nullable=True)  # Art. 36 (5): the holder organ's contact details
+    # 本机关不掌握: Art. 36 (4) not_exist or (5) not_ours, and the reasons (5) requires (requests_module/not_held.py)
+    not_held_basis = db.Column(db.String(12), nullable=True)
+    not_ours_reason = db.Column(db.Text, nullable=True)
     reply_text = db.Column(db.Text, nullable=True)
     reply_doc_number = db.Column(db.String(60), nullable=True)
     replied_on = db.Column(db.Date, nullable=True)

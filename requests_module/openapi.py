@@ -54,6 +54,9 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                            "for the district government; supervisors also sign off only the government's replies"},
     "holder_organ": {"type": ["string", "null"]},
     "holder_contact": {"type": ["string", "null"], "description": "Art. 36 (5): the holder organ's contact details"},
+    "not_held_basis": {"enum": ["not_exist", "not_ours", None], "description": "outcome unavailable_not_held: "
+                       "not_exist = 条例 Art. 36 (4) 该政府信息不存在; not_ours = Art. 36 (5) 不属于本机关负责公开"},
+    "not_ours_reason": {"type": ["string", "null"], "description": "Art. 36 (5): the reasons told to the applicant"},
     "extension_approver": {"type": ["string", "null"], "description": "who approved the extension (Art. 33 para. 2)"},
     "reply_doc_number": {"type": ["string", "null"], "description": "assigned on issue, sequential per year"},
     "documents": {"type": "array", "items": {"$ref": "#/components/schemas/RequestDocument"}}}},
@@ -78,7 +81,14 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
 _LATE = {"late_reason": {**_S, "description": "the applicant's good reason (正当理由); required after the period"}}
 
 P = "/disclosure-requests"
-_REPLY = {"outcome": CODE, "text": LONG_TEXT, "legal_ground": _S, "holder_organ": text(120),
+_REPLY = {"outcome": CODE, "text": LONG_TEXT, "legal_ground": _S,
+          "not_held_basis": {"enum": ["not_exist", "not_ours"], "description": (
+              "required with outcome unavailable_not_held, refused with any other: not_exist = 条例 Art. 36 (4) "
+              "(经检索没有: the letter says 该政府信息不存在; no holder organ), not_ours = Art. 36 (5) (不属于本机关负责"
+              "公开). When absent and holder_organ is given, not_ours is inferred")},
+          "not_ours_reason": {**text(1000), "description": "required with not_ours: the reasons (说明理由, Art. 36 (5))"},
+          "holder_organ": {**text(120), "description": "not_ours only: the responsible organ, when it can be "
+                                                        "determined (else the letter says it cannot be)"},
           "holder_contact": {**text(200), "description": "required with holder_organ (Art. 36 (5))"}}
 PATHS = {
     P: {
@@ -176,7 +186,8 @@ PATHS = {
     P + "/{request_id}/extension": _action("Extend once by at most 20 working days (an approver of issuing_department; "
                                            "others 403 with the reason)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
-    P + "/{request_id}/reply": _action("Reply with an outcome code (holder_organ with holder_contact: Art. 36 (5)); 409 "
+    P + "/{request_id}/reply": _action("Reply with an outcome code (unavailable_not_held: not_held_basis Art. 36 (4) or (5), "
+                                       "the latter with not_ours_reason and optionally holder_organ + holder_contact); 409 "
                                        "when it discloses over a third party's objection before the 决定公开告知书 "
                                        "(Art. 32) or provides nothing while a 按量 fee paid is not refunded (109号)",
                                        _REPLY, ["outcome", "text"]),

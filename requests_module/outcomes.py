@@ -1,6 +1,8 @@
 """Reply outcomes (Art. 36–39) as codes of the national annual-report table (国办公开办函〔2021〕30号)."""
 from dataclasses import dataclass
 
+from requests_module import not_held
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -71,9 +73,8 @@ ANSWERS = {
     "withheld_inquiry": ("条例第三十六条第（七）项",
                          "{you}所申请公开信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定，"
                          "请{you}依照有关法律、行政法规的规定办理（条例第三十六条第（七）项）。"),
-    # Art. 36 (4); with a holder organ named, the letter uses HOLDER (Art. 36 (5)) instead
-    "unavailable_not_held": ("条例第三十六条第（四）项",
-                             "经检索，本机关没有{you}所申请公开的信息，现告知{you}该政府信息不存在（条例第三十六条第（四）项）。"),
+    # Art. 36 (4); the same code answered under Art. 36 (5) is worded by not_held.sentence
+    "unavailable_not_held": ("条例第三十六条第（四）项、第（五）项", not_held.NOT_EXIST_SENTENCE),
     "unavailable_needs_creation": ("条例第三十八条",
                                    "{you}所申请公开的信息需要本机关对现有政府信息进行加工、分析，本机关不予提供"
                                    "（条例第三十八条）。"),
@@ -103,18 +104,17 @@ ANSWERS = {
                          "（条例第四十二条、国办函〔2020〕109号）。"),
     "other": ("条例第三十六条", "本机关依照" + R + "第三十六条的规定作出答复如上。"),
 }
-# Art. 36 (5): not this organ's to disclose → say so with reasons; name the responsible organ and its contacts
-HOLDER = ("{you}所申请公开信息不属于本机关负责公开的，理由是：该信息由{holder}负责公开。负责公开该政府信息的行政机关为{holder}，"
-          "联系方式：{contact}。{you}可以向该机关提出申请（条例第三十六条第（五）项）。")
 
 
-def answer_sentence(code, you, holder_organ=None, holder_contact=None):
-    """The outcome in the law's words (条例 Art. 36 (1)–(7), 30, 35, 37–39, 42), with its article."""
+def answer_sentence(code, you, holder_organ=None, holder_contact=None, not_held_basis=None, not_ours_reason=None):
+    """The outcome in the law's words (条例 Art. 36 (1)–(7), 30, 35, 37–39, 42), with its article; 本机关不掌握
+    is either Art. 36 (4) or (5) (requests_module/not_held.py)."""
     get(code)
-    if code == "unavailable_not_held" and (holder_organ or "").strip():
-        return HOLDER.format(you=you, holder=holder_organ.strip(),
-                             contact=(holder_contact or "").strip().rstrip("。") or "见上文")
+    if code == not_held.CODE:
+        return not_held.sentence(you, not_held_basis, not_ours_reason, holder_organ, holder_contact)
     return ANSWERS[code][1].format(you=you)
+
+
 GROUPS = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
 
 

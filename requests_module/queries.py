@@ -117,6 +117,7 @@ def represent(req, now, brief=False):
         "receiving_department": req.receiving_department.code if req.receiving_department else None,
         "issuing_department": _code(issuing_department(req)),
         "legal_ground": req.legal_ground, "holder_organ": req.holder_organ, "holder_contact": req.holder_contact,
+        "not_held_basis": req.not_held_basis, "not_ours_reason": req.not_ours_reason,  # 条例 Art. 36 (4)/(5)
         "reply_text": req.reply_text,
         "reply_doc_number": req.reply_doc_number,
         "replied_on": req.replied_on.isoformat() if req.replied_on else None,

@@ -9,7 +9,7 @@ anyone else's reply is a draft awaiting that head.
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
-from requests_module import access, outcomes, reasons, refunds, third_party
+from requests_module import access, not_held, outcomes, reasons, refunds, third_party
 from requests_module.common import check_date, dated, record, today, transition
 from requests_module.intake import attach, close
 from requests_module.states import Status, TransitionError, require
@@ -17,7 +17,7 @@ from requests_module.states import Status, TransitionError, require
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
 
 
-def _validate(req, outcome, ground, holder, text, contact=None):
+def _validate(req, outcome, ground, text, *, holder=None, contact=None, basis=None, reason=None):
     if outcome not in outcomes.OUTCOMES or outcome in SYSTEM_OUTCOMES:
         raise ValidationError("请选择答复结果", field="outcome")
     o = outcomes.get(outcome)
@@ -28,21 +28,8 @@ def _validate(req, outcome, ground, holder, text, contact=None):
     reasons.check_outcome(req, outcome)  # Art. 35: 大量反复申请 only after reasons were found wanting
     if outcome == "unavailable_unclear" and req.correction_notice_on is None:
         raise ValidationError("“补正后申请内容仍不明确”只能用于已发过补正告知的申请", field="outcome")
-    holder, contact = (holder or "").strip(), (contact or "").strip()
-    if outcome == "unavailable_not_held":
-        # Art. 36 (5): information another organ is responsible for is answered by telling the applicant
-        # that organ's name and contact details — never by silently passing the application on.
-        if holder and not contact:
-            raise ValidationError("请填写掌握该信息的机关的联系方式（条例第三十六条第五项）", field="holder_contact")
-        if contact and not holder:
-            raise ValidationError("请填写掌握该信息的机关名称", field="holder_organ")
-        if len(holder) > 120:
-            raise ValidationError("机关名称不超过 120 字", field="holder_organ")
-        if len(contact) > 200:
-            raise ValidationError("联系方式不超过 200 字", field="holder_contact")
-    elif holder or contact:
-        raise ValidationError("只有“本机关不掌握相关政府信息”的答复才填写掌握该信息的机关", field="holder_organ")
-    return o
+    # 条例 Art. 36 (4) / (5): which of the two answers 本机关不掌握 is, its reasons, the responsible organ
+    return o, not_held.check(outcome, basis, reason, holder, contact)
 
 
 def _check_order(req, outcome, on):
@@ -61,11 +48,12 @@ def needs_signoff(req, actor):
 
 
 def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-          files=()):
+          not_held_basis=None, not_ours_reason=None, files=()):
     """Answer the application. Where the issuing department requires sign-off, anyone but its head (or, for the
     district government, a supervisor) sends a draft to the head (needs_signoff)."""
     require(Status(req.status), {Status.ASSIGNED}, "答复")
-    _validate(req, outcome, legal_ground, holder_organ, text, holder_contact)
+    _, nh = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
+                      basis=not_held_basis, reason=not_ours_reason)
     if any(c.answered_on is None for c in req.consultations):
         # The consultation time is not counted (Art. 33 (3)) only up to its deadline (Art. 32, 34): record the
         # answer or the silence first, so the period is measured right.
@@ -77,19 +65,25 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
     with unit_of_work(), dated(on, now):
         attach(req, checked, "reply", now)
         draft = {"outcome": outcome, "legal_ground": (legal_ground or "").strip() or None,
-                 "holder_organ": (holder_organ or "").strip() or None,
-                 "holder_contact": (holder_contact or "").strip() or None, "on": on.isoformat()}
+                 "not_held_basis": nh.basis, "not_ours_reason": nh.reason,
+                 "holder_organ": nh.organ, "holder_contact": nh.contact, "on": on.isoformat()}
         if drafted:
+            # The draft keeps every value the letter needs; sign_off issues it as drafted.
             transition(req, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor, detail=draft)
             req.outcome, req.reply_text, req.replied_on = outcome, text.strip(), on
-            req.legal_ground, req.holder_organ, req.reply_author_id = draft["legal_ground"], draft["holder_organ"], actor.id
-            req.holder_contact = draft["holder_contact"]
+            req.legal_ground, req.reply_author_id = draft["legal_ground"], actor.id
+            _store(req, nh)
         else:
             transition(req, Status.CLOSED, "reply", now=now, actor=actor, detail=draft)
             req.reply_author_id = actor.id
             close(req, outcome=outcome, text=text.strip(), on=on, now=now, actor=actor,
-                  ground=draft["legal_ground"], holder=draft["holder_organ"], holder_contact=draft["holder_contact"])
+                  ground=draft["legal_ground"], not_held=nh)
     return req
+
+
+def _store(req, nh):
+    req.not_held_basis, req.not_ours_reason = nh.basis, nh.reason
+    req.holder_organ, req.holder_contact = nh.organ, nh.contact
 
 
 def sign_off(req, *, approve, note="", now, actor):
@@ -107,35 +101,34 @@ def sign_off(req, *, approve, note="", now, actor):
             transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor,
                        detail={"note": note, "drafted_on": req.replied_on.isoformat() if req.replied_on else None})
             close(req, outcome=req.outcome, text=req.reply_text, on=signed_on, now=now, actor=actor,
-                  ground=req.legal_ground, holder=req.holder_organ, holder_contact=req.holder_contact)
+                  ground=req.legal_ground, not_held=not_held.stored(req))
         else:
             if not (note or "").strip():
                 raise ValidationError("退回时请写明修改意见", field="note")
             transition(req, Status.ASSIGNED, "reply_returned", now=now, actor=actor, detail={"note": note.strip()})
-            req.outcome = req.reply_text = req.replied_on = req.legal_ground = req.holder_organ = None
-            req.holder_contact = None
+            req.outcome = req.reply_text = req.replied_on = req.legal_ground = None
+            _store(req, not_held.NotHeld())
             record(req, "reply_draft_cleared", now=now, actor=actor, detail={})
     return req
 
 
 def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-            files=()):
+            not_held_basis=None, not_ours_reason=None, files=()):
     """The letter as it will be issued for these reply values, before anything is saved (issue 15 item 9):
     the same checks as `reply`, no document number (it is assigned on issue), marked as a draft."""
     from requests_module.letter import compose, reply_attachment_names
     from requests_module.remedy import RemedyError
 
     require(Status(req.status), {Status.ASSIGNED}, "预览答复书")
-    _validate(req, outcome, legal_ground, holder_organ, text, holder_contact)
+    _, nh = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
+                      basis=not_held_basis, reason=not_ours_reason)
     check_date(on, now, not_before=req.received_on, req=req)
     _check_order(req, outcome, on)
     names = [f.filename for f in check_files(files)]
     drafted = needs_signoff(req, actor)
     try:
         return compose(req, outcome=outcome, text=text, legal_ground=(legal_ground or "").strip() or None,
-                       holder_organ=(holder_organ or "").strip() or None,
-                       holder_contact=(holder_contact or "").strip() or None,
-                       attachments=reply_attachment_names(req) + names, day=None if drafted else on)
+                       not_held=nh, attachments=reply_attachment_names(req) + names, day=None if drafted else on)
     except RemedyError as exc:
         raise DomainError(str(exc)) from None
 
@@ -146,5 +139,4 @@ def draft_letter(req):
 
     require(Status(req.status), {Status.AWAITING_SIGNOFF}, "预览待签发的答复书")
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
-                   holder_organ=req.holder_organ, holder_contact=req.holder_contact,
-                   attachments=reply_attachment_names(req))
+                   not_held=not_held.stored(req), attachments=reply_attachment_names(req))

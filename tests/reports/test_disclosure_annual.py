@@ -30,7 +30,8 @@ def applications(seeded):
     # received in 2025, answered in 2026 — carried over
     _close(received(date(2025, 12, 22), actor=staff), "partly_disclosed", date(2026, 1, 9), staff, **GROUND)
     _close(received(date(2025, 12, 29), actor=staff, **ORG, org_type="commercial"), "unavailable_not_held",
-           date(2026, 1, 16), staff, holder_organ="市自然资源局", holder_contact="0515-88880000")  # Art. 36 (5)
+           date(2026, 1, 16), staff, not_held_basis="not_ours", not_ours_reason="该规划信息由市自然资源局制作",
+           holder_organ="市自然资源局", holder_contact="0515-88880000")  # Art. 36 (5)
     # received in 2025, still open at the end of 2026 — carried over twice
     received(date(2025, 12, 30), actor=staff, **ORG, org_type="legal_service")
     # received in 2026

@@ -58,6 +58,7 @@ def test_an_organisation_is_addressed_by_its_name_and_as_贵单位(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
     req = received(date(2026, 11, 2), actor=staff, **ORG)
     _reply(req, staff, date(2026, 11, 3), outcome="unavailable_not_held", text="经检索，本机关不掌握该信息。",
+           not_held_basis="not_ours", not_ours_reason="企业登记信息由市场监督管理部门负责公开",
            holder_organ="盐城市市场监督管理局", holder_contact="0515-12315")
     _, text = pdf_lines(render_pdf(req))
     assert text.count("盐城某某科技有限公司：") == 1

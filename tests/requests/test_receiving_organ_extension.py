@@ -68,12 +68,13 @@ def test_information_of_another_organ_names_it_with_its_contact_details(seeded):
     req = received(date(2026, 11, 2), actor=staff)
     with pytest.raises(ValidationError, match="联系方式") as err:
         reply.reply(req, outcome="unavailable_not_held", text="经检索，本机关不掌握。", holder_organ="盐城市民政局",
-                    on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
+                    not_held_basis="not_ours", not_ours_reason="婚姻登记档案由市民政局保管并负责公开", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
     assert err.value.field == "holder_contact"
     with pytest.raises(ValidationError, match="只有"):
         reply.reply(req, outcome="disclosed", text="公开。", holder_organ="盐城市民政局", holder_contact="0515-1",
                     on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
     reply.reply(req, outcome="unavailable_not_held", text="经检索，本机关不掌握该信息。", holder_organ="盐城市民政局",
+                not_held_basis="not_ours", not_ours_reason="婚姻登记档案由市民政局保管并负责公开",
                 holder_contact="电话0515-88888888，地址盐城市世纪大道1号", on=date(2026, 11, 3),
                 now=noon(date(2026, 11, 3)), actor=staff)
     assert req.holder_contact == "电话0515-88888888，地址盐城市世纪大道1号"
@@ -92,17 +93,20 @@ def test_holder_contact_on_the_page_and_in_the_api(app, client, seeded, api_as):
     assert 'name="holder_contact"' in page
     resp = client.post(f"/requests/staff/{req.id}/reply", data={
         "csrf_token": csrf_from(page), "outcome": "unavailable_not_held", "text": "本机关不掌握。",
+        "not_held_basis": "not_ours", "not_ours_reason": "婚姻登记档案由市民政局保管",
         "holder_organ": "盐城市民政局", "holder_contact": "", "on": "2026-11-03"})
     body = resp.get_data(as_text=True)
     assert resp.status_code == 400 and "联系方式" in body and 'value="盐城市民政局"' in body
     caller = api_as("staff", "mzj")
     other = received(date(2026, 11, 2))
     bad = caller.post(f"/disclosure-requests/{other.id}/reply", {
-        "outcome": "unavailable_not_held", "text": "本机关不掌握。", "holder_organ": "盐城市民政局", "on": "2026-11-03"},
+        "outcome": "unavailable_not_held", "text": "本机关不掌握。", "holder_organ": "盐城市民政局",
+        "not_ours_reason": "婚姻登记档案由市民政局保管", "on": "2026-11-03"},
         now=noon(date(2026, 11, 3)))
     assert bad.status_code == 400 and "联系方式" in bad.get_json()["message"]
     ok = caller.post(f"/disclosure-requests/{other.id}/reply", {
         "outcome": "unavailable_not_held", "text": "本机关不掌握。", "holder_organ": "盐城市民政局",
+        "not_held_basis": "not_ours", "not_ours_reason": "婚姻登记档案由市民政局保管",
         "holder_contact": "0515-88888888", "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
     assert ok.status_code == 200, ok.get_json()
     data = ok.get_json()

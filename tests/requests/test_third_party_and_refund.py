@@ -153,7 +153,7 @@ def test_a_reply_providing_nothing_after_a_page_fee_needs_the_refund_first(seede
     head = make_user("supervisor", "sup@x.cn")
     req = _paid_by_pages()
     with pytest.raises(TransitionError, match="请先登记退费") as err:
-        _reply(req, "unavailable_not_held", date(2026, 11, 10), head, legal_ground=None)
+        _reply(req, "unavailable_not_held", date(2026, 11, 10), head, legal_ground=None, not_held_basis="not_exist")
     assert "109号" in str(err.value) and "130.00元" in str(err.value)
     for outcome in ("withheld_state_secret", "not_processed_publication"):
         with pytest.raises(TransitionError, match="请先登记退费"):
@@ -171,7 +171,7 @@ def test_a_reply_providing_nothing_after_a_page_fee_needs_the_refund_first(seede
     with pytest.raises(TransitionError, match="不能重复登记"):
         refunds.record_refund(req, amount="130", method="cash", note="", on=date(2026, 11, 10),
                               now=noon(date(2026, 11, 10)), actor="t")
-    _reply(req, "unavailable_not_held", date(2026, 11, 10), head, legal_ground=None)
+    _reply(req, "unavailable_not_held", date(2026, 11, 10), head, legal_ground=None, not_held_basis="not_exist")
     assert db.session.get(DisclosureRequest, req.id).outcome == "unavailable_not_held"
     t = annual_table(2026)
     assert t.fee("paid_pages") == (1, Decimal("130.00")) and t.fee("refunded") == (1, Decimal("130.00"))
@@ -191,7 +191,7 @@ def test_a_page_fee_needs_no_refund_when_information_is_provided_and_a_piece_fee
     with pytest.raises(TransitionError, match="按件计收的信息处理费按申请件数收取，不因答复结果退还"):
         refunds.record_refund(piece, amount=str(piece.fee_amount), method="original", note="", on=date(2026, 11, 10),
                               now=noon(date(2026, 11, 10)), actor="t")
-    _reply(piece, "unavailable_not_held", date(2026, 11, 10), head, legal_ground=None)
+    _reply(piece, "unavailable_not_held", date(2026, 11, 10), head, legal_ground=None, not_held_basis="not_exist")
     assert db.session.get(DisclosureRequest, piece.id).outcome == "unavailable_not_held"
 
 
@@ -206,7 +206,8 @@ def test_api_and_page_give_the_same_refund_answers(app, api_as):
                       now=noon(date(2026, 11, 4))).status_code == 200
     assert staff.post(f"/disclosure-requests/{rid}/payment", {"on": "2026-11-09"},
                       now=noon(date(2026, 11, 9))).status_code == 200
-    body = {"outcome": "unavailable_not_held", "text": "本机关不掌握该信息。", "on": "2026-11-10"}
+    body = {"outcome": "unavailable_not_held", "not_held_basis": "not_exist", "text": "本机关不掌握该信息。",
+            "on": "2026-11-10"}
     r = staff.post(f"/disclosure-requests/{rid}/reply", body, now=noon(date(2026, 11, 10)))
     api_message = r.get_json()["message"]
     assert r.status_code == 409 and "请先登记退费" in api_message
@@ -219,7 +220,8 @@ def test_api_and_page_give_the_same_refund_answers(app, api_as):
     req = db.session.get(DisclosureRequest, rid)
     client = staff_client(app)
     with pinned(app, noon(date(2026, 11, 10))):
-        resp = post(client, req, "reply", outcome="unavailable_not_held", text="本机关不掌握。", on="2026-11-10")
+        resp = post(client, req, "reply", outcome="unavailable_not_held", not_held_basis="not_exist", text="本机关不掌握。",
+                    on="2026-11-10")
         assert resp.status_code == 409 and api_message in resp.get_data(as_text=True)
         resp = post(client, req, "fee_refund", amount="100", method="original", note="原路退回", on="2026-11-10")
         page = Page(resp.get_data(as_text=True))
