@@ -35,4 +35,15 @@ def deliver(req, kind, day, *, method="in_person", now=None, actor="test", **kw)
                                      **kw)
 
 
-__all__ = ["APPLICATION", "received", "noon", "deliver", "date"]
+def api_consulted(staff, party="某化工有限公司"):
+    """Through the API: an application registered by 民政局 staff on 2026-11-02, a third party consulted on 11-03.
+    Returns (application id, consultation id)."""
+    r = staff.post("/disclosure-requests", {**APPLICATION, "publish_consent": False, "received_on": "2026-11-02",
+                                            "department": "mzj"}, now=noon(date(2026, 11, 2)))
+    rid = r.get_json()["id"]
+    r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": party,
+                                                                 "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
+    return rid, r.get_json()["consultations"][0]["id"]
+
+
+__all__ = ["APPLICATION", "received", "noon", "deliver", "date", "api_consulted"]

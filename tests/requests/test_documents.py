@@ -15,7 +15,7 @@ from requests_module import documents, handling, lapses, notices, reply
 from requests_module.common import clock
 from requests_module.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, deliver, noon, received
+from tests.requests.helpers import APPLICATION, api_consulted, deliver, noon, received
 
 
 def pdf_text(data):
@@ -371,12 +371,7 @@ def test_a_third_party_whose_objection_was_overruled_is_told_in_writing(api_as):
     """Art. 32: when the organ discloses over the third party's objection (public interest), it tells the third
     party in writing what will be disclosed and why; refused without an objection, and only once."""
     staff = api_as("staff", "mzj")
-    r = staff.post("/disclosure-requests", {**APPLICATION, "publish_consent": False, "received_on": "2026-11-02",
-                                            "department": "mzj"}, now=noon(date(2026, 11, 2)))
-    rid = r.get_json()["id"]
-    r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某化工有限公司",
-                                                                 "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
-    cid = r.get_json()["consultations"][0]["id"]
+    rid, cid = api_consulted(staff)
     url = f"/disclosure-requests/{rid}/consultations/{cid}/disclosure-notice"
     body = {"content": "该公司2025年度污染物排放监测数据", "reasons": "涉及周边居民健康，不公开可能对公共利益造成重大影响",
             "on": "2026-11-10"}

@@ -14,7 +14,7 @@ from requests_module import handling, refunds, reply
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import make_user, pinned
-from tests.requests.helpers import APPLICATION, date, deliver, noon, received
+from tests.requests.helpers import APPLICATION, api_consulted, date, deliver, noon, received
 from tests.requests.test_refused_actions import Page, post, staff_client
 
 
@@ -95,12 +95,7 @@ def test_api_and_page_give_the_same_art32_answers(app, api_as):
     disclosing reply over the objection is a 409 citing Art. 32 on both (the page keeps the typed text), the page
     shows the third party's answer; after the notice the reply goes through."""
     staff = api_as("staff", "mzj")
-    r = staff.post("/disclosure-requests", {**APPLICATION, "publish_consent": False, "received_on": "2026-11-02",
-                                            "department": "mzj"}, now=noon(date(2026, 11, 2)))
-    rid = r.get_json()["id"]
-    r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某化工有限公司",
-                                                                 "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
-    cid = r.get_json()["consultations"][0]["id"]
+    rid, cid = api_consulted(staff)
     url = f"/disclosure-requests/{rid}/consultations/{cid}/answer"
     r = staff.post(url, {"opinion": "不同意", "on": "2026-11-09"}, now=noon(date(2026, 11, 9)))
     assert r.status_code == 400 and "请选择对方的意见" in r.get_json()["message"]
