@@ -9,7 +9,8 @@ class Outcome:
     code: str
     group: str  # the table's row group
     label: str
-    needs_ground: bool = False  # 不予公开 (and partial disclosure) must cite the legal ground
+    # the legal ground must be typed: 不予公开, partial disclosure, and the outcomes no article of the 条例 names
+    needs_ground: bool = False
 
 
 _ROWS = [
@@ -30,10 +31,10 @@ _ROWS = [
     ("not_processed_repeat", "不予处理", "重复申请"),
     ("not_processed_publication", "不予处理", "要求提供公开出版物"),
     ("not_processed_excessive", "不予处理", "无正当理由大量反复申请"),
-    ("not_processed_confirmation", "不予处理", "要求行政机关确认或重新出具已获取信息"),
+    ("not_processed_confirmation", "不予处理", "要求行政机关确认或重新出具已获取信息", True),
     ("other_no_correction", "其他处理", "申请人无正当理由逾期不补正"),
     ("other_no_payment", "其他处理", "申请人逾期未按收费通知要求缴纳费用"),
-    ("other", "其他处理", "其他"),
+    ("other", "其他处理", "其他", True),
 ]
 
 OUTCOMES = {row[0]: Outcome(*row) for row in _ROWS}
@@ -72,7 +73,8 @@ ANSWERS = {
     # Art. 36 (7): registers whose access other laws govern (the annual report counts these as 行政查询事项)
     "withheld_inquiry": ("条例第三十六条第（七）项",
                          "{you}所申请公开信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定，"
-                         "请{you}依照有关法律、行政法规的规定办理（条例第三十六条第（七）项）。"),
+                         "本机关不在政府信息公开程序中提供，对该申请不予公开；请{you}依照有关法律、行政法规的规定办理"
+                         "（条例第三十六条第（七）项）。"),
     # Art. 36 (4); the same code answered under Art. 36 (5) is worded by not_held.sentence
     "unavailable_not_held": ("条例第三十六条第（四）项、第（五）项", not_held.NOT_EXIST_SENTENCE),
     "unavailable_needs_creation": ("条例第三十八条",
@@ -93,16 +95,17 @@ ANSWERS = {
     "not_processed_excessive": ("条例第三十五条",
                                 "{you}申请公开政府信息的数量、频次明显超过合理范围，本机关认为{you}说明的申请理由不合理，"
                                 "告知{you}不予处理（条例第三十五条）。"),
-    # no article of the 条例 names it; the annual-report row (国办公开办函〔2021〕30号) does
-    "not_processed_confirmation": ("国办公开办函〔2021〕30号",
-                                   "{you}的申请内容为要求行政机关确认或者重新出具{you}已获取的信息，不属于政府信息公开申请，"
-                                   "本机关不予处理。"),
+    # No article of the 条例 names it (the annual-report row of 国办公开办函〔2021〕30号 only counts it, and a report
+    # format is no legal basis): the legal ground is required and printed after this sentence ("依据：…").
+    "not_processed_confirmation": ("", "{you}的申请内容为要求行政机关确认或者重新出具{you}已获取的信息，"
+                                       "不属于政府信息公开申请，本机关不予处理。"),
     "other_no_correction": ("条例第三十条",
                             "{you}无正当理由逾期不补正，视为放弃申请，本机关不再处理该政府信息公开申请（条例第三十条）。"),
     "other_no_payment": ("条例第四十二条、国办函〔2020〕109号",
                          "{you}逾期未按收费通知要求缴纳信息处理费，视为放弃申请，本机关不再处理该政府信息公开申请"
                          "（条例第四十二条、国办函〔2020〕109号）。"),
-    "other": ("条例第三十六条", "本机关依照" + R + "第三十六条的规定作出答复如上。"),
+    # 其他处理: no item of Art. 36 fits, so the legal ground is required and printed after this sentence
+    "other": ("", "本机关依据下列规定作出上述处理。"),
 }
 
 

@@ -41,6 +41,32 @@ def test_the_letter_answers_each_outcome_in_the_words_of_the_law(seeded, code, w
 def test_every_outcome_has_a_sentence_with_its_source():
     assert set(outcomes.ANSWERS) == set(outcomes.OUTCOMES)
     assert all(basis and "{you}" in s or "本机关" in s for basis, s in outcomes.ANSWERS.values())
+    # no article names it: the legal ground must be typed (an annual-report format is no legal basis)
+    sourceless = {code for code, (basis, _) in outcomes.ANSWERS.items() if not basis}
+    assert sourceless == {"not_processed_confirmation", "other"}
+    assert all(outcomes.get(code).needs_ground for code in sourceless)
+    assert not any("国办公开办函" in s for _, s in outcomes.ANSWERS.values())
+
+
+@pytest.mark.parametrize("code", ["not_processed_confirmation", "other"])
+def test_an_outcome_no_article_names_needs_a_typed_legal_ground(seeded, code):
+    from core.errors import ValidationError as Invalid
+    from requests_module import reply
+    from tests.conftest import make_user
+    staff = make_user("staff", "s.ground@x.cn", department="mzj")
+    req = received(date(2026, 11, 2), actor=staff)
+    with pytest.raises(Invalid, match="须写明法律依据") as err:
+        reply.reply(req, outcome=code, text="经审查。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
+    assert err.value.field == "legal_ground"
+    text = _letter(req, code, legal_ground="《中华人民共和国政府信息公开条例》第三十八条")
+    assert "依据：《中华人民共和国政府信息公开条例》第三十八条。" in text
+
+
+def test_an_art36_7_answer_says_it_withholds_as_the_remedy_paragraph_does(seeded):
+    """条例 Art. 36 (7) is counted as 不予公开 (属于行政查询事项) and its remedy is reconsideration first (行政复议法
+    Art. 23 (1) (4)): the letter must say it withholds, or the remedy paragraph contradicts it."""
+    text = _letter(received(date(2026, 11, 2)), "withheld_inquiry", legal_ground="《不动产登记暂行条例》第二十七条")
+    assert "对该申请不予公开" in text and "应当自收到本答复之日起六十日内" in text
 
 
 def test_not_this_organs_information_names_the_organ_and_its_contacts(seeded):
