@@ -194,7 +194,8 @@ def reason_decision(request_id):
 @handlers_only
 def consultations(request_id):
     return _action(request_id, "consult", lambda r, d, n, u: handling.add_consultation(
-        r, kind=d.get("kind"), party=d.get("party"), sent_on=_date(d, now=n), now=n, actor=u))
+        r, kind=d.get("kind"), party=d.get("party"), party_type=d.get("party_type"), sent_on=_date(d, now=n), now=n,
+        actor=u))
 
 
 @bp.post("/<int:request_id>/consultations/<int:consultation_id>/answer")

@@ -137,12 +137,23 @@ def _pause_group_end(req, answer):
     return max(ends)
 
 
-def add_consultation(req, *, kind, party, sent_on, now, actor):
-    """Ask a third party (Art. 32) or another organ (Art. 34); the answer clock stops while any is open."""
+PARTY_TYPES = {"person": "个人", "org": "法人或者其他组织"}
+PARTY_MAX = 120
+
+
+def add_consultation(req, *, kind, party, sent_on, now, actor, party_type=None):
+    """Ask a third party (Art. 32) or another organ (Art. 34); the answer clock stops while any is open. A third
+    party is a person or an organisation (`party_type`): its letters address it as 您 or 贵单位."""
     if kind not in ("third_party", "organ"):
         raise ValidationError("征求意见对象应为第三方或其他机关", field="kind")
-    if not (party or "").strip():
+    if not isinstance(party, str) or not party.strip():
         raise ValidationError("请填写征求意见的对象", field="party")
+    if len(party.strip()) > PARTY_MAX:
+        raise ValidationError(f"征求意见对象的名称不超过 {PARTY_MAX} 字", field="party")
+    if kind == "third_party" and party_type not in PARTY_TYPES:
+        raise ValidationError("请选择第三方是个人还是法人或者其他组织（决定征求意见书的称呼）", field="party_type")
+    if kind == "organ" and party_type not in (None, ""):
+        raise ValidationError("征求其他机关意见的，不选择第三方类型", field="party_type")
     require(Status(req.status), {Status.ASSIGNED}, "征求意见")
     check_date(sent_on, now, field="sent_on", not_before=req.received_on, label="征求意见发出日期", req=req,
                live=True)
@@ -150,7 +161,8 @@ def add_consultation(req, *, kind, party, sent_on, now, actor):
     with unit_of_work(), dated(sent_on, now):
         # A third party's (Art. 32) and another organ's (Art. 34) 15 working days both run "自收到征求意见书之日起":
         # the deadline is set when the letter's delivery is recorded (documents._start_period).
-        c = Consultation(request_id=req.id, kind=kind, party=party.strip()[:120], sent_on=sent_on, deadline_on=None)
+        c = Consultation(request_id=req.id, kind=kind, party=party.strip(), sent_on=sent_on, deadline_on=None,
+                         party_type=party_type if kind == "third_party" else None)
         db.session.add(c)
         db.session.flush()
         documents.issue(req, "consultation_letter", on=sent_on, now=now, addressee=c.party, body=req.title,

@@ -149,6 +149,9 @@ class Consultation(db.Model):
     request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, index=True)
     kind = db.Column(db.String(12), nullable=False)  # third_party | organ
     party = db.Column(db.String(120), nullable=False)
+    # a third party: person (您) or org (贵单位), as chosen when consulting; null for an organ (贵机关) and for
+    # consultations recorded before the choice existed
+    party_type = db.Column(db.String(8), nullable=True)
     sent_on = db.Column(db.Date, nullable=False)
     deadline_on = db.Column(db.Date, nullable=True)  # a third party's: set when the letter's delivery is recorded
     answered_on = db.Column(db.Date, nullable=True)

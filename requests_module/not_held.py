@@ -91,7 +91,7 @@ def check(outcome, basis, reason, organ, contact):
 
 
 NOT_EXIST_SENTENCE = "经检索，本机关没有{you}所申请公开的信息，现告知{you}该政府信息不存在（条例第三十六条第（四）项）。"
-_NOT_OURS = "{you}所申请公开信息不属于本机关负责公开的，理由是：{reason}。"
+_NOT_OURS = "{you}所申请公开信息不属于本机关负责公开。理由是：{reason}。"
 _ORGAN = ("负责公开该政府信息的行政机关为{organ}，联系方式：{contact}。{you}可以向该机关提出申请"
           "（条例第三十六条第（五）项）。")
 _NO_ORGAN = "本机关无法确定负责公开该政府信息的行政机关（条例第三十六条第（五）项）。"

@@ -24,6 +24,13 @@ def _you(req):
     return letter.addressee(req)[1]
 
 
+def _party_you(consultation):
+    """A consulted third party as its letters address it: 您 (a person) or 贵单位 (an organisation), chosen when
+    consulting (handling.add_consultation); consultations recorded before that choice keep 您（单位）."""
+    kind = getattr(consultation, "party_type", None)
+    return {"person": "您", "org": "贵单位"}.get(kind, "您（单位）")
+
+
 def _application(req):
     return (f"本机关于{_received(req)}收到{_you(req)}提出的政府信息公开申请（申请编号：{req.number}），"
             f"申请获取“{req.title}”。")
@@ -83,18 +90,19 @@ def consultation_paragraphs(req, doc):
         return [
             f"{doc.addressee}：",
             f"本机关于{_received(req)}收到政府信息公开申请（申请编号：{req.number}），申请获取“{req.title}”。"
-            f"经审查，该政府信息涉及贵机关。根据{REGULATIONS}第三十四条的规定，现书面征求贵机关的意见。",
+            f"经审查，该政府信息由本机关与贵机关共同制作。根据{REGULATIONS}第三十四条的规定，现书面征求贵机关的意见。",
             f"请自收到本征求意见书之日起{doc.period_workdays}个工作日内提出意见。" + _from_receipt(doc, "提出意见的"),
             "逾期未提出意见的，视为同意公开。",
         ]
+    you = _party_you(doc.consultation)
     return [
         f"{doc.addressee}：",
         f"本机关于{_received(req)}收到政府信息公开申请（申请编号：{req.number}），申请获取“{req.title}”。"
-        f"经审查，该政府信息的公开可能损害您（单位）的合法权益。根据{REGULATIONS}第三十二条的规定，现书面征求您（单位）的意见。",
+        f"经审查，该政府信息的公开可能损害{you}的合法权益。根据{REGULATIONS}第三十二条的规定，现书面征求{you}的意见。",
         f"请自收到本征求意见书之日起{doc.period_workdays}个工作日内书面提出是否同意公开的意见；不同意公开的，请说明理由。"
         + _from_receipt(doc, "提出意见的"),
         "逾期未提出意见的，由本机关依照条例的规定决定是否公开。不同意公开且有合理理由的，本机关不予公开；"
-        "本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知您（单位）。",
+        f"本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知{you}。",
     ]
 
 
@@ -125,8 +133,9 @@ def disclosure_paragraphs(req, doc):
 
     content, reasons = disclosure_parts(doc)
     c = doc.consultation
-    asked = (f"本机关曾于{zh(c.sent_on)}书面征求您（单位）的意见，您（单位）于{zh(c.answered_on)}提出不同意公开的意见。"
-             if c is not None and c.answered_on else "本机关曾书面征求您（单位）的意见，您（单位）提出不同意公开的意见。")
+    you = _party_you(c)
+    asked = (f"本机关曾于{zh(c.sent_on)}书面征求{you}的意见，{you}于{zh(c.answered_on)}提出不同意公开的意见。"
+             if c is not None and c.answered_on else f"本机关曾书面征求{you}的意见，{you}提出不同意公开的意见。")
     return [
         f"{doc.addressee}：",
         f"本机关于{_received(req)}收到政府信息公开申请（申请编号：{req.number}），申请获取“{req.title}”。" + asked,

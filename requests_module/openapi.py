@@ -133,7 +133,9 @@ PATHS = {
     P + "/{request_id}/correction": _action("Correction received; the period restarts",
                                             {"text": LONG_TEXT, **_LATE}),
     P + "/{request_id}/consultations": _action("Consult a third party or another organ",
-                                               {"kind": {"enum": ["third_party", "organ"]}, "party": text(120)},
+                                               {"kind": {"enum": ["third_party", "organ"]}, "party": text(120),
+                                                "party_type": {"enum": ["person", "org"], "description":
+                                                               "required for a third party: 您 or 贵单位 in its letters"}},
                                                ["kind", "party"]),
     P + "/{request_id}/consultations/{consultation_id}/answer": {"post": {
         **_action("Record a consultation's result (Art. 32, 34): agreed, objected (opinion: the reasons given) or "

@@ -136,7 +136,8 @@ def represent(req, now, brief=False):
         "extension_days": req.extension_days,
         "extension_approver": (req.extension_approver.name or req.extension_approver.email or req.extension_approver.phone)
         if req.extension_approver else None,
-        "consultations": [{"id": x.id, "kind": x.kind, "party": x.party, "sent_on": _iso(x.sent_on),
+        "consultations": [{"id": x.id, "kind": x.kind, "party": x.party, "party_type": x.party_type,
+                           "sent_on": _iso(x.sent_on),
                            "deadline_on": _iso(x.deadline_on), "answered_on": _iso(x.answered_on),
                            "opinion": x.opinion, "answer": x.answer, "answer_label": third_party.label(x) or None}
                           for x in req.consultations],

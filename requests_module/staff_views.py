@@ -163,7 +163,8 @@ ACTIONS = {
     "correction": ("已登记补正", lambda r, f, n, u: handling.receive_correction(
         r, text=f.get("text"), on=_date(), now=n, actor=u, files=_files(), late_reason=f.get("late_reason"))),
     "consult": ("已登记征求意见", lambda r, f, n, u: handling.add_consultation(
-        r, kind=f.get("kind"), party=f.get("party"), sent_on=_date(), now=n, actor=u)),
+        r, kind=f.get("kind"), party=f.get("party"), party_type=f.get("party_type") or None, sent_on=_date(), now=n,
+        actor=u)),
     "consult_answer": ("已登记征求意见答复", lambda r, f, n, u: handling.answer_consultation(
         r, _consultation(r), answer=f.get("answer") or None,
         answered_on=None if f.get("answer") == "silent" else _date(), opinion=f.get("opinion"), now=n, actor=u)),

@@ -221,7 +221,7 @@ def test_parallel_consultations_are_separate_threads(api_as):
     staff, rid = _registered(api_as)
     first = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "organ", "party": "市民政局",
                                                                       "on": "2026-09-29"}, now=noon(date(2026, 9, 29)))
-    staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某公司",
+    staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某公司", "party_type": "org",
                                                              "on": "2026-09-30"}, now=noon(date(2026, 9, 30)))
     cid = first.get_json()["consultations"][0]["id"]
     r = staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"answer": "agreed", "opinion": "同意", "on": "2026-09-29"},
@@ -231,7 +231,7 @@ def test_parallel_consultations_are_separate_threads(api_as):
 
 def test_no_reply_while_a_consultation_is_unanswered(api_as):
     staff, rid = _registered(api_as)
-    staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某公司",
+    staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某公司", "party_type": "org",
                                                              "on": "2026-09-29"}, now=noon(date(2026, 9, 29)))
     r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
                                                           "on": "2026-10-09"}, now=noon(date(2026, 10, 9)))

@@ -41,7 +41,7 @@ def api_consulted(staff, party="某化工有限公司"):
     r = staff.post("/disclosure-requests", {**APPLICATION, "publish_consent": False, "received_on": "2026-11-02",
                                             "department": "mzj"}, now=noon(date(2026, 11, 2)))
     rid = r.get_json()["id"]
-    r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": party,
+    r = staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": party, "party_type": "org",
                                                                  "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
     return rid, r.get_json()["consultations"][0]["id"]
 

@@ -90,7 +90,7 @@ def test_third_party_period_runs_from_its_receipt_of_the_letter(seeded):
     """Art. 32: 第三方应当自收到征求意见书之日起15个工作日内提出意见; Art. 34: another organ likewise, its silence
     being consent. Before delivery no silence can be recorded."""
     req = received(date(2026, 11, 2))
-    c = handling.add_consultation(req, kind="third_party", party="某科技有限公司", sent_on=date(2026, 11, 4),
+    c = handling.add_consultation(req, kind="third_party", party="某科技有限公司", party_type="org", sent_on=date(2026, 11, 4),
                                   now=noon(date(2026, 11, 4)), actor="t")
     doc = documents.latest(req, "consultation_letter")
     assert doc.consultation_id == c.id and doc.addressee == "某科技有限公司" and c.deadline_on is None
@@ -192,7 +192,7 @@ def test_delivery_is_refused_before_issue_in_the_future_and_twice(seeded):
 def _issued(seeded):
     approver = make_user("approver", "head@x.cn", department="zfb")  # the government received it: 区政府办's head
     req = received(date(2026, 11, 2))
-    handling.add_consultation(req, kind="third_party", party="某科技有限公司", sent_on=date(2026, 11, 3),
+    handling.add_consultation(req, kind="third_party", party="某科技有限公司", party_type="org", sent_on=date(2026, 11, 3),
                               now=noon(date(2026, 11, 3)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 4))
     handling.answer_consultation(req, req.consultations[0], answer="agreed", answered_on=date(2026, 11, 5), opinion="同意",
@@ -400,7 +400,7 @@ def test_the_third_party_notice_form_on_the_handling_page(app, seeded):
     """Art. 32 on the handling page: the form appears for a third party that objected; a refused post keeps
     the typed content; the notice is then listed with its PDF."""
     req = received(date(2026, 11, 2))
-    c = handling.add_consultation(req, kind="third_party", party="某化工有限公司", sent_on=date(2026, 11, 3),
+    c = handling.add_consultation(req, kind="third_party", party="某化工有限公司", party_type="org", sent_on=date(2026, 11, 3),
                                   now=noon(date(2026, 11, 3)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 3))
     handling.answer_consultation(req, c, answer="objected", answered_on=date(2026, 11, 4), opinion="不同意公开", now=noon(date(2026, 11, 4)),
@@ -498,3 +498,37 @@ def test_a_notice_whose_period_will_never_start_does_not_read_pending_delivery(s
                                 now=noon(date(2026, 10, 9)), actor="t")
     text = documents.period_text(doc)
     assert "待送达后起算" not in text and text == "10个工作日，已于2026年10月9日答复，期限不再计算"
+
+
+@pytest.mark.parametrize("party, party_type, you", [("李四", "person", "您"), ("某科技有限公司", "org", "贵单位")])
+def test_a_third_party_is_addressed_as_a_person_or_an_organisation(seeded, party, party_type, you):
+    """Art. 32: the 征求意见书 addresses the third party as the applicant's letters do — 您 or 贵单位, never 您（单位）;
+    Art. 34's letter to another organ speaks of information the two organs made together."""
+    req = received(date(2026, 11, 2))
+    handling.add_consultation(req, kind="third_party", party=party, party_type=party_type, sent_on=date(2026, 11, 4),
+                              now=noon(date(2026, 11, 4)), actor="t")
+    text = "".join(notices.document_text(req, documents.latest(req, "consultation_letter"))[2])
+    assert f"可能损害{you}的合法权益" in text and f"现书面征求{you}的意见" in text and "您（单位）" not in text
+    handling.add_consultation(req, kind="organ", party="市住建局", sent_on=date(2026, 11, 4),
+                              now=noon(date(2026, 11, 4)), actor="t")
+    text = "".join(notices.document_text(req, documents.latest(req, "consultation_letter"))[2])
+    assert "该政府信息由本机关与贵机关共同制作" in text and "第三十四条" in text
+
+
+def test_consulting_a_third_party_needs_its_type_and_a_name_that_fits(seeded, api_as):
+    """The choice is required for a third party (and refused for an organ); a name over 120 characters is refused,
+    never cut short — on the page as in the API."""
+    req = received(date(2026, 11, 2))
+    with pytest.raises(ValidationError, match="个人还是法人或者其他组织") as err:
+        handling.add_consultation(req, kind="third_party", party="李四", sent_on=date(2026, 11, 4),
+                                  now=noon(date(2026, 11, 4)), actor="t")
+    assert err.value.field == "party_type"
+    with pytest.raises(ValidationError, match="不超过 120 字"):
+        handling.add_consultation(req, kind="third_party", party="某" * 121, party_type="org",
+                                  sent_on=date(2026, 11, 4), now=noon(date(2026, 11, 4)), actor="t")
+    staff = api_as("staff", "mzj")
+    r = staff.post(f"/disclosure-requests/{req.id}/consultations", {"kind": "organ", "party": "市住建局",
+                                                                    "party_type": "person", "on": "2026-11-04"},
+                   now=noon(date(2026, 11, 4)))
+    assert r.status_code == 400 and "party_type" in r.get_json()["fields"]
+    assert req.consultations == []

@@ -16,7 +16,7 @@ from tests.requests.test_refused_actions import Page, selected
 DAY = date(2026, 11, 3)
 REASON = "婚姻登记档案由民政部门保管并负责公开"
 NOT_EXIST_WORDS = "经检索，本机关没有您所申请公开的信息，现告知您该政府信息不存在（条例第三十六条第（四）项）。"
-NOT_OURS_WORDS = f"您所申请公开信息不属于本机关负责公开的，理由是：{REASON}。"
+NOT_OURS_WORDS = f"您所申请公开信息不属于本机关负责公开。理由是：{REASON}。"
 
 
 def _reply(req, actor, **kw):

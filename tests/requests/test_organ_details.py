@@ -73,7 +73,7 @@ def test_not_this_organs_information_names_the_organ_and_its_contacts(seeded):
     """Art. 36 (5): 告知申请人并说明理由; the responsible organ's name and contact details."""
     req = received(date(2026, 11, 2))
     text = _letter(req, "unavailable_not_held", holder_organ="盐城市民政局", holder_contact="0515-88888888")
-    assert "所申请公开信息不属于本机关负责公开的，理由是" in text
+    assert "所申请公开信息不属于本机关负责公开。理由是" in text
     assert "负责公开该政府信息的行政机关为盐城市民政局，联系方式：0515-88888888" in text
     assert "该政府信息不存在" not in text
 

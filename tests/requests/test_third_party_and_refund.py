@@ -21,7 +21,7 @@ from tests.requests.test_refused_actions import Page, post, staff_client
 def _consulted(day=date(2026, 11, 4)):
     """An application received on 2026-11-02 with a third party consulted (letter delivered) on `day`."""
     req = received(date(2026, 11, 2))
-    c = handling.add_consultation(req, kind="third_party", party="某化工有限公司", sent_on=day, now=noon(day),
+    c = handling.add_consultation(req, kind="third_party", party="某化工有限公司", party_type="org", sent_on=day, now=noon(day),
                                   actor="t")
     deliver(req, "consultation_letter", day)
     return req, c
@@ -75,7 +75,7 @@ def test_withholding_on_the_objection_is_fine_and_no_notice_after_the_reply(seed
     after the reply (closed) it is refused, and a party who agreed is never sent one."""
     head = make_user("supervisor", "sup@x.cn")
     req, c = _consulted()
-    agreed = handling.add_consultation(req, kind="third_party", party="李四", sent_on=date(2026, 11, 5),
+    agreed = handling.add_consultation(req, kind="third_party", party="李四", party_type="person", sent_on=date(2026, 11, 5),
                                        now=noon(date(2026, 11, 5)), actor="t")
     handling.answer_consultation(req, c, answer="objected", answered_on=date(2026, 11, 10), opinion="涉及商业秘密",
                                  now=noon(date(2026, 11, 10)), actor="t")

@@ -65,7 +65,7 @@ def test_no_correction_in_time_closes_as_abandoned(seeded):
 def test_two_overlapping_consultations_pause_each_day_once(seeded):
     req = received(date(2026, 11, 2))
     assert due(req) == date(2026, 11, 30)
-    a = handling.add_consultation(req, kind="third_party", party="某公司", sent_on=date(2026, 11, 4),
+    a = handling.add_consultation(req, kind="third_party", party="某公司", party_type="org", sent_on=date(2026, 11, 4),
                                   now=noon(date(2026, 11, 4)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 4))
     b = handling.add_consultation(req, kind="organ", party="市住建局", sent_on=date(2026, 11, 6),
@@ -86,7 +86,7 @@ def test_two_overlapping_consultations_pause_each_day_once(seeded):
 
 def test_silent_third_party_counts_until_its_deadline(seeded):
     req = received(date(2026, 11, 2))
-    c = handling.add_consultation(req, kind="third_party", party="李四", sent_on=date(2026, 11, 4),
+    c = handling.add_consultation(req, kind="third_party", party="李四", party_type="person", sent_on=date(2026, 11, 4),
                                   now=noon(date(2026, 11, 4)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 4))
     handling.answer_consultation(req, c, answer="silent", now=noon(date(2026, 11, 26)), actor="t")  # no reply: up to 11/25
