@@ -10,7 +10,7 @@ from core.auth.models import Role
 from core.calendar.service import local_date
 from core.db import utcnow
 from core.departments.models import Department
-from core.departments.service import active_departments
+from core.departments.service import disclosing_departments
 from reports import annual_export, presenter, runs
 from reports.models import RunStatus
 from reports.disclosure_annual import (COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_ROWS, annual_table,
@@ -59,7 +59,7 @@ def disclosure_annual(year):
                            dispute_groups=DISPUTE_GROUPS, dispute_results=DISPUTE_RESULTS,
                            fee_rows=FEE_ROWS, fee_columns=FEE_COLUMNS,
                            years=range(local_date(utcnow()).year, FIRST_YEAR - 1, -1),
-                           departments=active_departments() if current_user.role.sees_all_departments else [])
+                           departments=disclosing_departments() if current_user.role.sees_all_departments else [])
 
 
 @bp.get("/disclosure/<int:year>.<fmt>")

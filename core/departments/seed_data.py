@@ -20,11 +20,11 @@ RECONSIDERATION_BODIES = {"zfb": "盐城市人民政府", "qxj": "盐城市气�
 SECOND_BODIES = {"gafj": DISTRICT_GOVERNMENT, "sthjj": DISTRICT_GOVERNMENT,
                  # Art. 28: the 司法行政部门 that does the reconsideration work → 本级人民政府 or 上一级司法行政部门
                  "sfj": "盐城市司法局"}
-# Organs with a full name of their own (not 盐城市亭湖区 + name): the city's 派出机构.
-OWN_FULL_NAMES = ("gafj", "sthjj")
-# A party organ is not an administrative organ (条例 Art. 2, 36): it receives and answers no application;
-# the hotline may still route to it.
-NOT_DISCLOSING = {"qwb"}
+# Organs with a full name of their own (not 盐城市亭湖区 + name): the city's 派出机构, and the party organs.
+OWN_FULL_NAMES = ("gafj", "sthjj", "qwb", "bb")
+# Party organs are not administrative organs (条例 Art. 2, 36): they receive and answer no application; the
+# hotline may still route to them. Since the 2018-19 reform the 编办 is a 党委工作机关 (中共…区委机构编制委员会办公室).
+NOT_DISCLOSING = {"qwb", "bb"}
 # Organs abolished in the 2019 institutional reform → their successor. `flask seed` on an existing database
 # moves their topics to the successor and deactivates them (never deletes: applications refer to them).
 ABOLISHED = {"wjj": "fgw",      # 物价局 → 发展和改革委员会（价格）; price enforcement went to 市场监督管理局
@@ -40,7 +40,7 @@ def T(topic, keywords, lead=True):
 
 
 ORGANS = [
-    ("bb", "区编办", "机构编制委员会办公室", [
+    ("bb", "区编办", "中共盐城市亭湖区委机构编制委员会办公室", [
         T("权力清单和责任清单公开（一.1）", ["权力清单", "责任清单", "行政权力事项", "行政审批", "职业资格"]),
         T("市场监管公开透明、双随机抽查（一.2）", ["双随机", "抽查事项", "综合行政执法"]),
         T("公共服务目录清单（一.3）", ["公共服务目录", "公共服务事项", "办事指南"]),
@@ -115,7 +115,7 @@ ORGANS = [
     ("zfb", "区政府办", "区人民政府办公室", [
         T("政务公开工作、队伍建设（六.3、七.3）", ["政务公开", "信息公开", "政府网站", "12345", "督查"]),
     ]),
-    ("qwb", "区委办", "区委办公室", [
+    ("qwb", "区委办", "中共盐城市亭湖区委办公室", [
         T("政务公开纳入绩效考核（七.2）", ["绩效考核", "考核"]),
     ]),
 ]

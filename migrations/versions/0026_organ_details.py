@@ -30,8 +30,12 @@ def upgrade():
     deps = sa.table('departments', sa.column('code', sa.String), sa.column('discloses', sa.Boolean),
                     sa.column('full_name', sa.String), sa.column('reconsideration_body', sa.String),
                     sa.column('reconsideration_body_alt', sa.String))
-    # 区委办 is a party organ, not an administrative organ (条例 Art. 2): it answers no application.
-    op.execute(deps.update().where(deps.c.code == 'qwb').values(discloses=False))
+    # 区委办 and (since the 2018-19 reform, a 党委工作机关) 区编办 are party organs, not administrative organs
+    # (条例 Art. 2): they answer no application. Their seeded full names become the party organs' own.
+    op.execute(deps.update().where(deps.c.code.in_(('qwb', 'bb'))).values(discloses=False))
+    for code, old, new in (('qwb', '盐城市亭湖区委办公室', '中共盐城市亭湖区委办公室'),
+                           ('bb', '盐城市亭湖区机构编制委员会办公室', '中共盐城市亭湖区委机构编制委员会办公室')):
+        op.execute(deps.update().where(deps.c.code == code).where(deps.c.full_name == old).values(full_name=new))
     # 公安分局: a 派出机构 of the city 公安局 by district (行政复议法 Art. 24 para. 4): 盐城市人民政府, or the
     # government of where it sits. Only the seeded default is corrected; an admin's edit is kept.
     op.execute(deps.update().where(deps.c.code == 'gafj').where(deps.c.reconsideration_body == '盐城市亭湖区人民政府')

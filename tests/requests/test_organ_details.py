@@ -130,14 +130,17 @@ def test_payment_fields_are_validated(seeded, now):
                                       now=now, actor="t")
 
 
-def test_party_organ_answers_no_application(seeded, now):
-    """条例 Art. 2, 36: 区委办 is not an administrative organ; the hotline may still route to it."""
-    qwb = Department.query.filter_by(code="qwb").one()
-    assert qwb.discloses is False and qwb.active
-    assert qwb not in dep_service.disclosing_departments() and qwb in dep_service.active_departments()
+@pytest.mark.parametrize("code, full_name", [("qwb", "中共盐城市亭湖区委办公室"),
+                                             ("bb", "中共盐城市亭湖区委机构编制委员会办公室")])
+def test_party_organ_answers_no_application(seeded, now, code, full_name):
+    """条例 Art. 2, 36: 区委办 and 区编办 (a 党委工作机关 since the 2018-19 reform) are not administrative organs; the
+    hotline may still route to them."""
+    party = Department.query.filter_by(code=code).one()
+    assert party.discloses is False and party.active and party.full_name == full_name
+    assert party not in dep_service.disclosing_departments() and party in dep_service.active_departments()
     req = received(date(2026, 11, 2), dep=None)
     with pytest.raises(ValidationError, match="不是行政机关"):
-        intake.assign(req, qwb, now=noon(date(2026, 11, 2)), actor="t")
+        intake.assign(req, party, now=noon(date(2026, 11, 2)), actor="t")
 
 
 def test_abolished_organs_are_replaced_and_retired_on_an_existing_database(seeded, now):
