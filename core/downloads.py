@@ -1,26 +1,53 @@
 """The file name a browser saves a download under: the Chinese name (RFC 6266 `filename*`, UTF-8) and a
 readable ASCII name for clients that ignore it (`filename`). Werkzeug's own fallback strips every Chinese
-character, so "YSQ-2026-000012-补正告知书.pdf" would arrive as "YSQ-2026-000012-.pdf"."""
+character, so "YSQ-2026-000012-补正告知书.pdf" would arrive as "YSQ-2026-000012-.pdf".
+
+Both names are made safe to save: format characters (a right-to-left override would show "fdp.exe" as
+"exe.pdf"), control characters, path separators and leading dots (a hidden file) are removed, and the name
+is kept within what file systems allow (255 bytes)."""
 import re
+import unicodedata
 from urllib.parse import quote
 
 from flask import send_file
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_NAME_CHARS = 80  # 80 CJK characters are 240 bytes in UTF-8
+
+
+def _split(text):
+    stem, dot, ext = text.rpartition(".") if "." in text else (text, "", "")
+    return stem, dot, ext
+
+
+def clean_name(text, fallback):
+    """`text` as a safe UTF-8 file name; `fallback` when no name is left (e.g. ".pdf")."""
+    text = "".join(ch for ch in unicodedata.normalize("NFC", text or "")
+                   if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
+    stem, dot, ext = _split(re.sub(r'[\\/:*?"<>|]+', "_", text).strip())
+    stem = stem.lstrip(". ")
+    if not stem:
+        return fallback
+    ext = ext[:10]
+    return stem[:MAX_NAME_CHARS - len(dot) - len(ext)].rstrip() + dot + ext
 
 
 def ascii_name(text, fallback):
-    """`text` reduced to safe ASCII; `fallback` when its stem keeps nothing readable (a Chinese file name)."""
-    stem, dot, ext = text.rpartition(".") if "." in text else (text, "", "")
-    stem = _UNSAFE.sub("-", stem).strip("-.")
-    if not re.search(r"[A-Za-z0-9]", stem):
+    """`text` reduced to safe ASCII; `fallback` when what is left of its stem says little (a Chinese file name:
+    "申请表 (1).pdf" would be "1.pdf")."""
+    stem, dot, ext = _split(text)
+    simple = _UNSAFE.sub("-", stem).strip("-.")
+    dropped = any(ord(ch) > 127 for ch in stem)
+    if len(re.findall(r"[A-Za-z0-9]", simple)) < (3 if dropped else 1):
         return fallback
-    return stem + dot + _UNSAFE.sub("", ext)
+    ext = _UNSAFE.sub("", ext)[:10]
+    return simple[:MAX_NAME_CHARS] + (dot + ext if ext else "")
 
 
 def send_named(source, *, mimetype, name, ascii, as_attachment):
     """send_file with Content-Disposition naming the file `name` (Chinese allowed) and `ascii` for old clients."""
     resp = send_file(source, mimetype=mimetype, as_attachment=as_attachment, download_name=ascii)
+    name = clean_name(name, ascii)
     names = {"filename": ascii}
     if name != ascii:
         names["filename*"] = "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")

@@ -151,6 +151,26 @@ def signoff_refusal(user, req):
     return f"本申请的答复以{issuing_organ(req)[0]}名义作出，须由{_issuer_label(req)}{who}签发或认定"
 
 
+def may_download(user, req, attachment):
+    """Who may download a file of the application: whoever may handle it, every file (a withdrawn draft's files
+    too, for the record); the applicant, their own uploads and the files of the reply as issued — never a draft's
+    files before sign-off, nor a returned draft's (they were never sent)."""
+    if attachment.request_id != req.id:
+        return False
+    if _signed_in(user) and user.role.is_staff:
+        return can_view(user, req)
+    if not is_applicant(user, req):
+        return False
+    return attachment.kind in ("application", "correction") or (
+        attachment.kind == "reply" and req.status == "closed")
+
+
+def applicant_files(req):
+    """The files the applicant's page lists (may_download's applicant rule)."""
+    return [a for a in req.attachments
+            if a.kind in ("application", "correction") or (a.kind == "reply" and req.status == "closed")]
+
+
 def can_view(user, req):
     """The applicant, the handling department and oversight; nobody else (not even that it exists)."""
     if _signed_in(user) and user.role.is_staff:

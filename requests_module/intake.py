@@ -97,6 +97,7 @@ def register_paper(data, *, channel, received_on, now, actor, files=(), departme
     if channel not in CHANNELS or channel == "online":
         raise ValidationError("请选择申请方式：当面、邮寄、传真或口头", field="channel")
     check_date(received_on, now, field="received_on", label="收到日期")
+    check_discloses(receiving_department(actor))  # a party organ or an organ no longer in use receives nothing
     with unit_of_work(), dated(received_on, now):  # registered days after it arrived: a flagged 补录
         # the receiving organ (Art. 27): the registering staff member's organ (remedy.receiving_department)
         req = _create(data, channel=channel, status=Status.RECEIVED, now=now, actor=actor, files=files,

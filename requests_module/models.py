@@ -126,18 +126,27 @@ class DisclosureRequest(Applicant, db.Model):
     )
 
 
+ATTACHMENT_KINDS = {"application": "申请材料", "correction": "补正材料", "reply": "答复附件",
+                    "withdrawn": "已退回草稿的附件（未发出）"}
+
+
 class RequestAttachment(db.Model):
     __tablename__ = "request_attachments"
 
     id = db.Column(db.Integer, primary_key=True)
     request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, index=True)
-    kind = db.Column(db.String(12), nullable=False)  # application | correction | reply
+    # application | correction | reply | withdrawn (a returned draft's reply file: never sent, kept for the record)
+    kind = db.Column(db.String(12), nullable=False)
     filename = db.Column(db.String(200), nullable=False)
     stored_name = db.Column(db.String(80), nullable=False, unique=True)
     content_type = db.Column(db.String(40), nullable=False)
     size = db.Column(db.Integer, nullable=False)
     sha256 = db.Column(db.String(64), nullable=False)
     uploaded_at = db.Column(UTCDateTime(), nullable=False)
+
+    @property
+    def kind_label(self):
+        return ATTACHMENT_KINDS.get(self.kind, self.kind)
 
 
 class Consultation(db.Model):

@@ -65,6 +65,7 @@ DETAIL_LABELS = {
     "delay_due_on": "延迟答复期限", "method": "方式", "units": "计费数量", "quantity": "计费数量",
     "number": "文号", "tracking_number": "邮件号码",
     "delivered_on": "送达日期", "period_due_on": "期限届满日", "late_reason": "正当理由", "decision": "决定理由",
+    "withdrawn_files": "撤下的附件（未发出）",
 }
 # The day an action happened, for a 补录 row (the row's own time is when it was entered).
 HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on", "delivered_on")
@@ -87,6 +88,8 @@ def _text(key, value, departments):
         return ""
     if key == "accepted":
         return "合理" if value else "不合理"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
     if isinstance(value, bool):
         return "是" if value else ""
     if key == "outcome":

@@ -105,7 +105,14 @@ def sign_off(req, *, approve, note="", now, actor):
         else:
             if not (note or "").strip():
                 raise ValidationError("退回时请写明修改意见", field="note")
-            transition(req, Status.ASSIGNED, "reply_returned", now=now, actor=actor, detail={"note": note.strip()})
+            # The draft's files were never sent: they leave the reply (the next letter does not list them, the
+            # applicant cannot download them) and stay on record as withdrawn.
+            withdrawn = [a for a in req.attachments if a.kind == "reply"]
+            for a in withdrawn:
+                a.kind = "withdrawn"
+            transition(req, Status.ASSIGNED, "reply_returned", now=now, actor=actor,
+                       detail={"note": note.strip(), **({"withdrawn_files": [a.filename for a in withdrawn]}
+                                                        if withdrawn else {})})
             req.outcome = req.reply_text = req.replied_on = req.legal_ground = None
             _store(req, not_held.NotHeld())
             record(req, "reply_draft_cleared", now=now, actor=actor, detail={})

@@ -110,6 +110,7 @@ def _show(req, reasons_typed="", reasons_error=None, status=200):
                            today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id),
                            reasons_typed=reasons_typed, reasons_error=reasons_error, fee_notice=fee_notice,
                            applicant_documents=documents.applicant_documents(req),
+                           files=access.applicant_files(req),
                            can_acknowledge=access.is_applicant(_user(), req)), status
 
 
@@ -136,10 +137,14 @@ def document_pdf(request_id, document_id):
     req = _load(request_id)
     doc = _applicant_document(req, document_id)
     if doc.delivered_on is None and access.is_applicant(_user(), req):
-        flash(f"请先签收{doc.kind_label}：签收之日即为送达之日，相关期限自次日起算。", "info")
-        return redirect(url_for(".show", request_id=req.id, _anchor="docs-h"))
+        return _acknowledge_first(req, doc)
     return send_named(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf", as_attachment=False,
                       name=f"{req.number}-{doc.kind_label}.pdf", ascii=f"{req.number}-{doc.kind}.pdf")
+
+
+def _acknowledge_first(req, doc):
+    flash(f"请先签收{doc.kind_label}：签收之日即为送达之日，相关期限自次日起算。", "info")
+    return redirect(url_for(".show", request_id=req.id, _anchor="docs-h"))
 
 
 def _applicant_document(req, document_id):
@@ -189,6 +194,10 @@ def letter(request_id):
     req = _load(request_id)
     if req.status != "closed":
         abort(404)
+    doc = documents.latest(req, "reply")
+    if doc is not None and doc.delivered_on is None and access.is_applicant(_user(), req):
+        # the same rule as every notice (document_pdf): reading it online is its delivery, acknowledged first
+        return _acknowledge_first(req, doc)
     return send_named(io.BytesIO(render_pdf(req)), mimetype="application/pdf", as_attachment=False,
                       name=f"{req.number}-答复书.pdf", ascii=f"{req.number}-reply.pdf")
 
@@ -197,7 +206,7 @@ def letter(request_id):
 def attachment(request_id, attachment_id):
     req = _load(request_id)
     att = db.session.get(RequestAttachment, attachment_id)
-    if att is None or att.request_id != req.id:
+    if att is None or not access.may_download(_user(), req, att):
         abort(404)
     return send_named(path_for(att.stored_name), mimetype=att.content_type, as_attachment=True,
                       name=att.filename, ascii=upload_ascii(att.filename, "attachment", att.id))

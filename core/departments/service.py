@@ -93,10 +93,14 @@ def disclosing_departments():
 
 
 def check_discloses(dep):
-    """Refuse a party organ as the receiving or handling organ of an application (条例 Art. 2, 36)."""
+    """Refuse a party organ (条例 Art. 2, 36) or an organ no longer in use (abolished, deactivated) as the
+    receiving or handling organ of an application: no letter goes out in the name of an organ that is gone."""
     if dep is not None and not dep.discloses:
         raise ValidationError(f"{dep.name}不是行政机关，不受理、不答复政府信息公开申请（政府信息公开条例第二条、"
                               "第三十六条）", field="department")
+    if dep is not None and not dep.active:
+        raise ValidationError(f"{dep.name}已停用（如机构改革中撤销），不再受理、办理政府信息公开申请；"
+                              "请由承继其职责的机关受理", field="department")
 
 
 def active_departments():

@@ -202,3 +202,23 @@ def test_neither_body_may_be_the_organ_itself(seeded, now):
         remedy_text("disclosed", dep.full_name, (dep.reconsideration_body, dep.full_name))
     with pytest.raises(ValidationError, match="不能是本机关自己"):
         dep_service.update_department(dep, {"reconsideration_body_alt": dep.full_name}, now=now, actor="t")
+
+
+def test_staff_of_an_organ_no_longer_in_use_register_nothing_in_its_name(app, seeded, api_as):
+    """An organ deactivated (abolished in a reform) receives no application: its staff's registration is refused on
+    the page and through the API, so no letter goes out in its name."""
+    from tests.conftest import make_user
+    from tests.requests.helpers import APPLICATION
+    gzb = Department.query.filter_by(code="gzb").one()
+    gzb.active = False
+    db.session.commit()
+    staff = make_user("staff", "gzb.window@x.cn", department="gzb")
+    with pytest.raises(ValidationError, match="已停用"):
+        intake.register_paper(APPLICATION, channel="in_person", received_on=date(2026, 11, 2),
+                              now=noon(date(2026, 11, 2)), actor=staff)
+    r = api_as("staff", "gzb", login="gzb.api@x.cn").post(
+        "/disclosure-requests", {**APPLICATION, "publish_consent": True, "received_on": "2026-11-02", "channel": "in_person"},
+        now=noon(date(2026, 11, 2)))
+    assert r.status_code == 400 and "已停用" in r.get_json()["message"]
+    from requests_module.models import DisclosureRequest
+    assert DisclosureRequest.query.count() == 0

@@ -126,6 +126,10 @@ def test_online_application_from_submission_to_reply_letter(app, client, seeded)
     page = citizen_client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "查看答复书" in page and req.reply_doc_number in page
     assert "受理机关</dt><dd class=\"col-sm-9\">盐城市亭湖区人民政府" in page  # Art. 27: who answers
+    # reading the letter online is its delivery: the applicant acknowledges it first (网上签收), as every notice
+    assert citizen_client.get(f"/requests/{req.id}/letter.pdf").status_code == 302
+    [doc] = [d for d in req.documents if d.kind == "reply"]
+    citizen_client.post(f"/requests/{req.id}/documents/{doc.id}/receipt", data={"csrf_token": csrf_from(page)})
     pdf = citizen_client.get(f"/requests/{req.id}/letter.pdf")
     assert pdf.mimetype == "application/pdf"
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages))
