@@ -40,6 +40,14 @@ class IntegerField(_IntegerField):
             raise ValueError(f"{self.label.text}{exc}") from None
 
 
+def check_text_limits(form, limits):
+    """Refuse (400, every field named, nothing cut) a form whose text is longer than `limits` ({field: max})."""
+    fields = {name: f"最多 {limit} 个字（已输入 {len(value)} 个字），请删减后再提交"
+              for name, limit in limits.items() for value in form.getlist(name) if len(value) > limit}
+    if fields:
+        raise ValidationError("内容过长：" + "；".join(fields.values()), fields=fields)
+
+
 def form_int(name, low=1, high=INT_MAX, label=""):
     """The integer in form field `name` (an id unless low/high say otherwise), None when empty;
     ValidationError naming the field when it is not a whole number in range."""

@@ -4,6 +4,7 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.api.validation import text_limits
 from core.auth.guards import roles_required
 from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
@@ -11,7 +12,7 @@ from core.departments.models import Department
 from core.departments.service import disclosing_departments
 from core.downloads import send_named
 from core.errors import DomainError, ValidationError
-from core.forms import NO_REFUSAL, FormState, Refusal, form_date, form_int
+from core.forms import NO_REFUSAL, FormState, Refusal, check_text_limits, form_date, form_int
 from core.extensions import db
 from requests_module import (disputes, documents, fees, handling, intake, lapses, not_held, notices, outcomes,
                              queries, reasons, refunds, reply, third_party)
@@ -212,6 +213,20 @@ ITEM_FIELDS = {"consult_answer": "consultation", "dispute_result": "dispute", "d
                "third_party_notice": "consultation"}
 # Domain field names that are another input on the page (the API names each date after its meaning).
 FIELD_ALIASES = {"consult": {"sent_on": "on"}, "consult_answer": {"answered_on": "on"}}
+# The API operation doing the same step as each page action: the page applies its text limits (maxLength), so a
+# text the API would refuse is never stored from the page either (nor cut short).
+_R = "/disclosure-requests/{request_id}"
+API_TWINS = {"confirm": _R + "/confirm-receipt", "assign": _R + "/assign", "reject": _R + "/reject",
+             "reassign": _R + "/assign", "correction_notice": _R + "/correction-notice",
+             "correction": _R + "/correction", "consult": _R + "/consultations",
+             "consult_answer": _R + "/consultations/{consultation_id}/answer", "fee_refund": _R + "/fee-refund",
+             "fee_notice": _R + "/fee-notice", "payment": _R + "/payment",
+             "delivery": _R + "/documents/{document_id}/delivery",
+             "third_party_notice": _R + "/consultations/{consultation_id}/disclosure-notice",
+             "lapse_close": _R + "/lapse-decision", "extend": _R + "/extension", "reply": _R + "/reply",
+             "dispute": _R + "/disputes", "dispute_result": _R + "/disputes/{dispute_id}/result",
+             "reason_request": _R + "/reason-request", "reasons": _R + "/reasons",
+             "reason_decision": _R + "/reason-decision", "sign_off": _R + "/sign-off", "return_reply": _R + "/sign-off"}
 
 
 @bp.get("/lapsed")
@@ -291,6 +306,7 @@ def act(request_id, action):
     done, fn = ACTIONS[action]
     from_intake = action in ("confirm", "assign", "reject") and request.form.get("from") == "intake"
     try:
+        check_text_limits(request.form, text_limits(API_TWINS[action]))
         fn(req, request.form, utcnow(), current_user)
     except DomainError as err:  # ValidationError (400) or a state conflict (409)
         db.session.rollback()

@@ -144,6 +144,23 @@ def operation_for(rule, method):
     return (path, operation) if operation is not None else None
 
 
+def text_limits(path, method="post"):
+    """{field: maxLength} of the text fields of an operation's JSON body: the API's limits, which the page doing
+    the same step applies to its form too (one limit per field, wherever it is typed)."""
+    document, _ = _registry()
+    operation = document["paths"].get(path, {}).get(method)
+    if operation is None or "requestBody" not in operation:
+        return {}
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    while "$ref" in schema:  # "#/components/schemas/…"
+        node = document
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    return {name: prop["maxLength"] for name, prop in schema.get("properties", {}).items()
+            if isinstance(prop, dict) and "maxLength" in prop}
+
+
 def _query_value(text, schema):
     """A query-string value as the JSON type its schema asks for (else the text, so the type check names it)."""
     types = schema.get("type")
