@@ -135,8 +135,9 @@ class Refusal:
     domain are mapped to the form's input names by `aliases` (e.g. the API's `sent_on` is the page's
     `on`). Uploaded files cannot be kept: when some had been chosen the file input says so."""
 
-    def __init__(self, action=None, err=None, values=None, files_chosen=False, item=None, aliases=None):
+    def __init__(self, action=None, err=None, values=None, files_chosen=False, item=None, aliases=None, kept=None):
         self.action, self.item = action, None if item is None else str(item)
+        self.kept = kept or {}  # action → KeptState: another form refilled with what was typed there before
         self.status = getattr(err, "status", 200)
         self.rendered = False
         errors = {}
@@ -153,7 +154,21 @@ class Refusal:
         if self and action == self.action and (item is None or str(item) == self.item):
             self.rendered = True
             return self.state
+        if action in self.kept and item is None:
+            return self.kept[action]
         return FormState()
+
+
+class KeptState(FormState):
+    """A form refilled with values typed earlier (after a preview, or carried through another step), without an
+    error shown."""
+
+    def __init__(self, values, files_lost=False):
+        super().__init__(values, {}, "", files_lost)
+        self.refused = False
+
+    def value(self, name, default=""):
+        return self.values.get(name, default)
 
 
 NO_REFUSAL = Refusal()

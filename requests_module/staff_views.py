@@ -3,6 +3,7 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from core.api.validation import text_limits
 from core.auth.guards import roles_required
@@ -12,7 +13,7 @@ from core.departments.models import Department
 from core.departments.service import disclosing_departments
 from core.downloads import send_named
 from core.errors import DomainError, ValidationError
-from core.forms import NO_REFUSAL, FormState, Refusal, check_text_limits, form_date, form_int
+from core.forms import NO_REFUSAL, KeptState, Refusal, check_text_limits, form_date, form_int
 from core.extensions import db
 from requests_module import (disputes, documents, fees, handling, intake, lapses, not_held, notices, outcomes,
                              queries, reasons, refunds, reply, third_party)
@@ -91,6 +92,25 @@ def detail(request_id):
     return _page(_load(request_id))
 
 
+KEPT_PREFIX = "kept_reply_"
+
+
+def _kept_reply(form):
+    """The reply values carried in hidden fields through another step (KEPT_PREFIX + name)."""
+    return MultiDict([(k[len(KEPT_PREFIX):], v) for k, v in form.items(multi=True) if k.startswith(KEPT_PREFIX)])
+
+
+def _reply_to_keep(refused):
+    """The typed reply every other form on the page carries along: a refused reply's values, or those kept."""
+    if refused.action == "reply" and refused.state is not None and refused.state.values is not None:
+        values = refused.state.values
+    elif "reply" in refused.kept:
+        values = refused.kept["reply"].values
+    else:
+        return []
+    return [(k, v) for k, v in values.items(multi=True) if k != "csrf_token" and not k.startswith(KEPT_PREFIX)]
+
+
 def _page(req, refused=NO_REFUSAL, preview=None):
     """The handling page; `refused` fills the one action form that was refused with what was posted;
     `preview` is the letter as it would be issued from the reply form's values."""
@@ -104,7 +124,8 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            allowed=access.available_actions(current_user, req),
                            needs_signoff=reply.needs_signoff(req, current_user),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
-                           refused=refused, field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now),
+                           refused=refused, kept_reply=_reply_to_keep(refused), kept_prefix=KEPT_PREFIX,
+                           field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now),
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
                            period_text=documents.period_text, consultation_answers=list(third_party.ANSWERS.items()),
                            answer_label=third_party.label, notice_candidates=third_party.notice_candidates(req),
@@ -251,17 +272,6 @@ def document_pdf(request_id, document_id):
                       name=f"{req.number}-{doc.kind_label}-{doc.id}.pdf", ascii=f"{req.number}-{doc.kind}-{doc.id}.pdf")
 
 
-class _Kept(FormState):
-    """The reply form refilled after a preview: the typed values, no error shown."""
-
-    def __init__(self, values, files_lost):
-        super().__init__(values, {}, "", files_lost)
-        self.refused = False
-
-    def value(self, name, default=""):
-        return self.values.get(name, default)
-
-
 @bp.post("/<int:request_id>/reply-preview")
 @roles_required(*HANDLERS)
 def reply_preview(request_id):
@@ -281,7 +291,7 @@ def reply_preview(request_id):
         refused = Refusal("reply", err, f, files_chosen=chosen)
         return _page(req, refused), refused.status
     kept = Refusal("reply", None, f)
-    kept.state = _Kept(f, chosen)
+    kept.state = KeptState(f, chosen)
     return _page(req, kept, preview=letter)
 
 
@@ -305,6 +315,10 @@ def act(request_id, action):
     access.require_act(current_user, req, action)
     done, fn = ACTIONS[action]
     from_intake = action in ("confirm", "assign", "reject") and request.form.get("from") == "intake"
+    # A reply typed, refused (e.g. "请先登记退费") and carried through this step in hidden fields (KEPT_PREFIX)
+    # comes back into the reply form afterwards, whatever this step's answer: nothing typed is lost.
+    kept = {} if action == "reply" else _kept_reply(request.form)
+    kept_forms = {"reply": KeptState(kept)} if kept else None
     try:
         check_text_limits(request.form, text_limits(API_TWINS[action]))
         fn(req, request.form, utcnow(), current_user)
@@ -316,7 +330,10 @@ def act(request_id, action):
         # Re-render the page with the posted values in the refused form: nothing typed is lost.
         refused = Refusal(action, err, request.form, item=request.form.get(ITEM_FIELDS.get(action, "")),
                           files_chosen=any(f.filename for f in request.files.getlist("attachments")),
-                          aliases=FIELD_ALIASES.get(action))
+                          aliases=FIELD_ALIASES.get(action), kept=kept_forms)
         return _page(req, refused), refused.status
     flash(f"{req.number}：{done}。", "success")
+    if kept and req.status == Status.ASSIGNED.value:
+        flash("之前填写的答复内容已保留在答复表单中（附件需重新选择）。", "info")
+        return _page(req, Refusal(kept=kept_forms))
     return redirect(url_for(".intake_queue") if from_intake else url_for(".detail", request_id=req.id))

@@ -231,3 +231,34 @@ def test_api_and_page_give_the_same_refund_answers(app, api_as):
     assert data["fee"]["refund"] == {"refunded_on": "2026-11-10", "amount": "130.00", "method": "original",
                                      "note": "原路退回"}
     assert "/disclosure-requests/{request_id}/fee-refund" in staff.get("/openapi.json").get_json()["paths"]
+
+
+def test_a_reply_refused_for_a_missing_refund_is_kept_through_the_refund_step(app, api_as):
+    """The clerk types a reply, is told 请先登记退费, records the refund from that page: the typed reply comes back
+    into the reply form (carried in the other forms' hidden fields) — nothing typed is lost, on refusal of the
+    refund too."""
+    import re
+    staff = api_as("staff", "mzj")
+    r = staff.post("/disclosure-requests", {**APPLICATION, "publish_consent": False, "received_on": "2026-11-02",
+                                            "department": "mzj"}, now=noon(date(2026, 11, 2)))
+    rid = r.get_json()["id"]
+    staff.post(f"/disclosure-requests/{rid}/fee-notice", {"method": "pages", "quantity": 43, "on": "2026-11-04"},
+               now=noon(date(2026, 11, 4)))
+    staff.post(f"/disclosure-requests/{rid}/payment", {"on": "2026-11-09"}, now=noon(date(2026, 11, 9)))
+    req = db.session.get(DisclosureRequest, rid)
+    client = staff_client(app)
+    typed = "经检索，本机关没有您所申请公开的信息。详细说明如下：……"
+    with pinned(app, noon(date(2026, 11, 10))):
+        refused = post(client, req, "reply", outcome="unavailable_not_held", not_held_basis="not_exist", text=typed,
+                       on="2026-11-10")
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 409 and "请先登记退费" in html
+        carried = dict(re.findall(r'name="(kept_reply_[a-z_]+)" value="([^"]*)"', html))
+        assert carried["kept_reply_text"] == typed and carried["kept_reply_outcome"] == "unavailable_not_held"
+        wrong = post(client, req, "fee_refund", amount="100", method="original", on="2026-11-10", **carried)
+        assert wrong.status_code == 409 and typed in wrong.get_data(as_text=True)
+        done = post(client, req, "fee_refund", amount="130", method="original", on="2026-11-10", **carried)
+    page = Page(done.get_data(as_text=True))
+    assert done.status_code == 200 and "之前填写的答复内容已保留" in done.get_data(as_text=True)
+    assert page.text["reply-text"].strip() == typed
+    assert req.fee_refunded_on == date(2026, 11, 10)
