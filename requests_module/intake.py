@@ -138,9 +138,11 @@ def reject(req, *, outcome, message, on, now, actor):
     return req
 
 
-def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None):
+def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, paper_number=None):
     """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
-    is issued now: only now does it get its document number, the next of its year (numbering.py)."""
+    is issued now: only now does it get its document number, the issuing organ's next of the year
+    (numbering.py) — unless it is the 补录 of a paper letter, which keeps that letter's own number
+    (`paper_number`, numbering.paper_number: no 倒签 of a system letter)."""
     from requests_module.common import notify_applicant, zh
 
     req.outcome, req.reply_text, req.legal_ground = outcome, text, ground
@@ -150,7 +152,8 @@ def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None):
     req.holder_organ = not_held.organ if not_held else None
     req.holder_contact = not_held.contact if not_held else None
     req.replied_on, req.closed_at = on, now
-    req.reply_doc_number = reply_doc_number(on.year)
+    req.reply_paper_number = paper_number
+    req.reply_doc_number = paper_number or reply_doc_number(req, on.year)
     documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)
     for name in ("answer", "correction", "fee", "reason", "receipt"):
         c = clock(req, name)
