@@ -7,11 +7,16 @@ DISTRICT_DOC_CODE = "亭政"  # the district government's 代字, also 区政府
 
 def default_doc_code(code, name):
     """The seeded 代字 of a department: 亭政 for 区政府办 (the district government), else 亭 + the short name
-    without a trailing 局 (民政局 → 亭民政). An admin may set the one the organ really uses."""
+    without 亭湖/区 before it and 分局/局 after it (民政局 → 亭民政, 区编办 → 亭编办, 公安分局 → 亭公安). An admin sets
+    the one the organ really uses (GB/T 9704-2012 7.2.4); numbers issued before keep theirs."""
     if code == "zfb":
         return DISTRICT_DOC_CODE
-    name = (name or "").strip()
-    return "亭" + (name[:-1] if name.endswith("局") and len(name) > 1 else name)
+    name = (name or "").strip().removeprefix("亭湖").removeprefix("区")
+    for suffix in ("分局", "局"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[:-len(suffix)]
+            break
+    return "亭" + name
 
 
 class Department(db.Model):

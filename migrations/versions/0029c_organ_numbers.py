@@ -19,8 +19,12 @@ def _default(code, name):
     # a copy of core.departments.models.default_doc_code as of this revision
     if code == 'zfb':
         return '亭政'
-    name = (name or '').strip()
-    return '亭' + (name[:-1] if name.endswith('局') and len(name) > 1 else name)
+    name = (name or '').strip().removeprefix('亭湖').removeprefix('区')
+    for suffix in ('分局', '局'):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[:-len(suffix)]
+            break
+    return '亭' + name
 
 
 def upgrade():
