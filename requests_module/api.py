@@ -149,7 +149,8 @@ def assign(request_id):
 @handlers_only
 def reject(request_id):
     return _action(request_id, "reject", lambda r, d, n, u: intake.reject(
-        r, outcome=d.get("outcome") or "", message=d.get("message"), on=_date(d, now=n), now=n, actor=u))
+        r, outcome=d.get("outcome") or "", message=d.get("message"), on=_date(d, now=n), now=n, actor=u,
+        paper_number=d.get("paper_number")))
 
 
 @bp.post("/<int:request_id>/correction-notice")

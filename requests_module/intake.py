@@ -122,8 +122,12 @@ def confirm_receipt(req, *, received_on, now, actor):
     return req
 
 
-def reject(req, *, outcome, message, on, now, actor):
-    """Close a non-application (信访、投诉、重复申请 …) as 不予处理 with a message naming the right channel."""
+def reject(req, *, outcome, message, on, now, actor, paper_number=None):
+    """Close a non-application (信访、投诉、重复申请 …) as 不予处理 with a message naming the right channel. Its
+    letter is the system's, dated the day it is entered; an earlier day only as the 补录 of a paper letter under
+    that letter's number (numbering.paper_number: no 倒签)."""
+    from requests_module import numbering
+
     if not outcome.startswith("not_processed_"):
         raise ValidationError("直接办结只能选择“不予处理”类结果", field="outcome")
     outcomes.get(outcome)
@@ -131,10 +135,12 @@ def reject(req, *, outcome, message, on, now, actor):
     if not (message or "").strip():
         raise ValidationError("请写明不予处理的理由和应当去的渠道", field="message")
     check_date(on, now, not_before=req.received_on, req=req)
+    paper = numbering.paper_number(on, today(now), paper_number)
+    numbering.check_paper_number_free(paper, req.id)
     with unit_of_work(), dated(on, now):
         transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
                    only_from={Status.SUBMITTED, Status.RECEIVED})
-        close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor)
+        close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor, paper_number=paper)
     return req
 
 

@@ -128,7 +128,8 @@ PATHS = {
     P + "/{request_id}/assign": _action("Assign (or reassign, with reason) to a department",
                                         {"department": CODE, "reason": _S}, ["department"]),
     P + "/{request_id}/reject": _action("Close a non-application as 不予处理",
-                                        {"outcome": CODE, "message": LONG_TEXT}, ["outcome", "message"]),
+                                        {"outcome": CODE, "message": LONG_TEXT,
+                                         "paper_number": _REPLY["paper_number"]}, ["outcome", "message"]),
     P + "/{request_id}/correction-notice": _action(
         "One-time correction notice (within 7 working days): the items to correct and the guidance and explanation "
         "(指导和释明, 条例 Art. 30) printed on the 补正告知书",

@@ -134,3 +134,16 @@ def test_the_openapi_document_names_the_paper_number(client):
         props = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
         assert "paper_number" in props and "倒签" in props["paper_number"]["description"]
     assert "reply_paper_number" in spec["components"]["schemas"]["DisclosureRequest"]["properties"]
+
+
+def test_a_不予处理_letter_follows_the_same_rule(api_as):
+    """intake.reject closes with a system letter too: dated the day it is entered, or the 补录 of a paper one."""
+    sup = api_as("supervisor", login="sup@x.cn")
+    req = received(date(2026, 11, 20), dep=None)
+    body = {"outcome": "not_processed_petition", "message": "属投诉事项，请拨打 12345", "on": "2026-11-24"}
+    r = sup.post(f"/disclosure-requests/{req.id}/reject", body, now=noon(date(2026, 12, 1)))
+    assert r.status_code == 400 and "不能倒签" in r.get_json()["fields"]["paper_number"]
+    r = sup.post(f"/disclosure-requests/{req.id}/reject", {**body, "paper_number": "亭政依申复〔2026〕40号"},
+                 now=noon(date(2026, 12, 1)))
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["reply_doc_number"] == "亭政依申复〔2026〕40号" and r.get_json()["replied_on"] == "2026-11-24"
