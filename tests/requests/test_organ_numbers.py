@@ -137,3 +137,21 @@ def test_parallel_issue_by_two_organs_gives_each_its_own_gap_free_series(app, se
         code, n = re.fullmatch(r"(.+)依申复〔2026〕(\d+)号", r.get_json()["reply_doc_number"]).groups()
         series.setdefault(code, []).append(int(n))
     assert {code: sorted(ns) for code, ns in series.items()} == {"亭民政": [1, 2, 3, 4], "亭政": [1, 2, 3, 4]}
+
+
+def test_the_admin_page_sets_the_代字_and_refuses_another_organs(app, seeded):
+    from tests.conftest import csrf_from, login
+    make_user("admin", "admin@x.cn")
+    client = app.test_client()
+    login(client, "admin@x.cn")
+    page = client.get("/admin/departments/mzj/edit").get_data(as_text=True)
+    assert 'name="doc_code"' in page and 'value="亭民政"' in page
+    form = {"csrf_token": csrf_from(page), "code": "mzj", "name": "民政局", "full_name": "盐城市亭湖区民政局",
+            "kind": "organ", "reconsideration_body": "盐城市亭湖区人民政府", "active": "y", "discloses": "y",
+            "doc_code": "亭政"}
+    r = client.post("/admin/departments/mzj/edit", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code in (200, 400) and "已由区政府办使用" in html and 'value="亭政"' in html
+    assert _dep("mzj").doc_code == "亭民政"
+    r = client.post("/admin/departments/mzj/edit", data={**form, "doc_code": "亭民"})
+    assert r.status_code == 302 and _dep("mzj").doc_code == "亭民"
