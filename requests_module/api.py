@@ -149,7 +149,8 @@ def assign(request_id):
 @handlers_only
 def reject(request_id):
     return _action(request_id, "reject", lambda r, d, n, u: intake.reject(
-        r, outcome=d.get("outcome") or "", message=d.get("message"), on=_date(d, now=n), now=n, actor=u))
+        r, outcome=d.get("outcome") or "", message=d.get("message"), on=_date(d, now=n), now=n, actor=u,
+        paper_number=d.get("paper_number")))
 
 
 @bp.post("/<int:request_id>/correction-notice")
@@ -249,7 +250,7 @@ def reply_(request_id):
         r, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
         holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
         not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"), on=_date(d, now=n), now=n,
-        actor=u))
+        actor=u, paper_number=d.get("paper_number")))
 
 
 @bp.post("/<int:request_id>/reply-preview")
@@ -262,11 +263,12 @@ def reply_preview(request_id):
     letter = reply.preview(req, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
                            holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
                            not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"),
-                           on=_date(d, now=n), now=n, actor=api_user())
+                           on=_date(d, now=n), now=n, actor=api_user(), paper_number=d.get("paper_number"))
     db.session.rollback()
     return jsonify(organ=letter.organ, number=None, draft=True, salutation=letter.salutation,
                    paragraphs=letter.paragraphs, attachments=letter.attachments,
-                   date=letter.day.isoformat() if letter.day else None)
+                   date=letter.day.isoformat() if letter.day else None, paper_number=letter.paper_number,
+                   backfill_note=letter.backfill_note)
 
 
 @bp.post("/<int:request_id>/sign-off")

@@ -23,7 +23,7 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.inputs import parse_date
 from core.uploads import check_files, store
-from requests_module.numbering import next_number
+from requests_module.numbering import organ_number
 from requests_module.remedy import issuing_organ
 from requests_module.common import check_date, dated, moment_of, notify_applicant, today, zh
 from requests_module.correction_models import (DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest, Status,
@@ -148,7 +148,8 @@ def decide(cr, *, decision, text, organ=None, on, now, actor):
         cr.status = Status.CLOSED.value
         cr.decision, cr.decision_text, cr.target_organ = decision, text, organ
         cr.decided_on, cr.decided_by_id, cr.closed_at = on, getattr(actor, "id", None), now
-        cr.letter_number = f"亭湖更正复〔{on.year}〕{next_number(on.year, series='correction_reply')}号"
+        # GB/T 9704-2012 7.2.4: the deciding organ's own 代字 and counter (numbering.py)
+        cr.letter_number = organ_number(cr.receiving_department, "correction_reply", "更正复", on.year)
         clock = open_clock(cr)
         if clock is not None:
             stop_clock(clock, now=moment_of(on, now), actor=actor, reason=f"decided: {decision}")

@@ -39,10 +39,11 @@ def actor_label(actor):
 
 
 def number_for(req, kind, on):
-    """亭湖依申补〔2026〕12号: sequential per kind and year, assigned on issue (requests_module/numbering.py)."""
-    from requests_module.numbering import next_number
+    """亭民政依申补〔2026〕12号: the issuing organ's own 代字 and counter per kind and year, assigned on issue
+    (GB/T 9704-2012 7.2.4; requests_module/numbering.py)."""
+    from requests_module.numbering import organ_number
 
-    return f"亭湖依申{_PREFIX[kind]}〔{on.year}〕{next_number(on.year, series=kind)}号"
+    return organ_number(req.receiving_department, kind, f"依申{_PREFIX[kind]}", on.year)
 
 
 def issue(req, kind, *, on, now, addressee, body, period=None, consultation=None, number=None,

@@ -123,8 +123,12 @@ def confirm_receipt(req, *, received_on, now, actor):
     return req
 
 
-def reject(req, *, outcome, message, on, now, actor):
-    """Close a non-application (信访、投诉、重复申请 …) as 不予处理 with a message naming the right channel."""
+def reject(req, *, outcome, message, on, now, actor, paper_number=None):
+    """Close a non-application (信访、投诉、重复申请 …) as 不予处理 with a message naming the right channel. Its
+    letter is the system's, dated the day it is entered; an earlier day only as the 补录 of a paper letter under
+    that letter's number (numbering.paper_number: no 倒签)."""
+    from requests_module import numbering
+
     if not outcome.startswith("not_processed_"):
         raise ValidationError("直接办结只能选择“不予处理”类结果", field="outcome")
     outcomes.get(outcome)
@@ -132,16 +136,20 @@ def reject(req, *, outcome, message, on, now, actor):
     if not (message or "").strip():
         raise ValidationError("请写明不予处理的理由和应当去的渠道", field="message")
     check_date(on, now, not_before=req.received_on, req=req)
+    paper = numbering.paper_number(on, today(now), paper_number)
+    numbering.check_paper_number_free(paper, req.id)
     with unit_of_work(), dated(on, now):
         transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
                    only_from={Status.SUBMITTED, Status.RECEIVED})
-        close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor)
+        close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor, paper_number=paper)
     return req
 
 
-def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None):
+def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, paper_number=None):
     """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
-    is issued now: only now does it get its document number, the next of its year (numbering.py)."""
+    is issued now: only now does it get its document number, the issuing organ's next of the year
+    (numbering.py) — unless it is the 补录 of a paper letter, which keeps that letter's own number
+    (`paper_number`, numbering.paper_number: no 倒签 of a system letter)."""
     from requests_module.common import notify_applicant, zh
 
     req.outcome, req.reply_text, req.legal_ground = outcome, text, ground
@@ -151,7 +159,8 @@ def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None):
     req.holder_organ = not_held.organ if not_held else None
     req.holder_contact = not_held.contact if not_held else None
     req.replied_on, req.closed_at = on, now
-    req.reply_doc_number = reply_doc_number(on.year)
+    req.reply_paper_number = paper_number
+    req.reply_doc_number = paper_number or reply_doc_number(req, on.year)
     documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)
     for name in ("answer", "correction", "fee", "reason", "receipt"):
         c = clock(req, name)

@@ -8,6 +8,8 @@ and the responsible organ with its contact details when known: requests_module/n
 are listed, and no line starts with a closing punctuation mark (requests_module/pdf.py breaks the lines of
 every document with the rules of Chinese typesetting). A draft is rendered the same way, marked 草稿（预览）,
 and carries no document number: the number is assigned when the letter is issued (intake.close, numbering.py).
+The system's letter bears the day it is issued (no 倒签); a reply entered as the 补录 of a letter issued earlier on
+paper carries that letter's day and number and is marked as a 补录 copy (numbering.paper_number, backfill_note).
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +32,15 @@ class Letter:
     paragraphs: list
     attachments: list = field(default_factory=list)
     day: date | None = None
+    paper_number: str | None = None  # the 补录 of a paper letter: that letter's own number
+
+    @property
+    def backfill_note(self):
+        """本件为补录，原件于…作出，文号… — the copy of a paper letter entered later says so (no 倒签)."""
+        if not self.paper_number:
+            return None
+        made = f"于{zh(self.day)}" if self.day else ""
+        return f"本件为补录，原件{made}作出，文号{self.paper_number}。"
 
     @property
     def is_draft(self):
@@ -42,7 +53,7 @@ def addressee(req):
 
 
 def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_contact=None, not_held=None,
-            attachments=(), day=None, number=None):
+            attachments=(), day=None, number=None, paper_number=None):
     """The letter for these reply values (the issued reply's or a draft's); `not_held` (not_held.NotHeld) carries
     the Art. 36 (4)/(5) basis, reasons and responsible organ, and then replaces holder_organ/holder_contact."""
     outcomes.get(outcome)  # an unknown code is refused before anything is composed
@@ -66,14 +77,15 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
         paras.append(f"依据：{legal_ground.strip().rstrip('。')}。")
     paras.append(remedy_text(outcome, organ, body))  # requests_module/remedy.py (行政复议法 Art. 23, 24, 27)
     return Letter(organ=organ, number=number, salutation=f"{name}：", paragraphs=paras,
-                  attachments=[a for a in attachments if a], day=day)
+                  attachments=[a for a in attachments if a], day=day, paper_number=paper_number)
 
 
 def issued_letter(req):
     """The letter of a replied application, as issued (its number, its day, its reply attachments)."""
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
                    not_held=not_held_rule.stored(req),
-                   attachments=reply_attachment_names(req), day=req.replied_on, number=req.reply_doc_number)
+                   attachments=reply_attachment_names(req), day=req.replied_on, number=req.reply_doc_number,
+                   paper_number=req.reply_paper_number)
 
 
 def reply_attachment_names(req):
@@ -97,7 +109,7 @@ def attachment_lines(letter):
 def _pdf(letter, subject):
     return official_document(organ=letter.organ, title=TITLE, number=letter.number,
                              paras=[letter.salutation, *letter.paragraphs], tail=attachment_lines(letter),
-                             dated=letter.day, subject=subject, draft=letter.is_draft)
+                             dated=letter.day, subject=subject, draft=letter.is_draft, mark=letter.backfill_note)
 
 
 def render_pdf(req):

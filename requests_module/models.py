@@ -98,6 +98,9 @@ class DisclosureRequest(Applicant, db.Model):
     not_ours_reason = db.Column(db.Text, nullable=True)
     reply_text = db.Column(db.Text, nullable=True)
     reply_doc_number = db.Column(db.String(60), nullable=True)
+    # Set when the reply is the 补录 of a letter issued on paper (numbering.paper_number): that letter's own
+    # number, which is then also reply_doc_number; the system assigned none. None: the system's own letter.
+    reply_paper_number = db.Column(db.String(60), nullable=True)
     replied_on = db.Column(db.Date, nullable=True)
     reply_author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     closed_at = db.Column(UTCDateTime(), nullable=True)
@@ -250,11 +253,12 @@ class RequestDocument(db.Model):
     def delivery_label(self):
         return DELIVERY_METHODS.get(self.delivery_method)
 class LetterNumberCounter(db.Model):
-    """The last document number issued in a series and year (亭湖依申复〔2026〕N号): incremented in the
-    issuing transaction, so numbers are sequential, without gaps or duplicates (requests_module/numbering.py)."""
+    """The last document number issued in a series and year: incremented in the issuing transaction, so numbers
+    are sequential, without gaps or duplicates (requests_module/numbering.py). A series is one organ's kind of
+    document ("disclosure_reply/d12", "correction_notice/gov"); the old shared series keep their last number."""
 
     __tablename__ = "letter_number_counters"
 
-    series = db.Column(db.String(20), primary_key=True)
+    series = db.Column(db.String(60), primary_key=True)
     year = db.Column(db.Integer, primary_key=True)
     last = db.Column(db.Integer, nullable=False)

@@ -1,9 +1,15 @@
-"""Document numbers of reply letters (亭湖依申复〔2026〕N号): assigned only when the letter is issued, sequential
-per year, without gaps or duplicates even when several replies are issued at the same moment.
+"""Document numbers (发文字号) of the letters and notices an organ issues: each issuing organ numbers its own.
 
-The counter row of the year is incremented by one UPDATE inside the issuing unit of work: the row lock
-makes parallel issuers wait for each other (PostgreSQL) or the database lock serialises them (SQLite), and
-a rolled-back reply gives its number back with the rest of its transaction, so no number is skipped.
+GB/T 9704-2012《党政机关公文格式》7.2.4: 发文字号由发文机关代字、年份、发文顺序号组成 — so each organ (the
+receiving department, or the district government: remedy.issuing_organ / issuing_department) has its own
+代字 (Department.issuing_code, admin-editable; 亭政 for the district government) and its own counter per kind
+and year: 亭民政依申复〔2026〕1号 and 亭政依申复〔2026〕1号 are the first replies of 民政局 and of the government.
+Numbers issued before per-organ numbering (亭湖依申复〔2026〕N号, one series for all organs) are never changed.
+
+A number is assigned only when the document is issued, without gaps or duplicates even when several are
+issued at the same moment: the counter row of (series, year) is incremented by one UPDATE inside the issuing
+unit of work; the row lock makes parallel issuers wait for each other (PostgreSQL) or the database lock
+serialises them (SQLite), and a rolled-back issue gives its number back with the rest of its transaction.
 """
 from sqlalchemy import insert, update
 
@@ -11,6 +17,7 @@ from core.extensions import db
 from requests_module.models import LetterNumberCounter
 
 REPLY_SERIES = "disclosure_reply"
+GOVERNMENT_KEY = "gov"  # the counter key of the district government (no receiving department)
 
 
 def _insert_missing(series, year):
@@ -38,6 +45,55 @@ def next_number(year, series=REPLY_SERIES):
     return db.session.execute(stmt).scalar_one()
 
 
-def reply_doc_number(year):
-    """亭湖依申复〔year〕N号 with the next number of the year."""
-    return f"亭湖依申复〔{year}〕{next_number(year)}号"
+def issuer(receiving_department):
+    """(counter key, 代字) of the organ that issues for an application received by `receiving_department`:
+    that department, or (None) the district government, whose 代字 is kept on 区政府办 (remedy.DISTRICT_OFFICE)
+    that issues in its name (GB/T 9704-2012 7.2.4; 条例 Art. 27, 36)."""
+    from core.departments.models import DISTRICT_DOC_CODE, Department
+    from requests_module.remedy import DISTRICT_OFFICE
+
+    if receiving_department is not None:
+        return f"d{receiving_department.id}", receiving_department.issuing_code
+    office = Department.query.filter_by(code=DISTRICT_OFFICE).first()
+    return GOVERNMENT_KEY, office.issuing_code if office is not None else DISTRICT_DOC_CODE
+
+
+def organ_number(receiving_department, series, word, year):
+    """{代字}{word}〔year〕N号 with the next number of the issuing organ's own `series` in `year`."""
+    key, code = issuer(receiving_department)
+    return f"{code}{word}〔{year}〕{next_number(year, series=f'{series}/{key}')}号"
+
+
+def reply_doc_number(req, year):
+    """亭民政依申复〔year〕N号: the issuing organ's next reply number of the year."""
+    return organ_number(req.receiving_department, REPLY_SERIES, "依申复", year)
+
+
+def paper_number(on, issued_on, number):
+    """No 倒签: the letter the system composes and numbers is dated the day it is issued (entered) — its 成文日期
+    and its number come from the same day (GB/T 9704-2012 7.2.4, 7.3.5.1). A reply dated earlier (inside the
+    补录 window of core/action_time.py) is only the 补录 of a letter really issued on paper that day, and carries
+    that letter's own number; the system then assigns none (intake.close) and its copy is marked 补录
+    (letter.py). Returns the cleaned paper number, or None for a letter the system numbers."""
+    from core.errors import ValidationError
+    from requests_module.common import zh
+
+    if number is not None and not isinstance(number, str):
+        raise ValidationError("原件文号应为文字", field="paper_number")
+    text = "".join((number or "").split())
+    if len(text) > 60:
+        raise ValidationError("原件文号最多 60 字", field="paper_number")
+    if on is not None and on < issued_on and not text:
+        raise ValidationError(f"系统出具的答复书以录入当日（{zh(issued_on)}）为成文日期，不能倒签；补录此前已在纸面作出的"
+                              "答复书时，请填写其原件文号", field="paper_number")
+    return text or None
+
+
+def check_paper_number_free(number, request_id):
+    """A paper letter's number is its own: no other reply bears it (GB/T 9704-2012 7.2.4)."""
+    from core.errors import ValidationError
+    from requests_module.models import DisclosureRequest
+
+    if number and DisclosureRequest.query.filter(DisclosureRequest.reply_doc_number == number,
+                                                 DisclosureRequest.id != request_id).first() is not None:
+        raise ValidationError(f"文号“{number}”已用于另一份答复书，请核对原件文号", field="paper_number")

@@ -58,7 +58,12 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                        "not_exist = 条例 Art. 36 (4) 该政府信息不存在; not_ours = Art. 36 (5) 不属于本机关负责公开"},
     "not_ours_reason": {"type": ["string", "null"], "description": "Art. 36 (5): the reasons told to the applicant"},
     "extension_approver": {"type": ["string", "null"], "description": "who approved the extension (Art. 33 para. 2)"},
-    "reply_doc_number": {"type": ["string", "null"], "description": "assigned on issue, sequential per year"},
+    "reply_doc_number": {"type": ["string", "null"], "description": (
+        "发文字号 (GB/T 9704-2012): the issuing organ's 代字 + 〔year〕 + its own sequential number, assigned on issue "
+        "(亭民政依申复〔2026〕1号; the district government: 亭政…); or the paper letter's own number (reply_paper_number)")},
+    "reply_paper_number": {"type": ["string", "null"], "description": (
+        "set when the reply is the 补录 of a letter issued on paper: that letter's number; the system assigned none "
+        "and its PDF copy is marked 本件为补录")},
     "documents": {"type": "array", "items": {"$ref": "#/components/schemas/RequestDocument"}}}},
     "RequestDocument": {"type": "object", "required": ["id", "kind", "number", "issued_on"], "properties": {
         "id": {"type": "integer"}, "kind": {"enum": ["correction_notice", "extension_notice", "consultation_letter",
@@ -77,7 +82,11 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                           "paragraphs": {"type": "array", "items": {"type": "string"}},
                           "attachments": {"type": "array", "items": {"type": "string"}},
                           "date": {"type": ["string", "null"],
-                                   "description": "null when the letter is dated on sign-off"}}}}
+                                   "description": "null when the letter is dated on sign-off"},
+                          "paper_number": {"type": ["string", "null"],
+                                           "description": "the paper letter's own number of a 补录"},
+                          "backfill_note": {"type": ["string", "null"],
+                                            "description": "本件为补录，原件于…作出，文号… (printed on the copy)"}}}}
 _LATE = {"late_reason": {**_S, "description": "the applicant's good reason (正当理由); required after the period"}}
 
 P = "/disclosure-requests"
@@ -89,7 +98,11 @@ _REPLY = {"outcome": CODE, "text": LONG_TEXT, "legal_ground": _S,
           "not_ours_reason": {**text(1000), "description": "required with not_ours: the reasons (说明理由, Art. 36 (5))"},
           "holder_organ": {**text(120), "description": "not_ours only: the responsible organ, when it can be "
                                                         "determined (else the letter says it cannot be)"},
-          "holder_contact": {**text(200), "description": "required with holder_organ (Art. 36 (5))"}}
+          "holder_contact": {**text(200), "description": "required with holder_organ (Art. 36 (5))"},
+          "paper_number": {**text(60), "description": (
+              "原件文号: required when `on` is before the day of entry — the letter the system composes and numbers "
+              "is dated the day it is issued (no 倒签), so an earlier reply is only the 补录 of a letter issued on paper "
+              "that day, under that letter's own number (400 without it, or when another reply bears it)")}}
 PATHS = {
     P: {
         "post": {"summary": "Register an application received on paper, in person, by mail or fax",
@@ -115,7 +128,8 @@ PATHS = {
     P + "/{request_id}/assign": _action("Assign (or reassign, with reason) to a department",
                                         {"department": CODE, "reason": _S}, ["department"]),
     P + "/{request_id}/reject": _action("Close a non-application as 不予处理",
-                                        {"outcome": CODE, "message": LONG_TEXT}, ["outcome", "message"]),
+                                        {"outcome": CODE, "message": LONG_TEXT,
+                                         "paper_number": _REPLY["paper_number"]}, ["outcome", "message"]),
     P + "/{request_id}/correction-notice": _action(
         "One-time correction notice (within 7 working days): the items to correct and the guidance and explanation "
         "(指导和释明, 条例 Art. 30) printed on the 补正告知书",

@@ -86,16 +86,19 @@ def centred(text, style):
     return Paragraph(escape(text), style)
 
 
-def official_document(*, organ, title, number, paras, dated, subject="", tail=(), draft=False):
+def official_document(*, organ, title, number, paras, dated, subject="", tail=(), draft=False, mark=None):
     """PDF bytes of an official document: organ and title centred, the document number (a draft: the mark
-    草稿（预览） and no number), the salutation (`paras[0]`, not indented), the body paragraphs, `tail` lines
-    not indented (the attachment list), then the organ and the date at the right."""
+    草稿（预览） and no number), a `mark` line under it if given (a 补录 copy's note), the salutation (`paras[0]`,
+    not indented), the body paragraphs, `tail` lines not indented (the attachment list), then the organ and
+    the date at the right."""
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT_MARGIN, topMargin=30 * mm,
                             bottomMargin=25 * mm, title=f"{title} {subject}".strip(), author=organ)
     story = [centred(organ, TITLE), centred(title, TITLE), Spacer(1, 4),
-             centred(DRAFT_MARK, MARK) if draft else centred(number or "", NUMBER), Spacer(1, 12),
-             paragraph(paras[0], indent=False)]
+             centred(DRAFT_MARK, MARK) if draft else centred(number or "", NUMBER)]
+    if mark:
+        story.append(paragraph(mark, indent=False))
+    story += [Spacer(1, 12), paragraph(paras[0], indent=False)]
     story += [paragraph(text) for text in paras[1:] if text]
     story += [paragraph(text, indent=False) for text in tail]
     story += [Spacer(1, 24), centred(organ, RIGHT), centred(zh(dated) if dated else "（签发之日）", RIGHT)]

@@ -120,6 +120,7 @@ def represent(req, now, brief=False):
         "not_held_basis": req.not_held_basis, "not_ours_reason": req.not_ours_reason,  # 条例 Art. 36 (4)/(5)
         "reply_text": req.reply_text,
         "reply_doc_number": req.reply_doc_number,
+        "reply_paper_number": req.reply_paper_number,
         "replied_on": req.replied_on.isoformat() if req.replied_on else None,
         "correction": {"notice_on": _iso(req.correction_notice_on), "items": req.correction_items,
                        "due_on": _iso(req.correction_due_on), "received_on": _iso(req.correction_received_on)},

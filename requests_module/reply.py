@@ -9,7 +9,7 @@ anyone else's reply is a draft awaiting that head.
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
-from requests_module import access, not_held, outcomes, reasons, refunds, third_party
+from requests_module import access, not_held, numbering, outcomes, reasons, refunds, third_party
 from requests_module.common import check_date, dated, record, today, transition
 from requests_module.intake import attach, close
 from requests_module.states import Status, TransitionError, require
@@ -47,10 +47,19 @@ def needs_signoff(req, actor):
     return dep is not None and dep.requires_signoff and not access.may_sign_off(actor, req)
 
 
+def _paper(req, on, now, paper_number):
+    """The paper letter's own number when the reply is its 补录; a reply dated before today needs one (no 倒签:
+    numbering.paper_number)."""
+    paper = numbering.paper_number(on, today(now), paper_number)
+    numbering.check_paper_number_free(paper, req.id)
+    return paper
+
+
 def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-          not_held_basis=None, not_ours_reason=None, files=()):
+          not_held_basis=None, not_ours_reason=None, files=(), paper_number=None):
     """Answer the application. Where the issuing department requires sign-off, anyone but its head (or, for the
-    district government, a supervisor) sends a draft to the head (needs_signoff)."""
+    district government, a supervisor) sends a draft to the head (needs_signoff). A reply dated before the
+    day it is entered is the 补录 of a paper letter and carries that letter's number (numbering.paper_number)."""
     require(Status(req.status), {Status.ASSIGNED}, "答复")
     _, nh = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
                       basis=not_held_basis, reason=not_ours_reason)
@@ -59,6 +68,7 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
         # answer or the silence first, so the period is measured right.
         raise TransitionError("尚有征求意见未登记答复：请先登记对方意见或“逾期未答复”，再作出答复")
     check_date(on, now, not_before=req.received_on, req=req)
+    paper = _paper(req, on, now, paper_number)
     _check_order(req, outcome, on)
     checked = check_files(files)
     drafted = needs_signoff(req, actor)
@@ -66,18 +76,20 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
         attach(req, checked, "reply", now)
         draft = {"outcome": outcome, "legal_ground": (legal_ground or "").strip() or None,
                  "not_held_basis": nh.basis, "not_ours_reason": nh.reason,
-                 "holder_organ": nh.organ, "holder_contact": nh.contact, "on": on.isoformat()}
+                 "holder_organ": nh.organ, "holder_contact": nh.contact, "on": on.isoformat(),
+                 "paper_number": paper}
         if drafted:
             # The draft keeps every value the letter needs; sign_off issues it as drafted.
             transition(req, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor, detail=draft)
             req.outcome, req.reply_text, req.replied_on = outcome, text.strip(), on
             req.legal_ground, req.reply_author_id = draft["legal_ground"], actor.id
+            req.reply_paper_number = paper
             _store(req, nh)
         else:
             transition(req, Status.CLOSED, "reply", now=now, actor=actor, detail=draft)
             req.reply_author_id = actor.id
             close(req, outcome=outcome, text=text.strip(), on=on, now=now, actor=actor,
-                  ground=draft["legal_ground"], not_held=nh)
+                  ground=draft["legal_ground"], not_held=nh, paper_number=paper)
     return req
 
 
@@ -95,13 +107,16 @@ def sign_off(req, *, approve, note="", now, actor):
     require(Status(req.status), {Status.AWAITING_SIGNOFF}, "签发或退回答复")
     # The reply is made when it is signed off: the letter bears that day and the verdict is taken then (a
     # draft dated inside the period but signed off after it is late); the draft's day stays in the audit.
-    signed_on = today(now)
+    # The 补录 of a paper letter was made on paper on its own day, under its own number: the head confirms the
+    # record, and the letter keeps that day and number (numbering.paper_number).
+    paper = req.reply_paper_number
+    signed_on = req.replied_on if paper and req.replied_on else today(now)
     with unit_of_work(), dated(signed_on, now):
         if approve:
             transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor,
                        detail={"note": note, "drafted_on": req.replied_on.isoformat() if req.replied_on else None})
             close(req, outcome=req.outcome, text=req.reply_text, on=signed_on, now=now, actor=actor,
-                  ground=req.legal_ground, not_held=not_held.stored(req))
+                  ground=req.legal_ground, not_held=not_held.stored(req), paper_number=paper)
         else:
             if not (note or "").strip():
                 raise ValidationError("退回时请写明修改意见", field="note")
@@ -113,14 +128,14 @@ def sign_off(req, *, approve, note="", now, actor):
             transition(req, Status.ASSIGNED, "reply_returned", now=now, actor=actor,
                        detail={"note": note.strip(), **({"withdrawn_files": [a.filename for a in withdrawn]}
                                                         if withdrawn else {})})
-            req.outcome = req.reply_text = req.replied_on = req.legal_ground = None
+            req.outcome = req.reply_text = req.replied_on = req.legal_ground = req.reply_paper_number = None
             _store(req, not_held.NotHeld())
             record(req, "reply_draft_cleared", now=now, actor=actor, detail={})
     return req
 
 
 def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-            not_held_basis=None, not_ours_reason=None, files=()):
+            not_held_basis=None, not_ours_reason=None, files=(), paper_number=None):
     """The letter as it will be issued for these reply values, before anything is saved (issue 15 item 9):
     the same checks as `reply`, no document number (it is assigned on issue), marked as a draft."""
     from requests_module.letter import compose, reply_attachment_names
@@ -130,12 +145,14 @@ def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_org
     _, nh = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
                       basis=not_held_basis, reason=not_ours_reason)
     check_date(on, now, not_before=req.received_on, req=req)
+    paper = _paper(req, on, now, paper_number)
     _check_order(req, outcome, on)
     names = [f.filename for f in check_files(files)]
     drafted = needs_signoff(req, actor)
     try:
         return compose(req, outcome=outcome, text=text, legal_ground=(legal_ground or "").strip() or None,
-                       not_held=nh, attachments=reply_attachment_names(req) + names, day=None if drafted else on)
+                       not_held=nh, attachments=reply_attachment_names(req) + names,
+                       day=on if paper or not drafted else None, paper_number=paper)
     except RemedyError as exc:
         raise DomainError(str(exc)) from None
 
@@ -145,5 +162,7 @@ def draft_letter(req):
     from requests_module.letter import compose, reply_attachment_names
 
     require(Status(req.status), {Status.AWAITING_SIGNOFF}, "预览待签发的答复书")
+    paper = req.reply_paper_number  # a paper letter's 补录 keeps its own day and number
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
-                   not_held=not_held.stored(req), attachments=reply_attachment_names(req))
+                   not_held=not_held.stored(req), attachments=reply_attachment_names(req),
+                   day=req.replied_on if paper else None, paper_number=paper)

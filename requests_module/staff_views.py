@@ -209,7 +209,7 @@ ACTIONS = {
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
         holder_organ=f.get("holder_organ"), holder_contact=f.get("holder_contact"),
         not_held_basis=f.get("not_held_basis"), not_ours_reason=f.get("not_ours_reason"), on=_date(), now=n, actor=u,
-        files=_files())),
+        files=_files(), paper_number=f.get("paper_number"))),
     "dispute": ("已登记复议或诉讼", lambda r, f, n, u: disputes.record(
         r, kind=f.get("kind", ""), filed_on=_date("filed_on"), after_reconsideration=f.get("after") == "y",
         note=f.get("note"), today=today(n), now=n, actor=u)),
@@ -285,7 +285,7 @@ def reply_preview(request_id):
                                legal_ground=f.get("legal_ground"), holder_organ=f.get("holder_organ"),
                                holder_contact=f.get("holder_contact"), not_held_basis=f.get("not_held_basis"),
                                not_ours_reason=f.get("not_ours_reason"), on=_date(), now=utcnow(), actor=current_user,
-                               files=_files())
+                               files=_files(), paper_number=f.get("paper_number"))
     except DomainError as err:
         db.session.rollback()
         refused = Refusal("reply", err, f, files_chosen=chosen)

@@ -18,6 +18,8 @@ class DepartmentForm(Form):
     reconsideration_body = StringField("行政复议机关（印在答复书的救济告知中）", default="盐城市亭湖区人民政府",
                                        validators=[DataRequired("请填写行政复议机关"), Length(max=120)])
     reconsideration_body_alt = StringField("另一行政复议机关（可选）", validators=[Optional(), Length(max=120)])
+    doc_code = StringField("发文机关代字（印在文号中，如“亭民政依申复〔2026〕1号”）",
+                           validators=[Optional(), Length(max=20)])
     fee_payee = StringField("收款单位", validators=[Optional(), Length(max=120)])
     fee_bank = StringField("开户行", validators=[Optional(), Length(max=120)])
     fee_account = StringField("账号", validators=[Optional(), Length(max=40)])
@@ -30,7 +32,7 @@ class DepartmentForm(Form):
         return {k: getattr(self, k).data for k in
                 ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
                  "reconsideration_body", "reconsideration_body_alt", "discloses", "fee_payee", "fee_bank",
-                 "fee_account", "fee_payment_note")}
+                 "fee_account", "fee_payment_note", "doc_code")}
 
     def keyword_list(self):
         import re

@@ -2,6 +2,23 @@
 from core.extensions import db
 
 
+DISTRICT_DOC_CODE = "亭政"  # the district government's 代字, also 区政府办's (it issues in the government's name)
+
+
+def default_doc_code(code, name):
+    """The seeded 代字 of a department: 亭政 for 区政府办 (the district government), else 亭 + the short name
+    without 亭湖/区 before it and 分局/局 after it (民政局 → 亭民政, 区编办 → 亭编办, 公安分局 → 亭公安). An admin sets
+    the one the organ really uses (GB/T 9704-2012 7.2.4); numbers issued before keep theirs."""
+    if code == "zfb":
+        return DISTRICT_DOC_CODE
+    name = (name or "").strip().removeprefix("亭湖").removeprefix("区")
+    for suffix in ("分局", "局"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[:-len(suffix)]
+            break
+    return "亭" + name
+
+
 class Department(db.Model):
     __tablename__ = "departments"
 
@@ -31,6 +48,10 @@ class Department(db.Model):
     fee_bank = db.Column(db.String(120), nullable=False, default="")
     fee_account = db.Column(db.String(40), nullable=False, default="")
     fee_payment_note = db.Column(db.String(500), nullable=False, default="")
+    # 发文机关代字 (GB/T 9704-2012 7.2.4: 发文字号 = 代字 + 〔年份〕 + 顺序号) printed in this organ's document
+    # numbers (requests_module/numbering.py); for 区政府办 it is the district government's (亭政), since the
+    # office issues in the government's name. Empty: derived from the short name (default_doc_code).
+    doc_code = db.Column(db.String(20), nullable=False, default="")
     active = db.Column(db.Boolean, nullable=False, default=True)
 
     __table_args__ = (db.CheckConstraint("kind IN ('organ', 'town')", name="kind"),)
@@ -39,6 +60,11 @@ class Department(db.Model):
     def reconsideration_bodies(self):
         """The body or bodies (A, or A 或者 B) that decide a reconsideration of this organ's acts."""
         return tuple(b for b in (self.reconsideration_body, self.reconsideration_body_alt) if b and b.strip())
+
+    @property
+    def issuing_code(self):
+        """The 代字 its documents bear: the admin's, else the seeded default (GB/T 9704-2012 7.2.4)."""
+        return (self.doc_code or "").strip() or default_doc_code(self.code, self.name)
 
     def payment_lines(self):
         """The fee notice's 缴费方式 lines; empty when the admin has set no channel (never invented)."""

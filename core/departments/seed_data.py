@@ -4,6 +4,8 @@ Each topic names the section of the work plan that gives the department the lead
 lead, and the keywords a request's text would contain. Contact details default to the district
 12345 hotline, and the address is left empty, until an admin enters each department's own.
 """
+from core.departments.models import default_doc_code
+
 
 DISTRICT = "盐城市亭湖区"
 DEFAULT_PHONE = "0515-12345"
@@ -136,8 +138,10 @@ def department_rows():
         rows.append(dict(code=code, name=name, full_name=full, kind="organ", topics=topics,
                          phone=DEFAULT_PHONE, address="", email="",
                          reconsideration_body=RECONSIDERATION_BODIES.get(code, DISTRICT_GOVERNMENT),
-                         reconsideration_body_alt=SECOND_BODIES.get(code, ""), discloses=code not in NOT_DISCLOSING))
+                         reconsideration_body_alt=SECOND_BODIES.get(code, ""), discloses=code not in NOT_DISCLOSING,
+                         doc_code=default_doc_code(code, name)))
     for code, name in TOWNS:
         rows.append(dict(code=code, name=name, full_name=f"{DISTRICT}{name}", kind="town", topics=[],
-                         phone=DEFAULT_PHONE, address="", email="", reconsideration_body=DISTRICT_GOVERNMENT))
+                         phone=DEFAULT_PHONE, address="", email="", reconsideration_body=DISTRICT_GOVERNMENT,
+                         doc_code=default_doc_code(code, name)))
     return rows

@@ -3,14 +3,14 @@ import re
 
 from core import audit
 from core.db import unit_of_work
-from core.departments.models import Department
+from core.departments.models import Department, default_doc_code
 from core.departments.seed_data import ABOLISHED, department_rows
 from core.errors import ValidationError
 from core.extensions import db
 
 EDITABLE = ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
             "reconsideration_body", "reconsideration_body_alt", "discloses", "fee_payee", "fee_bank", "fee_account",
-            "fee_payment_note")
+            "fee_payment_note", "doc_code")
 PAYMENT_FIELDS = ("fee_payee", "fee_bank", "fee_account")
 _ACCOUNT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z -]{5,38}[0-9A-Za-z]$")
 
@@ -50,6 +50,21 @@ def _check_bodies(data):
                               field="reconsideration_body_alt")
     if alt and alt == (data.get("reconsideration_body") or "").strip():
         raise ValidationError("另一行政复议机关与第一个相同，请留空或填写不同的机关", field="reconsideration_body_alt")
+
+
+def _check_doc_code(data, code, own_id=None):
+    """The 发文机关代字 (GB/T 9704-2012 7.2.4) tells one organ's document numbers from another's: each organ's
+    own, so two organs never print the same number (requests_module/numbering.py). Empty: the seeded default."""
+    if "doc_code" not in data:
+        return
+    data["doc_code"] = text = re.sub(r"\s+", "", data.get("doc_code") or "")
+    if len(text) > 20:
+        raise ValidationError("发文机关代字最多 20 字", field="doc_code")
+    mine = text or default_doc_code(code, data.get("name") or "")
+    for other in Department.query.filter(Department.id != own_id).all() if own_id else Department.query.all():
+        if other.issuing_code == mine:
+            raise ValidationError(f"发文机关代字“{mine}”已由{other.name}使用，请填写本机关自己的代字",
+                                  field="doc_code")
 
 
 def seed_departments(now, actor="seed"):
@@ -121,6 +136,7 @@ def create_department(data, *, now, actor):
     _check_reconsideration_body(data)
     _check_bodies(data)
     _check_payment(data)
+    _check_doc_code(data, code)
     with unit_of_work():
         dep = Department(code=code, topics=[], **{k: data[k] for k in EDITABLE if k in data})
         db.session.add(dep)
@@ -139,6 +155,8 @@ def update_department(dep, data, *, now, actor, keywords=None):
     _check_reconsideration_body(current)
     _check_bodies(current)
     _check_payment(current)
+    current.setdefault("name", dep.name)
+    _check_doc_code(current, dep.code, own_id=dep.id)
     data = {k: current[k] for k in data}
     with unit_of_work():
         for k in EDITABLE:

@@ -110,7 +110,8 @@ def _answer(rid):
 def test_a_reply_dated_inside_the_period_but_entered_weeks_after_it_is_late(api_as):
     staff, rid = _registered(api_as)
     r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
-                                                          "on": "2026-10-29"}, now=noon(date(2026, 11, 20)))
+                                                          "on": "2026-10-29", "paper_number": "亭民政依申复〔2026〕7号"},
+                   now=noon(date(2026, 11, 20)))  # the 补录 of a paper letter (no 倒签: numbering.paper_number)
     assert r.status_code == 200, r.get_json()
     assert _answer(rid).on_time is False
     row = AuditEvent.query.filter_by(entity_kind="disclosure_request", entity_id=str(rid), action="reply").one()
@@ -119,8 +120,8 @@ def test_a_reply_dated_inside_the_period_but_entered_weeks_after_it_is_late(api_
 
 def test_a_reply_entered_in_time_is_on_time(api_as):
     staff, rid = _registered(api_as)
-    staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-10-29"},
-               now=noon(date(2026, 10, 30)))
+    staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-10-29",
+                                                   "paper_number": "亭民政依申复〔2026〕7号"}, now=noon(date(2026, 10, 30)))
     assert _answer(rid).on_time is True
 
 
@@ -273,7 +274,7 @@ def test_a_signed_off_reply_bears_the_day_it_was_signed(app, api_as):
                now=noon(date(2026, 10, 20)))
     approver.post(f"/disclosure-requests/{rid}/sign-off", {"approve": True}, now=noon(date(2026, 10, 22)))
     req = db.session.get(DisclosureRequest, rid)
-    assert req.replied_on == date(2026, 10, 22) and req.reply_doc_number.startswith("亭湖依申复〔2026〕")
+    assert req.replied_on == date(2026, 10, 22) and req.reply_doc_number.startswith("亭民政依申复〔2026〕")
     assert _answer(rid).on_time is True
 
 

@@ -72,7 +72,7 @@ def test_corrected_closes_stops_the_clock_and_tells_the_applicant(seeded):
     corrections.decide(cr, decision="corrected", text="家庭人口由2人更正为3人。", on=date(2026, 11, 10),
                        now=at(2026, 11, 10, 15), actor=staff)
     assert cr.status == "closed" and cr.decided_on == date(2026, 11, 10) and cr.decided_by_id == staff.id
-    assert cr.letter_number == "亭湖更正复〔2026〕1号"  # the first of the year (numbering.py)
+    assert cr.letter_number == "亭民政更正复〔2026〕1号"  # 民政局's first of the year (numbering.py)
     assert _clock(cr).state == "stopped"
     sms = Notification.query.filter_by(entity_kind=ENTITY, entity_id=str(cr.id), channel="sms").one()
     assert sms.address == "13800002222" and "更正申请" in sms.body and cr.number in sms.body

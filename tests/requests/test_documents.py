@@ -30,7 +30,7 @@ def test_correction_period_runs_from_delivery_and_is_pending_until_then(seeded):
     handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
                                     actor="t")
     doc = documents.latest(req, "correction_notice")
-    assert doc.number == "亭湖依申补〔2026〕1号" and doc.addressee == "张三" and doc.period_workdays == 10
+    assert doc.number == "亭政依申补〔2026〕1号" and doc.addressee == "张三" and doc.period_workdays == 10
     assert req.correction_due_on is None and doc.due_on is None and clock(req, "correction") is None
     assert documents.period_text(doc) == "10个工作日，待送达后起算"
     assert clock(req).state == "paused"

@@ -109,7 +109,7 @@ def test_preview_shows_the_letter_without_a_number_and_saves_nothing(app, client
             "csrf_token": csrf_from(page), "outcome": "disclosed", "text": "现将所申请的信息提供给您。", "on": "2026-11-03"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    assert "答复书预览" in html and "草稿（预览）" in html and "张三：" in html and "亭湖依申复" not in html
+    assert "答复书预览" in html and "草稿（预览）" in html and "张三：" in html and "依申复〔" not in html
     assert "现将所申请的信息提供给您。</textarea>" in html  # the form is refilled for the confirmation
     db.session.remove()
     again = db.session.get(DisclosureRequest, req.id)
@@ -145,9 +145,9 @@ def test_a_draft_awaiting_sign_off_renders_as_draft_without_number(app, client, 
     login(client, "a@x.cn")
     pdf = client.get(f"/requests/staff/{req.id}/letter-draft.pdf")
     _, text = pdf_lines(pdf.data)
-    assert pdf.status_code == 200 and "草稿（预览）" in text and "亭湖依申复" not in text and "签发之日" in text
+    assert pdf.status_code == 200 and "草稿（预览）" in text and "依申复〔" not in text and "签发之日" in text
     reply.sign_off(req, approve=True, now=noon(date(2026, 11, 4)), actor=approver)
-    assert req.reply_doc_number == "亭湖依申复〔2026〕1号"
+    assert req.reply_doc_number == "亭民政依申复〔2026〕1号"  # 民政局 received it: its own series
     assert client.get(f"/requests/staff/{req.id}/letter-draft.pdf").status_code == 404
     with pytest.raises(ValueError):
         render_draft_pdf(issued_letter(req))  # an issued letter is never rendered as a draft
@@ -162,10 +162,10 @@ def test_numbers_are_assigned_on_issue_sequential_per_year(seeded):
                   now=noon(date(2026, 11, 3)), actor="公开办")
     _reply(first, staff, date(2026, 11, 4))
     assert [second.reply_doc_number, reject.reply_doc_number, first.reply_doc_number] == [
-        "亭湖依申复〔2026〕1号", "亭湖依申复〔2026〕2号", "亭湖依申复〔2026〕3号"]
+        "亭政依申复〔2026〕1号", "亭政依申复〔2026〕2号", "亭政依申复〔2026〕3号"]
     next_year = received(date(2026, 12, 28))
     _reply(next_year, staff, date(2027, 1, 4))
-    assert next_year.reply_doc_number == "亭湖依申复〔2027〕1号"
+    assert next_year.reply_doc_number == "亭政依申复〔2027〕1号"
 
 
 def test_parallel_issue_gives_distinct_sequential_numbers(app, seeded):

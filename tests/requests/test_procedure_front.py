@@ -108,7 +108,7 @@ def test_art35_reasons_accepted_with_a_delayed_reply_period_through_the_api(api_
     body = r.get_json()
     # The 说明理由告知书 is a document: the applicant's period runs from its delivery (Art. 35 with Art. 30's rule)
     notice = next(d for d in body["documents"] if d["kind"] == "reason_notice")
-    assert body["reasons"]["due_on"] is None and notice["number"] == "亭湖依申理〔2026〕1号"
+    assert body["reasons"]["due_on"] is None and notice["number"] == "亭民政依申理〔2026〕1号"
     r = _step(staff, url + f"/documents/{notice['id']}/delivery", {"method": "in_person", "delivered_on": "2026-11-04"},
               "2026-11-04")
     body = r.get_json()

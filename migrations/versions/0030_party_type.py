@@ -1,13 +1,13 @@
 """A consulted third party is addressed as a person (您) or an organisation (贵单位), as the applicant is.
 
-Revision ID: 0029e_party_type
-Revises: 0028_not_held_basis
+Revision ID: 0030_party_type
+Revises: 0029_organ_numbers
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0029e_party_type'
-down_revision = '0028_not_held_basis'
+revision = '0030_party_type'
+down_revision = '0029_organ_numbers'
 branch_labels = None
 depends_on = None
 
