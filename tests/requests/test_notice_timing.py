@@ -193,3 +193,22 @@ def test_late_confirmation_through_the_api_and_the_page_agree(app, api_as, seede
     assert "已确认收到；网上申请应在提交后1个工作日内确认收到，逾期确认的，以第1个工作日为收到申请之日" in page
     db.session.refresh(second)
     assert second.received_on == date(2026, 11, 3)
+
+
+def test_the_api_shows_the_void_extension(api_as, seeded):
+    """Art. 33 para. 2 through the API: extended on 11-30, the notice delivered on 12-10: due_on goes back to 11-30
+    and the document says why."""
+    approver = api_as("approver", "zfb")
+    staff = api_as("staff", "mzj")
+    req = received(date(2026, 11, 2))
+    r = approver.post(f"/disclosure-requests/{req.id}/extension", {"days": 10, "reason": "需调取历年档案", "on": "2026-11-30"},
+                      now=noon(date(2026, 11, 30)))
+    assert r.status_code == 200 and r.get_json()["due_on"] == "2026-12-14"
+    [notice] = [d for d in r.get_json()["documents"] if d["kind"] == "extension_notice"]
+    r = staff.post(f"/disclosure-requests/{req.id}/documents/{notice['id']}/delivery",
+                   {"method": "in_person", "delivered_on": "2026-12-10"}, now=noon(date(2026, 12, 10)))
+    body = r.get_json()
+    assert r.status_code == 200 and body["due_on"] == "2026-11-30"
+    [notice] = [d for d in body["documents"] if d["kind"] == "extension_notice"]
+    assert notice["extension_effect"]["state"] == "void" and notice["timing"].startswith(VOID)
+    assert "extension_void" in [e["action"] for e in body["timeline"]]
