@@ -105,8 +105,9 @@ def lapsed():
     now = utcnow()
     rows = lapses.decision_list(access.visible(DisclosureRequest.query, DisclosureRequest, api_user()), now)
     return jsonify(items=[{"request": represent(lp.req, now, brief=True), "kind": lp.kind.clock,
-                           "document": documents.represent(lp.document) if lp.document is not None else None,
-                           "due_on": lp.due_on.isoformat(), "delivered": lp.delivered, "reason": lp.reason}
+                           "document": documents.represent(lp.document, today(now)) if lp.document is not None else None,
+                           "due_on": lp.due_on.isoformat(), "delivered": lp.delivered, "reason": lp.reason,
+                           "undelivered_late": lp.undelivered_late}
                           for lp in rows])
 
 

@@ -19,6 +19,7 @@ from core.clocks.service import start_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from requests_module import notice_timing
 from requests_module.common import ENTITY, dated, record, today, zh
 from requests_module.models import DELIVERY_METHODS, DOCUMENT_KINDS, RequestDocument
 from requests_module.states import Status
@@ -167,10 +168,14 @@ def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_numb
         doc.delivery_method, doc.tracking_number, doc.delivered_on = method, tracking or None, delivered_on
         doc.delivery_recorded_at, doc.delivery_recorded_by = now, actor_label(actor)
         _start_period(req, doc, now=now, actor=actor)
+        late = notice_timing.flag(req, doc)  # Art. 30 / Art. 33 para. 2: reached the applicant too late
         record(req, "document_delivered", now=now, actor=actor,
                detail={"document": doc.id, "kind": doc.kind, "number": doc.number, "method": method,
                        "tracking_number": tracking or None, "delivered_on": delivered_on.isoformat(),
-                       "period_due_on": doc.due_on.isoformat() if doc.due_on else None})
+                       "period_due_on": doc.due_on.isoformat() if doc.due_on else None,
+                       **({"timing": late} if late else {})})
+        if doc.kind == "extension_notice":
+            notice_timing.void_late_extension(req, now=now, actor=actor)  # delivered after the original due date
     return doc
 
 
@@ -196,9 +201,13 @@ def _start_period(req, doc, *, now, actor):
     setattr(req, waiting[2], c.due_on)
 
 
-def represent(doc):
-    """A document as the API shows it."""
-    return {"id": doc.id, "kind": doc.kind, "kind_label": doc.kind_label, "number": doc.number,
+def represent(doc, today=None):
+    """A document as the API shows it; `timing`: a notice that did not (or may not) reach the applicant in
+    time (notice_timing.flag: Art. 30, Art. 33 para. 2)."""
+    req = doc.request
+    effect = notice_timing.extension_effect(req, today) if doc.kind == "extension_notice" else None
+    return {"timing": notice_timing.flag(req, doc, today) if req is not None else None,
+            "extension_effect": effect.as_json() if effect is not None else None,"id": doc.id, "kind": doc.kind, "kind_label": doc.kind_label, "number": doc.number,
             "addressee": doc.addressee, "issued_on": doc.issued_on.isoformat(),
             "period_workdays": doc.period_workdays, "due_on": doc.due_on.isoformat() if doc.due_on else None,
             "period": period_text(doc), "consultation_id": doc.consultation_id,

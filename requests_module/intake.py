@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 from core.auth import lookup
+from core.calendar.service import get_calendar
 from core.clocks.service import start_clock, stop_clock
 from core.db import unit_of_work
 from core.departments.routing import suggest_departments
@@ -10,7 +11,7 @@ from core.departments.service import check_discloses, disclosing_departments
 from core.errors import ValidationError
 from core.extensions import db
 from core.uploads import check_files, store
-from requests_module import documents, outcomes
+from requests_module import documents, notice_timing, outcomes
 from requests_module.common import ENTITY, check_date, clock, dated, moment_of, record, today, transition, tz
 from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
 from requests_module.reasons import check_outcome
@@ -110,17 +111,53 @@ def register_paper(data, *, channel, received_on, now, actor, files=(), departme
     return req
 
 
+RECEIPT_RULE = "网上申请应在提交后{n}个工作日内确认收到，逾期确认的，以第{n}个工作日为收到申请之日"
+
+
+def latest_receipt_day(req):
+    """The latest receipt date of an online application: submission + RECEIPT_CONFIRM_WORKDAYS working days.
+    条例 Art. 31 (3): an online application is received on "双方确认之日"; the organ's own delay in confirming
+    must not lengthen the Art. 33 period, so a confirmation later than the confirmation period counts as
+    made on its last day (issue 15, lawyer finding 5)."""
+    from flask import current_app
+
+    n = current_app.config["RECEIPT_CONFIRM_WORKDAYS"]
+    return get_calendar().add_workdays(req.submitted_at.astimezone(tz()).date(), n), n
+
+
+def receipt_day(req, typed):
+    """(receipt date, the rule's text if `typed` was later than the latest receipt day, else None)."""
+    latest, n = latest_receipt_day(req)
+    if typed <= latest:
+        return typed, None
+    return latest, RECEIPT_RULE.format(n=n) + f"（{latest.isoformat()}）"
+
+
 def confirm_receipt(req, *, received_on, now, actor):
-    """Fix the receipt date of an online application: the answer period counts from the next working day."""
+    """Fix the receipt date of an online application: the answer period counts from the next working day.
+    A date later than submission + RECEIPT_CONFIRM_WORKDAYS working days is replaced by that day, and the
+    audit row says so (Art. 31 (3), receipt_day): the answer is then due 20 working days after it (Art. 33)."""
     submitted = req.submitted_at.astimezone(tz()).date()
     check_date(received_on, now, field="received_on", not_before=submitted, label="收到日期")
-    with unit_of_work(), dated(received_on, now):
+    day, capped = receipt_day(req, received_on)
+    with unit_of_work(), dated(day, now):
         transition(req, Status.RECEIVED, "confirm_receipt", now=now, actor=actor,
-                   detail={"received_on": received_on.isoformat()}, only_from={Status.SUBMITTED})
-        req.received_on = received_on
-        _start_answer_clock(req, received_on, now, actor)
+                   detail={"received_on": day.isoformat(),
+                           **({"confirmed_on": received_on.isoformat(), "receipt_rule": capped} if capped else {})},
+                   only_from={Status.SUBMITTED})
+        req.received_on = day
+        _start_answer_clock(req, day, now, actor)
         _stop_receipt_clock(req, now, actor, "receipt confirmed")  # staff's own period: judged by the entry
     return req
+
+
+def receipt_note(req):
+    """The capped-receipt sentence of a confirmed online application (from its confirm_receipt audit row), else
+    None: the handling page's flash and the API show it (one rule, receipt_day)."""
+    from requests_module.queries import timeline
+
+    rows = [e for e in timeline(req) if e.action == "confirm_receipt"]
+    return (rows[-1].after_data or {}).get("receipt_rule") if rows else None
 
 
 def reject(req, *, outcome, message, on, now, actor, paper_number=None):
@@ -159,6 +196,9 @@ def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, pap
     req.holder_organ = not_held.organ if not_held else None
     req.holder_contact = not_held.contact if not_held else None
     req.replied_on, req.closed_at = on, now
+    # Art. 33 para. 2: an extension whose notice had not reached the applicant by the original due date did not
+    # take effect; the answer is judged against the original due date (notice_timing)
+    notice_timing.void_late_extension(req, now=now, actor=actor)
     req.reply_paper_number = paper_number
     req.reply_doc_number = paper_number or reply_doc_number(req, on.year)
     documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)

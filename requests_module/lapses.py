@@ -11,7 +11,7 @@ from datetime import date
 from core.calendar.service import get_calendar
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
-from requests_module import documents
+from requests_module import documents, notice_timing
 from requests_module.common import clock, today, transition, zh
 from requests_module.intake import close
 from requests_module.states import Status, require
@@ -44,6 +44,7 @@ class Lapse:
     delivered: bool
     reason: str
     automatic: bool  # the sweep will close it (delivered, ran out, official calendar)
+    undelivered_late: bool = False  # due_on is the day the notice had to reach the applicant (notice_timing)
 
 
 def lapse_of(req, now):
@@ -59,7 +60,15 @@ def lapse_of(req, now):
         # Not yet delivered: it cannot have run out before it could have begun (delivery on the day of issue).
         earliest = get_calendar().add_workdays(doc.issued_on, doc.period_workdays)
         if earliest >= today(now):
-            return None
+            # ... but the notice pauses the answer period from its issue date without limit: once the day it
+            # had to reach the applicant has passed (Art. 30: 7 working days from receipt; a fee notice: the
+            # answer due date it paused — notice_timing.delivery_due_on), staff must see it
+            by = notice_timing.delivery_due_on(req, doc)
+            if by is None or by >= today(now):
+                return None
+            return Lapse(req, kind, doc, by, False, f"{doc.kind_label}于{zh(doc.issued_on)}发出，至今未登记送达，"
+                         f"已超过应当送达的期限（{zh(by)}，{notice_timing.DELIVERY_BASIS[doc.kind]}）；答复期限自发出之日"
+                         "起暂停，须核实送达情况并登记送达", False, True)
         return Lapse(req, kind, doc, earliest, False, f"未登记{doc.kind_label}的送达：期限自申请人收到之日起算，"
                      f"即使当日送达也已于{zh(earliest)}届满，须核实送达情况后决定", False)
     if period.due_at >= now:

@@ -35,7 +35,9 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                   "description": "art35_delay: due_on is the 延迟答复合理期限 set under Art. 35, not the Art. 33 period"},
     "receipt_confirmation": {"type": ["object", "null"],
                              "description": "online applications (Art. 31): the staff's confirmation clock — due_on, "
-                                            "state, on_time, urgency (RECEIPT_CONFIRM_WORKDAYS, default 1)"},
+                                            "state, on_time, urgency (RECEIPT_CONFIRM_WORKDAYS, default 1); latest_received_on: submission + "
+                                            "RECEIPT_CONFIRM_WORKDAYS working days, the latest receipt date (Art. 31 (3)); "
+                                            "receipt_rule (full view): set when a later confirmation was dated that day"},
     "reasons": {"type": "object", "description": "Art. 35 说明理由: requested_on, items, due_on, received_on, text, "
                                                  "decided_on, accepted (null until decided), delay_due_on"},
     "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array", "description": "id, kind, party, sent_on, deadline_on, answered_on, "
@@ -74,7 +76,15 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
         "due_on": {"type": ["string", "null"], "description": "end of that period; null until delivery is recorded"},
         "period": {"type": ["string", "null"]}, "consultation_id": {"type": ["integer", "null"]},
         "delivery": {"type": ["object", "null"]}, "lapse_decision": {"type": ["string", "null"]},
-        "lapse_reason": {"type": ["string", "null"]}}},
+        "lapse_reason": {"type": ["string", "null"]},
+        "timing": {"type": ["string", "null"], "description": (
+            "a notice that did not (or may not) reach the applicant in time: 补正告知书 delivered after the 7th "
+            "working day from receipt (Art. 30); 延期告知书 not delivered by the original due date — the extension "
+            "does not take effect (Art. 33 para. 2)")},
+        "extension_effect": {"type": ["object", "null"], "description": (
+            "延期告知书 only: state (effective | pending | void | not_needed), original_due_on, text. void: delivered "
+            "after the original due date, or the application closed after it with the notice undelivered — the "
+            "answer is judged against original_due_on (Art. 33 para. 2)")}}},
     "LetterPreview": {"type": "object", "required": ["organ", "number", "draft", "salutation", "paragraphs"],
                       "properties": {
                           "organ": _S, "number": {"type": "null", "description": "no number before issue"},
@@ -123,7 +133,9 @@ PATHS = {
                                   "responses": {"200": {"description": "The application",
                                                         "content": {"application/json": {"schema": _REQ}}},
                                                 **error_responses(401, 403, 404)}}},
-    P + "/{request_id}/confirm-receipt": _action("Confirm receipt of an online application",
+    P + "/{request_id}/confirm-receipt": _action("Confirm receipt of an online application (Art. 31 (3)): a received_on later than submission + "
+                                                 "RECEIPT_CONFIRM_WORKDAYS working days is replaced by that day "
+                                                 "(receipt_confirmation.receipt_rule says so)",
                                                  {"received_on": DATE}),
     P + "/{request_id}/assign": _action("Assign (or reassign, with reason) to a department",
                                         {"department": CODE, "reason": _S}, ["department"]),
@@ -179,7 +191,8 @@ PATHS = {
                        "description": "原渠道退回, 银行转账, 现金, 其他方式 (other: say how in note)"},
             "note": text(200)}, ["amount", "method"]),
     P + "/{request_id}/documents/{document_id}/delivery": action_path(
-        "Record a document's delivery (送达); a period from receipt starts (Art. 30, 32; 国办函〔2020〕109号)", {
+        "Record a document's delivery (送达); a period from receipt starts (Art. 30, 32; 国办函〔2020〕109号). A "
+        "延期告知书 delivered after the original due date voids the extension (Art. 33 para. 2: extension_effect)", {
             "method": {"enum": ["sms", "email", "registered_mail", "in_person"],
                        "description": "online_read is recorded only by the applicant's own 签收 on their page"},
             "tracking_number": {"type": "string", "maxLength": 40, "description": "required for registered_mail"},
@@ -194,7 +207,10 @@ PATHS = {
         "Close as 视为放弃 after a delivered notice's period ran out (staff decision, with its grounds)",
         {"reason": _S}, ["reason"], parameters=[_ID], result_schema=_REQ),
     P + "/lapsed": {"get": {
-        "summary": "Decision list: periods that seem to have run out but were not closed automatically",
+        "summary": "Decision list: periods that seem to have run out but were not closed automatically, and "
+                   "补正告知书 / 收费通知书 still undelivered after the day they had to reach the applicant "
+                   "(undelivered_late: true; due_on is that day — Art. 30: 7 working days from receipt; a fee "
+                   "notice: the answer due date it paused)",
         "security": [{"bearer": []}],
         "responses": {"200": {"description": "Applications awaiting a decision", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"items": {"type": "array"}}}}}},

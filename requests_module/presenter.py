@@ -18,6 +18,7 @@ STEP_LABELS = {
     "extension": "延长答复期限", "reply": "作出答复", "reply_signed_off": "作出答复", "reject": "不予处理",
     "deemed_abandoned": "视为放弃申请", "reason_request": "要求说明理由", "reason_received": "收到说明的理由",
     "reason_decided": "认定申请理由", "document_delivered": "文书送达", "fee_refunded": "退还信息处理费",
+    "extension_void": "延期不生效",
 }
 
 
@@ -38,6 +39,8 @@ def public_steps(req):
         elif e.action == "reason_decided":
             note = ("理由合理" + (f"，延迟答复期限至 {data['delay_due_on']}" if data.get("delay_due_on") else "")
                     if data.get("accepted") else "理由不合理")
+        elif e.action == "extension_void":
+            note = data.get("reason") or ""
         elif e.action == "fee_refunded":
             note = f"退还 {data.get('amount')} 元"
         elif e.action == "extension":
@@ -63,7 +66,8 @@ DETAIL_LABELS = {
     "note": "意见", "opinion": "意见", "text": "正文", "message": "理由和渠道", "repeat_of": "疑似重复申请", "late": "逾期补正", "answer": "第三方意见",
     "after_reconsideration": "复议后起诉", "accepted": "理由合理", "delay_until": "延迟答复期限",
     "delay_due_on": "延迟答复期限", "method": "方式", "units": "计费数量", "quantity": "计费数量",
-    "number": "文号", "tracking_number": "邮件号码",
+    "number": "文号", "tracking_number": "邮件号码", "confirmed_on": "确认日期", "receipt_rule": "收到日期的确定",
+    "original_due_on": "原答复期限", "timing": "送达时限",
     "delivered_on": "送达日期", "period_due_on": "期限届满日", "late_reason": "正当理由", "decision": "决定理由",
     "withdrawn_files": "撤下的附件（未发出）",
 }

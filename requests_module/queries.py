@@ -8,7 +8,7 @@ from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
 from requests_module import documents, outcomes, third_party
 from requests_module.access import issuing_department, visible
-from requests_module.common import ENTITY, clock
+from requests_module.common import ENTITY, clock, today
 from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
 from requests_module.remedy import issuing_organ
 from requests_module.states import Status
@@ -100,12 +100,18 @@ def represent(req, now, brief=False):
                       and c.due_on >= req.reason_delay_due_on else "art33") if c else None,
         "outcome": req.outcome,
     }
+    from requests_module.intake import latest_receipt_day, receipt_note
+
     receipt = clock(req, "receipt")
     out["receipt_confirmation"] = None if receipt is None else {  # Art. 31: staff confirm online receipt in time
         "due_on": _iso(receipt.due_on), "state": receipt.state, "on_time": receipt.on_time,
-        "urgency": urgency_of(receipt, now).value}
+        "urgency": urgency_of(receipt, now).value,
+        # Art. 31 (3): never received later than this day; a later confirmation was capped to it (receipt_rule)
+        "latest_received_on": _iso(latest_receipt_day(req)[0])}
     if brief:
         return out
+    if receipt is not None:
+        out["receipt_confirmation"]["receipt_rule"] = receipt_note(req)
     out.update({
         "applicant": {"name": req.name, "org_type_label": ORG_TYPES.get(req.org_type), "phone": req.phone,
                       "email": req.email, "address": req.address, "id_type": req.id_type},
@@ -151,7 +157,7 @@ def represent(req, now, brief=False):
                      for e in timeline(req)],
         "attachments": [{"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size}
                         for a in req.attachments],
-        "documents": [documents.represent(d) for d in req.documents],
+        "documents": [documents.represent(d, today(now)) for d in req.documents],
     })
     return out
 

@@ -15,8 +15,8 @@ from core.downloads import send_named
 from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, KeptState, Refusal, check_text_limits, form_date, form_int
 from core.extensions import db
-from requests_module import (disputes, documents, fees, handling, intake, lapses, not_held, notices, outcomes,
-                             queries, reasons, refunds, reply, third_party)
+from requests_module import (disputes, documents, fees, handling, intake, lapses, not_held, notice_timing, notices,
+                             outcomes, queries, reasons, refunds, reply, third_party)
 from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
@@ -127,7 +127,8 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            refused=refused, kept_reply=_reply_to_keep(refused), kept_prefix=KEPT_PREFIX,
                            field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now),
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
-                           period_text=documents.period_text, consultation_answers=list(third_party.ANSWERS.items()),
+                           period_text=documents.period_text, notice_flag=notice_timing.flag,
+                           extension_effect=notice_timing.extension_effect, consultation_answers=list(third_party.ANSWERS.items()),
                            answer_label=third_party.label, notice_candidates=third_party.notice_candidates(req),
                            refund_due=refunds.refund_due(req), refund_methods=list(refunds.METHODS.items()), delivery_methods=documents.STAFF_DELIVERY_METHODS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
@@ -173,7 +174,8 @@ def _dispute(req):
 
 
 ACTIONS = {
-    "confirm": ("已确认收到", lambda r, f, n, u: intake.confirm_receipt(r, received_on=_date("received_on"), now=n,
+    # Art. 31 (3): a late confirmation is dated the last day of the confirmation period, and the message says so
+    "confirm": (lambda r: "；".join(filter(None, ["已确认收到", intake.receipt_note(r)])), lambda r, f, n, u: intake.confirm_receipt(r, received_on=_date("received_on"), now=n,
                                                                       actor=u)),
     "assign": ("已分派", lambda r, f, n, u: intake.assign(r, _department(), now=n, actor=u)),
     "reject": ("已按不予处理办结", lambda r, f, n, u: intake.reject(r, outcome=f.get("outcome", ""),
@@ -332,7 +334,7 @@ def act(request_id, action):
                           files_chosen=any(f.filename for f in request.files.getlist("attachments")),
                           aliases=FIELD_ALIASES.get(action), kept=kept_forms)
         return _page(req, refused), refused.status
-    flash(f"{req.number}：{done}。", "success")
+    flash(f"{req.number}：{done(req) if callable(done) else done}。", "success")
     if kept and req.status == Status.ASSIGNED.value:
         flash("之前填写的答复内容已保留在答复表单中（附件需重新选择）。", "info")
         return _page(req, Refusal(kept=kept_forms))

@@ -150,6 +150,23 @@ def extend_clock(clock, amount, *, now, actor, reason="", maximum=None):
                  before=before, after={**clock.snapshot(), "amount": amount, "reason": reason})
 
 
+def withdraw_extension(clock, amount, *, now, actor, reason=""):
+    """Take back an extension that did not take effect (条例 Art. 33 para. 2: an extension not told to the
+    applicant in time; requests_module/notice_timing.py). Also on a stopped clock: its verdict is taken
+    again against the earlier due moment, and can only turn late — a late verdict stays late."""
+    amount = min(amount, clock.extension)
+    if amount <= 0:
+        return clock.on_time
+    before = clock.snapshot()
+    clock.extension = clock.extension - amount
+    apply_deadlines(clock, get_calendar(), get_schedule(), now)
+    if clock.state == ClockState.STOPPED.value:
+        clock.on_time = bool(clock.on_time) and clock.stopped_at <= clock.due_at
+    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="withdraw_extension",
+                 before=before, after={**clock.snapshot(), "amount": amount, "reason": reason})
+    return clock.on_time
+
+
 def stop_clock(clock, *, now, actor, reason=""):
     """Stop the clock and freeze the verdict: in time when stopped no later than the due moment."""
     _check(clock, ClockState.STOPPED)

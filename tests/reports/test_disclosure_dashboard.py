@@ -12,7 +12,7 @@ from requests_module import handling
 from requests_module import reply as request_reply
 from requests_module.common import ENTITY
 from tests.conftest import at, make_user
-from tests.requests.helpers import noon, received
+from tests.requests.helpers import deliver, noon, received
 
 NOW = at(2026, 11, 27, 10)
 GROUND = {"legal_ground": "《政府信息公开条例》第十四条"}
@@ -34,6 +34,7 @@ def work(seeded):
     extended = received(date(2026, 10, 9))
     handling.extend(extended, days=15, reason="需要调取档案", on=date(2026, 10, 30), now=noon(date(2026, 10, 30)),
                     actor=head)
+    deliver(extended, "extension_notice", date(2026, 10, 30))  # told in time: the extension holds (Art. 33 para. 2)
     reply(extended, "partly_disclosed", date(2026, 11, 20), **GROUND)  # 42 days, in time after the extension
     corrected = received(date(2026, 11, 3))
     handling.send_correction_notice(corrected, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请说明所需信息的年份", on=date(2026, 11, 4),

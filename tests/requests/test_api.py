@@ -41,6 +41,12 @@ def test_register_and_follow_the_clock_through_actions(api):
     assert r.get_json()["due_on"] == "2026-11-19"  # 10/23 and 10/26 not counted
     r = step(approver, f"/disclosure-requests/{rid}/extension", {"days": 15, "reason": "档案调取", "on": "2026-11-02"})
     assert r.get_json()["due_on"] == "2026-12-10"
+    [notice] = [d for d in r.get_json()["documents"] if d["kind"] == "extension_notice"]
+    assert notice["extension_effect"]["state"] == "pending" and notice["extension_effect"]["original_due_on"] == "2026-11-19"
+    # told by 11-19, the original due date: the extension takes effect (Art. 33 para. 2)
+    r = staff.post(f"/disclosure-requests/{rid}/documents/{notice['id']}/delivery",
+                   {"method": "in_person", "delivered_on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
+    assert r.status_code == 200 and r.get_json()["due_on"] == "2026-12-10"
     r = step(staff, f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-11-20"})
     body = r.get_json()
     assert body["status"] == "closed" and body["outcome"] == "disclosed"

@@ -301,7 +301,9 @@ def test_online_application_waits_at_most_one_working_day_unseen(app, client, se
     intake.confirm_receipt(req, received_on=date(2026, 11, 24), now=at(2026, 11, 24, 10), actor=sup)
     receipt = clock(req, "receipt")
     assert receipt.state == "stopped" and receipt.on_time is False
-    assert clock(req).due_on == date(2026, 12, 22)  # the answer period from the confirmed receipt (Art. 31, 33)
+    # Art. 31 (3): confirmed a day late, the receipt date is the last day of the confirmation period (11-23), so
+    # the organ's delay does not lengthen the answer period (Art. 33)
+    assert req.received_on == date(2026, 11, 23) and clock(req).due_on == date(2026, 12, 21)
 
 
 def test_confirmation_in_time_and_rejection_stop_the_clock_through_the_api(api_as, client):
@@ -316,7 +318,8 @@ def test_confirmation_in_time_and_rejection_stop_the_clock_through_the_api(api_a
     with pinned(client.application, at(2026, 11, 20, 11)):
         shown = sup.get(f"/disclosure-requests/{first.id}").get_json()
     assert shown["receipt_confirmation"] == {"due_on": "2026-11-23", "state": "running", "on_time": None,
-                                             "urgency": "normal"}
+                                             "urgency": "normal", "latest_received_on": "2026-11-23",
+                                             "receipt_rule": None}
     r = sup.post(f"/disclosure-requests/{first.id}/confirm-receipt", {"received_on": "2026-11-23"},
                  now=at(2026, 11, 23, 9))
     assert r.status_code == 200 and r.get_json()["receipt_confirmation"]["on_time"] is True
