@@ -231,7 +231,7 @@ def payment(request_id):
 def fee_refund(request_id):
     return _action(request_id, "fee_refund", lambda r, d, n, u: refunds.record_refund(
         r, amount=d.get("amount"), method=d.get("method") or "", note=d.get("note"), on=_date(d, now=n), now=n,
-        actor=u))
+        actor=u, pages_provided=d.get("pages_provided")))
 
 
 @bp.post("/<int:request_id>/extension")

@@ -5,14 +5,14 @@ It reads like an official document (issue 15 item 9): one salutation addressing 
 (张三： … 您) or as an organisation (单位名称： … 贵单位), the organ that received the application signs it
 (remedy.issuing_organ, 条例 Art. 27), 本机关不掌握 says which of Art. 36 (4) or (5) it is (under (5) the reasons,
 and the responsible organ with its contact details when known: requests_module/not_held.py), the attachments
-are listed, and no line starts with a closing punctuation mark (requests_module/pdf.py breaks the lines of
+are listed, a fee paid is stated with its refund if any (refunds.fee_sentence), and no line starts with a closing punctuation mark (requests_module/pdf.py breaks the lines of
 every document with the rules of Chinese typesetting). A draft is rendered the same way, marked 草稿（预览）,
 and carries no document number: the number is assigned when the letter is issued (intake.close, numbering.py).
 """
 from dataclasses import dataclass, field
 from datetime import date
 
-from requests_module import not_held as not_held_rule, outcomes
+from requests_module import not_held as not_held_rule, outcomes, refunds
 from requests_module.common import zh
 from requests_module.pdf import DRAFT_MARK, official_document
 from requests_module.remedy import issuing_organ, remedy_text
@@ -64,6 +64,9 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
     paras.append(outcomes.answer_sentence(outcome, you, holder_organ, holder_contact, basis, reason))
     if legal_ground:
         paras.append(f"依据：{legal_ground.strip().rstrip('。')}。")
+    fee = refunds.fee_sentence(req, you)  # a fee paid is stated, with its refund (国办函〔2020〕109号)
+    if fee:
+        paras.append(fee)
     paras.append(remedy_text(outcome, organ, body))  # requests_module/remedy.py (行政复议法 Art. 23, 24, 27)
     return Letter(organ=organ, number=number, salutation=f"{name}：", paragraphs=paras,
                   attachments=[a for a in attachments if a], day=day)

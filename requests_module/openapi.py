@@ -156,9 +156,13 @@ PATHS = {
     P + "/{request_id}/payment": _action("Record the payment", _LATE),
     P + "/{request_id}/fee-refund": _action(
         "Record the refund of a 按量 fee paid (国办函〔2020〕109号 Art. 3, 5): required before a reply that provides no "
-        "information (不予公开, 无法提供, 不予处理 outcomes; 409 otherwise); 按件 fees are not refunded for the outcome", {
+        "information (不予公开, 无法提供, 不予处理 outcomes and 其他处理 other; 409 otherwise); 按件 fees are not refunded for the outcome", {
             "amount": {"type": "string", "pattern": f"^{AMOUNT_PATTERN}$",
-                       "description": "yuan; must equal the amount paid (409 otherwise)"},
+                       "description": "yuan; must equal the amount paid, or with pages_provided the amount paid less "
+                                      "the tier fee for those pages (409 otherwise)"},
+            "pages_provided": {"type": "integer", "minimum": 1, "description": (
+                "optional: a partial refund when fewer pages than charged are provided (部分公开); fewer than the "
+                "pages charged. A reply providing nothing still needs the full refund")},
             "method": {"enum": ["original", "bank_transfer", "cash", "other"],
                        "description": "原渠道退回, 银行转账, 现金, 其他方式 (other: say how in note)"},
             "note": text(200)}, ["amount", "method"]),

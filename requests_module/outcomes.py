@@ -130,10 +130,14 @@ def choices():
     return [(o.code, o.label if o.group == o.label else f"{o.group}：{o.label}") for o in OUTCOMES.values()]
 
 
-# The outcomes that give the applicant no information at all: every 不予公开, 无法提供 and 不予处理 code
-# (国办函〔2020〕109号: a 按量 fee is charged for the information provided — requests_module/refunds.py).
+# The outcomes that give the applicant no information at all: every 不予公开, 无法提供 and 不予处理 code, and
+# 其他处理 "other" (e.g. a withdrawn application) (国办函〔2020〕109号: a 按量 fee is charged for the information
+# provided — requests_module/refunds.py). other_no_payment: nothing was paid; other_no_correction: a correction
+# notice cannot follow a fee notice (handling.send_correction_notice), so no fee was paid either.
 NOTHING_PROVIDED_GROUPS = ("不予公开", "无法提供", "不予处理")
+NOTHING_PROVIDED_CODES = ("other", "other_no_correction", "other_no_payment")
 
 
 def provides_nothing(code):
-    return code in OUTCOMES and OUTCOMES[code].group in NOTHING_PROVIDED_GROUPS
+    """The reply gives the applicant no information (国办函〔2020〕109号 Art. 3, 5: no 按量 fee is due for it)."""
+    return code in OUTCOMES and (OUTCOMES[code].group in NOTHING_PROVIDED_GROUPS or code in NOTHING_PROVIDED_CODES)

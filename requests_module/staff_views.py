@@ -168,7 +168,8 @@ ACTIONS = {
         r, _consultation(r), answer=f.get("answer") or None,
         answered_on=None if f.get("answer") == "silent" else _date(), opinion=f.get("opinion"), now=n, actor=u)),
     "fee_refund": ("已登记退费", lambda r, f, n, u: refunds.record_refund(
-        r, amount=f.get("amount"), method=f.get("method", ""), note=f.get("note"), on=_date(), now=n, actor=u)),
+        r, amount=f.get("amount"), method=f.get("method", ""), note=f.get("note"), on=_date(), now=n, actor=u,
+        pages_provided=f.get("pages_provided"))),
     "fee_notice": ("已发出收费通知", lambda r, f, n, u: handling.fee_notice(
         r, method=f.get("method"), quantity=f.get("quantity"), amount=f.get("amount"), on=_date(), now=n, actor=u)),
     "payment": ("已登记缴费", lambda r, f, n, u: handling.record_payment(r, on=_date(), now=n, actor=u,
