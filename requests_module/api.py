@@ -247,8 +247,9 @@ def reply_(request_id):
     return _action(request_id, "reply", lambda r, d, n, u: reply.reply(
         r, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
         holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
-        not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"), on=_date(d, now=n), now=n,
-        actor=u))
+        not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"),
+        disclosure_basis=d.get("disclosure_basis"), disclosure_access=d.get("disclosure_access"), on=_date(d, now=n),
+        now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/reply-preview")
@@ -261,6 +262,7 @@ def reply_preview(request_id):
     letter = reply.preview(req, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
                            holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
                            not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"),
+                           disclosure_basis=d.get("disclosure_basis"), disclosure_access=d.get("disclosure_access"),
                            on=_date(d, now=n), now=n, actor=api_user())
     db.session.rollback()
     return jsonify(organ=letter.organ, number=None, draft=True, salutation=letter.salutation,

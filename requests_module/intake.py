@@ -138,7 +138,7 @@ def reject(req, *, outcome, message, on, now, actor):
     return req
 
 
-def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None):
+def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, disclosure=None):
     """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
     is issued now: only now does it get its document number, the next of its year (numbering.py)."""
     from requests_module.common import notify_applicant, zh
@@ -149,6 +149,9 @@ def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None):
     req.not_ours_reason = not_held.reason if not_held else None
     req.holder_organ = not_held.organ if not_held else None
     req.holder_contact = not_held.contact if not_held else None
+    # 予以公开 / 部分公开 (条例 Art. 36 (1)/(2), 37): which answer and the 方式、途径和时间 (disclosed.check)
+    req.disclosure_basis = disclosure.basis if disclosure else None
+    req.disclosure_access = disclosure.access if disclosure else None
     req.replied_on, req.closed_at = on, now
     req.reply_doc_number = reply_doc_number(on.year)
     documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)

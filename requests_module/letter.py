@@ -12,7 +12,7 @@ and carries no document number: the number is assigned when the letter is issued
 from dataclasses import dataclass, field
 from datetime import date
 
-from requests_module import not_held as not_held_rule, outcomes, refunds
+from requests_module import disclosed as disclosed_rule, not_held as not_held_rule, outcomes, refunds
 from requests_module.common import zh
 from requests_module.pdf import DRAFT_MARK, official_document
 from requests_module.remedy import issuing_organ, remedy_text
@@ -42,9 +42,10 @@ def addressee(req):
 
 
 def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_contact=None, not_held=None,
-            attachments=(), day=None, number=None):
+            disclosure=None, attachments=(), day=None, number=None):
     """The letter for these reply values (the issued reply's or a draft's); `not_held` (not_held.NotHeld) carries
-    the Art. 36 (4)/(5) basis, reasons and responsible organ, and then replaces holder_organ/holder_contact."""
+    the Art. 36 (4)/(5) basis, reasons and responsible organ, and then replaces holder_organ/holder_contact;
+    `disclosure` (disclosed.Disclosure) the Art. 36 (1)/(2) choice and the 方式、途径和时间 (Art. 37 too)."""
     outcomes.get(outcome)  # an unknown code is refused before anything is composed
     organ, body = issuing_organ(req)
     name, you = addressee(req)
@@ -61,7 +62,9 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
     basis = reason = None
     if not_held is not None:
         basis, reason, holder_organ, holder_contact = not_held.basis, not_held.reason, not_held.organ, not_held.contact
-    paras.append(outcomes.answer_sentence(outcome, you, holder_organ, holder_contact, basis, reason))
+    dc = disclosure or disclosed_rule.Disclosure()
+    paras.append(outcomes.answer_sentence(outcome, you, holder_organ, holder_contact, basis, reason,
+                                          dc.basis, dc.access))
     if legal_ground:
         paras.append(f"依据：{legal_ground.strip().rstrip('。')}。")
     fee = refunds.fee_sentence(req, you)  # a fee paid is stated, with its refund (国办函〔2020〕109号)
@@ -75,7 +78,7 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
 def issued_letter(req):
     """The letter of a replied application, as issued (its number, its day, its reply attachments)."""
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
-                   not_held=not_held_rule.stored(req),
+                   not_held=not_held_rule.stored(req), disclosure=disclosed_rule.stored(req),
                    attachments=reply_attachment_names(req), day=req.replied_on, number=req.reply_doc_number)
 
 

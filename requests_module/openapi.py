@@ -57,6 +57,10 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "not_held_basis": {"enum": ["not_exist", "not_ours", None], "description": "outcome unavailable_not_held: "
                        "not_exist = 条例 Art. 36 (4) 该政府信息不存在; not_ours = Art. 36 (5) 不属于本机关负责公开"},
     "not_ours_reason": {"type": ["string", "null"], "description": "Art. 36 (5): the reasons told to the applicant"},
+    "disclosure_basis": {"enum": ["published", "provided", None], "description": "outcome disclosed: published = "
+                         "条例 Art. 36 (1) 已经主动公开; provided = Art. 36 (2) 可以公开、予以提供"},
+    "disclosure_access": {"type": ["string", "null"], "description": "outcomes disclosed / partly_disclosed: how, "
+                          "where and when the applicant obtains the information (Art. 36 (1)/(2), Art. 37)"},
     "extension_approver": {"type": ["string", "null"], "description": "who approved the extension (Art. 33 para. 2)"},
     "reply_doc_number": {"type": ["string", "null"], "description": "assigned on issue, sequential per year"},
     "documents": {"type": "array", "items": {"$ref": "#/components/schemas/RequestDocument"}}}},
@@ -89,7 +93,14 @@ _REPLY = {"outcome": CODE, "text": LONG_TEXT, "legal_ground": _S,
           "not_ours_reason": {**text(1000), "description": "required with not_ours: the reasons (说明理由, Art. 36 (5))"},
           "holder_organ": {**text(120), "description": "not_ours only: the responsible organ, when it can be "
                                                         "determined (else the letter says it cannot be)"},
-          "holder_contact": {**text(200), "description": "required with holder_organ (Art. 36 (5))"}}
+          "holder_contact": {**text(200), "description": "required with holder_organ (Art. 36 (5))"},
+          "disclosure_basis": {"enum": ["published", "provided"], "description": (
+              "required with outcome disclosed, refused with any other: published = 条例 Art. 36 (1) (已经主动公开: "
+              "the letter tells how and where to obtain it), provided = Art. 36 (2) (可以公开: provided, or how, "
+              "where and when to obtain it)")},
+          "disclosure_access": {**text(500), "description": (
+              "required with outcomes disclosed and partly_disclosed (for the part disclosed, Art. 37), refused with "
+              "any other: the 方式、途径（和时间） of obtaining the information, printed in the letter")}}
 PATHS = {
     P: {
         "post": {"summary": "Register an application received on paper, in person, by mail or fax",
@@ -190,7 +201,9 @@ PATHS = {
     P + "/{request_id}/extension": _action("Extend once by at most 20 working days (an approver of issuing_department; "
                                            "others 403 with the reason)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
-    P + "/{request_id}/reply": _action("Reply with an outcome code (unavailable_not_held: not_held_basis Art. 36 (4) or (5), "
+    P + "/{request_id}/reply": _action("Reply with an outcome code (disclosed: disclosure_basis Art. 36 (1) or (2) and "
+                                       "disclosure_access; partly_disclosed: disclosure_access, Art. 37; "
+                                       "unavailable_not_held: not_held_basis Art. 36 (4) or (5), "
                                        "the latter with not_ours_reason and optionally holder_organ + holder_contact); 409 "
                                        "when it discloses over a third party's objection before the 决定公开告知书 "
                                        "(Art. 32) or provides nothing while a 按量 fee paid is not refunded (109号)",

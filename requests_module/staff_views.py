@@ -13,7 +13,7 @@ from core.downloads import send_named
 from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, FormState, Refusal, form_date, form_int
 from core.extensions import db
-from requests_module import (disputes, documents, fees, handling, intake, lapses, not_held, notices, outcomes,
+from requests_module import (disclosed, disputes, documents, fees, handling, intake, lapses, not_held, notices, outcomes,
                              queries, reasons, refunds, reply, third_party)
 from requests_module import access
 from requests_module.common import due_text, today
@@ -99,6 +99,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            preview=preview, attachment_lines=attachment_lines,
                            departments=disclosing_departments(), outcomes=outcomes.choices(),
                            not_held_bases=list(not_held.BASES.items()),
+                           disclosure_bases=list(disclosed.BASES.items()),
                            suggestions=intake.suggestions(req), events=staff_timeline(req),
                            allowed=access.available_actions(current_user, req),
                            needs_signoff=reply.needs_signoff(req, current_user),
@@ -186,8 +187,9 @@ ACTIONS = {
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
         holder_organ=f.get("holder_organ"), holder_contact=f.get("holder_contact"),
-        not_held_basis=f.get("not_held_basis"), not_ours_reason=f.get("not_ours_reason"), on=_date(), now=n, actor=u,
-        files=_files())),
+        not_held_basis=f.get("not_held_basis"), not_ours_reason=f.get("not_ours_reason"),
+        disclosure_basis=f.get("disclosure_basis"), disclosure_access=f.get("disclosure_access"), on=_date(), now=n,
+        actor=u, files=_files())),
     "dispute": ("已登记复议或诉讼", lambda r, f, n, u: disputes.record(
         r, kind=f.get("kind", ""), filed_on=_date("filed_on"), after_reconsideration=f.get("after") == "y",
         note=f.get("note"), today=today(n), now=n, actor=u)),
@@ -259,8 +261,9 @@ def reply_preview(request_id):
         letter = reply.preview(req, outcome=f.get("outcome", ""), text=f.get("text"),
                                legal_ground=f.get("legal_ground"), holder_organ=f.get("holder_organ"),
                                holder_contact=f.get("holder_contact"), not_held_basis=f.get("not_held_basis"),
-                               not_ours_reason=f.get("not_ours_reason"), on=_date(), now=utcnow(), actor=current_user,
-                               files=_files())
+                               not_ours_reason=f.get("not_ours_reason"), disclosure_basis=f.get("disclosure_basis"),
+                               disclosure_access=f.get("disclosure_access"), on=_date(), now=utcnow(),
+                               actor=current_user, files=_files())
     except DomainError as err:
         db.session.rollback()
         refused = Refusal("reply", err, f, files_chosen=chosen)

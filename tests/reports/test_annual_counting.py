@@ -14,7 +14,7 @@ from reports.disclosure_annual import COLUMNS, annual_table
 from reports.disclosure_dashboard import dashboard
 from requests_module import handling, intake, reply
 from tests.conftest import at, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, noon, received
 
 
 def _expect(table, cells):
@@ -67,7 +67,7 @@ def test_a_draft_awaiting_sign_off_is_not_counted_as_answered(signoff):
     (and is not a reply on the dashboard either)."""
     staff, _ = signoff
     req = received(date(2026, 3, 2))
-    reply.reply(req, outcome="disclosed", text="答复如下。", on=date(2026, 3, 20), now=noon(date(2026, 3, 20)),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="答复如下。", on=date(2026, 3, 20), now=noon(date(2026, 3, 20)),
                 actor=staff)
     assert req.status == "awaiting_signoff" and req.replied_on == date(2026, 3, 20)
     _expect(annual_table(2026), _totals(new=1, carried_out=1))
@@ -79,7 +79,7 @@ def test_a_december_draft_signed_off_in_january_counts_in_january_s_year(signoff
     5 January 2026 — open at the end of 2025, answered in 2026."""
     staff, head = signoff
     req = received(date(2025, 12, 22))
-    reply.reply(req, outcome="disclosed", text="答复如下。", on=date(2025, 12, 30), now=noon(date(2025, 12, 30)),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="答复如下。", on=date(2025, 12, 30), now=noon(date(2025, 12, 30)),
                 actor=staff)
     reply.sign_off(req, approve=True, now=noon(date(2026, 1, 5)), actor=head)
     assert req.status == "closed" and req.replied_on == date(2026, 1, 5)

@@ -14,7 +14,7 @@ from requests_module import handling, refunds, reply
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import make_user, pinned
-from tests.requests.helpers import APPLICATION, api_consulted, date, deliver, noon, received
+from tests.requests.helpers import answer_fields, api_consulted, APPLICATION, date, deliver, DISCLOSED, noon, received
 from tests.requests.test_refused_actions import Page, post, staff_client
 
 
@@ -29,7 +29,8 @@ def _consulted(day=date(2026, 11, 4)):
 
 def _reply(req, outcome, day, actor, **kw):
     ground = {"legal_ground": "《政府信息公开条例》第十五条"} if outcome != "disclosed" else {}
-    return reply.reply(req, outcome=outcome, text="答复如下。", on=day, now=noon(day), actor=actor, **{**ground, **kw})
+    return reply.reply(req, outcome=outcome, text="答复如下。", on=day, now=noon(day), actor=actor,
+                       **{**ground, **answer_fields(outcome), **kw})
 
 
 def test_a_consultation_answer_is_agreed_objected_or_silent_never_assumed(seeded):
@@ -105,7 +106,7 @@ def test_api_and_page_give_the_same_art32_answers(app, api_as):
     assert r.status_code == 200
     assert r.get_json()["consultations"][0]["answer"] == "objected"
     assert r.get_json()["consultations"][0]["answer_label"] == "不同意公开"
-    body = {"outcome": "disclosed", "text": "现予公开。", "on": "2026-11-10"}
+    body = {"outcome": "disclosed", **DISCLOSED, "text": "现予公开。", "on": "2026-11-10"}
     r = staff.post(f"/disclosure-requests/{rid}/reply", body, now=noon(date(2026, 11, 10)))
     api_message = r.get_json()["message"]
     assert r.status_code == 409 and "第三十二条" in api_message and "决定公开告知书" in api_message
@@ -115,7 +116,7 @@ def test_api_and_page_give_the_same_art32_answers(app, api_as):
     with pinned(app, noon(date(2026, 11, 10))):
         html = client.get(f"/requests/staff/{rid}").get_data(as_text=True)
         assert "不同意公开" in html and "涉及商业秘密" in html
-        resp = post(client, req, "reply", outcome="disclosed", text="现予公开，见附件。", on="2026-11-10")
+        resp = post(client, req, "reply", outcome="disclosed", **DISCLOSED, text="现予公开，见附件。", on="2026-11-10")
     page_html = resp.get_data(as_text=True)
     assert resp.status_code == 409 and api_message in page_html
     assert Page(page_html).text["reply-text"] == "现予公开，见附件。"
