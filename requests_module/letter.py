@@ -4,10 +4,12 @@
 It reads like an official document (issue 15 item 9): one salutation addressing the applicant as a person
 (张三： … 您) or as an organisation (单位名称： … 贵单位), the organ that received the application signs it
 (remedy.issuing_organ, 条例 Art. 27), 本机关不掌握 says which of Art. 36 (4) or (5) it is (under (5) the reasons,
-and the responsible organ with its contact details when known: requests_module/not_held.py), the attachments
-are listed, a fee paid is stated with its refund if any (refunds.fee_sentence), and no line starts with a closing punctuation mark (requests_module/pdf.py breaks the lines of
-every document with the rules of Chinese typesetting). A draft is rendered the same way, marked 草稿（预览）,
-and carries no document number: the number is assigned when the letter is issued (intake.close, numbering.py).
+and the responsible organ with its contact details when known: requests_module/not_held.py), 予以公开 says
+which of Art. 36 (1) or (2) it is with the 方式、途径（和时间） (requests_module/disclosed.py), a fee paid is
+stated with its refund if any (refunds.fee_sentence), the attachments are listed, and no line starts with a
+closing punctuation mark (requests_module/pdf.py breaks the lines of every document with the rules of Chinese
+typesetting). A draft is rendered the same way, marked 草稿（预览）, and carries no document number: the number
+is assigned when the letter is issued (intake.close, numbering.py).
 """
 from dataclasses import dataclass, field
 from datetime import date

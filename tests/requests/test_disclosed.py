@@ -54,7 +54,8 @@ def test_art_37_partly_disclosed_states_how_the_disclosed_part_is_obtained(seede
         _reply(req, staff, "partly_disclosed", legal_ground=GROUND)
     assert err.value.field == "disclosure_access"
     with pytest.raises(ValidationError, match="部分公开依据条例第三十七条") as err:
-        _reply(req, staff, "partly_disclosed", legal_ground=GROUND, disclosure_basis="provided", disclosure_access=HANDED)
+        _reply(req, staff, "partly_disclosed", legal_ground=GROUND, disclosure_basis="provided",
+               disclosure_access=HANDED)
     assert err.value.field == "disclosure_basis"
     _reply(req, staff, "partly_disclosed", legal_ground=GROUND, disclosure_access=HANDED)
     assert (req.disclosure_basis, req.disclosure_access) == (None, HANDED)

@@ -313,7 +313,8 @@ def test_partial_refund_through_the_api_and_openapi(app, api_as):
     r = staff.post("/disclosure-requests", {**APPLICATION, "publish_consent": False, "received_on": "2026-11-02",
                                             "department": "mzj"}, now=noon(date(2026, 11, 2)))
     rid = r.get_json()["id"]
-    assert staff.post(f"/disclosure-requests/{rid}/fee-notice", {"method": "pages", "quantity": 120, "on": "2026-11-04"},
+    assert staff.post(f"/disclosure-requests/{rid}/fee-notice",
+                      {"method": "pages", "quantity": 120, "on": "2026-11-04"},
                       now=noon(date(2026, 11, 4))).status_code == 200
     assert staff.post(f"/disclosure-requests/{rid}/payment", {"on": "2026-11-09"},
                       now=noon(date(2026, 11, 9))).status_code == 200
