@@ -132,7 +132,8 @@ def client(port, headers, n, stop, results, interval):
         if kind == "application" and status == 201:
             # the department answers at once: the applicant gets an SMS (a notification that must arrive once)
             status, _, conn = _post(conn, port, f"/api/v1/disclosure-requests/{answer['id']}/reply",
-                                    {"outcome": "disclosed", "text": "答复如下。"}, headers[kind])
+                                    {"outcome": "disclosed", "text": "答复如下。", "disclosure_basis": "provided",
+                                     "disclosure_access": "随本答复书附送，于答复之日送达"}, headers[kind])
             results.append(("reply", marker, status))
         i += 1
 

@@ -7,7 +7,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 
 from core.exports import CsvWriter, workbook_bytes
 
-from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_ROWS, rows
+from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_NOTES, FEE_ROWS, rows
 
 TITLE = "三、收到和处理政府信息公开申请情况"
 TITLE_4 = "四、政府信息公开行政复议、行政诉讼情况"
@@ -95,6 +95,7 @@ def _fees_sheet(ws, table, border, centre):
     for row_cells in ws.iter_rows(min_row=2, max_row=2 + len(FEE_ROWS), max_col=1 + len(FEE_COLUMNS)):
         for cell in row_cells:
             cell.border, cell.alignment = border, centre
+    ws.cell(3 + len(FEE_ROWS), 1, "说明：" + FEE_NOTES)
     ws.column_dimensions["A"].width = 24
 
 
@@ -138,4 +139,5 @@ def csv_text(table):
     for key, label in FEE_ROWS:
         count, amount = table.fee(key)
         writer.writerow([label, count, str(amount)])
+    writer.writerow(["说明：" + FEE_NOTES])
     return out.getvalue()

@@ -211,17 +211,24 @@ def disputes_table(year, department=None):
 
 
 # Section 六 (其他需要报告的事项): the information-processing fees of 国办函〔2020〕109号.
+# Refunds are a row of their own (the refunds made in the year, whatever year the fee was paid in); the net
+# figure nets only the refunds of fees paid in the same year, so no figure is ever negative: a fee paid on
+# 2026-12-28 and refunded on 2027-01-05 stays in 2026's collected figures and is 2027's refund.
 FEE_ROWS = [("notices", "发出收费通知"), ("paid_piece", "实际收取：" + METHODS["piece"]),
-            ("paid_pages", "实际收取：" + METHODS["pages"]), ("refunded", "退还：" + METHODS["pages"] + "（答复未提供信息）"),
-            ("paid", "实际收取合计（扣除退费）")]
+            ("paid_pages", "实际收取：" + METHODS["pages"]),
+            ("refunded", "本年退还（" + METHODS["pages"] + "，含以前年度缴纳的）"),
+            ("paid", "本年收取净额（本年缴纳的，扣除本年内已退还的部分）")]
 FEE_COLUMNS = [("count", "件数"), ("amount", "金额（元）")]
+FEE_NOTES = ("收费通知按发出日期计；实际收取按缴费日期计；退还按退费日期计，含以前年度缴纳、本年退还的费用；"
+             "收取净额只扣除本年缴纳且本年内退还的部分（全额退还的不计件数），以前年度缴纳的费用在本年退还的，"
+             "只计入“本年退还”一行，不从本年收取中扣除")
 
 
 def fees_table(year, department=None):
     """Section 六 for `year`: fee notices sent in the year, fees paid in the year by method, from the stored
-    calculations (requests_module/fees.py), and 按量 fees refunded in the year because the reply provided no
-    information (国办函〔2020〕109号 Art. 5; requests_module/refunds.py); the total collected deducts those refunds.
-    {row key: (count, amount)}."""
+    calculations (requests_module/fees.py), 按量 fees refunded in the year (国办函〔2020〕109号 Art. 3, 5;
+    requests_module/refunds.py) as a row of their own, and the net collected: fees paid in the year less what was
+    refunded of them within the year (never negative). {row key: (count, amount)}."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     scope = [organ_condition(department)]
     calculated = DisclosureRequest.fee_calculation.is_not(None)
@@ -234,10 +241,17 @@ def fees_table(year, department=None):
             name = f"{key}_{row[0]}" if group is not None else key
             out[name] = (row[-2], Decimal(row[-1] or 0).quantize(Decimal("0.01")))
 
+    paid_in_year = DisclosureRequest.fee_paid_on.between(start, end)
+    refunded_in_year = DisclosureRequest.fee_refunded_on.between(start, end)
     add("notices", [DisclosureRequest.fee_notice_on.between(start, end)])
-    add("paid", [DisclosureRequest.fee_paid_on.between(start, end)], group=DisclosureRequest.fee_method)
-    add("refunded", [DisclosureRequest.fee_refunded_on.between(start, end)], amount=DisclosureRequest.fee_refund_amount)
+    add("paid", [paid_in_year], group=DisclosureRequest.fee_method)
+    add("refunded", [refunded_in_year], amount=DisclosureRequest.fee_refund_amount)
+    add("same_year", [paid_in_year, refunded_in_year], amount=DisclosureRequest.fee_refund_amount)
+    add("same_year_full", [paid_in_year, refunded_in_year,
+                           DisclosureRequest.fee_refund_amount >= DisclosureRequest.fee_amount])
     paid = [out[f"paid_{m}"] for m in METHODS if f"paid_{m}" in out]
-    refunded_n, refunded = out.get("refunded", (0, Decimal("0.00")))
-    out["paid"] = (sum(n for n, _ in paid) - refunded_n, sum((a for _, a in paid), Decimal("0.00")) - refunded)
+    zero = (0, Decimal("0.00"))
+    _, netted = out.pop("same_year", zero)
+    fully_refunded, _ = out.pop("same_year_full", zero)
+    out["paid"] = (sum(n for n, _ in paid) - fully_refunded, sum((a for _, a in paid), Decimal("0.00")) - netted)
     return out

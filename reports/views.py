@@ -13,7 +13,7 @@ from core.departments.models import Department
 from core.departments.service import disclosing_departments
 from reports import annual_export, presenter, runs
 from reports.models import RunStatus
-from reports.disclosure_annual import (COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_ROWS, annual_table,
+from reports.disclosure_annual import (COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_NOTES, FEE_ROWS, annual_table,
                                       rows)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -57,7 +57,7 @@ def disclosure_annual(year):
     table = _table(year)
     return render_template("reports/disclosure_annual.html", table=table, rows=rows(), columns=COLUMNS,
                            dispute_groups=DISPUTE_GROUPS, dispute_results=DISPUTE_RESULTS,
-                           fee_rows=FEE_ROWS, fee_columns=FEE_COLUMNS,
+                           fee_rows=FEE_ROWS, fee_columns=FEE_COLUMNS, fee_notes=FEE_NOTES,
                            years=range(local_date(utcnow()).year, FIRST_YEAR - 1, -1),
                            departments=disclosing_departments() if current_user.role.sees_all_departments else [])
 

@@ -234,7 +234,7 @@ def payment(request_id):
 def fee_refund(request_id):
     return _action(request_id, "fee_refund", lambda r, d, n, u: refunds.record_refund(
         r, amount=d.get("amount"), method=d.get("method") or "", note=d.get("note"), on=_date(d, now=n), now=n,
-        actor=u))
+        actor=u, pages_provided=d.get("pages_provided")))
 
 
 @bp.post("/<int:request_id>/extension")
@@ -250,8 +250,9 @@ def reply_(request_id):
     return _action(request_id, "reply", lambda r, d, n, u: reply.reply(
         r, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
         holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
-        not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"), on=_date(d, now=n), now=n,
-        actor=u, paper_number=d.get("paper_number")))
+        not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"),
+        disclosure_basis=d.get("disclosure_basis"), disclosure_access=d.get("disclosure_access"), on=_date(d, now=n),
+        now=n, actor=u, paper_number=d.get("paper_number")))
 
 
 @bp.post("/<int:request_id>/reply-preview")
@@ -264,6 +265,7 @@ def reply_preview(request_id):
     letter = reply.preview(req, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
                            holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
                            not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"),
+                           disclosure_basis=d.get("disclosure_basis"), disclosure_access=d.get("disclosure_access"),
                            on=_date(d, now=n), now=n, actor=api_user(), paper_number=d.get("paper_number"))
     db.session.rollback()
     return jsonify(organ=letter.organ, number=None, draft=True, salutation=letter.salutation,

@@ -65,6 +65,10 @@ def send_correction_notice(req, *, items, guidance, on, now, actor, period=None)
     require(Status(req.status), {Status.RECEIVED, Status.ASSIGNED}, "发出补正告知")
     if req.correction_notice_on is not None:
         raise TransitionError("补正告知只能一次性发出，本申请已经发过")
+    if req.fee_notice_on is not None:
+        # 国办函〔2020〕109号: the fee is calculated on a clear application; a 补正 after it could end in 视为放弃
+        # (other_no_correction) with a 按量 fee paid for nothing provided and never refunded.
+        raise TransitionError("本申请已发出收费通知：收费以申请内容明确为前提，不能再要求补正（条例第三十条、国办函〔2020〕109号）")
     if not 1 <= period <= 30:
         raise ValidationError("补正期限应在 1 到 30 个工作日之间", field="period")
     check_date(on, now, not_before=req.received_on, req=req, live=True, label="补正告知日期")

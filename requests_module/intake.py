@@ -182,7 +182,7 @@ def reject(req, *, outcome, message, on, now, actor, paper_number=None):
     return req
 
 
-def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, paper_number=None):
+def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, disclosure=None, paper_number=None):
     """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
     is issued now: only now does it get its document number, the issuing organ's next of the year
     (numbering.py) — unless it is the 补录 of a paper letter, which keeps that letter's own number
@@ -195,6 +195,9 @@ def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, pap
     req.not_ours_reason = not_held.reason if not_held else None
     req.holder_organ = not_held.organ if not_held else None
     req.holder_contact = not_held.contact if not_held else None
+    # 予以公开 / 部分公开 (条例 Art. 36 (1)/(2), 37): which answer and the 方式、途径和时间 (disclosed.check)
+    req.disclosure_basis = disclosure.basis if disclosure else None
+    req.disclosure_access = disclosure.access if disclosure else None
     req.replied_on, req.closed_at = on, now
     # Art. 33 para. 2: an extension whose notice had not reached the applicant by the original due date did not
     # take effect; the answer is judged against the original due date (notice_timing)

@@ -4,17 +4,19 @@
 It reads like an official document (issue 15 item 9): one salutation addressing the applicant as a person
 (张三： … 您) or as an organisation (单位名称： … 贵单位), the organ that received the application signs it
 (remedy.issuing_organ, 条例 Art. 27), 本机关不掌握 says which of Art. 36 (4) or (5) it is (under (5) the reasons,
-and the responsible organ with its contact details when known: requests_module/not_held.py), the attachments
-are listed, and no line starts with a closing punctuation mark (requests_module/pdf.py breaks the lines of
-every document with the rules of Chinese typesetting). A draft is rendered the same way, marked 草稿（预览）,
-and carries no document number: the number is assigned when the letter is issued (intake.close, numbering.py).
+and the responsible organ with its contact details when known: requests_module/not_held.py), 予以公开 says
+which of Art. 36 (1) or (2) it is with the 方式、途径（和时间） (requests_module/disclosed.py), a fee paid is
+stated with its refund if any (refunds.fee_sentence), the attachments are listed, and no line starts with a
+closing punctuation mark (requests_module/pdf.py breaks the lines of every document with the rules of Chinese
+typesetting). A draft is rendered the same way, marked 草稿（预览）, and carries no document number: the number
+is assigned when the letter is issued (intake.close, numbering.py).
 The system's letter bears the day it is issued (no 倒签); a reply entered as the 补录 of a letter issued earlier on
 paper carries that letter's day and number and is marked as a 补录 copy (numbering.paper_number, backfill_note).
 """
 from dataclasses import dataclass, field
 from datetime import date
 
-from requests_module import not_held as not_held_rule, outcomes
+from requests_module import disclosed as disclosed_rule, not_held as not_held_rule, outcomes, refunds
 from requests_module.common import zh
 from requests_module.pdf import DRAFT_MARK, official_document
 from requests_module.remedy import issuing_organ, remedy_text
@@ -53,9 +55,10 @@ def addressee(req):
 
 
 def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_contact=None, not_held=None,
-            attachments=(), day=None, number=None, paper_number=None):
+            disclosure=None, attachments=(), day=None, number=None, paper_number=None):
     """The letter for these reply values (the issued reply's or a draft's); `not_held` (not_held.NotHeld) carries
-    the Art. 36 (4)/(5) basis, reasons and responsible organ, and then replaces holder_organ/holder_contact."""
+    the Art. 36 (4)/(5) basis, reasons and responsible organ, and then replaces holder_organ/holder_contact;
+    `disclosure` (disclosed.Disclosure) the Art. 36 (1)/(2) choice and the 方式、途径和时间 (Art. 37 too)."""
     outcomes.get(outcome)  # an unknown code is refused before anything is composed
     organ, body = issuing_organ(req)
     name, you = addressee(req)
@@ -72,9 +75,14 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
     basis = reason = None
     if not_held is not None:
         basis, reason, holder_organ, holder_contact = not_held.basis, not_held.reason, not_held.organ, not_held.contact
-    paras.append(outcomes.answer_sentence(outcome, you, holder_organ, holder_contact, basis, reason))
+    dc = disclosure or disclosed_rule.Disclosure()
+    paras.append(outcomes.answer_sentence(outcome, you, holder_organ, holder_contact, basis, reason,
+                                          dc.basis, dc.access))
     if legal_ground:
         paras.append(f"依据：{legal_ground.strip().rstrip('。')}。")
+    fee = refunds.fee_sentence(req, you)  # a fee paid is stated, with its refund (国办函〔2020〕109号)
+    if fee:
+        paras.append(fee)
     paras.append(remedy_text(outcome, organ, body))  # requests_module/remedy.py (行政复议法 Art. 23, 24, 27)
     return Letter(organ=organ, number=number, salutation=f"{name}：", paragraphs=paras,
                   attachments=[a for a in attachments if a], day=day, paper_number=paper_number)
@@ -83,7 +91,7 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
 def issued_letter(req):
     """The letter of a replied application, as issued (its number, its day, its reply attachments)."""
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
-                   not_held=not_held_rule.stored(req),
+                   not_held=not_held_rule.stored(req), disclosure=disclosed_rule.stored(req),
                    attachments=reply_attachment_names(req), day=req.replied_on, number=req.reply_doc_number,
                    paper_number=req.reply_paper_number)
 

@@ -95,6 +95,10 @@ class DisclosureRequest(Applicant, db.Model):
     holder_contact = db.Column(db.String(200), nullable=True)  # Art. 36 (5): the holder organ's contact details
     # 本机关不掌握: Art. 36 (4) not_exist or (5) not_ours, and the reasons (5) requires (requests_module/not_held.py)
     not_held_basis = db.Column(db.String(12), nullable=True)
+    # 予以公开: Art. 36 (1) published or (2) provided; 予以公开/部分公开 (Art. 37): how, where, when it is obtained
+    # (requests_module/disclosed.py)
+    disclosure_basis = db.Column(db.String(12), nullable=True)
+    disclosure_access = db.Column(db.String(500), nullable=True)
     not_ours_reason = db.Column(db.Text, nullable=True)
     reply_text = db.Column(db.Text, nullable=True)
     reply_doc_number = db.Column(db.String(60), nullable=True)

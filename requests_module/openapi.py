@@ -59,6 +59,10 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "not_held_basis": {"enum": ["not_exist", "not_ours", None], "description": "outcome unavailable_not_held: "
                        "not_exist = 条例 Art. 36 (4) 该政府信息不存在; not_ours = Art. 36 (5) 不属于本机关负责公开"},
     "not_ours_reason": {"type": ["string", "null"], "description": "Art. 36 (5): the reasons told to the applicant"},
+    "disclosure_basis": {"enum": ["published", "provided", None], "description": "outcome disclosed: published = "
+                         "条例 Art. 36 (1) 已经主动公开; provided = Art. 36 (2) 可以公开、予以提供"},
+    "disclosure_access": {"type": ["string", "null"], "description": "outcomes disclosed / partly_disclosed: how, "
+                          "where and when the applicant obtains the information (Art. 36 (1)/(2), Art. 37)"},
     "extension_approver": {"type": ["string", "null"], "description": "who approved the extension (Art. 33 para. 2)"},
     "reply_doc_number": {"type": ["string", "null"], "description": (
         "发文字号 (GB/T 9704-2012): the issuing organ's 代字 + 〔year〕 + its own sequential number, assigned on issue "
@@ -112,7 +116,14 @@ _REPLY = {"outcome": CODE, "text": LONG_TEXT, "legal_ground": _S,
           "paper_number": {**text(60), "description": (
               "原件文号: required when `on` is before the day of entry — the letter the system composes and numbers "
               "is dated the day it is issued (no 倒签), so an earlier reply is only the 补录 of a letter issued on paper "
-              "that day, under that letter's own number (400 without it, or when another reply bears it)")}}
+              "that day, under that letter's own number (400 without it, or when another reply bears it)")},
+          "disclosure_basis": {"enum": ["published", "provided"], "description": (
+              "required with outcome disclosed, refused with any other: published = 条例 Art. 36 (1) (已经主动公开: "
+              "the letter tells how and where to obtain it), provided = Art. 36 (2) (可以公开: provided, or how, "
+              "where and when to obtain it)")},
+          "disclosure_access": {**text(500), "description": (
+              "required with outcomes disclosed and partly_disclosed (for the part disclosed, Art. 37), refused with "
+              "any other: the 方式、途径（和时间） of obtaining the information, printed in the letter")}}
 PATHS = {
     P: {
         "post": {"summary": "Register an application received on paper, in person, by mail or fax",
@@ -184,9 +195,13 @@ PATHS = {
     P + "/{request_id}/payment": _action("Record the payment", _LATE),
     P + "/{request_id}/fee-refund": _action(
         "Record the refund of a 按量 fee paid (国办函〔2020〕109号 Art. 3, 5): required before a reply that provides no "
-        "information (不予公开, 无法提供, 不予处理 outcomes; 409 otherwise); 按件 fees are not refunded for the outcome", {
+        "information (不予公开, 无法提供, 不予处理 outcomes and 其他处理 other; 409 otherwise); 按件 fees are not refunded for the outcome", {
             "amount": {"type": "string", "pattern": f"^{AMOUNT_PATTERN}$",
-                       "description": "yuan; must equal the amount paid (409 otherwise)"},
+                       "description": "yuan; must equal the amount paid, or with pages_provided the amount paid less "
+                                      "the tier fee for those pages (409 otherwise)"},
+            "pages_provided": {"type": "integer", "minimum": 1, "description": (
+                "optional: a partial refund when fewer pages than charged are provided (部分公开); fewer than the "
+                "pages charged. A reply providing nothing still needs the full refund")},
             "method": {"enum": ["original", "bank_transfer", "cash", "other"],
                        "description": "原渠道退回, 银行转账, 现金, 其他方式 (other: say how in note)"},
             "note": text(200)}, ["amount", "method"]),
@@ -218,7 +233,9 @@ PATHS = {
     P + "/{request_id}/extension": _action("Extend once by at most 20 working days (an approver of issuing_department; "
                                            "others 403 with the reason)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
-    P + "/{request_id}/reply": _action("Reply with an outcome code (unavailable_not_held: not_held_basis Art. 36 (4) or (5), "
+    P + "/{request_id}/reply": _action("Reply with an outcome code (disclosed: disclosure_basis Art. 36 (1) or (2) and "
+                                       "disclosure_access; partly_disclosed: disclosure_access, Art. 37; "
+                                       "unavailable_not_held: not_held_basis Art. 36 (4) or (5), "
                                        "the latter with not_ours_reason and optionally holder_organ + holder_contact); 409 "
                                        "when it discloses over a third party's objection before the 决定公开告知书 "
                                        "(Art. 32) or provides nothing while a 按量 fee paid is not refunded (109号)",

@@ -1,7 +1,7 @@
 """Reply outcomes (Art. 36–39) as codes of the national annual-report table (国办公开办函〔2021〕30号)."""
 from dataclasses import dataclass
 
-from requests_module import not_held
+from requests_module import disclosed, not_held
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,9 @@ OUTCOMES = {row[0]: Outcome(*row) for row in _ROWS}
 R = "《中华人民共和国政府信息公开条例》"
 _WITHHELD = "本机关依据" + R + "的规定决定不予公开，告知{you}不予公开并说明理由（条例第三十六条第（三）项）：{why}。"
 ANSWERS = {
-    # Art. 36 (1), (2): already published → how to get it; can be disclosed → provide it or say how, where, when
+    # Art. 36 (1), (2): already published → how to get it; can be disclosed → provide it or say how, where, when.
+    # A reply chooses one with the concrete 方式、途径（和时间） (disclosed.sentence); this general sentence is only
+    # for a reply issued before those were fields (migration 0029d).
     "disclosed": ("条例第三十六条第（一）项、第（二）项",
                   "{you}所申请公开的信息可以公开，本机关予以公开：向{you}提供该政府信息；其中已经主动公开的，"
                   "告知{you}获取该政府信息的方式、途径（条例第三十六条第（一）项、第（二）项）。"),
@@ -109,13 +111,19 @@ ANSWERS = {
 }
 
 
-def answer_sentence(code, you, holder_organ=None, holder_contact=None, not_held_basis=None, not_ours_reason=None):
+def answer_sentence(code, you, holder_organ=None, holder_contact=None, not_held_basis=None, not_ours_reason=None,
+                    disclosure_basis=None, disclosure_access=None):
     """The outcome in the law's words (条例 Art. 36 (1)–(7), 30, 35, 37–39, 42), with its article; 本机关不掌握
-    is either Art. 36 (4) or (5) (requests_module/not_held.py)."""
+    is either Art. 36 (4) or (5) (requests_module/not_held.py); 予以公开 is Art. 36 (1) or (2) with the concrete
+    方式、途径（和时间）, 部分公开 adds them for the disclosed part (requests_module/disclosed.py)."""
     get(code)
     if code == not_held.CODE:
         return not_held.sentence(you, not_held_basis, not_ours_reason, holder_organ, holder_contact)
-    return ANSWERS[code][1].format(you=you)
+    concrete = disclosed.sentence(you, code, disclosure_basis, disclosure_access)
+    if code == disclosed.DISCLOSED and concrete:
+        return concrete
+    general = ANSWERS[code][1].format(you=you)
+    return general + concrete if concrete else general
 
 
 GROUPS = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
@@ -133,10 +141,14 @@ def choices():
     return [(o.code, o.label if o.group == o.label else f"{o.group}：{o.label}") for o in OUTCOMES.values()]
 
 
-# The outcomes that give the applicant no information at all: every 不予公开, 无法提供 and 不予处理 code
-# (国办函〔2020〕109号: a 按量 fee is charged for the information provided — requests_module/refunds.py).
+# The outcomes that give the applicant no information at all: every 不予公开, 无法提供 and 不予处理 code, and
+# 其他处理 "other" (e.g. a withdrawn application) (国办函〔2020〕109号: a 按量 fee is charged for the information
+# provided — requests_module/refunds.py). other_no_payment: nothing was paid; other_no_correction: a correction
+# notice cannot follow a fee notice (handling.send_correction_notice), so no fee was paid either.
 NOTHING_PROVIDED_GROUPS = ("不予公开", "无法提供", "不予处理")
+NOTHING_PROVIDED_CODES = ("other", "other_no_correction", "other_no_payment")
 
 
 def provides_nothing(code):
-    return code in OUTCOMES and OUTCOMES[code].group in NOTHING_PROVIDED_GROUPS
+    """The reply gives the applicant no information (国办函〔2020〕109号 Art. 3, 5: no 按量 fee is due for it)."""
+    return code in OUTCOMES and (OUTCOMES[code].group in NOTHING_PROVIDED_GROUPS or code in NOTHING_PROVIDED_CODES)

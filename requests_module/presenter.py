@@ -8,6 +8,7 @@ from core.departments.models import Department
 from requests_module import outcomes
 from requests_module.disputes import KINDS as DISPUTE_KINDS, RESULTS as DISPUTE_RESULTS
 from requests_module.models import CHANNELS, DELIVERY_METHODS, DOCUMENT_KINDS
+from requests_module.disclosed import BASES as DISCLOSURE_BASES
 from requests_module.not_held import BASES as NOT_HELD_BASES
 from requests_module.queries import timeline
 
@@ -60,6 +61,7 @@ DETAIL_LABELS = {
     "filed_on": "提起日期", "decided_on": "结果日期", "channel": "申请方式", "department": "部门",
     "from": "原部门", "to": "改派至", "kind": "类别", "party": "对象", "items": "补正事项", "period": "补正期限",
     "outcome": "答复结果", "result": "结果", "legal_ground": "法律依据", "not_held_basis": "不掌握的情形",
+    "disclosure_basis": "公开的情形", "disclosure_access": "获取信息的方式、途径和时间",
     "not_ours_reason": "不属于本机关负责公开的理由", "holder_organ": "负责公开该信息的机关",
     "holder_contact": "该机关联系方式", "approver": "批准人", "receiving_organ": "受理机关",
     "amount": "金额", "days": "天数", "due_on": "答复期限", "deadline_on": "截止日期", "reason": "理由",
@@ -101,6 +103,8 @@ def _text(key, value, departments):
         return (o.label if o.group == o.label else f"{o.group}：{o.label}") if o else str(value)
     if key == "not_held_basis":
         return NOT_HELD_BASES.get(value, str(value))
+    if key == "disclosure_basis":
+        return DISCLOSURE_BASES.get(value, str(value))
     if key in ("department", "from", "to", "receiving_organ"):
         return departments.get(value, str(value))
     if key == "kind":

@@ -124,6 +124,8 @@ def represent(req, now, brief=False):
         "issuing_department": _code(issuing_department(req)),
         "legal_ground": req.legal_ground, "holder_organ": req.holder_organ, "holder_contact": req.holder_contact,
         "not_held_basis": req.not_held_basis, "not_ours_reason": req.not_ours_reason,  # 条例 Art. 36 (4)/(5)
+        # 条例 Art. 36 (1)/(2), 37: which disclosing answer, and how, where and when the information is obtained
+        "disclosure_basis": req.disclosure_basis, "disclosure_access": req.disclosure_access,
         "reply_text": req.reply_text,
         "reply_doc_number": req.reply_doc_number,
         "reply_paper_number": req.reply_paper_number,

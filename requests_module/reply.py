@@ -9,7 +9,7 @@ anyone else's reply is a draft awaiting that head.
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
-from requests_module import access, not_held, numbering, outcomes, reasons, refunds, third_party
+from requests_module import access, disclosed, not_held, numbering, outcomes, reasons, refunds, third_party
 from requests_module.common import check_date, dated, record, today, transition
 from requests_module.intake import attach, close
 from requests_module.states import Status, TransitionError, require
@@ -17,7 +17,8 @@ from requests_module.states import Status, TransitionError, require
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
 
 
-def _validate(req, outcome, ground, text, *, holder=None, contact=None, basis=None, reason=None):
+def _validate(req, outcome, ground, text, *, holder=None, contact=None, basis=None, reason=None,
+              disclosure_basis=None, disclosure_access=None):
     if outcome not in outcomes.OUTCOMES or outcome in SYSTEM_OUTCOMES:
         raise ValidationError("请选择答复结果", field="outcome")
     o = outcomes.get(outcome)
@@ -29,7 +30,9 @@ def _validate(req, outcome, ground, text, *, holder=None, contact=None, basis=No
     if outcome == "unavailable_unclear" and req.correction_notice_on is None:
         raise ValidationError("“补正后申请内容仍不明确”只能用于已发过补正告知的申请", field="outcome")
     # 条例 Art. 36 (4) / (5): which of the two answers 本机关不掌握 is, its reasons, the responsible organ
-    return o, not_held.check(outcome, basis, reason, holder, contact)
+    # 条例 Art. 36 (1) / (2) and Art. 37: which disclosing answer, and how, where and when the applicant gets it
+    return (o, not_held.check(outcome, basis, reason, holder, contact),
+            disclosed.check(outcome, disclosure_basis, disclosure_access))
 
 
 def _check_order(req, outcome, on):
@@ -56,13 +59,15 @@ def _paper(req, on, now, paper_number):
 
 
 def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-          not_held_basis=None, not_ours_reason=None, files=(), paper_number=None):
+          not_held_basis=None, not_ours_reason=None, disclosure_basis=None, disclosure_access=None, files=(),
+          paper_number=None):
     """Answer the application. Where the issuing department requires sign-off, anyone but its head (or, for the
     district government, a supervisor) sends a draft to the head (needs_signoff). A reply dated before the
     day it is entered is the 补录 of a paper letter and carries that letter's number (numbering.paper_number)."""
     require(Status(req.status), {Status.ASSIGNED}, "答复")
-    _, nh = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
-                      basis=not_held_basis, reason=not_ours_reason)
+    _, nh, dc = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
+                          basis=not_held_basis, reason=not_ours_reason, disclosure_basis=disclosure_basis,
+                          disclosure_access=disclosure_access)
     if any(c.answered_on is None for c in req.consultations):
         # The consultation time is not counted (Art. 33 (3)) only up to its deadline (Art. 32, 34): record the
         # answer or the silence first, so the period is measured right.
@@ -76,7 +81,8 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
         attach(req, checked, "reply", now)
         draft = {"outcome": outcome, "legal_ground": (legal_ground or "").strip() or None,
                  "not_held_basis": nh.basis, "not_ours_reason": nh.reason,
-                 "holder_organ": nh.organ, "holder_contact": nh.contact, "on": on.isoformat(),
+                 "holder_organ": nh.organ, "holder_contact": nh.contact,
+                 "disclosure_basis": dc.basis, "disclosure_access": dc.access, "on": on.isoformat(),
                  "paper_number": paper}
         if drafted:
             # The draft keeps every value the letter needs; sign_off issues it as drafted.
@@ -84,18 +90,19 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
             req.outcome, req.reply_text, req.replied_on = outcome, text.strip(), on
             req.legal_ground, req.reply_author_id = draft["legal_ground"], actor.id
             req.reply_paper_number = paper
-            _store(req, nh)
+            _store(req, nh, dc)
         else:
             transition(req, Status.CLOSED, "reply", now=now, actor=actor, detail=draft)
             req.reply_author_id = actor.id
             close(req, outcome=outcome, text=text.strip(), on=on, now=now, actor=actor,
-                  ground=draft["legal_ground"], not_held=nh, paper_number=paper)
+                  ground=draft["legal_ground"], not_held=nh, disclosure=dc, paper_number=paper)
     return req
 
 
-def _store(req, nh):
+def _store(req, nh, dc):
     req.not_held_basis, req.not_ours_reason = nh.basis, nh.reason
     req.holder_organ, req.holder_contact = nh.organ, nh.contact
+    req.disclosure_basis, req.disclosure_access = dc.basis, dc.access
 
 
 def sign_off(req, *, approve, note="", now, actor):
@@ -116,7 +123,8 @@ def sign_off(req, *, approve, note="", now, actor):
             transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor,
                        detail={"note": note, "drafted_on": req.replied_on.isoformat() if req.replied_on else None})
             close(req, outcome=req.outcome, text=req.reply_text, on=signed_on, now=now, actor=actor,
-                  ground=req.legal_ground, not_held=not_held.stored(req), paper_number=paper)
+                  ground=req.legal_ground, not_held=not_held.stored(req), disclosure=disclosed.stored(req),
+                  paper_number=paper)
         else:
             if not (note or "").strip():
                 raise ValidationError("退回时请写明修改意见", field="note")
@@ -129,21 +137,23 @@ def sign_off(req, *, approve, note="", now, actor):
                        detail={"note": note.strip(), **({"withdrawn_files": [a.filename for a in withdrawn]}
                                                         if withdrawn else {})})
             req.outcome = req.reply_text = req.replied_on = req.legal_ground = req.reply_paper_number = None
-            _store(req, not_held.NotHeld())
+            _store(req, not_held.NotHeld(), disclosed.Disclosure())
             record(req, "reply_draft_cleared", now=now, actor=actor, detail={})
     return req
 
 
 def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-            not_held_basis=None, not_ours_reason=None, files=(), paper_number=None):
+            not_held_basis=None, not_ours_reason=None, disclosure_basis=None, disclosure_access=None, files=(),
+            paper_number=None):
     """The letter as it will be issued for these reply values, before anything is saved (issue 15 item 9):
     the same checks as `reply`, no document number (it is assigned on issue), marked as a draft."""
     from requests_module.letter import compose, reply_attachment_names
     from requests_module.remedy import RemedyError
 
     require(Status(req.status), {Status.ASSIGNED}, "预览答复书")
-    _, nh = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
-                      basis=not_held_basis, reason=not_ours_reason)
+    _, nh, dc = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
+                          basis=not_held_basis, reason=not_ours_reason, disclosure_basis=disclosure_basis,
+                          disclosure_access=disclosure_access)
     check_date(on, now, not_before=req.received_on, req=req)
     paper = _paper(req, on, now, paper_number)
     _check_order(req, outcome, on)
@@ -151,7 +161,7 @@ def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_org
     drafted = needs_signoff(req, actor)
     try:
         return compose(req, outcome=outcome, text=text, legal_ground=(legal_ground or "").strip() or None,
-                       not_held=nh, attachments=reply_attachment_names(req) + names,
+                       not_held=nh, disclosure=dc, attachments=reply_attachment_names(req) + names,
                        day=on if paper or not drafted else None, paper_number=paper)
     except RemedyError as exc:
         raise DomainError(str(exc)) from None
@@ -164,5 +174,5 @@ def draft_letter(req):
     require(Status(req.status), {Status.AWAITING_SIGNOFF}, "预览待签发的答复书")
     paper = req.reply_paper_number  # a paper letter's 补录 keeps its own day and number
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
-                   not_held=not_held.stored(req), attachments=reply_attachment_names(req),
+                   not_held=not_held.stored(req), disclosure=disclosed.stored(req), attachments=reply_attachment_names(req),
                    day=req.replied_on if paper else None, paper_number=paper)

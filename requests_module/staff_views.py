@@ -15,8 +15,8 @@ from core.downloads import send_named
 from core.errors import DomainError, ValidationError
 from core.forms import NO_REFUSAL, KeptState, Refusal, check_text_limits, form_date, form_int
 from core.extensions import db
-from requests_module import (disputes, documents, fees, handling, intake, lapses, not_held, notice_timing, notices,
-                             outcomes, queries, reasons, refunds, reply, third_party)
+from requests_module import (disclosed, disputes, documents, fees, handling, intake, lapses, not_held, notice_timing,
+                             notices, outcomes, queries, reasons, refunds, reply, third_party)
 from requests_module import access
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
@@ -120,6 +120,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            preview=preview, attachment_lines=attachment_lines,
                            departments=disclosing_departments(), outcomes=outcomes.choices(),
                            not_held_bases=list(not_held.BASES.items()),
+                           disclosure_bases=list(disclosed.BASES.items()),
                            suggestions=intake.suggestions(req), events=staff_timeline(req),
                            allowed=access.available_actions(current_user, req),
                            needs_signoff=reply.needs_signoff(req, current_user),
@@ -193,7 +194,8 @@ ACTIONS = {
         r, _consultation(r), answer=f.get("answer") or None,
         answered_on=None if f.get("answer") == "silent" else _date(), opinion=f.get("opinion"), now=n, actor=u)),
     "fee_refund": ("已登记退费", lambda r, f, n, u: refunds.record_refund(
-        r, amount=f.get("amount"), method=f.get("method", ""), note=f.get("note"), on=_date(), now=n, actor=u)),
+        r, amount=f.get("amount"), method=f.get("method", ""), note=f.get("note"), on=_date(), now=n, actor=u,
+        pages_provided=f.get("pages_provided"))),
     "fee_notice": ("已发出收费通知", lambda r, f, n, u: handling.fee_notice(
         r, method=f.get("method"), quantity=f.get("quantity"), amount=f.get("amount"), on=_date(), now=n, actor=u)),
     "payment": ("已登记缴费", lambda r, f, n, u: handling.record_payment(r, on=_date(), now=n, actor=u,
@@ -210,8 +212,9 @@ ACTIONS = {
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
         holder_organ=f.get("holder_organ"), holder_contact=f.get("holder_contact"),
-        not_held_basis=f.get("not_held_basis"), not_ours_reason=f.get("not_ours_reason"), on=_date(), now=n, actor=u,
-        files=_files(), paper_number=f.get("paper_number"))),
+        not_held_basis=f.get("not_held_basis"), not_ours_reason=f.get("not_ours_reason"),
+        disclosure_basis=f.get("disclosure_basis"), disclosure_access=f.get("disclosure_access"), on=_date(), now=n,
+        actor=u, files=_files(), paper_number=f.get("paper_number"))),
     "dispute": ("已登记复议或诉讼", lambda r, f, n, u: disputes.record(
         r, kind=f.get("kind", ""), filed_on=_date("filed_on"), after_reconsideration=f.get("after") == "y",
         note=f.get("note"), today=today(n), now=n, actor=u)),
@@ -286,8 +289,9 @@ def reply_preview(request_id):
         letter = reply.preview(req, outcome=f.get("outcome", ""), text=f.get("text"),
                                legal_ground=f.get("legal_ground"), holder_organ=f.get("holder_organ"),
                                holder_contact=f.get("holder_contact"), not_held_basis=f.get("not_held_basis"),
-                               not_ours_reason=f.get("not_ours_reason"), on=_date(), now=utcnow(), actor=current_user,
-                               files=_files(), paper_number=f.get("paper_number"))
+                               not_ours_reason=f.get("not_ours_reason"), disclosure_basis=f.get("disclosure_basis"),
+                               disclosure_access=f.get("disclosure_access"), on=_date(), now=utcnow(),
+                               actor=current_user, files=_files(), paper_number=f.get("paper_number"))
     except DomainError as err:
         db.session.rollback()
         refused = Refusal("reply", err, f, files_chosen=chosen)

@@ -9,6 +9,7 @@ from core.audit import AuditEvent
 from core.extensions import db
 from tests.conftest import make_user
 from tests.waiting import PATIENCE
+from tests.requests.helpers import DISCLOSED
 
 MESSAGE = "该事项刚被他人修改，请刷新页面后重试。"
 
@@ -81,7 +82,7 @@ def test_two_staff_reply_to_the_same_application(shared_db, seeded, now, monkeyp
     db.session.commit()
     _together(monkeypatch, reply, "reply")
     url = f"/api/v1/disclosure-requests/{req.id}/reply"
-    body = {"outcome": "disclosed", "text": "答复如下。"}
+    body = {"outcome": "disclosed", **DISCLOSED, "text": "答复如下。"}
     results = _race(shared_db, [(url, {**body, "text": "甲的答复。"}, _bearer(a, now)),
                                 (url, {**body, "text": "乙的答复。"}, _bearer(b, now))])
     assert sorted(r.status_code for r in results) == [200, 409]

@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import csrf_from, login, make_user
 from tests.test_route_access import _url
+from tests.requests.helpers import DISCLOSED
 
 EXEMPT_PREFIXES = ("/api/", "/open311/")
 CSRF_MESSAGE = "页面已过期或缺少安全校验（CSRF）"
@@ -52,7 +53,7 @@ def test_a_real_handling_action_without_a_token_changes_nothing(app, client, see
     before = req.status
     staff = make_user("staff", "mzj-staff@x.cn", department="mzj")
     assert login(client, staff.login_id).status_code == 302
-    resp = client.post(f"/requests/staff/{req.id}/reply", data={"outcome": "disclosed", "text": "经查，现提供。"})
+    resp = client.post(f"/requests/staff/{req.id}/reply", data={"outcome": "disclosed", **DISCLOSED, "text": "经查，现提供。"})
     assert resp.status_code == 400 and CSRF_MESSAGE in resp.get_data(as_text=True)
     from core.extensions import db
     db.session.expire_all()

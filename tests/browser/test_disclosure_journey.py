@@ -39,6 +39,8 @@ def test_citizen_to_reply_letter(server, browser, request):
         with staff.expect_navigation():
             staff.get_by_role("link", name=number).click()
         staff.get_by_label("答复结果").select_option("disclosed")
+        staff.get_by_label("公开的情形（答复“予以公开”时必选）").select_option("provided")
+        staff.get_by_label("获取信息的方式、途径和时间", exact=False).fill("随本答复书附送，于答复之日送达")
         staff.get_by_label("答复正文").fill("经查，现将2025年城乡低保标准文件提供给您。")
         with staff.expect_navigation():
             staff.get_by_role("button", name="提交答复").click()

@@ -6,7 +6,7 @@ import pytest
 from core.audit import AuditEvent
 from core.clocks.models import Clock
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION as FORM_APPLICATION, date, noon
+from tests.requests.helpers import APPLICATION as FORM_APPLICATION, date, DISCLOSED, noon
 
 APPLICATION = {**FORM_APPLICATION, "publish_consent": True}  # the API takes JSON booleans
 
@@ -109,7 +109,7 @@ def _answer(rid):
 
 def test_a_reply_dated_inside_the_period_but_entered_weeks_after_it_is_late(api_as):
     staff, rid = _registered(api_as)
-    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
+    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。",
                                                           "on": "2026-10-29", "paper_number": "亭民政依申复〔2026〕7号"},
                    now=noon(date(2026, 11, 20)))  # the 补录 of a paper letter (no 倒签: numbering.paper_number)
     assert r.status_code == 200, r.get_json()
@@ -120,8 +120,9 @@ def test_a_reply_dated_inside_the_period_but_entered_weeks_after_it_is_late(api_
 
 def test_a_reply_entered_in_time_is_on_time(api_as):
     staff, rid = _registered(api_as)
-    staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-10-29",
-                                                   "paper_number": "亭民政依申复〔2026〕7号"}, now=noon(date(2026, 10, 30)))
+    staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。",
+                                                   "on": "2026-10-29", "paper_number": "亭民政依申复〔2026〕7号"},
+               now=noon(date(2026, 10, 30)))
     assert _answer(rid).on_time is True
 
 
@@ -132,7 +133,7 @@ def test_a_reply_signed_off_after_the_period_is_late_whatever_its_date(app, api_
     db.session.commit()
     staff, rid = _registered(api_as)
     approver = api_as("approver", "mzj", login="head@x.cn")
-    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
+    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。",
                                                           "on": "2026-10-29"}, now=noon(date(2026, 10, 29)))
     assert r.get_json()["status"] == "awaiting_signoff"
     # the sign-off is dated the day it is made: a day sent along is refused, not silently dropped
@@ -163,7 +164,7 @@ def test_a_date_before_the_previous_step_is_refused(api_as):
     cid = r.get_json()["consultations"][0]["id"]
     staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer", {"answer": "agreed", "opinion": "同意", "on": "2026-10-13"},
                now=noon(date(2026, 10, 13)))
-    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
+    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。",
                                                           "on": "2026-10-12"}, now=noon(date(2026, 10, 14)))
     assert r.status_code == 400 and r.get_json()["fields"] == {"on": "日期不能早于上一步（2026-10-13）"}
 
@@ -177,7 +178,7 @@ def test_the_handling_page_applies_the_same_rule(app, seeded):
     login(client, "p@x.cn")
     token = csrf_from(client.get("/requests/staff/").get_data(as_text=True))
     with pinned(app, noon(date(2026, 10, 10))):
-        r = client.post(f"/requests/staff/{req.id}/reply", data={"csrf_token": token, "outcome": "disclosed",
+        r = client.post(f"/requests/staff/{req.id}/reply", data={"csrf_token": token, "outcome": "disclosed", **DISCLOSED,
                                                                  "text": "予以公开。", "on": "2026-10-11"},
                         follow_redirects=True)
     assert "日期不能晚于今天" in r.get_data(as_text=True)
@@ -234,7 +235,7 @@ def test_no_reply_while_a_consultation_is_unanswered(api_as):
     staff, rid = _registered(api_as)
     staff.post(f"/disclosure-requests/{rid}/consultations", {"kind": "third_party", "party": "某公司", "party_type": "org",
                                                              "on": "2026-09-29"}, now=noon(date(2026, 9, 29)))
-    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。",
+    r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。",
                                                           "on": "2026-10-09"}, now=noon(date(2026, 10, 9)))
     assert r.status_code == 409 and "征求意见未登记答复" in r.get_json()["message"]
 
@@ -270,7 +271,7 @@ def test_a_signed_off_reply_bears_the_day_it_was_signed(app, api_as):
     db.session.commit()
     staff, rid = _registered(api_as)
     approver = api_as("approver", "mzj", login="head@x.cn")
-    staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-10-20"},
+    staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。", "on": "2026-10-20"},
                now=noon(date(2026, 10, 20)))
     approver.post(f"/disclosure-requests/{rid}/sign-off", {"approve": True}, now=noon(date(2026, 10, 22)))
     req = db.session.get(DisclosureRequest, rid)

@@ -20,7 +20,7 @@ from public_log.models import PublicRecord
 from requests_module import reply as request_reply
 from requests_module.models import DisclosureRequest
 from tests.conftest import at, make_user
-from tests.requests.helpers import noon, received
+from tests.requests.helpers import DISCLOSED, noon, received
 from tests.test_route_access import SAMPLES
 
 NAME_A, PHONE_A, ID_A = "欧阳明月", "13800001111", "11010519491231002X"
@@ -59,12 +59,12 @@ def planted(seeded):
                    title=f"{NAME_A}申请公开低保名单",
                    description=f"本人{NAME_A}，身份证{ID_A}，手机 138 0000 1111（或１３８００００１１１１），"
                                f"座机{LANDLINE}，邮箱{EMAIL}，住{HOUSE}，申请公开2025年低保名单。")
-    request_reply.reply(req, outcome="disclosed", text=f"{NAME_A}您好：名单已通过{EMAIL}发送，银行卡{CARD}不在名单内。"
+    request_reply.reply(req, outcome="disclosed", **DISCLOSED, text=f"{NAME_A}您好：名单已通过{EMAIL}发送，银行卡{CARD}不在名单内。"
                         f"如有疑问请拨打{PHONE_A[:3]}-{PHONE_A[3:7]}-{PHONE_A[7:]}。",
                         on=date(2026, 10, 9), now=noon(date(2026, 10, 9)), actor=staff)
     pending_req = received(date(2026, 9, 29), name=NAME_C, phone=PHONE_C, title="低保复核",
                            description=f"本人{NAME_C}，手机{PHONE_C}，申请低保复核材料。")
-    request_reply.reply(pending_req, outcome="disclosed", text="尚待审查的申请答复", on=date(2026, 10, 9),
+    request_reply.reply(pending_req, outcome="disclosed", **DISCLOSED, text="尚待审查的申请答复", on=date(2026, 10, 9),
                         now=noon(date(2026, 10, 9)), actor=staff)
     published_t = _ticket(NAME_B, PHONE_B, f"{NAME_B}反映低保发放延迟，回电{PHONE_B}", at_day=16)
     _replied(published_t, f"{NAME_B}先生：低保已于本周发放，{NAME_B[0]}先生可拨打{PHONE_B}核实。", staff, 16)

@@ -14,13 +14,13 @@ from public_log import review
 from public_log.models import PublicRecord
 from requests_module import reply as request_reply
 from tests.conftest import at, make_user
-from tests.requests.helpers import noon, received
+from tests.requests.helpers import DISCLOSED, noon, received
 
 
 def test_disclosure_reply_with_consent_is_queued_masked(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
     req = received(date(2026, 9, 28), description="本人张三（电话13800001111）申请公开低保名单")
-    request_reply.reply(req, outcome="disclosed", text="张三您好，现将名单提供给您。", on=date(2026, 10, 9),
+    request_reply.reply(req, outcome="disclosed", **DISCLOSED, text="张三您好，现将名单提供给您。", on=date(2026, 10, 9),
                         now=noon(date(2026, 10, 9)), actor=staff)
     record = PublicRecord.query.one()
     assert record.status == "pending" and record.public_id == f"GK-2026-{record.id:06d}"
@@ -33,7 +33,7 @@ def test_declined_consent_and_confidential_tickets_never_enter(seeded):
     seed_categories()
     staff = make_user("staff", "s@x.cn", department="mzj")
     req = received(date(2026, 9, 28), publish_consent="")
-    request_reply.reply(req, outcome="disclosed", text="x", on=date(2026, 10, 9), now=noon(date(2026, 10, 9)),
+    request_reply.reply(req, outcome="disclosed", **DISCLOSED, text="x", on=date(2026, 10, 9), now=noon(date(2026, 10, 9)),
                         actor=staff)
     t = hotline_intake.create_ticket({"type": "help", "category_code": "020201", "content": "保密诉求",
                                       "confidential": "y"}, channel="phone", received_at=at(2026, 11, 16, 9),

@@ -14,7 +14,7 @@ from reports.disclosure_annual import COLUMNS, annual_table
 from reports.disclosure_dashboard import dashboard
 from requests_module import handling, intake, reply
 from tests.conftest import at, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, noon, received
 
 
 def _expect(table, cells):
@@ -67,7 +67,7 @@ def test_a_draft_awaiting_sign_off_is_not_counted_as_answered(signoff):
     (and is not a reply on the dashboard either)."""
     staff, _ = signoff
     req = received(date(2026, 3, 2))
-    reply.reply(req, outcome="disclosed", text="答复如下。", on=date(2026, 3, 20), now=noon(date(2026, 3, 20)),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="答复如下。", on=date(2026, 3, 20), now=noon(date(2026, 3, 20)),
                 actor=staff)
     assert req.status == "awaiting_signoff" and req.replied_on == date(2026, 3, 20)
     _expect(annual_table(2026), _totals(new=1, carried_out=1))
@@ -79,7 +79,7 @@ def test_a_december_draft_signed_off_in_january_counts_in_january_s_year(signoff
     5 January 2026 — open at the end of 2025, answered in 2026."""
     staff, head = signoff
     req = received(date(2025, 12, 22))
-    reply.reply(req, outcome="disclosed", text="答复如下。", on=date(2025, 12, 30), now=noon(date(2025, 12, 30)),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="答复如下。", on=date(2025, 12, 30), now=noon(date(2025, 12, 30)),
                 actor=staff)
     reply.sign_off(req, approve=True, now=noon(date(2026, 1, 5)), actor=head)
     assert req.status == "closed" and req.replied_on == date(2026, 1, 5)
@@ -121,13 +121,14 @@ def test_section_six_adds_up_the_fees_paid_in_the_year(app, seeded):
 
     csv = annual_export.csv_text(t)
     assert "六、其他需要报告的事项：收取信息处理费情况（2026年度" in csv
-    assert "实际收取合计（扣除退费）,3,860.00" in csv and "发出收费通知,3,2880.00" in csv
+    assert "本年收取净额（本年缴纳的，扣除本年内已退还的部分）,3,860.00" in csv and "发出收费通知,3,2880.00" in csv
     from io import BytesIO
     from openpyxl import load_workbook
     ws = load_workbook(BytesIO(annual_export.xlsx_bytes(t)))["2026年第六部分"]
     assert [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=7)] == [
         ["项目", "件数", "金额（元）"], ["发出收费通知", 3, 2880.0], ["实际收取：按件计收", 0, 0.0],
-        ["实际收取：按量计收", 3, 860.0], ["退还：按量计收（答复未提供信息）", 0, 0.0], ["实际收取合计（扣除退费）", 3, 860.0]]
+        ["实际收取：按量计收", 3, 860.0], ["本年退还（按量计收，含以前年度缴纳的）", 0, 0.0],
+        ["本年收取净额（本年缴纳的，扣除本年内已退还的部分）", 3, 860.0]]
 
     client = app.test_client()
     assert login(client, make_user("supervisor", "sup.fees@x.cn").login_id).status_code == 302
@@ -137,3 +138,37 @@ def test_section_six_adds_up_the_fees_paid_in_the_year(app, seeded):
     assert "六、其他需要报告的事项" in html and "860.00" in fees_html and "2880.00" in fees_html
     for col, _ in COLUMNS:  # the fees do not touch section 三
         assert t.get("other_no_payment", col) == 0
+
+
+def test_section_six_a_refund_in_the_next_year_is_its_own_row_and_no_figure_is_negative(app, seeded):
+    """国办函〔2020〕109号 Art. 3, 5 and section 六 (国办公开办函〔2021〕30号): a 按量 fee paid on 2026-12-28 and refunded
+    on 2027-01-05 is collected in 2026 and refunded in 2027; 2027's net collected figure does not deduct it (it
+    would be negative), a refund within the year of payment is deducted from that year's net."""
+    from requests_module import refunds
+    cross = _fee(date(2026, 12, 21), 43, paid_on=date(2026, 12, 28), title="跨年退费")        # 130
+    refunds.record_refund(cross, amount="130", method="original", note="", on=date(2027, 1, 5),
+                          now=noon(date(2027, 1, 5)), actor="t")
+    same = _fee(date(2027, 2, 1), 101, paid_on=date(2027, 2, 3), title="同年退费")            # 720
+    refunds.record_refund(same, amount="720", method="original", note="", on=date(2027, 2, 10),
+                          now=noon(date(2027, 2, 10)), actor="t")
+    _fee(date(2027, 3, 1), 31, paid_on=date(2027, 3, 3), title="同年缴费")                    # 10
+    y2026, y2027 = annual_table(2026), annual_table(2027)
+    assert y2026.fee("paid_pages") == (1, Decimal("130.00")) and y2026.fee("refunded") == (0, Decimal("0.00"))
+    assert y2026.fee("paid") == (1, Decimal("130.00"))
+    assert y2027.fee("paid_pages") == (2, Decimal("730.00"))
+    assert y2027.fee("refunded") == (2, Decimal("850.00"))  # both refunds made in 2027, whatever the payment year
+    assert y2027.fee("paid") == (1, Decimal("10.00"))       # 730 paid in 2027 less the 720 refunded of it
+    for table in (y2026, y2027):
+        assert all(n >= 0 and amount >= 0 for n, amount in table.fees.values())
+    csv = annual_export.csv_text(y2027)
+    assert "本年退还（按量计收，含以前年度缴纳的）,2,850.00" in csv and "说明：" in csv
+    from io import BytesIO
+    from openpyxl import load_workbook
+    ws = load_workbook(BytesIO(annual_export.xlsx_bytes(y2027)))["2027年第六部分"]
+    assert ws.cell(8, 1).value.startswith("说明：") and "以前年度缴纳" in ws.cell(8, 1).value
+    client = app.test_client()
+    assert login(client, make_user("supervisor", "sup.fees2@x.cn").login_id).status_code == 302
+    with pinned(app, noon(date(2028, 2, 1))):
+        html = client.get("/reports/disclosure/2027").get_data(as_text=True)
+    assert 'id="fee-notes"' in html and "只扣除本年缴纳且本年内退还的部分" in html
+    assert ">-" not in html[html.index('id="fees"'):html.index("</table>", html.index('id="fees"'))]

@@ -8,7 +8,7 @@ from core.departments.models import Department
 from reports.disclosure_annual import COLUMNS, annual_table, rows
 from requests_module import reply as request_reply
 from tests.conftest import make_user
-from tests.requests.helpers import noon, received
+from tests.requests.helpers import answer_fields, noon, received
 
 ORG = {"applicant_type": "org", "id_type": "uscc", "id_number": "91350100M000100Y43", "name": "某公司",
        "contact_person": "王经理"}
@@ -16,7 +16,8 @@ GROUND = {"legal_ground": "《政府信息公开条例》第十四条"}
 
 
 def _close(req, outcome, on, staff, **kw):
-    request_reply.reply(req, outcome=outcome, text="答复如下。", on=on, now=noon(on), actor=staff, **kw)
+    request_reply.reply(req, outcome=outcome, text="答复如下。", on=on, now=noon(on), actor=staff,
+                        **answer_fields(outcome), **kw)
 
 
 @pytest.fixture

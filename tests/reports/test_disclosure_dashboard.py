@@ -12,7 +12,7 @@ from requests_module import handling
 from requests_module import reply as request_reply
 from requests_module.common import ENTITY
 from tests.conftest import at, make_user
-from tests.requests.helpers import deliver, noon, received
+from tests.requests.helpers import answer_fields, deliver, noon, received
 
 NOW = at(2026, 11, 27, 10)
 GROUND = {"legal_ground": "《政府信息公开条例》第十四条"}
@@ -28,7 +28,7 @@ def work(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
     head = make_user("approver", "h@x.cn", department="zfb")  # received by the government: 区政府办's head extends
     reply = lambda req, outcome, on, **kw: request_reply.reply(  # noqa: E731
-        req, outcome=outcome, text="答复如下。", on=on, now=noon(on), actor=staff, **kw)
+        req, outcome=outcome, text="答复如下。", on=on, now=noon(on), actor=staff, **answer_fields(outcome), **kw)
     # replied in the period 2026-10-01 … 2026-11-30
     reply(received(date(2026, 11, 2)), "disclosed", date(2026, 11, 9))  # 7 days, in time
     extended = received(date(2026, 10, 9))

@@ -12,6 +12,16 @@ APPLICATION = {
     "publish_consent": "y",
 }
 
+# 条例 Art. 36 (2) / Art. 37: a disclosing reply says how, where and when the applicant obtains the information
+# (requests_module/disclosed.py). Tests replying 予以公开 / 部分公开 pass these values; nothing defaults them.
+DISCLOSED = {"disclosure_basis": "provided", "disclosure_access": "随本答复书附送该政府信息，于答复之日一并送达"}
+PARTLY = {"disclosure_access": "可以公开的部分随本答复书附送，于答复之日一并送达"}
+
+
+def answer_fields(outcome):
+    """The disclosure fields a reply with `outcome` needs (none for an outcome that discloses nothing)."""
+    return {"disclosed": DISCLOSED, "partly_disclosed": PARTLY}.get(outcome, {})
+
 
 def received(day, *, dep="mzj", actor="test", **changes):
     """An application registered on paper with receipt date `day` and assigned to `dep`."""

@@ -1,7 +1,7 @@
 """The disclosure API: registration, every action with its clock effect, errors, department scope."""
 import pytest
 
-from tests.requests.helpers import APPLICATION as FORM_APPLICATION, date, noon
+from tests.requests.helpers import APPLICATION as FORM_APPLICATION, date, DISCLOSED, noon
 
 APPLICATION = {**FORM_APPLICATION, "publish_consent": True}  # the API takes JSON booleans
 
@@ -47,7 +47,8 @@ def test_register_and_follow_the_clock_through_actions(api):
     r = staff.post(f"/disclosure-requests/{rid}/documents/{notice['id']}/delivery",
                    {"method": "in_person", "delivered_on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
     assert r.status_code == 200 and r.get_json()["due_on"] == "2026-12-10"
-    r = step(staff, f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-11-20"})
+    r = step(staff, f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。",
+                                                          "on": "2026-11-20"})
     body = r.get_json()
     assert body["status"] == "closed" and body["outcome"] == "disclosed"
     assert [c["on_time"] for c in body["clocks"] if c["name"] == "answer"] == [True]
@@ -89,7 +90,7 @@ def test_other_departments_cannot_see_or_act(api):
     zjj = api("staff", "zjj", login="zjj@x.cn")
     rid = register(mzj)["id"]
     assert zjj.get(f"/disclosure-requests/{rid}").status_code == 404
-    assert zjj.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", "text": "x"}).status_code == 404
+    assert zjj.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "x"}).status_code == 404
     assert zjj.get("/disclosure-requests").get_json()["items"] == []
     assert [i["id"] for i in mzj.get("/disclosure-requests?status=assigned").get_json()["items"]] == [rid]
     r = zjj.post("/disclosure-requests", {**APPLICATION, "received_on": "2026-10-01", "department": "mzj"})

@@ -15,7 +15,7 @@ from requests_module import documents, handling, lapses, notices, reply
 from requests_module.common import clock
 from requests_module.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, api_consulted, deliver, noon, received
+from tests.requests.helpers import api_consulted, APPLICATION, deliver, DISCLOSED, noon, received
 
 
 def pdf_text(data):
@@ -205,7 +205,7 @@ def _issued(seeded):
     handling.record_payment(req, on=date(2026, 11, 11), now=noon(date(2026, 11, 11)), actor="t")
     handling.extend(req, days=10, reason="需调取历年档案", on=date(2026, 11, 12), now=noon(date(2026, 11, 12)),
                     actor=approver)
-    reply.reply(req, outcome="disclosed", text="予以公开，名单见附件。", on=date(2026, 11, 13),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="予以公开，名单见附件。", on=date(2026, 11, 13),
                 now=noon(date(2026, 11, 13)), actor=make_user("staff", "s@x.cn", department="mzj"))
     return req
 

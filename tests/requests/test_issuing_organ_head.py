@@ -11,7 +11,7 @@ from core.extensions import db
 from requests_module import access, documents, handling, intake, reply
 from requests_module.common import clock
 from tests.conftest import csrf_from, login, make_user
-from tests.requests.helpers import APPLICATION, date, noon, received
+from tests.requests.helpers import APPLICATION, date, DISCLOSED, noon, received
 from tests.requests.test_documents import pdf_text
 
 GOVERNMENT_HEAD = "延期须由盐城市亭湖区人民政府信息公开工作机构（区政府办）的负责人（审批人）批准"
@@ -125,7 +125,7 @@ def test_an_application_received_by_mzj_is_extended_by_the_mzj_head_only(client,
 
 
 def _draft(req, staff, day):
-    reply.reply(req, outcome="disclosed", text="予以公开。", on=day, now=noon(day), actor=staff)
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="予以公开。", on=day, now=noon(day), actor=staff)
     assert req.status == "awaiting_signoff"
 
 
@@ -191,7 +191,7 @@ def test_whether_a_reply_needs_sign_off_is_the_issuing_departments_setting(seede
     db.session.commit()
     staff = make_user("staff", "s@x.cn", department="mzj")
     government = received(date(2026, 11, 2))
-    reply.reply(government, outcome="disclosed", text="予以公开。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)),
+    reply.reply(government, outcome="disclosed", **DISCLOSED, text="予以公开。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)),
                 actor=staff)
     assert government.status == "closed"
     own = _received_by_mzj(date(2026, 11, 2))

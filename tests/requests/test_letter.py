@@ -16,7 +16,7 @@ from requests_module.letter import issued_letter, render_draft_pdf, render_pdf
 from requests_module.pdf import NO_LINE_START, break_lines
 from requests_module.models import DisclosureRequest
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import date, noon, received
+from tests.requests.helpers import answer_fields, date, DISCLOSED, noon, received
 
 ORG = {"applicant_type": "org", "org_type": "commercial", "name": "盐城某某科技有限公司", "contact_person": "王经理",
        "id_type": "uscc", "id_number": "91110000600037341L"}
@@ -32,8 +32,8 @@ def pdf_lines(data):
 
 
 def _reply(req, staff, day, **kw):
-    return reply.reply(req, **{"outcome": "disclosed", "text": "现将所申请的信息提供给您。", **kw}, on=day,
-                       now=noon(day), actor=staff)
+    values = {"outcome": "disclosed", "text": "现将所申请的信息提供给您。", **kw}
+    return reply.reply(req, **{**answer_fields(values["outcome"]), **values}, on=day, now=noon(day), actor=staff)
 
 
 def test_a_person_is_addressed_by_name_and_as_您_once(seeded):
@@ -106,7 +106,7 @@ def test_preview_shows_the_letter_without_a_number_and_saves_nothing(app, client
     assert f'formaction="/requests/staff/{req.id}/reply-preview"' in page
     with pinned(app, noon(date(2026, 11, 3))):
         resp = client.post(f"/requests/staff/{req.id}/reply-preview", data={
-            "csrf_token": csrf_from(page), "outcome": "disclosed", "text": "现将所申请的信息提供给您。", "on": "2026-11-03"})
+            "csrf_token": csrf_from(page), "outcome": "disclosed", **DISCLOSED, "text": "现将所申请的信息提供给您。", "on": "2026-11-03"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert "答复书预览" in html and "草稿（预览）" in html and "张三：" in html and "依申复〔" not in html
@@ -124,7 +124,7 @@ def test_preview_in_the_api_has_no_number(seeded, api_as):
     caller = api_as("staff", "mzj")
     req = received(date(2026, 11, 2))
     resp = caller.post(f"/disclosure-requests/{req.id}/reply-preview",
-                       {"outcome": "disclosed", "text": "提供。", "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
+                       {"outcome": "disclosed", **DISCLOSED, "text": "提供。", "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
     data = resp.get_json()
     assert resp.status_code == 200, data
     assert data["number"] is None and data["draft"] is True and data["salutation"] == "张三："
@@ -184,7 +184,7 @@ def test_parallel_issue_gives_distinct_sequential_numbers(app, seeded):
         client = app.test_client()
         barrier.wait()
         results[request_id] = client.post(f"/api/v1/disclosure-requests/{request_id}/reply", headers=headers,
-                                          json={"outcome": "disclosed", "text": "提供。"})
+                                          json={"outcome": "disclosed", **DISCLOSED, "text": "提供。"})
     threads = [threading.Thread(target=issue, args=(i,)) for i in ids]
     with pinned(app, noon(date(2026, 11, 3))):
         for t in threads:

@@ -10,7 +10,7 @@ from requests_module import reply
 from requests_module.letter import letter_text
 from requests_module.models import DisclosureRequest
 from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import date, noon, received
+from tests.requests.helpers import date, DISCLOSED, noon, received
 from tests.requests.test_refused_actions import Page, selected
 
 DAY = date(2026, 11, 3)
@@ -88,7 +88,7 @@ def test_the_basis_belongs_to_the_not_held_outcome_only(seeded):
     req = received(date(2026, 11, 2), actor=staff)
     for kw in ({"not_held_basis": "not_exist"}, {"not_ours_reason": REASON}):
         with pytest.raises(ValidationError, match="只有“本机关不掌握相关政府信息”") as err:
-            reply.reply(req, outcome="disclosed", text="公开。", on=DAY, now=noon(DAY), actor=staff, **kw)
+            reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开。", on=DAY, now=noon(DAY), actor=staff, **kw)
         assert err.value.field == "not_held_basis"
 
 

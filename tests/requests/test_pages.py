@@ -11,7 +11,7 @@ from core.extensions import db
 from requests_module.models import DisclosureRequest
 from tests.conftest import SH, csrf_from, login, make_user
 from tests.test_status_lookup import code_from
-from tests.requests.helpers import APPLICATION, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, received
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FAKE_PDF = b"MZ this is an executable pretending to be a pdf"
@@ -76,7 +76,7 @@ def test_staff_of_another_department_cannot_act(app, client, seeded):
     login(client, "zjj@x.cn")
     assert client.get(f"/requests/staff/{req.id}").status_code == 404  # as in the API: not even that it exists
     token = csrf_from(client.get("/requests/staff/").get_data(as_text=True))
-    resp = client.post(f"/requests/staff/{req.id}/reply", data={"outcome": "disclosed", "text": "x", "on": "2026-10-10",
+    resp = client.post(f"/requests/staff/{req.id}/reply", data={"outcome": "disclosed", **DISCLOSED, "text": "x", "on": "2026-10-10",
                                                                "csrf_token": token})
     assert resp.status_code == 404 and db.session.get(DisclosureRequest, req.id).status == "assigned"
     assert req.number not in client.get("/requests/staff/").get_data(as_text=True)
@@ -119,7 +119,7 @@ def test_online_application_from_submission_to_reply_letter(app, client, seeded)
     db.session.remove()
     req = db.session.get(DisclosureRequest, req.id)
     assert req.status == "assigned" and req.correction_received_on is not None
-    act(staff, req.id, "reply", outcome="disclosed", text="经查，现将2025年城乡低保标准提供给您。", on=str(req.correction_received_on))
+    act(staff, req.id, "reply", outcome="disclosed", **DISCLOSED, text="经查，现将2025年城乡低保标准提供给您。", on=str(req.correction_received_on))
     db.session.remove()
     req = db.session.get(DisclosureRequest, req.id)
     assert req.status == "closed"

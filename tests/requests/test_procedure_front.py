@@ -11,7 +11,7 @@ from requests_module.common import clock
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, deliver, noon, received
+from tests.requests.helpers import APPLICATION, deliver, DISCLOSED, noon, received
 
 
 def test_intake_sends_the_correction_notice_before_assigning_and_it_returns_to_intake(seeded):
@@ -145,7 +145,7 @@ def test_art35_reasons_accepted_with_a_delayed_reply_period_through_the_api(api_
     r = _step(staff, url + "/reply", {"outcome": "not_processed_excessive", "text": "不予处理。", "on": "2026-12-10"},
               "2026-12-10")
     assert r.status_code == 409 and "合理" in r.get_json()["message"]
-    r = _step(staff, url + "/reply", {"outcome": "disclosed", "text": "予以公开。", "on": "2026-12-10"}, "2026-12-10")
+    r = _step(staff, url + "/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。", "on": "2026-12-10"}, "2026-12-10")
     body = r.get_json()
     assert body["status"] == "closed" and [c["on_time"] for c in body["clocks"] if c["name"] == "answer"] == [True]
     assert "reason_decided" in [e["action"] for e in body["timeline"]]

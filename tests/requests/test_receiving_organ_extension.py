@@ -13,7 +13,7 @@ from requests_module.common import clock
 from requests_module.letter import letter_text
 from requests_module.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user
-from tests.requests.helpers import APPLICATION, date, noon, received
+from tests.requests.helpers import APPLICATION, date, DISCLOSED, noon, received
 
 
 def _dep(code):
@@ -29,7 +29,7 @@ def test_online_application_is_received_and_answered_by_the_district_government(
     intake.assign(req, _dep("mzj"), now=at(2026, 11, 2, 11), actor="公开办")
     handling.reassign(req, _dep("zjj"), reason="属住建局职责", now=at(2026, 11, 3, 9), actor="公开办")
     assert req.receiving_department_id is None
-    reply.reply(req, outcome="disclosed", text="予以公开。", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="予以公开。", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
                 actor=staff)
     organ, paras = letter_text(req)
     assert organ == "盐城市亭湖区人民政府" and "向盐城市人民政府申请行政复议" in paras[-1]
@@ -44,7 +44,7 @@ def test_paper_application_is_received_by_the_registering_organ(seeded):
                                 now=noon(date(2026, 11, 2)), actor=mzj, department=_dep("mzj"))
     assert req.receiving_department.code == "mzj"
     handling.reassign(req, _dep("zjj"), reason="属住建局职责", now=at(2026, 11, 3, 9), actor="公开办")
-    reply.reply(req, outcome="disclosed", text="予以公开。", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="予以公开。", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
                 actor=zjj)
     organ, paras = letter_text(req)
     assert organ == "盐城市亭湖区民政局" and "向盐城市亭湖区人民政府申请行政复议" in paras[-1]
@@ -71,7 +71,7 @@ def test_information_of_another_organ_names_it_with_its_contact_details(seeded):
                     not_held_basis="not_ours", not_ours_reason="婚姻登记档案由市民政局保管并负责公开", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
     assert err.value.field == "holder_contact"
     with pytest.raises(ValidationError, match="只有"):
-        reply.reply(req, outcome="disclosed", text="公开。", holder_organ="盐城市民政局", holder_contact="0515-1",
+        reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开。", holder_organ="盐城市民政局", holder_contact="0515-1",
                     on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
     reply.reply(req, outcome="unavailable_not_held", text="经检索，本机关不掌握该信息。", holder_organ="盐城市民政局",
                 not_held_basis="not_ours", not_ours_reason="婚姻登记档案由市民政局保管并负责公开",
@@ -190,7 +190,7 @@ def test_sign_off_eight_working_days_after_the_draft_turns_the_verdict_late(seed
     cal = get_calendar()
     drafted = next(d for d in (date.fromordinal(due.toordinal() - k) for k in range(1, 10))
                    if cal.add_workdays(d, 2) == due)
-    reply.reply(req, outcome="disclosed", text="公开", on=drafted, now=noon(drafted), actor=staff)
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开", on=drafted, now=noon(drafted), actor=staff)
     assert req.status == "awaiting_signoff" and clock(req).on_time is None
     signed = cal.add_workdays(drafted, 8)
     reply.sign_off(req, approve=True, now=noon(signed), actor=approver)

@@ -12,7 +12,7 @@ from core.extensions import db
 from requests_module import handling
 from requests_module.models import DisclosureRequest
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import noon, received
+from tests.requests.helpers import DISCLOSED, noon, received
 
 DAY = date(2026, 10, 12)  # a Monday after the National Day holidays
 
@@ -184,7 +184,7 @@ def test_a_refused_form_that_is_no_longer_on_the_page_still_shows_the_typed_text
     handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明年份", on=DAY, now=noon(DAY), actor="t")
     client = staff_client(app)
     with pinned(app, noon(DAY)):
-        resp = post(client, req, "reply", outcome="disclosed", text="经查，现予以公开。<b>注意</b>", on=DAY.isoformat())
+        resp = post(client, req, "reply", outcome="disclosed", **DISCLOSED, text="经查，现予以公开。<b>注意</b>", on=DAY.isoformat())
     html = resp.get_data(as_text=True)
     page = Page(html)
     assert resp.status_code == 409

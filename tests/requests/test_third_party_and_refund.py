@@ -14,7 +14,7 @@ from requests_module import handling, refunds, reply
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import make_user, pinned
-from tests.requests.helpers import APPLICATION, api_consulted, date, deliver, noon, received
+from tests.requests.helpers import answer_fields, api_consulted, APPLICATION, date, deliver, DISCLOSED, noon, received
 from tests.requests.test_refused_actions import Page, post, staff_client
 
 
@@ -29,7 +29,8 @@ def _consulted(day=date(2026, 11, 4)):
 
 def _reply(req, outcome, day, actor, **kw):
     ground = {"legal_ground": "《政府信息公开条例》第十五条"} if outcome != "disclosed" else {}
-    return reply.reply(req, outcome=outcome, text="答复如下。", on=day, now=noon(day), actor=actor, **{**ground, **kw})
+    return reply.reply(req, outcome=outcome, text="答复如下。", on=day, now=noon(day), actor=actor,
+                       **{**ground, **answer_fields(outcome), **kw})
 
 
 def test_a_consultation_answer_is_agreed_objected_or_silent_never_assumed(seeded):
@@ -105,7 +106,7 @@ def test_api_and_page_give_the_same_art32_answers(app, api_as):
     assert r.status_code == 200
     assert r.get_json()["consultations"][0]["answer"] == "objected"
     assert r.get_json()["consultations"][0]["answer_label"] == "不同意公开"
-    body = {"outcome": "disclosed", "text": "现予公开。", "on": "2026-11-10"}
+    body = {"outcome": "disclosed", **DISCLOSED, "text": "现予公开。", "on": "2026-11-10"}
     r = staff.post(f"/disclosure-requests/{rid}/reply", body, now=noon(date(2026, 11, 10)))
     api_message = r.get_json()["message"]
     assert r.status_code == 409 and "第三十二条" in api_message and "决定公开告知书" in api_message
@@ -115,7 +116,7 @@ def test_api_and_page_give_the_same_art32_answers(app, api_as):
     with pinned(app, noon(date(2026, 11, 10))):
         html = client.get(f"/requests/staff/{rid}").get_data(as_text=True)
         assert "不同意公开" in html and "涉及商业秘密" in html
-        resp = post(client, req, "reply", outcome="disclosed", text="现予公开，见附件。", on="2026-11-10")
+        resp = post(client, req, "reply", outcome="disclosed", **DISCLOSED, text="现予公开，见附件。", on="2026-11-10")
     page_html = resp.get_data(as_text=True)
     assert resp.status_code == 409 and api_message in page_html
     assert Page(page_html).text["reply-text"] == "现予公开，见附件。"
@@ -231,6 +232,103 @@ def test_api_and_page_give_the_same_refund_answers(app, api_as):
     assert data["fee"]["refund"] == {"refunded_on": "2026-11-10", "amount": "130.00", "method": "original",
                                      "note": "原路退回"}
     assert "/disclosure-requests/{request_id}/fee-refund" in staff.get("/openapi.json").get_json()["paths"]
+
+
+def _paid_pages(pages, day=date(2026, 11, 4)):
+    req = received(date(2026, 11, 2))
+    handling.fee_notice(req, method="pages", quantity=pages, on=day, now=noon(day), actor="t")
+    deliver(req, "fee_notice", day)
+    handling.record_payment(req, on=date(2026, 11, 9), now=noon(date(2026, 11, 9)), actor="t")
+    return req
+
+
+def test_other_outcome_after_a_page_fee_needs_the_refund_and_no_correction_follows_a_fee_notice(seeded):
+    """109号 Art. 3, 5: 其他处理 "other" (e.g. a withdrawn application) provides no information either, so the 按量 fee
+    paid is refunded first; other_no_payment has nothing paid; other_no_correction cannot follow a paid fee, because
+    a 补正 (条例 Art. 30) is refused once a fee notice was sent."""
+    head = make_user("supervisor", "sup@x.cn")
+    req = _paid_by_pages()
+    with pytest.raises(TransitionError, match="请先登记退费"):
+        _reply(req, "other", date(2026, 11, 10), head, legal_ground=None)
+    with pytest.raises(TransitionError, match="不能再要求补正"):
+        handling.send_correction_notice(req, items="请写明年份", guidance="写明所需信息的年份", period=15,
+                                   on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
+    refunds.record_refund(req, amount="130", method="original", note="", on=date(2026, 11, 10),
+                          now=noon(date(2026, 11, 10)), actor="t")
+    _reply(req, "other", date(2026, 11, 10), head, legal_ground=None)
+    assert db.session.get(DisclosureRequest, req.id).outcome == "other"
+
+
+def test_partly_disclosed_after_paying_for_120_pages_allows_a_refund_of_the_pages_not_provided(seeded):
+    """109号 Art. 3, 5 (按量: the pages provided): 120 pages paid, 43 provided under 部分公开 (条例 Art. 37) — the refund
+    is the amount paid less the tier fee for 43 pages (fees.calculate); it is allowed, not required; after it a
+    reply providing nothing is still refused; the letter states the fee paid and the refund (amount, date)."""
+    from requests_module import fees
+    from requests_module.letter import issued_letter
+    head = make_user("supervisor", "sup@x.cn")
+    req = _paid_pages(120)
+    paid, due = req.fee_amount, fees.calculate("pages", 43).amount
+    assert due == Decimal("130.00") and paid > due
+    with pytest.raises(ValidationError, match="实际提供的页数应少于收费时的120页") as err:
+        refunds.record_refund(req, amount="1", method="original", note="", pages_provided=120, on=date(2026, 11, 10),
+                              now=noon(date(2026, 11, 10)), actor="t")
+    assert err.value.field == "pages_provided"
+    with pytest.raises(ValidationError) as err:
+        refunds.record_refund(req, amount="1", method="original", note="", pages_provided="abc",
+                              on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
+    assert err.value.field == "pages_provided"
+    with pytest.raises(FieldConflict, match=f"实际提供43页应收130.00元，已缴纳{paid}元，应退还{paid - due}元"):
+        refunds.record_refund(req, amount=str(paid), method="original", note="", pages_provided=43,
+                              on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
+    refunds.record_refund(req, amount=str(paid - due), method="original", note="", pages_provided="43",
+                          on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
+    assert req.fee_refund_amount == paid - due
+    with pytest.raises(TransitionError, match="应全额退还"):
+        _reply(req, "withheld_third_party", date(2026, 11, 11), head)
+    _reply(req, "partly_disclosed", date(2026, 11, 11), head)
+    paras = issued_letter(db.session.get(DisclosureRequest, req.id)).paragraphs
+    assert f"您已于2026年11月9日缴纳信息处理费{paid}元（按量计收，《政府信息公开信息处理费管理办法》（国办函〔2020〕109号））。" \
+        f"本机关已于2026年11月10日按实际提供的信息重新核算后退还{paid - due}元（原渠道退回）。" in paras
+    assert paras[-1].startswith("如对本答复不服") or "行政复议" in paras[-1]  # the remedy clause still closes it
+
+
+def test_the_letter_states_a_fee_paid_without_refund_and_says_nothing_without_a_fee(seeded):
+    """109号; 条例 Art. 42: a fee paid is stated in the reply letter; a reply without a fee says nothing of fees."""
+    from requests_module.letter import issued_letter
+    head = make_user("supervisor", "sup@x.cn")
+    req = _paid_by_pages()
+    _reply(req, "disclosed", date(2026, 11, 10), head)
+    paras = issued_letter(db.session.get(DisclosureRequest, req.id)).paragraphs
+    assert any(p.startswith("您已于2026年11月9日缴纳信息处理费130.00元（按量计收") for p in paras)
+    assert not any("退还" in p for p in paras)
+    free = received(date(2026, 11, 2), id_number="110105194912310038")
+    _reply(free, "disclosed", date(2026, 11, 10), head)
+    assert not any("信息处理费" in p for p in issued_letter(db.session.get(DisclosureRequest, free.id)).paragraphs)
+
+
+def test_partial_refund_through_the_api_and_openapi(app, api_as):
+    """109号 Art. 5 through the API: pages_provided with the refund of the pages not provided (409 for a wrong
+    amount, 400 for too many pages); the field is in openapi.json."""
+    staff = api_as("staff", "mzj")
+    r = staff.post("/disclosure-requests", {**APPLICATION, "publish_consent": False, "received_on": "2026-11-02",
+                                            "department": "mzj"}, now=noon(date(2026, 11, 2)))
+    rid = r.get_json()["id"]
+    assert staff.post(f"/disclosure-requests/{rid}/fee-notice",
+                      {"method": "pages", "quantity": 120, "on": "2026-11-04"},
+                      now=noon(date(2026, 11, 4))).status_code == 200
+    assert staff.post(f"/disclosure-requests/{rid}/payment", {"on": "2026-11-09"},
+                      now=noon(date(2026, 11, 9))).status_code == 200
+    paid = db.session.get(DisclosureRequest, rid).fee_amount
+    url = f"/disclosure-requests/{rid}/fee-refund"
+    body = {"method": "original", "on": "2026-11-10", "pages_provided": 43}
+    r = staff.post(url, {**body, "amount": "1"}, now=noon(date(2026, 11, 10)))
+    assert r.status_code == 409 and "实际提供43页应收130.00元" in r.get_json()["message"]
+    r = staff.post(url, {**body, "amount": "1", "pages_provided": 500}, now=noon(date(2026, 11, 10)))
+    assert r.status_code == 400 and "pages_provided" in r.get_json()["fields"]
+    r = staff.post(url, {**body, "amount": str(paid - Decimal("130.00"))}, now=noon(date(2026, 11, 10)))
+    assert r.status_code == 200
+    spec = staff.get("/openapi.json").get_json()
+    assert "pages_provided" in str(spec["paths"]["/disclosure-requests/{request_id}/fee-refund"])
 
 
 def test_a_reply_refused_for_a_missing_refund_is_kept_through_the_refund_step(app, api_as):

@@ -9,7 +9,7 @@ from requests_module import handling, intake, lapses, reply
 from requests_module.common import clock, due_text
 from requests_module.states import TransitionError
 from tests.conftest import at, make_user
-from tests.requests.helpers import APPLICATION, deliver, noon, received
+from tests.requests.helpers import APPLICATION, deliver, DISCLOSED, noon, received
 
 
 def due(req):
@@ -149,14 +149,14 @@ def test_reply_outcomes_grounds_and_verdict(seeded):
     c = clock(req)
     assert c.state == "stopped" and c.on_time is True
     with pytest.raises(TransitionError):
-        reply.reply(req, outcome="disclosed", text="again", on=date(2026, 10, 30), now=noon(date(2026, 10, 30)),
+        reply.reply(req, outcome="disclosed", **DISCLOSED, text="again", on=date(2026, 10, 30), now=noon(date(2026, 10, 30)),
                     actor=staff)
 
 
 def test_late_reply_is_frozen_as_late(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
     req = received(date(2026, 9, 28))
-    reply.reply(req, outcome="disclosed", text="公开", on=date(2026, 11, 2), now=noon(date(2026, 11, 2)), actor=staff)
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开", on=date(2026, 11, 2), now=noon(date(2026, 11, 2)), actor=staff)
     assert clock(req).on_time is False
 
 
@@ -168,7 +168,7 @@ def test_sign_off_when_the_department_requires_it(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
     approver = make_user("approver", "a@x.cn", department="zfb")
     req = received(date(2026, 9, 28))
-    reply.reply(req, outcome="disclosed", text="公开", on=date(2026, 10, 20), now=noon(date(2026, 10, 20)), actor=staff)
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开", on=date(2026, 10, 20), now=noon(date(2026, 10, 20)), actor=staff)
     assert req.status == "awaiting_signoff" and clock(req).state == "running"
     with pytest.raises(DomainError):
         reply.sign_off(req, approve=True, now=noon(date(2026, 10, 21)), actor=staff)
@@ -176,7 +176,7 @@ def test_sign_off_when_the_department_requires_it(seeded):
         reply.sign_off(req, approve=False, note="", now=noon(date(2026, 10, 21)), actor=approver)
     reply.sign_off(req, approve=False, note="补充依据", now=noon(date(2026, 10, 21)), actor=approver)
     assert req.status == "assigned" and req.outcome is None
-    reply.reply(req, outcome="disclosed", text="公开（修改后）", on=date(2026, 10, 22), now=noon(date(2026, 10, 22)),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开（修改后）", on=date(2026, 10, 22), now=noon(date(2026, 10, 22)),
                 actor=staff)
     reply.sign_off(req, approve=True, now=noon(date(2026, 10, 23)), actor=approver)
     # the reply is made when it is signed off: the letter bears that day
@@ -257,11 +257,11 @@ def _in_state(state):
         handling.fee_notice(req, method="pages", quantity=31, on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
     elif state == "awaiting_signoff":
         Department.query.filter_by(code="zfb").one().requires_signoff = True  # the issuing organ's setting
-        reply.reply(req, outcome="disclosed", text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
+        reply.reply(req, outcome="disclosed", **DISCLOSED, text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
                     actor=make_user("staff", "drafter@x.cn", department="mzj"))
     elif state == "closed":
         intake_req = req
-        reply.reply(intake_req, outcome="disclosed", text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
+        reply.reply(intake_req, outcome="disclosed", **DISCLOSED, text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
                     actor=make_user("staff", "closer@x.cn", department="mzj"))
     assert req.status == state
     return req
@@ -279,7 +279,7 @@ def _attempts():
         "correction_notice": lambda r: handling.send_correction_notice(r, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=day, now=now, actor="t"),
         "consult": lambda r: handling.add_consultation(r, kind="organ", party="x", sent_on=day, now=now, actor="t"),
         "fee_notice": lambda r: handling.fee_notice(r, method="pages", quantity=31, on=day, now=now, actor="t"),
-        "reply": lambda r: reply.reply(r, outcome="disclosed", text="x", on=day, now=now, actor=staff()),
+        "reply": lambda r: reply.reply(r, outcome="disclosed", **DISCLOSED, text="x", on=day, now=now, actor=staff()),
     }
 
 
