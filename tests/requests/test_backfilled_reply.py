@@ -15,7 +15,7 @@ from requests_module import reply
 from requests_module.letter import render_pdf
 from requests_module.models import DisclosureRequest
 from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import date, noon, received
+from tests.requests.helpers import DISCLOSED, date, noon, received
 
 PAPER = "亭政依申复〔2026〕88号"
 
@@ -25,7 +25,7 @@ def _text(data):
 
 
 def _reply(req, staff, on, entered, **kw):
-    return reply.reply(req, outcome="disclosed", text="现将所申请的信息提供给您。", on=on, now=noon(entered),
+    return reply.reply(req, outcome="disclosed", **DISCLOSED, text="现将所申请的信息提供给您。", on=on, now=noon(entered),
                        actor=staff, **kw)
 
 
@@ -92,7 +92,7 @@ def test_the_api_asks_for_the_paper_number_and_shows_it(api_as):
     staff = api_as("staff", "mzj")
     req = received(date(2026, 11, 20))
     url = f"/disclosure-requests/{req.id}"
-    body = {"outcome": "disclosed", "text": "予以公开。", "on": "2026-11-27"}
+    body = {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。", "on": "2026-11-27"}
     r = staff.post(url + "/reply", body, now=noon(date(2026, 12, 10)))
     assert r.status_code == 400 and "不能倒签" in r.get_json()["fields"]["paper_number"]
     r = staff.post(url + "/reply", {**body, "paper_number": 88}, now=noon(date(2026, 12, 10)))
@@ -114,14 +114,14 @@ def test_the_page_refuses_a_backdated_letter_and_keeps_the_typed_text(app, clien
     assert 'name="paper_number"' in page
     with pinned(app, noon(date(2026, 12, 10))):
         resp = client.post(f"/requests/staff/{req.id}/reply", data={
-            "csrf_token": csrf_from(page), "outcome": "disclosed", "text": "现将所申请的信息提供给您。",
+            "csrf_token": csrf_from(page), "outcome": "disclosed", **DISCLOSED, "text": "现将所申请的信息提供给您。",
             "on": "2026-11-27"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400 and "不能倒签" in html and "现将所申请的信息提供给您。</textarea>" in html
     assert 'value="2026-11-27"' in html
     with pinned(app, noon(date(2026, 12, 10))):
         resp = client.post(f"/requests/staff/{req.id}/reply", data={
-            "csrf_token": csrf_from(page), "outcome": "disclosed", "text": "现将所申请的信息提供给您。",
+            "csrf_token": csrf_from(page), "outcome": "disclosed", **DISCLOSED, "text": "现将所申请的信息提供给您。",
             "on": "2026-11-27", "paper_number": PAPER})
     assert resp.status_code == 302
     db.session.expire_all()

@@ -11,7 +11,7 @@ from requests_module import documents, handling, intake, lapses, reply
 from requests_module.common import ENTITY, clock
 from requests_module.queries import represent
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, deliver, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, deliver, noon, received
 
 VOID = "延期告知书未在原答复期限内送达，延期不生效"
 
@@ -25,7 +25,7 @@ def _extended(on, days=10):
 
 
 def _reply(req, on):
-    reply.reply(req, outcome="disclosed", text="予以公开。", on=on, now=noon(on),
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="予以公开。", on=on, now=noon(on),
                 actor=make_user("staff", "s@x.cn", department="mzj"))
 
 

@@ -14,11 +14,11 @@ from requests_module import corrections, handling, reply
 from requests_module.models import DisclosureRequest, LetterNumberCounter
 from tests.conftest import at, make_user, pinned
 from tests.requests.correction_helpers import registered
-from tests.requests.helpers import date, noon, received
+from tests.requests.helpers import DISCLOSED, date, noon, received
 
 
 def _reply(req, staff, day):
-    return reply.reply(req, outcome="disclosed", text="现将所申请的信息提供给您。", on=day, now=noon(day), actor=staff)
+    return reply.reply(req, outcome="disclosed", **DISCLOSED, text="现将所申请的信息提供给您。", on=day, now=noon(day), actor=staff)
 
 
 def _dep(code):
@@ -123,7 +123,7 @@ def test_parallel_issue_by_two_organs_gives_each_its_own_gap_free_series(app, se
         client = app.test_client()
         barrier.wait()
         results[request_id] = client.post(f"/api/v1/disclosure-requests/{request_id}/reply", headers=headers,
-                                          json={"outcome": "disclosed", "text": "提供。"})
+                                          json={"outcome": "disclosed", **DISCLOSED, "text": "提供。"})
     threads = [threading.Thread(target=issue, args=(i,)) for i in ids]
     with pinned(app, noon(date(2026, 11, 3))):
         for t in threads:

@@ -8,7 +8,7 @@ from core.extensions import db
 from requests_module import intake, reply
 from requests_module.letter import issued_letter
 from tests.conftest import at, login, make_user
-from tests.requests.helpers import APPLICATION, noon
+from tests.requests.helpers import APPLICATION, DISCLOSED, noon
 
 PDF = b"%PDF-1.4 test"
 
@@ -28,14 +28,14 @@ def test_a_returned_drafts_files_never_reach_the_applicant(app, client, seeded):
     staff = make_user("staff", "s.files@x.cn", department="mzj")
     head = make_user("approver", "a.files@x.cn", department="zfb")
     req = _online(citizen)
-    reply.reply(req, outcome="disclosed", text="公开。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff,
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff,
                 files=[("内部请示-勿外传.pdf", PDF + b" internal")])
     [draft_file] = [a for a in req.attachments if a.kind == "reply"]
     login(client, "13800001111")
     assert client.get(f"/requests/{req.id}/attachments/{draft_file.id}").status_code == 404  # not issued yet
     reply.sign_off(req, approve=False, note="附件是内部请示，不能给申请人", now=noon(date(2026, 11, 4)), actor=head)
     assert draft_file.kind == "withdrawn"
-    reply.reply(req, outcome="disclosed", text="公开。", on=date(2026, 11, 5), now=noon(date(2026, 11, 5)), actor=staff,
+    reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开。", on=date(2026, 11, 5), now=noon(date(2026, 11, 5)), actor=staff,
                 files=[("规划许可证.pdf", PDF + b" licence")])
     reply.sign_off(req, approve=True, now=noon(date(2026, 11, 6)), actor=head)
     assert issued_letter(req).attachments == ["规划许可证.pdf"]

@@ -249,13 +249,13 @@ def test_other_outcome_after_a_page_fee_needs_the_refund_and_no_correction_follo
     head = make_user("supervisor", "sup@x.cn")
     req = _paid_by_pages()
     with pytest.raises(TransitionError, match="请先登记退费"):
-        _reply(req, "other", date(2026, 11, 10), head, legal_ground=None)
+        _reply(req, "other", date(2026, 11, 10), head, legal_ground="申请人于2026年11月10日书面撤回申请")
     with pytest.raises(TransitionError, match="不能再要求补正"):
         handling.send_correction_notice(req, items="请写明年份", guidance="写明所需信息的年份", period=15,
                                    on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
     refunds.record_refund(req, amount="130", method="original", note="", on=date(2026, 11, 10),
                           now=noon(date(2026, 11, 10)), actor="t")
-    _reply(req, "other", date(2026, 11, 10), head, legal_ground=None)
+    _reply(req, "other", date(2026, 11, 10), head, legal_ground="申请人于2026年11月10日书面撤回申请")
     assert db.session.get(DisclosureRequest, req.id).outcome == "other"
 
 
