@@ -21,7 +21,10 @@ Two organs can be involved in one application (issue 15 item 2, review of the �
   延迟答复合理期限): the same approver of the issuing department, or a supervisor (the district 公开办) but only
   for applications the district government received — the letter is the issuing organ's (Art. 36), so the
   handling department's approver keeps neither sign-off nor extension where another organ issues it; whether a
-  reply needs sign-off at all is the issuing department's setting (requests_module/reply.py: needs_signoff);
+  reply needs sign-off is decided in requests_module/reply.py (needs_signoff): always for a reply by someone
+  neither able to sign off nor of the issuing department, else the issuing department's `requires_signoff`;
+- the 决定公开告知书 to a third party whose objection is overruled (Art. 32): a decision of the issuing organ, so
+  the same people as sign-off (an APPROVING action), not the handling unit;
 - recording a document's delivery (送达) is a handling step; closing as 视为放弃 what the sweep would not close
   (requests_module/lapses.py): 公开办 (supervisors, admins) or an approver of the handling or issuing department;
 - hotline operators have no part in disclosure applications: they see none of them (page, API or
@@ -169,6 +172,13 @@ def applicant_files(req):
     """The files the applicant's page lists (may_download's applicant rule)."""
     return [a for a in req.attachments
             if a.kind in ("application", "correction") or (a.kind == "reply" and req.status == "closed")]
+def disclosure_notice_refusal(user, req):
+    """The Chinese message of a refused 决定公开告知书 (条例 Art. 32 with Art. 4, 36), or None when `user` may issue it."""
+    if may_sign_off(user, req):
+        return None
+    who = "的负责人（审批人）或公开办督办人员" if req.receiving_department_id is None else "的负责人（审批人）"
+    return (f"决定公开告知书是{issuing_organ(req)[0]}不采纳第三方意见、决定公开的决定（条例第三十二条），"
+            f"须由{_issuer_label(req)}{who}作出")
 
 
 def can_view(user, req):
@@ -180,9 +190,11 @@ def can_view(user, req):
 
 HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult",
             "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request",
-            "reasons", "delivery", "third_party_notice", "fee_refund")
-# Art. 35's finding (with a 延迟答复合理期限 that moves the answer period) is the organ's: like an extension
-APPROVING = ("sign_off", "return_reply", "reason_decision")
+            "reasons", "delivery", "fee_refund")
+# Art. 35's finding (with a 延迟答复合理期限 that moves the answer period) is the organ's: like an extension. The
+# 决定公开告知书 (Art. 32: the organ "决定予以公开" over the objection) is the organ's decision too, not a
+# procedural notice: only whoever may sign off for the issuing organ issues it.
+APPROVING = ("sign_off", "return_reply", "reason_decision", "third_party_notice")
 RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "extend": may_approve_extension,
          "lapse_close": _decide}
 STAFF_ACTIONS = tuple(RULES)
@@ -240,7 +252,8 @@ def require_view(user, req):
         abort(404)  # not 403: do not confirm that a guessed id exists
 
 
-REFUSALS = {"extend": extension_refusal, **{a: signoff_refusal for a in APPROVING}}
+REFUSALS = {"extend": extension_refusal, **{a: signoff_refusal for a in APPROVING},
+            "third_party_notice": disclosure_notice_refusal}
 
 
 def require_act(user, req, action):

@@ -214,7 +214,11 @@ def answer_consultation(req, consultation, *, answer, answered_on=None, opinion=
 def tell_third_party_of_disclosure(req, consultation, *, content, reasons, on, now, actor):
     """The organ decided to disclose over a third party's objection because withholding would gravely affect
     the public interest: it tells the third party in writing what will be disclosed and why (Art. 32) — only a
-    third party who objected, once, and before the reply (third_party.notice_refusal)."""
+    third party who objected, once, and before the reply (third_party.notice_refusal); it is the issuing organ's
+    decision, so only whoever may sign off for it issues it (access.may_sign_off; Art. 4, 36)."""
+    refusal = access.disclosure_notice_refusal(actor, req)
+    if refusal:
+        raise access.NotTheirs(refusal)
     refusal = third_party.notice_refusal(req, consultation)
     if refusal:
         raise TransitionError(refusal)

@@ -214,8 +214,11 @@ PATHS = {
             "delivered_on": {**DATE, "description": "the day the addressee received it"}},
         ["method", "delivered_on"], parameters=[_ID, path_id("document_id")], result_schema=_REQ),
     P + "/{request_id}/consultations/{consultation_id}/disclosure-notice": action_path(
-        "Tell a third party whose objection was overruled what will be disclosed and why (Art. 32): only a third "
-        "party whose answer is objected, once, before the reply (409 after closure or while a reply awaits sign-off)",
+        "Tell a third party whose objection was overruled what will be disclosed and why (Art. 32): the issuing "
+        "organ's decision, so only whoever may sign off for it (an approver of issuing_department, or a supervisor "
+        "for the district government's; others 403 with the reason); only a third party whose answer is objected, "
+        "once, before the reply (409 after closure or while a reply awaits sign-off). A disclosing reply needs this "
+        "notice delivered (record its delivery, delivered_on on or before the reply's day)",
         {"content": LONG_TEXT, "reasons": LONG_TEXT, **_ON}, ["content", "reasons"],
         parameters=[_ID, path_id("consultation_id")], result_schema=_REQ),
     P + "/{request_id}/lapse-decision": action_path(
@@ -238,7 +241,12 @@ PATHS = {
                                        "unavailable_not_held: not_held_basis Art. 36 (4) or (5), "
                                        "the latter with not_ours_reason and optionally holder_organ + holder_contact); 409 "
                                        "when it discloses over a third party's objection before the 决定公开告知书 "
-                                       "(Art. 32) or provides nothing while a 按量 fee paid is not refunded (109号)",
+                                       "was delivered to it (Art. 32), withholds as withheld_third_party when every "
+                                       "third party consulted agreed (Art. 15, 32), or provides nothing while a 按量 "
+                                       "fee paid is not refunded (109号). A reply by someone who may not sign off for "
+                                       "the issuing organ and is not of issuing_department is always a draft "
+                                       "(status awaiting_signoff, Art. 4, 36); issuing_department's own staff follow "
+                                       "its requires_signoff",
                                        _REPLY, ["outcome", "text"]),
     P + "/{request_id}/reply-preview": action_path(
         "The letter as it would be issued for these reply values (nothing is saved; no document number)",

@@ -1,10 +1,10 @@
 """The reply (答复书): one outcome code, its legal ground, sign-off where the issuing organ requires it.
 
-Whether a reply needs sign-off is the issuing department's setting (access.issuing_department: the receiving
-department, or 区政府办 for what the district government received) — not the handling department's: the letter
-is the issuing organ's act (条例 Art. 36), signed off by the head of its disclosure work (Art. 4; Art. 33
-para. 2 for the same head approving extensions). Whoever may sign off (access.may_sign_off) issues directly;
-anyone else's reply is a draft awaiting that head.
+The letter is the issuing organ's act (条例 Art. 36), signed off by the head of its disclosure work (Art. 4;
+Art. 33 para. 2 for the same head approving extensions; access.issuing_department: the receiving department, or
+区政府办 for what the district government received). Whoever may sign off (access.may_sign_off) issues directly;
+the issuing department's staff follow its `requires_signoff`; anyone else's reply (a handling unit of another
+organ) is always a draft awaiting that head (needs_signoff).
 """
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
@@ -44,10 +44,20 @@ def _check_order(req, outcome, on):
 
 
 def needs_signoff(req, actor):
-    """A reply by `actor` goes to sign-off when the issuing department requires it and `actor` may not sign off
-    (条例 Art. 4, 36; access.may_sign_off)."""
+    """Whether a reply by `actor` is a draft awaiting the issuing organ's sign-off (条例 Art. 36: the reply is the
+    issuing organ's act; Art. 4: its 政府信息公开工作机构 runs the disclosure work):
+    - whoever may sign off for the issuing organ (access.may_sign_off) issues directly;
+    - the issuing department's own staff follow that department's `requires_signoff`;
+    - anyone else — a handling unit the work was assigned to, an admin, the system — always drafts: a letter in
+      another organ's name is never issued without someone of that organ (issue 15, lawyer finding 2).
+    Procedural notices (补正告知书 Art. 30, 征求意见书 Art. 32, 收费通知书 Art. 42) stay with the handling unit:
+    it acts for the organ under the organ's 公开工作机构 (Art. 4) and they decide nothing on the merits."""
+    if access.may_sign_off(actor, req):
+        return False
     dep = access.issuing_department(req)
-    return dep is not None and dep.requires_signoff and not access.may_sign_off(actor, req)
+    if dep is not None and getattr(actor, "department_id", None) == dep.id:
+        return bool(dep.requires_signoff)
+    return True
 
 
 def _paper(req, on, now, paper_number):
@@ -61,9 +71,9 @@ def _paper(req, on, now, paper_number):
 def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
           not_held_basis=None, not_ours_reason=None, disclosure_basis=None, disclosure_access=None, files=(),
           paper_number=None):
-    """Answer the application. Where the issuing department requires sign-off, anyone but its head (or, for the
-    district government, a supervisor) sends a draft to the head (needs_signoff). A reply dated before the
-    day it is entered is the 补录 of a paper letter and carries that letter's number (numbering.paper_number)."""
+    """Answer the application (Art. 36); a reply that needs the issuing organ's sign-off is stored as a draft
+    awaiting it (needs_signoff). A reply dated before the day it is entered is the 补录 of a paper letter and
+    carries that letter's number (numbering.paper_number)."""
     require(Status(req.status), {Status.ASSIGNED}, "答复")
     _, nh, dc = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
                           basis=not_held_basis, reason=not_ours_reason, disclosure_basis=disclosure_basis,

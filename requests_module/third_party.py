@@ -5,7 +5,11 @@
 影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知第三方。"
 
 So an answer is recorded as one of three results (ANSWERS); disclosing over an objection needs the written
-决定公开告知书 to that third party first; withholding on the objection needs nothing more. The functions here
+决定公开告知书 to that third party first — issued by the head of the issuing organ's disclosure work (it is the
+organ's decision: access.may_sign_off) and delivered to it (书面告知 means it reached the third party);
+withholding on the objection needs nothing more. Art. 15 closes the other way: "第三方同意公开……的，予以公开",
+so when every third party consulted agreed, withholding on the third party's interest (withheld_third_party)
+is refused; a silent third party leaves the decision to the organ (Art. 32), so then it may still withhold. The functions here
 are pure (they read the loaded application); the services (handling.py, reply.py) and the handling page call
 them, so the rule lives in one place.
 """
@@ -64,19 +68,40 @@ def discloses(outcome):
     return outcome in outcomes.OUTCOMES and outcomes.get(outcome).group in DISCLOSING_GROUPS
 
 
+WITHHELD_THIRD_PARTY = "withheld_third_party"  # outcomes.py: 不予公开 on Art. 15 (third party's interest)
+
+
+def _told(doc, on):
+    """The 决定公开告知书 reached the third party (delivery recorded) on or before the reply's day `on`."""
+    return doc is not None and doc.delivered_on is not None and (on is None or doc.delivered_on <= on)
+
+
+def all_agreed(req):
+    """The third parties consulted on this application, when every one of them agreed to disclosure (Art. 15,
+    32); [] when none was consulted or any objected, stayed silent or has not answered yet."""
+    parties = [c for c in req.consultations if c.kind == "third_party"]
+    return parties if parties and all(c.answer == "agreed" for c in parties) else []
+
+
 def reply_refusal(req, outcome, on):
-    """Art. 32: the message refusing a reply dated `on` with `outcome` that discloses over a third party's
-    objection without the 决定公开告知书 issued to it first (on or before the reply's day); None when allowed.
-    Withholding on the objection is always allowed."""
+    """The message refusing a reply dated `on` with `outcome`, or None when allowed:
+    - Art. 32: a reply that discloses over a third party's objection before the 决定公开告知书 was delivered to
+      it (delivery recorded, delivered on or before the reply's day) — "书面告知第三方" is done when it reaches
+      the third party, not when it is written; withholding on the objection is always allowed;
+    - Art. 15 with Art. 32: withholding on the third party's interest (withheld_third_party) when every third
+      party consulted agreed ("第三方同意公开……的，予以公开"). A silent third party does not bar it: Art. 32 leaves
+      that decision to the organ ("由行政机关依照本条例的规定决定是否公开")."""
+    if outcome == WITHHELD_THIRD_PARTY and (agreed := all_agreed(req)):
+        return (f"{'、'.join(c.party for c in agreed)}已同意公开：依照条例第十五条、第三十二条，第三方同意公开的，"
+                "予以公开，不能以涉及第三方合法权益为由不予公开")
     if not discloses(outcome):
         return None
-    missing = [c.party for c in objections(req)
-               if (doc := notice_of(req, c)) is None or (on is not None and doc.issued_on > on)]
+    missing = [c.party for c in objections(req) if not _told(notice_of(req, c), on)]
     if not missing:
         return None
     return (f"{'、'.join(missing)}不同意公开：依照条例第三十二条，只有认为不公开可能对公共利益造成重大影响、"
-            "并先将决定公开的政府信息内容和理由书面告知第三方（发出决定公开告知书）后，才能作出公开或部分公开的答复；"
-            "否则应当不予公开")
+            "并已将决定公开的政府信息内容和理由书面告知第三方（决定公开告知书已登记送达，送达日不晚于答复日）后，"
+            "才能作出公开或部分公开的答复；否则应当不予公开")
 
 
 def notice_refusal(req, consultation):

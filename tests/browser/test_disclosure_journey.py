@@ -45,6 +45,16 @@ def test_citizen_to_reply_letter(server, browser, request):
         with staff.expect_navigation():
             staff.get_by_role("button", name="提交答复").click()
         assert "答复已提交" in staff.content()
+        logout(staff)
+
+        # The district government received it: 民政局's reply is its draft, the 公开办 signs it off (条例 Art. 4, 36)
+        _login(staff, server, "sup@e2e.cn")
+        staff.goto(server + "/requests/staff/")
+        with staff.expect_navigation():
+            staff.get_by_role("link", name=number).click()
+        with staff.expect_navigation():
+            staff.get_by_role("button", name="签发", exact=True).click()
+        assert "已签发" in staff.content()
 
         citizen.reload()
         assert "已办结" in citizen.content()

@@ -55,14 +55,14 @@ def planted(seeded):
     seed_categories()
     staff = make_user("staff", "s@x.cn", department="mzj")
     sup = make_user("supervisor", "sup@x.cn")
-    req = received(date(2026, 9, 28), name=NAME_A, phone=PHONE_A, id_number=ID_A,
+    req = received(date(2026, 9, 28), actor=staff, name=NAME_A, phone=PHONE_A, id_number=ID_A,
                    title=f"{NAME_A}申请公开低保名单",
                    description=f"本人{NAME_A}，身份证{ID_A}，手机 138 0000 1111（或１３８００００１１１１），"
                                f"座机{LANDLINE}，邮箱{EMAIL}，住{HOUSE}，申请公开2025年低保名单。")
     request_reply.reply(req, outcome="disclosed", **DISCLOSED, text=f"{NAME_A}您好：名单已通过{EMAIL}发送，银行卡{CARD}不在名单内。"
                         f"如有疑问请拨打{PHONE_A[:3]}-{PHONE_A[3:7]}-{PHONE_A[7:]}。",
                         on=date(2026, 10, 9), now=noon(date(2026, 10, 9)), actor=staff)
-    pending_req = received(date(2026, 9, 29), name=NAME_C, phone=PHONE_C, title="低保复核",
+    pending_req = received(date(2026, 9, 29), actor=staff, name=NAME_C, phone=PHONE_C, title="低保复核",
                            description=f"本人{NAME_C}，手机{PHONE_C}，申请低保复核材料。")
     request_reply.reply(pending_req, outcome="disclosed", **DISCLOSED, text="尚待审查的申请答复", on=date(2026, 10, 9),
                         now=noon(date(2026, 10, 9)), actor=staff)

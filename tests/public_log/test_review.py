@@ -19,7 +19,7 @@ from tests.requests.helpers import DISCLOSED, noon, received
 
 def test_disclosure_reply_with_consent_is_queued_masked(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 9, 28), description="本人张三（电话13800001111）申请公开低保名单")
+    req = received(date(2026, 9, 28), actor=staff, description="本人张三（电话13800001111）申请公开低保名单")
     request_reply.reply(req, outcome="disclosed", **DISCLOSED, text="张三您好，现将名单提供给您。", on=date(2026, 10, 9),
                         now=noon(date(2026, 10, 9)), actor=staff)
     record = PublicRecord.query.one()
@@ -32,7 +32,7 @@ def test_disclosure_reply_with_consent_is_queued_masked(seeded):
 def test_declined_consent_and_confidential_tickets_never_enter(seeded):
     seed_categories()
     staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 9, 28), publish_consent="")
+    req = received(date(2026, 9, 28), actor=staff, publish_consent="")
     request_reply.reply(req, outcome="disclosed", **DISCLOSED, text="x", on=date(2026, 10, 9), now=noon(date(2026, 10, 9)),
                         actor=staff)
     t = hotline_intake.create_ticket({"type": "help", "category_code": "020201", "content": "保密诉求",

@@ -27,8 +27,13 @@ def _answer_clock(req):
 def work(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
     head = make_user("approver", "h@x.cn", department="zfb")  # received by the government: 区政府办's head extends
-    reply = lambda req, outcome, on, **kw: request_reply.reply(  # noqa: E731
-        req, outcome=outcome, text="答复如下。", on=on, now=noon(on), actor=staff, **answer_fields(outcome), **kw)
+
+    def reply(req, outcome, on, **kw):
+        """民政局 drafts the government's letter, 区政府办's head signs it off the same day (条例 Art. 4, 36)."""
+        request_reply.reply(req, outcome=outcome, text="答复如下。", on=on, now=noon(on), actor=staff,
+                            **answer_fields(outcome), **kw)
+        request_reply.sign_off(req, approve=True, now=noon(on), actor=head)
+
     # replied in the period 2026-10-01 … 2026-11-30
     reply(received(date(2026, 11, 2)), "disclosed", date(2026, 11, 9))  # 7 days, in time
     extended = received(date(2026, 10, 9))

@@ -207,6 +207,7 @@ def _issued(seeded):
                     actor=approver)
     reply.reply(req, outcome="disclosed", **DISCLOSED, text="予以公开，名单见附件。", on=date(2026, 11, 13),
                 now=noon(date(2026, 11, 13)), actor=make_user("staff", "s@x.cn", department="mzj"))
+    reply.sign_off(req, approve=True, now=noon(date(2026, 11, 13)), actor=approver)  # the government's letter
     return req
 
 
@@ -371,21 +372,24 @@ def test_a_third_party_whose_objection_was_overruled_is_told_in_writing(api_as):
     """Art. 32: when the organ discloses over the third party's objection (public interest), it tells the third
     party in writing what will be disclosed and why; refused without an objection, and only once."""
     staff = api_as("staff", "mzj")
+    head = api_as("approver", "mzj", login="mzj.head@x.cn")  # 民政局 received it: its head decides (Art. 4, 32)
     rid, cid = api_consulted(staff)
     url = f"/disclosure-requests/{rid}/consultations/{cid}/disclosure-notice"
     body = {"content": "该公司2025年度污染物排放监测数据", "reasons": "涉及周边居民健康，不公开可能对公共利益造成重大影响",
             "on": "2026-11-10"}
-    r = staff.post(url, body, now=noon(date(2026, 11, 10)))
+    r = head.post(url, body, now=noon(date(2026, 11, 10)))
     assert r.status_code == 409 and "未提出不同意公开的意见" in r.get_json()["message"]
     staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/answer",
                {"answer": "objected", "opinion": "不同意公开，涉及商业秘密", "on": "2026-11-09"}, now=noon(date(2026, 11, 9)))
-    r = staff.post(url, {**body, "reasons": " "}, now=noon(date(2026, 11, 10)))
+    r = staff.post(url, body, now=noon(date(2026, 11, 10)))  # a decision, not a procedural notice: 403
+    assert r.status_code == 403 and "决定公开告知书" in r.get_json()["message"]
+    r = head.post(url, {**body, "reasons": " "}, now=noon(date(2026, 11, 10)))
     assert r.status_code == 400
-    r = staff.post(url, body, now=noon(date(2026, 11, 10)))
+    r = head.post(url, body, now=noon(date(2026, 11, 10)))
     assert r.status_code == 200, r.get_json()
     doc = r.get_json()["documents"][-1]
     assert doc["kind"] == "disclosure_notice" and doc["addressee"] == "某化工有限公司" and doc["period_workdays"] is None
-    assert staff.post(url, body, now=noon(date(2026, 11, 10))).status_code == 409  # once
+    assert head.post(url, body, now=noon(date(2026, 11, 10))).status_code == 409  # once
     from requests_module.models import DisclosureRequest, RequestDocument
     req = db.session.get(DisclosureRequest, rid)
     text = pdf_text(notices.render_document(req, db.session.get(RequestDocument, doc["id"])))
@@ -405,8 +409,17 @@ def test_the_third_party_notice_form_on_the_handling_page(app, seeded):
     deliver(req, "consultation_letter", date(2026, 11, 3))
     handling.answer_consultation(req, c, answer="objected", answered_on=date(2026, 11, 4), opinion="不同意公开", now=noon(date(2026, 11, 4)),
                                  actor="t")
-    client = _staff_page_client(app)
+    clerk = _staff_page_client(app)  # the handling unit's clerk: neither the form nor the step (Art. 4, 32)
+    make_user("approver", "zfb.head@x.cn", department="zfb")
+    client = app.test_client()
+    assert login(client, "zfb.head@x.cn").status_code == 302
     with pinned(app, noon(date(2026, 11, 5))):
+        html = clerk.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+        assert f"act-third_party_notice-{c.id}" not in html
+        refused = clerk.post(f"/requests/staff/{req.id}/third_party_notice",
+                             data={"csrf_token": csrf_from(html), "consultation": str(c.id), "on": "2026-11-05",
+                                   "content": "排放监测数据", "reasons": "公共利益"})
+        assert refused.status_code == 403 and "决定公开告知书" in refused.get_data(as_text=True)
         html = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
         assert f"act-third_party_notice-{c.id}" in html
         form = {"csrf_token": csrf_from(html), "consultation": str(c.id), "on": "2026-11-05",

@@ -184,20 +184,48 @@ def test_sign_off_of_an_application_received_by_mzj_is_the_mzj_heads(seeded, api
     assert r.status_code == 200 and r.get_json()["status"] == "closed", r.get_json()
 
 
-def test_whether_a_reply_needs_sign_off_is_the_issuing_departments_setting(seeded):
-    """Art. 36 with Art. 4: 民政局 requiring sign-off does not hold back the district government's letter, and the
-    district office requiring it does not hold back 民政局's own."""
+def test_whether_a_reply_needs_sign_off_is_the_issuing_organs_affair(seeded):
+    """Art. 36 with Art. 4 (lawyer finding 2): a reply in the district government's name written by 民政局, the unit
+    it was assigned to, is always a draft for the government's sign-off, whatever 区政府办's setting; 区政府办's own
+    staff follow 区政府办's `requires_signoff`; who may sign off issues directly; 民政局's own application follows
+    民政局's setting, and the district office requiring sign-off does not hold it back."""
     _dep("mzj").requires_signoff = True
+    assert not _dep("zfb").requires_signoff
     db.session.commit()
     staff = make_user("staff", "s@x.cn", department="mzj")
     government = received(date(2026, 11, 2))
-    reply.reply(government, outcome="disclosed", **DISCLOSED, text="予以公开。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)),
-                actor=staff)
-    assert government.status == "closed"
+    _draft(government, staff, date(2026, 11, 3))  # no one of the issuing organ was involved yet
+    assert reply.needs_signoff(government, make_user("admin", "root@x.cn"))
+    assert reply.needs_signoff(government, make_user("approver", "mzj.head@x.cn", department="mzj"))
+    assert not reply.needs_signoff(government, make_user("staff", "zfb.s@x.cn", department="zfb"))
+    assert not reply.needs_signoff(government, make_user("approver", "zfb.a@x.cn", department="zfb"))
+    assert not reply.needs_signoff(government, make_user("supervisor", "sup@x.cn"))
+    _dep("zfb").requires_signoff = True
+    db.session.commit()
+    assert reply.needs_signoff(government, make_user("staff", "zfb.s2@x.cn", department="zfb"))
     own = _received_by_mzj(date(2026, 11, 2))
     _draft(own, staff, date(2026, 11, 3))
     assert reply.needs_signoff(own, make_user("approver", "a@x.cn", department="zfb"))
     assert not reply.needs_signoff(own, make_user("approver", "b@x.cn", department="mzj"))
+    _dep("mzj").requires_signoff = False
+    db.session.commit()
+    assert not reply.needs_signoff(own, staff)  # 民政局's own letter: its own setting
+
+
+def test_a_reply_by_the_assigned_unit_closes_only_on_the_issuing_organs_sign_off(seeded):
+    """Art. 36 with Art. 4 (lawyer finding 2): the district government received it, 民政局 answers — the letter is
+    issued only when 区政府办's head signs it off, and then in the government's name."""
+    staff = make_user("staff", "s@x.cn", department="mzj")
+    government = received(date(2026, 11, 2))
+    _draft(government, staff, date(2026, 11, 3))
+    assert government.reply_doc_number is None
+    with pytest.raises(DomainError):
+        reply.sign_off(government, approve=True, now=noon(date(2026, 11, 4)),
+                       actor=make_user("approver", "mzj.a@x.cn", department="mzj"))
+    reply.sign_off(government, approve=True, now=noon(date(2026, 11, 4)),
+                   actor=make_user("approver", "zfb.a@x.cn", department="zfb"))
+    assert government.status == "closed" and government.replied_on == date(2026, 11, 4)
+    assert government.reply_doc_number
 
 
 def test_the_issuing_departments_staff_see_the_application_in_lists_and_items(seeded, api_as):

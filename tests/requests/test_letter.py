@@ -121,7 +121,7 @@ def test_preview_shows_the_letter_without_a_number_and_saves_nothing(app, client
 
 
 def test_preview_in_the_api_has_no_number(seeded, api_as):
-    caller = api_as("staff", "mzj")
+    caller = api_as("staff", "zfb")  # the issuing organ's own staff: issued directly, so dated
     req = received(date(2026, 11, 2))
     resp = caller.post(f"/disclosure-requests/{req.id}/reply-preview",
                        {"outcome": "disclosed", **DISCLOSED, "text": "提供。", "on": "2026-11-03"}, now=noon(date(2026, 11, 3)))
@@ -155,17 +155,18 @@ def test_a_draft_awaiting_sign_off_renders_as_draft_without_number(app, client, 
 
 def test_numbers_are_assigned_on_issue_sequential_per_year(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
-    first, second = received(date(2026, 11, 2)), received(date(2026, 11, 2))
+    first, second = received(date(2026, 11, 2), actor=staff), received(date(2026, 11, 2), actor=staff)
     reject = received(date(2026, 11, 2), dep=None)
     _reply(second, staff, date(2026, 11, 3))  # issued first: number 1, whatever its id
     intake.reject(reject, outcome="not_processed_petition", message="请向信访部门反映。", on=date(2026, 11, 3),
                   now=noon(date(2026, 11, 3)), actor="公开办")
     _reply(first, staff, date(2026, 11, 4))
+    # each issuing organ numbers its own letters (GB/T 9704: 代字〔年份〕序号): 民政局's two, the government's one
     assert [second.reply_doc_number, reject.reply_doc_number, first.reply_doc_number] == [
-        "亭政依申复〔2026〕1号", "亭政依申复〔2026〕2号", "亭政依申复〔2026〕3号"]
-    next_year = received(date(2026, 12, 28))
+        "亭民政依申复〔2026〕1号", "亭政依申复〔2026〕1号", "亭民政依申复〔2026〕2号"]
+    next_year = received(date(2026, 12, 28), actor=staff)
     _reply(next_year, staff, date(2027, 1, 4))
-    assert next_year.reply_doc_number == "亭政依申复〔2027〕1号"
+    assert next_year.reply_doc_number == "亭民政依申复〔2027〕1号"
 
 
 def test_parallel_issue_gives_distinct_sequential_numbers(app, seeded):
@@ -176,7 +177,7 @@ def test_parallel_issue_gives_distinct_sequential_numbers(app, seeded):
     from core.auth.service import create_token
     staff = make_user("staff", "s@x.cn", department="mzj")
     headers = {"Authorization": "Bearer " + create_token(staff, now=at(2026, 11, 1))[0]}
-    ids = [received(date(2026, 11, 2)).id for _ in range(6)]
+    ids = [received(date(2026, 11, 2), actor=staff).id for _ in range(6)]  # 民政局's own: issued at once
     db.session.commit()
     barrier, results = threading.Barrier(len(ids), timeout=30), {}
 

@@ -121,6 +121,9 @@ def test_online_application_from_submission_to_reply_letter(app, client, seeded)
     assert req.status == "assigned" and req.correction_received_on is not None
     act(staff, req.id, "reply", outcome="disclosed", **DISCLOSED, text="经查，现将2025年城乡低保标准提供给您。", on=str(req.correction_received_on))
     db.session.remove()
+    assert db.session.get(DisclosureRequest, req.id).status == "awaiting_signoff"  # the government's letter (Art. 36)
+    act(client, req.id, "sign_off")  # the district 公开办 (supervisor) issues it
+    db.session.remove()
     req = db.session.get(DisclosureRequest, req.id)
     assert req.status == "closed"
     page = citizen_client.get(f"/requests/{req.id}").get_data(as_text=True)

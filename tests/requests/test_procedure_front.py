@@ -198,6 +198,8 @@ def test_art35_no_explanation_in_time_then_unreasonable_then_not_processed(seede
     assert clock(req, "reason").on_time is False  # the applicant's period ran out unanswered
     reply.reply(req, outcome="not_processed_excessive", text="经审查，您的申请理由不合理，不予处理。",
                 on=date(2026, 11, 19), now=noon(date(2026, 11, 19)), actor=staff)
+    assert req.status == "awaiting_signoff"  # 民政局 drafts the government's letter; its head issues it (Art. 36)
+    reply.sign_off(req, approve=True, now=noon(date(2026, 11, 19)), actor=approver)
     assert req.status == "closed" and req.outcome == "not_processed_excessive"
     # Without the step, the intake's direct 不予处理 as 大量反复申请 is refused too.
     other = received(date(2026, 11, 2), dep=None)

@@ -10,7 +10,7 @@ import pytest
 from core.errors import FieldConflict, ValidationError
 from core.extensions import db
 from reports.disclosure_annual import annual_table
-from requests_module import handling, refunds, reply
+from requests_module import access, handling, refunds, reply
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import make_user, pinned
@@ -64,8 +64,12 @@ def test_disclosing_over_an_objection_needs_the_written_notice_first(seeded):
         with pytest.raises(TransitionError, match="某化工有限公司不同意公开：依照条例第三十二条"):
             _reply(req, outcome, date(2026, 11, 12), head)
     handling.tell_third_party_of_disclosure(req, c, content="排放监测数据", reasons="涉及周边居民健康",
-                                            on=date(2026, 11, 12), now=noon(date(2026, 11, 12)), actor="t")
-    with pytest.raises(TransitionError, match="第三十二条"):  # a reply dated before the notice: not "first"
+                                            on=date(2026, 11, 11), now=noon(date(2026, 11, 11)), actor=head)
+    # "书面告知第三方": the notice must have reached the third party (delivery recorded), not just been issued
+    with pytest.raises(TransitionError, match="决定公开告知书已登记送达"):
+        _reply(req, "disclosed", date(2026, 11, 12), head)
+    deliver(req, "disclosure_notice", date(2026, 11, 12))
+    with pytest.raises(TransitionError, match="第三十二条"):  # a reply dated before the delivery: not "first"
         _reply(req, "disclosed", date(2026, 11, 11), head)
     _reply(req, "disclosed", date(2026, 11, 12), head)
     assert db.session.get(DisclosureRequest, req.id).outcome == "disclosed"
@@ -84,11 +88,56 @@ def test_withholding_on_the_objection_is_fine_and_no_notice_after_the_reply(seed
                                  now=noon(date(2026, 11, 10)), actor="t")
     with pytest.raises(TransitionError, match="李四未提出不同意公开的意见"):
         handling.tell_third_party_of_disclosure(req, agreed, content="x", reasons="y", on=date(2026, 11, 11),
-                                                now=noon(date(2026, 11, 11)), actor="t")
+                                                now=noon(date(2026, 11, 11)), actor=head)
     _reply(req, "withheld_third_party", date(2026, 11, 12), head)
     with pytest.raises(TransitionError, match="办结后不能补发"):
         handling.tell_third_party_of_disclosure(req, c, content="排放监测数据", reasons="公共利益",
-                                                on=date(2026, 11, 13), now=noon(date(2026, 11, 13)), actor="t")
+                                                on=date(2026, 11, 13), now=noon(date(2026, 11, 13)), actor=head)
+
+
+def test_the_disclosure_notice_is_the_issuing_organs_decision(seeded):
+    """Art. 32 with Art. 4, 36 (lawyer finding 4): deciding to disclose over an objection is the issuing organ's
+    decision — the handling unit's staff and head may not issue the 决定公开告知书 for the district government;
+    区政府办's head may."""
+    req, c = _consulted()
+    handling.answer_consultation(req, c, answer="objected", answered_on=date(2026, 11, 10), opinion="涉及商业秘密",
+                                 now=noon(date(2026, 11, 10)), actor="t")
+    for user in (make_user("staff", "mzj.s@x.cn", department="mzj"),
+                 make_user("approver", "mzj.a@x.cn", department="mzj"), "t"):
+        assert not access.can_act(user, req, "third_party_notice")
+        with pytest.raises(access.NotTheirs, match="须由盐城市亭湖区人民政府信息公开工作机构（区政府办）的负责人"):
+            handling.tell_third_party_of_disclosure(req, c, content="x", reasons="y", on=date(2026, 11, 11),
+                                                    now=noon(date(2026, 11, 11)), actor=user)
+    head = make_user("approver", "zfb.a@x.cn", department="zfb")
+    assert access.can_act(head, req, "third_party_notice")
+    handling.tell_third_party_of_disclosure(req, c, content="x", reasons="y", on=date(2026, 11, 11),
+                                            now=noon(date(2026, 11, 11)), actor=head)
+
+
+def test_withholding_for_the_third_party_after_all_agreed_is_refused(seeded):
+    """Art. 15: "第三方同意公开……的，予以公开" with Art. 32 (lawyer finding 1): when every third party consulted agreed,
+    withheld_third_party is refused (reply and preview); a silent party leaves the decision to the organ (Art. 32:
+    "由行政机关依照本条例的规定决定是否公开"), so then withholding stays possible."""
+    head = make_user("supervisor", "sup@x.cn")
+    req, c = _consulted()
+    other = handling.add_consultation(req, kind="third_party", party="李四", sent_on=date(2026, 11, 4),
+                                      now=noon(date(2026, 11, 4)), actor="t")
+    deliver(req, "consultation_letter", date(2026, 11, 4))
+    for x in (c, other):
+        handling.answer_consultation(req, x, answer="agreed", answered_on=date(2026, 11, 10), opinion="",
+                                     now=noon(date(2026, 11, 10)), actor="t")
+    for attempt in (reply.reply, reply.preview):
+        with pytest.raises(TransitionError, match="某化工有限公司、李四已同意公开：依照条例第十五条、第三十二条"):
+            attempt(req, outcome="withheld_third_party", legal_ground="《政府信息公开条例》第十五条", text="不予公开。",
+                    on=date(2026, 11, 12), now=noon(date(2026, 11, 12)), actor=head)
+    silent, s = _consulted()
+    handling.answer_consultation(silent, s, answer="silent", now=noon(date(2026, 11, 26)), actor="t")
+    _reply(silent, "withheld_third_party", date(2026, 11, 26), head)
+    assert silent.status == "closed" and silent.outcome == "withheld_third_party"
+
+
+def r_docs(caller, rid):
+    return caller.get(f"/disclosure-requests/{rid}").get_json()["documents"]
 
 
 def test_api_and_page_give_the_same_art32_answers(app, api_as):
@@ -122,11 +171,20 @@ def test_api_and_page_give_the_same_art32_answers(app, api_as):
     assert Page(page_html).text["reply-text"] == "现予公开，见附件。"
 
     notice = {"content": "排放监测数据", "reasons": "不公开可能对公共利益造成重大影响", "on": "2026-11-10"}
-    r = staff.post(f"/disclosure-requests/{rid}/consultations/{cid}/disclosure-notice", notice,
-                   now=noon(date(2026, 11, 10)))
+    url = f"/disclosure-requests/{rid}/consultations/{cid}/disclosure-notice"
+    r = staff.post(url, notice, now=noon(date(2026, 11, 10)))  # the organ's decision: its head's (Art. 32, 4)
+    assert r.status_code == 403 and "须由盐城市亭湖区民政局的负责人（审批人）作出" in r.get_json()["message"]
+    head = api_as("approver", "mzj", login="mzj.head@x.cn")
+    r = head.post(url, notice, now=noon(date(2026, 11, 10)))
     assert r.status_code == 200
     r = staff.post(f"/disclosure-requests/{rid}/reply", body, now=noon(date(2026, 11, 10)))
-    assert r.status_code == 200 and r.get_json()["status"] in ("closed", "awaiting_signoff")
+    assert r.status_code == 409 and "已登记送达" in r.get_json()["message"]  # issued, not yet delivered
+    doc = next(d for d in r_docs(head, rid) if d["kind"] == "disclosure_notice")
+    r = staff.post(f"/disclosure-requests/{rid}/documents/{doc['id']}/delivery",
+                   {"method": "in_person", "delivered_on": "2026-11-10"}, now=noon(date(2026, 11, 10)))
+    assert r.status_code == 200
+    r = staff.post(f"/disclosure-requests/{rid}/reply", body, now=noon(date(2026, 11, 10)))
+    assert r.status_code == 200 and r.get_json()["status"] == "closed"  # 民政局's own application and letter
 
     spec = staff.get("/openapi.json").get_json()
     answer_body = spec["paths"]["/disclosure-requests/{request_id}/consultations/{consultation_id}/answer"]["post"]

@@ -136,7 +136,7 @@ def test_unpaid_fee_closes_as_abandoned(seeded):
 
 def test_reply_outcomes_grounds_and_verdict(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 9, 28))
+    req = received(date(2026, 9, 28), actor=staff)  # 民政局 received it: its staff issue the reply
     with pytest.raises(ValidationError, match="法律依据"):
         reply.reply(req, outcome="withheld_process", text="……", on=date(2026, 10, 29), now=noon(date(2026, 10, 29)),
                     actor=staff)
@@ -155,7 +155,7 @@ def test_reply_outcomes_grounds_and_verdict(seeded):
 
 def test_late_reply_is_frozen_as_late(seeded):
     staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 9, 28))
+    req = received(date(2026, 9, 28), actor=staff)
     reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开", on=date(2026, 11, 2), now=noon(date(2026, 11, 2)), actor=staff)
     assert clock(req).on_time is False
 
@@ -247,7 +247,6 @@ def test_organisation_applicant_with_valid_credit_code(seeded):
 
 def _in_state(state):
     """An application brought into `state` through the real use cases (received 2026-09-28)."""
-    from core.departments.models import Department
     if state == "submitted":
         return intake.submit_online(APPLICATION, now=at(2026, 9, 28, 9))
     req = received(date(2026, 9, 28), dep=None if state == "received" else "mzj")
@@ -256,13 +255,15 @@ def _in_state(state):
     elif state == "awaiting_payment":
         handling.fee_notice(req, method="pages", quantity=31, on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
     elif state == "awaiting_signoff":
-        Department.query.filter_by(code="zfb").one().requires_signoff = True  # the issuing organ's setting
+        # 民政局 answers an application the district government received: a draft for its sign-off (Art. 4, 36)
         reply.reply(req, outcome="disclosed", **DISCLOSED, text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
                     actor=make_user("staff", "drafter@x.cn", department="mzj"))
     elif state == "closed":
         intake_req = req
         reply.reply(intake_req, outcome="disclosed", **DISCLOSED, text="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)),
                     actor=make_user("staff", "closer@x.cn", department="mzj"))
+        reply.sign_off(intake_req, approve=True, now=noon(date(2026, 9, 29)),
+                       actor=make_user("approver", "head@x.cn", department="zfb"))
     assert req.status == state
     return req
 
