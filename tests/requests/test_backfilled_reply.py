@@ -30,7 +30,7 @@ def _reply(req, staff, on, entered, **kw):
 
 
 def test_a_system_letter_cannot_be_dated_before_the_day_it_is_entered(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
+    staff = make_user("staff", "s@x.cn", department="zfb")
     req = received(date(2026, 11, 20))
     with pytest.raises(ValidationError, match="不能倒签") as exc:
         _reply(req, staff, date(2026, 11, 27), date(2026, 12, 10))
@@ -39,7 +39,7 @@ def test_a_system_letter_cannot_be_dated_before_the_day_it_is_entered(seeded):
 
 
 def test_a_letter_entered_today_is_dated_today_and_numbered_by_the_system(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
+    staff = make_user("staff", "s@x.cn", department="zfb")
     req = received(date(2026, 11, 20))
     _reply(req, staff, date(2026, 12, 10), date(2026, 12, 10))
     assert req.replied_on == date(2026, 12, 10) and req.reply_doc_number == "亭政依申复〔2026〕1号"
@@ -47,7 +47,7 @@ def test_a_letter_entered_today_is_dated_today_and_numbered_by_the_system(seeded
 
 
 def test_the_补录_of_a_paper_letter_keeps_its_day_and_number_and_says_so(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
+    staff = make_user("staff", "s@x.cn", department="zfb")
     req, later = received(date(2026, 11, 20)), received(date(2026, 11, 20))
     _reply(req, staff, date(2026, 11, 27), date(2026, 12, 10), paper_number=f" {PAPER} ")
     assert req.replied_on == date(2026, 11, 27)  # timeliness is judged by the paper letter's day
@@ -62,7 +62,7 @@ def test_the_补录_of_a_paper_letter_keeps_its_day_and_number_and_says_so(seede
 
 
 def test_a_paper_number_already_borne_by_another_reply_is_refused(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
+    staff = make_user("staff", "s@x.cn", department="zfb")
     first, second = received(date(2026, 11, 20)), received(date(2026, 11, 20))
     _reply(first, staff, date(2026, 11, 27), date(2026, 12, 10), paper_number=PAPER)
     with pytest.raises(ValidationError, match="已用于另一份答复书"):
@@ -89,7 +89,7 @@ def test_a_drafted_paper_补录_keeps_its_day_and_number_on_sign_off(seeded):
 
 
 def test_the_api_asks_for_the_paper_number_and_shows_it(api_as):
-    staff = api_as("staff", "mzj")
+    staff = api_as("staff", "zfb")  # the 公开办's clerk: the government received it
     req = received(date(2026, 11, 20))
     url = f"/disclosure-requests/{req.id}"
     body = {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。", "on": "2026-11-27"}
@@ -107,7 +107,7 @@ def test_the_api_asks_for_the_paper_number_and_shows_it(api_as):
 
 
 def test_the_page_refuses_a_backdated_letter_and_keeps_the_typed_text(app, client, seeded):
-    make_user("staff", "s@x.cn", department="mzj")
+    make_user("staff", "s@x.cn", department="zfb")
     login(client, "s@x.cn")
     req = received(date(2026, 11, 20))
     page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)

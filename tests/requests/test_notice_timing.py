@@ -26,7 +26,7 @@ def _extended(on, days=10):
 
 def _reply(req, on):
     reply.reply(req, outcome="disclosed", **DISCLOSED, text="予以公开。", on=on, now=noon(on),
-                actor=make_user("staff", "s@x.cn", department="mzj"))
+                actor=make_user("staff", "s@x.cn", department="zfb"))  # the 公开办's clerk issues the government's reply
 
 
 def _actions(req):

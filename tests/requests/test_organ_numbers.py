@@ -32,7 +32,7 @@ def test_each_organ_has_its_own_series_and_代字(seeded):
     gov = received(date(2026, 11, 2))  # received by the district government's 公开办
     ours2 = received(date(2026, 11, 2), actor=staff)
     _reply(ours, staff, date(2026, 11, 3))
-    _reply(gov, staff, date(2026, 11, 3))
+    _reply(gov, make_user("staff", "zfb.s@x.cn", department="zfb"), date(2026, 11, 3))  # the 公开办's clerk
     _reply(ours2, staff, date(2026, 11, 4))
     assert ours.reply_doc_number == "亭民政依申复〔2026〕1号"
     assert gov.reply_doc_number == "亭政依申复〔2026〕1号"
@@ -58,7 +58,7 @@ def test_an_admin_set_代字_is_used_and_the_counter_goes_on(seeded):
     assert [first.reply_doc_number, second.reply_doc_number] == ["亭民政依申复〔2026〕1号", "亭民依申复〔2026〕2号"]
     update_department(_dep("zfb"), {"doc_code": "亭政办"}, now=at(2026, 11, 4, 15), actor="admin")
     gov = received(date(2026, 11, 4))
-    _reply(gov, staff, date(2026, 11, 5))
+    _reply(gov, make_user("staff", "zfb.s@x.cn", department="zfb"), date(2026, 11, 5))  # the 公开办's clerk
     assert gov.reply_doc_number == "亭政办依申复〔2026〕1号"  # 区政府办 keeps the district government's 代字
 
 
@@ -87,7 +87,7 @@ def test_numbers_issued_before_are_never_changed(seeded):
     db.session.add(LetterNumberCounter(series="disclosure_reply", year=2026, last=5))
     db.session.commit()
     new = received(date(2026, 11, 2))
-    _reply(new, staff, date(2026, 11, 3))
+    _reply(new, make_user("staff", "zfb.s@x.cn", department="zfb"), date(2026, 11, 3))  # the 公开办's clerk
     assert new.reply_doc_number == "亭政依申复〔2026〕1号"
     db.session.expire_all()
     assert db.session.get(DisclosureRequest, old.id).reply_doc_number == "亭湖依申复〔2026〕5号"

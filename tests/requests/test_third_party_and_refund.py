@@ -120,7 +120,7 @@ def test_withholding_for_the_third_party_after_all_agreed_is_refused(seeded):
     "由行政机关依照本条例的规定决定是否公开"), so then withholding stays possible."""
     head = make_user("supervisor", "sup@x.cn")
     req, c = _consulted()
-    other = handling.add_consultation(req, kind="third_party", party="李四", sent_on=date(2026, 11, 4),
+    other = handling.add_consultation(req, kind="third_party", party="李四", party_type="person", sent_on=date(2026, 11, 4),
                                       now=noon(date(2026, 11, 4)), actor="t")
     deliver(req, "consultation_letter", date(2026, 11, 4))
     for x in (c, other):

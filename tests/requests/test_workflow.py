@@ -145,7 +145,7 @@ def test_reply_outcomes_grounds_and_verdict(seeded):
                     actor=staff)
     reply.reply(req, outcome="withheld_process", legal_ground="《政府信息公开条例》第十六条第二款", text="经审查……",
                 on=date(2026, 10, 29), now=noon(date(2026, 10, 29)), actor=staff)
-    assert req.status == "closed" and req.reply_doc_number == "亭政依申复〔2026〕1号"  # the year's first letter
+    assert req.status == "closed" and req.reply_doc_number == "亭民政依申复〔2026〕1号"  # 民政局's first letter of the year
     c = clock(req)
     assert c.state == "stopped" and c.on_time is True
     with pytest.raises(TransitionError):
