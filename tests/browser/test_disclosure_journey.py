@@ -58,6 +58,13 @@ def test_citizen_to_reply_letter(server, browser, request):
 
         citizen.reload()
         assert "已办结" in citizen.content()
+        # reading the letter online is its delivery: the applicant acknowledges it first (网上签收)
+        form = citizen.locator("form[action$='/receipt']").first
+        token = form.locator("input[name=csrf_token]").get_attribute("value")
+        signed = citizen.request.post(server + form.get_attribute("action"), form={"csrf_token": token})
+        assert signed.ok and signed.headers["content-type"] == "application/pdf"  # 签收, then the letter itself
+        citizen.reload()
+        assert "已送达" in citizen.content()
         href = citizen.get_by_role("link", name="查看答复书（PDF）").get_attribute("href")
         pdf = citizen.request.get(server + href)
         assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"

@@ -63,6 +63,7 @@ def test_a_refused_state_focuses_the_form_summary(server, browser, request):
         with page.expect_navigation():
             page.get_by_role("button", name="登记").click()
         page.get_by_label("需要补正的事项").fill("请写明所需文件的年份")
+        page.get_by_label("指导和释明（告诉申请人如何补正，条例第三十条）").fill("写明文件的年份即可，例如“2025年”")
         page.get_by_role("button", name="发出补正告知").focus()
         with page.expect_navigation():
             page.keyboard.press("Enter")
