@@ -111,6 +111,18 @@ def _approve(user, req):
     return may_sign_off(user, req)
 
 
+def may_return(user, req):
+    """Returning a drafted reply for rework decides nothing in the organ's name: whoever may sign it off, and any
+    supervisor (the district 公开办 oversees every organ's disclosure work, 条例 Art. 3, 4), so that no draft waits
+    forever for an organ that has no head in the system."""
+    return may_sign_off(user, req) or getattr(user, "role", None) is Role.SUPERVISOR
+
+
+def return_refusal(user, req):
+    """The Chinese message of a refused return of a draft, or None when `user` may return it."""
+    return None if may_return(user, req) else signoff_refusal(user, req)
+
+
 def _decide(user, req):
     """Closing as 视为放弃 what the sweep would not close: 公开办 (supervisors, admins) or the head of the
     handling or issuing department (issue 15 item 3)."""
@@ -196,7 +208,7 @@ HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "cor
 # procedural notice: only whoever may sign off for the issuing organ issues it.
 APPROVING = ("sign_off", "return_reply", "reason_decision", "third_party_notice")
 RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "extend": may_approve_extension,
-         "lapse_close": _decide}
+         "lapse_close": _decide, "return_reply": may_return}
 STAFF_ACTIONS = tuple(RULES)
 
 
@@ -253,7 +265,7 @@ def require_view(user, req):
 
 
 REFUSALS = {"extend": extension_refusal, **{a: signoff_refusal for a in APPROVING},
-            "third_party_notice": disclosure_notice_refusal}
+            "third_party_notice": disclosure_notice_refusal, "return_reply": return_refusal}
 
 
 def require_act(user, req, action):

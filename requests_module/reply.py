@@ -118,7 +118,7 @@ def _store(req, nh, dc):
 def sign_off(req, *, approve, note="", now, actor):
     """The head of the issuing organ's disclosure work approves the drafted reply (it is sent) or returns it with a
     note (条例 Art. 4, 36; who: access.may_sign_off)."""
-    refusal = access.signoff_refusal(actor, req)
+    refusal = access.signoff_refusal(actor, req) if approve else access.return_refusal(actor, req)
     if refusal:
         raise DomainError(refusal)
     require(Status(req.status), {Status.AWAITING_SIGNOFF}, "签发或退回答复")

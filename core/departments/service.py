@@ -146,6 +146,16 @@ def create_department(data, *, now, actor):
     return dep
 
 
+def _check_has_approver(dep):
+    """Replies of a department that requires sign-off wait for its head: refuse the setting while the department
+    has no active approver account, so that no draft can wait for nobody."""
+    from core.auth.models import Role, User
+
+    if not User.query.filter_by(department_id=dep.id, role=Role.APPROVER, active=True).first():
+        raise ValidationError(f"{dep.name}还没有负责人（审批人）账号：请先为其创建审批人账号，再开启“答复需部门负责人签发”",
+                              field="requires_signoff")
+
+
 def update_department(dep, data, *, now, actor, keywords=None):
     """Edit a department's names, contacts and flags; `keywords` replaces its extra routing keywords."""
     before = {k: getattr(dep, k) for k in EDITABLE}
@@ -157,6 +167,8 @@ def update_department(dep, data, *, now, actor, keywords=None):
     _check_payment(current)
     current.setdefault("name", dep.name)
     _check_doc_code(current, dep.code, own_id=dep.id)
+    if data.get("requires_signoff") and not dep.requires_signoff:
+        _check_has_approver(dep)
     data = {k: current[k] for k in data}
     with unit_of_work():
         for k in EDITABLE:

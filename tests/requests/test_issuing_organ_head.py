@@ -259,3 +259,29 @@ def test_extension_days_out_of_range_on_the_page_name_the_legal_range(app, clien
     assert resp.status_code in (200, 400, 409) and "延长天数应在 1 到 20 之间" in html
     assert "2147483647" not in html and "需调取十年前的档案" in html
     assert req.extension_days == 0
+
+
+def test_no_draft_waits_for_an_organ_without_a_head(app, seeded, api_as):
+    """The admin cannot make replies of a department wait for a head it does not have (requires_signoff without an
+    approver account is refused); a draft already waiting can be returned by the 公开办 (a supervisor), though only
+    the organ's head signs it."""
+    from core.departments.service import update_department
+    from core.errors import ValidationError
+    from tests.conftest import at
+    sfj = _dep("sfj")
+    with pytest.raises(ValidationError, match="还没有负责人") as err:
+        update_department(sfj, {"requires_signoff": True}, now=at(2026, 11, 2, 9), actor="admin")
+    assert err.value.field == "requires_signoff" and not sfj.requires_signoff
+    make_user("approver", "sfj.head@x.cn", department="sfj")
+    update_department(sfj, {"requires_signoff": True}, now=at(2026, 11, 2, 9), actor="admin")
+    clerk = make_user("staff", "sfj.clerk@x.cn", department="sfj")
+    req = received(date(2026, 11, 2), dep="sfj", actor=clerk)
+    reply.reply(req, outcome="not_processed_repeat", legal_ground="条例第三十六条第（六）项", text="重复申请。",
+                on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=clerk)
+    assert req.status == "awaiting_signoff"
+    supervisor = api_as("supervisor", None, login="sup.return@x.cn")
+    r = supervisor.post(f"/disclosure-requests/{req.id}/sign-off", {"approve": True}, now=noon(date(2026, 11, 4)))
+    assert r.status_code == 403
+    r = supervisor.post(f"/disclosure-requests/{req.id}/sign-off", {"approve": False, "note": "请补充理由"},
+                        now=noon(date(2026, 11, 4)))
+    assert r.status_code == 200 and r.get_json()["status"] == "assigned"
