@@ -22,7 +22,7 @@ from core.inputs import parse_int
 
 BASIS = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
 # A typed amount in yuan: plain digits, at most two decimals (the API schema and fee_notice share it).
-AMOUNT_PATTERN = r"\d{1,7}(\.\d{1,2})?"
+AMOUNT_PATTERN = r"[0-9]{1,7}(\.[0-9]{1,2})?"  # ASCII digits only, as for days and dates (Python's \d would take ２００)
 METHODS = {"piece": "按件计收", "pages": "按量计收"}
 UNIT_NAMES = {"piece": "件", "pages": "页"}
 ARTICLES = {"piece": "第四条", "pages": "第五条"}

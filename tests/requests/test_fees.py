@@ -226,3 +226,12 @@ def test_the_applicant_sees_the_fee_notice_on_their_application(app, seeded):
     with pinned(app, noon(date(2026, 11, 5))):
         html = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "收费通知" in html and "应缴金额：人民币130.00元。" in html and "2026年12月2日前" in html
+
+
+@pytest.mark.parametrize("typed", ["１３０", "130.５", "١٣٠"])
+def test_an_amount_in_other_digits_is_refused_as_days_and_dates_are(seeded, typed):
+    """One rule for typed numbers: ASCII digits (full-width or Arabic-Indic digits are refused with a message,
+    not read as 130)."""
+    with pytest.raises(ValidationError, match="金额应为数字") as err:
+        fees.parse_amount(typed)
+    assert err.value.field == "amount"
