@@ -56,4 +56,34 @@ def api_consulted(staff, party="某化工有限公司"):
     return rid, r.get_json()["consultations"][0]["id"]
 
 
+def parallel_replies(app, issuers, day):
+    """Reply to every application of `issuers` ({request id: user who issues it}) at the same moment, each in its
+    own request thread (its own transaction) through the API; the answers by request id."""
+    import threading
+
+    from core.auth.service import create_token
+    from core.extensions import db
+    from tests.conftest import pinned
+
+    headers = {rid: {"Authorization": "Bearer " + create_token(user, now=at(2026, 11, 1))[0]}
+               for rid, user in issuers.items()}
+    db.session.commit()
+    barrier, results = threading.Barrier(len(issuers), timeout=30), {}
+
+    def issue(request_id):
+        client = app.test_client()
+        barrier.wait()
+        results[request_id] = client.post(f"/api/v1/disclosure-requests/{request_id}/reply", headers=headers[request_id],
+                                          json={"outcome": "disclosed", **DISCLOSED, "text": "提供。"})
+    threads = [threading.Thread(target=issue, args=(rid,)) for rid in issuers]
+    with pinned(app, noon(day)):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert sorted(r.status_code for r in results.values()) == [200] * len(issuers), \
+        [r.get_json() for r in results.values()]
+    return results
+
+
 __all__ = ["APPLICATION", "received", "noon", "deliver", "date", "api_consulted"]

@@ -5,7 +5,6 @@ and document numbers assigned on issue, sequential per year (条例 Art. 36: the
 《党政机关公文格式》GB/T 9704-2012: 发文字号, 主送机关, 附件说明)."""
 import io
 import re
-import threading
 
 import pytest
 from pypdf import PdfReader
@@ -15,8 +14,8 @@ from requests_module import intake, reply
 from requests_module.letter import issued_letter, render_draft_pdf, render_pdf
 from requests_module.pdf import NO_LINE_START, break_lines
 from requests_module.models import DisclosureRequest
-from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import answer_fields, date, DISCLOSED, noon, received
+from tests.conftest import csrf_from, login, make_user, pinned
+from tests.requests.helpers import DISCLOSED, answer_fields, date, noon, parallel_replies, received
 
 ORG = {"applicant_type": "org", "org_type": "commercial", "name": "盐城某某科技有限公司", "contact_person": "王经理",
        "id_type": "uscc", "id_number": "91110000600037341L"}
@@ -174,26 +173,9 @@ def test_parallel_issue_gives_distinct_sequential_numbers(app, seeded):
     PostgreSQL: numbers 1–6, no gap, no duplicate."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs a database server the parallel requests share")
-    from core.auth.service import create_token
     staff = make_user("staff", "s@x.cn", department="mzj")
-    headers = {"Authorization": "Bearer " + create_token(staff, now=at(2026, 11, 1))[0]}
-    ids = [received(date(2026, 11, 2), actor=staff).id for _ in range(6)]  # 民政局's own: issued at once
-    db.session.commit()
-    barrier, results = threading.Barrier(len(ids), timeout=30), {}
-
-    def issue(request_id):
-        client = app.test_client()
-        barrier.wait()
-        results[request_id] = client.post(f"/api/v1/disclosure-requests/{request_id}/reply", headers=headers,
-                                          json={"outcome": "disclosed", **DISCLOSED, "text": "提供。"})
-    threads = [threading.Thread(target=issue, args=(i,)) for i in ids]
-    with pinned(app, noon(date(2026, 11, 3))):
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-    assert sorted(r.status_code for r in results.values()) == [200] * len(ids), \
-        [r.get_json() for r in results.values()]
+    results = parallel_replies(app, {received(date(2026, 11, 2), actor=staff).id: staff for _ in range(6)},
+                               date(2026, 11, 3))  # 民政局's own: issued at once
     numbers = sorted(int(re.search(r"〕(\d+)号", r.get_json()["reply_doc_number"]).group(1))
                      for r in results.values())
     assert numbers == [1, 2, 3, 4, 5, 6]
