@@ -97,18 +97,26 @@ _ORGAN = ("负责公开该政府信息的行政机关为{organ}，联系方式�
 _NO_ORGAN = "本机关无法确定负责公开该政府信息的行政机关（条例第三十六条第（五）项）。"
 
 
+_CLOSING = "。．.，,、；;：:！!？? \t\n"
+
+
+def _bare(text):
+    return (text or "").strip().rstrip(_CLOSING)
+
+
 def sentence(you, basis=None, reason=None, organ=None, contact=None):
     """The letter's answer: Art. 36 (4) "该政府信息不存在", or Art. 36 (5) with its reasons and, when known, the
     responsible organ's name and contacts (else that it cannot be determined)."""
-    organ, contact, reason = (organ or "").strip(), (contact or "").strip(), (reason or "").strip()
+    # typed values lose their own closing punctuation: the sentence supplies its own (GB/T 15834)
+    organ, contact, reason = (_bare(organ), _bare(contact), _bare(reason))
     if basis is None:  # a letter composed without a basis: a named organ can only be (5)
         basis = NOT_OURS if organ else NOT_EXIST
     if basis == NOT_EXIST:
         return NOT_EXIST_SENTENCE.format(you=you)
     # A reply issued before the reason was a field of its own (migration 0028) said the organ was the reason.
     reason = reason or (f"该信息由{organ}负责公开" if organ else "")
-    head = _NOT_OURS.format(you=you, reason=reason.rstrip("。；;.")) if reason else \
+    head = _NOT_OURS.format(you=you, reason=reason) if reason else \
         f"{you}所申请公开信息不属于本机关负责公开。"
     if organ:
-        return head + _ORGAN.format(you=you, organ=organ, contact=contact.rstrip("。") or "见上文")
+        return head + _ORGAN.format(you=you, organ=organ, contact=contact or "见上文")
     return head + _NO_ORGAN

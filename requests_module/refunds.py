@@ -39,7 +39,7 @@ def reply_refusal(req, outcome):
             return None
         return (f"本申请已按量计收信息处理费{req.fee_amount}元，{zh(req.fee_refunded_on)}只按实际提供的页数退还了"
                 f"{req.fee_refund_amount}元，而“{o.group}：{o.label}”不向申请人提供政府信息：按量计收的费用应全额退还"
-                f"（{fees.BASIS}第三条、第五条），不能作出该答复")
+                f"（{fees.BASIS}第三条、第五条），请先登记退还其余的{req.fee_amount - req.fee_refund_amount}元，再作出该答复")
     return (f"本申请已按量计收信息处理费{req.fee_amount}元（{zh(req.fee_paid_on)}缴纳），而“{o.group}：{o.label}”"
             f"不向申请人提供政府信息：按量计收的费用按提供的信息收取（{fees.BASIS}第三条、第五条），"
             "请先登记退费，再作出该答复")
@@ -68,15 +68,27 @@ def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=N
     require(Status(req.status), {Status.ASSIGNED}, "登记退费")
     if req.fee_paid_on is None:
         raise TransitionError("本申请没有已缴纳的信息处理费，无须退费")
-    if req.fee_refunded_on is not None:
-        raise TransitionError(f"已于{zh(req.fee_refunded_on)}登记退费，不能重复登记")
+    # After a partial refund (部分公开 planned) the organ may still answer with nothing provided: the rest of the fee
+    # is then refunded too (a top-up to the full amount), so no application is stuck between the two rules.
+    topping_up = req.fee_refunded_on is not None and req.fee_refund_amount is not None and \
+        req.fee_amount is not None and req.fee_refund_amount < req.fee_amount
+    if req.fee_refunded_on is not None and not topping_up:
+        raise TransitionError(f"已于{zh(req.fee_refunded_on)}全额退费，不能重复登记")
     if req.fee_method != "pages":
         raise TransitionError(f"按件计收的信息处理费按申请件数收取，不因答复结果退还（{fees.BASIS}第三条、第四条）")
     given = fees.parse_amount(amount)
     if given is None:
         raise ValidationError("请填写退费金额", field="amount")
     pages = None
-    if pages_provided is not None and str(pages_provided).strip() != "":
+    if topping_up:
+        rest = req.fee_amount - req.fee_refund_amount
+        if pages_provided is not None and str(pages_provided).strip() != "":
+            raise ValidationError("已按实际提供的页数退过费：再次退费只能退还其余费用（全额退还），不填页数",
+                                  field="pages_provided")
+        if given != rest:
+            raise FieldConflict(f"退费金额{given}元不符：已退还{req.fee_refund_amount}元，其余应退还{rest}元"
+                                f"（全额退还，{fees.BASIS}第五条）", field="amount")
+    elif pages_provided is not None and str(pages_provided).strip() != "":
         pages, due_refund, due = partial_refund(req, pages_provided)
         if given != due_refund:
             raise FieldConflict(f"退费金额{given}元不符：实际提供{pages}页应收{due}元，已缴纳{req.fee_amount}元，"
@@ -93,13 +105,13 @@ def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=N
         raise ValidationError(f"备注不超过 {NOTE_MAX} 字", field="note")
     if method == "other" and not note:
         raise ValidationError("其他方式退费的，请在备注中写明方式", field="note")
-    check_date(on, now, not_before=req.fee_paid_on, req=req, label="退费日期")
+    check_date(on, now, not_before=req.fee_refunded_on if topping_up else req.fee_paid_on, req=req, label="退费日期")
     with unit_of_work(), dated(on, now):
-        req.fee_refunded_on, req.fee_refund_amount = on, given
+        req.fee_refunded_on, req.fee_refund_amount = on, (req.fee_refund_amount + given if topping_up else given)
         req.fee_refund_method, req.fee_refund_note = method, note or None
         record(req, "fee_refunded", now=now, actor=actor,
                detail={"on": on.isoformat(), "amount": str(given), "method": METHODS[method], "note": note or None,
-                       "pages_provided": pages})
+                       "pages_provided": pages, **({"top_up": True} if topping_up else {})})
     return req
 
 

@@ -6,6 +6,8 @@ Art. 33 para. 2 for the same head approving extensions; access.issuing_departmen
 the issuing department's staff follow its `requires_signoff`; anyone else's reply (a handling unit of another
 organ) is always a draft awaiting that head (needs_signoff).
 """
+import re
+
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
@@ -17,6 +19,9 @@ from requests_module.states import Status, TransitionError, require
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
 
 
+ARTICLE = re.compile(r"第[〇零一二三四五六七八九十百千0-9]+条")
+
+
 def _validate(req, outcome, ground, text, *, holder=None, contact=None, basis=None, reason=None,
               disclosure_basis=None, disclosure_access=None):
     if outcome not in outcomes.OUTCOMES or outcome in SYSTEM_OUTCOMES:
@@ -24,6 +29,10 @@ def _validate(req, outcome, ground, text, *, holder=None, contact=None, basis=No
     o = outcomes.get(outcome)
     if o.needs_ground and not (ground or "").strip():
         raise ValidationError(f"“{o.group}”须写明法律依据（条例条款）", field="legal_ground")
+    if o.needs_ground and not ARTICLE.search(ground):
+        # 条例 Art. 36: a refusal states its legal basis — an article, not "无" or a narrative
+        raise ValidationError("法律依据应写明所依据的法律、法规的条款，如“《中华人民共和国政府信息公开条例》第十四条”",
+                              field="legal_ground")
     if not (text or "").strip():
         raise ValidationError("请填写答复正文", field="text")
     reasons.check_outcome(req, outcome)  # Art. 35: 大量反复申请 only after reasons were found wanting

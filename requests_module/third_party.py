@@ -90,7 +90,12 @@ def reply_refusal(req, outcome, on):
       the third party, not when it is written; withholding on the objection is always allowed;
     - Art. 15 with Art. 32: withholding on the third party's interest (withheld_third_party) when every third
       party consulted agreed ("第三方同意公开……的，予以公开"). A silent third party does not bar it: Art. 32 leaves
-      that decision to the organ ("由行政机关依照本条例的规定决定是否公开")."""
+      that decision to the organ ("由行政机关依照本条例的规定决定是否公开");
+    - Art. 32 ("行政机关应当书面征求第三方的意见"): withholding on the third party's interest without having consulted
+      any third party."""
+    if outcome == WITHHELD_THIRD_PARTY and not any(c.kind == "third_party" for c in req.consultations):
+        return ("依照条例第三十二条，公开会损害第三方合法权益的，应当书面征求第三方的意见：以保护第三方合法权益为由"
+                "不予公开（条例第十五条），须先征求第三方意见并登记其意见")
     if outcome == WITHHELD_THIRD_PARTY and (agreed := all_agreed(req)):
         return (f"{'、'.join(c.party for c in agreed)}已同意公开：依照条例第十五条、第三十二条，第三方同意公开的，"
                 "予以公开，不能以涉及第三方合法权益为由不予公开")

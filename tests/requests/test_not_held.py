@@ -188,3 +188,12 @@ def test_the_openapi_document_names_the_fields(client):
     body = spec["paths"]["/disclosure-requests/{request_id}/reply"]["post"]["requestBody"]
     props = body["content"]["application/json"]["schema"]["properties"]
     assert props["not_held_basis"]["enum"] == ["not_exist", "not_ours"] and "not_ours_reason" in props
+
+
+def test_typed_closing_punctuation_is_not_doubled_in_the_letter():
+    """GB/T 15834: the sentence supplies its own punctuation — a reason, organ or contact typed with a closing
+    mark does not print "！。" or "。，"."""
+    from requests_module.not_held import sentence
+    text = sentence("您", "not_ours", "该信息由市民政局制作！", "盐城市民政局。", "0515-88888888；")
+    assert "！。" not in text and "。，" not in text and "；。" not in text
+    assert "理由是：该信息由市民政局制作。" in text and "盐城市民政局" in text and "0515-88888888。" in text

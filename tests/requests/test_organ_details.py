@@ -58,6 +58,10 @@ def test_an_outcome_no_article_names_needs_a_typed_legal_ground(seeded, code):
     with pytest.raises(Invalid, match="须写明法律依据") as err:
         reply.reply(req, outcome=code, text="经审查。", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
     assert err.value.field == "legal_ground"
+    for narrative in ("无", "。", "申请人撤回了申请"):  # Art. 36: a legal basis names an article
+        with pytest.raises(Invalid, match="应写明所依据的法律、法规的条款"):
+            reply.reply(req, outcome=code, legal_ground=narrative, text="经审查。", on=date(2026, 11, 3),
+                        now=noon(date(2026, 11, 3)), actor=staff)
     text = _letter(req, code, legal_ground="《中华人民共和国政府信息公开条例》第三十八条")
     assert "依据：《中华人民共和国政府信息公开条例》第三十八条。" in text
 

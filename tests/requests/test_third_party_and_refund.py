@@ -307,13 +307,13 @@ def test_other_outcome_after_a_page_fee_needs_the_refund_and_no_correction_follo
     head = make_user("supervisor", "sup@x.cn")
     req = _paid_by_pages()
     with pytest.raises(TransitionError, match="请先登记退费"):
-        _reply(req, "other", date(2026, 11, 10), head, legal_ground="申请人于2026年11月10日书面撤回申请")
+        _reply(req, "other", date(2026, 11, 10), head, legal_ground="《中华人民共和国政府信息公开条例》第二十七条（申请人书面撤回申请）")
     with pytest.raises(TransitionError, match="不能再要求补正"):
         handling.send_correction_notice(req, items="请写明年份", guidance="写明所需信息的年份", period=15,
                                    on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
     refunds.record_refund(req, amount="130", method="original", note="", on=date(2026, 11, 10),
                           now=noon(date(2026, 11, 10)), actor="t")
-    _reply(req, "other", date(2026, 11, 10), head, legal_ground="申请人于2026年11月10日书面撤回申请")
+    _reply(req, "other", date(2026, 11, 10), head, legal_ground="《中华人民共和国政府信息公开条例》第二十七条（申请人书面撤回申请）")
     assert db.session.get(DisclosureRequest, req.id).outcome == "other"
 
 
@@ -342,7 +342,7 @@ def test_partly_disclosed_after_paying_for_120_pages_allows_a_refund_of_the_page
                           on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
     assert req.fee_refund_amount == paid - due
     with pytest.raises(TransitionError, match="应全额退还"):
-        _reply(req, "withheld_third_party", date(2026, 11, 11), head)
+        _reply(req, "withheld_process", date(2026, 11, 11), head)
     _reply(req, "partly_disclosed", date(2026, 11, 11), head)
     paras = issued_letter(db.session.get(DisclosureRequest, req.id)).paragraphs
     assert f"您已于2026年11月9日缴纳信息处理费{paid}元（按量计收，《政府信息公开信息处理费管理办法》（国办函〔2020〕109号））。" \
@@ -418,3 +418,37 @@ def test_a_reply_refused_for_a_missing_refund_is_kept_through_the_refund_step(ap
     assert done.status_code == 200 and "之前填写的答复内容已保留" in done.get_data(as_text=True)
     assert page.text["reply-text"].strip() == typed
     assert req.fee_refunded_on == date(2026, 11, 10)
+
+
+def test_withholding_for_a_third_party_needs_its_consultation_first(seeded):
+    """条例 Art. 32: "行政机关应当书面征求第三方的意见" — withholding on the third party's interest (Art. 15) without having
+    consulted any third party is refused."""
+    head = make_user("supervisor", "sup.consult@x.cn")
+    req = received(date(2026, 11, 2))
+    with pytest.raises(TransitionError, match="应当书面征求第三方的意见"):
+        _reply(req, "withheld_third_party", date(2026, 11, 10), head)
+    assert req.status == "assigned"
+
+
+def test_after_a_partial_refund_the_rest_can_be_refunded_so_nothing_is_stuck(seeded):
+    """109号 Art. 3, 5: 120 pages paid, 43 were to be provided (partial refund), then the organ provides nothing
+    after all: the rest of the fee is refunded (exactly the rest, no page count), and the reply goes through."""
+    from requests_module import fees
+    head = make_user("supervisor", "sup.topup@x.cn")
+    req = _paid_pages(120)
+    paid, due = req.fee_amount, fees.calculate("pages", 43).amount
+    refunds.record_refund(req, amount=str(paid - due), method="original", note="", pages_provided=43,
+                          on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
+    with pytest.raises(TransitionError, match=f"请先登记退还其余的{due}元"):
+        _reply(req, "withheld_process", date(2026, 11, 11), head)
+    with pytest.raises(FieldConflict, match=f"其余应退还{due}元"):
+        refunds.record_refund(req, amount="1", method="original", note="", on=date(2026, 11, 11),
+                              now=noon(date(2026, 11, 11)), actor="t")
+    refunds.record_refund(req, amount=str(due), method="original", note="", on=date(2026, 11, 11),
+                          now=noon(date(2026, 11, 11)), actor="t")
+    assert req.fee_refund_amount == paid and req.fee_refunded_on == date(2026, 11, 11)
+    with pytest.raises(TransitionError, match="全额退费，不能重复登记"):
+        refunds.record_refund(req, amount="1", method="original", note="", on=date(2026, 11, 11),
+                              now=noon(date(2026, 11, 11)), actor="t")
+    _reply(req, "withheld_process", date(2026, 11, 11), head)
+    assert req.status == "closed"
