@@ -87,6 +87,11 @@ def _of_issuer(user, req):
     return user.department is not None and user.department.code == DISTRICT_OFFICE
 
 
+def of_issuing_organ(user, req):
+    """`user` acts for the issuing organ: its department's staff and approvers, or whoever may sign off for it."""
+    return _signed_in(user) and (_of_issuer(user, req) or may_sign_off(user, req))
+
+
 def _of_handler(user, req):
     return req.department_id is not None and req.department_id == user.department_id
 

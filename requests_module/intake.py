@@ -173,8 +173,7 @@ def reject(req, *, outcome, message, on, now, actor, paper_number=None):
     if not (message or "").strip():
         raise ValidationError("请写明不予处理的理由和应当去的渠道", field="message")
     check_date(on, now, not_before=req.received_on, req=req)
-    paper = numbering.paper_number(on, today(now), paper_number)
-    numbering.check_paper_number_free(paper, req.id)
+    paper = numbering.check_paper(req, on, today(now), paper_number, actor)
     with unit_of_work(), dated(on, now):
         transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
                    only_from={Status.SUBMITTED, Status.RECEIVED})

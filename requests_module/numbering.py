@@ -89,6 +89,30 @@ def paper_number(on, issued_on, number):
     return text or None
 
 
+def check_paper(req, on, issued_on, number, actor):
+    """The paper letter's number of a reply's 补录, or None for a letter the system numbers (paper_number), checked:
+    only someone of the issuing organ records that organ's paper letter (who else could have issued it?), and
+    the number is that organ's for that year — its 代字, 〔year〕, N号 (GB/T 9704-2012 7.2.4) — and no other
+    reply's (check_paper_number_free)."""
+    import re
+
+    from core.errors import ValidationError
+    from requests_module import access
+
+    paper = paper_number(on, issued_on, number)
+    if paper is None:
+        return None
+    if not access.of_issuing_organ(actor, req):
+        raise ValidationError("只有本机关（出具答复书的机关）的工作人员才能补录其纸质答复书；请由该机关登记",
+                              field="paper_number")
+    _, code = issuer(req.receiving_department)
+    if not re.fullmatch(rf"{re.escape(code)}\S*〔{on.year}〕[0-9]+号", paper):
+        raise ValidationError(f"原件文号应为本机关{on.year}年的文号，如“{code}依申复〔{on.year}〕12号”",
+                              field="paper_number")
+    check_paper_number_free(paper, req.id)
+    return paper
+
+
 def check_paper_number_free(number, request_id):
     """A paper letter's number is its own: no other reply bears it (GB/T 9704-2012 7.2.4)."""
     from core.errors import ValidationError

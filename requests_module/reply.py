@@ -69,12 +69,10 @@ def needs_signoff(req, actor):
     return True
 
 
-def _paper(req, on, now, paper_number):
+def _paper(req, on, now, paper_number, actor):
     """The paper letter's own number when the reply is its 补录; a reply dated before today needs one (no 倒签:
-    numbering.paper_number)."""
-    paper = numbering.paper_number(on, today(now), paper_number)
-    numbering.check_paper_number_free(paper, req.id)
-    return paper
+    numbering.check_paper)."""
+    return numbering.check_paper(req, on, today(now), paper_number, actor)
 
 
 def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
@@ -92,7 +90,7 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
         # answer or the silence first, so the period is measured right.
         raise TransitionError("尚有征求意见未登记答复：请先登记对方意见或“逾期未答复”，再作出答复")
     check_date(on, now, not_before=req.received_on, req=req)
-    paper = _paper(req, on, now, paper_number)
+    paper = _paper(req, on, now, paper_number, actor)
     _check_order(req, outcome, on)
     checked = check_files(files)
     drafted = needs_signoff(req, actor)
@@ -174,7 +172,7 @@ def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_org
                           basis=not_held_basis, reason=not_ours_reason, disclosure_basis=disclosure_basis,
                           disclosure_access=disclosure_access)
     check_date(on, now, not_before=req.received_on, req=req)
-    paper = _paper(req, on, now, paper_number)
+    paper = _paper(req, on, now, paper_number, actor)
     _check_order(req, outcome, on)
     names = [f.filename for f in check_files(files)]
     drafted = needs_signoff(req, actor)

@@ -147,3 +147,21 @@ def test_a_不予处理_letter_follows_the_same_rule(api_as):
                  now=noon(date(2026, 12, 1)))
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["reply_doc_number"] == "亭政依申复〔2026〕40号" and r.get_json()["replied_on"] == "2026-11-24"
+
+
+def test_only_the_issuing_organ_records_its_paper_letter_under_its_own_number(seeded):
+    """GB/T 9704-2012 7.2.4: the 补录 carries the issuing organ's own number for that year (its 代字, 〔year〕, N号),
+    and only someone of that organ records it — a 民政局 clerk cannot enter a paper letter of the district
+    government, and "1" is no document number."""
+    clerk = make_user("staff", "zfb.c@x.cn", department="zfb")
+    mzj = make_user("staff", "mzj.c@x.cn", department="mzj")
+    req = received(date(2026, 11, 20))  # the government received it
+    with pytest.raises(ValidationError, match="只有本机关") as exc:
+        _reply(req, mzj, date(2026, 11, 27), date(2026, 12, 10), paper_number=PAPER)
+    assert exc.value.field == "paper_number"
+    for wrong in ("1", "亭民政依申复〔2026〕3号", "亭政依申复〔2025〕3号"):
+        with pytest.raises(ValidationError, match="原件文号应为本机关2026年的文号"):
+            _reply(req, clerk, date(2026, 11, 27), date(2026, 12, 10), paper_number=wrong)
+    assert req.status == "assigned" and req.reply_doc_number is None
+    _reply(req, clerk, date(2026, 11, 27), date(2026, 12, 10), paper_number=PAPER)
+    assert req.reply_doc_number == PAPER
