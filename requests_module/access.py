@@ -26,7 +26,8 @@ Two organs can be involved in one application (issue 15 item 2, review of the �
 - the 决定公开告知书 to a third party whose objection is overruled (Art. 32): a decision of the issuing organ, so
   the same people as sign-off (an APPROVING action), not the handling unit;
 - recording a document's delivery (送达) is a handling step; closing as 视为放弃 what the sweep would not close
-  (requests_module/lapses.py): 公开办 (supervisors, admins) or an approver of the handling or issuing department;
+  (requests_module/lapses.py) and 不予处理 at intake issue letters with no draft stage: only whoever issues
+  directly for the issuing organ (issues_directly; 视为放弃: whoever may sign off);
 - hotline operators have no part in disclosure applications: they see none of them (page, API or
   citizen page) — an application carries an identity document number and the applicant's contacts.
 """
@@ -116,6 +117,21 @@ def _approve(user, req):
     return may_sign_off(user, req)
 
 
+def issues_directly(user, req):
+    """Whether a letter `user` makes on this application goes out at once in the issuing organ's name (条例 Art. 4,
+    36): whoever may sign off for the organ, and the issuing department's own staff where it does not require
+    sign-off; anyone else's reply is a draft for the organ's head (reply.needs_signoff)."""
+    if may_sign_off(user, req):
+        return True
+    dep = issuing_department(req)
+    return dep is not None and getattr(user, "department_id", None) == dep.id and not dep.requires_signoff
+
+
+def _reject(user, req):
+    """不予处理 at intake is a numbered letter with no draft stage: only who issues directly for the organ."""
+    return _handle(user, req) and issues_directly(user, req)
+
+
 def may_return(user, req):
     """Returning a drafted reply for rework decides nothing in the organ's name: whoever may sign it off, and any
     supervisor (the district 公开办 oversees every organ's disclosure work, 条例 Art. 3, 4), so that no draft waits
@@ -129,9 +145,10 @@ def return_refusal(user, req):
 
 
 def _decide(user, req):
-    """Closing as 视为放弃 what the sweep would not close: 公开办 (supervisors, admins) or the head of the
-    handling or issuing department (issue 15 item 3)."""
-    return user.role in INTAKE or (user.role is Role.APPROVER and _handle(user, req))
+    """Closing as 视为放弃 what the sweep would not close issues a letter in the issuing organ's name (条例 Art. 30,
+    36): the issuing organ's head, or the 公开办 (a supervisor) for what the district government received —
+    whoever may sign off for it."""
+    return may_sign_off(user, req)
 
 
 def can_see_lapses(user):
@@ -213,7 +230,7 @@ HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "cor
 # procedural notice: only whoever may sign off for the issuing organ issues it.
 APPROVING = ("sign_off", "return_reply", "reason_decision", "third_party_notice")
 RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "extend": may_approve_extension,
-         "lapse_close": _decide, "return_reply": may_return}
+         "lapse_close": _decide, "return_reply": may_return, "reject": _reject}
 STAFF_ACTIONS = tuple(RULES)
 
 

@@ -61,12 +61,7 @@ def needs_signoff(req, actor):
       another organ's name is never issued without someone of that organ (issue 15, lawyer finding 2).
     Procedural notices (补正告知书 Art. 30, 征求意见书 Art. 32, 收费通知书 Art. 42) stay with the handling unit:
     it acts for the organ under the organ's 公开工作机构 (Art. 4) and they decide nothing on the merits."""
-    if access.may_sign_off(actor, req):
-        return False
-    dep = access.issuing_department(req)
-    if dep is not None and getattr(actor, "department_id", None) == dep.id:
-        return bool(dep.requires_signoff)
-    return True
+    return not access.issues_directly(actor, req)
 
 
 def _paper(req, on, now, paper_number, actor):

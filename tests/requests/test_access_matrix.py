@@ -21,14 +21,15 @@ APPROVE = SIGN | EXTEND
 EXPECTED = {
     "government": {
         "operator": set(),  # hotline operators have no part in disclosure applications
-        "staff of the department": HANDLE,
-        "approver of the department": HANDLE,  # handles it, but the letter is the government's
+        # 不予处理 at intake is a letter with no draft stage: only who issues directly for the organ (条例 Art. 4, 36)
+        "staff of the department": HANDLE - {"reject"},
+        "approver of the department": HANDLE - {"reject"},  # handles it, but the letter is the government's
         "staff of another department": set(),
         "approver of another department": set(),
         "staff of the district office": HANDLE,  # the government's 公开办 (区政府办)
         "approver of the district office": HANDLE | APPROVE,
         "supervisor": HANDLE | SIGN,  # the district 公开办 signs off the government's replies, approves no extension
-        "admin": HANDLE,
+        "admin": HANDLE - {"reject"},
         "citizen": set(),
     },
     "department": {
@@ -40,9 +41,9 @@ EXPECTED = {
         "staff of the district office": set(),  # not the government's application
         "approver of the district office": set(),
         # oversight handles, and may return a draft so none waits for an organ without a head in the system, but
-        # does not sign 民政局's letters
-        "supervisor": HANDLE | {"return_reply"},
-        "admin": HANDLE,
+        # does not sign or otherwise issue 民政局's letters
+        "supervisor": HANDLE - {"reject"} | {"return_reply"},
+        "admin": HANDLE - {"reject"},
         "citizen": set(),
     },
 }

@@ -322,11 +322,14 @@ def test_delivery_and_decision_through_the_api(api_as):
                       {"method": "sms", "delivered_on": "2026-11-05"}, now=noon(date(2026, 11, 5))).status_code == 404
     r = staff.post(f"/disclosure-requests/{rid}/lapse-decision", {"reason": "逾期"}, now=noon(date(2026, 11, 10)))
     assert r.status_code == 403  # department staff do not decide it
-    supervisor = api_as("supervisor")
-    r = supervisor.post(f"/disclosure-requests/{rid}/lapse-decision", {"reason": "逾期"}, now=noon(date(2026, 11, 10)))
+    # closing as 视为放弃 issues 民政局's letter (民政局 received it): its head decides, not the 公开办 (Art. 4, 36)
+    assert api_as("supervisor").post(f"/disclosure-requests/{rid}/lapse-decision", {"reason": "逾期"},
+                                     now=noon(date(2026, 11, 20))).status_code == 403
+    head = api_as("approver", "mzj", login="mzj.head@x.cn")
+    r = head.post(f"/disclosure-requests/{rid}/lapse-decision", {"reason": "逾期"}, now=noon(date(2026, 11, 10)))
     assert r.status_code == 409 and "尚未届满" in r.get_json()["message"]
     assert staff.get("/disclosure-requests/lapsed").status_code == 403
-    r = supervisor.post(f"/disclosure-requests/{rid}/lapse-decision", {"reason": "经核实无正当理由"},
+    r = head.post(f"/disclosure-requests/{rid}/lapse-decision", {"reason": "经核实无正当理由"},
                         now=noon(date(2026, 11, 20)))
     assert r.status_code == 200 and r.get_json()["outcome"] == "other_no_correction"
     assert r.get_json()["documents"][0]["lapse_decision"] == "abandoned"
