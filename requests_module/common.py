@@ -99,3 +99,15 @@ def due_text(req):
         return f"{zh(c.due_on)}（条例第三十五条确定的延迟答复期限）" + ("，暂定" if c.provisional else "")
     n = get_calendar().workdays_between(c.start_on, c.due_on)
     return f"{zh(c.due_on)}（第{n}个工作日）" + ("，暂定" if c.provisional else "")
+
+
+def typed_text(value, field):
+    """A typed value as stripped text (None → ""); a number or list from an API client is a 400 naming the field,
+    not a crash."""
+    from core.errors import ValidationError
+
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} 应为字符串", field=field)
+    return value.strip()

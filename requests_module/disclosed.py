@@ -13,6 +13,7 @@ A `disclosed` reply chooses (1) or (2) and writes the 方式、途径（和时�
 from dataclasses import dataclass
 
 from core.errors import ValidationError
+from requests_module.common import typed_text
 
 DISCLOSED, PARTLY = "disclosed", "partly_disclosed"
 PUBLISHED, PROVIDED = "published", "provided"
@@ -36,18 +37,10 @@ def stored(req):
     return Disclosure(basis=req.disclosure_basis, access=req.disclosure_access)
 
 
-def _text(value, field):
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{field} 应为字符串", field=field)
-    return value.strip()
-
-
 def check(outcome, basis, access):
     """The disclosure details of a reply, checked (条例 Art. 36 (1), (2), Art. 37); raises ValidationError naming
     the field."""
-    basis, access = _text(basis, "disclosure_basis"), _text(access, "disclosure_access")
+    basis, access = typed_text(basis, "disclosure_basis"), typed_text(access, "disclosure_access")
     if outcome not in (DISCLOSED, PARTLY):
         if basis:
             raise ValidationError("只有“予以公开”的答复才选择公开的情形", field="disclosure_basis")

@@ -12,6 +12,7 @@ would be false. Pure functions: reply.py validates with `check`, the letter word
 from dataclasses import dataclass
 
 from core.errors import ValidationError
+from requests_module.common import typed_text
 
 CODE = "unavailable_not_held"
 NOT_EXIST, NOT_OURS = "not_exist", "not_ours"
@@ -38,19 +39,10 @@ def stored(req):
                    contact=req.holder_contact)
 
 
-def _text(value, field):
-    """A typed value as stripped text; a number or list from an API client is a 400, not a crash."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{field} 应为字符串", field=field)
-    return value.strip()
-
-
 def check(outcome, basis, reason, organ, contact):
     """The not-held details of a reply, checked (条例 Art. 36 (4), (5)); raises ValidationError naming the field."""
-    basis, reason = _text(basis, "not_held_basis"), _text(reason, "not_ours_reason")
-    organ, contact = _text(organ, "holder_organ"), _text(contact, "holder_contact")
+    basis, reason = typed_text(basis, "not_held_basis"), typed_text(reason, "not_ours_reason")
+    organ, contact = typed_text(organ, "holder_organ"), typed_text(contact, "holder_contact")
     if outcome != CODE:
         if basis or reason:
             raise ValidationError("只有“本机关不掌握相关政府信息”的答复才选择不掌握的情形", field="not_held_basis")
