@@ -123,8 +123,8 @@ def issues_directly(user, req):
     sign-off; anyone else's reply is a draft for the organ's head (reply.needs_signoff)."""
     if may_sign_off(user, req):
         return True
-    dep = issuing_department(req)
-    return dep is not None and getattr(user, "department_id", None) == dep.id and not dep.requires_signoff
+    # _of_issuer first: no query for the many users outside the issuing department (pages ask per action)
+    return _of_issuer(user, req) and not issuing_department(req).requires_signoff
 
 
 def _reject(user, req):
