@@ -11,6 +11,7 @@ from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from hotline import callback, intake
+from hotline.caller_view import citizen_label, status_context, submitted_message
 from hotline.callback import SATISFACTION
 from hotline.common import ENTITY
 from hotline.models import Category, Ticket
@@ -55,12 +56,13 @@ def new():
             captcha.count_submission()
             _grant(t)
             lookup_codes.keep_for_receipt(ENTITY, t.id, t.access_code)
-            flash(f"诉求已提交，工单编号：{t.number}。请保存下方的查询码，凭编号和查询码可查询办理进度。", "success")
+            flash(submitted_message(t, logged_in=_citizen() is not None), "success")
             return redirect(url_for(".status", ticket_id=t.id))
     categories = Category.query.filter_by(level=3, active=True).order_by(Category.code).all()
     mine = Ticket.query.filter_by(citizen_id=_citizen().id).order_by(Ticket.id.desc()).all() if _citizen() else []
     return render_template("hotline/new.html", types=TYPES, categories=categories, errors=errors, values=values,
-                           mine=mine, lookup_number=lookup_codes.typed(ENTITY),
+                           mine=mine, lookup_number=lookup_codes.typed(ENTITY), citizen_label=citizen_label,
+                           citizen=_citizen(),
                            **captcha.context(errors.get("captcha"))), (400 if errors else 200)
 
 
@@ -100,7 +102,7 @@ def resend_code():
 def status(ticket_id):
     t = _load(ticket_id)
     return render_template("hotline/status.html", t=t, types=TYPES, satisfaction=SATISFACTION,
-                           receipt_code=lookup_codes.receipt_code(ENTITY, t.id))
+                           receipt_code=lookup_codes.receipt_code(ENTITY, t.id), **status_context(t))
 
 
 @bp.post("/my/<int:ticket_id>/rate")

@@ -61,6 +61,7 @@ STEP_LABELS = {
     "callback_failed": "回访未接通", "callback_unsatisfied": "回访不满意", "close_after_callback": "回访后办结",
     "close_by_supervisor": "研判后办结", "close_unreachable": "无法联系办结", "reopen": "重办",
     "merged": "合并", "merged_in": "并入", "ticket_merged": "合并工单",
+    "close_no_contact": "无联系电话办结",
 }
 
 
@@ -103,3 +104,59 @@ def represent(ticket, user, now, brief=False):
                       "entered_at": e.entered_at.isoformat() if e.entered_at else None} for e in timeline(ticket)],
     })
     return out
+
+
+# The caller's timeline (issue 16, item 7): only these audit actions, each as a citizen-safe label and
+# text; never the actor (staff names), notes, reasons or other callers' data. Anything else is left out.
+CITIZEN_STEPS = {
+    "created": ("受理", None), "dispatch": ("派单", None), "sign": ("签收", "承办单位已签收"),
+    "extension_approved": ("延期", None), "reply": ("答复", "承办单位已答复"),
+    "reply_signed_off": ("答复", "承办单位已答复"), "direct_close": ("答复", "已直接答复"),
+    "callback_failed": ("回访", "回访电话未接通"), "callback_unsatisfied": ("回访", "回访评价：不满意，转督办研判"),
+    "close_after_callback": ("办结", "回访后办结"), "close_unreachable": ("办结", "多次回访未能联系上，办结"),
+    "close_no_contact": ("办结", "未留联系电话，无法回访，办结"), "close_by_supervisor": ("办结", "经研判办结"),
+    "transfer": ("办结", None), "merged": ("合并", None),
+    "merged_in": ("合并", "其他市民反映的相同诉求已并入本工单一并办理"), "reopen": ("重办", "已安排重新办理"),
+}
+
+
+def citizen_steps(ticket):
+    """The citizen-safe timeline of a ticket from its audit trail, oldest first: [{at, label, text}]."""
+    from core.audit import AuditEvent
+    from core.departments.models import Department
+    from hotline.callback import SATISFACTION
+    events = [e for e in timeline(ticket) if e.action in CITIZEN_STEPS]
+    extended = {}  # the handling clock's new due time, by the time an extension was approved
+    if any(e.action == "extension_approved" for e in events):
+        ids = [str(c.id) for c in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id), name="handling")]
+        for row in AuditEvent.query.filter(AuditEvent.entity_kind == "clock", AuditEvent.entity_id.in_(ids),
+                                           AuditEvent.action == "extend"):
+            extended[row.at] = (row.after_data or {}).get("due_at")
+    names = {d.code: d.name for d in Department.query}
+    steps = []
+    for e in events:
+        label, text = CITIZEN_STEPS[e.action]
+        detail = e.after_data or {}
+        if e.action == "dispatch":
+            text = f"派单至{names.get(detail.get('department'), '承办单位')}"
+        elif e.action == "extension_approved":
+            due = extended.get(e.at)
+            text = "经批准延期" + (f"至 {_local(due)}" if due else "")
+        elif e.action == "close_after_callback":
+            steps.append({"at": e.at, "label": "回访", "text": "回访评价：" + SATISFACTION.get(
+                detail.get("satisfaction"), "已评价")})
+            text = "回访后办结"
+        elif e.action == "transfer":
+            text = f"已转 {detail.get('to', '110/119/120')} 处理，办结"
+        elif e.action == "merged":
+            text = f"与工单 {detail.get('into', '')} 为同一事项，并入该工单办理"
+        elif e.action == "created":
+            text = "诉求已受理"
+        steps.append({"at": e.at, "label": label, "text": text})
+    return steps
+
+
+def _local(value):
+    from datetime import datetime
+    from core.templating import local_dt
+    return local_dt(datetime.fromisoformat(value) if isinstance(value, str) else value)
