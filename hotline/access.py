@@ -64,6 +64,7 @@ RULES = {
     "dispatch": _desk, "direct_close": _desk, "transfer": _desk, "urge": _desk, "callback": _desk, "merge": _desk,
     "sign": _lead, "return": _lead, "extension_request": _lead, "reply": _lead,
     "sign_off": _sign_off, "extension_decision": _oversight, "review": _oversight, "co_part": _co_handler,
+    "close_no_contact": _desk,  # a caller without a phone: hotline/no_contact.py
 }
 
 

@@ -11,7 +11,7 @@ from core.departments.models import Department
 from core.errors import ValidationError
 from core.inputs import parse_datetime
 from core.extensions import db
-from hotline import access, callback, handling, intake
+from hotline import access, callback, handling, intake, no_contact
 from hotline.common import ENTITY
 from hotline.models import Ticket
 from hotline.access import DESK
@@ -202,3 +202,14 @@ def merge(ticket_id):
         dups = [_load(i) for i in ids]
         callback.merge(t, dups, now=at, actor=u)
     return _act(ticket_id, "merge", run)
+
+
+@bp.post("/<int:ticket_id>/close-no-contact")
+@staff_required
+def close_no_contact(ticket_id):
+    def run(t, d, u, at):
+        note = d.get("note") or ""
+        if not isinstance(note, str):
+            raise ValidationError("note 应为文本", field="note")
+        no_contact.close_no_contact(t, note=note, now=at, actor=u)
+    return _act(ticket_id, "close_no_contact", run)

@@ -69,4 +69,6 @@ PATHS = {
     P + "/{ticket_id}/merge": _action("Merge duplicates into this ticket",
                                       {"duplicates": {"type": "array", "items": ID, "minItems": 1, "maxItems": 50,
                                                      "uniqueItems": True}}, ["duplicates"]),
+    P + "/{ticket_id}/close-no-contact": _action("Close an answered ticket without a contact phone after its callback "
+                                                 "period (close_reason no_contact)", {"note": text(500)}),
 }

@@ -14,7 +14,7 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, handling, intake, suggest
+from hotline import access, callback, handling, intake, no_contact, suggest
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
@@ -198,6 +198,8 @@ ACTIONS = {
                                                                 reason=f.get("reason"), now=n, actor=u)),
     "merge": ("desk", "已合并", lambda t, f, n, u: callback.merge(
         t, [_load(i) for i in form_ids("duplicates")], now=n, actor=u)),
+    "close_no_contact": ("desk", "已按无联系电话办结", lambda t, f, n, u: no_contact.close_no_contact(
+        t, note=f.get("note", ""), now=n, actor=u)),
 }
 
 

@@ -169,6 +169,7 @@ ACCESS = {
     **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
         "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
         "co-part", "reply", "sign-off", "urge", "callback", "review", "merge")},
+    ("/api/v1/tickets/<int:ticket_id>/close-no-contact", "POST"): "staff",
 }
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",

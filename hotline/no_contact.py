@@ -1,0 +1,37 @@
+"""Closing an answered ticket whose caller left no phone (issue 16, item 7).
+
+回访 (国办发〔2020〕53号: every answered ticket is called back) needs a number to call. A web request
+without a phone can only be rated online by its caller, with the number and the access code. So the desk
+waits for the callback period (the "callback" clock, DESIGN §3) and, if the caller has not rated by then,
+closes the ticket as not reachable — without three fake failed attempts. close_reason "no_contact"
+(as distinct from "unreachable": three real attempts that failed) lets the measures tell the two apart.
+"""
+from core.db import unit_of_work
+from core.errors import ValidationError
+from hotline.caller_view import reachable
+from hotline.common import clock, stop, transition
+from hotline.states import Status, TransitionError
+
+CLOSE_REASON = "no_contact"
+
+
+def close_no_contact(ticket, *, now, actor, note=""):
+    """Close an answered ticket without a contact phone once its callback period has run out."""
+    if reachable(ticket):
+        raise TransitionError("该工单留有联系电话，请按正常回访登记")
+    if ticket.status != Status.REPLIED.value:
+        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能按无联系电话办结")
+    c = clock(ticket, "callback")
+    if c is not None and c.state != "stopped" and now < c.due_at:
+        from core.templating import local_dt
+        raise TransitionError(f"市民可凭工单编号和查询码在线评价，请在回访时限（{local_dt(c.due_at)}）届满后"
+                              "仍未评价的，再按无联系电话办结")
+    note = (note or "").strip()
+    if len(note) > 500 or "\x00" in note:
+        raise ValidationError("说明不能超过 500 字，且不能含有非法字符", field="note")
+    with unit_of_work():
+        transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_no_contact", now=now, actor=actor,
+                   detail={"note": note} if note else None)
+        ticket.close_reason, ticket.closed_at, ticket.close_note = CLOSE_REASON, now, note or None
+        stop(ticket, "callback", at=now, actor=actor, reason="no contact phone")
+    return ticket
