@@ -1,7 +1,8 @@
 """Who may see a ticket and do what with it (issue 14): the one place that pages, the API, templates
 and tests ask. Domain services keep their own checks as a second line, never as the only one.
 
-- desk work (dispatch, direct close, emergency transfer, reminders, callbacks, merging):
+- desk work (dispatch, direct close, emergency transfer, reminders, callbacks, merging, closing an
+  answered ticket without a contact phone):
   operators, supervisors, admins (the 12345 centre);
 - the lead department's work (sign for, return, ask for an extension, reply): staff and approvers of
   the ticket's department, supervisors and admins;
