@@ -7,6 +7,7 @@ and tests ask. Domain services keep their own checks as a second line, never as 
   the ticket's department, supervisors and admins;
 - signing off a reply: the department's approver or a supervisor;
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
+- reviewing a department's 退单 (成立 / 不成立): the desk roles (the 12345 centre);
 - a co-handling part: staff and approvers of a co-handling department;
 - the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only.
 """
@@ -64,6 +65,7 @@ RULES = {
     "dispatch": _desk, "direct_close": _desk, "transfer": _desk, "urge": _desk, "callback": _desk, "merge": _desk,
     "sign": _lead, "return": _lead, "extension_request": _lead, "reply": _lead,
     "sign_off": _sign_off, "extension_decision": _oversight, "review": _oversight, "co_part": _co_handler,
+    "return_review": _desk,  # the 12345 centre decides whether a department's 退单 stands (hotline/returns.py)
 }
 
 
