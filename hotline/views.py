@@ -114,7 +114,7 @@ def callbacks():
 @roles_required(*HANDLERS)
 def queue():
     now = utcnow()
-    q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff"]))
+    q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff", "return_review"]))
     if current_user.role in (Role.STAFF, Role.APPROVER):
         q = q.filter(Ticket.department_id == current_user.department_id)
     return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True)
