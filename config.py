@@ -12,6 +12,11 @@ def _env_int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def _env_float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def _dev_secret_key():
     """A per-checkout secret for development only, kept in instance/ so sessions survive restarts."""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -47,6 +52,9 @@ class Config:
     AUTH_CODE_PER_HOUR = _env_int("AUTH_CODE_PER_HOUR", 3)  # codes per login for one session, and for one address
     AUTH_CODE_ADDRESS_PER_HOUR = _env_int("AUTH_CODE_ADDRESS_PER_HOUR", 10)  # codes per address, all logins
     AUTH_CODE_LOGIN_PER_HOUR = _env_int("AUTH_CODE_LOGIN_PER_HOUR", 10)  # messages to one phone/mailbox, all askers
+    # 12345 退单 window after dispatch, in working days (DESIGN §3: 1; some provinces allow 2). The default of
+    # hotline/sla.py's "return_window" limit for normal tickets; an admin SlaRule still overrides it.
+    HOTLINE_RETURN_WINDOW_WORKDAYS = _env_float("HOTLINE_RETURN_WINDOW_WORKDAYS", 1)
     ESCALATE_AFTER_HOURS = _env_int("ESCALATE_AFTER_HOURS", 24)  # overdue this long → supervisors
     JOB_TIMEOUT = _env_int("JOB_TIMEOUT", 600)
     # Notification delivery: adapters log | file | smtp | package.module:Class (a real SMS gateway).

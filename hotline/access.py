@@ -8,6 +8,7 @@ and tests ask. Domain services keep their own checks as a second line, never as 
   the ticket's department, supervisors and admins;
 - signing off a reply: the department's approver or a supervisor;
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
+- reviewing a department's 退单 (成立 / 不成立): the desk roles (the 12345 centre);
 - a co-handling part: staff and approvers of a co-handling department;
 - the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only.
 """
@@ -66,6 +67,7 @@ RULES = {
     "sign": _lead, "return": _lead, "extension_request": _lead, "reply": _lead,
     "sign_off": _sign_off, "extension_decision": _oversight, "review": _oversight, "co_part": _co_handler,
     "close_no_contact": _desk,  # a caller without a phone: hotline/no_contact.py
+    "return_review": _desk,  # the 12345 centre decides whether a department's 退单 stands (hotline/returns.py)
 }
 
 

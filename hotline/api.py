@@ -11,7 +11,7 @@ from core.departments.models import Department
 from core.errors import ValidationError
 from core.inputs import parse_datetime
 from core.extensions import db
-from hotline import access, callback, handling, intake, no_contact
+from hotline import access, callback, handling, intake, no_contact, returns
 from hotline.common import ENTITY
 from hotline.models import Ticket
 from hotline.access import DESK
@@ -134,6 +134,14 @@ def sign(ticket_id):
 def return_(ticket_id):
     return _act(ticket_id, "return", lambda t, d, u, at: handling.return_ticket(
         t, reason=d.get("reason"), now=at, actor=u))
+
+
+@bp.post("/<int:ticket_id>/return-review")
+@staff_required
+def return_review(ticket_id):
+    """The 12345 centre's review of a pending 退单: {"upheld": true|false, "note": "…"} (a reason if false)."""
+    return _act(ticket_id, "return_review", lambda t, d, u, at: returns.review_return(
+        t, upheld=d.get("upheld"), note=d.get("note"), now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/extension-request")

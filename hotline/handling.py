@@ -1,7 +1,6 @@
 """Department handling: sign for, return, extension, co-handling, reply and sign-off, reminders."""
 from core.auth.models import Role
 from core.calendar.service import get_schedule
-from core.clocks.service import extend_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
@@ -20,55 +19,21 @@ def sign(ticket, *, now, actor):
 
 
 def return_ticket(ticket, *, reason, now, actor):
-    """退单 of a misrouted ticket, only inside the return window; it goes back to the dispatch queue."""
-    if not (reason or "").strip():
-        raise ValidationError("请写明退单理由", field="reason")
-    if ticket.return_deadline is None or now > ticket.return_deadline:
-        raise TransitionError("已超过退单时限，不能退单；如确属误派，请联系督办改派")
-    with unit_of_work():
-        transition(ticket, Status.NEW, {Status.DISPATCHED, Status.SIGNED}, "return", now=now, actor=actor,
-                   detail={"reason": reason.strip(), "department": ticket.department.code})
-        stop(ticket, "sign_for", at=now, actor=actor, reason="returned")
-        stop(ticket, "handling", at=now, actor=actor, reason="returned")
-        ticket.return_count += 1
-        ticket.department, ticket.dispatched_at, ticket.return_deadline = None, None, None
-        start(ticket, "dispatch", at=now, actor=actor, department_id=None)
-    return ticket
+    """退单 of a misrouted ticket: reviewed by the 12345 centre before it counts (hotline/returns.py)."""
+    from hotline.returns import request_return
+    return request_return(ticket, reason=reason, now=now, actor=actor)
 
 
 def request_extension(ticket, *, hours, reason, now, actor):
-    """Ask for more time once per dispatch, at most 10 working days; a supervisor decides."""
-    if ticket.extension_used or ticket.extension_request_hours:
-        raise TransitionError("本次派单已经申请过延期")
-    if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= sla.MAX_EXTENSION_HOURS:
-        raise ValidationError(f"延期时长应在 0 到 {sla.MAX_EXTENSION_HOURS:g} 个工作小时之间", field="hours")
-    if not (reason or "").strip():
-        raise ValidationError("请写明延期理由", field="reason")
-    if ticket.status != Status.SIGNED.value:
-        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能申请延期")
-    with unit_of_work():
-        ticket.extension_request_hours, ticket.extension_request_reason = float(hours), reason.strip()
-        record(ticket, "extension_requested", now=now, actor=actor, detail={"hours": hours, "reason": reason.strip()})
-    return ticket
+    """延期 request, only before the handling period expires (hotline/extensions.py)."""
+    from hotline.extensions import request_extension as request
+    return request(ticket, hours=hours, reason=reason, now=now, actor=actor)
 
 
 def decide_extension(ticket, *, approve, now, actor, note=""):
-    """A supervisor approves (the handling clock moves) or refuses the extension request."""
-    if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise DomainError("延期须由督办批准")
-    if not ticket.extension_request_hours:
-        raise TransitionError("没有待审批的延期申请")
-    with unit_of_work():
-        hours = ticket.extension_request_hours
-        if approve:
-            c = clock(ticket, "handling")
-            extend_clock(c, hours, now=now, actor=actor, reason=ticket.extension_request_reason,
-                         maximum=sla.MAX_EXTENSION_HOURS)
-            ticket.extension_used = True
-        ticket.extension_request_hours = None
-        record(ticket, "extension_approved" if approve else "extension_refused", now=now, actor=actor,
-               detail={"hours": hours, "note": note})
-    return ticket
+    """A supervisor's decision on the 延期 request, approved only before expiry (hotline/extensions.py)."""
+    from hotline.extensions import decide_extension as decide
+    return decide(ticket, approve=approve, now=now, actor=actor, note=note)
 
 
 def add_co_part(ticket, department, *, part, now, actor):

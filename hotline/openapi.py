@@ -49,7 +49,10 @@ PATHS = {
     P + "/{ticket_id}/transfer": _action("Transfer an emergency to 110/119/120", {"to": {"enum": ["110", "119", "120"]},
                                                                                   "note": _S}, ["to"]),
     P + "/{ticket_id}/sign": _action("签收", {}),
-    P + "/{ticket_id}/return": _action("退单 inside the return window", {"reason": _S}, ["reason"]),
+    P + "/{ticket_id}/return": _action("退单 inside the return window: the ticket waits for the centre's review "
+                                       "(status return_review, clocks paused)", {"reason": _S}, ["reason"]),
+    P + "/{ticket_id}/return-review": _action("The 12345 centre upholds (成立) or rejects (不成立, with a reason) a "
+                                              "pending 退单", {"upheld": {"type": "boolean"}, "note": _S}, ["upheld"]),
     P + "/{ticket_id}/extension-request": _action("Ask for an extension (working hours)",
                                                   {"hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000}, "reason": _S}, ["hours", "reason"]),
     P + "/{ticket_id}/extension-decision": _action("Supervisor approves or refuses the extension",

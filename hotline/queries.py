@@ -6,7 +6,7 @@ from core.listing import department_id, overdue_filter, status_filter
 from hotline import access
 from hotline.access import sees_callers
 from hotline.common import ENTITY, clock
-from hotline.models import Ticket
+from hotline.models import Return, Ticket
 from hotline.sla import TYPES
 from hotline.states import Status
 
@@ -62,6 +62,7 @@ STEP_LABELS = {
     "close_by_supervisor": "研判后办结", "close_unreachable": "无法联系办结", "reopen": "重办",
     "merged": "合并", "merged_in": "并入", "ticket_merged": "合并工单",
     "close_no_contact": "无联系电话办结",
+    "return_upheld": "退单成立", "return_rejected": "退单不成立",
 }
 
 
@@ -93,6 +94,9 @@ def represent(ticket, user, now, brief=False):
         "close_reason": ticket.close_reason, "reopen_count": ticket.reopen_count, "return_count": ticket.return_count,
         "merged_into": ticket.merged_into_id, "transferred_to": ticket.transferred_to,
         "extension_request_hours": ticket.extension_request_hours, "extension_used": ticket.extension_used,
+        "returns": [{"department": r.department.code, "reason": r.reason, "requested_at": r.requested_at.isoformat(),
+                     "decision": r.decision, "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+                     "note": r.note} for r in Return.query.filter_by(ticket_id=ticket.id).order_by(Return.id)],
         "co_handlers": [{"department": ch.department.code, "part": ch.part} for ch in ticket.co_handlers],
         "callbacks": [{"at": a.at.isoformat(), "reached": a.reached, "resolved": a.resolved,
                        "satisfaction": a.satisfaction} for a in ticket.callbacks],

@@ -35,4 +35,16 @@ def limit(clock, *, type_, urgency, category=None, overrides=None):
         if urgency == "urgent" and type_ != "suggestion":
             return Limit("wall", 24)
         return Limit("workhours", _HANDLING_DAYS[type_] * WORKDAY_HOURS)
+    if clock == "return_window" and urgency == "normal":
+        return Limit("workhours", return_window_workdays() * WORKDAY_HOURS)
     return DEFAULTS[(clock, urgency)]
+
+
+def return_window_workdays():
+    """退单 window in working days: config HOTLINE_RETURN_WINDOW_WORKDAYS (DESIGN §3 default 1; some
+    provinces' 12345 rules allow 2), outside an app (scripts) the DESIGN default."""
+    from flask import current_app, has_app_context
+    days = current_app.config.get("HOTLINE_RETURN_WINDOW_WORKDAYS", 1) if has_app_context() else 1
+    if not isinstance(days, (int, float)) or isinstance(days, bool) or not 0 < days <= 10:
+        raise ValueError("HOTLINE_RETURN_WINDOW_WORKDAYS must be a number of working days in (0, 10]")
+    return days

@@ -61,7 +61,8 @@ def index():
         else:
             flash("已添加时限规则，此后新开始的计时按新规则计算。", "success")
         return redirect(url_for(".index"))
-    defaults = [(CLOCKS[c], sla.URGENCIES[u], UNITS[lim.unit], lim.hours) for (c, u), lim in sla.DEFAULTS.items()]
+    defaults = [(CLOCKS[c], sla.URGENCIES[u], UNITS[lim.unit], lim.hours)  # limit(): the configured return window
+                for (c, u), lim in ((k, sla.limit(k[0], type_="complaint", urgency=k[1])) for k in sla.DEFAULTS)]
     return render_template("hotline/sla.html", rules=SlaRule.query.order_by(SlaRule.id).all(), defaults=defaults,
                            handling_days=sla._HANDLING_DAYS, clocks=CLOCKS, units=UNITS, types=sla.TYPES,
                            urgencies=sla.URGENCIES)

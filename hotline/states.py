@@ -8,6 +8,7 @@ class Status(enum.Enum):
     NEW = "new"  # 受理: waiting for dispatch (also returned and reopened tickets)
     DISPATCHED = "dispatched"  # 派单: waiting for the department to sign
     SIGNED = "signed"  # 签收: being handled
+    RETURN_REVIEW = "return_review"  # 退单 asked by the department, the 12345 centre reviews it (clocks paused)
     AWAITING_SIGNOFF = "awaiting_signoff"  # reply drafted, the department head signs off
     REPLIED = "replied"  # 答复 (or 直接办结): waiting for the callback
     CALLBACK_REVIEW = "callback_review"  # unsatisfied callback: a supervisor orders 重办 or closes
@@ -19,14 +20,17 @@ class Status(enum.Enum):
 
 
 LABELS = {
-    Status.NEW: "待派单", Status.DISPATCHED: "待签收", Status.SIGNED: "办理中", Status.AWAITING_SIGNOFF: "答复待签发",
+    Status.NEW: "待派单", Status.DISPATCHED: "待签收", Status.SIGNED: "办理中", Status.RETURN_REVIEW: "退单待审核",
+    Status.AWAITING_SIGNOFF: "答复待签发",
     Status.REPLIED: "待回访", Status.CALLBACK_REVIEW: "不满意待研判", Status.CLOSED: "已办结",
 }
 
 TRANSITIONS = {
     Status.NEW: {Status.DISPATCHED, Status.REPLIED, Status.CLOSED},
-    Status.DISPATCHED: {Status.SIGNED, Status.NEW, Status.CLOSED},
-    Status.SIGNED: {Status.AWAITING_SIGNOFF, Status.REPLIED, Status.NEW, Status.CLOSED},
+    Status.DISPATCHED: {Status.SIGNED, Status.NEW, Status.CLOSED, Status.RETURN_REVIEW},
+    Status.SIGNED: {Status.AWAITING_SIGNOFF, Status.REPLIED, Status.NEW, Status.CLOSED, Status.RETURN_REVIEW},
+    # the centre's review of a 退单: upheld → back to dispatch; rejected → the state it was in
+    Status.RETURN_REVIEW: {Status.NEW, Status.DISPATCHED, Status.SIGNED},
     Status.AWAITING_SIGNOFF: {Status.REPLIED, Status.SIGNED},
     Status.REPLIED: {Status.CLOSED, Status.CALLBACK_REVIEW},
     Status.CALLBACK_REVIEW: {Status.NEW, Status.CLOSED},
@@ -50,4 +54,5 @@ ACTION_LABELS = {  # the verbs of refusal messages (the audit keeps the action's
     "callback_failed": "登记回访", "callback_unsatisfied": "登记回访", "close_after_callback": "登记回访",
     "close_unreachable": "登记回访", "close_by_supervisor": "研判办结", "reopen": "重办", "merged": "合并",
     "close_no_contact": "按无联系电话办结",
+    "return_upheld": "审核退单", "return_rejected": "审核退单",
 }

@@ -14,7 +14,7 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, handling, intake, no_contact, suggest
+from hotline import access, callback, handling, intake, no_contact, returns, suggest
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
@@ -90,7 +90,15 @@ def _rows(query, now):
 def dispatch_queue():
     now = utcnow()
     return render_template("hotline/queue.html", title="派单队列（新受理、退回、重办）",
-                           rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False)
+                           rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False,
+                           pending_returns=len(returns.pending_list()))
+
+
+@bp.get("/returns")
+@roles_required(*DESK)
+def return_queue():
+    """退单待审核: departments' returns the 12345 centre has not yet decided (hotline/returns.py)."""
+    return render_template("hotline/returns.html", rows=returns.pending_list())
 
 
 @bp.get("/callbacks")
@@ -106,7 +114,7 @@ def callbacks():
 @roles_required(*HANDLERS)
 def queue():
     now = utcnow()
-    q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff"]))
+    q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff", "return_review"]))
     if current_user.role in (Role.STAFF, Role.APPROVER):
         q = q.filter(Ticket.department_id == current_user.department_id)
     return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True)
@@ -152,7 +160,8 @@ def ticket(ticket_id):
                            approver=access.can_act(current_user, t, "sign_off"),
                            duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
-                           step_labels=STEP_LABELS)
+                           step_labels=STEP_LABELS, returns=returns.history(t),
+                           may_review_return=access.can_act(current_user, t, "return_review"))
 
 
 def _dep(name="department"):
@@ -200,6 +209,8 @@ ACTIONS = {
         t, [_load(i) for i in form_ids("duplicates")], now=n, actor=u)),
     "close_no_contact": ("desk", "已按无联系电话办结", lambda t, f, n, u: no_contact.close_no_contact(
         t, note=f.get("note", ""), now=n, actor=u)),
+    "return_review": ("desk", "已审核退单", lambda t, f, n, u: returns.review_return(
+        t, upheld={"1": True, "0": False}.get(f.get("upheld")), note=f.get("note", ""), now=n, actor=u)),
 }
 
 

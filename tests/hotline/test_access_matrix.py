@@ -10,7 +10,7 @@ from hotline.seed import seed_categories
 from tests.access_matrix import Visitor, check, make_people
 from tests.conftest import at
 
-DESK = {"dispatch", "direct_close", "transfer", "urge", "callback", "merge"}
+DESK = {"dispatch", "direct_close", "transfer", "urge", "callback", "merge", "return_review"}
 LEAD = {"sign", "return", "extension_request", "reply"}
 EXPECTED = {  # who may do what on a ticket led by 民政局 (mzj) with 住建局 (zjj) co-handling
     "operator": DESK,

@@ -62,6 +62,9 @@ def test_return_only_inside_the_window(hot):
     with pytest.raises(TransitionError, match="退单时限"):
         handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 17, 9, 31), actor="s")
     handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 17, 9, 29), actor="s")
+    assert t.status == "return_review" and t.return_count == 0  # the 12345 centre reviews it first
+    from hotline.returns import review_return
+    review_return(t, upheld=True, note="", now=at(2026, 11, 17, 9, 40), actor="op")
     assert t.status == "new" and t.return_count == 1 and t.department is None
     assert clock(t, "dispatch").state == "running"  # a new dispatch clock for the redispatch
     intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 17, 10, 0), actor="op")

@@ -54,6 +54,8 @@ def week(seeded):
     t6 = new(at(2026, 11, 20, 9))
     intake.dispatch(t6, dep("sthjj"), now=at(2026, 11, 20, 9, 5), actor="op")
     handling.return_ticket(t6, reason="不属本部门", now=at(2026, 11, 20, 9, 30), actor="s")
+    from hotline.returns import review_return
+    review_return(t6, upheld=True, note="", now=at(2026, 11, 20, 9, 45), actor="op")  # the centre upholds it
     intake.dispatch(t6, dep("zjj"), now=at(2026, 11, 20, 10), actor="op")
     handling.sign(t6, now=at(2026, 11, 20, 10, 20), actor="z")
     # outside the period

@@ -1,0 +1,150 @@
+"""退单 and its review by the 12345 centre (issue 16 item 3).
+
+A department may return a misrouted ticket only inside the return window and with a reason
+(国办发〔2020〕53号: 承办单位对不属于本单位职责范围的工单，应在规定时限内申请退回，由 12345 热线工作机构
+审核). The return does not end the department's clocks at once: the ticket waits in `return_review`
+with its running sign-for and handling clocks paused, and the centre decides —
+
+- 成立 (upheld): the paused clocks stop as "returned" (no verdict is counted), the ticket goes back to
+  the dispatch queue with a new dispatch clock and the department is cleared (return_count + 1);
+- 不成立 (rejected, with a reason): the ticket goes back to the state it was in with the same
+  department, its clocks resume where they stopped (the review time is not counted), the department is
+  told why; the Return row keeps decision "rejected" and counts against the department.
+
+Return.decision is exactly None (under review), "upheld" or "rejected": the assessment reads it.
+"""
+from core import action_time
+from core.auth.models import Role
+from core.calendar.service import get_schedule
+from core.clocks.models import ClockState
+from core.clocks.service import pause_clock, resume_clock
+from core.db import unit_of_work
+from core.errors import ValidationError
+from core.extensions import db
+from core.notifications.service import notify
+from hotline.common import ENTITY, clock, start, stop, transition
+from hotline.models import Return, Ticket
+from hotline.states import Status, TransitionError
+
+# The clocks of the department that a return under review holds (sign-for only until signed).
+HELD = ("sign_for", "handling")
+MAX_TEXT = 2000
+UPHELD, REJECTED = "upheld", "rejected"
+
+
+def text(value, *, field, missing, label):
+    """A required free text of a form or JSON body: a string, not blank, at most MAX_TEXT characters."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"{label}应为文字", field=field)
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(missing, field=field)
+    if len(value) > MAX_TEXT:
+        raise ValidationError(f"{label}不能超过 {MAX_TEXT} 字", field=field)
+    return value
+
+
+def pending(ticket):
+    """The return under review of this ticket, or None."""
+    return (Return.query.filter_by(ticket_id=ticket.id, decision=None).order_by(Return.id.desc()).first())
+
+
+def history(ticket):
+    return Return.query.filter_by(ticket_id=ticket.id).order_by(Return.id).all()
+
+
+def pending_list():
+    """Returns awaiting the centre's review, oldest first (the review queue)."""
+    return (db.session.query(Return, Ticket).join(Ticket, Ticket.id == Return.ticket_id)
+            .filter(Return.decision.is_(None)).order_by(Return.requested_at, Return.id).all())
+
+
+def request_return(ticket, *, reason, now, actor):
+    """退单: inside the return window (entered in time too: a back-dated entry does not reopen it), with a
+    reason, once per dispatch while none is pending; the department's running clocks pause."""
+    reason = text(reason, field="reason", missing="请写明退单理由", label="退单理由")
+    if pending(ticket) is not None:
+        raise TransitionError("已有退单正在等待 12345 中心审核，不能重复退单")
+    if ticket.status not in (Status.DISPATCHED.value, Status.SIGNED.value):
+        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能退回")
+    deadline = ticket.return_deadline
+    if deadline is None or now > deadline or action_time.entry_time(now) > deadline:
+        raise TransitionError("已超过退单时限，不能退单；如确属误派，请联系 12345 中心改派")
+    if ticket.dispatched_at is not None and Return.query.filter(
+            Return.ticket_id == ticket.id, Return.department_id == ticket.department_id,
+            Return.decision == REJECTED, Return.requested_at >= ticket.dispatched_at).first() is not None:
+        raise TransitionError("本次派单的退单已审核为不成立，不能再次退单")
+    with unit_of_work():
+        came_from = ticket.status
+        transition(ticket, Status.RETURN_REVIEW, {Status.DISPATCHED, Status.SIGNED}, "return", now=now, actor=actor,
+                   detail={"reason": reason, "department": ticket.department.code, "from": came_from})
+        db.session.add(Return(ticket_id=ticket.id, department_id=ticket.department_id, reason=reason,
+                              requested_at=now, requested_by_id=getattr(actor, "id", None)))
+        for name in HELD:
+            c = clock(ticket, name)
+            # A clock already past its due moment keeps running: pausing it would move the due moment and
+            # could turn a late sign-for on time (core/clocks/service.py _no_push_after_due).
+            if c is not None and c.state == ClockState.RUNNING.value and action_time.entry_time(now) <= c.due_at:
+                pause_clock(c, now=now, actor=actor, reason="return under review")
+    return ticket
+
+
+def review_return(ticket, *, upheld, note, now, actor):
+    """The centre's decision on the pending return: 成立 sends the ticket back to dispatch, 不成立 (with a
+    reason) back to the department with its clocks resumed."""
+    if not isinstance(upheld, bool):
+        raise ValidationError("请选择审核结果：退单成立或不成立", field="upheld")
+    if note is not None and not isinstance(note, str):
+        raise ValidationError("审核意见应为文字", field="note")
+    note = (note or "").strip()
+    if not upheld:
+        note = text(note, field="note", missing="退单不成立时请写明理由", label="审核意见")
+    elif len(note) > MAX_TEXT:
+        raise ValidationError(f"审核意见不能超过 {MAX_TEXT} 字", field="note")
+    ret = pending(ticket)
+    if ret is None or ticket.status != Status.RETURN_REVIEW.value:
+        raise TransitionError("没有待审核的退单")
+    if now < ret.requested_at:
+        raise ValidationError("审核时间不能早于退单时间", field="at")
+    with unit_of_work():
+        ret.decision, ret.decided_at, ret.decided_by_id = (UPHELD if upheld else REJECTED), now, getattr(actor, "id", None)
+        ret.note = note or None
+        if upheld:
+            _uphold(ticket, now=now, actor=actor, note=note)
+        else:
+            _reject(ticket, ret, now=now, actor=actor, note=note)
+    return ticket
+
+
+def _uphold(ticket, *, now, actor, note):
+    transition(ticket, Status.NEW, {Status.RETURN_REVIEW}, "return_upheld", now=now, actor=actor,
+               detail={"department": ticket.department.code, "note": note})
+    for name in HELD:
+        stop(ticket, name, at=now, actor=actor, reason="returned")  # "returned": no verdict is counted
+    ticket.return_count += 1
+    ticket.department, ticket.dispatched_at, ticket.return_deadline = None, None, None
+    start(ticket, "dispatch", at=now, actor=actor, department_id=None)
+
+
+def _reject(ticket, ret, *, now, actor, note):
+    back = Status.SIGNED if ticket.signed_at is not None else Status.DISPATCHED
+    transition(ticket, back, {Status.RETURN_REVIEW}, "return_rejected", now=now, actor=actor,
+               detail={"department": ticket.department.code, "note": note})
+    due = {}
+    for name in HELD:
+        c = clock(ticket, name)
+        if c is not None and c.state == ClockState.PAUSED.value:
+            # the review time is not the department's: the clock resumes where it stopped
+            resume_clock(c, now=now, actor=actor, reason="return rejected")
+        if c is not None and c.state != ClockState.STOPPED.value:
+            due[name] = c.due_at
+    _tell_department(ticket, ret, note=note, now=now, due=due.get("handling"))
+
+
+def _tell_department(ticket, ret, *, note, now, due):
+    from core.auth.models import User
+    when = due.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M") if due else "—"
+    for user in User.query.filter(User.department_id == ret.department_id, User.active.is_(True),
+                                  User.role.in_([Role.STAFF, Role.APPROVER])):
+        notify("return_rejected", now=now, user=user, entity=(ENTITY, ticket.id),
+               context={"label": ticket.number, "note": note, "due": when})
