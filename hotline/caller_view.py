@@ -39,7 +39,11 @@ def citizen_label(ticket):
         master = master_of(ticket)
         if master is not None:
             return f"已并入 {master.number} 办理"
-    return ticket.status_label
+    return CITIZEN_LABELS.get(ticket.status, ticket.status_label)
+
+
+# Internal steps the caller reads in plain words: a return under the centre's review is still being handled.
+CITIZEN_LABELS = {"return_review": "办理中", "awaiting_signoff": "办理中", "callback_review": "已答复，研判中"}
 
 
 def expected(ticket):
