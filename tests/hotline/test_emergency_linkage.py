@@ -259,3 +259,16 @@ def test_api_linkage_rules_and_bad_input(api):
     assert [x["feedback"] for x in r.get_json()["transfers"] if x["direction"] == "out"] == ["已处置"]
     r = op.post(f"/tickets/{t['id']}/handover-feedback", {"feedback": "已转 110 处置"}, now=at(2026, 11, 16, 9, 31))
     assert r.status_code == 200
+
+
+def test_transfer_lets_a_pending_extension_lapse(hot):
+    t = ticket_in("signed")
+    handling.request_extension(t, hours=7.5, reason="需现场勘查", now=at(2026, 11, 16, 10), actor="s")
+    intake.transfer_emergency(t, to="110", now=at(2026, 11, 16, 11), actor="op")
+    assert t.extension_request_hours is None and clock(t, "handling").state == "stopped"
+
+
+def test_console_hint_names_several_numbers(app, desk):
+    with pinned(app, at(2026, 11, 16, 9, 0)):
+        hint = desk.get("/hotline/console/suggest", query_string={"content": "门口发生车祸，有人受伤"}).get_data(as_text=True)
+    assert "请立即转接 122、120" in hint
