@@ -161,3 +161,16 @@ def test_api_department_staff_refused(api):
     staff = api("staff", "sthjj", login="s@x.cn")
     assert staff.post(f"/tickets/{t.id}/not-accept", {"channel": "litigation"},
                       now=at(2026, 11, 16, 9, 30)).status_code == 404  # not theirs: not even visible
+
+
+def test_out_of_scope_closings_stay_out_of_the_rates(hot):
+    from datetime import date
+
+    from reports.hotline_measures import measures
+    direct = new_ticket()
+    intake.direct_close(direct, answer="按知识库答复", now=at(2026, 11, 16, 9, 10), actor="op")
+    scope.not_accept(new_ticket(), channel="litigation", now=at(2026, 11, 16, 9, 20), actor="op")
+    scope.refer_disclosure(new_ticket(), now=at(2026, 11, 16, 9, 30), actor="op")
+    m = measures(date(2026, 11, 16), date(2026, 11, 22), now=at(2026, 11, 20, 9))
+    assert m.received == 3  # in the volume
+    assert (m.rates["direct"].numerator, m.rates["direct"].denominator) == (1, 1)  # not in the rates
