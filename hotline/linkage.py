@@ -56,6 +56,8 @@ def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
     note = _text(note, "note", NOTE_MAX, "说明")
     reference = _text(reference, "reference", REF_MAX, "接警编号")
     counterpart = _text(counterpart, "counterpart", COUNTERPART_MAX, "接收人/工号")
+    if ticket.status == Status.CLOSED.value and ticket.close_reason == "transferred":
+        return _also(ticket, to=to, now=now, actor=actor, note=note, reference=reference, counterpart=counterpart)
     with unit_of_work():
         transition(ticket, Status.CLOSED, TRANSFERABLE, "transfer", now=now, actor=actor,
                    detail={"to": to, "reference": reference or None})
@@ -63,6 +65,20 @@ def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
         ticket.extension_request_hours = None  # a pending extension request lapses with the department's clocks
         for name in ("dispatch", "sign_for", "handling"):
             stop(ticket, name, at=now, actor=actor, reason="transferred")
+        db.session.add(Transfer(ticket_id=ticket.id, direction="out", service=to, at=now, reference=reference or None,
+                                counterpart=counterpart or None, note=note or None,
+                                actor_id=getattr(actor, "id", None)))
+    return ticket
+
+
+def _also(ticket, *, to, now, actor, note, reference, counterpart):
+    """One call may need several services (a road accident with injuries: 122 and 120): a ticket closed by a
+    transfer records a further one, once per service, without changing state."""
+    if Transfer.query.filter_by(ticket_id=ticket.id, direction="out", service=to).first() is not None:
+        raise ValidationError(f"本工单已转接过 {to}", field="to")
+    with unit_of_work():
+        record(ticket, "transfer", now=now, actor=actor, detail={"to": to, "reference": reference or None,
+                                                                 "also": True})
         db.session.add(Transfer(ticket_id=ticket.id, direction="out", service=to, at=now, reference=reference or None,
                                 counterpart=counterpart or None, note=note or None,
                                 actor_id=getattr(actor, "id", None)))

@@ -186,9 +186,9 @@ ACTIONS = {
         t, transfer_id=f.get("transfer") or None, feedback=f.get("feedback"), now=n, actor=u)),
     "handover_feedback": ("desk", "已登记向 110 反馈的办理结果", lambda t, f, n, u: linkage.feed_back_to_110(
         t, feedback=f.get("feedback"), now=n, actor=u)),
-    "not_accept": ("desk", "已不予受理并短信告知其他渠道", lambda t, f, n, u: scope.not_accept(
+    "not_accept": ("desk", "已不予受理（有来电号码的已短信告知其他渠道）", lambda t, f, n, u: scope.not_accept(
         t, channel=f.get("channel", ""), other=f.get("other", ""), now=n, actor=u)),
-    "refer_disclosure": ("desk", "已转为政府信息公开申请，申请表链接已短信发送", lambda t, f, n, u: scope.refer_disclosure(
+    "refer_disclosure": ("desk", "已转为政府信息公开申请（有来电号码的已短信发送申请表链接）", lambda t, f, n, u: scope.refer_disclosure(
         t, now=n, actor=u)),
     "sign": ("lead", "已签收", lambda t, f, n, u: handling.sign(t, now=n, actor=u)),
     "return": ("lead", "已退单", lambda t, f, n, u: handling.return_ticket(t, reason=f.get("reason"), now=n, actor=u)),

@@ -272,3 +272,33 @@ def test_console_hint_names_several_numbers(app, desk):
     with pinned(app, at(2026, 11, 16, 9, 0)):
         hint = desk.get("/hotline/console/suggest", query_string={"content": "门口发生车祸，有人受伤"}).get_data(as_text=True)
     assert "请立即转接 122、120" in hint
+
+
+def test_a_second_service_for_the_same_call(hot):
+    t = new_ticket(content="车祸，有人受伤")
+    intake.transfer_emergency(t, to="122", now=at(2026, 11, 16, 9, 1), actor="op", reference="JQ-1")
+    intake.transfer_emergency(t, to="120", now=at(2026, 11, 16, 9, 2), actor="op")
+    assert t.status == "closed" and t.transferred_to == "122" and t.closed_at == at(2026, 11, 16, 9, 1)
+    assert [(r.service, r.at) for r in linkage.transfers(t)] == [("122", at(2026, 11, 16, 9, 1)),
+                                                                  ("120", at(2026, 11, 16, 9, 2))]
+    with pytest.raises(ValidationError) as err:
+        intake.transfer_emergency(t, to="120", now=at(2026, 11, 16, 9, 3), actor="op")
+    assert err.value.fields == {"to": "本工单已转接过 120"}
+    merged = ticket_in("new")
+    callback.merge(new_ticket(), [merged], now=at(2026, 11, 16, 9, 5), actor="op")
+    with pytest.raises(TransitionError):  # closed otherwise: no transfer
+        intake.transfer_emergency(merged, to="110", now=at(2026, 11, 16, 9, 6), actor="op")
+
+
+def test_second_service_through_the_page_and_the_api(app, desk, api_as):
+    t = new_ticket(content="车祸，有人受伤")
+    with pinned(app, at(2026, 11, 16, 9, 30)):
+        page = desk.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
+        desk.post(f"/hotline/tickets/{t.id}/transfer", data={"to": "122", "csrf_token": csrf_from(page)})
+        page = desk.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
+        assert "同时转接另一紧急热线" in page and '<option value="120" selected>' in page
+        desk.post(f"/hotline/tickets/{t.id}/transfer", data={"to": "120", "csrf_token": csrf_from(page)})
+    assert [r.service for r in linkage.transfers(t)] == ["122", "120"]
+    r = api_as("operator", login="op2@x.cn").post(f"/tickets/{t.id}/transfer", {"to": "110"},
+                                                  now=at(2026, 11, 16, 9, 40))
+    assert r.status_code == 200 and [x["service"] for x in r.get_json()["transfers"]] == ["122", "120", "110"]
