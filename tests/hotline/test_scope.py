@@ -120,6 +120,9 @@ def test_pages_not_accept_and_refer(app, desk):
     assert db.session.get(Ticket, b.id).close_reason == "referred_disclosure"
     token = handoff.Handoff.query.one().token
     assert f"/requests/new?handoff={token}" in tp and "政府信息公开申请表链接" in tp
+    with pinned(app, at(2026, 11, 16, 9, 40)):
+        closed = desk.get(f"/hotline/tickets/{a.id}").get_data(as_text=True)
+    assert "信访事项，告知其向信访工作机构" in closed
 
 
 def test_department_staff_may_not_close_out_of_scope(app, client, hot):
