@@ -40,6 +40,10 @@ class Config:
     DUE_SOON_WORK_HOURS = _env_int("DUE_SOON_WORK_HOURS", 2)
     # An action entered later than it happened (补录) is accepted this many days back (core/action_time.py).
     BACKFILL_DAYS = _env_int("BACKFILL_DAYS", 30)
+    # A 12345 caller's link to the prefilled 依申请公开 form (core/handoff.py) is valid this many days, and
+    # the SMS gives it under this public address (empty: the address the operator's request came in on).
+    HANDOFF_VALID_DAYS = _env_int("HANDOFF_VALID_DAYS", 30)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Login throttling (core/auth/throttle.py): a captcha per account, growing waits per address.
     LOGIN_CAPTCHA_AFTER = _env_int("LOGIN_CAPTCHA_AFTER", 3)  # failures of one login before a captcha
     LOGIN_ADDRESS_FREE = _env_int("LOGIN_ADDRESS_FREE", 5)  # failures of one address before it waits

@@ -5,4 +5,5 @@ from core.calendar.models import CalendarDay, CalendarVersion, CalendarYear  # n
 from core.departments.models import Department  # noqa: F401
 from core.clocks.models import Clock, SweepRun  # noqa: F401
 from core.notifications.models import Notification  # noqa: F401
+from core.handoff import Handoff  # noqa: F401
 import core.clocks.recompute  # noqa: F401,E402  (registers the calendar recompute hook)

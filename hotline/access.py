@@ -1,8 +1,8 @@
 """Who may see a ticket and do what with it (issue 14): the one place that pages, the API, templates
 and tests ask. Domain services keep their own checks as a second line, never as the only one.
 
-- desk work (dispatch, direct close, emergency transfer, reminders, callbacks, merging, closing an
-  answered ticket without a contact phone):
+- desk work (dispatch, direct close, emergency transfer and the linkage feedback, 不予受理, 转为政府信息公开申请,
+  reminders, callbacks, merging, closing an answered ticket without a contact phone, reviewing returns):
   operators, supervisors, admins (the 12345 centre);
 - the lead department's work (sign for, return, ask for an extension, reply): staff and approvers of
   the ticket's department, supervisors and admins;
@@ -68,6 +68,8 @@ RULES = {
     "sign_off": _sign_off, "extension_decision": _oversight, "review": _oversight, "co_part": _co_handler,
     "close_no_contact": _desk,  # a caller without a phone: hotline/no_contact.py
     "return_review": _desk,  # the 12345 centre decides whether a department's 退单 stands (hotline/returns.py)
+    # issue 16: the 110/119/120/122 linkage and matters outside 12345's scope are the centre's work
+    "transfer_feedback": _desk, "handover_feedback": _desk, "not_accept": _desk, "refer_disclosure": _desk,
 }
 
 

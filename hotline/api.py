@@ -11,7 +11,7 @@ from core.departments.models import Department
 from core.errors import ValidationError
 from core.inputs import parse_datetime
 from core.extensions import db
-from hotline import access, callback, handling, intake, no_contact, returns
+from hotline import access, callback, handling, intake, linkage, no_contact, returns, scope
 from hotline.common import ENTITY
 from hotline.models import Ticket
 from hotline.access import DESK
@@ -120,7 +120,35 @@ def direct_close(ticket_id):
 @staff_required
 def transfer(ticket_id):
     return _act(ticket_id, "transfer", lambda t, d, u, at: intake.transfer_emergency(
-        t, to=str(d.get("to") or ""), now=at, actor=u, note=d.get("note") or ""))
+        t, to=str(d.get("to") or ""), now=at, actor=u, note=d.get("note") or "", reference=d.get("reference") or "",
+        counterpart=d.get("counterpart") or ""))
+
+
+@bp.post("/<int:ticket_id>/transfer-feedback")
+@staff_required
+def transfer_feedback(ticket_id):
+    return _act(ticket_id, "transfer_feedback", lambda t, d, u, at: linkage.record_service_feedback(
+        t, transfer_id=d.get("transfer"), feedback=d.get("feedback"), now=at, actor=u))
+
+
+@bp.post("/<int:ticket_id>/handover-feedback")
+@staff_required
+def handover_feedback(ticket_id):
+    return _act(ticket_id, "handover_feedback", lambda t, d, u, at: linkage.feed_back_to_110(
+        t, feedback=d.get("feedback"), now=at, actor=u))
+
+
+@bp.post("/<int:ticket_id>/not-accept")
+@staff_required
+def not_accept(ticket_id):
+    return _act(ticket_id, "not_accept", lambda t, d, u, at: scope.not_accept(
+        t, channel=d.get("channel"), other=d.get("other") or "", now=at, actor=u))
+
+
+@bp.post("/<int:ticket_id>/refer-disclosure")
+@staff_required
+def refer_disclosure(ticket_id):
+    return _act(ticket_id, "refer_disclosure", lambda t, d, u, at: scope.refer_disclosure(t, now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/sign")

@@ -7,14 +7,15 @@ from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
-from hotline import sla
+from hotline import linkage, sla
 from hotline.common import ENTITY, record, start, stop, transition
 from hotline.models import CoHandler, SlaRule, Ticket
 from hotline.states import Status
 from hotline.validation import clean_ticket
 
-CHANNELS = {"phone": "电话", "web": "网站", "app": "APP/微信", "open311": "Open311", "letter": "来信"}
-EMERGENCY = {"110": "110 报警", "119": "119 火警", "120": "120 急救"}
+CHANNELS = {"phone": "电话", "web": "网站", "app": "APP/微信", "open311": "Open311", "letter": "来信",
+            "110": "110 转来"}  # 国办发〔2022〕12号: non-emergency matters 110 hands over to 12345
+EMERGENCY = linkage.EMERGENCY  # 110/119/120/122 (国办发〔2020〕53号)
 
 
 def create_ticket(data, *, channel, received_at, now, actor, operator=None, citizen=None):
@@ -23,7 +24,20 @@ def create_ticket(data, *, channel, received_at, now, actor, operator=None, citi
         raise ValidationError("未知的受理渠道", field="channel")
     if received_at > now:
         raise ValidationError("受理时间不能晚于现在", field="received_at")
-    cleaned = clean_ticket(data)
+    errors, cleaned = {}, None
+    try:
+        cleaned = clean_ticket(data)
+    except ValidationError as err:
+        errors.update(err.fields)
+    if channel == "110":  # 110 转来: its incident number is required (国办发〔2022〕12号)
+        try:
+            ref = linkage.handover_ref(data)
+        except ValidationError as err:
+            errors.update(err.fields)
+    if errors:
+        raise ValidationError("工单内容有误：" + "；".join(errors.values()), fields=errors)
+    if channel == "110":
+        cleaned["handover_ref"] = ref
     with unit_of_work():
         ticket = Ticket(status=Status.NEW.value, channel=channel, received_at=received_at,
                         operator_id=getattr(operator, "id", None), citizen_id=getattr(citizen, "id", None), **cleaned)
@@ -37,18 +51,15 @@ def create_ticket(data, *, channel, received_at, now, actor, operator=None, citi
                detail={"number": ticket.number, "channel": channel, "type": ticket.type,
                        "category": ticket.category_code, "urgency": ticket.urgency})
         start(ticket, "dispatch", at=received_at, actor=actor, on_receipt=True)
+        if channel == "110":
+            linkage.record_incoming(ticket, at=received_at, actor=actor)
     return ticket
 
 
-def transfer_emergency(ticket, *, to, now, actor, note=""):
-    """Emergencies belong to 110/119/120: record the transfer and close the ticket."""
-    if to not in EMERGENCY:
-        raise ValidationError("请选择 110、119 或 120", field="to")
-    with unit_of_work():
-        transition(ticket, Status.CLOSED, {Status.NEW}, "transfer", now=now, actor=actor, detail={"to": to})
-        ticket.transferred_to, ticket.close_reason, ticket.closed_at, ticket.close_note = to, "transferred", now, note
-        stop(ticket, "dispatch", at=now, actor=actor, reason=f"transferred to {to}")
-    return ticket
+def transfer_emergency(ticket, *, to, now, actor, note="", reference="", counterpart=""):
+    """Emergencies belong to 110/119/120/122: hotline.linkage.transfer records and closes."""
+    return linkage.transfer(ticket, to=to, now=now, actor=actor, note=note, reference=reference,
+                            counterpart=counterpart)
 
 
 def direct_close(ticket, *, answer, now, actor):

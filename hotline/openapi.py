@@ -22,7 +22,9 @@ PATHS = {
                  "requestBody": body({
                      "type": {"enum": ["inquiry", "help", "complaint", "report", "suggestion", "praise"]},
                      "category_code": CODE, "urgency": {"enum": ["normal", "urgent"]},
-                     "channel": {"enum": ["phone", "web", "app", "open311", "letter"]},
+                     "channel": {"enum": ["phone", "web", "app", "open311", "letter", "110"],
+                                 "description": "110: a non-emergency matter 110 handed over (handover_ref required)"},
+                     "handover_ref": {**text(40), "description": "110's incident number (接警编号), channel 110"},
                      "caller_phone": text(20), "caller_name": text(60), "anonymous": {"type": "boolean"},
                      "confidential": {"type": "boolean"}, "address": text(200),
                      "lat": {"type": "number", "minimum": -90, "maximum": 90},
@@ -46,8 +48,23 @@ PATHS = {
                                          {"department": CODE, "co_departments": {"type": "array", "items": CODE, "maxItems": 20},
                                           "note": _S}, ["department"]),
     P + "/{ticket_id}/direct-close": _action("直接办结 from the knowledge base", {"answer": LONG_TEXT}, ["answer"]),
-    P + "/{ticket_id}/transfer": _action("Transfer an emergency to 110/119/120", {"to": {"enum": ["110", "119", "120"]},
-                                                                                  "note": _S}, ["to"]),
+    P + "/{ticket_id}/transfer": _action(
+        "Transfer an emergency to 110/119/120/122 (before an answer: new, dispatched or signed)",
+        {"to": {"enum": ["110", "119", "120", "122"]}, "note": _S,
+         "reference": {**text(40), "description": "the service's incident number (接警编号)"},
+         "counterpart": {**text(60), "description": "who took it over (接收人/工号)"}}, ["to"]),
+    P + "/{ticket_id}/transfer-feedback": _action(
+        "Record the emergency service's feedback on an outgoing transfer (the newest unless `transfer` is given)",
+        {"transfer": ID, "feedback": _S}, ["feedback"]),
+    P + "/{ticket_id}/handover-feedback": _action("Record the result fed back to 110 (a ticket 110 handed over, "
+                                                  "once answered or closed)", {"feedback": _S}, ["feedback"]),
+    P + "/{ticket_id}/not-accept": _action(
+        "不予受理: close a new ticket outside 12345's scope and tell the caller by SMS which channel to use",
+        {"channel": {"enum": ["litigation", "arbitration", "discipline", "reconsideration", "petition", "other"]},
+         "other": text(200)}, ["channel"]),
+    P + "/{ticket_id}/refer-disclosure": _action(
+        "转为政府信息公开申请: close a new ticket; the caller gets by SMS a one-use link to the prefilled "
+        "application form, which they review and submit themselves (条例 Art. 29)", {}),
     P + "/{ticket_id}/sign": _action("签收", {}),
     P + "/{ticket_id}/return": _action("退单 inside the return window: the ticket waits for the centre's review "
                                        "(status return_review, clocks paused)", {"reason": _S}, ["reason"]),

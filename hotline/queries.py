@@ -54,7 +54,7 @@ def current_clock(ticket):
 
 
 STEP_LABELS = {
-    "created": "受理", "dispatch": "派单", "transfer": "转 110/119/120", "direct_close": "直接办结", "sign": "签收",
+    "created": "受理", "dispatch": "派单", "transfer": "转 110/119/120/122", "direct_close": "直接办结", "sign": "签收",
     "return": "退回", "extension_requested": "申请延期", "extension_approved": "批准延期",
     "extension_refused": "不批准延期", "co_part": "协办意见", "reply": "答复", "reply_drafted": "答复待签发",
     "reply_signed_off": "签发答复", "reply_returned": "退回答复", "urge": "催办", "attempt": "回访",
@@ -63,12 +63,27 @@ STEP_LABELS = {
     "merged": "合并", "merged_in": "并入", "ticket_merged": "合并工单",
     "close_no_contact": "无联系电话办结",
     "return_upheld": "退单成立", "return_rejected": "退单不成立",
+    "transfer_feedback": "登记转接反馈", "handover_feedback": "向 110 反馈结果", "not_accepted": "不予受理（告知其他渠道）",
+    "referred_disclosure": "转为政府信息公开申请",
 }
 
 
 def timeline(ticket):
     """The ticket's audit trail, oldest first (no details: they may hold a confidential caller's data)."""
     return history(ENTITY, ticket.id)
+
+
+def _transfers(ticket):
+    from hotline import linkage
+    return linkage.represent(ticket)
+
+
+def _disclosure_link(user, ticket, now):
+    """The link to the prefilled 依申请公开 form opens the caller's data: the desk only (issue 13)."""
+    from hotline import scope
+    found = scope.disclosure_link(ticket, now) if sees_callers(user) else None
+    return None if found is None else {"link": found["link"], "usable": found["usable"],
+                                       "expires_at": found["expires_at"].isoformat()}
 
 
 def represent(ticket, user, now, brief=False):
@@ -93,6 +108,8 @@ def represent(ticket, user, now, brief=False):
         "direct": ticket.direct, "satisfaction": ticket.satisfaction, "resolved": ticket.resolved,
         "close_reason": ticket.close_reason, "reopen_count": ticket.reopen_count, "return_count": ticket.return_count,
         "merged_into": ticket.merged_into_id, "transferred_to": ticket.transferred_to,
+        "handover_ref": ticket.handover_ref, "close_note": ticket.close_note, "transfers": _transfers(ticket),
+        "disclosure_link": _disclosure_link(user, ticket, now),
         "extension_request_hours": ticket.extension_request_hours, "extension_used": ticket.extension_used,
         "returns": [{"department": r.department.code, "reason": r.reason, "requested_at": r.requested_at.isoformat(),
                      "decision": r.decision, "decided_at": r.decided_at.isoformat() if r.decided_at else None,

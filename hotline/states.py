@@ -49,10 +49,11 @@ def move(current, target, allowed_from, action):
 
 
 ACTION_LABELS = {  # the verbs of refusal messages (the audit keeps the action's code)
-    "dispatch": "派单", "transfer": "转 110/119/120", "direct_close": "直接办结", "sign": "签收", "return": "退回",
+    "dispatch": "派单", "transfer": "转 110/119/120/122", "direct_close": "直接办结", "sign": "签收", "return": "退回",
     "reply": "答复", "reply_drafted": "提交答复", "reply_signed_off": "签发答复", "reply_returned": "退回答复",
     "callback_failed": "登记回访", "callback_unsatisfied": "登记回访", "close_after_callback": "登记回访",
     "close_unreachable": "登记回访", "close_by_supervisor": "研判办结", "reopen": "重办", "merged": "合并",
     "close_no_contact": "按无联系电话办结",
     "return_upheld": "审核退单", "return_rejected": "审核退单",
+    "not_accepted": "不予受理", "referred_disclosure": "转为政府信息公开申请",
 }

@@ -14,15 +14,31 @@ EMERGENCY_WORDS = ["起火", "着火", "火灾", "冒烟", "爆炸", "受伤", "
                    "杀人", "绑架", "溺水", "煤气泄漏", "燃气泄漏", "触电", "跳楼"]
 EMERGENCY_TARGET = {"起火": "119", "着火": "119", "火灾": "119", "冒烟": "119", "爆炸": "119", "煤气泄漏": "119",
                     "燃气泄漏": "119", "受伤": "120", "流血": "120", "昏迷": "120", "晕倒": "120", "溺水": "120",
-                    "触电": "120", "车祸": "120"}
+                    "触电": "120", "车祸": "122", "撞车": "122", "追尾": "122", "肇事": "122"}
+EMERGENCY_WORDS += ["撞车", "追尾", "肇事"]
+INJURY_WORDS = {"受伤", "流血", "昏迷", "晕倒", "骨折", "伤者", "伤员", "人受伤"}
+ORDER = ("110", "119", "120", "122")
 
 
 def emergency(text):
-    """(words found, the number to transfer to) when the content sounds like an emergency."""
-    found = [w for w in EMERGENCY_WORDS if w in (text or "")]
+    """(words found, the numbers to transfer to, most fitting first) when the content sounds like an emergency.
+    A road accident goes to 122 (国办发〔2020〕53号 lists 110/119/120/122), and to 120 as well when someone
+    is hurt: the suggestion may name several numbers."""
+    text = text or ""
+    found = [w for w in EMERGENCY_WORDS if w in text]
     if not found:
         return None
-    return found, next((EMERGENCY_TARGET[w] for w in found if w in EMERGENCY_TARGET), "110")
+    numbers = []
+    for w in found:
+        n = EMERGENCY_TARGET.get(w)
+        if n and n not in numbers:
+            numbers.append(n)
+    if "122" in numbers and any(w in text for w in INJURY_WORDS) and "120" not in numbers:
+        numbers.append("120")
+    if "122" in numbers:  # the accident first, then the ambulance
+        numbers.remove("122")
+        numbers.insert(0, "122")
+    return found, numbers or ["110"]
 
 
 def department(category_code, content, now):

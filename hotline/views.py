@@ -14,7 +14,7 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, handling, intake, no_contact, returns, suggest
+from hotline import access, callback, handling, intake, linkage, no_contact, returns, scope, suggest
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
@@ -44,8 +44,9 @@ def console():
         values = request.form.to_dict()
         values["category_code"] = (values.get("category") or "").split(" ")[0]
         now = utcnow()
+        channel = "110" if values.get("channel") == "110" else "phone"  # 110 转来 (国办发〔2022〕12号)
         try:
-            ticket = intake.create_ticket(values, channel="phone", received_at=now, now=now, actor=current_user,
+            ticket = intake.create_ticket(values, channel=channel, received_at=now, now=now, actor=current_user,
                                           operator=current_user)
         except ValidationError as err:
             errors = err.fields or {"form": err.message}
@@ -161,7 +162,10 @@ def ticket(ticket_id):
                            duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
                            step_labels=STEP_LABELS, returns=returns.history(t),
-                           may_review_return=access.can_act(current_user, t, "return_review"))
+                           may_review_return=access.can_act(current_user, t, "return_review"),
+                           transfers=linkage.transfers(t), services=linkage.EMERGENCY,
+                           scope_channels=scope.CHANNELS,
+                           disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None)
 
 
 def _dep(name="department"):
@@ -186,7 +190,16 @@ ACTIONS = {
     "direct_close": ("desk", "已直接办结，转入回访", lambda t, f, n, u: intake.direct_close(t, answer=f.get("answer"),
                                                                                  now=n, actor=u)),
     "transfer": ("desk", "已转警/转急救并记录", lambda t, f, n, u: intake.transfer_emergency(
-        t, to=f.get("to", ""), now=n, actor=u, note=f.get("note", ""))),
+        t, to=f.get("to", ""), now=n, actor=u, note=f.get("note", ""), reference=f.get("reference", ""),
+        counterpart=f.get("counterpart", ""))),
+    "transfer_feedback": ("desk", "已登记转接反馈", lambda t, f, n, u: linkage.record_service_feedback(
+        t, transfer_id=f.get("transfer") or None, feedback=f.get("feedback"), now=n, actor=u)),
+    "handover_feedback": ("desk", "已登记向 110 反馈的办理结果", lambda t, f, n, u: linkage.feed_back_to_110(
+        t, feedback=f.get("feedback"), now=n, actor=u)),
+    "not_accept": ("desk", "已不予受理（有来电号码的已短信告知其他渠道）", lambda t, f, n, u: scope.not_accept(
+        t, channel=f.get("channel", ""), other=f.get("other", ""), now=n, actor=u)),
+    "refer_disclosure": ("desk", "已转为政府信息公开申请（有来电号码的已短信发送申请表链接）", lambda t, f, n, u: scope.refer_disclosure(
+        t, now=n, actor=u)),
     "sign": ("lead", "已签收", lambda t, f, n, u: handling.sign(t, now=n, actor=u)),
     "return": ("lead", "已退单", lambda t, f, n, u: handling.return_ticket(t, reason=f.get("reason"), now=n, actor=u)),
     "extension_request": ("lead", "已申请延期", lambda t, f, n, u: handling.request_extension(
@@ -233,3 +246,4 @@ def act(ticket_id, action):
     return redirect(url_for(".ticket", ticket_id=t.id))
 
 
+from hotline import linkage_views  # noqa: E402,F401  (/hotline/linkage on this blueprint)

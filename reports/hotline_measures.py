@@ -75,9 +75,14 @@ def _cohort(start, end, department_id=None):
     return conds
 
 
+# Closings of matters outside 12345's scope (hotline/scope.py: 不予受理, 转为政府信息公开申请) are no handling.
+OUT_OF_SCOPE = ("not_accepted", "referred_disclosure")
+
+
 def _rated(conds):
-    """The cohort without merged duplicates and transferred emergencies."""
-    return conds + [Ticket.merged_into_id.is_(None), Ticket.transferred_to.is_(None)]
+    """The cohort without merged duplicates, transferred emergencies and out-of-scope closings."""
+    return conds + [Ticket.merged_into_id.is_(None), Ticket.transferred_to.is_(None),
+                    sa.or_(Ticket.close_reason.is_(None), Ticket.close_reason.not_in(OUT_OF_SCOPE))]
 
 
 def _group(conds, key):

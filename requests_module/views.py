@@ -4,7 +4,7 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import captcha
+from core import captcha, handoff
 from core.auth import lookup as lookup_codes
 from core.auth.models import Role
 from core.db import utcnow
@@ -42,6 +42,9 @@ def index():
 def new():
     form = ApplicationForm()
     refused = captcha.gate()
+    token = request.args.get("handoff")
+    if token and request.method == "GET":
+        _prefill(form, token)
     if form.validate_on_submit() and refused is None:
         user = _user()
         try:
@@ -55,6 +58,8 @@ def new():
             if not err.fields:
                 form.form_errors.append(err.message)
         else:
+            if token:
+                _spend(token, req)
             captcha.count_submission()
             grant_lookup(req)
             lookup_codes.keep_for_receipt(ENTITY, req.id, req.access_code)
@@ -62,6 +67,26 @@ def new():
             return redirect(url_for(".show", request_id=req.id))
     return (render_template("requests/new.html", form=form, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
+
+
+def _prefill(form, token):
+    """A 12345 caller's hand-over (core/handoff.py): prefill the form, which the applicant reviews and submits
+    themselves — the application is made in writing by the applicant (政府信息公开条例 Art. 29)."""
+    data = handoff.peek(token, handoff.DISCLOSURE_APPLICATION, now=utcnow())
+    if data is None:
+        flash("该预填链接已失效（已使用或已过期），请直接填写申请表。", "warning")
+        return
+    form.applicant_type.data = "person"
+    for name in ("name", "phone", "address", "description"):
+        if data.get(name):
+            getattr(form, name).data = data[name]
+    flash("已根据您在 12345 热线反映的内容预填申请表。请核对、补充证件等信息，确认无误后由您本人提交。", "info")
+
+
+def _spend(token, req):
+    from core.db import unit_of_work
+    with unit_of_work():
+        handoff.spend(token, handoff.DISCLOSURE_APPLICATION, now=utcnow(), ref=req.number)
 
 
 @bp.get("/lookup", endpoint="lookup_form")

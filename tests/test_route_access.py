@@ -102,6 +102,7 @@ ACCESS = {
     ("/hotline/console/suggest", "GET"): "desk",
     ("/hotline/dispatch", "GET"): "desk",
     ("/hotline/callbacks", "GET"): "desk",
+    ("/hotline/linkage", "GET"): "desk",
     ("/hotline/queue", "GET"): "handler",
     ("/hotline/queue/sign", "POST"): "handler",
     ("/hotline/tickets/<int:ticket_id>", "GET"): "staff",
@@ -170,6 +171,9 @@ ACCESS = {
         "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
         "co-part", "reply", "sign-off", "urge", "callback", "review", "merge")},
     ("/api/v1/tickets/<int:ticket_id>/close-no-contact", "POST"): "staff",
+    # issue 16 items 1–2: the desk decides inside (hotline/access.py RULES); others get 403/404 per ticket
+    **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
+        "transfer-feedback", "handover-feedback", "not-accept", "refer-disclosure")},
 }
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",

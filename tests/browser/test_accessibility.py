@@ -11,7 +11,8 @@ from tests.browser.conftest import ARTIFACTS, login_as
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 PUBLIC = ["/", "/log/", "/requests/new", "/hotline/new", "/auth/login", "/auth/register", "/requests/"]
-STAFF = {"op@e2e.cn": ["/hotline/console", "/hotline/dispatch", "/hotline/callbacks", "/hotline/returns"]}
+STAFF = {"op@e2e.cn": ["/hotline/console", "/hotline/dispatch", "/hotline/callbacks", "/hotline/returns",
+                      "/hotline/linkage"]}
 
 
 def _violations(page):

@@ -1,0 +1,101 @@
+"""Matters outside 12345's scope (issue 16 item 2).
+
+(a) 不予受理 / 告知其他渠道: 国办发〔2020〕53号 keeps out of 12345 what law gives to other bodies — 诉讼 (the
+people's courts), 仲裁 (arbitration institutions), 纪检监察 (the discipline commission / 12388), 行政复议
+(the reconsideration organ, 行政复议法 2023), 信访 (the 信访 bodies, 信访工作条例) — the desk closes the ticket
+and the caller is told by SMS which channel to use.
+(b) A request for government information is not a ticket: it is an application under the 条例, which the
+applicant makes in writing themselves (政府信息公开条例 Art. 29). The desk closes the ticket and the caller
+gets a link to the application form prefilled from a one-use token (core/handoff.py); they review and submit it.
+"""
+from flask import current_app, has_request_context, request
+
+from core import handoff
+from core.db import unit_of_work
+from core.errors import ValidationError
+from core.notifications.service import notify
+from hotline.common import ENTITY, stop, transition
+from hotline.states import Status
+
+CHANNELS = {  # code: (the matter, the channel the caller is told)
+    "litigation": ("诉讼", "人民法院"),
+    "arbitration": ("仲裁", "仲裁机构"),
+    "discipline": ("纪检监察", "纪委监委（12388 举报电话）"),
+    "reconsideration": ("行政复议", "行政复议机关（《行政复议法》2023 年修订）"),
+    "petition": ("信访", "信访工作机构（《信访工作条例》）"),
+    "other": ("其他", ""),
+}
+NOT_ACCEPTED, REFERRED = "not_accepted", "referred_disclosure"  # close_reason values left out of the rates
+OTHER_MAX = 200
+FORM_PATH = "/requests/new?handoff="  # the citizen form of the disclosure application
+
+
+def _str(value, field, label, limit):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{label}应为文字", field=field)
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(f"{label}最多 {limit} 字", field=field)
+    return value
+
+
+def not_accept(ticket, *, channel, other="", now, actor):
+    """不予受理 / 告知其他渠道 (国办发〔2020〕53号): close a new ticket outside 12345's scope, telling the caller
+    by SMS which channel handles the matter."""
+    if not isinstance(channel, str) or channel not in CHANNELS:
+        raise ValidationError("请选择应当告知的渠道", field="channel")
+    other = _str(other, "other", "告知的渠道", OTHER_MAX)
+    matter, told = CHANNELS[channel]
+    if channel == "other":
+        if not other:
+            raise ValidationError("请写明应当告知的渠道", field="other")
+        told = other
+    elif other:
+        told = f"{told}；{other}"
+    with unit_of_work():
+        transition(ticket, Status.CLOSED, {Status.NEW}, NOT_ACCEPTED, now=now, actor=actor,
+                   detail={"channel": channel})
+        ticket.close_reason, ticket.closed_at = NOT_ACCEPTED, now
+        ticket.close_note = f"{matter}事项，告知其向{told}反映" if channel != "other" else f"告知其向{told}反映"
+        stop(ticket, "dispatch", at=now, actor=actor, reason=NOT_ACCEPTED)
+        if ticket.caller_phone:
+            notify("ticket_not_accepted", now=now, address=ticket.caller_phone, channels=("sms",),
+                   entity=(ENTITY, ticket.id), context={"label": ticket.number, "channel": told})
+    return ticket
+
+
+def form_link(token):
+    base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if has_request_context() else "")
+    return base.rstrip("/") + FORM_PATH + token
+
+
+def refer_disclosure(ticket, *, now, actor):
+    """转为政府信息公开申请: close a new ticket and hand the caller's data (name, phone, address; the content as
+    the description of the information sought) to a prefilled application form, which the applicant reviews
+    and submits themselves in writing (政府信息公开条例 Art. 29). The caller gets the link by SMS."""
+    with unit_of_work():
+        transition(ticket, Status.CLOSED, {Status.NEW}, REFERRED, now=now, actor=actor)
+        ticket.close_reason, ticket.closed_at = REFERRED, now
+        ticket.close_note = "属政府信息公开申请事项，已告知来电人通过依申请公开渠道书面提出申请"
+        stop(ticket, "dispatch", at=now, actor=actor, reason=REFERRED)
+        row = handoff.issue(handoff.DISCLOSURE_APPLICATION,
+                            {"name": ticket.caller_name or "", "phone": ticket.caller_phone or "",
+                             "address": ticket.address or "", "description": ticket.content or ""},
+                            source=(ENTITY, ticket.id), now=now)
+        if ticket.caller_phone:
+            notify("ticket_referred_disclosure", now=now, address=ticket.caller_phone, channels=("sms",),
+                   entity=(ENTITY, ticket.id),
+                   context={"label": ticket.number, "link": form_link(row.token),
+                            "days": handoff.valid_days()})
+    return ticket
+
+
+def disclosure_link(ticket, now):
+    """(link, usable, row) of the ticket's hand-over to the disclosure form, or None."""
+    row = handoff.for_source(ENTITY, ticket.id, handoff.DISCLOSURE_APPLICATION)
+    if row is None:
+        return None
+    return {"link": form_link(row.token), "usable": row.usable(now), "expires_at": row.expires_at,
+            "used_at": row.used_at, "used_ref": row.used_ref}
