@@ -16,8 +16,21 @@ from hotline.states import Status, TransitionError
 EMERGENCY = {"110": "110 报警", "119": "119 火警", "120": "120 急救", "122": "122 交通事故"}
 # A transfer is possible until the matter is answered: brand-new, returned or reopened (new), and while a
 # department holds it (dispatched, signed); the department's clocks then stop without a verdict.
-TRANSFERABLE = {Status.NEW, Status.DISPATCHED, Status.SIGNED}
+# every state before an answer, also while the centre reviews a department's return (its clocks are paused)
+TRANSFERABLE = {Status.NEW, Status.DISPATCHED, Status.SIGNED, Status.RETURN_REVIEW}
 # The result of a 110 hand-over is fed back once the matter is answered or closed.
+
+
+def transferable(ticket):
+    """May the desk record a transfer now (the page shows the form only then): before an answer, or a
+    further service after a transfer."""
+    return Status(ticket.status) in TRANSFERABLE or _transferred(ticket)
+
+
+def _transferred(ticket):
+    return ticket.status == Status.CLOSED.value and ticket.close_reason == "transferred"
+
+
 ANSWERED = {Status.REPLIED.value, Status.CALLBACK_REVIEW.value, Status.CLOSED.value}
 REF_MAX, COUNTERPART_MAX, NOTE_MAX, FEEDBACK_MAX = 40, 60, 2000, 2000
 
@@ -56,7 +69,7 @@ def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
     note = _text(note, "note", NOTE_MAX, "说明")
     reference = _text(reference, "reference", REF_MAX, "接警编号")
     counterpart = _text(counterpart, "counterpart", COUNTERPART_MAX, "接收人/工号")
-    if ticket.status == Status.CLOSED.value and ticket.close_reason == "transferred":
+    if _transferred(ticket):
         return _also(ticket, to=to, now=now, actor=actor, note=note, reference=reference, counterpart=counterpart)
     with unit_of_work():
         transition(ticket, Status.CLOSED, TRANSFERABLE, "transfer", now=now, actor=actor,

@@ -30,7 +30,7 @@ TRANSITIONS = {
     Status.DISPATCHED: {Status.SIGNED, Status.NEW, Status.CLOSED, Status.RETURN_REVIEW},
     Status.SIGNED: {Status.AWAITING_SIGNOFF, Status.REPLIED, Status.NEW, Status.CLOSED, Status.RETURN_REVIEW},
     # the centre's review of a 退单: upheld → back to dispatch; rejected → the state it was in
-    Status.RETURN_REVIEW: {Status.NEW, Status.DISPATCHED, Status.SIGNED},
+    Status.RETURN_REVIEW: {Status.NEW, Status.DISPATCHED, Status.SIGNED, Status.CLOSED},
     Status.AWAITING_SIGNOFF: {Status.REPLIED, Status.SIGNED},
     Status.REPLIED: {Status.CLOSED, Status.CALLBACK_REVIEW},
     Status.CALLBACK_REVIEW: {Status.NEW, Status.CLOSED},

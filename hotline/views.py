@@ -163,7 +163,7 @@ def ticket(ticket_id):
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
                            step_labels=STEP_LABELS, returns=returns.history(t),
                            may_review_return=access.can_act(current_user, t, "return_review"),
-                           transfers=linkage.transfers(t), services=linkage.EMERGENCY,
+                           transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
                            scope_channels=scope.CHANNELS,
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None)
 

@@ -103,6 +103,7 @@ ACCESS = {
     ("/hotline/dispatch", "GET"): "desk",
     ("/hotline/callbacks", "GET"): "desk",
     ("/hotline/linkage", "GET"): "desk",
+    ("/hotline/returns", "GET"): "desk",
     ("/hotline/queue", "GET"): "handler",
     ("/hotline/queue/sign", "POST"): "handler",
     ("/hotline/tickets/<int:ticket_id>", "GET"): "staff",
@@ -171,6 +172,7 @@ ACCESS = {
         "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
         "co-part", "reply", "sign-off", "urge", "callback", "review", "merge")},
     ("/api/v1/tickets/<int:ticket_id>/close-no-contact", "POST"): "staff",
+    ("/api/v1/tickets/<int:ticket_id>/return-review", "POST"): "staff",
     # issue 16 items 1–2: the desk decides inside (hotline/access.py RULES); others get 403/404 per ticket
     **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
         "transfer-feedback", "handover-feedback", "not-accept", "refer-disclosure")},

@@ -5,7 +5,7 @@ import pytest
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
-from hotline import callback, handling, intake, linkage, suggest
+from hotline import callback, handling, intake, linkage, returns, suggest
 from hotline.common import clock
 from hotline.models import Ticket, Transfer
 from hotline.states import TransitionError
@@ -27,14 +27,17 @@ def new_ticket(received=None, **changes):
 
 
 def ticket_in(state):
-    """A ticket in `state`: new (brand-new, returned or reopened after 重办), dispatched or signed."""
+    """A ticket in `state`: new (brand-new, returned or reopened after 重办), dispatched, signed, or with
+    the department's return under the centre's review."""
     t = new_ticket()
-    if state in ("dispatched", "signed", "returned", "reopened"):
+    if state in ("dispatched", "signed", "returned", "reopened", "return_review"):
         intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 16, 9, 10), actor="op")
     if state in ("signed", "reopened"):
         handling.sign(t, now=at(2026, 11, 16, 9, 20), actor="s")
-    if state == "returned":
+    if state in ("returned", "return_review"):
         handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 16, 9, 30), actor="s")
+    if state == "returned":  # the centre upholds the return: the ticket waits for dispatch again
+        returns.review_return(t, upheld=True, note="", now=at(2026, 11, 16, 9, 40), actor="op")
     if state == "reopened":
         handling.reply(t, text="已处理", now=at(2026, 11, 16, 10), actor="s")
         callback.record_callback(t, reached=True, satisfaction="unsatisfied", now=at(2026, 11, 16, 11), actor="op")
@@ -43,7 +46,7 @@ def ticket_in(state):
     return t
 
 
-STATES = ["new", "returned", "reopened", "dispatched", "signed"]
+STATES = ["new", "returned", "reopened", "dispatched", "signed", "return_review"]
 
 
 def test_122_is_a_target_and_the_transfer_is_recorded(hot):
