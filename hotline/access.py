@@ -5,6 +5,7 @@ and tests ask. Domain services keep their own checks as a second line, never as 
   operators, supervisors, admins (the 12345 centre);
 - the lead department's work (sign for, return, ask for an extension, reply): staff and approvers of
   the ticket's department, supervisors and admins;
+- recording the first contact with the caller (首次联系): staff and approvers of the lead department only;
 - signing off a reply: the department's approver or a supervisor;
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
 - a co-handling part: staff and approvers of a co-handling department;
@@ -52,6 +53,11 @@ def _sign_off(user, ticket):
     return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and ticket.department_id == user.department_id)
 
 
+def _department_staff(user, ticket):
+    """Only the lead department itself reaches the caller (首次联系诉求人, hotline/contact.py)."""
+    return user.role in DEPARTMENT_ROLES and ticket.department_id == user.department_id
+
+
 def _oversight(user, ticket):
     return user.role in OVERSIGHT
 
@@ -64,6 +70,7 @@ RULES = {
     "dispatch": _desk, "direct_close": _desk, "transfer": _desk, "urge": _desk, "callback": _desk, "merge": _desk,
     "sign": _lead, "return": _lead, "extension_request": _lead, "reply": _lead,
     "sign_off": _sign_off, "extension_decision": _oversight, "review": _oversight, "co_part": _co_handler,
+    "contact": _department_staff,
 }
 
 

@@ -30,6 +30,7 @@ def return_ticket(ticket, *, reason, now, actor):
                    detail={"reason": reason.strip(), "department": ticket.department.code})
         stop(ticket, "sign_for", at=now, actor=actor, reason="returned")
         stop(ticket, "handling", at=now, actor=actor, reason="returned")
+        stop(ticket, "first_contact", at=now, actor=actor, reason="returned")
         ticket.return_count += 1
         ticket.department, ticket.dispatched_at, ticket.return_deadline = None, None, None
         start(ticket, "dispatch", at=now, actor=actor, department_id=None)
@@ -90,6 +91,8 @@ def _finish_reply(ticket, text, now, actor):
     from hotline.models import Ticket
     ticket.reply_text, ticket.replied_at = text, now
     stop(ticket, "handling", at=now, actor=actor, reason="replied")
+    # a reply without a recorded first contact is the first contact (hotline/contact.py)
+    stop(ticket, "first_contact", at=now, actor=actor, reason="contacted")
     if not ticket.confidential:  # 保密 tickets are never published
         from public_log.review import submit
         submit(kind="hotline", source_id=ticket.id, department_id=ticket.department_id, type_code=ticket.type,

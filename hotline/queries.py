@@ -61,6 +61,7 @@ STEP_LABELS = {
     "callback_failed": "回访未接通", "callback_unsatisfied": "回访不满意", "close_after_callback": "回访后办结",
     "close_by_supervisor": "研判后办结", "close_unreachable": "无法联系办结", "reopen": "重办",
     "merged": "合并", "merged_in": "并入", "ticket_merged": "合并工单",
+    "contact": "首次联系诉求人",
 }
 
 
@@ -88,6 +89,7 @@ def represent(ticket, user, now, brief=False):
         "return_deadline": ticket.return_deadline.isoformat() if ticket.return_deadline else None,
         "signed_at": ticket.signed_at.isoformat() if ticket.signed_at else None,
         "reply_text": ticket.reply_text, "replied_at": ticket.replied_at.isoformat() if ticket.replied_at else None,
+        "first_contact_at": ticket.first_contact_at.isoformat() if ticket.first_contact_at else None,
         "direct": ticket.direct, "satisfaction": ticket.satisfaction, "resolved": ticket.resolved,
         "close_reason": ticket.close_reason, "reopen_count": ticket.reopen_count, "return_count": ticket.return_count,
         "merged_into": ticket.merged_into_id, "transferred_to": ticket.transferred_to,

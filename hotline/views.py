@@ -14,9 +14,10 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, handling, intake, suggest
+from hotline import access, callback, contact, handling, intake, suggest
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
+from hotline.common import clock
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
 from hotline.sla import TYPES, URGENCIES
 
@@ -152,7 +153,8 @@ def ticket(ticket_id):
                            approver=access.can_act(current_user, t, "sign_off"),
                            duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
-                           step_labels=STEP_LABELS)
+                           step_labels=STEP_LABELS, may_contact=access.can_act(current_user, t, "contact"),
+                           contact_clock=clock(t, "first_contact"))
 
 
 def _dep(name="department"):
@@ -198,6 +200,8 @@ ACTIONS = {
                                                                 reason=f.get("reason"), now=n, actor=u)),
     "merge": ("desk", "已合并", lambda t, f, n, u: callback.merge(
         t, [_load(i) for i in form_ids("duplicates")], now=n, actor=u)),
+    "contact": ("lead", "已记录首次联系诉求人", lambda t, f, n, u: contact.record_contact(
+        t, note=f.get("note", ""), now=n, actor=u)),
 }
 
 
