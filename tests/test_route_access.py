@@ -121,6 +121,7 @@ ACCESS = {
     ("/reports/disclosure/", "GET"): "handler",
     ("/reports/hotline", "GET"): "handler",
     ("/reports/hotline.json", "GET"): "handler",
+    ("/reports/hotline/assessment.pdf", "GET"): "handler",
     ("/reports/disclosure/<int:year>", "GET"): "handler",
     ("/reports/disclosure/<int:year>.<fmt>", "GET"): "handler",
     ("/reports/disclosure/dashboard", "GET"): "handler",
@@ -168,7 +169,7 @@ ACCESS = {
     ("/api/v1/tickets/<int:ticket_id>", "GET"): "staff",
     **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
         "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
-        "co-part", "reply", "sign-off", "urge", "callback", "review", "merge")},
+        "co-part", "reply", "sign-off", "urge", "callback", "review", "merge", "contact")},
 }
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",
