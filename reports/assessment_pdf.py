@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from core.departments.seed_data import DISTRICT
 from requests_module.common import zh
-from requests_module.pdf import FONT
+from requests_module.pdf import FONT, SIZE, break_lines
 
 TITLE = ParagraphStyle("a-title", fontName=FONT, fontSize=16, leading=24, alignment=1)
 SUB = ParagraphStyle("a-sub", fontName=FONT, fontSize=10, leading=16, alignment=1)
@@ -22,7 +22,13 @@ CELL = ParagraphStyle("a-cell", fontName=FONT, fontSize=7, leading=9)
 NUM = ParagraphStyle("a-num", parent=CELL, alignment=2)
 
 
+# the body's line width in break_lines' measure (its 12 pt font): the lines keep 行首禁则 (GB/T 15834)
+_LINE = (landscape(A4)[0] - 24 * mm - 12) * SIZE / BODY.fontSize
+
+
 def _p(text, style=BODY):
+    if style is BODY:
+        text = "\n".join(line for raw in str(text).split("\n") for line in break_lines(raw, _LINE, _LINE))
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
@@ -44,7 +50,7 @@ def render(a, *, month, generated):
              _p(f"考核期间：受理时间 {a['from']} 至 {a['to']}{scope} · 生成日期：{zh(generated)}", SUB), Spacer(1, 6)]
     weighted = [m for m in a["measures"] if m["weight"]]
     story.append(_p("一、考核方法。依据《国务院办公厅关于进一步优化地方政务服务便民热线的指导意见》（国办发〔2020〕53号）、"
-                    "《国务院办公厅关于印发 12345 热线与 110 报警服务台高效对接联动的通知》（国办发〔2022〕12号）"
+                    "国办发〔2022〕12号（12345 热线与 110 报警服务台对接联动）"
                     "和 GB/T 33358-2016《政府热线服务规范》，对当月受理、派给各承办单位的工单计算以下指标"
                     "（合并的重复件、转 110/119/120 的紧急件、不予受理和转依申请公开的工单不计入；当时仍在办且已超时的"
                     "工作计入分母）："))
@@ -64,7 +70,7 @@ def render(a, *, month, generated):
                     + [_p(r["rejected_returns"], NUM), _p(f"{r['score']:.2f}" if r["score"] is not None else "—", NUM)])
     if len(rows) == 1:
         rows.append([_p("本月没有可考核的承办单位。", CELL)] + [""] * (len(head) - 1))
-    widths = [12 * mm, 36 * mm, 11 * mm] + [18.5 * mm] * len(a["measures"]) + [14 * mm, 14 * mm]
+    widths = [12 * mm, 34 * mm, 11 * mm] + [18 * mm] * len(a["measures"]) + [14 * mm, 14 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7"))]))

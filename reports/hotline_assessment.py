@@ -18,8 +18,8 @@ department. `now` decides which open work is already overdue (it counts against 
 
 综合考核得分 = 100 × Σ wᵢ·vᵢ / Σ wᵢ over the measures with a weight and a value (vᵢ = the rate, or 1 − rate
 for 退单率, 退单不成立率 and 重办率, where less is better), minus HOTLINE_ASSESSMENT_REJECTED_RETURN_POINTS
-per 退单不成立 (not below 0). Weights: config HOTLINE_ASSESSMENT_WEIGHTS, default Beijing's 接诉即办 三率
-(响应率 10%, 解决率 45%, 满意率 45%; 北京市接诉即办工作条例 2021, 考评). Ranked: departments with at least
+per 退单不成立 (not below 0). Weights: config HOTLINE_ASSESSMENT_WEIGHTS, default the Beijing 接诉即办
+三率 考评 split (响应率 10%, 解决率 45%, 满意率 45%), which the district may change. Ranked: departments with at least
 HOTLINE_ASSESSMENT_MIN_SAMPLE tickets dispatched to them and a score.
 """
 import calendar

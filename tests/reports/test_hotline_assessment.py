@@ -333,3 +333,13 @@ def test_default_month_is_last_month(client, as_role, month, app):
     with pinned(app, NOW.astimezone(timezone.utc)):
         r = client.get("/reports/hotline/assessment.pdf")
     assert r.status_code == 200 and "hotline-assessment-2026-11.pdf" in r.headers["Content-Disposition"]
+
+
+def test_wrong_weights_refuse_to_start():
+    from app import create_app
+    from config import TestingConfig
+
+    class Wrong(TestingConfig):
+        HOTLINE_ASSESSMENT_WEIGHTS = "contact=10,speed=90"
+    with pytest.raises(ValueError, match="speed"):
+        create_app(Wrong)
