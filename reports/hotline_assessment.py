@@ -133,7 +133,10 @@ def _callback_on_time(rated, now, group):
     stopped = Clock.state == "stopped"
     late = Clock.state.in_(OPEN_STATES) & (Clock.due_at < now)
     stmt = (hm._select(group, hm._sum(stopped & Clock.on_time.is_(True)), hm._sum(stopped | late))
-            .join(Ticket, sa.and_(Clock.entity_kind == "ticket", Ticket.id == sa.cast(Clock.entity_id, sa.Integer)))
+            # from the cohort's tickets (by received_at) to their clocks by ix_clocks_entity: the ticket's id
+            # cast to the clocks' text entity id, not the other way round (that would scan every callback clock)
+            .select_from(Ticket)
+            .join(Clock, sa.and_(Clock.entity_kind == "ticket", Clock.entity_id == sa.cast(Ticket.id, sa.String)))
             .where(*rated, Clock.name == "callback"))
     return {g: Rate(a or 0, n or 0) for g, a, n in db.session.execute(stmt)}
 

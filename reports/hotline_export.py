@@ -60,12 +60,11 @@ def xlsx_bytes(data):
     sheet.append([f"不少于 {data['min_sample']} 件才排名；按时办结率高者在前，满意率次之"])
     sheet.column_dimensions["B"].width = 24
 
-    from reports.assessment_export import assessment_sheet
-    assessment_sheet(wb, data["assessment"])
-
     sheet = wb.create_sheet("上升分类")
     _heading(sheet, "一级分类", "本周", "上周")
     for row in data["rising"]:
         sheet.append([row["label"], row["this_week"], row["last_week"]])
 
+    from reports.assessment_export import assessment_sheet
+    assessment_sheet(wb, data["assessment"])  # 综合考核 (reports/hotline_assessment.py)
     return workbook_bytes(wb)
