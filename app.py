@@ -29,6 +29,8 @@ def create_app(config=None):
 
     _init_extensions(app)
     _register_blueprints(app)
+    from reports.hotline_assessment import weights_from
+    weights_from(app.config["HOTLINE_ASSESSMENT_WEIGHTS"])  # a wrong weight refuses to start, not a 500 later
     from core.cli import register_cli
     register_cli(app)
     from public_log.cli import log_cli

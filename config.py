@@ -110,6 +110,12 @@ class Config:
     # An image captcha on the public forms once an address has submitted this often within an hour.
     CAPTCHA_ENABLED = os.environ.get("CAPTCHA_ENABLED", "true").lower() not in ("0", "false", "no")
     CAPTCHA_AFTER = _env_int("CAPTCHA_AFTER", 3)
+    # 综合考核得分 of the 12345 assessment (reports/hotline_assessment.py): weights per measure as
+    # "name=weight,…" (default: Beijing's 接诉即办 三率, 响应率 10 / 解决率 45 / 满意率 45), the minimum sample
+    # before a department is ranked, and the points each 退单不成立 takes off the score.
+    HOTLINE_ASSESSMENT_WEIGHTS = os.environ.get("HOTLINE_ASSESSMENT_WEIGHTS", "contact=10,resolved=45,satisfaction=45")
+    HOTLINE_ASSESSMENT_MIN_SAMPLE = _env_int("HOTLINE_ASSESSMENT_MIN_SAMPLE", 20)
+    HOTLINE_ASSESSMENT_REJECTED_RETURN_POINTS = float(os.environ.get("HOTLINE_ASSESSMENT_REJECTED_RETURN_POINTS") or 1)
 
 
 class DevelopmentConfig(Config):

@@ -6,6 +6,7 @@ and tests ask. Domain services keep their own checks as a second line, never as 
   operators, supervisors, admins (the 12345 centre);
 - the lead department's work (sign for, return, ask for an extension, reply): staff and approvers of
   the ticket's department, supervisors and admins;
+- recording the first contact with the caller (首次联系): staff and approvers of the lead department only;
 - signing off a reply: the department's approver or a supervisor;
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
 - reviewing a department's 退单 (成立 / 不成立): the desk roles (the 12345 centre);
@@ -54,6 +55,11 @@ def _sign_off(user, ticket):
     return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and ticket.department_id == user.department_id)
 
 
+def _department_staff(user, ticket):
+    """Only the lead department itself reaches the caller (首次联系诉求人, hotline/contact.py)."""
+    return user.role in DEPARTMENT_ROLES and ticket.department_id == user.department_id
+
+
 def _oversight(user, ticket):
     return user.role in OVERSIGHT
 
@@ -70,6 +76,7 @@ RULES = {
     "return_review": _desk,  # the 12345 centre decides whether a department's 退单 stands (hotline/returns.py)
     # issue 16: the 110/119/120/122 linkage and matters outside 12345's scope are the centre's work
     "transfer_feedback": _desk, "handover_feedback": _desk, "not_accept": _desk, "refer_disclosure": _desk,
+    "contact": _department_staff,
 }
 
 

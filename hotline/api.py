@@ -11,7 +11,7 @@ from core.departments.models import Department
 from core.errors import ValidationError
 from core.inputs import parse_datetime
 from core.extensions import db
-from hotline import access, callback, handling, intake, linkage, no_contact, returns, scope
+from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope
 from hotline.common import ENTITY
 from hotline.models import Ticket
 from hotline.access import DESK
@@ -249,3 +249,9 @@ def close_no_contact(ticket_id):
             raise ValidationError("note 应为文本", field="note")
         no_contact.close_no_contact(t, note=note, now=at, actor=u)
     return _act(ticket_id, "close_no_contact", run)
+@bp.post("/<int:ticket_id>/contact")
+@staff_required
+def contact_(ticket_id):
+    """首次联系诉求人 (hotline/contact.py): the lead department's staff or approver, at `at`."""
+    return _act(ticket_id, "contact", lambda t, d, u, at: contact.record_contact(
+        t, note=d.get("note") if d.get("note") is not None else "", now=at, actor=u))

@@ -76,7 +76,7 @@ def merge(master, duplicates, *, now, actor):
             transition(dup, Status.CLOSED, {Status.NEW, Status.DISPATCHED, Status.SIGNED}, "merged", now=now,
                        actor=actor, detail={"into": master.number})
             dup.merged_into_id, dup.close_reason, dup.closed_at = master.id, "merged", now
-            for name in ("dispatch", "sign_for", "handling"):
+            for name in ("dispatch", "sign_for", "handling", "first_contact"):
                 stop(dup, name, at=now, actor=actor, reason=f"merged into {master.number}")
             if dup.caller_phone:
                 notify("ticket_merged", now=now, address=dup.caller_phone, channels=("sms",), entity=(ENTITY, dup.id),

@@ -30,7 +30,8 @@ def start(ticket, name, *, at, actor, department_id=None, on_receipt=False):
 
 # Clocks whose stop is a verdict on the step (the reason it stops), and the ticket's counters for it.
 VERDICTS = {"sign_for": ("signed", "sign_verdicts", "sign_in_time"),
-            "handling": ("replied", "done_verdicts", "done_in_time")}
+            "handling": ("replied", "done_verdicts", "done_in_time"),
+            "first_contact": ("contacted", "contact_verdicts", "contact_in_time")}
 
 
 def stop(ticket, name, *, at, actor, reason):

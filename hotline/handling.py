@@ -55,6 +55,8 @@ def _finish_reply(ticket, text, now, actor):
     from hotline.models import Ticket
     ticket.reply_text, ticket.replied_at = text, now
     stop(ticket, "handling", at=now, actor=actor, reason="replied")
+    # a reply without a recorded first contact is the first contact (hotline/contact.py)
+    stop(ticket, "first_contact", at=now, actor=actor, reason="contacted")
     if not ticket.confidential:  # 保密 tickets are never published
         from public_log.review import submit
         submit(kind="hotline", source_id=ticket.id, department_id=ticket.department_id, type_code=ticket.type,

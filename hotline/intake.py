@@ -101,6 +101,7 @@ def dispatch(ticket, department, *, now, actor, co_departments=(), note=""):
             db.session.add(CoHandler(ticket_id=ticket.id, department_id=d.id))
         start(ticket, "sign_for", at=now, actor=actor, department_id=department.id)
         handling = start(ticket, "handling", at=now, actor=actor, department_id=department.id)
+        start(ticket, "first_contact", at=now, actor=actor, department_id=department.id)  # hotline/contact.py
         for user in User.query.filter(User.department_id.in_([department.id] + [d.id for d in co]),
                                       User.active.is_(True), User.role.in_([Role.STAFF, Role.APPROVER])):
             notify("new_assignment", now=now, user=user, entity=(ENTITY, ticket.id),

@@ -76,7 +76,7 @@ def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
                    detail={"to": to, "reference": reference or None})
         ticket.transferred_to, ticket.close_reason, ticket.closed_at, ticket.close_note = to, "transferred", now, note
         ticket.extension_request_hours = None  # a pending extension request lapses with the department's clocks
-        for name in ("dispatch", "sign_for", "handling"):
+        for name in ("dispatch", "sign_for", "handling", "first_contact"):
             stop(ticket, name, at=now, actor=actor, reason="transferred")
         db.session.add(Transfer(ticket_id=ticket.id, direction="out", service=to, at=now, reference=reference or None,
                                 counterpart=counterpart or None, note=note or None,

@@ -86,6 +86,8 @@ PATHS = {
         "satisfaction": {"enum": ["satisfied", "basic", "unsatisfied"]}, "comment": _S}, ["reached"]),
     P + "/{ticket_id}/review": _action("Supervisor: 重办 (reopen) or close after an unsatisfied callback",
                                        {"reopen": {"type": "boolean"}, "reason": _S}, ["reopen", "reason"]),
+    P + "/{ticket_id}/contact": _action("首次联系诉求人: the lead department's staff or approver (响应率)",
+                                        {"note": text(500)}),
     P + "/{ticket_id}/merge": _action("Merge duplicates into this ticket",
                                       {"duplicates": {"type": "array", "items": ID, "minItems": 1, "maxItems": 50,
                                                      "uniqueItems": True}}, ["duplicates"]),

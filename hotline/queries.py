@@ -65,6 +65,7 @@ STEP_LABELS = {
     "return_upheld": "退单成立", "return_rejected": "退单不成立",
     "transfer_feedback": "登记转接反馈", "handover_feedback": "向 110 反馈结果", "not_accepted": "不予受理（告知其他渠道）",
     "referred_disclosure": "转为政府信息公开申请",
+    "contact": "首次联系诉求人",
 }
 
 
@@ -105,6 +106,7 @@ def represent(ticket, user, now, brief=False):
         "return_deadline": ticket.return_deadline.isoformat() if ticket.return_deadline else None,
         "signed_at": ticket.signed_at.isoformat() if ticket.signed_at else None,
         "reply_text": ticket.reply_text, "replied_at": ticket.replied_at.isoformat() if ticket.replied_at else None,
+        "first_contact_at": ticket.first_contact_at.isoformat() if ticket.first_contact_at else None,
         "direct": ticket.direct, "satisfaction": ticket.satisfaction, "resolved": ticket.resolved,
         "close_reason": ticket.close_reason, "reopen_count": ticket.reopen_count, "return_count": ticket.return_count,
         "merged_into": ticket.merged_into_id, "transferred_to": ticket.transferred_to,

@@ -27,7 +27,7 @@ from hotline.models import Return, Ticket
 from hotline.states import Status, TransitionError
 
 # The clocks of the department that a return under review holds (sign-for only until signed).
-HELD = ("sign_for", "handling")
+HELD = ("sign_for", "handling", "first_contact")
 MAX_TEXT = 2000
 UPHELD, REJECTED = "upheld", "rejected"
 

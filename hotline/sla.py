@@ -21,6 +21,9 @@ DEFAULTS = {
     ("return_window", "normal"): Limit("workhours", WORKDAY_HOURS), ("return_window", "urgent"): Limit("wall", 2),
     ("callback", "normal"): Limit("workhours", 2 * WORKDAY_HOURS),
     ("callback", "urgent"): Limit("workhours", WORKDAY_HOURS),
+    # 首次联系诉求人 after dispatch (响应率 of the assessment, 国办发〔2020〕53号 "及时响应"): the district's
+    # configurable default, 1 working day / 2 wall hours urgent; admins override it like every other limit.
+    ("first_contact", "normal"): Limit("workhours", WORKDAY_HOURS), ("first_contact", "urgent"): Limit("wall", 2),
 }
 MAX_EXTENSION_HOURS = 10 * WORKDAY_HOURS  # at most 10 working days, once per dispatch
 

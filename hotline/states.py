@@ -56,4 +56,5 @@ ACTION_LABELS = {  # the verbs of refusal messages (the audit keeps the action's
     "close_no_contact": "按无联系电话办结",
     "return_upheld": "审核退单", "return_rejected": "审核退单",
     "not_accepted": "不予受理", "referred_disclosure": "转为政府信息公开申请",
+    "contact": "记录首次联系",
 }

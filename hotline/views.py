@@ -14,9 +14,10 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, handling, intake, linkage, no_contact, returns, scope, suggest
+from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope, suggest
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
+from hotline.common import clock
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
 from hotline.sla import TYPES, URGENCIES
 
@@ -165,7 +166,8 @@ def ticket(ticket_id):
                            may_review_return=access.can_act(current_user, t, "return_review"),
                            transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
                            scope_channels=scope.CHANNELS,
-                           disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None)
+                           disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,
+                           may_contact=access.can_act(current_user, t, "contact"), contact_clock=clock(t, "first_contact"))
 
 
 def _dep(name="department"):
@@ -224,6 +226,8 @@ ACTIONS = {
         t, note=f.get("note", ""), now=n, actor=u)),
     "return_review": ("desk", "已审核退单", lambda t, f, n, u: returns.review_return(
         t, upheld={"1": True, "0": False}.get(f.get("upheld")), note=f.get("note", ""), now=n, actor=u)),
+    "contact": ("lead", "已记录首次联系诉求人", lambda t, f, n, u: contact.record_contact(
+        t, note=f.get("note", ""), now=n, actor=u)),
 }
 
 

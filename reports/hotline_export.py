@@ -65,4 +65,6 @@ def xlsx_bytes(data):
     for row in data["rising"]:
         sheet.append([row["label"], row["this_week"], row["last_week"]])
 
+    from reports.assessment_export import assessment_sheet
+    assessment_sheet(wb, data["assessment"])  # 综合考核 (reports/hotline_assessment.py)
     return workbook_bytes(wb)

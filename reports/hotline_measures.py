@@ -75,14 +75,13 @@ def _cohort(start, end, department_id=None):
     return conds
 
 
-# Closings of matters outside 12345's scope (hotline/scope.py: 不予受理, 转为政府信息公开申请) are no handling.
-OUT_OF_SCOPE = ("not_accepted", "referred_disclosure")
+NOT_RATED_CLOSINGS = ("not_accepted", "referred_disclosure")  # 不予受理, 转依申请公开: not the hotline's work
 
 
 def _rated(conds):
-    """The cohort without merged duplicates, transferred emergencies and out-of-scope closings."""
+    """The cohort without merged duplicates, transferred emergencies and the closings of NOT_RATED_CLOSINGS."""
     return conds + [Ticket.merged_into_id.is_(None), Ticket.transferred_to.is_(None),
-                    sa.or_(Ticket.close_reason.is_(None), Ticket.close_reason.not_in(OUT_OF_SCOPE))]
+                    sa.or_(Ticket.close_reason.is_(None), Ticket.close_reason.not_in(NOT_RATED_CLOSINGS))]
 
 
 def _group(conds, key):

@@ -28,7 +28,9 @@ def hotline(start, end, now, department=None, progress=_quiet):
     progress(60, "部门排名")
     ranked, too_small = hm.rank(m, per_department) if department is None else ([], [])
     progress(70, "上升分类")
+    from reports.assessment_presenter import assessment
     return {
+        "assessment": assessment(start, end, now, department),  # 综合考核 (reports/hotline_assessment.py)
         "from": start.isoformat(), "to": end.isoformat(), "department": department.name if department else None,
         "received": m.received, "avg_handling_hours": round(m.avg_handling_hours, 2) if m.avg_handling_hours else None,
         "rates": {k: {"label": hm.RATE_LABELS[k], **r.as_json()} for k, r in m.rates.items()},

@@ -113,6 +113,28 @@ def hotline_dashboard_json():
     return presenter.hotline(start, end, utcnow(), _own_department())
 
 
+@bp.get("/hotline/assessment.pdf")
+@roles_required(*READERS)
+def hotline_assessment_pdf():
+    """The monthly assessment report (?month=2026-11, default last month); department staff get their own row
+    only (the dashboard's rule)."""
+    import io
+
+    from core.downloads import send_named
+    from reports import assessment_pdf
+    from reports.assessment_presenter import assessment
+    from reports.hotline_assessment import month_bounds
+    now = utcnow()
+    today = local_date(now)
+    month = request.args.get("month") or (date(today.year, today.month, 1) - timedelta(days=1)).strftime("%Y-%m")
+    start, end = month_bounds(month)
+    month = start.strftime("%Y-%m")
+    data = assessment(start, end, now, _own_department())
+    pdf = assessment_pdf.render(data, month=month, generated=today)
+    return send_named(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=False,
+                      name=f"12345考核报告-{month}.pdf", ascii=f"hotline-assessment-{month}.pdf")
+
+
 def _year_start(end):
     return date(end.year, 1, 1)
 

@@ -123,6 +123,7 @@ ACCESS = {
     ("/reports/disclosure/", "GET"): "handler",
     ("/reports/hotline", "GET"): "handler",
     ("/reports/hotline.json", "GET"): "handler",
+    ("/reports/hotline/assessment.pdf", "GET"): "handler",
     ("/reports/disclosure/<int:year>", "GET"): "handler",
     ("/reports/disclosure/<int:year>.<fmt>", "GET"): "handler",
     ("/reports/disclosure/dashboard", "GET"): "handler",
@@ -170,7 +171,7 @@ ACCESS = {
     ("/api/v1/tickets/<int:ticket_id>", "GET"): "staff",
     **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
         "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
-        "co-part", "reply", "sign-off", "urge", "callback", "review", "merge")},
+        "co-part", "reply", "sign-off", "urge", "callback", "review", "merge", "contact")},
     ("/api/v1/tickets/<int:ticket_id>/close-no-contact", "POST"): "staff",
     ("/api/v1/tickets/<int:ticket_id>/return-review", "POST"): "staff",
     # issue 16 items 1–2: the desk decides inside (hotline/access.py RULES); others get 403/404 per ticket

@@ -14,15 +14,15 @@ DESK = {"dispatch", "direct_close", "transfer", "urge", "callback", "merge", "re
 LEAD = {"sign", "return", "extension_request", "reply"}
 EXPECTED = {  # who may do what on a ticket led by 民政局 (mzj) with 住建局 (zjj) co-handling
     "operator": DESK,
-    "staff of the lead department": LEAD,
-    "approver of the lead department": LEAD | {"sign_off"},
+    "staff of the lead department": LEAD | {"contact"},  # 首次联系诉求人: the lead department itself only
+    "approver of the lead department": LEAD | {"sign_off", "contact"},
     "staff of a co-handling department": {"co_part"},
     "staff of another department": set(),
     "supervisor": DESK | LEAD | {"sign_off", "extension_decision", "review"},
     "admin": DESK | LEAD | {"extension_decision", "review"},
     "citizen": set(),
 }
-ACTIONS = sorted(DESK | LEAD | {"sign_off", "extension_decision", "review", "co_part"})
+ACTIONS = sorted(DESK | LEAD | {"sign_off", "extension_decision", "review", "co_part", "contact"})
 USERS = {
     "operator": ("operator", None), "staff of the lead department": ("staff", "mzj"),
     "approver of the lead department": ("approver", "mzj"), "staff of a co-handling department": ("staff", "zjj"),

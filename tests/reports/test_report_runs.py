@@ -50,7 +50,8 @@ def test_hotline_xlsx_through_the_page(client, as_role, week):  # noqa: F811
     assert summary["受理量"][0] == 6
     assert summary["按时签收率"][:3] == (2, 4, 0.5) and summary["直接办结率"][:3] == (1, 5, 0.2)
     assert wb["概况"]["D6"].number_format == "0.0%"
-    assert wb.sheetnames == ["概况", "每日受理量", "诉求类型", "受理渠道", "诉求分类", "承办部门", "部门排名", "上升分类"]
+    assert wb.sheetnames == ["概况", "每日受理量", "诉求类型", "受理渠道", "诉求分类", "承办部门", "部门排名", "上升分类",
+                             "综合考核"]
     assert [r for r in wb["诉求类型"].iter_rows(min_row=2, values_only=True)] == [("投诉", 3), ("求助", 1), ("咨询", 2)]
     assert "我的报表" in client.get("/reports/runs/").get_data(as_text=True)
     # htmx asks for the status part only
