@@ -14,7 +14,7 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, handling, intake, suggest
+from hotline import access, callback, handling, intake, rounds, suggest, supervision
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
@@ -152,7 +152,8 @@ def ticket(ticket_id):
                            approver=access.can_act(current_user, t, "sign_off"),
                            duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
-                           step_labels=STEP_LABELS)
+                           step_labels=STEP_LABELS, supervision=supervision.panel(current_user, t, now),
+                           rounds=rounds.of_ticket(t))
 
 
 def _dep(name="department"):
@@ -199,6 +200,12 @@ ACTIONS = {
     "merge": ("desk", "已合并", lambda t, f, n, u: callback.merge(
         t, [_load(i) for i in form_ids("duplicates")], now=n, actor=u)),
 }
+ACTIONS.update({  # 督办单 (hotline/supervision.py)
+    "supervise": ("any", "已下发督办单", lambda t, f, n, u: supervision.issue(t, reason=f.get("reason"), now=n,
+                                                                          actor=u)),
+    "supervision_feedback": ("any", "已提交督办反馈", lambda t, f, n, u: supervision.feedback(
+        supervision.order_of(t, f.get("order")), text=f.get("feedback"), now=n, actor=u)),
+})
 
 
 @bp.post("/tickets/<int:ticket_id>/<action>")

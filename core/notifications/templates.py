@@ -79,6 +79,14 @@ TEMPLATES = {
         "您的手机号或邮箱已注册过账号，刚才有人用它申请注册。如果是您本人，请直接登录；忘记密码可在登录页“忘记密码”找回。"
         "如非本人操作，请忽略本消息。",
     ),
+    "supervision_order": (
+        "【督办单】{{ label }} 请于{{ due }}前书面反馈",
+        "12345 热线督办单 {{ label }}：{{ department }}承办的工单 {{ ticket }} 被督办，请于{{ due }}前书面反馈办理情况。",
+    ),
+    "supervision_escalated": (
+        "【升级督办】{{ label }} 逾期未反馈",
+        "{{ department }}对督办单 {{ label }}（工单 {{ ticket }}）的书面反馈已于{{ due }}到期仍未提交，已升级督办。",
+    ),
     "test_message": (
         "【测试】{{ label }}",
         "这是一条测试通知：{{ label }}。",
