@@ -69,7 +69,7 @@ def issue(ticket, *, reason, now, actor):
                      after={"number": order.number, "ticket": ticket.number, "due_at": c.due_at.isoformat()})
         for user in _department_users(ticket.department_id, (Role.STAFF, Role.APPROVER)):
             notify("supervision_order", now=now, user=user, entity=(ENTITY, order.id),
-                   context={"label": order.number, "ticket": ticket.number, "department": ticket.department.name,
+                   context={"label": f"{order.number}（工单 {ticket.number}）", "department": ticket.department.name,
                             "due": _local(c.due_at)})
     return order
 
@@ -126,8 +126,8 @@ def escalate_overdue(now):
             record(ticket, "supervision_escalated", now=now, actor="system", detail={"order": order.number})
             for user in _department_users(order.department_id, (Role.APPROVER,)) + supervisors:
                 notify("supervision_escalated", now=now, user=user, entity=(ENTITY, order.id),
-                       context={"label": order.number, "ticket": ticket.number, "department": order.department.name,
-                                "due": _local(c.due_at)})
+                       context={"label": f"{order.number}（工单 {ticket.number}）",
+                                "department": order.department.name, "due": _local(c.due_at)})
     return len(claimed)
 
 

@@ -81,11 +81,11 @@ TEMPLATES = {
     ),
     "supervision_order": (
         "【督办单】{{ label }} 请于{{ due }}前书面反馈",
-        "12345 热线督办单 {{ label }}：{{ department }}承办的工单 {{ ticket }} 被督办，请于{{ due }}前书面反馈办理情况。",
+        "12345 热线督办单 {{ label }}：{{ department }}承办的工单被督办，请于{{ due }}前书面反馈办理情况。",
     ),
     "supervision_escalated": (
         "【升级督办】{{ label }} 逾期未反馈",
-        "{{ department }}对督办单 {{ label }}（工单 {{ ticket }}）的书面反馈已于{{ due }}到期仍未提交，已升级督办。",
+        "{{ department }}对督办单 {{ label }} 的书面反馈已于{{ due }}到期仍未提交，已升级督办。",
     ),
     "test_message": (
         "【测试】{{ label }}",
