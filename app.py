@@ -59,6 +59,7 @@ def _init_extensions(app):
     import requests_module.jobs  # noqa: F401  (registers its periodic duty)
     import hotline.models  # noqa: F401
     import hotline.knowledge  # noqa: F401
+    import hotline.jobs  # noqa: F401  (escalates 督办单 with late feedback after each sweep)
     import public_log.models  # noqa: F401
     import public_log.indexing  # noqa: F401  (index catch-up after each sweep)
     import reports.models  # noqa: F401
@@ -86,6 +87,7 @@ def _register_blueprints(app):
     from hotline.citizen_views import bp as hotline_citizen_bp
     from hotline.kb_views import bp as hotline_kb_bp
     from hotline.sla_views import bp as hotline_sla_bp
+    from hotline.supervision_views import bp as hotline_supervision_bp
     from hotline.open311 import bp as open311_bp
     from hotline.views import bp as hotline_bp
     from public_log.api import log_bp as log_api_bp, reviews_bp
@@ -101,5 +103,6 @@ def _register_blueprints(app):
     for bp in (main_bp, health_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
                requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,
                hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp, public_log_bp, public_review_bp, log_api_bp,
-               reviews_bp, reports_bp, corrections_api_bp, corrections_bp, corrections_staff_bp):
+               reviews_bp, reports_bp, corrections_api_bp, corrections_bp, corrections_staff_bp,
+               hotline_supervision_bp):
         app.register_blueprint(bp)

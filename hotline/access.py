@@ -51,6 +51,10 @@ def _lead(user, ticket):
     return user.role in OVERSIGHT or (user.role in DEPARTMENT_ROLES and ticket.department_id == user.department_id)
 
 
+def _department(user, ticket):
+    return user.role in DEPARTMENT_ROLES and ticket.department_id == user.department_id
+
+
 def _sign_off(user, ticket):
     return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and ticket.department_id == user.department_id)
 
@@ -78,6 +82,9 @@ RULES = {
     "transfer_feedback": _desk, "handover_feedback": _desk, "not_accept": _desk, "refer_disclosure": _desk,
     "contact": _department_staff,
 }
+# 督办单 (hotline/supervision.py): issued by the centre's supervisors only (operators keep 催办 = "urge");
+# the written feedback comes from the ticket's lead department itself.
+RULES.update({"supervise": _oversight, "supervision_feedback": _department})
 
 
 def can_act(user, ticket, action):

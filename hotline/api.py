@@ -6,12 +6,13 @@ from core import action_time, audit
 from core.api import api_user, json_body, make_api_blueprint
 from core.api.openapi import register_paths
 from core.auth.guards import roles_required, staff_required
+from core.auth.models import Role
 from core.db import utcnow
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.inputs import parse_datetime
 from core.extensions import db
-from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope
+from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope, supervision
 from hotline.common import ENTITY
 from hotline.models import Ticket
 from hotline.access import DESK
@@ -255,3 +256,25 @@ def contact_(ticket_id):
     """首次联系诉求人 (hotline/contact.py): the lead department's staff or approver, at `at`."""
     return _act(ticket_id, "contact", lambda t, d, u, at: contact.record_contact(
         t, note=d.get("note") if d.get("note") is not None else "", now=at, actor=u))
+# ---- 督办单 (hotline/supervision.py): the same services and access rules as the ticket page ----------
+
+@bp.get("/supervision-orders")
+@roles_required(Role.SUPERVISOR, Role.ADMIN, Role.STAFF, Role.APPROVER)
+def supervision_orders():
+    now = utcnow()
+    orders = supervision.listing(api_user(), state=request.args.get("state") or "open", now=now)
+    return jsonify(items=[supervision.view(o, now) for o in orders])
+
+
+@bp.post("/<int:ticket_id>/supervision-orders")
+@staff_required
+def supervise(ticket_id):
+    return _act(ticket_id, "supervise", lambda t, d, u, at: supervision.issue(t, reason=d.get("reason"), now=at,
+                                                                             actor=u))
+
+
+@bp.post("/<int:ticket_id>/supervision-orders/<int:order_id>/feedback")
+@staff_required
+def supervision_feedback(ticket_id, order_id):
+    return _act(ticket_id, "supervision_feedback", lambda t, d, u, at: supervision.feedback(
+        supervision.order_of(t, order_id), text=d.get("feedback"), now=at, actor=u))

@@ -3,6 +3,7 @@ from core.auth.models import Role
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
+from hotline import rounds
 from hotline.common import ENTITY, record, start, stop, transition
 from hotline.models import CallbackAttempt
 from hotline.states import Status, TransitionError
@@ -34,6 +35,7 @@ def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=
                 stop(ticket, "callback", at=now, actor=actor, reason="unreachable")
             return ticket
         ticket.satisfaction, ticket.resolved = satisfaction, resolved
+        rounds.record_verdict(ticket, satisfaction=satisfaction, resolved=resolved)
         stop(ticket, "callback", at=now, actor=actor, reason="callback done")
         if satisfaction == "unsatisfied":
             transition(ticket, Status.CALLBACK_REVIEW, {Status.REPLIED}, "callback_unsatisfied", now=now,
@@ -55,6 +57,7 @@ def review(ticket, *, reopen, reason, now, actor):
         if reopen:
             transition(ticket, Status.NEW, {Status.CALLBACK_REVIEW}, "reopen", now=now, actor=actor,
                        detail={"reason": reason.strip(), "count": ticket.reopen_count + 1})
+            rounds.supersede(ticket, now=now, actor=actor, reason=reason.strip())
             ticket.reopen_count += 1
             ticket.reply_text = ticket.replied_at = ticket.satisfaction = ticket.resolved = None
             start(ticket, "dispatch", at=now, actor=actor, department_id=None)

@@ -4,7 +4,7 @@ from core.calendar.service import get_schedule
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
-from hotline import sla
+from hotline import rounds, sla
 from hotline.common import ENTITY, clock, record, start, stop, transition
 from hotline.states import Status, TransitionError
 
@@ -57,9 +57,11 @@ def _finish_reply(ticket, text, now, actor):
     stop(ticket, "handling", at=now, actor=actor, reason="replied")
     # a reply without a recorded first contact is the first contact (hotline/contact.py)
     stop(ticket, "first_contact", at=now, actor=actor, reason="contacted")
+    rounds.record_answer(ticket, text=text, now=now, actor=actor, direct=False)
     if not ticket.confidential:  # 保密 tickets are never published
-        from public_log.review import submit
-        submit(kind="hotline", source_id=ticket.id, department_id=ticket.department_id, type_code=ticket.type,
+        # a reopened ticket's new answer replaces its earlier record and is reviewed again (hotline/rounds.py)
+        from public_log.review import resubmit
+        resubmit(kind="hotline", source_id=ticket.id, department_id=ticket.department_id, type_code=ticket.type,
                category_code=ticket.category_code, replied_on=now.astimezone(get_schedule().tz).date(),
                author_id=getattr(actor, "id", None), title=f"{sla.TYPES[ticket.type]}：{ticket.category.name}",
                request_text=ticket.content, reply_text=text, names=[ticket.caller_name],

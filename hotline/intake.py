@@ -7,7 +7,7 @@ from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
-from hotline import linkage, sla
+from hotline import linkage, rounds, sla
 from hotline.common import ENTITY, record, start, stop, transition
 from hotline.models import CoHandler, SlaRule, Ticket
 from hotline.states import Status
@@ -69,6 +69,7 @@ def direct_close(ticket, *, answer, now, actor):
     with unit_of_work():
         transition(ticket, Status.REPLIED, {Status.NEW}, "direct_close", now=now, actor=actor)
         ticket.direct, ticket.reply_text, ticket.replied_at = True, answer.strip(), now
+        rounds.record_answer(ticket, text=answer.strip(), now=now, actor=actor, direct=True)
         stop(ticket, "dispatch", at=now, actor=actor, reason="answered directly")
         start(ticket, "callback", at=now, actor=actor)
     return ticket

@@ -94,3 +94,16 @@ PATHS = {
     P + "/{ticket_id}/close-no-contact": _action("Close an answered ticket without a contact phone after its callback "
                                                  "period (close_reason no_contact)", {"note": text(500)}),
 }
+# 督办单 (hotline/supervision.py)
+PATHS.update({
+    P + "/{ticket_id}/supervision-orders": _action("Supervisor: issue a 督办单 to the lead department",
+                                                   {"reason": LONG_TEXT}, ["reason"]),
+    P + "/{ticket_id}/supervision-orders/{order_id}/feedback": action_path(
+        "The department's written feedback on a 督办单", {"feedback": LONG_TEXT}, ["feedback"],
+        parameters=[_ID, path_id("order_id")], result_schema=_T, extra_props=_AT),
+    P + "/supervision-orders": {"get": {
+        "summary": "督办单: all for supervisors, the department's own for its staff", "security": [{"bearer": []}],
+        "parameters": [query("state", {"enum": ["open", "overdue", "escalated", "all"]})],
+        "responses": {"200": {"description": "Orders", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"items": {"type": "array"}}}}}}, **error_responses(400, 401, 403)}}},
+})

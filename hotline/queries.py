@@ -3,7 +3,7 @@ from core.audit import history
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
-from hotline import access
+from hotline import access, rounds, supervision
 from hotline.access import sees_callers
 from hotline.common import ENTITY, clock
 from hotline.models import Return, Ticket
@@ -67,6 +67,8 @@ STEP_LABELS = {
     "referred_disclosure": "转为政府信息公开申请",
     "contact": "首次联系诉求人",
 }
+STEP_LABELS.update({"supervision_issued": "下发督办单", "supervision_feedback": "督办书面反馈",
+                    "supervision_escalated": "督办升级"})
 
 
 def timeline(ticket):
@@ -123,6 +125,8 @@ def represent(ticket, user, now, brief=False):
                     "due_at": k.due_at.isoformat(), "stopped_at": k.stopped_at.isoformat() if k.stopped_at else None,
                     "on_time": k.on_time}
                    for k in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id)).order_by(Clock.id)],
+        "answers": [rounds.view(a) for a in rounds.of_ticket(ticket)],  # every round (重办 keeps them)
+        "supervision_orders": [supervision.view(o, now) for o in supervision.of_ticket(ticket)],
         "timeline": [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor_label,
                       "entered_at": e.entered_at.isoformat() if e.entered_at else None} for e in timeline(ticket)],
     })

@@ -25,6 +25,10 @@ DEFAULTS = {
     # configurable default, 1 working day / 2 wall hours urgent; admins override it like every other limit.
     ("first_contact", "normal"): Limit("workhours", WORKDAY_HOURS), ("first_contact", "urgent"): Limit("wall", 2),
 }
+# 督办单 written feedback (hotline/supervision.py): the district's configurable default, not a national
+# figure — 国办发〔2020〕53号 leaves the 督办 limits to each locality; admins override it like the others.
+DEFAULTS[("supervision_feedback", "normal")] = Limit("workhours", WORKDAY_HOURS)  # 1 working day
+DEFAULTS[("supervision_feedback", "urgent")] = Limit("wall", 4)
 MAX_EXTENSION_HOURS = 10 * WORKDAY_HOURS  # at most 10 working days, once per dispatch
 
 

@@ -13,7 +13,7 @@ from hotline.models import Category, SlaRule
 
 bp = Blueprint("hotline_sla", __name__, url_prefix="/admin/sla")
 CLOCKS = {"dispatch": "派单", "sign_for": "签收", "return_window": "退单时限", "handling": "办理", "callback": "回访",
-          "first_contact": "首次联系"}
+          "first_contact": "首次联系", "supervision_feedback": "督办反馈"}
 UNITS = {"workhours": "工作小时", "wall": "自然小时"}
 
 

@@ -14,7 +14,8 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope, suggest
+from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, rounds, scope, suggest, \
+    supervision
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
 from hotline.common import clock
@@ -167,7 +168,8 @@ def ticket(ticket_id):
                            transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
                            scope_channels=scope.CHANNELS,
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,
-                           may_contact=access.can_act(current_user, t, "contact"), contact_clock=clock(t, "first_contact"))
+                           may_contact=access.can_act(current_user, t, "contact"), contact_clock=clock(t, "first_contact"),
+                           supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t))
 
 
 def _dep(name="department"):
@@ -229,6 +231,12 @@ ACTIONS = {
     "contact": ("lead", "已记录首次联系诉求人", lambda t, f, n, u: contact.record_contact(
         t, note=f.get("note", ""), now=n, actor=u)),
 }
+ACTIONS.update({  # 督办单 (hotline/supervision.py)
+    "supervise": ("any", "已下发督办单", lambda t, f, n, u: supervision.issue(t, reason=f.get("reason"), now=n,
+                                                                          actor=u)),
+    "supervision_feedback": ("any", "已提交督办反馈", lambda t, f, n, u: supervision.feedback(
+        supervision.order_of(t, f.get("order")), text=f.get("feedback"), now=n, actor=u)),
+})
 
 
 @bp.post("/tickets/<int:ticket_id>/<action>")

@@ -261,3 +261,60 @@ def withdraw(record, *, reason, now, actor):
 def pending(user):
     """The review queue this user may work on."""
     return [r for r in PublicRecord.query.filter_by(status="pending").order_by(PublicRecord.id) if may_review(user, r)]
+
+
+# ---- 重办 (a reopened 12345 ticket): the earlier answer leaves public view; the new one is reviewed again ----
+
+SUPERSEDED = "工单重办：原答复已被新一轮办理取代，新答复经审查后公开"
+
+
+def supersede(*, kind, source_id, now, actor, reason=""):
+    """Take the source's record out of public view inside the caller's unit of work: a published one is
+    withdrawn (its permalink answers 410, search, feeds and Open311 drop it), a pending one leaves the
+    review queue, so that no reviewer publishes an answer that 重办 replaced (国办发〔2020〕53号 (十))."""
+    record = PublicRecord.query.filter_by(kind=kind, source_id=source_id).first()
+    if record is None or record.status not in ("published", "pending"):
+        return record
+    before = record.status
+    if before == "published":
+        record.status, record.withdrawn_reason = "withdrawn", SUPERSEDED
+    else:
+        record.status, record.refusal_reason = "refused", SUPERSEDED
+    record.changed_at = now
+    schedule(record)
+    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="superseded",
+                 before={"status": before}, after={"status": record.status, "reason": (reason or "").strip()})
+    return record
+
+
+def resubmit(*, kind, source_id, department_id, type_code, category_code, replied_on, author_id, title,
+             request_text, reply_text, names=(), phones=(), ids=(), now, address=None, lat=None, lng=None):
+    """Queue the source's newest answer for review: a new record (submit), or the existing one with its
+    originals replaced and masked again, back to pending under the same permalink. The reviewer's earlier
+    extra masks are kept (they only hide more); earlier restorations are dropped, as they were decided on
+    a text that is gone. Nothing of the new answer is public before a reviewer approves it."""
+    record = PublicRecord.query.filter_by(kind=kind, source_id=source_id).first()
+    if record is None:
+        return submit(kind=kind, source_id=source_id, department_id=department_id, type_code=type_code,
+                      category_code=category_code, replied_on=replied_on, author_id=author_id, title=title,
+                      request_text=request_text, reply_text=reply_text, names=names, phones=phones, ids=ids,
+                      now=now, address=address, lat=lat, lng=lng)
+    before = record.status
+    record.known = {"names": [n for n in names if n], "phones": [p for p in phones if p],
+                    "ids": [i for i in ids if i], "added": list((record.known or {}).get("added", []))}
+    record.department_id, record.type_code, record.category_code = department_id, type_code, category_code
+    record.replied_on, record.author_id = replied_on, author_id
+    record.original_title, record.original_request = title or "", request_text or ""
+    record.original_reply = reply_text or ""
+    official = official_contacts()
+    _render(record, official)
+    place = public_address(address)
+    record.place = public_version(record, place, official)[0][:200] if place else None
+    record.lat, record.lng = public_point(lat, lng, current_app.config["PUBLIC_LOCATION_GRID_M"])
+    record.status, record.reviewer_id, record.reviewed_at, record.published_at = "pending", None, None, None
+    record.refusal_reason = record.withdrawn_reason = record.correction_note = record.corrected_at = None
+    record.changed_at = now
+    schedule(record)
+    audit.record(now=now, actor="system", entity_kind=ENTITY, entity_id=record.id, action="resubmitted",
+                 before={"status": before}, after={"maskings": len(record.maskings)})
+    return record

@@ -172,6 +172,10 @@ ACCESS = {
     **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
         "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
         "co-part", "reply", "sign-off", "urge", "callback", "review", "merge", "contact")},
+    ("/hotline/supervision", "GET"): "handler",
+    ("/api/v1/tickets/supervision-orders", "GET"): "handler",
+    ("/api/v1/tickets/<int:ticket_id>/supervision-orders", "POST"): "staff",
+    ("/api/v1/tickets/<int:ticket_id>/supervision-orders/<int:order_id>/feedback", "POST"): "staff",
     ("/api/v1/tickets/<int:ticket_id>/close-no-contact", "POST"): "staff",
     ("/api/v1/tickets/<int:ticket_id>/return-review", "POST"): "staff",
     # issue 16 items 1–2: the desk decides inside (hotline/access.py RULES); others get 403/404 per ticket
@@ -185,7 +189,8 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<int:notification_id>": "999999", "<queue>": "default", "<job_id>": "no-such-job",
            "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
            "<int:year>": "2025", "<int:run_id>": "999999",
-           "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1", "<int:document_id>": "1"}
+           "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1", "<int:document_id>": "1",
+           "<int:order_id>": "999999"}
 VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
