@@ -14,7 +14,7 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, handling, intake, suggest
+from hotline import access, callback, console_form, handling, intake, kb_answers, suggest
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
@@ -42,9 +42,13 @@ def console():
     errors, values = {}, {}
     if request.method == "POST":
         values = request.form.to_dict()
+        choice = console_form.read_category(values.get("category"), _leaf_categories())
+        values["category"] = choice.value
         values["category_code"] = (values.get("category") or "").split(" ")[0]
         now = utcnow()
         try:
+            if not choice.ready:  # a half-typed category never saves the ticket (issue 16 item 9)
+                raise ValidationError(choice.message, field="category_code")
             ticket = intake.create_ticket(values, channel="phone", received_at=now, now=now, actor=current_user,
                                           operator=current_user)
         except ValidationError as err:
@@ -152,7 +156,8 @@ def ticket(ticket_id):
                            approver=access.can_act(current_user, t, "sign_off"),
                            duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
-                           step_labels=STEP_LABELS)
+                           step_labels=STEP_LABELS,
+                           kb=kb_answers.offered(current_user, t, now=now, query=request.args.get("kb")))
 
 
 def _dep(name="department"):
