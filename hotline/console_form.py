@@ -46,7 +46,7 @@ def read_category(text, categories):
     if not typed or not found:
         return Choice(typed, True)  # empty or unknown: the intake's own check answers (请选择有效的事项分类)
     first = found[0]
-    if typed in (first.code, label(first)):
+    if typed.lower() in (first.code, label(first).lower(), first.name.lower()):
         return Choice(label(first), True)
     if len(found) == 1:
         return Choice(label(first), False, f"分类“{typed}”已选定为 {label(first)}，请核对后再保存（本次未保存）。")

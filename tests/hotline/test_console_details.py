@@ -52,6 +52,7 @@ def test_matching_codes_prefixes_and_name_fragments(hot):
     assert matches("", leaves) == [] and matches("没有这种分类", leaves) == []
     assert read_category("噪声", leaves).ready is False and read_category("噪声", leaves).value == "030101 噪声扰民"
     assert read_category("030101", leaves).value == "030101 噪声扰民" and read_category("030101", leaves).ready
+    assert read_category("噪声扰民", leaves).value == "030101 噪声扰民" and read_category("噪声扰民", leaves).ready
 
 
 def test_a_half_typed_category_never_saves_the_ticket(desk):
