@@ -13,6 +13,7 @@ NAV = [
     ("年度报表", "reports.disclosure_index", {Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN}),
     ("公开办理数据", "reports.disclosure_dashboard", {Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN}),
     ("热线数据", "reports.hotline_dashboard", {Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN}),
+    ("热线知识库", "hotline_kb.index", {r for r in Role if r.is_staff}),
     ("部门", "departments.index", {r for r in Role if r.is_staff}),
     ("工作日历", "calendar.index", {r for r in Role if r.is_staff}),
     ("任务与发件箱", "jobs_admin.index", {Role.ADMIN, Role.SUPERVISOR}),

@@ -4,12 +4,12 @@ from flask import abort, jsonify, request
 
 from core import action_time, audit
 from core.api import api_user, json_body, make_api_blueprint
-from core.api.openapi import register_paths
+from core.api.openapi import ID, error_responses, path_id, query, register_paths, text
 from core.auth.guards import roles_required, staff_required
 from core.auth.models import Role
 from core.db import utcnow
 from core.departments.models import Department
-from core.errors import ValidationError
+from core.errors import DomainError, ValidationError
 from core.inputs import parse_datetime
 from core.extensions import db
 from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope, supervision
@@ -278,3 +278,27 @@ def supervise(ticket_id):
 def supervision_feedback(ticket_id, order_id):
     return _act(ticket_id, "supervision_feedback", lambda t, d, u, at: supervision.feedback(
         supervision.order_of(t, order_id), text=d.get("feedback"), now=at, actor=u))
+# Knowledge-base answers for 直接办结 (issue 16 item 9): the ticket page's list, same rule and service.
+register_paths({"/tickets/{ticket_id}/knowledge": {"get": {
+    "summary": "Published, valid knowledge-base answers for 直接办结 of a new ticket (q: search other answers)",
+    "security": [{"bearer": []}], "parameters": [path_id("ticket_id"), query("q", text(100))],
+    "responses": {"200": {"description": "Answers", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"query": {"type": "string"}, "items": {"type": "array", "items": {
+            "type": "object", "properties": {"id": ID, "question": {"type": "string"},
+                                             "answer": {"type": "string"}}}}}}}}},
+                  **error_responses(400, 401, 403, 404, 409)}}}})
+
+
+@bp.get("/<int:ticket_id>/knowledge")
+@staff_required
+def knowledge_answers(ticket_id):
+    from hotline import kb_answers
+    ticket = _load(ticket_id)
+    if not access.can_act(api_user(), ticket, "direct_close"):
+        abort(403)
+    if not kb_answers.may_use(api_user(), ticket):
+        raise DomainError("只有新受理（待派单）的工单可以直接办结")
+    query_text, answers = kb_answers.answers_for(ticket, now=utcnow(), query=request.args.get("q"))
+    return jsonify(query=query_text, items=[{"id": e.id, "question": e.question, "answer": e.answer,
+                                             "valid_until": e.valid_until.isoformat() if e.valid_until else None}
+                                            for e in answers])

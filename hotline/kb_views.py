@@ -78,3 +78,16 @@ def set_status(entry_id, status):
 
 
 
+
+
+@bp.get("/for/<int:ticket_id>")
+@staff_required
+def for_ticket(ticket_id):
+    """The ticket page's knowledge-base list (htmx), for whoever may close the ticket directly."""
+    from hotline import kb_answers
+    from hotline.models import Ticket
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or not kb_answers.may_use(current_user, ticket):
+        abort(404)
+    query, answers = kb_answers.answers_for(ticket, now=utcnow(), query=request.args.get("kb"))
+    return render_template("hotline/_kb_list.html", kb={"q": query, "answers": answers}, t=ticket)

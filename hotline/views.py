@@ -14,8 +14,8 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, rounds, scope, suggest, \
-    supervision
+from hotline import access, callback, console_form, contact, handling, intake, kb_answers, linkage, no_contact, returns, \
+    rounds, scope, suggest, supervision
 from hotline.access import DESK, HANDLERS
 from hotline.models import Category, Ticket
 from hotline.common import clock
@@ -44,10 +44,14 @@ def console():
     errors, values = {}, {}
     if request.method == "POST":
         values = request.form.to_dict()
+        choice = console_form.read_category(values.get("category"), _leaf_categories())
+        values["category"] = choice.value
         values["category_code"] = (values.get("category") or "").split(" ")[0]
         now = utcnow()
         channel = "110" if values.get("channel") == "110" else "phone"  # 110 转来 (国办发〔2022〕12号)
         try:
+            if not choice.ready:  # a half-typed category never saves the ticket (issue 16 item 9)
+                raise ValidationError(choice.message, field="category_code")
             ticket = intake.create_ticket(values, channel=channel, received_at=now, now=now, actor=current_user,
                                           operator=current_user)
         except ValidationError as err:
@@ -169,7 +173,8 @@ def ticket(ticket_id):
                            scope_channels=scope.CHANNELS,
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,
                            may_contact=access.can_act(current_user, t, "contact"), contact_clock=clock(t, "first_contact"),
-                           supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t))
+                           supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t),
+                           kb=kb_answers.offered(current_user, t, now=now, query=request.args.get("kb")))
 
 
 def _dep(name="department"):

@@ -96,6 +96,7 @@ ACCESS = {
     ("/hotline/kb/new", "GET"): "staff",
     ("/hotline/kb/new", "POST"): "staff",
     ("/hotline/kb/<int:entry_id>/<status>", "POST"): "supervisor",
+    ("/hotline/kb/for/<int:ticket_id>", "GET"): "staff",
     ("/hotline/console", "GET"): "desk",
     ("/hotline/console", "POST"): "desk",
     ("/hotline/console/caller", "GET"): "desk",
@@ -169,6 +170,7 @@ ACCESS = {
     ("/api/v1/tickets", "GET"): "staff",
     ("/api/v1/tickets", "POST"): "desk",
     ("/api/v1/tickets/<int:ticket_id>", "GET"): "staff",
+    ("/api/v1/tickets/<int:ticket_id>/knowledge", "GET"): "staff",
     **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
         "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
         "co-part", "reply", "sign-off", "urge", "callback", "review", "merge", "contact")},

@@ -2,6 +2,34 @@
 from dataclasses import dataclass
 
 
+def _run_kind(char):
+    """'digit' or 'latin' for characters that form runs (numbers, latin words); None for the rest."""
+    if char.isdigit():
+        return "digit"
+    if char.isascii() and char.isalpha():
+        return "latin"
+    return None
+
+
+def contains_keyword(text, keyword):
+    """Whether `keyword` occurs in `text` as a whole run: "12345" in "拨打12345反映" counts, but not inside a
+    caller's phone number 13812345678 or a ticket number RX-2026-012345 (a longer digit run), and a latin
+    keyword not inside a longer latin word. Case-insensitive."""
+    text, keyword = (text or "").lower(), (keyword or "").lower()
+    if not keyword:
+        return False
+    head, tail = _run_kind(keyword[0]), _run_kind(keyword[-1])
+    start = text.find(keyword)
+    while start != -1:
+        end = start + len(keyword)
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if not (head and before and _run_kind(before) == head) and not (tail and after and _run_kind(after) == tail):
+            return True
+        start = text.find(keyword, start + 1)
+    return False
+
+
 @dataclass(frozen=True)
 class Suggestion:
     department: object
@@ -16,7 +44,7 @@ def suggest_departments(text, departments, limit=3):
     for dep in departments:
         score, reasons = 0, []
         for topic in dep.topics or []:
-            hits = [k for k in topic["keywords"] if k and k.lower() in text.lower()]
+            hits = [k for k in topic["keywords"] if contains_keyword(text, k)]
             # A keyword inside a longer hit (低保 in 城乡低保) adds nothing new.
             hits = [k for k in hits if not any(k != o and k in o for o in hits)]
             if not hits:
