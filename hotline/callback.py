@@ -81,6 +81,8 @@ def merge(master, duplicates, *, now, actor):
             dup.merged_into_id, dup.close_reason, dup.closed_at = master.id, "merged", now
             for name in ("dispatch", "sign_for", "handling", "first_contact"):
                 stop(dup, name, at=now, actor=actor, reason=f"merged into {master.number}")
+            from hotline.supervision import withdraw_open
+            withdraw_open(dup, now=now, actor=actor, why=f"并入 {master.number}")
             if dup.caller_phone:
                 notify("ticket_merged", now=now, address=dup.caller_phone, channels=("sms",), entity=(ENTITY, dup.id),
                        context={"label": dup.number, "master": master.number})

@@ -69,8 +69,9 @@ def _finish_reply(ticket, text, now, actor):
     start(ticket, "callback", at=now, actor=actor)
     for merged in Ticket.query.filter_by(merged_into_id=ticket.id):
         if merged.caller_phone:
-            notify("reply", now=now, address=merged.caller_phone, channels=("sms",), entity=(ENTITY, merged.id),
-                   context={"label": merged.number, "kind": "12345 诉求"})
+            # the caller may have no account: the SMS says how to read the answer (number + 查询码)
+            notify("ticket_merged_answered", now=now, address=merged.caller_phone, channels=("sms",),
+                   entity=(ENTITY, merged.id), context={"label": merged.number, "master": ticket.number})
 
 
 def reply(ticket, *, text, now, actor):
@@ -105,12 +106,18 @@ def sign_off(ticket, *, approve, now, actor, note=""):
 
 
 def urge(ticket, *, kind, note, now, actor):
-    """催办 (before the due time) or 督办 (overdue): a trail and a notice to the department."""
+    """催办: a trail and a reminder to the department. 督办 is no message but a written order with a
+    deadline for the department's feedback (hotline/supervision.py, issue 16 item 5)."""
     from core.auth.models import User
-    if kind not in ("remind", "supervise"):
-        raise ValidationError("kind 应为 remind 或 supervise", field="kind")
+    if kind == "supervise":
+        raise ValidationError("督办请下发督办单（工单页“督办单”，由督办人员下发，部门须在时限内书面反馈）", field="kind")
+    if kind not in (None, "", "remind"):
+        raise ValidationError("kind 应为 remind（催办）", field="kind")
+    kind = "remind"
+    if note is not None and (not isinstance(note, str) or len(note) > 500):
+        raise ValidationError("催办说明应为不超过 500 字的文字", field="note")
     if ticket.status not in (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIGNOFF.value):
-        raise TransitionError("只有在办的工单可以催办或督办")
+        raise TransitionError("只有在办的工单可以催办")
     with unit_of_work():
         record(ticket, kind, now=now, actor=actor, detail={"note": (note or "").strip()})
         event = "clock_due_soon" if kind == "remind" else "clock_escalated"

@@ -78,6 +78,8 @@ def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
         ticket.extension_request_hours = None  # a pending extension request lapses with the department's clocks
         for name in ("dispatch", "sign_for", "handling", "first_contact"):
             stop(ticket, name, at=now, actor=actor, reason="transferred")
+        from hotline.supervision import withdraw_open
+        withdraw_open(ticket, now=now, actor=actor, why=f"转接 {to}")
         db.session.add(Transfer(ticket_id=ticket.id, direction="out", service=to, at=now, reference=reference or None,
                                 counterpart=counterpart or None, note=note or None,
                                 actor_id=getattr(actor, "id", None)))

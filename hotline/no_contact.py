@@ -13,6 +13,7 @@ from hotline.common import clock, stop, transition
 from hotline.states import Status, TransitionError
 
 CLOSE_REASON = "no_contact"
+STOP_REASON = "no contact phone"  # the callback clock's stop reason: no verdict on the desk (reports leave it out)
 
 
 def close_no_contact(ticket, *, now, actor, note=""):
@@ -33,5 +34,5 @@ def close_no_contact(ticket, *, now, actor, note=""):
         transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_no_contact", now=now, actor=actor,
                    detail={"note": note} if note else None)
         ticket.close_reason, ticket.closed_at, ticket.close_note = CLOSE_REASON, now, note or None
-        stop(ticket, "callback", at=now, actor=actor, reason="no contact phone")
+        stop(ticket, "callback", at=now, actor=actor, reason=STOP_REASON)
     return ticket

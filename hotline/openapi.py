@@ -80,7 +80,7 @@ PATHS = {
     P + "/{ticket_id}/reply": _action("The lead department's reply", {"text": LONG_TEXT}, ["text"]),
     P + "/{ticket_id}/sign-off": _action("Approve or return a drafted reply", {"approve": {"type": "boolean"},
                                                                                "note": _S}, ["approve"]),
-    P + "/{ticket_id}/urge": _action("催办 or 督办", {"kind": {"enum": ["remind", "supervise"]}, "note": _S}, ["kind"]),
+    P + "/{ticket_id}/urge": _action("催办 (督办: supervision-orders)", {"kind": {"enum": ["remind"]}, "note": _S}, []),
     P + "/{ticket_id}/callback": _action("Record a callback attempt", {
         "reached": {"type": "boolean"}, "resolved": {"type": "boolean"},
         "satisfaction": {"enum": ["satisfied", "basic", "unsatisfied"]}, "comment": _S}, ["reached"]),

@@ -57,7 +57,7 @@ STEP_LABELS = {
     "created": "受理", "dispatch": "派单", "transfer": "转 110/119/120/122", "direct_close": "直接办结", "sign": "签收",
     "return": "退回", "extension_requested": "申请延期", "extension_approved": "批准延期",
     "extension_refused": "不批准延期", "co_part": "协办意见", "reply": "答复", "reply_drafted": "答复待签发",
-    "reply_signed_off": "签发答复", "reply_returned": "退回答复", "urge": "催办", "attempt": "回访",
+    "reply_signed_off": "签发答复", "reply_returned": "退回答复", "urge": "催办", "remind": "催办", "supervise": "督办（通知）", "attempt": "回访",
     "callback_failed": "回访未接通", "callback_unsatisfied": "回访不满意", "close_after_callback": "回访后办结",
     "close_by_supervisor": "研判后办结", "close_unreachable": "无法联系办结", "reopen": "重办",
     "merged": "合并", "merged_in": "并入", "ticket_merged": "合并工单",

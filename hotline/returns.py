@@ -122,6 +122,8 @@ def _uphold(ticket, *, now, actor, note):
     for name in HELD:
         stop(ticket, name, at=now, actor=actor, reason="returned")  # "returned": no verdict is counted
     ticket.return_count += 1
+    from hotline.supervision import withdraw_open
+    withdraw_open(ticket, now=now, actor=actor, why="退单成立")
     ticket.department, ticket.dispatched_at, ticket.return_deadline = None, None, None
     start(ticket, "dispatch", at=now, actor=actor, department_id=None)
 

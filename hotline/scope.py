@@ -17,12 +17,14 @@ from core.notifications.service import notify
 from hotline.common import ENTITY, stop, transition
 from hotline.states import Status
 
-CHANNELS = {  # code: (the matter, the channel the caller is told)
-    "litigation": ("诉讼", "人民法院"),
-    "arbitration": ("仲裁", "仲裁机构"),
-    "discipline": ("纪检监察", "纪委监委（12388 举报电话）"),
-    "reconsideration": ("行政复议", "行政复议机关（《行政复议法》2023 年修订）"),
-    "petition": ("信访", "信访工作机构（《信访工作条例》）"),
+CHANNELS = {  # code: (the matter, what the caller is told to do — a legal remedy is applied for, not 反映)
+    "litigation": ("诉讼", "依法向人民法院提起诉讼"),
+    "arbitration": ("仲裁", "依法向仲裁机构申请仲裁"),
+    "discipline": ("纪检监察", "向纪检监察机关反映（12388 举报电话）"),
+    # 行政复议法 (2023) 第二十条: the application within 60 days of knowing of the act — told, so it is not lost
+    "reconsideration": ("行政复议", "依法向行政复议机关申请行政复议（自知道或者应当知道该行政行为之日起六十日内提出，"
+                                "《中华人民共和国行政复议法》第二十条）"),
+    "petition": ("信访", "向信访工作机构反映（《信访工作条例》）"),
     "other": ("其他", ""),
 }
 NOT_ACCEPTED, REFERRED = "not_accepted", "referred_disclosure"  # close_reason values left out of the rates
@@ -51,14 +53,14 @@ def not_accept(ticket, *, channel, other="", now, actor):
     if channel == "other":
         if not other:
             raise ValidationError("请写明应当告知的渠道", field="other")
-        told = other
+        told = f"通过以下渠道办理：{other}"
     elif other:
         told = f"{told}；{other}"
     with unit_of_work():
         transition(ticket, Status.CLOSED, {Status.NEW}, NOT_ACCEPTED, now=now, actor=actor,
                    detail={"channel": channel})
         ticket.close_reason, ticket.closed_at = NOT_ACCEPTED, now
-        ticket.close_note = f"{matter}事项，告知其向{told}反映" if channel != "other" else f"告知其向{told}反映"
+        ticket.close_note = f"{matter}事项，告知其{told}" if channel != "other" else f"告知其{told}"
         stop(ticket, "dispatch", at=now, actor=actor, reason=NOT_ACCEPTED)
         if ticket.caller_phone:
             notify("ticket_not_accepted", now=now, address=ticket.caller_phone, channels=("sms",),

@@ -95,6 +95,22 @@ def feedback(order, *, text, now, actor):
     return order
 
 
+WITHDRAWN = "withdrawn"  # the clock's stop reason when the ticket left the department before its feedback
+
+
+def withdraw_open(ticket, *, now, actor, why):
+    """The ticket leaves its department (a return upheld, a transfer to 110/119/120/122, a merge): the orders
+    still waiting for that department's feedback are withdrawn inside the caller's unit of work — their
+    clock stops with no verdict, they neither escalate nor count in 督办反馈及时率 (they are no longer the
+    department's to answer)."""
+    for order in SupervisionOrder.query.filter_by(ticket_id=ticket.id, feedback_at=None):
+        c = clock_of(order)
+        if c is not None and c.state != "stopped":
+            stop_clock(c, now=now, actor=actor, reason=WITHDRAWN)
+            audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=order.id, action="withdrawn",
+                         after={"why": why})
+
+
 def _department_users(department_id, roles):
     return User.query.filter(User.department_id == department_id, User.active.is_(True),
                              User.role.in_(list(roles))).all()
@@ -140,6 +156,8 @@ def state_of(order, now):
     if order.escalated_at is not None:
         return "escalated", "已升级督办"
     c = clock_of(order)
+    if c is not None and c.state == "stopped" and c.stop_reason == WITHDRAWN:
+        return "withdrawn", "已撤销（工单已不由该部门承办）"
     if c is not None and urgency_of(c, now).value == "overdue":
         return "overdue", "反馈超期"
     return "open", "待反馈"

@@ -10,7 +10,8 @@ department. `now` decides which open work is already overdue (it counts against 
 * 解决率 — reached callbacks recording 已解决 / reached callbacks recording 已解决 or 未解决 (every reached
   CallbackAttempt is one verdict, as for 满意率; Ticket.resolved is cleared by a 重办, so it is not used).
 * 满意率, 按时签收率, 按时办结率, 重办率 — as in reports/hotline_measures.py (DESIGN §3).
-* 回访及时率 — callback clocks stopped in time / (stopped + open past due) (GB/T 33358-2016 回访).
+* 回访及时率 — callback clocks stopped in time / (stopped + open past due) (GB/T 33358-2016 回访); a clock
+  stopped because the caller left no phone (hotline/no_contact.py) is no verdict and left out.
 * 退单率 — the department's 退单 (Return rows) / tickets dispatched to it (tickets it leads now plus
   tickets it returned); 退单不成立率 — those returns judged 不成立 (decision "rejected") over the same.
 * 督办反馈及时率 — 督办单 issued to the department in the period with feedback on time / (orders with
@@ -34,6 +35,7 @@ from core.clocks.models import Clock
 from core.errors import ValidationError
 from core.extensions import db
 from hotline.models import CallbackAttempt, Return, SupervisionOrder, Ticket
+from hotline.no_contact import STOP_REASON as NO_CONTACT_STOP
 from reports import hotline_measures as hm
 from reports.hotline_measures import OPEN_STATES, Rate
 
@@ -137,7 +139,9 @@ def _callback_on_time(rated, now, group):
             # cast to the clocks' text entity id, not the other way round (that would scan every callback clock)
             .select_from(Ticket)
             .join(Clock, sa.and_(Clock.entity_kind == "ticket", Clock.entity_id == sa.cast(Ticket.id, sa.String)))
-            .where(*rated, Clock.name == "callback"))
+            .where(*rated, Clock.name == "callback",
+                   # closed for want of a phone (hotline/no_contact.py): no callback was possible, no verdict
+                   sa.or_(Clock.stop_reason.is_(None), Clock.stop_reason != NO_CONTACT_STOP)))
     return {g: Rate(a or 0, n or 0) for g, a, n in db.session.execute(stmt)}
 
 

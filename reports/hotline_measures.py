@@ -6,7 +6,7 @@ which open work is already overdue.
 * 按时办结率 — handling clocks replied in time / (replied + open and past due): overdue open work
   counts against it; clocks ended by a return don't count.
 * 回访率 — tickets with a reached callback / tickets answered at least once (replied, 直接办结, or
-  reopened after an answer).
+  reopened after an answer), less those closed as 无联系电话 (close_reason "no_contact").
 * 满意率 — (满意 + 基本满意) / reached callbacks (every reached callback is one verdict; a reopened
   ticket keeps its earlier 不满意).
 * 重办率 — tickets reopened at least once / tickets answered at least once.
@@ -24,6 +24,7 @@ from core.db import seconds_between, utc_hour
 from core.extensions import db
 from hotline.common import VERDICTS
 from hotline.models import CallbackAttempt, Ticket
+from hotline.no_contact import CLOSE_REASON as NO_CONTACT
 
 MIN_SAMPLE = 20  # tickets a department needs in the period before it is ranked
 
@@ -117,6 +118,9 @@ def _open_late(rated, now, group):
 
 
 ANSWERED = sa.or_(Ticket.replied_at.is_not(None), Ticket.direct.is_(True), Ticket.reopen_count > 0)
+# 回访率 counts the answered tickets that could be called back: not those closed because the caller left no
+# phone and did not rate online (hotline/no_contact.py) — nobody could reach them.
+CALLABLE = ANSWERED & sa.or_(Ticket.close_reason.is_(None), Ticket.close_reason != NO_CONTACT)
 
 
 def _ticket_figures(rated, group):
@@ -124,7 +128,7 @@ def _ticket_figures(rated, group):
     receipt to reply, and the counted clock verdicts."""
     replied = Ticket.replied_at.is_not(None)
     stmt = (_select(group, sa.func.count(Ticket.id), _sum(ANSWERED), _sum(Ticket.reopen_count > 0),
-                    _sum(Ticket.direct.is_(True)), _sum(replied),
+                    _sum(Ticket.direct.is_(True)), _sum(replied), _sum(CALLABLE),
                     # a reply recorded before the receipt (rows from before the action-time rule) counts 0
                     sa.func.sum(sa.case((replied & (Ticket.replied_at >= Ticket.received_at),
                                          seconds_between(Ticket.received_at, Ticket.replied_at)),
@@ -132,7 +136,7 @@ def _ticket_figures(rated, group):
                     *(sa.func.sum(getattr(Ticket, column)) for column in
                       ("sign_verdicts", "sign_in_time", "done_verdicts", "done_in_time")))
             .where(*rated))
-    names = ("rated", "answered", "reopened", "direct", "replied", "handling_seconds",
+    names = ("rated", "answered", "reopened", "direct", "replied", "callable", "handling_seconds",
              "sign_verdicts", "sign_in_time", "done_verdicts", "done_in_time")
     return {row[0]: dict(zip(names, (v or 0 for v in row[1:]))) for row in db.session.execute(stmt)}
 
@@ -163,7 +167,7 @@ def _rates(conds, now, group):
         rates = {
             "sign_on_time": Rate(f["sign_in_time"], f["sign_verdicts"] + open_late.get("sign_for", 0)),
             "done_on_time": Rate(f["done_in_time"], f["done_verdicts"] + open_late.get("handling", 0)),
-            "callback": Rate(cb["reached"], f["answered"]),
+            "callback": Rate(cb["reached"], f["callable"]),
             "satisfaction": Rate(cb["good"], cb["verdicts"]),
             "reopen": Rate(f["reopened"], f["answered"]),
             "direct": Rate(f["direct"], f["rated"]),

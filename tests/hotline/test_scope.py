@@ -28,8 +28,11 @@ def sms(event):
     return Notification.query.filter_by(event=event, channel="sms", address="13800001111").all()
 
 
-@pytest.mark.parametrize("channel, told", [("litigation", "人民法院"), ("arbitration", "仲裁机构"),
-                                           ("discipline", "12388"), ("reconsideration", "行政复议机关"),
+# A legal remedy is applied for (起诉, 申请仲裁, 申请行政复议), not 反映; 行政复议 names its 60-day limit
+# (行政复议法 2023 第二十条) so that a caller does not lose it while waiting.
+@pytest.mark.parametrize("channel, told", [("litigation", "向人民法院提起诉讼"), ("arbitration", "向仲裁机构申请仲裁"),
+                                           ("discipline", "12388"),
+                                           ("reconsideration", "申请行政复议（自知道或者应当知道该行政行为之日起六十日内提出"),
                                            ("petition", "信访工作机构")])
 def test_not_accepted_tells_the_channel(hot, channel, told):
     t = new_ticket()

@@ -125,7 +125,7 @@ def test_pages_issue_feedback_and_list(app, people):
         assert 'action="/hotline/tickets/%d/supervise"' % t.id in page
         # operators keep 催办 (urge) but may not issue a 督办单
         op_page = op.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
-        assert "下发督办单" not in op_page
+        assert 'action="/hotline/tickets/%d/supervise"' % t.id not in op_page
         assert op.post(f"/hotline/tickets/{t.id}/supervise",
                        data={"reason": "x", "csrf_token": csrf_from(op_page)}).status_code == 403
         sup.post(f"/hotline/tickets/{t.id}/supervise", data={"reason": "<b>多次投诉</b>", "csrf_token": csrf_from(page)})
@@ -177,3 +177,31 @@ def test_api_same_rules(app, people, api_as):
     assert op.get("/tickets/supervision-orders").status_code == 403
     assert sup.get("/tickets/supervision-orders?state=x").status_code == 400
     assert db.session.get(Ticket, t.id).status == "dispatched"
+
+
+def test_an_order_is_withdrawn_when_the_ticket_leaves_the_department(people):
+    """A return upheld by the centre: the order no longer belongs to the department that returned the ticket —
+    its clock stops without a verdict, it never escalates and does not count in 督办反馈及时率."""
+    from hotline import handling, returns
+    from reports.hotline_assessment import assess
+    from datetime import date
+    t = dispatched()
+    order = supervision.issue(t, reason="请说明办理进展", now=at(2026, 11, 16, 9, 30), actor=people["sup"])
+    handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 16, 10, 0), actor=people["staff"])
+    returns.review_return(t, upheld=True, note="", now=at(2026, 11, 16, 11, 0), actor=people["op"])
+    c = supervision.clock_of(order)
+    assert (c.state, c.stop_reason) == ("stopped", supervision.WITHDRAWN)
+    assert supervision.state_of(order, at(2026, 11, 20, 9))[0] == "withdrawn"
+    assert supervision.escalate_overdue(at(2026, 11, 20, 9)) == 0
+    result = assess(date(2026, 11, 1), date(2026, 11, 30), now=at(2026, 11, 20, 9))
+    dep = Department.query.filter_by(code="sthjj").one()
+    row = next(r for r in result.ranked + result.not_ranked if r.department_id == dep.id)
+    assert row.rates["supervision"].denominator == 0
+
+
+def test_an_order_is_withdrawn_by_a_transfer_to_an_emergency_line(people):
+    t = dispatched()
+    order = supervision.issue(t, reason="请说明办理进展", now=at(2026, 11, 16, 9, 30), actor=people["sup"])
+    intake.transfer_emergency(t, to="122", now=at(2026, 11, 16, 10, 0), actor=people["op"])
+    assert supervision.state_of(order, at(2026, 11, 20, 9))[0] == "withdrawn"
+    assert supervision.escalate_overdue(at(2026, 11, 20, 9)) == 0
