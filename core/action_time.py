@@ -109,6 +109,13 @@ def entry_time(now):
     return entry.entered_at if entry is not None and entry.backfilled else now
 
 
+def entered(now):
+    """When the current action is really entered (server time), with no grace: for checks that a step came
+    before a deadline (an extension, a return) — a back-dated `at`, even minutes back, never slips past it."""
+    entry = _ENTRY.get()
+    return entry.entered_at if entry is not None else now
+
+
 def on_time(stopped_at, due_at):
     """A clock's verdict: stopped in time, and — for a 补录 — entered in time too."""
     entry = _ENTRY.get()

@@ -2,7 +2,7 @@
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -56,6 +56,19 @@ def unit_of_work():
         db.session.rollback()
         raise
     run_after_commit()
+
+
+def claim_once(row, column, value):
+    """Set `row.column` from NULL to `value` in one conditional UPDATE inside the caller's unit of work:
+    True for the one request that did it, False when another request got there first (two people giving
+    the same feedback at once: one wins, the other is told — never a silent overwrite)."""
+    model = type(row)
+    col = getattr(model, column)
+    done = db.session.execute(update(model).where(model.id == row.id, col.is_(None)).values({column: value}),
+                              execution_options={"synchronize_session": False}).rowcount
+    if done:
+        db.session.refresh(row)
+    return bool(done)
 
 
 def after_commit(callback):

@@ -278,6 +278,8 @@ def supervise(ticket_id):
 def supervision_feedback(ticket_id, order_id):
     return _act(ticket_id, "supervision_feedback", lambda t, d, u, at: supervision.feedback(
         supervision.order_of(t, order_id), text=d.get("feedback"), now=at, actor=u))
+
+
 # Knowledge-base answers for 直接办结 (issue 16 item 9): the ticket page's list, same rule and service.
 register_paths({"/tickets/{ticket_id}/knowledge": {"get": {
     "summary": "Published, valid knowledge-base answers for 直接办结 of a new ticket (q: search other answers)",

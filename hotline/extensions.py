@@ -34,7 +34,7 @@ def expired(ticket, now):
     c = clock(ticket, "handling")
     if c is None or c.state != ClockState.RUNNING.value:
         return None
-    late = now > c.due_at or action_time.entry_time(now) > c.due_at
+    late = now > c.due_at or action_time.entered(now) > c.due_at  # entered after expiry: too late, no grace
     return c.due_at if late else None
 
 

@@ -5,7 +5,7 @@ lines 12345 links with; 国办发〔2022〕12号 asks for two-way 12345–110 li
 handed to the service at once, and a non-emergency matter reaching 110 is handed over to 12345 — each side
 records the other's incident number and feeds the result back. Every hand-over is a `Transfer` row.
 """
-from core.db import unit_of_work
+from core.db import claim_once, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from hotline.common import record, stop, transition
@@ -125,7 +125,9 @@ def record_service_feedback(ticket, *, transfer_id=None, feedback, now, actor):
     if row.feedback_at is not None:
         raise TransitionError("该转接已登记反馈")
     with unit_of_work():
-        row.feedback, row.feedback_at = feedback, now
+        if not claim_once(row, "feedback_at", now):  # two clerks at once: one records, the other is told
+            raise TransitionError("该转接已登记反馈")
+        row.feedback = feedback
         record(ticket, "transfer_feedback", now=now, actor=actor, detail={"service": row.service})
     return ticket
 
@@ -139,7 +141,9 @@ def feed_back_to_110(ticket, *, feedback, now, actor):
     if row.feedback_at is not None:
         raise TransitionError("已向 110 反馈过办理结果")
     with unit_of_work():
-        row.feedback, row.feedback_at = feedback, now
+        if not claim_once(row, "feedback_at", now):
+            raise TransitionError("已向 110 反馈过办理结果")
+        row.feedback = feedback
         record(ticket, "handover_feedback", now=now, actor=actor, detail={"reference": row.reference})
     return ticket
 

@@ -13,6 +13,8 @@ with its running sign-for and handling clocks paused, and the centre decides —
 
 Return.decision is exactly None (under review), "upheld" or "rejected": the assessment reads it.
 """
+from datetime import datetime
+
 from core import action_time
 from core.auth.models import Role
 from core.calendar.service import get_schedule
@@ -68,7 +70,7 @@ def request_return(ticket, *, reason, now, actor):
     if ticket.status not in (Status.DISPATCHED.value, Status.SIGNED.value):
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能退回")
     deadline = ticket.return_deadline
-    if deadline is None or now > deadline or action_time.entry_time(now) > deadline:
+    if deadline is None or now > deadline or action_time.entered(now) > deadline:
         raise TransitionError("已超过退单时限，不能退单；如确属误派，请联系 12345 中心改派")
     if ticket.dispatched_at is not None and Return.query.filter(
             Return.ticket_id == ticket.id, Return.department_id == ticket.department_id,
@@ -84,9 +86,15 @@ def request_return(ticket, *, reason, now, actor):
             c = clock(ticket, name)
             # A clock already past its due moment keeps running: pausing it would move the due moment and
             # could turn a late sign-for on time (core/clocks/service.py _no_push_after_due).
-            if c is not None and c.state == ClockState.RUNNING.value and action_time.entry_time(now) <= c.due_at:
-                pause_clock(c, now=now, actor=actor, reason="return under review")
+            if c is not None and c.state == ClockState.RUNNING.value and action_time.entered(now) <= c.due_at:
+                pause_clock(c, now=now, on=_held_from(c, now), actor=actor, reason="return under review")
     return ticket
+
+
+def _held_from(c, now):
+    """Where the review's pause begins: when the return was entered (a back-dated `at` wins the department
+    no time), and never before the clock itself began (it counts from the dispatch's entry)."""
+    return max(action_time.entered(now), c.started_at)
 
 
 def review_return(ticket, *, upheld, note, now, actor):
@@ -137,7 +145,8 @@ def _reject(ticket, ret, *, now, actor, note):
         c = clock(ticket, name)
         if c is not None and c.state == ClockState.PAUSED.value:
             # the review time is not the department's: the clock resumes where it stopped
-            resume_clock(c, now=now, actor=actor, reason="return rejected")
+            resume_clock(c, now=now, on=max(action_time.entered(now), datetime.fromisoformat(c.paused_from)),
+                         actor=actor, reason="return rejected")
         if c is not None and c.state != ClockState.STOPPED.value:
             due[name] = c.due_at
     _tell_department(ticket, ret, note=note, now=now, due=due.get("handling"))
@@ -149,4 +158,4 @@ def _tell_department(ticket, ret, *, note, now, due):
     for user in User.query.filter(User.department_id == ret.department_id, User.active.is_(True),
                                   User.role.in_([Role.STAFF, Role.APPROVER])):
         notify("return_rejected", now=now, user=user, entity=(ENTITY, ticket.id),
-               context={"label": ticket.number, "note": note, "due": when})
+               context={"label": ticket.number, "detail": note, "due": when})

@@ -54,8 +54,8 @@ def not_accept(ticket, *, channel, other="", now, actor):
         if not other:
             raise ValidationError("请写明应当告知的渠道", field="other")
         told = f"通过以下渠道办理：{other}"
-    elif other:
-        told = f"{told}；{other}"
+    elif other:  # the operator names the court, body or office where that helps the caller
+        told = f"{told}；具体为：{other}"
     with unit_of_work():
         transition(ticket, Status.CLOSED, {Status.NEW}, NOT_ACCEPTED, now=now, actor=actor,
                    detail={"channel": channel})
@@ -64,7 +64,7 @@ def not_accept(ticket, *, channel, other="", now, actor):
         stop(ticket, "dispatch", at=now, actor=actor, reason=NOT_ACCEPTED)
         if ticket.caller_phone:
             notify("ticket_not_accepted", now=now, address=ticket.caller_phone, channels=("sms",),
-                   entity=(ENTITY, ticket.id), context={"label": ticket.number, "channel": told})
+                   entity=(ENTITY, ticket.id), context={"label": ticket.number, "detail": told})
     return ticket
 
 

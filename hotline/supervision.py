@@ -12,7 +12,7 @@ from core.auth.models import Role, User
 from core.calendar.service import get_schedule
 from core.clocks.models import Clock
 from core.clocks.service import start_clock, stop_clock, urgency_of
-from core.db import unit_of_work
+from core.db import claim_once, unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.notifications.service import notify
@@ -82,11 +82,16 @@ def feedback(order, *, text, now, actor):
     text = _text(text, "feedback", "请填写书面反馈")
     if order.feedback_at is not None:
         raise TransitionError(f"督办单 {order.number} 已反馈")
+    withdrawn = clock_of(order)
+    if withdrawn is not None and withdrawn.state == "stopped" and withdrawn.stop_reason == WITHDRAWN:
+        raise TransitionError(f"督办单 {order.number} 已撤销（工单已不由该部门承办），无需反馈")
     ticket = db.session.get(Ticket, order.ticket_id)
     with unit_of_work():
+        if not claim_once(order, "feedback_at", now):  # staff and approver at once: one feedback, one refusal
+            raise TransitionError(f"督办单 {order.number} 已反馈")
         c = clock_of(order)
         on_time = stop_clock(c, now=now, actor=actor, reason="feedback") if c and c.state != "stopped" else False
-        order.feedback, order.feedback_at, order.feedback_by_id = text, now, getattr(actor, "id", None)
+        order.feedback, order.feedback_by_id = text, getattr(actor, "id", None)
         order.feedback_on_time = bool(on_time)
         record(ticket, "supervision_feedback", now=now, actor=actor,
                detail={"order": order.number, "on_time": order.feedback_on_time})

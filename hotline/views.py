@@ -155,10 +155,15 @@ def _load(ticket_id):
 @bp.get("/tickets/<int:ticket_id>")
 @roles_required(*(DESK + HANDLERS))
 def ticket(ticket_id):
-    t = _load(ticket_id)
+    return _page(_load(ticket_id))
+
+
+def _page(t, kept=None):
+    """The ticket page; `kept` = the refused action and what the user typed in its form, put back in the form
+    (static/js/kept_form.js) so that an error never costs the typed text."""
     now = utcnow()
     dep, reason = suggest.department(t.category_code, t.content, now)
-    return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now,
+    return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now, kept=kept,
                            urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
                            caller=caller_for(current_user, t), departments=active_departments(),
                            suggestion=(dep, reason), desk=access.can_act(current_user, t, "dispatch"),
@@ -258,8 +263,10 @@ def act(ticket_id, action):
     except DomainError as err:
         db.session.rollback()
         flash("；".join(getattr(err, "fields", {}).values()) or err.message, "danger")
-    else:
-        flash(f"{t.number}：{done}。", "success")
+        # the page again (400), with what was typed back in the refused form — nothing typed is lost
+        typed = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
+        return _page(_load(ticket_id), kept={"action": action, "fields": typed}), 400
+    flash(f"{t.number}：{done}。", "success")
     return redirect(url_for(".ticket", ticket_id=t.id))
 
 

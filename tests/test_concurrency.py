@@ -93,3 +93,31 @@ def test_two_staff_reply_to_the_same_application(shared_db, seeded, now, monkeyp
     assert AuditEvent.query.filter(AuditEvent.entity_kind == "disclosure_request",
                                    AuditEvent.entity_id == str(req.id),
                                    AuditEvent.action.in_(("reply", "reply_drafted"))).count() == 1
+
+
+def test_staff_and_approver_give_the_same_supervision_feedback_at_once(shared_db, seeded, now, monkeypatch):
+    """Two feedbacks on one 督办单 at the same moment: one is recorded, the other refused (409) — never both,
+    never one text silently overwriting the other (core.db.claim_once)."""
+    from hotline import intake, supervision
+    from hotline.models import SupervisionOrder
+    from hotline.seed import seed_categories
+    from core.departments.models import Department
+    seed_categories()
+    ticket = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
+                                   "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone",
+                                  received_at=now, now=now, actor="op")
+    intake.dispatch(ticket, Department.query.filter_by(code="sthjj").one(), now=now, actor="op")
+    order = supervision.issue(ticket, reason="请说明进展", now=now, actor=make_user("supervisor", "sup@x.cn"))
+    a, b = make_user("staff", "a@hbj.cn", department="sthjj"), make_user("approver", "b@hbj.cn", department="sthjj")
+    db.session.commit()
+    _together(monkeypatch, supervision, "feedback")
+    url = f"/api/v1/tickets/{ticket.id}/supervision-orders/{order.id}/feedback"
+    results = _race(shared_db, [(url, {"feedback": "甲的反馈"}, _bearer(a, now)),
+                                (url, {"feedback": "乙的反馈"}, _bearer(b, now))])
+    assert sorted(r.status_code for r in results) == [200, 409]
+    db.session.expire_all()
+    kept = db.session.get(SupervisionOrder, order.id).feedback
+    winner = next(r for r in results if r.status_code == 200)
+    assert kept in ("甲的反馈", "乙的反馈") and AuditEvent.query.filter_by(
+        entity_kind="ticket", entity_id=str(ticket.id), action="supervision_feedback").count() == 1
+    assert winner.status_code == 200

@@ -105,7 +105,8 @@ def test_every_template_renders_in_chinese():
     ctx = {"label": "YSQ-2026-000123", "clock_name": "答复期限", "due": "2026年10月30日", "department": "民政局",
            "year": 2027, "detail": "请写明文号", "kind": "政府信息公开申请", "master": "RX-2026-000001",
            "code": "123456", "minutes": 15, "amount": "130.00", "basis": "《政府信息公开信息处理费管理办法》",
-           "method": "按量计收", "standard": "31—100页的部分，10元/页"}
+           "method": "按量计收", "standard": "31—100页的部分，10元/页",
+           "link": "https://gk.example.gov.cn/requests/new?handoff=abc", "days": 30}
     for event in TEMPLATES:
         subject, body = render(event, ctx)
         assert subject.startswith("【") and body

@@ -152,18 +152,19 @@ def test_the_desk_sees_no_phone_and_closes_after_the_callback_period_through_the
     assert "无联系电话" in page and "按无联系电话办结" in page
 
     with pinned(app, at(2026, 11, 17, 9)):  # the caller may still rate online
-        desk.post(f"/hotline/tickets/{t.id}/close_no_contact", data={"csrf_token": csrf_from(page)})
+        early = desk.post(f"/hotline/tickets/{t.id}/close_no_contact", data={"csrf_token": csrf_from(page)})
     db.session.remove()
     assert db.session.get(Ticket, t.id).status == "replied"
-    assert "届满后" in desk.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
+    assert early.status_code == 400 and "届满后" in early.get_data(as_text=True)  # the page again, with why
 
     with pinned(app, due):
         resp = desk.post(f"/hotline/tickets/{t.id}/close_no_contact", data={"csrf_token": csrf_from(page),
                                                                            "note": "很" * 600})
-    assert resp.status_code == 302
+    assert resp.status_code == 400
     db.session.remove()
     assert db.session.get(Ticket, t.id).status == "replied"  # too long: refused with a message, no 500
-    assert "不能超过 500 字" in desk.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
+    refused = resp.get_data(as_text=True)
+    assert "不能超过 500 字" in refused and "很" * 600 in refused  # and the typed note comes back (kept_form.js)
 
     with pinned(app, due):
         resp = desk.post(f"/hotline/tickets/{t.id}/close_no_contact", data={"csrf_token": csrf_from(page)})

@@ -202,11 +202,11 @@ def test_bad_page_input_never_breaks(app, desk):
         resp = desk.post(f"/hotline/tickets/{t.id}/transfer", data={"to": "122", "reference": "x" * 41,
                                                                      "csrf_token": csrf_from(page)},
                          follow_redirects=True)
-        assert resp.status_code == 200 and "接警编号最多 40 字" in resp.get_data(as_text=True)
+        assert resp.status_code == 400 and "接警编号最多 40 字" in resp.get_data(as_text=True)
         resp = desk.post(f"/hotline/tickets/{t.id}/transfer_feedback",
                          data={"transfer": "99999999999999999999", "feedback": "x", "csrf_token": csrf_from(page)},
                          follow_redirects=True)
-        assert resp.status_code == 200 and "请选择转接记录" in resp.get_data(as_text=True)
+        assert resp.status_code == 400 and "请选择转接记录" in resp.get_data(as_text=True)
     assert db.session.get(Ticket, t.id).status == "new"
 
 

@@ -140,7 +140,7 @@ def test_pages_issue_feedback_and_list(app, people):
         assert "提交反馈" in tp and "反馈超期" in tp
         assert staff.post(f"/hotline/tickets/{t.id}/supervision_feedback",
                           data={"order": "99999999999999999999", "feedback": "x",
-                                "csrf_token": csrf_from(tp)}).status_code == 302  # flashed, not 500
+                                "csrf_token": csrf_from(tp)}).status_code == 400  # refused with a message, not 500
         staff.post(f"/hotline/tickets/{t.id}/supervision_feedback",
                    data={"order": str(order.id), "feedback": "已整改", "csrf_token": csrf_from(tp)})
         mine = staff.get("/hotline/supervision?state=all").get_data(as_text=True)

@@ -4,7 +4,7 @@ and compared per department, with a few figures also stated by hand; then the sc
 dashboard (page, JSON, XLSX) and the monthly PDF with their access rules."""
 import io
 import re
-from datetime import date, timezone
+from datetime import date, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +14,7 @@ from core.clocks.models import Clock
 from core.clocks.service import start_clock, stop_clock
 from core.departments.models import Department
 from core.extensions import db
-from hotline import callback, handling, intake
+from hotline import callback, handling, intake, returns
 from hotline.contact import record_contact
 from hotline.models import CallbackAttempt, Return, SupervisionOrder, Ticket
 from reports.hotline_assessment import MEASURES, assess, month_bounds, score, weights_from
@@ -36,11 +36,10 @@ def new(received, type_="complaint", category="030101"):
 
 
 def _return(ticket, code, when, decision):
-    """A 退单 through the service, then its Return row as the return-review helper would leave it."""
+    """A 退单 through the service and the 12345 centre's review of it 10 minutes later (hotline/returns.py)."""
     handling.return_ticket(ticket, reason="不属本部门", now=when, actor="s")
-    db.session.add(Return(ticket_id=ticket.id, department_id=dep(code).id, reason="不属本部门", requested_at=when,
-                          decision=decision, decided_at=when if decision else None))
-    db.session.commit()
+    returns.review_return(ticket, upheld=decision == "upheld", note="" if decision == "upheld" else "属本部门职责",
+                          now=when + timedelta(minutes=10), actor="op")
 
 
 def _order(ticket, code, issued, *, feedback_at=None, on_time=None, hours=15):
@@ -90,14 +89,22 @@ def month(seeded):
     # T5: an emergency transferred to 110: left out
     t5 = new(at(2026, 11, 6, 9))
     intake.transfer_emergency(t5, to="110", now=at(2026, 11, 6, 9, 2), actor="op")
-    # T6: returned by 生态环境局 (judged 不成立), then 住建局 contacts in time and replies; no callback yet (overdue)
+    # T6: returned by 生态环境局 (成立), then 住建局 contacts in time and replies; no callback yet (overdue)
     t6 = new(at(2026, 11, 9, 9))
     intake.dispatch(t6, dep("sthjj"), now=at(2026, 11, 9, 9, 5), actor="op")
-    _return(t6, "sthjj", at(2026, 11, 9, 9, 30), "rejected")
+    _return(t6, "sthjj", at(2026, 11, 9, 9, 30), "upheld")
     intake.dispatch(t6, dep("zjj"), now=at(2026, 11, 9, 10), actor="op")
     handling.sign(t6, now=at(2026, 11, 9, 10, 20), actor="z")
     record_contact(t6, now=at(2026, 11, 9, 15), actor="z")
     handling.reply(t6, text="已处理", now=at(2026, 11, 10, 16), actor="z")
+    # T6b: returned by 生态环境局, judged 不成立: back to it with its clocks resumed; it contacts in time and
+    # replies; no callback yet (overdue)
+    t6b = new(at(2026, 11, 9, 9, 30))
+    intake.dispatch(t6b, dep("sthjj"), now=at(2026, 11, 9, 9, 35), actor="op")
+    _return(t6b, "sthjj", at(2026, 11, 9, 9, 40), "rejected")
+    handling.sign(t6b, now=at(2026, 11, 9, 10), actor="s")
+    record_contact(t6b, now=at(2026, 11, 9, 11), actor="s")
+    handling.reply(t6b, text="已处理", now=at(2026, 11, 10, 16), actor="s")
     # T7: returned by 生态环境局 (成立), then 民政局 contacts late, replies; callback late, 满意, 是否解决 not asked
     t7 = new(at(2026, 11, 10, 9), "inquiry")
     intake.dispatch(t7, dep("sthjj"), now=at(2026, 11, 10, 9, 5), actor="op")
@@ -129,7 +136,7 @@ def month(seeded):
     _order(t1, "sthjj", at(2026, 12, 1, 9))
     _order(t8, "mzj", at(2026, 11, 11, 9, 10))
     db.session.commit()
-    return [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10]
+    return [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t6b]
 
 
 # ---- the expected figures, with plain Python over the raw rows -------------------------------------------
@@ -223,10 +230,10 @@ def test_every_measure_recomputed_from_the_rows(month):
     assert _pairs(a.total) == total
     # a few figures by hand, so that the recount above cannot agree with the code by both being empty
     s, m, z = (_pairs(got[dep(c).id].rates) for c in ("sthjj", "mzj", "zjj"))
-    assert s["contact"] == [1, 3]  # T1 in time; T2 late (stopped by the reply), T2's second dispatch overdue
+    assert s["contact"] == [2, 4]  # T1, T6b in time; T2 late (stopped by the reply), T2's second dispatch overdue
     assert s["resolved"] == [1, 2] and s["satisfaction"] == [1, 2]  # T1 已解决 满意, T2 未解决 不满意
-    assert s["returns"] == [2, 4] and s["returns_rejected"] == [1, 4]  # T6 不成立, T7 成立; T1, T2 led
-    assert s["supervision"] == [1, 1] and s["reopen"] == [1, 2]
+    assert s["returns"] == [3, 5] and s["returns_rejected"] == [1, 5]  # T6, T7 成立, T6b 不成立; T1, T2, T6b led
+    assert s["supervision"] == [1, 1] and s["reopen"] == [1, 3]  # T2 reopened; T1, T2, T6b answered
     assert m["contact"] == [0, 2] and m["supervision"] == [0, 1]  # T3 overdue, T7 late; T3's order overdue
     assert m["returns"] == [1, 2] and m["returns_rejected"] == [0, 2]  # the pending return on T3 it leads
     assert m["resolved"] == [0, 0] and m["callback_on_time"] == [0, 1]  # T7: resolved not asked; called late
@@ -249,8 +256,9 @@ def test_score_and_ranking(month):
     rows = {r.department_id: r for r in a.ranked + a.not_ranked}
     for d, r in rows.items():
         assert r.score == _score(exp[d], exp[d]["rejected"], weights, 1)
-    # 生态环境局: (10 × 1/3 + 45 × 1/2 + 45 × 1/2) / 100 × 100 − 1 (one 退单不成立) = 48.33 − 1 = 47.33
-    assert rows[dep("sthjj").id].score == pytest.approx(47.33)
+    # 生态环境局: 响应率 2/4 (T1 and T6b in time; T2 late, its second dispatch overdue), 解决率 1/2, 满意率 1/2:
+    # (10 × 1/2 + 45 × 1/2 + 45 × 1/2) / 100 × 100 − 1 (one 退单不成立, T6b) = 50 − 1 = 49
+    assert rows[dep("sthjj").id].score == pytest.approx(49.0)
     # 民政局: 响应率 0/2, 解决率 none, 满意率 1/1: (10 × 0 + 45 × 1) / 55 × 100
     assert rows[dep("mzj").id].score == pytest.approx(81.82)
     assert [(r.department_id, r.rank) for r in a.ranked] == [(dep("mzj").id, 1), (dep("sthjj").id, 2)]
@@ -287,8 +295,8 @@ def test_dashboard_xlsx_and_pdf_for_oversight(client, as_role, month, app):
         bad = [client.get(f"/reports/hotline/assessment.pdf?month={m}") for m in ("2026-13", "x\x00", "9" * 40)]
     a = body["assessment"]
     assert [(r["department"], r["rank"], r["score"]) for r in a["rows"]] == [
-        (dep("mzj").name, 1, 81.82), (dep("sthjj").name, 2, 47.33)]
-    assert a["rows"][1]["rates"]["contact"] == {"numerator": 1, "denominator": 3, "value": 0.3333}
+        (dep("mzj").name, 1, 81.82), (dep("sthjj").name, 2, 49.0)]
+    assert a["rows"][1]["rates"]["contact"] == {"numerator": 2, "denominator": 4, "value": 0.5}
     assert [r["department"] for r in a["not_ranked"]] == [dep("zjj").name]
     assert {m["key"]: m["weight"] for m in a["measures"] if m["weight"]} == {"contact": 10, "resolved": 45,
                                                                            "satisfaction": 45}
@@ -296,7 +304,7 @@ def test_dashboard_xlsx_and_pdf_for_oversight(client, as_role, month, app):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = _pdf_text(pdf.data)
     for needle in ("12345热线承办单位考核报告（2026年11月）", "2026-11-01至2026-11-30", "国办发〔2020〕53号", "响应率",
-                   "督办反馈及时率", "权重", dep("mzj").name, "81.82", "47.33", "33.3%", "1/3", "派单不足2件", "不排名"):
+                   "督办反馈及时率", "权重", dep("mzj").name, "81.82", "49.00", "50.0%", "2/4", "派单不足2件", "不排名"):
         assert needle.replace(" ", "") in text, needle
     assert all(r.status_code == 400 for r in bad)
     assert "YYYY-MM" in bad[0].get_data(as_text=True)
@@ -307,7 +315,7 @@ def test_dashboard_xlsx_and_pdf_for_oversight(client, as_role, month, app):
     ws = load_workbook(io.BytesIO(hotline_export.xlsx_bytes(data)))["综合考核"]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[2][:3] == [1, dep("mzj").name, 2] and values[2][-1] == 81.82
-    assert values[3][3:6] == [1, 3, 0.3333] and values[3][-2:] == [1, 47.33]  # 生态环境局: 响应率, 退单不成立, 得分
+    assert values[3][3:6] == [2, 4, 0.5] and values[3][-2:] == [1, 49.0]  # 生态环境局: 响应率, 退单不成立, 得分
     assert values[4][0] == "未排名"
 
 
@@ -320,7 +328,7 @@ def test_department_staff_get_their_own_row_only(client, as_role, month, app):
     assert a["rows"] == [] and [r["department"] for r in a["not_ranked"]] == [dep("mzj").name]
     assert a["not_ranked"][0]["rank"] is None and a["total"] is None
     text = _pdf_text(pdf.data)
-    assert dep("mzj").name in text and dep("sthjj").name not in text and "47.33" not in text
+    assert dep("mzj").name in text and dep("sthjj").name not in text and "49.00" not in text
 
 
 def test_refused_to_others(client, as_role, month):
