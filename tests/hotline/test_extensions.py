@@ -144,3 +144,20 @@ def test_pages(app, client, hot):
     assert clock(db.session.get(Ticket, first.id), "handling").due_at == at(2026, 11, 23, 9, 0)
     assert clock(db.session.get(Ticket, second.id), "handling").due_at == at(2026, 11, 19, 9, 0)
     assert db.session.get(Ticket, third.id).extension_request_hours is None
+
+
+def test_no_grace_at_expiry_for_a_minutes_back_dated_entry(api):
+    """The due moment is 11-19 09:00. Entered at 09:02 with `at` 08:59 — inside the 10-minute grace of a live
+    entry, but after expiry — the request and the approval are both refused (core.action_time.entered)."""
+    staff = api("staff", "sthjj", login="s@x.cn")
+    sup = api("supervisor", login="sup@x.cn")
+    tid = signed().id
+    r = staff.post(f"/tickets/{tid}/extension-request", {"hours": 15, "reason": "需现场核查",
+                                                         "at": "2026-11-19T08:59:00+08:00"}, now=at(2026, 11, 19, 9, 2))
+    assert r.status_code == 409
+    r = staff.post(f"/tickets/{tid}/extension-request", {"hours": 15, "reason": "需现场核查"},
+                   now=at(2026, 11, 19, 8, 50))
+    assert r.status_code == 200
+    r = sup.post(f"/tickets/{tid}/extension-decision", {"approve": True, "at": "2026-11-19T08:59:00+08:00"},
+                 now=at(2026, 11, 19, 9, 2))
+    assert r.status_code == 409 and db.session.get(Ticket, tid).extension_used is False

@@ -208,3 +208,45 @@ def test_department_returns_through_the_page(app, client, hot):
     assert "退单待审核" in page and 'name="upheld"' not in page and 'action="/hotline/tickets/%d/return"' % tid not in page
     db.session.remove()
     assert db.session.get(Ticket, tid).status == "return_review"
+
+
+def test_a_back_dated_return_wins_no_time_when_rejected(api):
+    """The review's pause starts when the return is entered: a return dated hours back (inside the grace of a
+    补录 or beyond) and rejected leaves the department's due moments where they were."""
+    op = api("operator", login="op@x.cn")
+    staff = api("staff", "zjj", login="s@x.cn")
+    t = dispatched(signed=True)
+    # done "at 10:00", entered at 15:00 (a 补录): paused from 15:00, rejected at 15:00 → nothing moves
+    r = staff.post(f"/tickets/{t.id}/return", {"reason": "误派", "at": "2026-11-16T10:00:00+08:00"},
+                   now=at(2026, 11, 16, 15, 0))
+    assert r.status_code == 200
+    r = op.post(f"/tickets/{t.id}/return-review", {"upheld": False, "note": "职责明确"}, now=at(2026, 11, 16, 15, 0))
+    assert r.status_code == 200
+    db.session.expire_all()
+    assert clock(db.session.get(Ticket, t.id), "handling").due_at == at(2026, 11, 30, 9, 30)  # unchanged
+
+
+def test_a_return_entered_minutes_after_the_window_is_refused(api):
+    """No grace at a deadline: the window ends 11-17 09:30; entered at 09:35 with `at` 09:29 → refused."""
+    staff = api("staff", "zjj", login="s@x.cn")
+    t = dispatched(signed=True)
+    assert t.return_deadline == at(2026, 11, 17, 9, 30)
+    r = staff.post(f"/tickets/{t.id}/return", {"reason": "误派", "at": "2026-11-17T09:29:00+08:00"},
+                   now=at(2026, 11, 17, 9, 35))
+    assert r.status_code == 409 and "退单时限" in r.get_json()["message"]
+
+
+def test_the_pause_never_starts_before_the_clock(app, hot):
+    """A dispatch entered late starts its clocks at entry (hotline.common.start); a return dated before that
+    entry pauses from the clock's own start, so the review gives no time the department never had."""
+    from core import action_time
+    t = intake.create_ticket(dict(CALL), channel="phone", received_at=at(2026, 11, 16, 9), now=at(2026, 11, 16, 9),
+                             actor="op")
+    with action_time.as_of(at(2026, 11, 16, 9, 30), now=at(2026, 11, 16, 14, 0)):  # dispatch 补录 at 14:00
+        intake.dispatch(t, dep("zjj"), now=at(2026, 11, 16, 9, 30), actor="op")
+    sign_due = clock(t, "sign_for").due_at
+    assert sign_due == at(2026, 11, 16, 16, 0)  # two working hours from the entry at 14:00
+    with action_time.as_of(at(2026, 11, 16, 10, 0), now=at(2026, 11, 16, 14, 0)):
+        handling.return_ticket(t, reason="误派", now=at(2026, 11, 16, 10, 0), actor="s")
+    returns.review_return(t, upheld=False, note="职责明确", now=at(2026, 11, 16, 14, 0), actor="op")
+    assert clock(t, "sign_for").due_at == sign_due
