@@ -80,7 +80,7 @@ def merge(master, duplicates, *, now, actor):
                        actor=actor, detail={"into": master.number})
             dup.merged_into_id, dup.close_reason, dup.closed_at = master.id, "merged", now
             for name in ("dispatch", "sign_for", "handling", "first_contact"):
-                stop(dup, name, at=now, actor=actor, reason=f"merged into {master.number}")
+                stop(dup, name, at=now, actor=actor, reason=f"merged into {master.number}", late_counts=True)
             from hotline.supervision import withdraw_open
             withdraw_open(dup, now=now, actor=actor, why=f"并入 {master.number}")
             if dup.caller_phone:

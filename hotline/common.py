@@ -34,14 +34,19 @@ VERDICTS = {"sign_for": ("signed", "sign_verdicts", "sign_in_time"),
             "first_contact": ("contacted", "contact_verdicts", "contact_in_time")}
 
 
-def stop(ticket, name, *, at, actor, reason):
+def stop(ticket, name, *, at, actor, reason, late_counts=False):
     """Stop the clock if it runs; returns its frozen verdict (None if there was none). A sign-for
-    stopped by signing, or a handling clock by a reply, is also counted on the ticket (VERDICTS)."""
+    stopped by signing, or a handling clock by a reply, is also counted on the ticket (VERDICTS).
+    `late_counts`: the step takes the work away from the department (a transfer, a merge) — no verdict,
+    unless the clock had already run out: a late step stays late and is counted as such."""
     c = clock(ticket, name)
     if c is None or c.state == "stopped":
         return None
     on_time = stop_clock(c, now=at, actor=actor, reason=reason)
-    if name in VERDICTS and reason == VERDICTS[name][0]:
+    if name in VERDICTS and late_counts and not on_time:
+        _, verdicts, _in_time = VERDICTS[name]
+        setattr(ticket, verdicts, (getattr(ticket, verdicts) or 0) + 1)
+    elif name in VERDICTS and reason == VERDICTS[name][0]:
         _, verdicts, in_time = VERDICTS[name]
         setattr(ticket, verdicts, (getattr(ticket, verdicts) or 0) + 1)
         setattr(ticket, in_time, (getattr(ticket, in_time) or 0) + (1 if on_time else 0))

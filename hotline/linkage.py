@@ -77,7 +77,7 @@ def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
         ticket.transferred_to, ticket.close_reason, ticket.closed_at, ticket.close_note = to, "transferred", now, note
         ticket.extension_request_hours = None  # a pending extension request lapses with the department's clocks
         for name in ("dispatch", "sign_for", "handling", "first_contact"):
-            stop(ticket, name, at=now, actor=actor, reason="transferred")
+            stop(ticket, name, at=now, actor=actor, reason="transferred", late_counts=True)
         from hotline.supervision import withdraw_open
         withdraw_open(ticket, now=now, actor=actor, why=f"转接 {to}")
         db.session.add(Transfer(ticket_id=ticket.id, direction="out", service=to, at=now, reference=reference or None,

@@ -80,9 +80,13 @@ NOT_RATED_CLOSINGS = ("not_accepted", "referred_disclosure")  # 不予受理, �
 
 
 def _rated(conds):
-    """The cohort without merged duplicates, transferred emergencies and the closings of NOT_RATED_CLOSINGS."""
-    return conds + [Ticket.merged_into_id.is_(None), Ticket.transferred_to.is_(None),
-                    sa.or_(Ticket.close_reason.is_(None), Ticket.close_reason.not_in(NOT_RATED_CLOSINGS))]
+    """The cohort without merged duplicates, transferred emergencies and the closings of NOT_RATED_CLOSINGS —
+    unless a department's verdict was counted on the ticket first (hotline.common.stop): a sign-for, reply
+    or first contact already late when the ticket was transferred or merged stays late in the rates."""
+    left_out = sa.or_(Ticket.merged_into_id.is_not(None), Ticket.transferred_to.is_not(None),
+                      sa.and_(Ticket.close_reason.is_not(None), Ticket.close_reason.in_(NOT_RATED_CLOSINGS)))
+    counted = (Ticket.sign_verdicts + Ticket.done_verdicts + Ticket.contact_verdicts) > 0
+    return conds + [sa.or_(sa.not_(left_out), counted)]
 
 
 def _group(conds, key):

@@ -128,6 +128,10 @@ def month(seeded):
     # T10: received in December: another month
     t10 = new(at(2026, 12, 1, 9))
     intake.dispatch(t10, dep("sthjj"), now=at(2026, 12, 1, 9, 5), actor="op")
+    # T11 → 民政局, not signed in its two working hours, then transferred to 122: the late sign-for counts
+    t11 = new(at(2026, 11, 13, 9))
+    intake.dispatch(t11, dep("mzj"), now=at(2026, 11, 13, 9, 5), actor="op")
+    intake.transfer_emergency(t11, to="122", now=at(2026, 11, 13, 14), actor="op")
     # 督办单: overdue without feedback; on time; late; not yet due; issued in December; on a merged ticket
     _order(t3, "mzj", at(2026, 11, 12, 9))
     _order(t2, "sthjj", at(2026, 11, 5, 9), feedback_at=at(2026, 11, 5, 15), on_time=True)
@@ -136,7 +140,7 @@ def month(seeded):
     _order(t1, "sthjj", at(2026, 12, 1, 9))
     _order(t8, "mzj", at(2026, 11, 11, 9, 10))
     db.session.commit()
-    return [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t6b]
+    return [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t6b, t11]
 
 
 # ---- the expected figures, with plain Python over the raw rows -------------------------------------------
@@ -155,14 +159,21 @@ def _clock_rate(clocks, reason=None):
     for c in clocks:
         if c.state == "stopped" and (reason is None or c.stop_reason == reason):
             den, num = den + 1, num + (1 if c.on_time else 0)
+        elif c.state == "stopped" and c.stop_reason == "transferred" and not c.on_time:
+            den += 1  # taken from the department by a transfer when already late: late stays late
         elif _late(c):
             den += 1
     return [num, den]
 
 
 def expected():
-    tickets = [t for t in Ticket.query.all() if LO <= _utc(t.received_at) < HI and t.merged_into_id is None
-               and t.transferred_to is None and t.close_reason not in ("not_accepted", "referred_disclosure")]
+    tickets = [t for t in Ticket.query.all() if LO <= _utc(t.received_at) < HI and (
+        (t.merged_into_id is None and t.transferred_to is None
+         and t.close_reason not in ("not_accepted", "referred_disclosure"))
+        # left-out tickets stay in when a department's late step was counted before they left (T11)
+        or any(not c.on_time for name in ("sign_for", "handling", "first_contact")
+               for c in Clock.query.filter_by(entity_kind="ticket", entity_id=str(t.id), name=name, state="stopped"))
+        or t.sign_verdicts)]
     ids = {t.id for t in tickets}
     clocks = {}
     for c in Clock.query.filter_by(entity_kind="ticket").all():
@@ -235,7 +246,8 @@ def test_every_measure_recomputed_from_the_rows(month):
     assert s["returns"] == [3, 5] and s["returns_rejected"] == [1, 5]  # T6, T7 成立, T6b 不成立; T1, T2, T6b led
     assert s["supervision"] == [1, 1] and s["reopen"] == [1, 3]  # T2 reopened; T1, T2, T6b answered
     assert m["contact"] == [0, 2] and m["supervision"] == [0, 1]  # T3 overdue, T7 late; T3's order overdue
-    assert m["returns"] == [1, 2] and m["returns_rejected"] == [0, 2]  # the pending return on T3 it leads
+    assert m["returns"] == [1, 3] and m["returns_rejected"] == [0, 3]  # the pending return on T3 it leads
+    assert m["sign_on_time"] == [1, 3]  # T7 in time; T3 open and overdue; T11 late before its transfer
     assert m["resolved"] == [0, 0] and m["callback_on_time"] == [0, 1]  # T7: resolved not asked; called late
     assert z["contact"] == [1, 1] and z["callback_on_time"] == [0, 1] and z["supervision"] == [0, 1]
     assert a.total["resolved"].numerator == 2 and a.total["resolved"].denominator == 3  # T1, T4 of T1, T2, T4
@@ -314,7 +326,7 @@ def test_dashboard_xlsx_and_pdf_for_oversight(client, as_role, month, app):
         data = hotline(date(2026, 11, 1), date(2026, 11, 30), NOW)
     ws = load_workbook(io.BytesIO(hotline_export.xlsx_bytes(data)))["综合考核"]
     values = [[c.value for c in row] for row in ws.iter_rows()]
-    assert values[2][:3] == [1, dep("mzj").name, 2] and values[2][-1] == 81.82
+    assert values[2][:3] == [1, dep("mzj").name, 3] and values[2][-1] == 81.82
     assert values[3][3:6] == [2, 4, 0.5] and values[3][-2:] == [1, 49.0]  # 生态环境局: 响应率, 退单不成立, 得分
     assert values[4][0] == "未排名"
 
