@@ -45,6 +45,15 @@ CATEGORIES = [
     ("990101", "其他", "zfb"),
 ]
 
+# Everyday words callers and operators use, and the catalogue's word for them: the console's category field
+# (hotline/console_form.py, and static/js/console.js from the field's data-synonyms) reads one as the other.
+SYNONYMS = {
+    "噪音": "噪声", "吵闹": "噪声", "拆迁": "征收补偿", "公租房": "保障性住房", "廉租房": "保障性住房",
+    "拖欠工资": "欠薪", "讨薪": "欠薪", "工资": "欠薪", "油烟": "废气", "臭味": "废气", "排污": "污水",
+    "上学": "划片招生", "入学": "划片招生", "看病": "医院服务", "涨价": "价格收费", "乱收费": "收费",
+    "假药": "药品", "营业执照": "企业注册登记", "落户": "户口迁移", "信息公开": "政务公开",
+}
+
 
 def level(code):
     return len(code) // 2

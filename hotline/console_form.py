@@ -5,6 +5,8 @@ from saving a ticket when the form is sent without JavaScript (Enter in a text f
 import unicodedata
 from dataclasses import dataclass
 
+from hotline.catalogue import SYNONYMS
+
 
 def _clean(text):
     text = unicodedata.normalize("NFKC", str(text or "")).replace("\x00", "")
@@ -17,10 +19,23 @@ def label(category):
 
 def matches(text, categories):
     """Leaf categories matching `text`, best first: the exact code or label; else codes starting with
-    the digits typed; else code or name containing the fragment (case-insensitive)."""
+    the digits typed; else code or name containing the fragment (case-insensitive); else the same with
+    everyday words read as the catalogue's (catalogue.SYNONYMS: 噪音 → 噪声)."""
     typed = _clean(text).lower()
     if not typed:
         return []
+    found = _matches(typed, categories)
+    if found:
+        return found
+    for word, canonical in SYNONYMS.items():
+        if word in typed:
+            found = _matches(typed.replace(word, canonical), categories) or _matches(canonical, categories)
+            if found:
+                return found
+    return []
+
+
+def _matches(typed, categories):
     exact = [c for c in categories if typed in (c.code, label(c).lower(), c.name.lower())]
     if exact:
         return exact[:1]

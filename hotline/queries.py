@@ -174,7 +174,7 @@ def citizen_steps(ticket):
                 detail.get("satisfaction"), "已评价")})
             text = "回访后办结"
         elif e.action == "transfer":
-            text = f"已转 {detail.get('to', '110/119/120')} 处理，办结"
+            text = f"已转 {detail.get('to', '110/119/120/122')} 处理，办结"
         elif e.action == "merged":
             text = f"与工单 {detail.get('into', '')} 为同一事项，并入该工单办理"
         elif e.action == "created":

@@ -61,21 +61,30 @@ def pending_list():
             .filter(Return.decision.is_(None)).order_by(Return.requested_at, Return.id).all())
 
 
+def refusal(ticket, now):
+    """Why the department may not return the ticket now, or None: the one rule for the service and for
+    whether the ticket page offers the 退单 form."""
+    if pending(ticket) is not None:
+        return "已有退单正在等待 12345 中心审核，不能重复退单"
+    if ticket.status not in (Status.DISPATCHED.value, Status.SIGNED.value):
+        return f"工单当前状态为“{ticket.status_label}”，不能退回"
+    deadline = ticket.return_deadline
+    if deadline is None or now > deadline or action_time.entered(now) > deadline:
+        return "已超过退单时限，不能退单；如确属误派，请联系 12345 中心改派"
+    if ticket.dispatched_at is not None and Return.query.filter(
+            Return.ticket_id == ticket.id, Return.department_id == ticket.department_id,
+            Return.decision == REJECTED, Return.requested_at >= ticket.dispatched_at).first() is not None:
+        return "本次派单的退单已审核为不成立，不能再次退单"
+    return None
+
+
 def request_return(ticket, *, reason, now, actor):
     """退单: inside the return window (entered in time too: a back-dated entry does not reopen it), with a
     reason, once per dispatch while none is pending; the department's running clocks pause."""
     reason = text(reason, field="reason", missing="请写明退单理由", label="退单理由")
-    if pending(ticket) is not None:
-        raise TransitionError("已有退单正在等待 12345 中心审核，不能重复退单")
-    if ticket.status not in (Status.DISPATCHED.value, Status.SIGNED.value):
-        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能退回")
-    deadline = ticket.return_deadline
-    if deadline is None or now > deadline or action_time.entered(now) > deadline:
-        raise TransitionError("已超过退单时限，不能退单；如确属误派，请联系 12345 中心改派")
-    if ticket.dispatched_at is not None and Return.query.filter(
-            Return.ticket_id == ticket.id, Return.department_id == ticket.department_id,
-            Return.decision == REJECTED, Return.requested_at >= ticket.dispatched_at).first() is not None:
-        raise TransitionError("本次派单的退单已审核为不成立，不能再次退单")
+    refused = refusal(ticket, now)
+    if refused:
+        raise TransitionError(refused)
     with unit_of_work():
         came_from = ticket.status
         transition(ticket, Status.RETURN_REVIEW, {Status.DISPATCHED, Status.SIGNED}, "return", now=now, actor=actor,

@@ -14,13 +14,15 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, console_form, contact, handling, intake, kb_answers, linkage, no_contact, returns, \
-    rounds, scope, suggest, supervision
+from hotline import access, callback, console_form, contact, extensions, handling, intake, kb_answers, linkage, \
+    no_contact, returns, rounds, scope, suggest, supervision
 from hotline.access import DESK, HANDLERS
+from hotline.catalogue import SYNONYMS
 from hotline.models import Category, Ticket
 from hotline.common import clock
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
 from hotline.sla import TYPES, URGENCIES
+from hotline.validation import clean_ticket
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
 
@@ -50,8 +52,13 @@ def console():
         now = utcnow()
         channel = "110" if values.get("channel") == "110" else "phone"  # 110 转来 (国办发〔2022〕12号)
         try:
-            if not choice.ready:  # a half-typed category never saves the ticket (issue 16 item 9)
-                raise ValidationError(choice.message, field="category_code")
+            if not choice.ready:  # a half-typed category never saves the ticket (issue 16 item 9) — and the
+                fields = {}       # other fields' errors come at once, not one save later
+                try:
+                    clean_ticket(values)
+                except ValidationError as err:
+                    fields = dict(err.fields or {})
+                raise ValidationError(choice.message, fields={**fields, "category_code": choice.message})
             ticket = intake.create_ticket(values, channel=channel, received_at=now, now=now, actor=current_user,
                                           operator=current_user)
         except ValidationError as err:
@@ -60,7 +67,7 @@ def console():
             flash(f"已受理 {ticket.number}", "success")
             return redirect(url_for(".ticket", ticket_id=ticket.id))
     return render_template("hotline/console.html", categories=_leaf_categories(), types=TYPES, urgencies=URGENCIES,
-                           errors=errors, values=values), (400 if errors else 200)
+                           errors=errors, values=values, synonyms=SYNONYMS), (400 if errors else 200)
 
 
 @bp.get("/console/caller")
@@ -174,6 +181,8 @@ def _page(t, kept=None):
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
                            step_labels=STEP_LABELS, returns=returns.history(t),
                            may_review_return=access.can_act(current_user, t, "return_review"),
+                           return_open=returns.refusal(t, now) is None,
+                           extension_expired=extensions.expired(t, now) is not None,
                            transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
                            scope_channels=scope.CHANNELS,
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,

@@ -1,7 +1,7 @@
 """The 12345 assessment (考核) of departments for a period, usually a month (issue 16 item 8).
 
 The cohort is the tickets received in the period, less merged duplicates, emergencies transferred to
-110/119/120 and the closings of hotline_measures.NOT_RATED_CLOSINGS; each ticket counts for its lead
+110/119/120/122 and the closings of hotline_measures.NOT_RATED_CLOSINGS; each ticket counts for its lead
 department. `now` decides which open work is already overdue (it counts against the department).
 
 * 响应率 — first-contact clocks stopped in time / (stopped + open past due). The clock starts at

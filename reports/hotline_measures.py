@@ -1,5 +1,6 @@
 """Hotline measures for a period (DESIGN §3): the cohort is the tickets received in the period
-(merged duplicates and emergencies transferred to 110/119/120 left out of the rates); `now` decides
+(merged duplicates and emergencies transferred to 110/119/120/122 left out of the rates, unless a
+department's step was already late when they left); `now` decides
 which open work is already overdue.
 
 * 按时签收率 — sign-for clocks signed in time / (signed + open and past due); returned ones don't count.

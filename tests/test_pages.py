@@ -12,9 +12,15 @@ def test_home_for_the_public(client, seeded):
 
 
 def test_home_for_staff_shows_their_queues(client, as_role):
+    """Each link leads to the work its label names: the 12345 desk never handles applications."""
     as_role("operator")
     html = client.get("/").get_data(as_text=True)
-    assert "我的工作" in html and "12345 工单队列" in html and "工作日历" in html
+    assert "我的工作" in html and 'href="/hotline/console">12345 话务受理台' in html and "工作日历" in html
+    assert "依申请公开办理队列" not in html
+    client.get("/auth/logout")
+    as_role("staff", department="mzj")
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/requests/staff/">依申请公开办理队列' in html and 'href="/hotline/queue">12345 部门工单队列' in html
 
 
 def test_404_page_in_chinese(client, app):

@@ -35,6 +35,14 @@
     var labels = Array.prototype.map.call(list ? list.options : [], function (o) { return o.value; });
     var typed = clean(field.value);
     var found = matches(typed, labels);
+    var synonyms = {};
+    try { synonyms = JSON.parse(field.getAttribute("data-synonyms") || "{}"); } catch (e) { synonyms = {}; }
+    Object.keys(synonyms).some(function (word) {  // everyday words as the catalogue's (hotline/catalogue.py)
+      if (found.length || typed.indexOf(word) === -1) { return found.length > 0; }
+      found = matches(typed.split(word).join(synonyms[word]), labels);
+      if (!found.length) { found = matches(synonyms[word], labels); }
+      return found.length > 0;
+    });
     if (!found.length) {
       status.textContent = typed ? "没有与“" + field.value.trim() + "”匹配的分类，请换个关键字" : "请输入分类代码或名称";
       field.classList.add("is-invalid");

@@ -185,3 +185,21 @@ def test_co_departments_are_checkboxes_that_work_without_javascript(desk):
     db.session.remove()
     t = db.session.get(Ticket, t.id)
     assert sorted(c.department.code for c in t.co_handlers) == ["jyj", "rsj"]
+
+
+def test_everyday_words_find_the_category_and_every_error_comes_at_once(app, client, hot):
+    """噪音 is read as the catalogue's 噪声 (hotline/catalogue.SYNONYMS); a half-typed category with an empty
+    content answers both problems in one go, and nothing is saved."""
+    from hotline.catalogue import SYNONYMS
+    from hotline.console_form import matches
+    from hotline.models import Category
+    leaves = Category.query.filter_by(level=3).all()
+    assert [c.code for c in matches("噪音", leaves)] == ["030101"] and SYNONYMS["噪音"] == "噪声"
+    assert [c.code for c in matches("拖欠工资", leaves)] == ["020102"]
+    login(client, make_user("operator", "op.syn@x.cn").login_id)
+    page = client.get("/hotline/console").get_data(as_text=True)
+    assert "data-synonyms=" in page and "噪音" in page
+    resp = client.post("/hotline/console", data={"csrf_token": csrf_from(page), "caller_phone": "13800001111",
+                                                  "type": "complaint", "category": "噪音", "content": ""})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "030101 噪声扰民" in body and "请填写诉求内容" in body
