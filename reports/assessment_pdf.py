@@ -3,6 +3,7 @@ weights, one table row per department with every measure, score and rank, and no
 the sample size. ReportLab with the built-in Chinese CID font of requests_module/pdf.py (no font file,
 no network)."""
 import io
+from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -20,6 +21,7 @@ SUB = ParagraphStyle("a-sub", fontName=FONT, fontSize=10, leading=16, alignment=
 BODY = ParagraphStyle("a-body", fontName=FONT, fontSize=9, leading=14)
 CELL = ParagraphStyle("a-cell", fontName=FONT, fontSize=7, leading=9)
 NUM = ParagraphStyle("a-num", parent=CELL, alignment=2)
+SIGN = ParagraphStyle("a-sign", fontName=FONT, fontSize=10, leading=16, alignment=2)
 
 
 # the body's line width in break_lines' measure (its 12 pt font): the lines keep 行首禁则 (GB/T 15834)
@@ -47,7 +49,10 @@ def render(a, *, month, generated):
                             bottomMargin=12 * mm, title=title, author=f"{DISTRICT} 12345 热线")
     scope = f" · {a['department']}（部门用户只看本部门，不排名）" if a["department"] else ""
     story = [_p(title, TITLE),
-             _p(f"考核期间：受理时间 {a['from']} 至 {a['to']}{scope} · 生成日期：{zh(generated)}", SUB), Spacer(1, 6)]
+             _p(f"考核期间：受理时间 {a['from']} 至 {a['to']}{scope} · 统计截至：{zh(generated)}", SUB), Spacer(1, 6)]
+    if date.fromisoformat(str(a["to"])) >= generated:  # the month is not over: nothing final may be read into it
+        story.append(_p(f"注意：本报告生成时（{zh(generated)}）考核月份尚未结束，以下为截至当日的阶段数据，"
+                        "仅供过程督促，不作为正式考核结果；正式结果以次月生成的报告为准。"))
     weighted = [m for m in a["measures"] if m["weight"]]
     story.append(_p("一、考核方法。依据《国务院办公厅关于进一步优化地方政务服务便民热线的指导意见》（国办发〔2020〕53号）、"
                     "国办发〔2022〕12号（12345 热线与 110 报警服务台对接联动）"
@@ -78,5 +83,7 @@ def render(a, *, month, generated):
     if a["not_ranked"] and not a["department"]:
         story.append(_p("三、说明。以下单位本月派单不足 " f"{a['min_sample']} 件或没有可计分的指标，列出数据但不排名："
                         + "、".join(f"{r['department']}（{r['sample']} 件）" for r in a["not_ranked"]) + "。"))
+    # 落款: the issuing body and the date, as on a 通报 (the document number is given when it is circulated)
+    story += [Spacer(1, 12), _p(f"{DISTRICT} 12345 政务服务便民热线工作机构", SIGN), _p(zh(generated), SIGN)]
     doc.build(story)
     return buf.getvalue()

@@ -305,6 +305,8 @@ def test_dashboard_xlsx_and_pdf_for_oversight(client, as_role, month, app):
         html = client.get("/reports/hotline?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
         pdf = client.get("/reports/hotline/assessment.pdf?month=2026-11")
         bad = [client.get(f"/reports/hotline/assessment.pdf?month={m}") for m in ("2026-13", "x\x00", "9" * 40)]
+        early = client.get("/reports/hotline/assessment.pdf?month=2026-12")  # on 12-03: the month is not over
+    assert "尚未结束" in _pdf_text(early.data) and "尚未结束" not in _pdf_text(pdf.data)
     a = body["assessment"]
     assert [(r["department"], r["rank"], r["score"]) for r in a["rows"]] == [
         (dep("mzj").name, 1, 81.82), (dep("sthjj").name, 2, 49.0)]
@@ -316,7 +318,7 @@ def test_dashboard_xlsx_and_pdf_for_oversight(client, as_role, month, app):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = _pdf_text(pdf.data)
     for needle in ("12345热线承办单位考核报告（2026年11月）", "2026-11-01至2026-11-30", "国办发〔2020〕53号", "响应率",
-                   "督办反馈及时率", "权重", dep("mzj").name, "81.82", "49.00", "50.0%", "2/4", "派单不足2件", "不排名"):
+                   "督办反馈及时率", "权重", dep("mzj").name, "81.82", "49.00", "50.0%", "2/4", "12345政务服务便民热线工作机构", "派单不足2件", "不排名"):
         assert needle.replace(" ", "") in text, needle
     assert all(r.status_code == 400 for r in bad)
     assert "YYYY-MM" in bad[0].get_data(as_text=True)
