@@ -5,6 +5,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import INSTANCE_DIR, config_from_env
 
+
 class DatabaseInt(IntegerConverter):
     """<int:…> in URLs only matches ids a database integer can hold (a larger one is a plain 404,
     not an overflow deep in SQLite or PostgreSQL)."""
@@ -50,22 +51,21 @@ def create_app(config=None):
     return app
 
 def _init_extensions(app):
-    from core.extensions import csrf, db, login_manager, migrate
-
     # Models must be imported before Alembic or create_all look at the metadata.
     import core.models  # noqa: F401
-    import requests_module.models  # noqa: F401
-    import requests_module.correction_models  # noqa: F401
-    import requests_module.jobs  # noqa: F401  (registers its periodic duty)
-    import hotline.models  # noqa: F401
-    import hotline.knowledge  # noqa: F401
     import hotline.jobs  # noqa: F401  (escalates 督办单 with late feedback after each sweep)
-    import public_log.models  # noqa: F401
+    import hotline.knowledge  # noqa: F401
+    import hotline.models  # noqa: F401
     import public_log.indexing  # noqa: F401  (index catch-up after each sweep)
+    import public_log.models  # noqa: F401
     import reports.models  # noqa: F401
     import reports.runs  # noqa: F401  (re-dispatches report runs a lost job left queued)
-    from public_log.search import include_name, include_object
+    import requests_module.correction_models  # noqa: F401
+    import requests_module.jobs  # noqa: F401  (registers its periodic duty)
+    import requests_module.models  # noqa: F401
+    from core.extensions import csrf, db, login_manager, migrate
     from hotline.seed import seed_categories_message
+    from public_log.search import include_name, include_object
     app.extensions["seeders"] = [seed_categories_message]
 
     db.init_app(app)
@@ -79,26 +79,28 @@ def _register_blueprints(app):
     from core.auth.views import bp as auth_bp
     from core.calendar.views import bp as calendar_bp
     from core.departments.views import bp as departments_bp
+    from core.health import bp as health_bp
     from core.jobs.views import bp as jobs_bp
     from core.notifications.views import bp as notifications_bp
-    from core.health import bp as health_bp
     from core.views import bp as main_bp
     from hotline.api import bp as tickets_api_bp
     from hotline.citizen_views import bp as hotline_citizen_bp
     from hotline.kb_views import bp as hotline_kb_bp
-    from hotline.sla_views import bp as hotline_sla_bp
-    from hotline.supervision_views import bp as hotline_supervision_bp
     from hotline.open311 import bp as open311_bp
-    from hotline.views import bp as hotline_bp
-    from public_log.api import log_bp as log_api_bp, reviews_bp
+    from hotline.sla_views import bp as hotline_sla_bp
+    from hotline.staff_views import bp as hotline_bp
+    from hotline.supervision_views import bp as hotline_supervision_bp
+    from public_log.api import log_bp as log_api_bp
+    from public_log.api import reviews_bp
     from public_log.review_views import bp as public_review_bp
     from public_log.views import bp as public_log_bp
     from reports.views import bp as reports_bp
     from requests_module.api import bp as requests_api_bp
+    from requests_module.citizen_views import bp as requests_bp
     from requests_module.correction_api import bp as corrections_api_bp
-    from requests_module.correction_views import bp as corrections_bp, staff_bp as corrections_staff_bp
+    from requests_module.correction_views import bp as corrections_bp
+    from requests_module.correction_views import staff_bp as corrections_staff_bp
     from requests_module.staff_views import bp as requests_staff_bp
-    from requests_module.views import bp as requests_bp
 
     for bp in (main_bp, health_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp,
                requests_api_bp, requests_bp, requests_staff_bp, tickets_api_bp, open311_bp, hotline_bp,

@@ -10,8 +10,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.calendar.provisional import package_days, statutory_holidays  # noqa: E402
-from core.clock import WorkCalendar  # noqa: E402
-from core.clock.workdays import DayInfo  # noqa: E402
+from core.worktime import WorkCalendar  # noqa: E402
+from core.worktime.workdays import DayInfo  # noqa: E402
 
 CALLS = 1_000_000
 NAIVE_CALLS = 100_000

@@ -219,7 +219,8 @@ def measure(url):
     app = create_app(Cfg)
     with app.app_context():
         from core.extensions import db
-        from reports import hotline_export, hotline_measures as hm, presenter
+        from reports import hotline_export, presenter
+        from reports import hotline_measures as hm
         from reports.disclosure_annual import annual_table
         from reports.disclosure_dashboard import dashboard
         print("| report | first s | p50 s | max s |")

@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
-
 from throwaway import throwaway_database  # noqa: E402
 
 N = int(os.environ.get("BENCH_RECORDS", 1_000_000))

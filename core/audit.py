@@ -1,7 +1,7 @@
 """Append-only audit trail: every state change, assignment and clock event is one row."""
 import json
 
-from sqlalchemy import event, Index
+from sqlalchemy import Index, event
 from sqlalchemy.orm import Session
 
 from core import action_time
@@ -39,7 +39,7 @@ class AuditImmutable(Exception):
     """Raised when code tries to change or delete an audit row."""
 
 
-def record(*, now, actor, entity_kind, entity_id, action, before=None, after=None):
+def log_change(*, now, actor, entity_kind, entity_id, action, before=None, after=None):
     """Add one audit row to the current unit of work (the caller commits)."""
     event_row = AuditEvent(
         at=now,

@@ -1,14 +1,13 @@
 """Command-line interface: seed, users, tokens, calendar and backup (flask --app app …)."""
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from core.errors import DomainError
 from core.db import utcnow
+from core.errors import DomainError
 
 
 def _fail(message):

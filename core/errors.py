@@ -81,9 +81,8 @@ def error_response(status, message=None, fields=None):
 
 
 def register_error_handlers(app):
-    from werkzeug.exceptions import HTTPException
-
     from sqlalchemy.orm.exc import StaleDataError
+    from werkzeug.exceptions import HTTPException
 
     @app.errorhandler(DomainError)
     def _domain(err):

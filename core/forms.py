@@ -6,8 +6,8 @@ re-rendered form, never an overflow deep in SQLite or PostgreSQL.
 """
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms.meta import DefaultMeta
 from wtforms import IntegerField as _IntegerField
+from wtforms.meta import DefaultMeta
 
 from core.errors import ValidationError
 from core.inputs import INT_MAX, parse_date, parse_int

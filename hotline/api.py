@@ -10,12 +10,12 @@ from core.auth.models import Role
 from core.db import utcnow
 from core.departments.models import Department
 from core.errors import DomainError, ValidationError
-from core.inputs import parse_datetime
 from core.extensions import db
+from core.inputs import parse_datetime
 from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope, supervision
+from hotline.access import DESK
 from hotline.common import ENTITY
 from hotline.models import Ticket
-from hotline.access import DESK
 from hotline.openapi import PATHS
 from hotline.queries import represent, visible
 

@@ -4,7 +4,7 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
 from hotline import rounds
-from hotline.common import ENTITY, record, start, stop, transition
+from hotline.common import ENTITY, log_event, start, stop, transition
 from hotline.models import CallbackAttempt
 from hotline.states import Status, TransitionError
 
@@ -28,7 +28,7 @@ def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=
         db.session.refresh(ticket)
         if not reached:
             failed = sum(1 for a in ticket.callbacks if not a.reached)
-            record(ticket, "callback_failed", now=now, actor=actor, detail={"attempt": failed})
+            log_event(ticket, "callback_failed", now=now, actor=actor, detail={"attempt": failed})
             if failed >= MAX_FAILED_ATTEMPTS:
                 transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_unreachable", now=now, actor=actor)
                 ticket.close_reason, ticket.closed_at = "unreachable", now
@@ -86,5 +86,5 @@ def merge(master, duplicates, *, now, actor):
             if dup.caller_phone:
                 notify("ticket_merged", now=now, address=dup.caller_phone, channels=("sms",), entity=(ENTITY, dup.id),
                        context={"label": dup.number, "master": master.number})
-        record(master, "merged_in", now=now, actor=actor, detail={"tickets": [d.number for d in duplicates]})
+        log_event(master, "merged_in", now=now, actor=actor, detail={"tickets": [d.number for d in duplicates]})
     return master

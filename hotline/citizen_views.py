@@ -3,16 +3,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from core import captcha
-from core.auth.identity import normalize_number
 from core.auth import lookup as lookup_codes
+from core.auth.identity import normalize_number
 from core.auth.lookup import code_matches, contact_matches, reissue
 from core.auth.models import Role
 from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from hotline import callback, intake
-from hotline.caller_view import citizen_label, status_context, submitted_message
 from hotline.callback import SATISFACTION
+from hotline.caller_view import citizen_label, status_context, submitted_message
 from hotline.common import ENTITY
 from hotline.models import Category, Ticket
 from hotline.sla import TYPES

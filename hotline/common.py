@@ -57,9 +57,9 @@ def transition(ticket, target, allowed_from, action, *, now, actor, detail=None)
     current = Status(ticket.status)
     move(current, target, allowed_from, action)
     ticket.status = target.value
-    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=ticket.id, action=action,
+    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=ticket.id, action=action,
                  before={"status": current.value}, after={"status": target.value, **(detail or {})})
 
 
-def record(ticket, action, *, now, actor, detail):
-    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=ticket.id, action=action, after=detail)
+def log_event(ticket, action, *, now, actor, detail):
+    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=ticket.id, action=action, after=detail)

@@ -4,7 +4,7 @@ when urgent) and its frozen verdict is the 响应率 of the assessment (reports/
 after 国办发〔2020〕53号 (接诉即办: 及时响应诉求) — a reply without a recorded contact stops it too."""
 from core.db import unit_of_work
 from core.errors import ValidationError
-from hotline.common import clock, record, stop
+from hotline.common import clock, log_event, stop
 from hotline.states import Status, TransitionError
 
 IN_HAND = (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIGNOFF.value)
@@ -27,5 +27,5 @@ def record_contact(ticket, *, now, actor, note=""):
     with unit_of_work():
         ticket.first_contact_at = now
         on_time = stop(ticket, "first_contact", at=now, actor=actor, reason="contacted")
-        record(ticket, "contact", now=now, actor=actor, detail={"on_time": on_time, "note": note})
+        log_event(ticket, "contact", now=now, actor=actor, detail={"on_time": on_time, "note": note})
     return ticket

@@ -19,7 +19,7 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
 from hotline import sla
-from hotline.common import ENTITY, clock, record
+from hotline.common import ENTITY, clock, log_event
 from hotline.returns import MAX_TEXT, text
 from hotline.states import Status, TransitionError
 
@@ -52,7 +52,7 @@ def request_extension(ticket, *, hours, reason, now, actor):
         raise TransitionError(f"办理期限已于 {_local(due)} 届满，不能再申请延期：延期须在办理期限内申请并获批准")
     with unit_of_work():
         ticket.extension_request_hours, ticket.extension_request_reason = float(hours), reason
-        record(ticket, "extension_requested", now=now, actor=actor, detail={"hours": hours, "reason": reason})
+        log_event(ticket, "extension_requested", now=now, actor=actor, detail={"hours": hours, "reason": reason})
     return ticket
 
 
@@ -87,5 +87,5 @@ def decide_extension(ticket, *, approve, now, actor, note=""):
                 notify("ticket_extended", now=now, address=ticket.caller_phone, channels=("sms",),
                        entity=(ENTITY, ticket.id), context={"label": ticket.number, "due": _local(c.due_at)})
         ticket.extension_request_hours = None
-        record(ticket, "extension_approved" if approve else "extension_refused", now=now, actor=actor, detail=detail)
+        log_event(ticket, "extension_approved" if approve else "extension_refused", now=now, actor=actor, detail=detail)
     return ticket

@@ -5,7 +5,7 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
 from hotline import rounds, sla
-from hotline.common import ENTITY, clock, record, start, stop, transition
+from hotline.common import ENTITY, clock, log_event, start, stop, transition
 from hotline.states import Status, TransitionError
 
 
@@ -47,7 +47,7 @@ def add_co_part(ticket, department, *, part, now, actor):
         raise ValidationError("请填写协办意见", field="part")
     with unit_of_work():
         co.part, co.submitted_at = part.strip(), now
-        record(ticket, "co_part", now=now, actor=actor, detail={"department": department.code})
+        log_event(ticket, "co_part", now=now, actor=actor, detail={"department": department.code})
     return ticket
 
 
@@ -119,7 +119,7 @@ def urge(ticket, *, kind, note, now, actor):
     if ticket.status not in (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIGNOFF.value):
         raise TransitionError("只有在办的工单可以催办")
     with unit_of_work():
-        record(ticket, kind, now=now, actor=actor, detail={"note": (note or "").strip()})
+        log_event(ticket, kind, now=now, actor=actor, detail={"note": (note or "").strip()})
         event = "clock_due_soon" if kind == "remind" else "clock_escalated"
         c = clock(ticket, "handling")
         for user in User.query.filter(User.department_id == ticket.department_id, User.active.is_(True),

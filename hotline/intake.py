@@ -2,13 +2,13 @@
 transferred as an emergency, or dispatched to a lead department with co-handlers (DESIGN §3)."""
 from core.auth import lookup
 from core.calendar.service import get_calendar, get_schedule
-from core.clock import add_wall_hours, add_work_hours
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
+from core.worktime import add_wall_hours, add_work_hours
 from hotline import linkage, rounds, sla
-from hotline.common import ENTITY, record, start, stop, transition
+from hotline.common import ENTITY, log_event, start, stop, transition
 from hotline.models import CoHandler, SlaRule, Ticket
 from hotline.states import Status
 from hotline.validation import clean_ticket
@@ -47,7 +47,7 @@ def create_ticket(data, *, channel, received_at, now, actor, operator=None, citi
         # the caller's access code for the status look-up: on the receipt page once, and by SMS
         ticket.access_code = lookup.issue(ENTITY, ticket.id, now=now, label=f"12345 工单 {ticket.number} ",
                                           phone=ticket.caller_phone)
-        record(ticket, "created", now=received_at, actor=actor,
+        log_event(ticket, "created", now=received_at, actor=actor,
                detail={"number": ticket.number, "channel": channel, "type": ticket.type,
                        "category": ticket.category_code, "urgency": ticket.urgency})
         start(ticket, "dispatch", at=received_at, actor=actor, on_receipt=True)

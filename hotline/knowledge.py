@@ -2,7 +2,6 @@
 character bigrams (the public log's jieba search arrives with issue 6)."""
 import re
 
-
 from core import audit
 from core.auth.models import Role
 from core.db import UTCDateTime, unit_of_work
@@ -48,7 +47,7 @@ def propose(*, question, answer, now, actor, category_code=None, department=None
                                status="draft", proposed_by=getattr(actor, "id", None), created_at=now)
         db.session.add(entry)
         db.session.flush()
-        audit.record(now=now, actor=actor, entity_kind="knowledge", entity_id=entry.id, action="proposed",
+        audit.log_change(now=now, actor=actor, entity_kind="knowledge", entity_id=entry.id, action="proposed",
                      after={"question": entry.question})
     return entry
 
@@ -64,7 +63,7 @@ def set_status(entry, status, *, now, actor):
         entry.status = status
         if status == "published":
             entry.published_by = actor.id
-        audit.record(now=now, actor=actor, entity_kind="knowledge", entity_id=entry.id, action=status,
+        audit.log_change(now=now, actor=actor, entity_kind="knowledge", entity_id=entry.id, action=status,
                      before={"status": before}, after={"status": status})
     return entry
 

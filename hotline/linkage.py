@@ -8,7 +8,7 @@ records the other's incident number and feeds the result back. Every hand-over i
 from core.db import claim_once, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
-from hotline.common import record, stop, transition
+from hotline.common import log_event, stop, transition
 from hotline.models import Ticket, Transfer
 from hotline.states import Status, TransitionError
 
@@ -92,7 +92,7 @@ def _also(ticket, *, to, now, actor, note, reference, counterpart):
     if Transfer.query.filter_by(ticket_id=ticket.id, direction="out", service=to).first() is not None:
         raise ValidationError(f"本工单已转接过 {to}", field="to")
     with unit_of_work():
-        record(ticket, "transfer", now=now, actor=actor, detail={"to": to, "reference": reference or None,
+        log_event(ticket, "transfer", now=now, actor=actor, detail={"to": to, "reference": reference or None,
                                                                  "also": True})
         db.session.add(Transfer(ticket_id=ticket.id, direction="out", service=to, at=now, reference=reference or None,
                                 counterpart=counterpart or None, note=note or None,
@@ -128,7 +128,7 @@ def record_service_feedback(ticket, *, transfer_id=None, feedback, now, actor):
         if not claim_once(row, "feedback_at", now):  # two clerks at once: one records, the other is told
             raise TransitionError("该转接已登记反馈")
         row.feedback = feedback
-        record(ticket, "transfer_feedback", now=now, actor=actor, detail={"service": row.service})
+        log_event(ticket, "transfer_feedback", now=now, actor=actor, detail={"service": row.service})
     return ticket
 
 
@@ -144,7 +144,7 @@ def feed_back_to_110(ticket, *, feedback, now, actor):
         if not claim_once(row, "feedback_at", now):
             raise TransitionError("已向 110 反馈过办理结果")
         row.feedback = feedback
-        record(ticket, "handover_feedback", now=now, actor=actor, detail={"reference": row.reference})
+        log_event(ticket, "handover_feedback", now=now, actor=actor, detail={"reference": row.reference})
     return ticket
 
 

@@ -5,7 +5,7 @@ from flask import render_template
 from core.auth.guards import roles_required
 from hotline import linkage
 from hotline.access import DESK
-from hotline.views import bp
+from hotline.staff_views import bp
 
 
 @bp.get("/linkage")

@@ -16,8 +16,8 @@ from core.auth.service import user_for_token
 from core.calendar.service import get_schedule
 from core.db import utcnow
 from core.errors import DomainError
-from core.inputs import YEAR_MAX, YEAR_MIN, check_year
 from core.extensions import csrf, db
+from core.inputs import YEAR_MAX, YEAR_MIN, check_year
 from hotline import intake
 from hotline.models import Category, Ticket
 from hotline.queries import current_clock

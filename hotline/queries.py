@@ -11,7 +11,6 @@ from hotline.sla import TYPES
 from hotline.states import Status
 
 
-
 def caller_for(user, ticket):
     """The caller data this user may see, or None (issue 13). Confidential (保密) tickets show the caller
     only to operators and supervisors; so does the recorded name of an anonymous (匿名) caller, which is
@@ -185,5 +184,6 @@ def citizen_steps(ticket):
 
 def _local(value):
     from datetime import datetime
+
     from core.templating import local_dt
     return local_dt(datetime.fromisoformat(value) if isinstance(value, str) else value)

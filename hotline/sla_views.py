@@ -55,7 +55,7 @@ def index():
                 rule = SlaRule(**data)
                 db.session.add(rule)
                 db.session.flush()
-                audit.record(now=utcnow(), actor=current_user, entity_kind="sla_rule", entity_id=rule.id,
+                audit.log_change(now=utcnow(), actor=current_user, entity_kind="sla_rule", entity_id=rule.id,
                              action="created", after=data)
         except ValidationError as err:
             flash(err.message, "danger")
@@ -74,7 +74,7 @@ def index():
 def delete(rule_id):
     rule = db.session.get(SlaRule, rule_id) or abort(404)
     with unit_of_work():
-        audit.record(now=utcnow(), actor=current_user, entity_kind="sla_rule", entity_id=rule.id, action="deleted",
+        audit.log_change(now=utcnow(), actor=current_user, entity_kind="sla_rule", entity_id=rule.id, action="deleted",
                      before={"clock": rule.clock, "hours": rule.hours, "unit": rule.unit})
         db.session.delete(rule)
     flash("已删除时限规则。", "success")

@@ -17,7 +17,7 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.notifications.service import notify
 from hotline import sla
-from hotline.common import record
+from hotline.common import log_event
 from hotline.models import SlaRule, SupervisionOrder, Ticket
 from hotline.states import Status, TransitionError
 
@@ -63,9 +63,9 @@ def issue(ticket, *, reason, now, actor):
         c = start_clock(entity_kind=ENTITY, entity_id=order.id, name=CLOCK, unit=rule.unit, length=rule.hours,
                         now=action_time.entry_time(now), actor=actor, label=f"{order.number}（{ticket.number}）",
                         department_id=ticket.department_id)
-        record(ticket, "supervision_issued", now=now, actor=actor,
+        log_event(ticket, "supervision_issued", now=now, actor=actor,
                detail={"order": order.number, "department": ticket.department.code})
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=order.id, action="issued",
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=order.id, action="issued",
                      after={"number": order.number, "ticket": ticket.number, "due_at": c.due_at.isoformat()})
         for user in _department_users(ticket.department_id, (Role.STAFF, Role.APPROVER)):
             notify("supervision_order", now=now, user=user, entity=(ENTITY, order.id),
@@ -93,9 +93,9 @@ def feedback(order, *, text, now, actor):
         on_time = stop_clock(c, now=now, actor=actor, reason="feedback") if c and c.state != "stopped" else False
         order.feedback, order.feedback_by_id = text, getattr(actor, "id", None)
         order.feedback_on_time = bool(on_time)
-        record(ticket, "supervision_feedback", now=now, actor=actor,
+        log_event(ticket, "supervision_feedback", now=now, actor=actor,
                detail={"order": order.number, "on_time": order.feedback_on_time})
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=order.id, action="feedback",
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=order.id, action="feedback",
                      after={"on_time": order.feedback_on_time})
     return order
 
@@ -112,7 +112,7 @@ def withdraw_open(ticket, *, now, actor, why):
         c = clock_of(order)
         if c is not None and c.state != "stopped":
             stop_clock(c, now=now, actor=actor, reason=WITHDRAWN)
-            audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=order.id, action="withdrawn",
+            audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=order.id, action="withdrawn",
                          after={"why": why})
 
 
@@ -142,9 +142,9 @@ def escalate_overdue(now):
             db.session.refresh(order)
             ticket = db.session.get(Ticket, order.ticket_id)
             c = clock_of(order)
-            audit.record(now=now, actor="system", entity_kind=ENTITY, entity_id=order.id, action="escalated",
+            audit.log_change(now=now, actor="system", entity_kind=ENTITY, entity_id=order.id, action="escalated",
                          after={"level": 2})
-            record(ticket, "supervision_escalated", now=now, actor="system", detail={"order": order.number})
+            log_event(ticket, "supervision_escalated", now=now, actor="system", detail={"order": order.number})
             for user in _department_users(order.department_id, (Role.APPROVER,)) + supervisors:
                 notify("supervision_escalated", now=now, user=user, entity=(ENTITY, order.id),
                        context={"label": f"{order.number}（工单 {ticket.number}）",

@@ -93,7 +93,7 @@ def _text(data, key):
 def approve(record_id):
     record, data = _load(record_id), _body()
     texts = {key: _text(data, key) for key in review.FIELDS}
-    review.approve(record, now=utcnow(), actor=api_user(), confirmed=data.get("confirm"), **texts)
+    review.approve_publication(record, now=utcnow(), actor=api_user(), confirmed=data.get("confirm"), **texts)
     return jsonify(presenter.review_json(record))
 
 

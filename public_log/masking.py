@@ -25,8 +25,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from public_log.masking_data import (AFTER_CUES, BEFORE_CUES, COMMON_SURNAMES, COMPOUND_SURNAMES, NAME_FOLLOWERS,
-                                     NOT_NAME_ENDINGS, NOT_NAMES, PUBLIC_FIGURES)
+from public_log.masking_data import (
+    AFTER_CUES,
+    BEFORE_CUES,
+    COMMON_SURNAMES,
+    COMPOUND_SURNAMES,
+    NAME_FOLLOWERS,
+    NOT_NAME_ENDINGS,
+    NOT_NAMES,
+    PUBLIC_FIGURES,
+)
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 CN_DIGITS = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九")}, "零": "0", "幺": "1", "两": "2",

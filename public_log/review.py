@@ -12,9 +12,9 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 from public_log.indexing import schedule
 from public_log.masking import Masking, apply, mask
+from public_log.models import PublicRecord
 from public_log.official import official_contacts
 from public_log.places import public_address, public_point
-from public_log.models import PublicRecord
 
 ENTITY = "public_record"
 
@@ -86,7 +86,7 @@ def submit(*, kind, source_id, department_id, type_code, category_code, replied_
     db.session.add(record)
     db.session.flush()
     record.public_id = f"GK-{replied_on.year}-{record.id:06d}"
-    audit.record(now=now, actor="system", entity_kind=ENTITY, entity_id=record.id, action="queued",
+    audit.log_change(now=now, actor="system", entity_kind=ENTITY, entity_id=record.id, action="queued",
                  after={"kind": kind, "source": source_id, "maskings": len(record.maskings)})
     return record
 
@@ -106,7 +106,7 @@ def _decide_span(record, *, now, actor, key, decision, action):
         known[key].append({**decision, "reason": decision["reason"].strip(), "by": actor.id, "at": now.isoformat()})
         record.known = known
         _render(record)
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action=action,
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action=action,
                      after={"reason": decision["reason"].strip(), "length": len(decision["value"])})
     return record
 
@@ -173,7 +173,7 @@ def _edits(title, request_text, reply_text):
             if v is not None}
 
 
-def approve(record, *, now, actor, confirmed, title=None, request_text=None, reply_text=None):
+def approve_publication(record, *, now, actor, confirmed, title=None, request_text=None, reply_text=None):
     """Publish exactly the text the reviewer approved. Edits go through the one masking rule; when it
     changes them, the masked text is saved (still pending) and the reviewer is asked to look again
     (ReviewAgain). The reviewer must confirm having checked the text (保密审查)."""
@@ -183,14 +183,14 @@ def approve(record, *, now, actor, confirmed, title=None, request_text=None, rep
     edits = {k: v for k, v in _edits(title, request_text, reply_text).items() if v.strip() != getattr(record, k)}
     with unit_of_work():
         if _public_text(record, edits):
-            audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="edited",
+            audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="edited",
                          after={"edited": sorted(edits), "masked_again": True})
             again = True
         else:
             again = False
             record.status, record.reviewer_id, record.reviewed_at, record.published_at = "published", actor.id, now, now
             record.changed_at = now
-            audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="published",
+            audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="published",
                          after={"edited": sorted(edits)})
             schedule(record)
     if again:
@@ -219,7 +219,7 @@ def correct(record, *, note, now, actor, title=None, request_text=None, reply_te
             setattr(record, field, text)
         masked_note = public_version(record, note.strip(), official)[0]
         record.corrected_at, record.correction_note, record.changed_at = now, masked_note, now
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="corrected",
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="corrected",
                      before={k: before[k] for k in changed}, after={"note": masked_note, **changed})
         schedule(record)
     return record
@@ -237,7 +237,7 @@ def refuse(record, *, reason, now, actor):
     with unit_of_work():
         record.status, record.reviewer_id, record.reviewed_at = "refused", actor.id, now
         record.refusal_reason = reason.strip()
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="refused",
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="refused",
                      after={"reason": reason.strip()})
     return record
 
@@ -253,7 +253,7 @@ def withdraw(record, *, reason, now, actor):
     with unit_of_work():
         record.status, record.withdrawn_reason, record.changed_at = "withdrawn", reason.strip(), now
         schedule(record)
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="withdrawn",
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="withdrawn",
                      after={"reason": reason.strip()})
     return record
 
@@ -282,7 +282,7 @@ def supersede(*, kind, source_id, now, actor, reason=""):
         record.status, record.refusal_reason = "refused", SUPERSEDED
     record.changed_at = now
     schedule(record)
-    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="superseded",
+    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=record.id, action="superseded",
                  before={"status": before}, after={"status": record.status, "reason": (reason or "").strip()})
     return record
 
@@ -315,6 +315,6 @@ def resubmit(*, kind, source_id, department_id, type_code, category_code, replie
     record.refusal_reason = record.withdrawn_reason = record.correction_note = record.corrected_at = None
     record.changed_at = now
     schedule(record)
-    audit.record(now=now, actor="system", entity_kind=ENTITY, entity_id=record.id, action="resubmitted",
+    audit.log_change(now=now, actor="system", entity_kind=ENTITY, entity_id=record.id, action="resubmitted",
                  before={"status": before}, after={"maskings": len(record.maskings)})
     return record

@@ -79,7 +79,7 @@ def _act(record_id, action, done, back_to_queue):
 @bp.post("/<int:record_id>/approve")
 @roles_required(*REVIEWERS)
 def approve(record_id):
-    return _act(record_id, lambda r: review.approve(r, now=utcnow(), actor=current_user,
+    return _act(record_id, lambda r: review.approve_publication(r, now=utcnow(), actor=current_user,
                                                     confirmed=request.form.get("confirm") == "yes", **_texts()),
                 "已公开", True)
 

@@ -6,7 +6,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from core.exports import CsvWriter, workbook_bytes
-
 from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_NOTES, FEE_ROWS, rows
 
 TITLE = "三、收到和处理政府信息公开申请情况"

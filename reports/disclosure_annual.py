@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from core.calendar.service import local_date
 from core.extensions import db
 from requests_module.fees import METHODS
-from requests_module.models import DisclosureRequest, ORG_TYPES
+from requests_module.models import ORG_TYPES, DisclosureRequest
 from requests_module.outcomes import OUTCOMES
 
 COLUMNS = [("person", "自然人")] + list(ORG_TYPES.items()) + [("total", "总计")]

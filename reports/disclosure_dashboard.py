@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from core.clock import Urgency
 from core.clocks.models import Clock
 from core.clocks.service import urgency_expression
 from core.db import days_between, year_month
 from core.extensions import db
+from core.worktime import Urgency
 from reports.hotline_measures import Rate
 from requests_module.common import ENTITY
 from requests_module.models import DisclosureRequest

@@ -1,6 +1,6 @@
 """The dashboards as plain data: what the pages render, the JSON the charts draw, the XLSX export."""
-from core.clock import Urgency
 from core.departments.models import Department
+from core.worktime import Urgency
 from requests_module.outcomes import GROUPS
 
 UNASSIGNED = "未分派"

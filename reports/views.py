@@ -12,9 +12,17 @@ from core.db import utcnow
 from core.departments.models import Department
 from core.departments.service import disclosing_departments
 from reports import annual_export, presenter, runs
+from reports.disclosure_annual import (
+    COLUMNS,
+    DISPUTE_GROUPS,
+    DISPUTE_RESULTS,
+    FEE_COLUMNS,
+    FEE_NOTES,
+    FEE_ROWS,
+    annual_table,
+    rows,
+)
 from reports.models import RunStatus
-from reports.disclosure_annual import (COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_NOTES, FEE_ROWS, annual_table,
-                                      rows)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)

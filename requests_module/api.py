@@ -286,7 +286,7 @@ def sign_off(request_id):
 @bp.post("/<int:request_id>/disputes")
 @handlers_only
 def dispute(request_id):
-    return _action(request_id, "dispute", lambda r, d, n, u: disputes.record(
+    return _action(request_id, "dispute", lambda r, d, n, u: disputes.file_dispute(
         r, kind=d.get("kind") or "", filed_on=_date(d, "filed_on", required=True),
         after_reconsideration=d.get("after_reconsideration") is True, note=d.get("note"), today=today(n), now=n,
         actor=u))
@@ -297,7 +297,7 @@ def dispute(request_id):
 def dispute_result(request_id, dispute_id):
     def act(r, d, n, u):
         found = _child(Dispute, dispute_id, r)
-        disputes.decide(r, found, result=d.get("result") or "", decided_on=_date(d, "decided_on", required=True),
+        disputes.decide_dispute(r, found, result=d.get("result") or "", decided_on=_date(d, "decided_on", required=True),
                         today=today(n), now=n, actor=u)
     return _action(request_id, "dispute_result", act)
 

@@ -1,9 +1,10 @@
 """Helpers shared by the disclosure use cases: clocks of an application, audit, applicant notices."""
 from datetime import datetime, time
 
-
 from core import action_time, audit
-from core.calendar.service import get_calendar, local_date as today, local_zone as tz
+from core.calendar.service import get_calendar
+from core.calendar.service import local_date as today
+from core.calendar.service import local_zone as tz
 from core.clocks.models import Clock
 from core.notifications.service import notify
 from requests_module.states import Status, check, require
@@ -59,12 +60,12 @@ def transition(req, target, action, *, now, actor, detail=None, only_from=None):
         require(current, set(only_from), ACTION_NAMES.get(action, action))
     check(current, target, ACTION_NAMES.get(action, action))
     req.status = target.value
-    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action,
+    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action,
                  before={"status": current.value}, after={"status": target.value, **(detail or {})})
 
 
-def record(req, action, *, now, actor, detail):
-    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action, after=detail)
+def log_event(req, action, *, now, actor, detail):
+    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action, after=detail)
 
 
 def zh(day):

@@ -108,7 +108,7 @@ def decision(correction_id):
     cr = db.session.get(CorrectionRequest, correction_id) or abort(404)
     access.require_decide_correction(api_user(), cr)
     data, now = json_body(), utcnow()
-    corrections.decide(cr, decision=data.get("decision") or "", text=data.get("text"), organ=data.get("organ"),
+    corrections.decide_correction(cr, decision=data.get("decision") or "", text=data.get("text"), organ=data.get("organ"),
                        on=_date(data, "on", now), now=now, actor=api_user())
     db.session.refresh(cr)
     return jsonify(represent(cr, now))

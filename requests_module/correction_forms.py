@@ -1,12 +1,12 @@
 """Forms of a correction request (条例 Art. 41): the citizen's (CSRF via Flask-WTF) and staff's paper
 registration; field rules live in corrections.clean_correction."""
-from core.forms import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from core.departments.service import disclosing_departments
+from core.forms import Form
 from requests_module.corrections import PAPER_CHANNELS
 from requests_module.models import ID_TYPES
 

@@ -5,11 +5,10 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.audit import history
 from core.auth.guards import roles_required
 from core.auth.models import Role
-from core.clock import Urgency
 from core.clocks.service import urgency_of
-from core.audit import history
 from core.db import utcnow
 from core.departments.models import Department
 from core.downloads import send_named, upload_ascii
@@ -18,6 +17,7 @@ from core.extensions import db
 from core.forms import FormState, apply_domain_error, form_date
 from core.inputs import parse_date
 from core.uploads import path_for
+from core.worktime import Urgency
 from requests_module import access, corrections
 from requests_module.common import today
 from requests_module.correction_forms import CorrectionForm, PaperCorrectionForm
@@ -163,7 +163,7 @@ def decide(correction_id):
     access.require_decide_correction(current_user, cr)
     f = request.form
     try:
-        corrections.decide(cr, decision=f.get("decision", ""), text=f.get("text"), organ=f.get("organ"),
+        corrections.decide_correction(cr, decision=f.get("decision", ""), text=f.get("text"), organ=f.get("organ"),
                            on=form_date("on", label="答复日期"), now=utcnow(), actor=current_user)
     except DomainError as err:  # bad input (400) or a step the state does not allow (409)
         db.session.rollback()

@@ -23,12 +23,11 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.inputs import parse_date
 from core.uploads import check_files, store
+from requests_module.common import check_date, dated, moment_of, notify_applicant, today, zh
+from requests_module.correction_models import DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest, Status, check
+from requests_module.models import CHANNELS
 from requests_module.numbering import organ_number
 from requests_module.remedy import issuing_organ
-from requests_module.common import check_date, dated, moment_of, notify_applicant, today, zh
-from requests_module.correction_models import (DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest, Status,
-                                               check)
-from requests_module.models import CHANNELS
 from requests_module.validation import _taker, clean_applicant
 
 KIND = "更正申请"
@@ -92,7 +91,7 @@ def _create(data, *, department, channel, received_on, now, actor, citizen=None,
                                           uploaded_at=now))
     start_clock(entity_kind=ENTITY, entity_id=cr.id, name="answer", unit="workdays", length=target_workdays(),
                 start_on=received_on, now=now, actor=actor, label=cr.number, department_id=department.id)
-    audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=cr.id, action="submitted",
+    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=cr.id, action="submitted",
                  after={"number": cr.number, "channel": channel, "department": department.code,
                         "received_on": received_on.isoformat(), "evidence": len(checked)})
     return cr
@@ -137,7 +136,7 @@ def _clean_decision(decision, text, organ):
     return text, organ or None
 
 
-def decide(cr, *, decision, text, organ=None, on, now, actor):
+def decide_correction(cr, *, decision, text, organ=None, on, now, actor):
     """The organ's decision under Art. 41; the applicant is told and the reply letter is issued that day."""
     text, organ = _clean_decision(decision, text, organ)
     if organ and organ == issuing_organ(cr)[0]:  # Art. 41: forwarded or referred to *another* organ
@@ -153,7 +152,7 @@ def decide(cr, *, decision, text, organ=None, on, now, actor):
         clock = open_clock(cr)
         if clock is not None:
             stop_clock(clock, now=moment_of(on, now), actor=actor, reason=f"decided: {decision}")
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=cr.id, action="decided",
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=cr.id, action="decided",
                      before={"status": Status.RECEIVED.value},
                      after={"status": Status.CLOSED.value, "decision": decision, "organ": organ, "on": on.isoformat()})
         notify_applicant(cr, "reply", now=now, context={"kind": KIND, "due": zh(on)}, entity_kind=ENTITY)

@@ -10,7 +10,7 @@ KINDS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
 RESULTS = {"upheld": "维持", "corrected": "纠正", "other": "其他结果"}
 
 
-def record(req, *, kind, filed_on, after_reconsideration=False, note="", today, now, actor):
+def file_dispute(req, *, kind, filed_on, after_reconsideration=False, note="", today, now, actor):
     """A reconsideration or lawsuit was filed against the handling of `req`."""
     if kind not in KINDS:
         raise ValidationError("请选择行政复议或行政诉讼", field="kind")
@@ -25,13 +25,13 @@ def record(req, *, kind, filed_on, after_reconsideration=False, note="", today, 
                           after_reconsideration=bool(after_reconsideration) and kind == "litigation")
         db.session.add(dispute)
         db.session.flush()
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action="dispute_filed",
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action="dispute_filed",
                      after={"dispute": dispute.id, "kind": kind, "filed_on": filed_on.isoformat(),
                             "after_reconsideration": dispute.after_reconsideration})
     return dispute
 
 
-def decide(req, dispute, *, result, decided_on, today, now, actor):
+def decide_dispute(req, dispute, *, result, decided_on, today, now, actor):
     """The reconsideration body or court decided: 维持, 纠正 or another result."""
     if dispute.request_id != req.id:
         raise ValidationError("请选择本申请的复议或诉讼", field="dispute")
@@ -45,6 +45,6 @@ def decide(req, dispute, *, result, decided_on, today, now, actor):
         raise ValidationError("结果日期不能晚于今天", field="decided_on")
     with unit_of_work():
         dispute.result, dispute.decided_on = result, decided_on
-        audit.record(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action="dispute_decided",
+        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action="dispute_decided",
                      after={"dispute": dispute.id, "result": result, "decided_on": decided_on.isoformat()})
     return dispute

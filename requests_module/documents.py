@@ -20,7 +20,7 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from requests_module import notice_timing
-from requests_module.common import ENTITY, dated, record, today, zh
+from requests_module.common import ENTITY, dated, log_event, today, zh
 from requests_module.models import DELIVERY_METHODS, DOCUMENT_KINDS, RequestDocument
 from requests_module.states import Status
 
@@ -169,7 +169,7 @@ def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_numb
         doc.delivery_recorded_at, doc.delivery_recorded_by = now, actor_label(actor)
         _start_period(req, doc, now=now, actor=actor)
         late = notice_timing.flag(req, doc)  # Art. 30 / Art. 33 para. 2: reached the applicant too late
-        record(req, "document_delivered", now=now, actor=actor,
+        log_event(req, "document_delivered", now=now, actor=actor,
                detail={"document": doc.id, "kind": doc.kind, "number": doc.number, "method": method,
                        "tracking_number": tracking or None, "delivered_on": delivered_on.isoformat(),
                        "period_due_on": doc.due_on.isoformat() if doc.due_on else None,

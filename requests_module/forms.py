@@ -1,10 +1,10 @@
 """The citizen's application form (CSRF via Flask-WTF); field rules live in validation.py."""
-from core.forms import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from core.forms import Form
 from requests_module.models import DELIVERIES, FORMS, ID_TYPES, ORG_TYPES
 
 

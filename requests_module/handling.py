@@ -5,16 +5,24 @@ from decimal import Decimal
 
 from core import action_time
 from core.calendar.service import get_calendar
-from core.clocks.service import pause_clock, restart_clock, resume_clock, stop_clock, extend_clock
+from core.clocks.service import extend_clock, pause_clock, restart_clock, resume_clock, stop_clock
 from core.db import unit_of_work
 from core.errors import DomainError, FieldConflict, ValidationError
-from core.inputs import parse_decimal
 from core.extensions import db
+from core.inputs import parse_decimal
 from core.uploads import check_files
-from requests_module import access
-from requests_module.common import (check_date, clock, dated, moment_of, notify_applicant, record, today,
-                                    transition, zh)
-from requests_module import documents, third_party
+from requests_module import access, documents, third_party
+from requests_module.common import (
+    check_date,
+    clock,
+    dated,
+    log_event,
+    moment_of,
+    notify_applicant,
+    today,
+    transition,
+    zh,
+)
 from requests_module.intake import attach
 from requests_module.models import Consultation
 from requests_module.states import Status, TransitionError, require
@@ -175,7 +183,7 @@ def add_consultation(req, *, kind, party, sent_on, now, actor, party_type=None):
             pause_clock(answer, now=now, actor=actor, on=sent_on, reason="consultation")
         elif sent_on.isoformat() < answer.paused_from:
             answer.paused_from = sent_on.isoformat()
-        record(req, "consultation_sent", now=now, actor=actor,
+        log_event(req, "consultation_sent", now=now, actor=actor,
                detail={"consultation": c.id, "kind": kind, "party": c.party, "sent_on": sent_on.isoformat(),
                        "deadline_on": c.deadline_on.isoformat() if c.deadline_on else None})
     db.session.refresh(req)
@@ -202,7 +210,7 @@ def answer_consultation(req, consultation, *, answer, answered_on=None, opinion=
     answer_clock = _answer(req)
     with unit_of_work(), dated(answered_on, now):
         consultation.answered_on, consultation.opinion, consultation.answer = answered_on, opinion, answer
-        record(req, "consultation_answered", now=now, actor=actor,
+        log_event(req, "consultation_answered", now=now, actor=actor,
                detail={"consultation": consultation.id, "answered_on": answered_on.isoformat(), "party": consultation.party,
                        "answer": answer, "opinion": opinion})
         if all(c.answered_on is not None for c in req.consultations) and answer_clock.state == "paused":
@@ -231,7 +239,7 @@ def tell_third_party_of_disclosure(req, consultation, *, content, reasons, on, n
         doc = documents.issue(req, "disclosure_notice", on=on, now=now, addressee=consultation.party,
                               body=documents.disclosure_body(content.strip(), reasons.strip()),
                               consultation=consultation)
-        record(req, "third_party_told", now=now, actor=actor,
+        log_event(req, "third_party_told", now=now, actor=actor,
                detail={"on": on.isoformat(), "party": consultation.party, "number": doc.number,
                        "reason": reasons.strip()})
     return doc
@@ -341,7 +349,7 @@ def extend(req, *, days, reason, on, now, actor):
     with unit_of_work(), dated(on, now):  # entered after the period ran out: refused by extend_clock
         extend_clock(answer, days, now=now, actor=actor, reason=reason.strip(), maximum=MAX_EXTENSION)
         req.extension_days, req.extension_reason, req.extension_approver_id = days, reason.strip(), actor.id
-        record(req, "extension", now=now, actor=actor,
+        log_event(req, "extension", now=now, actor=actor,
                detail={"days": days, "reason": reason.strip(), "due_on": answer.due_on.isoformat(),
                        "approver": actor.name})
         documents.issue(req, "extension_notice", on=on, now=now, addressee=req.name, body=reason.strip(),

@@ -12,10 +12,10 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.uploads import check_files, store
 from requests_module import documents, notice_timing, outcomes
-from requests_module.common import ENTITY, check_date, clock, dated, moment_of, record, today, transition, tz
+from requests_module.common import ENTITY, check_date, clock, dated, log_event, moment_of, today, transition, tz
 from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
-from requests_module.reasons import check_outcome
 from requests_module.numbering import reply_doc_number
+from requests_module.reasons import check_outcome
 from requests_module.remedy import receiving_department
 from requests_module.states import Status
 from requests_module.validation import clean_application
@@ -59,7 +59,7 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiv
     attach(req, checked, "application", now)
     repeat = find_repeat(req)
     req.repeat_of_id = repeat.id if repeat else None
-    record(req, "submitted", now=now, actor=actor,
+    log_event(req, "submitted", now=now, actor=actor,
            detail={"number": req.number, "channel": channel, "status": status.value,
                    "receiving_organ": receiving.code if receiving is not None else None,
                    "repeat_of": repeat.number if repeat else None, "attachments": len(checked)})

@@ -4,11 +4,11 @@ recorded, the period ran out and its due date lies on an official (non-provision
 case goes to a staff decision list, where 公开办 or the department's head either closes it with a recorded
 decision or accepts the late correction or payment for a recorded good reason (正当理由, Art. 30 "无正当理由
 逾期不补正的，视为放弃申请")."""
-from core.clocks.compute import may_close_on_lapse
 from dataclasses import dataclass
 from datetime import date
 
 from core.calendar.service import get_calendar
+from core.clocks.compute import may_close_on_lapse
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from requests_module import documents, notice_timing

@@ -16,7 +16,9 @@ paper carries that letter's day and number and is marked as a 补录 copy (numbe
 from dataclasses import dataclass, field
 from datetime import date
 
-from requests_module import disclosed as disclosed_rule, not_held as not_held_rule, outcomes, refunds
+from requests_module import disclosed as disclosed_rule
+from requests_module import not_held as not_held_rule
+from requests_module import outcomes, refunds
 from requests_module.common import zh
 from requests_module.pdf import DRAFT_MARK, official_document
 from requests_module.remedy import issuing_organ, remedy_text

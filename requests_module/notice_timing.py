@@ -87,7 +87,7 @@ def void_late_extension(req, *, now, actor):
     """Give the extension back on the answer clock when it did not take effect (extension_effect is void):
     called when a delivery is recorded and when the application closes (joins the caller's unit of work)."""
     from core.clocks.service import withdraw_extension
-    from requests_module.common import record
+    from requests_module.common import log_event
 
     effect = extension_effect(req)
     answer = clock(req)
@@ -95,7 +95,7 @@ def void_late_extension(req, *, now, actor):
         return None
     withdraw_extension(answer, answer.extension, now=now, actor=actor, reason="extension notice not delivered in time")
     doc = _latest(req, "extension_notice")
-    record(req, "extension_void", now=now, actor=actor,
+    log_event(req, "extension_void", now=now, actor=actor,
            detail={"number": doc.number, "delivered_on": doc.delivered_on.isoformat() if doc.delivered_on else None,
                    "original_due_on": effect.original_due_on.isoformat(), "reason": effect.text})
     return effect

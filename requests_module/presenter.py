@@ -6,9 +6,10 @@ from datetime import datetime
 from core.calendar.service import local_zone
 from core.departments.models import Department
 from requests_module import outcomes
-from requests_module.disputes import KINDS as DISPUTE_KINDS, RESULTS as DISPUTE_RESULTS
-from requests_module.models import CHANNELS, DELIVERY_METHODS, DOCUMENT_KINDS
 from requests_module.disclosed import BASES as DISCLOSURE_BASES
+from requests_module.disputes import KINDS as DISPUTE_KINDS
+from requests_module.disputes import RESULTS as DISPUTE_RESULTS
+from requests_module.models import CHANNELS, DELIVERY_METHODS, DOCUMENT_KINDS
 from requests_module.not_held import BASES as NOT_HELD_BASES
 from requests_module.queries import timeline
 

@@ -2,14 +2,14 @@
 from core.audit import history
 from core.auth.identity import normalize_number
 from core.auth.lookup import code_matches, contact_matches
-from core.clock import Urgency
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
+from core.worktime import Urgency
 from requests_module import documents, outcomes, third_party
 from requests_module.access import issuing_department, visible
 from requests_module.common import ENTITY, clock, today
-from requests_module.models import CHANNELS, DisclosureRequest, ORG_TYPES
+from requests_module.models import CHANNELS, ORG_TYPES, DisclosureRequest
 from requests_module.remedy import issuing_organ
 from requests_module.states import Status
 

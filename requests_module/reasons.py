@@ -20,7 +20,7 @@ from core.clocks.service import extend_clock, stop_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from requests_module import access, documents
-from requests_module.common import check_date, clock, dated, moment_of, notify_applicant, record, zh
+from requests_module.common import check_date, clock, dated, log_event, moment_of, notify_applicant, zh
 from requests_module.states import Status, TransitionError, require
 
 EXCESSIVE = "not_processed_excessive"  # 不予处理：无正当理由大量反复申请
@@ -56,7 +56,7 @@ def request_reasons(req, *, items, on, now, actor, period=None):
         req.reason_requested_on, req.reason_items, req.reason_due_on = on, items.strip(), None
         doc = documents.issue(req, "reason_notice", on=on, now=now, addressee=req.name, body=items.strip(),
                               period=period)
-        record(req, "reason_request", now=now, actor=actor,
+        log_event(req, "reason_request", now=now, actor=actor,
                detail={"on": on.isoformat(), "items": items.strip(), "period": period, "number": doc.number})
         notify_applicant(req, "reason_request", now=now,
                          context={"detail": items.strip(), "due": f"收到告知书之日起{period}个工作日内"})
@@ -77,7 +77,7 @@ def receive_reasons(req, *, text, on, now, actor):
     check_date(on, now, not_before=req.reason_requested_on, req=req, label="收到说明日期")
     with unit_of_work(), dated(on, now):
         req.reason_received_on, req.reason_text = on, text.strip()
-        record(req, "reason_received", now=now, actor=actor,
+        log_event(req, "reason_received", now=now, actor=actor,
                detail={"on": on.isoformat(), "late": req.reason_due_on is not None and on > req.reason_due_on})
         period = clock(req, "reason")  # none while the notice's delivery is unrecorded
         if period is not None and period.state != "stopped":
@@ -132,7 +132,7 @@ def decide_reasons(req, *, accepted, on, now, actor, delay_until=None):
             documents.issue(req, "delay_notice", on=on, now=now, addressee=req.name, body="",
                             answer_due_on=answer.due_on)  # Art. 35: the applicant is told in writing
             notify_applicant(req, "reason_delay", now=now, context={"due": zh(answer.due_on)})
-        record(req, "reason_decided", now=now, actor=actor, detail=detail)
+        log_event(req, "reason_decided", now=now, actor=actor, detail=detail)
     return req
 
 

@@ -13,10 +13,10 @@ the amount paid less the tier calculation for those pages (fees.calculate); a re
 still needs the full refund, so it is refused after a partial one. The letter states the fee paid and any
 refund (letter.compose, fee_sentence).
 """
-from core.errors import FieldConflict, ValidationError
 from core.db import unit_of_work
+from core.errors import FieldConflict, ValidationError
 from requests_module import fees, outcomes
-from requests_module.common import check_date, dated, record, zh
+from requests_module.common import check_date, dated, log_event, zh
 from requests_module.states import Status, TransitionError, require
 
 METHODS = {"original": "原渠道退回", "bank_transfer": "银行转账", "cash": "现金", "other": "其他方式"}
@@ -109,7 +109,7 @@ def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=N
     with unit_of_work(), dated(on, now):
         req.fee_refunded_on, req.fee_refund_amount = on, (req.fee_refund_amount + given if topping_up else given)
         req.fee_refund_method, req.fee_refund_note = method, note or None
-        record(req, "fee_refunded", now=now, actor=actor,
+        log_event(req, "fee_refunded", now=now, actor=actor,
                detail={"on": on.isoformat(), "amount": str(given), "method": METHODS[method], "note": note or None,
                        "pages_provided": pages, **({"top_up": True} if topping_up else {})})
     return req

@@ -12,7 +12,7 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
 from requests_module import access, disclosed, not_held, numbering, outcomes, reasons, refunds, third_party
-from requests_module.common import check_date, dated, record, today, transition
+from requests_module.common import check_date, dated, log_event, today, transition
 from requests_module.intake import attach, close
 from requests_module.states import Status, TransitionError, require
 
@@ -150,7 +150,7 @@ def sign_off(req, *, approve, note="", now, actor):
                                                         if withdrawn else {})})
             req.outcome = req.reply_text = req.replied_on = req.legal_ground = req.reply_paper_number = None
             _store(req, not_held.NotHeld(), disclosed.Disclosure())
-            record(req, "reply_draft_cleared", now=now, actor=actor, detail={})
+            log_event(req, "reply_draft_cleared", now=now, actor=actor, detail={})
     return req
 
 

@@ -13,11 +13,27 @@ from core.departments.models import Department
 from core.departments.service import disclosing_departments
 from core.downloads import send_named
 from core.errors import DomainError, ValidationError
-from core.forms import NO_REFUSAL, KeptState, Refusal, check_text_limits, form_date, form_int
 from core.extensions import db
-from requests_module import (disclosed, disputes, documents, fees, handling, intake, lapses, not_held, notice_timing,
-                             notices, outcomes, queries, reasons, refunds, reply, third_party)
-from requests_module import access
+from core.forms import NO_REFUSAL, KeptState, Refusal, check_text_limits, form_date, form_int
+from requests_module import (
+    access,
+    disclosed,
+    disputes,
+    documents,
+    fees,
+    handling,
+    intake,
+    lapses,
+    not_held,
+    notice_timing,
+    notices,
+    outcomes,
+    queries,
+    reasons,
+    refunds,
+    reply,
+    third_party,
+)
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import attachment_lines, render_draft_pdf
@@ -215,10 +231,10 @@ ACTIONS = {
         not_held_basis=f.get("not_held_basis"), not_ours_reason=f.get("not_ours_reason"),
         disclosure_basis=f.get("disclosure_basis"), disclosure_access=f.get("disclosure_access"), on=_date(), now=n,
         actor=u, files=_files(), paper_number=f.get("paper_number"))),
-    "dispute": ("已登记复议或诉讼", lambda r, f, n, u: disputes.record(
+    "dispute": ("已登记复议或诉讼", lambda r, f, n, u: disputes.file_dispute(
         r, kind=f.get("kind", ""), filed_on=_date("filed_on"), after_reconsideration=f.get("after") == "y",
         note=f.get("note"), today=today(n), now=n, actor=u)),
-    "dispute_result": ("已登记复议或诉讼结果", lambda r, f, n, u: disputes.decide(
+    "dispute_result": ("已登记复议或诉讼结果", lambda r, f, n, u: disputes.decide_dispute(
         r, _dispute(r), result=f.get("result", ""), decided_on=_date("decided_on"), today=today(n), now=n,
         actor=u)),
     "reason_request": ("已要求申请人说明理由", lambda r, f, n, u: reasons.request_reasons(

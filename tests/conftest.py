@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from config import TestingConfig
-from core.clock import WorkCalendar, WorkSchedule
+from core.worktime import WorkCalendar, WorkSchedule
 
 SH = ZoneInfo("Asia/Shanghai")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

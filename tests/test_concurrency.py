@@ -8,8 +8,8 @@ import pytest
 from core.audit import AuditEvent
 from core.extensions import db
 from tests.conftest import make_user
-from tests.waiting import PATIENCE
 from tests.requests.helpers import DISCLOSED
+from tests.waiting import PATIENCE
 
 MESSAGE = "该事项刚被他人修改，请刷新页面后重试。"
 
@@ -50,10 +50,10 @@ def _bearer(user, now):
 
 
 def test_two_staff_sign_the_same_ticket(shared_db, seeded, now, monkeypatch):
+    from core.departments.models import Department
     from hotline import handling, intake
     from hotline.models import Ticket
     from hotline.seed import seed_categories
-    from core.departments.models import Department
     seed_categories()
     ticket = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
                                    "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone",
@@ -98,10 +98,10 @@ def test_two_staff_reply_to_the_same_application(shared_db, seeded, now, monkeyp
 def test_staff_and_approver_give_the_same_supervision_feedback_at_once(shared_db, seeded, now, monkeypatch):
     """Two feedbacks on one 督办单 at the same moment: one is recorded, the other refused (409) — never both,
     never one text silently overwriting the other (core.db.claim_once)."""
+    from core.departments.models import Department
     from hotline import intake, supervision
     from hotline.models import SupervisionOrder
     from hotline.seed import seed_categories
-    from core.departments.models import Department
     seed_categories()
     ticket = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
                                    "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone",

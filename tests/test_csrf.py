@@ -5,8 +5,8 @@ never reaches its view. The only routes without it are the token APIs, which no 
 import pytest
 
 from tests.conftest import csrf_from, login, make_user
-from tests.test_route_access import _url
 from tests.requests.helpers import DISCLOSED
+from tests.test_route_access import _url
 
 EXEMPT_PREFIXES = ("/api/", "/open311/")
 CSRF_MESSAGE = "页面已过期或缺少安全校验（CSRF）"

@@ -58,13 +58,13 @@ def test_the_limit_is_a_day(app):
     assert app.config["WTF_CSRF_TIME_LIMIT"] == DAY
 
 
-def test_a_token_younger_than_a_day_still_works(app, client, hot):
+def test_a_token_younger_than_a_day_still_works(app, client, hot):  # noqa: F811
     client.get("/hotline/new")
     resp = client.post("/hotline/new", data={**TYPED, "csrf_token": token_aged(app, client, DAY - 600)})
     assert resp.status_code == 302
 
 
-def test_an_expired_token_keeps_everything_typed(app, client, hot):
+def test_an_expired_token_keeps_everything_typed(app, client, hot):  # noqa: F811
     from hotline.models import Ticket
     client.get("/hotline/new")
     resp = client.post("/hotline/new", data={**TYPED, "csrf_token": token_aged(app, client, DAY + 600)})
@@ -81,7 +81,7 @@ def test_an_expired_token_keeps_everything_typed(app, client, hot):
     assert ticket.content == TYPED["content"] and ticket.caller_phone == TYPED["caller_phone"]
 
 
-def test_another_sessions_old_token_is_refused_plainly(app, client, hot):
+def test_another_sessions_old_token_is_refused_plainly(app, client, hot):  # noqa: F811
     """An attacker's own old token, posted into a victim's session: no page with the attacker's values."""
     attacker = app.test_client()
     attacker.get("/hotline/new")

@@ -38,7 +38,7 @@ def field_names():
 
 def urls(app, ticket_id, request_id, correction_id=None):
     """Each form route with its samples; an <action> route once per action of its view's table."""
-    from hotline.views import ACTIONS as TICKET_ACTIONS
+    from hotline.staff_views import ACTIONS as TICKET_ACTIONS
     from requests_module.staff_views import ACTIONS as REQUEST_ACTIONS
     samples = {**SAMPLES, "<int:ticket_id>": str(ticket_id), "<int:request_id>": str(request_id)}
     if correction_id is not None:

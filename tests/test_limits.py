@@ -1,6 +1,5 @@
 """Rate limits with the real limiter: per address, shared by the endpoints of one budget, counted in
 a real Redis across two web processes, falling back to memory when Redis is gone; a Chinese 429."""
-import pytest
 from redis import Redis
 
 from app import create_app

@@ -1,7 +1,7 @@
 """Base UI: home page by role, Chinese error pages (403/404/413/500), escaping."""
 from app import create_app
 from config import TestingConfig
-from tests.conftest import csrf_from, make_user
+from tests.conftest import make_user
 
 
 def test_home_for_the_public(client, seeded):

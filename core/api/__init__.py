@@ -1,13 +1,14 @@
 """JSON API under /api/v1: bearer-token auth, JSON errors, an OpenAPI document."""
 from flask import Blueprint, g, jsonify, request
 
+from core.api.openapi import openapi_document
+from core.api.validation import checked_body, validate_request
 from core.auth.guards import roles_required, staff_required
 from core.auth.service import user_for_token
 from core.db import utcnow
 from core.departments.service import active_departments
 from core.extensions import csrf
-from core.api.openapi import openapi_document
-from core.api.validation import checked_body, validate_request
+
 
 def _token_auth():
     g.pop("api_user", None)

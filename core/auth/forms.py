@@ -1,7 +1,8 @@
 """Login, registration and password forms."""
-from core.forms import Form
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from core.forms import Form
 
 
 class LoginForm(Form):

@@ -4,7 +4,7 @@ from functools import wraps
 from flask import abort, g, request
 from flask_login import current_user
 
-from core.auth.models import Role, STAFF_ROLES
+from core.auth.models import STAFF_ROLES, Role
 
 
 def _current():

@@ -60,7 +60,7 @@ def complete_registration(login, code, *, requester, now):
             setattr(user, kind, value)
             db.session.add(user)
             db.session.flush()
-            audit.record(now=now, actor=user, entity_kind="user", entity_id=user.id, action="registered",
+            audit.log_change(now=now, actor=user, entity_kind="user", entity_id=user.id, action="registered",
                          after={"role": "citizen", kind: value})
     except IntegrityError:  # registered in the meantime by someone who proved the same phone/mailbox
         raise ValidationError(BAD_CODE, field="code") from None
@@ -95,5 +95,5 @@ def complete_reset(login, code, password, *, requester, now):
         user.password_changed_at = now
         user.session_version = (user.session_version or 1) + 1
         throttle.reset_account(value)
-        audit.record(now=now, actor=user, entity_kind="user", entity_id=user.id, action="password_reset_by_code")
+        audit.log_change(now=now, actor=user, entity_kind="user", entity_id=user.id, action="password_reset_by_code")
     return user

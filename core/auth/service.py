@@ -78,7 +78,7 @@ def change_password(user, current, new, *, now, address=None, captcha_passed=Fal
         user.set_password(new)
         user.password_changed_at = now
         user.session_version = (user.session_version or 1) + 1  # every other session of the user ends
-        audit.record(now=now, actor=user, entity_kind="user", entity_id=user.id, action="password_changed")
+        audit.log_change(now=now, actor=user, entity_kind="user", entity_id=user.id, action="password_changed")
 
 
 def end_sessions(user, *, now):
@@ -86,7 +86,7 @@ def end_sessions(user, *, now):
     with unit_of_work():
         db.session.execute(update(User).where(User.id == user.id)
                            .values(session_version=User.session_version + 1))
-        audit.record(now=now, actor=user, entity_kind="user", entity_id=user.id, action="logged_out")
+        audit.log_change(now=now, actor=user, entity_kind="user", entity_id=user.id, action="logged_out")
 
 
 def create_user(*, login, password, role, now, actor="cli", department=None, name=""):
@@ -107,7 +107,7 @@ def create_user(*, login, password, role, now, actor="cli", department=None, nam
         user.set_password(password)
         db.session.add(user)
         db.session.flush()
-        audit.record(now=now, actor=actor, entity_kind="user", entity_id=user.id, action="created",
+        audit.log_change(now=now, actor=actor, entity_kind="user", entity_id=user.id, action="created",
                      after={"role": role.value, kind: value,
                             "department": department.code if department else None})
     return user
@@ -121,7 +121,7 @@ def set_password(user, password, *, now, actor="cli"):
         user.password_changed_at = now
         user.session_version = (user.session_version or 1) + 1
         throttle.reset_account(user.login_id)
-        audit.record(now=now, actor=actor, entity_kind="user", entity_id=user.id, action="password_reset")
+        audit.log_change(now=now, actor=actor, entity_kind="user", entity_id=user.id, action="password_reset")
 
 
 def create_token(user, *, now, label="", actor="cli"):
@@ -133,7 +133,7 @@ def create_token(user, *, now, label="", actor="cli"):
         token = ApiToken(user=user, token_hash=hash_token(raw), prefix=raw[:10], label=label[:80], created_at=now)
         db.session.add(token)
         db.session.flush()
-        audit.record(now=now, actor=actor, entity_kind="api_token", entity_id=token.id, action="created",
+        audit.log_change(now=now, actor=actor, entity_kind="api_token", entity_id=token.id, action="created",
                      after={"user": user.login_id, "prefix": token.prefix})
     return raw, token
 
@@ -143,7 +143,7 @@ def revoke_token(token, *, now, actor="cli"):
         raise ValidationError("该令牌已被吊销")
     with unit_of_work():
         token.revoked_at = now
-        audit.record(now=now, actor=actor, entity_kind="api_token", entity_id=token.id, action="revoked")
+        audit.log_change(now=now, actor=actor, entity_kind="api_token", entity_id=token.id, action="revoked")
 
 
 def user_for_token(raw, *, now):

@@ -1,11 +1,10 @@
 """Calendar admin forms."""
-from core.forms import Form
 from flask_wtf.file import FileField, FileRequired
-from wtforms.fields.choices import SelectChoice
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from core.forms import IntegerField
+from core.forms import Form, IntegerField
 from core.inputs import YEAR_MAX, YEAR_MIN
 
 

@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.inputs import check_year, parse_date as parse_iso_date  # noqa: F401  (one date rule, issue 14)
+from core.inputs import check_year  # noqa: F401  (one date rule, issue 14)
+from core.inputs import parse_date as parse_iso_date
 
 KIND_WORDS = {
     "holiday": "holiday", "休": "holiday", "假": "holiday", "放假": "holiday", "休息": "holiday",
@@ -114,7 +115,7 @@ def parse_ics(data):
     """VEVENTs with all-day DTSTART/DTEND; SUMMARY containing 班/上班 (or CATEGORIES:WORKDAY) is a make-up day."""
     text = _decode(data)
     lines = _unfold(text)
-    if not any(l.strip().upper() == "BEGIN:VCALENDAR" for _, l in lines):
+    if not any(line.strip().upper() == "BEGIN:VCALENDAR" for _, line in lines):
         raise CalendarFileError(["不是 iCalendar 文件（缺少 BEGIN:VCALENDAR）"])
     rows, errors, event, start_line = [], [], None, 0
     for line_no, line in lines:

@@ -14,7 +14,7 @@ from functools import lru_cache
 import chinese_calendar
 from lunardate import LunarDate
 
-from core.clock.workdays import DayInfo, HOLIDAY, OFFICIAL, PROVISIONAL, WORKDAY
+from core.worktime.workdays import HOLIDAY, OFFICIAL, PROVISIONAL, WORKDAY, DayInfo
 
 LUNAR_MIN, LUNAR_MAX = 1901, 2099
 

@@ -11,11 +11,11 @@ from core.calendar.hooks import RECOMPUTE_HOOKS
 from core.calendar.models import CalendarDay, CalendarVersion, CalendarYear
 from core.calendar.parsing import CalendarFileError, ParsedDay
 from core.calendar.provisional import package_days, statutory_holidays
-from core.clock import WorkCalendar, WorkSchedule
-from core.clock.workdays import DayInfo, OFFICIAL
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
+from core.worktime import WorkCalendar, WorkSchedule
+from core.worktime.workdays import OFFICIAL, DayInfo
 
 _cache_lock = threading.Lock()
 _cache = {}  # (database uri, version) -> WorkCalendar; rebuilt whenever the version row changes
@@ -137,7 +137,7 @@ def import_official(rows, *, origin, now, actor, only_year=None):
             else:
                 row.origin, row.loaded_at = origin[:120], now
         changed = _recompute(old_cal, years, now)
-        audit.record(now=now, actor=actor, entity_kind="calendar", entity_id=_span(years),
+        audit.log_change(now=now, actor=actor, entity_kind="calendar", entity_id=_span(years),
                      action="import_official",
                      after={"years": years, "origin": origin, "days": len(rows), "added": added, "removed": removed,
                             "changed_items": changed})
@@ -178,7 +178,7 @@ def set_day(day, kind, name, *, now, actor):
             db.session.add(row)
         row.kind, row.name, row.source = kind, name, OFFICIAL
         changed = _recompute(old_cal, [day.year], now)
-        audit.record(now=now, actor=actor, entity_kind="calendar_day", entity_id=day.isoformat(),
+        audit.log_change(now=now, actor=actor, entity_kind="calendar_day", entity_id=day.isoformat(),
                      action="set", before=before, after={"kind": kind, "name": name, "changed_items": changed})
     return changed
 
@@ -193,7 +193,7 @@ def remove_day(day, *, now, actor):
         before = {"kind": row.kind, "name": row.name}
         db.session.delete(row)
         changed = _recompute(old_cal, [day.year], now)
-        audit.record(now=now, actor=actor, entity_kind="calendar_day", entity_id=day.isoformat(),
+        audit.log_change(now=now, actor=actor, entity_kind="calendar_day", entity_id=day.isoformat(),
                      action="remove", before=before, after={"changed_items": changed})
     return changed
 

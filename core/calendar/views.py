@@ -1,5 +1,4 @@
 """Calendar pages: a year's exceptions, file import, single-day edits and the due-date calculator."""
-from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user

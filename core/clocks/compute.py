@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from core.clock import add_work_hours, merge_intervals, sub_work_hours, work_minutes_between
+from core.worktime import add_work_hours, merge_intervals, sub_work_hours, work_minutes_between
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from flask import current_app
 from core import action_time, audit
 from core.calendar.service import get_calendar, get_schedule, local_date
 from core.clocks.compute import Leads, compute_deadlines, marks_that_hold
-from core.clocks.models import Clock, ClockState, ClockUnit, TRANSITIONS
+from core.clocks.models import TRANSITIONS, Clock, ClockState, ClockUnit
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 
@@ -66,7 +66,7 @@ def start_clock(*, entity_kind, entity_id, name, unit, length, now, actor, start
     apply_deadlines(clock, get_calendar(), get_schedule(), now)
     db.session.add(clock)
     db.session.flush()
-    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="start",
+    audit.log_change(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="start",
                  after={"entity": f"{entity_kind}:{entity_id}", "name": name, "unit": unit, "length": length,
                         **clock.snapshot()})
     return clock
@@ -99,7 +99,7 @@ def pause_clock(clock, *, now, actor, on=None, reason=""):
     before = clock.snapshot()
     clock.state = ClockState.PAUSED.value
     clock.paused_from = _point(clock, now, on)
-    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="pause",
+    audit.log_change(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="pause",
                  before=before, after={**clock.snapshot(), "reason": reason})
 
 
@@ -115,7 +115,7 @@ def resume_clock(clock, *, now, actor, on=None, reason=""):
     clock.paused_from = None
     clock.state = ClockState.RUNNING.value
     apply_deadlines(clock, get_calendar(), get_schedule(), now)
-    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="resume",
+    audit.log_change(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="resume",
                  before=before, after={**clock.snapshot(), "reason": reason})
 
 
@@ -130,7 +130,7 @@ def restart_clock(clock, *, now, actor, start_on=None, reason=""):
     if clock.unit == "workdays":
         clock.start_on = start_on or local_date(now)
     apply_deadlines(clock, get_calendar(), get_schedule(), now)
-    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="restart",
+    audit.log_change(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="restart",
                  before=before, after={**clock.snapshot(), "reason": reason})
 
 
@@ -146,7 +146,7 @@ def extend_clock(clock, amount, *, now, actor, reason="", maximum=None):
     before = clock.snapshot()
     clock.extension = clock.extension + amount
     apply_deadlines(clock, get_calendar(), get_schedule(), now)
-    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="extend",
+    audit.log_change(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="extend",
                  before=before, after={**clock.snapshot(), "amount": amount, "reason": reason})
 
 
@@ -162,7 +162,7 @@ def withdraw_extension(clock, amount, *, now, actor, reason=""):
     apply_deadlines(clock, get_calendar(), get_schedule(), now)
     if clock.state == ClockState.STOPPED.value:
         clock.on_time = bool(clock.on_time) and clock.stopped_at <= clock.due_at
-    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="withdraw_extension",
+    audit.log_change(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="withdraw_extension",
                  before=before, after={**clock.snapshot(), "amount": amount, "reason": reason})
     return clock.on_time
 
@@ -181,7 +181,7 @@ def stop_clock(clock, *, now, actor, reason=""):
     clock.stopped_at = now
     clock.on_time = action_time.on_time(now, clock.due_at)  # a late 补录 stays late
     clock.stop_reason = (reason or "")[:60] or None
-    audit.record(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="stop",
+    audit.log_change(now=now, actor=actor, entity_kind="clock", entity_id=clock.id, action="stop",
                  before=before, after={**clock.snapshot(), "reason": reason})
     return clock.on_time
 
@@ -199,7 +199,7 @@ def urgency_expression(now):
 
 def urgency_of(clock, now):
     """正常 / 临期 / 超期 of an open clock, computed from its stored deadlines when read."""
-    from core.clock import Urgency
+    from core.worktime import Urgency
     if clock.state != ClockState.RUNNING.value:
         return Urgency.NORMAL
     if now > clock.due_at:

@@ -1,8 +1,9 @@
 """Admin forms for departments."""
-from core.forms import Form
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from core.forms import Form
 
 
 class DepartmentForm(Form):

@@ -1,7 +1,6 @@
 """The department table."""
 from core.extensions import db
 
-
 DISTRICT_DOC_CODE = "亭政"  # the district government's 代字, also 区政府办's (it issues in the government's name)
 
 

@@ -6,7 +6,6 @@ lead, and the keywords a request's text would contain. Contact details default t
 """
 from core.departments.models import default_doc_code
 
-
 DISTRICT = "盐城市亭湖区"
 DEFAULT_PHONE = "0515-12345"
 DISTRICT_GOVERNMENT = "盐城市亭湖区人民政府"

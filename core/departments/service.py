@@ -80,7 +80,7 @@ def seed_departments(now, actor="seed"):
             created.append(dep)
         db.session.flush()
         for dep in created:
-            audit.record(now=now, actor=actor, entity_kind="department", entity_id=dep.code, action="seeded")
+            audit.log_change(now=now, actor=actor, entity_kind="department", entity_id=dep.code, action="seeded")
         _retire_abolished(now, actor)
     return created
 
@@ -97,7 +97,7 @@ def _retire_abolished(now, actor):
         have = {t.get("topic") for t in new.topics or []}
         new.topics = [*(new.topics or []), *(t for t in old.topics or [] if t.get("topic") not in have)]
         old.active = False
-        audit.record(now=now, actor=actor, entity_kind="department", entity_id=old_code, action="retired",
+        audit.log_change(now=now, actor=actor, entity_kind="department", entity_id=old_code, action="retired",
                      after={"successor": new_code})
 
 
@@ -141,7 +141,7 @@ def create_department(data, *, now, actor):
         dep = Department(code=code, topics=[], **{k: data[k] for k in EDITABLE if k in data})
         db.session.add(dep)
         db.session.flush()
-        audit.record(now=now, actor=actor, entity_kind="department", entity_id=code, action="created",
+        audit.log_change(now=now, actor=actor, entity_kind="department", entity_id=code, action="created",
                      after={k: getattr(dep, k) for k in EDITABLE})
     return dep
 
@@ -180,6 +180,6 @@ def update_department(dep, data, *, now, actor, keywords=None):
                 topics.append({"topic": "管理员补充", "keywords": keywords, "lead": True})
             dep.topics = topics
         after = {k: getattr(dep, k) for k in EDITABLE}
-        audit.record(now=now, actor=actor, entity_kind="department", entity_id=dep.code, action="updated",
+        audit.log_change(now=now, actor=actor, entity_kind="department", entity_id=dep.code, action="updated",
                      before=before, after=after)
     return dep

@@ -6,7 +6,6 @@ without Redis (`make run` on a laptop) an in-process timer thread runs them.
 import logging
 import threading
 
-
 from core.calendar.service import local_date
 from core.clocks.models import SweepRun
 from core.db import unit_of_work, utcnow

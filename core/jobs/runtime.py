@@ -16,6 +16,7 @@ def dispose_engines_after_fork():
     """A forked work horse must not share the parent's database connections."""
     def _dispose():
         from flask import has_app_context
+
         from core.extensions import db
         if has_app_context():
             db.engine.dispose(close=False)

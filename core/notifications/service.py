@@ -80,7 +80,7 @@ def resend(notification, *, now, actor):
         notification.status = Status.PENDING.value
         notification.attempts = 0
         notification.next_attempt_at = now
-        audit.record(now=now, actor=actor, entity_kind="notification", entity_id=notification.id,
+        audit.log_change(now=now, actor=actor, entity_kind="notification", entity_id=notification.id,
                      action="resend", before={"last_error": notification.last_error})
         enqueue(deliver, notification.id, now, queue="notifications")
 

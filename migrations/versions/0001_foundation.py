@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-28 00:32:28.609205
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db
-
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

@@ -5,11 +5,10 @@ Revises: 0001_foundation
 Create Date: 2026-11-28 00:50:12.558554
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 # revision identifiers, used by Alembic.
 revision = '0002_clocks_notifications'

@@ -5,11 +5,10 @@ Revises: 0003_disclosure_requests
 Create Date: 2026-11-28 01:35:49.020221
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 # revision identifiers, used by Alembic.
 revision = '0004_hotline_tickets'

@@ -5,11 +5,10 @@ Revises: 0005_knowledge_base
 Create Date: 2026-11-28 02:22:53.985599
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 # revision identifiers, used by Alembic.
 revision = '0006_public_records'

@@ -4,8 +4,8 @@
 Revision ID: 0007_public_search
 Revises: 0006_public_records
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db
 

@@ -6,8 +6,8 @@ after the next deadline sweep (or `flask log reindex`) fills them again.
 Revision ID: 0008_search_doc_filters
 Revises: 0007_public_search
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db
 

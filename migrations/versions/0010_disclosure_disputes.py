@@ -5,11 +5,10 @@ Revises: 0009_search_tsv_storage
 Create Date: 2026-11-28 04:04:37.011119
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 # revision identifiers, used by Alembic.
 revision = '0010_disclosure_disputes'

@@ -5,11 +5,10 @@ Revises: 0010_disclosure_disputes
 Create Date: 2026-11-28 04:11:09.006575
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 # revision identifiers, used by Alembic.
 revision = '0011_clock_stop_reason'

@@ -5,11 +5,10 @@ Revises: 0012_search_id_buckets
 Create Date: 2026-11-28 06:51:29.018875
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 # revision identifiers, used by Alembic.
 revision = '0013_report_runs'

@@ -6,11 +6,10 @@ Revises: 0013_report_runs
 Create Date: 2026-11-28 07:24:34.820061
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 # revision identifiers, used by Alembic.
 revision = '0014_ticket_clock_verdicts'

@@ -7,9 +7,8 @@ Revises: 0014_ticket_clock_verdicts
 Create Date: 2026-11-29 16:20:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0015_public_record_place'
 down_revision = '0014_ticket_clock_verdicts'

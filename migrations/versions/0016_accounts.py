@@ -11,11 +11,10 @@ Revises: 0015_public_record_place
 Create Date: 2026-11-30 10:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db
-
 
 revision = '0016_accounts'
 down_revision = '0015_public_record_place'

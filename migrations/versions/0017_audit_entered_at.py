@@ -5,8 +5,8 @@ Revises: 0016_accounts
 Create Date: 2026-11-29 18:20:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from core.db import UTCDateTime
 

@@ -11,9 +11,8 @@ Revises: 0017_audit_entered_at
 Create Date: 2026-11-30 12:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0018_auth_code_requester'
 down_revision = '0017_audit_entered_at'

@@ -8,8 +8,8 @@ Revises: 0018_auth_code_requester
 Create Date: 2026-11-29 20:05:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0019_reconsideration_body'
 down_revision = '0018_auth_code_requester'

@@ -7,8 +7,8 @@ Revises: 0019_reconsideration_body
 Create Date: 2026-11-29 21:50:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
 

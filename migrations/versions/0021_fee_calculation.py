@@ -7,8 +7,8 @@ Revises: 0019_reconsideration_body
 Create Date: 2026-11-29 21:45:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0021_fee_calculation'
 down_revision = '0020_request_documents'

@@ -14,8 +14,8 @@ Create Date: 2026-11-29 21:40:00
 """
 import re
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0022_receiving_organ'
 down_revision = '0021_fee_calculation'

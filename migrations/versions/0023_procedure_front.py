@@ -7,8 +7,8 @@ Revises: 0019_reconsideration_body
 Create Date: 2026-11-29 21:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0023_procedure_front'
 down_revision = '0022_receiving_organ'

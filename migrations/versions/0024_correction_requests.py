@@ -6,11 +6,10 @@ Revises: 0019_reconsideration_body
 Create Date: 2026-11-29 21:29:48
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = '0024_correction_requests'
 down_revision = '0023_procedure_front'

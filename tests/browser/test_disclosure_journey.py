@@ -2,7 +2,8 @@
 and reply, the citizen opens the reply letter. Screenshots of a failure go to test-artifacts/."""
 import re
 
-from tests.browser.conftest import ARTIFACTS, login_as as _login, logout
+from tests.browser.conftest import ARTIFACTS, logout
+from tests.browser.conftest import login_as as _login
 
 
 def test_citizen_to_reply_letter(server, browser, request):

@@ -4,7 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, department_signs_and_replies, login_as as _login
+from tests.browser.conftest import ARTIFACTS, department_signs_and_replies
+from tests.browser.conftest import login_as as _login
 
 
 def test_operator_call_to_satisfied_callback(server, browser, request):

@@ -5,7 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, login_as as _login
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import login_as as _login
 
 
 def test_return_rejected_by_the_centre(server, browser, request):

@@ -6,7 +6,8 @@ import pytest
 from core.audit import AuditEvent
 from core.clocks.models import Clock
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION as FORM_APPLICATION, date, DISCLOSED, noon
+from tests.requests.helpers import APPLICATION as FORM_APPLICATION
+from tests.requests.helpers import DISCLOSED, date, noon
 
 APPLICATION = {**FORM_APPLICATION, "publish_consent": True}  # the API takes JSON booleans
 

@@ -3,9 +3,8 @@ from datetime import timedelta
 
 import pytest
 
-from core.audit import AuditEvent
 from core.auth import recovery, service
-from core.auth.models import Role, User
+from core.auth.models import User
 from core.errors import ValidationError
 from core.extensions import db
 from tests.conftest import csrf_from, login, make_user

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from core.clock import Urgency, WorkSchedule, add_wall_hours, add_work_hours, urgency, work_minutes_between
+from core.worktime import Urgency, WorkSchedule, add_wall_hours, add_work_hours, urgency, work_minutes_between
 from tests.conftest import at
 
 
@@ -96,7 +96,7 @@ def test_urgency_of_hour_deadlines(cal, schedule):
 
 
 def test_sub_work_hours_is_the_earliest_moment_with_that_much_left(cal, schedule):
-    from core.clock import sub_work_hours
+    from core.worktime import sub_work_hours
     # 2 h before Tuesday 10:30 is Monday's close: from 17:30 on only 2 working hours remain.
     assert sub_work_hours(cal, at(2026, 11, 17, 10, 30), 2, schedule) == at(2026, 11, 16, 17, 30)
     assert sub_work_hours(cal, at(2026, 11, 17, 11, 0), 2, schedule) == at(2026, 11, 17, 9, 0)

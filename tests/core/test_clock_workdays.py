@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from core.calendar.provisional import statutory_holidays
-from core.clock import MAX_WORKDAYS, WorkCalendar, merge_intervals
-from core.clock.workdays import DayInfo
+from core.worktime import MAX_WORKDAYS, WorkCalendar, merge_intervals
+from core.worktime.workdays import DayInfo
 
 
 def naive_add_workdays(cal, start, n):

@@ -1,16 +1,16 @@
 """Persistent clocks: start, pause/resume, restart, extend, stop with frozen verdicts, calendar follow-up."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 
 from core.audit import AuditEvent
 from core.calendar import service as calendar_service
 from core.calendar.parsing import parse_csv
-from core.clock import Urgency
 from core.clocks import service as clocks
 from core.clocks.models import Clock
 from core.db import unit_of_work
 from core.errors import ValidationError
+from core.worktime import Urgency
 from tests.conftest import at
 
 

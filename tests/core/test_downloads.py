@@ -2,11 +2,10 @@
 import io
 from urllib.parse import unquote
 
+from core.downloads import ascii_name, clean_name, upload_ascii
 from requests_module.models import DisclosureRequest
 from tests.conftest import login, make_user
 from tests.requests.test_pages import PNG, submit
-
-from core.downloads import ascii_name, clean_name, upload_ascii
 
 
 def _names(resp):

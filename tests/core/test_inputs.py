@@ -46,9 +46,10 @@ def test_the_api_answers_400_naming_each_bad_field(api_as, seeded):
 
 
 def test_nan_and_infinity_in_a_json_body_are_refused(client, api_as, seeded):
+    from datetime import datetime, timezone
+
     from core.auth.service import create_token
     from tests.conftest import make_user
-    from datetime import datetime, timezone
     token = create_token(make_user("operator", "op.nan@x.cn"), now=datetime(2026, 11, 1, tzinfo=timezone.utc))[0]
     for raw in ('{"type": "complaint", "category_code": "x", "content": "x", "lat": NaN}',
                 '{"type": "complaint", "category_code": "x", "content": "x", "lng": 1e999}'):

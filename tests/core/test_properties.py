@@ -3,11 +3,11 @@ date, every amount of time and every way a number can hide in a sentence."""
 import random
 from datetime import date, datetime, time, timedelta
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.clock import WorkSchedule, add_work_hours, work_minutes_between
-from core.clock.hours import sub_work_hours
+from core.worktime import WorkSchedule, add_work_hours, work_minutes_between
+from core.worktime.hours import sub_work_hours
 from public_log.masking import mask
 from tests.conftest import official_calendar
 

@@ -89,8 +89,8 @@ def test_a_due_date_across_a_provisional_make_up_day_moves_and_blocks_automatic_
     provisional and its lapse may not close the application by itself (issue 15 item 8)."""
     from zoneinfo import ZoneInfo
 
-    from core.clock import WorkCalendar, WorkSchedule
     from core.clocks.compute import compute_deadlines, may_close_on_lapse
+    from core.worktime import WorkCalendar, WorkSchedule
 
     schedule = WorkSchedule.parse("08:30-12:00,13:30-17:30", "Asia/Shanghai")
     start = datetime(2027, 1, 29, 9, tzinfo=ZoneInfo("Asia/Shanghai"))

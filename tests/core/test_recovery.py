@@ -10,7 +10,7 @@ from core.auth import codes, recovery
 from core.auth.models import AuthCode, User
 from core.errors import ValidationError
 from core.notifications.models import Notification
-from tests.conftest import pinned, csrf_from, login, make_user
+from tests.conftest import csrf_from, login, make_user, pinned
 
 
 def _sent(address):

@@ -55,9 +55,10 @@ def test_nul_typed_into_a_page_form_is_removed_and_nothing_typed_is_lost(app, cl
     """A NUL pasted into the application form (text and an upload's file name) is removed: the application
     is filed with the text as typed minus the invisible character, the file kept, and the person told."""
     import io
+
+    from core.wellformed import CLEANED_MESSAGE
     from requests_module.models import DisclosureRequest
     from tests.requests.helpers import APPLICATION
-    from core.wellformed import CLEANED_MESSAGE
     page = client.get("/requests/new").get_data(as_text=True)
     data = {**APPLICATION, "description": "申请公开\x002025年城乡低保对象名单", "csrf_token": csrf_from(page),
             "attachments": [(io.BytesIO(b"%PDF-1.4\x00"), "证\x00明.pdf")]}
@@ -78,9 +79,9 @@ def test_nul_in_an_api_body_is_refused(app, client, seeded, now):
 
 
 def test_control_characters_never_reach_an_answer(app, client, seeded):
+    from core.departments.models import Department
     from hotline import handling, intake
     from hotline.seed import seed_categories
-    from core.departments.models import Department
     from public_log import review
     from public_log.models import PublicRecord
 
@@ -94,7 +95,7 @@ def test_control_characters_never_reach_an_answer(app, client, seeded):
     handling.sign(t, now=at(2026, 11, 16, 9, 10), actor=staff)
     handling.reply(t, text="答复\x03正文\x08", now=at(2026, 11, 16, 10), actor=staff)
     record = PublicRecord.query.filter_by(kind="hotline", source_id=t.id).one()
-    review.approve(record, now=at(2026, 11, 19, 9), actor=sup, confirmed=True)
+    review.approve_publication(record, now=at(2026, 11, 19, 9), actor=sup, confirmed=True)
     span = "start_date=2026-11-01T00:00:00%2B08:00&end_date=2026-11-30T00:00:00%2B08:00"
     xml = ["/log/feed.atom", "/log/departments/mzj/feed.atom", f"/open311/v2/requests.xml?{span}",
            f"/open311/v2/requests/{t.number}.xml"]

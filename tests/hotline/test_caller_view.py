@@ -80,7 +80,7 @@ def test_the_masters_reply_reaches_the_merged_caller_masked_then_as_published(cl
     assert "待回访" in page and "前答复" not in page  # answered: no expected date
 
     record = PublicRecord.query.filter_by(kind="hotline", source_id=master.id).one()
-    review.approve(record, now=at(2026, 11, 18, 9), actor=make_user("supervisor", "sup@x.cn"), confirmed=True,
+    review.approve_publication(record, now=at(2026, 11, 18, 9), actor=make_user("supervisor", "sup@x.cn"), confirmed=True,
                    reply_text="经核查，施工单位已停止夜间施工，已对其立案调查。")
     page = client.get(f"/hotline/my/{dup.id}").get_data(as_text=True)
     assert "已对其立案调查" in page and 'data-reply-source="published"' in page and "经保密审查" in page

@@ -6,7 +6,7 @@ import pytest
 from core.errors import DomainError, ValidationError
 from hotline import handling, intake, knowledge
 from hotline.models import Ticket
-from tests.conftest import at, csrf_from, login, make_user
+from tests.conftest import csrf_from, login, make_user
 from tests.test_status_lookup import code_from
 
 

@@ -11,7 +11,7 @@ from hotline.models import Answer, Ticket
 from public_log import review
 from public_log.indexing import search_catch_up
 from public_log.models import PublicRecord, PublicSearchDoc
-from tests.conftest import at, csrf_from, login, make_user
+from tests.conftest import at, login, make_user
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
         "content": "某工地夜间施工噪声扰民", "address": "亭湖区某路 8 号"}
@@ -83,7 +83,7 @@ def test_direct_close_is_a_round_too(people):
 def test_reopen_replaces_the_public_record_only_after_review(app, client, people):
     t = replied(people, FIRST, at(2026, 11, 16, 9, 0))
     record = PublicRecord.query.filter_by(kind="hotline", source_id=t.id).one()
-    review.approve(record, now=at(2026, 11, 16, 14), actor=people["rev"], confirmed=True)
+    review.approve_publication(record, now=at(2026, 11, 16, 14), actor=people["rev"], confirmed=True)
     search_catch_up(at(2026, 11, 16, 14, 1))  # the periodic index catch-up, in case the job is queued
     assert FIRST in public_outputs(client, t, record)
     assert db.session.get(PublicSearchDoc, record.id) is not None
@@ -109,7 +109,7 @@ def test_reopen_replaces_the_public_record_only_after_review(app, client, people
     assert SECOND not in out and FIRST not in out  # nothing public before review
     assert client.get(f"/log/{record.public_id}").status_code == 404
 
-    review.approve(record, now=at(2026, 11, 18, 14), actor=people["rev"], confirmed=True)
+    review.approve_publication(record, now=at(2026, 11, 18, 14), actor=people["rev"], confirmed=True)
     out = public_outputs(client, t, record)
     assert SECOND in out and FIRST not in out
     assert client.get(f"/open311/v2/requests/{t.number}.json").get_json()[0]["status_notes"] == SECOND

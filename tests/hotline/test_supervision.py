@@ -182,9 +182,10 @@ def test_api_same_rules(app, people, api_as):
 def test_an_order_is_withdrawn_when_the_ticket_leaves_the_department(people):
     """A return upheld by the centre: the order no longer belongs to the department that returned the ticket —
     its clock stops without a verdict, it never escalates and does not count in 督办反馈及时率."""
+    from datetime import date
+
     from hotline import handling, returns
     from reports.hotline_assessment import assess
-    from datetime import date
     t = dispatched()
     order = supervision.issue(t, reason="请说明办理进展", now=at(2026, 11, 16, 9, 30), actor=people["sup"])
     handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 16, 10, 0), actor=people["staff"])

@@ -57,7 +57,7 @@ def run_worker(env, *extra, timeout=PATIENCE):
 
 
 def deliveries(sink):
-    return [json.loads(l)["id"] for l in sink.read_text().splitlines()] if sink.exists() else []
+    return [json.loads(row)["id"] for row in sink.read_text().splitlines()] if sink.exists() else []
 
 
 def sms(user, label="x"):

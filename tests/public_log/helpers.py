@@ -2,8 +2,8 @@
 from datetime import date
 
 from core.db import unit_of_work
-from core.extensions import db
 from core.departments.models import Department
+from core.extensions import db
 from public_log import review
 from public_log.models import PublicRecord
 from tests.conftest import at, make_user
@@ -33,5 +33,5 @@ def publish(title, request_text="", reply_text="", *, replied_on=date(2026, 11, 
     """A reply queued and approved by a supervisor (the index job runs after the commit)."""
     now = now or at(replied_on.year, replied_on.month, replied_on.day, 10)
     record = queue(title, request_text, reply_text, replied_on=replied_on, now=now, **kw)
-    review.approve(record, now=now, actor=reviewer(), confirmed=True)
+    review.approve_publication(record, now=now, actor=reviewer(), confirmed=True)
     return db.session.get(PublicRecord, record.id)

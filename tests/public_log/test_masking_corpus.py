@@ -55,7 +55,7 @@ def published(seeded):
         handling.sign(t, now=at(2026, 11, day, 9, 10), actor=staff)
         handling.reply(t, text=reply_text, now=at(2026, 11, day, 10), actor=staff)
         record = PublicRecord.query.filter_by(kind="hotline", source_id=t.id).one()
-        review.approve(record, now=at(2026, 11, day, 11), actor=sup, confirmed=True)
+        review.approve_publication(record, now=at(2026, 11, day, 11), actor=sup, confirmed=True)
         records.append((record.id, asked + answered))
     return records, planted
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from core.departments.models import Department
 from core.extensions import db
-from hotline import handling, intake as hotline_intake
+from hotline import handling
+from hotline import intake as hotline_intake
 from hotline.models import Ticket
 from hotline.seed import seed_categories
 from public_log import review
@@ -80,7 +81,7 @@ def planted(seeded):
     first_two = [PublicRecord.query.filter_by(kind="disclosure", source_id=req.id).one(),
                  PublicRecord.query.filter_by(kind="hotline", source_id=published_t.id).one()]
     for record in first_two + [withdrawn]:
-        review.approve(record, now=at(2026, 11, 19, 9), actor=sup, confirmed=True)
+        review.approve_publication(record, now=at(2026, 11, 19, 9), actor=sup, confirmed=True)
     review.refuse(refused, reason="涉及个人隐私", now=at(2026, 11, 19, 9), actor=sup)
     review.withdraw(withdrawn, reason="当事人要求", now=at(2026, 11, 19, 10), actor=sup)
     return {"published": first_two, "ticket": published_t, "unpublished": [refused_t, pending_t, withdrawn_t]}

@@ -7,9 +7,10 @@ import pytest
 from core.audit import AuditEvent
 from core.departments.models import Department
 from core.errors import DomainError, ValidationError
-from hotline import handling, intake as hotline_intake
-from hotline.seed import seed_categories
 from core.extensions import db
+from hotline import handling
+from hotline import intake as hotline_intake
+from hotline.seed import seed_categories
 from public_log import review
 from public_log.models import PublicRecord
 from requests_module import reply as request_reply
@@ -61,16 +62,16 @@ def test_review_rules(seeded):
     assert review.pending(approver) == [] and review.pending(other_approver) == []  # author; other department
     assert review.pending(sup) == [record] and review.pending(staff) == []
     with pytest.raises(DomainError):
-        review.approve(record, now=at(2026, 11, 17, 9), actor=approver, confirmed=True)
+        review.approve_publication(record, now=at(2026, 11, 17, 9), actor=approver, confirmed=True)
     with pytest.raises(ValidationError):
         review.refuse(record, reason="", now=at(2026, 11, 17, 9), actor=sup)
     # An edit that masking changes is saved masked, not published: the reviewer looks again.
     with pytest.raises(review.ReviewAgain):
-        review.approve(record, reply_text="您好：低保向户籍所在镇街申请，咨询电话13800005555。",
+        review.approve_publication(record, reply_text="您好：低保向户籍所在镇街申请，咨询电话13800005555。",
                        now=at(2026, 11, 17, 9), actor=sup, confirmed=True)
     record = db.session.get(PublicRecord, record.id)
     assert record.status == "pending" and record.reply_text == "您好：低保向户籍所在镇街申请，咨询电话138****5555。"
-    review.approve(record, now=at(2026, 11, 17, 9, 5), actor=sup, confirmed=True)  # exactly what was approved
+    review.approve_publication(record, now=at(2026, 11, 17, 9, 5), actor=sup, confirmed=True)  # exactly what was approved
     assert record.status == "published" and record.reply_text.endswith("138****5555。")
     with pytest.raises(DomainError):
         review.withdraw(record, reason="x", now=at(2026, 11, 18, 9), actor=approver)

@@ -79,7 +79,7 @@ def test_reviewer_restores_and_masks_spans_with_a_reason(app, client, office, ch
     assert "王五" not in record.reply_text  # other maskings stay
     actions = [e.action for e in AuditEvent.query.filter_by(entity_kind="public_record", entity_id=str(record.id))]
     assert actions[-2:] == ["unmasked", "masked"]
-    review.approve(record, now=at(2026, 11, 20, 9), actor=reviewer, confirmed=True)
+    review.approve_publication(record, now=at(2026, 11, 20, 9), actor=reviewer, confirmed=True)
     assert db.session.get(PublicRecord, record.id).reply_text == record.reply_text
 
 
@@ -91,7 +91,7 @@ def test_only_reviewers_of_a_pending_record_decide_spans(app, client, office):
     assert client.post(f"/log/review/{record.id}/unmask", data={"csrf_token": token, "index": "0",
                                                                  "reason": "x"}).status_code == 403
     sup = make_user("supervisor", "sup2@x.cn")
-    review.approve(record, now=at(2026, 11, 20, 9), actor=sup, confirmed=True)
+    review.approve_publication(record, now=at(2026, 11, 20, 9), actor=sup, confirmed=True)
     with pytest.raises(review.DomainError):
         review.unmask(record, index=0, reason="已公开后", now=at(2026, 11, 20, 10), actor=sup)
 

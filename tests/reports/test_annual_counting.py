@@ -123,6 +123,7 @@ def test_section_six_adds_up_the_fees_paid_in_the_year(app, seeded):
     assert "六、其他需要报告的事项：收取信息处理费情况（2026年度" in csv
     assert "本年收取净额（本年缴纳的，扣除本年内已退还的部分）,3,860.00" in csv and "发出收费通知,3,2880.00" in csv
     from io import BytesIO
+
     from openpyxl import load_workbook
     ws = load_workbook(BytesIO(annual_export.xlsx_bytes(t)))["2026年第六部分"]
     assert [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=7)] == [
@@ -163,6 +164,7 @@ def test_section_six_a_refund_in_the_next_year_is_its_own_row_and_no_figure_is_n
     csv = annual_export.csv_text(y2027)
     assert "本年退还（按量计收，含以前年度缴纳的）,2,850.00" in csv and "说明：" in csv
     from io import BytesIO
+
     from openpyxl import load_workbook
     ws = load_workbook(BytesIO(annual_export.xlsx_bytes(y2027)))["2027年第六部分"]
     assert ws.cell(8, 1).value.startswith("说明：") and "以前年度缴纳" in ws.cell(8, 1).value

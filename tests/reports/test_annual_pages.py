@@ -60,8 +60,8 @@ def test_citizens_cannot_read_reports(client, as_role, applications):  # noqa: F
 
 
 def test_staff_record_a_lawsuit_and_section_four_is_exported(client, as_role, applications):  # noqa: F811
-    from tests.conftest import csrf_from
     from requests_module.models import DisclosureRequest
+    from tests.conftest import csrf_from
     req = DisclosureRequest.query.filter_by(outcome="withheld_state_secret").one()
     as_role("supervisor")
     page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)

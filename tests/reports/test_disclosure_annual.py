@@ -114,15 +114,15 @@ def test_section_four_reconsiderations_and_lawsuits(applications, now):
     from requests_module.models import DisclosureRequest
     reqs = DisclosureRequest.query.filter(DisclosureRequest.outcome.is_not(None)).order_by(DisclosureRequest.id).all()
     kw = {"today": date(2026, 11, 20), "now": now, "actor": "test"}
-    a = disputes.record(reqs[1], kind="reconsideration", filed_on=date(2026, 2, 1), **kw)
-    disputes.decide(reqs[1], a, result="upheld", decided_on=date(2026, 4, 1), **kw)
-    b = disputes.record(reqs[2], kind="reconsideration", filed_on=date(2026, 3, 1), **kw)
-    disputes.decide(reqs[2], b, result="corrected", decided_on=date(2026, 5, 1), **kw)
-    disputes.record(reqs[3], kind="litigation", filed_on=date(2026, 6, 1), **kw)  # pending at year end
-    c = disputes.record(reqs[3], kind="litigation", filed_on=date(2026, 3, 1), after_reconsideration=True, **kw)
-    disputes.decide(reqs[3], c, result="other", decided_on=date(2026, 9, 1), **kw)
-    old = disputes.record(reqs[0], kind="reconsideration", filed_on=date(2025, 5, 1), **kw)
-    disputes.decide(reqs[0], old, result="upheld", decided_on=date(2025, 7, 1), **kw)  # counted in 2025
+    a = disputes.file_dispute(reqs[1], kind="reconsideration", filed_on=date(2026, 2, 1), **kw)
+    disputes.decide_dispute(reqs[1], a, result="upheld", decided_on=date(2026, 4, 1), **kw)
+    b = disputes.file_dispute(reqs[2], kind="reconsideration", filed_on=date(2026, 3, 1), **kw)
+    disputes.decide_dispute(reqs[2], b, result="corrected", decided_on=date(2026, 5, 1), **kw)
+    disputes.file_dispute(reqs[3], kind="litigation", filed_on=date(2026, 6, 1), **kw)  # pending at year end
+    c = disputes.file_dispute(reqs[3], kind="litigation", filed_on=date(2026, 3, 1), after_reconsideration=True, **kw)
+    disputes.decide_dispute(reqs[3], c, result="other", decided_on=date(2026, 9, 1), **kw)
+    old = disputes.file_dispute(reqs[0], kind="reconsideration", filed_on=date(2025, 5, 1), **kw)
+    disputes.decide_dispute(reqs[0], old, result="upheld", decided_on=date(2025, 7, 1), **kw)  # counted in 2025
     t = annual_table(2026)
     assert t.disputes == {("reconsideration", "upheld"): 1, ("reconsideration", "corrected"): 1,
                           ("reconsideration", "total"): 2, ("litigation_direct", "pending"): 1,
@@ -132,8 +132,8 @@ def test_section_four_reconsiderations_and_lawsuits(applications, now):
     zjj = annual_table(2026, Department.query.filter_by(code="zjj").one())
     assert zjj.disputes == {}
     with pytest.raises(ValidationError):
-        disputes.decide(reqs[1], a, result="other", decided_on=date(2026, 6, 1), **kw)  # already decided
+        disputes.decide_dispute(reqs[1], a, result="other", decided_on=date(2026, 6, 1), **kw)  # already decided
     with pytest.raises(ValidationError):
-        disputes.record(reqs[1], kind="litigation", filed_on=date(2026, 12, 1), **kw)  # after today
+        disputes.file_dispute(reqs[1], kind="litigation", filed_on=date(2026, 12, 1), **kw)  # after today
     with pytest.raises(ValidationError):
-        disputes.record(reqs[1], kind="appeal", filed_on=date(2026, 6, 1), **kw)
+        disputes.file_dispute(reqs[1], kind="appeal", filed_on=date(2026, 6, 1), **kw)

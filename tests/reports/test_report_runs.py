@@ -1,9 +1,8 @@
 """Report jobs (queue `reports`): requested from the page, progress shown, the file for the requester
 only; claimed once; lost and stuck runs recovered; a real RQ worker on a real Redis builds the file."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
-import pytest
 from openpyxl import load_workbook
 from redis import Redis
 

@@ -89,7 +89,7 @@ def test_every_action_as_every_role_pages_and_api_agree(app, people, label, rece
         req = _application(people, receiver)
         handling.add_consultation(req, kind="organ", party="市民政局", sent_on=date(2026, 11, 3),
                                   now=at(2026, 11, 3, 9), actor="test")
-        disputes.record(req, kind="reconsideration", filed_on=date(2026, 11, 4), note="复议",
+        disputes.file_dispute(req, kind="reconsideration", filed_on=date(2026, 11, 4), note="复议",
                         today=date(2026, 11, 4), now=at(2026, 11, 4, 9), actor="test")
         ids = {"consultation": Consultation.query.filter_by(request_id=req.id).one().id,
                "dispute": Dispute.query.filter_by(request_id=req.id).one().id}

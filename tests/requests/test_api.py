@@ -1,7 +1,8 @@
 """The disclosure API: registration, every action with its clock effect, errors, department scope."""
 import pytest
 
-from tests.requests.helpers import APPLICATION as FORM_APPLICATION, date, DISCLOSED, noon
+from tests.requests.helpers import APPLICATION as FORM_APPLICATION
+from tests.requests.helpers import DISCLOSED, date, noon
 
 APPLICATION = {**FORM_APPLICATION, "publish_consent": True}  # the API takes JSON booleans
 

@@ -69,7 +69,7 @@ def test_corrected_closes_stops_the_clock_and_tells_the_applicant(seeded):
     """Art. 41: 审核属实的，应当予以更正并告知申请人 — what was changed is recorded and in the letter."""
     staff = make_user("staff", "s@x.cn", department="mzj")
     cr = registered(date(2026, 11, 2))
-    corrections.decide(cr, decision="corrected", text="家庭人口由2人更正为3人。", on=date(2026, 11, 10),
+    corrections.decide_correction(cr, decision="corrected", text="家庭人口由2人更正为3人。", on=date(2026, 11, 10),
                        now=at(2026, 11, 10, 15), actor=staff)
     assert cr.status == "closed" and cr.decided_on == date(2026, 11, 10) and cr.decided_by_id == staff.id
     assert cr.letter_number == "亭民政更正复〔2026〕1号"  # 民政局's first of the year (numbering.py)
@@ -92,7 +92,7 @@ def test_every_decision_reads_as_art_41_says_and_keeps_the_choice_of_remedy(seed
     """Art. 41 (转送 / 告知向有权机关提出 / not proven / not about the applicant); a refusal to correct is not
     不予公开, so 行政复议法 Art. 23 para. 1 (4) does not make reconsideration first: the letter keeps the choice."""
     cr = registered(date(2026, 11, 2))
-    corrections.decide(cr, decision=decision, text="户籍信息由公安机关登记。" if organ else "证据为复印件且无法核实。",
+    corrections.decide_correction(cr, decision=decision, text="户籍信息由公安机关登记。" if organ else "证据为复印件且无法核实。",
                        organ=organ, on=date(2026, 11, 4), now=at(2026, 11, 4, 9), actor="test")
     assert cr.target_organ == organ
     pdf = render_pdf(cr)
@@ -111,7 +111,7 @@ def test_each_decision_needs_its_own_field(seeded):
              ("not_proven", "", None, "text"), ("not_own", " ", None, "text"), ("approve", "x", None, "decision")]
     for decision, text, organ, field in cases:
         with pytest.raises(ValidationError) as err:
-            corrections.decide(cr, decision=decision, text=text, organ=organ, on=date(2026, 11, 4),
+            corrections.decide_correction(cr, decision=decision, text=text, organ=organ, on=date(2026, 11, 4),
                                now=at(2026, 11, 4, 9), actor="test")
         assert err.value.field == field, decision
     assert cr.status == "received"
@@ -123,11 +123,11 @@ def test_decided_once_and_dated_by_the_action_time_rule(seeded):
     cr = registered(date(2026, 11, 2))
     for on in (date(2026, 10, 30), date(2026, 11, 5)):
         with pytest.raises(ValidationError):
-            corrections.decide(cr, decision="not_proven", text="证据不足", on=on, now=at(2026, 11, 4, 9), actor="t")
-    corrections.decide(cr, decision="not_proven", text="证据不足", on=date(2026, 11, 4), now=at(2026, 11, 4, 9),
+            corrections.decide_correction(cr, decision="not_proven", text="证据不足", on=on, now=at(2026, 11, 4, 9), actor="t")
+    corrections.decide_correction(cr, decision="not_proven", text="证据不足", on=date(2026, 11, 4), now=at(2026, 11, 4, 9),
                        actor="t")
     with pytest.raises(CorrectionTransitionError) as again:
-        corrections.decide(cr, decision="corrected", text="改", on=date(2026, 11, 4), now=at(2026, 11, 4, 10),
+        corrections.decide_correction(cr, decision="corrected", text="改", on=date(2026, 11, 4), now=at(2026, 11, 4, 10),
                            actor="t")
     assert isinstance(again.value, DomainError) and again.value.status == 409 and "已答复" in again.value.message
 

@@ -15,7 +15,7 @@ from requests_module import documents, handling, lapses, notices, reply
 from requests_module.common import clock
 from requests_module.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import api_consulted, APPLICATION, deliver, DISCLOSED, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, api_consulted, deliver, noon, received
 
 
 def pdf_text(data):

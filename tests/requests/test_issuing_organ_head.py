@@ -11,7 +11,7 @@ from core.extensions import db
 from requests_module import access, documents, handling, intake, reply
 from requests_module.common import clock
 from tests.conftest import csrf_from, login, make_user
-from tests.requests.helpers import APPLICATION, date, DISCLOSED, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, date, noon, received
 from tests.requests.test_documents import pdf_text
 
 GOVERNMENT_HEAD = "延期须由盐城市亭湖区人民政府信息公开工作机构（区政府办）的负责人（审批人）批准"

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from core.extensions import db
 from requests_module import intake, reply
 from requests_module.letter import issued_letter, render_draft_pdf, render_pdf
-from requests_module.pdf import NO_LINE_START, break_lines
 from requests_module.models import DisclosureRequest
+from requests_module.pdf import NO_LINE_START, break_lines
 from tests.conftest import csrf_from, login, make_user, pinned
 from tests.requests.helpers import DISCLOSED, answer_fields, date, noon, parallel_replies, received
 

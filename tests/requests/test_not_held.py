@@ -10,7 +10,7 @@ from requests_module import reply
 from requests_module.letter import letter_text
 from requests_module.models import DisclosureRequest
 from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import date, DISCLOSED, noon, received
+from tests.requests.helpers import DISCLOSED, date, noon, received
 from tests.requests.test_refused_actions import Page, selected
 
 DAY = date(2026, 11, 3)

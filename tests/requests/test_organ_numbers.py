@@ -99,7 +99,7 @@ def test_correction_letters_are_numbered_per_organ(seeded):
     a, b = registered(date(2026, 11, 2)), registered(date(2026, 11, 2), department="jyj")
     c = registered(date(2026, 11, 2))
     for cr, actor in ((a, staff), (b, edu), (c, staff)):
-        corrections.decide(cr, decision="corrected", text="家庭人口由2人更正为3人。", on=date(2026, 11, 10),
+        corrections.decide_correction(cr, decision="corrected", text="家庭人口由2人更正为3人。", on=date(2026, 11, 10),
                            now=at(2026, 11, 10, 15), actor=actor)
     assert [a.letter_number, b.letter_number, c.letter_number] == [
         "亭民政更正复〔2026〕1号", "亭教育更正复〔2026〕1号", "亭民政更正复〔2026〕2号"]

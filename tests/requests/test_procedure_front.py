@@ -11,7 +11,7 @@ from requests_module.common import clock
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, deliver, DISCLOSED, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, deliver, noon, received
 
 
 def test_intake_sends_the_correction_notice_before_assigning_and_it_returns_to_intake(seeded):

@@ -13,7 +13,7 @@ from requests_module.common import clock
 from requests_module.letter import letter_text
 from requests_module.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user
-from tests.requests.helpers import APPLICATION, date, DISCLOSED, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, date, noon, received
 
 
 def _dep(code):

@@ -10,7 +10,7 @@ from requests_module import intake, outcomes, reply
 from requests_module.letter import letter_text
 from requests_module.remedy import RemedyError, remedy_text
 from tests.conftest import csrf_from, login, make_user
-from tests.requests.helpers import APPLICATION, date, DISCLOSED, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, date, noon, received
 
 FIRST = "应当自收到本答复之日起六十日内向{}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内依法向人民法院提起行政诉讼。"
 CHOICE = "可以自收到本答复之日起六十日内向{}申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。"

@@ -14,7 +14,7 @@ from requests_module import access, handling, refunds, reply
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import make_user, pinned
-from tests.requests.helpers import answer_fields, api_consulted, APPLICATION, date, deliver, DISCLOSED, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, answer_fields, api_consulted, date, deliver, noon, received
 from tests.requests.test_refused_actions import Page, post, staff_client
 
 

@@ -9,7 +9,7 @@ from requests_module import handling, intake, lapses, reply
 from requests_module.common import clock, due_text
 from requests_module.states import TransitionError
 from tests.conftest import at, make_user
-from tests.requests.helpers import APPLICATION, deliver, DISCLOSED, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, deliver, noon, received
 
 
 def due(req):

@@ -14,12 +14,27 @@ from core.departments.service import active_departments
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
-from hotline import access, callback, console_form, contact, extensions, handling, intake, kb_answers, linkage, \
-    no_contact, returns, rounds, scope, suggest, supervision
+from hotline import (
+    access,
+    callback,
+    console_form,
+    contact,
+    extensions,
+    handling,
+    intake,
+    kb_answers,
+    linkage,
+    no_contact,
+    returns,
+    rounds,
+    scope,
+    suggest,
+    supervision,
+)
 from hotline.access import DESK, HANDLERS
 from hotline.catalogue import SYNONYMS
-from hotline.models import Category, Ticket
 from hotline.common import clock
+from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
 from hotline.sla import TYPES, URGENCIES
 from hotline.validation import clean_ticket

@@ -12,15 +12,14 @@ from core.downloads import send_named, upload_ascii
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.uploads import path_for
-from requests_module import documents, fees, handling, intake, notices, queries, reasons
-from requests_module import access
+from requests_module import access, documents, fees, handling, intake, notices, queries, reasons
 from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import render_pdf
-from requests_module.remedy import issuing_organ
 from requests_module.models import DisclosureRequest, RequestAttachment
 from requests_module.presenter import public_steps
+from requests_module.remedy import issuing_organ
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 

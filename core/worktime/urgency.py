@@ -2,7 +2,7 @@
 import enum
 from datetime import date, datetime
 
-from core.clock.hours import work_minutes_between
+from core.worktime.hours import work_minutes_between
 
 
 class Urgency(enum.Enum):
