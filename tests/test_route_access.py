@@ -4,7 +4,8 @@ Levels: public (everyone), item (everyone reaches it, the item check decides: 40
 login (any logged-in user), staff (operator, staff, approver, supervisor, admin), handler (staff,
 approver, supervisor, admin — not hotline operators), desk (operator, supervisor, admin), reviewer
 (approver, supervisor, admin), supervisor (supervisor, admin), admin. Every role is a visitor below,
-operators and approvers included. Keep README's route table in step with this one.
+operators and approvers included. docs/routes.md is generated from this table: after a change run
+`.venv/bin/python tools/routes_doc.py` (tests/test_docs.py fails until docs/routes.md matches).
 """
 import pytest
 
@@ -211,7 +212,7 @@ ALLOWED = {
 
 def test_every_route_is_in_the_table(app):
     routes = {(r.rule, m) for r in app.url_map.iter_rules() for m in r.methods - {"HEAD", "OPTIONS"}}
-    assert routes - set(ACCESS) == set(), "routes missing from the access table (and README)"
+    assert routes - set(ACCESS) == set(), "routes missing from the access table (then regenerate docs/routes.md)"
     assert set(ACCESS) - routes == set(), "table lists routes that no longer exist"
 
 
