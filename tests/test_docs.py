@@ -80,47 +80,54 @@ def _is_path(token):
         "docs", "tools"} and " " not in token
 
 
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+SPAN = re.compile(r"`([^`]+)`")  # inline code, which may wrap onto the next line
+
+
+def _token_problems(token, where):
+    token = " ".join(token.split())
+    defined = DEFINES.match(token)
+    if defined:
+        path = defined.group(1)
+        if not (ROOT / path).is_file():
+            return [] if path in PENDING else [f"{where}: no file {path}"]
+        return [f"{where}: {path} defines no {name}" for name in (n.strip() for n in defined.group(2).split(","))
+                if name and name not in _names(path)]
+    module_attr = MODULE_ATTR.match(token)
+    if module_attr and not (ROOT / token).exists() and (ROOT / (module_attr.group(1) + ".py")).is_file():
+        path, name = module_attr.group(1) + ".py", module_attr.group(2)
+        return [] if name in _names(path) else [f"{where}: {path} defines no {name}"]
+    if _is_path(token.split("::")[0]):
+        path = token.split("::")[0].rstrip("/")
+        if "<" not in path and "*" not in path and not (ROOT / path).exists() and path not in PENDING:
+            return [f"{where}: no such path {path}"]
+        return []
+    dotted = DOTTED.match(token)
+    if dotted:
+        path, rest = _module_file(dotted.group(0))
+        if path is None:
+            return [f"{where}: no module for {dotted.group(0)}"]
+        if rest and rest not in _names(path) and rest.split(".")[0] not in _names(path):
+            return [f"{where}: {path} defines no {rest}"]
+    return []
+
+
 def _problems(doc):
     text = doc.read_text(encoding="utf-8")
+    text = FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), text)  # shell examples: not references
+    name = doc.relative_to(ROOT)
     problems = []
     for number, line in enumerate(text.splitlines(), 1):
-        where = f"{doc.relative_to(ROOT)}:{number}"
         test_file = None
         for match in TEST.finditer(line):
             if match.group(1):
                 test_file = match.group(1)
             elif test_file is None:
-                problems.append(f"{where}: ::{match.group(2)} without a test file before it on the line")
+                problems.append(f"{name}:{number}: ::{match.group(2)} without a test file before it on the line")
             elif (ROOT / test_file).is_file() and match.group(2) not in _names(test_file):
-                problems.append(f"{where}: {test_file} defines no {match.group(2)}")
-        for token in CODE.findall(line):
-            token = token.strip()
-            defined = DEFINES.match(token)
-            if defined:
-                path = defined.group(1)
-                if not (ROOT / path).is_file():
-                    if path not in PENDING:
-                        problems.append(f"{where}: no file {path}")
-                    continue
-                for name in (n.strip() for n in defined.group(2).split(",")):
-                    if name and name not in _names(path):
-                        problems.append(f"{where}: {path} defines no {name}")
-            elif (MODULE_ATTR.match(token) and not (ROOT / token).exists()
-                  and (ROOT / (MODULE_ATTR.match(token).group(1) + ".py")).is_file()):
-                path, name = MODULE_ATTR.match(token).group(1) + ".py", MODULE_ATTR.match(token).group(2)
-                if name not in _names(path):
-                    problems.append(f"{where}: {path} defines no {name}")
-            elif _is_path(token.split("::")[0]):
-                path = token.split("::")[0].rstrip("/")
-                if "<" not in path and "*" not in path and not (ROOT / path).exists() and path not in PENDING:
-                    problems.append(f"{where}: no such path {path}")
-            elif DOTTED.match(token):
-                dotted = DOTTED.match(token).group(0)
-                path, rest = _module_file(dotted)
-                if path is None:
-                    problems.append(f"{where}: no module for {dotted}")
-                elif rest and rest not in _names(path) and rest.split(".")[0] not in _names(path):
-                    problems.append(f"{where}: {path} defines no {rest}")
+                problems.append(f"{name}:{number}: {test_file} defines no {match.group(2)}")
+    for match in SPAN.finditer(text):
+        problems += _token_problems(match.group(1), f"{name}:{text.count(chr(10), 0, match.start()) + 1}")
     return problems
 
 
