@@ -116,6 +116,12 @@ def published_records(kind, source_ids):
     return {record.source_id: record for record in rows}
 
 
+def record_of(kind, source_id):
+    """The public record of one item whatever its review stage (pending, published, withdrawn), or None:
+    for the workflow's own pages, which decide what of it to show."""
+    return PublicRecord.query.filter_by(kind=kind, source_id=source_id).first()
+
+
 def browse(filters, *, page=1, per_page=PER_PAGE):
     """Published records newest first, filtered: (records, total)."""
     query = published().filter(*filters.clauses())
