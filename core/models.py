@@ -1,5 +1,4 @@
 """Imports every model of core so the metadata is complete (one import for Alembic and tests)."""
-import core.clocks.recompute  # noqa: F401,E402  (registers the calendar recompute hook)
 from core.audit import AuditEvent  # noqa: F401
 from core.auth.models import ApiToken, User  # noqa: F401
 from core.calendar.models import CalendarDay, CalendarVersion, CalendarYear  # noqa: F401

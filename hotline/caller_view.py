@@ -62,9 +62,9 @@ def master_reply(master):
     the public record of this very reply is published, else the masked text; (None, None) if unanswered."""
     if master.status not in ANSWERED or not master.reply_text:
         return None, None
-    from public_log.models import PublicRecord
+    from public_log.queries import record_of
     from public_log.review import public_version
-    record = PublicRecord.query.filter_by(kind="hotline", source_id=master.id).first()
+    record = record_of("hotline", master.id)
     if record is not None and record.status == "published" and record.original_reply == master.reply_text:
         return record.reply_text, "published"
     # the one masking rule (public_log.review.public_version) with the master caller's own people; a

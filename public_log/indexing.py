@@ -5,7 +5,6 @@ import sqlalchemy as sa
 from core.db import unit_of_work, utcnow
 from core.extensions import db
 from core.jobs import enqueue, job
-from core.jobs.periodic import register_periodic
 from public_log import search
 from public_log.models import PublicRecord, PublicSearchDoc
 
@@ -25,7 +24,6 @@ def schedule(record):
     enqueue(index_job, record.id)
 
 
-@register_periodic
 def search_catch_up(now, batch=500):
     """Index what a lost job left out; drop withdrawn records. Returns how many rows changed."""
     changed = 0

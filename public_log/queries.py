@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
+from public_log import labels
 from public_log.models import PublicRecord
 
 KINDS = {"disclosure": "依申请公开", "hotline": "12345热线"}
@@ -15,27 +16,24 @@ MAX_PAGE = 500
 
 
 def type_labels():
-    """Type or outcome codes the log can be filtered by, with their Chinese labels."""
-    from hotline.sla import TYPES
-    from requests_module.outcomes import choices
-    return {"hotline": dict(TYPES), "disclosure": dict(choices())}
+    """Type or outcome codes the log can be filtered by, with their Chinese labels (as the workflows
+    registered them: public_log/labels.py)."""
+    return labels.types_by_kind()
 
 
 def type_label(code):
-    for labels in type_labels().values():
-        if code in labels:
-            return labels[code]
+    for kind_labels in type_labels().values():
+        if code in kind_labels:
+            return kind_labels[code]
     return code or ""
 
 
 def category_labels(max_level=2):
-    from hotline.catalogue import CATEGORIES
-    return {code: name for code, name, _ in CATEGORIES if len(code) <= 2 * max_level}
+    return {code: name for code, name, *_ in labels.categories() if len(code) <= 2 * max_level}
 
 
 def category_label(code):
-    from hotline.catalogue import CATEGORIES
-    return {c: n for c, n, _ in CATEGORIES}.get(code or "", "")
+    return {c: n for c, n, *_ in labels.categories()}.get(code or "", "")
 
 
 def _date(value, field):
@@ -114,6 +112,12 @@ def published_records(kind, source_ids):
         return {}
     rows = published().filter(PublicRecord.kind == kind, PublicRecord.source_id.in_(list(source_ids)))
     return {record.source_id: record for record in rows}
+
+
+def record_of(kind, source_id):
+    """The public record of one item whatever its review stage (pending, published, withdrawn), or None:
+    for the workflow's own pages, which decide what of it to show."""
+    return PublicRecord.query.filter_by(kind=kind, source_id=source_id).first()
 
 
 def browse(filters, *, page=1, per_page=PER_PAGE):

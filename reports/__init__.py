@@ -1,1 +1,18 @@
-"""Reports: the statutory annual disclosure report and (later) dashboards."""
+"""Reports: the statutory annual disclosure report and (later) dashboards.
+
+`init_app(app)` wires the reports into an application (called from app.py): their tables, blueprint,
+the re-dispatch of report runs a lost job left queued (after every deadline sweep), and the check of
+the assessment weights (a wrong weight refuses to start, not a 500 later).
+"""
+
+
+def init_app(app):
+    import reports.models  # noqa: F401  (the tables, for the metadata)
+    from core.jobs.periodic import register_periodic
+    from reports.hotline_assessment import weights_from
+    from reports.runs import report_runs_catch_up
+    from reports.views import bp as reports_bp
+
+    weights_from(app.config["HOTLINE_ASSESSMENT_WEIGHTS"])
+    app.register_blueprint(reports_bp)
+    register_periodic(report_runs_catch_up)  # runs a lost job left queued go to the queue again

@@ -16,7 +16,6 @@ from core.db import unit_of_work, utcnow
 from core.errors import ValidationError
 from core.extensions import db
 from core.jobs import enqueue, job
-from core.jobs.periodic import register_periodic
 from reports.models import TRANSITIONS, ReportRun, RunStatus
 
 log = logging.getLogger("reports")
@@ -109,7 +108,6 @@ def run_report(run_id, now=None):
     return RunStatus.DONE
 
 
-@register_periodic
 def report_runs_catch_up(now):
     """Dispatch runs a lost job left queued; fail runs whose worker died. Returns how many changed."""
     stuck_after = timedelta(seconds=2 * current_app.config["JOB_TIMEOUT"])

@@ -1,1 +1,35 @@
-"""申请政府信息公开."""
+"""申请政府信息公开.
+
+`init_app(app)` wires the disclosure workflow into an application (called from app.py): its tables,
+blueprints, the periodic duty run after every deadline sweep, the calendar recompute hook of periods
+from delivery, the sweep's intake recipients, and the outcome labels the public log shows.
+"""
+
+
+def init_app(app):
+    import requests_module.correction_models  # noqa: F401  (the tables, for the metadata)
+    import requests_module.models  # noqa: F401
+    from core.calendar.hooks import register_recompute
+    from core.clocks.sweep import register_unassigned_recipients
+    from core.jobs.periodic import register_periodic
+    from public_log.labels import register_labels
+    from requests_module.access import INTAKE
+    from requests_module.api import bp as requests_api_bp
+    from requests_module.citizen_views import bp as requests_bp
+    from requests_module.common import ENTITY
+    from requests_module.correction_api import bp as corrections_api_bp
+    from requests_module.correction_views import bp as corrections_bp
+    from requests_module.correction_views import staff_bp as corrections_staff_bp
+    from requests_module.documents import follow_calendar
+    from requests_module.lapses import expire_unanswered
+    from requests_module.outcomes import choices
+    from requests_module.staff_views import bp as requests_staff_bp
+
+    for bp in (requests_api_bp, requests_bp, requests_staff_bp, corrections_api_bp, corrections_bp,
+               corrections_staff_bp):
+        app.register_blueprint(bp)
+    register_periodic(expire_unanswered)  # applications whose period ran out unanswered are closed
+    register_recompute(follow_calendar)  # periods from delivery follow an imported official year
+    # Art. 31: an unconfirmed online application (and an unassigned one) alerts the 公开办 when its clock runs out
+    register_unassigned_recipients(ENTITY, INTAKE)
+    register_labels("disclosure", types=choices)  # 办理结果 of the public log's disclosure records

@@ -13,7 +13,6 @@ import re
 from datetime import date
 
 from core import action_time
-from core.calendar.hooks import register_recompute
 from core.calendar.service import get_calendar
 from core.clocks.service import start_clock
 from core.db import unit_of_work
@@ -218,7 +217,6 @@ def represent(doc, today=None):
             "lapse_decision": doc.lapse_decision, "lapse_reason": doc.lapse_reason}
 
 
-@register_recompute
 def follow_calendar(old_cal, new_cal, years, now):
     """When an official year is imported, the ends of periods from delivery move with it (their clocks move
     in core/clocks/recompute.py; the stored dates the documents, consultations and pages show follow here)."""

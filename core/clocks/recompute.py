@@ -4,7 +4,6 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import update
 
 from core.audit import AuditEvent
-from core.calendar.hooks import register_recompute
 from core.calendar.service import get_schedule
 from core.clocks.compute import compute_deadlines
 from core.clocks.models import Clock
@@ -14,7 +13,6 @@ from core.extensions import db
 BATCH = 2000
 
 
-@register_recompute
 def recompute_open_clocks(old_cal, new_cal, years, now):
     """Recompute open working-day and working-hour clocks of the changed years; returns how many moved."""
     schedule, lead = get_schedule(), leads()

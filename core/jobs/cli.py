@@ -41,10 +41,11 @@ def worker_command(queues, burst, cron):
     """Run an RQ worker (with its scheduler for retries) and, by default, the periodic-job cron."""
     from rq import Worker
 
-    from core.jobs.runtime import dispose_engines_after_fork
+    from core.jobs import runtime
 
     url = _require_redis()
-    dispose_engines_after_fork()
+    runtime.bind(current_app._get_current_object())  # the jobs run in this command's application
+    runtime.dispose_engines_after_fork()
     cron_process = None
     if cron and not burst:
         cron_process = multiprocessing.get_context("fork").Process(target=_run_cron, args=(url,), daemon=True)

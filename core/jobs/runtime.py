@@ -1,14 +1,25 @@
-"""The application a job runs in when the worker process has none, and fork safety for RQ work horses."""
+"""The application a job runs in when the worker process has none, and fork safety for RQ work horses.
+
+core never builds the application: the command that starts a worker (`flask worker`, core/jobs/cli.py)
+already has one and binds it here; a job without an application context runs in the bound one. Jobs
+run in-process (no REDIS_URL) or by hand (`flask jobs …`) use the current application.
+"""
 import os
 
 _app = None
 
 
-def job_app():
+def bind(app):
+    """Jobs that find no application context run in `app` (the worker's own application)."""
     global _app
+    _app = app
+
+
+def job_app():
+    """The bound application; a job started outside any application is a wiring mistake."""
     if _app is None:
-        from app import create_app
-        _app = create_app()
+        raise RuntimeError("no application for this job: start workers with `flask --app app worker` "
+                           "(it binds its application), or call core.jobs.runtime.bind(app) first")
     return _app
 
 
