@@ -41,8 +41,7 @@ class ReviewAgain(DomainError):
     status = 409
 
 
-def public_version(record: PublicRecord, text: str, official: Official | None = None) -> tuple[str,
-                   list[dict[str, Any]]]:
+def public_version(record: PublicRecord, text: str, official: Official | None = None) -> tuple[str, list[Masking]]:
     """(public text, maskings) of `text` for this record: the engine with the item's own people and
     the official contact data, minus the spans a reviewer restored, plus the values a reviewer masked.
     The one masking rule for submission, edits, corrections and their notes."""
@@ -129,7 +128,7 @@ def _decide_span(record: PublicRecord, *, now: datetime, actor: Actor, key: str,
     return record
 
 
-def unmask(record: PublicRecord, *, index: int, reason: str, now: datetime, actor: Actor,
+def unmask(record: PublicRecord, *, index: int | None, reason: str | None, now: datetime, actor: Actor,
            expected: str | None = None) -> PublicRecord:
     """Restore one masked span the reviewer judges not personal (an office line, a public figure's
     name), with a reason kept in the audit trail; the same text stays unmasked wherever it appears.
@@ -147,7 +146,8 @@ def unmask(record: PublicRecord, *, index: int, reason: str, now: datetime, acto
                         action="unmasked")
 
 
-def mask_span(record: PublicRecord, *, value: str, reason: str, now: datetime, actor: Actor) -> PublicRecord:
+def mask_span(record: PublicRecord, *, value: str | None, reason: str | None, now: datetime,
+              actor: Actor) -> PublicRecord:
     """Mask a text the engine missed, wherever it appears in the record, with a reason (audited)."""
     _require(actor, record, "pending")
     value = (value or "").strip()
@@ -187,12 +187,13 @@ def _public_text(record: PublicRecord, edits: Mapping[str, str]) -> bool:
     return changed
 
 
-def _edits(title: str, request_text: str, reply_text: str) -> dict[str, str]:
+def _edits(title: str | None, request_text: str | None, reply_text: str | None) -> dict[str, str]:
     return {k: v for k, v in (("title", title), ("request_text", request_text), ("reply_text", reply_text))
             if v is not None}
 
 
-def approve_publication(record: PublicRecord, *, now: datetime, actor: Actor, confirmed: bool, title: str | None = None,
+def approve_publication(record: PublicRecord, *, now: datetime, actor: Actor, confirmed: bool | None,
+                        title: str | None = None,
                         request_text: str | None = None, reply_text: str | None = None) -> PublicRecord:
     """Publish exactly the text the reviewer approved. Edits go through the one masking rule; when it
     changes them, the masked text is saved (still pending) and the reviewer is asked to look again
@@ -218,7 +219,7 @@ def approve_publication(record: PublicRecord, *, now: datetime, actor: Actor, co
     return record
 
 
-def correct(record: PublicRecord, *, note: str, now: datetime, actor: Actor, title: str | None = None,
+def correct(record: PublicRecord, *, note: str | None, now: datetime, actor: Actor, title: str | None = None,
             request_text: str | None = None, reply_text: str | None = None) -> PublicRecord:
     """Correct a published record's public text. Text and note go through the one masking rule; the
     note is shown with the record and the old text kept in the audit trail; a correction that leaves
@@ -246,12 +247,12 @@ def correct(record: PublicRecord, *, note: str, now: datetime, actor: Actor, tit
     return record
 
 
-def may_manage(user: User) -> bool:
+def may_manage(user: User | None) -> bool:
     """Who may withdraw or correct published records."""
     return user is not None and user.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
-def refuse(record: PublicRecord, *, reason: str, now: datetime, actor: Actor) -> PublicRecord:
+def refuse(record: PublicRecord, *, reason: str | None, now: datetime, actor: Actor) -> PublicRecord:
     if not (reason or "").strip():
         raise ValidationError("请写明不予公开的理由", field="reason")
     _require(actor, record, "pending")
@@ -263,7 +264,7 @@ def refuse(record: PublicRecord, *, reason: str, now: datetime, actor: Actor) ->
     return record
 
 
-def withdraw(record: PublicRecord, *, reason: str, now: datetime, actor: Actor) -> PublicRecord:
+def withdraw(record: PublicRecord, *, reason: str | None, now: datetime, actor: Actor) -> PublicRecord:
     """Take a published record off the public log; the reason stays in the audit trail."""
     if not (reason or "").strip():
         raise ValidationError("请写明撤回理由", field="reason")
@@ -289,7 +290,8 @@ def pending(user: User) -> list[PublicRecord]:
 SUPERSEDED = "工单重办：原答复已被新一轮办理取代，新答复经审查后公开"
 
 
-def supersede(*, kind: str, source_id: int, now: datetime, actor: Actor, reason: str = "") -> PublicRecord | None:
+def supersede(*, kind: str, source_id: int, now: datetime, actor: Actor,
+              reason: str | None = "") -> PublicRecord | None:
     """Take the source's record out of public view inside the caller's unit of work: a published one is
     withdrawn (its permalink answers 410, search, feeds and Open311 drop it), a pending one leaves the
     review queue, so that no reviewer publishes an answer that 重办 replaced (国办发〔2020〕53号 (十))."""

@@ -16,6 +16,7 @@ from public_log import presenter, review
 from public_log.models import PublicRecord
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from flask.typing import ResponseReturnValue
@@ -44,7 +45,7 @@ def _page(record: PublicRecord, form: Any = None, error: str | None = None, stat
                            may_manage=review.may_manage(current_user), form=form or {}, error=error), status
 
 
-def _decide(record: PublicRecord, action: str) -> ResponseReturnValue | None:
+def _decide(record: PublicRecord, action: Callable[[], object]) -> ResponseReturnValue | None:
     """Run the decision; on a refusal show the page again with what the reviewer typed (nothing lost),
     except when masking changed the typed text: then the saved masked text is shown for a second look."""
     try:
@@ -75,7 +76,8 @@ def show(record_id: int) -> ResponseReturnValue:
     return _page(_record(record_id))
 
 
-def _act(record_id: int, action: str, done: str, back_to_queue: bool) -> ResponseReturnValue:
+def _act(record_id: int, action: Callable[[PublicRecord], object], done: str,
+         back_to_queue: bool) -> ResponseReturnValue:
     """Run one decision on a record; on success flash `done` and go back to the queue or the record."""
     record = _record(record_id)
     failed = _decide(record, lambda: action(record))

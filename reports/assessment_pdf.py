@@ -40,7 +40,7 @@ def _p(text: str, style: Any = BODY) -> Any:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-def _pct(r: dict[str, Any] | None) -> str:
+def _pct(r: dict[str, Any]) -> str:
     if r["value"] is None:
         return "—"
     return f"{r['value'] * 100:.1f}%\n{r['numerator']}/{r['denominator']}"

@@ -53,7 +53,7 @@ class Row:
     level: int    # 0 main row, 1 group, 2 item under a group
 
 
-def rows() -> list[tuple[str, str]]:
+def rows() -> list[Row]:
     """The table's rows in the official order and wording."""
     out = [Row("new", "一、本年新收政府信息公开申请数量", 0), Row("carried_in", "二、上年结转政府信息公开申请数量", 0),
            Row("", "三、本年度办理结果", 0)]
@@ -126,7 +126,8 @@ def _column() -> Any:
                    (DisclosureRequest.org_type.in_(known), DisclosureRequest.org_type), else_="other")
 
 
-def _count(into: dict[tuple[str, str], int], row_key: str, conditions: Iterable[Any], by_outcome: bool = False) -> None:
+def _count(into: dict[tuple[str, str], int], row_key: str | None, conditions: Iterable[Any],
+           by_outcome: bool = False) -> None:
     col = _column().label("col")
     keys = [col] + ([DisclosureRequest.outcome] if by_outcome else [])
     stmt = sa.select(*keys, sa.func.count()).where(*conditions).group_by(*keys)

@@ -197,7 +197,7 @@ def score(rates: Mapping[str, Rate], rejected: int, weights: Mapping[str, float]
 
 
 def assess(start: date, end: date, *, now: datetime, department_id: int | None = None,
-           weights: Mapping[str, float] | None = None, min_sample: int | None = None,
+           weights: dict[str, float] | None = None, min_sample: int | None = None,
            penalty: float | None = None) -> Assessment:
     """The assessment of every department (or one: `department_id`, never ranked against the others)
     for tickets received from `start` to `end` (local dates, inclusive)."""

@@ -116,7 +116,7 @@ def _sum(condition: Any) -> Any:
 OPEN_STATES = (ClockState.RUNNING.value, ClockState.PAUSED.value)  # by ix_clocks_state_due
 
 
-def _open_late(rated: list[Any], now: datetime, group: Any) -> dict[Any, Rate]:
+def _open_late(rated: list[Any], now: datetime, group: Any) -> dict[Any, dict[str, int]]:
     """Open sign-for and handling clocks already past due at `now`, per group: {g: {clock name: n}}.
     Only open work is read here (a small set, by the state index); the stopped clocks' verdicts are
     counted on the tickets (hotline.common.VERDICTS)."""
@@ -171,7 +171,7 @@ def _callbacks(rated: list[Any], group: Any) -> dict[Any, dict[str, int]]:
 NO_RATES = {name: Rate(0, 0) for name in RATE_LABELS}
 
 
-def _rates(conds: list[Any], now: datetime, group: Any) -> dict[Any, dict[str, Rate]]:
+def _rates(conds: list[Any], now: datetime, group: Any) -> dict[Any, tuple[dict[str, Rate], float, int]]:
     """{g: (rates, summed seconds receipt→reply, replied tickets)} for the cohort grouped by `group`,
     in three grouped queries."""
     rated = _rated(conds)
@@ -226,7 +226,7 @@ def measures(start: date, end: date, *, now: datetime, department_id: int | None
     return overview(start, end, now=now, department_id=department_id)[0]
 
 
-def _by_day(conds: list[Any]) -> dict[str, int]:
+def _by_day(conds: list[Any]) -> dict[date, int]:
     """Tickets per local day: counted per UTC hour in the database, the hours then put on local days
     (exact for every zone whose offset is whole hours, as China's is)."""
     zone, days = local_zone(), {}
