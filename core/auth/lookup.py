@@ -38,7 +38,7 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out 
 LENGTH = 12
 
 
-def _hash(kind: str, entity_id: int | str, code: str | None) -> str:
+def _hash(kind: str, entity_id: int | str | None, code: str | None) -> str:
     return hashlib.sha256(f"{kind}|{entity_id}|{normalize_code(code)}".encode()).hexdigest()
 
 
@@ -67,7 +67,7 @@ def issue(kind: str, entity_id: int | str, *, now: datetime, label: str, phone: 
     return code
 
 
-def code_matches(kind: str, entity_id: int | str, given: str | None) -> bool:
+def code_matches(kind: str, entity_id: int | str | None, given: str | None) -> bool:
     """True only when `given` is the item's current access code (spaces, dashes, case and fullwidth
     forms do not count)."""
     row = db.session.get(LookupCode, (kind, entity_id)) if entity_id is not None else None
@@ -99,7 +99,7 @@ def reissue(kind: str, entity_id: int | str, *, now: datetime, label: str, phone
 
 
 
-def keep_typed(kind: str, number: str) -> None:
+def keep_typed(kind: str, number: str | None) -> None:
     """A failed look-up of `kind`: keep the typed tracking number for the form the visitor sees next."""
     session[TYPED] = {"kind": kind, "number": (number or "")[:60]}
 
