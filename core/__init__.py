@@ -4,9 +4,15 @@
 `init_app`): extensions, core's tables, its calendar recompute hook, blueprints, CLI, error pages,
 template helpers, security headers and request logging. core imports no workflow and not `app`.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     import core.models  # noqa: F401  (core's tables, for the metadata)
     from core.calendar.hooks import register_recompute
     from core.cli import register_cli
@@ -33,7 +39,7 @@ def init_app(app):
     configure_logging(app)
 
 
-def _register_blueprints(app):
+def _register_blueprints(app: Flask) -> None:
     from core.api import bp as api_bp
     from core.auth.views import bp as auth_bp
     from core.calendar.views import bp as calendar_bp

@@ -11,14 +11,21 @@ or a client system give for an action, and the one place that keeps a late entry
 `as_of(at, now=…)` marks a unit of work as an action that happened at `at` and is entered at `now`;
 `audit.record` and `clocks.service.stop_clock` read it (a context variable, set only here).
 """
+from __future__ import annotations
+
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import date
 
 # Entered within this long after it happened, an action counts as entered live (clicks, slow networks).
 GRACE = timedelta(minutes=10)
@@ -30,18 +37,19 @@ class Entry:
     entered_at: datetime  # when it was entered (server time)
 
     @property
-    def backfilled(self):
+    def backfilled(self) -> bool:
         return self.entered_at - self.at > GRACE
 
 
-_ENTRY = ContextVar("action_entry", default=None)
+_ENTRY: ContextVar[Entry | None] = ContextVar("action_entry", default=None)
 
 
-def backfill_window():
+def backfill_window() -> timedelta:
     return timedelta(days=current_app.config["BACKFILL_DAYS"])
 
 
-def check(at, *, now, previous=None, field="at", label="时间"):
+def check(at: datetime, *, now: datetime, previous: datetime | None = None, field: str = "at",
+          label: str = "时间") -> datetime:
     """Refuse an action time in the future, before the previous step or older than the 补录 window."""
     if at > now:
         raise ValidationError(f"{label}不能晚于现在", field=field)
@@ -53,7 +61,8 @@ def check(at, *, now, previous=None, field="at", label="时间"):
     return at
 
 
-def check_day(day, *, today, previous=None, field="on", label="日期", live=False):
+def check_day(day: date, *, today: date, previous: date | None = None, field: str = "on", label: str = "日期",
+              live: bool = False) -> date:
     """The same rule for actions dated by day (disclosure applications: Art. 31 counts working days).
     `live`: a step that stops or restarts the organ's own period may not be a 补录 at all — its date would
     decide how long the organ had, and nothing but the entry itself shows when it really happened."""
@@ -70,14 +79,14 @@ def check_day(day, *, today, previous=None, field="on", label="日期", live=Fal
     return day
 
 
-def _show(moment):
+def _show(moment: date | datetime) -> str:
     from core.calendar.service import get_schedule
     value = moment.astimezone(get_schedule().tz) if isinstance(moment, datetime) else moment
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value.isoformat()
 
 
 @contextmanager
-def as_of(at, *, now):
+def as_of(at: datetime, *, now: datetime) -> Iterator[None]:
     """The enclosed unit of work records an action that happened at `at`, entered at `now`."""
     token = _ENTRY.set(Entry(at=at, entered_at=now))
     try:
@@ -87,7 +96,7 @@ def as_of(at, *, now):
 
 
 @contextmanager
-def as_happened():
+def as_happened() -> Iterator[None]:
     """Inside, a clock is judged by when the action happened alone: for periods that bind the applicant
     (a correction or a fee to be paid), whom a clerk's late entry must not make late."""
     token = _ENTRY.set(None)
@@ -97,26 +106,26 @@ def as_happened():
         _ENTRY.reset(token)
 
 
-def entered_at():
+def entered_at() -> datetime | None:
     """The time of entry when the current action is a 补录, else None (entered as it happened)."""
     entry = _ENTRY.get()
     return entry.entered_at if entry is not None and entry.backfilled else None
 
 
-def entry_time(now):
+def entry_time(now: datetime) -> datetime:
     """When the current action counts as entered: the time of entry of a 补录, else `now`."""
     entry = _ENTRY.get()
     return entry.entered_at if entry is not None and entry.backfilled else now
 
 
-def entered(now):
+def entered(now: datetime) -> datetime:
     """When the current action is really entered (server time), with no grace: for checks that a step came
     before a deadline (an extension, a return) — a back-dated `at`, even minutes back, never slips past it."""
     entry = _ENTRY.get()
     return entry.entered_at if entry is not None else now
 
 
-def on_time(stopped_at, due_at):
+def on_time(stopped_at: datetime, due_at: datetime) -> bool:
     """A clock's verdict: stopped in time, and — for a 补录 — entered in time too."""
     entry = _ENTRY.get()
     return stopped_at <= due_at and (entry is None or entry.entered_at <= due_at)

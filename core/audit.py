@@ -1,5 +1,8 @@
 """Append-only audit trail: every state change, assignment and clock event is one row."""
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import Index, event
 from sqlalchemy.orm import Session
@@ -8,8 +11,14 @@ from core import action_time
 from core.db import UTCDateTime
 from core.extensions import db
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-class AuditEvent(db.Model):
+# Who did it: a User, a label such as "cli", "seed" or "system", or None (the system).
+Actor: TypeAlias = Any
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "audit_events"
 
     id = db.Column(db.BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
@@ -27,11 +36,11 @@ class AuditEvent(db.Model):
     __table_args__ = (Index("ix_audit_entity", "entity_kind", "entity_id", "at"),)
 
     @property
-    def before_data(self):
+    def before_data(self) -> Any:
         return json.loads(self.before) if self.before else None
 
     @property
-    def after_data(self):
+    def after_data(self) -> Any:
         return json.loads(self.after) if self.after else None
 
 
@@ -39,7 +48,8 @@ class AuditImmutable(Exception):
     """Raised when code tries to change or delete an audit row."""
 
 
-def log_change(*, now, actor, entity_kind, entity_id, action, before=None, after=None):
+def log_change(*, now: datetime, actor: Actor, entity_kind: str, entity_id: int | str, action: str,
+               before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEvent:
     """Add one audit row to the current unit of work (the caller commits)."""
     event_row = AuditEvent(
         at=now,
@@ -56,13 +66,13 @@ def log_change(*, now, actor, entity_kind, entity_id, action, before=None, after
     return event_row
 
 
-def last_at(entity_kind, entity_id):
+def last_at(entity_kind: str, entity_id: int | str) -> datetime | None:
     """When the entity's latest recorded step happened (None before any)."""
     return (db.session.query(db.func.max(AuditEvent.at))
             .filter_by(entity_kind=entity_kind, entity_id=str(entity_id)).scalar())
 
 
-def history(entity_kind, entity_id):
+def history(entity_kind: str, entity_id: int | str) -> list[AuditEvent]:
     """The audit rows of one entity, oldest first."""
     return (
         AuditEvent.query.filter_by(entity_kind=entity_kind, entity_id=str(entity_id))
@@ -72,7 +82,7 @@ def history(entity_kind, entity_id):
 
 
 @event.listens_for(Session, "before_flush")
-def _forbid_audit_changes(session, flush_context, instances):
+def _forbid_audit_changes(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
             raise AuditImmutable("audit events are append-only")

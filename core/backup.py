@@ -7,6 +7,8 @@ SQLite — and the uploads. `flask --app app backup restore ARCHIVE --yes` check
 first, then restores the database (`pg_restore --clean --if-exists`; SQLite: the file replaced) and
 the uploads (the previous upload folder is kept beside, renamed). Stop the web and worker processes
 before a restore."""
+from __future__ import annotations
+
 import hashlib
 import io
 import json
@@ -17,12 +19,19 @@ import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.engine import make_url
 
 from core.extensions import db
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+
+    from sqlalchemy.engine import URL
 
 COUNTED = ("users", "departments", "disclosure_requests", "tickets", "public_records", "audit_events")
 
@@ -31,7 +40,7 @@ class BackupError(Exception):
     """A backup or restore that cannot go on (message for the operator, in Chinese)."""
 
 
-def _sha256(path):
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -39,18 +48,18 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def _libpq_url(url):
+def _libpq_url(url: URL) -> str:
     """The SQLAlchemy URL as libpq understands it (no +driver), password included."""
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _counts():
+def _counts() -> dict[str, int]:
     inspector = sa.inspect(db.engine)
     return {t: db.session.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
             for t in COUNTED if inspector.has_table(t)}
 
 
-def _revision():
+def _revision() -> str | None:
     try:
         return db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     except sa.exc.SQLAlchemyError:
@@ -58,7 +67,7 @@ def _revision():
         return None
 
 
-def _dump_database(url, into):
+def _dump_database(url: URL, into: Path) -> Path:
     if url.get_backend_name() == "postgresql":
         target = into / "database.dump"
         out = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), _libpq_url(url)],
@@ -78,7 +87,7 @@ def _dump_database(url, into):
     raise BackupError("只支持 PostgreSQL 和文件形式的 SQLite 数据库")
 
 
-def create(dest, *, now):
+def create(dest: str | Path, *, now: datetime) -> tuple[Path, dict[str, Any]]:
     """Write a backup archive into the folder `dest`; returns its path."""
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
     uploads = Path(current_app.config["UPLOAD_DIR"])
@@ -105,7 +114,7 @@ def create(dest, *, now):
     return path, manifest
 
 
-def _safe_members(tar):
+def _safe_members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
     for member in tar.getmembers():
         name = Path(member.name)
         if name.is_absolute() or ".." in name.parts or not (member.isfile() or member.isdir()):
@@ -113,7 +122,7 @@ def _safe_members(tar):
         yield member
 
 
-def restore(archive, *, now):
+def restore(archive: str | Path, *, now: datetime) -> dict[str, Any]:
     """Check the archive, then put its database and uploads back. Returns the manifest."""
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
     uploads = Path(current_app.config["UPLOAD_DIR"])
@@ -137,7 +146,7 @@ def restore(archive, *, now):
             if out.returncode != 0:
                 raise BackupError(f"pg_restore 失败：{out.stderr.strip()[:500]}")
         else:
-            shutil.copyfile(dump, url.database)
+            shutil.copyfile(dump, cast(str, url.database))  # a file SQLite: create() refuses any other
         if uploads.exists():
             uploads.rename(uploads.with_name(f"{uploads.name}.before-restore-{now.strftime('%Y%m%dT%H%M%SZ')}"))
         if (tmp / "uploads").exists():

@@ -8,16 +8,22 @@ rate limit storage — Redis when configured — before the answer is compared, 
 captcha can be replayed nor one picture be guessed at twice), for ten minutes. The login form asks
 for one when an account or an address has failed often (core/auth/throttle.py).
 The submissions are counted in the same storage, per address."""
+from __future__ import annotations
+
 import base64
 import hashlib
 import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse
+
+if TYPE_CHECKING:
+    from typing import Any
 
 ALPHABET = "23456789"  # digits only, without 0/1 (O/l look-alikes): easy to type on any phone
 LENGTH = 4
@@ -30,16 +36,16 @@ class Challenge:
     token: str
 
 
-def _limiter():
+def _limiter() -> Any:
     return current_app.extensions["gk_limiter"].limiter  # the rate limits' own storage and windows
 
 
-def _sign(answer, expiry, nonce):
+def _sign(answer: str, expiry: int, nonce: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"{answer}|{expiry}|{nonce}".encode(), hashlib.sha256).hexdigest()
 
 
-def needed():
+def needed() -> bool:
     """Whether this address has already submitted CAPTCHA_AFTER times within the hour."""
     if not current_app.config["CAPTCHA_ENABLED"]:
         return False
@@ -47,14 +53,14 @@ def needed():
     return not _limiter().test(window, "captcha-count", get_remote_address())
 
 
-def count_submission():
+def count_submission() -> None:
     """Call after a successful public submission."""
     if current_app.config["CAPTCHA_ENABLED"]:
         window = parse(f"{current_app.config['CAPTCHA_AFTER']} per hour")
         _limiter().hit(window, "captcha-count", get_remote_address())
 
 
-def new_challenge(answer=None):
+def new_challenge(answer: str | None = None) -> Challenge:
     from captcha.image import ImageCaptcha
     answer = answer or "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     expiry, nonce = int(time.time()) + VALID_SECONDS, secrets.token_hex(8)
@@ -63,7 +69,7 @@ def new_challenge(answer=None):
                      f"{expiry}.{nonce}.{_sign(answer, expiry, nonce)}")
 
 
-def check(token, answer):
+def check(token: str | None, answer: str | None) -> str | None:
     """None if the answer fits the token (and spends it), else the message for the citizen."""
     try:
         expiry, nonce, signature = (token or "").split(".")
@@ -83,7 +89,7 @@ def check(token, answer):
     return None
 
 
-def posted():
+def posted() -> tuple[bool, str | None]:
     """(answered, message) for the captcha fields of this POST: whether a right answer came with it,
     else the message to show (None when no captcha was posted at all). The token is spent either way."""
     from flask import request
@@ -94,7 +100,7 @@ def posted():
     return error is None, error
 
 
-def gate():
+def gate() -> str | None:
     """For a public form: on a POST from an address that must answer one, the message to show when the
     captcha is missing or wrong (the submission must then not go on); else None."""
     from flask import request
@@ -103,6 +109,6 @@ def gate():
     return check(request.form.get("captcha_token"), request.form.get("captcha_answer"))
 
 
-def context(error=None):
+def context(error: str | None = None) -> dict[str, Any]:
     """Template variables for templates/core/_captcha.html: a new challenge when one is needed."""
     return {"challenge": new_challenge() if needed() else None, "captcha_error": error}

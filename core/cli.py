@@ -1,6 +1,9 @@
 """Command-line interface: seed, users, tokens, calendar and backup (flask --app app …)."""
+from __future__ import annotations
+
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -9,15 +12,21 @@ from flask.cli import AppGroup
 from core.db import utcnow
 from core.errors import DomainError
 
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import NoReturn
 
-def _fail(message):
+    from flask import Flask
+
+
+def _fail(message: str) -> NoReturn:
     click.echo(f"错误：{message}", err=True)
     sys.exit(1)
 
 
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also create demo accounts (passwords printed once).")
-def seed_command(demo):
+def seed_command(demo: bool) -> None:
     """Seed departments and the official calendar (idempotent)."""
     from core.calendar.service import seed_from_package
     from core.departments.service import seed_departments
@@ -54,7 +63,7 @@ users = AppGroup("users", help="Manage accounts.")
 @click.option("--role", required=True, help="citizen, operator, staff, approver, supervisor or admin")
 @click.option("--department", "department_code", default=None, help="Department code, e.g. mzj")
 @click.option("--name", default="")
-def users_create(email, phone, password, role, department_code, name):
+def users_create(email: str, phone: str, password: str, role: str, department_code: str | None, name: str) -> None:
     """Create an account."""
     from core.auth.service import create_user
     from core.departments.service import get_by_code
@@ -73,7 +82,7 @@ def users_create(email, phone, password, role, department_code, name):
 @users.command("set-password")
 @click.option("--login", required=True, help="Email or phone")
 @click.option("--password", required=True)
-def users_set_password(login, password):
+def users_set_password(login: str, password: str) -> None:
     """Reset a password (also ends the user's sessions and clears the login's failures)."""
     from core.auth.service import find_user, set_password
 
@@ -88,7 +97,7 @@ def users_set_password(login, password):
 
 
 @users.command("list")
-def users_list():
+def users_list() -> None:
     """List accounts."""
     from core.auth.models import User
 
@@ -104,7 +113,7 @@ tokens = AppGroup("tokens", help="Manage API tokens.")
 @click.option("--email", default=None)
 @click.option("--phone", default=None)
 @click.option("--label", default="")
-def tokens_create(email, phone, label):
+def tokens_create(email: str, phone: str, label: str) -> None:
     """Create an API token and print it (shown once; only its hash is stored)."""
     from core.auth.service import create_token, find_user
 
@@ -121,7 +130,7 @@ def tokens_create(email, phone, label):
 
 @tokens.command("revoke")
 @click.argument("token_id", type=int)
-def tokens_revoke(token_id):
+def tokens_revoke(token_id: int) -> None:
     """Revoke a token by id."""
     from core.auth.models import ApiToken
     from core.auth.service import revoke_token
@@ -138,7 +147,7 @@ def tokens_revoke(token_id):
 
 
 @tokens.command("list")
-def tokens_list():
+def tokens_list() -> None:
     """List tokens (prefix, owner, state)."""
     from core.auth.models import ApiToken
 
@@ -150,7 +159,7 @@ def tokens_list():
 calendar = AppGroup("calendar", help="Working-day calendar.")
 
 
-def _parse_date_option(ctx, param, value):
+def _parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     from core.calendar.parsing import parse_iso_date
 
     try:
@@ -162,7 +171,7 @@ def _parse_date_option(ctx, param, value):
 @calendar.command("due")
 @click.option("--from", "start", required=True, callback=_parse_date_option, help="Receipt date YYYY-MM-DD")
 @click.option("--workdays", required=True, type=click.IntRange(0, 1000))
-def calendar_due(start, workdays):
+def calendar_due(start: date, workdays: int) -> None:
     """Print the due date n working days after --from (the start day is not counted)."""
     from core.calendar.service import compute_due
 
@@ -178,7 +187,7 @@ def calendar_due(start, workdays):
 @calendar.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", type=click.IntRange(1901, 9998), default=None, help="Refuse rows of other years")
-def calendar_import(path, year):
+def calendar_import(path: Path, year: int | None) -> None:
     """Import official holidays and make-up days from a CSV (date,kind,name) or iCalendar file."""
     from core.calendar.parsing import CalendarFileError, parse_calendar_file
     from core.calendar.service import import_official
@@ -196,7 +205,7 @@ def calendar_import(path, year):
 
 @calendar.command("list")
 @click.option("--year", type=click.IntRange(1901, 9998), required=True)
-def calendar_list(year):
+def calendar_list(year: int) -> None:
     """List a year's holidays and make-up working days."""
     from core.calendar.service import year_listing
 
@@ -212,7 +221,7 @@ backup = AppGroup("backup", help="Back up and restore the database and uploads."
 
 @backup.command("create")
 @click.option("--to", "dest", default=None, help="Folder for the archive (default: instance/backups).")
-def backup_create(dest):
+def backup_create(dest: str | None) -> None:
     from core import backup as ops
     try:
         path, manifest = ops.create(dest or Path(current_app.instance_path) / "backups", now=utcnow())
@@ -225,7 +234,7 @@ def backup_create(dest):
 @backup.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Confirm: the current database and uploads are replaced.")
-def backup_restore(archive, yes):
+def backup_restore(archive: str, yes: bool) -> None:
     from core import backup as ops
     if not yes:
         _fail("恢复会覆盖当前的数据库和附件；请先停止网站和后台任务，再加 --yes 确认")
@@ -236,7 +245,7 @@ def backup_restore(archive, yes):
     click.echo(f"已恢复 {manifest['created_at']} 的备份（附件 {len(manifest['uploads'])} 个）")
 
 
-def register_cli(app):
+def register_cli(app: Flask) -> None:
     from core.jobs.cli import register_job_cli
 
     register_job_cli(app)

@@ -7,7 +7,10 @@ answers as usual, its own form with the values when something else is wrong.
 The token must verify as this session's (the signature and the session's raw token, any age) — an old
 token of another session (an attacker's own, posted cross-site) gets the plain CSRF refusal, never a
 page that would put someone else's values one click from being submitted."""
+from __future__ import annotations
+
 import hmac
+from typing import TYPE_CHECKING, cast
 
 from flask import current_app, render_template, request, session
 from flask_wtf import FlaskForm
@@ -16,21 +19,25 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from wtforms import PasswordField
 from wtforms.fields.core import UnboundField
 
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.typing import ResponseReturnValue
+
 EXPIRED_MESSAGE = "页面停留时间过长，请再次提交"
 REFUSED_MESSAGE = "页面已过期或缺少安全校验（CSRF），请刷新页面后重新提交。"
 SALT = "wtf-csrf-token"  # Flask-WTF's salt for its tokens (flask_wtf.csrf.generate_csrf)
 
 
-def _field_name():
+def _field_name() -> str:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
-def _serializer():
+def _serializer() -> URLSafeTimedSerializer:
     secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-    return URLSafeTimedSerializer(secret, salt=SALT)
+    return URLSafeTimedSerializer(cast(str | bytes, secret), salt=SALT)
 
 
-def expired_own_token():
+def expired_own_token() -> bool:
     """True when the posted token is this session's own and was refused only for its age."""
     field = _field_name()
     token = request.form.get(field) or request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token")
@@ -51,7 +58,7 @@ def expired_own_token():
     return False
 
 
-def password_fields():
+def password_fields() -> set[str]:
     """Names of every PasswordField declared on a form of the app: never written back into a page."""
     names, todo = set(), [FlaskForm]
     while todo:
@@ -64,7 +71,7 @@ def password_fields():
     return names
 
 
-def resubmit_page():
+def resubmit_page() -> ResponseReturnValue:
     """The re-submit page for the current (refused) post, status 400: nothing was done yet."""
     field, secret = _field_name(), password_fields()
     fields, retype = [], []
@@ -83,11 +90,11 @@ def resubmit_page():
                            retype=retype, files=files, multipart=bool(request.files)), 400
 
 
-def register_csrf_errors(app):
+def register_csrf_errors(app: Flask) -> None:
     from core.errors import error_response, wants_json
 
     @app.errorhandler(CSRFError)
-    def _csrf(err):
+    def _csrf(err: CSRFError) -> ResponseReturnValue:
         expired = expired_own_token()
         if expired and not wants_json():
             return resubmit_page()

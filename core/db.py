@@ -1,6 +1,9 @@
 """Database helpers: timezone-safe timestamps and the unit of work."""
+from __future__ import annotations
+
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event, update
 from sqlalchemy.ext.compiler import compiles
@@ -10,6 +13,12 @@ from sqlalchemy.types import DateTime, Float, String, TypeDecorator
 
 from core.extensions import db
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
+    from sqlalchemy.engine import Dialect
+
 
 class UTCDateTime(TypeDecorator):
     """Stores aware datetimes as UTC and returns them aware, on SQLite as on PostgreSQL."""
@@ -17,14 +26,14 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; pass an aware datetime")
         return value.astimezone(timezone.utc)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -32,7 +41,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def utcnow():
+def utcnow() -> datetime:
     """The current time as an aware UTC datetime; only entry points call this, then pass `now` on.
     A testing app may pin it (config PINNED_NOW, honoured only when TESTING) so that tests of pages and
     the API give the time explicitly, as unit tests pass `now`."""
@@ -43,7 +52,7 @@ def utcnow():
 
 
 @contextmanager
-def unit_of_work():
+def unit_of_work() -> Iterator[Any]:
     """One service call = one transaction: commit on success, roll back on any error.
 
     Callbacks registered with after_commit() run once the commit has succeeded (jobs are enqueued
@@ -58,41 +67,41 @@ def unit_of_work():
     run_after_commit()
 
 
-def claim_once(row, column, value):
+def claim_once(row: Any, column: str, value: Any) -> bool:
     """Set `row.column` from NULL to `value` in one conditional UPDATE inside the caller's unit of work:
     True for the one request that did it, False when another request got there first (two people giving
     the same feedback at once: one wins, the other is told — never a silent overwrite)."""
     model = type(row)
     col = getattr(model, column)
     done = db.session.execute(update(model).where(model.id == row.id, col.is_(None)).values({column: value}),
-                              execution_options={"synchronize_session": False}).rowcount
+                              execution_options={"synchronize_session": False}).rowcount  # type: ignore[attr-defined]  # an UPDATE: CursorResult
     if done:
         db.session.refresh(row)
     return bool(done)
 
 
-def after_commit(callback):
+def after_commit(callback: Callable[[], object]) -> None:
     """Run `callback()` after the current unit of work commits; never if it rolls back."""
     db.session.info.setdefault("after_commit", []).append(callback)
 
 
-def run_after_commit():
+def run_after_commit() -> None:
     callbacks = db.session.info.pop("after_commit", [])
     for callback in callbacks:
         callback()
 
 
 @event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session):
+def _drop_after_commit(session: Session) -> None:
     session.info.pop("after_commit", None)
 
 
-def _sql_function(name, type_=None, **templates):
+def _sql_function(name: str, type_: Any = None, **templates: str) -> type[FunctionElement[Any]]:
     """A SQL function rendered per dialect from a template over its compiled arguments ({0}, {1} …)."""
     cls = type(name, (FunctionElement,), {"inherit_cache": True, "name": name,
                                           **({"type": type_} if type_ is not None else {})})
     for dialect, template in templates.items():
-        def render(element, compiler, _template=template, **kw):
+        def render(element: Any, compiler: Any, _template: str = template, **kw: Any) -> str:
             return _template.format(*(compiler.process(arg, **kw) for arg in element.clauses))
         compiles(cls, dialect)(render)
     return cls

@@ -1,9 +1,15 @@
 """Demo accounts for `flask seed --demo` on a laptop; never run in production."""
+from __future__ import annotations
+
 import secrets
+from typing import TYPE_CHECKING
 
 from core.auth.models import User
 from core.auth.service import create_user
 from core.departments.models import Department
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 DEMO = [
     ("admin@demo.local", "admin", None, "演示管理员"),
@@ -19,7 +25,7 @@ DEMO = [
 ]
 
 
-def create_demo_accounts(now):
+def create_demo_accounts(now: datetime) -> list[tuple[str, str, str]]:
     """Create missing demo accounts with fresh random passwords; returns (login, password, label)."""
     created = []
     # the fee notice needs a payment channel (条例 Art. 42): demo values, clearly marked, only where none is set

@@ -5,22 +5,30 @@ character, so "YSQ-2026-000012-补正告知书.pdf" would arrive as "YSQ-2026-00
 Both names are made safe to save: format characters (a right-to-left override would show "fdp.exe" as
 "exe.pdf"), control characters, path separators and leading dots (a hidden file) are removed, and the name
 is kept within what file systems allow (255 bytes)."""
+from __future__ import annotations
+
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from flask import send_file
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from flask import Response
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME_CHARS = 80  # 80 CJK characters are 240 bytes in UTF-8
 
 
-def _split(text):
+def _split(text: str) -> tuple[str, str, str]:
     stem, dot, ext = text.rpartition(".") if "." in text else (text, "", "")
     return stem, dot, ext
 
 
-def clean_name(text, fallback):
+def clean_name(text: str, fallback: str) -> str:
     """`text` as a safe UTF-8 file name; `fallback` when no name is left (e.g. ".pdf")."""
     text = "".join(ch for ch in unicodedata.normalize("NFC", text or "")
                    if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
@@ -32,7 +40,7 @@ def clean_name(text, fallback):
     return stem[:MAX_NAME_CHARS - len(dot) - len(ext)].rstrip() + dot + ext
 
 
-def ascii_name(text, fallback):
+def ascii_name(text: str, fallback: str) -> str:
     """`text` reduced to safe ASCII; `fallback` when what is left of its stem says little (a Chinese file name:
     "申请表 (1).pdf" would be "1.pdf")."""
     stem, dot, ext = _split(text)
@@ -44,7 +52,7 @@ def ascii_name(text, fallback):
     return simple[:MAX_NAME_CHARS] + (dot + ext if ext else "")
 
 
-def send_named(source, *, mimetype, name, ascii, as_attachment):
+def send_named(source: Any, *, mimetype: str, name: str, ascii: str, as_attachment: bool) -> Response:
     """send_file with Content-Disposition naming the file `name` (Chinese allowed) and `ascii` for old clients."""
     resp = send_file(source, mimetype=mimetype, as_attachment=as_attachment, download_name=ascii)
     name = clean_name(name, ascii)
@@ -55,7 +63,7 @@ def send_named(source, *, mimetype, name, ascii, as_attachment):
     return resp
 
 
-def upload_ascii(filename, kind, ident):
+def upload_ascii(filename: str, kind: str, ident: int | str) -> str:
     """The ASCII name of an uploaded file: its own name if it has one, else `<kind>-<id>.<ext>`."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     ext = ext if re.fullmatch(r"[a-z0-9]{1,8}", ext) else "bin"

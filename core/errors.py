@@ -1,7 +1,18 @@
 """Domain errors and the handlers that turn them into pages or JSON."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import jsonify, render_template, request
 
 from core.wellformed import NUL_MESSAGE
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from flask import Flask
+    from flask.typing import ResponseReturnValue
+    from werkzeug.exceptions import HTTPException
 
 
 class DomainError(Exception):
@@ -9,7 +20,7 @@ class DomainError(Exception):
 
     status = 409
 
-    def __init__(self, message, field=None):
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -20,7 +31,7 @@ class ValidationError(DomainError):
 
     status = 400
 
-    def __init__(self, message, field=None, fields=None):
+    def __init__(self, message: str, field: str | None = None, fields: dict[str, str] | None = None) -> None:
         super().__init__(message, field)
         self.fields = fields or ({field: message} if field else {})
 
@@ -33,7 +44,7 @@ class FieldConflict(DomainError):
     """A refused step (409) caused by one input's value, e.g. an amount that is not the tier result: the page
     marks that field, the API names it in `fields`."""
 
-    def __init__(self, message, field):
+    def __init__(self, message: str, field: str | None) -> None:
         super().__init__(message, field)
         self.fields = {field: message}
 
@@ -64,15 +75,16 @@ ERROR_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_
                500: "server_error"}
 
 
-def wants_json():
+def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status, message=None, fields=None):
+def error_response(status: int, message: str | None = None,
+                   fields: dict[str, str] | None = None) -> ResponseReturnValue:
     """JSON for the API: {"error": code, "message": …, "fields": {name: message}}; a Chinese page otherwise."""
     title = ERROR_TITLES.get(status, "出错了")
     if wants_json():
-        body = {"error": ERROR_CODES.get(status, "error"), "message": message or title}
+        body: dict[str, Any] = {"error": ERROR_CODES.get(status, "error"), "message": message or title}
         if fields:
             body["fields"] = fields
         return jsonify(body), status
@@ -80,22 +92,22 @@ def error_response(status, message=None, fields=None):
     return render_template("errors/error.html", status=status, title=title, hint=hint), status
 
 
-def register_error_handlers(app):
+def register_error_handlers(app: Flask) -> None:
     from sqlalchemy.orm.exc import StaleDataError
     from werkzeug.exceptions import HTTPException
 
     @app.errorhandler(DomainError)
-    def _domain(err):
+    def _domain(err: DomainError) -> ResponseReturnValue:
         return error_response(err.status, err.message, getattr(err, "fields", None))
 
     @app.errorhandler(StaleDataError)
-    def _stale(err):
+    def _stale(err: Exception) -> ResponseReturnValue:
         from core.extensions import db
         db.session.rollback()
         return error_response(409, "该事项刚被他人修改，请刷新页面后重试。")
 
     @app.errorhandler(HTTPException)
-    def _http(err):
+    def _http(err: HTTPException) -> ResponseReturnValue:
         message = NUL_MESSAGE if err.code == 400 and err.description == NUL_MESSAGE else None
         return error_response(err.code or 500, message)
 
@@ -103,6 +115,6 @@ def register_error_handlers(app):
     register_csrf_errors(app)  # CSRF refusals, and the re-submit page for an expired token
 
     @app.errorhandler(Exception)
-    def _unhandled(err):
+    def _unhandled(err: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error")
         return error_response(500)

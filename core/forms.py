@@ -4,6 +4,10 @@ Integers stay within a database INTEGER (or a narrower range given), dates withi
 1900–2100 (core.inputs); a bad value is a Chinese message on its field and the typed text stays in the
 re-rendered form, never an overflow deep in SQLite or PostgreSQL.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import IntegerField as _IntegerField
@@ -12,8 +16,15 @@ from wtforms.meta import DefaultMeta
 from core.errors import ValidationError
 from core.inputs import INT_MAX, parse_date, parse_int
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import date
+    from typing import Any
 
-def apply_domain_error(form, err: ValidationError):
+    from core.errors import DomainError
+
+
+def apply_domain_error(form: FlaskForm, err: ValidationError) -> None:
     """Attach a domain validation error to the matching field, or to the form as a whole."""
     field = getattr(form, err.field, None) if err.field else None
     if field is not None:
@@ -25,11 +36,12 @@ def apply_domain_error(form, err: ValidationError):
 class IntegerField(_IntegerField):
     """A WTForms integer in [low, high] (default 0 … a database INTEGER) with Chinese messages."""
 
-    def __init__(self, label=None, validators=None, low=0, high=INT_MAX, **kwargs):
+    def __init__(self, label: str | None = None, validators: Any = None, low: int = 0, high: int = INT_MAX,
+                 **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.low, self.high = low, high
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or str(valuelist[0]).strip() == "":
             self.data = None
             return
@@ -40,7 +52,7 @@ class IntegerField(_IntegerField):
             raise ValueError(f"{self.label.text}{exc}") from None
 
 
-def check_text_limits(form, limits):
+def check_text_limits(form: FlaskForm, limits: Mapping[str, int]) -> None:
     """Refuse (400, every field named, nothing cut) a form whose text is longer than `limits` ({field: max})."""
     fields = {name: f"最多 {limit} 个字（已输入 {len(value)} 个字），请删减后再提交"
               for name, limit in limits.items() for value in form.getlist(name) if len(value) > limit}
@@ -48,7 +60,7 @@ def check_text_limits(form, limits):
         raise ValidationError("内容过长：" + "；".join(fields.values()), fields=fields)
 
 
-def form_int(name, low=1, high=INT_MAX, label=""):
+def form_int(name: str, low: int = 1, high: int = INT_MAX, label: str = "") -> int | None:
     """The integer in form field `name` (an id unless low/high say otherwise), None when empty;
     ValidationError naming the field when it is not a whole number in range."""
     raw = request.form.get(name, "")
@@ -60,7 +72,7 @@ def form_int(name, low=1, high=INT_MAX, label=""):
         raise ValidationError(f"{label}{exc}", field=name) from None
 
 
-def form_ids(name):
+def form_ids(name: str) -> list[int]:
     """Every id in the repeated form field `name`; ValidationError on one that is not."""
     try:
         return [parse_int(raw, 1, INT_MAX) for raw in request.form.getlist(name) if raw.strip()]
@@ -68,7 +80,7 @@ def form_ids(name):
         raise ValidationError(f"编号{exc}", field=name) from None
 
 
-def form_date(name, label="日期"):
+def form_date(name: str, label: str = "日期") -> date | None:
     """The YYYY-MM-DD date (years 1900–2100) in form field `name`; ValidationError naming the field."""
     try:
         return parse_date(request.form.get(name) or "")
@@ -87,7 +99,8 @@ class FormState:
     `autofocus` to the first field with an error as the template renders them (`focused` then tells
     the form whether its error summary should take the focus instead)."""
 
-    def __init__(self, values=None, errors=None, message="", files_lost=False):
+    def __init__(self, values: Any = None, errors: dict[str, str] | None = None, message: str = "",
+                 files_lost: bool = False) -> None:
         self.refused = values is not None
         self.values = values
         self.errors = errors or {}
@@ -95,29 +108,29 @@ class FormState:
         self.files_lost = files_lost
         self.files_note = FILES_AGAIN if files_lost else ""
         self.focused = False
-        self.shown = {}  # field name → id of its input, for the fields whose error is rendered next to them
+        self.shown: dict[str, str | None] = {}  # field name → id of its input, for the fields whose error is rendered next to them
 
-    def value(self, name, default=""):
+    def value(self, name: str, default: str = "") -> str:
         return self.values.get(name, "") if self.refused else default
 
-    def checked(self, name, value="y", default=False):
+    def checked(self, name: str, value: str = "y", default: bool = False) -> bool:
         return value in self.values.getlist(name) if self.refused else default
 
-    def error(self, name, input_id):
+    def error(self, name: str, input_id: str | None) -> str | None:
         """The field's message (None when it has none); noted as shown next to input `input_id`."""
         message = self.errors.get(name)
         if message:
             self.shown[name] = input_id
         return message
 
-    def autofocus(self, name):
+    def autofocus(self, name: str) -> bool:
         """True once: for the first field rendered that has an error."""
         if self.focused or not self.errors.get(name):
             return False
         self.focused = True
         return True
 
-    def summary(self):
+    def summary(self) -> list[tuple[str, str | None]]:
         """[(message, input id or None)] for the form's error summary: every field error (linked to its
         field when rendered), then the general message when no field carries it."""
         items = [(message, self.shown.get(name)) for name, message in self.errors.items()]
@@ -135,21 +148,23 @@ class Refusal:
     domain are mapped to the form's input names by `aliases` (e.g. the API's `sent_on` is the page's
     `on`). Uploaded files cannot be kept: when some had been chosen the file input says so."""
 
-    def __init__(self, action=None, err=None, values=None, files_chosen=False, item=None, aliases=None, kept=None):
+    def __init__(self, action: str | None = None, err: DomainError | None = None, values: Any = None,
+                 files_chosen: bool = False, item: Any = None, aliases: dict[str, str] | None = None,
+                 kept: dict[str, KeptState] | None = None) -> None:
         self.action, self.item = action, None if item is None else str(item)
         self.kept = kept or {}  # action → KeptState: another form refilled with what was typed there before
         self.status = getattr(err, "status", 200)
         self.rendered = False
-        errors = {}
+        errors: dict[str, str] = {}
         for name, message in (getattr(err, "fields", None) or {}).items():
             errors.setdefault((aliases or {}).get(name, name), message)
         message = getattr(err, "message", "")
         self.state = FormState(values, errors, message, files_lost=files_chosen) if action else None
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return self.action is not None
 
-    def form(self, action, item=None):
+    def form(self, action: str, item: Any = None) -> FormState | None:
         """The state of the form for `action` (and `item`): the refused one, or a blank one."""
         if self and action == self.action and (item is None or str(item) == self.item):
             self.rendered = True
@@ -163,11 +178,11 @@ class KeptState(FormState):
     """A form refilled with values typed earlier (after a preview, or carried through another step), without an
     error shown."""
 
-    def __init__(self, values, files_lost=False):
+    def __init__(self, values: Mapping[str, str], files_lost: bool = False) -> None:
         super().__init__(values, {}, "", files_lost)
         self.refused = False
 
-    def value(self, name, default=""):
+    def value(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)
 
 
@@ -182,5 +197,5 @@ class Form(FlaskForm):
     class Meta:
         locales = ("zh",)
 
-        def get_translations(self, form):
+        def get_translations(self, form: Any) -> Any:
             return DefaultMeta.get_translations(self, form)

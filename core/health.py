@@ -4,8 +4,11 @@ Redis answers (when jobs go through it) and an RQ worker has sent a heartbeat la
 503 when something the web process itself needs is down (database; Redis when configured); a missing
 worker is "degraded" with 200 — taking the web out of rotation would not bring the worker back —
 and the body says which part failed. Nothing secret is shown (no URLs, no error texts)."""
+from __future__ import annotations
+
 import time
 from datetime import timezone
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app
@@ -13,11 +16,17 @@ from flask import Blueprint, current_app
 from core.db import utcnow
 from core.extensions import db
 
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
+
+    from flask.typing import ResponseReturnValue
+
 bp = Blueprint("health", __name__)
 WORKER_STALE_SECONDS = 120  # RQ workers beat every few seconds while idle (worker_ttl 420 s by default)
 
 
-def _database():
+def _database() -> dict[str, str]:
     try:
         db.session.execute(sa.text("SELECT 1"))
         return {"status": "ok"}
@@ -26,7 +35,7 @@ def _database():
         return {"status": "down"}
 
 
-def _redis_and_workers(now):
+def _redis_and_workers(now: datetime) -> tuple[dict[str, str], dict[str, Any]]:
     url = current_app.config["REDIS_URL"]
     if not url:
         return {"status": "not_used", "detail": "jobs run in-process"}, {"status": "not_used"}
@@ -47,7 +56,7 @@ def _redis_and_workers(now):
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> ResponseReturnValue:
     started = time.perf_counter()
     now = utcnow()
     database = _database()

@@ -5,9 +5,18 @@ which budget; the budgets are settings (RATE_LIMIT_*), counted per client addres
 PROXY_COUNT=1), in Redis when REDIS_URL is set — shared by every web process — else in memory.
 If Redis is unreachable the counting falls back to memory rather than failing the request.
 Beyond a budget the answer is 429 with a Chinese page (or JSON under /api/) and Retry-After."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flask import Flask
 
 # endpoint -> (budget name, methods it counts; None = all)
 LIMITED = {
@@ -30,11 +39,11 @@ LIMITED = {
 }
 
 
-def _budget(name):
+def _budget(name: str) -> Callable[[], str]:
     return lambda: current_app.config[f"RATE_LIMIT_{name.upper()}"]
 
 
-def init_limits(app):
+def init_limits(app: Flask) -> Limiter:
     """A limiter for this application, wrapping the endpoints of LIMITED (each budget shared by its
     endpoints: one address gets one submission budget for all public forms)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
@@ -43,5 +52,6 @@ def init_limits(app):
     app.extensions["gk_limiter"] = limiter  # Flask-Limiter holds itself weakly: keep it alive with the app
     for endpoint, (name, methods) in LIMITED.items():
         view = app.view_functions[endpoint]
-        app.view_functions[endpoint] = limiter.shared_limit(_budget(name), scope=name, methods=methods)(view)
+        app.view_functions[endpoint] = limiter.shared_limit(  # type: ignore[assignment]
+            _budget(name), scope=name, methods=methods)(view)
     return limiter

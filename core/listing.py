@@ -1,11 +1,22 @@
 """Filters shared by the workflow lists (API and pages): state, department, overdue by clock."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from core.clocks.models import Clock
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+    from typing import Any
 
-def status_filter(query, column, status, allowed):
+    from sqlalchemy.orm import Query
+
+
+def status_filter(query: Query[Any], column: Any, status: str | None, allowed: Iterable[str]) -> Query[Any]:
     """Filter on a state value, refusing unknown ones with a field error."""
     if not status:
         return query
@@ -14,7 +25,7 @@ def status_filter(query, column, status, allowed):
     return query.filter(column == status)
 
 
-def department_id(code):
+def department_id(code: str) -> int | None:
     """The id of the department with this code, or a field error."""
     dep = Department.query.filter_by(code=code).first()
     if dep is None:
@@ -22,7 +33,8 @@ def department_id(code):
     return dep.id
 
 
-def overdue_filter(query, id_column, *, entity_kind, overdue, now, clock_name=None):
+def overdue_filter(query: Query[Any], id_column: Any, *, entity_kind: str, overdue: bool | None, now: datetime,
+                   clock_name: str | None = None) -> Query[Any]:
     """Keep (overdue=True) or drop (False) items with a running clock past its due moment at `now`."""
     if overdue is None:
         return query

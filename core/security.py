@@ -2,7 +2,16 @@
 style and nothing from other origins, no framing, no MIME sniffing, same-origin referrers; HSTS where
 the session cookie is secure (production, behind TLS); and `Cache-Control: no-store` on everything that
 may carry personal data (`no_store`)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import request
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flask import Flask, Response
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -39,7 +48,7 @@ PUBLIC_ENDPOINTS = frozenset({
 })
 
 
-def no_store(endpoint, signed_in):
+def no_store(endpoint: str | None, signed_in: Callable[[], bool]) -> bool:
     """The one caching rule: no-store except static files, and public pages seen by anonymous visitors
     (signed in, even a public page shows the user's name in its header). `signed_in` is asked only
     when it matters, so a static file never loads the user."""
@@ -48,9 +57,9 @@ def no_store(endpoint, signed_in):
     return endpoint not in PUBLIC_ENDPOINTS or signed_in()
 
 
-def register_security_headers(app):
+def register_security_headers(app: Flask) -> None:
     @app.after_request
-    def _security_headers(response):
+    def _security_headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", app.config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY))
         for name, value in HEADERS.items():

@@ -1,13 +1,20 @@
 """Uploaded files: checked by content (magic bytes) and size, stored outside static/ under random names."""
+from __future__ import annotations
+
 import hashlib
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 
 MAGIC = [
     (b"%PDF-", "application/pdf", ".pdf"),
@@ -24,14 +31,15 @@ class CheckedFile:
     sha256: str
 
 
-def check_files(files, *, field="attachments", label="附件"):
+def check_files(files: Iterable[tuple[str | None, bytes | None]], *, field: str = "attachments",
+                label: str = "附件") -> list[CheckedFile]:
     """[(filename, bytes)] → [CheckedFile]; refuses other types, oversize files and too many files. Errors name
     the form/API `field` the files came in, and call them `label`."""
     cfg = current_app.config
     files = [(n, d) for n, d in files if n or d]
     if len(files) > cfg["UPLOAD_MAX_FILES"]:
         raise ValidationError(f"{label}最多 {cfg['UPLOAD_MAX_FILES']} 个", field=field)
-    out = []
+    out: list[CheckedFile] = []
     for name, data in files:
         name = os.path.basename((name or label).replace("\\", "/"))[:200] or label
         if not data:
@@ -45,7 +53,7 @@ def check_files(files, *, field="attachments", label="附件"):
     return out
 
 
-def store(checked):
+def store(checked: CheckedFile) -> str:
     """Write a checked file under a random name; returns the stored name."""
     ext = next(e for _, ct, e in MAGIC if ct == checked.content_type)
     stored = secrets.token_hex(16) + ext
@@ -58,7 +66,7 @@ def store(checked):
     return stored
 
 
-def path_for(stored_name):
+def path_for(stored_name: str) -> Path:
     if "/" in stored_name or stored_name.startswith("."):
         raise ValueError("bad stored name")
     return Path(current_app.config["UPLOAD_DIR"]) / stored_name

@@ -11,11 +11,17 @@
   HTML, XML (Atom, Open311) and JSON answer: XML 1.0 forbids them, and a feed reader or an Open311
   client must never choke on text a caller once typed.
 """
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from flask import flash, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
+
+if TYPE_CHECKING:
+    from flask import Flask, Response
 
 # In UTF-8 the bytes 0x00–0x1F and 0x7F only ever stand for themselves (every byte of a multi-byte
 # character is >= 0x80), so they can be removed from an encoded body without decoding it.
@@ -28,7 +34,7 @@ TEXT_TYPES = ("text/html", "text/xml", "application/xml", "application/atom+xml"
 NUL_MESSAGE = "提交的内容含有不可见的控制字符（NUL），请删除后重新提交。"
 
 
-def _has_nul(value):
+def _has_nul(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
@@ -38,7 +44,7 @@ def _has_nul(value):
     return False
 
 
-def request_has_nul():
+def request_has_nul() -> bool:
     """True when the current request carries a NUL byte anywhere a view could read text from."""
     if "\x00" in request.path:
         return True
@@ -56,13 +62,13 @@ def request_has_nul():
 CLEANED_MESSAGE = "提交的内容中含有不可见的控制字符（NUL），已自动删除。"
 
 
-def _form_post():
+def _form_post() -> bool:
     return (request.method in ("POST", "PUT", "PATCH") and not request.is_json
             and not request.path.startswith("/api/") and request.mimetype in (
                 "application/x-www-form-urlencoded", "multipart/form-data"))
 
 
-def clean_form_nul():
+def clean_form_nul() -> bool:
     """Remove NUL bytes from a page form's fields and upload file names; True when there were any."""
     pairs = list(request.form.items(multi=True))
     files = [f for _, f in request.files.items(multi=True)]
@@ -74,8 +80,8 @@ def clean_form_nul():
     return True
 
 
-def register_wellformed(app):
-    def _refuse_nul():
+def register_wellformed(app: Flask) -> None:
+    def _refuse_nul() -> None:
         if _form_post() and "\x00" not in request.path and not any(
                 _has_nul(k) or _has_nul(v) for k, v in request.args.items(multi=True)):
             if clean_form_nul():
@@ -87,7 +93,7 @@ def register_wellformed(app):
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul)
 
     @app.after_request
-    def _strip_controls(response):
+    def _strip_controls(response: Response) -> Response:
         if response.direct_passthrough or response.is_streamed or response.mimetype not in TEXT_TYPES:
             return response
         body = response.get_data()

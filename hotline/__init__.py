@@ -4,9 +4,15 @@
 the periodic duty run after every deadline sweep, the category seeder of `flask seed`, and the type
 and category labels the public log shows.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     import hotline.knowledge  # noqa: F401  (the tables, for the metadata)
     import hotline.models  # noqa: F401
     from core.jobs.periodic import register_periodic

@@ -5,9 +5,15 @@ the search index catch-up run after every deadline sweep, the migration filters 
 own structures, and `flask log`. public_log imports no workflow: they hand it their labels
 (public_log/labels.py) and submit records through public_log.review.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     import public_log.models  # noqa: F401  (the tables, for the metadata)
     from core.jobs.periodic import register_periodic
     from public_log.api import log_bp as log_api_bp

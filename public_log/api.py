@@ -1,5 +1,9 @@
 """JSON API of the public log (/api/v1/log, public) and of publication review
 (/api/v1/publication-reviews, reviewers with a token)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import abort, jsonify, request
 
 from core.api import api_user, json_body, make_api_blueprint
@@ -13,13 +17,19 @@ from public_log import finder, presenter, queries, review
 from public_log.models import PublicRecord
 from public_log.openapi import PATHS
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from flask.typing import ResponseReturnValue
+
 log_bp = make_api_blueprint("log_api", __name__, "/api/v1/log")
 reviews_bp = make_api_blueprint("reviews_api", __name__, "/api/v1/publication-reviews")
 register_paths(PATHS)
 REVIEWERS = (Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _int_arg(name, default, low, high):
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
     value = request.args.get(name)
     if value in (None, ""):
         return default
@@ -33,7 +43,7 @@ def _int_arg(name, default, low, high):
 
 
 @log_bp.get("")
-def search():
+def search() -> ResponseReturnValue:
     """Public: published records, newest first or by relevance to `q`, with filters."""
     filters = queries.Filters.from_args(request.args)
     result = finder.find(request.args.get("q"), filters, page=_int_arg("page", 1, 1, queries.MAX_PAGE),
@@ -47,18 +57,18 @@ def search():
 
 
 @log_bp.get("/<public_id>")
-def record(public_id):
+def record(public_id: str) -> ResponseReturnValue:
     rec = queries.permalink_target(public_id) or abort(404)
     if rec.status == "withdrawn":
         return jsonify(error="gone", message=f"记录 {rec.public_id} 已撤回"), 410
     return jsonify(presenter.public_json(rec, full=True))
 
 
-def _body():
+def _body() -> dict[str, Any]:
     return json_body()
 
 
-def _load(record_id):
+def _load(record_id: int) -> PublicRecord:
     record = db.session.get(PublicRecord, record_id)
     user = api_user()
     if record is None or not (review.may_review(user, record) or review.may_manage(user)
@@ -69,18 +79,18 @@ def _load(record_id):
 
 @reviews_bp.get("")
 @roles_required(*REVIEWERS)
-def queue():
+def queue() -> ResponseReturnValue:
     """The caller's review queue (never their own replies)."""
     return jsonify(items=[presenter.review_json(r) for r in review.pending(api_user())])
 
 
 @reviews_bp.get("/<int:record_id>")
 @roles_required(*REVIEWERS)
-def show(record_id):
+def show(record_id: int) -> ResponseReturnValue:
     return jsonify(presenter.review_json(_load(record_id)))
 
 
-def _text(data, key):
+def _text(data: Mapping[str, Any], key: str) -> str | None:
     """A JSON string field (or None when absent); anything else is a 400."""
     value = data.get(key)
     if value is not None and not isinstance(value, str):
@@ -90,7 +100,7 @@ def _text(data, key):
 
 @reviews_bp.post("/<int:record_id>/approve")
 @roles_required(*REVIEWERS)
-def approve(record_id):
+def approve(record_id: int) -> ResponseReturnValue:
     record, data = _load(record_id), _body()
     texts = {key: _text(data, key) for key in review.FIELDS}
     review.approve_publication(record, now=utcnow(), actor=api_user(), confirmed=data.get("confirm"), **texts)
@@ -99,7 +109,7 @@ def approve(record_id):
 
 @reviews_bp.post("/<int:record_id>/unmask")
 @roles_required(*REVIEWERS)
-def unmask(record_id):
+def unmask(record_id: int) -> ResponseReturnValue:
     """Restore one masked span (its index in `maskings`) with a reason, as on the review page."""
     record, data = _load(record_id), _body()
     index = data.get("index")
@@ -110,7 +120,7 @@ def unmask(record_id):
 
 @reviews_bp.post("/<int:record_id>/mask")
 @roles_required(*REVIEWERS)
-def mask(record_id):
+def mask(record_id: int) -> ResponseReturnValue:
     """Mask a text the engine missed, wherever it appears, with a reason."""
     record, data = _load(record_id), _body()
     review.mask_span(record, value=_text(data, "value"), reason=_text(data, "reason"), now=utcnow(),
@@ -120,7 +130,7 @@ def mask(record_id):
 
 @reviews_bp.post("/<int:record_id>/refuse")
 @roles_required(*REVIEWERS)
-def refuse(record_id):
+def refuse(record_id: int) -> ResponseReturnValue:
     record, data = _load(record_id), _body()
     review.refuse(record, reason=_text(data, "reason"), now=utcnow(), actor=api_user())
     return jsonify(presenter.review_json(record))

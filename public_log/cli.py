@@ -1,4 +1,6 @@
 """`flask log …`: rebuild the search index, try a search from the shell."""
+from __future__ import annotations
+
 import click
 from flask.cli import AppGroup
 
@@ -9,7 +11,7 @@ log_cli = AppGroup("log", help="公开答复库：重建搜索索引、试搜索
 
 @log_cli.command("reindex")
 @click.option("--batch", default=1000, show_default=True, help="每批索引的记录数")
-def reindex_command(batch):
+def reindex_command(batch: int) -> None:
     """Empty the search index and index every published record again (masked text only)."""
     from public_log.indexing import rebuild
 
@@ -20,7 +22,7 @@ def reindex_command(batch):
 @log_cli.command("search")
 @click.argument("query")
 @click.option("--limit", default=10, show_default=True)
-def search_command(query, limit):
+def search_command(query: str, limit: int) -> None:
     """Search the public log like the public page does."""
     from public_log import finder, queries
 

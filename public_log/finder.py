@@ -1,11 +1,20 @@
 """One use case for the public log's pages and API: browse or search, with suggestions when nothing is
 found and a fallback to the newest records when the search itself fails."""
+from __future__ import annotations
+
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from core.departments.routing import suggest_departments
 from core.departments.service import active_departments
 from public_log import queries, search
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from public_log.queries import Filters
+    from public_log.segment import ParsedQuery
 
 log = logging.getLogger(__name__)
 
@@ -25,21 +34,21 @@ class Result:
     capped: bool = False  # more matches than the search window: total is a lower bound
 
     @property
-    def args(self):
+    def args(self) -> dict[str, Any]:
         """Query-string arguments that reproduce this result (for pagination links)."""
         return dict(self.filters.as_args(), **({"q": self.query} if self.query else {}))
 
     @property
-    def pages(self):
+    def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
-def _suggestion(label, count, q="", filters=None):
+def _suggestion(label: str, count: int, q: str = "", filters: Filters | None = None) -> dict[str, Any]:
     args = dict((filters.as_args() if filters else {}), **({"q": q} if q else {}))
     return {"label": label, "count": count, "args": args}
 
 
-def suggestions(q, filters, parsed):
+def suggestions(q: str, filters: Filters, parsed: ParsedQuery) -> list[dict[str, Any]]:
     """Useful next steps after an empty search: drop filters, single words, the unquoted phrase,
     the departments that handle such matters."""
     out = []
@@ -59,7 +68,7 @@ def suggestions(q, filters, parsed):
     return out
 
 
-def find(q, filters, *, page=1, per_page=queries.PER_PAGE):
+def find(q: str | None, filters: Filters, *, page: int = 1, per_page: int = queries.PER_PAGE) -> Result:
     q = (q or "").strip()[:100]
     page = min(max(1, page), queries.MAX_PAGE)
     if not q:

@@ -1,5 +1,9 @@
 """Keeping the search index in step with publication: a job per record after each commit, a catch-up
 after every deadline sweep (for jobs lost while Redis was down), and a full rebuild for the CLI."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from core.db import unit_of_work, utcnow
@@ -8,9 +12,13 @@ from core.jobs import enqueue, job
 from public_log import search
 from public_log.models import PublicRecord, PublicSearchDoc
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
 
 @job
-def index_job(record_id, now=None):
+def index_job(record_id: int, now: datetime | None = None) -> bool:
     """Index (or un-index) one record as it is now."""
     with unit_of_work():
         record = db.session.get(PublicRecord, record_id)
@@ -19,12 +27,12 @@ def index_job(record_id, now=None):
         return search.index_record(record, now=now or utcnow())
 
 
-def schedule(record):
+def schedule(record: PublicRecord) -> None:
     """Index the record once the caller's unit of work commits."""
     enqueue(index_job, record.id)
 
 
-def search_catch_up(now, batch=500):
+def search_catch_up(now: datetime, batch: int = 500) -> int:
     """Index what a lost job left out; drop withdrawn records. Returns how many rows changed."""
     changed = 0
     with unit_of_work():
@@ -37,7 +45,7 @@ def search_catch_up(now, batch=500):
     return changed
 
 
-def rebuild(now, batch=1000, progress=None):
+def rebuild(now: datetime, batch: int = 1000, progress: Callable[[int], object] | None = None) -> int:
     """Empty the index and index every published record again, in batches. Returns the count."""
     with unit_of_work():
         db.session.execute(sa.delete(PublicSearchDoc))

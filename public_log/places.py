@@ -1,6 +1,8 @@
 """Where a matter happened, as the public may see it (DESIGN §4, issue 13): the road or estate, never
 the house, building, unit or room; coordinates snapped to a grid (PUBLIC_LOCATION_GRID_M, default
 100 m) so that a point on a map does not single out one household. Pure functions."""
+from __future__ import annotations
+
 import math
 import re
 import unicodedata
@@ -22,7 +24,7 @@ _TRAILING = " \t,，、;；:：-—–_/\\(（[【"
 METRES_PER_DEGREE = 111_320.0
 
 
-def public_address(address):
+def public_address(address: str | None) -> str | None:
     """The address cut before its first house, building, unit or room number; None when nothing of a
     road or estate remains ("8号" alone)."""
     text = unicodedata.normalize("NFKC", address or "").strip()
@@ -33,7 +35,7 @@ def public_address(address):
     return text or None
 
 
-def public_point(lat, lng, grid_m=100):
+def public_point(lat: float | None, lng: float | None, grid_m: float = 100) -> tuple[float | None, float | None]:
     """(lat, lng) snapped to the centre of a grid cell about `grid_m` metres wide; (None, None) when
     either is missing. A grid of 0 publishes no coordinates at all."""
     if lat is None or lng is None or not grid_m or grid_m <= 0:

@@ -1,23 +1,32 @@
 """How public records look to the public (pages, JSON, feed) and to reviewers: only masked text leaves
 here for the public; highlighted snippets are escaped before marking."""
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from flask import url_for
 from markupsafe import Markup, escape
 
 from public_log.queries import KINDS, category_label, type_label
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from public_log.models import PublicRecord
+
 SNIPPET_CHARS = 90
 
 
-def _pattern(terms):
+def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     terms = [t for t in terms if t]
     if not terms:
         return None
     return re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)), re.IGNORECASE)
 
 
-def highlight(text, terms):
+def highlight(text: str, terms: Iterable[str]) -> Markup:
     """Escape `text` and wrap each occurrence of the terms in <mark>."""
     pattern = _pattern(terms)
     if pattern is None:
@@ -30,7 +39,7 @@ def highlight(text, terms):
     return Markup("").join(out)
 
 
-def snippet_text(record, terms, width=SNIPPET_CHARS):
+def snippet_text(record: PublicRecord, terms: Iterable[str], width: int = SNIPPET_CHARS) -> str:
     """A window of the reply (else the request) around the first hit, as plain text."""
     pattern = _pattern(terms)
     for text in (record.reply_text, record.request_text):
@@ -43,17 +52,17 @@ def snippet_text(record, terms, width=SNIPPET_CHARS):
     return text[:width] + ("…" if len(text) > width else "")
 
 
-def snippet(record, terms):
+def snippet(record: PublicRecord, terms: Iterable[str]) -> Markup:
     return highlight(snippet_text(record, terms), terms)
 
 
-def labels(record):
+def labels(record: PublicRecord) -> dict[str, str]:
     return {"kind": KINDS.get(record.kind, record.kind), "type": type_label(record.type_code),
             "category": category_label(record.category_code),
             "department": record.department.name if record.department else ""}
 
 
-def public_json(record, terms=(), full=False):
+def public_json(record: PublicRecord, terms: Iterable[str] = (), full: bool = False) -> dict[str, Any]:
     """The public view of a record: masked text and facts, never originals, authors or reviewers."""
     lab = labels(record)
     out = {"public_id": record.public_id, "kind": record.kind, "kind_label": lab["kind"],
@@ -71,7 +80,7 @@ def public_json(record, terms=(), full=False):
     return out
 
 
-def review_json(record):
+def review_json(record: PublicRecord) -> dict[str, Any]:
     """What a reviewer sees: the original beside the masked text and every masking with its reason."""
     return {"id": record.id, "public_id": record.public_id, "kind": record.kind, "source_id": record.source_id,
             "status": record.status, "department": record.department.code if record.department else None,
@@ -89,7 +98,7 @@ FIELD_LABELS = {"title": "标题", "request_text": "诉求/申请内容", "reply
 _ORIGINAL = {"title": "original_title", "request_text": "original_request", "reply_text": "original_reply"}
 
 
-def masking_rows(record):
+def masking_rows(record: PublicRecord) -> list[dict[str, Any]]:
     """Each masking: what (the original text), where (field and position), why (reason), and how."""
     rows = []
     for m in record.maskings or []:
@@ -101,7 +110,7 @@ def masking_rows(record):
     return rows
 
 
-def restored_rows(record):
+def restored_rows(record: PublicRecord) -> list[dict[str, Any]]:
     """Spans a reviewer restored (judged not personal), with the reason; for reviewers only."""
     restored = (record.known or {}).get("restored", [])
     return [{"value": d["value"], "reason": d["reason"], "at": d["at"]} for d in restored]

@@ -1,7 +1,10 @@
 """Publication review (保密审查): replies enter the queue masked; a reviewer who did not write the reply
 publishes (possibly after editing), refuses with a reason, or later withdraws with a reason."""
+from __future__ import annotations
+
 import bisect
 import re
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
@@ -16,6 +19,15 @@ from public_log.models import PublicRecord
 from public_log.official import official_contacts
 from public_log.places import public_address, public_point
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from datetime import date, datetime
+    from typing import Any
+
+    from core.audit import Actor
+    from core.auth.models import User
+    from public_log.masking import Official
+
 ENTITY = "public_record"
 
 
@@ -29,7 +41,7 @@ class ReviewAgain(DomainError):
     status = 409
 
 
-def public_version(record, text, official=None):
+def public_version(record: PublicRecord, text: str, official: Official | None = None) -> tuple[str, list[Masking]]:
     """(public text, maskings) of `text` for this record: the engine with the item's own people and
     the official contact data, minus the spans a reviewer restored, plus the values a reviewer masked.
     The one masking rule for submission, edits, corrections and their notes."""
@@ -54,7 +66,7 @@ def public_version(record, text, official=None):
     return apply(text or "", kept), kept
 
 
-def _render(record, official=None):
+def _render(record: PublicRecord, official: Official | None = None) -> None:
     """Public texts of every field from the originals, with the reviewer's decisions; the masking list."""
     official, listing = official or official_contacts(), []
     for field in FIELDS:
@@ -65,8 +77,12 @@ def _render(record, official=None):
     record.maskings = listing
 
 
-def submit(*, kind, source_id, department_id, type_code, category_code, replied_on, author_id, title, request_text,
-           reply_text, names=(), phones=(), ids=(), now, address=None, lat=None, lng=None):
+def submit(*, kind: str, source_id: int, department_id: int, type_code: str | None, category_code: str | None,
+           replied_on: date, author_id: int | None,
+           title: str, request_text: str,
+           reply_text: str, names: Iterable[str | None] = (), phones: Iterable[str | None] = (),
+           ids: Iterable[str | None] = (), now: datetime, address: str | None = None, lat: float | None = None,
+           lng: float | None = None) -> PublicRecord:
     """Add a masked record to the review queue inside the caller's unit of work (once per source);
     a hotline record also keeps its place as the public may see it (road or estate, grid point)."""
     existing = PublicRecord.query.filter_by(kind=kind, source_id=source_id).first()
@@ -94,7 +110,8 @@ def submit(*, kind, source_id, department_id, type_code, category_code, replied_
 DECISIONS = {"restored": "added", "added": "restored"}  # each kind of span decision and its opposite
 
 
-def _decide_span(record, *, now, actor, key, decision, action):
+def _decide_span(record: PublicRecord, *, now: datetime, actor: Actor, key: str, decision: dict[str, Any],
+                 action: str) -> PublicRecord:
     """Record a reviewer's decision about a text (restore it, or mask it), replacing any earlier
     decision about the same text, either way; re-render the public texts; audit with the reason."""
     if not (decision["reason"] or "").strip():
@@ -111,7 +128,8 @@ def _decide_span(record, *, now, actor, key, decision, action):
     return record
 
 
-def unmask(record, *, index, reason, now, actor, expected=None):
+def unmask(record: PublicRecord, *, index: int | None, reason: str | None, now: datetime, actor: Actor,
+           expected: str | None = None) -> PublicRecord:
     """Restore one masked span the reviewer judges not personal (an office line, a public figure's
     name), with a reason kept in the audit trail; the same text stays unmasked wherever it appears.
     `expected` is the text the reviewer saw at that place: if the list changed meanwhile (another
@@ -128,7 +146,8 @@ def unmask(record, *, index, reason, now, actor, expected=None):
                         action="unmasked")
 
 
-def mask_span(record, *, value, reason, now, actor):
+def mask_span(record: PublicRecord, *, value: str | None, reason: str | None, now: datetime,
+              actor: Actor) -> PublicRecord:
     """Mask a text the engine missed, wherever it appears in the record, with a reason (audited)."""
     _require(actor, record, "pending")
     value = (value or "").strip()
@@ -140,7 +159,7 @@ def mask_span(record, *, value, reason, now, actor):
                         action="masked")
 
 
-def may_review(user, record):
+def may_review(user: User, record: PublicRecord) -> bool:
     """Supervisors, or the department's approver, and never the author of the reply."""
     if user is None or user.id == record.author_id:
         return False
@@ -149,14 +168,14 @@ def may_review(user, record):
     return user.role is Role.APPROVER and user.department_id == record.department_id
 
 
-def _require(user, record, status):
+def _require(user: User, record: PublicRecord, status: str | Iterable[str]) -> None:
     if not may_review(user, record):
         raise DomainError("您不能审查这条记录（答复人不能审查自己的答复）")
     if record.status != status:
         raise DomainError(f"记录当前状态为 {record.status}，不能这样操作")
 
 
-def _public_text(record, edits):
+def _public_text(record: PublicRecord, edits: Mapping[str, str]) -> bool:
     """Apply edits through the one masking rule; True when masking changed what was typed."""
     changed, official = False, official_contacts() if edits else None
     for field, text in edits.items():
@@ -168,12 +187,14 @@ def _public_text(record, edits):
     return changed
 
 
-def _edits(title, request_text, reply_text):
+def _edits(title: str | None, request_text: str | None, reply_text: str | None) -> dict[str, str]:
     return {k: v for k, v in (("title", title), ("request_text", request_text), ("reply_text", reply_text))
             if v is not None}
 
 
-def approve_publication(record, *, now, actor, confirmed, title=None, request_text=None, reply_text=None):
+def approve_publication(record: PublicRecord, *, now: datetime, actor: Actor, confirmed: bool | None,
+                        title: str | None = None,
+                        request_text: str | None = None, reply_text: str | None = None) -> PublicRecord:
     """Publish exactly the text the reviewer approved. Edits go through the one masking rule; when it
     changes them, the masked text is saved (still pending) and the reviewer is asked to look again
     (ReviewAgain). The reviewer must confirm having checked the text (保密审查)."""
@@ -198,7 +219,8 @@ def approve_publication(record, *, now, actor, confirmed, title=None, request_te
     return record
 
 
-def correct(record, *, note, now, actor, title=None, request_text=None, reply_text=None):
+def correct(record: PublicRecord, *, note: str | None, now: datetime, actor: Actor, title: str | None = None,
+            request_text: str | None = None, reply_text: str | None = None) -> PublicRecord:
     """Correct a published record's public text. Text and note go through the one masking rule; the
     note is shown with the record and the old text kept in the audit trail; a correction that leaves
     the public text as it was is refused, so no banner announces a change that did not happen."""
@@ -225,12 +247,12 @@ def correct(record, *, note, now, actor, title=None, request_text=None, reply_te
     return record
 
 
-def may_manage(user):
+def may_manage(user: User | None) -> bool:
     """Who may withdraw or correct published records."""
     return user is not None and user.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
-def refuse(record, *, reason, now, actor):
+def refuse(record: PublicRecord, *, reason: str | None, now: datetime, actor: Actor) -> PublicRecord:
     if not (reason or "").strip():
         raise ValidationError("请写明不予公开的理由", field="reason")
     _require(actor, record, "pending")
@@ -242,7 +264,7 @@ def refuse(record, *, reason, now, actor):
     return record
 
 
-def withdraw(record, *, reason, now, actor):
+def withdraw(record: PublicRecord, *, reason: str | None, now: datetime, actor: Actor) -> PublicRecord:
     """Take a published record off the public log; the reason stays in the audit trail."""
     if not (reason or "").strip():
         raise ValidationError("请写明撤回理由", field="reason")
@@ -258,7 +280,7 @@ def withdraw(record, *, reason, now, actor):
     return record
 
 
-def pending(user):
+def pending(user: User) -> list[PublicRecord]:
     """The review queue this user may work on."""
     return [r for r in PublicRecord.query.filter_by(status="pending").order_by(PublicRecord.id) if may_review(user, r)]
 
@@ -268,7 +290,8 @@ def pending(user):
 SUPERSEDED = "工单重办：原答复已被新一轮办理取代，新答复经审查后公开"
 
 
-def supersede(*, kind, source_id, now, actor, reason=""):
+def supersede(*, kind: str, source_id: int, now: datetime, actor: Actor,
+              reason: str | None = "") -> PublicRecord | None:
     """Take the source's record out of public view inside the caller's unit of work: a published one is
     withdrawn (its permalink answers 410, search, feeds and Open311 drop it), a pending one leaves the
     review queue, so that no reviewer publishes an answer that 重办 replaced (国办发〔2020〕53号 (十))."""
@@ -287,8 +310,12 @@ def supersede(*, kind, source_id, now, actor, reason=""):
     return record
 
 
-def resubmit(*, kind, source_id, department_id, type_code, category_code, replied_on, author_id, title,
-             request_text, reply_text, names=(), phones=(), ids=(), now, address=None, lat=None, lng=None):
+def resubmit(*, kind: str, source_id: int, department_id: int, type_code: str | None, category_code: str | None,
+             replied_on: date, author_id: int | None,
+             title: str,
+             request_text: str, reply_text: str, names: Iterable[str | None] = (), phones: Iterable[str | None] = (),
+             ids: Iterable[str | None] = (), now: datetime, address: str | None = None, lat: float | None = None,
+             lng: float | None = None) -> PublicRecord:
     """Queue the source's newest answer for review: a new record (submit), or the existing one with its
     originals replaced and masked again, back to pending under the same permalink. The reviewer's earlier
     extra masks are kept (they only hide more); earlier restorations are dropped, as they were decided on

@@ -1,5 +1,9 @@
 """保密审查 pages: the review queue, one record with its original beside the masked text, and the
 decisions (publish with edits, refuse, withdraw, correct). Each decision is one service call."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -11,11 +15,17 @@ from core.extensions import db
 from public_log import presenter, review
 from public_log.models import PublicRecord
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from flask.typing import ResponseReturnValue
+
 bp = Blueprint("public_review", __name__, url_prefix="/log/review")
 REVIEWERS = (Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _record(record_id):
+def _record(record_id: int) -> PublicRecord:
     """The record if this user may review or manage it; others get 404 (no probing of other departments)."""
     record = db.session.get(PublicRecord, record_id) or abort(404)
     if not (review.may_review(current_user, record) or review.may_manage(current_user)
@@ -24,18 +34,18 @@ def _record(record_id):
     return record
 
 
-def _texts():
+def _texts() -> dict[str, str | None]:
     return {k: request.form.get(k) for k in ("title", "request_text", "reply_text")}
 
 
-def _page(record, form=None, error=None, status=200):
+def _page(record: PublicRecord, form: Any = None, error: str | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template("public_log/review.html", record=record, rows=presenter.masking_rows(record),
                            restored=presenter.restored_rows(record),
                            labels=presenter.labels(record), may_review=review.may_review(current_user, record),
                            may_manage=review.may_manage(current_user), form=form or {}, error=error), status
 
 
-def _decide(record, action):
+def _decide(record: PublicRecord, action: Callable[[], object]) -> ResponseReturnValue | None:
     """Run the decision; on a refusal show the page again with what the reviewer typed (nothing lost),
     except when masking changed the typed text: then the saved masked text is shown for a second look."""
     try:
@@ -52,7 +62,7 @@ def _decide(record, action):
 
 @bp.get("/")
 @roles_required(*REVIEWERS)
-def queue():
+def queue() -> ResponseReturnValue:
     published = []
     if review.may_manage(current_user):
         published = (PublicRecord.query.filter(PublicRecord.status.in_(("published", "withdrawn")))
@@ -62,11 +72,12 @@ def queue():
 
 @bp.get("/<int:record_id>")
 @roles_required(*REVIEWERS)
-def show(record_id):
+def show(record_id: int) -> ResponseReturnValue:
     return _page(_record(record_id))
 
 
-def _act(record_id, action, done, back_to_queue):
+def _act(record_id: int, action: Callable[[PublicRecord], object], done: str,
+         back_to_queue: bool) -> ResponseReturnValue:
     """Run one decision on a record; on success flash `done` and go back to the queue or the record."""
     record = _record(record_id)
     failed = _decide(record, lambda: action(record))
@@ -78,7 +89,7 @@ def _act(record_id, action, done, back_to_queue):
 
 @bp.post("/<int:record_id>/approve")
 @roles_required(*REVIEWERS)
-def approve(record_id):
+def approve(record_id: int) -> ResponseReturnValue:
     return _act(record_id, lambda r: review.approve_publication(r, now=utcnow(), actor=current_user,
                                                     confirmed=request.form.get("confirm") == "yes", **_texts()),
                 "已公开", True)
@@ -86,7 +97,7 @@ def approve(record_id):
 
 @bp.post("/<int:record_id>/unmask")
 @roles_required(*REVIEWERS)
-def unmask(record_id):
+def unmask(record_id: int) -> ResponseReturnValue:
     index = request.form.get("index", "")
     return _act(record_id, lambda r: review.unmask(r, index=int(index) if index.isdigit() and len(index) < 6 else None,
                                                    reason=request.form.get("reason"), now=utcnow(),
@@ -96,7 +107,7 @@ def unmask(record_id):
 
 @bp.post("/<int:record_id>/mask")
 @roles_required(*REVIEWERS)
-def mask(record_id):
+def mask(record_id: int) -> ResponseReturnValue:
     return _act(record_id, lambda r: review.mask_span(r, value=request.form.get("value"),
                                                       reason=request.form.get("reason"), now=utcnow(),
                                                       actor=current_user), "已补充遮盖", False)
@@ -104,20 +115,20 @@ def mask(record_id):
 
 @bp.post("/<int:record_id>/refuse")
 @roles_required(*REVIEWERS)
-def refuse(record_id):
+def refuse(record_id: int) -> ResponseReturnValue:
     return _act(record_id, lambda r: review.refuse(r, reason=request.form.get("reason"), now=utcnow(),
                                                    actor=current_user), "已决定不予公开", True)
 
 
 @bp.post("/<int:record_id>/withdraw")
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
-def withdraw(record_id):
+def withdraw(record_id: int) -> ResponseReturnValue:
     return _act(record_id, lambda r: review.withdraw(r, reason=request.form.get("reason"), now=utcnow(),
                                                      actor=current_user), "已撤回", False)
 
 
 @bp.post("/<int:record_id>/correct")
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
-def correct(record_id):
+def correct(record_id: int) -> ResponseReturnValue:
     return _act(record_id, lambda r: review.correct(r, note=request.form.get("note"), now=utcnow(),
                                                     actor=current_user, **_texts()), "已更正", False)

@@ -7,8 +7,11 @@ Both index only `public_search_docs`, which holds the segmented *masked* text of
 The backend finds the newest matches with their relevance (filters applied in the same query,
 shared with browsing in public_log.queries); they are ordered by relevance, ties newest first.
 """
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -16,6 +19,16 @@ from sqlalchemy import event
 from core.extensions import db
 from public_log.models import PublicRecord, PublicSearchDoc
 from public_log.segment import index_tokens, normalise, parse_query
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+    from typing import Any
+
+    from sqlalchemy import Select
+
+    from public_log.queries import Filters
+    from public_log.segment import ParsedQuery, Term
 
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE public_search_fts USING fts5(title_tokens, request_tokens, reply_tokens, "
@@ -58,12 +71,12 @@ for _stmt in POSTGRES_DDL:
     event.listen(PublicSearchDoc.__table__, "after_create", sa.DDL(_stmt).execute_if(dialect="postgresql"))
 
 
-def include_name(name, type_, parent_names):
+def include_name(name: str, type_: str, parent_names: Any) -> bool:
     """Alembic filter: the backends' own structures are not models (kept in migration 0007)."""
     return not (type_ == "table" and name.startswith("public_search_fts"))
 
 
-def include_object(obj, name, type_, reflected, compare_to):
+def include_object(obj: Any, name: str, type_: str, reflected: bool, compare_to: Any) -> bool:
     if type_ == "table":
         return include_name(name, type_, {})
     if type_ == "column" and name == "tsv" and obj.table.name == "public_search_docs":
@@ -75,11 +88,11 @@ class SearchError(Exception):
     """The search itself failed (the index is missing or the backend refused the query)."""
 
 
-def match_expression(terms, quote, and_, or_, suffix=""):
+def match_expression(terms: Iterable[Term], quote: str, and_: str, or_: str, suffix: str = "") -> str:
     """A boolean query in a backend's syntax: terms AND-ed, each `word OR (part AND part …)`, each
     word followed by `suffix` (a PostgreSQL weight such as `:A`). Terms are word characters only
     (segment._WORD), so quoting cannot be broken out of."""
-    def one(term):
+    def one(term: Term) -> str:
         if term.parts:
             inner = f" {and_} ".join(f"{quote}{p}{quote}{suffix}" for p in term.parts)
             return f"({quote}{term.word}{quote}{suffix} {or_} ({inner}))"
@@ -101,10 +114,11 @@ class SqliteFts:
     # Measured at 1,000,000 records: stepping through id ranges made FTS5 slower (two-word p95 81 → 151 ms),
     # since its backward doclist walk already stops early; it searches the whole index at once.
 
-    def newest_matches(self, stmt, parsed, limit, newest):
+    def newest_matches(self, stmt: Select[Any], parsed: ParsedQuery, limit: int,
+                       newest: int) -> list[tuple[int, datetime, float]]:
         return self.find(stmt, parsed, limit)
 
-    def find(self, stmt, parsed, limit):
+    def find(self, stmt: Select[Any], parsed: ParsedQuery, limit: int) -> list[tuple[int, datetime, float]]:
         """The newest `limit` matches (FTS5 walks its doclists backwards from the highest rowid), scored
         from the title and request tokens the same query reads (a word in neither is in the reply)."""
         expr = match_expression(parsed.terms, '"', "AND", "OR")
@@ -116,11 +130,11 @@ class SqliteFts:
         return [(r[0], r[1], score(parsed.terms, r[2], r[3])) for r in rows]
 
 
-def score(terms, title_tokens, request_tokens):
+def score(terms: Iterable[Term], title_tokens: str, request_tokens: str) -> float:
     """RANK for one document from its indexed title and request tokens (FTS5's unicode61 splitting)."""
     title, request = set(_TOKEN.findall(title_tokens)), set(_TOKEN.findall(request_tokens))
 
-    def has(term, tokens):
+    def has(term: Term, tokens: set[str]) -> bool:
         return term.word in tokens or (bool(term.parts) and all(p in tokens for p in term.parts))
     return sum(RANK["title"] if has(t, title) else RANK["request"] if has(t, request) else RANK["reply"]
                for t in terms)
@@ -129,7 +143,7 @@ def score(terms, title_tokens, request_tokens):
 class PostgresTsvector:
     name = "postgresql-tsvector"
 
-    def newest_matches(self, stmt, parsed, limit, newest):
+    def newest_matches(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, newest: int) -> list[Any]:
         """The newest `limit` matches, looked for among the newest STEPS[0] ids first, then over a span
         sized from the matches found so far, then (rare words) the whole index. Measured at 1,000,000
         records: a search reads about as many rows as it returns, for everyday and rare words alike."""
@@ -143,7 +157,8 @@ class PostgresTsvector:
                 return rows
             span = next_span(len(rows), newest - first_bucket * BUCKET + 1, limit)
 
-    def find(self, stmt, parsed, limit, first_bucket=None, last_bucket=None):
+    def find(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, first_bucket: int | None = None,
+             last_bucket: int | None = None) -> list[Any]:
         """The newest `limit` matches through the GIN-indexed tsvector (within the buckets, if given),
         ranked in the same query.
 
@@ -160,7 +175,7 @@ class PostgresTsvector:
         newest = (stmt.add_columns(tsv.label("tsv")).where(tsv.op("@@")(sa.func.to_tsquery("simple", expr)))
                   .order_by(PublicSearchDoc.record_id.desc()).limit(limit).subquery())
 
-        def weighted(term, label):  # the word in the title (weight A) or in the request (B)
+        def weighted(term: Term, label: str) -> Any:  # the word in the title (weight A) or in the request (B)
             return newest.c.tsv.op("@@")(sa.func.to_tsquery("simple", match_expression([term], "'", "&", "|",
                                                                                        f":{label}")))
         rank = sum(sa.case((weighted(t, "A"), RANK["title"]), (weighted(t, "B"), RANK["request"]),
@@ -168,7 +183,7 @@ class PostgresTsvector:
         return db.session.execute(sa.select(newest.c.record_id, newest.c.published_at, rank)).all()
 
 
-def next_span(found, covered, limit):
+def next_span(found: int, covered: int, limit: int) -> int | None:
     """How many of the newest ids to look through next, after `found` matches among the newest
     `covered`: enough for `limit` at the density seen (with a margin), or None — the whole index —
     when nothing was found or the span would pass STEPS[1]."""
@@ -178,7 +193,7 @@ def next_span(found, covered, limit):
     return span if span <= STEPS[1] else None
 
 
-def backend():
+def backend() -> SqliteFts | PostgresTsvector:
     return PostgresTsvector() if db.engine.dialect.name == "postgresql" else SqliteFts()
 
 
@@ -200,7 +215,7 @@ WINDOW = 1000
 STEPS = (10_000, 300_000)
 
 
-def search(query, filters=None, *, page=1, per_page=20):
+def search(query: str, filters: Filters | None = None, *, page: int = 1, per_page: int = 20) -> SearchPage:
     """Published records matching `query` (AND of words, exact phrases) and the Filters: the newest
     WINDOW matches, ranked by relevance, one page of them. Reads the search documents only (they
     copy the records' filter columns; withdrawn records leave the index)."""
@@ -226,13 +241,13 @@ def search(query, filters=None, *, page=1, per_page=20):
     return SearchPage(ranked[start:start + per_page], len(rows), parsed, engine.name, capped)
 
 
-def count(query, filters=None):
+def count(query: str, filters: Filters | None = None) -> int:
     """How many published records match (for suggestions; at most WINDOW + 1)."""
     page = search(query, filters, per_page=1)
     return page.total + (1 if page.capped else 0)
 
 
-def document_for(record):
+def document_for(record: PublicRecord) -> dict[str, Any]:
     """The index row's values for a record: segmented masked text only."""
     return {"title_tokens": index_tokens(record.title), "request_tokens": index_tokens(record.request_text),
             "reply_tokens": index_tokens(record.reply_text),
@@ -242,7 +257,7 @@ def document_for(record):
             "published_at": record.published_at}
 
 
-def index_record(record, *, now):
+def index_record(record: PublicRecord, *, now: datetime) -> bool:
     """Put a published record in the index (or refresh it); remove anything else from it."""
     doc = db.session.get(PublicSearchDoc, record.id)
     if record.status != "published":
@@ -259,7 +274,7 @@ def index_record(record, *, now):
     return True
 
 
-def unindexed_ids(limit=None):
+def unindexed_ids(limit: int | None = None) -> list[int]:
     """Published records missing from the index, or changed after they were indexed."""
     stmt = (sa.select(PublicRecord.id).outerjoin(PublicSearchDoc, PublicSearchDoc.record_id == PublicRecord.id)
             .where(PublicRecord.status == "published",
@@ -268,7 +283,7 @@ def unindexed_ids(limit=None):
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 
-def stale_doc_ids():
+def stale_doc_ids() -> list[int]:
     """Index rows whose record is no longer published (withdrawn)."""
     stmt = sa.select(PublicSearchDoc.record_id).join(PublicRecord, PublicRecord.id == PublicSearchDoc.record_id).where(
         PublicRecord.status != "published")

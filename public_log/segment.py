@@ -8,11 +8,18 @@ Queries: words are AND-ed; each word matches either itself or, when its inner wo
 them (生活保障 matches a text segmented as 生活/保障金); "quoted phrases" additionally require the
 exact string in the masked text. Pure functions, no database.
 """
+from __future__ import annotations
+
 import logging
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 _lock = threading.Lock()
 _ready = False
@@ -20,7 +27,7 @@ _WORD = re.compile(r"\w+")
 MAX_TERMS = 12
 
 
-def _jieba():
+def _jieba() -> Any:
     global _ready
     import jieba
 
@@ -33,12 +40,12 @@ def _jieba():
     return jieba
 
 
-def normalise(text):
+def normalise(text: str | None) -> str:
     """Full-width letters and digits to half-width, lower case (NFKC)."""
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
-def _inner_words(word, freq):
+def _inner_words(word: str, freq: Mapping[str, int]) -> list[str]:
     """The dictionary words inside a longer word (jieba's search-engine mode: 2- and 3-grams)."""
     parts = []
     for size in (2, 3):
@@ -47,7 +54,7 @@ def _inner_words(word, freq):
     return parts
 
 
-def index_tokens(text):
+def index_tokens(text: str | None) -> str:
     """The tokens stored in the search index for a text, space separated: jieba's search-engine mode
     (each word with the dictionary words inside it) plus each pair of adjacent words joined, so that a
     quoted phrase is found through the index rather than by scanning text."""
@@ -81,11 +88,11 @@ class ParsedQuery:
     problem: str = ""                               # a note for the user (e.g. unbalanced quote)
 
     @property
-    def empty(self):
+    def empty(self) -> bool:
         return not self.terms
 
 
-def _term(word):
+def _term(word: str) -> Term:
     parts = list(dict.fromkeys(_inner_words(word, _jieba().dt.FREQ)))
     covered = set()
     for sub in parts:
@@ -96,14 +103,14 @@ def _term(word):
     return Term(word, tuple(parts) if len(covered) == len(word) else ())
 
 
-def _words(text):
+def _words(text: str) -> list[str]:
     words = []
     for token in _jieba().cut(text, HMM=True):
         words += _WORD.findall(token)
     return words
 
 
-def parse_query(raw):
+def parse_query(raw: str | None) -> ParsedQuery:
     """Split a user's query into AND-ed terms and exact phrases."""
     text = normalise(raw).replace("“", '"').replace("”", '"').strip()
     parsed = ParsedQuery()

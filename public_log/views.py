@@ -1,14 +1,26 @@
 """公开答复库: the public pages — browse and search, permalinks, Atom feeds. Masked text only."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
 from core.departments.models import Department
 from core.errors import ValidationError
 from public_log import finder, presenter, queries
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from flask import Response
+    from flask.typing import ResponseReturnValue
+
+    from public_log.models import PublicRecord
+
 bp = Blueprint("public_log", __name__, url_prefix="/log")
 
 
-def _page():
+def _page() -> int:
     try:
         return max(1, int(request.args.get("page") or 1))
     except ValueError:
@@ -16,7 +28,7 @@ def _page():
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     error = None
     try:
         filters = queries.Filters.from_args(request.args)
@@ -29,14 +41,14 @@ def index():
 
 
 @bp.get("/<public_id>")
-def record(public_id):
+def record(public_id: str) -> ResponseReturnValue:
     rec = queries.permalink_target(public_id) or abort(404)
     if rec.status == "withdrawn":
         return render_template("public_log/withdrawn.html", record=rec), 410
     return render_template("public_log/record.html", record=rec, labels=presenter.labels(rec))
 
 
-def _feed(records, title, self_url, department=None):
+def _feed(records: Iterable[PublicRecord], title: str, self_url: str, department: Department | None = None) -> Response:
     body = render_template("public_log/feed.xml", records=records, title=title, self_url=self_url,
                            updated=max((r.changed_at or r.published_at for r in records), default=None),
                            department=department)
@@ -46,12 +58,12 @@ def _feed(records, title, self_url, department=None):
 
 
 @bp.get("/feed.atom")
-def feed():
+def feed() -> ResponseReturnValue:
     return _feed(queries.newest(), "亭湖区公开答复库：最新公开的答复", url_for(".feed", _external=True))
 
 
 @bp.get("/departments/<code>/feed.atom")
-def department_feed(code):
+def department_feed(code: str) -> ResponseReturnValue:
     dep = Department.query.filter_by(code=code.lower()).first() or abort(404)
     return _feed(queries.newest(dep), f"亭湖区公开答复库：{dep.name}", url_for(".department_feed", code=dep.code,
                                                                      _external=True), dep)

@@ -4,9 +4,15 @@
 the re-dispatch of report runs a lost job left queued (after every deadline sweep), and the check of
 the assessment weights (a wrong weight refuses to start, not a 500 later).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     import reports.models  # noqa: F401  (the tables, for the metadata)
     from core.jobs.periodic import register_periodic
     from reports.hotline_assessment import weights_from

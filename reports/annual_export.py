@@ -1,12 +1,20 @@
 """The annual table as files: XLSX laid out like the official table (merged headings, three label
 columns for 项目/分组/情形) and CSV (one line per row, flat labels)."""
+from __future__ import annotations
+
 import io
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from core.exports import CsvWriter, workbook_bytes
 from reports.disclosure_annual import COLUMNS, DISPUTE_GROUPS, DISPUTE_RESULTS, FEE_COLUMNS, FEE_NOTES, FEE_ROWS, rows
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from reports.disclosure_annual import AnnualTable
 
 TITLE = "三、收到和处理政府信息公开申请情况"
 TITLE_4 = "四、政府信息公开行政复议、行政诉讼情况"
@@ -16,11 +24,11 @@ FIRST_DATA_ROW = 5  # rows 1–4: title, 申请人情况, 自然人/法人或其
 LABEL_COLUMNS = 3
 
 
-def _scope(table):
+def _scope(table: AnnualTable) -> str:
     return table.title
 
 
-def xlsx_bytes(table):
+def xlsx_bytes(table: AnnualTable) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"{table.year}年第三部分"
@@ -79,7 +87,7 @@ def xlsx_bytes(table):
     return workbook_bytes(wb)
 
 
-def _fees_sheet(ws, table, border, centre):
+def _fees_sheet(ws: Any, table: AnnualTable, border: Any, centre: Any) -> None:
     """Section 六: the fees of 国办函〔2020〕109号 — notices sent, fees collected by method (件数, 金额)."""
     ws.cell(1, 1, f"{TITLE_6}（{table.year}年度 · {_scope(table)}）").font = Font(bold=True, size=12)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=1 + len(FEE_COLUMNS))
@@ -98,7 +106,7 @@ def _fees_sheet(ws, table, border, centre):
     ws.column_dimensions["A"].width = 24
 
 
-def _disputes_sheet(ws, table, border, centre):
+def _disputes_sheet(ws: Any, table: AnnualTable, border: Any, centre: Any) -> None:
     """Section 四: 行政复议 | 行政诉讼 (未经复议直接起诉 | 复议后起诉), five result columns each, one row."""
     n = len(DISPUTE_RESULTS)
     ws.cell(1, 1, f"{TITLE_4}（{table.year}年度 · {_scope(table)}）").font = Font(bold=True, size=12)
@@ -120,7 +128,7 @@ def _disputes_sheet(ws, table, border, centre):
             cell.border, cell.alignment = border, centre
 
 
-def csv_text(table):
+def csv_text(table: AnnualTable) -> str:
     out = io.StringIO()
     writer = CsvWriter(out)
     writer.writerow([f"{TITLE}（{table.year}年度 · {_scope(table)}）"])

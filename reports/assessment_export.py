@@ -1,9 +1,18 @@
 """The 综合考核 sheet of the hotline XLSX (reports/hotline_export.py): every measure as numerator,
 denominator and a percentage cell, the score and the rank, then the method and weights."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from openpyxl.styles import Font
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def assessment_sheet(wb, a):
+    from openpyxl import Workbook
+
+
+def assessment_sheet(wb: Workbook, a: dict[str, Any]) -> None:
     sheet = wb.create_sheet("综合考核")
     sheet.append([f"12345 热线综合考核（受理时间 {a['from']} 至 {a['to']}）" + (f" · {a['department']}" if a["department"] else "")])
     sheet["A1"].font = Font(bold=True, size=12)

@@ -2,8 +2,11 @@
 weights, one table row per department with every measure, score and rank, and notes on departments below
 the sample size. ReportLab with the built-in Chinese CID font of requests_module/pdf.py (no font file,
 no network)."""
+from __future__ import annotations
+
 import io
 from datetime import date
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -15,6 +18,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from core.departments.seed_data import DISTRICT
 from requests_module.common import zh
 from requests_module.pdf import FONT, SIZE, break_lines
+
+if TYPE_CHECKING:
+    from typing import Any
 
 TITLE = ParagraphStyle("a-title", fontName=FONT, fontSize=16, leading=24, alignment=1)
 SUB = ParagraphStyle("a-sub", fontName=FONT, fontSize=10, leading=16, alignment=1)
@@ -28,19 +34,19 @@ SIGN = ParagraphStyle("a-sign", fontName=FONT, fontSize=10, leading=16, alignmen
 _LINE = (landscape(A4)[0] - 24 * mm - 12) * SIZE / BODY.fontSize
 
 
-def _p(text, style=BODY):
+def _p(text: str, style: Any = BODY) -> Any:
     if style is BODY:
         text = "\n".join(line for raw in str(text).split("\n") for line in break_lines(raw, _LINE, _LINE))
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-def _pct(r):
+def _pct(r: dict[str, Any]) -> str:
     if r["value"] is None:
         return "—"
     return f"{r['value'] * 100:.1f}%\n{r['numerator']}/{r['denominator']}"
 
 
-def render(a, *, month, generated):
+def render(a: dict[str, Any], *, month: str, generated: date) -> bytes:
     """PDF bytes of the assessment `a` (reports/assessment_presenter.assessment) for `month` ("2026-11")."""
     year, mon = month.split("-")
     buf = io.BytesIO()

@@ -15,9 +15,12 @@ never what the 公开办 assigned it to handle for the district government; the 
 (the 区政府办 choice, which receives for it) counts what the government received; no choice = the district total.
 Columns: 自然人, the five organisation types (法人或其他组织), 总计.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -26,6 +29,12 @@ from core.extensions import db
 from requests_module.fees import METHODS
 from requests_module.models import ORG_TYPES, DisclosureRequest
 from requests_module.outcomes import OUTCOMES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from core.departments.models import Department
 
 COLUMNS = [("person", "自然人")] + list(ORG_TYPES.items()) + [("total", "总计")]
 GROUP_TITLES = {"予以公开": "（一）予以公开", "部分公开": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
@@ -44,7 +53,7 @@ class Row:
     level: int    # 0 main row, 1 group, 2 item under a group
 
 
-def rows():
+def rows() -> list[Row]:
     """The table's rows in the official order and wording."""
     out = [Row("new", "一、本年新收政府信息公开申请数量", 0), Row("carried_in", "二、上年结转政府信息公开申请数量", 0),
            Row("", "三、本年度办理结果", 0)]
@@ -63,7 +72,7 @@ def rows():
     return out
 
 
-def organ_condition(department):
+def organ_condition(department: Department | None) -> Any:
     """The applications an organ's report counts (see the module docstring): None = every organ together."""
     from requests_module.remedy import DISTRICT_OFFICE
     if department is None:
@@ -73,7 +82,7 @@ def organ_condition(department):
     return DisclosureRequest.receiving_department_id == department.id
 
 
-def organ_title(department):
+def organ_title(department: Department | None) -> str:
     """Whose report it is, as printed on the page and in the files."""
     from requests_module.remedy import DISTRICT_GOVERNMENT, DISTRICT_OFFICE
     if department is None:
@@ -92,32 +101,33 @@ class AnnualTable:
     fees: dict = field(default_factory=dict)  # section 六: row key -> (count, amount)
 
     @property
-    def title(self):
+    def title(self) -> str:
         return organ_title(self.department)
 
-    def fee(self, key):
+    def fee(self, key: str) -> tuple[int, Decimal]:
         return self.fees.get(key, (0, Decimal("0.00")))
 
-    def dispute(self, group, result):
+    def dispute(self, group: str, result: str) -> int:
         return self.disputes.get((group, result), 0)
 
-    def get(self, row, column):
+    def get(self, row: str, column: str) -> int:
         return self.cells.get((row, column), 0)
 
-    def reconciles(self):
+    def reconciles(self) -> bool:
         """新收 + 上年结转 = 办理结果总计 + 结转下年度, in every column."""
         return all(self.get("new", c) + self.get("carried_in", c) == self.get("total", c) + self.get("carried_out", c)
                    for c, _ in COLUMNS)
 
 
-def _column():
+def _column() -> Any:
     """The applicant column of an application: 自然人, or its organisation type (其他 when unknown)."""
     known = list(ORG_TYPES)
     return sa.case((DisclosureRequest.applicant_type == "person", "person"),
                    (DisclosureRequest.org_type.in_(known), DisclosureRequest.org_type), else_="other")
 
 
-def _count(into, row_key, conditions, by_outcome=False):
+def _count(into: dict[tuple[str, str], int], row_key: str | None, conditions: Iterable[Any],
+           by_outcome: bool = False) -> None:
     col = _column().label("col")
     keys = [col] + ([DisclosureRequest.outcome] if by_outcome else [])
     stmt = sa.select(*keys, sa.func.count()).where(*conditions).group_by(*keys)
@@ -126,21 +136,21 @@ def _count(into, row_key, conditions, by_outcome=False):
         into[(row, result[0])] = into.get((row, result[0]), 0) + result[-1]
 
 
-def _open_after(day):
+def _open_after(day: date) -> Any:
     """Not closed by the end of `day` (still open — a draft awaiting sign-off too —, or replied later): what
     carries over."""
     return sa.or_(DisclosureRequest.closed_at.is_(None), DisclosureRequest.replied_on.is_(None),
                   DisclosureRequest.replied_on > day)
 
 
-def _closed_in(start, end):
+def _closed_in(start: date, end: date) -> Any:
     """Answered in start..end: closed, on the day the reply was issued (reply.sign_off closes a draft on the
     sign-off day; Art. 33 counts the reply as made when issued)."""
     return sa.and_(DisclosureRequest.closed_at.is_not(None), DisclosureRequest.replied_on.between(start, end),
                    DisclosureRequest.outcome.is_not(None))
 
 
-def _unconfirmed(cells, start, end, department):
+def _unconfirmed(cells: dict[tuple[str, str], int], start: date, end: date, department: Department | None) -> None:
     """Applications closed (不予处理) before their online receipt was confirmed: received on the day they
     were submitted (Art. 31: an online application is received when submitted and seen; closing it shows the
     organ had it), counted by the same four rules as the others."""
@@ -165,7 +175,7 @@ def _unconfirmed(cells, start, end, department):
             cells[(key, col)] = cells.get((key, col), 0) + 1
 
 
-def annual_table(year, department=None):
+def annual_table(year: int, department: Department | None = None) -> AnnualTable:
     """Section 三 for `year`, for the organ `department` stands for (organ_condition) or (None) the district."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     base = [DisclosureRequest.received_on.is_not(None), organ_condition(department)]
@@ -190,7 +200,7 @@ DISPUTE_RESULTS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("
                    ("total", "总计")]
 
 
-def disputes_table(year, department=None):
+def disputes_table(year: int, department: Department | None = None) -> dict[tuple[str, str], int]:
     """Section 四 for `year`: cases decided in the year by result, and cases filed by the end of the year
     but not decided by then (尚未审结). {(group, result): count}."""
     from requests_module.models import Dispute
@@ -224,7 +234,7 @@ FEE_NOTES = ("收费通知按发出日期计；实际收取按缴费日期计；
              "只计入“本年退还”一行，不从本年收取中扣除")
 
 
-def fees_table(year, department=None):
+def fees_table(year: int, department: Department | None = None) -> dict[str, tuple[int, Decimal]]:
     """Section 六 for `year`: fee notices sent in the year, fees paid in the year by method, from the stored
     calculations (requests_module/fees.py), 按量 fees refunded in the year (国办函〔2020〕109号 Art. 3, 5;
     requests_module/refunds.py) as a row of their own, and the net collected: fees paid in the year less what was
@@ -234,7 +244,7 @@ def fees_table(year, department=None):
     calculated = DisclosureRequest.fee_calculation.is_not(None)
     out = {}
 
-    def add(key, conditions, group=None, amount=DisclosureRequest.fee_amount):
+    def add(key: str, conditions: Iterable[Any], group: Any = None, amount: Any = DisclosureRequest.fee_amount) -> None:
         cols = ([group] if group is not None else []) + [sa.func.count(), sa.func.sum(amount)]
         stmt = sa.select(*cols).where(calculated, *scope, *conditions)
         for row in db.session.execute(stmt.group_by(group) if group is not None else stmt):

@@ -7,7 +7,10 @@
   receipt; 按期答复率 — the answer clock's frozen verdict; 延期 and 补正 — how many used an extension or a
   correction notice; 办理结果 by month and result group (the annual table's groups).
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -22,6 +25,12 @@ from requests_module.models import DisclosureRequest
 from requests_module.outcomes import GROUPS, OUTCOMES
 from requests_module.states import Status
 
+if TYPE_CHECKING:
+    from datetime import date, datetime
+    from typing import Any
+
+    from sqlalchemy import Select
+
 
 @dataclass
 class Dashboard:
@@ -34,23 +43,23 @@ class Dashboard:
     by_month: dict = field(default_factory=dict)  # "YYYY-MM" -> {result group: count}
 
     @property
-    def open_total(self):
+    def open_total(self) -> dict[str, int]:
         return {u.value: sum(row.get(u.value, 0) for row in self.open_work.values()) for u in Urgency}
 
 
-def _answer_clock():
+def _answer_clock() -> Any:
     """Each application's newest answer clock (a correction restarts it as a new one)."""
     newest = (sa.select(Clock.entity_id, sa.func.max(Clock.id).label("clock_id"))
               .where(Clock.entity_kind == ENTITY, Clock.name == "answer").group_by(Clock.entity_id).subquery())
     return newest
 
 
-def _joined(stmt, newest):
+def _joined(stmt: Select[Any], newest: Any) -> Select[Any]:
     return (stmt.outerjoin(newest, newest.c.entity_id == sa.cast(DisclosureRequest.id, sa.String))
             .outerjoin(Clock, Clock.id == newest.c.clock_id))
 
 
-def open_work(now, department_id=None):
+def open_work(now: datetime, department_id: int | None = None) -> dict[int | None, dict[str, int]]:
     """{department id: {urgency: count}} of the applications open at `now`."""
     urgency = urgency_expression(now)
     stmt = _joined(sa.select(DisclosureRequest.department_id, urgency, sa.func.count()).select_from(DisclosureRequest),
@@ -63,7 +72,7 @@ def open_work(now, department_id=None):
     return out
 
 
-def dashboard(start, end, *, now, department_id=None):
+def dashboard(start: date, end: date, *, now: datetime, department_id: int | None = None) -> Dashboard:
     """The dashboard for replies dated `start` to `end` (inclusive) and the open work at `now`."""
     # a draft awaiting sign-off is not a reply yet (its closed_at is set when it is signed off and issued)
     replied = [DisclosureRequest.replied_on.between(start, end), DisclosureRequest.outcome.is_not(None),

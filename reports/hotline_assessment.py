@@ -23,10 +23,13 @@ per 退单不成立 (not below 0). Weights: config HOTLINE_ASSESSMENT_WEIGHTS, d
 三率 考评 split (响应率 10%, 解决率 45%, 满意率 45%), which the district may change. Ranked: departments with at least
 HOTLINE_ASSESSMENT_MIN_SAMPLE tickets dispatched to them and a score.
 """
+from __future__ import annotations
+
 import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,6 +41,11 @@ from hotline.models import CallbackAttempt, Return, SupervisionOrder, Ticket
 from hotline.no_contact import STOP_REASON as NO_CONTACT_STOP
 from reports import hotline_measures as hm
 from reports.hotline_measures import OPEN_STATES, Rate
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+    from typing import Any
 
 MEASURES = {  # key: (label, formula as printed on the page, the XLSX and the PDF)
     "contact": ("响应率", "按时首次联系 ÷（已联系 + 超时未联系）"),
@@ -54,7 +62,7 @@ MEASURES = {  # key: (label, formula as printed on the page, the XLSX and the PD
 LOWER_IS_BETTER = {"returns", "returns_rejected", "reopen"}
 
 
-def weights_from(text):
+def weights_from(text: str) -> dict[str, float]:
     """Parse "name=weight,…" (config HOTLINE_ASSESSMENT_WEIGHTS); unknown names or negative weights raise."""
     out = {key: 0.0 for key in MEASURES}
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
@@ -70,7 +78,7 @@ def weights_from(text):
     return out
 
 
-def settings():
+def settings() -> tuple[dict[str, float], int, float]:
     """(weights, minimum sample, points per 退单不成立) from the app's config."""
     cfg = current_app.config
     return (weights_from(cfg.get("HOTLINE_ASSESSMENT_WEIGHTS", "contact=10,resolved=45,satisfaction=45")),
@@ -80,7 +88,7 @@ def settings():
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
-def month_bounds(text):
+def month_bounds(text: str | None) -> tuple[date, date]:
     """'2026-11' → (date(2026, 11, 1), date(2026, 11, 30)); anything else a ValidationError (400)."""
     m = _MONTH.fullmatch((text or "").strip())
     if not m or not 2000 <= int(m.group(1)) <= 2100 or not 1 <= int(m.group(2)) <= 12:
@@ -111,12 +119,12 @@ class Assessment:
     total: dict  # the district's rates (every department and the unassigned tickets)
 
 
-def _open_late(clock, entity_kind, entity_id, now):
+def _open_late(clock: str, entity_kind: str, entity_id: Any, now: datetime) -> Any:
     return sa.exists().where(Clock.entity_kind == entity_kind, Clock.entity_id == entity_id, Clock.name == clock,
                              Clock.state.in_(OPEN_STATES), Clock.due_at < now)
 
 
-def _contact(rated, now, group):
+def _contact(rated: list[Any], now: datetime, group: Any) -> dict[Any, Rate]:
     stmt = hm._select(group, sa.func.sum(Ticket.contact_in_time), sa.func.sum(Ticket.contact_verdicts)).where(*rated)
     out = {g: [a or 0, b or 0] for g, a, b in db.session.execute(stmt)}
     for g, late in hm._open_late(rated, now, group).items():
@@ -124,14 +132,14 @@ def _contact(rated, now, group):
     return {g: Rate(a, b) for g, (a, b) in out.items()}
 
 
-def _resolved(rated, group):
+def _resolved(rated: list[Any], group: Any) -> dict[Any, Rate]:
     stmt = (hm._select(group, hm._sum(CallbackAttempt.resolved.is_(True)), sa.func.count(CallbackAttempt.id))
             .join(Ticket, Ticket.id == CallbackAttempt.ticket_id)
             .where(*rated, CallbackAttempt.reached.is_(True), CallbackAttempt.resolved.is_not(None)))
     return {g: Rate(a or 0, n or 0) for g, a, n in db.session.execute(stmt)}
 
 
-def _callback_on_time(rated, now, group):
+def _callback_on_time(rated: list[Any], now: datetime, group: Any) -> dict[Any, Rate]:
     stopped = Clock.state == "stopped"
     late = Clock.state.in_(OPEN_STATES) & (Clock.due_at < now)
     stmt = (hm._select(group, hm._sum(stopped & Clock.on_time.is_(True)), hm._sum(stopped | late))
@@ -145,7 +153,7 @@ def _callback_on_time(rated, now, group):
     return {g: Rate(a or 0, n or 0) for g, a, n in db.session.execute(stmt)}
 
 
-def _returns(rated):
+def _returns(rated: list[Any]) -> dict[Any, tuple[int, int, int]]:
     """{department: (returns, rejected, dispatched)}: dispatched = distinct tickets it leads (dispatched)
     or returned."""
     led = sa.select(Ticket.id.label("t"), Ticket.department_id.label("d")).where(
@@ -160,7 +168,7 @@ def _returns(rated):
     return {d: (*counts.get(d, (0, 0)), n) for d, n in dispatched.items()}
 
 
-def _supervision(lo, hi, now):
+def _supervision(lo: datetime, hi: datetime, now: datetime) -> dict[Any, Rate]:
     """{department: Rate} of the 督办单 issued in [lo, hi) on tickets in the rates."""
     entity = sa.cast(SupervisionOrder.id, sa.String)
     answered = SupervisionOrder.feedback_at.is_not(None)
@@ -174,7 +182,7 @@ def _supervision(lo, hi, now):
     return {d: Rate(a or 0, n or 0) for d, a, n in db.session.execute(stmt)}
 
 
-def score(rates, rejected, weights, penalty):
+def score(rates: Mapping[str, Rate], rejected: int, weights: Mapping[str, float], penalty: float) -> float | None:
     """综合考核得分 (see the module's docstring), None when no weighted measure has a value."""
     total = weight = 0.0
     for key, w in weights.items():
@@ -188,7 +196,9 @@ def score(rates, rejected, weights, penalty):
     return max(0.0, round(100 * total / weight - penalty * rejected, 2))
 
 
-def assess(start, end, *, now, department_id=None, weights=None, min_sample=None, penalty=None):
+def assess(start: date, end: date, *, now: datetime, department_id: int | None = None,
+           weights: dict[str, float] | None = None, min_sample: int | None = None,
+           penalty: float | None = None) -> Assessment:
     """The assessment of every department (or one: `department_id`, never ranked against the others)
     for tickets received from `start` to `end` (local dates, inclusive)."""
     cfg_weights, cfg_min, cfg_penalty = settings()

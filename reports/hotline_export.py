@@ -1,9 +1,17 @@
 """The hotline dashboard as an XLSX workbook: a summary sheet with every rate (numerator, denominator,
 value as a percentage cell) and one sheet per breakdown, all from reports.presenter.hotline()."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.exports import workbook_bytes
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 BREAKDOWNS = [  # sheet title, data key, label key, label heading
     ("每日受理量", "by_day", "day", "日期"),
@@ -14,17 +22,17 @@ BREAKDOWNS = [  # sheet title, data key, label key, label heading
 ]
 
 
-def _heading(ws, *labels):
+def _heading(ws: Any, *labels: str) -> None:
     ws.append(list(labels))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
 
 
-def _rate_cells(rate):
+def _rate_cells(rate: Mapping[str, Any]) -> list[Any]:
     return [rate["numerator"], rate["denominator"], rate["value"]]
 
 
-def xlsx_bytes(data):
+def xlsx_bytes(data: dict[str, Any]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "概况"

@@ -14,8 +14,11 @@ which open work is already overdue.
 * 直接办结率 — tickets answered directly from the knowledge base / tickets in the rates.
 * 平均办理时长 — hours from receipt to reply, over replied tickets.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -27,6 +30,13 @@ from hotline.common import VERDICTS
 from hotline.models import CallbackAttempt, Ticket
 from hotline.no_contact import CLOSE_REASON as NO_CONTACT
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import date
+    from typing import Any
+
+    from sqlalchemy import Select
+
 MIN_SAMPLE = 20  # tickets a department needs in the period before it is ranked
 
 
@@ -36,13 +46,13 @@ class Rate:
     denominator: int
 
     @property
-    def value(self):
+    def value(self) -> float | None:
         return self.numerator / self.denominator if self.denominator else None
 
-    def __add__(self, other):
+    def __add__(self, other: Rate) -> Rate:
         return Rate(self.numerator + other.numerator, self.denominator + other.denominator)
 
-    def as_json(self):
+    def as_json(self) -> dict[str, Any]:
         return {"numerator": self.numerator, "denominator": self.denominator,
                 "value": round(self.value, 4) if self.value is not None else None}
 
@@ -63,13 +73,13 @@ RATE_LABELS = {"sign_on_time": "按时签收率", "done_on_time": "按时办结�
                "satisfaction": "满意率", "reopen": "重办率", "direct": "直接办结率"}
 
 
-def bounds(start, end):
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, end+1 00:00) in local time as aware datetimes."""
     zone = local_zone()
     return (datetime.combine(start, time(), zone), datetime.combine(end + timedelta(days=1), time(), zone))
 
 
-def _cohort(start, end, department_id=None):
+def _cohort(start: date, end: date, department_id: int | None = None) -> list[Any]:
     lo, hi = bounds(start, end)
     conds = [Ticket.received_at >= lo, Ticket.received_at < hi]
     if department_id is not None:
@@ -80,7 +90,7 @@ def _cohort(start, end, department_id=None):
 NOT_RATED_CLOSINGS = ("not_accepted", "referred_disclosure")  # 不予受理, 转依申请公开: not the hotline's work
 
 
-def _rated(conds):
+def _rated(conds: list[Any]) -> list[Any]:
     """The cohort without merged duplicates, transferred emergencies and the closings of NOT_RATED_CLOSINGS —
     unless a department's verdict was counted on the ticket first (hotline.common.stop): a sign-for, reply
     or first contact already late when the ticket was transferred or merged stays late in the rates."""
@@ -90,23 +100,23 @@ def _rated(conds):
     return conds + [sa.or_(sa.not_(left_out), counted)]
 
 
-def _group(conds, key):
+def _group(conds: list[Any], key: Any) -> dict[Any, int]:
     return {k: n for k, n in db.session.execute(sa.select(key, sa.func.count(Ticket.id)).where(*conds).group_by(key))}
 
 
-def _select(group, *columns):
+def _select(group: Any, *columns: Any) -> Select[Any]:
     """SELECT group key, columns, grouped by the key."""
     return sa.select(group.label("g"), *columns).group_by(group)
 
 
-def _sum(condition):
+def _sum(condition: Any) -> Any:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
 OPEN_STATES = (ClockState.RUNNING.value, ClockState.PAUSED.value)  # by ix_clocks_state_due
 
 
-def _open_late(rated, now, group):
+def _open_late(rated: list[Any], now: datetime, group: Any) -> dict[Any, dict[str, int]]:
     """Open sign-for and handling clocks already past due at `now`, per group: {g: {clock name: n}}.
     Only open work is read here (a small set, by the state index); the stopped clocks' verdicts are
     counted on the tickets (hotline.common.VERDICTS)."""
@@ -128,7 +138,7 @@ ANSWERED = sa.or_(Ticket.replied_at.is_not(None), Ticket.direct.is_(True), Ticke
 CALLABLE = ANSWERED & sa.or_(Ticket.close_reason.is_(None), Ticket.close_reason != NO_CONTACT)
 
 
-def _ticket_figures(rated, group):
+def _ticket_figures(rated: list[Any], group: Any) -> dict[Any, dict[str, int]]:
     """Per group: tickets in the rates, answered, reopened, direct, replied, the summed seconds from
     receipt to reply, and the counted clock verdicts."""
     replied = Ticket.replied_at.is_not(None)
@@ -146,7 +156,7 @@ def _ticket_figures(rated, group):
     return {row[0]: dict(zip(names, (v or 0 for v in row[1:]))) for row in db.session.execute(stmt)}
 
 
-def _callbacks(rated, group):
+def _callbacks(rated: list[Any], group: Any) -> dict[Any, dict[str, int]]:
     """Per group, from the reached callbacks: answered tickets reached at least once, verdicts given,
     and verdicts 满意 or 基本满意."""
     stmt = (_select(group, sa.func.count(sa.distinct(sa.case((ANSWERED, Ticket.id)))),
@@ -161,7 +171,7 @@ def _callbacks(rated, group):
 NO_RATES = {name: Rate(0, 0) for name in RATE_LABELS}
 
 
-def _rates(conds, now, group):
+def _rates(conds: list[Any], now: datetime, group: Any) -> dict[Any, tuple[dict[str, Rate], float, int]]:
     """{g: (rates, summed seconds receipt→reply, replied tickets)} for the cohort grouped by `group`,
     in three grouped queries."""
     rated = _rated(conds)
@@ -181,11 +191,12 @@ def _rates(conds, now, group):
     return out
 
 
-def _hours(seconds, replied):
+def _hours(seconds: float | None, replied: int) -> float | None:
     return seconds / replied / 3600 if replied else None
 
 
-def overview(start, end, *, now, department_id=None):
+def overview(start: date, end: date, *, now: datetime, department_id: int | None = None) -> tuple[Measures,
+             dict[int | None, Measures]]:
     """Every measure for tickets received from `start` to `end` (local dates, inclusive), for the whole
     cohort and per lead department: (Measures, {department id: Measures}). Each kind of figure is one
     grouped query by department; the whole is their sum (so the two always agree)."""
@@ -210,12 +221,12 @@ def overview(start, end, *, now, department_id=None):
     return m, per
 
 
-def measures(start, end, *, now, department_id=None):
+def measures(start: date, end: date, *, now: datetime, department_id: int | None = None) -> Measures:
     """Every measure for tickets received from `start` to `end` (local dates, inclusive)."""
     return overview(start, end, now=now, department_id=department_id)[0]
 
 
-def _by_day(conds):
+def _by_day(conds: list[Any]) -> dict[date, int]:
     """Tickets per local day: counted per UTC hour in the database, the hours then put on local days
     (exact for every zone whose offset is whole hours, as China's is)."""
     zone, days = local_zone(), {}
@@ -228,7 +239,7 @@ def _by_day(conds):
     return days
 
 
-def rank(m, per, min_sample=MIN_SAMPLE):
+def rank(m: Measures, per: Mapping[int | None, Measures], min_sample: int = MIN_SAMPLE) -> tuple[list[Any], list[Any]]:
     """Departments with at least `min_sample` tickets, best 按时办结率 first (then 满意率, then id),
     as (department id, tickets, Measures); and the smaller ones, (department id, tickets), not ranked."""
     ranked, too_small = [], []
@@ -244,12 +255,13 @@ def rank(m, per, min_sample=MIN_SAMPLE):
     return ranked, sorted(too_small)
 
 
-def department_ranking(start, end, *, now, min_sample=MIN_SAMPLE):
+def department_ranking(start: date, end: date, *, now: datetime, min_sample: int = MIN_SAMPLE) -> tuple[list[Any],
+                       list[Any]]:
     """The ranking of all departments for tickets received from `start` to `end` (see rank)."""
     return rank(*overview(start, end, now=now), min_sample)
 
 
-def rising_categories(end, *, limit=5):
+def rising_categories(end: date, *, limit: int = 5) -> list[Any]:
     """Level-1 categories whose tickets rose most in the week ending `end` against the week before."""
     this_week = _group(_cohort(end - timedelta(days=6), end), sa.func.substr(Ticket.category_code, 1, 2))
     last_week = _group(_cohort(end - timedelta(days=13), end - timedelta(days=7)),

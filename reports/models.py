@@ -1,4 +1,6 @@
 """A report produced by a job (queue `reports`): who asked, for what, how far it got, and the file."""
+from __future__ import annotations
+
 import enum
 
 from core.db import UTCDateTime
@@ -12,11 +14,11 @@ class RunStatus(enum.Enum):
     FAILED = "failed"
 
     @property
-    def label(self):
+    def label(self) -> str:
         return {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败"}[self.value]
 
     @property
-    def finished(self):
+    def finished(self) -> bool:
         return self in (RunStatus.DONE, RunStatus.FAILED)
 
 
@@ -50,5 +52,5 @@ class ReportRun(db.Model):
     __table_args__ = (db.Index("ix_report_runs_status_created", "status", "created_at"),)
 
     @property
-    def state(self):
+    def state(self) -> RunStatus:
         return RunStatus(self.status)

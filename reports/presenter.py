@@ -1,20 +1,30 @@
 """The dashboards as plain data: what the pages render, the JSON the charts draw, the XLSX export."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from core.departments.models import Department
 from core.worktime import Urgency
 from requests_module.outcomes import GROUPS
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date, datetime
+    from typing import Any
+
 UNASSIGNED = "未分派"
 
 
-def _names():
+def _names() -> dict[int, str]:
     return {d.id: d.name for d in Department.query}
 
 
-def _quiet(percent, step):
+def _quiet(percent: int, step: str) -> None:
     pass
 
 
-def hotline(start, end, now, department=None, progress=_quiet):
+def hotline(start: date, end: date, now: datetime, department: Department | None = None,
+            progress: Callable[[int, str], object] = _quiet) -> dict[str, Any]:
     """The hotline dashboard for tickets received `start`–`end`; one department's or (None) all.
     `progress(percent, step)` hears how far it got (report jobs show it to the user)."""
     from hotline.catalogue import CATEGORIES
@@ -51,7 +61,7 @@ def hotline(start, end, now, department=None, progress=_quiet):
     }
 
 
-def disclosure(start, end, now, department=None):
+def disclosure(start: date, end: date, now: datetime, department: Department | None = None) -> dict[str, Any]:
     """The disclosure dashboard: replies dated `start`–`end`, open work at `now`."""
     from reports.disclosure_dashboard import dashboard
     d = dashboard(start, end, now=now, department_id=department.id if department else None)

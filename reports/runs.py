@@ -5,9 +5,12 @@ A run is claimed with a conditional update, so a job delivered twice (a re-dispa
 it, or two workers) builds the file once. Runs a lost job left queued are dispatched again after each
 deadline sweep; runs whose worker died mid-way are marked failed with a message to try again.
 """
+from __future__ import annotations
+
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,6 +20,14 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.jobs import enqueue, job
 from reports.models import TRANSITIONS, ReportRun, RunStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from typing import Any
+
+    from core.auth.models import User
+    from core.departments.models import Department
 
 log = logging.getLogger("reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +40,7 @@ class Kind:
     build: object  # (run, progress, now) -> (filename, content type, bytes)
 
 
-def _hotline_xlsx(run, progress, now):
+def _hotline_xlsx(run: ReportRun, progress: Callable[[int, str], object], now: datetime) -> tuple[str, str, bytes]:
     from datetime import date
 
     from core.departments.models import Department
@@ -45,13 +56,14 @@ def _hotline_xlsx(run, progress, now):
 KINDS = {"hotline_xlsx": Kind("12345 热线数据（Excel）", _hotline_xlsx)}
 
 
-def _move(run, target):
+def _move(run: ReportRun, target: RunStatus) -> None:
     if target not in TRANSITIONS[run.state]:
         raise ValidationError(f"报表任务当前为“{run.state.label}”，不能改为“{target.label}”")
     run.status = target.value
 
 
-def request_run(kind, params, *, user, department, now):
+def request_run(kind: str, params: dict[str, Any], *, user: User, department: Department | None,
+                now: datetime) -> ReportRun:
     """Queue a report for `user`, scoped to `department` (None: all departments). Returns the run."""
     if kind not in KINDS:
         raise ValidationError("没有这种报表", field="kind")
@@ -65,7 +77,7 @@ def request_run(kind, params, *, user, department, now):
     return run
 
 
-def _claim(run_id, now):
+def _claim(run_id: int, now: datetime) -> bool:
     """queued → running, for exactly one worker."""
     with unit_of_work():
         claimed = db.session.execute(
@@ -74,8 +86,8 @@ def _claim(run_id, now):
     return claimed == 1
 
 
-def _progress(run_id):
-    def report(percent, step):
+def _progress(run_id: int) -> Callable[[int, str], None]:
+    def report(percent: int, step: str) -> None:
         with unit_of_work():
             db.session.execute(sa.update(ReportRun).where(ReportRun.id == run_id)
                                .values(progress=max(1, min(99, int(percent))), step=step))
@@ -83,7 +95,7 @@ def _progress(run_id):
 
 
 @job
-def run_report(run_id, now=None):
+def run_report(run_id: int, now: datetime | None = None) -> RunStatus | None:
     """Build the run's file (the job on the `reports` queue) as of `now`, the time it was requested.
     Returns the final status."""
     now = now or utcnow()
@@ -108,7 +120,7 @@ def run_report(run_id, now=None):
     return RunStatus.DONE
 
 
-def report_runs_catch_up(now):
+def report_runs_catch_up(now: datetime) -> int:
     """Dispatch runs a lost job left queued; fail runs whose worker died. Returns how many changed."""
     stuck_after = timedelta(seconds=2 * current_app.config["JOB_TIMEOUT"])
     with unit_of_work():  # the re-dispatches go to the queue once this commits
@@ -124,12 +136,12 @@ def report_runs_catch_up(now):
     return len(lost) + len(stuck)
 
 
-def runs_of(user, limit=50):
+def runs_of(user: User, limit: int = 50) -> list[ReportRun]:
     return list(db.session.scalars(sa.select(ReportRun).where(ReportRun.requested_by_id == user.id)
                                    .order_by(ReportRun.id.desc()).limit(limit)))
 
 
-def run_of(user, run_id):
+def run_of(user: User, run_id: int) -> ReportRun | None:
     """The run if `user` requested it, else None (others' reports stay private)."""
     run = db.session.get(ReportRun, run_id)
     return run if run is not None and run.requested_by_id == user.id else None

@@ -1,6 +1,9 @@
 """报表: the annual disclosure report (sections 三, 四 and 六) on a page and as XLSX/CSV downloads; the hotline and
 disclosure dashboards (page and JSON)."""
+from __future__ import annotations
+
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -24,12 +27,19 @@ from reports.disclosure_annual import (
 )
 from reports.models import RunStatus
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flask.typing import ResponseReturnValue
+
+    from reports.disclosure_annual import AnnualTable
+
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 FIRST_YEAR = 2008  # the first year of the disclosure regulations
 
 
-def _scope():
+def _scope() -> Department | None:
     """The department the report covers: supervisors and admins choose (none = the whole government);
     department staff and approvers always get their own."""
     if not current_user.role.sees_all_departments:
@@ -40,7 +50,7 @@ def _scope():
     return Department.query.filter_by(code=code).first() or abort(404)
 
 
-def _table(year):
+def _table(year: int) -> AnnualTable:
     if not FIRST_YEAR <= year <= local_date(utcnow()).year:
         abort(404)
     return annual_table(year, _scope())
@@ -48,7 +58,7 @@ def _table(year):
 
 @bp.get("/disclosure/")
 @roles_required(*READERS)
-def disclosure_index():
+def disclosure_index() -> ResponseReturnValue:
     """The year and department chosen in the form (default: last year, the one being reported)."""
     this_year = local_date(utcnow()).year
     try:
@@ -61,7 +71,7 @@ def disclosure_index():
 
 @bp.get("/disclosure/<int:year>")
 @roles_required(*READERS)
-def disclosure_annual(year):
+def disclosure_annual(year: int) -> ResponseReturnValue:
     table = _table(year)
     return render_template("reports/disclosure_annual.html", table=table, rows=rows(), columns=COLUMNS,
                            dispute_groups=DISPUTE_GROUPS, dispute_results=DISPUTE_RESULTS,
@@ -72,7 +82,7 @@ def disclosure_annual(year):
 
 @bp.get("/disclosure/<int:year>.<fmt>")
 @roles_required(*READERS)
-def disclosure_annual_file(year, fmt):
+def disclosure_annual_file(year: int, fmt: str) -> ResponseReturnValue:
     table = _table(year)
     scope = table.department.code if table.department else "all"
     if fmt == "xlsx":
@@ -85,7 +95,7 @@ def disclosure_annual_file(year, fmt):
     abort(404)
 
 
-def _period(default_start=None):
+def _period(default_start: Callable[[date], date] | None = None) -> tuple[date, date]:
     """from=…&to=… (local dates, query or form); default: `default_start(end)` or the last 30 days up to today."""
     from core.calendar.parsing import parse_iso_date
     from core.errors import ValidationError
@@ -103,27 +113,27 @@ def _period(default_start=None):
     return start, end
 
 
-def _own_department():
+def _own_department() -> Department | None:
     return None if current_user.role.sees_all_departments else current_user.department
 
 
 @bp.get("/hotline")
 @roles_required(*READERS)
-def hotline_dashboard():
+def hotline_dashboard() -> ResponseReturnValue:
     start, end = _period()
     return render_template("reports/hotline.html", data=presenter.hotline(start, end, utcnow(), _own_department()))
 
 
 @bp.get("/hotline.json")
 @roles_required(*READERS)
-def hotline_dashboard_json():
+def hotline_dashboard_json() -> ResponseReturnValue:
     start, end = _period()
     return presenter.hotline(start, end, utcnow(), _own_department())
 
 
 @bp.get("/hotline/assessment.pdf")
 @roles_required(*READERS)
-def hotline_assessment_pdf():
+def hotline_assessment_pdf() -> ResponseReturnValue:
     """The monthly assessment report (?month=2026-11, default last month); department staff get their own row
     only (the dashboard's rule)."""
     import io
@@ -143,13 +153,13 @@ def hotline_assessment_pdf():
                       name=f"12345考核报告-{month}.pdf", ascii=f"hotline-assessment-{month}.pdf")
 
 
-def _year_start(end):
+def _year_start(end: date) -> date:
     return date(end.year, 1, 1)
 
 
 @bp.get("/disclosure/dashboard")
 @roles_required(*READERS)
-def disclosure_dashboard():
+def disclosure_dashboard() -> ResponseReturnValue:
     start, end = _period(_year_start)
     return render_template("reports/disclosure_dashboard.html",
                            data=presenter.disclosure(start, end, utcnow(), _own_department()))
@@ -157,14 +167,14 @@ def disclosure_dashboard():
 
 @bp.get("/disclosure/dashboard.json")
 @roles_required(*READERS)
-def disclosure_dashboard_json():
+def disclosure_dashboard_json() -> ResponseReturnValue:
     start, end = _period(_year_start)
     return presenter.disclosure(start, end, utcnow(), _own_department())
 
 
 @bp.post("/runs")
 @roles_required(*READERS)
-def run_request():
+def run_request() -> ResponseReturnValue:
     """Queue a report job (CSRF-checked form); the status page follows its progress."""
     start, end = _period()
     run = runs.request_run(request.form.get("kind", ""), {"from": start.isoformat(), "to": end.isoformat()},
@@ -174,13 +184,13 @@ def run_request():
 
 @bp.get("/runs/")
 @roles_required(*READERS)
-def run_list():
+def run_list() -> ResponseReturnValue:
     return render_template("reports/runs.html", runs=runs.runs_of(current_user), kinds=runs.KINDS)
 
 
 @bp.get("/runs/<int:run_id>")
 @roles_required(*READERS)
-def run_status(run_id):
+def run_status(run_id: int) -> ResponseReturnValue:
     """The run's progress; htmx asks again every two seconds for the status part until it is done."""
     run = runs.run_of(current_user, run_id) or abort(404)
     template = "reports/_run_status.html" if request.headers.get("HX-Request") else "reports/run.html"
@@ -189,7 +199,7 @@ def run_status(run_id):
 
 @bp.get("/runs/<int:run_id>/file")
 @roles_required(*READERS)
-def run_file(run_id):
+def run_file(run_id: int) -> ResponseReturnValue:
     run = runs.run_of(current_user, run_id) or abort(404)
     if run.state is not RunStatus.DONE:
         abort(404)

@@ -4,9 +4,15 @@
 blueprints, the periodic duty run after every deadline sweep, the calendar recompute hook of periods
 from delivery, the sweep's intake recipients, and the outcome labels the public log shows.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     import requests_module.correction_models  # noqa: F401  (the tables, for the metadata)
     import requests_module.models  # noqa: F401
     from core.calendar.hooks import register_recompute

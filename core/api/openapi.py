@@ -1,10 +1,17 @@
 """The OpenAPI 3.1 document of /api/v1; every endpoint added to the API is described here."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from core.inputs import INT_MAX
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
-EXTRA_PATHS = {}
-EXTRA_SCHEMAS = {}
+EXTRA_PATHS: dict[str, Any] = {}
+EXTRA_SCHEMAS: dict[str, Any] = {}
 
 
 ERROR_TEXTS = {400: "Invalid input (fields listed)", 401: "No or bad token", 403: "Not allowed for this account",
@@ -13,7 +20,7 @@ ERROR_TEXTS = {400: "Invalid input (fields listed)", 401: "No or bad token", 403
 
 # Input schemas (core/api/validation.py checks every request against them): bounded text, database-sized
 # integers, dates in 1900–2100 (the "date"/"date-time" format checks of the layer).
-def text(max_length=200):
+def text(max_length: int = 200) -> dict[str, Any]:
     return {"type": "string", "maxLength": max_length}
 
 
@@ -24,28 +31,30 @@ DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD, year 190
 DATETIME = {"type": "string", "format": "date-time", "description": "RFC 3339 with zone, year 1900–2100"}
 
 
-def path_id(name):
+def path_id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
-def query(name, schema, description=None):
+def query(name: str, schema: dict[str, Any], description: str | None = None) -> dict[str, Any]:
     param = {"name": name, "in": "query", "required": False, "schema": schema}
     return {**param, "description": description} if description else param
 
 
-def body(props, required=()):
+def body(props: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
     """A JSON object body of exactly these properties."""
     return {"required": True, "content": {"application/json": {"schema": {
         "type": "object", "properties": props, "required": list(required), "additionalProperties": False}}}}
 
 
-def error_responses(*codes):
+def error_responses(*codes: int) -> dict[str, Any]:
     """OpenAPI responses for the API's JSON errors."""
     return {str(c): {"description": ERROR_TEXTS[c], "content": {"application/json": {"schema": _ERROR}}}
             for c in codes}
 
 
-def action_path(summary, props, required=(), *, parameters, result_schema, extra_props=None):
+def action_path(summary: str, props: dict[str, Any], required: Sequence[str] = (), *,
+                parameters: list[dict[str, Any]] | None, result_schema: dict[str, Any] | None,
+                extra_props: dict[str, Any] | None = None) -> dict[str, Any]:
     """A POST action on one item: JSON body in, the updated item out, the usual errors."""
     return {"post": {"summary": summary, "security": [{"bearer": []}], "parameters": parameters,
                      "requestBody": body({**props, **(extra_props or {})}, required),
@@ -54,13 +63,13 @@ def action_path(summary, props, required=(), *, parameters, result_schema, extra
                                    **error_responses(400, 401, 403, 404, 409)}}}
 
 
-def register_paths(paths, schemas=None):
+def register_paths(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> None:
     """Modules describe their API endpoints here so /api/v1/openapi.json lists every route."""
     EXTRA_PATHS.update(paths)
     EXTRA_SCHEMAS.update(schemas or {})
 
 
-def openapi_document():
+def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "政务公开申请与 12345 热线办理平台 API", "version": "1.0.0",

@@ -27,10 +27,13 @@ Each refused request is told so, with the time of the next possible send: the co
 unsent rows of unknown or taken logins, so the answer still says nothing about whether an account
 exists. On PostgreSQL requests for one login are serialised by an advisory lock, so parallel requests
 cannot overshoot the limits."""
+from __future__ import annotations
+
 import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, text, update
@@ -39,6 +42,10 @@ from core.auth.models import AuthCode
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
 
 CHANNEL = {"phone": "sms", "email": "email"}
 
@@ -55,29 +62,30 @@ class CeilingReached(TooMany):
     captcha_passes = True
 
 
-def login_key(value):
+def login_key(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def new_requester():
+def new_requester() -> str:
     """A random token for a browser session that asks for codes (kept in its session)."""
     return secrets.token_urlsafe(24)
 
 
-def _requester_key(token):
+def _requester_key(token: str | None) -> str | None:
     return hashlib.sha256(token.encode()).hexdigest() if token else None
 
 
-def _address(address):
+def _address(address: str | None) -> str:
     return (address or "unknown")[:80]
 
 
-def _hash(purpose, key, code):
+def _hash(purpose: str, key: str, code: str) -> str:
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, f"{purpose}|{key}|{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def check_limits(purpose, key, *, requester, address, now, captcha_passed=False):
+def check_limits(purpose: str, key: str, *, requester: str | None, address: str | None, now: datetime,
+                 captcha_passed: bool = False) -> None:
     """Raise TooMany when this session, this address or this login has had its codes for the hour (the
     login's ceiling: CeilingReached, unless a captcha was solved). Call inside the unit of work that adds
     the code."""
@@ -107,7 +115,8 @@ def check_limits(purpose, key, *, requester, address, now, captcha_passed=False)
                           "急需办理的，请拨打 12345 热线。")
 
 
-def add(purpose, key, *, now, requester, address, payload=None, live=True):
+def add(purpose: str, key: str, *, now: datetime, requester: str | None, address: str | None,
+        payload: dict[str, Any] | None = None, live: bool = True) -> str:
     """A new code row of this requester in the current unit of work; returns the code (a dead row
     when not `live`, so that an unknown login costs and counts the same as a known one)."""
     code = f"{secrets.randbelow(10 ** 6):06d}"
@@ -118,11 +127,11 @@ def add(purpose, key, *, now, requester, address, payload=None, live=True):
     return code
 
 
-def context(code):
+def context(code: str) -> dict[str, Any]:
     return {"code": code, "minutes": current_app.config["AUTH_CODE_MINUTES"]}
 
 
-def redeem(purpose, key, code, *, requester, now):
+def redeem(purpose: str, key: str, code: str, *, requester: str | None, now: datetime) -> AuthCode | None:
     """This requester's newest live code row for the login if `code` is its code, marked used; else
     None. Codes asked for by other sessions are never considered. Each try is counted atomically
     first, so parallel guesses cannot exceed AUTH_CODE_ATTEMPTS."""
@@ -140,10 +149,10 @@ def redeem(purpose, key, code, *, requester, now):
         counted = db.session.execute(update(table).where(
             table.c.id == row.id, table.c.used_at.is_(None),
             table.c.attempts < current_app.config["AUTH_CODE_ATTEMPTS"]).values(attempts=table.c.attempts + 1))
-    if counted.rowcount != 1 or not hmac.compare_digest(row.code_hash, _hash(purpose, key, normalize_code(code))):
+    if counted.rowcount != 1 or not hmac.compare_digest(row.code_hash, _hash(purpose, key, normalize_code(code))):  # type: ignore[attr-defined]
         return None
     with unit_of_work():
         spent = db.session.execute(update(table).where(table.c.id == row.id, table.c.used_at.is_(None))
                                    .values(used_at=now))
     db.session.expire(row)
-    return row if spent.rowcount == 1 else None
+    return row if spent.rowcount == 1 else None  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ Text is NFKC-normalised first, so fullwidth characters typed with a Chinese inpu
 count as digits: other scripts' digits (Arabic-Indic '١٢', Devanagari …) are refused rather than
 read as numbers, so no two spellings of one number can ever be two accounts. Email addresses must be
 ASCII too (no look-alike letters from other scripts)."""
+from __future__ import annotations
+
 import re
 import unicodedata
 
@@ -16,12 +18,12 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+", re.A
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc]+")
 
 
-def nfkc(text):
+def nfkc(text: str | None) -> str:
     """NFKC form without surrounding spaces; None becomes ''."""
     return unicodedata.normalize("NFKC", str(text or "")).strip()
 
 
-def normalize_phone(text):
+def normalize_phone(text: str | None) -> str | None:
     """A mainland mobile number as 11 ASCII digits (spaces, dashes and +86 ignored), else None."""
     value = _SEPARATORS.sub("", nfkc(text))
     if value.startswith("+86"):
@@ -31,7 +33,7 @@ def normalize_phone(text):
     return value if MOBILE.fullmatch(value) else None
 
 
-def normalize_login(text):
+def normalize_login(text: str | None) -> tuple[str, str]:
     """('email', value) or ('phone', value) from what the user typed; raises on anything else."""
     phone = normalize_phone(text)
     if phone:
@@ -42,7 +44,7 @@ def normalize_login(text):
     raise ValidationError("请输入有效的手机号（11位）或电子邮箱", field="login")
 
 
-def try_login(text):
+def try_login(text: str | None) -> tuple[str, str] | None:
     """normalize_login, or None for text that is no login at all (treated like an unknown account)."""
     try:
         return normalize_login(text)
@@ -50,17 +52,17 @@ def try_login(text):
         return None
 
 
-def normalize_code(text):
+def normalize_code(text: str | None) -> str:
     """A code as typed (access code, verification code): NFKC, no spaces or dashes, upper case."""
     return _SEPARATORS.sub("", nfkc(text)).upper()
 
 
-def normalize_number(text):
+def normalize_number(text: str | None) -> str:
     """A tracking number as typed: NFKC (fullwidth letters and dashes), no spaces, upper case."""
     return re.sub(r"\s+", "", nfkc(text)).upper()
 
 
-def check_password_rules(password, login=None):
+def check_password_rules(password: str, login: str | None = None) -> None:
     """At least 8 characters with letters and digits, not the login name itself."""
     if len(password or "") < 8:
         raise ValidationError("密码至少 8 位", field="password")

@@ -15,9 +15,12 @@ a fresh session (core/auth/views.py), which ends it, as it ends the look-up gran
 
 A failed look-up sends the visitor back to the form with the tracking number still typed in (kept in
 the session for the next page only; the code is typed again, like a password)."""
+from __future__ import annotations
+
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 
 from flask import session
 
@@ -26,22 +29,26 @@ from core.auth.models import LookupCode
 from core.db import unit_of_work
 from core.extensions import db
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 RECEIPTS = "access_code_receipts"  # session: {"<kind>:<id>": code} of items submitted in this session
 TYPED = "lookup_typed"  # session: the tracking number of a failed look-up, for the form shown next
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and to type
 LENGTH = 12
 
 
-def _hash(kind, entity_id, code):
+def _hash(kind: str, entity_id: int | str | None, code: str | None) -> str:
     return hashlib.sha256(f"{kind}|{entity_id}|{normalize_code(code)}".encode()).hexdigest()
 
 
-def new_code():
+def new_code() -> str:
     raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
 
 
-def issue(kind, entity_id, *, now, label, phone=None, email=None):
+def issue(kind: str, entity_id: int | str, *, now: datetime, label: str, phone: str | None = None,
+          email: str | None = None) -> str:
     """A new access code for the item, in the current unit of work, sent to the applicant's phone and
     email through the outbox; returns the code (for the receipt page, once)."""
     from core.notifications.service import notify
@@ -60,7 +67,7 @@ def issue(kind, entity_id, *, now, label, phone=None, email=None):
     return code
 
 
-def code_matches(kind, entity_id, given):
+def code_matches(kind: str, entity_id: int | str | None, given: str | None) -> bool:
     """True only when `given` is the item's current access code (spaces, dashes, case and fullwidth
     forms do not count)."""
     row = db.session.get(LookupCode, (kind, entity_id)) if entity_id is not None else None
@@ -69,7 +76,7 @@ def code_matches(kind, entity_id, given):
     return matched and row is not None and bool(normalize_code(given))
 
 
-def contact_matches(given, *contacts):
+def contact_matches(given: str | None, *contacts: str | None) -> bool:
     """Whether `given` is one of the item's phone numbers or emails in full (for re-sending a code)."""
     phone = normalize_phone(given)
     text = normalize_code(given)
@@ -83,7 +90,8 @@ def contact_matches(given, *contacts):
     return False
 
 
-def reissue(kind, entity_id, *, now, label, phone=None, email=None):
+def reissue(kind: str, entity_id: int | str, *, now: datetime, label: str, phone: str | None = None,
+            email: str | None = None) -> None:
     """Send a fresh access code to the contacts given at submission (the old one stops working)."""
     with unit_of_work():
         issue(kind, entity_id, now=now, label=label, phone=phone, email=email)
@@ -91,12 +99,12 @@ def reissue(kind, entity_id, *, now, label, phone=None, email=None):
 
 
 
-def keep_typed(kind, number):
+def keep_typed(kind: str, number: str | None) -> None:
     """A failed look-up of `kind`: keep the typed tracking number for the form the visitor sees next."""
     session[TYPED] = {"kind": kind, "number": (number or "")[:60]}
 
 
-def typed(kind):
+def typed(kind: str) -> str:
     """The tracking number of this session's last failed look-up of `kind` (given once), else ''."""
     kept = session.get(TYPED)
     if not kept or kept.get("kind") != kind:
@@ -105,14 +113,14 @@ def typed(kind):
     return kept.get("number") or ""
 
 
-def keep_for_receipt(kind, entity_id, code):
+def keep_for_receipt(kind: str, entity_id: int | str, code: str) -> None:
     """Right after a submission: this browser session may show the item's access code on its page."""
     kept = {k: v for k, v in (session.get(RECEIPTS) or {}).items() if k != f"{kind}:{entity_id}"}
     kept[f"{kind}:{entity_id}"] = code
     session[RECEIPTS] = dict(list(kept.items())[-5:])  # the last few submissions only
 
 
-def receipt_code(kind, entity_id):
+def receipt_code(kind: str, entity_id: int | str) -> str | None:
     """The access code to show on the item's receipt page in this session, else None (another item's,
     or a code replaced since by “重新获取”, is never shown)."""
     code = (session.get(RECEIPTS) or {}).get(f"{kind}:{entity_id}")

@@ -1,4 +1,6 @@
 """Users, roles and API tokens."""
+from __future__ import annotations
+
 import enum
 import hashlib
 
@@ -18,19 +20,19 @@ class Role(enum.Enum):
     ADMIN = "admin"
 
     @property
-    def label(self):
+    def label(self) -> str:
         return ROLE_LABELS[self]
 
     @property
-    def is_staff(self):
+    def is_staff(self) -> bool:
         return self is not Role.CITIZEN
 
     @property
-    def needs_department(self):
+    def needs_department(self) -> bool:
         return self in (Role.STAFF, Role.APPROVER)
 
     @property
-    def sees_all_departments(self):
+    def sees_all_departments(self) -> bool:
         return self in (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
 
@@ -45,7 +47,7 @@ ROLE_LABELS = {
 STAFF_ROLES = tuple(r for r in Role if r.is_staff)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "users"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -66,40 +68,40 @@ class User(UserMixin, db.Model):
 
     __table_args__ = (db.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="login_id"),)
 
-    def set_password(self, password):
+    def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
-    def check_password(self, password):
+    def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    def get_id(self):
+    def get_id(self) -> str:
         """Flask-Login keeps this in the session: a session of an older version no longer loads."""
         return f"{self.id}.{self.session_version or 1}"
 
     @property
-    def is_active(self):
+    def is_active(self) -> bool:
         return self.active
 
     @property
-    def label(self):
+    def label(self) -> str:
         return self.name or self.email or self.phone
 
     @property
-    def login_id(self):
+    def login_id(self) -> str:
         return self.email or self.phone
 
-    def can_see_department(self, department_id):
+    def can_see_department(self, department_id: int) -> bool:
         """Supervisors, operators and admins see every department; staff and approvers only their own."""
         if self.role.sees_all_departments:
             return True
         return self.role.needs_department and self.department_id == department_id
 
 
-def hash_token(raw):
+def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class ApiToken(db.Model):
+class ApiToken(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """A bearer token; only its SHA-256 is stored, so a leaked database leaks no usable token."""
 
     __tablename__ = "api_tokens"
@@ -116,7 +118,7 @@ class ApiToken(db.Model):
     user = db.relationship("User")
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """Recent failed logins per key: 'acct:' + a hash of the normalised login (whether or not such an
     account exists) and 'addr:' + a client address. Counted with one atomic upsert per attempt."""
 
@@ -128,7 +130,7 @@ class LoginThrottle(db.Model):
     blocked_until = db.Column(UTCDateTime(), nullable=True)
 
 
-class AuthCode(db.Model):
+class AuthCode(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """A one-time code sent by SMS or email (registration, password reset); only its hash is kept. It
     belongs to the browser session that asked for it (core/auth/codes.py)."""
 
@@ -150,7 +152,7 @@ class AuthCode(db.Model):
                       db.Index("ix_auth_codes_address", "address", "created_at"))
 
 
-class LookupCode(db.Model):
+class LookupCode(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """The access code of a disclosure application or a ticket for the status look-up (its hash)."""
 
     __tablename__ = "lookup_codes"

@@ -10,6 +10,10 @@ active account.
 Every code belongs to the browser session that asked for it (`requester`, a random token kept in that
 session) and can be redeemed only there; the registration data travel with that session's code. Why,
 and how sending is throttled per session, address and login: core/auth/codes.py."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
@@ -22,14 +26,18 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 BAD_CODE = "验证码不正确或已过期，请重新获取"
 
 
-def _user(kind, value):
+def _user(kind: str, value: str) -> User | None:
     return User.query.filter(getattr(User, kind) == value).first()
 
 
-def start_registration(login, password, name, *, requester, address, now, captcha_passed=False):
+def start_registration(login: str, password: str, name: str, *, requester: str | None, address: str | None,
+                       now: datetime, captcha_passed: bool = False) -> None:
     """Step 1: check the input, then send a code (free login) or a notice to the owner (taken login).
     The name and password hash are kept with this requester's code only; raises codes.TooMany."""
     kind, value = normalize_login(login)
@@ -46,7 +54,7 @@ def start_registration(login, password, name, *, requester, address, now, captch
         notify(event, now=now, address=value, channels=(codes.CHANNEL[kind],), context=ctx)
 
 
-def complete_registration(login, code, *, requester, now):
+def complete_registration(login: str, code: str, *, requester: str | None, now: datetime) -> User:
     """Step 2: the right code of this requester creates the citizen account with the data typed in this
     requester's session; every failure gets one message."""
     kind, value = normalize_login(login)
@@ -67,7 +75,8 @@ def complete_registration(login, code, *, requester, now):
     return user
 
 
-def start_reset(login, *, requester, address, now, captcha_passed=False):
+def start_reset(login: str, *, requester: str | None, address: str | None, now: datetime,
+                captcha_passed: bool = False) -> None:
     """Send a reset code to an existing, active account's phone or mailbox; the same answer otherwise
     (raises codes.TooMany alike)."""
     kind, value = normalize_login(login)
@@ -83,7 +92,7 @@ def start_reset(login, *, requester, address, now, captcha_passed=False):
                    context=codes.context(code))
 
 
-def complete_reset(login, code, password, *, requester, now):
+def complete_reset(login: str, code: str, password: str, *, requester: str | None, now: datetime) -> User:
     """The right code sets the new password, ends every session and clears the login's failures."""
     kind, value = normalize_login(login)
     check_password_rules(password, value)

@@ -1,7 +1,10 @@
 """Account use cases: login with throttling, password change, logout, users and tokens (self-registration
 and password reset: core/auth/recovery.py)."""
+from __future__ import annotations
+
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import update
@@ -15,6 +18,12 @@ from core.calendar.service import local_zone
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from core.audit import Actor
+    from core.departments.models import Department
 
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))  # same method and cost as real hashes
 
@@ -30,12 +39,13 @@ class CaptchaRequired(AuthError):
     """This login has failed often: the next attempt needs a solved captcha."""
 
 
-def find_user(login):
+def find_user(login: str) -> User | None:
     kind, value = normalize_login(login)
     return User.query.filter(getattr(User, kind) == value).first()
 
 
-def _password_matches(user, login_value, password, *, now, address, captcha_passed):
+def _password_matches(user: User | None, login_value: str, password: str, *, now: datetime, address: str | None,
+                      captcha_passed: bool) -> bool:
     """The one throttled password check (login page and password change): counted per account and
     address before the slow hash (core/auth/throttle.py); raises AuthError while the address must
     wait and CaptchaRequired when the account needs a captcha; else whether the password is right."""
@@ -55,7 +65,8 @@ def _password_matches(user, login_value, password, *, now, address, captcha_pass
     return True
 
 
-def authenticate(login, password, *, now, address=None, captcha_passed=False):
+def authenticate(login: str, password: str, *, now: datetime, address: str | None = None,
+                 captcha_passed: bool = False) -> User:
     """The user for a correct password. Unknown and known accounts take the same path and time (a
     missing one is checked against a dummy hash) and get the same messages; see core/auth/throttle.py."""
     parsed = try_login(login)
@@ -63,10 +74,11 @@ def authenticate(login, password, *, now, address=None, captcha_passed=False):
     user = User.query.filter(getattr(User, parsed[0]) == value).first() if parsed else None
     if not _password_matches(user, value, password, now=now, address=address, captcha_passed=captcha_passed):
         raise AuthError(WRONG)
-    return user
+    return user  # type: ignore[return-value]  # a match means the account exists
 
 
-def change_password(user, current, new, *, now, address=None, captcha_passed=False):
+def change_password(user: User, current: str, new: str, *, now: datetime, address: str | None = None,
+                    captcha_passed: bool = False) -> None:
     """The current password is checked with the login's throttling (same counts, captcha and waits)."""
     if not _password_matches(user, user.login_id, current, now=now, address=address,
                              captcha_passed=captcha_passed):
@@ -81,7 +93,7 @@ def change_password(user, current, new, *, now, address=None, captcha_passed=Fal
         audit.log_change(now=now, actor=user, entity_kind="user", entity_id=user.id, action="password_changed")
 
 
-def end_sessions(user, *, now):
+def end_sessions(user: User, *, now: datetime) -> None:
     """Logout: the session version moves on, so no copy of an old session cookie works again."""
     with unit_of_work():
         db.session.execute(update(User).where(User.id == user.id)
@@ -89,7 +101,8 @@ def end_sessions(user, *, now):
         audit.log_change(now=now, actor=user, entity_kind="user", entity_id=user.id, action="logged_out")
 
 
-def create_user(*, login, password, role, now, actor="cli", department=None, name=""):
+def create_user(*, login: str, password: str, role: Role | str, now: datetime, actor: Actor = "cli",
+                department: Department | None = None, name: str = "") -> User:
     """Create an account of any role; staff and approvers must name their department."""
     kind, value = normalize_login(login)
     try:
@@ -113,7 +126,7 @@ def create_user(*, login, password, role, now, actor="cli", department=None, nam
     return user
 
 
-def set_password(user, password, *, now, actor="cli"):
+def set_password(user: User, password: str, *, now: datetime, actor: Actor = "cli") -> None:
     """Administrative password reset; ends the user's sessions and forgets the account's failures."""
     check_password_rules(password, user.login_id)
     with unit_of_work():
@@ -124,7 +137,7 @@ def set_password(user, password, *, now, actor="cli"):
         audit.log_change(now=now, actor=actor, entity_kind="user", entity_id=user.id, action="password_reset")
 
 
-def create_token(user, *, now, label="", actor="cli"):
+def create_token(user: User, *, now: datetime, label: str = "", actor: Actor = "cli") -> tuple[str, ApiToken]:
     """A new API token; the raw value is returned once and only its hash is kept."""
     if not user.role.is_staff:
         raise ValidationError("只有工作人员账号可以创建 API 令牌")
@@ -138,7 +151,7 @@ def create_token(user, *, now, label="", actor="cli"):
     return raw, token
 
 
-def revoke_token(token, *, now, actor="cli"):
+def revoke_token(token: ApiToken, *, now: datetime, actor: Actor = "cli") -> None:
     if token.revoked_at is not None:
         raise ValidationError("该令牌已被吊销")
     with unit_of_work():
@@ -146,7 +159,7 @@ def revoke_token(token, *, now, actor="cli"):
         audit.log_change(now=now, actor=actor, entity_kind="api_token", entity_id=token.id, action="revoked")
 
 
-def user_for_token(raw, *, now):
+def user_for_token(raw: str | None, *, now: datetime) -> User | None:
     """The active user owning a valid, unrevoked token, or None."""
     if not raw or len(raw) > 200:
         return None

@@ -16,8 +16,11 @@ A successful login clears its account's count and takes back from the address on
 own attempt added, never a failure: an attacker who alternates wrong passwords for a victim with the
 right one for an account of their own still waits after LOGIN_ADDRESS_FREE failures, while an office
 behind one address where many log in correctly is never slowed down."""
+from __future__ import annotations
+
 import hashlib
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import case, delete, update
@@ -27,20 +30,24 @@ from core.auth.models import LoginThrottle
 from core.db import unit_of_work
 from core.extensions import db
 
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
 
-def account_key(login_value):
+
+def account_key(login_value: str) -> str:
     return "acct:" + hashlib.sha256(login_value.encode()).hexdigest()[:64]
 
 
-def address_key(address):
+def address_key(address: str | None) -> str:
     return "addr:" + (address or "unknown")[:70]
 
 
-def _insert():
+def _insert() -> Any:
     return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(LoginThrottle)
 
 
-def _count(key, now):
+def _count(key: str, now: datetime) -> tuple[int, datetime | None]:
     """Count one attempt for `key` atomically; (failures including this one, blocked_until before it)."""
     window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
     table = LoginThrottle.__table__
@@ -55,7 +62,7 @@ def _count(key, now):
     return failures, blocked_until
 
 
-def delay_for(failures):
+def delay_for(failures: int) -> timedelta | None:
     """The wait after an address's n-th failure: none for the free ones, then doubling, capped."""
     cfg = current_app.config
     over = failures - cfg["LOGIN_ADDRESS_FREE"]
@@ -68,7 +75,7 @@ def delay_for(failures):
 class Attempt:
     """One login attempt's place in the counters, taken before the password is checked."""
 
-    def __init__(self, login_value, address, now):
+    def __init__(self, login_value: str, address: str | None, now: datetime) -> None:
         self.keys = (account_key(login_value), address_key(address))
         self.now = now
         with unit_of_work():
@@ -76,15 +83,15 @@ class Attempt:
             self.address_failures, self.blocked_until = _count(self.keys[1], now)
 
     @property
-    def blocked(self):
+    def blocked(self) -> datetime | None:
         """The address must still wait (until this time), else None."""
         return self.blocked_until if self.blocked_until and self.blocked_until > self.now else None
 
     @property
-    def needs_captcha(self):
+    def needs_captcha(self) -> bool:
         return self.account_failures > current_app.config["LOGIN_CAPTCHA_AFTER"]
 
-    def failed(self):
+    def failed(self) -> None:
         """The password was wrong: the address waits longer from now on."""
         delay = delay_for(self.address_failures)
         if delay is not None:
@@ -93,7 +100,7 @@ class Attempt:
                 db.session.execute(update(table).where(table.c.key == self.keys[1])
                                    .values(blocked_until=self.now + delay))
 
-    def succeeded(self):
+    def succeeded(self) -> None:
         """The right password: the account starts afresh; the address loses only the count this
         attempt added (so its count stays its failures, whatever successes come in between)."""
         table = LoginThrottle.__table__
@@ -103,7 +110,7 @@ class Attempt:
                                .values(failures=table.c.failures - 1))
 
 
-def address_has_failures(address, now):
+def address_has_failures(address: str | None, now: datetime) -> bool:
     """Whether the login page should show a captcha right away for this address."""
     row = db.session.get(LoginThrottle, address_key(address))
     window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
@@ -111,6 +118,6 @@ def address_has_failures(address, now):
         row.failures >= current_app.config["LOGIN_CAPTCHA_AFTER"]
 
 
-def reset_account(login_value):
+def reset_account(login_value: str) -> None:
     """Forget an account's failures (after a password reset by its owner)."""
     db.session.execute(delete(LoginThrottle.__table__).where(LoginThrottle.key == account_key(login_value)))

@@ -1,4 +1,7 @@
 """Login, logout, registration and password change pages."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -13,12 +16,21 @@ from core.errors import ValidationError
 from core.extensions import db, login_manager
 from core.forms import apply_domain_error
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from typing import Any
+
+    from flask.typing import ResponseReturnValue
+
+    from core.auth.models import User
+
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 PENDING = "auth_pending"  # the login a code was sent for, between the two steps
 REQUESTER = "auth_requester"  # this browser session's token: codes it asks for are redeemable only here
 
 
-def _requester():
+def _requester() -> str:
     """This session's requester token (core/auth/codes.py), made when it first asks for a code."""
     if not session.get(REQUESTER):
         session[REQUESTER] = codes.new_requester()
@@ -26,7 +38,7 @@ def _requester():
 
 
 @login_manager.user_loader
-def _load_user(session_id):
+def _load_user(session_id: str) -> User | None:
     """'<id>.<session version>': a session from before a password change or a logout loads no one."""
     from core.auth.models import User
     user_id, _, version = (session_id or "").partition(".")
@@ -36,14 +48,14 @@ def _load_user(session_id):
     return user if user is not None and user.session_version == int(version) else None
 
 
-def _start_session(user):
+def _start_session(user: User) -> None:
     """A fresh session for the user: nothing of the previous visitor's (look-up grants on a shared
     kiosk, a planted session id) carries over."""
     session.clear()
     login_user(user)
 
 
-def _safe_next(target):
+def _safe_next(target: str | None) -> str | None:
     """Only same-site relative paths, so the login page cannot be used to redirect elsewhere."""
     if not target:
         return None
@@ -53,7 +65,8 @@ def _safe_next(target):
     return target
 
 
-def _throttled_check(form, check, address, now):
+def _throttled_check(form: Any, check: Callable[..., Any], address: str | None, now: datetime) -> tuple[Any,
+                     dict[str, Any]]:
     """Run a throttled password check (`check(captcha_passed)`, core/auth/service.py) for a form: its
     result, or None with the messages put on the form; and the captcha to show next, if any."""
     show_captcha, captcha_error, result = throttle.address_has_failures(address, now), None, None
@@ -75,7 +88,7 @@ def _throttled_check(form, check, address, now):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> ResponseReturnValue:
     form = LoginForm()
     now, address = utcnow(), get_remote_address()
     user, captcha_ctx = _throttled_check(form, lambda passed: service.authenticate(
@@ -89,7 +102,7 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         service.end_sessions(current_user, now=utcnow())
     logout_user()
@@ -99,7 +112,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register():
+def register() -> ResponseReturnValue:
     """Step 1 of 2: the same answer whether or not the login is taken (core/auth/recovery.py)."""
     form = RegisterForm()
     refused = captcha.gate()
@@ -125,13 +138,13 @@ def register():
             400 if form.errors or form.form_errors or refused else 200)
 
 
-def _pending(purpose):
+def _pending(purpose: str) -> str | None:
     pending = session.get(PENDING) or {}
     return pending.get("login") if pending.get("purpose") == purpose else None
 
 
 @bp.route("/register/confirm", methods=["GET", "POST"])
-def register_confirm():
+def register_confirm() -> ResponseReturnValue:
     login_text = _pending("register")
     if login_text is None:
         return redirect(url_for(".register"))
@@ -151,7 +164,7 @@ def register_confirm():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-def reset():
+def reset() -> ResponseReturnValue:
     """Forgotten password, step 1 of 2: the same answer for every login."""
     form = ResetRequestForm()
     solved, captcha_error = captcha.posted()
@@ -173,7 +186,7 @@ def reset():
 
 
 @bp.route("/reset/confirm", methods=["GET", "POST"])
-def reset_confirm():
+def reset_confirm() -> ResponseReturnValue:
     login_text = _pending("reset")
     if login_text is None:
         return redirect(url_for(".reset"))
@@ -194,11 +207,11 @@ def reset_confirm():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def password():
+def password() -> ResponseReturnValue:
     """Change the password; the current one is checked with the login's throttling (F5)."""
     form = PasswordForm()
     now, address = utcnow(), get_remote_address()
-    changed, captcha_ctx = _throttled_check(form, lambda passed: service.change_password(
+    changed, captcha_ctx = _throttled_check(form, lambda passed: service.change_password(  # type: ignore[func-returns-value]
         current_user, form.current.data, form.password.data, now=now, address=address,
         captcha_passed=passed) or True, address, now)
     if changed:

@@ -3,7 +3,7 @@ from core.db import UTCDateTime
 from core.extensions import db
 
 
-class CalendarDay(db.Model):
+class CalendarDay(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """A holiday (day off) or a make-up working day (调休上班)."""
 
     __tablename__ = "calendar_days"
@@ -19,7 +19,7 @@ class CalendarDay(db.Model):
     )
 
 
-class CalendarYear(db.Model):
+class CalendarYear(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """A year whose official arrangement has been loaded; other years are computed provisionally."""
 
     __tablename__ = "calendar_years"
@@ -29,7 +29,7 @@ class CalendarYear(db.Model):
     loaded_at = db.Column(UTCDateTime(), nullable=False)
 
 
-class CalendarVersion(db.Model):
+class CalendarVersion(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """Bumped on every calendar change so every process rebuilds its cached index."""
 
     __tablename__ = "calendar_version"

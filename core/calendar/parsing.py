@@ -1,4 +1,6 @@
 """Parsing calendar files (CSV `date,kind,name` and iCalendar) into validated rows, all or nothing."""
+from __future__ import annotations
+
 import csv
 import io
 import re
@@ -17,7 +19,7 @@ KIND_WORDS = {
 class CalendarFileError(ValueError):
     """A calendar file with bad rows; `errors` names each row and nothing is imported."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: list[str]) -> None:
         super().__init__("；".join(errors))
         self.errors = errors
 
@@ -30,7 +32,7 @@ class ParsedDay:
     line: int
 
 
-def _decode(data):
+def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
         return data
     for enc in ("utf-8-sig", "gb18030"):
@@ -41,8 +43,8 @@ def _decode(data):
     raise CalendarFileError(["文件编码无法识别，请使用 UTF-8 或 GB18030 编码"])
 
 
-def _check(rows, errors):
-    seen = {}
+def _check(rows: list[ParsedDay], errors: list[str]) -> list[ParsedDay]:
+    seen: dict[date, int] = {}
     for r in rows:
         if r.day in seen:
             errors.append(f"第 {r.line} 行：日期 {r.day} 与第 {seen[r.day]} 行重复")
@@ -54,7 +56,7 @@ def _check(rows, errors):
     return rows
 
 
-def parse_csv(data):
+def parse_csv(data: bytes | str) -> list[ParsedDay]:
     """Rows of `date,kind,name` (header optional); kind is holiday/workday or 休/班."""
     text = _decode(data)
     rows, errors = [], []
@@ -83,8 +85,8 @@ def parse_csv(data):
     return _check(rows, errors)
 
 
-def _unfold(text):
-    lines = []
+def _unfold(text: str) -> list[tuple[int, str]]:
+    lines: list[tuple[int, str]] = []
     for raw in text.splitlines():
         if raw[:1] in (" ", "\t") and lines:
             lines[-1] = (lines[-1][0], lines[-1][1] + raw[1:])
@@ -93,7 +95,7 @@ def _unfold(text):
     return lines
 
 
-def _ics_date(value):
+def _ics_date(value: str) -> date:
     value = value.strip()
     if not re.fullmatch(r"\d{8}(T\d{6}Z?)?", value):
         raise ValueError(f"无法识别的日期 “{value}”")
@@ -104,19 +106,22 @@ def _ics_date(value):
         raise ValueError(f"不存在的日期 “{value}”") from None
 
 
-def _ics_kind(summary, categories):
+def _ics_kind(summary: str, categories: str) -> str:
     text = f"{summary} {categories}".lower()
     if "workday" in text or re.search(r"(调休上班|补班|上班|（班）|\(班\)|\s班$)", summary.strip()):
         return "workday"
     return "holiday"
 
 
-def parse_ics(data):
+def parse_ics(data: bytes | str) -> list[ParsedDay]:
     """VEVENTs with all-day DTSTART/DTEND; SUMMARY containing 班/上班 (or CATEGORIES:WORKDAY) is a make-up day."""
     text = _decode(data)
     lines = _unfold(text)
     if not any(line.strip().upper() == "BEGIN:VCALENDAR" for _, line in lines):
         raise CalendarFileError(["不是 iCalendar 文件（缺少 BEGIN:VCALENDAR）"])
+    rows: list[ParsedDay]
+    errors: list[str]
+    event: dict[str, str] | None
     rows, errors, event, start_line = [], [], None, 0
     for line_no, line in lines:
         key, _, value = line.partition(":")
@@ -148,7 +153,7 @@ def parse_ics(data):
     return _check(rows, errors)
 
 
-def parse_calendar_file(filename, data):
+def parse_calendar_file(filename: str, data: bytes | str) -> list[ParsedDay]:
     """Parse by extension: .csv or .ics."""
     lower = (filename or "").lower()
     if lower.endswith(".csv"):

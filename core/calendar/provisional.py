@@ -8,6 +8,8 @@ working day. The State Council notices give it on the next working day after the
 which two festivals coincide is made up the same way (2020: 中秋 on 10/1, the 国庆 block ran to 10/8).
 The real arrangement adds bridge days and 调休, so these dates are only a provisional answer.
 """
+from __future__ import annotations
+
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -19,11 +21,11 @@ from core.worktime.workdays import HOLIDAY, OFFICIAL, PROVISIONAL, WORKDAY, DayI
 LUNAR_MIN, LUNAR_MAX = 1901, 2099
 
 
-def _lunar(year, month, day):
+def _lunar(year: int, month: int, day: int) -> date:
     return LunarDate(year, month, day).to_solar_date()
 
 
-def _qingming(year):
+def _qingming(year: int) -> date:
     for day, name in chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30)):
         if name == "清明":
             return day
@@ -31,11 +33,11 @@ def _qingming(year):
 
 
 @lru_cache(maxsize=512)
-def statutory_holidays(year):
+def statutory_holidays(year: int) -> dict[date, DayInfo]:
     """{date: DayInfo} of the statutory days off of `year`, flagged provisional (pure, cached)."""
-    days = {}
+    days: dict[date, str] = {}
 
-    def add(day, name):
+    def add(day: date, name: str) -> None:
         days[day] = f"{days[day]}、{name}" if day in days else name  # 2020: 中秋 fell on 国庆
 
     add(date(year, 1, 1), "元旦")
@@ -58,7 +60,7 @@ def statutory_holidays(year):
     return {d: DayInfo(HOLIDAY, name, PROVISIONAL) for d, name in days.items()}
 
 
-def make_up_days(days):
+def make_up_days(days: dict[date, str]) -> dict[date, str]:
     """{date: name} of the 补假 owed for `days` ({date: "节名" or "节名、节名"}), 全国年节及纪念日放假办法 Art. 6.
 
     Every statutory day off is one day owed. A day owed on a Saturday or Sunday, or a second festival on a
@@ -66,7 +68,7 @@ def make_up_days(days):
     so the days of a block (春节, 国庆) that fall on a weekend land on the working days right after the block.
     """
     taken = set(days)
-    out = {}
+    out: dict[date, str] = {}
     for day in sorted(days):
         names = days[day].split("、")
         owed = names[1:] if day.weekday() < 5 else names  # a weekday itself covers one festival
@@ -86,7 +88,7 @@ _ZH_NAMES = {
 }
 
 
-def package_days():
+def package_days() -> dict[date, DayInfo]:
     """{date: DayInfo} of every official arrangement the chinese-calendar package ships, names in Chinese."""
     days = {d: DayInfo(HOLIDAY, _ZH_NAMES.get(n, n), OFFICIAL) for d, n in chinese_calendar.holidays.items()}
     days.update({d: DayInfo(WORKDAY, _ZH_NAMES.get(n, n), OFFICIAL) for d, n in chinese_calendar.workdays.items()})

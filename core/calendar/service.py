@@ -1,7 +1,10 @@
 """Calendar use cases: load the index, seed official data, import a year, edit a day."""
+from __future__ import annotations
+
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import chinese_calendar
 from flask import current_app
@@ -17,16 +20,23 @@ from core.extensions import db
 from core.worktime import WorkCalendar, WorkSchedule
 from core.worktime.workdays import OFFICIAL, DayInfo
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from core.audit import Actor
+
 _cache_lock = threading.Lock()
-_cache = {}  # (database uri, version) -> WorkCalendar; rebuilt whenever the version row changes
+_cache: dict[tuple[str, int], WorkCalendar] = {}  # (database uri, version) -> WorkCalendar; rebuilt whenever the version row changes
 
 
-def current_version():
+def current_version() -> int:
     row = db.session.get(CalendarVersion, 1)
     return row.version if row else 0
 
 
-def _bump_version():
+def _bump_version() -> None:
     row = db.session.get(CalendarVersion, 1)
     if row is None:
         row = CalendarVersion(id=1, version=0)
@@ -34,9 +44,11 @@ def _bump_version():
     row.version += 1
 
 
-def build_calendar():
+def build_calendar() -> WorkCalendar:
     """A fresh WorkCalendar from the database rows (official years) and the law (other years)."""
     years = {y for (y,) in db.session.query(CalendarYear.year)}
+    official: dict[date, DayInfo]
+    overrides: dict[date, DayInfo]
     official, overrides = {}, {}
     for row in CalendarDay.query.all():
         info = DayInfo(row.kind, row.name, row.source)
@@ -44,7 +56,7 @@ def build_calendar():
     return WorkCalendar(official, years, statutory_holidays, overrides)
 
 
-def get_calendar():
+def get_calendar() -> WorkCalendar:
     """The calendar index: cached per process, keyed by the database's version (one primary-key read)."""
     key = (str(db.engine.url), current_version())
     with _cache_lock:
@@ -55,18 +67,18 @@ def get_calendar():
     return cal
 
 
-def local_zone():
+def local_zone() -> ZoneInfo:
     """The configured local time zone (Asia/Shanghai by default)."""
     from zoneinfo import ZoneInfo
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
-def local_date(moment):
+def local_date(moment: datetime) -> date:
     """The local calendar day of an aware moment."""
     return moment.astimezone(local_zone()).date()
 
 
-def get_schedule():
+def get_schedule() -> WorkSchedule:
     cfg = current_app.config
     return WorkSchedule.parse(cfg["WORK_HOURS"], cfg["TIMEZONE"])
 
@@ -80,7 +92,7 @@ class DueAnswer:
     provisional_years: list = field(default_factory=list)
 
 
-def compute_due(start, workdays):
+def compute_due(start: date, workdays: int) -> DueAnswer:
     """The due date n working days after `start`, and whether it rests on provisional data."""
     cal = get_calendar()
     due = cal.add_workdays(start, workdays)
@@ -97,7 +109,7 @@ class ImportReport:
     changed_items: int
 
 
-def _apply_days(years, rows, source):
+def _apply_days(years: Iterable[int], rows: list[ParsedDay], source: str) -> tuple[int, int]:
     existing = {r.day: r for r in CalendarDay.query.filter(
         CalendarDay.day >= date(min(years), 1, 1), CalendarDay.day <= date(max(years), 12, 31))}
     existing = {d: r for d, r in existing.items() if d.year in years}
@@ -119,7 +131,8 @@ def _apply_days(years, rows, source):
     return added, removed
 
 
-def import_official(rows, *, origin, now, actor, only_year=None):
+def import_official(rows: list[ParsedDay], *, origin: str, now: datetime, actor: Actor,
+                    only_year: int | None = None) -> ImportReport:
     """Replace the official data of the file's years, then recompute open due dates (DESIGN §4)."""
     if not rows:
         raise CalendarFileError(["文件中没有任何日期"])
@@ -144,11 +157,11 @@ def import_official(rows, *, origin, now, actor, only_year=None):
     return ImportReport(years, len(rows), added, removed, changed)
 
 
-def _span(years):
+def _span(years: Sequence[int]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
 
 
-def _recompute(old_cal, years, now):
+def _recompute(old_cal: WorkCalendar, years: Iterable[int], now: datetime) -> int:
     """Bump the version and let every registered module move its open due dates; returns the count."""
     _bump_version()
     db.session.flush()
@@ -156,7 +169,7 @@ def _recompute(old_cal, years, now):
     return sum(hook(old_cal, new_cal, list(years), now) for hook in RECOMPUTE_HOOKS)
 
 
-def seed_from_package(now, actor="seed"):
+def seed_from_package(now: datetime, actor: Actor = "seed") -> ImportReport | None:
     """Load every year the chinese-calendar package knows as official; years already loaded are kept."""
     known = {y for (y,) in db.session.query(CalendarYear.year)}
     rows = [ParsedDay(d, i.kind, i.name, 0) for d, i in sorted(package_days().items()) if d.year not in known]
@@ -165,7 +178,7 @@ def seed_from_package(now, actor="seed"):
     return import_official(rows, origin=f"chinese-calendar {chinese_calendar.__version__}", now=now, actor=actor)
 
 
-def set_day(day, kind, name, *, now, actor):
+def set_day(day: date, kind: str, name: str, *, now: datetime, actor: Actor) -> int:
     """Admin edit of one day: mark it a holiday or a make-up working day."""
     if kind not in ("holiday", "workday"):
         raise ValidationError("类型应为 holiday 或 workday")
@@ -183,7 +196,7 @@ def set_day(day, kind, name, *, now, actor):
     return changed
 
 
-def remove_day(day, *, now, actor):
+def remove_day(day: date, *, now: datetime, actor: Actor) -> int:
     """Admin edit: the day returns to the ordinary weekday/weekend rule."""
     old_cal = get_calendar()
     with unit_of_work():
@@ -198,7 +211,7 @@ def remove_day(day, *, now, actor):
     return changed
 
 
-def year_listing(year):
+def year_listing(year: int) -> tuple[list[tuple[date, DayInfo]], bool]:
     """(date, DayInfo) exceptions of a year and whether the year is official."""
     cal = get_calendar()
     return cal.exceptions_in_year(year), year in cal.official_years

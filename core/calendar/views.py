@@ -1,4 +1,7 @@
 """Calendar pages: a year's exceptions, file import, single-day edits and the due-date calculator."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,10 +15,14 @@ from core.db import utcnow
 from core.errors import DomainError
 from core.inputs import YEAR_MAX, YEAR_MIN
 
+if TYPE_CHECKING:
+
+    from flask.typing import ResponseReturnValue
+
 bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
 
 
-def _year_arg():
+def _year_arg() -> int:
     try:
         year = int(request.args.get("year", ""))
     except ValueError:
@@ -25,13 +32,13 @@ def _year_arg():
 
 @bp.get("/")
 @staff_required
-def index():
+def index() -> ResponseReturnValue:
     year = _year_arg()
     due_form = DueForm(request.args, meta={"csrf": False})
     answer = error = None
     if "start" in request.args and due_form.validate():
         try:
-            answer = service.compute_due(parse_iso_date(due_form.start.data), due_form.workdays.data)
+            answer = service.compute_due(parse_iso_date(due_form.start.data), due_form.workdays.data)  # type: ignore[arg-type]
         except ValueError as exc:
             error = str(exc)
     days, official = service.year_listing(year)
@@ -42,7 +49,7 @@ def index():
 
 @bp.post("/import")
 @roles_required(Role.ADMIN)
-def import_file():
+def import_file() -> ResponseReturnValue:
     form = ImportForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -71,7 +78,7 @@ def import_file():
 
 @bp.post("/day")
 @roles_required(Role.ADMIN)
-def set_day():
+def set_day() -> ResponseReturnValue:
     form = DayForm()
     if form.validate_on_submit():
         try:
@@ -92,7 +99,7 @@ def set_day():
 
 @bp.post("/day/<day>/delete")
 @roles_required(Role.ADMIN)
-def remove_day(day):
+def remove_day(day: str) -> ResponseReturnValue:
     try:
         parsed = parse_iso_date(day)
         changed = service.remove_day(parsed, now=utcnow(), actor=current_user)

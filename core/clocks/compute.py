@@ -1,8 +1,19 @@
 """Pure deadline computation for a clock: due moment, warning moment, provisional flag (DESIGN §2, §3)."""
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from core.worktime import add_work_hours, merge_intervals, sub_work_hours, work_minutes_between
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import tzinfo
+    from typing import Any
+
+    from core.worktime.hours import WorkSchedule
+    from core.worktime.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -21,21 +32,23 @@ class Deadlines:
     provisional: bool
 
 
-def _end_of_day(day, tz):
+def _end_of_day(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=tz)
 
 
-def _start_of_day(day, tz):
+def _start_of_day(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=tz)
 
 
-def parse_pauses(pauses, unit):
+def parse_pauses(pauses: Sequence[Sequence[str]] | None, unit: str) -> list[tuple[Any, Any]]:
     """Stored [[start, end], …] ISO strings as date or datetime pairs."""
     conv = date.fromisoformat if unit == "workdays" else datetime.fromisoformat
     return [(conv(a), conv(b)) for a, b in pauses or []]
 
 
-def compute_deadlines(*, unit, length, started_at, start_on, pauses, extension, cal, schedule, leads=Leads()):
+def compute_deadlines(*, unit: str, length: float, started_at: datetime, start_on: date,
+                      pauses: Sequence[Sequence[str]] | None, extension: float, cal: WorkCalendar,
+                      schedule: WorkSchedule, leads: Leads = Leads()) -> Deadlines:
     """Deadlines of a clock from its definition; pauses move the due date by the time paused."""
     tz = schedule.tz
     intervals = parse_pauses(pauses, unit)
@@ -63,7 +76,7 @@ def compute_deadlines(*, unit, length, started_at, start_on, pauses, extension, 
     return Deadlines(due_on, due_at, max(warn_at, started_at), provisional)
 
 
-def may_close_on_lapse(deadline):
+def may_close_on_lapse(deadline: Deadlines) -> bool:
     """Whether the lapse of a period (a Clock or Deadlines) may close an item by itself, as 视为放弃 does
     (Art. 30 逾期不补正; 逾期未缴费 of 国办函〔2020〕109号): only when its due date rests on an official
     calendar. A due date computed from the law alone (全国年节及纪念日放假办法, no State Council notice
@@ -71,7 +84,8 @@ def may_close_on_lapse(deadline):
     return deadline.due_at is not None and not deadline.provisional
 
 
-def marks_that_hold(deadlines, now, *, warned_at, overdue_at, escalate_at, escalated_at):
+def marks_that_hold(deadlines: Deadlines, now: datetime, *, warned_at: datetime | None, overdue_at: datetime | None,
+                    escalate_at: datetime | None, escalated_at: datetime | None) -> dict[str, datetime | None]:
     """The sweep's marks once a clock's deadlines are recomputed (calendar import, pause, extension):
     a due-soon warning whose new warning point is still ahead, and an overdue mark (with its escalation)
     whose new due time is not yet past, no longer hold and are cleared, so that the item stops counting

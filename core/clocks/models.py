@@ -1,10 +1,16 @@
 """The clocks table and its states."""
+from __future__ import annotations
+
 import enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Index, text
 
 from core.db import UTCDateTime
 from core.extensions import db
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ClockUnit(enum.Enum):
@@ -13,7 +19,7 @@ class ClockUnit(enum.Enum):
     WALL = "wall"  # wall-clock hours, for urgent work
 
     @property
-    def label(self):
+    def label(self) -> str:
         return {"workdays": "个工作日", "workhours": "个工作小时", "wall": "小时"}[self.value]
 
 
@@ -29,7 +35,7 @@ TRANSITIONS = {
     ClockState.STOPPED: set(),
 }
 
-class Clock(db.Model):
+class Clock(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "clocks"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -81,21 +87,21 @@ class Clock(db.Model):
     )
 
     @property
-    def unit_enum(self):
+    def unit_enum(self) -> ClockUnit:
         return ClockUnit(self.unit)
 
     @property
-    def state_enum(self):
+    def state_enum(self) -> ClockState:
         return ClockState(self.state)
 
-    def snapshot(self):
+    def snapshot(self) -> dict[str, Any]:
         """The fields an audit row records for a clock."""
         return {"state": self.state, "due_at": self.due_at, "due_on": self.due_on, "warn_at": self.warn_at,
                 "extension": self.extension, "pauses": self.pauses, "paused_from": self.paused_from,
                 "on_time": self.on_time, "provisional": self.provisional}
 
 
-class SweepRun(db.Model):
+class SweepRun(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """One run of a periodic job (deadline sweep, outbox flush, calendar check) and what it did."""
 
     __tablename__ = "sweep_runs"

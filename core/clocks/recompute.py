@@ -1,5 +1,8 @@
 """Follow calendar changes: every open clock whose span touches a changed year gets new deadlines."""
+from __future__ import annotations
+
 from datetime import date, datetime, time, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 
@@ -10,10 +13,15 @@ from core.clocks.models import Clock
 from core.clocks.service import leads
 from core.extensions import db
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from core.worktime.workdays import WorkCalendar
+
 BATCH = 2000
 
 
-def recompute_open_clocks(old_cal, new_cal, years, now):
+def recompute_open_clocks(old_cal: WorkCalendar, new_cal: WorkCalendar, years: list[int], now: datetime) -> int:
     """Recompute open working-day and working-hour clocks of the changed years; returns how many moved."""
     schedule, lead = get_schedule(), leads()
     first = datetime.combine(date(min(years), 1, 1), time(0), tzinfo=schedule.tz)
@@ -55,7 +63,7 @@ def recompute_open_clocks(old_cal, new_cal, years, now):
             changed += len(updates)
 
 
-def _json(data):
+def _json(data: Any) -> str:
     import json
     return json.dumps(data, ensure_ascii=False, default=lambda v: v.astimezone(timezone.utc).isoformat()
                       if isinstance(v, datetime) else str(v), sort_keys=True)

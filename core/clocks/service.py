@@ -3,7 +3,10 @@
 These functions join the caller's unit of work: they change the clock and write the audit row,
 and the workflow service that called them commits once.
 """
+from __future__ import annotations
+
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,17 +18,25 @@ from core.clocks.models import TRANSITIONS, Clock, ClockState, ClockUnit
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from core.audit import Actor
+    from core.worktime.hours import WorkSchedule
+    from core.worktime.urgency import Urgency
+    from core.worktime.workdays import WorkCalendar
+
 
 class ClockStateError(DomainError):
     """A clock transition the transition table forbids."""
 
 
-def leads():
+def leads() -> Leads:
     cfg = current_app.config
     return Leads(cfg["DUE_SOON_WORKDAYS"], cfg["DUE_SOON_WORK_HOURS"])
 
 
-def _check(clock, target):
+def _check(clock: Clock, target: ClockState) -> None:
     current = ClockState(clock.state)
     if target not in TRANSITIONS[current]:
         raise ClockStateError(f"计时“{clock.name}”处于{_STATE_LABELS[current]}状态，不能{_STATE_VERBS[target]}")
@@ -35,7 +46,8 @@ _STATE_LABELS = {ClockState.RUNNING: "计时中", ClockState.PAUSED: "暂停", C
 _STATE_VERBS = {ClockState.RUNNING: "恢复", ClockState.PAUSED: "暂停", ClockState.STOPPED: "停止"}
 
 
-def apply_deadlines(clock, cal, schedule, now, lead=None):
+def apply_deadlines(clock: Clock, cal: WorkCalendar, schedule: WorkSchedule, now: datetime,
+                    lead: Leads | None = None) -> bool:
     """Recompute a clock's deadlines; warnings and overdue marks that no longer hold are cleared."""
     d = compute_deadlines(unit=clock.unit, length=clock.length, started_at=clock.started_at,
                           start_on=clock.start_on, pauses=clock.pauses, extension=clock.extension,
@@ -50,8 +62,9 @@ def apply_deadlines(clock, cal, schedule, now, lead=None):
     return changed
 
 
-def start_clock(*, entity_kind, entity_id, name, unit, length, now, actor, start_on=None,
-                department_id=None, owner_id=None, label=""):
+def start_clock(*, entity_kind: str, entity_id: int | str, name: str, unit: ClockUnit | str, length: float,
+                now: datetime, actor: Actor, start_on: date | None = None,
+                department_id: int | None = None, owner_id: int | None = None, label: str = "") -> Clock:
     """Start a named clock; working-day clocks count from the day after `start_on` (Art. 31)."""
     unit = ClockUnit(unit).value
     if length is None or length <= 0 or length > 1000:
@@ -72,7 +85,7 @@ def start_clock(*, entity_kind, entity_id, name, unit, length, now, actor, start
     return clock
 
 
-def _point(clock, now, on):
+def _point(clock: Clock, now: datetime, on: Any) -> str:
     """The pause/resume point: a date for working-day clocks (given or today), else the moment."""
     if clock.unit == "workdays":
         day = on or local_date(now)
@@ -82,7 +95,7 @@ def _point(clock, now, on):
     return (on or now).astimezone(timezone.utc).isoformat()
 
 
-def _no_push_after_due(clock, now, verb):
+def _no_push_after_due(clock: Clock, now: datetime, verb: str) -> None:
     """A step entered after the due moment may not move it later: an overdue verdict stays overdue, also
     when the step is dated inside the period (a 补录, core/action_time.py)."""
     if clock.state == ClockState.RUNNING.value and action_time.entry_time(now) > clock.due_at:
@@ -92,7 +105,8 @@ def _no_push_after_due(clock, now, verb):
                               "如确已在期限内办理，请凭送达凭证联系督办部门更正")
 
 
-def pause_clock(clock, *, now, actor, on=None, reason=""):
+def pause_clock(clock: Clock, *, now: datetime, actor: Actor, on: date | datetime | None = None,
+                reason: str = "") -> None:
     """Stop the clock running (correction, consultation, fee notice): time from `on` is not counted."""
     _check(clock, ClockState.PAUSED)
     _no_push_after_due(clock, now, "登记暂停期限的步骤（补正、征求意见、收费）")
@@ -103,7 +117,8 @@ def pause_clock(clock, *, now, actor, on=None, reason=""):
                  before=before, after={**clock.snapshot(), "reason": reason})
 
 
-def resume_clock(clock, *, now, actor, on=None, reason=""):
+def resume_clock(clock: Clock, *, now: datetime, actor: Actor, on: date | datetime | None = None,
+                 reason: str = "") -> None:
     """Close the open pause at `on` and move the due date by the working time paused."""
     _check(clock, ClockState.RUNNING)
     before = clock.snapshot()
@@ -119,7 +134,7 @@ def resume_clock(clock, *, now, actor, on=None, reason=""):
                  before=before, after={**clock.snapshot(), "reason": reason})
 
 
-def restart_clock(clock, *, now, actor, start_on=None, reason=""):
+def restart_clock(clock: Clock, *, now: datetime, actor: Actor, start_on: date | None = None, reason: str = "") -> None:
     """Start the period again from `start_on` (correction received on day C: due = C + n, Art. 30)."""
     _check(clock, ClockState.RUNNING)
     before = clock.snapshot()
@@ -134,7 +149,8 @@ def restart_clock(clock, *, now, actor, start_on=None, reason=""):
                  before=before, after={**clock.snapshot(), "reason": reason})
 
 
-def extend_clock(clock, amount, *, now, actor, reason="", maximum=None):
+def extend_clock(clock: Clock, amount: float, *, now: datetime, actor: Actor, reason: str = "",
+                 maximum: float | None = None) -> None:
     """Add `amount` units after the current due date (an approved extension)."""
     if clock.state == ClockState.STOPPED.value:
         raise ClockStateError("计时已停止，不能延期")
@@ -150,7 +166,7 @@ def extend_clock(clock, amount, *, now, actor, reason="", maximum=None):
                  before=before, after={**clock.snapshot(), "amount": amount, "reason": reason})
 
 
-def withdraw_extension(clock, amount, *, now, actor, reason=""):
+def withdraw_extension(clock: Clock, amount: float, *, now: datetime, actor: Actor, reason: str = "") -> bool | None:
     """Take back an extension that did not take effect (条例 Art. 33 para. 2: an extension not told to the
     applicant in time; requests_module/notice_timing.py). Also on a stopped clock: its verdict is taken
     again against the earlier due moment, and can only turn late — a late verdict stays late."""
@@ -167,7 +183,7 @@ def withdraw_extension(clock, amount, *, now, actor, reason=""):
     return clock.on_time
 
 
-def stop_clock(clock, *, now, actor, reason=""):
+def stop_clock(clock: Clock, *, now: datetime, actor: Actor, reason: str = "") -> bool | None:
     """Stop the clock and freeze the verdict: in time when stopped no later than the due moment."""
     _check(clock, ClockState.STOPPED)
     before = clock.snapshot()
@@ -186,18 +202,18 @@ def stop_clock(clock, *, now, actor, reason=""):
     return clock.on_time
 
 
-def open_clocks(entity_kind, entity_id):
+def open_clocks(entity_kind: str, entity_id: int | str) -> list[Clock]:
     return Clock.query.filter(Clock.entity_kind == entity_kind, Clock.entity_id == str(entity_id),
                               Clock.state != ClockState.STOPPED.value).all()
 
 
-def urgency_expression(now):
+def urgency_expression(now: datetime) -> Any:
     """urgency_of in SQL, to count many clocks at once (the same rules; no clock: 正常)."""
     return sa.case((Clock.state != ClockState.RUNNING.value, "normal"), (Clock.due_at < now, "overdue"),
                    (Clock.warn_at <= now, "due_soon"), else_="normal")
 
 
-def urgency_of(clock, now):
+def urgency_of(clock: Clock, now: datetime) -> Urgency:
     """正常 / 临期 / 超期 of an open clock, computed from its stored deadlines when read."""
     from core.worktime import Urgency
     if clock.state != ClockState.RUNNING.value:

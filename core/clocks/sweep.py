@@ -4,7 +4,10 @@ Idempotent: each step claims its clocks with one UPDATE … WHERE <not yet done>
 the claimed clocks get notifications, so a second sweep at the same `now` (or a concurrent one)
 sends nothing twice. Batched: a few statements per thousand clocks, never one per clock.
 """
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -17,6 +20,11 @@ from core.departments.models import Department
 from core.extensions import db
 from core.notifications.models import Notification
 from core.notifications.templates import render
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from datetime import datetime, tzinfo
+    from typing import Any
 
 BATCH = 5000
 
@@ -31,16 +39,18 @@ CLOCK_NAMES = {
 
 # Clocks of work no department holds yet (department_id NULL) alert whoever runs that kind's intake:
 # {entity_kind: roles}, registered by the package that owns the kind (core imports neither package).
-UNASSIGNED_RECIPIENTS = {}
+UNASSIGNED_RECIPIENTS: dict[str, tuple[Role, ...]] = {}
 
 
-def register_unassigned_recipients(entity_kind, roles):
+def register_unassigned_recipients(entity_kind: str, roles: Iterable[Role]) -> None:
     """Due-soon and overdue alerts of `entity_kind` clocks without a department go to users of `roles`."""
     UNASSIGNED_RECIPIENTS[entity_kind] = tuple(roles)
 
 
-def _recipients():
+def _recipients() -> tuple[dict[int | None, list[int]], list[int], dict[str, list[int]]]:
     """Approvers by department, the supervisors and the intake users per entity kind, loaded once per sweep."""
+    approvers: dict[int | None, list[int]]
+    by_role: dict[Role, list[int]]
     approvers, supervisors, by_role = {}, [], {}
     roles = {Role.APPROVER, Role.SUPERVISOR, *(r for rs in UNASSIGNED_RECIPIENTS.values() for r in rs)}
     for uid, role, dep in db.session.query(User.id, User.role, User.department_id).filter(
@@ -54,7 +64,7 @@ def _recipients():
     return approvers, supervisors, intake
 
 
-def _claim(step_filter, values, limit):
+def _claim(step_filter: Any, values: dict[str, Any], limit: int) -> Sequence[Any]:
     """Set `values` on up to `limit` matching clocks and return the claimed rows' details.
 
     The candidate ids are read first and the UPDATE re-checks the filter, so a concurrent sweep
@@ -69,14 +79,15 @@ def _claim(step_filter, values, limit):
     return db.session.execute(stmt, execution_options={"synchronize_session": False}).all()
 
 
-def _due_text(row, tz):
+def _due_text(row: Any, tz: tzinfo) -> str:
     if row.due_on is not None:
         return f"{row.due_on.year}年{row.due_on.month}月{row.due_on.day}日"
     local = row.due_at.astimezone(tz)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def _notes(rows, event, recipients_of, now, tz, dep_names):
+def _notes(rows: Iterable[Any], event: str, recipients_of: Callable[[Any], list[int]], now: datetime, tz: tzinfo,
+           dep_names: dict[int, str]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         ctx = {"label": r.entity_label or f"{r.entity_kind} {r.entity_id}",
@@ -90,7 +101,7 @@ def _notes(rows, event, recipients_of, now, tz, dep_names):
     return out
 
 
-def run_sweep(now, batch=BATCH):
+def run_sweep(now: datetime, batch: int = BATCH) -> dict[str, int]:
     """One deadline sweep at `now`; returns counts of warned, overdue and escalated clocks."""
     started = utcnow()
     cfg = current_app.config
@@ -98,7 +109,7 @@ def run_sweep(now, batch=BATCH):
     escalate_after = timedelta(hours=cfg["ESCALATE_AFTER_HOURS"])
     approvers, supervisors, intake = _recipients()
 
-    def holders(r):  # the department's approvers, or for unassigned work the kind's intake
+    def holders(r: Any) -> list[int]:  # the department's approvers, or for unassigned work the kind's intake
         return approvers.get(r.department_id, []) if r.department_id is not None else intake.get(r.entity_kind, [])
 
     dep_names = dict(db.session.query(Department.id, Department.name))

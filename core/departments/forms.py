@@ -1,9 +1,16 @@
 """Admin forms for departments."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from core.forms import Form
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class DepartmentForm(Form):
@@ -29,12 +36,12 @@ class DepartmentForm(Form):
     requires_signoff = BooleanField("答复需部门负责人签发")
     active = BooleanField("启用", default=True)
 
-    def data_for_service(self):
+    def data_for_service(self) -> dict[str, Any]:
         return {k: getattr(self, k).data for k in
                 ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
                  "reconsideration_body", "reconsideration_body_alt", "discloses", "fee_payee", "fee_bank",
                  "fee_account", "fee_payment_note", "doc_code")}
 
-    def keyword_list(self):
+    def keyword_list(self) -> list[str]:
         import re
         return [k for k in (s.strip() for s in re.split(r"[,，、;；\s]+", self.keywords.data or "")) if k]

@@ -1,10 +1,17 @@
 """The department table."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from core.extensions import db
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DISTRICT_DOC_CODE = "亭政"  # the district government's 代字, also 区政府办's (it issues in the government's name)
 
 
-def default_doc_code(code, name):
+def default_doc_code(code: str, name: str) -> str:
     """The seeded 代字 of a department: 亭政 for 区政府办 (the district government), else 亭 + the short name
     without 亭湖/区 before it and 分局/局 after it (民政局 → 亭民政, 区编办 → 亭编办, 公安分局 → 亭公安). An admin sets
     the one the organ really uses (GB/T 9704-2012 7.2.4); numbers issued before keep theirs."""
@@ -18,7 +25,7 @@ def default_doc_code(code, name):
     return "亭" + name
 
 
-class Department(db.Model):
+class Department(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "departments"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -56,16 +63,16 @@ class Department(db.Model):
     __table_args__ = (db.CheckConstraint("kind IN ('organ', 'town')", name="kind"),)
 
     @property
-    def reconsideration_bodies(self):
+    def reconsideration_bodies(self) -> tuple[str, ...]:
         """The body or bodies (A, or A 或者 B) that decide a reconsideration of this organ's acts."""
         return tuple(b for b in (self.reconsideration_body, self.reconsideration_body_alt) if b and b.strip())
 
     @property
-    def issuing_code(self):
+    def issuing_code(self) -> str:
         """The 代字 its documents bear: the admin's, else the seeded default (GB/T 9704-2012 7.2.4)."""
         return (self.doc_code or "").strip() or default_doc_code(self.code, self.name)
 
-    def payment_lines(self):
+    def payment_lines(self) -> list[str]:
         """The fee notice's 缴费方式 lines; empty when the admin has set no channel (never invented)."""
         lines = []
         if self.fee_payee and self.fee_bank and self.fee_account:
@@ -74,7 +81,7 @@ class Department(db.Model):
             lines.append(f"缴费方式：{self.fee_payment_note.strip().rstrip('。')}。")
         return lines
 
-    def to_public(self):
+    def to_public(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "name": self.name,

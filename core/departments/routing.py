@@ -1,8 +1,16 @@
 """Suggest the responsible department from a request's text, with the reason (seed work plan topics)."""
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from core.departments.models import Department
 
 
-def _run_kind(char):
+def _run_kind(char: str) -> str | None:
     """'digit' or 'latin' for characters that form runs (numbers, latin words); None for the rest."""
     if char.isdigit():
         return "digit"
@@ -11,7 +19,7 @@ def _run_kind(char):
     return None
 
 
-def contains_keyword(text, keyword):
+def contains_keyword(text: str, keyword: str) -> bool:
     """Whether `keyword` occurs in `text` as a whole run: "12345" in "拨打12345反映" counts, but not inside a
     caller's phone number 13812345678 or a ticket number RX-2026-012345 (a longer digit run), and a latin
     keyword not inside a longer latin word. Case-insensitive."""
@@ -32,12 +40,12 @@ def contains_keyword(text, keyword):
 
 @dataclass(frozen=True)
 class Suggestion:
-    department: object
+    department: Department
     score: int
     reason: str
 
 
-def suggest_departments(text, departments, limit=3):
+def suggest_departments(text: str, departments: Iterable[Department], limit: int = 3) -> list[Suggestion]:
     """Departments ranked by lead-topic keywords found in `text`; longer and lead keywords weigh more."""
     text = text or ""
     found = []

@@ -4,7 +4,14 @@ Each topic names the section of the work plan that gives the department the lead
 lead, and the keywords a request's text would contain. Contact details default to the district
 12345 hotline, and the address is left empty, until an admin enters each department's own.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from core.departments.models import default_doc_code
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DISTRICT = "盐城市亭湖区"
 DEFAULT_PHONE = "0515-12345"
@@ -36,7 +43,7 @@ ABOLISHED = {"wjj": "fgw",      # 物价局 → 发展和改革委员会（价�
              "fpb": "nyncj"}    # 扶贫办 → 农业农村局（乡村振兴）
 
 
-def T(topic, keywords, lead=True):
+def T(topic: str, keywords: list[str], lead: bool = True) -> dict[str, Any]:
     return {"topic": topic, "keywords": keywords, "lead": lead}
 
 
@@ -128,7 +135,7 @@ TOWNS = [
 ]
 
 
-def department_rows():
+def department_rows() -> list[dict[str, Any]]:
     """Seed rows as dicts, organs first, then towns and streets."""
     rows = []
     for code, name, office, topics in ORGANS:

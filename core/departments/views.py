@@ -1,4 +1,8 @@
 """Admin pages for departments."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -11,19 +15,22 @@ from core.departments.models import Department
 from core.errors import ValidationError
 from core.forms import apply_domain_error
 
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
 bp = Blueprint("departments", __name__, url_prefix="/admin/departments")
 
 
 @bp.get("/")
 @staff_required
-def index():
+def index() -> ResponseReturnValue:
     departments = Department.query.order_by(Department.kind, Department.id).all()
     return render_template("admin/departments.html", departments=departments)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def create():
+def create() -> ResponseReturnValue:
     form = DepartmentForm()
     if form.validate_on_submit():
         try:
@@ -41,7 +48,7 @@ def create():
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def edit(code):
+def edit(code: str) -> ResponseReturnValue:
     dep = Department.query.filter_by(code=code).first_or_404()
     form = DepartmentForm(obj=dep)
     if not form.is_submitted():

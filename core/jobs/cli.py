@@ -1,10 +1,13 @@
 """Job commands: `flask worker` (RQ worker + scheduler + cron), `flask cron`, `flask serve`, `flask jobs …`."""
+from __future__ import annotations
+
 import logging
 import multiprocessing
 import os
 import subprocess
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -12,8 +15,11 @@ from flask.cli import AppGroup
 
 from core.jobs import QUEUES, redis_connection
 
+if TYPE_CHECKING:
+    from flask import Flask
 
-def _require_redis():
+
+def _require_redis() -> str:
     url = current_app.config["REDIS_URL"]
     if not url:
         click.echo("错误：未设置 REDIS_URL。没有 Redis 时任务在 Web 进程内运行，无需 worker。", err=True)
@@ -21,7 +27,7 @@ def _require_redis():
     return url
 
 
-def _run_cron(url):
+def _run_cron(url: str) -> None:
     """Child process: RQ's cron scheduler enqueuing the periodic jobs."""
     from redis import Redis
     from rq.cron import CronScheduler
@@ -37,14 +43,14 @@ def _run_cron(url):
 @click.option("--queues", default=",".join(QUEUES), show_default=True)
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty (tests, one-off runs).")
 @click.option("--cron/--no-cron", default=True, help="Also run RQ's cron scheduler for the periodic jobs.")
-def worker_command(queues, burst, cron):
+def worker_command(queues: str, burst: bool, cron: bool) -> None:
     """Run an RQ worker (with its scheduler for retries) and, by default, the periodic-job cron."""
     from rq import Worker
 
     from core.jobs import runtime
 
     url = _require_redis()
-    runtime.bind(current_app._get_current_object())  # the jobs run in this command's application
+    runtime.bind(current_app._get_current_object())  # type: ignore[attr-defined]  # the jobs run in this command's application
     runtime.dispose_engines_after_fork()
     cron_process = None
     if cron and not burst:
@@ -60,7 +66,7 @@ def worker_command(queues, burst, cron):
 
 
 @click.command("cron")
-def cron_command():
+def cron_command() -> None:
     """Run only RQ's cron scheduler for the periodic jobs (when workers run elsewhere with --no-cron)."""
     _run_cron(_require_redis())
 
@@ -68,9 +74,9 @@ def cron_command():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)), show_default="$PORT or 5000")
-def serve_command(host, port):
+def serve_command(host: str, port: int) -> None:
     """Development server with jobs: in-process without Redis, else a worker beside it when Redis answers."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = None
     url = app.config["REDIS_URL"]
     if not url:
@@ -97,7 +103,7 @@ def serve_command(host, port):
 jobs = AppGroup("jobs", help="Run periodic jobs by hand.")
 
 
-def _parse_now(value):
+def _parse_now(value: str | None) -> datetime:
     if value is None:
         from core.db import utcnow
         return utcnow()
@@ -112,7 +118,7 @@ def _parse_now(value):
 
 @jobs.command("sweep")
 @click.option("--now", default=None, help="ISO time with zone; default: the current time")
-def jobs_sweep(now):
+def jobs_sweep(now: str | None) -> None:
     """Run one deadline sweep and print what it did."""
     from core.jobs.periodic import deadline_sweep
     click.echo(deadline_sweep(_parse_now(now)))
@@ -120,7 +126,7 @@ def jobs_sweep(now):
 
 @jobs.command("flush")
 @click.option("--now", default=None)
-def jobs_flush(now):
+def jobs_flush(now: str | None) -> None:
     """Re-queue stale deliveries and dispatch every due email/SMS."""
     from core.jobs.periodic import outbox_flush
     click.echo(outbox_flush(_parse_now(now)))
@@ -128,12 +134,12 @@ def jobs_flush(now):
 
 @jobs.command("calendar-check")
 @click.option("--now", default=None)
-def jobs_calendar_check(now):
+def jobs_calendar_check(now: str | None) -> None:
     from core.jobs.periodic import calendar_check
     click.echo(calendar_check(_parse_now(now)))
 
 
-def register_job_cli(app):
+def register_job_cli(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(cron_command)
     app.cli.add_command(serve_command)

@@ -3,8 +3,12 @@
 With Redis they run from RQ's own cron scheduler (`flask worker` starts it beside the worker);
 without Redis (`make run` on a laptop) an in-process timer thread runs them.
 """
+from __future__ import annotations
+
 import logging
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from core.calendar.service import local_date
 from core.clocks.models import SweepRun
@@ -12,26 +16,33 @@ from core.db import unit_of_work, utcnow
 from core.extensions import db
 from core.jobs import job
 
+if TYPE_CHECKING:
+    from datetime import date, datetime
+    from typing import Any
+
+    from flask import Flask
+
 log = logging.getLogger("jobs")
 
 # Workflow modules add their own minute-by-minute duties (e.g. closing applications whose correction
 # period ran out) without core importing them: fn(now) -> int, run after every deadline sweep.
-PERIODIC_HOOKS = []
+PeriodicHook = Callable[["datetime"], int]
+PERIODIC_HOOKS: list[PeriodicHook] = []
 
 
-def register_periodic(fn):
+def register_periodic(fn: PeriodicHook) -> PeriodicHook:
     if fn not in PERIODIC_HOOKS:
         PERIODIC_HOOKS.append(fn)
     return fn
 
 
-def _record(kind, now, started, counts):
+def _record(kind: str, now: datetime, started: datetime, counts: dict[str, Any]) -> None:
     with unit_of_work():
         db.session.add(SweepRun(kind=kind, now=now, started_at=started, finished_at=utcnow(), counts=counts))
 
 
 @job
-def deadline_sweep(now=None):
+def deadline_sweep(now: datetime | None = None) -> dict[str, int]:
     from core.clocks.sweep import run_sweep
     now = now or utcnow()
     counts = run_sweep(now)
@@ -41,7 +52,7 @@ def deadline_sweep(now=None):
 
 
 @job
-def outbox_flush(now=None):
+def outbox_flush(now: datetime | None = None) -> dict[str, int]:
     from core.notifications.delivery import flush_outbox
     now, started = now or utcnow(), utcnow()
     counts = flush_outbox(now)
@@ -50,7 +61,7 @@ def outbox_flush(now=None):
 
 
 @job
-def calendar_check(now=None):
+def calendar_check(now: datetime | None = None) -> dict[str, Any]:
     """In November and December, warn admins (once a day) when next year's official calendar is missing."""
     from core.auth.models import Role, User
     from core.calendar.models import CalendarYear
@@ -74,7 +85,7 @@ def calendar_check(now=None):
     return counts
 
 
-def register_cron(scheduler):
+def register_cron(scheduler: Any) -> None:
     """Register the periodic jobs with an rq.cron.CronScheduler."""
     scheduler.register(deadline_sweep, "default", interval=60, job_timeout=600)
     scheduler.register(outbox_flush, "notifications", interval=60, job_timeout=600)
@@ -84,12 +95,12 @@ def register_cron(scheduler):
 class EmbeddedScheduler(threading.Thread):
     """The laptop mode of the same periodic jobs: a daemon thread, one run a minute."""
 
-    def __init__(self, app, interval=60):
+    def __init__(self, app: Flask, interval: int = 60) -> None:
         super().__init__(name="embedded-scheduler", daemon=True)
         self.app, self.interval, self.stopping = app, interval, threading.Event()
-        self._last_check = None
+        self._last_check: date | None = None
 
-    def run_once(self, now):
+    def run_once(self, now: datetime) -> None:
         with self.app.app_context():
             deadline_sweep(now)
             outbox_flush(now)
@@ -97,7 +108,7 @@ class EmbeddedScheduler(threading.Thread):
                 calendar_check(now)
                 self._last_check = now.date()
 
-    def run(self):
+    def run(self) -> None:
         while not self.stopping.is_set():
             try:
                 self.run_once(utcnow())
@@ -106,6 +117,6 @@ class EmbeddedScheduler(threading.Thread):
             self.stopping.wait(self.interval)
 
 
-def last_runs(limit=10):
+def last_runs(limit: int = 10) -> list[SweepRun]:
     return SweepRun.query.order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(limit).all()
 

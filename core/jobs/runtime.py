@@ -4,18 +4,24 @@ core never builds the application: the command that starts a worker (`flask work
 already has one and binds it here; a job without an application context runs in the bound one. Jobs
 run in-process (no REDIS_URL) or by hand (`flask jobs …`) use the current application.
 """
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
-_app = None
+if TYPE_CHECKING:
+    from flask import Flask
+
+_app: Flask | None = None
 
 
-def bind(app):
+def bind(app: Flask) -> None:
     """Jobs that find no application context run in `app` (the worker's own application)."""
     global _app
     _app = app
 
 
-def job_app():
+def job_app() -> Flask:
     """The bound application; a job started outside any application is a wiring mistake."""
     if _app is None:
         raise RuntimeError("no application for this job: start workers with `flask --app app worker` "
@@ -23,9 +29,9 @@ def job_app():
     return _app
 
 
-def dispose_engines_after_fork():
+def dispose_engines_after_fork() -> None:
     """A forked work horse must not share the parent's database connections."""
-    def _dispose():
+    def _dispose() -> None:
         from flask import has_app_context
 
         from core.extensions import db

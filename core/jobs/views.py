@@ -1,5 +1,8 @@
 """Admin page for jobs: queue lengths, failed jobs (retry/delete), recent periodic runs, the outbox."""
+from __future__ import annotations
+
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -14,12 +17,17 @@ from core.jobs.periodic import last_runs
 from core.notifications import service as notifications
 from core.notifications.models import Notification
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from flask.typing import ResponseReturnValue
+
 bp = Blueprint("jobs_admin", __name__, url_prefix="/admin/jobs")
 log = logging.getLogger("jobs")
 ALLOWED = (Role.ADMIN, Role.SUPERVISOR)
 
 
-def _queues():
+def _queues() -> tuple[list[dict[str, Any]] | None, str | None]:
     """Per queue: waiting, running, failed counts and failed jobs; None without Redis; error text if down."""
     url = current_app.config["REDIS_URL"]
     if not url:
@@ -39,7 +47,7 @@ def _queues():
         return None, f"无法连接 Redis：{exc}"
 
 
-def _describe(job):
+def _describe(job: Any) -> dict[str, Any]:
     result = job.latest_result()
     error = (result.exc_string or "").strip().splitlines()[-1:] if result else []
     return {"id": job.id, "func_name": job.func_name, "ended_at": job.ended_at, "error": "".join(error)}
@@ -47,7 +55,7 @@ def _describe(job):
 
 @bp.get("/")
 @roles_required(*ALLOWED)
-def index():
+def index() -> ResponseReturnValue:
     queues, redis_error = _queues()
     failed = (Notification.query.filter_by(status="failed").order_by(Notification.created_at.desc())
               .limit(50).all())
@@ -56,7 +64,7 @@ def index():
                            embedded=not current_app.config["REDIS_URL"])
 
 
-def _failed_job(queue, job_id):
+def _failed_job(queue: str, job_id: str) -> Any:
     from rq import Queue
     if queue not in QUEUES or not current_app.config["REDIS_URL"]:
         abort(404)
@@ -68,7 +76,7 @@ def _failed_job(queue, job_id):
 
 @bp.post("/failed/<queue>/<job_id>/requeue")
 @roles_required(*ALLOWED)
-def requeue(queue, job_id):
+def requeue(queue: str, job_id: str) -> ResponseReturnValue:
     _failed_job(queue, job_id).failed_job_registry.requeue(job_id)
     flash(f"已重新排队任务 {job_id}", "success")
     return redirect(url_for(".index"))
@@ -76,7 +84,7 @@ def requeue(queue, job_id):
 
 @bp.post("/failed/<queue>/<job_id>/delete")
 @roles_required(*ALLOWED)
-def delete(queue, job_id):
+def delete(queue: str, job_id: str) -> ResponseReturnValue:
     _failed_job(queue, job_id).failed_job_registry.remove(job_id, delete_job=True)
     flash(f"已删除任务 {job_id}", "success")
     return redirect(url_for(".index"))
@@ -84,7 +92,7 @@ def delete(queue, job_id):
 
 @bp.post("/notifications/<int:notification_id>/resend")
 @roles_required(*ALLOWED)
-def resend(notification_id):
+def resend(notification_id: int) -> ResponseReturnValue:
     n = db.session.get(Notification, notification_id) or abort(404)
     try:
         notifications.resend(n, now=utcnow(), actor=current_user)

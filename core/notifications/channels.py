@@ -1,5 +1,7 @@
 """Delivery adapters. Email: SMTP, or log/file for development. SMS: an interface with a logging
 implementation; a real gateway is plugged in by config as `package.module:ClassName`."""
+from __future__ import annotations
+
 import importlib
 import json
 import logging
@@ -8,8 +10,15 @@ import smtplib
 import time
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import TYPE_CHECKING
 
 from flask import current_app
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from core.notifications.models import Notification
 
 log = logging.getLogger("notifications")
 
@@ -23,14 +32,14 @@ class Adapter:
     (an SMS gateway's client message id, the email Message-ID), so a retried hand-over is not a
     second message."""
 
-    def send(self, notification):
+    def send(self, notification: Notification) -> None:
         raise NotImplementedError
 
 
 class LogAdapter(Adapter):
     """Writes the message to the application log (the development default); the outbox page shows it."""
 
-    def send(self, notification):
+    def send(self, notification: Notification) -> None:
         log.info("[%s → %s] %s | %s", notification.channel, notification.address, notification.subject,
                  notification.body)
 
@@ -38,12 +47,12 @@ class LogAdapter(Adapter):
 class FileAdapter(Adapter):
     """Appends one JSON line per delivery to NOTIFY_FILE_SINK: a sink that tests and operators can count."""
 
-    def __init__(self, path, delay=0.0):
+    def __init__(self, path: str, delay: float = 0.0) -> None:
         if not path:
             raise RuntimeError("NOTIFY_FILE_SINK must be set for the file adapter")
         self.path, self.delay = path, delay
 
-    def send(self, notification):
+    def send(self, notification: Notification) -> None:
         if self.delay:
             time.sleep(self.delay)  # lets tests kill a worker in the middle of a delivery
         if self._already(notification.id):
@@ -57,7 +66,7 @@ class FileAdapter(Adapter):
         finally:
             os.close(fd)
 
-    def _already(self, notification_id):
+    def _already(self, notification_id: int) -> bool:
         try:
             with open(self.path, encoding="utf-8") as f:
                 return any(line.startswith(f'{{"id": {notification_id}, ') for line in f)
@@ -68,11 +77,12 @@ class FileAdapter(Adapter):
 class SmtpAdapter(Adapter):
     """Email over SMTP; the Message-ID carries the notification id so a mail server can spot repeats."""
 
-    def __init__(self, host, port, user=None, password=None, starttls=False, sender="noreply@localhost", timeout=15):
+    def __init__(self, host: str, port: int, user: str | None = None, password: str | None = None,
+                 starttls: bool = False, sender: str = "noreply@localhost", timeout: float = 15) -> None:
         self.host, self.port, self.user, self.password = host, port, user, password
         self.starttls, self.sender, self.timeout = starttls, sender, timeout
 
-    def send(self, notification):
+    def send(self, notification: Notification) -> None:
         msg = EmailMessage()
         msg["From"] = self.sender
         msg["To"] = notification.address
@@ -87,7 +97,7 @@ class SmtpAdapter(Adapter):
             smtp.send_message(msg)
 
 
-def _build(name, cfg):
+def _build(name: str, cfg: Mapping[str, Any]) -> Adapter:
     if name == "log":
         return LogAdapter()
     if name == "file":
@@ -101,7 +111,7 @@ def _build(name, cfg):
     raise RuntimeError(f"unknown notification adapter {name!r}")
 
 
-def adapter_for(channel):
+def adapter_for(channel: str) -> Adapter:
     """The configured adapter of a channel (email or sms)."""
     cfg = current_app.config
     name = cfg["NOTIFY_EMAIL_ADAPTER"] if channel == "email" else cfg["NOTIFY_SMS_ADAPTER"]

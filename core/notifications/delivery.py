@@ -1,7 +1,10 @@
 """Delivery jobs: each email/SMS is claimed before it is sent, so a job that runs twice sends once;
 failures retry with backoff and end as failed with the error; the flush re-queues what is due."""
+from __future__ import annotations
+
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING, cast
 
 from flask import current_app
 from sqlalchemy import or_, update
@@ -13,28 +16,31 @@ from core.notifications.channels import adapter_for
 from core.notifications.models import Notification, Status
 from core.notifications.service import retry_delay
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 log = logging.getLogger("notifications")
 
 
-def _claim(notification_id, now):
+def _claim(notification_id: int, now: datetime) -> bool:
     with unit_of_work():
         result = db.session.execute(
             update(Notification)
             .where(Notification.id == notification_id, Notification.status == Status.PENDING.value,
                    or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
             .values(status=Status.SENDING.value, claimed_at=now, attempts=Notification.attempts + 1))
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE: CursorResult
 
 
 @job
-def deliver(notification_id, now):
+def deliver(notification_id: int, now: datetime) -> str:
     """Send one pending email/SMS once; returns sent, retry, failed or skipped.
 
     `now` is the time of whoever enqueued the delivery (the change or the flush): a row becomes
     claimable at next_attempt_at, and a retry is scheduled from it."""
     if not _claim(notification_id, now):
         return "skipped"  # already sent, being sent, failed, or not yet due
-    n = db.session.get(Notification, notification_id, populate_existing=True)
+    n = cast(Notification, db.session.get(Notification, notification_id, populate_existing=True))  # claimed: it exists
     cfg = current_app.config
     try:
         adapter_for(n.channel).send(n)
@@ -53,14 +59,14 @@ def deliver(notification_id, now):
     return "sent"
 
 
-def flush_outbox(now, batch=1000):
+def flush_outbox(now: datetime, batch: int = 1000) -> dict[str, int]:
     """Re-queue stale claims (a worker died mid-send) and dispatch every email/SMS that is due."""
     timeout = timedelta(seconds=current_app.config["NOTIFY_SENDING_TIMEOUT"])
     with unit_of_work():
         reclaimed = db.session.execute(
             update(Notification)
             .where(Notification.status == Status.SENDING.value, Notification.claimed_at < now - timeout)
-            .values(status=Status.PENDING.value, next_attempt_at=now)).rowcount
+            .values(status=Status.PENDING.value, next_attempt_at=now)).rowcount  # type: ignore[attr-defined]
     dispatched, last = 0, None
     while True:
         q = (db.session.query(Notification.id, Notification.next_attempt_at)

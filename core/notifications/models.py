@@ -1,4 +1,6 @@
 """The notifications table: the outbox (email, SMS) and the in-app inbox in one."""
+from __future__ import annotations
+
 import enum
 
 from sqlalchemy import Index, text
@@ -20,11 +22,11 @@ class Status(enum.Enum):
     FAILED = "failed"  # every try failed; staff may resend
 
     @property
-    def label(self):
+    def label(self) -> str:
         return {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "发送失败"}[self.value]
 
 
-class Notification(db.Model):
+class Notification(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "notifications"
 
     id = db.Column(db.BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
@@ -58,5 +60,5 @@ class Notification(db.Model):
     )
 
     @property
-    def status_enum(self):
+    def status_enum(self) -> Status:
         return Status(self.status)

@@ -1,5 +1,8 @@
 """Notification use cases: write notifications with the change that causes them, read the inbox, resend."""
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 
@@ -10,8 +13,18 @@ from core.extensions import db
 from core.notifications.models import Channel, Notification, Status
 from core.notifications.templates import render
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from datetime import datetime
+    from typing import Any
 
-def notify(event, *, now, context, user=None, address=None, channels=("inapp",), entity=None, dedupe_key=None):
+    from core.audit import Actor
+    from core.auth.models import User
+
+
+def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | None = None, address: str | None = None,
+           channels: Iterable[str] = ("inapp",), entity: tuple[str, int | str] | None = None,
+           dedupe_key: str | None = None) -> list[Notification]:
     """Add notifications of `event` to the current unit of work; email and SMS are delivered after commit.
 
     `user` gets in-app rows and, for email/SMS, their own address unless `address` is given
@@ -49,17 +62,17 @@ def notify(event, *, now, context, user=None, address=None, channels=("inapp",),
     return rows
 
 
-def unread_count(user):
+def unread_count(user: User) -> int:
     return db.session.query(func.count(Notification.id)).filter(
         Notification.user_id == user.id, Notification.channel == "inapp", Notification.read_at.is_(None)).scalar()
 
 
-def inbox(user, limit=50):
+def inbox(user: User, limit: int = 50) -> list[Notification]:
     return (Notification.query.filter_by(user_id=user.id, channel="inapp")
             .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit).all())
 
 
-def mark_read(user, *, now, notification_id=None):
+def mark_read(user: User, *, now: datetime, notification_id: int | None = None) -> int:
     """Mark one (or every) in-app notification of the user as read; others' notifications are not found."""
     with unit_of_work():
         q = Notification.query.filter(Notification.user_id == user.id, Notification.channel == "inapp",
@@ -69,7 +82,7 @@ def mark_read(user, *, now, notification_id=None):
         return q.update({Notification.read_at: now}, synchronize_session=False)
 
 
-def resend(notification, *, now, actor):
+def resend(notification: Notification, *, now: datetime, actor: Actor) -> None:
     """Put a failed email/SMS back into the outbox for a fresh series of tries."""
     from core.jobs import enqueue
     from core.notifications.delivery import deliver
@@ -85,12 +98,12 @@ def resend(notification, *, now, actor):
         enqueue(deliver, notification.id, now, queue="notifications")
 
 
-def outbox_counts():
+def outbox_counts() -> dict[str, int]:
     rows = db.session.query(Notification.status, func.count(Notification.id)).filter(
         Notification.channel != "inapp").group_by(Notification.status).all()
     return {status: count for status, count in rows}
 
 
-def retry_delay(attempts, schedule):
+def retry_delay(attempts: int, schedule: Sequence[int]) -> timedelta:
     """Backoff before try number attempts+1: the configured schedule, its last step repeated."""
     return timedelta(seconds=schedule[min(attempts, len(schedule)) - 1])

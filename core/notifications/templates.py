@@ -1,6 +1,14 @@
 """Message templates per event, in Chinese. Subjects and bodies are plain text (SMS and email);
 pages escape them when they show in-app notifications."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from jinja2 import Environment, StrictUndefined
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 _env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
 
@@ -120,7 +128,7 @@ TEMPLATES = {
 _compiled = {event: (_env.from_string(s), _env.from_string(b)) for event, (s, b) in TEMPLATES.items()}
 
 
-def render(event, context):
+def render(event: str, context: Mapping[str, Any]) -> tuple[str, str]:
     """(subject, body) of an event; a missing context value raises instead of sending a broken text."""
     if event not in _compiled:
         raise KeyError(f"no template for event {event!r}")

@@ -1,8 +1,14 @@
 """Working-hour and wall-clock arithmetic for hotline clocks (DESIGN §3: 08:30–12:00, 13:30–17:30)."""
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from core.worktime.workdays import WorkCalendar
 
 _PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -15,8 +21,8 @@ class WorkSchedule:
     tz: ZoneInfo
 
     @classmethod
-    def parse(cls, text="08:30-12:00,13:30-17:30", tz="Asia/Shanghai"):
-        periods = []
+    def parse(cls, text: str = "08:30-12:00,13:30-17:30", tz: str | ZoneInfo = "Asia/Shanghai") -> WorkSchedule:
+        periods: list[tuple[int, int]] = []
         for part in text.split(","):
             m = _PERIOD.match(part)
             if not m:
@@ -31,14 +37,14 @@ class WorkSchedule:
         return cls(tuple(periods), ZoneInfo(tz) if isinstance(tz, str) else tz)
 
     @property
-    def minutes_per_day(self):
+    def minutes_per_day(self) -> int:
         return sum(e - s for s, e in self.periods)
 
-    def minutes_done_by(self, minute):
+    def minutes_done_by(self, minute: float) -> float:
         """Working minutes of a working day elapsed at `minute` after midnight."""
         return sum(max(0, min(e, minute) - s) for s, e in self.periods)
 
-    def minute_at(self, worked):
+    def minute_at(self, worked: float) -> float:
         """Minute after midnight at which `worked` working minutes (0 < worked <= per day) are done."""
         for s, e in self.periods:
             if worked <= e - s:
@@ -47,21 +53,21 @@ class WorkSchedule:
         raise ValueError("more minutes than a working day holds")
 
 
-def _local(dt, schedule):
+def _local(dt: datetime, schedule: WorkSchedule) -> datetime:
     if dt.tzinfo is None:
         raise ValueError("aware datetime required")
     return dt.astimezone(schedule.tz)
 
 
-def _at(day, minute, schedule):
+def _at(day: date, minute: int, schedule: WorkSchedule) -> datetime:
     return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=schedule.tz)
 
 
-def _minute_of(dt):
+def _minute_of(dt: datetime) -> float:
     return dt.hour * 60 + dt.minute + (dt.second + dt.microsecond / 1e6) / 60
 
 
-def _prepare(moment, hours, schedule):
+def _prepare(moment: datetime, hours: float, schedule: WorkSchedule) -> tuple[datetime, date, float, int]:
     """(local moment, its day, minutes needed, working minutes per day) for an hour sum."""
     if hours < 0:
         raise ValueError("工作小时数不能为负数")
@@ -69,7 +75,7 @@ def _prepare(moment, hours, schedule):
     return local, local.date(), round(hours * 60, 6), schedule.minutes_per_day
 
 
-def add_work_hours(calendar, start, hours, schedule):
+def add_work_hours(calendar: WorkCalendar, start: datetime, hours: float, schedule: WorkSchedule) -> datetime:
     """The moment `hours` working hours after `start`, counting only office periods of working days."""
     local, day, need, per_day = _prepare(start, hours, schedule)
     if need == 0:
@@ -87,13 +93,13 @@ def add_work_hours(calendar, start, hours, schedule):
     return _exact(target, rest, schedule)
 
 
-def _exact(day, worked, schedule):
+def _exact(day: date, worked: float, schedule: WorkSchedule) -> datetime:
     """The moment on `day` at which `worked` working minutes (fractions too) are done, to the second."""
     minute = schedule.minute_at(worked) if worked > 0 else schedule.periods[0][0]
     return datetime.combine(day, time(0), tzinfo=schedule.tz) + timedelta(seconds=round(minute * 60))
 
 
-def sub_work_hours(calendar, end, hours, schedule):
+def sub_work_hours(calendar: WorkCalendar, end: datetime, hours: float, schedule: WorkSchedule) -> datetime:
     """The earliest moment from which at most `hours` working hours remain until `end`."""
     local, day, need, per_day = _prepare(end, hours, schedule)
     done = schedule.minutes_done_by(_minute_of(local)) if calendar.is_workday(day) else 0
@@ -105,14 +111,14 @@ def sub_work_hours(calendar, end, hours, schedule):
     return _exact(target, per_day - rest, schedule)
 
 
-def add_wall_hours(start, hours):
+def add_wall_hours(start: datetime, hours: float) -> datetime:
     """Wall-clock deadline for urgent work: `hours` real hours after `start`, nights and holidays included."""
     if hours < 0:
         raise ValueError("小时数不能为负数")
     return start + timedelta(hours=hours)
 
 
-def work_minutes_between(calendar, a, b, schedule):
+def work_minutes_between(calendar: WorkCalendar, a: datetime, b: datetime, schedule: WorkSchedule) -> float:
     """Working minutes between two moments (negative when b is before a)."""
     if b < a:
         return -work_minutes_between(calendar, b, a, schedule)

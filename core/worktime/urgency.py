@@ -1,8 +1,15 @@
 """Urgency of open work (正常 / 临期 黄牌 / 超期 红牌), computed when read and never stored (DESIGN §3)."""
+from __future__ import annotations
+
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from core.worktime.hours import work_minutes_between
+
+if TYPE_CHECKING:
+    from core.worktime.hours import WorkSchedule
+    from core.worktime.workdays import WorkCalendar
 
 
 class Urgency(enum.Enum):
@@ -11,15 +18,16 @@ class Urgency(enum.Enum):
     OVERDUE = "overdue"
 
     @property
-    def label(self):
+    def label(self) -> str:
         return {"normal": "正常", "due_soon": "临期", "overdue": "超期"}[self.value]
 
     @property
-    def badge(self):
+    def badge(self) -> str:
         return {"normal": "bg-success", "due_soon": "bg-warning text-dark", "overdue": "bg-danger"}[self.value]
 
 
-def urgency(due, now, calendar, schedule, lead_workdays=3, lead_work_hours=2):
+def urgency(due: datetime | date | None, now: datetime, calendar: WorkCalendar, schedule: WorkSchedule,
+            lead_workdays: int = 3, lead_work_hours: float = 2) -> Urgency:
     """Urgency of an item due at `due` (a date: working-day clock; a datetime: hour clock) at `now`."""
     if isinstance(due, datetime):
         if now > due:
