@@ -4,7 +4,7 @@ progress and reply without the master caller's data, the expected date, and whet
 The master of a merged duplicate belongs to another caller: its reply reaches this caller only as the
 public log published it after review (保密审查), or else as the masking engine masks it with the master
 caller's names and phones — never raw, also for a confidential (保密) master. public_log is imported
-inside the functions, as hotline/handling.py does, so that hotline does not import it at load time.
+inside the functions, as hotline/reply.py does, so that hotline does not import it at load time.
 """
 from types import SimpleNamespace
 
