@@ -3,10 +3,11 @@ from core.auth.models import Role
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
+from core.workflow import TransitionError, transition
 from hotline import rounds
-from hotline.common import ENTITY, log_event, start, stop, transition
+from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CallbackAttempt
-from hotline.states import Status, TransitionError
+from hotline.states import WORKFLOW, Status
 
 SATISFACTION = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 MAX_FAILED_ATTEMPTS = 3
@@ -30,7 +31,8 @@ def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=
             failed = sum(1 for a in ticket.callbacks if not a.reached)
             log_event(ticket, "callback_failed", now=now, actor=actor, detail={"attempt": failed})
             if failed >= MAX_FAILED_ATTEMPTS:
-                transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_unreachable", now=now, actor=actor)
+                transition(WORKFLOW, ticket, Status.CLOSED, "close_unreachable", now=now, actor=actor,
+                           allowed_from={Status.REPLIED})
                 ticket.close_reason, ticket.closed_at = "unreachable", now
                 stop(ticket, "callback", at=now, actor=actor, reason="unreachable")
             return ticket
@@ -38,11 +40,12 @@ def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=
         rounds.record_verdict(ticket, satisfaction=satisfaction, resolved=resolved)
         stop(ticket, "callback", at=now, actor=actor, reason="callback done")
         if satisfaction == "unsatisfied":
-            transition(ticket, Status.CALLBACK_REVIEW, {Status.REPLIED}, "callback_unsatisfied", now=now,
-                       actor=actor, detail={"comment": (comment or "").strip(), "resolved": resolved})
+            transition(WORKFLOW, ticket, Status.CALLBACK_REVIEW, "callback_unsatisfied", now=now, actor=actor,
+                       allowed_from={Status.REPLIED},
+                       detail={"comment": (comment or "").strip(), "resolved": resolved})
         else:
-            transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_after_callback", now=now, actor=actor,
-                       detail={"satisfaction": satisfaction, "resolved": resolved})
+            transition(WORKFLOW, ticket, Status.CLOSED, "close_after_callback", now=now, actor=actor,
+                       allowed_from={Status.REPLIED}, detail={"satisfaction": satisfaction, "resolved": resolved})
             ticket.close_reason, ticket.closed_at = "callback", now
     return ticket
 
@@ -55,15 +58,16 @@ def review(ticket, *, reopen, reason, now, actor):
         raise ValidationError("请写明研判理由", field="reason")
     with unit_of_work():
         if reopen:
-            transition(ticket, Status.NEW, {Status.CALLBACK_REVIEW}, "reopen", now=now, actor=actor,
+            transition(WORKFLOW, ticket, Status.NEW, "reopen", now=now, actor=actor,
+                       allowed_from={Status.CALLBACK_REVIEW},
                        detail={"reason": reason.strip(), "count": ticket.reopen_count + 1})
             rounds.supersede(ticket, now=now, actor=actor, reason=reason.strip())
             ticket.reopen_count += 1
             ticket.reply_text = ticket.replied_at = ticket.satisfaction = ticket.resolved = None
             start(ticket, "dispatch", at=now, actor=actor, department_id=None)
         else:
-            transition(ticket, Status.CLOSED, {Status.CALLBACK_REVIEW}, "close_by_supervisor", now=now, actor=actor,
-                       detail={"reason": reason.strip()})
+            transition(WORKFLOW, ticket, Status.CLOSED, "close_by_supervisor", now=now, actor=actor,
+                       allowed_from={Status.CALLBACK_REVIEW}, detail={"reason": reason.strip()})
             ticket.close_reason, ticket.close_note, ticket.closed_at = "supervisor", reason.strip(), now
     return ticket
 
@@ -76,8 +80,8 @@ def merge(master, duplicates, *, now, actor):
         raise ValidationError("请选择要合并的其他工单", field="duplicates")
     with unit_of_work():
         for dup in duplicates:
-            transition(dup, Status.CLOSED, {Status.NEW, Status.DISPATCHED, Status.SIGNED}, "merged", now=now,
-                       actor=actor, detail={"into": master.number})
+            transition(WORKFLOW, dup, Status.CLOSED, "merged", now=now, actor=actor,
+                       allowed_from={Status.NEW, Status.DISPATCHED, Status.SIGNED}, detail={"into": master.number})
             dup.merged_into_id, dup.close_reason, dup.closed_at = master.id, "merged", now
             for name in ("dispatch", "sign_for", "handling", "first_contact"):
                 stop(dup, name, at=now, actor=actor, reason=f"merged into {master.number}", late_counts=True)

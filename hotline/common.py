@@ -1,12 +1,10 @@
-"""Helpers of the ticket use cases: clocks by SLA, transitions with audit, caller notices."""
+"""Helpers of the ticket use cases: clocks by SLA and audit events (status changes: core.workflow.transition)."""
 from core import action_time, audit
 from core.clocks.models import Clock
 from core.clocks.service import start_clock, stop_clock
 from hotline import sla
 from hotline.models import SlaRule
-from hotline.states import Status, move
-
-ENTITY = "ticket"
+from hotline.states import ENTITY
 
 
 def clock(ticket, name):
@@ -51,14 +49,6 @@ def stop(ticket, name, *, at, actor, reason, late_counts=False):
         setattr(ticket, verdicts, (getattr(ticket, verdicts) or 0) + 1)
         setattr(ticket, in_time, (getattr(ticket, in_time) or 0) + (1 if on_time else 0))
     return on_time
-
-
-def transition(ticket, target, allowed_from, action, *, now, actor, detail=None):
-    current = Status(ticket.status)
-    move(current, target, allowed_from, action)
-    ticket.status = target.value
-    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=ticket.id, action=action,
-                 before={"status": current.value}, after={"status": target.value, **(detail or {})})
 
 
 def log_event(ticket, action, *, now, actor, detail):

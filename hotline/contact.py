@@ -4,8 +4,9 @@ when urgent) and its frozen verdict is the 响应率 of the assessment (reports/
 after 国办发〔2020〕53号 (接诉即办: 及时响应诉求) — a reply without a recorded contact stops it too."""
 from core.db import unit_of_work
 from core.errors import ValidationError
+from core.workflow import TransitionError
 from hotline.common import clock, log_event, stop
-from hotline.states import Status, TransitionError
+from hotline.states import Status
 
 IN_HAND = (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIGNOFF.value)
 MAX_NOTE = 500

@@ -18,10 +18,11 @@ from core.clocks.service import extend_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
+from core.workflow import TransitionError
 from hotline import sla
 from hotline.common import ENTITY, clock, log_event
 from hotline.returns import MAX_TEXT, text
-from hotline.states import Status, TransitionError
+from hotline.states import Status
 
 
 def _local(moment):

@@ -4,14 +4,15 @@ from core.calendar.service import get_schedule
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
-from hotline.common import ENTITY, clock, log_event, stop, transition
-from hotline.states import Status, TransitionError
+from core.workflow import TransitionError, transition
+from hotline.common import ENTITY, clock, log_event, stop
+from hotline.states import WORKFLOW, Status
 
 
 def sign(ticket, *, now, actor):
     """签收: the sign-for verdict is frozen now."""
     with unit_of_work():
-        transition(ticket, Status.SIGNED, {Status.DISPATCHED}, "sign", now=now, actor=actor)
+        transition(WORKFLOW, ticket, Status.SIGNED, "sign", now=now, actor=actor, allowed_from={Status.DISPATCHED})
         ticket.signed_at = now
         stop(ticket, "sign_for", at=now, actor=actor, reason="signed")
     return ticket

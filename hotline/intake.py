@@ -6,11 +6,12 @@ from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
+from core.workflow import transition
 from core.worktime import add_wall_hours, add_work_hours
 from hotline import linkage, rounds, sla
-from hotline.common import ENTITY, log_event, start, stop, transition
+from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CoHandler, SlaRule, Ticket
-from hotline.states import Status
+from hotline.states import WORKFLOW, Status
 from hotline.validation import clean_ticket
 
 CHANNELS = {"phone": "电话", "web": "网站", "app": "APP/微信", "open311": "Open311", "letter": "来信",
@@ -67,7 +68,7 @@ def direct_close(ticket, *, answer, now, actor):
     if not (answer or "").strip():
         raise ValidationError("请填写答复内容", field="answer")
     with unit_of_work():
-        transition(ticket, Status.REPLIED, {Status.NEW}, "direct_close", now=now, actor=actor)
+        transition(WORKFLOW, ticket, Status.REPLIED, "direct_close", now=now, actor=actor, allowed_from={Status.NEW})
         ticket.direct, ticket.reply_text, ticket.replied_at = True, answer.strip(), now
         rounds.record_answer(ticket, text=answer.strip(), now=now, actor=actor, direct=True)
         stop(ticket, "dispatch", at=now, actor=actor, reason="answered directly")
@@ -89,7 +90,7 @@ def dispatch(ticket, department, *, now, actor, co_departments=(), note=""):
 
     co = [d for d in co_departments if d.id != department.id]
     with unit_of_work():
-        transition(ticket, Status.DISPATCHED, {Status.NEW}, "dispatch", now=now, actor=actor,
+        transition(WORKFLOW, ticket, Status.DISPATCHED, "dispatch", now=now, actor=actor, allowed_from={Status.NEW},
                    detail={"department": department.code, "co": [d.code for d in co], "note": note})
         stop(ticket, "dispatch", at=now, actor=actor, reason="dispatched")
         ticket.department = department

@@ -8,9 +8,10 @@ records the other's incident number and feeds the result back. Every hand-over i
 from core.db import claim_once, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
-from hotline.common import log_event, stop, transition
+from core.workflow import TransitionError, transition
+from hotline.common import log_event, stop
 from hotline.models import Ticket, Transfer
-from hotline.states import Status, TransitionError
+from hotline.states import WORKFLOW, Status
 
 # 国办发〔2020〕53号: the emergency services 12345 links with (122: road traffic accidents).
 EMERGENCY = {"110": "110 报警", "119": "119 火警", "120": "120 急救", "122": "122 交通事故"}
@@ -72,7 +73,7 @@ def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
     if _transferred(ticket):
         return _also(ticket, to=to, now=now, actor=actor, note=note, reference=reference, counterpart=counterpart)
     with unit_of_work():
-        transition(ticket, Status.CLOSED, TRANSFERABLE, "transfer", now=now, actor=actor,
+        transition(WORKFLOW, ticket, Status.CLOSED, "transfer", now=now, actor=actor, allowed_from=TRANSFERABLE,
                    detail={"to": to, "reference": reference or None})
         ticket.transferred_to, ticket.close_reason, ticket.closed_at, ticket.close_note = to, "transferred", now, note
         ticket.extension_request_hours = None  # a pending extension request lapses with the department's clocks

@@ -8,9 +8,10 @@ closes the ticket as not reachable — without three fake failed attempts. close
 """
 from core.db import unit_of_work
 from core.errors import ValidationError
+from core.workflow import TransitionError, transition
 from hotline.caller_view import reachable
-from hotline.common import clock, stop, transition
-from hotline.states import Status, TransitionError
+from hotline.common import clock, stop
+from hotline.states import WORKFLOW, Status
 
 CLOSE_REASON = "no_contact"
 STOP_REASON = "no contact phone"  # the callback clock's stop reason: no verdict on the desk (reports leave it out)
@@ -31,8 +32,8 @@ def close_no_contact(ticket, *, now, actor, note=""):
     if len(note) > 500 or "\x00" in note:
         raise ValidationError("说明不能超过 500 字，且不能含有非法字符", field="note")
     with unit_of_work():
-        transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_no_contact", now=now, actor=actor,
-                   detail={"note": note} if note else None)
+        transition(WORKFLOW, ticket, Status.CLOSED, "close_no_contact", now=now, actor=actor,
+                   allowed_from={Status.REPLIED}, detail={"note": note} if note else None)
         ticket.close_reason, ticket.closed_at, ticket.close_note = CLOSE_REASON, now, note or None
         stop(ticket, "callback", at=now, actor=actor, reason=STOP_REASON)
     return ticket

@@ -4,9 +4,10 @@ from core.calendar.service import get_schedule
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
+from core.workflow import transition
 from hotline import rounds, sla
-from hotline.common import ENTITY, start, stop, transition
-from hotline.states import Status
+from hotline.common import ENTITY, start, stop
+from hotline.states import WORKFLOW, Status
 
 
 def _finish_reply(ticket, text, now, actor):
@@ -40,10 +41,11 @@ def reply(ticket, *, text, now, actor):
         getattr(actor, "role", None) is Role.STAFF
     with unit_of_work():
         if needs_signoff:
-            transition(ticket, Status.AWAITING_SIGNOFF, {Status.SIGNED}, "reply_drafted", now=now, actor=actor)
+            transition(WORKFLOW, ticket, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor,
+                       allowed_from={Status.SIGNED})
             ticket.reply_text = text.strip()
         else:
-            transition(ticket, Status.REPLIED, {Status.SIGNED}, "reply", now=now, actor=actor)
+            transition(WORKFLOW, ticket, Status.REPLIED, "reply", now=now, actor=actor, allowed_from={Status.SIGNED})
             _finish_reply(ticket, text.strip(), now, actor)
     return ticket
 
@@ -53,11 +55,12 @@ def sign_off(ticket, *, approve, now, actor, note=""):
         raise DomainError("只有部门负责人可以签发答复")
     with unit_of_work():
         if approve:
-            transition(ticket, Status.REPLIED, {Status.AWAITING_SIGNOFF}, "reply_signed_off", now=now, actor=actor)
+            transition(WORKFLOW, ticket, Status.REPLIED, "reply_signed_off", now=now, actor=actor,
+                       allowed_from={Status.AWAITING_SIGNOFF})
             _finish_reply(ticket, ticket.reply_text, now, actor)
         else:
             if not (note or "").strip():
                 raise ValidationError("退回时请写明修改意见", field="note")
-            transition(ticket, Status.SIGNED, {Status.AWAITING_SIGNOFF}, "reply_returned", now=now, actor=actor,
-                       detail={"note": note.strip()})
+            transition(WORKFLOW, ticket, Status.SIGNED, "reply_returned", now=now, actor=actor,
+                       allowed_from={Status.AWAITING_SIGNOFF}, detail={"note": note.strip()})
     return ticket

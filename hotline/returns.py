@@ -24,9 +24,10 @@ from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
-from hotline.common import ENTITY, clock, start, stop, transition
+from core.workflow import TransitionError, transition
+from hotline.common import ENTITY, clock, start, stop
 from hotline.models import Return, Ticket
-from hotline.states import Status, TransitionError
+from hotline.states import WORKFLOW, Status
 
 # The clocks of the department that a return under review holds (sign-for only until signed).
 HELD = ("sign_for", "handling", "first_contact")
@@ -87,7 +88,8 @@ def request_return(ticket, *, reason, now, actor):
         raise TransitionError(refused)
     with unit_of_work():
         came_from = ticket.status
-        transition(ticket, Status.RETURN_REVIEW, {Status.DISPATCHED, Status.SIGNED}, "return", now=now, actor=actor,
+        transition(WORKFLOW, ticket, Status.RETURN_REVIEW, "return", now=now, actor=actor,
+                   allowed_from={Status.DISPATCHED, Status.SIGNED},
                    detail={"reason": reason, "department": ticket.department.code, "from": came_from})
         db.session.add(Return(ticket_id=ticket.id, department_id=ticket.department_id, reason=reason,
                               requested_at=now, requested_by_id=getattr(actor, "id", None)))
@@ -134,8 +136,8 @@ def review_return(ticket, *, upheld, note, now, actor):
 
 
 def _uphold(ticket, *, now, actor, note):
-    transition(ticket, Status.NEW, {Status.RETURN_REVIEW}, "return_upheld", now=now, actor=actor,
-               detail={"department": ticket.department.code, "note": note})
+    transition(WORKFLOW, ticket, Status.NEW, "return_upheld", now=now, actor=actor,
+               allowed_from={Status.RETURN_REVIEW}, detail={"department": ticket.department.code, "note": note})
     for name in HELD:
         stop(ticket, name, at=now, actor=actor, reason="returned")  # "returned": no verdict is counted
     ticket.return_count += 1
@@ -147,7 +149,7 @@ def _uphold(ticket, *, now, actor, note):
 
 def _reject(ticket, ret, *, now, actor, note):
     back = Status.SIGNED if ticket.signed_at is not None else Status.DISPATCHED
-    transition(ticket, back, {Status.RETURN_REVIEW}, "return_rejected", now=now, actor=actor,
+    transition(WORKFLOW, ticket, back, "return_rejected", now=now, actor=actor, allowed_from={Status.RETURN_REVIEW},
                detail={"department": ticket.department.code, "note": note})
     due = {}
     for name in HELD:

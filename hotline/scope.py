@@ -14,8 +14,9 @@ from core import handoff
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.notifications.service import notify
-from hotline.common import ENTITY, stop, transition
-from hotline.states import Status
+from core.workflow import transition
+from hotline.common import ENTITY, stop
+from hotline.states import WORKFLOW, Status
 
 CHANNELS = {  # code: (the matter, what the caller is told to do — a legal remedy is applied for, not 反映)
     "litigation": ("诉讼", "依法向人民法院提起诉讼"),
@@ -57,7 +58,7 @@ def not_accept(ticket, *, channel, other="", now, actor):
     elif other:  # the operator names the court, body or office where that helps the caller
         told = f"{told}；具体为：{other}"
     with unit_of_work():
-        transition(ticket, Status.CLOSED, {Status.NEW}, NOT_ACCEPTED, now=now, actor=actor,
+        transition(WORKFLOW, ticket, Status.CLOSED, NOT_ACCEPTED, now=now, actor=actor, allowed_from={Status.NEW},
                    detail={"channel": channel})
         ticket.close_reason, ticket.closed_at = NOT_ACCEPTED, now
         ticket.close_note = f"{matter}事项，告知其{told}" if channel != "other" else f"告知其{told}"
@@ -78,7 +79,7 @@ def refer_disclosure(ticket, *, now, actor):
     the description of the information sought) to a prefilled application form, which the applicant reviews
     and submits themselves in writing (政府信息公开条例 Art. 29). The caller gets the link by SMS."""
     with unit_of_work():
-        transition(ticket, Status.CLOSED, {Status.NEW}, REFERRED, now=now, actor=actor)
+        transition(WORKFLOW, ticket, Status.CLOSED, REFERRED, now=now, actor=actor, allowed_from={Status.NEW})
         ticket.close_reason, ticket.closed_at = REFERRED, now
         ticket.close_note = "属政府信息公开申请事项，已告知来电人通过依申请公开渠道书面提出申请"
         stop(ticket, "dispatch", at=now, actor=actor, reason=REFERRED)

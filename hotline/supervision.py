@@ -16,10 +16,11 @@ from core.db import claim_once, unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.notifications.service import notify
+from core.workflow import TransitionError
 from hotline import sla
 from hotline.common import log_event
 from hotline.models import SlaRule, SupervisionOrder, Ticket
-from hotline.states import Status, TransitionError
+from hotline.states import Status
 
 ENTITY = "supervision_order"
 CLOCK = "supervision_feedback"

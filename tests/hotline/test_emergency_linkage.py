@@ -5,10 +5,10 @@ import pytest
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
+from core.workflow import TransitionError
 from hotline import callback, handling, intake, linkage, reply, returns, suggest
 from hotline.common import clock
 from hotline.models import Ticket, Transfer
-from hotline.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
 
 CALL = {"type": "help", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",

@@ -6,10 +6,10 @@ from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.models import Notification
+from core.workflow import TransitionError
 from hotline import handling, intake, reply, returns
 from hotline.common import clock
 from hotline.models import Return, Ticket
-from hotline.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",

@@ -6,10 +6,10 @@ import pytest
 from core.departments.models import Department
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.workflow import TransitionError
 from hotline import callback, handling, intake, reply
 from hotline.common import clock
 from hotline.models import Ticket
-from hotline.states import TransitionError
 from tests.conftest import at, make_user
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
