@@ -2,6 +2,7 @@
 from core import action_time, audit
 from core.clocks.models import Clock
 from core.clocks.service import start_clock, stop_clock
+from core.errors import ValidationError
 from hotline import sla
 from hotline.models import SlaRule
 from hotline.states import ENTITY
@@ -53,3 +54,26 @@ def stop(ticket, name, *, at, actor, reason, late_counts=False):
 
 def log_event(ticket, action, *, now, actor, detail):
     audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=ticket.id, action=action, after=detail)
+
+
+NOT_OVER = "{label}不能超过 {max_len} 字"  # the default wording of a too-long text
+AT_MOST = "{label}最多 {max_len} 字"  # the wording of the linkage and scope forms
+
+
+def free_text(value, *, field, label, max_len, required=False, missing=None, wrong_type=None, too_long=NOT_OVER,
+              allow_none=True, allow_nul=True):
+    """The one check of a free text of a form or JSON body: a string (None is "" unless `allow_none` is
+    False), stripped, not blank if `required`, at most `max_len` characters (and no NUL unless
+    `allow_nul`); bad types and sizes are a 400 on the field, never a 500. The messages: `wrong_type`
+    (default "{label}应为文字"), `missing` (default "请填写{label}", a space before a number: 请填写 110 接警编号)
+    and `too_long` (a template with {label} and {max_len})."""
+    if value is None and allow_none:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(wrong_type or f"{label}应为文字", field=field)
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(missing or ("请填写" + (" " if label[:1].isascii() else "") + label), field=field)
+    if len(value) > max_len or (not allow_nul and "\x00" in value):
+        raise ValidationError(too_long.format(label=label, max_len=max_len), field=field)
+    return value

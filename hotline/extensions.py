@@ -20,8 +20,8 @@ from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
 from core.workflow import TransitionError
 from hotline import sla
-from hotline.common import ENTITY, clock, log_event
-from hotline.returns import MAX_TEXT, text
+from hotline.common import ENTITY, clock, free_text, log_event
+from hotline.returns import MAX_TEXT
 from hotline.states import Status
 
 
@@ -40,12 +40,13 @@ def expired(ticket, now):
 
 
 def request_extension(ticket, *, hours, reason, now, actor):
-    """Ask for more time once per dispatch, at most 10 working days, before the handling period expires."""
+    """Ask for more time once per dispatch, at most sla.MAX_EXTENSION_HOURS, before the handling period expires."""
     if ticket.extension_used or ticket.extension_request_hours:
         raise TransitionError("本次派单已经申请过延期")
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= sla.MAX_EXTENSION_HOURS:
         raise ValidationError(f"延期时长应在 0 到 {sla.MAX_EXTENSION_HOURS:g} 个工作小时之间", field="hours")
-    reason = text(reason, field="reason", missing="请写明延期理由", label="延期理由")
+    reason = free_text(reason, field="reason", label="延期理由", max_len=MAX_TEXT, required=True,
+                       missing="请写明延期理由")
     if ticket.status != Status.SIGNED.value:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能申请延期")
     due = expired(ticket, now)
@@ -62,11 +63,7 @@ def decide_extension(ticket, *, approve, now, actor, note=""):
     date) or refuses the extension request."""
     if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise DomainError("延期须由督办批准")
-    if note is not None and not isinstance(note, str):
-        raise ValidationError("审批意见应为文字", field="note")
-    note = (note or "").strip()
-    if len(note) > MAX_TEXT:
-        raise ValidationError(f"审批意见不能超过 {MAX_TEXT} 字", field="note")
+    note = free_text(note, field="note", label="审批意见", max_len=MAX_TEXT)
     if not ticket.extension_request_hours:
         raise TransitionError("没有待审批的延期申请")
     due = expired(ticket, now) if approve else None

@@ -9,7 +9,7 @@ from core.db import claim_once, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.workflow import TransitionError, transition
-from hotline.common import log_event, stop
+from hotline.common import AT_MOST, free_text, log_event, stop
 from hotline.models import Ticket, Transfer
 from hotline.states import WORKFLOW, Status
 
@@ -36,23 +36,10 @@ ANSWERED = {Status.REPLIED.value, Status.CALLBACK_REVIEW.value, Status.CLOSED.va
 REF_MAX, COUNTERPART_MAX, NOTE_MAX, FEEDBACK_MAX = 40, 60, 2000, 2000
 
 
-def _text(value, field, limit, label, required=False):
-    """A free-text field: a string of at most `limit` characters (bad types and sizes are 400, never 500)."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{label}应为文字", field=field)
-    value = value.strip()
-    if required and not value:  # a space between Chinese and a number (请填写 110 接警编号)
-        raise ValidationError("请填写" + (" " if label[:1].isascii() else "") + label, field=field)
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字", field=field)
-    return value
-
-
 def handover_ref(data):
     """The 110 incident number a ticket of channel "110" must carry (国办发〔2022〕12号 two-way linkage)."""
-    return _text(data.get("handover_ref"), "handover_ref", REF_MAX, "110 接警编号", required=True)
+    return free_text(data.get("handover_ref"), field="handover_ref", label="110 接警编号",
+                     max_len=REF_MAX, too_long=AT_MOST, required=True)
 
 
 def record_incoming(ticket, *, at, actor, note=""):
@@ -67,9 +54,9 @@ def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
     to = str(to or "")
     if to not in EMERGENCY:
         raise ValidationError("请选择 110、119、120 或 122", field="to")
-    note = _text(note, "note", NOTE_MAX, "说明")
-    reference = _text(reference, "reference", REF_MAX, "接警编号")
-    counterpart = _text(counterpart, "counterpart", COUNTERPART_MAX, "接收人/工号")
+    note = free_text(note, field="note", label="说明", max_len=NOTE_MAX, too_long=AT_MOST)
+    reference = free_text(reference, field="reference", label="接警编号", max_len=REF_MAX, too_long=AT_MOST)
+    counterpart = free_text(counterpart, field="counterpart", label="接收人/工号", max_len=COUNTERPART_MAX, too_long=AT_MOST)
     if _transferred(ticket):
         return _also(ticket, to=to, now=now, actor=actor, note=note, reference=reference, counterpart=counterpart)
     with unit_of_work():
@@ -121,7 +108,8 @@ def _one(ticket, direction, transfer_id=None):
 
 def record_service_feedback(ticket, *, transfer_id=None, feedback, now, actor):
     """The emergency service's feedback on an outgoing transfer (国办发〔2022〕12号: results fed back)."""
-    feedback = _text(feedback, "feedback", FEEDBACK_MAX, "反馈情况", required=True)
+    feedback = free_text(feedback, field="feedback", label="反馈情况",
+                         max_len=FEEDBACK_MAX, too_long=AT_MOST, required=True)
     row = _one(ticket, "out", transfer_id)
     if row.feedback_at is not None:
         raise TransitionError("该转接已登记反馈")
@@ -135,7 +123,8 @@ def record_service_feedback(ticket, *, transfer_id=None, feedback, now, actor):
 
 def feed_back_to_110(ticket, *, feedback, now, actor):
     """The result of a matter 110 handed over, fed back to 110 once answered or closed (国办发〔2022〕12号)."""
-    feedback = _text(feedback, "feedback", FEEDBACK_MAX, "反馈 110 的办理结果", required=True)
+    feedback = free_text(feedback, field="feedback", label="反馈 110 的办理结果",
+                         max_len=FEEDBACK_MAX, too_long=AT_MOST, required=True)
     row = _one(ticket, "in")
     if ticket.status not in ANSWERED:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，答复或办结后才能向 110 反馈结果")

@@ -7,13 +7,13 @@ closes the ticket as not reachable — without three fake failed attempts. close
 (as distinct from "unreachable": three real attempts that failed) lets the measures tell the two apart.
 """
 from core.db import unit_of_work
-from core.errors import ValidationError
 from core.workflow import TransitionError, transition
 from hotline.caller_view import reachable
-from hotline.common import clock, stop
+from hotline.common import clock, free_text, stop
 from hotline.states import WORKFLOW, Status
 
 CLOSE_REASON = "no_contact"
+MAX_NOTE = 500
 STOP_REASON = "no contact phone"  # the callback clock's stop reason: no verdict on the desk (reports leave it out)
 
 
@@ -28,9 +28,8 @@ def close_no_contact(ticket, *, now, actor, note=""):
         from core.templating import local_dt
         raise TransitionError(f"市民可凭工单编号和查询码在线评价，请在回访时限（{local_dt(c.due_at)}）届满后"
                               "仍未评价的，再按无联系电话办结")
-    note = (note or "").strip()
-    if len(note) > 500 or "\x00" in note:
-        raise ValidationError("说明不能超过 500 字，且不能含有非法字符", field="note")
+    note = free_text(note, field="note", label="说明", max_len=MAX_NOTE, allow_nul=False,
+                     too_long="{label}不能超过 {max_len} 字，且不能含有非法字符")
     with unit_of_work():
         transition(WORKFLOW, ticket, Status.CLOSED, "close_no_contact", now=now, actor=actor,
                    allowed_from={Status.REPLIED}, detail={"note": note} if note else None)

@@ -25,7 +25,7 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
-from hotline.common import ENTITY, clock, start, stop
+from hotline.common import ENTITY, clock, free_text, start, stop
 from hotline.models import Return, Ticket
 from hotline.states import WORKFLOW, Status
 
@@ -33,18 +33,6 @@ from hotline.states import WORKFLOW, Status
 HELD = ("sign_for", "handling", "first_contact")
 MAX_TEXT = 2000
 UPHELD, REJECTED = "upheld", "rejected"
-
-
-def text(value, *, field, missing, label):
-    """A required free text of a form or JSON body: a string, not blank, at most MAX_TEXT characters."""
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(f"{label}应为文字", field=field)
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(missing, field=field)
-    if len(value) > MAX_TEXT:
-        raise ValidationError(f"{label}不能超过 {MAX_TEXT} 字", field=field)
-    return value
 
 
 def pending(ticket):
@@ -82,7 +70,8 @@ def refusal(ticket, now):
 def request_return(ticket, *, reason, now, actor):
     """退单: inside the return window (entered in time too: a back-dated entry does not reopen it), with a
     reason, once per dispatch while none is pending; the department's running clocks pause."""
-    reason = text(reason, field="reason", missing="请写明退单理由", label="退单理由")
+    reason = free_text(reason, field="reason", label="退单理由", max_len=MAX_TEXT, required=True,
+                       missing="请写明退单理由")
     refused = refusal(ticket, now)
     if refused:
         raise TransitionError(refused)
@@ -113,13 +102,8 @@ def review_return(ticket, *, upheld, note, now, actor):
     reason) back to the department with its clocks resumed."""
     if not isinstance(upheld, bool):
         raise ValidationError("请选择审核结果：退单成立或不成立", field="upheld")
-    if note is not None and not isinstance(note, str):
-        raise ValidationError("审核意见应为文字", field="note")
-    note = (note or "").strip()
-    if not upheld:
-        note = text(note, field="note", missing="退单不成立时请写明理由", label="审核意见")
-    elif len(note) > MAX_TEXT:
-        raise ValidationError(f"审核意见不能超过 {MAX_TEXT} 字", field="note")
+    note = free_text(note, field="note", label="审核意见", max_len=MAX_TEXT, required=not upheld,
+                     missing="退单不成立时请写明理由")
     ret = pending(ticket)
     if ret is None or ticket.status != Status.RETURN_REVIEW.value:
         raise TransitionError("没有待审核的退单")

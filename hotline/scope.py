@@ -15,7 +15,7 @@ from core.db import unit_of_work
 from core.errors import ValidationError
 from core.notifications.service import notify
 from core.workflow import transition
-from hotline.common import ENTITY, stop
+from hotline.common import AT_MOST, ENTITY, free_text, stop
 from hotline.states import WORKFLOW, Status
 
 CHANNELS = {  # code: (the matter, what the caller is told to do — a legal remedy is applied for, not 反映)
@@ -33,23 +33,12 @@ OTHER_MAX = 200
 FORM_PATH = "/requests/new?handoff="  # the citizen form of the disclosure application
 
 
-def _str(value, field, label, limit):
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{label}应为文字", field=field)
-    value = value.strip()
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字", field=field)
-    return value
-
-
 def not_accept(ticket, *, channel, other="", now, actor):
     """不予受理 / 告知其他渠道 (国办发〔2020〕53号): close a new ticket outside 12345's scope, telling the caller
     by SMS which channel handles the matter."""
     if not isinstance(channel, str) or channel not in CHANNELS:
         raise ValidationError("请选择应当告知的渠道", field="channel")
-    other = _str(other, "other", "告知的渠道", OTHER_MAX)
+    other = free_text(other, field="other", label="告知的渠道", max_len=OTHER_MAX, too_long=AT_MOST)
     matter, told = CHANNELS[channel]
     if channel == "other":
         if not other:

@@ -18,7 +18,7 @@ from core.extensions import db
 from core.notifications.service import notify
 from core.workflow import TransitionError
 from hotline import sla
-from hotline.common import log_event
+from hotline.common import free_text, log_event
 from hotline.models import SlaRule, SupervisionOrder, Ticket
 from hotline.states import Status
 
@@ -28,12 +28,10 @@ OPEN_STATES = (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIG
 MAX_TEXT = 4000
 
 
-def _text(value, field, missing):
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(missing, field=field)
-    if len(value.strip()) > MAX_TEXT:
-        raise ValidationError(f"内容不能超过 {MAX_TEXT} 字", field=field)
-    return value.strip()
+def _required(value, field, missing):
+    """A required text of an order; anything but a non-blank string is told as missing."""
+    return free_text(value, field=field, label="内容", max_len=MAX_TEXT, required=True, missing=missing,
+                     wrong_type=missing)
 
 
 def clock_of(order):
@@ -49,7 +47,7 @@ def issue(ticket, *, reason, now, actor):
     """Issue a 督办单 to the ticket's lead department; its feedback clock starts (sla.py limit)."""
     if getattr(actor, "role", None) not in (Role.SUPERVISOR, Role.ADMIN):
         raise DomainError("督办单只能由督办签发")
-    reason = _text(reason, "reason", "请写明督办事由")
+    reason = _required(reason, "reason", "请写明督办事由")
     if ticket.status not in OPEN_STATES or ticket.department_id is None:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，只有已派单在办的工单可以下发督办单")
     with unit_of_work():
@@ -80,7 +78,7 @@ def feedback(order, *, text, now, actor):
     if getattr(actor, "role", None) not in (Role.STAFF, Role.APPROVER) or \
             getattr(actor, "department_id", None) != order.department_id:
         raise DomainError("督办单的书面反馈须由被督办部门提交")
-    text = _text(text, "feedback", "请填写书面反馈")
+    text = _required(text, "feedback", "请填写书面反馈")
     if order.feedback_at is not None:
         raise TransitionError(f"督办单 {order.number} 已反馈")
     withdrawn = clock_of(order)
