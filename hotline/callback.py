@@ -1,21 +1,31 @@
 """Callback (回访), review of unsatisfied callbacks (重办 or close), and merging duplicates."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core.auth.models import Role
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
-from hotline import rounds
+from hotline import rounds, sla
 from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CallbackAttempt
 from hotline.states import WORKFLOW, Status
 
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
+
 SATISFACTION = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
-MAX_FAILED_ATTEMPTS = 3
 
 
-def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=None, comment="", online=False):
+def record_callback(ticket: Ticket, *, reached: bool, now: datetime, actor: Actor, resolved: bool | None = None,
+                    satisfaction: str | None = None, comment: str | None = "", online: bool = False) -> Ticket:
     """One callback attempt. Reached: satisfied/basic closes, unsatisfied goes to a supervisor.
-    Not reached three times: closed as 联系不上."""
+    Not reached sla.CALLBACK_MAX_FAILED_ATTEMPTS times: closed as 联系不上."""
     if ticket.status != Status.REPLIED.value:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能回访")
     if reached and satisfaction not in SATISFACTION:
@@ -30,7 +40,7 @@ def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=
         if not reached:
             failed = sum(1 for a in ticket.callbacks if not a.reached)
             log_event(ticket, "callback_failed", now=now, actor=actor, detail={"attempt": failed})
-            if failed >= MAX_FAILED_ATTEMPTS:
+            if failed >= sla.CALLBACK_MAX_FAILED_ATTEMPTS:
                 transition(WORKFLOW, ticket, Status.CLOSED, "close_unreachable", now=now, actor=actor,
                            allowed_from={Status.REPLIED})
                 ticket.close_reason, ticket.closed_at = "unreachable", now
@@ -50,7 +60,7 @@ def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=
     return ticket
 
 
-def review(ticket, *, reopen, reason, now, actor):
+def review(ticket: Ticket, *, reopen: bool, reason: str | None, now: datetime, actor: Actor) -> Ticket:
     """A supervisor judges an unsatisfied callback: 重办 (back to dispatch, count kept) or close with a reason."""
     if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise DomainError("不满意工单须由督办研判")
@@ -72,7 +82,7 @@ def review(ticket, *, reopen, reason, now, actor):
     return ticket
 
 
-def merge(master, duplicates, *, now, actor):
+def merge(master: Ticket, duplicates: Sequence[Ticket], *, now: datetime, actor: Actor) -> Ticket:
     """合并: duplicates close into the master; their callers are told now and get the master's reply."""
     if master.status == Status.CLOSED.value:
         raise TransitionError("主工单已办结，不能合并")
