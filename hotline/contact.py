@@ -2,16 +2,25 @@
 clock starts at dispatch (hotline/sla.py FIRST_CONTACT_*: the district's configurable default) and its
 frozen verdict is the 响应率 of the assessment (reports/hotline_assessment.py), after
 国办发〔2020〕53号 (接诉即办: 及时响应诉求) — a reply without a recorded contact stops it too."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core.db import unit_of_work
 from core.workflow import TransitionError
 from hotline.common import clock, free_text, log_event, stop
 from hotline.states import Status
 
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
+
 IN_HAND = (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIGNOFF.value)
 MAX_NOTE = 500
 
 
-def record_contact(ticket, *, now, actor, note=""):
+def record_contact(ticket: Ticket, *, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
     """Record the department's first contact with the caller for the current dispatch: the clock's
     verdict is frozen now (counted on the ticket: contact_verdicts / contact_in_time)."""
     note = free_text(note, field="note", label="联系情况", max_len=MAX_NOTE, allow_none=False, allow_nul=False,

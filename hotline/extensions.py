@@ -10,6 +10,11 @@ be approved (it can still be refused, which clears it).
 When approved the caller is told the new due date by SMS and the audit row keeps it (`due_at`), for
 the caller's status page.
 """
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core import action_time
 from core.auth.models import Role
 from core.calendar.service import get_schedule
@@ -24,12 +29,16 @@ from hotline.common import ENTITY, clock, free_text, log_event
 from hotline.returns import MAX_TEXT
 from hotline.states import Status
 
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
+
 
 def _local(moment):
     return moment.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M")
 
 
-def expired(ticket, now):
+def expired(ticket: Ticket, now: datetime) -> datetime | None:
     """The running handling clock's due moment if the action at `now` (entered when core/action_time.py
     says) comes after it, else None."""
     c = clock(ticket, "handling")
@@ -39,7 +48,7 @@ def expired(ticket, now):
     return c.due_at if late else None
 
 
-def request_extension(ticket, *, hours, reason, now, actor):
+def request_extension(ticket: Ticket, *, hours: float, reason: str | None, now: datetime, actor: Actor) -> Ticket:
     """Ask for more time once per dispatch, at most sla.MAX_EXTENSION_HOURS, before the handling period expires."""
     if ticket.extension_used or ticket.extension_request_hours:
         raise TransitionError("本次派单已经申请过延期")
@@ -58,7 +67,7 @@ def request_extension(ticket, *, hours, reason, now, actor):
     return ticket
 
 
-def decide_extension(ticket, *, approve, now, actor, note=""):
+def decide_extension(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
     """A supervisor approves (before expiry: the handling clock moves and the caller is told the new
     date) or refuses the extension request."""
     if actor.role not in (Role.SUPERVISOR, Role.ADMIN):

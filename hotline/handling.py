@@ -1,4 +1,9 @@
 """Department handling: sign for, return, extension, co-handling, reminders (the reply is hotline/reply.py)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core.auth.models import Role
 from core.calendar.service import get_schedule
 from core.db import unit_of_work
@@ -8,8 +13,13 @@ from core.workflow import TransitionError, transition
 from hotline.common import ENTITY, clock, log_event, stop
 from hotline.states import WORKFLOW, Status
 
+if TYPE_CHECKING:
+    from core.departments.models import Department
+    from hotline.common import Actor
+    from hotline.models import Ticket
 
-def sign(ticket, *, now, actor):
+
+def sign(ticket: Ticket, *, now: datetime, actor: Actor) -> Ticket:
     """签收: the sign-for verdict is frozen now."""
     with unit_of_work():
         transition(WORKFLOW, ticket, Status.SIGNED, "sign", now=now, actor=actor, allowed_from={Status.DISPATCHED})
@@ -18,25 +28,25 @@ def sign(ticket, *, now, actor):
     return ticket
 
 
-def return_ticket(ticket, *, reason, now, actor):
+def return_ticket(ticket: Ticket, *, reason: str | None, now: datetime, actor: Actor) -> Ticket:
     """退单 of a misrouted ticket: reviewed by the 12345 centre before it counts (hotline/returns.py)."""
     from hotline.returns import request_return
     return request_return(ticket, reason=reason, now=now, actor=actor)
 
 
-def request_extension(ticket, *, hours, reason, now, actor):
+def request_extension(ticket: Ticket, *, hours: float, reason: str | None, now: datetime, actor: Actor) -> Ticket:
     """延期 request, only before the handling period expires (hotline/extensions.py)."""
     from hotline.extensions import request_extension as request
     return request(ticket, hours=hours, reason=reason, now=now, actor=actor)
 
 
-def decide_extension(ticket, *, approve, now, actor, note=""):
+def decide_extension(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
     """A supervisor's decision on the 延期 request, approved only before expiry (hotline/extensions.py)."""
     from hotline.extensions import decide_extension as decide
     return decide(ticket, approve=approve, now=now, actor=actor, note=note)
 
 
-def add_co_part(ticket, department, *, part, now, actor):
+def add_co_part(ticket: Ticket, department: Department, *, part: str | None, now: datetime, actor: Actor) -> Ticket:
     """A co-handling department (协办) adds its part for the lead's reply."""
     co = next((c for c in ticket.co_handlers if c.department_id == department.id), None)
     if co is None:
@@ -51,7 +61,7 @@ def add_co_part(ticket, department, *, part, now, actor):
     return ticket
 
 
-def urge(ticket, *, kind, note, now, actor):
+def urge(ticket: Ticket, *, kind: str | None, note: str | None, now: datetime, actor: Actor) -> Ticket:
     """催办: a trail and a reminder to the department. 督办 is no message but a written order with a
     deadline for the department's feedback (hotline/supervision.py, issue 16 item 5)."""
     from core.auth.models import User

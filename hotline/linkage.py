@@ -5,6 +5,12 @@ lines 12345 links with; 国办发〔2022〕12号 asks for two-way 12345–110 li
 handed to the service at once, and a non-emergency matter reaching 110 is handed over to 12345 — each side
 records the other's incident number and feeds the result back. Every hand-over is a `Transfer` row.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from core.db import claim_once, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
@@ -12,6 +18,9 @@ from core.workflow import TransitionError, transition
 from hotline.common import AT_MOST, free_text, log_event, stop
 from hotline.models import Ticket, Transfer
 from hotline.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
 
 # 国办发〔2020〕53号: the emergency services 12345 links with (122: road traffic accidents).
 EMERGENCY = {"110": "110 报警", "119": "119 火警", "120": "120 急救", "122": "122 交通事故"}
@@ -22,7 +31,7 @@ TRANSFERABLE = {Status.NEW, Status.DISPATCHED, Status.SIGNED, Status.RETURN_REVI
 # The result of a 110 hand-over is fed back once the matter is answered or closed.
 
 
-def transferable(ticket):
+def transferable(ticket: Ticket) -> bool:
     """May the desk record a transfer now (the page shows the form only then): before an answer, or a
     further service after a transfer."""
     return Status(ticket.status) in TRANSFERABLE or _transferred(ticket)
@@ -36,19 +45,20 @@ ANSWERED = {Status.REPLIED.value, Status.CALLBACK_REVIEW.value, Status.CLOSED.va
 REF_MAX, COUNTERPART_MAX, NOTE_MAX, FEEDBACK_MAX = 40, 60, 2000, 2000
 
 
-def handover_ref(data):
+def handover_ref(data: Mapping[str, Any]) -> str:
     """The 110 incident number a ticket of channel "110" must carry (国办发〔2022〕12号 two-way linkage)."""
     return free_text(data.get("handover_ref"), field="handover_ref", label="110 接警编号",
                      max_len=REF_MAX, too_long=AT_MOST, required=True)
 
 
-def record_incoming(ticket, *, at, actor, note=""):
+def record_incoming(ticket: Ticket, *, at: datetime, actor: Actor, note: str | None = "") -> None:
     """Inside create_ticket's unit of work: the "in" Transfer of a matter 110 handed over."""
     db.session.add(Transfer(ticket_id=ticket.id, direction="in", service="110", at=at, reference=ticket.handover_ref,
                             note=note or None, actor_id=getattr(actor, "id", None)))
 
 
-def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
+def transfer(ticket: Ticket, *, to: str | None, now: datetime, actor: Actor, note: str | None = "",
+             reference: str | None = "", counterpart: str | None = "") -> Ticket:
     """Hand an emergency to 110/119/120/122 (国办发〔2020〕53号) and close the ticket; a department's
     sign-for and handling clocks stop with reason "transferred" — no verdict on the department."""
     to = str(to or "")
@@ -88,7 +98,7 @@ def _also(ticket, *, to, now, actor, note, reference, counterpart):
     return ticket
 
 
-def transfers(ticket):
+def transfers(ticket: Ticket) -> list[Transfer]:
     return Transfer.query.filter_by(ticket_id=ticket.id).order_by(Transfer.id).all()
 
 
@@ -106,7 +116,8 @@ def _one(ticket, direction, transfer_id=None):
     return found
 
 
-def record_service_feedback(ticket, *, transfer_id=None, feedback, now, actor):
+def record_service_feedback(ticket: Ticket, *, transfer_id: int | str | None = None, feedback: str | None,
+                            now: datetime, actor: Actor) -> Ticket:
     """The emergency service's feedback on an outgoing transfer (国办发〔2022〕12号: results fed back)."""
     feedback = free_text(feedback, field="feedback", label="反馈情况",
                          max_len=FEEDBACK_MAX, too_long=AT_MOST, required=True)
@@ -121,7 +132,7 @@ def record_service_feedback(ticket, *, transfer_id=None, feedback, now, actor):
     return ticket
 
 
-def feed_back_to_110(ticket, *, feedback, now, actor):
+def feed_back_to_110(ticket: Ticket, *, feedback: str | None, now: datetime, actor: Actor) -> Ticket:
     """The result of a matter 110 handed over, fed back to 110 once answered or closed (国办发〔2022〕12号)."""
     feedback = free_text(feedback, field="feedback", label="反馈 110 的办理结果",
                          max_len=FEEDBACK_MAX, too_long=AT_MOST, required=True)
@@ -138,7 +149,7 @@ def feed_back_to_110(ticket, *, feedback, now, actor):
     return ticket
 
 
-def awaiting(limit=500):
+def awaiting(limit: int = 500) -> tuple[list[tuple[Transfer, Ticket]], list[tuple[Transfer, Ticket]]]:
     """The linkage desk's list: outgoing transfers without the service's feedback, and 110 hand-overs whose
     result has not yet been fed back to 110 (answered ones first: they can be fed back now)."""
     out = (db.session.query(Transfer, Ticket).join(Ticket, Ticket.id == Transfer.ticket_id)
@@ -151,7 +162,7 @@ def awaiting(limit=500):
     return out, incoming
 
 
-def represent(ticket):
+def represent(ticket: Ticket) -> list[dict[str, Any]]:
     """The ticket's transfers for the API."""
     def iso(v):
         return v.isoformat() if v else None

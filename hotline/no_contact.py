@@ -6,18 +6,27 @@ waits for the callback period (the "callback" clock, DESIGN §3) and, if the cal
 closes the ticket as not reachable — without three fake failed attempts. close_reason "no_contact"
 (as distinct from "unreachable": three real attempts that failed) lets the measures tell the two apart.
 """
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core.db import unit_of_work
 from core.workflow import TransitionError, transition
 from hotline.caller_view import reachable
 from hotline.common import clock, free_text, stop
 from hotline.states import WORKFLOW, Status
 
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
+
 CLOSE_REASON = "no_contact"
 MAX_NOTE = 500
 STOP_REASON = "no contact phone"  # the callback clock's stop reason: no verdict on the desk (reports leave it out)
 
 
-def close_no_contact(ticket, *, now, actor, note=""):
+def close_no_contact(ticket: Ticket, *, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
     """Close an answered ticket without a contact phone once its callback period has run out."""
     if reachable(ticket):
         raise TransitionError("该工单留有联系电话，请按正常回访登记")

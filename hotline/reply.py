@@ -1,4 +1,9 @@
 """The lead department's reply to a ticket and its head's sign-off; a sent reply starts the callback."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core.auth.models import Role
 from core.calendar.service import get_schedule
 from core.db import unit_of_work
@@ -8,6 +13,10 @@ from core.workflow import transition
 from hotline import rounds, sla
 from hotline.common import ENTITY, start, stop
 from hotline.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
 
 
 def _finish_reply(ticket, text, now, actor):
@@ -33,7 +42,7 @@ def _finish_reply(ticket, text, now, actor):
                    entity=(ENTITY, merged.id), context={"label": merged.number, "master": ticket.number})
 
 
-def reply(ticket, *, text, now, actor):
+def reply(ticket: Ticket, *, text: str | None, now: datetime, actor: Actor) -> Ticket:
     """The lead department's reply; staff of a department that requires sign-off send it to the head."""
     if not (text or "").strip():
         raise ValidationError("请填写答复内容", field="text")
@@ -50,7 +59,7 @@ def reply(ticket, *, text, now, actor):
     return ticket
 
 
-def sign_off(ticket, *, approve, now, actor, note=""):
+def sign_off(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
     if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
         raise DomainError("只有部门负责人可以签发答复")
     with unit_of_work():

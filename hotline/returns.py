@@ -13,7 +13,10 @@ with its running sign-for and handling clocks paused, and the centre decides —
 
 Return.decision is exactly None (under review), "upheld" or "rejected": the assessment reads it.
 """
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from core import action_time
 from core.auth.models import Role
@@ -29,28 +32,31 @@ from hotline.common import ENTITY, clock, free_text, start, stop
 from hotline.models import Return, Ticket
 from hotline.states import WORKFLOW, Status
 
+if TYPE_CHECKING:
+    from hotline.common import Actor
+
 # The clocks of the department that a return under review holds (sign-for only until signed).
 HELD = ("sign_for", "handling", "first_contact")
 MAX_TEXT = 2000
 UPHELD, REJECTED = "upheld", "rejected"
 
 
-def pending(ticket):
+def pending(ticket: Ticket) -> Return | None:
     """The return under review of this ticket, or None."""
     return (Return.query.filter_by(ticket_id=ticket.id, decision=None).order_by(Return.id.desc()).first())
 
 
-def history(ticket):
+def history(ticket: Ticket) -> list[Return]:
     return Return.query.filter_by(ticket_id=ticket.id).order_by(Return.id).all()
 
 
-def pending_list():
+def pending_list() -> list[tuple[Return, Ticket]]:
     """Returns awaiting the centre's review, oldest first (the review queue)."""
     return (db.session.query(Return, Ticket).join(Ticket, Ticket.id == Return.ticket_id)
             .filter(Return.decision.is_(None)).order_by(Return.requested_at, Return.id).all())
 
 
-def refusal(ticket, now):
+def refusal(ticket: Ticket, now: datetime) -> str | None:
     """Why the department may not return the ticket now, or None: the one rule for the service and for
     whether the ticket page offers the 退单 form."""
     if pending(ticket) is not None:
@@ -67,7 +73,7 @@ def refusal(ticket, now):
     return None
 
 
-def request_return(ticket, *, reason, now, actor):
+def request_return(ticket: Ticket, *, reason: str | None, now: datetime, actor: Actor) -> Ticket:
     """退单: inside the return window (entered in time too: a back-dated entry does not reopen it), with a
     reason, once per dispatch while none is pending; the department's running clocks pause."""
     reason = free_text(reason, field="reason", label="退单理由", max_len=MAX_TEXT, required=True,
@@ -97,7 +103,7 @@ def _held_from(c, now):
     return max(action_time.entered(now), c.started_at)
 
 
-def review_return(ticket, *, upheld, note, now, actor):
+def review_return(ticket: Ticket, *, upheld: bool, note: str | None, now: datetime, actor: Actor) -> Ticket:
     """The centre's decision on the pending return: 成立 sends the ticket back to dispatch, 不成立 (with a
     reason) back to the department with its clocks resumed."""
     if not isinstance(upheld, bool):

@@ -8,6 +8,11 @@ and the caller is told by SMS which channel to use.
 applicant makes in writing themselves (政府信息公开条例 Art. 29). The desk closes the ticket and the caller
 gets a link to the application form prefilled from a one-use token (core/handoff.py); they review and submit it.
 """
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from flask import current_app, has_request_context, request
 
 from core import handoff
@@ -17,6 +22,10 @@ from core.notifications.service import notify
 from core.workflow import transition
 from hotline.common import AT_MOST, ENTITY, free_text, stop
 from hotline.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
 
 CHANNELS = {  # code: (the matter, what the caller is told to do — a legal remedy is applied for, not 反映)
     "litigation": ("诉讼", "依法向人民法院提起诉讼"),
@@ -33,7 +42,7 @@ OTHER_MAX = 200
 FORM_PATH = "/requests/new?handoff="  # the citizen form of the disclosure application
 
 
-def not_accept(ticket, *, channel, other="", now, actor):
+def not_accept(ticket: Ticket, *, channel: str, other: str | None = "", now: datetime, actor: Actor) -> Ticket:
     """不予受理 / 告知其他渠道 (国办发〔2020〕53号): close a new ticket outside 12345's scope, telling the caller
     by SMS which channel handles the matter."""
     if not isinstance(channel, str) or channel not in CHANNELS:
@@ -58,12 +67,12 @@ def not_accept(ticket, *, channel, other="", now, actor):
     return ticket
 
 
-def form_link(token):
+def form_link(token: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if has_request_context() else "")
     return base.rstrip("/") + FORM_PATH + token
 
 
-def refer_disclosure(ticket, *, now, actor):
+def refer_disclosure(ticket: Ticket, *, now: datetime, actor: Actor) -> Ticket:
     """转为政府信息公开申请: close a new ticket and hand the caller's data (name, phone, address; the content as
     the description of the information sought) to a prefilled application form, which the applicant reviews
     and submits themselves in writing (政府信息公开条例 Art. 29). The caller gets the link by SMS."""
@@ -84,7 +93,7 @@ def refer_disclosure(ticket, *, now, actor):
     return ticket
 
 
-def disclosure_link(ticket, now):
+def disclosure_link(ticket: Ticket, now: datetime) -> dict[str, Any] | None:
     """(link, usable, row) of the ticket's hand-over to the disclosure form, or None."""
     row = handoff.for_source(ENTITY, ticket.id, handoff.DISCLOSURE_APPLICATION)
     if row is None:
