@@ -13,7 +13,17 @@ and tests ask. Domain services keep their own checks as a second line, never as 
 - a co-handling part: staff and approvers of a co-handling department;
 - the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from core.auth.models import Role
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.query import Query
+
+    from core.auth.models import User
+    from hotline.models import Ticket
 
 DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
@@ -21,7 +31,7 @@ DEPARTMENT_ROLES = (Role.STAFF, Role.APPROVER)
 OVERSIGHT = (Role.SUPERVISOR, Role.ADMIN)
 
 
-def can_view(user, ticket):
+def can_view(user: User | None, ticket: Ticket) -> bool:
     """Staff see tickets of their department (lead or co-handling); the centre and oversight see all."""
     if user is None or not getattr(user, "is_authenticated", True) or not user.role.is_staff:
         return False
@@ -31,7 +41,7 @@ def can_view(user, ticket):
         c.department_id == user.department_id for c in ticket.co_handlers)
 
 
-def visible(query, user):
+def visible(query: Query, user: User) -> Query:
     """The SQL twin of can_view for staff lists: restrict a query of tickets to what `user` sees."""
     from core.extensions import db
     from hotline.models import CoHandler, Ticket
@@ -87,11 +97,11 @@ RULES = {
 RULES.update({"supervise": _oversight, "supervision_feedback": _department})
 
 
-def can_act(user, ticket, action):
+def can_act(user: User, ticket: Ticket, action: str) -> bool:
     """May this user take `action` on this ticket (whatever its state: the transition table decides that)."""
     return can_view(user, ticket) and RULES[action](user, ticket)
 
 
-def sees_callers(user):
+def sees_callers(user: User) -> bool:
     """Caller data of confidential tickets and anonymous callers' names: the 12345 centre and oversight."""
     return user is not None and user.role in DESK

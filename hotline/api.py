@@ -13,6 +13,7 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.inputs import parse_datetime
 from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope, supervision
+from hotline import reply as replies
 from hotline.access import DESK
 from hotline.common import ENTITY
 from hotline.models import Ticket
@@ -197,13 +198,13 @@ def co_part(ticket_id):
 @bp.post("/<int:ticket_id>/reply")
 @staff_required
 def reply(ticket_id):
-    return _act(ticket_id, "reply", lambda t, d, u, at: handling.reply(t, text=d.get("text"), now=at, actor=u))
+    return _act(ticket_id, "reply", lambda t, d, u, at: replies.reply(t, text=d.get("text"), now=at, actor=u))
 
 
 @bp.post("/<int:ticket_id>/sign-off")
 @staff_required
 def sign_off(ticket_id):
-    return _act(ticket_id, "sign_off", lambda t, d, u, at: handling.sign_off(
+    return _act(ticket_id, "sign_off", lambda t, d, u, at: replies.sign_off(
         t, approve=d.get("approve") is True, note=d.get("note") or "", now=at, actor=u))
 
 

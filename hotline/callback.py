@@ -1,20 +1,31 @@
 """Callback (回访), review of unsatisfied callbacks (重办 or close), and merging duplicates."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core.auth.models import Role
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
-from hotline import rounds
-from hotline.common import ENTITY, log_event, start, stop, transition
+from core.workflow import TransitionError, transition
+from hotline import rounds, sla
+from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CallbackAttempt
-from hotline.states import Status, TransitionError
+from hotline.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
 
 SATISFACTION = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
-MAX_FAILED_ATTEMPTS = 3
 
 
-def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=None, comment="", online=False):
+def record_callback(ticket: Ticket, *, reached: bool, now: datetime, actor: Actor, resolved: bool | None = None,
+                    satisfaction: str | None = None, comment: str | None = "", online: bool = False) -> Ticket:
     """One callback attempt. Reached: satisfied/basic closes, unsatisfied goes to a supervisor.
-    Not reached three times: closed as 联系不上."""
+    Not reached sla.CALLBACK_MAX_FAILED_ATTEMPTS times: closed as 联系不上."""
     if ticket.status != Status.REPLIED.value:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能回访")
     if reached and satisfaction not in SATISFACTION:
@@ -29,8 +40,9 @@ def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=
         if not reached:
             failed = sum(1 for a in ticket.callbacks if not a.reached)
             log_event(ticket, "callback_failed", now=now, actor=actor, detail={"attempt": failed})
-            if failed >= MAX_FAILED_ATTEMPTS:
-                transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_unreachable", now=now, actor=actor)
+            if failed >= sla.CALLBACK_MAX_FAILED_ATTEMPTS:
+                transition(WORKFLOW, ticket, Status.CLOSED, "close_unreachable", now=now, actor=actor,
+                           allowed_from={Status.REPLIED})
                 ticket.close_reason, ticket.closed_at = "unreachable", now
                 stop(ticket, "callback", at=now, actor=actor, reason="unreachable")
             return ticket
@@ -38,16 +50,17 @@ def record_callback(ticket, *, reached, now, actor, resolved=None, satisfaction=
         rounds.record_verdict(ticket, satisfaction=satisfaction, resolved=resolved)
         stop(ticket, "callback", at=now, actor=actor, reason="callback done")
         if satisfaction == "unsatisfied":
-            transition(ticket, Status.CALLBACK_REVIEW, {Status.REPLIED}, "callback_unsatisfied", now=now,
-                       actor=actor, detail={"comment": (comment or "").strip(), "resolved": resolved})
+            transition(WORKFLOW, ticket, Status.CALLBACK_REVIEW, "callback_unsatisfied", now=now, actor=actor,
+                       allowed_from={Status.REPLIED},
+                       detail={"comment": (comment or "").strip(), "resolved": resolved})
         else:
-            transition(ticket, Status.CLOSED, {Status.REPLIED}, "close_after_callback", now=now, actor=actor,
-                       detail={"satisfaction": satisfaction, "resolved": resolved})
+            transition(WORKFLOW, ticket, Status.CLOSED, "close_after_callback", now=now, actor=actor,
+                       allowed_from={Status.REPLIED}, detail={"satisfaction": satisfaction, "resolved": resolved})
             ticket.close_reason, ticket.closed_at = "callback", now
     return ticket
 
 
-def review(ticket, *, reopen, reason, now, actor):
+def review(ticket: Ticket, *, reopen: bool, reason: str | None, now: datetime, actor: Actor) -> Ticket:
     """A supervisor judges an unsatisfied callback: 重办 (back to dispatch, count kept) or close with a reason."""
     if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise DomainError("不满意工单须由督办研判")
@@ -55,20 +68,21 @@ def review(ticket, *, reopen, reason, now, actor):
         raise ValidationError("请写明研判理由", field="reason")
     with unit_of_work():
         if reopen:
-            transition(ticket, Status.NEW, {Status.CALLBACK_REVIEW}, "reopen", now=now, actor=actor,
+            transition(WORKFLOW, ticket, Status.NEW, "reopen", now=now, actor=actor,
+                       allowed_from={Status.CALLBACK_REVIEW},
                        detail={"reason": reason.strip(), "count": ticket.reopen_count + 1})
             rounds.supersede(ticket, now=now, actor=actor, reason=reason.strip())
             ticket.reopen_count += 1
             ticket.reply_text = ticket.replied_at = ticket.satisfaction = ticket.resolved = None
             start(ticket, "dispatch", at=now, actor=actor, department_id=None)
         else:
-            transition(ticket, Status.CLOSED, {Status.CALLBACK_REVIEW}, "close_by_supervisor", now=now, actor=actor,
-                       detail={"reason": reason.strip()})
+            transition(WORKFLOW, ticket, Status.CLOSED, "close_by_supervisor", now=now, actor=actor,
+                       allowed_from={Status.CALLBACK_REVIEW}, detail={"reason": reason.strip()})
             ticket.close_reason, ticket.close_note, ticket.closed_at = "supervisor", reason.strip(), now
     return ticket
 
 
-def merge(master, duplicates, *, now, actor):
+def merge(master: Ticket, duplicates: Sequence[Ticket], *, now: datetime, actor: Actor) -> Ticket:
     """合并: duplicates close into the master; their callers are told now and get the master's reply."""
     if master.status == Status.CLOSED.value:
         raise TransitionError("主工单已办结，不能合并")
@@ -76,8 +90,8 @@ def merge(master, duplicates, *, now, actor):
         raise ValidationError("请选择要合并的其他工单", field="duplicates")
     with unit_of_work():
         for dup in duplicates:
-            transition(dup, Status.CLOSED, {Status.NEW, Status.DISPATCHED, Status.SIGNED}, "merged", now=now,
-                       actor=actor, detail={"into": master.number})
+            transition(WORKFLOW, dup, Status.CLOSED, "merged", now=now, actor=actor,
+                       allowed_from={Status.NEW, Status.DISPATCHED, Status.SIGNED}, detail={"into": master.number})
             dup.merged_into_id, dup.close_reason, dup.closed_at = master.id, "merged", now
             for name in ("dispatch", "sign_for", "handling", "first_contact"):
                 stop(dup, name, at=now, actor=actor, reason=f"merged into {master.number}", late_counts=True)

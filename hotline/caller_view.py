@@ -4,9 +4,13 @@ progress and reply without the master caller's data, the expected date, and whet
 The master of a merged duplicate belongs to another caller: its reply reaches this caller only as the
 public log published it after review (保密审查), or else as the masking engine masks it with the master
 caller's names and phones — never raw, also for a confidential (保密) master. public_log is imported
-inside the functions, as hotline/handling.py does, so that hotline does not import it at load time.
+inside the functions, as hotline/reply.py does, so that hotline does not import it at load time.
 """
+from __future__ import annotations
+
+from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 
 from core.extensions import db
 from hotline.common import clock
@@ -22,7 +26,7 @@ SOURCE_LABELS = {
 }
 
 
-def master_of(ticket):
+def master_of(ticket: Ticket) -> Ticket | None:
     """The ticket this one was merged into, following later merges of the master (None if not merged)."""
     master, seen = ticket, {ticket.id}
     for _ in range(MAX_CHAIN):
@@ -33,7 +37,7 @@ def master_of(ticket):
     return None if master is ticket else master
 
 
-def citizen_label(ticket):
+def citizen_label(ticket: Ticket) -> str:
     """The status as its caller reads it: a merged duplicate is 已并入 the master, not plainly 已办结."""
     if ticket.close_reason == "merged":
         master = master_of(ticket)
@@ -46,7 +50,7 @@ def citizen_label(ticket):
 CITIZEN_LABELS = {"return_review": "办理中", "awaiting_signoff": "办理中", "callback_review": "已答复，研判中"}
 
 
-def expected(ticket):
+def expected(ticket: Ticket) -> tuple[str, datetime] | None:
     """(verb, due) of the running clock the caller waits on — 派单 while new, 答复 while with the
     department — or None once answered (DESIGN §3 clocks)."""
     name = {Status.NEW.value: "dispatch", Status.DISPATCHED.value: "handling", Status.SIGNED.value: "handling",
@@ -57,7 +61,7 @@ def expected(ticket):
     return ("派单" if name == "dispatch" else "答复", c.due_at)
 
 
-def master_reply(master):
+def master_reply(master: Ticket) -> tuple[str | None, str | None]:
     """(text, source) of the master's current reply for another caller: the published public text when
     the public record of this very reply is published, else the masked text; (None, None) if unanswered."""
     if master.status not in ANSWERED or not master.reply_text:
@@ -74,7 +78,7 @@ def master_reply(master):
     return public_version(known, master.reply_text)[0], "masked"
 
 
-def merged_view(ticket):
+def merged_view(ticket: Ticket) -> dict[str, Any] | None:
     """What the caller of a merged duplicate sees of the master (None if the ticket was not merged)."""
     if ticket.close_reason != "merged":
         return None
@@ -87,7 +91,7 @@ def merged_view(ticket):
             "source_label": SOURCE_LABELS.get(source), "replied_at": master.replied_at if text else None}
 
 
-def reachable(ticket):
+def reachable(ticket: Ticket) -> bool:
     """Whether the ticket can be followed by SMS and called back: only with the caller's phone."""
     return bool((ticket.caller_phone or "").strip())
 
@@ -97,7 +101,7 @@ def _phone_tail(phone):
     return digits[-4:]
 
 
-def submitted_message(ticket, *, logged_in):
+def submitted_message(ticket: Ticket, *, logged_in: bool) -> str:
     """The confirmation after a web submission, true to how this caller can follow the ticket."""
     head = f"诉求已提交，工单编号：{ticket.number}。"
     if reachable(ticket):
@@ -110,7 +114,7 @@ def submitted_message(ticket, *, logged_in):
             "查看答复并在线评价；查询码遗失后无法重新获取，请务必现在保存。")
 
 
-def receipt_note(ticket):
+def receipt_note(ticket: Ticket) -> str | None:
     """The receipt's sentence on how the access code was delivered and whether it can be resent."""
     if reachable(ticket):
         return None  # the receipt's standard wording (sent by SMS, can be resent) is true
@@ -118,7 +122,7 @@ def receipt_note(ticket):
             "不要告诉他人；凭工单编号和查询码，不登录也能在本网站查询进度、查看答复和在线评价。")
 
 
-def status_context(ticket):
+def status_context(ticket: Ticket) -> dict[str, Any]:
     """Everything the caller's status page shows beyond the ticket itself."""
     from hotline.queries import citizen_steps
     return {"status_label": citizen_label(ticket), "merged": merged_view(ticket), "expected": expected(ticket),

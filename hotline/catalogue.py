@@ -1,4 +1,5 @@
 """A three-level catalogue of 12345 matters (GB/T 39666-2020 style codes) with default departments."""
+from __future__ import annotations
 
 # (code, name, default department code); levels by code length 2 / 4 / 6.
 CATEGORIES = [
@@ -55,9 +56,9 @@ SYNONYMS = {
 }
 
 
-def level(code):
+def level(code: str) -> int:
     return len(code) // 2
 
 
-def parent(code):
+def parent(code: str) -> str | None:
     return code[:-2] or None

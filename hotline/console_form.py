@@ -2,10 +2,17 @@
 as one leaf category of the catalogue (GB/T 33358-2016 style three-level 事项分类). The same matching
 runs in static/js/console.js when Enter is pressed in the field; here it keeps a half-typed category
 from saving a ticket when the form is sent without JavaScript (Enter in a text field submits)."""
+from __future__ import annotations
+
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hotline.catalogue import SYNONYMS
+
+if TYPE_CHECKING:
+    from hotline.models import Category
 
 
 def _clean(text):
@@ -13,11 +20,11 @@ def _clean(text):
     return " ".join(text.split())[:200]
 
 
-def label(category):
+def label(category: Category) -> str:
     return f"{category.code} {category.name}"
 
 
-def matches(text, categories):
+def matches(text: str | None, categories: Sequence[Category]) -> list[Category]:
     """Leaf categories matching `text`, best first: the exact code or label; else codes starting with
     the digits typed; else code or name containing the fragment (case-insensitive); else the same with
     everyday words read as the catalogue's (catalogue.SYNONYMS: 噪音 → 噪声)."""
@@ -53,7 +60,7 @@ class Choice:
     message: str = ""   # why it was not saved, in Chinese
 
 
-def read_category(text, categories):
+def read_category(text: str | None, categories: Sequence[Category]) -> Category | None:
     """Read the category field of a posted console form. Not `ready` when the text is only a fragment:
     the form comes back with the category picked (one match) or the choices listed (several)."""
     typed = _clean(text)

@@ -1,24 +1,30 @@
 """首次联系诉求人: the lead department records when it first reached the caller. The "first_contact"
-clock starts at dispatch (hotline/sla.py: the district's configurable default, 1 working day, 2 wall hours
-when urgent) and its frozen verdict is the 响应率 of the assessment (reports/hotline_assessment.py),
-after 国办发〔2020〕53号 (接诉即办: 及时响应诉求) — a reply without a recorded contact stops it too."""
+clock starts at dispatch (hotline/sla.py FIRST_CONTACT_*: the district's configurable default) and its
+frozen verdict is the 响应率 of the assessment (reports/hotline_assessment.py), after
+国办发〔2020〕53号 (接诉即办: 及时响应诉求) — a reply without a recorded contact stops it too."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core.db import unit_of_work
-from core.errors import ValidationError
-from hotline.common import clock, log_event, stop
-from hotline.states import Status, TransitionError
+from core.workflow import TransitionError
+from hotline.common import clock, free_text, log_event, stop
+from hotline.states import Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
 
 IN_HAND = (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIGNOFF.value)
 MAX_NOTE = 500
 
 
-def record_contact(ticket, *, now, actor, note=""):
+def record_contact(ticket: Ticket, *, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
     """Record the department's first contact with the caller for the current dispatch: the clock's
     verdict is frozen now (counted on the ticket: contact_verdicts / contact_in_time)."""
-    if not isinstance(note, str):
-        raise ValidationError("联系情况应为文字", field="note")
-    note = note.strip()
-    if "\x00" in note or len(note) > MAX_NOTE:
-        raise ValidationError(f"联系情况不能超过 {MAX_NOTE} 字，且不能含控制字符", field="note")
+    note = free_text(note, field="note", label="联系情况", max_len=MAX_NOTE, allow_none=False, allow_nul=False,
+                     too_long="{label}不能超过 {max_len} 字，且不能含控制字符")
     if ticket.status not in IN_HAND:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能记录首次联系")
     c = clock(ticket, "first_contact")

@@ -10,6 +10,11 @@ be approved (it can still be refused, which clears it).
 When approved the caller is told the new due date by SMS and the audit row keeps it (`due_at`), for
 the caller's status page.
 """
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from core import action_time
 from core.auth.models import Role
 from core.calendar.service import get_schedule
@@ -18,17 +23,22 @@ from core.clocks.service import extend_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
+from core.workflow import TransitionError
 from hotline import sla
-from hotline.common import ENTITY, clock, log_event
-from hotline.returns import MAX_TEXT, text
-from hotline.states import Status, TransitionError
+from hotline.common import ENTITY, clock, free_text, log_event
+from hotline.returns import MAX_TEXT
+from hotline.states import Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
 
 
 def _local(moment):
     return moment.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M")
 
 
-def expired(ticket, now):
+def expired(ticket: Ticket, now: datetime) -> datetime | None:
     """The running handling clock's due moment if the action at `now` (entered when core/action_time.py
     says) comes after it, else None."""
     c = clock(ticket, "handling")
@@ -38,13 +48,14 @@ def expired(ticket, now):
     return c.due_at if late else None
 
 
-def request_extension(ticket, *, hours, reason, now, actor):
-    """Ask for more time once per dispatch, at most 10 working days, before the handling period expires."""
+def request_extension(ticket: Ticket, *, hours: float, reason: str | None, now: datetime, actor: Actor) -> Ticket:
+    """Ask for more time once per dispatch, at most sla.MAX_EXTENSION_HOURS, before the handling period expires."""
     if ticket.extension_used or ticket.extension_request_hours:
         raise TransitionError("本次派单已经申请过延期")
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= sla.MAX_EXTENSION_HOURS:
         raise ValidationError(f"延期时长应在 0 到 {sla.MAX_EXTENSION_HOURS:g} 个工作小时之间", field="hours")
-    reason = text(reason, field="reason", missing="请写明延期理由", label="延期理由")
+    reason = free_text(reason, field="reason", label="延期理由", max_len=MAX_TEXT, required=True,
+                       missing="请写明延期理由")
     if ticket.status != Status.SIGNED.value:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能申请延期")
     due = expired(ticket, now)
@@ -56,16 +67,12 @@ def request_extension(ticket, *, hours, reason, now, actor):
     return ticket
 
 
-def decide_extension(ticket, *, approve, now, actor, note=""):
+def decide_extension(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
     """A supervisor approves (before expiry: the handling clock moves and the caller is told the new
     date) or refuses the extension request."""
     if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise DomainError("延期须由督办批准")
-    if note is not None and not isinstance(note, str):
-        raise ValidationError("审批意见应为文字", field="note")
-    note = (note or "").strip()
-    if len(note) > MAX_TEXT:
-        raise ValidationError(f"审批意见不能超过 {MAX_TEXT} 字", field="note")
+    note = free_text(note, field="note", label="审批意见", max_len=MAX_TEXT)
     if not ticket.extension_request_hours:
         raise TransitionError("没有待审批的延期申请")
     due = expired(ticket, now) if approve else None

@@ -1,24 +1,37 @@
 """Intake and dispatch: a call or message becomes a ticket, is closed from the knowledge base,
 transferred as an emergency, or dispatched to a lead department with co-handlers (DESIGN §3)."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from core.auth import lookup
 from core.calendar.service import get_calendar, get_schedule
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
+from core.workflow import transition
 from core.worktime import add_wall_hours, add_work_hours
 from hotline import linkage, rounds, sla
-from hotline.common import ENTITY, log_event, start, stop, transition
+from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CoHandler, SlaRule, Ticket
-from hotline.states import Status
+from hotline.states import WORKFLOW, Status
 from hotline.validation import clean_ticket
+
+if TYPE_CHECKING:
+    from core.auth.models import User
+    from core.departments.models import Department
+    from hotline.common import Actor
 
 CHANNELS = {"phone": "电话", "web": "网站", "app": "APP/微信", "open311": "Open311", "letter": "来信",
             "110": "110 转来"}  # 国办发〔2022〕12号: non-emergency matters 110 hands over to 12345
 EMERGENCY = linkage.EMERGENCY  # 110/119/120/122 (国办发〔2020〕53号)
 
 
-def create_ticket(data, *, channel, received_at, now, actor, operator=None, citizen=None):
+def create_ticket(data: Mapping[str, Any], *, channel: str, received_at: datetime, now: datetime, actor: Actor,
+                  operator: User | None = None, citizen: User | None = None) -> Ticket:
     """Record a call or message; the dispatch clock starts at its reception."""
     if channel not in CHANNELS:
         raise ValidationError("未知的受理渠道", field="channel")
@@ -56,18 +69,19 @@ def create_ticket(data, *, channel, received_at, now, actor, operator=None, citi
     return ticket
 
 
-def transfer_emergency(ticket, *, to, now, actor, note="", reference="", counterpart=""):
+def transfer_emergency(ticket: Ticket, *, to: str | None, now: datetime, actor: Actor, note: str | None = "",
+                       reference: str | None = "", counterpart: str | None = "") -> Ticket:
     """Emergencies belong to 110/119/120/122: hotline.linkage.transfer records and closes."""
     return linkage.transfer(ticket, to=to, now=now, actor=actor, note=note, reference=reference,
                             counterpart=counterpart)
 
 
-def direct_close(ticket, *, answer, now, actor):
+def direct_close(ticket: Ticket, *, answer: str | None, now: datetime, actor: Actor) -> Ticket:
     """直接办结: the operator answered from the knowledge base; the ticket goes to callback."""
     if not (answer or "").strip():
         raise ValidationError("请填写答复内容", field="answer")
     with unit_of_work():
-        transition(ticket, Status.REPLIED, {Status.NEW}, "direct_close", now=now, actor=actor)
+        transition(WORKFLOW, ticket, Status.REPLIED, "direct_close", now=now, actor=actor, allowed_from={Status.NEW})
         ticket.direct, ticket.reply_text, ticket.replied_at = True, answer.strip(), now
         rounds.record_answer(ticket, text=answer.strip(), now=now, actor=actor, direct=True)
         stop(ticket, "dispatch", at=now, actor=actor, reason="answered directly")
@@ -75,7 +89,7 @@ def direct_close(ticket, *, answer, now, actor):
     return ticket
 
 
-def return_deadline(ticket, dispatched_at):
+def return_deadline(ticket: Ticket, dispatched_at: datetime) -> datetime:
     rule = sla.limit("return_window", type_=ticket.type, urgency=ticket.urgency, category=ticket.category_code,
                      overrides=SlaRule.query.all())
     if rule.unit == "wall":
@@ -83,13 +97,14 @@ def return_deadline(ticket, dispatched_at):
     return add_work_hours(get_calendar(), dispatched_at, rule.hours, get_schedule())
 
 
-def dispatch(ticket, department, *, now, actor, co_departments=(), note=""):
+def dispatch(ticket: Ticket, department: Department, *, now: datetime, actor: Actor,
+             co_departments: Sequence[Department] = (), note: str | None = "") -> Ticket:
     """派单 to a lead department (and co-handlers): sign-for and handling clocks start."""
     from core.auth.models import Role, User
 
     co = [d for d in co_departments if d.id != department.id]
     with unit_of_work():
-        transition(ticket, Status.DISPATCHED, {Status.NEW}, "dispatch", now=now, actor=actor,
+        transition(WORKFLOW, ticket, Status.DISPATCHED, "dispatch", now=now, actor=actor, allowed_from={Status.NEW},
                    detail={"department": department.code, "co": [d.code for d in co], "note": note})
         stop(ticket, "dispatch", at=now, actor=actor, reason="dispatched")
         ticket.department = department

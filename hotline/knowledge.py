@@ -1,12 +1,20 @@
 """The knowledge base: staff propose answers, supervisors publish them; searched in Chinese by
 character bigrams (the public log's jieba search arrives with issue 6)."""
+from __future__ import annotations
+
 import re
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from core import audit
 from core.auth.models import Role
 from core.db import UTCDateTime, unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+
+if TYPE_CHECKING:
+    from core.departments.models import Department
+    from hotline.common import Actor
 
 
 class KnowledgeEntry(db.Model):
@@ -30,7 +38,9 @@ class KnowledgeEntry(db.Model):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
 
 
-def propose(*, question, answer, now, actor, category_code=None, department=None, valid_from=None, valid_until=None):
+def propose(*, question: str | None, answer: str | None, now: datetime, actor: Actor,
+            category_code: str | None = None, department: Department | None = None, valid_from: date | None = None,
+            valid_until: date | None = None) -> KnowledgeEntry:
     """Any staff member proposes an entry; it stays a draft until a supervisor publishes it."""
     errors = {}
     if not (question or "").strip():
@@ -52,7 +62,7 @@ def propose(*, question, answer, now, actor, category_code=None, department=None
     return entry
 
 
-def set_status(entry, status, *, now, actor):
+def set_status(entry: KnowledgeEntry, status: str, *, now: datetime, actor: Actor) -> KnowledgeEntry:
     """Supervisors publish or retire entries."""
     if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise DomainError("只有督办可以发布或停用知识")
@@ -79,7 +89,8 @@ def _terms(text):
     return terms
 
 
-def search(text, *, today=None, published_only=True, limit=5):
+def search(text: str, *, today: date | None = None, published_only: bool = True,
+           limit: int = 5) -> list[KnowledgeEntry]:
     """Entries ranked by how many of the text's terms they contain (question counts double)."""
     terms = _terms(text)
     if not terms:

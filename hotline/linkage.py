@@ -5,12 +5,22 @@ lines 12345 links with; 国办发〔2022〕12号 asks for two-way 12345–110 li
 handed to the service at once, and a non-emergency matter reaching 110 is handed over to 12345 — each side
 records the other's incident number and feeds the result back. Every hand-over is a `Transfer` row.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from core.db import claim_once, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
-from hotline.common import log_event, stop, transition
+from core.workflow import TransitionError, transition
+from hotline.common import AT_MOST, free_text, log_event, stop
 from hotline.models import Ticket, Transfer
-from hotline.states import Status, TransitionError
+from hotline.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
 
 # 国办发〔2020〕53号: the emergency services 12345 links with (122: road traffic accidents).
 EMERGENCY = {"110": "110 报警", "119": "119 火警", "120": "120 急救", "122": "122 交通事故"}
@@ -21,7 +31,7 @@ TRANSFERABLE = {Status.NEW, Status.DISPATCHED, Status.SIGNED, Status.RETURN_REVI
 # The result of a 110 hand-over is fed back once the matter is answered or closed.
 
 
-def transferable(ticket):
+def transferable(ticket: Ticket) -> bool:
     """May the desk record a transfer now (the page shows the form only then): before an answer, or a
     further service after a transfer."""
     return Status(ticket.status) in TRANSFERABLE or _transferred(ticket)
@@ -35,44 +45,32 @@ ANSWERED = {Status.REPLIED.value, Status.CALLBACK_REVIEW.value, Status.CLOSED.va
 REF_MAX, COUNTERPART_MAX, NOTE_MAX, FEEDBACK_MAX = 40, 60, 2000, 2000
 
 
-def _text(value, field, limit, label, required=False):
-    """A free-text field: a string of at most `limit` characters (bad types and sizes are 400, never 500)."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{label}应为文字", field=field)
-    value = value.strip()
-    if required and not value:  # a space between Chinese and a number (请填写 110 接警编号)
-        raise ValidationError("请填写" + (" " if label[:1].isascii() else "") + label, field=field)
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字", field=field)
-    return value
-
-
-def handover_ref(data):
+def handover_ref(data: Mapping[str, Any]) -> str:
     """The 110 incident number a ticket of channel "110" must carry (国办发〔2022〕12号 two-way linkage)."""
-    return _text(data.get("handover_ref"), "handover_ref", REF_MAX, "110 接警编号", required=True)
+    return free_text(data.get("handover_ref"), field="handover_ref", label="110 接警编号",
+                     max_len=REF_MAX, too_long=AT_MOST, required=True)
 
 
-def record_incoming(ticket, *, at, actor, note=""):
+def record_incoming(ticket: Ticket, *, at: datetime, actor: Actor, note: str | None = "") -> None:
     """Inside create_ticket's unit of work: the "in" Transfer of a matter 110 handed over."""
     db.session.add(Transfer(ticket_id=ticket.id, direction="in", service="110", at=at, reference=ticket.handover_ref,
                             note=note or None, actor_id=getattr(actor, "id", None)))
 
 
-def transfer(ticket, *, to, now, actor, note="", reference="", counterpart=""):
+def transfer(ticket: Ticket, *, to: str | None, now: datetime, actor: Actor, note: str | None = "",
+             reference: str | None = "", counterpart: str | None = "") -> Ticket:
     """Hand an emergency to 110/119/120/122 (国办发〔2020〕53号) and close the ticket; a department's
     sign-for and handling clocks stop with reason "transferred" — no verdict on the department."""
     to = str(to or "")
     if to not in EMERGENCY:
         raise ValidationError("请选择 110、119、120 或 122", field="to")
-    note = _text(note, "note", NOTE_MAX, "说明")
-    reference = _text(reference, "reference", REF_MAX, "接警编号")
-    counterpart = _text(counterpart, "counterpart", COUNTERPART_MAX, "接收人/工号")
+    note = free_text(note, field="note", label="说明", max_len=NOTE_MAX, too_long=AT_MOST)
+    reference = free_text(reference, field="reference", label="接警编号", max_len=REF_MAX, too_long=AT_MOST)
+    counterpart = free_text(counterpart, field="counterpart", label="接收人/工号", max_len=COUNTERPART_MAX, too_long=AT_MOST)
     if _transferred(ticket):
         return _also(ticket, to=to, now=now, actor=actor, note=note, reference=reference, counterpart=counterpart)
     with unit_of_work():
-        transition(ticket, Status.CLOSED, TRANSFERABLE, "transfer", now=now, actor=actor,
+        transition(WORKFLOW, ticket, Status.CLOSED, "transfer", now=now, actor=actor, allowed_from=TRANSFERABLE,
                    detail={"to": to, "reference": reference or None})
         ticket.transferred_to, ticket.close_reason, ticket.closed_at, ticket.close_note = to, "transferred", now, note
         ticket.extension_request_hours = None  # a pending extension request lapses with the department's clocks
@@ -100,7 +98,7 @@ def _also(ticket, *, to, now, actor, note, reference, counterpart):
     return ticket
 
 
-def transfers(ticket):
+def transfers(ticket: Ticket) -> list[Transfer]:
     return Transfer.query.filter_by(ticket_id=ticket.id).order_by(Transfer.id).all()
 
 
@@ -118,9 +116,11 @@ def _one(ticket, direction, transfer_id=None):
     return found
 
 
-def record_service_feedback(ticket, *, transfer_id=None, feedback, now, actor):
+def record_service_feedback(ticket: Ticket, *, transfer_id: int | str | None = None, feedback: str | None,
+                            now: datetime, actor: Actor) -> Ticket:
     """The emergency service's feedback on an outgoing transfer (国办发〔2022〕12号: results fed back)."""
-    feedback = _text(feedback, "feedback", FEEDBACK_MAX, "反馈情况", required=True)
+    feedback = free_text(feedback, field="feedback", label="反馈情况",
+                         max_len=FEEDBACK_MAX, too_long=AT_MOST, required=True)
     row = _one(ticket, "out", transfer_id)
     if row.feedback_at is not None:
         raise TransitionError("该转接已登记反馈")
@@ -132,9 +132,10 @@ def record_service_feedback(ticket, *, transfer_id=None, feedback, now, actor):
     return ticket
 
 
-def feed_back_to_110(ticket, *, feedback, now, actor):
+def feed_back_to_110(ticket: Ticket, *, feedback: str | None, now: datetime, actor: Actor) -> Ticket:
     """The result of a matter 110 handed over, fed back to 110 once answered or closed (国办发〔2022〕12号)."""
-    feedback = _text(feedback, "feedback", FEEDBACK_MAX, "反馈 110 的办理结果", required=True)
+    feedback = free_text(feedback, field="feedback", label="反馈 110 的办理结果",
+                         max_len=FEEDBACK_MAX, too_long=AT_MOST, required=True)
     row = _one(ticket, "in")
     if ticket.status not in ANSWERED:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，答复或办结后才能向 110 反馈结果")
@@ -148,7 +149,7 @@ def feed_back_to_110(ticket, *, feedback, now, actor):
     return ticket
 
 
-def awaiting(limit=500):
+def awaiting(limit: int = 500) -> tuple[list[tuple[Transfer, Ticket]], list[tuple[Transfer, Ticket]]]:
     """The linkage desk's list: outgoing transfers without the service's feedback, and 110 hand-overs whose
     result has not yet been fed back to 110 (answered ones first: they can be fed back now)."""
     out = (db.session.query(Transfer, Ticket).join(Ticket, Ticket.id == Transfer.ticket_id)
@@ -161,7 +162,7 @@ def awaiting(limit=500):
     return out, incoming
 
 
-def represent(ticket):
+def represent(ticket: Ticket) -> list[dict[str, Any]]:
     """The ticket's transfers for the API."""
     def iso(v):
         return v.isoformat() if v else None

@@ -1,4 +1,9 @@
 """Read side of tickets: visibility by department, confidentiality of caller data, representation."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from core.audit import history
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
@@ -10,8 +15,12 @@ from hotline.models import Return, Ticket
 from hotline.sla import TYPES
 from hotline.states import Status
 
+if TYPE_CHECKING:
+    from core.audit import AuditEvent
+    from core.auth.models import User
 
-def caller_for(user, ticket):
+
+def caller_for(user: User, ticket: Ticket) -> dict[str, Any] | None:
     """The caller data this user may see, or None (issue 13). Confidential (保密) tickets show the caller
     only to operators and supervisors; so does the recorded name of an anonymous (匿名) caller, which is
     kept only so that masking still finds it wherever the caller wrote it."""
@@ -22,7 +31,7 @@ def caller_for(user, ticket):
             "name": ticket.caller_name if (privileged or not ticket.anonymous) else None}
 
 
-def duplicate_hints(user, ticket, now):
+def duplicate_hints(user: User, ticket: Ticket, now: datetime) -> list[Ticket]:
     """Possible duplicates shown on a ticket. Across a confidential ticket — this one or the other —
     only operators and supervisors see them: a link from a confidential ticket to the same caller's
     ordinary one would name the caller to the department (issue 13)."""
@@ -35,7 +44,8 @@ def duplicate_hints(user, ticket, now):
     return found if privileged else [d for d in found if not d.confidential]
 
 
-def visible(user, *, status=None, department=None, overdue=None, now, limit=500):
+def visible(user: User, *, status: str | None = None, department: str | None = None, overdue: bool | None = None,
+            now: datetime, limit: int = 500) -> list[Ticket]:
     """Tickets the user may see, filtered; department staff see their lead and co-handled tickets."""
     q = status_filter(Ticket.query, Ticket.status, status, {s.value for s in Status})
     if department:
@@ -45,7 +55,7 @@ def visible(user, *, status=None, department=None, overdue=None, now, limit=500)
     return q.order_by(Ticket.id.desc()).limit(limit).all()
 
 
-def current_clock(ticket):
+def current_clock(ticket: Ticket) -> Clock | None:
     """The clock that matters now: dispatch, sign-for, handling or callback."""
     name = {"new": "dispatch", "dispatched": "sign_for", "signed": "handling", "awaiting_signoff": "handling",
             "replied": "callback"}.get(ticket.status)
@@ -70,7 +80,7 @@ STEP_LABELS.update({"supervision_issued": "下发督办单", "supervision_feedba
                     "supervision_escalated": "督办升级"})
 
 
-def timeline(ticket):
+def timeline(ticket: Ticket) -> list[AuditEvent]:
     """The ticket's audit trail, oldest first (no details: they may hold a confidential caller's data)."""
     return history(ENTITY, ticket.id)
 
@@ -88,7 +98,7 @@ def _disclosure_link(user, ticket, now):
                                        "expires_at": found["expires_at"].isoformat()}
 
 
-def represent(ticket, user, now, brief=False):
+def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) -> dict[str, Any]:
     c = current_clock(ticket)
     out = {"id": ticket.id, "number": ticket.number, "status": ticket.status, "status_label": ticket.status_label,
            "type": ticket.type, "type_label": TYPES[ticket.type], "category": ticket.category_code,
@@ -146,7 +156,7 @@ CITIZEN_STEPS = {
 }
 
 
-def citizen_steps(ticket):
+def citizen_steps(ticket: Ticket) -> list[dict[str, Any]]:
     """The citizen-safe timeline of a ticket from its audit trail, oldest first: [{at, label, text}]."""
     from core.audit import AuditEvent
     from core.departments.models import Department

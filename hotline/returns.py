@@ -13,7 +13,10 @@ with its running sign-for and handling clocks paused, and the centre decides —
 
 Return.decision is exactly None (under review), "upheld" or "rejected": the assessment reads it.
 """
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from core import action_time
 from core.auth.models import Role
@@ -24,9 +27,13 @@ from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.service import notify
-from hotline.common import ENTITY, clock, start, stop, transition
+from core.workflow import TransitionError, transition
+from hotline.common import ENTITY, clock, free_text, start, stop
 from hotline.models import Return, Ticket
-from hotline.states import Status, TransitionError
+from hotline.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
 
 # The clocks of the department that a return under review holds (sign-for only until signed).
 HELD = ("sign_for", "handling", "first_contact")
@@ -34,34 +41,22 @@ MAX_TEXT = 2000
 UPHELD, REJECTED = "upheld", "rejected"
 
 
-def text(value, *, field, missing, label):
-    """A required free text of a form or JSON body: a string, not blank, at most MAX_TEXT characters."""
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(f"{label}应为文字", field=field)
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(missing, field=field)
-    if len(value) > MAX_TEXT:
-        raise ValidationError(f"{label}不能超过 {MAX_TEXT} 字", field=field)
-    return value
-
-
-def pending(ticket):
+def pending(ticket: Ticket) -> Return | None:
     """The return under review of this ticket, or None."""
     return (Return.query.filter_by(ticket_id=ticket.id, decision=None).order_by(Return.id.desc()).first())
 
 
-def history(ticket):
+def history(ticket: Ticket) -> list[Return]:
     return Return.query.filter_by(ticket_id=ticket.id).order_by(Return.id).all()
 
 
-def pending_list():
+def pending_list() -> list[tuple[Return, Ticket]]:
     """Returns awaiting the centre's review, oldest first (the review queue)."""
     return (db.session.query(Return, Ticket).join(Ticket, Ticket.id == Return.ticket_id)
             .filter(Return.decision.is_(None)).order_by(Return.requested_at, Return.id).all())
 
 
-def refusal(ticket, now):
+def refusal(ticket: Ticket, now: datetime) -> str | None:
     """Why the department may not return the ticket now, or None: the one rule for the service and for
     whether the ticket page offers the 退单 form."""
     if pending(ticket) is not None:
@@ -78,16 +73,18 @@ def refusal(ticket, now):
     return None
 
 
-def request_return(ticket, *, reason, now, actor):
+def request_return(ticket: Ticket, *, reason: str | None, now: datetime, actor: Actor) -> Ticket:
     """退单: inside the return window (entered in time too: a back-dated entry does not reopen it), with a
     reason, once per dispatch while none is pending; the department's running clocks pause."""
-    reason = text(reason, field="reason", missing="请写明退单理由", label="退单理由")
+    reason = free_text(reason, field="reason", label="退单理由", max_len=MAX_TEXT, required=True,
+                       missing="请写明退单理由")
     refused = refusal(ticket, now)
     if refused:
         raise TransitionError(refused)
     with unit_of_work():
         came_from = ticket.status
-        transition(ticket, Status.RETURN_REVIEW, {Status.DISPATCHED, Status.SIGNED}, "return", now=now, actor=actor,
+        transition(WORKFLOW, ticket, Status.RETURN_REVIEW, "return", now=now, actor=actor,
+                   allowed_from={Status.DISPATCHED, Status.SIGNED},
                    detail={"reason": reason, "department": ticket.department.code, "from": came_from})
         db.session.add(Return(ticket_id=ticket.id, department_id=ticket.department_id, reason=reason,
                               requested_at=now, requested_by_id=getattr(actor, "id", None)))
@@ -106,18 +103,13 @@ def _held_from(c, now):
     return max(action_time.entered(now), c.started_at)
 
 
-def review_return(ticket, *, upheld, note, now, actor):
+def review_return(ticket: Ticket, *, upheld: bool, note: str | None, now: datetime, actor: Actor) -> Ticket:
     """The centre's decision on the pending return: 成立 sends the ticket back to dispatch, 不成立 (with a
     reason) back to the department with its clocks resumed."""
     if not isinstance(upheld, bool):
         raise ValidationError("请选择审核结果：退单成立或不成立", field="upheld")
-    if note is not None and not isinstance(note, str):
-        raise ValidationError("审核意见应为文字", field="note")
-    note = (note or "").strip()
-    if not upheld:
-        note = text(note, field="note", missing="退单不成立时请写明理由", label="审核意见")
-    elif len(note) > MAX_TEXT:
-        raise ValidationError(f"审核意见不能超过 {MAX_TEXT} 字", field="note")
+    note = free_text(note, field="note", label="审核意见", max_len=MAX_TEXT, required=not upheld,
+                     missing="退单不成立时请写明理由")
     ret = pending(ticket)
     if ret is None or ticket.status != Status.RETURN_REVIEW.value:
         raise TransitionError("没有待审核的退单")
@@ -134,8 +126,8 @@ def review_return(ticket, *, upheld, note, now, actor):
 
 
 def _uphold(ticket, *, now, actor, note):
-    transition(ticket, Status.NEW, {Status.RETURN_REVIEW}, "return_upheld", now=now, actor=actor,
-               detail={"department": ticket.department.code, "note": note})
+    transition(WORKFLOW, ticket, Status.NEW, "return_upheld", now=now, actor=actor,
+               allowed_from={Status.RETURN_REVIEW}, detail={"department": ticket.department.code, "note": note})
     for name in HELD:
         stop(ticket, name, at=now, actor=actor, reason="returned")  # "returned": no verdict is counted
     ticket.return_count += 1
@@ -147,7 +139,7 @@ def _uphold(ticket, *, now, actor, note):
 
 def _reject(ticket, ret, *, now, actor, note):
     back = Status.SIGNED if ticket.signed_at is not None else Status.DISPATCHED
-    transition(ticket, back, {Status.RETURN_REVIEW}, "return_rejected", now=now, actor=actor,
+    transition(WORKFLOW, ticket, back, "return_rejected", now=now, actor=actor, allowed_from={Status.RETURN_REVIEW},
                detail={"department": ticket.department.code, "note": note})
     due = {}
     for name in HELD:

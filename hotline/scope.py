@@ -8,14 +8,24 @@ and the caller is told by SMS which channel to use.
 applicant makes in writing themselves (政府信息公开条例 Art. 29). The desk closes the ticket and the caller
 gets a link to the application form prefilled from a one-use token (core/handoff.py); they review and submit it.
 """
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from flask import current_app, has_request_context, request
 
 from core import handoff
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.notifications.service import notify
-from hotline.common import ENTITY, stop, transition
-from hotline.states import Status
+from core.workflow import transition
+from hotline.common import AT_MOST, ENTITY, free_text, stop
+from hotline.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
 
 CHANNELS = {  # code: (the matter, what the caller is told to do — a legal remedy is applied for, not 反映)
     "litigation": ("诉讼", "依法向人民法院提起诉讼"),
@@ -32,23 +42,12 @@ OTHER_MAX = 200
 FORM_PATH = "/requests/new?handoff="  # the citizen form of the disclosure application
 
 
-def _str(value, field, label, limit):
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{label}应为文字", field=field)
-    value = value.strip()
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字", field=field)
-    return value
-
-
-def not_accept(ticket, *, channel, other="", now, actor):
+def not_accept(ticket: Ticket, *, channel: str, other: str | None = "", now: datetime, actor: Actor) -> Ticket:
     """不予受理 / 告知其他渠道 (国办发〔2020〕53号): close a new ticket outside 12345's scope, telling the caller
     by SMS which channel handles the matter."""
     if not isinstance(channel, str) or channel not in CHANNELS:
         raise ValidationError("请选择应当告知的渠道", field="channel")
-    other = _str(other, "other", "告知的渠道", OTHER_MAX)
+    other = free_text(other, field="other", label="告知的渠道", max_len=OTHER_MAX, too_long=AT_MOST)
     matter, told = CHANNELS[channel]
     if channel == "other":
         if not other:
@@ -57,7 +56,7 @@ def not_accept(ticket, *, channel, other="", now, actor):
     elif other:  # the operator names the court, body or office where that helps the caller
         told = f"{told}；具体为：{other}"
     with unit_of_work():
-        transition(ticket, Status.CLOSED, {Status.NEW}, NOT_ACCEPTED, now=now, actor=actor,
+        transition(WORKFLOW, ticket, Status.CLOSED, NOT_ACCEPTED, now=now, actor=actor, allowed_from={Status.NEW},
                    detail={"channel": channel})
         ticket.close_reason, ticket.closed_at = NOT_ACCEPTED, now
         ticket.close_note = f"{matter}事项，告知其{told}" if channel != "other" else f"告知其{told}"
@@ -68,17 +67,17 @@ def not_accept(ticket, *, channel, other="", now, actor):
     return ticket
 
 
-def form_link(token):
+def form_link(token: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if has_request_context() else "")
     return base.rstrip("/") + FORM_PATH + token
 
 
-def refer_disclosure(ticket, *, now, actor):
+def refer_disclosure(ticket: Ticket, *, now: datetime, actor: Actor) -> Ticket:
     """转为政府信息公开申请: close a new ticket and hand the caller's data (name, phone, address; the content as
     the description of the information sought) to a prefilled application form, which the applicant reviews
     and submits themselves in writing (政府信息公开条例 Art. 29). The caller gets the link by SMS."""
     with unit_of_work():
-        transition(ticket, Status.CLOSED, {Status.NEW}, REFERRED, now=now, actor=actor)
+        transition(WORKFLOW, ticket, Status.CLOSED, REFERRED, now=now, actor=actor, allowed_from={Status.NEW})
         ticket.close_reason, ticket.closed_at = REFERRED, now
         ticket.close_note = "属政府信息公开申请事项，已告知来电人通过依申请公开渠道书面提出申请"
         stop(ticket, "dispatch", at=now, actor=actor, reason=REFERRED)
@@ -94,7 +93,7 @@ def refer_disclosure(ticket, *, now, actor):
     return ticket
 
 
-def disclosure_link(ticket, now):
+def disclosure_link(ticket: Ticket, now: datetime) -> dict[str, Any] | None:
     """(link, usable, row) of the ticket's hand-over to the disclosure form, or None."""
     row = handoff.for_source(ENTITY, ticket.id, handoff.DISCLOSURE_APPLICATION)
     if row is None:

@@ -1,4 +1,6 @@
 """Seed the category catalogue (idempotent; admin edits are kept)."""
+from __future__ import annotations
+
 from core.db import unit_of_work
 from core.departments.models import Department
 from core.extensions import db
@@ -6,7 +8,7 @@ from hotline.catalogue import CATEGORIES, level, parent
 from hotline.models import Category
 
 
-def seed_categories():
+def seed_categories() -> int:
     """Add the catalogue's missing categories; a category still routed to an organ abolished in the 2019
     reform (retired by the department seed: inactive, in seed_data.ABOLISHED) goes to the department the
     catalogue now names — an admin's own routing to any other department is kept."""
@@ -31,6 +33,6 @@ def seed_categories():
     return added
 
 
-def seed_categories_message():
+def seed_categories_message() -> str:
     added = seed_categories()
     return f"12345 事项分类：新增 {added} 个" if added else "12345 事项分类：已存在，未改动"

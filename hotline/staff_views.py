@@ -25,6 +25,7 @@ from hotline import (
     kb_answers,
     linkage,
     no_contact,
+    reply,
     returns,
     rounds,
     scope,
@@ -246,8 +247,8 @@ ACTIONS = {
         t, approve=f.get("approve") == "1", note=f.get("note", ""), now=n, actor=u)),
     "co_part": ("any", "已提交协办意见", lambda t, f, n, u: handling.add_co_part(
         t, u.department, part=f.get("part"), now=n, actor=u) if u.department else None),
-    "reply": ("lead", "已答复", lambda t, f, n, u: handling.reply(t, text=f.get("text"), now=n, actor=u)),
-    "sign_off": ("lead", "已处理签发", lambda t, f, n, u: handling.sign_off(
+    "reply": ("lead", "已答复", lambda t, f, n, u: reply.reply(t, text=f.get("text"), now=n, actor=u)),
+    "sign_off": ("lead", "已处理签发", lambda t, f, n, u: reply.sign_off(
         t, approve=f.get("approve") == "1", note=f.get("note", ""), now=n, actor=u)),
     "urge": ("desk", "已记录并通知部门", lambda t, f, n, u: handling.urge(t, kind=f.get("kind"), note=f.get("note"),
                                                                    now=n, actor=u)),

@@ -1,7 +1,10 @@
-"""States of a 12345 ticket and the transitions of DESIGN §3."""
+"""States of a 12345 ticket and the transitions of DESIGN §3: the hotline's `Workflow` (core/workflow.py).
+Every status change goes through `core.workflow.transition(WORKFLOW, ticket, …)`."""
 import enum
 
-from core.errors import DomainError
+from core.workflow import Workflow
+
+ENTITY = "ticket"  # the audit trail's and the clocks' entity kind of a ticket
 
 
 class Status(enum.Enum):
@@ -38,16 +41,6 @@ TRANSITIONS = {
 }
 
 
-class TransitionError(DomainError):
-    """Not allowed in the ticket's current state (API: 409)."""
-
-
-def move(current, target, allowed_from, action):
-    """Check the action's own precondition and the transition table."""
-    if current not in allowed_from or target not in TRANSITIONS[current]:
-        raise TransitionError(f"工单当前状态为“{current.label}”，不能{ACTION_LABELS.get(action, '办理此操作')}")
-
-
 ACTION_LABELS = {  # the verbs of refusal messages (the audit keeps the action's code)
     "dispatch": "派单", "transfer": "转 110/119/120/122", "direct_close": "直接办结", "sign": "签收", "return": "退回",
     "reply": "答复", "reply_drafted": "提交答复", "reply_signed_off": "签发答复", "reply_returned": "退回答复",
@@ -58,3 +51,6 @@ ACTION_LABELS = {  # the verbs of refusal messages (the audit keeps the action's
     "not_accepted": "不予受理", "referred_disclosure": "转为政府信息公开申请",
     "contact": "记录首次联系",
 }
+
+WORKFLOW = Workflow(noun="工单", entity_kind=ENTITY, states=Status, transitions=TRANSITIONS,
+                    action_labels=ACTION_LABELS)

@@ -1,6 +1,8 @@
 """What the console suggests while the operator types: department (with reason), duplicates, emergency."""
+from __future__ import annotations
+
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 
@@ -18,9 +20,12 @@ EMERGENCY_TARGET = {"起火": "119", "着火": "119", "火灾": "119", "冒烟":
 EMERGENCY_WORDS += ["撞车", "追尾", "肇事"]
 INJURY_WORDS = {"受伤", "流血", "昏迷", "晕倒", "骨折", "伤者", "伤员", "人受伤"}
 ORDER = ("110", "119", "120", "122")
+# Look-back windows of the suggestions (a heuristic of this district, not a limit of DESIGN §3 or of law).
+ROUTING_HISTORY_DAYS = 90  # where tickets of the same category were dispatched
+DUPLICATE_WINDOW_DAYS = 30  # possible duplicates of a new ticket
 
 
-def emergency(text):
+def emergency(text: str | None) -> tuple[list[str], list[str]] | None:
     """(words found, the numbers to transfer to, most fitting first) when the content sounds like an emergency.
     A road accident goes to 122 (国办发〔2020〕53号 lists 110/119/120/122), and to 120 as well when someone
     is hurt: the suggestion may name several numbers."""
@@ -41,7 +46,7 @@ def emergency(text):
     return found, numbers or ["110"]
 
 
-def department(category_code, content, now):
+def department(category_code: str | None, content: str | None, now: datetime) -> tuple[Department | None, str]:
     """(department, reason): category default, else how similar tickets were dispatched, else the seed topics."""
     category = db.session.get(Category, category_code) if category_code else None
     if category is not None and category.department_id:
@@ -50,11 +55,11 @@ def department(category_code, content, now):
     if category is not None:
         row = (db.session.query(Ticket.department_id, func.count(Ticket.id).label("n"))
                .filter(Ticket.category_code == category_code, Ticket.department_id.is_not(None),
-                       Ticket.received_at >= now - timedelta(days=90))
+                       Ticket.received_at >= now - timedelta(days=ROUTING_HISTORY_DAYS))
                .group_by(Ticket.department_id).order_by(func.count(Ticket.id).desc()).first())
         if row:
             dep = db.session.get(Department, row.department_id)
-            return dep, f"近 90 天同类工单多派给{dep.name}（{row.n} 件）"
+            return dep, f"近 {ROUTING_HISTORY_DAYS} 天同类工单多派给{dep.name}（{row.n} 件）"
     found = suggest_departments(content, active_departments(), limit=1)
     if found:
         return found[0].department, found[0].reason
@@ -65,9 +70,10 @@ def _address_key(address):
     return re.sub(r"\s+", "", address or "")
 
 
-def duplicates(*, phone, category_code, address, now, exclude_id=None):
+def duplicates(*, phone: str | None, category_code: str | None, address: str | None, now: datetime,
+               exclude_id: int | None = None) -> list[Ticket]:
     """Open or recent tickets of the same caller, or of the same category at the same address (30 days)."""
-    since = now - timedelta(days=30)
+    since = now - timedelta(days=DUPLICATE_WINDOW_DAYS)
     q = Ticket.query.filter(Ticket.received_at >= since, Ticket.merged_into_id.is_(None))
     if exclude_id:
         q = q.filter(Ticket.id != exclude_id)
@@ -82,7 +88,7 @@ def duplicates(*, phone, category_code, address, now, exclude_id=None):
     return q.filter(or_(*conditions)).order_by(Ticket.received_at.desc()).limit(10).all()
 
 
-def caller_history(phone, limit=10):
+def caller_history(phone: str | None, limit: int = 10) -> list[Ticket]:
     if not phone:
         return []
     return Ticket.query.filter_by(caller_phone=phone).order_by(Ticket.received_at.desc()).limit(limit).all()

@@ -5,6 +5,11 @@ escalation to the district leadership (level 2) when the feedback is late.
 国办发〔2020〕53号 (四)(十): the hotline centre supervises (督办) the handling departments and reports
 what is not handled; the feedback limit is the district's configurable default (hotline/sla.py).
 """
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import select, update
 
 from core import action_time, audit
@@ -16,10 +21,14 @@ from core.db import claim_once, unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.notifications.service import notify
+from core.workflow import TransitionError
 from hotline import sla
-from hotline.common import log_event
+from hotline.common import free_text, log_event
 from hotline.models import SlaRule, SupervisionOrder, Ticket
-from hotline.states import Status, TransitionError
+from hotline.states import Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
 
 ENTITY = "supervision_order"
 CLOCK = "supervision_feedback"
@@ -27,15 +36,13 @@ OPEN_STATES = (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIG
 MAX_TEXT = 4000
 
 
-def _text(value, field, missing):
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(missing, field=field)
-    if len(value.strip()) > MAX_TEXT:
-        raise ValidationError(f"内容不能超过 {MAX_TEXT} 字", field=field)
-    return value.strip()
+def _required(value, field, missing):
+    """A required text of an order; anything but a non-blank string is told as missing."""
+    return free_text(value, field=field, label="内容", max_len=MAX_TEXT, required=True, missing=missing,
+                     wrong_type=missing)
 
 
-def clock_of(order):
+def clock_of(order: SupervisionOrder) -> Clock | None:
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(order.id), name=CLOCK)
             .order_by(Clock.id.desc()).first())
 
@@ -44,11 +51,11 @@ def _local(moment):
     return moment.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M")
 
 
-def issue(ticket, *, reason, now, actor):
+def issue(ticket: Ticket, *, reason: str | None, now: datetime, actor: Actor) -> SupervisionOrder:
     """Issue a 督办单 to the ticket's lead department; its feedback clock starts (sla.py limit)."""
     if getattr(actor, "role", None) not in (Role.SUPERVISOR, Role.ADMIN):
         raise DomainError("督办单只能由督办签发")
-    reason = _text(reason, "reason", "请写明督办事由")
+    reason = _required(reason, "reason", "请写明督办事由")
     if ticket.status not in OPEN_STATES or ticket.department_id is None:
         raise TransitionError(f"工单当前状态为“{ticket.status_label}”，只有已派单在办的工单可以下发督办单")
     with unit_of_work():
@@ -74,12 +81,12 @@ def issue(ticket, *, reason, now, actor):
     return order
 
 
-def feedback(order, *, text, now, actor):
+def feedback(order: SupervisionOrder, *, text: str | None, now: datetime, actor: Actor) -> SupervisionOrder:
     """The department's written feedback: the clock stops and the verdict is frozen (a late one stays late)."""
     if getattr(actor, "role", None) not in (Role.STAFF, Role.APPROVER) or \
             getattr(actor, "department_id", None) != order.department_id:
         raise DomainError("督办单的书面反馈须由被督办部门提交")
-    text = _text(text, "feedback", "请填写书面反馈")
+    text = _required(text, "feedback", "请填写书面反馈")
     if order.feedback_at is not None:
         raise TransitionError(f"督办单 {order.number} 已反馈")
     withdrawn = clock_of(order)
@@ -103,7 +110,7 @@ def feedback(order, *, text, now, actor):
 WITHDRAWN = "withdrawn"  # the clock's stop reason when the ticket left the department before its feedback
 
 
-def withdraw_open(ticket, *, now, actor, why):
+def withdraw_open(ticket: Ticket, *, now: datetime, actor: Actor, why: str) -> None:
     """The ticket leaves its department (a return upheld, a transfer to 110/119/120/122, a merge): the orders
     still waiting for that department's feedback are withdrawn inside the caller's unit of work — their
     clock stops with no verdict, they neither escalate nor count in 督办反馈及时率 (they are no longer the
@@ -121,7 +128,7 @@ def _department_users(department_id, roles):
                              User.role.in_(list(roles))).all()
 
 
-def escalate_overdue(now):
+def escalate_overdue(now: datetime) -> int:
     """Escalate (level 2, 区政府办) every order whose feedback is past due and still missing: the department's
     approvers and the supervisors are told. Idempotent: one UPDATE … WHERE escalated_at IS NULL claims
     each order, so a second or concurrent run escalates nothing twice. Returns how many escalated."""
@@ -154,7 +161,7 @@ def escalate_overdue(now):
 
 # ---- read side -------------------------------------------------------------------------------------
 
-def state_of(order, now):
+def state_of(order: SupervisionOrder, now: datetime) -> tuple[str, str]:
     """(code, label) of an order when read: feedback on time / late, escalated, overdue, open."""
     if order.feedback_at is not None:
         return ("answered", "已按时反馈") if order.feedback_on_time else ("answered_late", "逾期反馈")
@@ -168,7 +175,7 @@ def state_of(order, now):
     return "open", "待反馈"
 
 
-def view(order, now):
+def view(order: SupervisionOrder, now: datetime) -> dict[str, Any]:
     c = clock_of(order)
     code, label = state_of(order, now)
     return {"id": order.id, "number": order.number, "ticket_id": order.ticket_id,
@@ -180,14 +187,14 @@ def view(order, now):
             "escalated_at": order.escalated_at.isoformat() if order.escalated_at else None, "level": order.level}
 
 
-def of_ticket(ticket):
+def of_ticket(ticket: Ticket) -> list[SupervisionOrder]:
     return SupervisionOrder.query.filter_by(ticket_id=ticket.id).order_by(SupervisionOrder.id).all()
 
 
 FILTERS = {"open": "待反馈", "overdue": "反馈超期", "escalated": "已升级", "all": "全部"}
 
 
-def listing(user, *, state="open", now, limit=500):
+def listing(user: User, *, state: str = "open", now: datetime, limit: int = 500) -> list[SupervisionOrder]:
     """Orders this user may see: supervisors and admins all, department staff their department's own."""
     if state not in FILTERS:
         raise ValidationError("state 应为 open、overdue、escalated 或 all", field="state")
@@ -207,7 +214,7 @@ def listing(user, *, state="open", now, limit=500):
     return q.order_by(SupervisionOrder.id.desc()).limit(limit).all()
 
 
-def order_of(ticket, raw):
+def order_of(ticket: Ticket, raw: object) -> SupervisionOrder:
     """The ticket's order named by a form or JSON value (an id); a clear 400 for anything else."""
     try:
         order_id = int(raw) if not isinstance(raw, bool) else None
@@ -219,7 +226,7 @@ def order_of(ticket, raw):
     return order
 
 
-def panel(user, ticket, now):
+def panel(user: User, ticket: Ticket, now: datetime) -> dict[str, Any]:
     """What the ticket page shows of 督办单: the orders with state, and which forms this user gets."""
     from hotline import access
     orders = of_ticket(ticket)

@@ -80,7 +80,7 @@ def test_nul_in_an_api_body_is_refused(app, client, seeded, now):
 
 def test_control_characters_never_reach_an_answer(app, client, seeded):
     from core.departments.models import Department
-    from hotline import handling, intake
+    from hotline import handling, intake, reply
     from hotline.seed import seed_categories
     from public_log import review
     from public_log.models import PublicRecord
@@ -93,7 +93,7 @@ def test_control_characters_never_reach_an_answer(app, client, seeded):
                              received_at=at(2026, 11, 16, 9), now=at(2026, 11, 16, 9), actor="op")
     intake.dispatch(t, Department.query.filter_by(code="mzj").one(), now=at(2026, 11, 16, 9, 5), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 9, 10), actor=staff)
-    handling.reply(t, text="答复\x03正文\x08", now=at(2026, 11, 16, 10), actor=staff)
+    reply.reply(t, text="答复\x03正文\x08", now=at(2026, 11, 16, 10), actor=staff)
     record = PublicRecord.query.filter_by(kind="hotline", source_id=t.id).one()
     review.approve_publication(record, now=at(2026, 11, 19, 9), actor=sup, confirmed=True)
     span = "start_date=2026-11-01T00:00:00%2B08:00&end_date=2026-11-30T00:00:00%2B08:00"

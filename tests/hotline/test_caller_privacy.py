@@ -5,7 +5,7 @@ import pytest
 
 from core.auth.service import create_token
 from core.departments.models import Department
-from hotline import handling, intake
+from hotline import handling, intake, reply
 from public_log.models import PublicRecord
 from tests.conftest import at, login, make_user
 
@@ -62,6 +62,6 @@ def test_an_anonymous_callers_name_is_kept_hidden_and_still_masked(app, people):
         _, caller = _views(app, people[role], t)
         assert caller["name"] == NAME, role
     handling.sign(t, now=at(2026, 11, 16, 10), actor=people["staff"])
-    handling.reply(t, text="已责令停工。", now=at(2026, 11, 16, 11), actor=people["staff"])
+    reply.reply(t, text="已责令停工。", now=at(2026, 11, 16, 11), actor=people["staff"])
     record = PublicRecord.query.filter_by(kind="hotline", source_id=t.id).one()
     assert NAME not in record.request_text and "我叫上***" in record.request_text

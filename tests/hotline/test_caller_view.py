@@ -7,7 +7,7 @@ import pytest
 from core.departments.models import Department
 from core.extensions import db
 from core.templating import local_dt
-from hotline import callback, handling, intake
+from hotline import callback, handling, intake, reply
 from hotline.common import clock
 from hotline.models import CallbackAttempt, Ticket
 from public_log import review
@@ -43,7 +43,7 @@ def _open(client, t, code=None):
 def _reply(t, day, text=MASTER_REPLY):
     intake.dispatch(t, _dep(), now=at(2026, 11, day, 9, 30), actor="op")
     handling.sign(t, now=at(2026, 11, day, 10), actor="s")
-    handling.reply(t, text=text, now=at(2026, 11, day, 15), actor=make_user("staff", f"s{t.id}@x.cn",
+    reply.reply(t, text=text, now=at(2026, 11, day, 15), actor=make_user("staff", f"s{t.id}@x.cn",
                                                                            department="sthjj"))
 
 
@@ -71,7 +71,7 @@ def test_a_merged_callers_page_follows_the_master_and_never_says_plainly_closed(
 def test_the_masters_reply_reaches_the_merged_caller_masked_then_as_published(client, merged):
     master, dup = merged
     handling.sign(master, now=at(2026, 11, 16, 10), actor="s")
-    handling.reply(master, text=MASTER_REPLY, now=at(2026, 11, 17, 15),
+    reply.reply(master, text=MASTER_REPLY, now=at(2026, 11, 17, 15),
                    actor=make_user("staff", "s@x.cn", department="sthjj"))
     page = _open(client, dup)
     assert "施工单位已停止夜间施工" in page and 'data-reply-source="masked"' in page
@@ -136,7 +136,7 @@ def _no_phone_answered():
                              channel="web", received_at=at(2026, 11, 16, 9), now=at(2026, 11, 16, 9), actor="公众")
     intake.dispatch(t, _dep("mzj"), now=at(2026, 11, 16, 9, 30), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 10), actor="s")
-    handling.reply(t, text="低保申请条件如下……", now=at(2026, 11, 16, 15), actor="s")
+    reply.reply(t, text="低保申请条件如下……", now=at(2026, 11, 16, 15), actor="s")
     return t
 
 
@@ -229,7 +229,7 @@ def test_the_timeline_shows_citizen_safe_steps_only(client, hot):
     page = client.get(f"/hotline/my/{t.id}").get_data(as_text=True)
     assert f"{local_dt(extended)} 前答复" in page
 
-    handling.reply(t, text="已责令停工", now=at(2026, 11, 19, 15), actor=staff)
+    reply.reply(t, text="已责令停工", now=at(2026, 11, 19, 15), actor=staff)
     callback.record_callback(t, reached=False, now=at(2026, 11, 20, 9), actor=make_user("operator", "op2@x.cn"))
     callback.record_callback(t, reached=True, satisfaction="unsatisfied", resolved=False, comment="仍有噪声",
                              now=at(2026, 11, 20, 10), actor="op")
@@ -244,7 +244,7 @@ def test_the_timeline_shows_citizen_safe_steps_only(client, hot):
 
     intake.dispatch(t, _dep(), now=at(2026, 11, 20, 14), actor="op")
     handling.sign(t, now=at(2026, 11, 20, 15), actor=staff)
-    handling.reply(t, text="已再次核查并停工", now=at(2026, 11, 23, 15), actor=staff)
+    reply.reply(t, text="已再次核查并停工", now=at(2026, 11, 23, 15), actor=staff)
     callback.record_callback(t, reached=True, satisfaction="basic", resolved=True, now=at(2026, 11, 24, 9), actor="op")
     page = client.get(f"/hotline/my/{t.id}").get_data(as_text=True)
     assert "回访评价：基本满意" in page and "回访后办结" in page and "预计" not in page

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from core.errors import DomainError, ValidationError
-from hotline import handling, intake, knowledge
+from hotline import handling, intake, knowledge, reply
 from hotline.models import Ticket
 from tests.conftest import csrf_from, login, make_user
 from tests.test_status_lookup import code_from
@@ -35,7 +35,7 @@ def test_citizen_submits_follows_and_rates(app, client, hot):
     now = t.received_at
     intake.dispatch(t, Department.query.filter_by(code="mzj").one(), now=now, actor="op")
     handling.sign(t, now=now, actor="s")
-    handling.reply(t, text="低保申请条件如下……", now=now, actor="s")
+    reply.reply(t, text="低保申请条件如下……", now=now, actor="s")
     page = client.get(f"/hotline/my/{t.id}").get_data(as_text=True)
     assert "低保申请条件如下" in page and "请评价本次办理" in page
     client.post(f"/hotline/my/{t.id}/rate", data={"resolved": "1", "satisfaction": "basic", "csrf_token": csrf_from(page)})

@@ -6,7 +6,7 @@ import pytest
 
 from core.departments.models import Department
 from core.extensions import db
-from hotline import handling, intake, returns
+from hotline import handling, intake, reply, returns
 from hotline.common import clock
 from hotline.models import Ticket
 from tests.conftest import at, csrf_from, login, make_user, pinned
@@ -37,7 +37,7 @@ def test_clock_limits_and_verdicts(hot):
 def test_reply_stops_it_and_return_does_not_count(hot):
     t = _dispatched(at(2026, 11, 16, 9))
     handling.sign(t, now=at(2026, 11, 16, 9, 30), actor="s")
-    handling.reply(t, text="已处理", now=at(2026, 11, 18, 10), actor="s")  # past the 11-17 09:00 due time
+    reply.reply(t, text="已处理", now=at(2026, 11, 18, 10), actor="s")  # past the 11-17 09:00 due time
     assert (t.contact_verdicts, t.contact_in_time) == (1, 0) and t.first_contact_at is None
     r = _dispatched(at(2026, 11, 16, 9))
     handling.return_ticket(r, reason="不属本部门", now=at(2026, 11, 16, 10), actor="s")

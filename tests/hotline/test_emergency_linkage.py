@@ -5,10 +5,10 @@ import pytest
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
-from hotline import callback, handling, intake, linkage, returns, suggest
+from core.workflow import TransitionError
+from hotline import callback, handling, intake, linkage, reply, returns, suggest
 from hotline.common import clock
 from hotline.models import Ticket, Transfer
-from hotline.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
 
 CALL = {"type": "help", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
@@ -39,7 +39,7 @@ def ticket_in(state):
     if state == "returned":  # the centre upholds the return: the ticket waits for dispatch again
         returns.review_return(t, upheld=True, note="", now=at(2026, 11, 16, 9, 40), actor="op")
     if state == "reopened":
-        handling.reply(t, text="已处理", now=at(2026, 11, 16, 10), actor="s")
+        reply.reply(t, text="已处理", now=at(2026, 11, 16, 10), actor="s")
         callback.record_callback(t, reached=True, satisfaction="unsatisfied", now=at(2026, 11, 16, 11), actor="op")
         sup = make_user("supervisor", "sup.reopen@x.cn")
         callback.review(t, reopen=True, reason="确未解决", now=at(2026, 11, 16, 11, 30), actor=sup)
@@ -84,7 +84,7 @@ def test_transfer_from_every_state_before_an_answer(hot, state):
 @pytest.mark.parametrize("state", ["replied", "callback_review"])
 def test_no_transfer_after_an_answer(hot, state):
     t = ticket_in("signed")
-    handling.reply(t, text="已处理", now=at(2026, 11, 16, 10), actor="s")
+    reply.reply(t, text="已处理", now=at(2026, 11, 16, 10), actor="s")
     if state == "callback_review":
         callback.record_callback(t, reached=True, satisfaction="unsatisfied", now=at(2026, 11, 16, 11), actor="op")
     with pytest.raises(TransitionError):

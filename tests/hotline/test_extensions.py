@@ -9,10 +9,10 @@ from core.departments.models import Department
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.notifications.models import Notification
-from hotline import handling, intake
+from core.workflow import TransitionError
+from hotline import handling, intake, reply
 from hotline.common import clock
 from hotline.models import Ticket
-from hotline.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
 
 CALL = {"type": "inquiry", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
@@ -71,7 +71,7 @@ def test_a_request_pending_at_expiry_can_no_longer_be_approved(hot):
     assert clock(t, "handling").due_at == at(2026, 11, 19, 9, 0) and not t.extension_used
     handling.decide_extension(t, approve=False, note="已超期", now=at(2026, 11, 19, 9, 30), actor=sup)
     assert t.extension_request_hours is None
-    handling.reply(t, text="已处理", now=at(2026, 11, 19, 10), actor="s")
+    reply.reply(t, text="已处理", now=at(2026, 11, 19, 10), actor="s")
     assert clock(t, "handling").on_time is False  # the late reply stays late
 
 

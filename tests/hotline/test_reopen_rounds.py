@@ -6,7 +6,7 @@ import pytest
 
 from core.departments.models import Department
 from core.extensions import db
-from hotline import callback, handling, intake
+from hotline import callback, handling, intake, reply
 from hotline.models import Answer, Ticket
 from public_log import review
 from public_log.indexing import search_catch_up
@@ -30,7 +30,7 @@ def replied(people, text, when, t=None, **changes):
         t = intake.create_ticket({**CALL, **changes}, channel="phone", received_at=when, now=when, actor="op")
     intake.dispatch(t, dep, now=when, actor="op")
     handling.sign(t, now=when.replace(minute=10), actor=people["staff"])
-    handling.reply(t, text=text, now=when.replace(minute=30), actor=people["staff"])
+    reply.reply(t, text=text, now=when.replace(minute=30), actor=people["staff"])
     return t
 
 

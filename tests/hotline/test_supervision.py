@@ -9,9 +9,9 @@ from core.departments.models import Department
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.notifications.models import Notification
+from core.workflow import TransitionError
 from hotline import intake, supervision
 from hotline.models import SupervisionOrder, Ticket
-from hotline.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",

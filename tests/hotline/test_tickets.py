@@ -6,10 +6,10 @@ import pytest
 from core.departments.models import Department
 from core.errors import DomainError, ValidationError
 from core.extensions import db
-from hotline import callback, handling, intake
+from core.workflow import TransitionError
+from hotline import callback, handling, intake, reply
 from hotline.common import clock
 from hotline.models import Ticket
-from hotline.states import TransitionError
 from tests.conftest import at, make_user
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
@@ -94,7 +94,7 @@ def test_reply_callback_satisfied_closes_with_verdicts(hot):
     t = new_ticket(at(2026, 11, 16, 9, 0))
     intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 16, 9, 30), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 10, 0), actor=staff)
-    handling.reply(t, text="已责令工地停止夜间施工。", now=at(2026, 11, 18, 15, 0), actor=staff)
+    reply.reply(t, text="已责令工地停止夜间施工。", now=at(2026, 11, 18, 15, 0), actor=staff)
     assert t.status == "replied" and clock(t, "handling").on_time is True
     assert clock(t, "callback").due_at == at(2026, 11, 20, 15, 0)  # 2 working days
     with pytest.raises(ValidationError):
@@ -121,7 +121,7 @@ def test_unsatisfied_callback_reopen_keeps_the_count(hot):
     t = new_ticket(at(2026, 11, 16, 9, 0))
     intake.dispatch(t, dep("sthjj"), now=at(2026, 11, 16, 9, 10), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 9, 20), actor="s")
-    handling.reply(t, text="已处理", now=at(2026, 11, 16, 11, 0), actor="s")
+    reply.reply(t, text="已处理", now=at(2026, 11, 16, 11, 0), actor="s")
     callback.record_callback(t, reached=True, resolved=False, satisfaction="unsatisfied", comment="仍有噪声",
                              now=at(2026, 11, 17, 9), actor="op")
     assert t.status == "callback_review"
@@ -149,9 +149,9 @@ def test_sign_off_and_co_handling(hot):
     with pytest.raises(DomainError):
         handling.add_co_part(t, dep("mzj"), part="x", now=at(2026, 11, 16, 11), actor="mzj")
     handling.sign(t, now=at(2026, 11, 16, 9, 20), actor=staff)
-    handling.reply(t, text="已处理", now=at(2026, 11, 16, 15), actor=staff)
+    reply.reply(t, text="已处理", now=at(2026, 11, 16, 15), actor=staff)
     assert t.status == "awaiting_signoff" and clock(t, "handling").state == "running"
-    handling.sign_off(t, approve=True, now=at(2026, 11, 16, 16), actor=approver)
+    reply.sign_off(t, approve=True, now=at(2026, 11, 16, 16), actor=approver)
     assert t.status == "replied" and t.replied_at == at(2026, 11, 16, 16)
 
 
@@ -179,7 +179,7 @@ def _ticket_in(state):
     if state in steps[1:]:
         handling.sign(t, now=at(2026, 11, 16, 9, 20), actor="s")
     if state in steps[2:]:
-        handling.reply(t, text="x", now=at(2026, 11, 16, 10), actor="s")
+        reply.reply(t, text="x", now=at(2026, 11, 16, 10), actor="s")
     if state == "callback_review":
         callback.record_callback(t, reached=True, satisfaction="unsatisfied", now=at(2026, 11, 16, 11), actor="op")
     if state == "closed":
@@ -192,7 +192,7 @@ ACTIONS = {
     "dispatch": lambda t: intake.dispatch(t, dep("zjj"), now=at(2026, 11, 16, 12), actor="op"),
     "direct_close": lambda t: intake.direct_close(t, answer="x", now=at(2026, 11, 16, 12), actor="op"),
     "sign": lambda t: handling.sign(t, now=at(2026, 11, 16, 12), actor="s"),
-    "reply": lambda t: handling.reply(t, text="x", now=at(2026, 11, 16, 12), actor="s"),
+    "reply": lambda t: reply.reply(t, text="x", now=at(2026, 11, 16, 12), actor="s"),
     "callback": lambda t: callback.record_callback(t, reached=True, satisfaction="satisfied",
                                                    now=at(2026, 11, 16, 12), actor="op"),
     "return": lambda t: handling.return_ticket(t, reason="x", now=at(2026, 11, 16, 12), actor="s"),

@@ -11,7 +11,7 @@ import pytest
 
 from core.departments.models import Department
 from core.extensions import db
-from hotline import handling, intake
+from hotline import handling, intake, reply
 from public_log import review
 from public_log.models import PublicRecord
 from tests.conftest import at, make_user
@@ -53,7 +53,7 @@ def published(seeded):
                                  channel="phone", received_at=at(2026, 11, day, 9), now=at(2026, 11, day, 9), actor="op")
         intake.dispatch(t, Department.query.filter_by(code="sthjj").one(), now=at(2026, 11, day, 9, 5), actor="op")
         handling.sign(t, now=at(2026, 11, day, 9, 10), actor=staff)
-        handling.reply(t, text=reply_text, now=at(2026, 11, day, 10), actor=staff)
+        reply.reply(t, text=reply_text, now=at(2026, 11, day, 10), actor=staff)
         record = PublicRecord.query.filter_by(kind="hotline", source_id=t.id).one()
         review.approve_publication(record, now=at(2026, 11, day, 11), actor=sup, confirmed=True)
         records.append((record.id, asked + answered))

@@ -14,6 +14,7 @@ from core.departments.models import Department
 from core.extensions import db
 from hotline import handling
 from hotline import intake as hotline_intake
+from hotline import reply as hotline_reply
 from hotline.models import Ticket
 from hotline.seed import seed_categories
 from public_log import review
@@ -47,7 +48,7 @@ def _ticket(name, phone, content, *, at_day, confidential=""):
 
 def _replied(t, text, staff, at_day):
     handling.sign(t, now=at(2026, 11, at_day, 9, 10), actor=staff)
-    handling.reply(t, text=text, now=at(2026, 11, at_day, 10), actor=staff)
+    hotline_reply.reply(t, text=text, now=at(2026, 11, at_day, 10), actor=staff)
     return PublicRecord.query.filter_by(kind="hotline", source_id=t.id).first()
 
 

@@ -10,6 +10,7 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 from hotline import handling
 from hotline import intake as hotline_intake
+from hotline import reply as hotline_reply
 from hotline.seed import seed_categories
 from public_log import review
 from public_log.models import PublicRecord
@@ -41,7 +42,7 @@ def test_declined_consent_and_confidential_tickets_never_enter(seeded):
                                      now=at(2026, 11, 16, 9), actor="op")
     hotline_intake.dispatch(t, Department.query.filter_by(code="mzj").one(), now=at(2026, 11, 16, 9, 5), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 9, 10), actor=staff)
-    handling.reply(t, text="已答复", now=at(2026, 11, 16, 10), actor=staff)
+    hotline_reply.reply(t, text="已答复", now=at(2026, 11, 16, 10), actor=staff)
     assert PublicRecord.query.count() == 0
 
 
@@ -57,7 +58,7 @@ def test_review_rules(seeded):
                                      actor="op")
     hotline_intake.dispatch(t, Department.query.filter_by(code="mzj").one(), now=at(2026, 11, 16, 9, 5), actor="op")
     handling.sign(t, now=at(2026, 11, 16, 9, 10), actor=approver)
-    handling.reply(t, text="王五您好：低保向镇街申请。", now=at(2026, 11, 16, 10), actor=approver)
+    hotline_reply.reply(t, text="王五您好：低保向镇街申请。", now=at(2026, 11, 16, 10), actor=approver)
     record = PublicRecord.query.one()
     assert review.pending(approver) == [] and review.pending(other_approver) == []  # author; other department
     assert review.pending(sup) == [record] and review.pending(staff) == []

@@ -14,7 +14,7 @@ from core.clocks.models import Clock
 from core.clocks.service import start_clock, stop_clock
 from core.departments.models import Department
 from core.extensions import db
-from hotline import callback, handling, intake, returns
+from hotline import callback, handling, intake, reply, returns
 from hotline.contact import record_contact
 from hotline.models import CallbackAttempt, Return, SupervisionOrder, Ticket
 from reports.hotline_assessment import MEASURES, assess, month_bounds, score, weights_from
@@ -65,7 +65,7 @@ def month(seeded):
     intake.dispatch(t1, dep("sthjj"), now=at(2026, 11, 2, 9, 10), actor="op")
     handling.sign(t1, now=at(2026, 11, 2, 9, 30), actor="s")
     record_contact(t1, now=at(2026, 11, 2, 10), actor="s")
-    handling.reply(t1, text="已处理", now=at(2026, 11, 3, 10), actor="s")
+    reply.reply(t1, text="已处理", now=at(2026, 11, 3, 10), actor="s")
     callback.record_callback(t1, reached=True, resolved=True, satisfaction="satisfied", now=at(2026, 11, 4, 9),
                              actor="op")
     # T2 → 生态环境局: signed late, no contact (the late reply stops the first-contact clock), 不满意 未解决,
@@ -73,7 +73,7 @@ def month(seeded):
     t2 = new(at(2026, 11, 3, 9), "inquiry")
     intake.dispatch(t2, dep("sthjj"), now=at(2026, 11, 3, 9, 5), actor="op")
     handling.sign(t2, now=at(2026, 11, 3, 14, 30), actor="s")
-    handling.reply(t2, text="已答复", now=at(2026, 11, 5, 11), actor="s")
+    reply.reply(t2, text="已答复", now=at(2026, 11, 5, 11), actor="s")
     callback.record_callback(t2, reached=True, resolved=False, satisfaction="unsatisfied", now=at(2026, 11, 6, 9),
                              actor="op")
     callback.review(t2, reopen=True, reason="答复不完整", now=at(2026, 11, 6, 10), actor=sup)
@@ -96,7 +96,7 @@ def month(seeded):
     intake.dispatch(t6, dep("zjj"), now=at(2026, 11, 9, 10), actor="op")
     handling.sign(t6, now=at(2026, 11, 9, 10, 20), actor="z")
     record_contact(t6, now=at(2026, 11, 9, 15), actor="z")
-    handling.reply(t6, text="已处理", now=at(2026, 11, 10, 16), actor="z")
+    reply.reply(t6, text="已处理", now=at(2026, 11, 10, 16), actor="z")
     # T6b: returned by 生态环境局, judged 不成立: back to it with its clocks resumed; it contacts in time and
     # replies; no callback yet (overdue)
     t6b = new(at(2026, 11, 9, 9, 30))
@@ -104,7 +104,7 @@ def month(seeded):
     _return(t6b, "sthjj", at(2026, 11, 9, 9, 40), "rejected")
     handling.sign(t6b, now=at(2026, 11, 9, 10), actor="s")
     record_contact(t6b, now=at(2026, 11, 9, 11), actor="s")
-    handling.reply(t6b, text="已处理", now=at(2026, 11, 10, 16), actor="s")
+    reply.reply(t6b, text="已处理", now=at(2026, 11, 10, 16), actor="s")
     # T7: returned by 生态环境局 (成立), then 民政局 contacts late, replies; callback late, 满意, 是否解决 not asked
     t7 = new(at(2026, 11, 10, 9), "inquiry")
     intake.dispatch(t7, dep("sthjj"), now=at(2026, 11, 10, 9, 5), actor="op")
@@ -112,7 +112,7 @@ def month(seeded):
     intake.dispatch(t7, dep("mzj"), now=at(2026, 11, 10, 10), actor="op")
     handling.sign(t7, now=at(2026, 11, 10, 10, 30), actor="m")
     record_contact(t7, now=at(2026, 11, 12, 9), actor="m")
-    handling.reply(t7, text="已答复", now=at(2026, 11, 12, 10), actor="m")
+    reply.reply(t7, text="已答复", now=at(2026, 11, 12, 10), actor="m")
     callback.record_callback(t7, reached=True, satisfaction="satisfied", now=at(2026, 11, 18, 9), actor="op")
     # T8 → 民政局, merged into T3: left out
     t8 = new(at(2026, 11, 11, 9), "help", "020201")

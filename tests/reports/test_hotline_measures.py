@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from core.departments.models import Department
-from hotline import callback, handling, intake
+from hotline import callback, handling, intake, reply
 from reports.hotline_measures import department_ranking, measures, rising_categories
 from tests.conftest import at, make_user
 
@@ -31,13 +31,13 @@ def week(seeded):
     t1 = new(at(2026, 11, 16, 9))
     intake.dispatch(t1, dep("sthjj"), now=at(2026, 11, 16, 9, 10), actor="op")
     handling.sign(t1, now=at(2026, 11, 16, 9, 30), actor="s")
-    handling.reply(t1, text="已处理", now=at(2026, 11, 17, 10), actor="s")
+    reply.reply(t1, text="已处理", now=at(2026, 11, 17, 10), actor="s")
     callback.record_callback(t1, reached=True, satisfaction="satisfied", now=at(2026, 11, 18, 9), actor="op")
     # T2: signed late (due 13:35), replied in time, 不满意, reopened and waiting for dispatch
     t2 = new(at(2026, 11, 16, 10), "inquiry")
     intake.dispatch(t2, dep("sthjj"), now=at(2026, 11, 16, 10, 5), actor="op")
     handling.sign(t2, now=at(2026, 11, 16, 14, 30), actor="s")
-    handling.reply(t2, text="已答复", now=at(2026, 11, 17, 11), actor="s")
+    reply.reply(t2, text="已答复", now=at(2026, 11, 17, 11), actor="s")
     callback.record_callback(t2, reached=True, satisfaction="unsatisfied", now=at(2026, 11, 18, 9), actor="op")
     callback.review(t2, reopen=True, reason="答复不完整", now=at(2026, 11, 18, 14), actor=sup)
     # T3: dispatched, never signed: sign-for and handling both overdue at NOW

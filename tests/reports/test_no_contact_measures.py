@@ -3,7 +3,7 @@ nobody could call back, so neither 回访率 nor 回访及时率 counts it — r
 from datetime import date
 
 from core.departments.models import Department
-from hotline import callback, handling, intake, no_contact
+from hotline import callback, handling, intake, no_contact, reply
 from hotline.seed import seed_categories
 from reports.hotline_assessment import assess
 from reports.hotline_measures import measures
@@ -18,7 +18,7 @@ def _answered(received, phone):
                              received_at=received, now=received, actor="公众")
     intake.dispatch(t, Department.query.filter_by(code="sthjj").one(), now=received.replace(minute=10), actor="op")
     handling.sign(t, now=received.replace(minute=20), actor="s")
-    handling.reply(t, text="已答复", now=received.replace(minute=40), actor="s")
+    reply.reply(t, text="已答复", now=received.replace(minute=40), actor="s")
     return t
 
 

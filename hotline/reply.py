@@ -1,0 +1,75 @@
+"""The lead department's reply to a ticket and its head's sign-off; a sent reply starts the callback."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from core.auth.models import Role
+from core.calendar.service import get_schedule
+from core.db import unit_of_work
+from core.errors import DomainError, ValidationError
+from core.notifications.service import notify
+from core.workflow import transition
+from hotline import rounds, sla
+from hotline.common import ENTITY, start, stop
+from hotline.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
+    from hotline.models import Ticket
+
+
+def _finish_reply(ticket, text, now, actor):
+    from hotline.models import Ticket
+    ticket.reply_text, ticket.replied_at = text, now
+    stop(ticket, "handling", at=now, actor=actor, reason="replied")
+    # a reply without a recorded first contact is the first contact (hotline/contact.py)
+    stop(ticket, "first_contact", at=now, actor=actor, reason="contacted")
+    rounds.record_answer(ticket, text=text, now=now, actor=actor, direct=False)
+    if not ticket.confidential:  # 保密 tickets are never published
+        # a reopened ticket's new answer replaces its earlier record and is reviewed again (hotline/rounds.py)
+        from public_log.review import resubmit
+        resubmit(kind="hotline", source_id=ticket.id, department_id=ticket.department_id, type_code=ticket.type,
+               category_code=ticket.category_code, replied_on=now.astimezone(get_schedule().tz).date(),
+               author_id=getattr(actor, "id", None), title=f"{sla.TYPES[ticket.type]}：{ticket.category.name}",
+               request_text=ticket.content, reply_text=text, names=[ticket.caller_name],
+               phones=[ticket.caller_phone], now=now, address=ticket.address, lat=ticket.lat, lng=ticket.lng)
+    start(ticket, "callback", at=now, actor=actor)
+    for merged in Ticket.query.filter_by(merged_into_id=ticket.id):
+        if merged.caller_phone:
+            # the caller may have no account: the SMS says how to read the answer (number + 查询码)
+            notify("ticket_merged_answered", now=now, address=merged.caller_phone, channels=("sms",),
+                   entity=(ENTITY, merged.id), context={"label": merged.number, "master": ticket.number})
+
+
+def reply(ticket: Ticket, *, text: str | None, now: datetime, actor: Actor) -> Ticket:
+    """The lead department's reply; staff of a department that requires sign-off send it to the head."""
+    if not (text or "").strip():
+        raise ValidationError("请填写答复内容", field="text")
+    needs_signoff = ticket.department is not None and ticket.department.requires_signoff and \
+        getattr(actor, "role", None) is Role.STAFF
+    with unit_of_work():
+        if needs_signoff:
+            transition(WORKFLOW, ticket, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor,
+                       allowed_from={Status.SIGNED})
+            ticket.reply_text = text.strip()
+        else:
+            transition(WORKFLOW, ticket, Status.REPLIED, "reply", now=now, actor=actor, allowed_from={Status.SIGNED})
+            _finish_reply(ticket, text.strip(), now, actor)
+    return ticket
+
+
+def sign_off(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
+    if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
+        raise DomainError("只有部门负责人可以签发答复")
+    with unit_of_work():
+        if approve:
+            transition(WORKFLOW, ticket, Status.REPLIED, "reply_signed_off", now=now, actor=actor,
+                       allowed_from={Status.AWAITING_SIGNOFF})
+            _finish_reply(ticket, ticket.reply_text, now, actor)
+        else:
+            if not (note or "").strip():
+                raise ValidationError("退回时请写明修改意见", field="note")
+            transition(WORKFLOW, ticket, Status.SIGNED, "reply_returned", now=now, actor=actor,
+                       allowed_from={Status.AWAITING_SIGNOFF}, detail={"note": note.strip()})
+    return ticket
