@@ -31,6 +31,17 @@ class Visitor:
     def post_api(self, url, body):
         return self.api.post(url, json=body, headers=self.headers).status_code
 
+    def reads_in_api(self, collection, item_id):
+        """Whether the API item and the API list (`collection`, e.g. /api/v1/disclosure-requests) both show
+        the item to this user, and agree; None for a user without an API token."""
+        if not self.headers:
+            return None
+        item = self.api.get(f"{collection}/{item_id}", headers=self.headers).status_code == 200
+        listed = self.api.get(collection, headers=self.headers)
+        ids = [i["id"] for i in listed.get_json()["items"]] if listed.status_code == 200 else []
+        assert (item_id in ids) is item, (collection, item_id)
+        return item
+
 
 def authorised_on_page(status):
     return status in (302, 400, 409)  # done, or refused by the domain: the item's page again, with the message

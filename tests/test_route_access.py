@@ -11,6 +11,12 @@ import pytest
 
 from tests.conftest import csrf_from, login, make_user
 
+
+def posts(prefix, level, actions):
+    """The POST routes `prefix`/<action>, one for each of `actions`, all at `level`."""
+    return {(f"{prefix}/{a}", "POST"): level for a in actions}
+
+
 ACCESS = {
     ("/", "GET"): "public",
     ("/auth/login", "GET"): "public",
@@ -158,10 +164,10 @@ ACCESS = {
     ("/api/v1/disclosure-requests", "GET"): "handler",
     ("/api/v1/disclosure-requests", "POST"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>", "GET"): "handler",
-    **{(f"/api/v1/disclosure-requests/<int:request_id>/{a}", "POST"): "handler" for a in (
+    **posts("/api/v1/disclosure-requests/<int:request_id>", "handler", (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
         "payment", "fee-refund", "extension", "reply", "reply-preview", "sign-off", "disputes", "lapse-decision", "reason-request",
-        "reasons", "reason-decision")},
+        "reasons", "reason-decision")),
     ("/api/v1/disclosure-requests/<int:request_id>/documents/<int:document_id>/delivery", "POST"): "handler",
     ("/api/v1/disclosure-requests/lapsed", "GET"): "reviewer",
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice",
@@ -172,9 +178,9 @@ ACCESS = {
     ("/api/v1/tickets", "POST"): "desk",
     ("/api/v1/tickets/<int:ticket_id>", "GET"): "staff",
     ("/api/v1/tickets/<int:ticket_id>/knowledge", "GET"): "staff",
-    **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
+    **posts("/api/v1/tickets/<int:ticket_id>", "staff", (
         "dispatch", "direct-close", "transfer", "sign", "return", "extension-request", "extension-decision",
-        "co-part", "reply", "sign-off", "urge", "callback", "review", "merge", "contact")},
+        "co-part", "reply", "sign-off", "urge", "callback", "review", "merge", "contact")),
     ("/hotline/supervision", "GET"): "handler",
     ("/api/v1/tickets/supervision-orders", "GET"): "handler",
     ("/api/v1/tickets/<int:ticket_id>/supervision-orders", "POST"): "staff",
@@ -182,8 +188,8 @@ ACCESS = {
     ("/api/v1/tickets/<int:ticket_id>/close-no-contact", "POST"): "staff",
     ("/api/v1/tickets/<int:ticket_id>/return-review", "POST"): "staff",
     # issue 16 items 1–2: the desk decides inside (hotline/access.py RULES); others get 403/404 per ticket
-    **{(f"/api/v1/tickets/<int:ticket_id>/{a}", "POST"): "staff" for a in (
-        "transfer-feedback", "handover-feedback", "not-accept", "refer-disclosure")},
+    **posts("/api/v1/tickets/<int:ticket_id>", "staff", (
+        "transfer-feedback", "handover-feedback", "not-accept", "refer-disclosure")),
 }
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, login_as
+from tests.browser import steps
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 PUBLIC = ["/", "/log/", "/requests/new", "/hotline/new", "/auth/login", "/auth/register", "/requests/"]
@@ -32,20 +32,20 @@ def _check(page, base, paths, request, label):
         if found:
             problems[path] = found
     if problems:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{label}.png"), full_page=True)
+        steps.ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(steps.ARTIFACTS / f"{request.node.name}-{label}.png"), full_page=True)
     assert problems == {}
 
 
 def test_public_pages_on_a_phone(server, browser, request):
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, bypass_csp=True).new_page()
+    page = browser.new_page(viewport=steps.PHONE_SIZE, is_mobile=True, bypass_csp=True)
     _check(page, server, PUBLIC, request, "public")
 
 
 @pytest.mark.parametrize("email", list(STAFF))
 def test_operator_console(server, browser, request, email):
-    page = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True).new_page()
-    login_as(page, server, email)
+    page = browser.new_page(viewport=steps.DESKTOP_SIZE, bypass_csp=True)
+    steps.login_as(page, server, email)
     _check(page, server, STAFF[email], request, "operator")
 
 

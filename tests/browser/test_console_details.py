@@ -5,32 +5,28 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, login_as, open_navigation
+from tests.browser import steps
 
 QUESTION = "城乡低保如何申请？（浏览器测试）"
 ANSWER = "向户籍所在地镇（街道）提出申请，携带身份证和户口簿。"
 
 
 def test_enter_picks_the_category_and_a_kb_answer_closes_the_ticket(server, browser, request):
-    sup = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    op = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    try:
+    sup = browser.new_page(viewport=steps.DESKTOP_SIZE)
+    op = browser.new_page(viewport=steps.DESKTOP_SIZE)
+    with steps.screenshots_on_failure(request, supervisor=sup, operator=op):
         # A supervisor reaches the knowledge base from the navigation, adds an answer and publishes it.
-        login_as(sup, server, "sup@e2e.cn")
-        open_navigation(sup)
-        with sup.expect_navigation():
-            sup.get_by_role("link", name="热线知识库").click()
+        steps.login_as(sup, server, "sup@e2e.cn")
+        steps.open_navigation(sup)
+        steps.open_link(sup, "热线知识库")
         sup.goto(server + "/hotline/kb/new")
         sup.get_by_label("问题").fill(QUESTION)
         sup.get_by_label("答复口径").fill(ANSWER)
-        with sup.expect_navigation():
-            sup.get_by_role("button", name="提交").click()
-        with sup.expect_navigation():
-            sup.locator("article", has_text=QUESTION).locator("form[action$='/published'] button").click()
+        steps.press_button(sup, "提交")
+        steps.click_through(sup, sup.locator("article", has_text=QUESTION).locator("form[action$='/published'] button"))
         expect(sup.get_by_role("alert").filter(has_text="已发布")).to_be_visible()
 
-        login_as(op, server, "op@e2e.cn")
-        op.goto(server + "/hotline/console")
+        steps.operator_at_console(op, server)
         expect(op.get_by_role("link", name="知识库", exact=True)).to_be_visible()  # the console's own navigation
         expect(op.get_by_label("来电号码")).to_be_focused()
         op.keyboard.type("13800003333")
@@ -44,8 +40,7 @@ def test_enter_picks_the_category_and_a_kb_answer_closes_the_ticket(server, brow
         assert op.url.endswith("/hotline/console") and "已受理" not in op.content()
         op.get_by_label("诉求内容").focus()
         op.keyboard.type("请问城乡低保怎么申请")
-        with op.expect_navigation():
-            op.keyboard.press("Control+Enter")  # saves from the text area
+        steps.press_through(op, "Control+Enter")  # saves from the text area
         expect(op.get_by_role("alert").filter(has_text="已受理")).to_be_visible()
         assert re.search(r"/hotline/tickets/\d+$", op.url)
 
@@ -68,13 +63,7 @@ def test_enter_picks_the_category_and_a_kb_answer_closes_the_ticket(server, brow
         expect(answer).to_have_value(ANSWER)
         expect(answer).to_be_focused()
         expect(op.locator("#kb-status")).to_contain_text("已插入答复")
-        with op.expect_navigation():
-            op.get_by_role("button", name="直接办结", exact=True).click()
+        steps.press_button(op, "直接办结", exact=True)
         expect(op.get_by_role("alert").filter(has_text="已直接办结")).to_be_visible()
         expect(op.get_by_role("definition").filter(has_text=ANSWER)).to_be_visible()  # the ticket's 答复
         expect(op.locator("#rounds").get_by_text(ANSWER)).to_be_visible()  # and round 1 of 历次答复
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for name, page in (("supervisor", sup), ("operator", op)):
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
-        raise

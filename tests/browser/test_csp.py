@@ -1,6 +1,6 @@
 """In a real browser, under the Content-Security-Policy the server sends: the pages that use scripts
 (htmx, Chart.js, Bootstrap) and the styled ones run without a single violation, and the charts draw."""
-from tests.browser.conftest import ARTIFACTS, login_as
+from tests.browser import steps
 
 PAGES = ["/", "/log/", "/requests/new", "/hotline/console", "/reports/hotline", "/reports/disclosure/dashboard",
          "/reports/disclosure/2025", "/reports/runs/"]
@@ -11,8 +11,8 @@ def test_no_csp_violation_on_the_main_pages(server, browser, request):
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.on("pageerror", lambda exc: violations.append(f"page error: {exc}"))
-    try:
-        login_as(page, server, "sup@e2e.cn")
+    with steps.screenshots_on_failure(request, page=page):
+        steps.login_as(page, server, "sup@e2e.cn")
         for path in PAGES:
             resp = page.goto(server + path)
             assert resp.status == 200, path
@@ -22,7 +22,3 @@ def test_no_csp_violation_on_the_main_pages(server, browser, request):
         page.goto(server + "/reports/disclosure/dashboard")
         assert page.evaluate("() => typeof Chart !== 'undefined'")
         assert violations == []
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-        raise

@@ -2,59 +2,47 @@
 and reply, the citizen opens the reply letter. Screenshots of a failure go to test-artifacts/."""
 import re
 
-from tests.browser.conftest import ARTIFACTS, logout
-from tests.browser.conftest import login_as as _login
+from tests.browser import steps
 
 
 def test_citizen_to_reply_letter(server, browser, request):
-    citizen = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    citizen = browser.new_page(viewport=steps.PHONE_SIZE)  # a phone
     staff = browser.new_context().new_page()
-    try:
+    with steps.screenshots_on_failure(request, citizen=citizen, staff=staff):
         citizen.goto(server + "/")
         citizen.get_by_role("link", name="申请政府信息公开").first.click()
         citizen.get_by_role("link", name="在线提交申请").click()
-        citizen.get_by_label("姓名 / 单位名称").fill("王五")
-        citizen.get_by_label("证件号码 / 统一社会信用代码").fill("11010519491231002X")
-        citizen.get_by_label("联系电话").fill("13912345678")
-        citizen.get_by_label("所需政府信息的名称").fill("2025年城乡低保标准")
-        citizen.get_by_label("所需政府信息的内容描述").fill("请公开本区2025年城乡低保标准及调整文件。")
-        with citizen.expect_navigation():
-            citizen.get_by_role("button", name="提交申请").click()
+        steps.fill_application(citizen, "王五", "13912345678", "2025年城乡低保标准", "请公开本区2025年城乡低保标准及调整文件。")
+        steps.press_button(citizen, "提交申请")
         flash = citizen.get_by_role("alert").first.inner_text()
         number = re.search(r"YSQ-\d{4}-\d{6}", flash).group(0)
         assert "已提交，待确认收到" in citizen.content()
 
-        _login(staff, server, "sup@e2e.cn")
+        steps.login_as(staff, server, "sup@e2e.cn")
         staff.goto(server + "/requests/staff/intake")
         card = staff.locator("section.card", has_text=number)
-        with staff.expect_navigation():
-            card.get_by_role("button", name="确认收到").click()
+        steps.click_through(staff, card.get_by_role("button", name="确认收到"))
         card = staff.locator("section.card", has_text=number)
         assert card.get_by_label("承办部门").input_value() == "mzj"  # suggested from 低保
-        with staff.expect_navigation():
-            card.get_by_role("button", name="分派").click()
-        logout(staff)  # at the default 1280 px width the navigation sits behind the menu button
+        steps.click_through(staff, card.get_by_role("button", name="分派"))
+        steps.logout(staff)  # at the default 1280 px width the navigation sits behind the menu button
 
-        _login(staff, server, "mzj@e2e.cn")
+        steps.login_as(staff, server, "mzj@e2e.cn")
         staff.goto(server + "/requests/staff/")
-        with staff.expect_navigation():
-            staff.get_by_role("link", name=number).click()
+        steps.open_link(staff, number)
         staff.get_by_label("答复结果").select_option("disclosed")
         staff.get_by_label("公开的情形（答复“予以公开”时必选）").select_option("provided")
         staff.get_by_label("获取信息的方式、途径和时间", exact=False).fill("随本答复书附送，于答复之日送达")
         staff.get_by_label("答复正文").fill("经查，现将2025年城乡低保标准文件提供给您。")
-        with staff.expect_navigation():
-            staff.get_by_role("button", name="提交答复").click()
+        steps.press_button(staff, "提交答复")
         assert "答复已提交" in staff.content()
-        logout(staff)
+        steps.logout(staff)
 
         # The district government received it: 民政局's reply is its draft, the 公开办 signs it off (条例 Art. 4, 36)
-        _login(staff, server, "sup@e2e.cn")
+        steps.login_as(staff, server, "sup@e2e.cn")
         staff.goto(server + "/requests/staff/")
-        with staff.expect_navigation():
-            staff.get_by_role("link", name=number).click()
-        with staff.expect_navigation():
-            staff.get_by_role("button", name="签发", exact=True).click()
+        steps.open_link(staff, number)
+        steps.press_button(staff, "签发", exact=True)
         assert "已签发" in staff.content()
 
         citizen.reload()
@@ -70,11 +58,6 @@ def test_citizen_to_reply_letter(server, browser, request):
         pdf = citizen.request.get(server + href)
         assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
         assert pdf.body().startswith(b"%PDF-")
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for name, page in (("citizen", citizen), ("staff", staff)):
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
-        raise
 
 
 def test_keyboard_only_submission_shows_errors_without_losing_input(server, browser):
@@ -83,9 +66,7 @@ def test_keyboard_only_submission_shows_errors_without_losing_input(server, brow
     page.get_by_label("姓名 / 单位名称").fill("赵六")
     page.get_by_label("所需政府信息的名称").focus()
     page.keyboard.type("某文件")
-    page.get_by_role("button", name="提交申请").focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    steps.press_button_by_keyboard(page, "提交申请")
     html = page.content()
     assert "请填写证件号码" in html and "请填写联系电话" in html
     assert page.get_by_label("姓名 / 单位名称").input_value() == "赵六"

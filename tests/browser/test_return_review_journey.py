@@ -1,20 +1,16 @@
 """In a real browser: the department returns a misrouted ticket with a reason; the operator finds it in
 退单待审核 and, with the keyboard only, rejects the return with a reason; the ticket is back with the
 department, waiting to be signed for (issue 16 item 3)."""
-import re
-
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.conftest import login_as as _login
+from tests.browser import steps
 
 
 def test_return_rejected_by_the_centre(server, browser, request):
-    op = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    dep = browser.new_context(viewport={"width": 390, "height": 844}).new_page()  # the department on a phone
-    try:
-        _login(op, server, "op@e2e.cn")
-        op.goto(server + "/hotline/console")
+    op = browser.new_page(viewport=steps.DESKTOP_SIZE)
+    dep = browser.new_page(viewport=steps.PHONE_SIZE)  # the department on a phone
+    with steps.screenshots_on_failure(request, operator=op, department=dep):
+        steps.operator_at_console(op, server)
         expect(op.get_by_label("来电号码")).to_be_focused()
         op.keyboard.type("13800003333")
         for _ in range(4):  # 姓名, 匿名, 保密, 类型
@@ -28,40 +24,30 @@ def test_return_rejected_by_the_centre(server, browser, request):
             op.keyboard.press("Tab")
         op.keyboard.type("工地夜间施工噪声扰民（退单审核）")
         op.get_by_text("建议承办部门：生态环境局").wait_for()
-        with op.expect_navigation():
-            op.keyboard.press("Control+Enter")
-        number = re.search(r"RX-\d{4}-\d{6}", op.get_by_role("alert").first.inner_text()).group(0)
+        steps.press_through(op, "Control+Enter")
+        number = steps.saved_ticket_number(op)
         ticket_url = op.url
-        with op.expect_navigation():
-            op.get_by_role("button", name="派单").click()
+        steps.press_button(op, "派单")
 
-        _login(dep, server, "hbj@e2e.cn")
+        steps.login_as(dep, server, "hbj@e2e.cn")
         dep.goto(ticket_url)
         dep.get_by_label("退单理由").fill("属街道职责 <b>")
-        with dep.expect_navigation():
-            dep.get_by_role("button", name="退单", exact=True).click()
+        steps.press_button(dep, "退单", exact=True)
         expect(dep.locator("h1 .badge").first).to_have_text("退单待审核")
 
         op.goto(server + "/hotline/returns")
         expect(op.get_by_role("cell", name="属街道职责 <b>")).to_be_visible()  # shown as typed, escaped
-        with op.expect_navigation():
-            op.get_by_role("link", name=number).click()
+        steps.open_link(op, number)
         op.get_by_label("退单不成立：原部门继续办理，计时从暂停处恢复").focus()
         op.keyboard.press("Space")
         op.keyboard.press("Tab")
         op.keyboard.type("噪声执法属生态环境局")
         op.keyboard.press("Tab")
         expect(op.get_by_role("button", name="提交审核")).to_be_focused()
-        with op.expect_navigation():
-            op.keyboard.press("Enter")
+        steps.press_through(op, "Enter")
         expect(op.get_by_role("alert").first).to_contain_text("已审核退单")
         expect(op.locator("h1 .badge").first).to_have_text("待签收")
 
         dep.goto(ticket_url)
         expect(dep.get_by_text("噪声执法属生态环境局")).to_be_visible()
         expect(dep.get_by_role("button", name="签收", exact=True)).to_be_visible()
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for name, page in (("operator", op), ("department", dep)):
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
-        raise

@@ -7,7 +7,7 @@ from core.audit import AuditEvent
 from core.clocks.models import Clock
 from tests.conftest import at, csrf_from, login, make_user, pinned
 from tests.requests.helpers import APPLICATION as FORM_APPLICATION
-from tests.requests.helpers import DISCLOSED, date, noon
+from tests.requests.helpers import DISCLOSED, GUIDANCE, date, noon
 
 APPLICATION = {**FORM_APPLICATION, "publish_consent": True}  # the API takes JSON booleans
 
@@ -209,13 +209,13 @@ def test_steps_that_pause_the_period_are_entered_on_their_day(api_as):
     """A correction notice, consultation or fee notice dated before its entry would decide how long the organ
     had (and a back-dated correction notice could close the case as 视为放弃 at once): refused."""
     staff, rid = _registered(api_as)
-    for path, body in [("correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "请写明年份", "on": "2026-09-30"}),
+    for path, body in [("correction-notice", {"guidance": GUIDANCE, "items": "请写明年份", "on": "2026-09-30"}),
                        ("consultations", {"kind": "organ", "party": "市民政局", "on": "2026-09-30"}),
                        ("fee-notice", {"method": "pages", "quantity": 33, "on": "2026-09-30"})]:
         r = staff.post(f"/disclosure-requests/{rid}/{path}", body, now=noon(date(2026, 10, 9)))
         assert r.status_code == 400, path
         assert "须为登记当日（2026-10-09）" in "".join(r.get_json()["fields"].values()), path
-    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "请写明年份", "on": "2026-10-09"},
+    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "请写明年份", "on": "2026-10-09"},
                    now=noon(date(2026, 10, 9)))
     assert r.status_code == 200
 
@@ -244,7 +244,7 @@ def test_no_reply_while_a_consultation_is_unanswered(api_as):
 def test_the_applicants_own_period_is_judged_by_when_they_acted(api_as):
     """A correction handed in on time but entered late by the clerk does not make the applicant late."""
     staff, rid = _registered(api_as)
-    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "请写明年份", "on": "2026-09-29"},
+    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "请写明年份", "on": "2026-09-29"},
                    now=noon(date(2026, 9, 29)))
     notice = r.get_json()["documents"][-1]
     staff.post(f"/disclosure-requests/{rid}/documents/{notice['id']}/delivery",

@@ -4,19 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from bench.workdays_reference import naive_add_workdays
 from core.calendar.provisional import statutory_holidays
 from core.worktime import MAX_WORKDAYS, WorkCalendar, merge_intervals
 from core.worktime.workdays import DayInfo
-
-
-def naive_add_workdays(cal, start, n):
-    """Reference implementation: walk day by day."""
-    d = start
-    while n:
-        d += timedelta(days=1)
-        if cal.is_workday(d):
-            n -= 1
-    return d
 
 
 def test_make_up_weekends_of_2026_are_working_days(cal):

@@ -127,18 +127,22 @@ def _visitor(app, address):
     return c
 
 
+def _register(client, phone, name, password):
+    """`client` registers `phone` with `name` and `password`; the code of the SMS this sends."""
+    assert _post(client, "/auth/register", login=phone, name=name, password=password,
+                 confirm=password).status_code == 302
+    return _code(phone)
+
+
 def test_a_later_registration_of_the_same_phone_cannot_take_over_the_victims(app, seeded):
     """F1: the victim asks for a code, then an attacker registers the same phone with their own
     password and name. Whatever code the victim types in their session, the account ends with the
     victim's password and name or does not exist — never the attacker's."""
     phone = "13800005555"
     victim, attacker = _visitor(app, "10.1.1.1"), _visitor(app, "10.6.6.6")
-    assert _post(victim, "/auth/register", login=phone, name="王五", password="victim123",
-                 confirm="victim123").status_code == 302
-    victims_code = _code(phone)
-    assert _post(attacker, "/auth/register", login=phone, name="攻击者", password="attack999",
-                 confirm="attack999").status_code == 302
-    attackers_code = _code(phone)  # the newest SMS on the victim's phone comes from the attacker's request
+    victims_code = _register(victim, phone, "王五", "victim123")
+    # the newest SMS on the victim's phone comes from the attacker's request
+    attackers_code = _register(attacker, phone, "攻击者", "attack999")
 
     def account_is_safe():
         user = User.query.filter_by(phone=phone).first()
@@ -187,11 +191,8 @@ def test_a_stranger_guessing_cannot_burn_the_owners_registration_code(app, seede
     """F2 for registration: wrong tries in another session do not touch the owner's code."""
     phone = "13800006666"
     owner, stranger = _visitor(app, "10.2.2.2"), _visitor(app, "10.6.6.6")
-    assert _post(owner, "/auth/register", login=phone, name="", password="owner1234",
-                 confirm="owner1234").status_code == 302
-    owners_code = _code(phone)
-    assert _post(stranger, "/auth/register", login=phone, name="", password="strange12",
-                 confirm="strange12").status_code == 302
+    owners_code = _register(owner, phone, "", "owner1234")
+    _register(stranger, phone, "", "strange12")
     for _ in range(6):
         assert _post(stranger, "/auth/register/confirm", code="000000" if owners_code != "000000" else "1").status_code == 400
     assert _post(owner, "/auth/register/confirm", code=owners_code).status_code == 302

@@ -1,16 +1,10 @@
 """The tickets API: a call through dispatch, sign, reply and callback; errors; department scope;
 confidential caller data."""
-import pytest
 
 from tests.conftest import at
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
         "content": "夜间施工噪声", "received_at": "2026-09-30T16:00:00+08:00"}
-
-
-@pytest.fixture
-def api(api_as, hot):
-    return api_as
 
 
 def test_call_to_callback_through_the_api(api):

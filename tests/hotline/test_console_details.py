@@ -9,24 +9,21 @@ from hotline import knowledge
 from hotline.console_form import matches, read_category
 from hotline.models import Category, Ticket
 from tests.conftest import at, csrf_from, login, make_user, pinned
+from tests.hotline import helpers
 
 NOON = at(2026, 11, 16, 12, 0)
 
 
 @pytest.fixture
-def desk(app, client, hot):
-    make_user("operator", "op@x.cn")
-    login(client, "op@x.cn")
+def desk(app, desk):
+    """The operator's client (tests/hotline/conftest.py), at NOON."""
     with pinned(app, NOON):
-        yield client
+        yield desk
 
 
 def log_call(client, **changes):
-    page = client.get("/hotline/console").get_data(as_text=True)
-    data = {"caller_phone": "13800001111", "caller_name": "李四", "type": "inquiry",
-            "category": "030101 噪声扰民", "urgency": "normal", "address": "亭湖区某路 8 号",
-            "content": "城乡低保怎么申请", "csrf_token": csrf_from(page), **changes}
-    return client.post("/hotline/console", data=data)
+    """An inquiry about 城乡低保 logged at the console."""
+    return helpers.log_call(client, **{"type": "inquiry", "content": "城乡低保怎么申请", **changes})
 
 
 def publish(question, answer, *, valid_from=None, valid_until=None, status="published"):

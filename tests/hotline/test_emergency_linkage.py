@@ -139,13 +139,6 @@ def test_incoming_110_hand_over_and_its_feedback(hot):
 
 # ---- pages ----------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def desk(client, hot):
-    make_user("operator", "op@x.cn")
-    login(client, "op@x.cn")
-    return client
-
-
 @pytest.mark.parametrize("state", STATES)
 def test_transfer_through_the_page_from_every_state(app, desk, state):
     t = ticket_in(state)
@@ -215,11 +208,6 @@ def test_bad_page_input_never_breaks(app, desk):
 
 
 # ---- API ------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def api(api_as, hot):
-    return api_as
-
 
 @pytest.mark.parametrize("state", STATES)
 def test_transfer_through_the_api_from_every_state(api, state):

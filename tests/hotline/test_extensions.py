@@ -75,11 +75,6 @@ def test_a_request_pending_at_expiry_can_no_longer_be_approved(hot):
     assert clock(t, "handling").on_time is False  # the late reply stays late
 
 
-@pytest.fixture
-def api(api_as, hot):
-    return api_as
-
-
 def test_back_dated_api_entries_do_not_dodge_expiry(api):
     staff = api("staff", "sthjj", login="s@x.cn")
     sup = api("supervisor", login="sup@x.cn")

@@ -1,24 +1,17 @@
 """12345 pages: the console (save, suggestions, caller history), queues, the ticket page actions,
 confidential caller data and department scope."""
-import pytest
 
 from hotline.models import Ticket
 from tests.conftest import csrf_from, login, make_user
+from tests.hotline.helpers import log_call
 
 
-@pytest.fixture
-def desk(client, hot):
-    make_user("operator", "op@x.cn")
-    login(client, "op@x.cn")
+def staff_client(app, login_id, department):
+    """A client of its own with a staff member of `department` signed in."""
+    client = app.test_client()
+    make_user("staff", login_id, department=department)
+    login(client, login_id)
     return client
-
-
-def log_call(client, **changes):
-    page = client.get("/hotline/console").get_data(as_text=True)
-    data = {"caller_phone": "13800001111", "caller_name": "李四", "type": "complaint",
-            "category": "030101 噪声扰民", "urgency": "normal", "address": "亭湖区某路 8 号",
-            "content": "某工地夜间施工噪声扰民", "csrf_token": csrf_from(page), **changes}
-    return client.post("/hotline/console", data=data)
 
 
 def test_console_saves_and_suggests(desk):
@@ -49,9 +42,7 @@ def test_dispatch_sign_reply_callback_through_pages(app, desk):
     page = desk.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
     assert "事项分类“噪声扰民”默认由生态环境局承办" in page
     desk.post(f"/hotline/tickets/{t.id}/dispatch", data={"department": "sthjj", "csrf_token": csrf_from(page)})
-    staff = app.test_client()
-    make_user("staff", "s@x.cn", department="sthjj")
-    login(staff, "s@x.cn")
+    staff = staff_client(app, "s@x.cn", "sthjj")
     queue = staff.get("/hotline/queue").get_data(as_text=True)
     assert t.number in queue
     staff.post("/hotline/queue/sign", data={"ticket": str(t.id), "csrf_token": csrf_from(queue)})
@@ -75,14 +66,10 @@ def test_confidential_caller_and_department_scope(app, desk):
     page = desk.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
     assert "13800001111" in page
     desk.post(f"/hotline/tickets/{t.id}/dispatch", data={"department": "sthjj", "csrf_token": csrf_from(page)})
-    staff = app.test_client()
-    make_user("staff", "s@x.cn", department="sthjj")
-    login(staff, "s@x.cn")
+    staff = staff_client(app, "s@x.cn", "sthjj")
     seen = staff.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
     assert "13800001111" not in seen and "李四" not in seen and "保密" in seen
-    other = app.test_client()
-    make_user("staff", "z@x.cn", department="zjj")
-    login(other, "z@x.cn")
+    other = staff_client(app, "z@x.cn", "zjj")
     assert other.get(f"/hotline/tickets/{t.id}").status_code == 404
     assert t.number not in other.get("/hotline/queue").get_data(as_text=True)
     token = csrf_from(other.get("/hotline/queue").get_data(as_text=True))

@@ -120,11 +120,6 @@ def test_return_only_inside_the_configured_window(app, hot):
         app.config["HOTLINE_RETURN_WINDOW_WORKDAYS"] = 1
 
 
-@pytest.fixture
-def api(api_as, hot):
-    return api_as
-
-
 def test_return_and_review_through_the_api(api):
     op = api("operator", login="op@x.cn")
     staff = api("staff", "zjj", login="s@x.cn")

@@ -101,13 +101,6 @@ def test_hotline_and_requests_module_never_import_each_other():
 
 # ---- pages ----------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def desk(client, hot):
-    make_user("operator", "op@x.cn")
-    login(client, "op@x.cn")
-    return client
-
-
 def test_pages_not_accept_and_refer(app, desk):
     a, b = new_ticket(), new_ticket(caller_phone="13900002222")
     with pinned(app, at(2026, 11, 16, 9, 30)):
@@ -138,11 +131,6 @@ def test_department_staff_may_not_close_out_of_scope(app, client, hot):
 
 
 # ---- API ------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def api(api_as, hot):
-    return api_as
-
 
 def test_api_not_accept_refer_and_bad_input(api):
     op = api("operator", login="op@x.cn")

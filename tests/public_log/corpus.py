@@ -157,7 +157,8 @@ def adversarial(n=10_000):
     email, plate, house-number and name-cue fragments, zero-width characters."""
     rng = random.Random(7)
     families = {
-        "spaced digits": "1 ", "spaced fours": "4 ", "spaced threes": "3 ", "dotted digits": "1.", "mixed separators": "1 -_./()", "zero-width digits": "1\u200b",
+        "spaced digits": "1 ", "spaced fours": "4 ", "spaced threes": "3 ", "dotted digits": "1.", "mixed separators": "1 -_./()",
+        "zero-width digits": "1\u200b",
         "chinese numerals": "一三九", "x after digits": "1X", "digits": "1", "at signs": "a@", "dotted local part": "a.",
         "obfuscated email": "a at b dot ", "plates": "苏A", "house numbers": "路1号", "room dashes": "1-", "hashes": "1#",
         "after cues": "王建国同志", "before cues": "我叫", "wechat cues": "微信", "han text": "低保",

@@ -12,7 +12,7 @@ from requests_module import handling
 from requests_module import reply as request_reply
 from requests_module.common import ENTITY
 from tests.conftest import at, make_user
-from tests.requests.helpers import answer_fields, deliver, noon, received
+from tests.requests.helpers import GUIDANCE, answer_fields, deliver, noon, received
 
 NOW = at(2026, 11, 27, 10)
 GROUND = {"legal_ground": "《政府信息公开条例》第十四条"}
@@ -42,7 +42,7 @@ def work(seeded):
     deliver(extended, "extension_notice", date(2026, 10, 30))  # told in time: the extension holds (Art. 33 para. 2)
     reply(extended, "partly_disclosed", date(2026, 11, 20), **GROUND)  # 42 days, in time after the extension
     corrected = received(date(2026, 11, 3))
-    handling.send_correction_notice(corrected, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请说明所需信息的年份", on=date(2026, 11, 4),
+    handling.send_correction_notice(corrected, guidance=GUIDANCE, items="请说明所需信息的年份", on=date(2026, 11, 4),
                                     now=noon(date(2026, 11, 4)), actor=staff)
     handling.receive_correction(corrected, text="2025年", on=date(2026, 11, 6), now=noon(date(2026, 11, 6)),
                                 actor=staff)
@@ -54,7 +54,7 @@ def work(seeded):
     long_overdue = received(date(2026, 9, 7))
     fresh = received(date(2026, 11, 26))
     paused = received(date(2026, 11, 24))
-    handling.send_correction_notice(paused, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请补充身份证明", on=date(2026, 11, 25),
+    handling.send_correction_notice(paused, guidance=GUIDANCE, items="请补充身份证明", on=date(2026, 11, 25),
                                     now=noon(date(2026, 11, 25)), actor=staff)
     # due soon: the receipt day whose answer clock is in its warning days at NOW
     for back in range(20, 45):

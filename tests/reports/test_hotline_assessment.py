@@ -18,21 +18,12 @@ from hotline import callback, handling, intake, reply, returns
 from hotline.contact import record_contact
 from hotline.models import CallbackAttempt, Return, SupervisionOrder, Ticket
 from reports.hotline_assessment import MEASURES, assess, month_bounds, score, weights_from
-from tests.conftest import at, make_user, pinned
+from tests.conftest import at, pinned
+from tests.reports.hotline_helpers import catalogue_and_supervisor, dep, new
 
-CALL = {"caller_phone": "13800001111", "content": "测试诉求", "address": "亭湖区某路"}
 NOW = at(2026, 12, 3, 10)
 LO, HI = at(2026, 11, 1), at(2026, 12, 1)
 OPEN = ("running", "paused")
-
-
-def dep(code):
-    return Department.query.filter_by(code=code).one()
-
-
-def new(received, type_="complaint", category="030101"):
-    return intake.create_ticket({**CALL, "type": type_, "category_code": category}, channel="phone",
-                                received_at=received, now=received, actor="op")
 
 
 def _return(ticket, code, when, decision):
@@ -57,12 +48,9 @@ def _order(ticket, code, issued, *, feedback_at=None, on_time=None, hours=15):
 
 @pytest.fixture
 def month(seeded):
-    from hotline.seed import seed_categories
-    seed_categories()
-    sup = make_user("supervisor", "sup@x.cn")
+    sup = catalogue_and_supervisor()
     # T1 → 生态环境局: contacted, signed, replied in time; callback 满意, 已解决
-    t1 = new(at(2026, 11, 2, 9))
-    intake.dispatch(t1, dep("sthjj"), now=at(2026, 11, 2, 9, 10), actor="op")
+    t1 = new(at(2026, 11, 2, 9), to="sthjj", dispatched=at(2026, 11, 2, 9, 10))
     handling.sign(t1, now=at(2026, 11, 2, 9, 30), actor="s")
     record_contact(t1, now=at(2026, 11, 2, 10), actor="s")
     reply.reply(t1, text="已处理", now=at(2026, 11, 3, 10), actor="s")
@@ -70,8 +58,7 @@ def month(seeded):
                              actor="op")
     # T2 → 生态环境局: signed late, no contact (the late reply stops the first-contact clock), 不满意 未解决,
     # reopened and dispatched again: the new sign-for, handling and first-contact clocks are overdue at NOW
-    t2 = new(at(2026, 11, 3, 9), "inquiry")
-    intake.dispatch(t2, dep("sthjj"), now=at(2026, 11, 3, 9, 5), actor="op")
+    t2 = new(at(2026, 11, 3, 9), "inquiry", to="sthjj", dispatched=at(2026, 11, 3, 9, 5))
     handling.sign(t2, now=at(2026, 11, 3, 14, 30), actor="s")
     reply.reply(t2, text="已答复", now=at(2026, 11, 5, 11), actor="s")
     callback.record_callback(t2, reached=True, resolved=False, satisfaction="unsatisfied", now=at(2026, 11, 6, 9),
@@ -79,8 +66,7 @@ def month(seeded):
     callback.review(t2, reopen=True, reason="答复不完整", now=at(2026, 11, 6, 10), actor=sup)
     intake.dispatch(t2, dep("sthjj"), now=at(2026, 11, 6, 11), actor="op")
     # T3 → 民政局: never signed nor contacted: three clocks overdue at NOW
-    t3 = new(at(2026, 11, 4, 9), "help", "020201")
-    intake.dispatch(t3, dep("mzj"), now=at(2026, 11, 4, 9, 5), actor="op")
+    t3 = new(at(2026, 11, 4, 9), "help", "020201", to="mzj", dispatched=at(2026, 11, 4, 9, 5))
     # T4: 直接办结, callback 基本满意 已解决 (the district's figures only: no department)
     t4 = new(at(2026, 11, 5, 9), "inquiry", "020201")
     intake.direct_close(t4, answer="按知识库答复", now=at(2026, 11, 5, 9, 10), actor="op")
@@ -90,8 +76,7 @@ def month(seeded):
     t5 = new(at(2026, 11, 6, 9))
     intake.transfer_emergency(t5, to="110", now=at(2026, 11, 6, 9, 2), actor="op")
     # T6: returned by 生态环境局 (成立), then 住建局 contacts in time and replies; no callback yet (overdue)
-    t6 = new(at(2026, 11, 9, 9))
-    intake.dispatch(t6, dep("sthjj"), now=at(2026, 11, 9, 9, 5), actor="op")
+    t6 = new(at(2026, 11, 9, 9), to="sthjj", dispatched=at(2026, 11, 9, 9, 5))
     _return(t6, "sthjj", at(2026, 11, 9, 9, 30), "upheld")
     intake.dispatch(t6, dep("zjj"), now=at(2026, 11, 9, 10), actor="op")
     handling.sign(t6, now=at(2026, 11, 9, 10, 20), actor="z")
@@ -99,15 +84,13 @@ def month(seeded):
     reply.reply(t6, text="已处理", now=at(2026, 11, 10, 16), actor="z")
     # T6b: returned by 生态环境局, judged 不成立: back to it with its clocks resumed; it contacts in time and
     # replies; no callback yet (overdue)
-    t6b = new(at(2026, 11, 9, 9, 30))
-    intake.dispatch(t6b, dep("sthjj"), now=at(2026, 11, 9, 9, 35), actor="op")
+    t6b = new(at(2026, 11, 9, 9, 30), to="sthjj", dispatched=at(2026, 11, 9, 9, 35))
     _return(t6b, "sthjj", at(2026, 11, 9, 9, 40), "rejected")
     handling.sign(t6b, now=at(2026, 11, 9, 10), actor="s")
     record_contact(t6b, now=at(2026, 11, 9, 11), actor="s")
     reply.reply(t6b, text="已处理", now=at(2026, 11, 10, 16), actor="s")
     # T7: returned by 生态环境局 (成立), then 民政局 contacts late, replies; callback late, 满意, 是否解决 not asked
-    t7 = new(at(2026, 11, 10, 9), "inquiry")
-    intake.dispatch(t7, dep("sthjj"), now=at(2026, 11, 10, 9, 5), actor="op")
+    t7 = new(at(2026, 11, 10, 9), "inquiry", to="sthjj", dispatched=at(2026, 11, 10, 9, 5))
     _return(t7, "sthjj", at(2026, 11, 10, 9, 20), "upheld")
     intake.dispatch(t7, dep("mzj"), now=at(2026, 11, 10, 10), actor="op")
     handling.sign(t7, now=at(2026, 11, 10, 10, 30), actor="m")
@@ -115,22 +98,18 @@ def month(seeded):
     reply.reply(t7, text="已答复", now=at(2026, 11, 12, 10), actor="m")
     callback.record_callback(t7, reached=True, satisfaction="satisfied", now=at(2026, 11, 18, 9), actor="op")
     # T8 → 民政局, merged into T3: left out
-    t8 = new(at(2026, 11, 11, 9), "help", "020201")
-    intake.dispatch(t8, dep("mzj"), now=at(2026, 11, 11, 9, 5), actor="op")
+    t8 = new(at(2026, 11, 11, 9), "help", "020201", to="mzj", dispatched=at(2026, 11, 11, 9, 5))
     callback.merge(t3, [t8], now=at(2026, 11, 11, 9, 30), actor="op")
     # T9 → 民政局, then closed 不予受理 (another helper's flow; here set directly): left out, open clocks too
-    t9 = new(at(2026, 11, 12, 9))
-    intake.dispatch(t9, dep("mzj"), now=at(2026, 11, 12, 9, 5), actor="op")
+    t9 = new(at(2026, 11, 12, 9), to="mzj", dispatched=at(2026, 11, 12, 9, 5))
     t9.status, t9.close_reason, t9.closed_at = "closed", "not_accepted", at(2026, 11, 12, 10)
     db.session.commit()
     # a pending return of 民政局 on T3, which it still leads (one dispatched ticket, not two)
     db.session.add(Return(ticket_id=t3.id, department_id=dep("mzj").id, reason="请求改派", requested_at=at(2026, 11, 4, 10)))
     # T10: received in December: another month
-    t10 = new(at(2026, 12, 1, 9))
-    intake.dispatch(t10, dep("sthjj"), now=at(2026, 12, 1, 9, 5), actor="op")
+    t10 = new(at(2026, 12, 1, 9), to="sthjj", dispatched=at(2026, 12, 1, 9, 5))
     # T11 → 民政局, not signed in its two working hours, then transferred to 122: the late sign-for counts
-    t11 = new(at(2026, 11, 13, 9))
-    intake.dispatch(t11, dep("mzj"), now=at(2026, 11, 13, 9, 5), actor="op")
+    t11 = new(at(2026, 11, 13, 9), to="mzj", dispatched=at(2026, 11, 13, 9, 5))
     intake.transfer_emergency(t11, to="122", now=at(2026, 11, 13, 14), actor="op")
     # 督办单: overdue without feedback; on time; late; not yet due; issued in December; on a merged ticket
     _order(t3, "mzj", at(2026, 11, 12, 9))

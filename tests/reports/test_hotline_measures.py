@@ -4,45 +4,30 @@ from datetime import date
 
 import pytest
 
-from core.departments.models import Department
 from hotline import callback, handling, intake, reply
 from reports.hotline_measures import department_ranking, measures, rising_categories
-from tests.conftest import at, make_user
+from tests.conftest import at
+from tests.reports.hotline_helpers import catalogue_and_supervisor, dep, new
 
-CALL = {"caller_phone": "13800001111", "content": "测试诉求", "address": "亭湖区某路"}
 NOW = at(2026, 11, 27, 10)
-
-
-def dep(code):
-    return Department.query.filter_by(code=code).one()
-
-
-def new(received, type_="complaint", category="030101"):
-    return intake.create_ticket({**CALL, "type": type_, "category_code": category}, channel="phone",
-                                received_at=received, now=received, actor="op")
 
 
 @pytest.fixture
 def week(seeded):
-    from hotline.seed import seed_categories
-    seed_categories()
-    sup = make_user("supervisor", "sup@x.cn")
+    sup = catalogue_and_supervisor()
     # T1: signed in time, replied in time, callback 满意
-    t1 = new(at(2026, 11, 16, 9))
-    intake.dispatch(t1, dep("sthjj"), now=at(2026, 11, 16, 9, 10), actor="op")
+    t1 = new(at(2026, 11, 16, 9), to="sthjj", dispatched=at(2026, 11, 16, 9, 10))
     handling.sign(t1, now=at(2026, 11, 16, 9, 30), actor="s")
     reply.reply(t1, text="已处理", now=at(2026, 11, 17, 10), actor="s")
     callback.record_callback(t1, reached=True, satisfaction="satisfied", now=at(2026, 11, 18, 9), actor="op")
     # T2: signed late (due 13:35), replied in time, 不满意, reopened and waiting for dispatch
-    t2 = new(at(2026, 11, 16, 10), "inquiry")
-    intake.dispatch(t2, dep("sthjj"), now=at(2026, 11, 16, 10, 5), actor="op")
+    t2 = new(at(2026, 11, 16, 10), "inquiry", to="sthjj", dispatched=at(2026, 11, 16, 10, 5))
     handling.sign(t2, now=at(2026, 11, 16, 14, 30), actor="s")
     reply.reply(t2, text="已答复", now=at(2026, 11, 17, 11), actor="s")
     callback.record_callback(t2, reached=True, satisfaction="unsatisfied", now=at(2026, 11, 18, 9), actor="op")
     callback.review(t2, reopen=True, reason="答复不完整", now=at(2026, 11, 18, 14), actor=sup)
     # T3: dispatched, never signed: sign-for and handling both overdue at NOW
-    t3 = new(at(2026, 11, 17, 9), "help", "020201")
-    intake.dispatch(t3, dep("mzj"), now=at(2026, 11, 17, 9, 5), actor="op")
+    t3 = new(at(2026, 11, 17, 9), "help", "020201", to="mzj", dispatched=at(2026, 11, 17, 9, 5))
     # T4: answered directly from the knowledge base, callback 基本满意
     t4 = new(at(2026, 11, 18, 9), "inquiry", "020201")
     intake.direct_close(t4, answer="按知识库答复", now=at(2026, 11, 18, 9, 10), actor="op")
@@ -51,8 +36,7 @@ def week(seeded):
     t5 = new(at(2026, 11, 19, 9))
     intake.transfer_emergency(t5, to="110", now=at(2026, 11, 19, 9, 2), actor="op")
     # T6: returned by the wrong department, re-dispatched, signed in time, handling not yet due
-    t6 = new(at(2026, 11, 20, 9))
-    intake.dispatch(t6, dep("sthjj"), now=at(2026, 11, 20, 9, 5), actor="op")
+    t6 = new(at(2026, 11, 20, 9), to="sthjj", dispatched=at(2026, 11, 20, 9, 5))
     handling.return_ticket(t6, reason="不属本部门", now=at(2026, 11, 20, 9, 30), actor="s")
     from hotline.returns import review_return
     review_return(t6, upheld=True, note="", now=at(2026, 11, 20, 9, 45), actor="op")  # the centre upholds it

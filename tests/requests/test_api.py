@@ -2,7 +2,7 @@
 import pytest
 
 from tests.requests.helpers import APPLICATION as FORM_APPLICATION
-from tests.requests.helpers import DISCLOSED, date, noon
+from tests.requests.helpers import DISCLOSED, GUIDANCE, date, noon
 
 APPLICATION = {**FORM_APPLICATION, "publish_consent": True}  # the API takes JSON booleans
 
@@ -31,7 +31,7 @@ def test_register_and_follow_the_clock_through_actions(api):
     req = register(staff)
     assert req["due_on"] == "2026-10-30" and req["department"] == "mzj" and req["due_provisional"] is False
     rid = req["id"]
-    r = step(staff, f"/disclosure-requests/{rid}/correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "请写明年份", "on": "2026-10-08"})
+    r = step(staff, f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "请写明年份", "on": "2026-10-08"})
     assert r.status_code == 200 and r.get_json()["status"] == "awaiting_correction"
     r = step(staff, f"/disclosure-requests/{rid}/correction", {"text": "2025 年", "on": "2026-10-20"})
     assert r.get_json()["due_on"] == "2026-11-17"
@@ -68,11 +68,11 @@ def test_fee_notice_and_payment(api):
 def test_conflicts_are_409_and_bad_input_400_with_fields(api):
     staff = api("staff", "mzj")
     rid = register(staff)["id"]
-    r = step(staff, f"/disclosure-requests/{rid}/correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "x", "on": "2026-10-14"})
+    r = step(staff, f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "x", "on": "2026-10-14"})
     assert r.status_code == 409 and r.get_json()["error"] == "conflict" and "7 个工作日" in r.get_json()["message"]
     r = staff.post(f"/disclosure-requests/{rid}/extension", {"days": 5, "reason": "x", "on": "2026-10-14"})
     assert r.status_code == 403  # staff cannot approve extensions (requests_module/access.py)
-    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "x", "on": "2026-13-01"})
+    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "x", "on": "2026-13-01"})
     assert r.status_code == 400 and r.get_json()["fields"] == {"on": "不存在的日期 “2026-13-01”"}
     r = staff.post("/disclosure-requests", {**APPLICATION, "phone": "1", "title": "", "received_on": "2026-10-01"})
     assert r.status_code == 400 and set(r.get_json()["fields"]) == {"phone", "title"}

@@ -3,13 +3,11 @@ to obtain it; (2) can be disclosed: provided, or how, where and when to obtain i
 concrete 方式、途径（和时间） with the article item; a 部分公开 reply states them for the part disclosed."""
 import pytest
 
-from core.departments.models import Department
 from core.errors import ValidationError
-from core.extensions import db
 from requests_module import reply
 from requests_module.letter import compose, letter_text
-from requests_module.models import DisclosureRequest
-from tests.conftest import csrf_from, login, make_user, pinned
+from tests.conftest import csrf_from, pinned
+from tests.requests import helpers
 from tests.requests.helpers import date, noon, received
 from tests.requests.test_refused_actions import Page, selected
 
@@ -30,8 +28,7 @@ def _paras(req):
 
 
 def test_art_36_1_already_published_tells_how_and_where(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = helpers.staff_and_application()
     _reply(req, staff, disclosure_basis="published", disclosure_access=SITE)
     assert (req.disclosure_basis, req.disclosure_access) == ("published", SITE)
     text = _paras(req)
@@ -39,8 +36,7 @@ def test_art_36_1_already_published_tells_how_and_where(seeded):
 
 
 def test_art_36_2_provided_states_how_where_and_when(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = helpers.staff_and_application()
     _reply(req, staff, disclosure_basis="provided", disclosure_access=HANDED + "。")
     text = _paras(req)
     assert PROVIDED_WORDS in text and "第（一）项" not in text
@@ -48,8 +44,7 @@ def test_art_36_2_provided_states_how_where_and_when(seeded):
 
 def test_art_37_partly_disclosed_states_how_the_disclosed_part_is_obtained(seeded):
     """Art. 37: the part that can be disclosed is provided; its 方式、途径和时间 are required, no Art. 36 item chosen."""
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = helpers.staff_and_application()
     with pytest.raises(ValidationError, match="请写明可以公开部分的提供方式、途径和时间（条例第三十七条）") as err:
         _reply(req, staff, "partly_disclosed", legal_ground=GROUND)
     assert err.value.field == "disclosure_access"
@@ -75,16 +70,12 @@ def test_art_37_partly_disclosed_states_how_the_disclosed_part_is_obtained(seede
 ])
 def test_refusals_name_the_field(seeded, kw, field, words):
     """Art. 36 (1)/(2): the choice and the text are both required for 予以公开; bad input is a 400, not a crash."""
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
-    with pytest.raises(ValidationError, match=words) as err:
-        _reply(req, staff, **kw)
-    assert err.value.field == field and req.status == "assigned"
+    staff, req = helpers.staff_and_application()
+    helpers.assert_refused(_reply, req, staff, kw, field, words)
 
 
 def test_the_fields_belong_to_the_disclosing_outcomes_only(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = helpers.staff_and_application()
     for kw, field in (({"disclosure_basis": "published"}, "disclosure_basis"), ({"disclosure_access": SITE},
                                                                               "disclosure_access")):
         with pytest.raises(ValidationError, match="只有“予以公开”") as err:
@@ -101,31 +92,22 @@ def test_a_letter_issued_before_the_fields_keeps_its_general_sentence(seeded):
 
 def test_a_draft_awaiting_sign_off_carries_the_choice_and_the_text(app, client, seeded):
     """The approver issues the letter as drafted (Art. 36 (1) with its 途径); a returned draft keeps nothing."""
-    Department.query.filter_by(code="mzj").one().requires_signoff = True
-    db.session.commit()
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    approver = make_user("approver", "a@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, approver, req = helpers.signoff_case()
     _reply(req, staff, disclosure_basis="published", disclosure_access=SITE)
     assert req.status == "awaiting_signoff"
     assert PUBLISHED_WORDS in "".join(reply.draft_letter(req).paragraphs)
     reply.sign_off(req, approve=False, note="请写明网址", now=noon(date(2026, 11, 4)), actor=approver)
     assert (req.disclosure_basis, req.disclosure_access) == (None, None)
     _reply(req, staff, disclosure_basis="provided", disclosure_access=HANDED)
-    login(client, "a@x.cn")
-    page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+    page = helpers.handling_page(client, "a@x.cn", req)
     assert "获取信息的方式、途径和时间" in page and HANDED in page  # the draft's audit row, labelled
-    reply.sign_off(req, approve=True, now=noon(date(2026, 11, 5)), actor=approver)
-    db.session.expire_all()
-    done = db.session.get(DisclosureRequest, req.id)
+    done = helpers.signed_off(req, approver, date(2026, 11, 5))
     assert (done.status, done.disclosure_basis, done.disclosure_access) == ("closed", "provided", HANDED)
     assert PROVIDED_WORDS in _paras(done)
 
 
 def test_page_and_api_give_the_same_answer_and_the_page_keeps_what_was_typed(app, client, seeded, api_as):
-    make_user("staff", "s@x.cn", department="mzj")
-    login(client, "s@x.cn")
-    req = received(date(2026, 11, 2))
+    req = helpers.logged_in_application(client)
     page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
     assert 'name="disclosure_basis"' in page and 'name="disclosure_access"' in page
     form = {"csrf_token": csrf_from(page), "outcome": "disclosed", "text": "现予公开。", "disclosure_basis": "published",
@@ -154,9 +136,7 @@ def test_page_and_api_give_the_same_answer_and_the_page_keeps_what_was_typed(app
 
 
 def test_previews_word_each_case(app, client, seeded, api_as):
-    make_user("staff", "s@x.cn", department="mzj")
-    login(client, "s@x.cn")
-    req = received(date(2026, 11, 2))
+    req = helpers.logged_in_application(client)
     caller = api_as("staff", "mzj")
     url = f"/disclosure-requests/{req.id}/reply-preview"
     base = {"outcome": "disclosed", "text": "现予公开。", "on": "2026-11-03"}
@@ -164,21 +144,15 @@ def test_previews_word_each_case(app, client, seeded, api_as):
     assert resp.status_code == 200 and PUBLISHED_WORDS in resp.get_json()["paragraphs"]
     resp = caller.post(url, base, now=noon(DAY))
     assert resp.status_code == 400 and "disclosure_basis" in resp.get_json()["fields"]
-    page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
-    with pinned(app, noon(DAY)):
-        resp = client.post(f"/requests/staff/{req.id}/reply-preview", data={
-            **base, "csrf_token": csrf_from(page), "disclosure_basis": "provided", "disclosure_access": HANDED})
-    html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and PROVIDED_WORDS in html
+    status, html = helpers.preview_on_the_page(app, client, req, DAY, **base, disclosure_basis="provided",
+                                               disclosure_access=HANDED)
+    assert status == 200 and PROVIDED_WORDS in html
     assert selected(html, "rp-disclosure-basis") == "provided" and f"{HANDED}</textarea>" in html
-    db.session.expire_all()
-    assert db.session.get(DisclosureRequest, req.id).disclosure_basis is None  # a preview saves nothing
+    assert helpers.stored(req).disclosure_basis is None  # a preview saves nothing
 
 
 def test_the_openapi_document_names_the_fields(client):
-    spec = client.get("/api/v1/openapi.json").get_json()
-    body = spec["paths"]["/disclosure-requests/{request_id}/reply"]["post"]["requestBody"]
-    props = body["content"]["application/json"]["schema"]["properties"]
+    spec, props = helpers.reply_properties(client)
     assert props["disclosure_basis"]["enum"] == ["published", "provided"] and "disclosure_access" in props
     detail = spec["components"]["schemas"]["DisclosureRequest"]["properties"]
     assert "disclosure_basis" in detail and "disclosure_access" in detail

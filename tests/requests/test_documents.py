@@ -15,7 +15,7 @@ from requests_module import documents, handling, lapses, notices, reply
 from requests_module.common import clock
 from requests_module.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, DISCLOSED, api_consulted, deliver, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, GUIDANCE, api_consulted, deliver, noon, received
 
 
 def pdf_text(data):
@@ -27,7 +27,7 @@ def test_correction_period_runs_from_delivery_and_is_pending_until_then(seeded):
     """Art. 30: the applicant's 补正期限 runs from receipt of the notice; until delivery no end date, the answer
     clock stays paused, and no automatic 视为放弃 happens — the case goes to the decision list instead."""
     req = received(date(2026, 9, 28))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
                                     actor="t")
     doc = documents.latest(req, "correction_notice")
     assert doc.number == "亭政依申补〔2026〕1号" and doc.addressee == "张三" and doc.period_workdays == 10
@@ -63,7 +63,7 @@ def test_a_delivery_entered_after_the_period_would_have_ended_never_closes_by_it
     """Art. 30: the period runs from the applicant's receipt. A delivery typed in afterwards (补录) with a date
     that makes the period already over goes to the staff decision list, never to the sweep."""
     req = received(date(2026, 10, 8))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 10, 9), now=noon(date(2026, 10, 9)), actor="t")
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="x", on=date(2026, 10, 9), now=noon(date(2026, 10, 9)), actor="t")
     deliver(req, "correction_notice", date(2026, 10, 9), now=noon(date(2026, 10, 27)))  # entered 10/27
     assert req.correction_due_on == date(2026, 10, 22)  # 10 working days (Saturday 10/10 is a 2026 调休 workday)
     lapse = lapses.lapse_of(req, at(2026, 10, 27, 13))
@@ -115,7 +115,7 @@ def test_no_automatic_closure_on_a_provisional_due_date_and_the_staff_decide(see
     """Issue 15 item 3/8: a due date in a year without the State Council's holiday notice (2027) is provisional;
     the sweep leaves it to the decision list, where 公开办 closes it with a recorded decision (Art. 30)."""
     req = received(date(2026, 12, 1))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明年份", on=date(2026, 12, 2), now=noon(date(2026, 12, 2)), actor="t")
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明年份", on=date(2026, 12, 2), now=noon(date(2026, 12, 2)), actor="t")
     deliver(req, "correction_notice", date(2026, 12, 21), now=noon(date(2026, 12, 21)))
     period = clock(req, "correction")
     assert period.provisional and period.due_on.year == 2027
@@ -154,7 +154,7 @@ def test_late_payment_accepted_only_with_a_recorded_good_reason(seeded):
 def test_late_correction_after_the_decision_list_proposed_closure(seeded):
     """A provisional due date put the case on the list; the correction then arrives late with a good reason."""
     req = received(date(2026, 12, 1))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明年份", on=date(2026, 12, 2), now=noon(date(2026, 12, 2)), actor="t")
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明年份", on=date(2026, 12, 2), now=noon(date(2026, 12, 2)), actor="t")
     deliver(req, "correction_notice", date(2026, 12, 21), now=noon(date(2026, 12, 21)))
     due = clock(req, "correction").due_on
     assert lapses.decision_list(type(req).query, at(2027, 1, 20, 9))
@@ -163,7 +163,7 @@ def test_late_correction_after_the_decision_list_proposed_closure(seeded):
     assert req.status == "assigned" and date(2027, 1, 20) > due
     assert documents.latest(req, "correction_notice").lapse_decision == "late_accepted"
     req2 = received(date(2026, 11, 2))
-    handling.send_correction_notice(req2, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor="t")
+    handling.send_correction_notice(req2, guidance=GUIDANCE, items="x", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor="t")
     deliver(req2, "correction_notice", date(2026, 11, 3))
     with pytest.raises(TransitionError, match="请联系承办部门"):  # the applicant's own late answer goes to the organ
         handling.receive_correction(req2, text="x", on=date(2026, 12, 1), now=noon(date(2026, 12, 1)), actor="t",
@@ -197,7 +197,7 @@ def _issued(seeded):
     deliver(req, "consultation_letter", date(2026, 11, 4))
     handling.answer_consultation(req, req.consultations[0], answer="agreed", answered_on=date(2026, 11, 5), opinion="同意",
                                  now=noon(date(2026, 11, 5)), actor="t")
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需名单的年份", on=date(2026, 11, 6), now=noon(date(2026, 11, 6)),
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明所需名单的年份", on=date(2026, 11, 6), now=noon(date(2026, 11, 6)),
                                     actor="t")
     handling.receive_correction(req, text="2025 年", on=date(2026, 11, 9), now=noon(date(2026, 11, 9)), actor="t")
     handling.fee_notice(req, method="pages", quantity=43, on=date(2026, 11, 10), now=noon(date(2026, 11, 10)), actor="t")
@@ -301,7 +301,7 @@ def test_delivery_and_decision_through_the_api(api_as):
                    now=noon(date(2026, 11, 2)))
     assert r.status_code == 201, r.get_json()
     rid = r.get_json()["id"]
-    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "请写明年份", "on": "2026-11-03"},
+    r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "请写明年份", "on": "2026-11-03"},
                    now=noon(date(2026, 11, 3)))
     [doc] = r.get_json()["documents"]
     assert doc["kind"] == "correction_notice" and doc["due_on"] is None and doc["delivery"] is None
@@ -338,7 +338,7 @@ def test_delivery_and_decision_through_the_api(api_as):
 def test_the_decision_list_page(app, seeded):
     """公开办's page lists what the sweep would not close, with the reason; department staff get 403."""
     req = received(date(2026, 11, 2))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor="t")
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="x", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor="t")
     make_user("supervisor", "gkb@x.cn")
     client = app.test_client()
     login(client, "gkb@x.cn")
@@ -357,7 +357,7 @@ def test_an_official_year_imported_moves_the_period_and_lets_the_sweep_close(see
     from core.calendar.parsing import parse_csv
 
     req = received(date(2026, 12, 1))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明年份", on=date(2026, 12, 2), now=noon(date(2026, 12, 2)), actor="t")
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明年份", on=date(2026, 12, 2), now=noon(date(2026, 12, 2)), actor="t")
     deliver(req, "correction_notice", date(2026, 12, 21), now=noon(date(2026, 12, 21)))
     doc = documents.latest(req, "correction_notice")
     # 12/22–25, 12/28–31 (8), 2027-01-01 (元旦) off, 1/4, 1/5
@@ -448,7 +448,7 @@ def test_the_applicant_acknowledges_a_notice_online_and_its_period_runs_from_tha
     req = intake.submit_online(APPLICATION, now=at(2026, 11, 2, 9), citizen=citizen)
     intake.confirm_receipt(req, received_on=date(2026, 11, 2), now=at(2026, 11, 2, 10), actor="intake")
     intake.assign(req, Department.query.filter_by(code="mzj").one(), now=at(2026, 11, 2, 11), actor="intake")
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明年份", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明年份", on=date(2026, 11, 4), now=noon(date(2026, 11, 4)),
                                     actor="t")
     notice = documents.latest(req, "correction_notice")
     client = app.test_client()
@@ -481,7 +481,7 @@ def test_staff_cannot_record_a_read_online_delivery_nor_a_tracking_number_withou
     """Art. 30: "read online" is the applicant's own 签收; staff cannot record it for them, and a tracking
     number belongs only to registered mail."""
     req = received(date(2026, 11, 2))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor="t")
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="x", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor="t")
     doc = documents.latest(req, "correction_notice")
     with pytest.raises(ValidationError, match="申请人在本人申请页面签收"):
         documents.record_delivery(req, doc, method="online_read", delivered_on=date(2026, 11, 3),

@@ -15,7 +15,17 @@ from requests_module.letter import issued_letter, render_draft_pdf, render_pdf
 from requests_module.models import DisclosureRequest
 from requests_module.pdf import NO_LINE_START, break_lines
 from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import DISCLOSED, answer_fields, date, noon, parallel_replies, received
+from tests.requests.helpers import (
+    DISCLOSED,
+    answer_fields,
+    date,
+    logged_in_application,
+    noon,
+    parallel_replies,
+    received,
+    signoff_case,
+    staff_and_application,
+)
 
 ORG = {"applicant_type": "org", "org_type": "commercial", "name": "盐城某某科技有限公司", "contact_person": "王经理",
        "id_type": "uscc", "id_number": "91110000600037341L"}
@@ -36,8 +46,7 @@ def _reply(req, staff, day, **kw):
 
 
 def test_a_person_is_addressed_by_name_and_as_您_once(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = staff_and_application()
     _reply(req, staff, date(2026, 11, 3))
     lines, text = pdf_lines(render_pdf(req))
     assert lines[3] == "张三：" or "张三：" in lines[:5]
@@ -46,8 +55,7 @@ def test_a_person_is_addressed_by_name_and_as_您_once(seeded):
 
 
 def test_a_salutation_typed_into_the_reply_text_is_not_repeated(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = staff_and_application()
     _reply(req, staff, date(2026, 11, 3), text="张三：\n现将所申请的信息提供给您。")
     _, text = pdf_lines(render_pdf(req))
     assert text.count("张三：") == 1 and "现将所申请的信息提供给您。" in text
@@ -67,8 +75,7 @@ def test_an_organisation_is_addressed_by_its_name_and_as_贵单位(seeded):
 
 
 def test_the_attachment_list_is_printed(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = staff_and_application()
     files = [("低保标准.pdf", b"%PDF-1.4 standard"), ("审批程序.pdf", b"%PDF-1.4 procedure")]
     _reply(req, staff, date(2026, 11, 3), files=files)
     db.session.refresh(req)
@@ -79,8 +86,7 @@ def test_the_attachment_list_is_printed(seeded):
 
 def test_no_line_of_the_letter_starts_with_a_closing_mark(seeded):
     """行首禁则 (GB/T 15834): checked on the text of the PDF, line by line."""
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = staff_and_application()
     _reply(req, staff, date(2026, 11, 3), text=LONG)
     lines, _ = pdf_lines(render_pdf(req))
     assert len(lines) > 20
@@ -98,9 +104,7 @@ def test_line_breaking_pulls_a_character_down_with_a_closing_mark():
 
 def test_preview_shows_the_letter_without_a_number_and_saves_nothing(app, client, seeded):
     """Item 9: staff see the letter as it will be issued before confirming; the number comes on issue."""
-    make_user("staff", "s@x.cn", department="mzj")
-    login(client, "s@x.cn")
-    req = received(date(2026, 11, 2))
+    req = logged_in_application(client)
     page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
     assert f'formaction="/requests/staff/{req.id}/reply-preview"' in page
     with pinned(app, noon(date(2026, 11, 3))):
@@ -133,12 +137,7 @@ def test_preview_in_the_api_has_no_number(seeded, api_as):
 
 
 def test_a_draft_awaiting_sign_off_renders_as_draft_without_number(app, client, seeded):
-    from core.departments.models import Department
-    Department.query.filter_by(code="mzj").one().requires_signoff = True
-    db.session.commit()
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    approver = make_user("approver", "a@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, approver, req = signoff_case()
     _reply(req, staff, date(2026, 11, 3))
     assert req.reply_doc_number is None
     login(client, "a@x.cn")

@@ -3,14 +3,12 @@
 contact details when it can be determined — never "不存在" for information that is merely someone else's."""
 import pytest
 
-from core.departments.models import Department
 from core.errors import ValidationError
-from core.extensions import db
 from requests_module import reply
 from requests_module.letter import letter_text
-from requests_module.models import DisclosureRequest
-from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import DISCLOSED, date, noon, received
+from tests.conftest import csrf_from, pinned
+from tests.requests import helpers
+from tests.requests.helpers import DISCLOSED, date, noon
 from tests.requests.test_refused_actions import Page, selected
 
 DAY = date(2026, 11, 3)
@@ -29,8 +27,7 @@ def _paras(req):
 
 
 def test_art_36_4_the_information_does_not_exist(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = helpers.staff_and_application()
     _reply(req, staff, not_held_basis="not_exist")
     assert (req.not_held_basis, req.not_ours_reason, req.holder_organ) == ("not_exist", None, None)
     text = _paras(req)
@@ -38,8 +35,7 @@ def test_art_36_4_the_information_does_not_exist(seeded):
 
 
 def test_art_36_5_with_the_responsible_organ_names_it_and_its_contacts(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = helpers.staff_and_application()
     _reply(req, staff, not_held_basis="not_ours", not_ours_reason=f" {REASON}。 ", holder_organ="盐城市民政局",
            holder_contact="0515-88888888")
     assert (req.not_held_basis, req.not_ours_reason) == ("not_ours", f"{REASON}。")
@@ -51,8 +47,7 @@ def test_art_36_5_with_the_responsible_organ_names_it_and_its_contacts(seeded):
 
 def test_art_36_5_without_a_determinable_organ_says_so_and_never_that_it_does_not_exist(seeded):
     """The bug this replaces: "not ours, and we cannot tell whose" used to be answered 该政府信息不存在."""
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = helpers.staff_and_application()
     _reply(req, staff, not_held_basis="not_ours", not_ours_reason=REASON)
     text = _paras(req)
     assert NOT_OURS_WORDS + "本机关无法确定负责公开该政府信息的行政机关（条例第三十六条第（五）项）。" in text
@@ -76,16 +71,12 @@ def test_art_36_5_without_a_determinable_organ_says_so_and_never_that_it_does_no
     ({"not_held_basis": 4}, "not_held_basis", "应为字符串"),
 ])
 def test_refusals_name_the_field(seeded, kw, field, words):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
-    with pytest.raises(ValidationError, match=words) as err:
-        _reply(req, staff, **kw)
-    assert err.value.field == field and req.status == "assigned"
+    staff, req = helpers.staff_and_application()
+    helpers.assert_refused(_reply, req, staff, kw, field, words)
 
 
 def test_the_basis_belongs_to_the_not_held_outcome_only(seeded):
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, req = helpers.staff_and_application()
     for kw in ({"not_held_basis": "not_exist"}, {"not_ours_reason": REASON}):
         with pytest.raises(ValidationError, match="只有“本机关不掌握相关政府信息”") as err:
             reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开。", on=DAY, now=noon(DAY), actor=staff, **kw)
@@ -94,11 +85,7 @@ def test_the_basis_belongs_to_the_not_held_outcome_only(seeded):
 
 def test_a_draft_awaiting_sign_off_carries_the_basis_and_the_reason(app, client, seeded):
     """The approver issues the letter as drafted: Art. 36 (5) with its reason; a returned draft keeps nothing."""
-    Department.query.filter_by(code="mzj").one().requires_signoff = True
-    db.session.commit()
-    staff = make_user("staff", "s@x.cn", department="mzj")
-    approver = make_user("approver", "a@x.cn", department="mzj")
-    req = received(date(2026, 11, 2), actor=staff)
+    staff, approver, req = helpers.signoff_case()
     _reply(req, staff, not_held_basis="not_ours", not_ours_reason=REASON)
     assert req.status == "awaiting_signoff"
     draft = "".join(reply.draft_letter(req).paragraphs)
@@ -107,20 +94,15 @@ def test_a_draft_awaiting_sign_off_carries_the_basis_and_the_reason(app, client,
     assert (req.not_held_basis, req.not_ours_reason, req.holder_organ) == (None, None, None)
     _reply(req, staff, not_held_basis="not_ours", not_ours_reason=REASON, holder_organ="盐城市民政局",
            holder_contact="0515-88888888")
-    login(client, "a@x.cn")
-    page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+    page = helpers.handling_page(client, "a@x.cn", req)
     assert "不属于本机关负责公开的理由" in page and REASON in page  # the draft's audit row, labelled
-    reply.sign_off(req, approve=True, now=noon(date(2026, 11, 5)), actor=approver)
-    db.session.expire_all()
-    done = db.session.get(DisclosureRequest, req.id)
+    done = helpers.signed_off(req, approver, date(2026, 11, 5))
     assert (done.status, done.not_held_basis, done.not_ours_reason) == ("closed", "not_ours", REASON)
     assert "负责公开该政府信息的行政机关为盐城市民政局" in _paras(done)
 
 
 def test_page_and_api_give_the_same_answer_and_the_page_keeps_what_was_typed(app, client, seeded, api_as):
-    make_user("staff", "s@x.cn", department="mzj")
-    login(client, "s@x.cn")
-    req = received(date(2026, 11, 2))
+    req = helpers.logged_in_application(client)
     page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
     assert 'name="not_held_basis"' in page and 'name="not_ours_reason"' in page
     form = {"csrf_token": csrf_from(page), "outcome": "unavailable_not_held", "text": "本机关不掌握。",
@@ -159,9 +141,7 @@ def test_page_and_api_give_the_same_answer_and_the_page_keeps_what_was_typed(app
 
 
 def test_previews_word_each_case(app, client, seeded, api_as):
-    make_user("staff", "s@x.cn", department="mzj")
-    login(client, "s@x.cn")
-    req = received(date(2026, 11, 2))
+    req = helpers.logged_in_application(client)
     caller = api_as("staff", "mzj")
     url = f"/disclosure-requests/{req.id}/reply-preview"
     base = {"outcome": "unavailable_not_held", "text": "本机关不掌握。", "on": "2026-11-03"}
@@ -171,22 +151,16 @@ def test_previews_word_each_case(app, client, seeded, api_as):
     assert any(p.startswith(NOT_OURS_WORDS + "本机关无法确定") for p in resp.get_json()["paragraphs"])
     resp = caller.post(url, base, now=noon(DAY))
     assert resp.status_code == 400 and "not_held_basis" in resp.get_json()["fields"]
-    page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
-    with pinned(app, noon(DAY)):
-        resp = client.post(f"/requests/staff/{req.id}/reply-preview", data={
-            **base, "csrf_token": csrf_from(page), "not_held_basis": "not_ours", "not_ours_reason": REASON,
-            "holder_organ": "盐城市民政局", "holder_contact": "0515-88888888"})
-    html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and NOT_OURS_WORDS in html and "行政机关为盐城市民政局" in html
+    status, html = helpers.preview_on_the_page(app, client, req, DAY, **base, not_held_basis="not_ours",
+                                               not_ours_reason=REASON, holder_organ="盐城市民政局",
+                                               holder_contact="0515-88888888")
+    assert status == 200 and NOT_OURS_WORDS in html and "行政机关为盐城市民政局" in html
     assert selected(html, "rp-not-held") == "not_ours" and f"{REASON}</textarea>" in html
-    db.session.expire_all()
-    assert db.session.get(DisclosureRequest, req.id).not_held_basis is None  # a preview saves nothing
+    assert helpers.stored(req).not_held_basis is None  # a preview saves nothing
 
 
 def test_the_openapi_document_names_the_fields(client):
-    spec = client.get("/api/v1/openapi.json").get_json()
-    body = spec["paths"]["/disclosure-requests/{request_id}/reply"]["post"]["requestBody"]
-    props = body["content"]["application/json"]["schema"]["properties"]
+    spec, props = helpers.reply_properties(client)
     assert props["not_held_basis"]["enum"] == ["not_exist", "not_ours"] and "not_ours_reason" in props
 
 

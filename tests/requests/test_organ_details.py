@@ -14,9 +14,7 @@ from requests_module.notices import document_text
 from requests_module.remedy import RemedyError, remedy_text
 from requests_module.states import TransitionError
 from tests.conftest import set_payment_channels
-from tests.requests.helpers import date, noon, received
-
-GUIDE = "请写明文件标题、文号或发布年份等能够特指所需信息的内容"
+from tests.requests.helpers import GUIDANCE, date, noon, received
 
 
 def _letter(req, outcome, **kw):
@@ -88,11 +86,11 @@ def test_correction_notice_requires_and_prints_guidance(seeded):
     with pytest.raises(ValidationError, match="指导和释明"):
         handling.send_correction_notice(req, items="请写明文件名称", guidance=" ", on=date(2026, 10, 8),
                                         now=noon(date(2026, 10, 8)), actor="t")
-    handling.send_correction_notice(req, items="请写明文件名称", guidance=GUIDE, on=date(2026, 10, 8),
+    handling.send_correction_notice(req, items="请写明文件名称", guidance=GUIDANCE, on=date(2026, 10, 8),
                                     now=noon(date(2026, 10, 8)), actor="t")
     _, _, paras = document_text(req, documents.latest(req, "correction_notice"))
     text = "".join(paras)
-    assert "请写明文件名称。" in text and f"指导和释明：{GUIDE}。" in text
+    assert "请写明文件名称。" in text and f"指导和释明：{GUIDANCE}。" in text
     assert "个工作日内补正" in text and "视为放弃申请" in text
 
 

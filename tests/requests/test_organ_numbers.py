@@ -125,14 +125,11 @@ def test_parallel_issue_by_two_organs_gives_each_its_own_gap_free_series(app, se
 
 
 def test_the_admin_page_sets_the_代字_and_refuses_another_organs(app, seeded):
-    from tests.conftest import csrf_from, login
-    make_user("admin", "admin@x.cn")
-    client = app.test_client()
-    login(client, "admin@x.cn")
-    page = client.get("/admin/departments/mzj/edit").get_data(as_text=True)
+    from tests.conftest import csrf_from
+    from tests.requests.helpers import MZJ_FORM, admin_on_the_mzj_form
+    client, page = admin_on_the_mzj_form(app)
     assert 'name="doc_code"' in page and 'value="亭民政"' in page
-    form = {"csrf_token": csrf_from(page), "code": "mzj", "name": "民政局", "full_name": "盐城市亭湖区民政局",
-            "kind": "organ", "reconsideration_body": "盐城市亭湖区人民政府", "active": "y", "discloses": "y",
+    form = {"csrf_token": csrf_from(page), **MZJ_FORM, "reconsideration_body": "盐城市亭湖区人民政府", "discloses": "y",
             "doc_code": "亭政"}
     r = client.post("/admin/departments/mzj/edit", data=form)
     html = r.get_data(as_text=True)

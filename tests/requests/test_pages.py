@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from core.extensions import db
 from requests_module.models import DisclosureRequest
 from tests.conftest import SH, csrf_from, login, make_user
-from tests.requests.helpers import APPLICATION, DISCLOSED, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, GUIDANCE, received
 from tests.test_status_lookup import code_from
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -108,7 +108,7 @@ def test_online_application_from_submission_to_reply_letter(app, client, seeded)
     queue = staff.get("/requests/staff/").get_data(as_text=True)
     db.session.refresh(req)
     assert req.number in queue and req.received_on.isoformat() == day
-    act(staff, req.id, "correction_notice", guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需年份", on=day)
+    act(staff, req.id, "correction_notice", guidance=GUIDANCE, items="请写明所需年份", on=day)
     citizen_page = citizen_client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "需要您补正" in citizen_page and "请写明所需年份" in citizen_page
     db.session.remove()

@@ -11,7 +11,7 @@ from requests_module.common import clock
 from requests_module.models import DisclosureRequest
 from requests_module.states import TransitionError
 from tests.conftest import csrf_from, login, make_user, pinned
-from tests.requests.helpers import APPLICATION, DISCLOSED, deliver, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, GUIDANCE, deliver, noon, received
 
 
 def test_intake_sends_the_correction_notice_before_assigning_and_it_returns_to_intake(seeded):
@@ -19,7 +19,7 @@ def test_intake_sends_the_correction_notice_before_assigning_and_it_returns_to_i
     sends it while the application is unassigned (已收到，待分办), and the correction brings it back there."""
     req = received(date(2026, 9, 28), dep=None)
     assert req.status == "received"
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
                                     actor="t")
     assert req.status == "awaiting_correction" and clock(req).state == "paused"
     assert req.correction_due_on is None  # the applicant's period runs from receipt of the notice
@@ -30,7 +30,7 @@ def test_intake_sends_the_correction_notice_before_assigning_and_it_returns_to_i
     # Back to intake, unassigned; the 20 working days run again from the correction (10/20 → 11/17).
     assert req.status == "received" and req.department_id is None and clock(req).due_on == date(2026, 11, 17)
     with pytest.raises(TransitionError, match="一次性"):
-        handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="again", on=date(2026, 10, 21), now=noon(date(2026, 10, 21)),
+        handling.send_correction_notice(req, guidance=GUIDANCE, items="again", on=date(2026, 10, 21), now=noon(date(2026, 10, 21)),
                                         actor="t")
 
 
@@ -38,7 +38,7 @@ def test_intake_correction_notice_still_within_seven_working_days(seeded):
     """Art. 30: day 7 after a receipt on 9/28 is 10/13, also for an unassigned application."""
     req = received(date(2026, 9, 28), dep=None)
     with pytest.raises(TransitionError, match="7 个工作日内（2026年10月13日前）"):
-        handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 10, 14), now=noon(date(2026, 10, 14)),
+        handling.send_correction_notice(req, guidance=GUIDANCE, items="x", on=date(2026, 10, 14), now=noon(date(2026, 10, 14)),
                                         actor="t")
 
 
@@ -69,13 +69,13 @@ def test_correction_notice_before_assignment_through_the_api(api_as):
     r = sup.post("/disclosure-requests", body, now=noon(date(2026, 9, 28)))
     assert r.status_code == 201 and r.get_json()["status"] == "received"
     rid = r.get_json()["id"]
-    r = sup.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "请写明年份", "on": "2026-10-08"},
+    r = sup.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "请写明年份", "on": "2026-10-08"},
                  now=noon(date(2026, 10, 8)))
     assert r.status_code == 200 and r.get_json()["status"] == "awaiting_correction"
     r = sup.post(f"/disclosure-requests/{rid}/correction", {"text": "2025 年", "on": "2026-10-20"},
                  now=noon(date(2026, 10, 20)))
     assert r.status_code == 200 and r.get_json()["status"] == "received" and r.get_json()["due_on"] == "2026-11-17"
-    r = sup.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": "请写明文件标题、文号或发布年份等能够特指所需信息的内容", "items": "再次", "on": "2026-10-21"},
+    r = sup.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "再次", "on": "2026-10-21"},
                  now=noon(date(2026, 10, 21)))
     assert r.status_code == 409 and r.get_json()["error"] == "conflict" and "一次性" in r.get_json()["message"]
 

@@ -68,7 +68,8 @@ def test_information_of_another_organ_names_it_with_its_contact_details(seeded):
     req = received(date(2026, 11, 2), actor=staff)
     with pytest.raises(ValidationError, match="联系方式") as err:
         reply.reply(req, outcome="unavailable_not_held", text="经检索，本机关不掌握。", holder_organ="盐城市民政局",
-                    not_held_basis="not_ours", not_ours_reason="婚姻登记档案由市民政局保管并负责公开", on=date(2026, 11, 3), now=noon(date(2026, 11, 3)), actor=staff)
+                    not_held_basis="not_ours", not_ours_reason="婚姻登记档案由市民政局保管并负责公开", on=date(2026, 11, 3),
+                    now=noon(date(2026, 11, 3)), actor=staff)
     assert err.value.field == "holder_contact"
     with pytest.raises(ValidationError, match="只有"):
         reply.reply(req, outcome="disclosed", **DISCLOSED, text="公开。", holder_organ="盐城市民政局", holder_contact="0515-1",

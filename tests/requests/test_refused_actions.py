@@ -12,7 +12,7 @@ from core.extensions import db
 from requests_module import handling
 from requests_module.models import DisclosureRequest
 from tests.conftest import at, csrf_from, login, make_user, pinned
-from tests.requests.helpers import DISCLOSED, noon, received
+from tests.requests.helpers import DISCLOSED, GUIDANCE, noon, received
 
 DAY = date(2026, 10, 12)  # a Monday after the National Day holidays
 
@@ -75,6 +75,16 @@ def post(client, req, action, files=None, **form):
     return client.post(f"/requests/staff/{req.id}/{action}", data=data, content_type="multipart/form-data")
 
 
+def submit(app, req, action, day=DAY, **form):
+    """A clerk of 民政局 signs in and posts `form` to `req`'s `action` at noon on `day`: the response, its HTML
+    and that HTML read as a Page."""
+    client = staff_client(app)
+    with pinned(app, noon(day)):
+        resp = post(client, req, action, **form)
+    html = resp.get_data(as_text=True)
+    return resp, html, Page(html)
+
+
 def assert_invalid(page, input_id, message):
     attrs = page.attrs(input_id)
     assert attrs.get("aria-invalid") == "true", input_id
@@ -85,13 +95,9 @@ def assert_invalid(page, input_id, message):
 
 def test_a_refused_reply_keeps_every_typed_value_and_names_the_field(app, seeded):
     req = received(date(2026, 9, 28))
-    client = staff_client(app)
-    with pinned(app, noon(DAY)):
-        resp = post(client, req, "reply", outcome="withheld_law", text="经查，该信息属于……\n第二段。",
-                    holder_organ="区档案馆", legal_ground="", on="2026-10-09",
-                    files=[(io.BytesIO(b"%PDF-1.4 x"), "答复.pdf")])
-    html = resp.get_data(as_text=True)
-    page = Page(html)
+    resp, html, page = submit(app, req, "reply", outcome="withheld_law", text="经查，该信息属于……\n第二段。",
+                              holder_organ="区档案馆", legal_ground="", on="2026-10-09",
+                              files=[(io.BytesIO(b"%PDF-1.4 x"), "答复.pdf")])
     assert resp.status_code == 400
     assert page.value("rp-on") == "2026-10-09"  # not reset to today
     assert page.value("reply-text") == "经查，该信息属于……\n第二段。"
@@ -113,10 +119,7 @@ def test_a_refused_reply_keeps_every_typed_value_and_names_the_field(app, seeded
 
 def test_a_date_refused_by_the_date_rule_stays_with_the_typed_text(app, seeded):
     req = received(date(2026, 9, 28))
-    client = staff_client(app)
-    with pinned(app, noon(DAY)):
-        resp = post(client, req, "correction_notice", guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需年份\n及文号", on="2026-10-13")
-    page = Page(resp.get_data(as_text=True))
+    resp, html, page = submit(app, req, "correction_notice", guidance=GUIDANCE, items="请写明所需年份\n及文号", on="2026-10-13")
     assert resp.status_code == 400
     assert page.value("cn-on") == "2026-10-13" and page.value("items") == "请写明所需年份\n及文号"
     assert_invalid(page, "cn-on", "日期不能晚于今天")
@@ -126,10 +129,7 @@ def test_a_date_refused_by_the_date_rule_stays_with_the_typed_text(app, seeded):
 
 def test_a_missing_field_is_named_next_to_it(app, seeded):
     req = received(date(2026, 9, 28))
-    client = staff_client(app)
-    with pinned(app, noon(DAY)):
-        resp = post(client, req, "fee_notice", method="pages", quantity="", on="2026-10-10")
-    page = Page(resp.get_data(as_text=True))
+    resp, html, page = submit(app, req, "fee_notice", method="pages", quantity="", on="2026-10-10")
     assert resp.status_code == 400 and page.value("fee-on") == "2026-10-10"
     assert page.attrs("fee-quantity").get("aria-invalid") == "true" and page.autofocus == ["fee-quantity"]
 
@@ -137,10 +137,7 @@ def test_a_missing_field_is_named_next_to_it(app, seeded):
 def test_the_api_name_of_a_date_is_the_page_input_it_came_from(app, seeded):
     """add_consultation calls its date sent_on; on the page it is the form's `on` input."""
     req = received(date(2026, 9, 28))
-    client = staff_client(app)
-    with pinned(app, noon(DAY)):
-        resp = post(client, req, "consult", kind="organ", party="市民政局", on="2026-09-01")
-    page = Page(resp.get_data(as_text=True))
+    resp, html, page = submit(app, req, "consult", kind="organ", party="市民政局", on="2026-09-01")
     assert resp.status_code == 400 and page.value("cs-party") == "市民政局"
     assert_invalid(page, "cs-on", "征求意见发出日期须为登记当日")  # a step that pauses the period: no 补录
     assert page.autofocus == ["cs-on"]
@@ -150,10 +147,7 @@ def test_of_two_consultations_only_the_refused_one_is_filled_in(app, seeded):
     req = received(date(2026, 9, 28))
     one = handling.add_consultation(req, kind="organ", party="甲局", sent_on=DAY, now=noon(DAY), actor="t")
     two = handling.add_consultation(req, kind="organ", party="乙局", sent_on=DAY, now=noon(DAY), actor="t")
-    client = staff_client(app)
-    with pinned(app, noon(DAY)):
-        resp = post(client, req, "consult_answer", consultation=str(two.id), on="2026-10-10", answer="agreed", opinion="同意公开")
-    page = Page(resp.get_data(as_text=True))
+    resp, html, page = submit(app, req, "consult_answer", consultation=str(two.id), on="2026-10-10", answer="agreed", opinion="同意公开")
     assert resp.status_code == 400
     assert page.value(f"ca-opinion-{two.id}") == "同意公开" and page.value(f"ca-on-{two.id}") == "2026-10-10"
     assert_invalid(page, f"ca-on-{two.id}", "答复日期不能早于上一步")
@@ -164,12 +158,8 @@ def test_of_two_consultations_only_the_refused_one_is_filled_in(app, seeded):
 def test_a_state_conflict_is_409_with_the_summary_focused_and_the_text_kept(app, seeded):
     """Past the 7 working days the correction notice is refused by the rule, not by a field."""
     req = received(date(2026, 9, 28))
-    client = staff_client(app)
     day = date(2026, 11, 2)
-    with pinned(app, noon(day)):
-        resp = post(client, req, "correction_notice", guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请补充身份证明", on=day.isoformat())
-    html = resp.get_data(as_text=True)
-    page = Page(html)
+    resp, html, page = submit(app, req, "correction_notice", guidance=GUIDANCE, items="请补充身份证明", on=day.isoformat(), day=day)
     assert resp.status_code == 409
     assert page.value("items") == "请补充身份证明" and page.value("cn-on") == day.isoformat()
     assert page.autofocus == ["act-correction_notice-errors"]
@@ -181,12 +171,8 @@ def test_a_state_conflict_is_409_with_the_summary_focused_and_the_text_kept(app,
 def test_a_refused_form_that_is_no_longer_on_the_page_still_shows_the_typed_text(app, seeded):
     """Someone else sent the correction notice meanwhile: the reply form is gone, the typed text is not."""
     req = received(date(2026, 9, 28))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明年份", on=DAY, now=noon(DAY), actor="t")
-    client = staff_client(app)
-    with pinned(app, noon(DAY)):
-        resp = post(client, req, "reply", outcome="disclosed", **DISCLOSED, text="经查，现予以公开。<b>注意</b>", on=DAY.isoformat())
-    html = resp.get_data(as_text=True)
-    page = Page(html)
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明年份", on=DAY, now=noon(DAY), actor="t")
+    resp, html, page = submit(app, req, "reply", outcome="disclosed", **DISCLOSED, text="经查，现予以公开。<b>注意</b>", on=DAY.isoformat())
     assert resp.status_code == 409
     assert page.autofocus == ["refused-errors"]
     assert "经查，现予以公开。&lt;b&gt;注意&lt;/b&gt;" in html  # shown, escaped
@@ -195,11 +181,7 @@ def test_a_refused_form_that_is_no_longer_on_the_page_still_shows_the_typed_text
 
 def test_a_refused_dispute_opens_its_section(app, seeded):
     req = received(date(2026, 9, 28))
-    client = staff_client(app)
-    with pinned(app, noon(DAY)):
-        resp = post(client, req, "dispute", kind="litigation", after="y", filed_on="2026-09-01", note="（2026）苏0902行初1号")
-    html = resp.get_data(as_text=True)
-    page = Page(html)
+    resp, html, page = submit(app, req, "dispute", kind="litigation", after="y", filed_on="2026-09-01", note="（2026）苏0902行初1号")
     assert resp.status_code == 400
     assert re.search(r"<details[^>]* open>", html)
     assert "checked" in page.attrs("dispute-after") and selected(html, "dispute-kind") == "litigation"
@@ -211,7 +193,7 @@ def test_a_successful_action_still_redirects(app, seeded):
     req = received(date(2026, 9, 28))
     client = staff_client(app)
     with pinned(app, noon(DAY)):
-        resp = post(client, req, "correction_notice", guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需年份", on=DAY.isoformat())
+        resp = post(client, req, "correction_notice", guidance=GUIDANCE, items="请写明所需年份", on=DAY.isoformat())
         assert resp.status_code == 302
         assert resp.headers["Location"] == f"/requests/staff/{req.id}"
         page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
@@ -220,7 +202,7 @@ def test_a_successful_action_still_redirects(app, seeded):
 
 def test_the_timeline_shows_labelled_chinese_and_no_json(app, seeded):
     req = received(date(2026, 9, 28))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明所需年份", on=date(2026, 9, 29), now=at(2026, 9, 29, 9),
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明所需年份", on=date(2026, 9, 29), now=at(2026, 9, 29, 9),
                                     actor="t")
     handling.receive_correction(req, text="2025 年", on=date(2026, 10, 9), now=at(2026, 10, 12, 9),
                                 actor="t")  # handed in on 10-09, entered on 10-12: a 补录

@@ -9,8 +9,8 @@ from core.errors import ValidationError
 from requests_module import intake, outcomes, reply
 from requests_module.letter import letter_text
 from requests_module.remedy import RemedyError, remedy_text
-from tests.conftest import csrf_from, login, make_user
-from tests.requests.helpers import APPLICATION, DISCLOSED, date, noon, received
+from tests.conftest import csrf_from, make_user
+from tests.requests.helpers import APPLICATION, DISCLOSED, MZJ_FORM, admin_on_the_mzj_form, date, noon, received
 
 FIRST = "应当自收到本答复之日起六十日内向{}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内依法向人民法院提起行政诉讼。"
 CHOICE = "可以自收到本答复之日起六十日内向{}申请行政复议，或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。"
@@ -78,13 +78,9 @@ def test_admins_set_the_body_but_never_the_organ_itself(app, seeded, now):
     assert dep.reconsideration_body == "盐城市气象局"  # vertically led: the next organ up (Art. 27)
     with pytest.raises(ValidationError, match="不能是本机关自己"):
         update_department(dep, {"reconsideration_body": dep.full_name}, now=now, actor="admin")
-    make_user("admin", "admin@x.cn")
-    client = app.test_client()
-    login(client, "admin@x.cn")
-    page = client.get("/admin/departments/mzj/edit").get_data(as_text=True)
+    client, page = admin_on_the_mzj_form(app)
     assert 'name="reconsideration_body"' in page and "盐城市亭湖区人民政府" in page
-    form = {"csrf_token": csrf_from(page), "code": "mzj", "name": "民政局", "full_name": "盐城市亭湖区民政局",
-            "kind": "organ", "reconsideration_body": "盐城市亭湖区民政局", "active": "y"}
+    form = {"csrf_token": csrf_from(page), **MZJ_FORM, "reconsideration_body": "盐城市亭湖区民政局"}
     r = client.post("/admin/departments/mzj/edit", data=form)
     assert r.status_code in (200, 400) and "不能是本机关自己" in r.get_data(as_text=True)
     assert Department.query.filter_by(code="mzj").one().reconsideration_body == "盐城市亭湖区人民政府"

@@ -9,7 +9,7 @@ from requests_module import handling, intake, lapses, reply
 from requests_module.common import clock, due_text
 from requests_module.states import TransitionError
 from tests.conftest import at, make_user
-from tests.requests.helpers import APPLICATION, DISCLOSED, deliver, noon, received
+from tests.requests.helpers import APPLICATION, DISCLOSED, GUIDANCE, deliver, noon, received
 
 
 def due(req):
@@ -26,7 +26,7 @@ def test_received_on_golden_week_monday_is_due_october_30(seeded):
 def test_correction_on_day_3_then_correction_restarts_the_period(seeded):
     req = received(date(2026, 9, 28))
     # Day 3 after receipt: 9/29, 9/30, (Golden Week), 10/8.
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="请写明文件名称", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)),
                                     actor="t")
     assert req.status == "awaiting_correction" and clock(req).state == "paused"
     deliver(req, "correction_notice", date(2026, 10, 8))  # handed over the same day (Art. 30: from receipt)
@@ -37,7 +37,7 @@ def test_correction_on_day_3_then_correction_restarts_the_period(seeded):
     # Twenty working days from 10/20: 10/21–23, 10/26–30, 11/2–6, 11/9–13, 11/16, 11/17.
     assert req.status == "assigned" and due(req) == date(2026, 11, 17)
     with pytest.raises(TransitionError, match="一次性"):
-        handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="again", on=date(2026, 10, 21), now=noon(date(2026, 10, 21)),
+        handling.send_correction_notice(req, guidance=GUIDANCE, items="again", on=date(2026, 10, 21), now=noon(date(2026, 10, 21)),
                                         actor="t")
 
 
@@ -45,13 +45,13 @@ def test_correction_notice_only_within_seven_working_days(seeded):
     req = received(date(2026, 9, 28))
     # Day 7 is 10/13 (9/29, 9/30, 10/8, 10/9, 10/10, 10/12, 10/13).
     with pytest.raises(TransitionError, match="7 个工作日内（2026年10月13日前）"):
-        handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 10, 14), now=noon(date(2026, 10, 14)), actor="t")
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 10, 13), now=noon(date(2026, 10, 13)), actor="t")
+        handling.send_correction_notice(req, guidance=GUIDANCE, items="x", on=date(2026, 10, 14), now=noon(date(2026, 10, 14)), actor="t")
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="x", on=date(2026, 10, 13), now=noon(date(2026, 10, 13)), actor="t")
 
 
 def test_no_correction_in_time_closes_as_abandoned(seeded):
     req = received(date(2026, 9, 28))
-    handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)), actor="t")
+    handling.send_correction_notice(req, guidance=GUIDANCE, items="x", on=date(2026, 10, 8), now=noon(date(2026, 10, 8)), actor="t")
     deliver(req, "correction_notice", date(2026, 10, 8))
     assert lapses.expire_unanswered(at(2026, 10, 21, 23, 0)) == 0
     assert lapses.expire_unanswered(at(2026, 10, 22, 0, 1)) == 1
@@ -251,7 +251,7 @@ def _in_state(state):
         return intake.submit_online(APPLICATION, now=at(2026, 9, 28, 9))
     req = received(date(2026, 9, 28), dep=None if state == "received" else "mzj")
     if state == "awaiting_correction":
-        handling.send_correction_notice(req, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
+        handling.send_correction_notice(req, guidance=GUIDANCE, items="x", on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
     elif state == "awaiting_payment":
         handling.fee_notice(req, method="pages", quantity=31, on=date(2026, 9, 29), now=noon(date(2026, 9, 29)), actor="t")
     elif state == "awaiting_signoff":
@@ -277,7 +277,7 @@ def _attempts():
         "confirm": lambda r: intake.confirm_receipt(r, received_on=day, now=now, actor="t"),
         "assign": lambda r: intake.assign(r, zjj(), now=now, actor="t"),
         "reassign": lambda r: handling.reassign(r, zjj(), reason="x", now=now, actor="t"),
-        "correction_notice": lambda r: handling.send_correction_notice(r, guidance="请写明文件标题、文号或发布年份等能够特指所需信息的内容", items="x", on=day, now=now, actor="t"),
+        "correction_notice": lambda r: handling.send_correction_notice(r, guidance=GUIDANCE, items="x", on=day, now=now, actor="t"),
         "consult": lambda r: handling.add_consultation(r, kind="organ", party="x", sent_on=day, now=now, actor="t"),
         "fee_notice": lambda r: handling.fee_notice(r, method="pages", quantity=31, on=day, now=now, actor="t"),
         "reply": lambda r: reply.reply(r, outcome="disclosed", **DISCLOSED, text="x", on=day, now=now, actor=staff()),
