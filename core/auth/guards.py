@@ -1,4 +1,4 @@
-"""Role and department guards used by every staff view and API endpoint."""
+"""Role guards used by every staff view and API endpoint."""
 from functools import wraps
 
 from flask import abort, g, request
@@ -41,9 +41,3 @@ def roles_required(*roles):
 def staff_required(view):
     return roles_required(*STAFF_ROLES)(view)
 
-
-def require_department_scope(department_id):
-    """403 unless the current user may see the department's work."""
-    user = _current()
-    if user is None or not user.can_see_department(department_id):
-        abort(403)
