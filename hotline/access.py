@@ -92,6 +92,11 @@ def can_act(user, ticket, action):
     return can_view(user, ticket) and RULES[action](user, ticket)
 
 
+def available_actions(user, ticket):
+    """The actions this user may take on this ticket (for the ticket page; its state decides which forms show)."""
+    return {a for a in RULES if can_act(user, ticket, a)}
+
+
 def sees_callers(user):
     """Caller data of confidential tickets and anonymous callers' names: the 12345 centre and oversight."""
     return user is not None and user.role in DESK
