@@ -119,7 +119,7 @@ def _rows(query, now):
 def dispatch_queue():
     now = utcnow()
     return render_template("hotline/queue.html", title="派单队列（新受理、退回、重办）",
-                           rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False,
+                           rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False, types=TYPES,
                            pending_returns=len(returns.pending_list()))
 
 
@@ -136,7 +136,7 @@ def callbacks():
     now = utcnow()
     return render_template("hotline/queue.html", title="回访队列",
                            rows=_rows(Ticket.query.filter(Ticket.status.in_(["replied", "callback_review"])), now),
-                           bulk=False)
+                           bulk=False, types=TYPES)
 
 
 @bp.get("/queue")
@@ -146,7 +146,7 @@ def queue():
     q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff", "return_review"]))
     if current_user.role in (Role.STAFF, Role.APPROVER):
         q = q.filter(Ticket.department_id == current_user.department_id)
-    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True)
+    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True, types=TYPES)
 
 
 @bp.post("/queue/sign")
@@ -189,6 +189,7 @@ def _page(t, kept=None):
                            urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
                            caller=caller_for(current_user, t), departments=active_departments(),
                            suggestion=(dep, reason), actions=access.available_actions(current_user, t),
+                           satisfaction=callback.SATISFACTION,
                            duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
                            step_labels=STEP_LABELS, returns=returns.history(t),
