@@ -3,6 +3,7 @@ from flask import url_for
 from flask_login import current_user
 
 from core.auth.models import Role
+from core.worktime.urgency import Urgency
 
 NAV = [
     # (label, endpoint, roles allowed; None = everyone)
@@ -52,3 +53,5 @@ def register_template_helpers(app):
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.filters["zh_date"] = zh_date
     app.jinja_env.filters["zh_weekday"] = lambda d: "星期" + WEEKDAYS[d.weekday()]
+    app.jinja_env.filters["urgency"] = Urgency  # "due_soon"|urgency → .label 临期, .badge (API values to the badge)
+    app.jinja_env.globals["urgency_levels"] = list(Urgency)

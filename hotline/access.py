@@ -102,6 +102,11 @@ def can_act(user: User, ticket: Ticket, action: str) -> bool:
     return can_view(user, ticket) and RULES[action](user, ticket)
 
 
+def available_actions(user: User, ticket: Ticket) -> set[str]:
+    """The actions this user may take on this ticket (for the ticket page; its state decides which forms show)."""
+    return {a for a in RULES if can_act(user, ticket, a)}
+
+
 def sees_callers(user: User) -> bool:
     """Caller data of confidential tickets and anonymous callers' names: the 12345 centre and oversight."""
     return user is not None and user.role in DESK

@@ -33,7 +33,6 @@ SIGN_FOR_WORKHOURS, SIGN_FOR_URGENT_WALL_HOURS = 2, 0.5
 HANDLING_WORKDAYS = {"inquiry": 3, "help": 5, "complaint": 10, "report": 10, "suggestion": 15, "praise": 3}
 HANDLING_URGENT_WALL_HOURS = 24
 HANDLING_URGENT_EXEMPT = ("suggestion",)
-_HANDLING_DAYS = HANDLING_WORKDAYS  # the name hotline/sla_views.py reads
 # 退单 return window after dispatch: DESIGN §3 1 working day (config HOTLINE_RETURN_WINDOW_WORKDAYS: some
 # provinces' 12345 rules allow 2, at most RETURN_WINDOW_MAX_WORKDAYS), urgent 2 wall hours.
 RETURN_WINDOW_WORKDAYS, RETURN_WINDOW_MAX_WORKDAYS, RETURN_WINDOW_URGENT_WALL_HOURS = 1, 10, 2

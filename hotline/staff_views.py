@@ -120,7 +120,7 @@ def _rows(query, now):
 def dispatch_queue():
     now = utcnow()
     return render_template("hotline/queue.html", title="派单队列（新受理、退回、重办）",
-                           rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False,
+                           rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False, types=TYPES,
                            pending_returns=len(returns.pending_list()))
 
 
@@ -137,7 +137,7 @@ def callbacks():
     now = utcnow()
     return render_template("hotline/queue.html", title="回访队列",
                            rows=_rows(Ticket.query.filter(Ticket.status.in_(["replied", "callback_review"])), now),
-                           bulk=False)
+                           bulk=False, types=TYPES)
 
 
 @bp.get("/queue")
@@ -147,7 +147,7 @@ def queue():
     q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff", "return_review"]))
     if current_user.role in (Role.STAFF, Role.APPROVER):
         q = q.filter(Ticket.department_id == current_user.department_id)
-    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True)
+    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True, types=TYPES)
 
 
 @bp.post("/queue/sign")
@@ -189,20 +189,17 @@ def _page(t, kept=None):
     return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now, kept=kept,
                            urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
                            caller=caller_for(current_user, t), departments=active_departments(),
-                           suggestion=(dep, reason), desk=access.can_act(current_user, t, "dispatch"),
-                           may_handle=access.can_act(current_user, t, "sign"),
-                           supervisor=access.can_act(current_user, t, "extension_decision"),
-                           approver=access.can_act(current_user, t, "sign_off"),
+                           suggestion=(dep, reason), actions=access.available_actions(current_user, t),
+                           satisfaction=callback.SATISFACTION,
                            duplicates=duplicate_hints(current_user, t, now),
                            emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
                            step_labels=STEP_LABELS, returns=returns.history(t),
-                           may_review_return=access.can_act(current_user, t, "return_review"),
                            return_open=returns.refusal(t, now) is None,
                            extension_expired=extensions.expired(t, now) is not None,
                            transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
                            scope_channels=scope.CHANNELS,
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,
-                           may_contact=access.can_act(current_user, t, "contact"), contact_clock=clock(t, "first_contact"),
+                           contact_clock=clock(t, "first_contact"),
                            supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t),
                            kb=kb_answers.offered(current_user, t, now=now, query=request.args.get("kb")))
 

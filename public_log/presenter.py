@@ -56,8 +56,19 @@ def snippet(record: PublicRecord, terms: Iterable[str]) -> Markup:
     return highlight(snippet_text(record, terms), terms)
 
 
+STATUS_LABELS = {"pending": "待审查", "published": "已公开", "refused": "不予公开", "withdrawn": "已撤回"}
+
+
+def status_label(record: PublicRecord, *, corrected: bool = False) -> str:
+    """The record's state in Chinese; with `corrected`, a corrected published record shows as 已更正."""
+    if corrected and record.status == "published" and record.corrected_at:
+        return "已更正"
+    return STATUS_LABELS[record.status]
+
+
 def labels(record: PublicRecord) -> dict[str, str]:
-    return {"kind": KINDS.get(record.kind, record.kind), "type": type_label(record.type_code),
+    return {"kind": KINDS.get(record.kind, record.kind), "status": status_label(record),
+            "type": type_label(record.type_code),
             "category": category_label(record.category_code),
             "department": record.department.name if record.department else ""}
 

@@ -34,6 +34,17 @@ def _record(record_id: int) -> PublicRecord:
     return record
 
 
+def available_actions(user: Any, record: PublicRecord) -> set[str]:
+    """What the page offers: "review" (mask, unmask, approve, refuse) while the record waits and `user` may review
+    it; "manage" (correct, withdraw) once it is published, for who may manage published records."""
+    actions = set()
+    if record.status == "pending" and review.may_review(user, record):
+        actions.add("review")
+    if record.status == "published" and review.may_manage(user):
+        actions.add("manage")
+    return actions
+
+
 def _texts() -> dict[str, str | None]:
     return {k: request.form.get(k) for k in ("title", "request_text", "reply_text")}
 
@@ -41,8 +52,8 @@ def _texts() -> dict[str, str | None]:
 def _page(record: PublicRecord, form: Any = None, error: str | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template("public_log/review.html", record=record, rows=presenter.masking_rows(record),
                            restored=presenter.restored_rows(record),
-                           labels=presenter.labels(record), may_review=review.may_review(current_user, record),
-                           may_manage=review.may_manage(current_user), form=form or {}, error=error), status
+                           labels=presenter.labels(record), actions=available_actions(current_user, record),
+                           form=form or {}, error=error), status
 
 
 def _decide(record: PublicRecord, action: Callable[[], object]) -> ResponseReturnValue | None:
@@ -67,7 +78,8 @@ def queue() -> ResponseReturnValue:
     if review.may_manage(current_user):
         published = (PublicRecord.query.filter(PublicRecord.status.in_(("published", "withdrawn")))
                      .order_by(PublicRecord.published_at.desc()).limit(50).all())
-    return render_template("public_log/review_queue.html", pending=review.pending(current_user), published=published)
+    return render_template("public_log/review_queue.html", pending=review.pending(current_user), published=published,
+                           status_label=presenter.status_label)
 
 
 @bp.get("/<int:record_id>")

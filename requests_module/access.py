@@ -247,12 +247,6 @@ def available_actions(user, req):
     return {a for a in STAFF_ACTIONS if can_act(user, req, a)}
 
 
-def can_register(user):
-    """Paper applications: 政府办 (supervisors, admins) for any department or none; a department's staff and
-    approvers for their own department (walk-in applications at the department's window)."""
-    return _signed_in(user) and user.role in HANDLERS
-
-
 def register_department(user, requested):
     """The department a paper application registered by this user goes to: their own for department roles
     (whatever they asked for), the requested one (or none, for intake) for 政府办."""

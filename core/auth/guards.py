@@ -1,4 +1,4 @@
-"""Role and department guards used by every staff view and API endpoint."""
+"""Role guards used by every staff view and API endpoint."""
 from __future__ import annotations
 
 from functools import wraps
@@ -50,9 +50,3 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 def staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return roles_required(*STAFF_ROLES)(view)
 
-
-def require_department_scope(department_id: int) -> None:
-    """403 unless the current user may see the department's work."""
-    user = _current()
-    if user is None or not user.can_see_department(department_id):
-        abort(403)

@@ -115,21 +115,3 @@ def test_calendar_import_recomputes_open_clocks_and_reports(seeded):
     assert fresh.due_on == calendar_service.get_calendar().add_workdays(date(2027, 2, 1), 20)
     assert AuditEvent.query.filter_by(entity_kind="clock", action="recompute").count() == 3
     assert Clock.query.filter_by(entity_id="done").one().due_on == stopped.due_on
-
-
-def test_queries_due_before_and_overdue_by_department(seeded):
-    from core.clocks.queries import open_clocks_due_before, overdue_by_department
-    from core.departments.models import Department
-
-    mzj = Department.query.filter_by(code="mzj").one().id
-    zjj = Department.query.filter_by(code="zjj").one().id
-    a = start(entity_id="a", department_id=mzj)
-    start(entity_id="b", department_id=mzj, start_on=date(2026, 10, 12), now=at(2026, 10, 12, 9))
-    start(entity_id="c", department_id=zjj)
-    stopped = start(entity_id="d", department_id=zjj)
-    with unit_of_work():
-        clocks.stop_clock(stopped, now=at(2026, 10, 1), actor="t")
-    assert [c.entity_id for c in open_clocks_due_before(at(2026, 10, 31, 12))] == ["a", "c"]
-    assert overdue_by_department(at(2026, 10, 31, 12)) == {mzj: 1, zjj: 1}
-    assert overdue_by_department(at(2026, 12, 31)) == {mzj: 2, zjj: 1}
-    assert a.due_on == date(2026, 10, 30)
