@@ -3,6 +3,7 @@ from flask import url_for
 from flask_login import current_user
 
 from core.auth.models import Role
+from core.formats import zh_date
 
 NAV = [
     # (label, endpoint, roles allowed; None = everyone)
@@ -24,10 +25,6 @@ NAV = [
 def nav_items():
     role = current_user.role if current_user.is_authenticated else None
     return [(label, url_for(ep)) for label, ep, roles in NAV if roles is None or role in roles]
-
-
-def zh_date(d):
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 WEEKDAYS = "一二三四五六日"

@@ -15,6 +15,7 @@ from core.clocks.models import Clock, SweepRun
 from core.db import unit_of_work, utcnow
 from core.departments.models import Department
 from core.extensions import db
+from core.formats import zh_date
 from core.notifications.models import Notification
 from core.notifications.templates import render
 
@@ -71,9 +72,9 @@ def _claim(step_filter, values, limit):
 
 def _due_text(row, tz):
     if row.due_on is not None:
-        return f"{row.due_on.year}年{row.due_on.month}月{row.due_on.day}日"
+        return zh_date(row.due_on)
     local = row.due_at.astimezone(tz)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{zh_date(local)} {local:%H:%M}"
 
 
 def _notes(rows, event, recipients_of, now, tz, dep_names):
