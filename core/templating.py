@@ -1,5 +1,7 @@
 """Template helpers: the navigation each role sees and date formatting in Chinese."""
-from flask import url_for
+from datetime import datetime
+
+from flask import Flask, url_for
 from flask_login import current_user
 
 from core.auth.models import Role
@@ -22,7 +24,7 @@ NAV = [
 ]
 
 
-def nav_items():
+def nav_items() -> list[tuple[str, str]]:
     role = current_user.role if current_user.is_authenticated else None
     return [(label, url_for(ep)) for label, ep, roles in NAV if roles is None or role in roles]
 
@@ -30,20 +32,20 @@ def nav_items():
 WEEKDAYS = "一二三四五六日"
 
 
-def unread_notifications():
+def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
     from core.notifications.service import unread_count
     return unread_count(current_user)
 
 
-def local_dt(value):
+def local_dt(value: datetime | None) -> str:
     """An aware datetime in the configured local zone, as 2026-11-20 10:00."""
     from core.calendar.service import local_zone
     return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def register_template_helpers(app):
+def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.globals["nav_items"] = nav_items

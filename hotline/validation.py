@@ -1,5 +1,7 @@
 """Checks of a ticket's fields, each bad field named in Chinese."""
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from core.errors import ValidationError
 from core.extensions import db
@@ -8,7 +10,7 @@ from hotline.models import Category
 from hotline.sla import TYPES, URGENCIES
 
 
-def clean_ticket(data):
+def clean_ticket(data: Mapping[str, Any]) -> dict[str, Any]:
     errors, out = {}, {}
     out["type"] = data.get("type") or ""
     if out["type"] not in TYPES:

@@ -1,7 +1,7 @@
 """公开答复库: the public pages — browse and search, permalinks, Atom feeds. Masked text only."""
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
-from core.departments.models import Department
+from core.departments.service import get_by_code
 from core.errors import ValidationError
 from public_log import finder, presenter, queries
 
@@ -52,6 +52,6 @@ def feed():
 
 @bp.get("/departments/<code>/feed.atom")
 def department_feed(code):
-    dep = Department.query.filter_by(code=code.lower()).first() or abort(404)
+    dep = get_by_code(code, active_only=False) or abort(404)
     return _feed(queries.newest(dep), f"亭湖区公开答复库：{dep.name}", url_for(".department_feed", code=dep.code,
                                                                      _external=True), dep)

@@ -1,5 +1,7 @@
 """Checks of an application's fields (Art. 29), each bad field named in Chinese."""
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from core.errors import ValidationError
 from core.formats import is_email, is_phone, valid_resident_id, valid_uscc
@@ -27,7 +29,7 @@ def _taker(data, errors, out):
     return take
 
 
-def clean_applicant(data, errors, out):
+def clean_applicant(data: Mapping[str, Any], errors: dict[str, str], out: dict[str, Any]) -> None:
     """The applicant's identity and contact fields (Art. 29 (1); also a correction request's, Art. 41) into
     `out`, each bad field's message into `errors`."""
     take = _taker(data, errors, out)
@@ -60,7 +62,7 @@ def clean_applicant(data, errors, out):
     take("address", 200, required=False, label="通信地址")
 
 
-def clean_application(data):
+def clean_application(data: Mapping[str, Any]) -> dict[str, Any]:
     """The cleaned application fields, or ValidationError listing every bad field."""
     errors, out = {}, {}
     clean_applicant(data, errors, out)
