@@ -66,12 +66,12 @@ users = AppGroup("users", help="Manage accounts.")
 def users_create(email: str, phone: str, password: str, role: str, department_code: str | None, name: str) -> None:
     """Create an account."""
     from core.auth.service import create_user
-    from core.departments.service import get_by_code
+    from core.departments.service import require_by_code
 
     if bool(email) == bool(phone):
         _fail("请只给出 --email 或 --phone 其中之一")
     try:
-        dep = get_by_code(department_code) if department_code else None
+        dep = require_by_code(department_code, active_only=False) if department_code else None
         user = create_user(login=email or phone, password=password, role=role, department=dep,
                            name=name, now=utcnow())
     except DomainError as err:

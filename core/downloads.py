@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flask import send_file
+from werkzeug.wrappers import Response
 
 if TYPE_CHECKING:
     from typing import Any
@@ -68,3 +69,20 @@ def upload_ascii(filename: str, kind: str, ident: int | str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     ext = ext if re.fullmatch(r"[a-z0-9]{1,8}", ext) else "bin"
     return ascii_name(filename, f"{kind}-{ident}.{ext}")
+
+
+def send_upload(upload: Any, kind: str) -> Response:
+    """An uploaded file (an application's attachment, a correction request's evidence) as a download: its own
+    name, `<kind>-<id>.<ext>` for old clients (upload_ascii)."""
+    from core.uploads import path_for
+
+    return send_named(path_for(upload.stored_name), mimetype=upload.content_type, as_attachment=True,
+                      name=upload.filename, ascii=upload_ascii(upload.filename, kind, upload.id))
+
+
+def send_pdf(data: bytes, *, name: str, ascii: str) -> Response:
+    """A PDF the system made (a letter, a notice), shown in the browser: `name` (Chinese allowed), `ascii` for old
+    clients."""
+    import io
+
+    return send_named(io.BytesIO(data), mimetype="application/pdf", as_attachment=False, name=name, ascii=ascii)

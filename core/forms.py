@@ -14,7 +14,7 @@ from wtforms import IntegerField as _IntegerField
 from wtforms.meta import DefaultMeta
 
 from core.errors import ValidationError
-from core.inputs import INT_MAX, parse_date, parse_int
+from core.inputs import INT_MAX, date_field, parse_int
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -82,10 +82,7 @@ def form_ids(name: str) -> list[int]:
 
 def form_date(name: str, label: str = "日期") -> date | None:
     """The YYYY-MM-DD date (years 1900–2100) in form field `name`; ValidationError naming the field."""
-    try:
-        return parse_date(request.form.get(name) or "")
-    except ValueError as exc:
-        raise ValidationError(f"{label}：{exc}" if label else str(exc), field=name) from None
+    return date_field(request.form, name, required=True, label=label)
 
 
 FILES_AGAIN = "请重新选择附件"

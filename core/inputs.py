@@ -7,8 +7,12 @@ Chinese ValueError naming the bad value; callers attach it to their field.
 """
 import math
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from core.errors import ValidationError
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 INT_MAX = 2**31 - 1  # PostgreSQL INTEGER: every id and count column of the schema
@@ -22,38 +26,61 @@ DATE_HINT = f"日期格式应为 YYYY-MM-DD，{YEAR_MESSAGE}"
 DATETIME_HINT = f"时间应为 ISO 8601 格式并带时区，如 2026-11-20T10:00:00+08:00，{YEAR_MESSAGE}"
 
 
-def check_year(year, text=None):
+def check_year(year: int, text: str | None = None) -> int:
     """A year in 1900–2100, else ValueError naming the value."""
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise ValueError(f"{YEAR_MESSAGE}，收到 “{text if text is not None else year}”")
     return year
 
 
-def parse_date(text):
-    """A YYYY-MM-DD date in 1900–2100, with a Chinese message naming the bad value."""
-    text = (text or "").strip()
-    if not _DATE.fullmatch(text):
-        raise ValueError(f"日期格式应为 YYYY-MM-DD，收到 “{text[:40]}”")
+def _typed(value: object) -> str:
+    """The typed text of a value from a form, a query or a JSON body (a number or a list as its text)."""
+    return "" if value is None else (value if isinstance(value, str) else str(value)).strip()
+
+
+def _shown(text: str) -> str:
+    """At most 40 characters of a refused value, control characters (NUL…) shown as �, to quote it back."""
+    return "".join("\ufffd" if ord(c) < 32 or ord(c) == 127 else c for c in text[:40])
+
+
+def _stamp(value: object, pattern: re.Pattern[str], hint: str, convert: Callable[[str], Any], missing: str) -> Any:
+    text = _typed(value)
+    if not pattern.fullmatch(text):
+        raise ValueError(f"{hint}，收到 “{_shown(text)}”")
     check_year(int(text[:4]), text)
     try:
-        return date.fromisoformat(text)
+        return convert(text)
     except ValueError:
-        raise ValueError(f"不存在的日期 “{text}”") from None
+        raise ValueError(f"{missing} “{text}”") from None
 
 
-def parse_datetime(text):
+def parse_date(text: object) -> date:
+    """A YYYY-MM-DD date in 1900–2100, with a Chinese message naming the bad value; anything else (NUL bytes,
+    year 0001 or 9999, a number, a list) is a ValueError, never another exception."""
+    return _stamp(text, _DATE, "日期格式应为 YYYY-MM-DD", date.fromisoformat, "不存在的日期")
+
+
+def parse_datetime(text: object) -> datetime:
     """An RFC 3339 date-time with its zone (Z or ±hh:mm), year 1900–2100."""
-    text = (text or "").strip()
-    if not _DATETIME.fullmatch(text):
-        raise ValueError(f"{DATETIME_HINT}，收到 “{text[:40]}”")
-    check_year(int(text[:4]), text)
+    return _stamp(text, _DATETIME, DATETIME_HINT,
+                  lambda t: datetime.fromisoformat(t.upper().replace("Z", "+00:00")), "不存在的时间")
+
+
+def date_field(data: Mapping[str, Any], key: str, *, default: date | None = None, required: bool = False,
+               label: str = "") -> date | None:
+    """The date in `data[key]` — a JSON body, request.form or request.args — for a view: `default` when it is
+    empty (None or ""), unless `required`; else parse_date's value, or ValidationError naming the field
+    (the message prefixed with `label`, as 有效期：…)."""
+    value = data.get(key)
+    if (value is None or value == "") and not required:
+        return default
     try:
-        return datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"不存在的时间 “{text}”") from None
+        return parse_date(value)
+    except ValueError as exc:
+        raise ValidationError(f"{label}：{exc}" if label else str(exc), field=key) from None
 
 
-def parse_int(text, low=0, high=INT_MAX):
+def parse_int(text: object, low: int = 0, high: int = INT_MAX) -> int:
     """A whole number in [low, high] from typed text."""
     text = str(text if text is not None else "").strip()
     if not _INT.fullmatch(text):
@@ -64,7 +91,7 @@ def parse_int(text, low=0, high=INT_MAX):
     return value
 
 
-def parse_decimal(text, low, high):
+def parse_decimal(text: object, low: Decimal | int, high: Decimal | int) -> Decimal:
     """A finite decimal amount in (low, high] — NaN, Infinity and exponents beyond range refused."""
     try:
         value = Decimal(str(text).strip())
@@ -77,5 +104,5 @@ def parse_decimal(text, low, high):
     return value
 
 
-def is_finite(number):
+def is_finite(number: object) -> bool:
     return not isinstance(number, float) or math.isfinite(number)

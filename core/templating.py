@@ -1,8 +1,11 @@
 """Template helpers: the navigation each role sees and date formatting in Chinese."""
-from flask import url_for
+from datetime import datetime
+
+from flask import Flask, url_for
 from flask_login import current_user
 
 from core.auth.models import Role
+from core.formats import zh_date
 from core.worktime.urgency import Urgency
 
 NAV = [
@@ -22,32 +25,28 @@ NAV = [
 ]
 
 
-def nav_items():
+def nav_items() -> list[tuple[str, str]]:
     role = current_user.role if current_user.is_authenticated else None
     return [(label, url_for(ep)) for label, ep, roles in NAV if roles is None or role in roles]
-
-
-def zh_date(d):
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 WEEKDAYS = "一二三四五六日"
 
 
-def unread_notifications():
+def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
     from core.notifications.service import unread_count
     return unread_count(current_user)
 
 
-def local_dt(value):
+def local_dt(value: datetime | None) -> str:
     """An aware datetime in the configured local zone, as 2026-11-20 10:00."""
     from core.calendar.service import local_zone
     return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def register_template_helpers(app):
+def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.globals["nav_items"] = nav_items

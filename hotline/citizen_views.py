@@ -80,12 +80,11 @@ def lookup_form():
 @bp.post("/lookup")
 def lookup():
     t = _by_number(request.form.get("number"))
-    if not code_matches(ENTITY, t.id if t else None, request.form.get("code")) or t is None:
-        flash("没有找到匹配的工单：请核对工单编号和查询码。查询码遗失的，可重新获取。", "danger")
-        lookup_codes.keep_typed(ENTITY, request.form.get("number"))
-        return redirect(url_for(".new", _anchor="lookup"))
-    _grant(t)
-    return redirect(url_for(".status", ticket_id=t.id))
+    matched = code_matches(ENTITY, t.id if t else None, request.form.get("code")) and t is not None
+    return lookup_codes.answer_lookup(ENTITY, t if matched else None,
+                                      refusal="没有找到匹配的工单：请核对工单编号和查询码。查询码遗失的，可重新获取。",
+                                      form_url=url_for(".new", _anchor="lookup"), grant=_grant,
+                                      page_url=lambda found: url_for(".status", ticket_id=found.id))
 
 
 @bp.post("/lookup/code")

@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from core.auth.guards import roles_required, staff_required
 from core.auth.models import Role
-from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
 from core.departments.service import active_departments
 from core.errors import DomainError
 from core.extensions import db
+from core.inputs import date_field
 from hotline import knowledge
 from hotline.knowledge import KnowledgeEntry
 from hotline.models import Category
@@ -33,16 +33,6 @@ def index():
     return render_template("hotline/kb.html", entries=entries, drafts=drafts, q=q, supervisor=_supervisor())
 
 
-def _date(name):
-    value = request.form.get(name)
-    if not value:
-        return None
-    try:
-        return parse_iso_date(value)
-    except ValueError as exc:
-        raise DomainError(f"有效期：{exc}") from None
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
 def new():
@@ -53,8 +43,8 @@ def new():
             if code and db.session.get(Category, code) is None:
                 code = None
             knowledge.propose(question=request.form.get("question"), answer=request.form.get("answer"),
-                              category_code=code, department=dep, valid_from=_date("valid_from"),
-                              valid_until=_date("valid_until"), now=utcnow(), actor=current_user)
+                              category_code=code, department=dep, valid_from=date_field(request.form, "valid_from", label="有效期"),
+                              valid_until=date_field(request.form, "valid_until", label="有效期"), now=utcnow(), actor=current_user)
         except DomainError as err:
             flash("；".join(getattr(err, "fields", {}).values()) or err.message, "danger")
         else:

@@ -10,7 +10,7 @@ from core.calendar.service import get_schedule
 from core.clocks.service import urgency_of
 from core.db import utcnow
 from core.departments.models import Department
-from core.departments.service import active_departments
+from core.departments.service import active_departments, get_by_code
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
@@ -205,7 +205,7 @@ def _page(t, kept=None):
 
 
 def _dep(name="department"):
-    dep = Department.query.filter_by(code=request.form.get(name, ""), active=True).first()
+    dep = get_by_code(request.form.get(name))
     if dep is None:
         raise ValidationError("请选择部门", field=name)
     return dep

@@ -1,15 +1,16 @@
 """Checks of a ticket's fields, each bad field named in Chinese."""
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from core.errors import ValidationError
 from core.extensions import db
+from core.formats import is_phone
 from hotline.models import Category
 from hotline.sla import TYPES, URGENCIES
 
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
-
-def clean_ticket(data):
+def clean_ticket(data: Mapping[str, Any]) -> dict[str, Any]:
     errors, out = {}, {}
     out["type"] = data.get("type") or ""
     if out["type"] not in TYPES:
@@ -24,7 +25,7 @@ def clean_ticket(data):
     out["anonymous"] = str(data.get("anonymous", "")).lower() in ("1", "true", "y", "yes", "on")
     out["confidential"] = str(data.get("confidential", "")).lower() in ("1", "true", "y", "yes", "on")
     phone = re.sub(r"[\s]", "", data.get("caller_phone") or "")
-    if phone and not PHONE.match(phone):
+    if phone and not is_phone(phone):
         errors["caller_phone"] = "来电号码应为 11 位手机号或带区号的固定电话"
     out["caller_phone"] = phone or None
     name = (data.get("caller_name") or "").strip()

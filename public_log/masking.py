@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from core.formats import is_mobile, valid_resident_id
 from public_log.masking_data import (
     AFTER_CUES,
     BEFORE_CUES,
@@ -83,7 +84,6 @@ _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _LIST_NEXT = re.compile(r"[、和及与][\u4e00-\u9fff]{2,5}")
 _AFTER = re.compile("|".join(AFTER_CUES))
 _BEFORE = re.compile("|".join(BEFORE_CUES))
-_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 NAME_TAGGER_BUDGET = 4  # jieba's HMM costs ~0.5 ms a window: a bound on a crafted text full of cues
 
 
@@ -187,10 +187,7 @@ def _id18_shape(s):
 
 
 def _valid_id18(s):
-    if not _id18_shape(s):
-        return False
-    total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS))
-    return "10X98765432"[total % 11] == s[17].upper()
+    return _id18_shape(s) and valid_resident_id(s.upper())
 
 
 def _valid_id15(s):
@@ -205,10 +202,6 @@ def _luhn(number):
             d = d * 2 - 9 if d > 4 else d * 2
         total, alt = total + d, not alt
     return total % 10 == 0
-
-
-def _mobile(d):
-    return len(d) == 11 and d[0] == "1" and d[1] in "3456789"
 
 
 def _classify(d, short_inside, cues, known):
@@ -229,9 +222,9 @@ def _classify(d, short_inside, cues, known):
         return "银行卡号", d[:4] + "*" * (n - 8) + d[-4:], "银行卡号（Luhn 校验通过）"
     if n == 18 and _id18_shape(d):
         return "身份证号", d[:6] + "********" + d[-4:], "疑似身份证号（校验码不符）"
-    if _mobile(d):
+    if is_mobile(d):
         return "手机号", d[:3] + "****" + d[-4:], "大陆手机号"
-    if (n == 13 and d.startswith("86") and _mobile(d[2:])) or (n == 15 and d.startswith("0086") and _mobile(d[4:])):
+    if (n == 13 and d.startswith("86") and is_mobile(d[2:])) or (n == 15 and d.startswith("0086") and is_mobile(d[4:])):
         return "手机号", d[-11:-8] + "****" + d[-4:], "大陆手机号"
     if n == 15 and _valid_id15(d):
         return "身份证号", d[:6] + "*****" + d[-4:], "15 位旧身份证号"

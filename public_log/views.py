@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
-from core.departments.models import Department
+from core.departments.service import get_by_code
 from core.errors import ValidationError
 from public_log import finder, presenter, queries
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from flask import Response
     from flask.typing import ResponseReturnValue
 
+    from core.departments.models import Department
     from public_log.models import PublicRecord
 
 bp = Blueprint("public_log", __name__, url_prefix="/log")
@@ -64,6 +65,6 @@ def feed() -> ResponseReturnValue:
 
 @bp.get("/departments/<code>/feed.atom")
 def department_feed(code: str) -> ResponseReturnValue:
-    dep = Department.query.filter_by(code=code.lower()).first() or abort(404)
+    dep = get_by_code(code, active_only=False) or abort(404)
     return _feed(queries.newest(dep), f"亭湖区公开答复库：{dep.name}", url_for(".department_feed", code=dep.code,
                                                                      _external=True), dep)

@@ -3,11 +3,11 @@ from flask import abort, jsonify, request
 
 from core.api import api_user, json_body, make_api_blueprint
 from core.auth.guards import roles_required
-from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
-from core.departments.models import Department
+from core.departments.service import require_by_code
 from core.errors import ValidationError
 from core.extensions import db
+from core.inputs import date_field
 from requests_module import access, disputes, documents, handling, intake, lapses, reasons, refunds, reply
 from requests_module.common import today
 from requests_module.models import Consultation, DisclosureRequest, Dispute
@@ -24,18 +24,6 @@ register_paths(PATHS, SCHEMAS)
 
 def _body():
     return json_body()
-
-
-def _date(data, key="on", required=False, now=None):
-    value = data.get(key)
-    if value in (None, ""):
-        if required:
-            raise ValidationError(f"缺少 {key}", field=key)
-        return today(now)
-    try:
-        return parse_iso_date(str(value))
-    except ValueError as exc:
-        raise ValidationError(str(exc), field=key) from None
 
 
 def _int(data, key):
@@ -60,10 +48,7 @@ def _child(model, child_id, req):
 
 
 def _department(code):
-    dep = Department.query.filter_by(code=(code or "").strip().lower(), active=True).first()
-    if dep is None:
-        raise ValidationError(f"没有代码为 {code!r} 的部门", field="department")
-    return dep
+    return require_by_code(code, field="department")
 
 
 def _ok(req, status=200):
@@ -80,7 +65,7 @@ def create():
     if requested is not None and requested.id != dep.id:
         raise ValidationError("只能登记给本部门", field="department")
     req = intake.register_paper(data, channel=data.get("channel") or "in_person",
-                                received_on=_date(data, "received_on", required=True), now=now, actor=user,
+                                received_on=date_field(data, "received_on", required=True), now=now, actor=user,
                                 department=dep)
     return _ok(req, 201)
 
@@ -128,11 +113,16 @@ def _action(request_id, action, fn):
     return _ok(req)
 
 
+def _child_action(request_id, action, model, child_id, fn):
+    """_action on a consultation or dispute of this application: fn(req, child, data, now, user)."""
+    return _action(request_id, action, lambda r, d, n, u: fn(r, _child(model, child_id, r), d, n, u))
+
+
 @bp.post("/<int:request_id>/confirm-receipt")
 @handlers_only
 def confirm_receipt(request_id):
     return _action(request_id, "confirm", lambda r, d, n, u: intake.confirm_receipt(
-        r, received_on=_date(d, "received_on", now=n), now=n, actor=u))
+        r, received_on=date_field(d, "received_on", default=today(n)), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/assign")
@@ -150,7 +140,7 @@ def assign(request_id):
 @handlers_only
 def reject(request_id):
     return _action(request_id, "reject", lambda r, d, n, u: intake.reject(
-        r, outcome=d.get("outcome") or "", message=d.get("message"), on=_date(d, now=n), now=n, actor=u,
+        r, outcome=d.get("outcome") or "", message=d.get("message"), on=date_field(d, "on", default=today(n)), now=n, actor=u,
         paper_number=d.get("paper_number")))
 
 
@@ -158,7 +148,7 @@ def reject(request_id):
 @handlers_only
 def correction_notice(request_id):
     return _action(request_id, "correction_notice", lambda r, d, n, u: handling.send_correction_notice(
-        r, items=d.get("items"), guidance=d.get("guidance"), on=_date(d, now=n), now=n, actor=u,
+        r, items=d.get("items"), guidance=d.get("guidance"), on=date_field(d, "on", default=today(n)), now=n, actor=u,
         period=_int(d, "period") if "period" in d else None))
 
 
@@ -166,14 +156,14 @@ def correction_notice(request_id):
 @handlers_only
 def correction(request_id):
     return _action(request_id, "correction", lambda r, d, n, u: handling.receive_correction(
-        r, text=d.get("text"), on=_date(d, now=n), now=n, actor=u, late_reason=d.get("late_reason")))
+        r, text=d.get("text"), on=date_field(d, "on", default=today(n)), now=n, actor=u, late_reason=d.get("late_reason")))
 
 
 @bp.post("/<int:request_id>/reason-request")
 @handlers_only
 def reason_request(request_id):
     return _action(request_id, "reason_request", lambda r, d, n, u: reasons.request_reasons(
-        r, items=d.get("items"), on=_date(d, now=n), now=n, actor=u,
+        r, items=d.get("items"), on=date_field(d, "on", default=today(n)), now=n, actor=u,
         period=_int(d, "period") if "period" in d else None))
 
 
@@ -181,44 +171,43 @@ def reason_request(request_id):
 @handlers_only
 def reasons_received(request_id):
     return _action(request_id, "reasons", lambda r, d, n, u: reasons.receive_reasons(
-        r, text=d.get("text"), on=_date(d, now=n), now=n, actor=u))
+        r, text=d.get("text"), on=date_field(d, "on", default=today(n)), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/reason-decision")
 @handlers_only
 def reason_decision(request_id):
     return _action(request_id, "reason_decision", lambda r, d, n, u: reasons.decide_reasons(
-        r, accepted=d.get("accepted"), on=_date(d, now=n), now=n, actor=u,
-        delay_until=_date(d, "delay_until") if d.get("delay_until") not in (None, "") else None))
+        r, accepted=d.get("accepted"), on=date_field(d, "on", default=today(n)), now=n, actor=u,
+        delay_until=date_field(d, "delay_until")))
 
 
 @bp.post("/<int:request_id>/consultations")
 @handlers_only
 def consultations(request_id):
     return _action(request_id, "consult", lambda r, d, n, u: handling.add_consultation(
-        r, kind=d.get("kind"), party=d.get("party"), party_type=d.get("party_type"), sent_on=_date(d, now=n), now=n,
+        r, kind=d.get("kind"), party=d.get("party"), party_type=d.get("party_type"), sent_on=date_field(d, "on", default=today(n)), now=n,
         actor=u))
 
 
 @bp.post("/<int:request_id>/consultations/<int:consultation_id>/answer")
 @handlers_only
 def consultation_answer(request_id, consultation_id):
-    def act(r, d, n, u):
-        c = _child(Consultation, consultation_id, r)
+    def act(r, c, d, n, u):
         # `silent: true` (older clients) says 逾期未提出意见 explicitly; without either nothing is assumed (Art. 32)
         answer = d.get("answer") if "answer" in d else ("silent" if d.get("silent") is True else None)
         if d.get("silent") is True and answer != "silent":
             raise ValidationError("silent 与 answer 矛盾", field="answer")
-        handling.answer_consultation(r, c, answer=answer, answered_on=None if answer == "silent" else _date(d, now=n),
+        handling.answer_consultation(r, c, answer=answer, answered_on=None if answer == "silent" else date_field(d, "on", default=today(n)),
                                      opinion=d.get("opinion"), now=n, actor=u)
-    return _action(request_id, "consult_answer", act)
+    return _child_action(request_id, "consult_answer", Consultation, consultation_id, act)
 
 
 @bp.post("/<int:request_id>/fee-notice")
 @handlers_only
 def fee_notice(request_id):
     return _action(request_id, "fee_notice", lambda r, d, n, u: handling.fee_notice(
-        r, method=d.get("method"), quantity=_int(d, "quantity"), amount=d.get("amount"), on=_date(d, now=n),
+        r, method=d.get("method"), quantity=_int(d, "quantity"), amount=d.get("amount"), on=date_field(d, "on", default=today(n)),
         now=n, actor=u))
 
 
@@ -226,14 +215,14 @@ def fee_notice(request_id):
 @handlers_only
 def payment(request_id):
     return _action(request_id, "payment", lambda r, d, n, u: handling.record_payment(
-        r, on=_date(d, now=n), now=n, actor=u, late_reason=d.get("late_reason")))
+        r, on=date_field(d, "on", default=today(n)), now=n, actor=u, late_reason=d.get("late_reason")))
 
 
 @bp.post("/<int:request_id>/fee-refund")
 @handlers_only
 def fee_refund(request_id):
     return _action(request_id, "fee_refund", lambda r, d, n, u: refunds.record_refund(
-        r, amount=d.get("amount"), method=d.get("method") or "", note=d.get("note"), on=_date(d, now=n), now=n,
+        r, amount=d.get("amount"), method=d.get("method") or "", note=d.get("note"), on=date_field(d, "on", default=today(n)), now=n,
         actor=u, pages_provided=d.get("pages_provided")))
 
 
@@ -241,7 +230,7 @@ def fee_refund(request_id):
 @handlers_only
 def extension(request_id):
     return _action(request_id, "extend", lambda r, d, n, u: handling.extend(
-        r, days=_int(d, "days"), reason=d.get("reason"), on=_date(d, now=n), now=n, actor=u))
+        r, days=_int(d, "days"), reason=d.get("reason"), on=date_field(d, "on", default=today(n)), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/reply")
@@ -251,7 +240,7 @@ def reply_(request_id):
         r, outcome=d.get("outcome") or "", text=d.get("text"), legal_ground=d.get("legal_ground"),
         holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
         not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"),
-        disclosure_basis=d.get("disclosure_basis"), disclosure_access=d.get("disclosure_access"), on=_date(d, now=n),
+        disclosure_basis=d.get("disclosure_basis"), disclosure_access=d.get("disclosure_access"), on=date_field(d, "on", default=today(n)),
         now=n, actor=u, paper_number=d.get("paper_number")))
 
 
@@ -266,7 +255,7 @@ def reply_preview(request_id):
                            holder_organ=d.get("holder_organ"), holder_contact=d.get("holder_contact"),
                            not_held_basis=d.get("not_held_basis"), not_ours_reason=d.get("not_ours_reason"),
                            disclosure_basis=d.get("disclosure_basis"), disclosure_access=d.get("disclosure_access"),
-                           on=_date(d, now=n), now=n, actor=api_user(), paper_number=d.get("paper_number"))
+                           on=date_field(d, "on", default=today(n)), now=n, actor=api_user(), paper_number=d.get("paper_number"))
     db.session.rollback()
     return jsonify(organ=letter.organ, number=None, draft=True, salutation=letter.salutation,
                    paragraphs=letter.paragraphs, attachments=letter.attachments,
@@ -287,7 +276,7 @@ def sign_off(request_id):
 @handlers_only
 def dispute(request_id):
     return _action(request_id, "dispute", lambda r, d, n, u: disputes.file_dispute(
-        r, kind=d.get("kind") or "", filed_on=_date(d, "filed_on", required=True),
+        r, kind=d.get("kind") or "", filed_on=date_field(d, "filed_on", required=True),
         after_reconsideration=d.get("after_reconsideration") is True, note=d.get("note"), today=today(n), now=n,
         actor=u))
 
@@ -295,11 +284,9 @@ def dispute(request_id):
 @bp.post("/<int:request_id>/disputes/<int:dispute_id>/result")
 @handlers_only
 def dispute_result(request_id, dispute_id):
-    def act(r, d, n, u):
-        found = _child(Dispute, dispute_id, r)
-        disputes.decide_dispute(r, found, result=d.get("result") or "", decided_on=_date(d, "decided_on", required=True),
-                        today=today(n), now=n, actor=u)
-    return _action(request_id, "dispute_result", act)
+    return _child_action(request_id, "dispute_result", Dispute, dispute_id, lambda r, found, d, n, u: disputes.decide_dispute(
+        r, found, result=d.get("result") or "", decided_on=date_field(d, "decided_on", required=True), today=today(n),
+        now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/documents/<int:document_id>/delivery")
@@ -310,7 +297,7 @@ def delivery(request_id, document_id):
         if tracking is not None and not isinstance(tracking, str):
             raise ValidationError("tracking_number 应为字符串", field="tracking_number")
         documents.record_delivery(r, _document(r, document_id), method=d.get("method") or "",
-                                  tracking_number=tracking, delivered_on=_date(d, "delivered_on", required=True),
+                                  tracking_number=tracking, delivered_on=date_field(d, "delivered_on", required=True),
                                   now=n, actor=u)
     return _action(request_id, "delivery", act)
 
@@ -325,9 +312,9 @@ def _document(req, document_id):
 @bp.post("/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice")
 @handlers_only
 def disclosure_notice(request_id, consultation_id):
-    return _action(request_id, "third_party_notice", lambda r, d, n, u: handling.tell_third_party_of_disclosure(
-        r, _child(Consultation, consultation_id, r), content=d.get("content"), reasons=d.get("reasons"),
-        on=_date(d, now=n), now=n, actor=u))
+    return _child_action(request_id, "third_party_notice", Consultation, consultation_id, lambda r, c, d, n, u: handling.tell_third_party_of_disclosure(
+        r, c, content=d.get("content"), reasons=d.get("reasons"),
+        on=date_field(d, "on", default=today(n)), now=n, actor=u))
 
 
 @bp.post("/<int:request_id>/lapse-decision")

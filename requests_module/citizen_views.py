@@ -1,5 +1,4 @@
 """Citizen pages: apply, follow an application, answer a correction notice, read the reply letter."""
-import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -8,10 +7,9 @@ from core import captcha, handoff
 from core.auth import lookup as lookup_codes
 from core.auth.models import Role
 from core.db import utcnow
-from core.downloads import send_named, upload_ascii
+from core.downloads import send_pdf, send_upload
 from core.errors import DomainError, ValidationError
 from core.extensions import db
-from core.uploads import path_for
 from requests_module import access, documents, fees, handling, intake, notices, queries, reasons
 from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
@@ -96,13 +94,10 @@ def lookup_form():
 
 @bp.post("/lookup")
 def lookup():
-    req = queries.lookup(request.form.get("number"), request.form.get("code"))
-    if req is None:
-        flash("没有找到匹配的申请：请核对申请编号和查询码。查询码遗失的，可在下方重新获取。", "danger")
-        lookup_codes.keep_typed(ENTITY, request.form.get("number"))
-        return redirect(url_for(".index", _anchor="lookup-h"))
-    grant_lookup(req)
-    return redirect(url_for(".show", request_id=req.id))
+    return lookup_codes.answer_lookup(ENTITY, queries.lookup(request.form.get("number"), request.form.get("code")),
+                                      refusal="没有找到匹配的申请：请核对申请编号和查询码。查询码遗失的，可在下方重新获取。",
+                                      form_url=url_for(".index", _anchor="lookup-h"), grant=grant_lookup,
+                                      page_url=lambda found: url_for(".show", request_id=found.id))
 
 
 @bp.post("/lookup/code")
@@ -162,8 +157,7 @@ def document_pdf(request_id, document_id):
     doc = _applicant_document(req, document_id)
     if doc.delivered_on is None and access.is_applicant(_user(), req):
         return _acknowledge_first(req, doc)
-    return send_named(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf", as_attachment=False,
-                      name=f"{req.number}-{doc.kind_label}.pdf", ascii=f"{req.number}-{doc.kind}.pdf")
+    return send_pdf(notices.render_document(req, doc), name=f"{req.number}-{doc.kind_label}.pdf", ascii=f"{req.number}-{doc.kind}.pdf")
 
 
 def _acknowledge_first(req, doc):
@@ -222,8 +216,7 @@ def letter(request_id):
     if doc is not None and doc.delivered_on is None and access.is_applicant(_user(), req):
         # the same rule as every notice (document_pdf): reading it online is its delivery, acknowledged first
         return _acknowledge_first(req, doc)
-    return send_named(io.BytesIO(render_pdf(req)), mimetype="application/pdf", as_attachment=False,
-                      name=f"{req.number}-答复书.pdf", ascii=f"{req.number}-reply.pdf")
+    return send_pdf(render_pdf(req), name=f"{req.number}-答复书.pdf", ascii=f"{req.number}-reply.pdf")
 
 
 @bp.get("/<int:request_id>/attachments/<int:attachment_id>")
@@ -232,5 +225,4 @@ def attachment(request_id, attachment_id):
     att = db.session.get(RequestAttachment, attachment_id)
     if att is None or not access.may_download(_user(), req, att):
         abort(404)
-    return send_named(path_for(att.stored_name), mimetype=att.content_type, as_attachment=True,
-                      name=att.filename, ascii=upload_ascii(att.filename, "attachment", att.id))
+    return send_upload(att, "attachment")

@@ -6,6 +6,7 @@ from core.calendar.service import get_calendar
 from core.calendar.service import local_date as today
 from core.calendar.service import local_zone as tz
 from core.clocks.models import Clock
+from core.formats import zh_date as zh  # noqa: F401  (re-export: the disclosure modules write dates with zh)
 from core.notifications.service import notify
 from requests_module.states import Status, check, require
 
@@ -66,10 +67,6 @@ def transition(req, target, action, *, now, actor, detail=None, only_from=None):
 
 def log_event(req, action, *, now, actor, detail):
     audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action, after=detail)
-
-
-def zh(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def notify_applicant(req, event, *, now, context, entity_kind=ENTITY):

@@ -10,10 +10,10 @@ from core.api.openapi import register_paths
 from core.auth.guards import roles_required
 from core.clocks.service import urgency_of
 from core.db import utcnow
-from core.departments.models import Department
+from core.departments.service import require_by_code
 from core.errors import ValidationError
 from core.extensions import db
-from core.inputs import parse_date
+from core.inputs import date_field
 from requests_module import access, corrections
 from requests_module.common import today
 from requests_module.correction_models import CorrectionRequest
@@ -54,16 +54,6 @@ def _files(items):
     return files
 
 
-def _date(data, key, now):
-    value = data.get(key)
-    if value in (None, ""):
-        return today(now)
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise ValidationError(str(exc), field=key) from None
-
-
 def _load(correction_id):
     cr = db.session.get(CorrectionRequest, correction_id) or abort(404)
     access.require_view_correction(api_user(), cr)
@@ -74,16 +64,12 @@ def _load(correction_id):
 @handlers_only
 def create():
     data, now, user = json_body(), utcnow(), api_user()
-    requested = None
-    if data.get("department"):
-        requested = Department.query.filter_by(code=data["department"].strip().lower(), active=True).first()
-        if requested is None:
-            raise ValidationError(f"没有代码为 {data['department']!r} 的部门", field="department")
+    requested = require_by_code(data["department"], field="department") if data.get("department") else None
     dep = access.register_department(user, requested)
     if requested is not None and dep is not None and requested.id != dep.id:
         raise ValidationError("只能登记给本部门", field="department")
     cr = corrections.register_paper(data, department=dep, channel=data.get("channel") or "in_person",
-                                    received_on=_date(data, "received_on", now), now=now, actor=user,
+                                    received_on=date_field(data, "received_on", default=today(now)), now=now, actor=user,
                                     files=_files(data.get("evidence")))
     return jsonify(represent(cr, now)), 201
 
@@ -109,6 +95,6 @@ def decision(correction_id):
     access.require_decide_correction(api_user(), cr)
     data, now = json_body(), utcnow()
     corrections.decide_correction(cr, decision=data.get("decision") or "", text=data.get("text"), organ=data.get("organ"),
-                       on=_date(data, "on", now), now=now, actor=api_user())
+                       on=date_field(data, "on", default=today(now)), now=now, actor=api_user())
     db.session.refresh(cr)
     return jsonify(represent(cr, now))

@@ -1,6 +1,5 @@
 """Pages of correction requests (条例 Art. 41): the citizen's form and their own requests; the staff queue,
 paper registration and the handling page where the organ decides. Who sees what: requests_module/access.py."""
-import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,12 +10,12 @@ from core.auth.models import Role
 from core.clocks.service import urgency_of
 from core.db import utcnow
 from core.departments.models import Department
-from core.downloads import send_named, upload_ascii
+from core.departments.service import get_by_code
+from core.downloads import send_pdf, send_upload
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import FormState, apply_domain_error, form_date
-from core.inputs import parse_date
-from core.uploads import path_for
+from core.inputs import date_field
 from core.worktime import Urgency
 from requests_module import access, corrections
 from requests_module.common import today
@@ -27,10 +26,6 @@ from requests_module.presenter import audit_row
 
 bp = Blueprint("corrections", __name__, url_prefix="/corrections")
 staff_bp = Blueprint("corrections_staff", __name__, url_prefix="/corrections/staff")
-
-
-def _department(code):
-    return Department.query.filter_by(code=code or "", active=True).first()
 
 
 def _refuse(form, err):
@@ -55,22 +50,28 @@ def index():
     return render_template("corrections/index.html", mine=mine)
 
 
+def _form_page(form, submit, done, page, **context):
+    """The correction form, the citizen's or the staff's: a valid form runs `submit` (the use case) and goes to the
+    request's `page` with the message `done(cr)`; a refusal goes onto the form's fields (400)."""
+    if form.validate_on_submit():
+        try:
+            cr = submit()
+        except ValidationError as err:
+            _refuse(form, err)
+        else:
+            flash(done(cr), "success")
+            return redirect(url_for(page, correction_id=cr.id))
+    failed = bool(form.errors or form.form_errors)
+    return render_template("corrections/new.html", form=form, today=today(utcnow()), **context), 400 if failed else 200
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.CITIZEN)
 def new():
     form = CorrectionForm()
-    if form.validate_on_submit():
-        try:
-            cr = corrections.submit_online(form.service_data(), department=_department(form.department.data),
-                                           now=utcnow(), citizen=current_user, files=form.files())
-        except ValidationError as err:
-            _refuse(form, err)
-        else:
-            flash(f"更正申请已提交，申请编号：{cr.number}。", "success")
-            return redirect(url_for(".show", correction_id=cr.id))
-    failed = bool(form.errors or form.form_errors)
-    return (render_template("corrections/new.html", form=form, staff=False, today=today(utcnow())),
-            400 if failed else 200)
+    return _form_page(form, lambda: corrections.submit_online(
+        form.service_data(), department=get_by_code(form.department.data), now=utcnow(), citizen=current_user,
+        files=form.files()), lambda cr: f"更正申请已提交，申请编号：{cr.number}。", ".show", staff=False)
 
 
 @bp.get("/<int:correction_id>")
@@ -84,8 +85,7 @@ def letter(correction_id):
     cr = _load(correction_id)
     if cr.decision is None:
         abort(404)
-    return send_named(io.BytesIO(render_pdf(cr)), mimetype="application/pdf", as_attachment=False,
-                      name=f"{cr.number}-答复书.pdf", ascii=f"{cr.number}-reply.pdf")
+    return send_pdf(render_pdf(cr), name=f"{cr.number}-答复书.pdf", ascii=f"{cr.number}-reply.pdf")
 
 
 @bp.get("/<int:correction_id>/evidence/<int:evidence_id>")
@@ -94,8 +94,7 @@ def evidence(correction_id, evidence_id):
     ev = db.session.get(CorrectionEvidence, evidence_id)
     if ev is None or ev.correction_id != cr.id:
         abort(404)
-    return send_named(path_for(ev.stored_name), mimetype=ev.content_type, as_attachment=True,
-                      name=ev.filename, ascii=upload_ascii(ev.filename, "evidence", ev.id))
+    return send_upload(ev, "evidence")
 
 
 @staff_bp.get("/")
@@ -117,25 +116,14 @@ def queue():
 @roles_required(*access.HANDLERS)
 def register():
     form = PaperCorrectionForm()
-    now = utcnow()
     fixed = access.register_department(current_user, None)
-    if form.validate_on_submit():
-        department = fixed or _department(form.department.data)
-        try:
-            try:
-                received = parse_date(form.received_on.data or "")
-            except ValueError as exc:
-                raise ValidationError(f"收到日期：{exc}", field="received_on") from None
-            cr = corrections.register_paper(form.service_data(), department=department, channel=form.channel.data,
-                                            received_on=received, now=now, actor=current_user, files=form.files())
-        except ValidationError as err:
-            _refuse(form, err)
-        else:
-            flash(f"已登记更正申请 {cr.number}。", "success")
-            return redirect(url_for(".detail", correction_id=cr.id))
-    failed = bool(form.errors or form.form_errors)
-    return (render_template("corrections/new.html", form=form, staff=True, fixed=fixed, today=today(now)),
-            400 if failed else 200)
+
+    def submit():
+        received = date_field({"received_on": form.received_on.data}, "received_on", required=True, label="收到日期")
+        return corrections.register_paper(form.service_data(), department=fixed or get_by_code(form.department.data),
+                                          channel=form.channel.data, received_on=received, now=utcnow(),
+                                          actor=current_user, files=form.files())
+    return _form_page(form, submit, lambda cr: f"已登记更正申请 {cr.number}。", ".detail", staff=True, fixed=fixed)
 
 
 def _page(cr, state=None, status=200):

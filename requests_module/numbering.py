@@ -49,12 +49,13 @@ def issuer(receiving_department):
     """(counter key, 代字) of the organ that issues for an application received by `receiving_department`:
     that department, or (None) the district government, whose 代字 is kept on 区政府办 (remedy.DISTRICT_OFFICE)
     that issues in its name (GB/T 9704-2012 7.2.4; 条例 Art. 27, 36)."""
-    from core.departments.models import DISTRICT_DOC_CODE, Department
+    from core.departments.models import DISTRICT_DOC_CODE
+    from core.departments.service import get_by_code
     from requests_module.remedy import DISTRICT_OFFICE
 
     if receiving_department is not None:
         return f"d{receiving_department.id}", receiving_department.issuing_code
-    office = Department.query.filter_by(code=DISTRICT_OFFICE).first()
+    office = get_by_code(DISTRICT_OFFICE, active_only=False)
     return GOVERNMENT_KEY, office.issuing_code if office is not None else DISTRICT_DOC_CODE
 
 

@@ -71,11 +71,11 @@ def issuing_department(req):
     the 区政府办 that runs its 公开办 (code "zfb"; None if that is not seeded). Its details are printed on the
     organ's documents, its head approves extensions and signs off (access.py, 条例 Art. 4, 33 para. 2), and its
     `requires_signoff` decides whether replies need sign-off (reply.needs_signoff)."""
-    from core.departments.models import Department
+    from core.departments.service import get_by_code
 
     if req.receiving_department is not None:
         return req.receiving_department
-    return Department.query.filter_by(code=DISTRICT_OFFICE).first()
+    return get_by_code(DISTRICT_OFFICE, active_only=False)
 
 
 def bodies_text(body):

@@ -1,5 +1,4 @@
 """Staff pages: intake queue, paper registration, the department queue and the handling page."""
-import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -7,14 +6,13 @@ from werkzeug.datastructures import MultiDict
 
 from core.api.validation import text_limits
 from core.auth.guards import roles_required
-from core.calendar.parsing import parse_iso_date
 from core.db import utcnow
-from core.departments.models import Department
-from core.departments.service import disclosing_departments
-from core.downloads import send_named
+from core.departments.service import disclosing_departments, get_by_code
+from core.downloads import send_pdf
 from core.errors import DomainError, ValidationError
 from core.extensions import db
-from core.forms import NO_REFUSAL, KeptState, Refusal, check_text_limits, form_date, form_int
+from core.forms import NO_REFUSAL, KeptState, Refusal, check_text_limits, form_int
+from core.inputs import date_field
 from requests_module import (
     access,
     disclosed,
@@ -52,7 +50,7 @@ def queue():
     user = current_user
     dep_id = None  # staff and approvers: what access.visible lets them see (handling or issuing department)
     if request.args.get("department"):
-        dep = Department.query.filter_by(code=request.args["department"]).first()
+        dep = get_by_code(request.args["department"], active_only=False)
         dep_id = dep.id if dep else None
     statuses = [request.args["status"]] if request.args.get("status") in queries.OPEN else queries.OPEN
     statuses = [s for s in statuses if s not in ("submitted", "received")]
@@ -81,12 +79,10 @@ def register():
     department = access.register_department(current_user, None)
     if form.validate_on_submit():
         try:
-            received = parse_iso_date(request.form.get("received_on"))
+            received = date_field(request.form, "received_on", required=True, label="收到日期")
             req = intake.register_paper(form.service_data(), channel=request.form.get("channel", ""),
                                         received_on=received, now=now, actor=current_user, files=form.files(),
                                         department=department)
-        except ValueError as exc:
-            form.form_errors.append(f"收到日期：{exc}")
         except ValidationError as err:
             form.form_errors.extend(err.fields.values() or [err.message])
         else:
@@ -155,11 +151,11 @@ def _page(req, refused=NO_REFUSAL, preview=None):
 
 
 def _date(name="on"):
-    return form_date(name, label="")
+    return date_field(request.form, name, required=True)
 
 
 def _department():
-    dep = Department.query.filter_by(code=request.form.get("department", ""), active=True).first()
+    dep = get_by_code(request.form.get("department"))
     if dep is None:
         raise ValidationError("请选择承办部门", field="department")
     return dep
@@ -243,7 +239,7 @@ ACTIONS = {
         r, text=f.get("text"), on=_date(), now=n, actor=u)),
     "reason_decision": ("已认定申请理由", lambda r, f, n, u: reasons.decide_reasons(
         r, accepted=_accepted(f), on=_date(), now=n, actor=u,
-        delay_until=form_date("delay_until", label="延迟答复期限") if f.get("delay_until") else None)),
+        delay_until=date_field(f, "delay_until", label="延迟答复期限"))),
     "sign_off": ("已签发", lambda r, f, n, u: reply.sign_off(r, approve=True, now=n, actor=u)),
     "return_reply": ("已退回修改", lambda r, f, n, u: reply.sign_off(r, approve=False, note=f.get("note", ""),
                                                                  now=n, actor=u)),
@@ -289,8 +285,7 @@ def document_pdf(request_id, document_id):
         doc = documents.document_of(req, document_id)
     except ValidationError:
         abort(404)
-    return send_named(io.BytesIO(notices.render_document(req, doc)), mimetype="application/pdf", as_attachment=False,
-                      name=f"{req.number}-{doc.kind_label}-{doc.id}.pdf", ascii=f"{req.number}-{doc.kind}-{doc.id}.pdf")
+    return send_pdf(notices.render_document(req, doc), name=f"{req.number}-{doc.kind_label}-{doc.id}.pdf", ascii=f"{req.number}-{doc.kind}-{doc.id}.pdf")
 
 
 @bp.post("/<int:request_id>/reply-preview")
@@ -324,8 +319,7 @@ def letter_draft(request_id):
     req = _load(request_id)
     if req.status != Status.AWAITING_SIGNOFF.value:
         abort(404)
-    return send_named(io.BytesIO(render_draft_pdf(reply.draft_letter(req))), mimetype="application/pdf",
-                      as_attachment=False, name=f"{req.number}-答复书-草稿.pdf", ascii=f"{req.number}-reply-draft.pdf")
+    return send_pdf(render_draft_pdf(reply.draft_letter(req)), name=f"{req.number}-答复书-草稿.pdf", ascii=f"{req.number}-reply-draft.pdf")
 
 
 @bp.post("/<int:request_id>/<action>")

@@ -14,6 +14,7 @@ are pure (they read the loaded application); the services (handling.py, reply.py
 them, so the rule lives in one place.
 """
 from core.errors import ValidationError
+from core.formats import zh_date
 from requests_module import outcomes
 from requests_module.states import Status, TransitionError
 
@@ -38,7 +39,7 @@ def check_answer(answer, opinion, *, deadline_on, today):
             raise TransitionError("征求意见书尚未登记送达：15个工作日自对方收到之日起算（第三十二条、第三十四条），"
                                   "期限尚未开始，不能按逾期未答复登记")
         if today <= deadline_on:
-            raise TransitionError(f"征求意见期限至{deadline_on.year}年{deadline_on.month}月{deadline_on.day}日届满，"
+            raise TransitionError(f"征求意见期限至{zh_date(deadline_on)}届满，"
                                   "期满前不能登记逾期未提出意见（条例第三十二条）")
         if opinion:
             raise ValidationError("逾期未提出意见的，不填写意见内容", field="opinion")

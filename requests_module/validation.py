@@ -1,31 +1,11 @@
 """Checks of an application's fields (Art. 29), each bad field named in Chinese."""
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from core.errors import ValidationError
+from core.formats import is_email, is_phone, valid_resident_id, valid_uscc
 from requests_module.models import DELIVERIES, FORMS, ID_TYPES, ORG_TYPES
-
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-
-def valid_resident_id(value):
-    """18-digit mainland identity number with its GB 11643 check digit."""
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return False
-    total = sum(int(c) * w for c, w in zip(value[:17], _ID_WEIGHTS))
-    return "10X98765432"[total % 11] == value[17]
-
-
-def valid_uscc(value):
-    """Unified social credit code (GB 32100-2015) with its check character."""
-    if len(value) != 18 or any(c not in _USCC_CHARS for c in value):
-        return False
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS))
-    return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
 
 
 def _text(data, key, limit, required=True, label=""):
@@ -49,7 +29,7 @@ def _taker(data, errors, out):
     return take
 
 
-def clean_applicant(data, errors, out):
+def clean_applicant(data: Mapping[str, Any], errors: dict[str, str], out: dict[str, Any]) -> None:
     """The applicant's identity and contact fields (Art. 29 (1); also a correction request's, Art. 41) into
     `out`, each bad field's message into `errors`."""
     take = _taker(data, errors, out)
@@ -74,15 +54,15 @@ def clean_applicant(data, errors, out):
         errors["id_number"] = "统一社会信用代码不正确（应为 18 位，末位校验码须正确）"
     take("phone", 20, label="联系电话")
     out["phone"] = re.sub(r"[\s]", "", out["phone"])
-    if out["phone"] and not (MOBILE.match(out["phone"]) or LANDLINE.match(out["phone"])):
+    if out["phone"] and not is_phone(out["phone"]):
         errors["phone"] = "请填写 11 位手机号，或带区号的固定电话（如 0515-88888888）"
     take("email", 254, required=False, label="电子邮箱")
-    if out["email"] and not EMAIL.match(out["email"]):
+    if out["email"] and not is_email(out["email"]):
         errors["email"] = "电子邮箱格式不正确"
     take("address", 200, required=False, label="通信地址")
 
 
-def clean_application(data):
+def clean_application(data: Mapping[str, Any]) -> dict[str, Any]:
     """The cleaned application fields, or ValidationError listing every bad field."""
     errors, out = {}, {}
     clean_applicant(data, errors, out)

@@ -121,10 +121,11 @@ def _views(app):
     for rule in app.url_map.iter_rules():
         fn = inspect.unwrap(app.view_functions[rule.endpoint])
         module = fn.__module__
-        where = (f"`{module.replace('.', '/')}.py: {fn.__name__}`" if not module.startswith("flask")
+        name = getattr(fn, "defined_in", fn.__name__)  # a view made from a table (hotline/api.py: STEPS) names the table
+        where = (f"`{module.replace('.', '/')}.py: {name}`" if not module.startswith("flask")
                  else "Flask's static files")
         if (ROOT / module.replace(".", "/") / "__init__.py").exists():
-            where = f"`{module.replace('.', '/')}/__init__.py: {fn.__name__}`"
+            where = f"`{module.replace('.', '/')}/__init__.py: {name}`"
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             out[(rule.rule, method)] = where
     return out

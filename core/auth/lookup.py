@@ -20,9 +20,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from flask import session
+from flask import flash, redirect, request, session
+from werkzeug.wrappers import Response
 
 from core.auth.identity import normalize_code, normalize_phone
 from core.auth.models import LookupCode
@@ -125,3 +127,16 @@ def receipt_code(kind: str, entity_id: int | str) -> str | None:
     or a code replaced since by “重新获取”, is never shown)."""
     code = (session.get(RECEIPTS) or {}).get(f"{kind}:{entity_id}")
     return code if code and code_matches(kind, entity_id, code) else None
+
+
+def answer_lookup(kind: str, found: Any, *, refusal: str, form_url: str, grant: Callable[[Any], None],
+                  page_url: Callable[[Any], str]) -> Response:
+    """The answer to a look-up form of `kind` (both workflows): the item's page, this session granted, when
+    `found` (the item whose number and code matched), else back to the form at `form_url` with `refusal`
+    and the typed number kept."""
+    if found is None:
+        flash(refusal, "danger")
+        keep_typed(kind, request.form.get("number"))
+        return redirect(form_url)
+    grant(found)
+    return redirect(page_url(found))

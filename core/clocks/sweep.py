@@ -18,6 +18,7 @@ from core.clocks.models import Clock, SweepRun
 from core.db import unit_of_work, utcnow
 from core.departments.models import Department
 from core.extensions import db
+from core.formats import zh_date
 from core.notifications.models import Notification
 from core.notifications.templates import render
 
@@ -81,9 +82,9 @@ def _claim(step_filter: Any, values: dict[str, Any], limit: int) -> Sequence[Any
 
 def _due_text(row: Any, tz: tzinfo) -> str:
     if row.due_on is not None:
-        return f"{row.due_on.year}年{row.due_on.month}月{row.due_on.day}日"
+        return zh_date(row.due_on)
     local = row.due_at.astimezone(tz)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{zh_date(local)} {local:%H:%M}"
 
 
 def _notes(rows: Iterable[Any], event: str, recipients_of: Callable[[Any], list[int]], now: datetime, tz: tzinfo,

@@ -1,5 +1,7 @@
 """Department use cases: seed from the work plan, create and edit (admin)."""
 import re
+from datetime import datetime
+from typing import Any
 
 from core import audit
 from core.db import unit_of_work
@@ -90,8 +92,7 @@ def _retire_abolished(now, actor):
     and the old row is deactivated, never deleted (applications, tickets and users refer to it). Idempotent:
     an inactive old row is left alone."""
     for old_code, new_code in ABOLISHED.items():
-        old = Department.query.filter_by(code=old_code).first()
-        new = Department.query.filter_by(code=new_code).first()
+        old, new = get_by_code(old_code, active_only=False), get_by_code(new_code, active_only=False)
         if old is None or new is None or not old.active:
             continue
         have = {t.get("topic") for t in new.topics or []}
@@ -118,20 +119,28 @@ def check_discloses(dep):
                               "请由承继其职责的机关受理", field="department")
 
 
-def active_departments():
+def active_departments() -> list[Department]:
     return Department.query.filter_by(active=True).order_by(Department.kind, Department.id).all()
 
 
-def get_by_code(code):
-    dep = Department.query.filter_by(code=(code or "").strip().lower()).first()
+def get_by_code(code: object, *, active_only: bool = True) -> Department | None:
+    """The department with this code — case and surrounding spaces ignored, as URLs, forms and the API give it —
+    or None; `active_only=False` also finds a deactivated one (an abolished organ's feed, the district office)."""
+    query = Department.query.filter_by(code=str(code).strip().lower() if code is not None else "")
+    return (query.filter_by(active=True) if active_only else query).first()
+
+
+def require_by_code(code: object, *, active_only: bool = True, field: str | None = None) -> Department:
+    """get_by_code, or ValidationError (没有代码为 … 的部门) naming `field`."""
+    dep = get_by_code(code, active_only=active_only)
     if dep is None:
-        raise ValidationError(f"没有代码为 {code!r} 的部门")
+        raise ValidationError(f"没有代码为 {code!r} 的部门", field=field)
     return dep
 
 
-def create_department(data, *, now, actor):
+def create_department(data: dict[str, Any], *, now: datetime, actor: Any) -> Department:
     code = (data.get("code") or "").strip().lower()
-    if Department.query.filter_by(code=code).first():
+    if get_by_code(code, active_only=False):
         raise ValidationError(f"部门代码 {code} 已存在", field="code")
     _check_reconsideration_body(data)
     _check_bodies(data)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from core.auth.guards import roles_required, staff_required
@@ -49,7 +49,7 @@ def create() -> ResponseReturnValue:
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit(code: str) -> ResponseReturnValue:
-    dep = Department.query.filter_by(code=code).first_or_404()
+    dep = service.get_by_code(code, active_only=False) or abort(404)
     form = DepartmentForm(obj=dep)
     if not form.is_submitted():
         extra = next((t for t in dep.topics or [] if t.get("topic") == "管理员补充"), None)

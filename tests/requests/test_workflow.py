@@ -235,7 +235,7 @@ def test_bad_applications_name_the_field(seeded, changes, field):
 
 
 def test_organisation_applicant_with_valid_credit_code(seeded):
-    from requests_module.validation import valid_resident_id, valid_uscc
+    from core.formats import valid_resident_id, valid_uscc
     # The standard published examples, and the same with a wrong check character.
     assert valid_uscc("91350100M000100Y43") and not valid_uscc("91350100M000100Y44")
     assert valid_resident_id("11010519491231002X") and not valid_resident_id("110105194912310021")
