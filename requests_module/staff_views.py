@@ -188,8 +188,8 @@ def _dispute(req):
 
 ACTIONS = {
     # Art. 31 (3): a late confirmation is dated the last day of the confirmation period, and the message says so
-    "confirm": (lambda r: "；".join(filter(None, ["已确认收到", intake.receipt_note(r)])), lambda r, f, n, u: intake.confirm_receipt(r, received_on=_date("received_on"), now=n,
-                                                                      actor=u)),
+    "confirm": (lambda r: "；".join(filter(None, ["已确认收到", intake.receipt_note(r)])),
+                lambda r, f, n, u: intake.confirm_receipt(r, received_on=_date("received_on"), now=n, actor=u)),
     "assign": ("已分派", lambda r, f, n, u: intake.assign(r, _department(), now=n, actor=u)),
     "reject": ("已按不予处理办结", lambda r, f, n, u: intake.reject(r, outcome=f.get("outcome", ""),
                                                            message=f.get("message"), on=_date(), now=n, actor=u)),
