@@ -7,14 +7,7 @@ from core.calendar.service import local_date as today
 from core.calendar.service import local_zone as tz
 from core.clocks.models import Clock
 from core.notifications.service import notify
-from requests_module.states import Status, check, require
-
-ENTITY = "disclosure_request"
-ACTION_NAMES = {"confirm_receipt": "确认收到", "assign": "分派", "reject": "按不予处理办结", "reassign": "改派",
-                "correction_notice": "发出补正告知", "correction_received": "登记补正", "fee_notice": "发出收费通知",
-                "fee_paid": "登记缴费", "reply": "答复", "reply_drafted": "答复", "reply_signed_off": "签发",
-                "reply_returned": "退回答复", "deemed_abandoned": "视为放弃",
-                "reason_request": "要求说明理由", "reason_received": "登记说明的理由", "reason_decided": "认定申请理由"}
+from requests_module.states import ENTITY
 
 
 def moment_of(day, now):
@@ -51,17 +44,6 @@ def clock(req, name="answer"):
     """The newest clock of that name for the application (None before receipt)."""
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(req.id), name=name)
             .order_by(Clock.id.desc()).first())
-
-
-def transition(req, target, action, *, now, actor, detail=None, only_from=None):
-    """Move to `target` if the action is allowed from the current state (only_from) and the table allows it."""
-    current = Status(req.status)
-    if only_from is not None:
-        require(current, set(only_from), ACTION_NAMES.get(action, action))
-    check(current, target, ACTION_NAMES.get(action, action))
-    req.status = target.value
-    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action,
-                 before={"status": current.value}, after={"status": target.value, **(detail or {})})
 
 
 def log_event(req, action, *, now, actor, detail):

@@ -11,6 +11,7 @@ from core.errors import DomainError, FieldConflict, ValidationError
 from core.extensions import db
 from core.inputs import parse_decimal
 from core.uploads import check_files
+from core.workflow import TransitionError, transition
 from requests_module import access, documents, third_party
 from requests_module.common import (
     check_date,
@@ -20,12 +21,11 @@ from requests_module.common import (
     moment_of,
     notify_applicant,
     today,
-    transition,
     zh,
 )
 from requests_module.intake import attach
 from requests_module.models import Consultation
-from requests_module.states import Status, TransitionError, require
+from requests_module.states import WORKFLOW, Status
 
 NOTICE_WITHIN_WORKDAYS = 7  # Art. 30: the one-time correction notice
 CONSULTATION_WORKDAYS = documents.CONSULTATION_WORKDAYS  # Art. 32: the third party's period
@@ -51,8 +51,8 @@ def reassign(req, department, *, reason, now, actor):
         raise ValidationError("已在该部门办理", field="department")
     with unit_of_work():
         old = req.department.code if req.department else None
-        transition(req, Status.ASSIGNED, "reassign", now=now, actor=actor,
-                   detail={"from": old, "to": department.code, "reason": reason.strip()}, only_from={Status.ASSIGNED})
+        transition(WORKFLOW, req, Status.ASSIGNED, "reassign", now=now, actor=actor,
+                   detail={"from": old, "to": department.code, "reason": reason.strip()}, allowed_from={Status.ASSIGNED})
         req.department = department
         _answer(req).department_id = department.id
     return req
@@ -70,7 +70,7 @@ def send_correction_notice(req, *, items, guidance, on, now, actor, period=None)
     if not (guidance or "").strip():
         raise ValidationError("请填写指导和释明：告诉申请人如何补正（条例第三十条）", field="guidance")
     # Art. 30 counts the 7 days from receipt, so the 公开办 may send it before assigning (status RECEIVED).
-    require(Status(req.status), {Status.RECEIVED, Status.ASSIGNED}, "发出补正告知")
+    WORKFLOW.require(Status(req.status), {Status.RECEIVED, Status.ASSIGNED}, "correction_notice")
     if req.correction_notice_on is not None:
         raise TransitionError("补正告知只能一次性发出，本申请已经发过")
     if req.fee_notice_on is not None:
@@ -85,7 +85,7 @@ def send_correction_notice(req, *, items, guidance, on, now, actor, period=None)
     if on > last:
         raise TransitionError(f"补正告知应在收到申请后 7 个工作日内（{zh(last)}前）发出")
     with unit_of_work(), dated(on, now):
-        transition(req, Status.AWAITING_CORRECTION, "correction_notice", now=now, actor=actor,
+        transition(WORKFLOW, req, Status.AWAITING_CORRECTION, "correction_notice", now=now, actor=actor,
                    detail={"on": on.isoformat(), "items": items.strip(), "guidance": guidance.strip(), "period": period})
         pause_clock(_answer(req), now=now, actor=actor, on=on, reason="correction notice")
         # The applicant's period runs from their receipt of the notice (Art. 30): its clock starts when the
@@ -121,7 +121,7 @@ def _decide_late(req, kind, reason, now, actor):
 def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=False, late_reason=None):
     """The correction arrived on `on`: the 20 working days start again from that day (Art. 30). After the
     applicant's period only with a recorded good reason (正当理由)."""
-    require(Status(req.status), {Status.AWAITING_CORRECTION}, "登记补正")
+    WORKFLOW.require(Status(req.status), {Status.AWAITING_CORRECTION}, "correction_received")
     if not (text or "").strip() and not files:
         raise ValidationError("请填写补正内容或上传补正材料", field="text")
     check_date(on, now, not_before=req.correction_notice_on, req=req)
@@ -129,7 +129,7 @@ def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=Fals
     checked = check_files(files)
     with unit_of_work(), dated(on, now):
         back = Status.ASSIGNED if req.department_id is not None else Status.RECEIVED  # unassigned: to intake
-        transition(req, back, "correction_received", now=now, actor=actor,
+        transition(WORKFLOW, req, back, "correction_received", now=now, actor=actor,
                    detail={"on": on.isoformat(), "late": reason is not None, "late_reason": reason})
         req.correction_received_on, req.correction_text = on, (text or "").strip()
         attach(req, checked, "correction", now)
@@ -166,7 +166,7 @@ def add_consultation(req, *, kind, party, sent_on, now, actor, party_type=None):
         raise ValidationError("请选择第三方是个人还是法人或者其他组织（决定征求意见书的称呼）", field="party_type")
     if kind == "organ" and party_type not in (None, ""):
         raise ValidationError("征求其他机关意见的，不选择第三方类型", field="party_type")
-    require(Status(req.status), {Status.ASSIGNED}, "征求意见")
+    WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "consultation_sent")
     check_date(sent_on, now, field="sent_on", not_before=req.received_on, label="征求意见发出日期", req=req,
                live=True)
     answer = _answer(req)
@@ -196,7 +196,7 @@ def answer_consultation(req, consultation, *, answer, answered_on=None, opinion=
     resumes when none is open."""
     if consultation.request_id != req.id:
         raise DomainError("该征求意见不属于本申请", )
-    require(Status(req.status), {Status.ASSIGNED}, "登记征求意见答复")
+    WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "consultation_answered")
     if consultation.answered_on is not None:
         raise TransitionError("该征求意见已经登记过答复")
     answer, opinion = third_party.check_answer(answer, opinion, deadline_on=consultation.deadline_on,
@@ -263,7 +263,7 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
             raise ValidationError("收费金额应为数字，最多两位小数，如 130 或 130.50", field="amount")
         given = given.quantize(Decimal("0.01"))
     units = fees.check_units(method, quantity)
-    require(Status(req.status), {Status.ASSIGNED}, "发出收费通知")
+    WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "fee_notice")
     if req.fee_notice_on is not None:  # the measures Art. 3: one standard per application, never charged twice
         raise TransitionError(f"本申请已于{zh(req.fee_notice_on)}发出收费通知，每件申请只能收费一次")
     check_date(on, now, not_before=req.received_on, req=req, live=True, label="收费通知日期")
@@ -276,7 +276,7 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
         raise FieldConflict(f"收费金额{given}元与收费标准计算结果{calc.amount}元不符（{calc.summary()}），"
                           "请核对计费方式和数量", field="amount")
     with unit_of_work(), dated(on, now):
-        transition(req, Status.AWAITING_PAYMENT, "fee_notice", now=now, actor=actor,
+        transition(WORKFLOW, req, Status.AWAITING_PAYMENT, "fee_notice", now=now, actor=actor,
                    detail={"amount": str(calc.amount), "on": on.isoformat(), "method": method, "units": units})
         pause_clock(_answer(req), now=now, actor=actor, on=on, reason="fee notice")
         # 20 working days from the day after the applicant's receipt (国办函〔2020〕109号): the fee clock
@@ -309,11 +309,11 @@ def payment_channel(req):
 def record_payment(req, *, on, now, actor, late_reason=None):
     """The fee was paid on `on`: the days from the notice to payment are not counted. After the 20 working
     days only with a recorded good reason (正当理由)."""
-    require(Status(req.status), {Status.AWAITING_PAYMENT}, "登记缴费")
+    WORKFLOW.require(Status(req.status), {Status.AWAITING_PAYMENT}, "fee_paid")
     check_date(on, now, not_before=req.fee_notice_on, req=req)
     reason = _late(req.fee_due_on, on, late_reason, False, "缴费")
     with unit_of_work(), dated(on, now):
-        transition(req, Status.ASSIGNED, "fee_paid", now=now, actor=actor,
+        transition(WORKFLOW, req, Status.ASSIGNED, "fee_paid", now=now, actor=actor,
                    detail={"on": on.isoformat(), "late": reason is not None, "late_reason": reason})
         req.fee_paid_on = on
         _decide_late(req, "fee_notice", reason, now, actor)
@@ -338,7 +338,7 @@ def extend(req, *, days, reason, on, now, actor):
         raise ValidationError("延长期限应为 1 到 20 个工作日", field="days")
     if not (reason or "").strip():
         raise ValidationError("请写明延期理由", field="reason")
-    require(Status(req.status), {Status.ASSIGNED}, "延期")
+    WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "extension")
     if req.reason_delay_due_on is not None:  # Art. 35 replaced the Art. 33 period by a reasonable one
         raise TransitionError(f"已依照条例第三十五条确定延迟答复的合理期限（至{zh(req.reason_delay_due_on)}），"
                               "不再适用第三十三条的延期")

@@ -11,13 +11,14 @@ from core.departments.service import check_discloses, disclosing_departments
 from core.errors import ValidationError
 from core.extensions import db
 from core.uploads import check_files, store
+from core.workflow import transition
 from requests_module import documents, notice_timing, outcomes
-from requests_module.common import ENTITY, check_date, clock, dated, log_event, moment_of, today, transition, tz
+from requests_module.common import ENTITY, check_date, clock, dated, log_event, moment_of, today, tz
 from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
 from requests_module.numbering import reply_doc_number
 from requests_module.reasons import check_outcome
 from requests_module.remedy import receiving_department
-from requests_module.states import Status
+from requests_module.states import WORKFLOW, Status
 from requests_module.validation import clean_application
 
 ANSWER_WORKDAYS = 20  # Art. 33
@@ -141,10 +142,10 @@ def confirm_receipt(req, *, received_on, now, actor):
     check_date(received_on, now, field="received_on", not_before=submitted, label="收到日期")
     day, capped = receipt_day(req, received_on)
     with unit_of_work(), dated(day, now):
-        transition(req, Status.RECEIVED, "confirm_receipt", now=now, actor=actor,
+        transition(WORKFLOW, req, Status.RECEIVED, "confirm_receipt", now=now, actor=actor,
                    detail={"received_on": day.isoformat(),
                            **({"confirmed_on": received_on.isoformat(), "receipt_rule": capped} if capped else {})},
-                   only_from={Status.SUBMITTED})
+                   allowed_from={Status.SUBMITTED})
         req.received_on = day
         _start_answer_clock(req, day, now, actor)
         _stop_receipt_clock(req, now, actor, "receipt confirmed")  # staff's own period: judged by the entry
@@ -175,8 +176,8 @@ def reject(req, *, outcome, message, on, now, actor, paper_number=None):
     check_date(on, now, not_before=req.received_on, req=req)
     paper = numbering.check_paper(req, on, today(now), paper_number, actor)
     with unit_of_work(), dated(on, now):
-        transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
-                   only_from={Status.SUBMITTED, Status.RECEIVED})
+        transition(WORKFLOW, req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
+                   allowed_from={Status.SUBMITTED, Status.RECEIVED})
         close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor, paper_number=paper)
     return req
 
@@ -234,8 +235,8 @@ def _assign(req, department, *, now, actor):
     from requests_module.common import due_text
 
     check_discloses(department)  # 条例 Art. 2, 36: only an administrative organ handles an application
-    transition(req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
-               only_from={Status.RECEIVED})
+    transition(WORKFLOW, req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
+               allowed_from={Status.RECEIVED})
     req.department = department
     c = clock(req)
     c.department_id = department.id

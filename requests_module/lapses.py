@@ -11,10 +11,11 @@ from core.calendar.service import get_calendar
 from core.clocks.compute import may_close_on_lapse
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
+from core.workflow import transition
 from requests_module import documents, notice_timing
-from requests_module.common import clock, today, transition, zh
+from requests_module.common import clock, today, zh
 from requests_module.intake import close
-from requests_module.states import Status, require
+from requests_module.states import WORKFLOW, Status
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def decision_list(query, now):
 def _close(req, kind, due, *, now, actor, on, detail):
     """Closed on the day it is decided (`on`, never the period's last day, when the applicant could still act),
     with its legal basis in the letter."""
-    transition(req, Status.CLOSED, "deemed_abandoned", now=now, actor=actor, detail={"outcome": kind.outcome, **detail})
+    transition(WORKFLOW, req, Status.CLOSED, "deemed_abandoned", now=now, actor=actor, detail={"outcome": kind.outcome, **detail})
     close(req, outcome=kind.outcome, on=on, now=now, actor=actor,
           text=f"申请人未在{kind.verb}期限（至{zh(due)}）内{kind.verb}，且无正当理由，根据{BASIS[kind.clock]}的规定，"
                "视为放弃申请，本机关不再处理该政府信息公开申请。")
@@ -128,7 +129,7 @@ def decide_abandoned(req, *, reason, now, actor):
     with the decision's grounds recorded (Art. 30; 国办函〔2020〕109号)."""
     kind = BY_STATUS.get(req.status)
     if kind is None:
-        require(Status(req.status), {Status.AWAITING_CORRECTION, Status.AWAITING_PAYMENT}, "按视为放弃办结")
+        WORKFLOW.require(Status(req.status), {Status.AWAITING_CORRECTION, Status.AWAITING_PAYMENT}, "close_abandoned")
     if not (reason or "").strip():
         raise ValidationError("请写明视为放弃的决定理由", field="reason")
     doc = documents.latest(req, kind.document)

@@ -19,9 +19,10 @@ from core.calendar.service import get_calendar
 from core.clocks.service import extend_clock, stop_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
+from core.workflow import TransitionError
 from requests_module import access, documents
 from requests_module.common import check_date, clock, dated, log_event, moment_of, notify_applicant, zh
-from requests_module.states import Status, TransitionError, require
+from requests_module.states import WORKFLOW, Status
 
 EXCESSIVE = "not_processed_excessive"  # 不予处理：无正当理由大量反复申请
 OPEN_STATES = {Status.RECEIVED, Status.ASSIGNED}
@@ -43,7 +44,7 @@ def request_reasons(req, *, items, on, now, actor, period=None):
     period = period or current_app.config["REASON_PERIOD_WORKDAYS"]
     if not (items or "").strip():
         raise ValidationError("请写明申请数量、频次明显超过合理范围的情形及需要说明的事项", field="items")
-    require(Status(req.status), OPEN_STATES, "要求说明理由")
+    WORKFLOW.require(Status(req.status), OPEN_STATES, "reason_request")
     if req.reason_requested_on is not None:
         raise TransitionError("本申请已经要求过说明理由")
     if not 1 <= period <= 30:
@@ -69,7 +70,7 @@ def receive_reasons(req, *, text, on, now, actor):
         raise ValidationError("请填写申请人说明的理由", field="text")
     if len(text) > MAX_TEXT:
         raise ValidationError(f"说明的理由不能超过 {MAX_TEXT} 字", field="text")
-    require(Status(req.status), OPEN_STATES, "登记申请人说明的理由")
+    WORKFLOW.require(Status(req.status), OPEN_STATES, "reason_received")
     if req.reason_requested_on is None:
         raise TransitionError("尚未要求申请人说明理由")
     if req.reason_received_on is not None or req.reason_decided_on is not None:
@@ -95,7 +96,7 @@ def decide_reasons(req, *, accepted, on, now, actor, delay_until=None):
         raise DomainError(refusal)
     if not isinstance(accepted, bool):
         raise ValidationError("请选择理由是否合理", field="accepted")
-    require(Status(req.status), OPEN_STATES, "认定申请理由")
+    WORKFLOW.require(Status(req.status), OPEN_STATES, "reason_decided")
     if req.reason_requested_on is None:
         raise TransitionError("尚未要求申请人说明理由，不能认定（条例第三十五条）")
     if req.reason_decided_on is not None:

@@ -15,9 +15,10 @@ refund (letter.compose, fee_sentence).
 """
 from core.db import unit_of_work
 from core.errors import FieldConflict, ValidationError
+from core.workflow import TransitionError
 from requests_module import fees, outcomes
 from requests_module.common import check_date, dated, log_event, zh
-from requests_module.states import Status, TransitionError, require
+from requests_module.states import WORKFLOW, Status
 
 METHODS = {"original": "原渠道退回", "bank_transfer": "银行转账", "cash": "现金", "other": "其他方式"}
 NOTE_MAX = 200
@@ -65,7 +66,7 @@ def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=N
     reply providing nothing can be made, or — with `pages_provided`, for a reply that provides fewer pages than
     charged (部分公开) — the amount paid less the fee for the pages provided (partial_refund). 按件 fees are per
     application and not refunded for the outcome (Art. 4)."""
-    require(Status(req.status), {Status.ASSIGNED}, "登记退费")
+    WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "fee_refunded")
     if req.fee_paid_on is None:
         raise TransitionError("本申请没有已缴纳的信息处理费，无须退费")
     # After a partial refund (部分公开 planned) the organ may still answer with nothing provided: the rest of the fee

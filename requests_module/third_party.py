@@ -14,8 +14,9 @@ are pure (they read the loaded application); the services (handling.py, reply.py
 them, so the rule lives in one place.
 """
 from core.errors import ValidationError
+from core.workflow import TransitionError
 from requests_module import outcomes
-from requests_module.states import Status, TransitionError
+from requests_module.states import Status
 
 # Art. 32 / Art. 34: agreed, objected (with the reasons given), or no answer within the 15 working days
 ANSWERS = {"agreed": "同意公开", "objected": "不同意公开", "silent": "逾期未提出意见"}
