@@ -14,7 +14,6 @@ Art. 41: 公民、法人或者其他组织有证据证明行政机关提供的�
   correct (its name), referred (the applicant is told to apply to that organ), or refused as not proven / not
   about the applicant (with reasons). The applicant is told and gets a written reply (correction_letter.py).
 """
-from flask import current_app
 
 from core import audit
 from core.clocks.service import start_clock, stop_clock
@@ -23,6 +22,7 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.inputs import parse_date
 from core.uploads import check_files, store
+from requests_module import periods
 from requests_module.common import check_date, dated, moment_of, notify_applicant, today, zh
 from requests_module.correction_models import DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest, Status, check
 from requests_module.models import CHANNELS
@@ -38,7 +38,7 @@ _FIELDS = ("applicant_type", "name", "contact_person", "id_type", "id_number", "
 
 def target_workdays():
     """The internal answer target (Art. 33 (2) by analogy; Art. 41 sets none)."""
-    return current_app.config["CORRECTION_REQUEST_TARGET_WORKDAYS"]
+    return periods.configured("CORRECTION_REQUEST_TARGET_WORKDAYS")
 
 
 def clean_correction(data, *, received_on):

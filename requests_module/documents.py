@@ -6,7 +6,7 @@ counts from the addressee's receipt runs from the recorded delivery date, and ha
 - third-party consultation (Art. 32): "第三方应当自收到征求意见书之日起15个工作日内提出意见";
 - fee (国办函〔2020〕109号, 政府信息公开信息处理费管理办法): payment within 20 working days from the day after
   the applicant receives the fee notice (收到收费通知次日起20个工作日内).
-The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
+The periods themselves are requests_module/periods.py. The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
 """
 import json
 import re
@@ -24,8 +24,6 @@ from requests_module.common import ENTITY, dated, log_event, today, zh
 from requests_module.models import DELIVERY_METHODS, DOCUMENT_KINDS, RequestDocument
 from requests_module.states import Status
 
-CONSULTATION_WORKDAYS = 15  # Art. 32: the third party's period, from its receipt of the letter
-FEE_WORKDAYS = 20  # 国办函〔2020〕109号: payment period, from the day after receipt of the fee notice
 _PREFIX = {"correction_notice": "补", "extension_notice": "延", "consultation_letter": "征", "fee_notice": "费",
            "reply": "复", "disclosure_notice": "告", "reason_notice": "理", "delay_notice": "迟"}
 _TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")

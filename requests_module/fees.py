@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from core.errors import ValidationError
 from core.inputs import parse_int
+from requests_module.periods import FEE_WORKDAYS
 
 BASIS = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
 # A typed amount in yuan: plain digits, at most two decimals (the API schema and fee_notice share it).
@@ -261,8 +262,8 @@ def notice_paragraphs(req):
     ]
     where = "、".join(x for x in (organ, dep.address if dep else "") if x)
     # the period runs from the day after the applicant's receipt: its end is known once delivery is recorded
-    pay = (f"请于{zh(req.fee_due_on)}前（收到本通知次日起20个工作日内）缴纳" if req.fee_due_on is not None
-           else "请自收到本通知次日起20个工作日内缴纳")
+    pay = (f"请于{zh(req.fee_due_on)}前（收到本通知次日起{FEE_WORKDAYS}个工作日内）缴纳" if req.fee_due_on is not None
+           else f"请自收到本通知次日起{FEE_WORKDAYS}个工作日内缴纳")
     pay += f"，缴费地点：{where}" if where else ""
     pay += f"，咨询电话：{dep.phone}" if dep is not None and dep.phone else ""
     lines.append(pay + "。")

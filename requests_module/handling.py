@@ -12,7 +12,8 @@ from core.extensions import db
 from core.inputs import parse_decimal
 from core.uploads import check_files
 from core.workflow import TransitionError, transition
-from requests_module import access, documents, third_party
+from requests_module import access, documents, periods, third_party
+from requests_module.attachments import attach
 from requests_module.common import (
     check_date,
     clock,
@@ -23,14 +24,8 @@ from requests_module.common import (
     today,
     zh,
 )
-from requests_module.intake import attach
 from requests_module.models import Consultation
 from requests_module.states import WORKFLOW, Status
-
-NOTICE_WITHIN_WORKDAYS = 7  # Art. 30: the one-time correction notice
-CONSULTATION_WORKDAYS = documents.CONSULTATION_WORKDAYS  # Art. 32: the third party's period
-FEE_WORKDAYS = documents.FEE_WORKDAYS  # payment period of the 2020 fee measures
-MAX_EXTENSION = 20  # Art. 33
 
 
 def _answer(req):
@@ -62,9 +57,7 @@ def send_correction_notice(req, *, items, guidance, on, now, actor, period=None)
     """One-time correction notice within 7 working days of receipt; the answer clock pauses (Art. 30). Art. 30
     also requires the organ to 给予指导和释明: staff write that guidance, and the notice prints it with the
     items to correct, the period and the consequence of not correcting."""
-    from flask import current_app
-
-    period = period or current_app.config["CORRECTION_PERIOD_WORKDAYS"]
+    period = period or periods.configured("CORRECTION_PERIOD_WORKDAYS")
     if not (items or "").strip():
         raise ValidationError("请写明需要补正的事项", field="items")
     if not (guidance or "").strip():
@@ -77,13 +70,13 @@ def send_correction_notice(req, *, items, guidance, on, now, actor, period=None)
         # 国办函〔2020〕109号: the fee is calculated on a clear application; a 补正 after it could end in 视为放弃
         # (other_no_correction) with a 按量 fee paid for nothing provided and never refunded.
         raise TransitionError("本申请已发出收费通知：收费以申请内容明确为前提，不能再要求补正（条例第三十条、国办函〔2020〕109号）")
-    if not 1 <= period <= 30:
-        raise ValidationError("补正期限应在 1 到 30 个工作日之间", field="period")
+    if not 1 <= period <= periods.APPLICANT_PERIOD_MAX_WORKDAYS:
+        raise ValidationError(f"补正期限应在 1 到 {periods.APPLICANT_PERIOD_MAX_WORKDAYS} 个工作日之间", field="period")
     check_date(on, now, not_before=req.received_on, req=req, live=True, label="补正告知日期")
     cal = get_calendar()
-    last = cal.add_workdays(req.received_on, NOTICE_WITHIN_WORKDAYS)
+    last = cal.add_workdays(req.received_on, periods.CORRECTION_NOTICE_WORKDAYS)
     if on > last:
-        raise TransitionError(f"补正告知应在收到申请后 7 个工作日内（{zh(last)}前）发出")
+        raise TransitionError(f"补正告知应在收到申请后 {periods.CORRECTION_NOTICE_WORKDAYS} 个工作日内（{zh(last)}前）发出")
     with unit_of_work(), dated(on, now):
         transition(WORKFLOW, req, Status.AWAITING_CORRECTION, "correction_notice", now=now, actor=actor,
                    detail={"on": on.isoformat(), "items": items.strip(), "guidance": guidance.strip(), "period": period})
@@ -178,7 +171,7 @@ def add_consultation(req, *, kind, party, sent_on, now, actor, party_type=None):
         db.session.add(c)
         db.session.flush()
         documents.issue(req, "consultation_letter", on=sent_on, now=now, addressee=c.party, body=req.title,
-                        period=CONSULTATION_WORKDAYS, consultation=c)
+                        period=periods.CONSULTATION_WORKDAYS, consultation=c)
         if answer.state == "running":
             pause_clock(answer, now=now, actor=actor, on=sent_on, reason="consultation")
         elif sent_on.isoformat() < answer.paused_from:
@@ -285,10 +278,10 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
         req.fee_method, req.fee_units, req.fee_calculation = method, units, calc.as_json()
         # the payment channel is frozen into the document as issued (Art. 45: the archive is what was sent)
         documents.issue(req, "fee_notice", on=on, now=now, addressee=req.name,
-                        body="\n".join([f"{calc.amount}元", *payment]), period=FEE_WORKDAYS)
+                        body="\n".join([f"{calc.amount}元", *payment]), period=periods.FEE_WORKDAYS)
         notify_applicant(req, "fee_notice", now=now, context={
             "basis": fees.BASIS, "method": fees.METHODS[method], "standard": fees.STANDARDS[method],
-            "detail": calc.summary(), "amount": str(calc.amount), "due": f"自收到本通知次日起{FEE_WORKDAYS}个工作日内"})
+            "detail": calc.summary(), "amount": str(calc.amount), "due": f"自收到本通知次日起{periods.FEE_WORKDAYS}个工作日内"})
     return req
 
 
@@ -334,8 +327,8 @@ def extend(req, *, days, reason, on, now, actor):
         raise DomainError(refusal)
     if req.extension_days:
         raise TransitionError("答复期限只能延长一次，本申请已经延长过")
-    if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION:
-        raise ValidationError("延长期限应为 1 到 20 个工作日", field="days")
+    if not isinstance(days, int) or not 1 <= days <= periods.EXTENSION_MAX_WORKDAYS:
+        raise ValidationError(f"延长期限应为 1 到 {periods.EXTENSION_MAX_WORKDAYS} 个工作日", field="days")
     if not (reason or "").strip():
         raise ValidationError("请写明延期理由", field="reason")
     WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "extension")
@@ -347,7 +340,7 @@ def extend(req, *, days, reason, on, now, actor):
     if answer.state != "running" or on > answer.due_on:
         raise TransitionError(f"延期须在答复期限（{zh(answer.due_on)}）届满前批准")
     with unit_of_work(), dated(on, now):  # entered after the period ran out: refused by extend_clock
-        extend_clock(answer, days, now=now, actor=actor, reason=reason.strip(), maximum=MAX_EXTENSION)
+        extend_clock(answer, days, now=now, actor=actor, reason=reason.strip(), maximum=periods.EXTENSION_MAX_WORKDAYS)
         req.extension_days, req.extension_reason, req.extension_approver_id = days, reason.strip(), actor.id
         log_event(req, "extension", now=now, actor=actor,
                detail={"days": days, "reason": reason.strip(), "due_on": answer.due_on.isoformat(),

@@ -1,4 +1,5 @@
-"""Intake use cases: online submission, paper registration, receipt confirmation, rejection, assignment."""
+"""Intake use cases: online submission, paper registration, receipt confirmation, rejection, assignment.
+Closing with an outcome is closing.py; the application's files are attachments.py."""
 import re
 from datetime import timedelta
 
@@ -10,18 +11,15 @@ from core.departments.routing import suggest_departments
 from core.departments.service import check_discloses, disclosing_departments
 from core.errors import ValidationError
 from core.extensions import db
-from core.uploads import check_files, store
+from core.uploads import check_files
 from core.workflow import transition
-from requests_module import documents, notice_timing, outcomes
-from requests_module.common import ENTITY, check_date, clock, dated, log_event, moment_of, today, tz
-from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
-from requests_module.numbering import reply_doc_number
+from requests_module import attachments, closing, outcomes, periods
+from requests_module.common import ENTITY, check_date, clock, dated, log_event, today, tz
+from requests_module.models import CHANNELS, DisclosureRequest
 from requests_module.reasons import check_outcome
 from requests_module.remedy import receiving_department
 from requests_module.states import WORKFLOW, Status
 from requests_module.validation import clean_application
-
-ANSWER_WORKDAYS = 20  # Art. 33
 
 
 def _normalize(text):
@@ -38,14 +36,6 @@ def find_repeat(req):
     return next((c for c in candidates if _normalize(c.title) == wanted), None)
 
 
-def attach(req, checked, kind, now):
-    """Store already checked files as attachments of the application."""
-    for f in checked:
-        db.session.add(RequestAttachment(request_id=req.id, kind=kind, filename=f.filename, stored_name=store(f),
-                                         content_type=f.content_type, size=len(f.data), sha256=f.sha256,
-                                         uploaded_at=now))
-
-
 def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiving=None):
     cleaned = clean_application(data)
     checked = check_files(files)  # before anything is written: a bad file refuses the whole submission
@@ -57,7 +47,7 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiv
     # the applicant's access code for the status look-up: on the receipt page once, and by SMS/email
     req.access_code = lookup.issue(ENTITY, req.id, now=now, label=f"政府信息公开申请 {req.number} ",
                                    phone=req.phone, email=req.email)
-    attach(req, checked, "application", now)
+    attachments.attach(req, checked, "application", now)
     repeat = find_repeat(req)
     req.repeat_of_id = repeat.id if repeat else None
     log_event(req, "submitted", now=now, actor=actor,
@@ -71,13 +61,11 @@ def submit_online(data, *, now, citizen=None, files=()):
     """A citizen's online application (Art. 29), addressed to the district government (received by its 公开办:
     remedy.receiving_department); receipt is fixed when staff confirm it (Art. 31), within
     RECEIPT_CONFIRM_WORKDAYS working days of submission (the confirmation clock), so none waits unseen."""
-    from flask import current_app
-
     with unit_of_work():
         req = _create(data, channel="online", status=Status.SUBMITTED, now=now, actor=citizen or "公众",
                       citizen=citizen, files=files)
         start_clock(entity_kind=ENTITY, entity_id=req.id, name="receipt", unit="workdays",
-                    length=current_app.config["RECEIPT_CONFIRM_WORKDAYS"], start_on=today(now), now=now,
+                    length=periods.configured("RECEIPT_CONFIRM_WORKDAYS"), start_on=today(now), now=now,
                     actor=citizen or "公众", label=req.number)
         return req
 
@@ -89,7 +77,7 @@ def _stop_receipt_clock(req, now, actor, reason):
 
 
 def _start_answer_clock(req, received_on, now, actor):
-    start_clock(entity_kind=ENTITY, entity_id=req.id, name="answer", unit="workdays", length=ANSWER_WORKDAYS,
+    start_clock(entity_kind=ENTITY, entity_id=req.id, name="answer", unit="workdays", length=periods.ANSWER_WORKDAYS,
                 start_on=received_on, now=now, actor=actor, label=req.number, department_id=req.department_id)
 
 
@@ -120,9 +108,7 @@ def latest_receipt_day(req):
     条例 Art. 31 (3): an online application is received on "双方确认之日"; the organ's own delay in confirming
     must not lengthen the Art. 33 period, so a confirmation later than the confirmation period counts as
     made on its last day (issue 15, lawyer finding 5)."""
-    from flask import current_app
-
-    n = current_app.config["RECEIPT_CONFIRM_WORKDAYS"]
+    n = periods.configured("RECEIPT_CONFIRM_WORKDAYS")
     return get_calendar().add_workdays(req.submitted_at.astimezone(tz()).date(), n), n
 
 
@@ -178,44 +164,8 @@ def reject(req, *, outcome, message, on, now, actor, paper_number=None):
     with unit_of_work(), dated(on, now):
         transition(WORKFLOW, req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
                    allowed_from={Status.SUBMITTED, Status.RECEIVED})
-        close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor, paper_number=paper)
+        closing.close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor, paper_number=paper)
     return req
-
-
-def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, disclosure=None, paper_number=None):
-    """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
-    is issued now: only now does it get its document number, the issuing organ's next of the year
-    (numbering.py) — unless it is the 补录 of a paper letter, which keeps that letter's own number
-    (`paper_number`, numbering.paper_number: no 倒签 of a system letter)."""
-    from requests_module.common import notify_applicant, zh
-
-    req.outcome, req.reply_text, req.legal_ground = outcome, text, ground
-    # 本机关不掌握 (条例 Art. 36 (4)/(5)): which answer, its reasons, the responsible organ (not_held.check)
-    req.not_held_basis = not_held.basis if not_held else None
-    req.not_ours_reason = not_held.reason if not_held else None
-    req.holder_organ = not_held.organ if not_held else None
-    req.holder_contact = not_held.contact if not_held else None
-    # 予以公开 / 部分公开 (条例 Art. 36 (1)/(2), 37): which answer and the 方式、途径和时间 (disclosed.check)
-    req.disclosure_basis = disclosure.basis if disclosure else None
-    req.disclosure_access = disclosure.access if disclosure else None
-    req.replied_on, req.closed_at = on, now
-    # Art. 33 para. 2: an extension whose notice had not reached the applicant by the original due date did not
-    # take effect; the answer is judged against the original due date (notice_timing)
-    notice_timing.void_late_extension(req, now=now, actor=actor)
-    req.reply_paper_number = paper_number
-    req.reply_doc_number = paper_number or reply_doc_number(req, on.year)
-    documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)
-    for name in ("answer", "correction", "fee", "reason", "receipt"):
-        c = clock(req, name)
-        if c is not None and c.state != "stopped":
-            stop_clock(c, now=moment_of(on, now), actor=actor, reason=f"closed: {outcome}")
-    notify_applicant(req, "reply", now=now, context={"due": zh(on)})
-    if req.publish_consent and not outcome.startswith("other_no_"):
-        from public_log.review import submit
-        submit(kind="disclosure", source_id=req.id, department_id=req.department_id, type_code=outcome,
-               category_code=None, replied_on=on, author_id=req.reply_author_id, title=req.title,
-               request_text=req.description, reply_text=text, names=[req.name, req.contact_person],
-               phones=[req.phone], ids=[req.id_number], now=now)
 
 
 def suggestions(req):

@@ -13,8 +13,8 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.workflow import transition
 from requests_module import documents, notice_timing
+from requests_module.closing import close
 from requests_module.common import clock, today, zh
-from requests_module.intake import close
 from requests_module.states import WORKFLOW, Status
 
 

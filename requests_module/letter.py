@@ -9,7 +9,7 @@ which of Art. 36 (1) or (2) it is with the 方式、途径（和时间） (reque
 stated with its refund if any (refunds.fee_sentence), the attachments are listed, and no line starts with a
 closing punctuation mark (requests_module/pdf.py breaks the lines of every document with the rules of Chinese
 typesetting). A draft is rendered the same way, marked 草稿（预览）, and carries no document number: the number
-is assigned when the letter is issued (intake.close, numbering.py).
+is assigned when the letter is issued (closing.close, numbering.py).
 The system's letter bears the day it is issued (no 倒签); a reply entered as the 补录 of a letter issued earlier on
 paper carries that letter's day and number and is marked as a 补录 copy (numbering.paper_number, backfill_note).
 """

@@ -5,7 +5,7 @@ whether a notice tied to a statutory period was delivered within it, and what fo
   告知申请人"): an extension is both approved and told. Told means the notice reached the applicant (送达) on
   or before the original due date; otherwise the extension did not take effect and the answer is judged
   against the original due date. This happens when the delivery is recorded with a later date
-  (documents.record_delivery), or when the application closes (intake.close) after the original due date
+  (documents.record_delivery), or when the application closes (closing.close) after the original due date
   with the notice still undelivered. The answer clock then gives the extension back
   (core.clocks.service.withdraw_extension): a verdict taken against the longer period is taken again, and
   can only become late — never on time. A void extension still counts as the one extension Art. 33 allows.
@@ -29,10 +29,10 @@ from datetime import date
 from core.calendar.service import get_calendar, get_schedule
 from core.clocks.compute import compute_deadlines
 from requests_module.common import clock, zh
+from requests_module.periods import CORRECTION_NOTICE_WORKDAYS
 
-CORRECTION_NOTICE_WORKDAYS = 7  # Art. 30
 EXTENSION_VOID_TEXT = "延期告知书未在原答复期限内送达，延期不生效"
-CORRECTION_LATE_TEXT = "补正告知书未在收到申请之日起7个工作日内送达（条例第三十条）"
+CORRECTION_LATE_TEXT = f"补正告知书未在收到申请之日起{CORRECTION_NOTICE_WORKDAYS}个工作日内送达（条例第三十条）"
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def delivery_due_on(req, doc):
     return None
 
 
-DELIVERY_BASIS = {"correction_notice": "条例第三十条：收到申请之日起7个工作日内",
+DELIVERY_BASIS = {"correction_notice": f"条例第三十条：收到申请之日起{CORRECTION_NOTICE_WORKDAYS}个工作日内",
                   "fee_notice": "条例第三十三条：原答复期限内"}
 
 

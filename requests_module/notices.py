@@ -5,6 +5,7 @@ The reply letter itself is requests_module/letter.py."""
 from requests_module import letter
 from requests_module.common import zh
 from requests_module.pdf import official_document
+from requests_module.periods import ANSWER_WORKDAYS
 from requests_module.remedy import bodies_text, issuing_organ
 
 REGULATIONS = "《中华人民共和国政府信息公开条例》"
@@ -66,7 +67,7 @@ def extension_paragraphs(req, doc):
     paras = [
         f"{doc.addressee}：",
         _application(req),
-        f"因{_sentence(doc.body)}，本机关不能在{REGULATIONS}第三十三条第二款规定的20个工作日内作出答复。"
+        f"因{_sentence(doc.body)}，本机关不能在{REGULATIONS}第三十三条第二款规定的{ANSWER_WORKDAYS}个工作日内作出答复。"
         f"经政府信息公开工作机构负责人同意，答复期限延长{req.extension_days}个工作日，"
         f"延长后的答复期限至{zh(doc.answer_due_on)}。",
     ]

@@ -73,7 +73,7 @@ def paper_number(on, issued_on, number):
     """No 倒签: the letter the system composes and numbers is dated the day it is issued (entered) — its 成文日期
     and its number come from the same day (GB/T 9704-2012 7.2.4, 7.3.5.1). A reply dated earlier (inside the
     补录 window of core/action_time.py) is only the 补录 of a letter really issued on paper that day, and carries
-    that letter's own number; the system then assigns none (intake.close) and its copy is marked 补录
+    that letter's own number; the system then assigns none (closing.close) and its copy is marked 补录
     (letter.py). Returns the cleaned paper number, or None for a letter the system numbers."""
     from core.errors import ValidationError
     from requests_module.common import zh

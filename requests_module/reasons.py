@@ -11,7 +11,6 @@ period cannot be met the organ sets the 延迟答复合理期限 instead, which 
 answer by then is on time, so pages and the API show that period, not 超期). 不予处理 as 无正当理由大量反复申请
 is possible only after reasons were asked for and found unreasonable (or none came within the period).
 """
-from flask import current_app
 
 from core import action_time
 from core.api.openapi import LONG_TEXT
@@ -20,7 +19,7 @@ from core.clocks.service import extend_clock, stop_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.workflow import TransitionError
-from requests_module import access, documents
+from requests_module import access, documents, periods
 from requests_module.common import check_date, clock, dated, log_event, moment_of, notify_applicant, zh
 from requests_module.states import WORKFLOW, Status
 
@@ -41,14 +40,14 @@ def _running_answer(req, on, action):
 
 def request_reasons(req, *, items, on, now, actor, period=None):
     """Ask the applicant to explain an apparently massive or repeated application (Art. 35); once."""
-    period = period or current_app.config["REASON_PERIOD_WORKDAYS"]
+    period = period or periods.configured("REASON_PERIOD_WORKDAYS")
     if not (items or "").strip():
         raise ValidationError("请写明申请数量、频次明显超过合理范围的情形及需要说明的事项", field="items")
     WORKFLOW.require(Status(req.status), OPEN_STATES, "reason_request")
     if req.reason_requested_on is not None:
         raise TransitionError("本申请已经要求过说明理由")
-    if not 1 <= period <= 30:
-        raise ValidationError("说明理由期限应在 1 到 30 个工作日之间", field="period")
+    if not 1 <= period <= periods.APPLICANT_PERIOD_MAX_WORKDAYS:
+        raise ValidationError(f"说明理由期限应在 1 到 {periods.APPLICANT_PERIOD_MAX_WORKDAYS} 个工作日之间", field="period")
     check_date(on, now, not_before=req.received_on, req=req, label="要求说明理由日期")
     _running_answer(req, on, "要求说明理由")
     with unit_of_work(), dated(on, now):
@@ -112,7 +111,7 @@ def decide_reasons(req, *, accepted, on, now, actor, delay_until=None):
             raise ValidationError("认定理由不合理的，告知不予处理，不确定延迟答复期限", field="delay_until")
         answer = _running_answer(req, on, "确定延迟答复期限")
         steps = get_calendar().workdays_between(answer.due_on, delay_until)
-        limit = current_app.config["REASON_DELAY_MAX_WORKDAYS"]
+        limit = periods.configured("REASON_DELAY_MAX_WORKDAYS")
         if steps < 1:
             raise ValidationError(f"延迟答复期限应晚于现答复期限（{zh(answer.due_on)}），且至少多一个工作日",
                                   field="delay_until")

@@ -13,8 +13,9 @@ from core.errors import DomainError, ValidationError
 from core.uploads import check_files
 from core.workflow import TransitionError, transition
 from requests_module import access, disclosed, not_held, numbering, outcomes, reasons, refunds, third_party
+from requests_module.attachments import attach
+from requests_module.closing import close
 from requests_module.common import check_date, dated, log_event, today
-from requests_module.intake import attach, close
 from requests_module.states import WORKFLOW, Status
 
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen

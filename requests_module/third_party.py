@@ -16,6 +16,7 @@ them, so the rule lives in one place.
 from core.errors import ValidationError
 from core.workflow import TransitionError
 from requests_module import outcomes
+from requests_module.periods import CONSULTATION_WORKDAYS
 from requests_module.states import Status
 
 # Art. 32 / Art. 34: agreed, objected (with the reasons given), or no answer within the 15 working days
@@ -36,7 +37,7 @@ def check_answer(answer, opinion, *, deadline_on, today):
         raise ValidationError("不同意公开的，请写明对方提出的理由（条例第三十二条）", field="opinion")
     if answer == "silent":
         if deadline_on is None:
-            raise TransitionError("征求意见书尚未登记送达：15个工作日自对方收到之日起算（第三十二条、第三十四条），"
+            raise TransitionError(f"征求意见书尚未登记送达：{CONSULTATION_WORKDAYS}个工作日自对方收到之日起算（第三十二条、第三十四条），"
                                   "期限尚未开始，不能按逾期未答复登记")
         if today <= deadline_on:
             raise TransitionError(f"征求意见期限至{deadline_on.year}年{deadline_on.month}月{deadline_on.day}日届满，"
