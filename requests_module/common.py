@@ -94,3 +94,14 @@ def typed_text(value, field):
     if not isinstance(value, str):
         raise ValidationError(f"{field} 应为字符串", field=field)
     return value.strip()
+
+
+def check_choice(value, choices, *, field, missing, invalid):
+    """A required choice among `choices` (a reply's basis): `missing` when none was made, `invalid` when it is not
+    one of them — each a 400 on `field`."""
+    from core.errors import ValidationError
+
+    if not value:
+        raise ValidationError(missing, field=field)
+    if value not in choices:
+        raise ValidationError(invalid, field=field)

@@ -13,7 +13,7 @@ A `disclosed` reply chooses (1) or (2) and writes the 方式、途径（和时�
 from dataclasses import dataclass
 
 from core.errors import ValidationError
-from requests_module.common import typed_text
+from requests_module.common import check_choice, typed_text
 
 DISCLOSED, PARTLY = "disclosed", "partly_disclosed"
 PUBLISHED, PROVIDED = "published", "provided"
@@ -52,12 +52,11 @@ def check(outcome, basis, access):
         if basis:
             raise ValidationError("部分公开依据条例第三十七条，不选择第三十六条第（一）项或第（二）项",
                                   field="disclosure_basis")
-    elif not basis:
-        raise ValidationError("请选择公开的情形：已经主动公开（条例第三十六条第（一）项），"
-                              "或者可以公开、予以提供（条例第三十六条第（二）项）", field="disclosure_basis")
-    elif basis not in BASES:
-        raise ValidationError("公开的情形只能是 published（第三十六条第（一）项）或 provided（第三十六条第（二）项）",
-                              field="disclosure_basis")
+    else:
+        check_choice(basis, BASES, field="disclosure_basis",
+                     missing="请选择公开的情形：已经主动公开（条例第三十六条第（一）项），"
+                             "或者可以公开、予以提供（条例第三十六条第（二）项）",
+                     invalid="公开的情形只能是 published（第三十六条第（一）项）或 provided（第三十六条第（二）项）")
     if not access:
         raise ValidationError(_MISSING[basis or PARTLY], field="disclosure_access")
     if len(access) > MAX_ACCESS:

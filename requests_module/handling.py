@@ -111,6 +111,19 @@ def _decide_late(req, kind, reason, now, actor):
         doc.lapse_decided_at, doc.lapse_decided_by = now, documents.actor_label(actor)
 
 
+def _applicant_answered(req, target, action, *, notice, period, on, late_reason, now, actor, why):
+    """The applicant answered a notice (corrected, paid) on `on`: the application moves on, a late answer accepted
+    for a good reason is recorded on the notice, and the applicant's period stops, judged by when they answered
+    (its clock is absent while the notice's delivery is unrecorded)."""
+    transition(WORKFLOW, req, target, action, now=now, actor=actor,
+               detail={"on": on.isoformat(), "late": late_reason is not None, "late_reason": late_reason})
+    _decide_late(req, notice, late_reason, now, actor)
+    c = clock(req, period)
+    if c is not None and c.state != "stopped":
+        with action_time.as_happened():
+            stop_clock(c, now=moment_of(on, now), actor=actor, reason=why)
+
+
 def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=False, late_reason=None):
     """The correction arrived on `on`: the 20 working days start again from that day (Art. 30). After the
     applicant's period only with a recorded good reason (正当理由)."""
@@ -122,15 +135,10 @@ def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=Fals
     checked = check_files(files)
     with unit_of_work(), dated(on, now):
         back = Status.ASSIGNED if req.department_id is not None else Status.RECEIVED  # unassigned: to intake
-        transition(WORKFLOW, req, back, "correction_received", now=now, actor=actor,
-                   detail={"on": on.isoformat(), "late": reason is not None, "late_reason": reason})
+        _applicant_answered(req, back, "correction_received", notice="correction_notice", period="correction",
+                            on=on, late_reason=reason, now=now, actor=actor, why="correction received")
         req.correction_received_on, req.correction_text = on, (text or "").strip()
         attach(req, checked, "correction", now)
-        _decide_late(req, "correction_notice", reason, now, actor)
-        period = clock(req, "correction")  # none while the notice's delivery is unrecorded
-        if period is not None and period.state != "stopped":
-            with action_time.as_happened():  # the applicant's period: judged by when they corrected
-                stop_clock(period, now=moment_of(on, now), actor=actor, reason="correction received")
         restart_clock(_answer(req), now=now, actor=actor, start_on=on, reason="correction received")
     return req
 
@@ -306,14 +314,9 @@ def record_payment(req, *, on, now, actor, late_reason=None):
     check_date(on, now, not_before=req.fee_notice_on, req=req)
     reason = _late(req.fee_due_on, on, late_reason, False, "缴费")
     with unit_of_work(), dated(on, now):
-        transition(WORKFLOW, req, Status.ASSIGNED, "fee_paid", now=now, actor=actor,
-                   detail={"on": on.isoformat(), "late": reason is not None, "late_reason": reason})
+        _applicant_answered(req, Status.ASSIGNED, "fee_paid", notice="fee_notice", period="fee", on=on,
+                            late_reason=reason, now=now, actor=actor, why="paid")
         req.fee_paid_on = on
-        _decide_late(req, "fee_notice", reason, now, actor)
-        period = clock(req, "fee")  # none while the notice's delivery is unrecorded
-        if period is not None and period.state != "stopped":
-            with action_time.as_happened():  # the applicant's period: judged by when they paid
-                stop_clock(period, now=moment_of(on, now), actor=actor, reason="paid")
         resume_clock(_answer(req), now=now, actor=actor, on=on, reason="fee paid")
     return req
 

@@ -12,7 +12,7 @@ would be false. Pure functions: reply.py validates with `check`, the letter word
 from dataclasses import dataclass
 
 from core.errors import ValidationError
-from requests_module.common import typed_text
+from requests_module.common import check_choice, typed_text
 
 CODE = "unavailable_not_held"
 NOT_EXIST, NOT_OURS = "not_exist", "not_ours"
@@ -51,12 +51,10 @@ def check(outcome, basis, reason, organ, contact):
         return NotHeld()
     if not basis and organ:
         basis = NOT_OURS  # API compatibility: naming a holder organ can only mean Art. 36 (5)
-    if not basis:
-        raise ValidationError("请选择不掌握的情形：经检索没有所申请公开的信息（条例第三十六条第（四）项），"
-                              "或者不属于本机关负责公开（条例第三十六条第（五）项）", field="not_held_basis")
-    if basis not in BASES:
-        raise ValidationError("不掌握的情形只能是 not_exist（第三十六条第（四）项）或 not_ours（第三十六条第（五）项）",
-                              field="not_held_basis")
+    check_choice(basis, BASES, field="not_held_basis",
+                 missing="请选择不掌握的情形：经检索没有所申请公开的信息（条例第三十六条第（四）项），"
+                         "或者不属于本机关负责公开（条例第三十六条第（五）项）",
+                 invalid="不掌握的情形只能是 not_exist（第三十六条第（四）项）或 not_ours（第三十六条第（五）项）")
     if basis == NOT_EXIST:
         # Art. 36 (4) tells the applicant the information does not exist: there is no organ to name, no reason.
         if organ or contact:
