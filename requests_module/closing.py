@@ -1,12 +1,23 @@
 """Closing an application with its single outcome: the reply, a 不予处理 rejection at intake, or a lapse (视为放弃).
 The letter is issued, numbered, copied to the documents and (with consent) submitted to the public log."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
 from core.clocks.service import stop_clock
 from requests_module import documents, notice_timing
 from requests_module.common import clock, moment_of, notify_applicant, zh
 from requests_module.numbering import reply_doc_number
 
+if TYPE_CHECKING:
+    from requests_module.disclosed import Disclosure
+    from requests_module.models import DisclosureRequest
+    from requests_module.not_held import NotHeld
 
-def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, disclosure=None, paper_number=None):
+
+def close(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: datetime, actor: Any,
+          ground: str | None = None, not_held: NotHeld | None = None, disclosure: Disclosure | None = None, paper_number: str | None = None) -> None:
     """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
     is issued now: only now does it get its document number, the issuing organ's next of the year
     (numbering.py) — unless it is the 补录 of a paper letter, which keeps that letter's own number

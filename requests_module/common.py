@@ -1,5 +1,8 @@
 """Helpers shared by the disclosure use cases: clocks of an application, audit, applicant notices."""
-from datetime import datetime, time
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 
 from core import action_time, audit
 from core.calendar.service import get_calendar
@@ -9,13 +12,17 @@ from core.clocks.models import Clock
 from core.notifications.service import notify
 from requests_module.states import ENTITY
 
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
-def moment_of(day, now):
+
+def moment_of(day: date, now: datetime) -> datetime:
     """When an action dated `day` happened: now if today, else the end of that day."""
     return now if day >= today(now) else datetime.combine(day, time(23, 59, 59), tzinfo=tz())
 
 
-def check_date(day, now, field="on", not_before=None, label="日期", req=None, live=False):
+def check_date(day: date, now: datetime, field: str = "on", not_before: date | None = None, label: str = "日期",
+               req: DisclosureRequest | None = None, live: bool = False) -> date:
     """Action dates follow core/action_time.py's rule: not in the future, not before the step they follow
     (`not_before`) nor — given `req` — before the application's latest dated step, not older than the
     补录 window; `live` steps (they pause the organ's period) only on the day they are entered."""
@@ -24,7 +31,7 @@ def check_date(day, now, field="on", not_before=None, label="日期", req=None, 
     return action_time.check_day(day, today=today(now), previous=previous, field=field, label=label, live=live)
 
 
-def last_step_on(req):
+def last_step_on(req: DisclosureRequest) -> date | None:
     """The day of the application's latest dated step so far (receipt, notices, corrections, consultations
     sent or answered, payment, reply)."""
     days = [req.received_on, req.correction_notice_on, req.correction_received_on, req.fee_notice_on,
@@ -34,27 +41,27 @@ def last_step_on(req):
     return max([d for d in days if d is not None], default=None)
 
 
-def dated(on, now):
+def dated(on: date, now: datetime) -> Any:
     """The unit of work of an action dated `on` and entered `now`: a past day is a 补录 (flagged in the
     audit rows, and a clock it stops after its due moment stays late — core/action_time.py)."""
     return action_time.as_of(moment_of(on, now), now=now)
 
 
-def clock(req, name="answer"):
+def clock(req: DisclosureRequest, name: str = "answer") -> Clock | None:
     """The newest clock of that name for the application (None before receipt)."""
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(req.id), name=name)
             .order_by(Clock.id.desc()).first())
 
 
-def log_event(req, action, *, now, actor, detail):
+def log_event(req: DisclosureRequest, action: str, *, now: datetime, actor: Any, detail: Any) -> None:
     audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action, after=detail)
 
 
-def zh(day):
+def zh(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def notify_applicant(req, event, *, now, context, entity_kind=ENTITY):
+def notify_applicant(req: DisclosureRequest, event: str, *, now: datetime, context: Any, entity_kind: Any = ENTITY) -> None:
     """In-app for the applicant's account, SMS to the phone, email when given (`entity_kind`: a correction
     request's notices use this too, with their own kind)."""
     from core.auth.models import User
@@ -70,7 +77,7 @@ def notify_applicant(req, event, *, now, context, entity_kind=ENTITY):
         notify(event, now=now, address=req.email, channels=("email",), context=ctx, entity=entity)
 
 
-def due_text(req):
+def due_text(req: DisclosureRequest) -> str | None:
     """答复期限：2026年10月30日（第20个工作日）, or None before receipt / after closing."""
     c = clock(req)
     if c is None or c.due_on is None or c.state == "stopped":
@@ -84,7 +91,7 @@ def due_text(req):
     return f"{zh(c.due_on)}（第{n}个工作日）" + ("，暂定" if c.provisional else "")
 
 
-def typed_text(value, field):
+def typed_text(value: Any, field: str) -> str:
     """A typed value as stripped text (None → ""); a number or list from an API client is a 400 naming the field,
     not a crash."""
     from core.errors import ValidationError
@@ -96,7 +103,7 @@ def typed_text(value, field):
     return value.strip()
 
 
-def check_choice(value, choices, *, field, missing, invalid):
+def check_choice(value: Any, choices: Any, *, field: str, missing: Any, invalid: Any) -> None:
     """A required choice among `choices` (a reply's basis): `missing` when none was made, `invalid` when it is not
     one of them — each a 400 on `field`."""
     from core.errors import ValidationError

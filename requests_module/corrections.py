@@ -14,6 +14,11 @@ Art. 41: 公民、法人或者其他组织有证据证明行政机关提供的�
   correct (its name), referred (the applicant is told to apply to that organ), or refused as not proven / not
   about the applicant (with reasons). The applicant is told and gets a written reply (correction_letter.py).
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core import audit
 from core.clocks.service import start_clock, stop_clock
@@ -30,18 +35,22 @@ from requests_module.numbering import organ_number
 from requests_module.remedy import issuing_organ
 from requests_module.validation import _taker, clean_applicant
 
+if TYPE_CHECKING:
+    from core.clocks.models import Clock
+    from core.departments.models import Department
+
 KIND = "更正申请"
 PAPER_CHANNELS = {k: v for k, v in CHANNELS.items() if k != "online"}
 _FIELDS = ("applicant_type", "name", "contact_person", "id_type", "id_number", "phone", "email", "address",
            "record_title", "provided_by", "provided_on", "inaccuracy", "requested_text")
 
 
-def target_workdays():
+def target_workdays() -> int:
     """The internal answer target (Art. 33 (2) by analogy; Art. 41 sets none)."""
     return periods.configured("CORRECTION_REQUEST_TARGET_WORKDAYS")
 
 
-def clean_correction(data, *, received_on):
+def clean_correction(data: Mapping[str, Any], *, received_on: date) -> dict[str, Any]:
     """The cleaned fields of a correction request (Art. 41: the record, who provided it and when, what it
     should say), or ValidationError naming every bad field."""
     errors, out = {}, {}
@@ -97,14 +106,15 @@ def _create(data, *, department, channel, received_on, now, actor, citizen=None,
     return cr
 
 
-def submit_online(data, *, department, now, citizen, files=()):
+def submit_online(data: Mapping[str, Any], *, department: Department, now: datetime, citizen: Any, files: Sequence[Any] = ()) -> CorrectionRequest:
     """A citizen's correction request (Art. 41), received the day it is submitted (Art. 31 (3) by analogy)."""
     with unit_of_work():
         return _create(data, department=department, channel="online", received_on=today(now), now=now,
                        actor=citizen, citizen=citizen, files=files)
 
 
-def register_paper(data, *, department, channel, received_on, now, actor, files=()):
+def register_paper(data: Mapping[str, Any], *, department: Department, channel: str, received_on: date,
+                   now: datetime, actor: Any, files: Sequence[Any] = ()) -> CorrectionRequest:
     """Staff register a correction request handed in, mailed, faxed or made orally, with its receipt date
     (a past day is a flagged 补录, core/action_time.py)."""
     if channel not in PAPER_CHANNELS:
@@ -136,7 +146,7 @@ def _clean_decision(decision, text, organ):
     return text, organ or None
 
 
-def decide_correction(cr, *, decision, text, organ=None, on, now, actor):
+def decide_correction(cr: CorrectionRequest, *, decision: str, text: str, organ: str | None = None, on: date, now: datetime, actor: Any) -> CorrectionRequest:
     """The organ's decision under Art. 41; the applicant is told and the reply letter is issued that day."""
     text, organ = _clean_decision(decision, text, organ)
     if organ and organ == issuing_organ(cr)[0]:  # Art. 41: forwarded or referred to *another* organ
@@ -159,13 +169,13 @@ def decide_correction(cr, *, decision, text, organ=None, on, now, actor):
     return cr
 
 
-def open_clock(cr):
+def open_clock(cr: CorrectionRequest) -> Clock | None:
     from core.clocks.models import Clock
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(cr.id), name="answer")
             .filter(Clock.state != "stopped").order_by(Clock.id.desc()).first())
 
 
-def answer_clock(cr):
+def answer_clock(cr: CorrectionRequest) -> Clock | None:
     from core.clocks.models import Clock
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(cr.id), name="answer")
             .order_by(Clock.id.desc()).first())

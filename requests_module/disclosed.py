@@ -10,10 +10,16 @@ A `disclosed` reply chooses (1) or (2) and writes the 方式、途径（和时�
 方式、途径和时间 of the disclosed part; no other outcome takes either. Pure functions: reply.py validates with
 `check`, the letter words it with `sentence` (the same pattern as not_held.py for Art. 36 (4)/(5)).
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import ValidationError
 from requests_module.common import check_choice, typed_text
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 DISCLOSED, PARTLY = "disclosed", "partly_disclosed"
 PUBLISHED, PROVIDED = "published", "provided"
@@ -32,12 +38,12 @@ class Disclosure:
     access: str | None = None
 
 
-def stored(req):
+def stored(req: DisclosureRequest) -> Disclosure:
     """The values stored on the application (a draft awaiting sign-off, or the issued reply)."""
     return Disclosure(basis=req.disclosure_basis, access=req.disclosure_access)
 
 
-def check(outcome, basis, access):
+def check(outcome: str, basis: str, access: str) -> Disclosure:
     """The disclosure details of a reply, checked (条例 Art. 36 (1), (2), Art. 37); raises ValidationError naming
     the field."""
     basis, access = typed_text(basis, "disclosure_basis"), typed_text(access, "disclosure_access")
@@ -77,7 +83,7 @@ _SENTENCES = {
 }
 
 
-def sentence(you, outcome, basis, access):
+def sentence(you: str, outcome: str, basis: str, access: str) -> str | None:
     """The letter's answer for a disclosing reply with its concrete 方式、途径（和时间）; None when the reply carries
     none (a reply issued before these were fields: the general sentence of outcomes.ANSWERS stands)."""
     access = (access or "").strip().rstrip("。；;.")

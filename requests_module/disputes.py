@@ -1,7 +1,8 @@
 """Recording reconsiderations and lawsuits over an application and their results (one use case each)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core import audit
 from core.db import unit_of_work
@@ -9,6 +10,9 @@ from core.errors import ValidationError
 from core.extensions import db
 from requests_module.common import ENTITY
 from requests_module.models import Dispute
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 KINDS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
 RESULTS = {"upheld": "维持", "corrected": "纠正", "other": "其他结果"}
@@ -23,7 +27,8 @@ def _check_day(day: date, field: str, label: str, *, not_before: tuple[date, str
         raise ValidationError(f"{label}不能晚于今天", field=field)
 
 
-def file_dispute(req, *, kind, filed_on, after_reconsideration=False, note="", today, now, actor):
+def file_dispute(req: DisclosureRequest, *, kind: str, filed_on: date, after_reconsideration: bool = False,
+                 note: str = "", today: date, now: datetime, actor: Any) -> Dispute:
     """A reconsideration or lawsuit was filed against the handling of `req`."""
     if kind not in KINDS:
         raise ValidationError("请选择行政复议或行政诉讼", field="kind")
@@ -41,7 +46,7 @@ def file_dispute(req, *, kind, filed_on, after_reconsideration=False, note="", t
     return dispute
 
 
-def decide_dispute(req, dispute, *, result, decided_on, today, now, actor):
+def decide_dispute(req: DisclosureRequest, dispute: Dispute, *, result: str, decided_on: date, today: date, now: datetime, actor: Any) -> Dispute:
     """The reconsideration body or court decided: 维持, 纠正 or another result."""
     if dispute.request_id != req.id:
         raise ValidationError("请选择本申请的复议或诉讼", field="dispute")

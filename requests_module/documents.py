@@ -8,9 +8,12 @@ counts from the addressee's receipt runs from the recorded delivery date, and ha
   the applicant receives the fee notice (收到收费通知次日起20个工作日内).
 The periods themselves are requests_module/periods.py. The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
 """
+from __future__ import annotations
+
 import json
 import re
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core import action_time
 from core.calendar.hooks import register_recompute
@@ -24,6 +27,9 @@ from requests_module.common import ENTITY, dated, log_event, today, zh
 from requests_module.models import DELIVERY_METHODS, DOCUMENT_KINDS, RequestDocument
 from requests_module.states import Status
 
+if TYPE_CHECKING:
+    from requests_module.models import Consultation, DisclosureRequest
+
 _PREFIX = {"correction_notice": "补", "extension_notice": "延", "consultation_letter": "征", "fee_notice": "费",
            "reply": "复", "disclosure_notice": "告", "reason_notice": "理", "delay_notice": "迟"}
 _TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")
@@ -33,11 +39,11 @@ PENDING_TEXT = "待送达后起算"
 APPLICANT_KINDS = ("correction_notice", "extension_notice", "fee_notice", "reply", "reason_notice", "delay_notice")
 
 
-def actor_label(actor):
+def actor_label(actor: Any) -> str:
     return (getattr(actor, "label", None) or (actor if isinstance(actor, str) else "system"))[:120]
 
 
-def number_for(req, kind, on):
+def number_for(req: DisclosureRequest, kind: str, on: date) -> str:
     """亭民政依申补〔2026〕12号: the issuing organ's own 代字 and counter per kind and year, assigned on issue
     (GB/T 9704-2012 7.2.4; requests_module/numbering.py)."""
     from requests_module.numbering import organ_number
@@ -45,8 +51,9 @@ def number_for(req, kind, on):
     return organ_number(req.receiving_department, kind, f"依申{_PREFIX[kind]}", on.year)
 
 
-def issue(req, kind, *, on, now, addressee, body, period=None, consultation=None, number=None,
-          answer_due_on=None):
+def issue(req: DisclosureRequest, kind: str, *, on: date, now: datetime, addressee: str, body: str,
+          period: int | None = None, consultation: Consultation | None = None, number: str | None = None,
+          answer_due_on: date | None = None) -> RequestDocument:
     """Record a document issued on `on` (joins the caller's unit of work)."""
     if kind not in DOCUMENT_KINDS:
         raise ValueError(kind)
@@ -59,22 +66,22 @@ def issue(req, kind, *, on, now, addressee, body, period=None, consultation=None
     return doc
 
 
-def disclosure_body(content, reasons):
+def disclosure_body(content: str, reasons: str) -> str:
     """The stored body of a 决定公开告知书: the information to be disclosed and the reasons (Art. 32)."""
     return json.dumps({"content": content, "reasons": reasons}, ensure_ascii=False)
 
 
-def disclosure_parts(doc):
+def disclosure_parts(doc: RequestDocument) -> tuple[str, str]:
     data = json.loads(doc.body or "{}")
     return data.get("content", ""), data.get("reasons", "")
 
 
-def latest(req, kind):
+def latest(req: DisclosureRequest, kind: str) -> RequestDocument | None:
     docs = [d for d in req.documents if d.kind == kind]
     return docs[-1] if docs else None
 
 
-def document_of(req, document_id):
+def document_of(req: DisclosureRequest, document_id: int) -> RequestDocument:
     from core.inputs import INT_MAX
 
     doc = db.session.get(RequestDocument, document_id) if 0 < document_id <= INT_MAX else None
@@ -91,7 +98,7 @@ def _answered_on(req, doc):
             "reason_notice": req.reason_received_on}.get(doc.kind)
 
 
-def no_longer_running(req, doc):
+def no_longer_running(req: DisclosureRequest, doc: RequestDocument) -> str | None:
     """Why a period that has not started (no delivery recorded) will never start, or None: the addressee
     already answered, a later document of the same kind replaced this one, or the application is closed.
     Such a notice must not read 待送达后起算 — nobody is waiting for its delivery any more."""
@@ -106,7 +113,7 @@ def no_longer_running(req, doc):
     return None
 
 
-def period_text(doc):
+def period_text(doc: RequestDocument) -> str | None:
     """The end of the addressee's period for display: a date once delivered; before delivery 待送达后起算,
     unless the period will never start (no_longer_running)."""
     if doc.period_workdays is None:
@@ -118,11 +125,11 @@ def period_text(doc):
     return f"{zh(doc.due_on)}（送达次日起第{doc.period_workdays}个工作日）"
 
 
-def applicant_documents(req):
+def applicant_documents(req: DisclosureRequest) -> list[RequestDocument]:
     return [d for d in req.documents if d.kind in APPLICANT_KINDS]
 
 
-def acknowledge_online(req, doc, *, now, actor):
+def acknowledge_online(req: DisclosureRequest, doc: RequestDocument, *, now: datetime, actor: Any) -> RequestDocument:
     """The applicant opens a notice on their own page and acknowledges receipt (网上签收): delivered online
     on that day, and the period that runs from receipt starts (Art. 30; 国办函〔2020〕109号). A notice already
     delivered otherwise keeps its first delivery."""
@@ -138,7 +145,8 @@ def acknowledge_online(req, doc, *, now, actor):
 STAFF_DELIVERY_METHODS = {k: v for k, v in DELIVERY_METHODS.items() if k != "online_read"}
 
 
-def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_number="", _acknowledged=False):
+def record_delivery(req: DisclosureRequest, doc: RequestDocument, *, method: str, delivered_on: date, now: datetime,
+                    actor: Any, tracking_number: str = "", _acknowledged: bool = False) -> RequestDocument:
     """Record how and when the document reached its addressee; the period that runs from receipt starts
     (Art. 30, Art. 32, 国办函〔2020〕109号). Once per document, never before issue nor in the future."""
     if doc.request_id != req.id:
@@ -199,13 +207,14 @@ def _start_period(req, doc, *, now, actor):
     setattr(req, waiting[2], c.due_on)
 
 
-def represent(doc, today=None):
+def represent(doc: RequestDocument, today: date | None = None) -> dict[str, Any]:
     """A document as the API shows it; `timing`: a notice that did not (or may not) reach the applicant in
     time (notice_timing.flag: Art. 30, Art. 33 para. 2)."""
     req = doc.request
     effect = notice_timing.extension_effect(req, today) if doc.kind == "extension_notice" else None
     return {"timing": notice_timing.flag(req, doc, today) if req is not None else None,
-            "extension_effect": effect.as_json() if effect is not None else None,"id": doc.id, "kind": doc.kind, "kind_label": doc.kind_label, "number": doc.number,
+            "extension_effect": effect.as_json() if effect is not None else None,
+            "id": doc.id, "kind": doc.kind, "kind_label": doc.kind_label, "number": doc.number,
             "addressee": doc.addressee, "issued_on": doc.issued_on.isoformat(),
             "period_workdays": doc.period_workdays, "due_on": doc.due_on.isoformat() if doc.due_on else None,
             "period": period_text(doc), "consultation_id": doc.consultation_id,
@@ -217,7 +226,7 @@ def represent(doc, today=None):
 
 
 @register_recompute
-def follow_calendar(old_cal, new_cal, years, now):
+def follow_calendar(old_cal: Any, new_cal: Any, years: Any, now: datetime) -> int:
     """When an official year is imported, the ends of periods from delivery move with it (their clocks move
     in core/clocks/recompute.py; the stored dates the documents, consultations and pages show follow here)."""
     from requests_module.models import Consultation, DisclosureRequest

@@ -12,14 +12,21 @@ charged under Art. 42 of the disclosure regulations.
 `calculate` is pure (no database); `prior_pieces` is the one query: how many 件 the applicant (by identity
 number) already had in the application's calendar month.
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from core.errors import ValidationError
 from core.inputs import parse_int
 from requests_module.periods import FEE_WORKDAYS
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 BASIS = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
 # A typed amount in yuan: plain digits, at most two decimals (the API schema and fee_notice share it).
@@ -113,7 +120,7 @@ def _progressive(first, last, bands):
     return tuple(tiers)
 
 
-def parse_amount(amount):
+def parse_amount(amount: Any) -> Decimal | None:
     """A typed amount in yuan (None when left empty): the API's pattern AMOUNT_PATTERN, never rounded or read
     as 2e2 into agreement with a computed amount; quantized to fen."""
     from decimal import Decimal as D
@@ -133,13 +140,13 @@ def parse_amount(amount):
     return given.quantize(D("0.01"))
 
 
-def check_method(method):
+def check_method(method: str) -> str:
     if method not in METHODS:
         raise ValidationError("请选择计费方式：按件计收或按量计收", field="method")
     return method
 
 
-def check_units(method, units):
+def check_units(method: str, units: int) -> int:
     """The quantity as a whole number of 件 (1–1000) or pages (1–100000)."""
     high = MAX_UNITS[check_method(method)]
     name = "件数" if method == "piece" else "页数"
@@ -151,7 +158,7 @@ def check_units(method, units):
         raise ValidationError(f"{name}{exc}", field="quantity") from None
 
 
-def calculate(method, units, prior=0):
+def calculate(method: str, units: int, prior: int = 0) -> Calculation:
     """The fee of one application (国办函〔2020〕109号 Art. 3–5): 按件 — its `units` 件 follow the `prior` 件 the
     applicant already had in the calendar month; 按量 — its `units` pages. Pure."""
     units = check_units(method, units)
@@ -164,7 +171,7 @@ def calculate(method, units, prior=0):
     return Calculation(method, units, first, tiers, sum((t.subtotal for t in tiers), Decimal("0.00")))
 
 
-def from_json(data):
+def from_json(data: Mapping[str, Any]) -> Calculation | None:
     """The stored calculation of an application (None when it has none)."""
     if not data:
         return None
@@ -175,7 +182,7 @@ def from_json(data):
 
 # --- the one query: the applicant's applications in a calendar month (Art. 4) -----------------------------
 
-def application_day(req):
+def application_day(req: DisclosureRequest) -> date:
     """The day an application was made: handed in / mailed (its receipt date) or submitted online."""
     from core.calendar.service import local_date
     if req.channel != "online" and req.received_on is not None:
@@ -189,7 +196,7 @@ def _month(day):
     return start, end
 
 
-def prior_pieces(req):
+def prior_pieces(req: DisclosureRequest) -> int:
     """How many 件 the same applicant (same identity number) made to the same organ (the receiving organ:
     each department, town or street is its own 行政机关, 条例 Art. 27) in the calendar month of `req` before it
     (国办函〔2020〕109号 Art. 4): each earlier application counts as the 件 its own 按件 fee counted, else one."""
@@ -219,7 +226,7 @@ def prior_pieces(req):
     return count
 
 
-def calculation_lines(req):
+def calculation_lines(req: DisclosureRequest) -> list[str]:
     """The calculation part of a fee notice (method with its article, standard, calculation); none without a
     stored calculation. The notice the applicant is sent and the 收费通知书 PDF (requests_module/notices.py)
     both print these lines."""
@@ -231,7 +238,7 @@ def calculation_lines(req):
             "计算方法：" + calc.summary() + "。"]
 
 
-def issued_payment_lines(req):
+def issued_payment_lines(req: DisclosureRequest) -> list[str]:
     """The 缴费方式 lines frozen into the issued 收费通知书 (handling.payment_channel); none for a notice issued
     before they were kept."""
     from requests_module.documents import latest
@@ -240,7 +247,7 @@ def issued_payment_lines(req):
     return (doc.body or "").splitlines()[1:] if doc is not None else []
 
 
-def notice_paragraphs(req):
+def notice_paragraphs(req: DisclosureRequest) -> list[str]:
     """The text lines of the 收费通知书 of `req` (Art. 42; the measures' requirement that the notice state
     basis, standard, amount and how and by when to pay): body paragraphs only; the rendered document adds
     title, addressee, seal and date."""

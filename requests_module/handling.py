@@ -1,7 +1,12 @@
 """Handling use cases with their clock effects (DESIGN §2): correction, consultations, fees, extension,
 reassignment."""
+from __future__ import annotations
+
 import re
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from core import action_time
 from core.calendar.service import get_calendar
@@ -27,6 +32,10 @@ from requests_module.common import (
 from requests_module.models import Consultation
 from requests_module.states import WORKFLOW, Status
 
+if TYPE_CHECKING:
+    from core.departments.models import Department
+    from requests_module.models import DisclosureRequest, RequestDocument
+
 
 def _answer(req):
     c = clock(req)
@@ -35,7 +44,7 @@ def _answer(req):
     return c
 
 
-def reassign(req, department, *, reason, now, actor):
+def reassign(req: DisclosureRequest, department: Department, *, reason: str, now: datetime, actor: Any) -> DisclosureRequest:
     """Move the application to another department; the answer clock keeps running."""
     if not (reason or "").strip():
         raise ValidationError("请写明改派理由", field="reason")
@@ -53,7 +62,8 @@ def reassign(req, department, *, reason, now, actor):
     return req
 
 
-def send_correction_notice(req, *, items, guidance, on, now, actor, period=None):
+def send_correction_notice(req: DisclosureRequest, *, items: str, guidance: str, on: date, now: datetime, actor: Any,
+                           period: int | None = None) -> DisclosureRequest:
     """One-time correction notice within 7 working days of receipt; the answer clock pauses (Art. 30). Art. 30
     also requires the organ to 给予指导和释明: staff write that guidance, and the notice prints it with the
     items to correct, the period and the consequence of not correcting."""
@@ -124,7 +134,9 @@ def _applicant_answered(req, target, action, *, notice, period, on, late_reason,
             stop_clock(c, now=moment_of(on, now), actor=actor, reason=why)
 
 
-def receive_correction(req, *, text, on, now, actor, files=(), by_applicant=False, late_reason=None):
+def receive_correction(req: DisclosureRequest, *, text: str, on: date, now: datetime, actor: Any,
+                       files: Sequence[Any] = (), by_applicant: bool = False,
+                       late_reason: str | None = None) -> DisclosureRequest:
     """The correction arrived on `on`: the 20 working days start again from that day (Art. 30). After the
     applicant's period only with a recorded good reason (正当理由)."""
     WORKFLOW.require(Status(req.status), {Status.AWAITING_CORRECTION}, "correction_received")
@@ -154,7 +166,7 @@ PARTY_TYPES = {"person": "个人", "org": "法人或者其他组织"}
 PARTY_MAX = 120
 
 
-def add_consultation(req, *, kind, party, sent_on, now, actor, party_type=None):
+def add_consultation(req: DisclosureRequest, *, kind: str, party: str, sent_on: date, now: datetime, actor: Any, party_type: str | None = None) -> Consultation:
     """Ask a third party (Art. 32) or another organ (Art. 34); the answer clock stops while any is open. A third
     party is a person or an organisation (`party_type`): its letters address it as 您 or 贵单位."""
     if kind not in ("third_party", "organ"):
@@ -191,7 +203,8 @@ def add_consultation(req, *, kind, party, sent_on, now, actor, party_type=None):
     return c
 
 
-def answer_consultation(req, consultation, *, answer, answered_on=None, opinion="", now, actor):
+def answer_consultation(req: DisclosureRequest, consultation: Consultation, *, answer: str,
+                        answered_on: date | None = None, opinion: str = "", now: datetime, actor: Any) -> Consultation:
     """Record the consultation's result (Art. 32, 34; third_party.check_answer): agreed or objected (with the
     reasons) on the day it arrived, or 逾期未提出意见 up to the deadline once it has passed; the answer clock
     resumes when none is open."""
@@ -220,7 +233,8 @@ def answer_consultation(req, consultation, *, answer, answered_on=None, opinion=
     return consultation
 
 
-def tell_third_party_of_disclosure(req, consultation, *, content, reasons, on, now, actor):
+def tell_third_party_of_disclosure(req: DisclosureRequest, consultation: Consultation, *, content: str, reasons: str,
+                                   on: date, now: datetime, actor: Any) -> RequestDocument:
     """The organ decided to disclose over a third party's objection because withholding would gravely affect
     the public interest: it tells the third party in writing what will be disclosed and why (Art. 32) — only a
     third party who objected, once, and before the reply (third_party.notice_refusal); it is the issuing organ's
@@ -246,7 +260,7 @@ def tell_third_party_of_disclosure(req, consultation, *, content, reasons, on, n
     return doc
 
 
-def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
+def fee_notice(req: DisclosureRequest, *, method: str, quantity: int, on: date, now: datetime, actor: Any, amount: Any = None) -> DisclosureRequest:
     """Notify a processing fee (Art. 42): the amount is the tier result of 国办函〔2020〕109号 (Art. 3–5, one
     method per application, free thresholds respected, fees.calculate); a typed amount must match it. The
     calculation is stored, the applicant is sent the notice, the answer clock stops until payment; 20 working
@@ -293,7 +307,7 @@ def fee_notice(req, *, method, quantity, on, now, actor, amount=None):
     return req
 
 
-def payment_channel(req):
+def payment_channel(req: DisclosureRequest) -> list[str]:
     """The 缴费方式 lines the fee notice prints for the issuing organ (条例 Art. 42; 国办函〔2020〕109号: the
     applicant must be told how to pay): the receiving department's, or 区政府办's for the district
     government (remedy.issuing_department). None set: the notice is refused — an account is never invented."""
@@ -307,7 +321,7 @@ def payment_channel(req):
     return lines
 
 
-def record_payment(req, *, on, now, actor, late_reason=None):
+def record_payment(req: DisclosureRequest, *, on: date, now: datetime, actor: Any, late_reason: str | None = None) -> DisclosureRequest:
     """The fee was paid on `on`: the days from the notice to payment are not counted. After the 20 working
     days only with a recorded good reason (正当理由)."""
     WORKFLOW.require(Status(req.status), {Status.AWAITING_PAYMENT}, "fee_paid")
@@ -321,7 +335,7 @@ def record_payment(req, *, on, now, actor, late_reason=None):
     return req
 
 
-def extend(req, *, days, reason, on, now, actor):
+def extend(req: DisclosureRequest, *, days: int, reason: str, on: date, now: datetime, actor: Any) -> DisclosureRequest:
     """Once, at most 20 working days, approved before the due date by the head of the handling department's
     disclosure work (Art. 33 para. 2; who: access.may_approve_extension), who is recorded; the applicant is
     told. Dated or entered after the due date it is refused (the period cannot be reopened afterwards)."""

@@ -1,7 +1,11 @@
 """Intake use cases: online submission, paper registration, receipt confirmation, rejection, assignment.
 Closing with an outcome is closing.py; the application's files are attachments.py."""
+from __future__ import annotations
+
 import re
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from core.auth import lookup
 from core.calendar.service import get_calendar
@@ -21,12 +25,15 @@ from requests_module.remedy import receiving_department
 from requests_module.states import WORKFLOW, Status
 from requests_module.validation import clean_application
 
+if TYPE_CHECKING:
+    from core.departments.models import Department
+
 
 def _normalize(text):
     return re.sub(r"[\s\W_]+", "", text or "").lower()
 
 
-def find_repeat(req):
+def find_repeat(req: DisclosureRequest) -> DisclosureRequest | None:
     """An earlier application of the same applicant (ID or phone) with the same information asked for."""
     since = req.submitted_at - timedelta(days=365)
     candidates = DisclosureRequest.query.filter(
@@ -57,7 +64,7 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiv
     return req
 
 
-def submit_online(data, *, now, citizen=None, files=()):
+def submit_online(data: Mapping[str, Any], *, now: datetime, citizen: Any = None, files: Sequence[Any] = ()) -> DisclosureRequest:
     """A citizen's online application (Art. 29), addressed to the district government (received by its 公开办:
     remedy.receiving_department); receipt is fixed when staff confirm it (Art. 31), within
     RECEIPT_CONFIRM_WORKDAYS working days of submission (the confirmation clock), so none waits unseen."""
@@ -81,7 +88,8 @@ def _start_answer_clock(req, received_on, now, actor):
                 start_on=received_on, now=now, actor=actor, label=req.number, department_id=req.department_id)
 
 
-def register_paper(data, *, channel, received_on, now, actor, files=(), department=None):
+def register_paper(data: Mapping[str, Any], *, channel: str, received_on: date, now: datetime, actor: Any,
+                   files: Sequence[Any] = (), department: Department | None = None) -> DisclosureRequest:
     """Staff register an application handed in, mailed, faxed or made orally, with its receipt date;
     with `department` it goes straight to that department (one transaction)."""
     if channel not in CHANNELS or channel == "online":
@@ -103,7 +111,7 @@ def register_paper(data, *, channel, received_on, now, actor, files=(), departme
 RECEIPT_RULE = "网上申请应在提交后{n}个工作日内确认收到，逾期确认的，以第{n}个工作日为收到申请之日"
 
 
-def latest_receipt_day(req):
+def latest_receipt_day(req: DisclosureRequest) -> tuple[date, int]:
     """The latest receipt date of an online application: submission + RECEIPT_CONFIRM_WORKDAYS working days.
     条例 Art. 31 (3): an online application is received on "双方确认之日"; the organ's own delay in confirming
     must not lengthen the Art. 33 period, so a confirmation later than the confirmation period counts as
@@ -112,7 +120,7 @@ def latest_receipt_day(req):
     return get_calendar().add_workdays(req.submitted_at.astimezone(tz()).date(), n), n
 
 
-def receipt_day(req, typed):
+def receipt_day(req: DisclosureRequest, typed: date) -> tuple[date, str | None]:
     """(receipt date, the rule's text if `typed` was later than the latest receipt day, else None)."""
     latest, n = latest_receipt_day(req)
     if typed <= latest:
@@ -120,7 +128,7 @@ def receipt_day(req, typed):
     return latest, RECEIPT_RULE.format(n=n) + f"（{latest.isoformat()}）"
 
 
-def confirm_receipt(req, *, received_on, now, actor):
+def confirm_receipt(req: DisclosureRequest, *, received_on: date, now: datetime, actor: Any) -> DisclosureRequest:
     """Fix the receipt date of an online application: the answer period counts from the next working day.
     A date later than submission + RECEIPT_CONFIRM_WORKDAYS working days is replaced by that day, and the
     audit row says so (Art. 31 (3), receipt_day): the answer is then due 20 working days after it (Art. 33)."""
@@ -138,7 +146,7 @@ def confirm_receipt(req, *, received_on, now, actor):
     return req
 
 
-def receipt_note(req):
+def receipt_note(req: DisclosureRequest) -> str | None:
     """The capped-receipt sentence of a confirmed online application (from its confirm_receipt audit row), else
     None: the handling page's flash and the API show it (one rule, receipt_day)."""
     from requests_module.queries import timeline
@@ -147,7 +155,7 @@ def receipt_note(req):
     return (rows[-1].after_data or {}).get("receipt_rule") if rows else None
 
 
-def reject(req, *, outcome, message, on, now, actor, paper_number=None):
+def reject(req: DisclosureRequest, *, outcome: str, message: str, on: date, now: datetime, actor: Any, paper_number: str | None = None) -> DisclosureRequest:
     """Close a non-application (信访、投诉、重复申请 …) as 不予处理 with a message naming the right channel. Its
     letter is the system's, dated the day it is entered; an earlier day only as the 补录 of a paper letter under
     that letter's number (numbering.paper_number: no 倒签)."""
@@ -168,11 +176,11 @@ def reject(req, *, outcome, message, on, now, actor, paper_number=None):
     return req
 
 
-def suggestions(req):
+def suggestions(req: DisclosureRequest) -> list[Any]:
     return suggest_departments(f"{req.title} {req.description}", disclosing_departments())
 
 
-def assign(req, department, *, now, actor):
+def assign(req: DisclosureRequest, department: Department, *, now: datetime, actor: Any) -> DisclosureRequest:
     """Send the application to the department that handles it; its staff are told."""
     with unit_of_work():
         _assign(req, department, now=now, actor=actor)

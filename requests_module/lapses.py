@@ -4,8 +4,11 @@ recorded, the period ran out and its due date lies on an official (non-provision
 case goes to a staff decision list, where 公开办 or the department's head either closes it with a recorded
 decision or accepts the late correction or payment for a recorded good reason (正当理由, Art. 30 "无正当理由
 逾期不补正的，视为放弃申请")."""
+from __future__ import annotations
+
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core.calendar.service import get_calendar
 from core.clocks.compute import may_close_on_lapse
@@ -16,6 +19,9 @@ from requests_module import documents, notice_timing
 from requests_module.closing import close
 from requests_module.common import clock, today, zh
 from requests_module.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class Lapse:
     undelivered_late: bool = False  # due_on is the day the notice had to reach the applicant (notice_timing)
 
 
-def lapse_of(req, now):
+def lapse_of(req: DisclosureRequest, now: datetime) -> Lapse | None:
     """The Lapse of an application waiting for correction or payment, or None while its period runs."""
     kind = BY_STATUS.get(req.status)
     if kind is None:
@@ -90,7 +96,7 @@ def lapse_of(req, now):
                  True)
 
 
-def decision_list(query, now):
+def decision_list(query: Any, now: datetime) -> list[Lapse]:
     """The staff decision list: applications (of `query`, already restricted to what the user sees) whose
     period seems to have run out but that were not closed automatically."""
     from requests_module.models import DisclosureRequest
@@ -108,7 +114,7 @@ def _close(req, kind, due, *, now, actor, on, detail):
                "视为放弃申请，本机关不再处理该政府信息公开申请。")
 
 
-def expire_unanswered(now):
+def expire_unanswered(now: datetime) -> int:
     """The sweep: close as 视为放弃 what the law lets close without a person deciding — delivered, ran out,
     due date on an official calendar (Art. 30; 国办函〔2020〕109号; issue 15 item 8: never on a provisional date)."""
     from requests_module.models import DisclosureRequest
@@ -124,7 +130,7 @@ def expire_unanswered(now):
     return closed
 
 
-def decide_abandoned(req, *, reason, now, actor):
+def decide_abandoned(req: DisclosureRequest, *, reason: str, now: datetime, actor: Any) -> DisclosureRequest:
     """Staff decide that the applicant gave up (视为放弃): only after a delivered notice's period ran out, and
     with the decision's grounds recorded (Art. 30; 国办函〔2020〕109号)."""
     kind = BY_STATUS.get(req.status)

@@ -11,6 +11,10 @@ period cannot be met the organ sets the 延迟答复合理期限 instead, which 
 answer by then is on time, so pages and the API show that period, not 超期). 不予处理 as 无正当理由大量反复申请
 is possible only after reasons were asked for and found unreasonable (or none came within the period).
 """
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core import action_time
 from core.api.openapi import LONG_TEXT
@@ -22,6 +26,9 @@ from core.workflow import TransitionError
 from requests_module import access, documents, periods
 from requests_module.common import check_date, clock, dated, log_event, moment_of, notify_applicant, zh
 from requests_module.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 EXCESSIVE = "not_processed_excessive"  # 不予处理：无正当理由大量反复申请
 OPEN_STATES = {Status.RECEIVED, Status.ASSIGNED}
@@ -38,7 +45,7 @@ def _running_answer(req, on, action):
     return answer
 
 
-def request_reasons(req, *, items, on, now, actor, period=None):
+def request_reasons(req: DisclosureRequest, *, items: str, on: date, now: datetime, actor: Any, period: int | None = None) -> DisclosureRequest:
     """Ask the applicant to explain an apparently massive or repeated application (Art. 35); once."""
     period = period or periods.configured("REASON_PERIOD_WORKDAYS")
     if not (items or "").strip():
@@ -63,7 +70,7 @@ def request_reasons(req, *, items, on, now, actor, period=None):
     return req
 
 
-def receive_reasons(req, *, text, on, now, actor):
+def receive_reasons(req: DisclosureRequest, *, text: str, on: date, now: datetime, actor: Any) -> DisclosureRequest:
     """Record the applicant's explanation (Art. 35), from the applicant's page or entered by staff."""
     if not (text or "").strip():
         raise ValidationError("请填写申请人说明的理由", field="text")
@@ -86,7 +93,7 @@ def receive_reasons(req, *, text, on, now, actor):
     return req
 
 
-def decide_reasons(req, *, accepted, on, now, actor, delay_until=None):
+def decide_reasons(req: DisclosureRequest, *, accepted: bool, on: date, now: datetime, actor: Any, delay_until: date | None = None) -> DisclosureRequest:
     """The organ's finding on the reasons (Art. 35): unreasonable → 不予处理 may be replied; reasonable, with an
     optional 延迟答复合理期限 (`delay_until`, a date after the Art. 33 due date) that moves the answer clock. It is
     the issuing organ's finding, made by its head (Art. 4; who: access.may_sign_off)."""
@@ -136,7 +143,7 @@ def decide_reasons(req, *, accepted, on, now, actor, delay_until=None):
     return req
 
 
-def check_outcome(req, outcome):
+def check_outcome(req: DisclosureRequest, outcome: str) -> None:
     """不予处理 as 无正当理由大量反复申请 only after the Art. 35 step found no good reason."""
     if outcome != EXCESSIVE:
         return

@@ -13,6 +13,12 @@ the amount paid less the tier calculation for those pages (fees.calculate); a re
 still needs the full refund, so it is refused after a partial one. The letter states the fee paid and any
 refund (letter.compose, fee_sentence).
 """
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
 from core.db import unit_of_work
 from core.errors import FieldConflict, ValidationError
 from core.workflow import TransitionError
@@ -20,16 +26,19 @@ from requests_module import fees, outcomes
 from requests_module.common import check_date, dated, log_event, zh
 from requests_module.states import WORKFLOW, Status
 
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
+
 METHODS = {"original": "原渠道退回", "bank_transfer": "银行转账", "cash": "现金", "other": "其他方式"}
 NOTE_MAX = 200
 
 
-def refund_due(req):
+def refund_due(req: DisclosureRequest) -> bool:
     """A 按量 fee was paid and has not been refunded (109号 Art. 5)."""
     return req.fee_method == "pages" and req.fee_paid_on is not None and req.fee_refunded_on is None
 
 
-def reply_refusal(req, outcome):
+def reply_refusal(req: DisclosureRequest, outcome: str) -> str | None:
     """109号 Art. 3, 5: the message refusing a reply with `outcome` that provides no information while the
     按量 fee paid for it is not refunded; None when allowed (按件 fees are not refunded for the outcome)."""
     if not outcomes.provides_nothing(outcome) or req.fee_method != "pages" or req.fee_paid_on is None:
@@ -46,7 +55,7 @@ def reply_refusal(req, outcome):
             "请先登记退费，再作出该答复")
 
 
-def partial_refund(req, pages_provided):
+def partial_refund(req: DisclosureRequest, pages_provided: Any) -> tuple[int, Decimal, Decimal]:
     """109号 Art. 3, 5 (按量 charges the pages provided): (pages, refund) when fewer pages than charged are provided
     — the amount paid less the tier calculation for the pages provided (fees.calculate); refuses a page count
     that is not fewer than the pages charged."""
@@ -61,7 +70,8 @@ def partial_refund(req, pages_provided):
     return pages, req.fee_amount - due, due
 
 
-def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=None):
+def record_refund(req: DisclosureRequest, *, amount: Any, method: str, note: str, on: date, now: datetime,
+                  actor: Any, pages_provided: Any = None) -> DisclosureRequest:
     """Record that the 按量 fee paid was refunded on `on` (109号 Art. 3, 5): in full (the amount paid) so that a
     reply providing nothing can be made, or — with `pages_provided`, for a reply that provides fewer pages than
     charged (部分公开) — the amount paid less the fee for the pages provided (partial_refund). 按件 fees are per
@@ -116,7 +126,7 @@ def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=N
     return req
 
 
-def fee_sentence(req, you):
+def fee_sentence(req: DisclosureRequest, you: str) -> str | None:
     """The reply letter's statement of the fee (国办函〔2020〕109号 Art. 3–5; 条例 Art. 42): the amount paid and, if
     refunded, the refund's amount and date; None when no fee was paid."""
     if req.fee_paid_on is None or req.fee_amount is None:

@@ -6,7 +6,12 @@ Art. 33 para. 2 for the same head approving extensions; access.issuing_departmen
 the issuing department's staff follow its `requires_signoff`; anyone else's reply (a handling unit of another
 organ) is always a draft awaiting that head (needs_signoff).
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
@@ -17,6 +22,9 @@ from requests_module.attachments import attach
 from requests_module.closing import close
 from requests_module.common import check_date, dated, log_event, today
 from requests_module.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
 
@@ -54,7 +62,7 @@ def _check_order(req, outcome, on):
         raise TransitionError(refusal)
 
 
-def needs_signoff(req, actor):
+def needs_signoff(req: DisclosureRequest, actor: Any) -> bool:
     """Whether a reply by `actor` is a draft awaiting the issuing organ's sign-off (条例 Art. 36: the reply is the
     issuing organ's act; Art. 4: its 政府信息公开工作机构 runs the disclosure work):
     - whoever may sign off for the issuing organ (access.may_sign_off) issues directly;
@@ -72,9 +80,11 @@ def _paper(req, on, now, paper_number, actor):
     return numbering.check_paper(req, on, today(now), paper_number, actor)
 
 
-def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-          not_held_basis=None, not_ours_reason=None, disclosure_basis=None, disclosure_access=None, files=(),
-          paper_number=None):
+def reply(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: datetime, actor: Any,
+          legal_ground: str | None = None, holder_organ: str | None = None, holder_contact: str | None = None,
+          not_held_basis: str | None = None, not_ours_reason: str | None = None, disclosure_basis: str | None = None,
+          disclosure_access: str | None = None, files: Sequence[Any] = (),
+          paper_number: str | None = None) -> DisclosureRequest:
     """Answer the application (Art. 36); a reply that needs the issuing organ's sign-off is stored as a draft
     awaiting it (needs_signoff). A reply dated before the day it is entered is the 补录 of a paper letter and
     carries that letter's number (numbering.paper_number)."""
@@ -119,7 +129,7 @@ def _store(req, nh, dc):
     req.disclosure_basis, req.disclosure_access = dc.basis, dc.access
 
 
-def sign_off(req, *, approve, note="", now, actor):
+def sign_off(req: DisclosureRequest, *, approve: bool, note: str = "", now: datetime, actor: Any) -> DisclosureRequest:
     """The head of the issuing organ's disclosure work approves the drafted reply (it is sent) or returns it with a
     note (条例 Art. 4, 36; who: access.may_sign_off)."""
     refusal = access.signoff_refusal(actor, req) if approve else access.return_refusal(actor, req)
@@ -156,9 +166,11 @@ def sign_off(req, *, approve, note="", now, actor):
     return req
 
 
-def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-            not_held_basis=None, not_ours_reason=None, disclosure_basis=None, disclosure_access=None, files=(),
-            paper_number=None):
+def preview(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: datetime, actor: Any,
+            legal_ground: str | None = None, holder_organ: str | None = None, holder_contact: str | None = None,
+            not_held_basis: str | None = None, not_ours_reason: str | None = None, disclosure_basis: str | None = None,
+            disclosure_access: str | None = None, files: Sequence[Any] = (),
+            paper_number: str | None = None) -> Any:
     """The letter as it will be issued for these reply values, before anything is saved (issue 15 item 9):
     the same checks as `reply`, no document number (it is assigned on issue), marked as a draft."""
     from requests_module.letter import compose, reply_attachment_names
@@ -181,7 +193,7 @@ def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_org
         raise DomainError(str(exc)) from None
 
 
-def draft_letter(req):
+def draft_letter(req: DisclosureRequest) -> Any:
     """The letter of a reply awaiting sign-off, as the approver will issue it (dated on sign-off, numbered then)."""
     from requests_module.letter import compose, reply_attachment_names
 
