@@ -27,9 +27,17 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.inputs import parse_date
 from core.uploads import check_files, store
+from core.workflow import transition
 from requests_module import periods
 from requests_module.common import check_date, dated, moment_of, notify_applicant, today, zh
-from requests_module.correction_models import DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest, Status, check
+from requests_module.correction_models import (
+    DECISIONS,
+    ENTITY,
+    WORKFLOW,
+    CorrectionEvidence,
+    CorrectionRequest,
+    Status,
+)
 from requests_module.models import CHANNELS
 from requests_module.numbering import organ_number
 from requests_module.remedy import issuing_organ
@@ -151,10 +159,9 @@ def decide_correction(cr: CorrectionRequest, *, decision: str, text: str, organ:
     text, organ = _clean_decision(decision, text, organ)
     if organ and organ == issuing_organ(cr)[0]:  # Art. 41: forwarded or referred to *another* organ
         raise ValidationError("转送或告知的应当是有权更正的其他行政机关，不能是本机关", field="organ")
-    check(Status(cr.status), Status.CLOSED, "作出处理决定")
+    WORKFLOW.check(Status(cr.status), Status.CLOSED, "decided")
     check_date(on, now, not_before=cr.received_on, label="答复日期")
     with unit_of_work(), dated(on, now):
-        cr.status = Status.CLOSED.value
         cr.decision, cr.decision_text, cr.target_organ = decision, text, organ
         cr.decided_on, cr.decided_by_id, cr.closed_at = on, getattr(actor, "id", None), now
         # GB/T 9704-2012 7.2.4: the deciding organ's own 代字 and counter (numbering.py)
@@ -162,9 +169,8 @@ def decide_correction(cr: CorrectionRequest, *, decision: str, text: str, organ:
         clock = open_clock(cr)
         if clock is not None:
             stop_clock(clock, now=moment_of(on, now), actor=actor, reason=f"decided: {decision}")
-        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=cr.id, action="decided",
-                     before={"status": Status.RECEIVED.value},
-                     after={"status": Status.CLOSED.value, "decision": decision, "organ": organ, "on": on.isoformat()})
+        transition(WORKFLOW, cr, Status.CLOSED, "decided", now=now, actor=actor,
+                   detail={"decision": decision, "organ": organ, "on": on.isoformat()})
         notify_applicant(cr, "reply", now=now, context={"kind": KIND, "due": zh(on)}, entity_kind=ENTITY)
     return cr
 
