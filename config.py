@@ -79,6 +79,8 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # outside static/
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     UPLOAD_MAX_FILES = _env_int("UPLOAD_MAX_FILES", 5)
+    # Disclosure service limits (working days), read only through requests_module/periods.configured, the table
+    # of every disclosure limit and its article. Art. 30: the applicant's correction period the notice gives.
     CORRECTION_PERIOD_WORKDAYS = _env_int("CORRECTION_PERIOD_WORKDAYS", 10)
     # Art. 35: the applicant's period to explain an apparently massive or repeated application, and the
     # longest 延迟答复合理期限 (working days after the Art. 33 due date) an organ may set when it accepts them

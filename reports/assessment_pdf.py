@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.departments.seed_data import DISTRICT
-from requests_module.common import zh
+from core.formats import zh_date
 from requests_module.pdf import FONT, SIZE, break_lines
 
 if TYPE_CHECKING:
@@ -55,9 +55,9 @@ def render(a: dict[str, Any], *, month: str, generated: date) -> bytes:
                             bottomMargin=12 * mm, title=title, author=f"{DISTRICT} 12345 热线")
     scope = f" · {a['department']}（部门用户只看本部门，不排名）" if a["department"] else ""
     story = [_p(title, TITLE),
-             _p(f"考核期间：受理时间 {a['from']} 至 {a['to']}{scope} · 统计截至：{zh(generated)}", SUB), Spacer(1, 6)]
+             _p(f"考核期间：受理时间 {a['from']} 至 {a['to']}{scope} · 统计截至：{zh_date(generated)}", SUB), Spacer(1, 6)]
     if date.fromisoformat(str(a["to"])) >= generated:  # the month is not over: nothing final may be read into it
-        story.append(_p(f"注意：本报告生成时（{zh(generated)}）考核月份尚未结束，以下为截至当日的阶段数据，"
+        story.append(_p(f"注意：本报告生成时（{zh_date(generated)}）考核月份尚未结束，以下为截至当日的阶段数据，"
                         "仅供过程督促，不作为正式考核结果；正式结果以次月生成的报告为准。"))
     weighted = [m for m in a["measures"] if m["weight"]]
     story.append(_p("一、考核方法。依据《国务院办公厅关于进一步优化地方政务服务便民热线的指导意见》（国办发〔2020〕53号）、"
@@ -90,6 +90,6 @@ def render(a: dict[str, Any], *, month: str, generated: date) -> bytes:
         story.append(_p("三、说明。以下单位本月派单不足 " f"{a['min_sample']} 件或没有可计分的指标，列出数据但不排名："
                         + "、".join(f"{r['department']}（{r['sample']} 件）" for r in a["not_ranked"]) + "。"))
     # 落款: the issuing body and the date, as on a 通报 (the document number is given when it is circulated)
-    story += [Spacer(1, 12), _p(f"{DISTRICT} 12345 政务服务便民热线工作机构", SIGN), _p(zh(generated), SIGN)]
+    story += [Spacer(1, 12), _p(f"{DISTRICT} 12345 政务服务便民热线工作机构", SIGN), _p(zh_date(generated), SIGN)]
     doc.build(story)
     return buf.getvalue()

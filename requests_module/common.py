@@ -1,29 +1,29 @@
 """Helpers shared by the disclosure use cases: clocks of an application, audit, applicant notices."""
-from datetime import datetime, time
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 
 from core import action_time, audit
 from core.calendar.service import get_calendar
 from core.calendar.service import local_date as today
 from core.calendar.service import local_zone as tz
 from core.clocks.models import Clock
-from core.formats import zh_date as zh  # noqa: F401  (re-export: the disclosure modules write dates with zh)
+from core.formats import zh_date
 from core.notifications.service import notify
-from requests_module.states import Status, check, require
+from requests_module.states import ENTITY
 
-ENTITY = "disclosure_request"
-ACTION_NAMES = {"confirm_receipt": "确认收到", "assign": "分派", "reject": "按不予处理办结", "reassign": "改派",
-                "correction_notice": "发出补正告知", "correction_received": "登记补正", "fee_notice": "发出收费通知",
-                "fee_paid": "登记缴费", "reply": "答复", "reply_drafted": "答复", "reply_signed_off": "签发",
-                "reply_returned": "退回答复", "deemed_abandoned": "视为放弃",
-                "reason_request": "要求说明理由", "reason_received": "登记说明的理由", "reason_decided": "认定申请理由"}
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 
-def moment_of(day, now):
+def moment_of(day: date, now: datetime) -> datetime:
     """When an action dated `day` happened: now if today, else the end of that day."""
     return now if day >= today(now) else datetime.combine(day, time(23, 59, 59), tzinfo=tz())
 
 
-def check_date(day, now, field="on", not_before=None, label="日期", req=None, live=False):
+def check_date(day: date, now: datetime, field: str = "on", not_before: date | None = None, label: str = "日期",
+               req: DisclosureRequest | None = None, live: bool = False) -> date:
     """Action dates follow core/action_time.py's rule: not in the future, not before the step they follow
     (`not_before`) nor — given `req` — before the application's latest dated step, not older than the
     补录 window; `live` steps (they pause the organ's period) only on the day they are entered."""
@@ -32,7 +32,7 @@ def check_date(day, now, field="on", not_before=None, label="日期", req=None, 
     return action_time.check_day(day, today=today(now), previous=previous, field=field, label=label, live=live)
 
 
-def last_step_on(req):
+def last_step_on(req: DisclosureRequest) -> date | None:
     """The day of the application's latest dated step so far (receipt, notices, corrections, consultations
     sent or answered, payment, reply)."""
     days = [req.received_on, req.correction_notice_on, req.correction_received_on, req.fee_notice_on,
@@ -42,34 +42,23 @@ def last_step_on(req):
     return max([d for d in days if d is not None], default=None)
 
 
-def dated(on, now):
+def dated(on: date, now: datetime) -> Any:
     """The unit of work of an action dated `on` and entered `now`: a past day is a 补录 (flagged in the
     audit rows, and a clock it stops after its due moment stays late — core/action_time.py)."""
     return action_time.as_of(moment_of(on, now), now=now)
 
 
-def clock(req, name="answer"):
+def clock(req: DisclosureRequest, name: str = "answer") -> Clock | None:
     """The newest clock of that name for the application (None before receipt)."""
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(req.id), name=name)
             .order_by(Clock.id.desc()).first())
 
 
-def transition(req, target, action, *, now, actor, detail=None, only_from=None):
-    """Move to `target` if the action is allowed from the current state (only_from) and the table allows it."""
-    current = Status(req.status)
-    if only_from is not None:
-        require(current, set(only_from), ACTION_NAMES.get(action, action))
-    check(current, target, ACTION_NAMES.get(action, action))
-    req.status = target.value
-    audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action,
-                 before={"status": current.value}, after={"status": target.value, **(detail or {})})
-
-
-def log_event(req, action, *, now, actor, detail):
+def log_event(req: DisclosureRequest, action: str, *, now: datetime, actor: Any, detail: Any) -> None:
     audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action, after=detail)
 
 
-def notify_applicant(req, event, *, now, context, entity_kind=ENTITY):
+def notify_applicant(req: DisclosureRequest, event: str, *, now: datetime, context: Any, entity_kind: Any = ENTITY) -> None:
     """In-app for the applicant's account, SMS to the phone, email when given (`entity_kind`: a correction
     request's notices use this too, with their own kind)."""
     from core.auth.models import User
@@ -85,7 +74,7 @@ def notify_applicant(req, event, *, now, context, entity_kind=ENTITY):
         notify(event, now=now, address=req.email, channels=("email",), context=ctx, entity=entity)
 
 
-def due_text(req):
+def due_text(req: DisclosureRequest) -> str | None:
     """答复期限：2026年10月30日（第20个工作日）, or None before receipt / after closing."""
     c = clock(req)
     if c is None or c.due_on is None or c.state == "stopped":
@@ -94,12 +83,12 @@ def due_text(req):
         return "暂停计时（补正、征求意见或缴费期间不计入答复期限，恢复后重新计算）"
     if req.reason_delay_due_on is not None and c.due_on >= req.reason_delay_due_on:
         # Art. 35: the organ set a 延迟答复合理期限; an answer by then is on time
-        return f"{zh(c.due_on)}（条例第三十五条确定的延迟答复期限）" + ("，暂定" if c.provisional else "")
+        return f"{zh_date(c.due_on)}（条例第三十五条确定的延迟答复期限）" + ("，暂定" if c.provisional else "")
     n = get_calendar().workdays_between(c.start_on, c.due_on)
-    return f"{zh(c.due_on)}（第{n}个工作日）" + ("，暂定" if c.provisional else "")
+    return f"{zh_date(c.due_on)}（第{n}个工作日）" + ("，暂定" if c.provisional else "")
 
 
-def typed_text(value, field):
+def typed_text(value: Any, field: str) -> str:
     """A typed value as stripped text (None → ""); a number or list from an API client is a 400 naming the field,
     not a crash."""
     from core.errors import ValidationError
@@ -109,3 +98,14 @@ def typed_text(value, field):
     if not isinstance(value, str):
         raise ValidationError(f"{field} 应为字符串", field=field)
     return value.strip()
+
+
+def check_choice(value: Any, choices: Any, *, field: str, missing: Any, invalid: Any) -> None:
+    """A required choice among `choices` (a reply's basis): `missing` when none was made, `invalid` when it is not
+    one of them — each a 400 on `field`."""
+    from core.errors import ValidationError
+
+    if not value:
+        raise ValidationError(missing, field=field)
+    if value not in choices:
+        raise ValidationError(invalid, field=field)

@@ -1,6 +1,6 @@
 """The written reply to a correction request (更正申请答复书, 条例 Art. 41) as PDF: the reply letter's
 machinery (requests_module/letter.py: font, styles, layout) and its remedy paragraph (remedy.py)."""
-from requests_module.common import zh
+from core.formats import zh_date
 from requests_module.correction_models import DECISIONS
 from requests_module.pdf import official_document
 from requests_module.remedy import correction_remedy_text, issuing_organ
@@ -35,8 +35,8 @@ def letter_text(cr):
     """(organ, paragraphs) of the reply; the PDF and tests share them."""
     organ, body = issuing_organ(cr)
     paras = [f"{cr.name}：",
-             f"本机关于{zh(cr.received_on)}收到您（单位）提出的更正政府信息记录申请（申请编号：{cr.number}），"
-             f"要求更正{cr.provided_by}于{zh(cr.provided_on)}提供的“{cr.record_title}”。现答复如下：",
+             f"本机关于{zh_date(cr.received_on)}收到您（单位）提出的更正政府信息记录申请（申请编号：{cr.number}），"
+             f"要求更正{cr.provided_by}于{zh_date(cr.provided_on)}提供的“{cr.record_title}”。现答复如下：",
              *_decision_paras(cr),
              f"处理结果：{DECISIONS[cr.decision][0]}。",
              correction_remedy_text(organ, body)]

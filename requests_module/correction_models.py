@@ -11,9 +11,9 @@ as its own small table none of them can reach it, and each shared rule stays in 
 import enum
 
 from core.db import UTCDateTime
-from core.errors import DomainError
 from core.extensions import db
-from requests_module.models import Applicant
+from core.workflow import Workflow
+from requests_module.models import Filing, StoredFile
 
 ENTITY = "correction_request"
 
@@ -30,13 +30,8 @@ class Status(enum.Enum):
 TRANSITIONS = {Status.RECEIVED: {Status.CLOSED}, Status.CLOSED: set()}
 
 
-class CorrectionTransitionError(DomainError):
-    """The step is not allowed in the request's current state (API: 409)."""
-
-
-def check(current, target, action):
-    if target not in TRANSITIONS[current]:
-        raise CorrectionTransitionError(f"更正申请当前状态为“{current.label}”，不能{action}")
+WORKFLOW = Workflow(noun="更正申请", entity_kind=ENTITY, states=Status, transitions=TRANSITIONS,
+                    action_labels={"decided": "作出处理决定"})
 
 
 # Decisions of Art. 41: (label, the field the decision needs beyond its text)
@@ -49,14 +44,10 @@ DECISIONS = {
 }
 
 
-class CorrectionRequest(Applicant, db.Model):
+class CorrectionRequest(Filing, db.Model):
     __tablename__ = "correction_requests"
 
-    id = db.Column(db.Integer, primary_key=True)
-    number = db.Column(db.String(20), unique=True, nullable=True)
     status = db.Column(db.String(12), nullable=False, index=True)
-    channel = db.Column(db.String(12), nullable=False)
-    citizen_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True, index=True)
     department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=False, index=True)
 
 
@@ -103,16 +94,9 @@ class CorrectionRequest(Applicant, db.Model):
         return DECISIONS[self.decision][0] if self.decision else None
 
 
-class CorrectionEvidence(db.Model):
+class CorrectionEvidence(StoredFile, db.Model):
     """A file proving the record inaccurate (Art. 41: 有证据证明), checked by core/uploads."""
 
     __tablename__ = "correction_evidence"
 
-    id = db.Column(db.Integer, primary_key=True)
     correction_id = db.Column(db.Integer, db.ForeignKey("correction_requests.id"), nullable=False, index=True)
-    filename = db.Column(db.String(200), nullable=False)
-    stored_name = db.Column(db.String(80), nullable=False, unique=True)
-    content_type = db.Column(db.String(40), nullable=False)
-    size = db.Column(db.Integer, nullable=False)
-    sha256 = db.Column(db.String(64), nullable=False)
-    uploaded_at = db.Column(UTCDateTime(), nullable=False)

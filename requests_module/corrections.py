@@ -14,21 +14,39 @@ Art. 41: 公民、法人或者其他组织有证据证明行政机关提供的�
   correct (its name), referred (the applicant is told to apply to that organ), or refused as not proven / not
   about the applicant (with reasons). The applicant is told and gets a written reply (correction_letter.py).
 """
-from flask import current_app
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core import audit
 from core.clocks.service import start_clock, stop_clock
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
+from core.formats import zh_date
 from core.inputs import parse_date
 from core.uploads import check_files, store
-from requests_module.common import check_date, dated, moment_of, notify_applicant, today, zh
-from requests_module.correction_models import DECISIONS, ENTITY, CorrectionEvidence, CorrectionRequest, Status, check
+from core.workflow import transition
+from requests_module import periods
+from requests_module.common import check_date, dated, moment_of, notify_applicant, today
+from requests_module.correction_models import (
+    DECISIONS,
+    ENTITY,
+    WORKFLOW,
+    CorrectionEvidence,
+    CorrectionRequest,
+    Status,
+)
 from requests_module.models import CHANNELS
 from requests_module.numbering import organ_number
 from requests_module.remedy import issuing_organ
 from requests_module.validation import _taker, clean_applicant
+
+if TYPE_CHECKING:
+    from core.clocks.models import Clock
+    from core.departments.models import Department
 
 KIND = "更正申请"
 PAPER_CHANNELS = {k: v for k, v in CHANNELS.items() if k != "online"}
@@ -36,12 +54,12 @@ _FIELDS = ("applicant_type", "name", "contact_person", "id_type", "id_number", "
            "record_title", "provided_by", "provided_on", "inaccuracy", "requested_text")
 
 
-def target_workdays():
+def target_workdays() -> int:
     """The internal answer target (Art. 33 (2) by analogy; Art. 41 sets none)."""
-    return current_app.config["CORRECTION_REQUEST_TARGET_WORKDAYS"]
+    return periods.configured("CORRECTION_REQUEST_TARGET_WORKDAYS")
 
 
-def clean_correction(data, *, received_on):
+def clean_correction(data: Mapping[str, Any], *, received_on: date) -> dict[str, Any]:
     """The cleaned fields of a correction request (Art. 41: the record, who provided it and when, what it
     should say), or ValidationError naming every bad field."""
     errors, out = {}, {}
@@ -97,14 +115,15 @@ def _create(data, *, department, channel, received_on, now, actor, citizen=None,
     return cr
 
 
-def submit_online(data, *, department, now, citizen, files=()):
+def submit_online(data: Mapping[str, Any], *, department: Department, now: datetime, citizen: Any, files: Sequence[Any] = ()) -> CorrectionRequest:
     """A citizen's correction request (Art. 41), received the day it is submitted (Art. 31 (3) by analogy)."""
     with unit_of_work():
         return _create(data, department=department, channel="online", received_on=today(now), now=now,
                        actor=citizen, citizen=citizen, files=files)
 
 
-def register_paper(data, *, department, channel, received_on, now, actor, files=()):
+def register_paper(data: Mapping[str, Any], *, department: Department, channel: str, received_on: date,
+                   now: datetime, actor: Any, files: Sequence[Any] = ()) -> CorrectionRequest:
     """Staff register a correction request handed in, mailed, faxed or made orally, with its receipt date
     (a past day is a flagged 补录, core/action_time.py)."""
     if channel not in PAPER_CHANNELS:
@@ -136,15 +155,14 @@ def _clean_decision(decision, text, organ):
     return text, organ or None
 
 
-def decide_correction(cr, *, decision, text, organ=None, on, now, actor):
+def decide_correction(cr: CorrectionRequest, *, decision: str, text: str, organ: str | None = None, on: date, now: datetime, actor: Any) -> CorrectionRequest:
     """The organ's decision under Art. 41; the applicant is told and the reply letter is issued that day."""
     text, organ = _clean_decision(decision, text, organ)
     if organ and organ == issuing_organ(cr)[0]:  # Art. 41: forwarded or referred to *another* organ
         raise ValidationError("转送或告知的应当是有权更正的其他行政机关，不能是本机关", field="organ")
-    check(Status(cr.status), Status.CLOSED, "作出处理决定")
+    WORKFLOW.check(Status(cr.status), Status.CLOSED, "decided")
     check_date(on, now, not_before=cr.received_on, label="答复日期")
     with unit_of_work(), dated(on, now):
-        cr.status = Status.CLOSED.value
         cr.decision, cr.decision_text, cr.target_organ = decision, text, organ
         cr.decided_on, cr.decided_by_id, cr.closed_at = on, getattr(actor, "id", None), now
         # GB/T 9704-2012 7.2.4: the deciding organ's own 代字 and counter (numbering.py)
@@ -152,20 +170,19 @@ def decide_correction(cr, *, decision, text, organ=None, on, now, actor):
         clock = open_clock(cr)
         if clock is not None:
             stop_clock(clock, now=moment_of(on, now), actor=actor, reason=f"decided: {decision}")
-        audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=cr.id, action="decided",
-                     before={"status": Status.RECEIVED.value},
-                     after={"status": Status.CLOSED.value, "decision": decision, "organ": organ, "on": on.isoformat()})
-        notify_applicant(cr, "reply", now=now, context={"kind": KIND, "due": zh(on)}, entity_kind=ENTITY)
+        transition(WORKFLOW, cr, Status.CLOSED, "decided", now=now, actor=actor,
+                   detail={"decision": decision, "organ": organ, "on": on.isoformat()})
+        notify_applicant(cr, "reply", now=now, context={"kind": KIND, "due": zh_date(on)}, entity_kind=ENTITY)
     return cr
 
 
-def open_clock(cr):
+def open_clock(cr: CorrectionRequest) -> Clock | None:
     from core.clocks.models import Clock
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(cr.id), name="answer")
             .filter(Clock.state != "stopped").order_by(Clock.id.desc()).first())
 
 
-def answer_clock(cr):
+def answer_clock(cr: CorrectionRequest) -> Clock | None:
     from core.clocks.models import Clock
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(cr.id), name="answer")
             .order_by(Clock.id.desc()).first())

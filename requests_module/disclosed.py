@@ -10,10 +10,16 @@ A `disclosed` reply chooses (1) or (2) and writes the 方式、途径（和时�
 方式、途径和时间 of the disclosed part; no other outcome takes either. Pure functions: reply.py validates with
 `check`, the letter words it with `sentence` (the same pattern as not_held.py for Art. 36 (4)/(5)).
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import ValidationError
-from requests_module.common import typed_text
+from requests_module.common import check_choice, typed_text
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 DISCLOSED, PARTLY = "disclosed", "partly_disclosed"
 PUBLISHED, PROVIDED = "published", "provided"
@@ -32,12 +38,12 @@ class Disclosure:
     access: str | None = None
 
 
-def stored(req):
+def stored(req: DisclosureRequest) -> Disclosure:
     """The values stored on the application (a draft awaiting sign-off, or the issued reply)."""
     return Disclosure(basis=req.disclosure_basis, access=req.disclosure_access)
 
 
-def check(outcome, basis, access):
+def check(outcome: str, basis: str, access: str) -> Disclosure:
     """The disclosure details of a reply, checked (条例 Art. 36 (1), (2), Art. 37); raises ValidationError naming
     the field."""
     basis, access = typed_text(basis, "disclosure_basis"), typed_text(access, "disclosure_access")
@@ -52,12 +58,11 @@ def check(outcome, basis, access):
         if basis:
             raise ValidationError("部分公开依据条例第三十七条，不选择第三十六条第（一）项或第（二）项",
                                   field="disclosure_basis")
-    elif not basis:
-        raise ValidationError("请选择公开的情形：已经主动公开（条例第三十六条第（一）项），"
-                              "或者可以公开、予以提供（条例第三十六条第（二）项）", field="disclosure_basis")
-    elif basis not in BASES:
-        raise ValidationError("公开的情形只能是 published（第三十六条第（一）项）或 provided（第三十六条第（二）项）",
-                              field="disclosure_basis")
+    else:
+        check_choice(basis, BASES, field="disclosure_basis",
+                     missing="请选择公开的情形：已经主动公开（条例第三十六条第（一）项），"
+                             "或者可以公开、予以提供（条例第三十六条第（二）项）",
+                     invalid="公开的情形只能是 published（第三十六条第（一）项）或 provided（第三十六条第（二）项）")
     if not access:
         raise ValidationError(_MISSING[basis or PARTLY], field="disclosure_access")
     if len(access) > MAX_ACCESS:
@@ -78,7 +83,7 @@ _SENTENCES = {
 }
 
 
-def sentence(you, outcome, basis, access):
+def sentence(you: str, outcome: str, basis: str, access: str) -> str | None:
     """The letter's answer for a disclosing reply with its concrete 方式、途径（和时间）; None when the reply carries
     none (a reply issued before these were fields: the general sentence of outcomes.ANSWERS stands)."""
     access = (access or "").strip().rstrip("。；;.")

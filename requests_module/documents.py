@@ -6,11 +6,14 @@ counts from the addressee's receipt runs from the recorded delivery date, and ha
 - third-party consultation (Art. 32): "第三方应当自收到征求意见书之日起15个工作日内提出意见";
 - fee (国办函〔2020〕109号, 政府信息公开信息处理费管理办法): payment within 20 working days from the day after
   the applicant receives the fee notice (收到收费通知次日起20个工作日内).
-The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
+The periods themselves are requests_module/periods.py. The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
 """
+from __future__ import annotations
+
 import json
 import re
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core import action_time
 from core.calendar.service import get_calendar
@@ -18,13 +21,15 @@ from core.clocks.service import start_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.formats import zh_date
 from requests_module import notice_timing
-from requests_module.common import ENTITY, dated, log_event, today, zh
+from requests_module.common import ENTITY, dated, log_event, today
 from requests_module.models import DELIVERY_METHODS, DOCUMENT_KINDS, RequestDocument
 from requests_module.states import Status
 
-CONSULTATION_WORKDAYS = 15  # Art. 32: the third party's period, from its receipt of the letter
-FEE_WORKDAYS = 20  # 国办函〔2020〕109号: payment period, from the day after receipt of the fee notice
+if TYPE_CHECKING:
+    from requests_module.models import Consultation, DisclosureRequest
+
 _PREFIX = {"correction_notice": "补", "extension_notice": "延", "consultation_letter": "征", "fee_notice": "费",
            "reply": "复", "disclosure_notice": "告", "reason_notice": "理", "delay_notice": "迟"}
 _TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")
@@ -34,11 +39,11 @@ PENDING_TEXT = "待送达后起算"
 APPLICANT_KINDS = ("correction_notice", "extension_notice", "fee_notice", "reply", "reason_notice", "delay_notice")
 
 
-def actor_label(actor):
+def actor_label(actor: Any) -> str:
     return (getattr(actor, "label", None) or (actor if isinstance(actor, str) else "system"))[:120]
 
 
-def number_for(req, kind, on):
+def number_for(req: DisclosureRequest, kind: str, on: date) -> str:
     """亭民政依申补〔2026〕12号: the issuing organ's own 代字 and counter per kind and year, assigned on issue
     (GB/T 9704-2012 7.2.4; requests_module/numbering.py)."""
     from requests_module.numbering import organ_number
@@ -46,8 +51,9 @@ def number_for(req, kind, on):
     return organ_number(req.receiving_department, kind, f"依申{_PREFIX[kind]}", on.year)
 
 
-def issue(req, kind, *, on, now, addressee, body, period=None, consultation=None, number=None,
-          answer_due_on=None):
+def issue(req: DisclosureRequest, kind: str, *, on: date, now: datetime, addressee: str, body: str,
+          period: int | None = None, consultation: Consultation | None = None, number: str | None = None,
+          answer_due_on: date | None = None) -> RequestDocument:
     """Record a document issued on `on` (joins the caller's unit of work)."""
     if kind not in DOCUMENT_KINDS:
         raise ValueError(kind)
@@ -60,22 +66,22 @@ def issue(req, kind, *, on, now, addressee, body, period=None, consultation=None
     return doc
 
 
-def disclosure_body(content, reasons):
+def disclosure_body(content: str, reasons: str) -> str:
     """The stored body of a 决定公开告知书: the information to be disclosed and the reasons (Art. 32)."""
     return json.dumps({"content": content, "reasons": reasons}, ensure_ascii=False)
 
 
-def disclosure_parts(doc):
+def disclosure_parts(doc: RequestDocument) -> tuple[str, str]:
     data = json.loads(doc.body or "{}")
     return data.get("content", ""), data.get("reasons", "")
 
 
-def latest(req, kind):
+def latest(req: DisclosureRequest, kind: str) -> RequestDocument | None:
     docs = [d for d in req.documents if d.kind == kind]
     return docs[-1] if docs else None
 
 
-def document_of(req, document_id):
+def document_of(req: DisclosureRequest, document_id: int) -> RequestDocument:
     from core.inputs import INT_MAX
 
     doc = db.session.get(RequestDocument, document_id) if 0 < document_id <= INT_MAX else None
@@ -92,13 +98,13 @@ def _answered_on(req, doc):
             "reason_notice": req.reason_received_on}.get(doc.kind)
 
 
-def no_longer_running(req, doc):
+def no_longer_running(req: DisclosureRequest, doc: RequestDocument) -> str | None:
     """Why a period that has not started (no delivery recorded) will never start, or None: the addressee
     already answered, a later document of the same kind replaced this one, or the application is closed.
     Such a notice must not read 待送达后起算 — nobody is waiting for its delivery any more."""
     answered = _answered_on(req, doc)
     if answered is not None:
-        return f"已于{zh(answered)}答复，期限不再计算"
+        return f"已于{zh_date(answered)}答复，期限不再计算"
     if any(d.kind == doc.kind and d.consultation_id == doc.consultation_id and d.id != doc.id
            and (d.issued_on, d.id or 0) > (doc.issued_on, doc.id or 0) for d in req.documents):
         return "已由其后发出的同类文书取代，期限不再计算"
@@ -107,7 +113,7 @@ def no_longer_running(req, doc):
     return None
 
 
-def period_text(doc):
+def period_text(doc: RequestDocument) -> str | None:
     """The end of the addressee's period for display: a date once delivered; before delivery 待送达后起算,
     unless the period will never start (no_longer_running)."""
     if doc.period_workdays is None:
@@ -116,14 +122,14 @@ def period_text(doc):
         req = doc.request
         why = no_longer_running(req, doc) if req is not None else None
         return f"{doc.period_workdays}个工作日，{why or PENDING_TEXT}"
-    return f"{zh(doc.due_on)}（送达次日起第{doc.period_workdays}个工作日）"
+    return f"{zh_date(doc.due_on)}（送达次日起第{doc.period_workdays}个工作日）"
 
 
-def applicant_documents(req):
+def applicant_documents(req: DisclosureRequest) -> list[RequestDocument]:
     return [d for d in req.documents if d.kind in APPLICANT_KINDS]
 
 
-def acknowledge_online(req, doc, *, now, actor):
+def acknowledge_online(req: DisclosureRequest, doc: RequestDocument, *, now: datetime, actor: Any) -> RequestDocument:
     """The applicant opens a notice on their own page and acknowledges receipt (网上签收): delivered online
     on that day, and the period that runs from receipt starts (Art. 30; 国办函〔2020〕109号). A notice already
     delivered otherwise keeps its first delivery."""
@@ -139,7 +145,8 @@ def acknowledge_online(req, doc, *, now, actor):
 STAFF_DELIVERY_METHODS = {k: v for k, v in DELIVERY_METHODS.items() if k != "online_read"}
 
 
-def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_number="", _acknowledged=False):
+def record_delivery(req: DisclosureRequest, doc: RequestDocument, *, method: str, delivered_on: date, now: datetime,
+                    actor: Any, tracking_number: str = "", _acknowledged: bool = False) -> RequestDocument:
     """Record how and when the document reached its addressee; the period that runs from receipt starts
     (Art. 30, Art. 32, 国办函〔2020〕109号). Once per document, never before issue nor in the future."""
     if doc.request_id != req.id:
@@ -156,11 +163,11 @@ def record_delivery(req, doc, *, method, delivered_on, now, actor, tracking_numb
     if tracking and not _TRACKING.match(tracking):
         raise ValidationError("邮件号码应为 8 到 40 位字母或数字", field="tracking_number")
     if doc.delivered_on is not None:
-        raise DomainError(f"{doc.kind_label}已于{zh(doc.delivered_on)}登记送达（{doc.delivery_label}），不能重复登记")
+        raise DomainError(f"{doc.kind_label}已于{zh_date(doc.delivered_on)}登记送达（{doc.delivery_label}），不能重复登记")
     if delivered_on > today(now):
-        raise DomainError(f"送达日期（{zh(delivered_on)}）不能晚于今天")
+        raise DomainError(f"送达日期（{zh_date(delivered_on)}）不能晚于今天")
     if delivered_on < doc.issued_on:
-        raise DomainError(f"送达日期（{zh(delivered_on)}）不能早于{doc.kind_label}的发出日期（{zh(doc.issued_on)}）")
+        raise DomainError(f"送达日期（{zh_date(delivered_on)}）不能早于{doc.kind_label}的发出日期（{zh_date(doc.issued_on)}）")
     action_time.check_day(delivered_on, today=today(now), previous=doc.issued_on, field="delivered_on",
                           label="送达日期")  # the 补录 window
     with unit_of_work(), dated(delivered_on, now):
@@ -200,13 +207,14 @@ def _start_period(req, doc, *, now, actor):
     setattr(req, waiting[2], c.due_on)
 
 
-def represent(doc, today=None):
+def represent(doc: RequestDocument, today: date | None = None) -> dict[str, Any]:
     """A document as the API shows it; `timing`: a notice that did not (or may not) reach the applicant in
     time (notice_timing.flag: Art. 30, Art. 33 para. 2)."""
     req = doc.request
     effect = notice_timing.extension_effect(req, today) if doc.kind == "extension_notice" else None
     return {"timing": notice_timing.flag(req, doc, today) if req is not None else None,
-            "extension_effect": effect.as_json() if effect is not None else None,"id": doc.id, "kind": doc.kind, "kind_label": doc.kind_label, "number": doc.number,
+            "extension_effect": effect.as_json() if effect is not None else None,
+            "id": doc.id, "kind": doc.kind, "kind_label": doc.kind_label, "number": doc.number,
             "addressee": doc.addressee, "issued_on": doc.issued_on.isoformat(),
             "period_workdays": doc.period_workdays, "due_on": doc.due_on.isoformat() if doc.due_on else None,
             "period": period_text(doc), "consultation_id": doc.consultation_id,
@@ -217,7 +225,7 @@ def represent(doc, today=None):
             "lapse_decision": doc.lapse_decision, "lapse_reason": doc.lapse_reason}
 
 
-def follow_calendar(old_cal, new_cal, years, now):
+def follow_calendar(old_cal: Any, new_cal: Any, years: Any, now: datetime) -> int:
     """When an official year is imported, the ends of periods from delivery move with it (their clocks move
     in core/clocks/recompute.py; the stored dates the documents, consultations and pages show follow here)."""
     from requests_module.models import Consultation, DisclosureRequest

@@ -12,13 +12,22 @@ charged under Art. 42 of the disclosure regulations.
 `calculate` is pure (no database); `prior_pieces` is the one query: how many 件 the applicant (by identity
 number) already had in the application's calendar month.
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from core.errors import ValidationError
+from core.formats import zh_date
 from core.inputs import parse_int
+from requests_module.periods import FEE_WORKDAYS
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 BASIS = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
 # A typed amount in yuan: plain digits, at most two decimals (the API schema and fee_notice share it).
@@ -112,7 +121,7 @@ def _progressive(first, last, bands):
     return tuple(tiers)
 
 
-def parse_amount(amount):
+def parse_amount(amount: Any) -> Decimal | None:
     """A typed amount in yuan (None when left empty): the API's pattern AMOUNT_PATTERN, never rounded or read
     as 2e2 into agreement with a computed amount; quantized to fen."""
     from decimal import Decimal as D
@@ -132,13 +141,13 @@ def parse_amount(amount):
     return given.quantize(D("0.01"))
 
 
-def check_method(method):
+def check_method(method: str) -> str:
     if method not in METHODS:
         raise ValidationError("请选择计费方式：按件计收或按量计收", field="method")
     return method
 
 
-def check_units(method, units):
+def check_units(method: str, units: int) -> int:
     """The quantity as a whole number of 件 (1–1000) or pages (1–100000)."""
     high = MAX_UNITS[check_method(method)]
     name = "件数" if method == "piece" else "页数"
@@ -150,7 +159,7 @@ def check_units(method, units):
         raise ValidationError(f"{name}{exc}", field="quantity") from None
 
 
-def calculate(method, units, prior=0):
+def calculate(method: str, units: int, prior: int = 0) -> Calculation:
     """The fee of one application (国办函〔2020〕109号 Art. 3–5): 按件 — its `units` 件 follow the `prior` 件 the
     applicant already had in the calendar month; 按量 — its `units` pages. Pure."""
     units = check_units(method, units)
@@ -163,7 +172,7 @@ def calculate(method, units, prior=0):
     return Calculation(method, units, first, tiers, sum((t.subtotal for t in tiers), Decimal("0.00")))
 
 
-def from_json(data):
+def from_json(data: Mapping[str, Any]) -> Calculation | None:
     """The stored calculation of an application (None when it has none)."""
     if not data:
         return None
@@ -174,7 +183,7 @@ def from_json(data):
 
 # --- the one query: the applicant's applications in a calendar month (Art. 4) -----------------------------
 
-def application_day(req):
+def application_day(req: DisclosureRequest) -> date:
     """The day an application was made: handed in / mailed (its receipt date) or submitted online."""
     from core.calendar.service import local_date
     if req.channel != "online" and req.received_on is not None:
@@ -188,7 +197,7 @@ def _month(day):
     return start, end
 
 
-def prior_pieces(req):
+def prior_pieces(req: DisclosureRequest) -> int:
     """How many 件 the same applicant (same identity number) made to the same organ (the receiving organ:
     each department, town or street is its own 行政机关, 条例 Art. 27) in the calendar month of `req` before it
     (国办函〔2020〕109号 Art. 4): each earlier application counts as the 件 its own 按件 fee counted, else one."""
@@ -218,7 +227,7 @@ def prior_pieces(req):
     return count
 
 
-def calculation_lines(req):
+def calculation_lines(req: DisclosureRequest) -> list[str]:
     """The calculation part of a fee notice (method with its article, standard, calculation); none without a
     stored calculation. The notice the applicant is sent and the 收费通知书 PDF (requests_module/notices.py)
     both print these lines."""
@@ -230,7 +239,7 @@ def calculation_lines(req):
             "计算方法：" + calc.summary() + "。"]
 
 
-def issued_payment_lines(req):
+def issued_payment_lines(req: DisclosureRequest) -> list[str]:
     """The 缴费方式 lines frozen into the issued 收费通知书 (handling.payment_channel); none for a notice issued
     before they were kept."""
     from requests_module.documents import latest
@@ -239,11 +248,10 @@ def issued_payment_lines(req):
     return (doc.body or "").splitlines()[1:] if doc is not None else []
 
 
-def notice_paragraphs(req):
+def notice_paragraphs(req: DisclosureRequest) -> list[str]:
     """The text lines of the 收费通知书 of `req` (Art. 42; the measures' requirement that the notice state
     basis, standard, amount and how and by when to pay): body paragraphs only; the rendered document adds
     title, addressee, seal and date."""
-    from requests_module.common import zh
 
     calc = from_json(req.fee_calculation)
     if calc is None or req.fee_notice_on is None:
@@ -253,7 +261,7 @@ def notice_paragraphs(req):
     # the organ that issues the notice (the receiving organ, never the unit handling the work) and its details
     organ, dep = issuing_organ(req)[0], issuing_department(req)
     lines = [
-        f"本机关于{zh(req.received_on)}收到您提出的政府信息公开申请（编号：{req.number}；申请内容：{req.title}）。",
+        f"本机关于{zh_date(req.received_on)}收到您提出的政府信息公开申请（编号：{req.number}；申请内容：{req.title}）。",
         f"根据《中华人民共和国政府信息公开条例》第四十二条和{BASIS}，本机关决定对该申请收取信息处理费。",
         *calculation_lines(req),
         f"应缴金额：人民币{calc.amount}元。",
@@ -261,8 +269,8 @@ def notice_paragraphs(req):
     ]
     where = "、".join(x for x in (organ, dep.address if dep else "") if x)
     # the period runs from the day after the applicant's receipt: its end is known once delivery is recorded
-    pay = (f"请于{zh(req.fee_due_on)}前（收到本通知次日起20个工作日内）缴纳" if req.fee_due_on is not None
-           else "请自收到本通知次日起20个工作日内缴纳")
+    pay = (f"请于{zh_date(req.fee_due_on)}前（收到本通知次日起{FEE_WORKDAYS}个工作日内）缴纳" if req.fee_due_on is not None
+           else f"请自收到本通知次日起{FEE_WORKDAYS}个工作日内缴纳")
     pay += f"，缴费地点：{where}" if where else ""
     pay += f"，咨询电话：{dep.phone}" if dep is not None and dep.phone else ""
     lines.append(pay + "。")

@@ -1,6 +1,11 @@
-"""Intake use cases: online submission, paper registration, receipt confirmation, rejection, assignment."""
+"""Intake use cases: online submission, paper registration, receipt confirmation, rejection, assignment.
+Closing with an outcome is closing.py; the application's files are attachments.py."""
+from __future__ import annotations
+
 import re
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from core.auth import lookup
 from core.calendar.service import get_calendar
@@ -10,24 +15,25 @@ from core.departments.routing import suggest_departments
 from core.departments.service import check_discloses, disclosing_departments
 from core.errors import ValidationError
 from core.extensions import db
-from core.uploads import check_files, store
-from requests_module import documents, notice_timing, outcomes
-from requests_module.common import ENTITY, check_date, clock, dated, log_event, moment_of, today, transition, tz
-from requests_module.models import CHANNELS, DisclosureRequest, RequestAttachment
-from requests_module.numbering import reply_doc_number
+from core.uploads import check_files
+from core.workflow import transition
+from requests_module import attachments, closing, outcomes, periods
+from requests_module.common import ENTITY, check_date, clock, dated, log_event, today, tz
+from requests_module.models import CHANNELS, DisclosureRequest
 from requests_module.reasons import check_outcome
 from requests_module.remedy import receiving_department
-from requests_module.states import Status
+from requests_module.states import WORKFLOW, Status
 from requests_module.validation import clean_application
 
-ANSWER_WORKDAYS = 20  # Art. 33
+if TYPE_CHECKING:
+    from core.departments.models import Department
 
 
 def _normalize(text):
     return re.sub(r"[\s\W_]+", "", text or "").lower()
 
 
-def find_repeat(req):
+def find_repeat(req: DisclosureRequest) -> DisclosureRequest | None:
     """An earlier application of the same applicant (ID or phone) with the same information asked for."""
     since = req.submitted_at - timedelta(days=365)
     candidates = DisclosureRequest.query.filter(
@@ -35,14 +41,6 @@ def find_repeat(req):
         (DisclosureRequest.id_number == req.id_number) | (DisclosureRequest.phone == req.phone)).all()
     wanted = _normalize(req.title)
     return next((c for c in candidates if _normalize(c.title) == wanted), None)
-
-
-def attach(req, checked, kind, now):
-    """Store already checked files as attachments of the application."""
-    for f in checked:
-        db.session.add(RequestAttachment(request_id=req.id, kind=kind, filename=f.filename, stored_name=store(f),
-                                         content_type=f.content_type, size=len(f.data), sha256=f.sha256,
-                                         uploaded_at=now))
 
 
 def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiving=None):
@@ -56,7 +54,7 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiv
     # the applicant's access code for the status look-up: on the receipt page once, and by SMS/email
     req.access_code = lookup.issue(ENTITY, req.id, now=now, label=f"政府信息公开申请 {req.number} ",
                                    phone=req.phone, email=req.email)
-    attach(req, checked, "application", now)
+    attachments.attach(req, checked, "application", now)
     repeat = find_repeat(req)
     req.repeat_of_id = repeat.id if repeat else None
     log_event(req, "submitted", now=now, actor=actor,
@@ -66,17 +64,15 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiv
     return req
 
 
-def submit_online(data, *, now, citizen=None, files=()):
+def submit_online(data: Mapping[str, Any], *, now: datetime, citizen: Any = None, files: Sequence[Any] = ()) -> DisclosureRequest:
     """A citizen's online application (Art. 29), addressed to the district government (received by its 公开办:
     remedy.receiving_department); receipt is fixed when staff confirm it (Art. 31), within
     RECEIPT_CONFIRM_WORKDAYS working days of submission (the confirmation clock), so none waits unseen."""
-    from flask import current_app
-
     with unit_of_work():
         req = _create(data, channel="online", status=Status.SUBMITTED, now=now, actor=citizen or "公众",
                       citizen=citizen, files=files)
         start_clock(entity_kind=ENTITY, entity_id=req.id, name="receipt", unit="workdays",
-                    length=current_app.config["RECEIPT_CONFIRM_WORKDAYS"], start_on=today(now), now=now,
+                    length=periods.configured("RECEIPT_CONFIRM_WORKDAYS"), start_on=today(now), now=now,
                     actor=citizen or "公众", label=req.number)
         return req
 
@@ -88,11 +84,12 @@ def _stop_receipt_clock(req, now, actor, reason):
 
 
 def _start_answer_clock(req, received_on, now, actor):
-    start_clock(entity_kind=ENTITY, entity_id=req.id, name="answer", unit="workdays", length=ANSWER_WORKDAYS,
+    start_clock(entity_kind=ENTITY, entity_id=req.id, name="answer", unit="workdays", length=periods.ANSWER_WORKDAYS,
                 start_on=received_on, now=now, actor=actor, label=req.number, department_id=req.department_id)
 
 
-def register_paper(data, *, channel, received_on, now, actor, files=(), department=None):
+def register_paper(data: Mapping[str, Any], *, channel: str, received_on: date, now: datetime, actor: Any,
+                   files: Sequence[Any] = (), department: Department | None = None) -> DisclosureRequest:
     """Staff register an application handed in, mailed, faxed or made orally, with its receipt date;
     with `department` it goes straight to that department (one transaction)."""
     if channel not in CHANNELS or channel == "online":
@@ -114,18 +111,16 @@ def register_paper(data, *, channel, received_on, now, actor, files=(), departme
 RECEIPT_RULE = "网上申请应在提交后{n}个工作日内确认收到，逾期确认的，以第{n}个工作日为收到申请之日"
 
 
-def latest_receipt_day(req):
+def latest_receipt_day(req: DisclosureRequest) -> tuple[date, int]:
     """The latest receipt date of an online application: submission + RECEIPT_CONFIRM_WORKDAYS working days.
     条例 Art. 31 (3): an online application is received on "双方确认之日"; the organ's own delay in confirming
     must not lengthen the Art. 33 period, so a confirmation later than the confirmation period counts as
     made on its last day (issue 15, lawyer finding 5)."""
-    from flask import current_app
-
-    n = current_app.config["RECEIPT_CONFIRM_WORKDAYS"]
+    n = periods.configured("RECEIPT_CONFIRM_WORKDAYS")
     return get_calendar().add_workdays(req.submitted_at.astimezone(tz()).date(), n), n
 
 
-def receipt_day(req, typed):
+def receipt_day(req: DisclosureRequest, typed: date) -> tuple[date, str | None]:
     """(receipt date, the rule's text if `typed` was later than the latest receipt day, else None)."""
     latest, n = latest_receipt_day(req)
     if typed <= latest:
@@ -133,7 +128,7 @@ def receipt_day(req, typed):
     return latest, RECEIPT_RULE.format(n=n) + f"（{latest.isoformat()}）"
 
 
-def confirm_receipt(req, *, received_on, now, actor):
+def confirm_receipt(req: DisclosureRequest, *, received_on: date, now: datetime, actor: Any) -> DisclosureRequest:
     """Fix the receipt date of an online application: the answer period counts from the next working day.
     A date later than submission + RECEIPT_CONFIRM_WORKDAYS working days is replaced by that day, and the
     audit row says so (Art. 31 (3), receipt_day): the answer is then due 20 working days after it (Art. 33)."""
@@ -141,17 +136,17 @@ def confirm_receipt(req, *, received_on, now, actor):
     check_date(received_on, now, field="received_on", not_before=submitted, label="收到日期")
     day, capped = receipt_day(req, received_on)
     with unit_of_work(), dated(day, now):
-        transition(req, Status.RECEIVED, "confirm_receipt", now=now, actor=actor,
+        transition(WORKFLOW, req, Status.RECEIVED, "confirm_receipt", now=now, actor=actor,
                    detail={"received_on": day.isoformat(),
                            **({"confirmed_on": received_on.isoformat(), "receipt_rule": capped} if capped else {})},
-                   only_from={Status.SUBMITTED})
+                   allowed_from={Status.SUBMITTED})
         req.received_on = day
         _start_answer_clock(req, day, now, actor)
         _stop_receipt_clock(req, now, actor, "receipt confirmed")  # staff's own period: judged by the entry
     return req
 
 
-def receipt_note(req):
+def receipt_note(req: DisclosureRequest) -> str | None:
     """The capped-receipt sentence of a confirmed online application (from its confirm_receipt audit row), else
     None: the handling page's flash and the API show it (one rule, receipt_day)."""
     from requests_module.queries import timeline
@@ -160,7 +155,7 @@ def receipt_note(req):
     return (rows[-1].after_data or {}).get("receipt_rule") if rows else None
 
 
-def reject(req, *, outcome, message, on, now, actor, paper_number=None):
+def reject(req: DisclosureRequest, *, outcome: str, message: str, on: date, now: datetime, actor: Any, paper_number: str | None = None) -> DisclosureRequest:
     """Close a non-application (信访、投诉、重复申请 …) as 不予处理 with a message naming the right channel. Its
     letter is the system's, dated the day it is entered; an earlier day only as the 补录 of a paper letter under
     that letter's number (numbering.paper_number: no 倒签)."""
@@ -175,53 +170,17 @@ def reject(req, *, outcome, message, on, now, actor, paper_number=None):
     check_date(on, now, not_before=req.received_on, req=req)
     paper = numbering.check_paper(req, on, today(now), paper_number, actor)
     with unit_of_work(), dated(on, now):
-        transition(req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
-                   only_from={Status.SUBMITTED, Status.RECEIVED})
-        close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor, paper_number=paper)
+        transition(WORKFLOW, req, Status.CLOSED, "reject", now=now, actor=actor, detail={"outcome": outcome},
+                   allowed_from={Status.SUBMITTED, Status.RECEIVED})
+        closing.close(req, outcome=outcome, text=message.strip(), on=on, now=now, actor=actor, paper_number=paper)
     return req
 
 
-def close(req, *, outcome, text, on, now, actor, ground=None, not_held=None, disclosure=None, paper_number=None):
-    """Record the single outcome of the application and stop its clocks (the verdict is frozen). The letter
-    is issued now: only now does it get its document number, the issuing organ's next of the year
-    (numbering.py) — unless it is the 补录 of a paper letter, which keeps that letter's own number
-    (`paper_number`, numbering.paper_number: no 倒签 of a system letter)."""
-    from requests_module.common import notify_applicant, zh
-
-    req.outcome, req.reply_text, req.legal_ground = outcome, text, ground
-    # 本机关不掌握 (条例 Art. 36 (4)/(5)): which answer, its reasons, the responsible organ (not_held.check)
-    req.not_held_basis = not_held.basis if not_held else None
-    req.not_ours_reason = not_held.reason if not_held else None
-    req.holder_organ = not_held.organ if not_held else None
-    req.holder_contact = not_held.contact if not_held else None
-    # 予以公开 / 部分公开 (条例 Art. 36 (1)/(2), 37): which answer and the 方式、途径和时间 (disclosed.check)
-    req.disclosure_basis = disclosure.basis if disclosure else None
-    req.disclosure_access = disclosure.access if disclosure else None
-    req.replied_on, req.closed_at = on, now
-    # Art. 33 para. 2: an extension whose notice had not reached the applicant by the original due date did not
-    # take effect; the answer is judged against the original due date (notice_timing)
-    notice_timing.void_late_extension(req, now=now, actor=actor)
-    req.reply_paper_number = paper_number
-    req.reply_doc_number = paper_number or reply_doc_number(req, on.year)
-    documents.issue(req, "reply", on=on, now=now, addressee=req.name, body=outcome, number=req.reply_doc_number)
-    for name in ("answer", "correction", "fee", "reason", "receipt"):
-        c = clock(req, name)
-        if c is not None and c.state != "stopped":
-            stop_clock(c, now=moment_of(on, now), actor=actor, reason=f"closed: {outcome}")
-    notify_applicant(req, "reply", now=now, context={"due": zh(on)})
-    if req.publish_consent and not outcome.startswith("other_no_"):
-        from public_log.review import submit
-        submit(kind="disclosure", source_id=req.id, department_id=req.department_id, type_code=outcome,
-               category_code=None, replied_on=on, author_id=req.reply_author_id, title=req.title,
-               request_text=req.description, reply_text=text, names=[req.name, req.contact_person],
-               phones=[req.phone], ids=[req.id_number], now=now)
-
-
-def suggestions(req):
+def suggestions(req: DisclosureRequest) -> list[Any]:
     return suggest_departments(f"{req.title} {req.description}", disclosing_departments())
 
 
-def assign(req, department, *, now, actor):
+def assign(req: DisclosureRequest, department: Department, *, now: datetime, actor: Any) -> DisclosureRequest:
     """Send the application to the department that handles it; its staff are told."""
     with unit_of_work():
         _assign(req, department, now=now, actor=actor)
@@ -234,8 +193,8 @@ def _assign(req, department, *, now, actor):
     from requests_module.common import due_text
 
     check_discloses(department)  # 条例 Art. 2, 36: only an administrative organ handles an application
-    transition(req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
-               only_from={Status.RECEIVED})
+    transition(WORKFLOW, req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
+               allowed_from={Status.RECEIVED})
     req.department = department
     c = clock(req)
     c.department_id = department.id

@@ -4,17 +4,25 @@ recorded, the period ran out and its due date lies on an official (non-provision
 case goes to a staff decision list, where 公开办 or the department's head either closes it with a recorded
 decision or accepts the late correction or payment for a recorded good reason (正当理由, Art. 30 "无正当理由
 逾期不补正的，视为放弃申请")."""
+from __future__ import annotations
+
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core.calendar.service import get_calendar
 from core.clocks.compute import may_close_on_lapse
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
+from core.formats import zh_date
+from core.workflow import transition
 from requests_module import documents, notice_timing
-from requests_module.common import clock, today, transition, zh
-from requests_module.intake import close
-from requests_module.states import Status, require
+from requests_module.closing import close
+from requests_module.common import clock, today
+from requests_module.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ class Lapse:
     undelivered_late: bool = False  # due_on is the day the notice had to reach the applicant (notice_timing)
 
 
-def lapse_of(req, now):
+def lapse_of(req: DisclosureRequest, now: datetime) -> Lapse | None:
     """The Lapse of an application waiting for correction or payment, or None while its period runs."""
     kind = BY_STATUS.get(req.status)
     if kind is None:
@@ -66,15 +74,15 @@ def lapse_of(req, now):
             by = notice_timing.delivery_due_on(req, doc)
             if by is None or by >= today(now):
                 return None
-            return Lapse(req, kind, doc, by, False, f"{doc.kind_label}于{zh(doc.issued_on)}发出，至今未登记送达，"
-                         f"已超过应当送达的期限（{zh(by)}，{notice_timing.DELIVERY_BASIS[doc.kind]}）；答复期限自发出之日"
+            return Lapse(req, kind, doc, by, False, f"{doc.kind_label}于{zh_date(doc.issued_on)}发出，至今未登记送达，"
+                         f"已超过应当送达的期限（{zh_date(by)}，{notice_timing.DELIVERY_BASIS[doc.kind]}）；答复期限自发出之日"
                          "起暂停，须核实送达情况并登记送达", False, True)
         return Lapse(req, kind, doc, earliest, False, f"未登记{doc.kind_label}的送达：期限自申请人收到之日起算，"
-                     f"即使当日送达也已于{zh(earliest)}届满，须核实送达情况后决定", False)
+                     f"即使当日送达也已于{zh_date(earliest)}届满，须核实送达情况后决定", False)
     if period.due_at >= now:
         return None
     if not may_close_on_lapse(period):  # the one rule: core/clocks/compute.py
-        return Lapse(req, kind, doc, period.due_on, True, f"期限届满日（{zh(period.due_on)}）所在年度尚无国务院公布的"
+        return Lapse(req, kind, doc, period.due_on, True, f"期限届满日（{zh_date(period.due_on)}）所在年度尚无国务院公布的"
                      "放假安排，按暂定日历计算，不自动视为放弃", False)
     if doc is None:
         return Lapse(req, kind, doc, period.due_on, False, "告知书没有送达记录（本功能上线前发出），不自动视为放弃",
@@ -83,13 +91,13 @@ def lapse_of(req, now):
     if recorded is None or recorded > period.due_on:
         # A delivery entered only after the period it starts would already have ended is a 补录 the organ chose
         # the date of: it never closes an application by itself (条例 Art. 30: the period runs from receipt).
-        return Lapse(req, kind, doc, period.due_on, True, f"送达记录系期限届满后补录（{zh(recorded) if recorded else '—'}"
-                     f"登记，期限至{zh(period.due_on)}），不自动视为放弃，须核实送达情况后决定", False)
+        return Lapse(req, kind, doc, period.due_on, True, f"送达记录系期限届满后补录（{zh_date(recorded) if recorded else '—'}"
+                     f"登记，期限至{zh_date(period.due_on)}），不自动视为放弃，须核实送达情况后决定", False)
     return Lapse(req, kind, doc, period.due_on, True, "已送达且期限已届满（官方日历），将由定时任务自动按视为放弃办结",
                  True)
 
 
-def decision_list(query, now):
+def decision_list(query: Any, now: datetime) -> list[Lapse]:
     """The staff decision list: applications (of `query`, already restricted to what the user sees) whose
     period seems to have run out but that were not closed automatically."""
     from requests_module.models import DisclosureRequest
@@ -101,13 +109,13 @@ def decision_list(query, now):
 def _close(req, kind, due, *, now, actor, on, detail):
     """Closed on the day it is decided (`on`, never the period's last day, when the applicant could still act),
     with its legal basis in the letter."""
-    transition(req, Status.CLOSED, "deemed_abandoned", now=now, actor=actor, detail={"outcome": kind.outcome, **detail})
+    transition(WORKFLOW, req, Status.CLOSED, "deemed_abandoned", now=now, actor=actor, detail={"outcome": kind.outcome, **detail})
     close(req, outcome=kind.outcome, on=on, now=now, actor=actor,
-          text=f"申请人未在{kind.verb}期限（至{zh(due)}）内{kind.verb}，且无正当理由，根据{BASIS[kind.clock]}的规定，"
+          text=f"申请人未在{kind.verb}期限（至{zh_date(due)}）内{kind.verb}，且无正当理由，根据{BASIS[kind.clock]}的规定，"
                "视为放弃申请，本机关不再处理该政府信息公开申请。")
 
 
-def expire_unanswered(now):
+def expire_unanswered(now: datetime) -> int:
     """The sweep: close as 视为放弃 what the law lets close without a person deciding — delivered, ran out,
     due date on an official calendar (Art. 30; 国办函〔2020〕109号; issue 15 item 8: never on a provisional date)."""
     from requests_module.models import DisclosureRequest
@@ -123,12 +131,12 @@ def expire_unanswered(now):
     return closed
 
 
-def decide_abandoned(req, *, reason, now, actor):
+def decide_abandoned(req: DisclosureRequest, *, reason: str, now: datetime, actor: Any) -> DisclosureRequest:
     """Staff decide that the applicant gave up (视为放弃): only after a delivered notice's period ran out, and
     with the decision's grounds recorded (Art. 30; 国办函〔2020〕109号)."""
     kind = BY_STATUS.get(req.status)
     if kind is None:
-        require(Status(req.status), {Status.AWAITING_CORRECTION, Status.AWAITING_PAYMENT}, "按视为放弃办结")
+        WORKFLOW.require(Status(req.status), {Status.AWAITING_CORRECTION, Status.AWAITING_PAYMENT}, "close_abandoned")
     if not (reason or "").strip():
         raise ValidationError("请写明视为放弃的决定理由", field="reason")
     doc = documents.latest(req, kind.document)
@@ -138,7 +146,7 @@ def decide_abandoned(req, *, reason, now, actor):
     if period is None or period.due_on is None:
         raise DomainError("期限尚未开始，不能视为放弃")
     if period.due_on >= today(now):
-        raise DomainError(f"{kind.verb}期限至{zh(period.due_on)}，尚未届满，不能视为放弃")
+        raise DomainError(f"{kind.verb}期限至{zh_date(period.due_on)}，尚未届满，不能视为放弃")
     on = today(now)
     with unit_of_work():
         if doc is not None:

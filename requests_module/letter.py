@@ -9,17 +9,17 @@ which of Art. 36 (1) or (2) it is with the 方式、途径（和时间） (reque
 stated with its refund if any (refunds.fee_sentence), the attachments are listed, and no line starts with a
 closing punctuation mark (requests_module/pdf.py breaks the lines of every document with the rules of Chinese
 typesetting). A draft is rendered the same way, marked 草稿（预览）, and carries no document number: the number
-is assigned when the letter is issued (intake.close, numbering.py).
+is assigned when the letter is issued (closing.close, numbering.py).
 The system's letter bears the day it is issued (no 倒签); a reply entered as the 补录 of a letter issued earlier on
 paper carries that letter's day and number and is marked as a 补录 copy (numbering.paper_number, backfill_note).
 """
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.formats import zh_date
 from requests_module import disclosed as disclosed_rule
 from requests_module import not_held as not_held_rule
 from requests_module import outcomes, refunds
-from requests_module.common import zh
 from requests_module.pdf import DRAFT_MARK, official_document
 from requests_module.remedy import issuing_organ, remedy_text
 
@@ -43,7 +43,7 @@ class Letter:
         """本件为补录，原件于…作出，文号… — the copy of a paper letter entered later says so (no 倒签)."""
         if not self.paper_number:
             return None
-        made = f"于{zh(self.day)}" if self.day else ""
+        made = f"于{zh_date(self.day)}" if self.day else ""
         return f"本件为补录，原件{made}作出，文号{self.paper_number}。"
 
     @property
@@ -64,7 +64,7 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
     outcomes.get(outcome)  # an unknown code is refused before anything is composed
     organ, body = issuing_organ(req)
     name, you = addressee(req)
-    received = zh(req.received_on) if req.received_on else zh(req.submitted_at.date())
+    received = zh_date(req.received_on) if req.received_on else zh_date(req.submitted_at.date())
     paras = [f"本机关于{received}收到{you}提出的政府信息公开申请（申请编号：{req.number}），"
              f"申请获取“{req.title}”。经审查，现答复如下："]
     typed = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]

@@ -25,14 +25,20 @@ class Applicant:
     contact_person = db.Column(db.String(60), nullable=False, default="")
 
 
-class DisclosureRequest(Applicant, db.Model):
-    __tablename__ = "disclosure_requests"
+class Filing(Applicant):
+    """What every request made to an organ has (disclosure applications, correction requests): its number, how it
+    came in, and the citizen account it was made from (None on paper)."""
 
     id = db.Column(db.Integer, primary_key=True)
     number = db.Column(db.String(20), unique=True, nullable=True)
-    status = db.Column(db.String(24), nullable=False, index=True)
     channel = db.Column(db.String(12), nullable=False)
     citizen_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True, index=True)
+
+
+class DisclosureRequest(Filing, db.Model):
+    __tablename__ = "disclosure_requests"
+
+    status = db.Column(db.String(24), nullable=False, index=True)
 
     org_type = db.Column(db.String(20), nullable=True)
 
@@ -133,23 +139,28 @@ class DisclosureRequest(Applicant, db.Model):
     )
 
 
-ATTACHMENT_KINDS = {"application": "申请材料", "correction": "补正材料", "reply": "答复附件",
-                    "withdrawn": "已退回草稿的附件（未发出）"}
-
-
-class RequestAttachment(db.Model):
-    __tablename__ = "request_attachments"
+class StoredFile:
+    """An uploaded file checked by core/uploads and stored under `stored_name` (attachments, correction evidence)."""
 
     id = db.Column(db.Integer, primary_key=True)
-    request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, index=True)
-    # application | correction | reply | withdrawn (a returned draft's reply file: never sent, kept for the record)
-    kind = db.Column(db.String(12), nullable=False)
     filename = db.Column(db.String(200), nullable=False)
     stored_name = db.Column(db.String(80), nullable=False, unique=True)
     content_type = db.Column(db.String(40), nullable=False)
     size = db.Column(db.Integer, nullable=False)
     sha256 = db.Column(db.String(64), nullable=False)
     uploaded_at = db.Column(UTCDateTime(), nullable=False)
+
+
+ATTACHMENT_KINDS = {"application": "申请材料", "correction": "补正材料", "reply": "答复附件",
+                    "withdrawn": "已退回草稿的附件（未发出）"}
+
+
+class RequestAttachment(StoredFile, db.Model):
+    __tablename__ = "request_attachments"
+
+    request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, index=True)
+    # application | correction | reply | withdrawn (a returned draft's reply file: never sent, kept for the record)
+    kind = db.Column(db.String(12), nullable=False)
 
     @property
     def kind_label(self):

@@ -9,10 +9,16 @@ answers to the applicant (条例 Art. 36):
 "Not ours, and we cannot tell whose" is (5), never (4): telling the applicant the information does not exist
 would be false. Pure functions: reply.py validates with `check`, the letter words it with `sentence`.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import ValidationError
-from requests_module.common import typed_text
+from requests_module.common import check_choice, typed_text
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 CODE = "unavailable_not_held"
 NOT_EXIST, NOT_OURS = "not_exist", "not_ours"
@@ -33,13 +39,13 @@ class NotHeld:
     contact: str | None = None
 
 
-def stored(req):
+def stored(req: DisclosureRequest) -> NotHeld:
     """The values stored on the application (a draft awaiting sign-off, or the issued reply)."""
     return NotHeld(basis=req.not_held_basis, reason=req.not_ours_reason, organ=req.holder_organ,
                    contact=req.holder_contact)
 
 
-def check(outcome, basis, reason, organ, contact):
+def check(outcome: str, basis: str, reason: str, organ: str, contact: str) -> NotHeld:
     """The not-held details of a reply, checked (条例 Art. 36 (4), (5)); raises ValidationError naming the field."""
     basis, reason = typed_text(basis, "not_held_basis"), typed_text(reason, "not_ours_reason")
     organ, contact = typed_text(organ, "holder_organ"), typed_text(contact, "holder_contact")
@@ -51,12 +57,10 @@ def check(outcome, basis, reason, organ, contact):
         return NotHeld()
     if not basis and organ:
         basis = NOT_OURS  # API compatibility: naming a holder organ can only mean Art. 36 (5)
-    if not basis:
-        raise ValidationError("请选择不掌握的情形：经检索没有所申请公开的信息（条例第三十六条第（四）项），"
-                              "或者不属于本机关负责公开（条例第三十六条第（五）项）", field="not_held_basis")
-    if basis not in BASES:
-        raise ValidationError("不掌握的情形只能是 not_exist（第三十六条第（四）项）或 not_ours（第三十六条第（五）项）",
-                              field="not_held_basis")
+    check_choice(basis, BASES, field="not_held_basis",
+                 missing="请选择不掌握的情形：经检索没有所申请公开的信息（条例第三十六条第（四）项），"
+                         "或者不属于本机关负责公开（条例第三十六条第（五）项）",
+                 invalid="不掌握的情形只能是 not_exist（第三十六条第（四）项）或 not_ours（第三十六条第（五）项）")
     if basis == NOT_EXIST:
         # Art. 36 (4) tells the applicant the information does not exist: there is no organ to name, no reason.
         if organ or contact:
@@ -96,7 +100,7 @@ def _bare(text):
     return (text or "").strip().rstrip(_CLOSING)
 
 
-def sentence(you, basis=None, reason=None, organ=None, contact=None):
+def sentence(you: str, basis: str | None = None, reason: str | None = None, organ: str | None = None, contact: str | None = None) -> str:
     """The letter's answer: Art. 36 (4) "该政府信息不存在", or Art. 36 (5) with its reasons and, when known, the
     responsible organ's name and contacts (else that it cannot be determined)."""
     # typed values lose their own closing punctuation: the sentence supplies its own (GB/T 15834)

@@ -2,9 +2,10 @@
 issues it (the handling organ, requests_module/remedy.issuing_organ), to whom, on which application, what is
 asked or decided, the period and how it runs, and the legal basis; the document number and date close it.
 The reply letter itself is requests_module/letter.py."""
+from core.formats import zh_date
 from requests_module import letter
-from requests_module.common import zh
 from requests_module.pdf import official_document
+from requests_module.periods import ANSWER_WORKDAYS
 from requests_module.remedy import bodies_text, issuing_organ
 
 REGULATIONS = "《中华人民共和国政府信息公开条例》"
@@ -16,7 +17,7 @@ TITLES = {"correction_notice": "政府信息公开申请补正告知书", "exten
 
 
 def _received(req):
-    return zh(req.received_on) if req.received_on else zh(req.submitted_at.date())
+    return zh_date(req.received_on) if req.received_on else zh_date(req.submitted_at.date())
 
 
 def _you(req):
@@ -66,9 +67,9 @@ def extension_paragraphs(req, doc):
     paras = [
         f"{doc.addressee}：",
         _application(req),
-        f"因{_sentence(doc.body)}，本机关不能在{REGULATIONS}第三十三条第二款规定的20个工作日内作出答复。"
+        f"因{_sentence(doc.body)}，本机关不能在{REGULATIONS}第三十三条第二款规定的{ANSWER_WORKDAYS}个工作日内作出答复。"
         f"经政府信息公开工作机构负责人同意，答复期限延长{req.extension_days}个工作日，"
-        f"延长后的答复期限至{zh(doc.answer_due_on)}。",
+        f"延长后的答复期限至{zh_date(doc.answer_due_on)}。",
     ]
     approver = approver_name(req)
     if approver:
@@ -134,7 +135,7 @@ def disclosure_paragraphs(req, doc):
     content, reasons = disclosure_parts(doc)
     c = doc.consultation
     you = _party_you(c)
-    asked = (f"本机关曾于{zh(c.sent_on)}书面征求{you}的意见，{you}于{zh(c.answered_on)}提出不同意公开的意见。"
+    asked = (f"本机关曾于{zh_date(c.sent_on)}书面征求{you}的意见，{you}于{zh_date(c.answered_on)}提出不同意公开的意见。"
              if c is not None and c.answered_on else f"本机关曾书面征求{you}的意见，{you}提出不同意公开的意见。")
     return [
         f"{doc.addressee}：",
@@ -171,7 +172,7 @@ def delay_paragraphs(req, doc):
         f"{doc.addressee}：",
         _application(req),
         f"经审查，{you}说明的申请理由合理，但本机关无法在{REGULATIONS}第三十三条规定的期限内答复。"
-        f"根据条例第三十五条的规定，本机关确定延迟答复的合理期限至{zh(doc.answer_due_on)}。",
+        f"根据条例第三十五条的规定，本机关确定延迟答复的合理期限至{zh_date(doc.answer_due_on)}。",
     ]
 
 

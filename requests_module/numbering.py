@@ -11,10 +11,20 @@ issued at the same moment: the counter row of (series, year) is incremented by o
 unit of work; the row lock makes parallel issuers wait for each other (PostgreSQL) or the database lock
 serialises them (SQLite), and a rolled-back issue gives its number back with the rest of its transaction.
 """
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import insert, update
 
 from core.extensions import db
+from core.formats import zh_date
 from requests_module.models import LetterNumberCounter
+
+if TYPE_CHECKING:
+    from core.departments.models import Department
+    from requests_module.models import DisclosureRequest
 
 REPLY_SERIES = "disclosure_reply"
 GOVERNMENT_KEY = "gov"  # the counter key of the district government (no receiving department)
@@ -34,7 +44,7 @@ def _insert_missing(series, year):
     db.session.execute(stmt)
 
 
-def next_number(year, series=REPLY_SERIES):
+def next_number(year: int, series: str = REPLY_SERIES) -> int:
     """The next number of the series in `year` (1, 2, 3 …), taken inside the caller's transaction."""
     _insert_missing(series, year)
     stmt = (update(LetterNumberCounter)
@@ -45,7 +55,7 @@ def next_number(year, series=REPLY_SERIES):
     return db.session.execute(stmt).scalar_one()
 
 
-def issuer(receiving_department):
+def issuer(receiving_department: Department | None) -> tuple[str, str]:
     """(counter key, 代字) of the organ that issues for an application received by `receiving_department`:
     that department, or (None) the district government, whose 代字 is kept on 区政府办 (remedy.DISTRICT_OFFICE)
     that issues in its name (GB/T 9704-2012 7.2.4; 条例 Art. 27, 36)."""
@@ -59,25 +69,24 @@ def issuer(receiving_department):
     return GOVERNMENT_KEY, office.issuing_code if office is not None else DISTRICT_DOC_CODE
 
 
-def organ_number(receiving_department, series, word, year):
+def organ_number(receiving_department: Department | None, series: str, word: str, year: int) -> str:
     """{代字}{word}〔year〕N号 with the next number of the issuing organ's own `series` in `year`."""
     key, code = issuer(receiving_department)
     return f"{code}{word}〔{year}〕{next_number(year, series=f'{series}/{key}')}号"
 
 
-def reply_doc_number(req, year):
+def reply_doc_number(req: DisclosureRequest, year: int) -> str:
     """亭民政依申复〔year〕N号: the issuing organ's next reply number of the year."""
     return organ_number(req.receiving_department, REPLY_SERIES, "依申复", year)
 
 
-def paper_number(on, issued_on, number):
+def paper_number(on: date, issued_on: date, number: str | None) -> str | None:
     """No 倒签: the letter the system composes and numbers is dated the day it is issued (entered) — its 成文日期
     and its number come from the same day (GB/T 9704-2012 7.2.4, 7.3.5.1). A reply dated earlier (inside the
     补录 window of core/action_time.py) is only the 补录 of a letter really issued on paper that day, and carries
-    that letter's own number; the system then assigns none (intake.close) and its copy is marked 补录
+    that letter's own number; the system then assigns none (closing.close) and its copy is marked 补录
     (letter.py). Returns the cleaned paper number, or None for a letter the system numbers."""
     from core.errors import ValidationError
-    from requests_module.common import zh
 
     if number is not None and not isinstance(number, str):
         raise ValidationError("原件文号应为文字", field="paper_number")
@@ -85,12 +94,12 @@ def paper_number(on, issued_on, number):
     if len(text) > 60:
         raise ValidationError("原件文号最多 60 字", field="paper_number")
     if on is not None and on < issued_on and not text:
-        raise ValidationError(f"系统出具的答复书以录入当日（{zh(issued_on)}）为成文日期，不能倒签；补录此前已在纸面作出的"
+        raise ValidationError(f"系统出具的答复书以录入当日（{zh_date(issued_on)}）为成文日期，不能倒签；补录此前已在纸面作出的"
                               "答复书时，请填写其原件文号", field="paper_number")
     return text or None
 
 
-def check_paper(req, on, issued_on, number, actor):
+def check_paper(req: DisclosureRequest, on: date, issued_on: date, number: str | None, actor: Any) -> str | None:
     """The paper letter's number of a reply's 补录, or None for a letter the system numbers (paper_number), checked:
     only someone of the issuing organ records that organ's paper letter (who else could have issued it?), and
     the number is that organ's for that year — its 代字, 〔year〕, N号 (GB/T 9704-2012 7.2.4) — and no other
@@ -114,7 +123,7 @@ def check_paper(req, on, issued_on, number, actor):
     return paper
 
 
-def check_paper_number_free(number, request_id):
+def check_paper_number_free(number: str, request_id: int | None) -> None:
     """A paper letter's number is its own: no other reply bears it (GB/T 9704-2012 7.2.4)."""
     from core.errors import ValidationError
     from requests_module.models import DisclosureRequest

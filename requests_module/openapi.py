@@ -1,5 +1,6 @@
 """OpenAPI description of /api/v1/disclosure-requests (merged into /api/v1/openapi.json)."""
 from core.api.openapi import CODE, DATE, LONG_TEXT, action_path, body, error_responses, path_id, query, text
+from requests_module import periods
 from requests_module.fees import AMOUNT_PATTERN
 
 _REQ = {"$ref": "#/components/schemas/DisclosureRequest"}
@@ -35,12 +36,14 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
                   "description": "art35_delay: due_on is the 延迟答复合理期限 set under Art. 35, not the Art. 33 period"},
     "receipt_confirmation": {"type": ["object", "null"],
                              "description": "online applications (Art. 31): the staff's confirmation clock — due_on, "
-                                            "state, on_time, urgency (RECEIPT_CONFIRM_WORKDAYS, default 1); latest_received_on: submission + "
+                                            "state, on_time, urgency (config RECEIPT_CONFIRM_WORKDAYS, requests_module/periods.py); "
+                                            "latest_received_on: submission + "
                                             "RECEIPT_CONFIRM_WORKDAYS working days, the latest receipt date (Art. 31 (3)); "
                                             "receipt_rule (full view): set when a later confirmation was dated that day"},
     "reasons": {"type": "object", "description": "Art. 35 说明理由: requested_on, items, due_on, received_on, text, "
                                                  "decided_on, accepted (null until decided), delay_due_on"},
-    "clocks": {"type": "array"}, "timeline": {"type": "array"}, "consultations": {"type": "array", "description": "id, kind, party, sent_on, deadline_on, answered_on, "
+    "clocks": {"type": "array"}, "timeline": {"type": "array"},
+    "consultations": {"type": "array", "description": "id, kind, party, sent_on, deadline_on, answered_on, "
                       "opinion, answer (agreed | objected | silent, Art. 32; null while unanswered), answer_label"},
     "fee": {"type": "object", "description": "notice, due and payment dates; method, units and the itemised "
                                              "calculation (tiers: first, last, price, units, subtotal); refund: "
@@ -82,7 +85,7 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
         "delivery": {"type": ["object", "null"]}, "lapse_decision": {"type": ["string", "null"]},
         "lapse_reason": {"type": ["string", "null"]},
         "timing": {"type": ["string", "null"], "description": (
-            "a notice that did not (or may not) reach the applicant in time: 补正告知书 delivered after the 7th "
+            f"a notice that did not (or may not) reach the applicant in time: 补正告知书 delivered after the {periods.CORRECTION_NOTICE_WORKDAYS}th "
             "working day from receipt (Art. 30); 延期告知书 not delivered by the original due date — the extension "
             "does not take effect (Art. 33 para. 2)")},
         "extension_effect": {"type": ["object", "null"], "description": (
@@ -154,7 +157,8 @@ PATHS = {
                                         {"outcome": CODE, "message": LONG_TEXT,
                                          "paper_number": _REPLY["paper_number"]}, ["outcome", "message"]),
     P + "/{request_id}/correction-notice": _action(
-        "One-time correction notice (within 7 working days): the items to correct and the guidance and explanation "
+        f"One-time correction notice (within {periods.CORRECTION_NOTICE_WORKDAYS} working days of receipt): the items to correct "
+        "and the guidance and explanation "
         "(指导和释明, 条例 Art. 30) printed on the 补正告知书",
         {"items": LONG_TEXT, "guidance": LONG_TEXT, "period": {"type": "integer", "minimum": 1, "maximum": 1000}},
         ["items", "guidance"]),
@@ -227,13 +231,14 @@ PATHS = {
     P + "/lapsed": {"get": {
         "summary": "Decision list: periods that seem to have run out but were not closed automatically, and "
                    "补正告知书 / 收费通知书 still undelivered after the day they had to reach the applicant "
-                   "(undelivered_late: true; due_on is that day — Art. 30: 7 working days from receipt; a fee "
+                   f"(undelivered_late: true; due_on is that day — Art. 30: {periods.CORRECTION_NOTICE_WORKDAYS} working days from receipt; a fee "
                    "notice: the answer due date it paused)",
         "security": [{"bearer": []}],
         "responses": {"200": {"description": "Applications awaiting a decision", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"items": {"type": "array"}}}}}},
             **error_responses(401, 403)}}},
-    P + "/{request_id}/extension": _action("Extend once by at most 20 working days (an approver of issuing_department; "
+    P + "/{request_id}/extension": _action(f"Extend once by at most {periods.EXTENSION_MAX_WORKDAYS} working days (Art. 33 para. 2; "
+                                           "an approver of issuing_department; "
                                            "others 403 with the reason)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
     P + "/{request_id}/reply": _action("Reply with an outcome code (disclosed: disclosure_basis Art. 36 (1) or (2) and "
@@ -255,7 +260,8 @@ PATHS = {
     # No `on`: the reply is made on the day it is signed off (reply.sign_off), so a day sent along is refused
     P + "/{request_id}/sign-off": action_path("Approve or return a drafted reply (an approver of "
                                               "issuing_department, or a supervisor for the district government's "
-                                              "replies; others 403 with the reason); dated the day it is signed off", {"approve": {"type": "boolean"}, "note": _S}, ["approve"],
+                                              "replies; others 403 with the reason); dated the day it is signed off",
+                                              {"approve": {"type": "boolean"}, "note": _S}, ["approve"],
                                               parameters=[_ID], result_schema=_REQ),
     P + "/{request_id}/disputes": action_path(
         "Record a reconsideration or lawsuit filed against the handling", {

@@ -15,7 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from requests_module.common import zh
+from core.formats import zh_date
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -101,6 +101,6 @@ def official_document(*, organ, title, number, paras, dated, subject="", tail=()
     story += [Spacer(1, 12), paragraph(paras[0], indent=False)]
     story += [paragraph(text) for text in paras[1:] if text]
     story += [paragraph(text, indent=False) for text in tail]
-    story += [Spacer(1, 24), centred(organ, RIGHT), centred(zh(dated) if dated else "（签发之日）", RIGHT)]
+    story += [Spacer(1, 24), centred(organ, RIGHT), centred(zh_date(dated) if dated else "（签发之日）", RIGHT)]
     doc.build(story)
     return buf.getvalue()

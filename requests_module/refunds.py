@@ -13,22 +13,33 @@ the amount paid less the tier calculation for those pages (fees.calculate); a re
 still needs the full refund, so it is refused after a partial one. The letter states the fee paid and any
 refund (letter.compose, fee_sentence).
 """
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
 from core.db import unit_of_work
 from core.errors import FieldConflict, ValidationError
+from core.formats import zh_date
+from core.workflow import TransitionError
 from requests_module import fees, outcomes
-from requests_module.common import check_date, dated, log_event, zh
-from requests_module.states import Status, TransitionError, require
+from requests_module.common import check_date, dated, log_event
+from requests_module.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 METHODS = {"original": "原渠道退回", "bank_transfer": "银行转账", "cash": "现金", "other": "其他方式"}
 NOTE_MAX = 200
 
 
-def refund_due(req):
+def refund_due(req: DisclosureRequest) -> bool:
     """A 按量 fee was paid and has not been refunded (109号 Art. 5)."""
     return req.fee_method == "pages" and req.fee_paid_on is not None and req.fee_refunded_on is None
 
 
-def reply_refusal(req, outcome):
+def reply_refusal(req: DisclosureRequest, outcome: str) -> str | None:
     """109号 Art. 3, 5: the message refusing a reply with `outcome` that provides no information while the
     按量 fee paid for it is not refunded; None when allowed (按件 fees are not refunded for the outcome)."""
     if not outcomes.provides_nothing(outcome) or req.fee_method != "pages" or req.fee_paid_on is None:
@@ -37,15 +48,15 @@ def reply_refusal(req, outcome):
     if req.fee_refunded_on is not None:
         if req.fee_refund_amount is None or req.fee_refund_amount >= req.fee_amount:
             return None
-        return (f"本申请已按量计收信息处理费{req.fee_amount}元，{zh(req.fee_refunded_on)}只按实际提供的页数退还了"
+        return (f"本申请已按量计收信息处理费{req.fee_amount}元，{zh_date(req.fee_refunded_on)}只按实际提供的页数退还了"
                 f"{req.fee_refund_amount}元，而“{o.group}：{o.label}”不向申请人提供政府信息：按量计收的费用应全额退还"
                 f"（{fees.BASIS}第三条、第五条），请先登记退还其余的{req.fee_amount - req.fee_refund_amount}元，再作出该答复")
-    return (f"本申请已按量计收信息处理费{req.fee_amount}元（{zh(req.fee_paid_on)}缴纳），而“{o.group}：{o.label}”"
+    return (f"本申请已按量计收信息处理费{req.fee_amount}元（{zh_date(req.fee_paid_on)}缴纳），而“{o.group}：{o.label}”"
             f"不向申请人提供政府信息：按量计收的费用按提供的信息收取（{fees.BASIS}第三条、第五条），"
             "请先登记退费，再作出该答复")
 
 
-def partial_refund(req, pages_provided):
+def partial_refund(req: DisclosureRequest, pages_provided: Any) -> tuple[int, Decimal, Decimal]:
     """109号 Art. 3, 5 (按量 charges the pages provided): (pages, refund) when fewer pages than charged are provided
     — the amount paid less the tier calculation for the pages provided (fees.calculate); refuses a page count
     that is not fewer than the pages charged."""
@@ -60,12 +71,13 @@ def partial_refund(req, pages_provided):
     return pages, req.fee_amount - due, due
 
 
-def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=None):
+def record_refund(req: DisclosureRequest, *, amount: Any, method: str, note: str, on: date, now: datetime,
+                  actor: Any, pages_provided: Any = None) -> DisclosureRequest:
     """Record that the 按量 fee paid was refunded on `on` (109号 Art. 3, 5): in full (the amount paid) so that a
     reply providing nothing can be made, or — with `pages_provided`, for a reply that provides fewer pages than
     charged (部分公开) — the amount paid less the fee for the pages provided (partial_refund). 按件 fees are per
     application and not refunded for the outcome (Art. 4)."""
-    require(Status(req.status), {Status.ASSIGNED}, "登记退费")
+    WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "fee_refunded")
     if req.fee_paid_on is None:
         raise TransitionError("本申请没有已缴纳的信息处理费，无须退费")
     # After a partial refund (部分公开 planned) the organ may still answer with nothing provided: the rest of the fee
@@ -73,7 +85,7 @@ def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=N
     topping_up = req.fee_refunded_on is not None and req.fee_refund_amount is not None and \
         req.fee_amount is not None and req.fee_refund_amount < req.fee_amount
     if req.fee_refunded_on is not None and not topping_up:
-        raise TransitionError(f"已于{zh(req.fee_refunded_on)}全额退费，不能重复登记")
+        raise TransitionError(f"已于{zh_date(req.fee_refunded_on)}全额退费，不能重复登记")
     if req.fee_method != "pages":
         raise TransitionError(f"按件计收的信息处理费按申请件数收取，不因答复结果退还（{fees.BASIS}第三条、第四条）")
     given = fees.parse_amount(amount)
@@ -115,15 +127,15 @@ def record_refund(req, *, amount, method, note, on, now, actor, pages_provided=N
     return req
 
 
-def fee_sentence(req, you):
+def fee_sentence(req: DisclosureRequest, you: str) -> str | None:
     """The reply letter's statement of the fee (国办函〔2020〕109号 Art. 3–5; 条例 Art. 42): the amount paid and, if
     refunded, the refund's amount and date; None when no fee was paid."""
     if req.fee_paid_on is None or req.fee_amount is None:
         return None
     method = fees.METHODS.get(req.fee_method, "")
-    text = f"{you}已于{zh(req.fee_paid_on)}缴纳信息处理费{req.fee_amount}元（{method}，{fees.BASIS}）。"
+    text = f"{you}已于{zh_date(req.fee_paid_on)}缴纳信息处理费{req.fee_amount}元（{method}，{fees.BASIS}）。"
     if req.fee_refunded_on is not None and req.fee_refund_amount is not None:
         how = METHODS.get(req.fee_refund_method, "")
         part = "全额" if req.fee_refund_amount >= req.fee_amount else "按实际提供的信息重新核算后"
-        text += f"本机关已于{zh(req.fee_refunded_on)}{part}退还{req.fee_refund_amount}元（{how}）。"
+        text += f"本机关已于{zh_date(req.fee_refunded_on)}{part}退还{req.fee_refund_amount}元（{how}）。"
     return text

@@ -10,7 +10,16 @@
   the name of the district government (no handling department: 政府办 acting for it) goes to 盐城市人民政府.
   A letter is never issued in the name of the organ that would decide its reconsideration.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from requests_module import outcomes
+
+if TYPE_CHECKING:
+    from core.departments.models import Department
+    from requests_module.models import DisclosureRequest
 
 DISTRICT_GOVERNMENT = "盐城市亭湖区人民政府"
 ABOVE_DISTRICT = "盐城市人民政府"
@@ -28,7 +37,7 @@ class RemedyError(ValueError):
 DISTRICT_OFFICE = "zfb"  # 区政府办, which runs the district government's 公开办
 
 
-def receiving_department(actor):
+def receiving_department(actor: Any) -> Department | None:
     """The organ that receives an application (受理机关, 条例 Art. 27, 31) — and so answers and signs it.
 
     Art. 27 lets the applicant apply to a people's government or to a department acting in its own name;
@@ -56,7 +65,7 @@ def receiving_department(actor):
     return None
 
 
-def issuing_organ(req):
+def issuing_organ(req: DisclosureRequest) -> tuple[str, Sequence[str]]:
     """(organ name, reconsideration bodies) of the letter: the organ that received the application (never
     the unit it was assigned to), else the district government itself (received by its 公开办). The bodies
     are one or two (行政复议法 Art. 24 para. 4, Art. 28: "A 或者 B")."""
@@ -66,7 +75,7 @@ def issuing_organ(req):
     return dep.full_name, dep.reconsideration_bodies
 
 
-def issuing_department(req):
+def issuing_department(req: DisclosureRequest) -> Department | None:
     """The department that acts for the issuing organ: the receiving department, or for the district government
     the 区政府办 that runs its 公开办 (code "zfb"; None if that is not seeded). Its details are printed on the
     organ's documents, its head approves extensions and signs off (access.py, 条例 Art. 4, 33 para. 2), and its
@@ -78,13 +87,13 @@ def issuing_department(req):
     return get_by_code(DISTRICT_OFFICE, active_only=False)
 
 
-def bodies_text(body):
+def bodies_text(body: str | Sequence[str] | None) -> str:
     """"A" or "A或者B": where the law lets the applicant choose (行政复议法 Art. 24 para. 4, Art. 28)."""
     bodies = (body,) if isinstance(body, str) else tuple(body or ())
     return "或者".join(b.strip() for b in bodies if b and b.strip())
 
 
-def must_reconsider_first(outcome_code):
+def must_reconsider_first(outcome_code: str) -> bool:
     """不予公开 (all eight codes) and 部分公开 (its withheld part): Art. 23 para. 1 (4)."""
     group = outcomes.get(outcome_code).group
     return group in ("不予公开", "部分公开")
@@ -98,7 +107,7 @@ def _check_body(organ, body):
     return bodies_text(bodies)
 
 
-def remedy_text(outcome_code, organ, body):
+def remedy_text(outcome_code: str, organ: str, body: str) -> str:
     body = _check_body(organ, body)
     choice = "如对本答复不服，" + _CHOICE.format(body=body)
     if not must_reconsider_first(outcome_code):
@@ -110,7 +119,7 @@ def remedy_text(outcome_code, organ, body):
     return "如对本答复不服，" + must
 
 
-def correction_remedy_text(organ, body):
+def correction_remedy_text(organ: str, body: str) -> str:
     """A decision on a correction request (条例 Art. 41) keeps the choice: it is not 不予公开, so none of the
     reconsideration-first cases of 行政复议法 Art. 23 para. 1 applies; it is reviewable as a decision in
     open-government work (Art. 11 (14); 条例 Art. 51)."""

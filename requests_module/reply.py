@@ -6,15 +6,25 @@ Art. 33 para. 2 for the same head approving extensions; access.issuing_departmen
 the issuing department's staff follow its `requires_signoff`; anyone else's reply (a handling unit of another
 organ) is always a draft awaiting that head (needs_signoff).
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
+from core.workflow import TransitionError, transition
 from requests_module import access, disclosed, not_held, numbering, outcomes, reasons, refunds, third_party
-from requests_module.common import check_date, dated, log_event, today, transition
-from requests_module.intake import attach, close
-from requests_module.states import Status, TransitionError, require
+from requests_module.attachments import attach
+from requests_module.closing import close
+from requests_module.common import check_date, dated, log_event, today
+from requests_module.states import WORKFLOW, Status
+
+if TYPE_CHECKING:
+    from requests_module.models import DisclosureRequest
 
 SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the clocks, not chosen
 
@@ -52,7 +62,7 @@ def _check_order(req, outcome, on):
         raise TransitionError(refusal)
 
 
-def needs_signoff(req, actor):
+def needs_signoff(req: DisclosureRequest, actor: Any) -> bool:
     """Whether a reply by `actor` is a draft awaiting the issuing organ's sign-off (条例 Art. 36: the reply is the
     issuing organ's act; Art. 4: its 政府信息公开工作机构 runs the disclosure work):
     - whoever may sign off for the issuing organ (access.may_sign_off) issues directly;
@@ -70,13 +80,15 @@ def _paper(req, on, now, paper_number, actor):
     return numbering.check_paper(req, on, today(now), paper_number, actor)
 
 
-def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-          not_held_basis=None, not_ours_reason=None, disclosure_basis=None, disclosure_access=None, files=(),
-          paper_number=None):
+def reply(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: datetime, actor: Any,
+          legal_ground: str | None = None, holder_organ: str | None = None, holder_contact: str | None = None,
+          not_held_basis: str | None = None, not_ours_reason: str | None = None, disclosure_basis: str | None = None,
+          disclosure_access: str | None = None, files: Sequence[Any] = (),
+          paper_number: str | None = None) -> DisclosureRequest:
     """Answer the application (Art. 36); a reply that needs the issuing organ's sign-off is stored as a draft
     awaiting it (needs_signoff). A reply dated before the day it is entered is the 补录 of a paper letter and
     carries that letter's number (numbering.paper_number)."""
-    require(Status(req.status), {Status.ASSIGNED}, "答复")
+    WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "reply")
     _, nh, dc = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
                           basis=not_held_basis, reason=not_ours_reason, disclosure_basis=disclosure_basis,
                           disclosure_access=disclosure_access)
@@ -98,13 +110,13 @@ def reply(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ
                  "paper_number": paper}
         if drafted:
             # The draft keeps every value the letter needs; sign_off issues it as drafted.
-            transition(req, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor, detail=draft)
+            transition(WORKFLOW, req, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor, detail=draft)
             req.outcome, req.reply_text, req.replied_on = outcome, text.strip(), on
             req.legal_ground, req.reply_author_id = draft["legal_ground"], actor.id
             req.reply_paper_number = paper
             _store(req, nh, dc)
         else:
-            transition(req, Status.CLOSED, "reply", now=now, actor=actor, detail=draft)
+            transition(WORKFLOW, req, Status.CLOSED, "reply", now=now, actor=actor, detail=draft)
             req.reply_author_id = actor.id
             close(req, outcome=outcome, text=text.strip(), on=on, now=now, actor=actor,
                   ground=draft["legal_ground"], not_held=nh, disclosure=dc, paper_number=paper)
@@ -117,13 +129,13 @@ def _store(req, nh, dc):
     req.disclosure_basis, req.disclosure_access = dc.basis, dc.access
 
 
-def sign_off(req, *, approve, note="", now, actor):
+def sign_off(req: DisclosureRequest, *, approve: bool, note: str = "", now: datetime, actor: Any) -> DisclosureRequest:
     """The head of the issuing organ's disclosure work approves the drafted reply (it is sent) or returns it with a
     note (条例 Art. 4, 36; who: access.may_sign_off)."""
     refusal = access.signoff_refusal(actor, req) if approve else access.return_refusal(actor, req)
     if refusal:
         raise DomainError(refusal)
-    require(Status(req.status), {Status.AWAITING_SIGNOFF}, "签发或退回答复")
+    WORKFLOW.require(Status(req.status), {Status.AWAITING_SIGNOFF}, "sign_off")
     # The reply is made when it is signed off: the letter bears that day and the verdict is taken then (a
     # draft dated inside the period but signed off after it is late); the draft's day stays in the audit.
     # The 补录 of a paper letter was made on paper on its own day, under its own number: the head confirms the
@@ -132,7 +144,7 @@ def sign_off(req, *, approve, note="", now, actor):
     signed_on = req.replied_on if paper and req.replied_on else today(now)
     with unit_of_work(), dated(signed_on, now):
         if approve:
-            transition(req, Status.CLOSED, "reply_signed_off", now=now, actor=actor,
+            transition(WORKFLOW, req, Status.CLOSED, "reply_signed_off", now=now, actor=actor,
                        detail={"note": note, "drafted_on": req.replied_on.isoformat() if req.replied_on else None})
             close(req, outcome=req.outcome, text=req.reply_text, on=signed_on, now=now, actor=actor,
                   ground=req.legal_ground, not_held=not_held.stored(req), disclosure=disclosed.stored(req),
@@ -145,7 +157,7 @@ def sign_off(req, *, approve, note="", now, actor):
             withdrawn = [a for a in req.attachments if a.kind == "reply"]
             for a in withdrawn:
                 a.kind = "withdrawn"
-            transition(req, Status.ASSIGNED, "reply_returned", now=now, actor=actor,
+            transition(WORKFLOW, req, Status.ASSIGNED, "reply_returned", now=now, actor=actor,
                        detail={"note": note.strip(), **({"withdrawn_files": [a.filename for a in withdrawn]}
                                                         if withdrawn else {})})
             req.outcome = req.reply_text = req.replied_on = req.legal_ground = req.reply_paper_number = None
@@ -154,15 +166,17 @@ def sign_off(req, *, approve, note="", now, actor):
     return req
 
 
-def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_organ=None, holder_contact=None,
-            not_held_basis=None, not_ours_reason=None, disclosure_basis=None, disclosure_access=None, files=(),
-            paper_number=None):
+def preview(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: datetime, actor: Any,
+            legal_ground: str | None = None, holder_organ: str | None = None, holder_contact: str | None = None,
+            not_held_basis: str | None = None, not_ours_reason: str | None = None, disclosure_basis: str | None = None,
+            disclosure_access: str | None = None, files: Sequence[Any] = (),
+            paper_number: str | None = None) -> Any:
     """The letter as it will be issued for these reply values, before anything is saved (issue 15 item 9):
     the same checks as `reply`, no document number (it is assigned on issue), marked as a draft."""
     from requests_module.letter import compose, reply_attachment_names
     from requests_module.remedy import RemedyError
 
-    require(Status(req.status), {Status.ASSIGNED}, "预览答复书")
+    WORKFLOW.require(Status(req.status), {Status.ASSIGNED}, "reply_preview")
     _, nh, dc = _validate(req, outcome, legal_ground, text, holder=holder_organ, contact=holder_contact,
                           basis=not_held_basis, reason=not_ours_reason, disclosure_basis=disclosure_basis,
                           disclosure_access=disclosure_access)
@@ -179,11 +193,11 @@ def preview(req, *, outcome, text, on, now, actor, legal_ground=None, holder_org
         raise DomainError(str(exc)) from None
 
 
-def draft_letter(req):
+def draft_letter(req: DisclosureRequest) -> Any:
     """The letter of a reply awaiting sign-off, as the approver will issue it (dated on sign-off, numbered then)."""
     from requests_module.letter import compose, reply_attachment_names
 
-    require(Status(req.status), {Status.AWAITING_SIGNOFF}, "预览待签发的答复书")
+    WORKFLOW.require(Status(req.status), {Status.AWAITING_SIGNOFF}, "draft_preview")
     paper = req.reply_paper_number  # a paper letter's 补录 keeps its own day and number
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
                    not_held=not_held.stored(req), disclosure=disclosed.stored(req), attachments=reply_attachment_names(req),

@@ -26,6 +26,7 @@ from requests_module import (
     notice_timing,
     notices,
     outcomes,
+    periods,
     queries,
     reasons,
     refunds,
@@ -220,7 +221,7 @@ ACTIONS = {
     "lapse_close": ("已按视为放弃办结", lambda r, f, n, u: lapses.decide_abandoned(r, reason=f.get("reason"), now=n,
                                                                            actor=u)),
     "extend": ("已延长答复期限", lambda r, f, n, u: handling.extend(
-        r, days=form_int("days", low=1, high=handling.MAX_EXTENSION, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),
+        r, days=form_int("days", low=1, high=periods.EXTENSION_MAX_WORKDAYS, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
         holder_organ=f.get("holder_organ"), holder_contact=f.get("holder_contact"),

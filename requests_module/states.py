@@ -1,7 +1,10 @@
-"""States of a disclosure application and the transitions the workflow allows."""
+"""States of a disclosure application, the transitions the workflow allows and the verbs of its actions: the
+disclosure workflow's `core.workflow.Workflow`. Every status change is `core.workflow.transition(WORKFLOW, …)`."""
 import enum
 
-from core.errors import DomainError
+from core.workflow import Workflow
+
+ENTITY = "disclosure_request"  # the audit and clock kind of an application
 
 
 class Status(enum.Enum):
@@ -41,17 +44,18 @@ TRANSITIONS = {
 }
 
 
-class TransitionError(DomainError):
-    """The action is not allowed in the application's current state (API: 409)."""
+# The Chinese verb of each action code, as refusals name it ("申请当前状态为“已办结”，不能答复"): the codes of the
+# transitions (also the audit actions) and of the actions that only require a state.
+ACTION_LABELS = {
+    "confirm_receipt": "确认收到", "assign": "分派", "reject": "按不予处理办结", "reassign": "改派",
+    "correction_notice": "发出补正告知", "correction_received": "登记补正", "fee_notice": "发出收费通知",
+    "fee_paid": "登记缴费", "reply": "答复", "reply_drafted": "答复", "reply_signed_off": "签发",
+    "reply_returned": "退回答复", "deemed_abandoned": "视为放弃",
+    "reason_request": "要求说明理由", "reason_received": "登记申请人说明的理由", "reason_decided": "认定申请理由",
+    "consultation_sent": "征求意见", "consultation_answered": "登记征求意见答复", "extension": "延期",
+    "fee_refunded": "登记退费", "close_abandoned": "按视为放弃办结", "sign_off": "签发或退回答复",
+    "reply_preview": "预览答复书", "draft_preview": "预览待签发的答复书",
+}
 
-
-def check(current, target, action):
-    if target not in TRANSITIONS[current]:
-        raise TransitionError(f"申请当前状态为“{current.label}”，不能{action}")
-
-
-def require(current, allowed, action):
-    """The action is only possible in the `allowed` states (an action's own precondition, stricter than
-    the transition table, which says where a state may lead)."""
-    if current not in allowed:
-        raise TransitionError(f"申请当前状态为“{current.label}”，不能{action}")
+WORKFLOW = Workflow(noun="申请", entity_kind=ENTITY, states=Status, transitions=TRANSITIONS,
+                    action_labels=ACTION_LABELS)

@@ -13,17 +13,27 @@ is refused; a silent third party leaves the decision to the organ (Art. 32), so 
 are pure (they read the loaded application); the services (handling.py, reply.py) and the handling page call
 them, so the rule lives in one place.
 """
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
 from core.errors import ValidationError
 from core.formats import zh_date
+from core.workflow import TransitionError
 from requests_module import outcomes
-from requests_module.states import Status, TransitionError
+from requests_module.periods import CONSULTATION_WORKDAYS
+from requests_module.states import Status
+
+if TYPE_CHECKING:
+    from requests_module.models import Consultation, DisclosureRequest, RequestDocument
 
 # Art. 32 / Art. 34: agreed, objected (with the reasons given), or no answer within the 15 working days
 ANSWERS = {"agreed": "同意公开", "objected": "不同意公开", "silent": "逾期未提出意见"}
 DISCLOSING_GROUPS = ("予以公开", "部分公开")  # outcomes.py: the outcomes that disclose (all or part)
 
 
-def check_answer(answer, opinion, *, deadline_on, today):
+def check_answer(answer: str, opinion: str | None, *, deadline_on: date | None, today: date) -> tuple[str, str | None]:
     """The recorded result of a consultation (Art. 32, 34): one of ANSWERS, chosen explicitly (never assumed
     to be consent); an objection states the reasons given; 逾期未提出意见 only once the 15 working days from the
     recorded receipt (`deadline_on`, set on delivery) have run out. Returns (answer, opinion)."""
@@ -36,7 +46,7 @@ def check_answer(answer, opinion, *, deadline_on, today):
         raise ValidationError("不同意公开的，请写明对方提出的理由（条例第三十二条）", field="opinion")
     if answer == "silent":
         if deadline_on is None:
-            raise TransitionError("征求意见书尚未登记送达：15个工作日自对方收到之日起算（第三十二条、第三十四条），"
+            raise TransitionError(f"征求意见书尚未登记送达：{CONSULTATION_WORKDAYS}个工作日自对方收到之日起算（第三十二条、第三十四条），"
                                   "期限尚未开始，不能按逾期未答复登记")
         if today <= deadline_on:
             raise TransitionError(f"征求意见期限至{zh_date(deadline_on)}届满，"
@@ -46,7 +56,7 @@ def check_answer(answer, opinion, *, deadline_on, today):
     return answer, opinion or None
 
 
-def label(consultation):
+def label(consultation: Consultation) -> str:
     """The consultation's result in Chinese ('' while unanswered; a result recorded before results were
     structured shows only its text)."""
     if consultation.answered_on is None:
@@ -54,18 +64,18 @@ def label(consultation):
     return ANSWERS.get(consultation.answer or "", "")
 
 
-def notice_of(req, consultation):
+def notice_of(req: DisclosureRequest, consultation: Consultation) -> RequestDocument | None:
     """The 决定公开告知书 issued to this third party, or None."""
     return next((d for d in req.documents if d.kind == "disclosure_notice" and d.consultation_id == consultation.id),
                 None)
 
 
-def objections(req):
+def objections(req: DisclosureRequest) -> list[Consultation]:
     """The third parties consulted on this application who objected (Art. 32)."""
     return [c for c in req.consultations if c.kind == "third_party" and c.answer == "objected"]
 
 
-def discloses(outcome):
+def discloses(outcome: str) -> bool:
     return outcome in outcomes.OUTCOMES and outcomes.get(outcome).group in DISCLOSING_GROUPS
 
 
@@ -77,14 +87,14 @@ def _told(doc, on):
     return doc is not None and doc.delivered_on is not None and (on is None or doc.delivered_on <= on)
 
 
-def all_agreed(req):
+def all_agreed(req: DisclosureRequest) -> list[Consultation]:
     """The third parties consulted on this application, when every one of them agreed to disclosure (Art. 15,
     32); [] when none was consulted or any objected, stayed silent or has not answered yet."""
     parties = [c for c in req.consultations if c.kind == "third_party"]
     return parties if parties and all(c.answer == "agreed" for c in parties) else []
 
 
-def reply_refusal(req, outcome, on):
+def reply_refusal(req: DisclosureRequest, outcome: str, on: date) -> str | None:
     """The message refusing a reply dated `on` with `outcome`, or None when allowed:
     - Art. 32: a reply that discloses over a third party's objection before the 决定公开告知书 was delivered to
       it (delivery recorded, delivered on or before the reply's day) — "书面告知第三方" is done when it reaches
@@ -110,7 +120,7 @@ def reply_refusal(req, outcome, on):
             "才能作出公开或部分公开的答复；否则应当不予公开")
 
 
-def notice_refusal(req, consultation):
+def notice_refusal(req: DisclosureRequest, consultation: Consultation) -> str | None:
     """Art. 32: the message refusing a 决定公开告知书 to `consultation`'s party, or None: only to a third party
     of this application who objected, once, and before the reply (a closed application or a reply awaiting
     sign-off has been decided)."""
@@ -127,6 +137,6 @@ def notice_refusal(req, consultation):
     return None
 
 
-def notice_candidates(req):
+def notice_candidates(req: DisclosureRequest) -> list[Consultation]:
     """The consultations to which a 决定公开告知书 may be sent now (for the handling page's forms)."""
     return [c for c in req.consultations if c.kind == "third_party" and notice_refusal(req, c) is None]

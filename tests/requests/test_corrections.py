@@ -12,9 +12,10 @@ from pypdf import PdfReader
 from core.clocks.models import Clock
 from core.errors import DomainError, ValidationError
 from core.notifications.models import Notification
+from core.workflow import TransitionError
 from requests_module import corrections
 from requests_module.correction_letter import letter_text, render_pdf
-from requests_module.correction_models import ENTITY, CorrectionTransitionError
+from requests_module.correction_models import ENTITY
 from requests_module.models import DisclosureRequest
 from tests.conftest import at, make_user
 from tests.requests.correction_helpers import CORRECTION, PDF, dep, registered
@@ -126,7 +127,7 @@ def test_decided_once_and_dated_by_the_action_time_rule(seeded):
             corrections.decide_correction(cr, decision="not_proven", text="证据不足", on=on, now=at(2026, 11, 4, 9), actor="t")
     corrections.decide_correction(cr, decision="not_proven", text="证据不足", on=date(2026, 11, 4), now=at(2026, 11, 4, 9),
                        actor="t")
-    with pytest.raises(CorrectionTransitionError) as again:
+    with pytest.raises(TransitionError) as again:
         corrections.decide_correction(cr, decision="corrected", text="改", on=date(2026, 11, 4), now=at(2026, 11, 4, 10),
                            actor="t")
     assert isinstance(again.value, DomainError) and again.value.status == 409 and "已答复" in again.value.message

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.workflow import TransitionError
 from requests_module import documents, handling, lapses, notices, reply
 from requests_module.common import clock
-from requests_module.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user, pinned
 from tests.requests.helpers import APPLICATION, DISCLOSED, GUIDANCE, api_consulted, deliver, noon, received
 

@@ -8,11 +8,11 @@ from core.departments import service as dep_service
 from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
+from core.workflow import TransitionError
 from requests_module import documents, handling, intake, outcomes
 from requests_module.letter import compose
 from requests_module.notices import document_text
 from requests_module.remedy import RemedyError, remedy_text
-from requests_module.states import TransitionError
 from tests.conftest import set_payment_channels
 from tests.requests.helpers import GUIDANCE, date, noon, received
 

@@ -6,10 +6,10 @@ import pytest
 
 from core.errors import ValidationError
 from core.extensions import db
+from core.workflow import TransitionError
 from requests_module import handling
 from requests_module.common import clock
 from requests_module.models import DisclosureRequest
-from requests_module.states import TransitionError
 from tests.conftest import csrf_from, login, make_user, pinned
 from tests.requests.helpers import APPLICATION, DISCLOSED, GUIDANCE, deliver, noon, received
 

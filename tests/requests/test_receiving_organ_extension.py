@@ -8,10 +8,10 @@ from core.calendar.service import get_calendar
 from core.departments.models import Department
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.workflow import TransitionError
 from requests_module import handling, intake, reply
 from requests_module.common import clock
 from requests_module.letter import letter_text
-from requests_module.states import TransitionError
 from tests.conftest import at, csrf_from, login, make_user
 from tests.requests.helpers import APPLICATION, DISCLOSED, date, noon, received
 

@@ -9,10 +9,10 @@ import pytest
 
 from core.errors import FieldConflict, ValidationError
 from core.extensions import db
+from core.workflow import TransitionError
 from reports.disclosure_annual import annual_table
 from requests_module import access, handling, refunds, reply
 from requests_module.models import DisclosureRequest
-from requests_module.states import TransitionError
 from tests.conftest import make_user, pinned
 from tests.requests.helpers import APPLICATION, DISCLOSED, answer_fields, api_consulted, date, deliver, noon, received
 from tests.requests.test_refused_actions import Page, post, staff_client

@@ -5,9 +5,9 @@ import pytest
 
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.workflow import TransitionError
 from requests_module import handling, intake, lapses, reply
 from requests_module.common import clock, due_text
-from requests_module.states import TransitionError
 from tests.conftest import at, make_user
 from tests.requests.helpers import APPLICATION, DISCLOSED, GUIDANCE, deliver, noon, received
 
