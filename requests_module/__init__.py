@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from core.clocks.sweep import register_unassigned_recipients
     from core.jobs.periodic import register_periodic
     from public_log.labels import register_labels
+    from requests_module import periods
     from requests_module.access import INTAKE
     from requests_module.api import bp as requests_api_bp
     from requests_module.citizen_views import bp as requests_bp
@@ -38,4 +39,6 @@ def init_app(app: Flask) -> None:
     register_recompute(follow_calendar)  # periods from delivery follow an imported official year
     # Art. 31: an unconfirmed online application (and an unassigned one) alerts the 公开办 when its clock runs out
     register_unassigned_recipients(ENTITY, INTAKE)
+    # pages quote the statutory periods from the one table, never as literals
+    app.jinja_env.globals["disclosure_periods"] = periods
     register_labels("disclosure", types=choices)  # 办理结果 of the public log's disclosure records
