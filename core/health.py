@@ -1,9 +1,11 @@
 """GET /healthz for load balancers and monitoring: the web process answers, the database answers,
 Redis answers (when jobs go through it) and an RQ worker has sent a heartbeat lately.
 
-503 when something the web process itself needs is down (database; Redis when configured); a missing
-worker is "degraded" with 200 — taking the web out of rotation would not bring the worker back —
-and the body says which part failed. Nothing secret is shown (no URLs, no error texts)."""
+503 only when the web process cannot serve without it: the database. Redis down (when configured) and a
+missing worker are "degraded" with 200: pages and the API keep working (enqueueing fails quietly, the
+outbox re-sends later, rate limits count per process), every web process shares the one Redis, so a 503
+would take the whole site out of rotation for an outage it survives; the body says which part failed, so
+monitoring alerts on it. Nothing secret is shown (no URLs, no error texts). docs/operations.md has the table."""
 from __future__ import annotations
 
 import time
@@ -62,7 +64,7 @@ def healthz() -> ResponseReturnValue:
     database = _database()
     redis, worker = _redis_and_workers(now)
     checks = {"web": {"status": "ok"}, "database": database, "redis": redis, "worker": worker}
-    down = database["status"] == "down" or redis["status"] == "down"
-    status = "down" if down else "degraded" if worker["status"] == "down" else "ok"
+    down = database["status"] == "down"
+    status = "down" if down else "degraded" if "down" in (redis["status"], worker["status"]) else "ok"
     body = {"status": status, "checks": checks, "ms": round((time.perf_counter() - started) * 1000, 1)}
     return body, 503 if down else 200, {"Cache-Control": "no-store"}

@@ -14,9 +14,6 @@ PACKAGES = ("core", "hotline", "requests_module", "public_log", "reports", "test
 RUNTIME = {"instance", "test-artifacts", "__pycache__"}  # made when the app runs: named in the docs, not in the tree
 TOP = {p.name for p in ROOT.iterdir() if not p.name.startswith(".")} - RUNTIME | {".ci"}
 
-# Files that other branches of issue 17 create (the shape the README describes); tolerated while they do
-# not exist yet. Empty this set once those branches are merged.
-PENDING = {"requests_module/periods.py", "hotline/reply.py", "core/formats.py"}
 
 CODE = re.compile(r"`([^`\n]+)`")
 # `path/file.py: name, Class.attr` (a test file's tests may follow its path the same way)
@@ -90,7 +87,7 @@ def _token_problems(token, where):
     if defined:
         path = defined.group(1)
         if not (ROOT / path).is_file():
-            return [] if path in PENDING else [f"{where}: no file {path}"]
+            return [f"{where}: no file {path}"]
         return [f"{where}: {path} defines no {name}" for name in (n.strip() for n in defined.group(2).split(","))
                 if name and name not in _names(path)]
     module_attr = MODULE_ATTR.match(token)
@@ -99,7 +96,7 @@ def _token_problems(token, where):
         return [] if name in _names(path) else [f"{where}: {path} defines no {name}"]
     if _is_path(token.split("::")[0]):
         path = token.split("::")[0].rstrip("/")
-        if "<" not in path and "*" not in path and not (ROOT / path).exists() and path not in PENDING:
+        if "<" not in path and "*" not in path and not (ROOT / path).exists():
             return [f"{where}: no such path {path}"]
         return []
     dotted = DOTTED.match(token)
@@ -167,5 +164,5 @@ def test_both_workflows_have_the_files_the_readme_says():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         for package, cell in zip(("requests_module/", "hotline/"), cells[1:]):
             missing += [package + name for name in CODE.findall(cell)
-                        if not (ROOT / package / name).is_file() and package + name not in PENDING]
+                        if not (ROOT / package / name).is_file()]
     assert missing == [], f"README names files that do not exist: {missing}"

@@ -33,9 +33,8 @@ FORBIDDEN = {
 # core.workflow (a model module may declare its own state machine, as correction_models.py does).
 MODEL_MAY_IMPORT = {"core.extensions", "core.db", "core.errors", "core.audit", "core.handoff", "core.workflow"}
 
-# Violations that exist today and are removed by the issue-17 wiring change (explicit `init_app` wiring,
-# the worker gets its app from its command, the domains hand public_log their labels). The test fails when
-# one of them no longer occurs, so this set is emptied as they go; it never grows.
+# Known violations waiting for a fix (none today). The test fails when one of them no longer occurs, so the
+# set only shrinks; a new violation is never added here but fixed.
 PENDING: set[tuple[str, str]] = set()
 
 
