@@ -160,10 +160,10 @@ calendar = AppGroup("calendar", help="Working-day calendar.")
 
 
 def _parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    from core.calendar.parsing import parse_iso_date
+    from core.inputs import parse_date
 
     try:
-        return parse_iso_date(value)
+        return parse_date(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from core.auth.models import User
 from core.auth.service import create_user
 from core.departments.models import Department
+from core.departments.service import get_by_code
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -36,7 +37,7 @@ def create_demo_accounts(now: datetime) -> list[tuple[str, str, str]]:
         if User.query.filter_by(email=login).first():
             continue
         password = "Demo" + secrets.token_hex(4) + "9"
-        dep = Department.query.filter_by(code=dep_code).first() if dep_code else None
+        dep = get_by_code(dep_code, active_only=False) if dep_code else None
         create_user(login=login, password=password, role=role, department=dep, name=label, now=now, actor="seed")
         created.append((login, password, label))
     return created

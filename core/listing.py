@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.clocks.models import Clock
-from core.departments.models import Department
+from core.departments.service import require_by_code
 from core.errors import ValidationError
 from core.extensions import db
 
@@ -25,12 +25,9 @@ def status_filter(query: Query[Any], column: Any, status: str | None, allowed: I
     return query.filter(column == status)
 
 
-def department_id(code: str) -> int | None:
-    """The id of the department with this code, or a field error."""
-    dep = Department.query.filter_by(code=code).first()
-    if dep is None:
-        raise ValidationError(f"没有代码为 {code!r} 的部门", field="department")
-    return dep.id
+def department_id(code: str) -> int:
+    """The id of the department with this code (active or not), or a field error."""
+    return require_by_code(code, active_only=False, field="department").id
 
 
 def overdue_filter(query: Query[Any], id_column: Any, *, entity_kind: str, overdue: bool | None, now: datetime,

@@ -7,7 +7,7 @@ from flask_login import current_user
 from core.auth.guards import roles_required, staff_required
 from core.auth.models import Role
 from core.db import utcnow
-from core.departments.service import active_departments
+from core.departments.service import active_departments, get_by_code
 from core.errors import DomainError
 from core.extensions import db
 from core.inputs import date_field
@@ -30,7 +30,8 @@ def index():
         KnowledgeEntry.query.filter(KnowledgeEntry.status == "published" if not _supervisor() else
                                     KnowledgeEntry.status != "").order_by(KnowledgeEntry.id.desc()).limit(100).all()
     drafts = [] if _supervisor() else KnowledgeEntry.query.filter_by(status="draft", proposed_by=current_user.id).all()
-    return render_template("hotline/kb.html", entries=entries, drafts=drafts, q=q, supervisor=_supervisor())
+    return render_template("hotline/kb.html", entries=entries, drafts=drafts, q=q, supervisor=_supervisor(),
+                           status_labels=knowledge.STATUS_LABELS)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -38,7 +39,7 @@ def index():
 def new():
     if request.method == "POST":
         try:
-            dep = next((d for d in active_departments() if d.code == request.form.get("department")), None)
+            dep = get_by_code(request.form.get("department"))
             code = request.form.get("category") or None
             if code and db.session.get(Category, code) is None:
                 code = None

@@ -110,4 +110,5 @@ def search(text: str, *, today: date | None = None, published_only: bool = True,
     return [e for _, _, e in scored[:limit]]
 
 
-
+# The states of an entry (KnowledgeEntry.status) as the knowledge-base page names them.
+STATUS_LABELS = {"draft": "待发布", "published": "已发布", "retired": "已停用"}

@@ -93,3 +93,8 @@ def return_window_workdays() -> float:
         raise ValueError("HOTLINE_RETURN_WINDOW_WORKDAYS must be a number of working days in "
                          f"(0, {RETURN_WINDOW_MAX_WORKDAYS}]")
     return days
+
+
+def urgency_badge(urgency: str) -> str:
+    """The badge a ticket carries on the queues and its page: 紧急 when it is urgent, "" (none) when normal."""
+    return URGENCIES[urgency] if urgency == "urgent" else ""

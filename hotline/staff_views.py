@@ -37,7 +37,7 @@ from hotline.catalogue import SYNONYMS
 from hotline.common import clock
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
-from hotline.sla import TYPES, URGENCIES
+from hotline.sla import TYPES, URGENCIES, urgency_badge
 from hotline.validation import clean_ticket
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -121,7 +121,7 @@ def dispatch_queue():
     now = utcnow()
     return render_template("hotline/queue.html", title="派单队列（新受理、退回、重办）",
                            rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False, types=TYPES,
-                           pending_returns=len(returns.pending_list()))
+                           urgency_badge=urgency_badge, pending_returns=len(returns.pending_list()))
 
 
 @bp.get("/returns")
@@ -137,7 +137,7 @@ def callbacks():
     now = utcnow()
     return render_template("hotline/queue.html", title="回访队列",
                            rows=_rows(Ticket.query.filter(Ticket.status.in_(["replied", "callback_review"])), now),
-                           bulk=False, types=TYPES)
+                           bulk=False, types=TYPES, urgency_badge=urgency_badge)
 
 
 @bp.get("/queue")
@@ -147,7 +147,8 @@ def queue():
     q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff", "return_review"]))
     if current_user.role in (Role.STAFF, Role.APPROVER):
         q = q.filter(Ticket.department_id == current_user.department_id)
-    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True, types=TYPES)
+    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True, types=TYPES,
+                           urgency_badge=urgency_badge)
 
 
 @bp.post("/queue/sign")
@@ -192,7 +193,7 @@ def _page(t, kept=None):
                            suggestion=(dep, reason), actions=access.available_actions(current_user, t),
                            satisfaction=callback.SATISFACTION,
                            duplicates=duplicate_hints(current_user, t, now),
-                           emergency=suggest.emergency(t.content), types=TYPES, events=timeline(t),
+                           emergency=suggest.emergency(t.content), types=TYPES, urgency_badge=urgency_badge, events=timeline(t),
                            step_labels=STEP_LABELS, returns=returns.history(t),
                            return_open=returns.refusal(t, now) is None,
                            extension_expired=extensions.expired(t, now) is not None,

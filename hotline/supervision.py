@@ -161,18 +161,38 @@ def escalate_overdue(now: datetime) -> int:
 
 # ---- read side -------------------------------------------------------------------------------------
 
+# The states an order is read in: (label for pages and the API, badge colour on the pages).
+STATES = {
+    "open": ("待反馈", "bg-secondary"),
+    "overdue": ("反馈超期", "bg-danger"),
+    "escalated": ("已升级督办", "bg-danger"),
+    "answered": ("已按时反馈", "bg-success"),
+    "answered_late": ("逾期反馈", "bg-warning text-dark"),
+    "withdrawn": ("已撤销（工单已不由该部门承办）", "bg-secondary"),
+}
+
+
+def state_badge(code: str) -> str:
+    """The badge class (Bootstrap) of a state code from state_of, for the 督办单 list and the ticket page."""
+    return STATES[code][1]
+
+
+def _state(code: str) -> tuple[str, str]:
+    return code, STATES[code][0]
+
+
 def state_of(order: SupervisionOrder, now: datetime) -> tuple[str, str]:
     """(code, label) of an order when read: feedback on time / late, escalated, overdue, open."""
     if order.feedback_at is not None:
-        return ("answered", "已按时反馈") if order.feedback_on_time else ("answered_late", "逾期反馈")
+        return _state("answered" if order.feedback_on_time else "answered_late")
     if order.escalated_at is not None:
-        return "escalated", "已升级督办"
+        return _state("escalated")
     c = clock_of(order)
     if c is not None and c.state == "stopped" and c.stop_reason == WITHDRAWN:
-        return "withdrawn", "已撤销（工单已不由该部门承办）"
+        return _state("withdrawn")
     if c is not None and urgency_of(c, now).value == "overdue":
-        return "overdue", "反馈超期"
-    return "open", "待反馈"
+        return _state("overdue")
+    return _state("open")
 
 
 def view(order: SupervisionOrder, now: datetime) -> dict[str, Any]:
@@ -231,6 +251,7 @@ def panel(user: User, ticket: Ticket, now: datetime) -> dict[str, Any]:
     from hotline import access
     orders = of_ticket(ticket)
     return {"orders": [(o, clock_of(o), state_of(o, now)) for o in orders],
+            "badge": state_badge,
             "may_issue": access.can_act(user, ticket, "supervise") and ticket.status in OPEN_STATES,
             "may_feedback": access.can_act(user, ticket, "supervision_feedback")
             and getattr(user, "department_id", None) is not None}

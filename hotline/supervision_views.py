@@ -24,4 +24,4 @@ def index():
     rows = [(o, supervision.clock_of(o), supervision.state_of(o, now)) for o in orders]
     numbers = dict(db.session.query(Ticket.id, Ticket.number).filter(Ticket.id.in_({o.ticket_id for o in orders})))
     return render_template("hotline/supervision.html", rows=rows, numbers=numbers, state=state, filters=supervision.FILTERS,
-                           own=current_user.role in (Role.STAFF, Role.APPROVER))
+                           badge=supervision.state_badge, own=current_user.role in (Role.STAFF, Role.APPROVER))

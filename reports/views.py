@@ -13,7 +13,10 @@ from core.auth.models import Role
 from core.calendar.service import local_date
 from core.db import utcnow
 from core.departments.models import Department
-from core.departments.service import disclosing_departments
+from core.departments.service import disclosing_departments, get_by_code
+from core.downloads import send_pdf
+from core.errors import ValidationError
+from core.inputs import date_field
 from reports import annual_export, presenter, runs
 from reports.disclosure_annual import (
     COLUMNS,
@@ -47,7 +50,7 @@ def _scope() -> Department | None:
     code = (request.args.get("department") or "").strip().lower()
     if not code:
         return None
-    return Department.query.filter_by(code=code).first() or abort(404)
+    return get_by_code(code, active_only=False) or abort(404)
 
 
 def _table(year: int) -> AnnualTable:
@@ -97,15 +100,10 @@ def disclosure_annual_file(year: int, fmt: str) -> ResponseReturnValue:
 
 def _period(default_start: Callable[[date], date] | None = None) -> tuple[date, date]:
     """from=…&to=… (local dates, query or form); default: `default_start(end)` or the last 30 days up to today."""
-    from core.calendar.parsing import parse_iso_date
-    from core.errors import ValidationError
     today, values = local_date(utcnow()), request.values
-    try:
-        end = parse_iso_date(values["to"]) if values.get("to") else today
-        start = (parse_iso_date(values["from"]) if values.get("from")
-                 else default_start(end) if default_start else end - timedelta(days=29))
-    except ValueError as exc:
-        raise ValidationError(f"日期有误：{exc}", field="from") from None
+    end = date_field(values, "to", default=today, label="日期有误")
+    start = date_field(values, "from", label="日期有误") or (
+        default_start(end) if default_start else end - timedelta(days=29))
     if start > end:
         raise ValidationError("开始日期不能晚于结束日期", field="from")
     if (end - start).days > 366:
@@ -136,9 +134,6 @@ def hotline_dashboard_json() -> ResponseReturnValue:
 def hotline_assessment_pdf() -> ResponseReturnValue:
     """The monthly assessment report (?month=2026-11, default last month); department staff get their own row
     only (the dashboard's rule)."""
-    import io
-
-    from core.downloads import send_named
     from reports import assessment_pdf
     from reports.assessment_presenter import assessment
     from reports.hotline_assessment import month_bounds
@@ -149,8 +144,7 @@ def hotline_assessment_pdf() -> ResponseReturnValue:
     month = start.strftime("%Y-%m")
     data = assessment(start, end, now, _own_department())
     pdf = assessment_pdf.render(data, month=month, generated=today)
-    return send_named(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=False,
-                      name=f"12345考核报告-{month}.pdf", ascii=f"hotline-assessment-{month}.pdf")
+    return send_pdf(pdf, name=f"12345考核报告-{month}.pdf", ascii=f"hotline-assessment-{month}.pdf")
 
 
 def _year_start(end: date) -> date:

@@ -155,3 +155,8 @@ def decide_abandoned(req: DisclosureRequest, *, reason: str, now: datetime, acto
         _close(req, kind, period.due_on, now=now, actor=actor, on=on,
                detail={"decision": reason.strip(), "period_due_on": period.due_on.isoformat()})
     return req
+
+
+# The decision a person recorded on a notice whose period ran out (Document.lapse_decision: decide_abandoned
+# here, handling's late acceptance), as the staff page names it.
+DECISION_LABELS = {"abandoned": "视为放弃", "late_accepted": "逾期接受"}

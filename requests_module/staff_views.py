@@ -139,7 +139,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            needs_signoff=reply.needs_signoff(req, current_user),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
                            refused=refused, kept_reply=_reply_to_keep(refused), kept_prefix=KEPT_PREFIX,
-                           field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now),
+                           field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now), lapse_decisions=lapses.DECISION_LABELS,
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
                            period_text=documents.period_text, notice_flag=notice_timing.flag,
                            extension_effect=notice_timing.extension_effect, consultation_answers=list(third_party.ANSWERS.items()),

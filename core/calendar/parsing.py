@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.inputs import check_year  # noqa: F401  (one date rule, issue 14)
-from core.inputs import parse_date as parse_iso_date
+from core.inputs import check_year, parse_date
 
 KIND_WORDS = {
     "holiday": "holiday", "休": "holiday", "假": "holiday", "放假": "holiday", "休息": "holiday",
@@ -69,7 +68,7 @@ def parse_csv(data: bytes | str) -> list[ParsedDay]:
             errors.append(f"第 {line_no} 行：应为 “日期,类型,名称” 三列，收到 {len(fields)} 列")
             continue
         try:
-            day = parse_iso_date(fields[0])
+            day = parse_date(fields[0])
         except ValueError as exc:
             errors.append(f"第 {line_no} 行：{exc}")
             continue

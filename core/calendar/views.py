@@ -10,10 +10,10 @@ from core.auth.guards import roles_required, staff_required
 from core.auth.models import Role
 from core.calendar import service
 from core.calendar.forms import DayForm, DueForm, ImportForm
-from core.calendar.parsing import CalendarFileError, parse_calendar_file, parse_iso_date
+from core.calendar.parsing import CalendarFileError, parse_calendar_file
 from core.db import utcnow
 from core.errors import DomainError
-from core.inputs import YEAR_MAX, YEAR_MIN
+from core.inputs import YEAR_MAX, YEAR_MIN, parse_date
 
 if TYPE_CHECKING:
 
@@ -38,7 +38,7 @@ def index() -> ResponseReturnValue:
     answer = error = None
     if "start" in request.args and due_form.validate():
         try:
-            answer = service.compute_due(parse_iso_date(due_form.start.data), due_form.workdays.data)  # type: ignore[arg-type]
+            answer = service.compute_due(parse_date(due_form.start.data), due_form.workdays.data)  # type: ignore[arg-type]
         except ValueError as exc:
             error = str(exc)
     days, official = service.year_listing(year)
@@ -82,7 +82,7 @@ def set_day() -> ResponseReturnValue:
     form = DayForm()
     if form.validate_on_submit():
         try:
-            day = parse_iso_date(form.day.data)
+            day = parse_date(form.day.data)
             changed = service.set_day(day, form.kind.data, form.name.data or "", now=utcnow(), actor=current_user)
         except (ValueError, DomainError) as exc:
             flash(getattr(exc, "message", str(exc)), "danger")
@@ -101,7 +101,7 @@ def set_day() -> ResponseReturnValue:
 @roles_required(Role.ADMIN)
 def remove_day(day: str) -> ResponseReturnValue:
     try:
-        parsed = parse_iso_date(day)
+        parsed = parse_date(day)
         changed = service.remove_day(parsed, now=utcnow(), actor=current_user)
     except (ValueError, DomainError) as exc:
         flash(getattr(exc, "message", str(exc)), "danger")

@@ -117,6 +117,10 @@ class EmbeddedScheduler(threading.Thread):
             self.stopping.wait(self.interval)
 
 
+# The periodic duties a SweepRun records (its `kind`), as the jobs admin page names them.
+RUN_KINDS = {"deadline_sweep": "期限巡检", "outbox_flush": "发件箱补发", "calendar_check": "日历检查"}
+
+
 def last_runs(limit: int = 10) -> list[SweepRun]:
     return SweepRun.query.order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(limit).all()
 
