@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.inputs import check_year  # noqa: F401  (one date rule, issue 14)
+from core.inputs import check_year
 from core.inputs import parse_date as parse_iso_date
 
 KIND_WORDS = {
