@@ -36,10 +36,6 @@ class ValidationError(DomainError):
         self.fields = fields or ({field: message} if field else {})
 
 
-class NotFound(DomainError):
-    status = 404
-
-
 class FieldConflict(DomainError):
     """A refused step (409) caused by one input's value, e.g. an amount that is not the tier result: the page
     marks that field, the API names it in `fields`."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from flask import request
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from flask import Flask, Response
 
@@ -35,26 +35,30 @@ HEADERS = {
 }
 
 
-# Pages and API reads that show only published, reviewed or reference data. Everything else (staff
-# and citizen pages, look-ups, forms that hold a session's CSRF token, downloads, errors, every other
-# API answer, any route added later) is never stored by a browser or proxy.
-PUBLIC_ENDPOINTS = frozenset({
-    "main.home",
-    "public_log.index", "public_log.record", "public_log.feed", "public_log.department_feed",
-    "log_api.search", "log_api.record",
-    "open311.discovery", "open311.services", "open311.service_definition", "open311.requests_list",
-    "open311.request_one", "open311.token",
-    "api.departments", "api.openapi",
-})
+# Pages and API reads that show only published, reviewed or reference data: core's own below, each
+# workflow's handed in by its `init_app` (register_public_endpoints). Everything else (staff and citizen
+# pages, look-ups, forms that hold a session's CSRF token, downloads, errors, every other API answer,
+# any route added later) is never stored by a browser or proxy.
+CORE_PUBLIC_ENDPOINTS = frozenset({"main.home", "api.departments", "api.openapi"})
 
 
-def no_store(endpoint: str | None, signed_in: Callable[[], bool]) -> bool:
-    """The one caching rule: no-store except static files, and public pages seen by anonymous visitors
+def register_public_endpoints(app: Flask, *endpoints: str) -> None:
+    """Mark endpoints of this application as public (cacheable for anonymous visitors); idempotent."""
+    app.extensions.setdefault("gk_public_endpoints", set()).update(endpoints)
+
+
+def public_endpoints(app: Flask) -> frozenset[str]:
+    """Every public endpoint of this application."""
+    return CORE_PUBLIC_ENDPOINTS | app.extensions.get("gk_public_endpoints", set())
+
+
+def no_store(endpoint: str | None, public: Collection[str], signed_in: Callable[[], bool]) -> bool:
+    """The one caching rule: no-store except static files, and `public` pages seen by anonymous visitors
     (signed in, even a public page shows the user's name in its header). `signed_in` is asked only
     when it matters, so a static file never loads the user."""
     if endpoint == "static":
         return False
-    return endpoint not in PUBLIC_ENDPOINTS or signed_in()
+    return endpoint not in public or signed_in()
 
 
 def register_security_headers(app: Flask) -> None:
@@ -67,6 +71,7 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         from flask_login import current_user
-        if no_store(request.endpoint, lambda: bool(current_user and current_user.is_authenticated)):
+        if no_store(request.endpoint, public_endpoints(app),
+                    lambda: bool(current_user and current_user.is_authenticated)):
             headers["Cache-Control"] = "no-store"
         return response

@@ -21,17 +21,11 @@ def home() -> ResponseReturnValue:
 
 
 def _work_links(role: Role | None) -> list[tuple[str, str]]:
-    """The staff member's own work, by role: the 12345 desk never handles applications (its links are the
-    console and its queues); department staff and oversight have both queues."""
-    from core.auth.models import Role
+    """The staff member's own work, by role (the workflows register their queues, core/templating.py)."""
+    from core.templating import WORK, links_for
     if role is None or not role.is_staff:
         return []
-    if role is Role.OPERATOR:
-        work = [("12345 话务受理台", "hotline.console"), ("12345 派单队列", "hotline.dispatch_queue"),
-                ("12345 回访队列", "hotline.callbacks")]
-    else:
-        work = [("依申请公开办理队列", "requests_staff.queue"), ("12345 部门工单队列", "hotline.queue")]
-    return work + [("工作日历与期限计算", "calendar.index"), ("部门与职责", "departments.index")]
+    return links_for(WORK, role)
 
 
 @bp.get("/captcha")

@@ -2,7 +2,8 @@
 
 `init_app(app)` wires the hotline into an application (called from app.py): its tables, blueprints,
 the periodic duty run after every deadline sweep, the category seeder of `flask seed`, and the type
-and category labels the public log shows.
+and category labels the public log shows, its links (header, home page), rate limits and the public
+Open311 reads.
 """
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     import hotline.knowledge  # noqa: F401  (the tables, for the metadata)
     import hotline.models  # noqa: F401
+    from core.auth.models import Role
     from core.jobs.periodic import register_periodic
+    from core.limits import register_limit
+    from core.security import register_public_endpoints
+    from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
     from hotline.api import bp as tickets_api_bp
     from hotline.catalogue import CATEGORIES
     from hotline.citizen_views import bp as hotline_citizen_bp
@@ -37,3 +42,17 @@ def init_app(app: Flask) -> None:
     if seed_categories_message not in seeders:
         seeders.append(seed_categories_message)
     register_labels("hotline", types=TYPES, categories=CATEGORIES)  # 诉求类型 and 分类 of the public log
+    register_links(app, NAV, Link("12345 诉求", "hotline.index", None, 20),
+                   Link("热线知识库", "hotline_kb.index", STAFF_ROLES, 60),
+                   Link("时限规则", "hotline_sla.index", frozenset({Role.ADMIN}), 90))
+    operator = frozenset({Role.OPERATOR})  # the 12345 desk: its console and queues; departments: their queue
+    register_links(app, WORK, Link("12345 话务受理台", "hotline.console", operator, 10),
+                   Link("12345 派单队列", "hotline.dispatch_queue", operator, 11),
+                   Link("12345 回访队列", "hotline.callbacks", operator, 12),
+                   Link("12345 部门工单队列", "hotline.queue", STAFF_ROLES - operator, 20))
+    register_limit(app, "hotline_citizen.new", "submit", ["POST"])
+    register_limit(app, "open311.create", "submit")
+    register_limit(app, "hotline_citizen.lookup", "lookup")
+    register_limit(app, "hotline_citizen.resend_code", "lookup")
+    register_public_endpoints(app, "open311.discovery", "open311.services", "open311.service_definition",
+                              "open311.requests_list", "open311.request_one", "open311.token")

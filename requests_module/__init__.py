@@ -2,7 +2,8 @@
 
 `init_app(app)` wires the disclosure workflow into an application (called from app.py): its tables,
 blueprints, the periodic duty run after every deadline sweep, the calendar recompute hook of periods
-from delivery, the sweep's intake recipients, and the outcome labels the public log shows.
+from delivery, the sweep's intake recipients, the outcome labels the public log shows, and its links
+(header, home page) and rate limits.
 """
 from __future__ import annotations
 
@@ -15,9 +16,12 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     import requests_module.correction_models  # noqa: F401  (the tables, for the metadata)
     import requests_module.models  # noqa: F401
+    from core.auth.models import Role
     from core.calendar.hooks import register_recompute
     from core.clocks.sweep import register_unassigned_recipients
     from core.jobs.periodic import register_periodic
+    from core.limits import register_limit
+    from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
     from public_log.labels import register_labels
     from requests_module import periods
     from requests_module.access import INTAKE
@@ -42,3 +46,10 @@ def init_app(app: Flask) -> None:
     # pages quote the statutory periods from the one table, never as literals
     app.jinja_env.globals["disclosure_periods"] = periods
     register_labels("disclosure", types=choices)  # 办理结果 of the public log's disclosure records
+    register_links(app, NAV, Link("申请政府信息公开", "requests.index", None, 10))
+    # the 12345 desk never handles applications
+    register_links(app, WORK, Link("依申请公开办理队列", "requests_staff.queue", STAFF_ROLES - {Role.OPERATOR}, 10))
+    register_limit(app, "requests.new", "submit", ["POST"])
+    register_limit(app, "corrections.new", "submit", ["POST"])  # Art. 41 correction requests: a form with uploads
+    register_limit(app, "requests.lookup", "lookup")  # a tracking number plus an access code: no brute force
+    register_limit(app, "requests.resend_code", "lookup")

@@ -2,6 +2,7 @@
 from core.api.openapi import CODE, DATE, LONG_TEXT, action_path, body, error_responses, path_id, query, text
 from requests_module import periods
 from requests_module.fees import AMOUNT_PATTERN
+from requests_module.models import CHANNELS, DELIVERIES, FORMS, ID_TYPES, ORG_TYPES
 
 _REQ = {"$ref": "#/components/schemas/DisclosureRequest"}
 _ID = path_id("request_id")
@@ -14,15 +15,15 @@ def _action(summary, props, required=()):
 
 _S = text(2000)
 APPLICATION_FIELDS = {
-    "applicant_type": {"enum": ["person", "org"]},
-    "org_type": {"enum": ["commercial", "research", "public_interest", "legal_service", "other"]},
+    "applicant_type": {"enum": ["person", "org"]},  # the applicant_type check constraint of models.py
+    "org_type": {"enum": list(ORG_TYPES)},
     "name": text(120), "contact_person": text(60),
-    "id_type": {"enum": ["resident_id", "passport", "hk_macao_permit", "taiwan_permit", "uscc", "other"]},
+    "id_type": {"enum": list(ID_TYPES)},
     "id_number": text(40), "phone": text(20), "email": text(254), "address": text(200), "title": text(200),
     "description": text(5000), "doc_number": text(100),
-    "form": {"enum": ["paper", "electronic"]}, "delivery": {"enum": ["mail", "email", "pickup", "online"]},
+    "form": {"enum": list(FORMS)}, "delivery": {"enum": list(DELIVERIES)},
     "publish_consent": {"type": "boolean"},
-    "channel": {"enum": ["in_person", "mail", "fax", "oral"]},
+    "channel": {"enum": [c for c in CHANNELS if c != "online"]},  # paper registrations; online is the citizen's form
     "received_on": DATE,
     "department": {**CODE, "description": "assign at once (staff: their own department)"},
 }

@@ -58,3 +58,39 @@ def test_413_and_500_pages():
     resp = client.get("/boom")
     body = resp.get_data(as_text=True)
     assert resp.status_code == 500 and "服务器内部错误" in body and "boom" not in body
+
+
+PUBLIC_NAV = ["requests.index", "hotline.index", "public_log.index"]
+REPORTS_NAV = ["reports.disclosure_index", "reports.disclosure_dashboard", "reports.hotline_dashboard"]
+REFERENCE_NAV = ["hotline_kb.index", "departments.index", "calendar.index"]
+QUEUES = ["requests_staff.queue", "hotline.queue", "calendar.index", "departments.index"]
+NAVIGATION = {  # role -> (header navigation, home page work), as each package's init_app registers them
+    None: (PUBLIC_NAV, []),
+    "citizen": (PUBLIC_NAV, []),
+    "operator": (PUBLIC_NAV + REFERENCE_NAV,
+                 ["hotline.console", "hotline.dispatch_queue", "hotline.callbacks", "calendar.index",
+                  "departments.index"]),
+    "staff": (PUBLIC_NAV + REPORTS_NAV + REFERENCE_NAV, QUEUES),
+    "approver": (PUBLIC_NAV + ["public_review.queue"] + REPORTS_NAV + REFERENCE_NAV, QUEUES),
+    "supervisor": (PUBLIC_NAV + ["public_review.queue"] + REPORTS_NAV + REFERENCE_NAV + ["jobs_admin.index"],
+                   QUEUES),
+    "admin": (PUBLIC_NAV + ["public_review.queue"] + REPORTS_NAV + REFERENCE_NAV
+              + ["jobs_admin.index", "hotline_sla.index"], QUEUES),
+}
+
+
+def test_each_role_sees_its_navigation_and_work_once_however_many_apps():
+    from core.auth.models import Role
+    from core.templating import NAV, links_for
+    from core.views import _work_links
+
+    class Cfg(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    create_app(Cfg)
+    app = create_app(Cfg)
+    with app.test_request_context():
+        for name, (nav, work) in NAVIGATION.items():
+            role = Role(name) if name else None
+            assert [endpoint for _, endpoint in links_for(NAV, role)] == nav, name
+            assert [endpoint for _, endpoint in _work_links(role)] == work, name

@@ -202,11 +202,6 @@ def stop_clock(clock: Clock, *, now: datetime, actor: Actor, reason: str = "") -
     return clock.on_time
 
 
-def open_clocks(entity_kind: str, entity_id: int | str) -> list[Clock]:
-    return Clock.query.filter(Clock.entity_kind == entity_kind, Clock.entity_id == str(entity_id),
-                              Clock.state != ClockState.STOPPED.value).all()
-
-
 def urgency_expression(now: datetime) -> Any:
     """urgency_of in SQL, to count many clocks at once (the same rules; no clock: 正常)."""
     return sa.case((Clock.state != ClockState.RUNNING.value, "normal"), (Clock.due_at < now, "overdue"),

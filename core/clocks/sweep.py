@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import and_, select, update
 
 from core.auth.models import Role, User
-from core.clocks.models import Clock, SweepRun
-from core.db import unit_of_work, utcnow
+from core.clocks.models import Clock
+from core.db import unit_of_work
 from core.departments.models import Department
 from core.extensions import db
 from core.formats import zh_date
@@ -103,8 +103,8 @@ def _notes(rows: Iterable[Any], event: str, recipients_of: Callable[[Any], list[
 
 
 def run_sweep(now: datetime, batch: int = BATCH) -> dict[str, int]:
-    """One deadline sweep at `now`; returns counts of warned, overdue and escalated clocks."""
-    started = utcnow()
+    """One deadline sweep at `now`; returns counts of warned, overdue and escalated clocks. The periodic
+    job (core/jobs/periodic.py: deadline_sweep) records the run, with its duties' counts."""
     cfg = current_app.config
     tz = ZoneInfo(cfg["TIMEZONE"])
     escalate_after = timedelta(hours=cfg["ESCALATE_AFTER_HOURS"])
@@ -142,7 +142,4 @@ def run_sweep(now: datetime, batch: int = BATCH) -> dict[str, int]:
             if len(rows) < batch:
                 break
         counts[event] = total
-    with unit_of_work():
-        db.session.add(SweepRun(kind="deadline_sweep", now=now, started_at=started, finished_at=utcnow(),
-                                counts=counts))
     return counts

@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("jobs")
 
 # Workflow modules add their own minute-by-minute duties (e.g. closing applications whose correction
-# period ran out) without core importing them: fn(now) -> int, run after every deadline sweep.
+# period ran out) without core importing them: fn(now) -> int, run after every deadline sweep, each on
+# its own (one that raises is logged and counted as "failed"; the others still run).
 PeriodicHook = Callable[["datetime"], int]
 PERIODIC_HOOKS: list[PeriodicHook] = []
+FAILED = "failed"
 
 
 def register_periodic(fn: PeriodicHook) -> PeriodicHook:
@@ -41,13 +43,27 @@ def _record(kind: str, now: datetime, started: datetime, counts: dict[str, Any])
         db.session.add(SweepRun(kind=kind, now=now, started_at=started, finished_at=utcnow(), counts=counts))
 
 
-@job
-def deadline_sweep(now: datetime | None = None) -> dict[str, int]:
-    from core.clocks.sweep import run_sweep
-    now = now or utcnow()
-    counts = run_sweep(now)
+def run_duties(now: datetime) -> dict[str, int | str]:
+    """Every registered duty at `now`: its count by name, or FAILED when it raised (logged with its name;
+    its unit of work rolled back, the next duty runs all the same)."""
+    counts: dict[str, int | str] = {}
     for hook in PERIODIC_HOOKS:
-        counts[hook.__name__] = hook(now)
+        try:
+            counts[hook.__name__] = hook(now)
+        except Exception:  # noqa: BLE001 - one broken duty must not stop the others
+            db.session.rollback()
+            log.exception("periodic duty %s failed", hook.__name__)
+            counts[hook.__name__] = FAILED
+    return counts
+
+
+@job
+def deadline_sweep(now: datetime | None = None) -> dict[str, int | str]:
+    """The clock sweep, then every registered duty; one SweepRun records both counts (/admin/jobs/)."""
+    from core.clocks.sweep import run_sweep
+    now, started = now or utcnow(), utcnow()
+    counts: dict[str, int | str] = {**run_sweep(now), **run_duties(now)}
+    _record("deadline_sweep", now, started, counts)
     return counts
 
 

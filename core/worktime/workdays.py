@@ -107,20 +107,12 @@ class WorkCalendar:
             self._ensure_years(lo, hi)
 
     # -- queries --------------------------------------------------------------------------
-    def day_info(self, day: date) -> DayInfo | None:
-        """The exception recorded for a day (holiday or make-up working day), or None."""
-        self._ensure(day)
-        return self._exceptions.get(day)
-
     def is_workday(self, day: date) -> bool:
         self._ensure(day)
         info = self._exceptions.get(day)
         if info is not None:
             return info.kind == WORKDAY
         return day.weekday() < 5
-
-    def is_provisional(self, day: date) -> bool:
-        return day.year not in self.official_years
 
     def span_is_provisional(self, start: date, end: date) -> bool:
         """True when any year touched by (start, end] lacks official data."""
@@ -173,13 +165,6 @@ class WorkCalendar:
             j = bisect_right(self._ords, due.toordinal())
             k = j - lead - 1
         return date.fromordinal(self._ords[k])
-
-    def next_workday_on_or_after(self, day: date) -> date:
-        self._ensure(day)
-        i = bisect_right(self._ords, day.toordinal() - 1)
-        if i >= len(self._ords):
-            self._ensure_years(self._lo, self._hi + 1)
-        return date.fromordinal(self._ords[i])
 
     def exceptions_in_year(self, year: int) -> list[tuple[date, DayInfo]]:
         """Sorted (date, DayInfo) of one year, official or provisional."""

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from core.calendar import service as calendar_service
 from core.calendar.parsing import parse_csv
 from core.clocks import service as clocks
-from core.clocks.models import Clock, SweepRun
+from core.clocks.models import Clock
 from core.clocks.sweep import run_sweep
 from core.db import unit_of_work
 from core.departments.models import Department
@@ -39,7 +39,6 @@ def test_due_soon_warning_is_sent_once(seeded):
     warned = notes("clock_due_soon")
     assert sorted(n.user_id for n in warned) == sorted([staff.id, approver.id])
     assert "2026年10月30日" in warned[0].subject and warned[0].channel == "inapp"
-    assert SweepRun.query.filter_by(kind="deadline_sweep").count() == 3
 
 
 def test_paused_and_stopped_clocks_are_never_warned(seeded):
