@@ -6,23 +6,18 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from core.departments.service import disclosing_departments
-from core.forms import Form
 from requests_module.corrections import PAPER_CHANNELS
+from requests_module.forms import ApplicantContact
 from requests_module.models import ID_TYPES
 
 
-class CorrectionForm(Form):
+class CorrectionForm(ApplicantContact):
     # validate_choice=False: the services refuse a bad choice with a Chinese message (WTForms' is English)
     department = SelectField("向哪个行政机关提出更正", choices=[], validate_choice=False)
     applicant_type = RadioField("申请人类型", choices=[SelectChoice("person", "公民"),
                                                    SelectChoice("org", "法人或其他组织")], default="person",
                                 validate_choice=False)
-    name = StringField("姓名 / 单位名称", validators=[Length(max=120)])
-    contact_person = StringField("联系人（单位申请时填写）", validators=[Length(max=60)])
     id_type = SelectField("证件类型", choices=[SelectChoice(k, v) for k, v in ID_TYPES.items()], validate_choice=False)
-    id_number = StringField("证件号码 / 统一社会信用代码", validators=[Length(max=40)])
-    phone = StringField("联系电话", validators=[Length(max=20)])
-    email = StringField("电子邮箱（可选）", validators=[Length(max=254)])
     address = StringField("通信地址（可选）", validators=[Length(max=200)])
     record_title = StringField("不准确的政府信息记录（名称）", validators=[Length(max=200)])
     provided_by = StringField("提供该信息的行政机关", validators=[Length(max=120)])

@@ -12,17 +12,21 @@ def _choices(mapping):
     return [SelectChoice(k, v) for k, v in mapping.items()]
 
 
-class ApplicationForm(Form):
+class ApplicantContact(Form):
+    """Who asks and how to reach them: the same fields on an application and on a correction request."""
+    name = StringField("姓名 / 单位名称", validators=[Length(max=120)])
+    contact_person = StringField("联系人（单位申请时填写）", validators=[Length(max=60)])
+    id_number = StringField("证件号码 / 统一社会信用代码", validators=[Length(max=40)])
+    phone = StringField("联系电话", validators=[Length(max=20)])
+    email = StringField("电子邮箱（可选）", validators=[Length(max=254)])
+
+
+class ApplicationForm(ApplicantContact):
     applicant_type = RadioField("申请人类型", choices=[SelectChoice("person", "公民"),
                                                    SelectChoice("org", "法人或其他组织")], default="person")
     org_type = SelectField("组织类型", choices=[SelectChoice("", "（公民不用选）")] + _choices(ORG_TYPES),
                            validators=[Optional()])
-    name = StringField("姓名 / 单位名称", validators=[Length(max=120)])
-    contact_person = StringField("联系人（单位申请时填写）", validators=[Length(max=60)])
     id_type = SelectField("证件类型", choices=_choices(ID_TYPES))
-    id_number = StringField("证件号码 / 统一社会信用代码", validators=[Length(max=40)])
-    phone = StringField("联系电话", validators=[Length(max=20)])
-    email = StringField("电子邮箱（可选）", validators=[Length(max=254)])
     address = StringField("通信地址（选择邮寄时必填）", validators=[Length(max=200)])
     title = StringField("所需政府信息的名称", validators=[Length(max=200)])
     doc_number = StringField("文号（知道的话请填写）", validators=[Length(max=100)])
