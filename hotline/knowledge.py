@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from core import audit
 from core.auth.models import Role
@@ -13,11 +13,12 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 
 if TYPE_CHECKING:
+    from core.auth.models import User
     from core.departments.models import Department
     from hotline.common import Actor
 
 
-class KnowledgeEntry(db.Model):
+class KnowledgeEntry(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "knowledge_entries"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -34,7 +35,7 @@ class KnowledgeEntry(db.Model):
 
     department = db.relationship("Department", lazy="joined")
 
-    def valid_on(self, day):
+    def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
 
 
@@ -42,7 +43,7 @@ def propose(*, question: str | None, answer: str | None, now: datetime, actor: A
             category_code: str | None = None, department: Department | None = None, valid_from: date | None = None,
             valid_until: date | None = None) -> KnowledgeEntry:
     """Any staff member proposes an entry; it stays a draft until a supervisor publishes it."""
-    errors = {}
+    errors: dict[str, str] = {}
     if not (question or "").strip():
         errors["question"] = "请填写问题"
     if not (answer or "").strip():
@@ -51,6 +52,7 @@ def propose(*, question: str | None, answer: str | None, now: datetime, actor: A
         errors["valid_until"] = "有效期结束不能早于开始"
     if errors:
         raise ValidationError("；".join(errors.values()), fields=errors)
+    question, answer = cast(str, question), cast(str, answer)  # both checked not empty above
     with unit_of_work():
         entry = KnowledgeEntry(question=question.strip()[:200], answer=answer.strip(), category_code=category_code or None,
                                department=department, valid_from=valid_from, valid_until=valid_until,
@@ -62,8 +64,8 @@ def propose(*, question: str | None, answer: str | None, now: datetime, actor: A
     return entry
 
 
-def set_status(entry: KnowledgeEntry, status: str, *, now: datetime, actor: Actor) -> KnowledgeEntry:
-    """Supervisors publish or retire entries."""
+def set_status(entry: KnowledgeEntry, status: str, *, now: datetime, actor: User) -> KnowledgeEntry:
+    """Supervisors publish or retire entries (`actor` is a user: its role is checked)."""
     if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise DomainError("只有督办可以发布或停用知识")
     if status not in ("published", "retired") or entry.status == status:
@@ -78,7 +80,7 @@ def set_status(entry: KnowledgeEntry, status: str, *, now: datetime, actor: Acto
     return entry
 
 
-def _terms(text):
+def _terms(text: str | None) -> set[str]:
     """Search terms: Chinese character bigrams and latin/digit words."""
     text = (text or "").lower()
     terms = set(re.findall(r"[a-z0-9]{2,}", text))

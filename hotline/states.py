@@ -18,7 +18,7 @@ class Status(enum.Enum):
     CLOSED = "closed"  # 办结
 
     @property
-    def label(self):
+    def label(self) -> str:
         return LABELS[self]
 
 

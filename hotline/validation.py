@@ -11,7 +11,8 @@ from hotline.sla import TYPES, URGENCIES
 
 
 def clean_ticket(data: Mapping[str, Any]) -> dict[str, Any]:
-    errors, out = {}, {}
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}  # the cleaned fields: text, flags, None and coordinates
     out["type"] = data.get("type") or ""
     if out["type"] not in TYPES:
         errors["type"] = "请选择诉求类型（咨询、求助、投诉、举报、建议、表扬）"

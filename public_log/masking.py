@@ -20,10 +20,13 @@ phone numbers and mail domains, *.gov.cn) is never masked.
 Every detector is linear in the length of the text: bounded quantifiers over disjoint character
 classes, chains examined over at most 19 digits from each group, the name tagger run on short windows
 at most NAME_TAGGER_BUDGET times per text. Each masking says what, where, why and how sure."""
+from __future__ import annotations
+
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.formats import is_mobile, valid_resident_id
 from public_log.masking_data import (
@@ -36,6 +39,9 @@ from public_log.masking_data import (
     NOT_NAMES,
     PUBLIC_FIGURES,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 CN_DIGITS = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九")}, "零": "0", "幺": "1", "两": "2",
@@ -100,26 +106,26 @@ class Masking:
 @dataclass(frozen=True)
 class Official:
     """Contact data that is not personal: official phone numbers (digits) and mail domains."""
-    phones: frozenset = field(default_factory=frozenset)
-    domains: frozenset = field(default_factory=frozenset)
+    phones: frozenset[str] = field(default_factory=frozenset)
+    domains: frozenset[str] = field(default_factory=frozenset)
 
-    def has_phone(self, digits):
+    def has_phone(self, digits: str) -> bool:
         return digits in self.phones
 
-    def has_domain(self, domain):
+    def has_domain(self, domain: str) -> bool:
         domain = domain.lower()
         return domain == "gov.cn" or domain.endswith(".gov.cn") or any(
             domain == d or domain.endswith("." + d) for d in self.domains)
 
 
-def _without_area_code(digits):
+def _without_area_code(digits: str) -> str:
     """The local part of a landline written with its 3- or 4-digit area code (0515-88881234 → 88881234)."""
     return digits[-8:] if len(digits) - 8 in (3, 4) else digits[-7:]
 
 
-def official_from(phones=(), emails=()):
+def official_from(phones: Iterable[str | None] = (), emails: Iterable[str | None] = ()) -> Official:
     """An Official from phone fields (several numbers may share one field) and email addresses."""
-    digits = set()
+    digits: set[str] = set()
     for field_value in phones:
         for number in re.split(r"[,，;；、/]|\s{2,}", field_value or ""):
             d = re.sub(r"\D", "", number)
@@ -134,8 +140,15 @@ def official_from(phones=(), emails=()):
 NO_OFFICIAL = Official()
 
 
+class _Add(Protocol):
+    """How a detector reports a masking: find()'s `add`."""
+
+    def __call__(self, kind: str, start: int, end: int, replacement: str, reason: str,
+                 confidence: str = "高") -> None: ...
+
+
 @functools.lru_cache(maxsize=4096)
-def _norm_char(c):
+def _norm_char(c: str) -> str:
     if c in ZERO_WIDTH:
         return "\u200b"
     if c == "×":
@@ -158,7 +171,7 @@ _FAST = {**{0xFF01 + i: chr(0x21 + i) for i in range(94)}, 0x3000: " ", 0x00A0: 
          **{ord(c): "\u200b" for c in ZERO_WIDTH}}
 
 
-def normalised_view(text):
+def normalised_view(text: str) -> str:
     """The text as the detectors read it, one character for each original character."""
     fast = text.translate(_FAST)  # full-width forms and spaces, in C
     if fast.isascii() or (unicodedata.is_normalized("NFKC", fast) and not _OTHER_DIGIT.search(fast)):
@@ -180,21 +193,21 @@ def normalised_view(text):
     return "".join(chars)
 
 
-def _id18_shape(s):
+def _id18_shape(s: str) -> bool:
     """An identity number's shape: region 1–8, a birth date 18xx–20xx."""
     return (s[:17].isdigit() and (s[17].isdigit() or s[17] in "Xx") and s[0] in "12345678"
             and 1 <= int(s[10:12]) <= 12 and 1 <= int(s[12:14]) <= 31 and s[6:8] in ("18", "19", "20"))
 
 
-def _valid_id18(s):
+def _valid_id18(s: str) -> bool:
     return _id18_shape(s) and valid_resident_id(s.upper())
 
 
-def _valid_id15(s):
+def _valid_id15(s: str) -> bool:
     return 1 <= int(s[8:10]) <= 12 and 1 <= int(s[10:12]) <= 31
 
 
-def _luhn(number):
+def _luhn(number: str) -> bool:
     total, alt = 0, False
     for ch in reversed(number):
         d = int(ch)
@@ -204,7 +217,7 @@ def _luhn(number):
     return total % 10 == 0
 
 
-def _classify(d, short_inside, cues, known):
+def _classify(d: str, short_inside: bool, cues: frozenset[str], known: set[str]) -> tuple[str, str, str] | None:
     """(kind, replacement, reason) for the digits `d` of a run of whole groups, or None; `short_inside`:
     a group before the last one has fewer than four digits (not how card numbers are grouped)."""
     n = len(d)
@@ -241,7 +254,7 @@ _MONTHS = {f"{m:02d}" for m in range(1, 13)}
 _DAYS = {f"{d:02d}" for d in range(1, 32)}
 
 
-def _worth(number, length, short_inside):
+def _worth(number: str, length: int, short_inside: bool) -> bool:
     """A cheap first look: could some detector accept `number`? (Most runs of digits fail here.)"""
     first = number[0]
     if length == 18:
@@ -260,7 +273,7 @@ def _worth(number, length, short_inside):
 
 
 @functools.lru_cache(maxsize=256)
-def _lengths(first, cues, extra):
+def _lengths(first: str, cues: frozenset[str], extra: frozenset[int]) -> tuple[int, ...]:
     """The lengths, longest first, a number starting with the digit `first` can have for some detector."""
     lengths = {18, 15} | set(extra)
     lengths |= {"0": {10, 11, 12, 15}, "1": {11}, "3": {16, 17, 18, 19}, "4": {10, 16, 17, 18, 19},
@@ -272,7 +285,7 @@ def _lengths(first, cues, extra):
     return tuple(sorted(lengths, reverse=True))
 
 
-def _numbers(view, known, official, add):
+def _numbers(view: str, known: set[str], official: Official, add: _Add) -> None:
     extra = frozenset({len(k) for k in known} | {len(p) for p in official.phones})
     has_special = bool(known or official.phones)
     for chain in _CHAIN.finditer(view):
@@ -326,7 +339,7 @@ def _numbers(view, known, official, add):
             i = j + 1
 
 
-def _emails(view, official, add):
+def _emails(view: str, official: Official, add: _Add) -> None:
     if not _EMAIL_HINT.search(view):
         return  # no at sign in any form: no email
     for m in _EMAIL.finditer(view):
@@ -342,7 +355,7 @@ def _emails(view, official, add):
         add("电子邮箱", m.start(), m.end(), text[0] + "***@" + domain, "电子邮箱" if plain else "电子邮箱（变形写法）")
 
 
-def _patterns(view, add):
+def _patterns(view: str, add: _Add) -> None:
     for m in _PLATE.finditer(view):
         add("车牌号", m.start(), m.end(), m.group(0)[:2] + "*" * (len(m.group(0)) - 2), "机动车号牌")
     for m in _PASSPORT_CUE.finditer(view):
@@ -357,12 +370,12 @@ def _patterns(view, add):
         add("门牌号", m.start(), m.end(), _HOUSE_PART.sub("*", m.group(0)).replace(" ", ""), "具体门牌号（保留到街道）")
 
 
-def _loose(value):
+def _loose(value: str) -> re.Pattern[str]:
     """A regex for a recorded value with any separator between its characters, case-blind."""
     return re.compile((_SEP + "{0,2}").join(re.escape(c) for c in value), re.I)
 
 
-def _recorded_names(view, names, add):
+def _recorded_names(view: str, names: Iterable[str | None], add: _Add) -> None:
     for name in names:
         name = normalised_view((name or "").strip())
         name = re.sub(_SEP, "", name)[:30]  # a person's name; longer values would only cost time
@@ -372,14 +385,14 @@ def _recorded_names(view, names, add):
             add("姓名", m.start(), m.end(), name[0] + "*" * (len(name) - 1), "本件登记的申请人或来电人信息")
 
 
-def _surname_len(word):
+def _surname_len(word: str) -> int:
     if word[:2] in COMPOUND_SURNAMES:
         return 2
     return 1 if word[0] in COMMON_SURNAMES else 0
 
 
 @functools.lru_cache(maxsize=2048)
-def _tagged_names(window):
+def _tagged_names(window: str) -> tuple[tuple[int, int], ...]:
     """Person names (jieba's nr tag) in a short window, as (start, end) in the window."""
     import jieba.posseg as pseg
 
@@ -393,7 +406,7 @@ def _tagged_names(window):
     return tuple(spans)
 
 
-def _without_follower(run):
+def _without_follower(run: str) -> str:
     """经与王建华核实 → 王建华, 赵先生称 → 赵 (too short: no name): what follows a name is not part of it."""
     cut = len(run)
     for follower in NAME_FOLLOWERS + tuple(AFTER_CUES):
@@ -403,28 +416,28 @@ def _without_follower(run):
     return run[:cut]
 
 
-def _sure(spans, start, end):
+def _sure(spans: Iterable[tuple[int, int]], start: int, end: int) -> str:
     """高 when the tagger also reads a person's name there, else 中 (cue and surname only)."""
     return "高" if any(s <= start and end <= e or (start <= s and e <= end) for s, e in spans) else "中"
 
 
-def _plausible(word):
+def _plausible(word: str) -> bool:
     return ((word[:1] in COMMON_SURNAMES or word[:2] in COMPOUND_SURNAMES) and _HAN_WORD.fullmatch(word) is not None
             and word not in NOT_NAMES and word not in COMPOUND_SURNAMES and not word.endswith(NOT_NAME_ENDINGS)
             and not (word in PUBLIC_FIGURES or word[1:] in PUBLIC_FIGURES or word[2:] in PUBLIC_FIGURES)
             and _AFTER.search(word) is None)
 
 
-def _cued_names(view, add):
+def _cued_names(view: str, add: _Add) -> None:
     budget = [NAME_TAGGER_BUDGET]
 
-    def tagged(window):
+    def tagged(window: str) -> tuple[tuple[int, int], ...]:
         if budget[0] <= 0:
             return ()
         budget[0] -= 1
         return _tagged_names(window)
 
-    def found(start, word, confidence):
+    def found(start: int, word: str, confidence: str) -> None:
         s = _surname_len(word) or 1
         add("姓名", start, start + len(word), word[:s] + "**", f"上下文提示的人名（置信度{confidence}）", confidence)
 
@@ -468,10 +481,11 @@ def _cued_names(view, add):
             found(m.end(), window[:spans[0][1]], "高")
 
 
-def _repeated_names(view, found, add):
+def _repeated_names(view: str, found: list[Masking], add: _Add) -> None:
     """A name found once by its cue is masked wherever else the text writes it (李强表示…): one pass
     over the text, looking up the 2–4 characters at each possible first character."""
-    names, done = {}, set()
+    names: dict[str, Masking] = {}  # a name found by its cue -> that masking
+    done: set[int] = set()
     for m in found:
         if m.kind == "姓名" and m.reason.startswith("上下文"):
             names.setdefault(view[m.start:m.end], m)
@@ -490,13 +504,14 @@ def _repeated_names(view, found, add):
                 break
 
 
-def find(text, *, names=(), phones=(), ids=(), official=NO_OFFICIAL):
+def find(text: str, *, names: Iterable[str | None] = (), phones: Iterable[str | None] = (),
+         ids: Iterable[str | None] = (), official: Official = NO_OFFICIAL) -> list[Masking]:
     """All maskings for `text`; `names`, `phones` and `ids` are what the item recorded for its person;
     `official` is contact data that must stay (departments' lines and mail domains)."""
     view = normalised_view(text)
     found = []
 
-    def add(kind, start, end, replacement, reason, confidence="高"):
+    def add(kind: str, start: int, end: int, replacement: str, reason: str, confidence: str = "高") -> None:
         found.append(Masking(kind, start, end, replacement, reason, confidence))
 
     known = set()
@@ -515,7 +530,7 @@ def find(text, *, names=(), phones=(), ids=(), official=NO_OFFICIAL):
     return _resolve(found)
 
 
-def _resolve(found):
+def _resolve(found: list[Masking]) -> list[Masking]:
     """Drop overlapping candidates: the earliest start wins, then the longest span."""
     out, last_end = [], -1
     for m in sorted(found, key=lambda x: (x.start, -(x.end - x.start))):
@@ -525,14 +540,14 @@ def _resolve(found):
     return out
 
 
-def mask(text, **known):
+def mask(text: str | None, **known: Any) -> tuple[str, list[Masking]]:
     """(masked text, [Masking]) — the public version of `text` and the list for the reviewer."""
     text = text or ""
     maskings = find(text, **known)
     return apply(text, maskings), maskings
 
 
-def apply(text, maskings):
+def apply(text: str, maskings: Iterable[Masking]) -> str:
     """`text` with each masking's span replaced; the maskings in order and without overlaps."""
     parts, at = [], 0
     for m in maskings:

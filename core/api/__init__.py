@@ -1,4 +1,8 @@
 """JSON API under /api/v1: bearer-token auth, JSON errors, an OpenAPI document."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from flask import Blueprint, g, jsonify, request
 
 from core.api.openapi import openapi_document
@@ -9,8 +13,13 @@ from core.db import utcnow
 from core.departments.service import active_departments
 from core.extensions import csrf
 
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
 
-def _token_auth():
+    from core.auth.models import User
+
+
+def _token_auth() -> ResponseReturnValue | None:
     g.pop("api_user", None)
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
@@ -21,14 +30,15 @@ def _token_auth():
     elif request.method not in ("GET", "HEAD", "OPTIONS"):
         # CSRF is off for the API, so writes must carry a token rather than ride on a session cookie.
         return jsonify(error="unauthorized", message="写操作需要 API 令牌"), 401
+    return None
 
 
-def json_body():
+def json_body() -> dict[str, Any]:
     """The request's JSON object as core.api.validation checked it against the OpenAPI document."""
     return checked_body()
 
 
-def make_api_blueprint(name, import_name, url_prefix):
+def make_api_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
     """A blueprint of the JSON API: bearer-token auth, no CSRF (no cookie writes), JSON errors."""
     blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
     csrf.exempt(blueprint)
@@ -37,7 +47,7 @@ def make_api_blueprint(name, import_name, url_prefix):
     return blueprint
 
 
-def api_user():
+def api_user() -> User | None:
     """The token's user, else the session user (for GETs from the browser)."""
     from flask_login import current_user
     return g.get("api_user") or (current_user if current_user.is_authenticated else None)
@@ -47,22 +57,22 @@ bp = make_api_blueprint("api", __name__, "/api/v1")
 
 
 @bp.get("/departments")
-def departments():
+def departments() -> ResponseReturnValue:
     """Public: every active department with its contact details."""
     return jsonify(departments=[d.to_public() for d in active_departments()])
 
 
 @bp.get("/me")
 @staff_required
-def me():
+def me() -> ResponseReturnValue:
     """The staff account behind the token."""
-    user = api_user()
+    user = cast("User", api_user())  # staff_required let only a signed-in staff user through
     return jsonify(id=user.id, login=user.login_id, name=user.name, role=user.role.value,
                    department=user.department.code if user.department else None)
 
 
 @bp.get("/openapi.json")
-def openapi():
+def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document())
 
 

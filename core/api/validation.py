@@ -6,9 +6,12 @@ range of core.inputs, and a body is parsed strictly (NaN, Infinity and out-of-ra
 A bad request answers 400 {"error": "invalid", "message": …, "fields": {name: message}} in Chinese; a
 view reads the checked body from `checked_body()` (core.api.json_body).
 """
+from __future__ import annotations
+
 import json
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import g, request
 from jsonschema import Draft202012Validator, FormatChecker
@@ -18,18 +21,23 @@ from referencing.jsonschema import DRAFT202012
 from core.errors import ValidationError
 from core.inputs import DATE_HINT, DATETIME_HINT, parse_date, parse_datetime
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from jsonschema.exceptions import ValidationError as SchemaError
+
 PREFIX = "/api/v1"
 _DOCUMENT = "urn:api:openapi"
 FORMATS = FormatChecker(formats=())
 
 
 @FORMATS.checks("date", raises=ValueError)
-def _date(value):
+def _date(value: object) -> bool:
     return not isinstance(value, str) or bool(parse_date(value))
 
 
 @FORMATS.checks("date-time", raises=ValueError)
-def _date_time(value):
+def _date_time(value: object) -> bool:
     return not isinstance(value, str) or bool(parse_datetime(value))
 
 
@@ -37,15 +45,15 @@ TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "bool
               "array": "列表", "object": "JSON 对象", "null": "null"}
 
 
-def _between(separator, words):
+def _between(separator: str, words: Iterable[str]) -> list[str]:
     """words with `separator` between them: ['a', 'b'] -> ['a', separator, 'b']."""
-    out = []
+    out: list[str] = []
     for word in words:
         out += [separator, word] if out else [word]
     return out
 
 
-def _spaced(*parts):
+def _spaced(*parts: str) -> str:
     """Parts joined the way Chinese text is set: a space between Chinese and Latin letters or digits
     ('应为 true 或 false', '应为整数或 null'), none between two Chinese parts."""
     text = ""
@@ -56,7 +64,7 @@ def _spaced(*parts):
     return text
 
 
-def _message(error):
+def _message(error: SchemaError) -> str:
     """The Chinese message of one jsonschema error."""
     kind, value, schema = error.validator, error.validator_value, error.schema
     if kind == "type":
@@ -90,9 +98,9 @@ def _message(error):
     return "格式不正确"
 
 
-def _field_errors(validator, instance, prefix=""):
+def _field_errors(validator: Draft202012Validator, instance: object, prefix: str = "") -> dict[str, str]:
     """{field: message} for every error, fields named by their path in the instance."""
-    fields = {}
+    fields: dict[str, str] = {}
     for error in validator.iter_errors(instance):
         path = prefix + ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required":
@@ -110,7 +118,7 @@ def _field_errors(validator, instance, prefix=""):
 
 
 @lru_cache(maxsize=1)
-def _registry():
+def _registry() -> tuple[dict[str, Any], Registry[Any]]:
     from core.api.openapi import openapi_document
     document = openapi_document()
     registry = Registry().with_resource(_DOCUMENT, Resource.from_contents(document,
@@ -118,25 +126,25 @@ def _registry():
     return document, registry
 
 
-def _pointer(*parts):
+def _pointer(*parts: object) -> str:
     return "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 @lru_cache(maxsize=None)
-def _validator(pointer):
+def _validator(pointer: str) -> Draft202012Validator:
     """A validator for the schema at `pointer` in the document, resolving its $refs there."""
     _, registry = _registry()
     return Draft202012Validator({"$ref": f"{_DOCUMENT}#/{pointer}"}, registry=registry, format_checker=FORMATS)
 
 
-def operation_path(rule):
+def operation_path(rule: str) -> str:
     """/api/v1/tickets/<int:ticket_id>/sign → /tickets/{ticket_id}/sign (the document's key)."""
     import re
     path = rule[len(PREFIX):] if rule.startswith(PREFIX) else rule
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", path) or "/"
 
 
-def operation_for(rule, method):
+def operation_for(rule: str, method: str) -> tuple[str, dict[str, Any]] | None:
     """The OpenAPI operation of a URL rule and method, or None."""
     document, _ = _registry()
     path = operation_path(rule)
@@ -144,7 +152,7 @@ def operation_for(rule, method):
     return (path, operation) if operation is not None else None
 
 
-def text_limits(path, method="post"):
+def text_limits(path: str, method: str = "post") -> dict[str, int]:
     """{field: maxLength} of the text fields of an operation's JSON body: the API's limits, which the page doing
     the same step applies to its form too (one limit per field, wherever it is typed)."""
     document, _ = _registry()
@@ -161,7 +169,7 @@ def text_limits(path, method="post"):
             if isinstance(prop, dict) and "maxLength" in prop}
 
 
-def _query_value(text, schema):
+def _query_value(text: str, schema: dict[str, Any]) -> object:
     """A query-string value as the JSON type its schema asks for (else the text, so the type check names it)."""
     types = schema.get("type")
     types = [types] if isinstance(types, str) else types or []
@@ -181,18 +189,18 @@ def _query_value(text, schema):
     return text
 
 
-def _refuse_constant(name):
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"不接受 {name}")
 
 
-def _finite_float(text):
+def _finite_float(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):
         raise ValueError("数字超出范围")
     return number
 
 
-def _parse_body():
+def _parse_body() -> Any:
     raw = request.get_data(cache=True)
     if not raw.strip():
         return None
@@ -204,11 +212,11 @@ def _parse_body():
         raise ValidationError("请求体不是有效的 JSON（NaN、Infinity 等不被接受）", field="body") from None
 
 
-def _refuse(fields):
+def _refuse(fields: dict[str, str]) -> NoReturn:
     raise ValidationError("请求有误：" + "；".join(f"{k} {v}" for k, v in fields.items()), fields=fields)
 
 
-def validate_request():
+def validate_request() -> None:
     """Before an /api/v1 view: check its parameters against its OpenAPI operation (400 at once), and its
     body too — whose errors are raised when the view reads it with checked_body(), after the view's
     access check, so that a caller without the right gets 403/404 first, as on the pages."""
@@ -220,7 +228,7 @@ def validate_request():
     if found is None:
         return
     path, operation = found
-    fields = {}
+    fields: dict[str, str] = {}
     for index, param in enumerate(operation.get("parameters", [])):
         name, where = param["name"], param["in"]
         pointer = _pointer("paths", path, request.method.lower(), "parameters", index, "schema")
@@ -255,7 +263,7 @@ def validate_request():
         g.api_body = data
 
 
-def checked_body():
+def checked_body() -> dict[str, Any]:
     """The request's JSON body as validate_request parsed and checked it ({} when there is none);
     ValidationError (400, every bad field named) when it does not match the document."""
     if g.get("api_body_errors"):

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from core import audit
+from core.audit import Actor
 from core.db import unit_of_work
 from core.departments.models import Department, default_doc_code
 from core.departments.seed_data import ABOLISHED, department_rows
@@ -17,7 +18,7 @@ PAYMENT_FIELDS = ("fee_payee", "fee_bank", "fee_account")
 _ACCOUNT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z -]{5,38}[0-9A-Za-z]$")
 
 
-def _check_reconsideration_body(data):
+def _check_reconsideration_body(data: dict[str, Any]) -> None:
     """A letter is never issued in the name of the organ that would decide its own reconsideration."""
     body, name = (data.get("reconsideration_body") or "").strip(), (data.get("full_name") or "").strip()
     if "reconsideration_body" in data and not body:
@@ -27,7 +28,7 @@ def _check_reconsideration_body(data):
                               field="reconsideration_body")
 
 
-def _check_payment(data):
+def _check_payment(data: dict[str, Any]) -> None:
     """The fee notice's payment channel (条例 Art. 42; 国办函〔2020〕109号): payee, bank and account together, or
     none of them (a free-text 缴费说明 may stand alone); an account is digits and letters, with spaces or
     hyphens between."""
@@ -42,7 +43,7 @@ def _check_payment(data):
         raise ValidationError("账号只能由数字、字母组成，可用空格或连字符分隔（8 到 40 位）", field="fee_account")
 
 
-def _check_bodies(data):
+def _check_bodies(data: dict[str, Any]) -> None:
     """Each reconsideration body is never the organ itself, and a second body differs from the first."""
     if "reconsideration_body_alt" in data:
         data["reconsideration_body_alt"] = (data.get("reconsideration_body_alt") or "").strip()
@@ -54,7 +55,7 @@ def _check_bodies(data):
         raise ValidationError("另一行政复议机关与第一个相同，请留空或填写不同的机关", field="reconsideration_body_alt")
 
 
-def _check_doc_code(data, code, own_id=None):
+def _check_doc_code(data: dict[str, Any], code: str, own_id: int | None = None) -> None:
     """The 发文机关代字 (GB/T 9704-2012 7.2.4) tells one organ's document numbers from another's: each organ's
     own, so two organs never print the same number (requests_module/numbering.py). Empty: the seeded default."""
     if "doc_code" not in data:
@@ -69,10 +70,10 @@ def _check_doc_code(data, code, own_id=None):
                                   field="doc_code")
 
 
-def seed_departments(now, actor="seed"):
+def seed_departments(now: datetime, actor: Actor = "seed") -> list[Department]:
     """Insert seed departments that are missing; never overwrites what an admin has edited."""
     existing = {code for (code,) in db.session.query(Department.code)}
-    created = []
+    created: list[Department] = []
     with unit_of_work():
         for row in department_rows():
             if row["code"] in existing:
@@ -87,7 +88,7 @@ def seed_departments(now, actor="seed"):
     return created
 
 
-def _retire_abolished(now, actor):
+def _retire_abolished(now: datetime, actor: Actor) -> None:
     """Organs abolished in the 2019 reform (seed_data.ABOLISHED): their work-plan topics move to the successor
     and the old row is deactivated, never deleted (applications, tickets and users refer to it). Idempotent:
     an inactive old row is left alone."""
@@ -102,13 +103,13 @@ def _retire_abolished(now, actor):
                      after={"successor": new_code})
 
 
-def disclosing_departments():
+def disclosing_departments() -> list[Department]:
     """Active organs that receive and answer disclosure applications (条例 Art. 2, 36: administrative organs
     only — not a party organ such as 区委办)."""
     return [d for d in active_departments() if d.discloses]
 
 
-def check_discloses(dep):
+def check_discloses(dep: Department | None) -> None:
     """Refuse a party organ (条例 Art. 2, 36) or an organ no longer in use (abolished, deactivated) as the
     receiving or handling organ of an application: no letter goes out in the name of an organ that is gone."""
     if dep is not None and not dep.discloses:
@@ -155,7 +156,7 @@ def create_department(data: dict[str, Any], *, now: datetime, actor: Any) -> Dep
     return dep
 
 
-def _check_has_approver(dep):
+def _check_has_approver(dep: Department) -> None:
     """Replies of a department that requires sign-off wait for its head: refuse the setting while the department
     has no active approver account, so that no draft can wait for nobody."""
     from core.auth.models import Role, User
@@ -165,7 +166,8 @@ def _check_has_approver(dep):
                               field="requires_signoff")
 
 
-def update_department(dep, data, *, now, actor, keywords=None):
+def update_department(dep: Department, data: dict[str, Any], *, now: datetime, actor: Actor,
+                      keywords: list[str] | None = None) -> Department:
     """Edit a department's names, contacts and flags; `keywords` replaces its extra routing keywords."""
     before = {k: getattr(dep, k) for k in EDITABLE}
     current = {"full_name": dep.full_name, "reconsideration_body": dep.reconsideration_body,

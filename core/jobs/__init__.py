@@ -1,23 +1,34 @@
 """The job seam: enqueue() after commit onto RQ queues, or run in-process when REDIS_URL is unset."""
+from __future__ import annotations
+
 import functools
 import logging
 import threading
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from flask import current_app, has_app_context
 
 from core.db import after_commit
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from redis import Redis
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
 QUEUES = ("default", "notifications", "reports")
 log = logging.getLogger("jobs")
 
 _redis_lock = threading.Lock()
-_redis = {}
+_redis: dict[str, Redis] = {}
 
 
-def job(fn):
+def job(fn: Callable[P, R]) -> Callable[P, R]:
     """Make a function safe to run as a job: it gets an application context if it has none."""
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if has_app_context():
             return fn(*args, **kwargs)
         from core.jobs.runtime import job_app
@@ -26,7 +37,7 @@ def job(fn):
     return wrapper
 
 
-def redis_connection(url=None):
+def redis_connection(url: str | None = None) -> Redis:
     """One Redis client (with its connection pool) per URL and process."""
     from redis import Redis
 
@@ -37,14 +48,14 @@ def redis_connection(url=None):
         return _redis[url]
 
 
-def enqueue(func, *args, queue="default", **kwargs):
+def enqueue(func: Callable[..., object], *args: Any, queue: str = "default", **kwargs: Any) -> None:
     """Run `func(*args, **kwargs)` as a job once the current unit of work commits (never if it rolls back)."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     after_commit(lambda: dispatch(func, args, kwargs, queue))
 
 
-def dispatch(func, args, kwargs, queue):
+def dispatch(func: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any], queue: str) -> object:
     """Hand a job to RQ now; without REDIS_URL run it in-process. Failures are logged, never raised:
     the database (outbox) stays the source of truth and the periodic flush tries again."""
     url = current_app.config["REDIS_URL"]
