@@ -20,11 +20,6 @@ PENDING_FILES = {
     "core/api/__init__.py", "core/api/validation.py", "core/departments/service.py", "core/jobs/__init__.py",
     "hotline/knowledge.py", "hotline/sla_admin.py", "hotline/states.py",
     "public_log/labels.py", "public_log/masking.py", "public_log/queries.py",
-    "requests_module/access.py", "requests_module/correction_forms.py", "requests_module/correction_letter.py",
-    "requests_module/fees.py", "requests_module/forms.py", "requests_module/letter.py",
-    "requests_module/notice_timing.py", "requests_module/notices.py", "requests_module/outcomes.py",
-    "requests_module/pdf.py", "requests_module/presenter.py", "requests_module/queries.py",
-    "requests_module/states.py",
 }
 
 
