@@ -5,7 +5,7 @@ call `transition(WORKFLOW, item, target, action, …)` and nothing else changes 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,7 +26,7 @@ class Workflow:
     noun: str
     entity_kind: str
     states: type[enum.Enum]
-    transitions: Mapping[enum.Enum, frozenset[enum.Enum] | set[enum.Enum]]
+    transitions: Mapping[Any, Set[Any]]  # each state -> the states it may lead to (a domain's own enum)
     action_labels: Mapping[str, str] = field(default_factory=dict)
 
     def verb(self, action: str) -> str:

@@ -31,12 +31,23 @@ Two organs can be involved in one application (issue 15 item 2, review of the �
 - hotline operators have no part in disclosure applications: they see none of them (page, API or
   citizen page) — an application carries an identity document number and the applicant's contacts.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from flask import abort, session
 from sqlalchemy import or_
 
 from core.auth.models import Role
 from core.errors import DomainError
 from requests_module.remedy import DISTRICT_OFFICE, issuing_department, issuing_organ
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Query
+
+    from core.departments.models import Department
+    from requests_module.correction_models import CorrectionRequest
+    from requests_module.models import DisclosureRequest, RequestAttachment
 
 LOOKUP_KEY = "looked_up_requests"
 HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
@@ -45,18 +56,18 @@ DEPARTMENT_ROLES = (Role.STAFF, Role.APPROVER)
 LAPSE_DECIDERS = (Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def grant_lookup(req):
+def grant_lookup(req: DisclosureRequest) -> None:
     """Remember in the session that this visitor proved knowledge of the number and phone/ID."""
     ids = set(session.get(LOOKUP_KEY, []))
     ids.add(req.id)
     session[LOOKUP_KEY] = sorted(ids)[-20:]
 
 
-def _signed_in(user):
+def _signed_in(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def is_applicant(user, req):
+def is_applicant(user: Any, req: DisclosureRequest) -> bool:
     """The citizen who submitted it, or whoever proved the number and secret in this session."""
     if _signed_in(user) and user.role.is_staff:
         return False
@@ -70,7 +81,7 @@ class NotTheirs(DomainError):
     status = 403
 
 
-def issuing_department_id(req):
+def issuing_department_id(req: DisclosureRequest) -> int | None:
     """The department whose head acts for the issuing organ (条例 Art. 4: the organ's 政府信息公开工作机构; Art. 33
     para. 2 "经政府信息公开工作机构负责人同意"): the receiving department (受理机关) when a department received the
     application, else 区政府办 (DISTRICT_OFFICE), the district government's 公开办 (None if it does not exist)."""
@@ -78,7 +89,7 @@ def issuing_department_id(req):
     return office.id if office is not None else None
 
 
-def _of_issuer(user, req):
+def _of_issuer(user: Any, req: DisclosureRequest) -> bool:
     """`user` belongs to the issuing department: the same test as issuing_department_id(req) == user.department_id,
     without a query per call (pages ask it for every action)."""
     if getattr(user, "department_id", None) is None:
@@ -88,22 +99,22 @@ def _of_issuer(user, req):
     return user.department is not None and user.department.code == DISTRICT_OFFICE
 
 
-def of_issuing_organ(user, req):
+def of_issuing_organ(user: Any, req: DisclosureRequest) -> bool:
     """`user` acts for the issuing organ: its department's staff and approvers, or whoever may sign off for it."""
     return _signed_in(user) and (_of_issuer(user, req) or may_sign_off(user, req))
 
 
-def _of_handler(user, req):
+def _of_handler(user: Any, req: DisclosureRequest | CorrectionRequest) -> bool:
     return req.department_id is not None and req.department_id == user.department_id
 
 
-def _handle(user, req):
+def _handle(user: Any, req: DisclosureRequest) -> bool:
     if user.role in INTAKE:
         return True
     return user.role in DEPARTMENT_ROLES and (_of_handler(user, req) or _of_issuer(user, req))
 
 
-def may_sign_off(user, req):
+def may_sign_off(user: Any, req: DisclosureRequest) -> bool:
     """Sign-off or return of a drafted reply, and the Art. 35 finding on reasons: the reply is the issuing organ's
     act (条例 Art. 36; Art. 4, 33 para. 2) — an approver of the issuing department; a supervisor (the district
     公开办) only for what the district government received."""
@@ -113,11 +124,11 @@ def may_sign_off(user, req):
     return role is Role.APPROVER and _of_issuer(user, req)
 
 
-def _approve(user, req):
+def _approve(user: Any, req: DisclosureRequest) -> bool:
     return may_sign_off(user, req)
 
 
-def issues_directly(user, req):
+def issues_directly(user: Any, req: DisclosureRequest) -> bool:
     """Whether a letter `user` makes on this application goes out at once in the issuing organ's name (条例 Art. 4,
     36): whoever may sign off for the organ, and the issuing department's own staff where it does not require
     sign-off; anyone else's reply is a draft for the organ's head (reply.needs_signoff)."""
@@ -127,43 +138,43 @@ def issues_directly(user, req):
     return _of_issuer(user, req) and not issuing_department(req).requires_signoff
 
 
-def _reject(user, req):
+def _reject(user: Any, req: DisclosureRequest) -> bool:
     """不予处理 at intake is a numbered letter with no draft stage: only who issues directly for the organ."""
     return _handle(user, req) and issues_directly(user, req)
 
 
-def may_return(user, req):
+def may_return(user: Any, req: DisclosureRequest) -> bool:
     """Returning a drafted reply for rework decides nothing in the organ's name: whoever may sign it off, and any
     supervisor (the district 公开办 oversees every organ's disclosure work, 条例 Art. 3, 4), so that no draft waits
     forever for an organ that has no head in the system."""
     return may_sign_off(user, req) or getattr(user, "role", None) is Role.SUPERVISOR
 
 
-def return_refusal(user, req):
+def return_refusal(user: Any, req: DisclosureRequest) -> str | None:
     """The Chinese message of a refused return of a draft, or None when `user` may return it."""
     return None if may_return(user, req) else signoff_refusal(user, req)
 
 
-def _decide(user, req):
+def _decide(user: Any, req: DisclosureRequest) -> bool:
     """Closing as 视为放弃 what the sweep would not close issues a letter in the issuing organ's name (条例 Art. 30,
     36): the issuing organ's head, or the 公开办 (a supervisor) for what the district government received —
     whoever may sign off for it."""
     return may_sign_off(user, req)
 
 
-def can_see_lapses(user):
+def can_see_lapses(user: Any) -> bool:
     """The staff decision list of periods that seem to have run out (requests_module/lapses.py)."""
     return _signed_in(user) and user.role in LAPSE_DECIDERS
 
 
-def may_approve_extension(user, req):
+def may_approve_extension(user: Any, req: DisclosureRequest) -> bool:
     """Art. 33 para. 2 ("经政府信息公开工作机构负责人同意") with Art. 4: the extension is approved by the head of the
     issuing organ's disclosure work — an approver (Role.APPROVER) of `issuing_department_id(req)`, nobody else
     (not a supervisor, not the approver of a handling department that does not issue the letter)."""
     return getattr(user, "role", None) is Role.APPROVER and _of_issuer(user, req)
 
 
-def _issuer_label(req):
+def _issuer_label(req: DisclosureRequest) -> str:
     """The issuing organ as the refusals name it: 盐城市亭湖区人民政府信息公开工作机构（区政府办）, or the department."""
     organ = issuing_organ(req)[0]
     if req.receiving_department_id is not None:
@@ -172,7 +183,7 @@ def _issuer_label(req):
     return f"{organ}信息公开工作机构（{office.name if office is not None else '区政府办'}）"
 
 
-def extension_refusal(user, req):
+def extension_refusal(user: Any, req: DisclosureRequest) -> str | None:
     """The Chinese message of a refused extension approval, or None when `user` may approve it."""
     if may_approve_extension(user, req):
         return None
@@ -180,7 +191,7 @@ def extension_refusal(user, req):
             "督办人员、承办部门或其他部门的负责人不能批准本申请的延期")
 
 
-def signoff_refusal(user, req):
+def signoff_refusal(user: Any, req: DisclosureRequest) -> str | None:
     """The Chinese message of a refused sign-off, return or Art. 35 finding, or None when `user` may do it."""
     if may_sign_off(user, req):
         return None
@@ -188,7 +199,7 @@ def signoff_refusal(user, req):
     return f"本申请的答复以{issuing_organ(req)[0]}名义作出，须由{_issuer_label(req)}{who}签发或认定"
 
 
-def may_download(user, req, attachment):
+def may_download(user: Any, req: DisclosureRequest, attachment: RequestAttachment) -> bool:
     """Who may download a file of the application: whoever may handle it, every file (a withdrawn draft's files
     too, for the record); the applicant, their own uploads and the files of the reply as issued — never a draft's
     files before sign-off, nor a returned draft's (they were never sent)."""
@@ -202,11 +213,11 @@ def may_download(user, req, attachment):
         attachment.kind == "reply" and req.status == "closed")
 
 
-def applicant_files(req):
+def applicant_files(req: DisclosureRequest) -> list[RequestAttachment]:
     """The files the applicant's page lists (may_download's applicant rule)."""
     return [a for a in req.attachments
             if a.kind in ("application", "correction") or (a.kind == "reply" and req.status == "closed")]
-def disclosure_notice_refusal(user, req):
+def disclosure_notice_refusal(user: Any, req: DisclosureRequest) -> str | None:
     """The Chinese message of a refused 决定公开告知书 (条例 Art. 32 with Art. 4, 36), or None when `user` may issue it."""
     if may_sign_off(user, req):
         return None
@@ -215,7 +226,7 @@ def disclosure_notice_refusal(user, req):
             f"须由{_issuer_label(req)}{who}作出")
 
 
-def can_view(user, req):
+def can_view(user: Any, req: DisclosureRequest) -> bool:
     """The applicant, the handling department and oversight; nobody else (not even that it exists)."""
     if _signed_in(user) and user.role.is_staff:
         return _handle(user, req)
@@ -234,7 +245,7 @@ RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "
 STAFF_ACTIONS = tuple(RULES)
 
 
-def can_act(user, req, action):
+def can_act(user: Any, req: DisclosureRequest, action: str) -> bool:
     """May this user take `action` on this application (whatever its state: the transition table decides
     that). `applicant_correction` is the applicant answering a correction notice from the citizen page."""
     if action in ("applicant_correction", "applicant_reasons", "applicant_receipt"):  # answering a notice, 签收
@@ -242,18 +253,18 @@ def can_act(user, req, action):
     return _signed_in(user) and user.role in HANDLERS and RULES[action](user, req)
 
 
-def available_actions(user, req):
+def available_actions(user: Any, req: DisclosureRequest) -> set[str]:
     """The staff actions this user may take on this application (for the handling page)."""
     return {a for a in STAFF_ACTIONS if can_act(user, req, a)}
 
 
-def register_department(user, requested):
+def register_department(user: Any, requested: Department | None) -> Department | None:
     """The department a paper application registered by this user goes to: their own for department roles
     (whatever they asked for), the requested one (or none, for intake) for 政府办."""
     return user.department if user.role in DEPARTMENT_ROLES else requested
 
 
-def visible(query, model, user):
+def visible(query: Query[Any], model: type[DisclosureRequest], user: Any) -> Query[Any]:
     """The SQL twin of can_view for staff lists: restrict a query of applications to what `user` sees (the
     handling department's and the issuing department's; for 区政府办 every application the government received)."""
     if user.role in INTAKE:
@@ -266,7 +277,7 @@ def visible(query, model, user):
     return query.filter(False)
 
 
-def visible_corrections(query, model, user):
+def visible_corrections(query: Query[Any], model: type[CorrectionRequest], user: Any) -> Query[Any]:
     """The SQL twin of can_view_correction for staff lists: the addressed department's, or all for oversight."""
     if user.role in INTAKE:
         return query
@@ -275,7 +286,7 @@ def visible_corrections(query, model, user):
     return query.filter(False)
 
 
-def require_view(user, req):
+def require_view(user: Any, req: DisclosureRequest) -> None:
     if not can_view(user, req):
         abort(404)  # not 403: do not confirm that a guessed id exists
 
@@ -284,7 +295,7 @@ REFUSALS = {"extend": extension_refusal, **{a: signoff_refusal for a in APPROVIN
             "third_party_notice": disclosure_notice_refusal, "return_reply": return_refusal}
 
 
-def require_act(user, req, action):
+def require_act(user: Any, req: DisclosureRequest, action: str) -> None:
     """404 when the user may not even see it, 403 when they see it but may not take this action (with the reason
     for the steps of the issuing organ's head: extension, sign-off)."""
     require_view(user, req)
@@ -297,11 +308,11 @@ def require_act(user, req, action):
 # Correction requests (条例 Art. 41; requests_module/corrections.py): about the applicant's own record, so only
 # the citizen whose account submitted it sees it (no anonymous look-up, nothing public); the addressed organ's
 # staff and approvers and oversight (supervisors, admins) see and decide it — the same department rule as above.
-def _addressed(user, cr):
+def _addressed(user: Any, cr: CorrectionRequest) -> bool:
     return user.role in INTAKE or (user.role in DEPARTMENT_ROLES and _of_handler(user, cr))
 
 
-def can_view_correction(user, cr):
+def can_view_correction(user: Any, cr: CorrectionRequest) -> bool:
     if not _signed_in(user):
         return False
     if user.role.is_staff:
@@ -309,16 +320,16 @@ def can_view_correction(user, cr):
     return cr.citizen_id is not None and cr.citizen_id == user.id
 
 
-def can_decide_correction(user, cr):
+def can_decide_correction(user: Any, cr: CorrectionRequest) -> bool:
     return _signed_in(user) and user.role in HANDLERS and _addressed(user, cr)
 
 
-def require_view_correction(user, cr):
+def require_view_correction(user: Any, cr: CorrectionRequest) -> None:
     if not can_view_correction(user, cr):
         abort(404)
 
 
-def require_decide_correction(user, cr):
+def require_decide_correction(user: Any, cr: CorrectionRequest) -> None:
     require_view_correction(user, cr)
     if not can_decide_correction(user, cr):
         abort(403)

@@ -1,5 +1,9 @@
 """Forms of a correction request (条例 Art. 41): the citizen's (CSRF via Flask-WTF) and staff's paper
 registration; field rules live in corrections.clean_correction."""
+from __future__ import annotations
+
+from typing import Any
+
 from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -26,16 +30,16 @@ class CorrectionForm(ApplicantContact):
     requested_text = TextAreaField("应当更正为", validators=[Length(max=5000)])
     evidence = MultipleFileField("证据材料（必填，PDF/JPG/PNG，每个不超过 10 MB，最多 5 个）")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.department.choices = [SelectChoice("", "请选择")] + [SelectChoice(d.code, d.name)
                                                                   for d in disclosing_departments()]
 
-    def service_data(self):
+    def service_data(self) -> dict[str, Any]:
         skip = ("csrf_token", "evidence", "department", "channel", "received_on")
         return {f.name: f.data for f in self if f.name not in skip}
 
-    def files(self):
+    def files(self) -> list[tuple[str, bytes]]:
         return [(f.filename, f.read()) for f in (self.evidence.data or []) if getattr(f, "filename", "")]
 
 

@@ -1,14 +1,21 @@
 """The written reply to a correction request (更正申请答复书, 条例 Art. 41) as PDF: the reply letter's
 machinery (requests_module/letter.py: font, styles, layout) and its remedy paragraph (remedy.py)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from core.formats import zh_date
 from requests_module.correction_models import DECISIONS
 from requests_module.pdf import official_document
 from requests_module.remedy import correction_remedy_text, issuing_organ
 
+if TYPE_CHECKING:
+    from requests_module.correction_models import CorrectionRequest
+
 TITLE = "更正政府信息记录申请答复书"
 
 
-def _decision_paras(cr):
+def _decision_paras(cr: CorrectionRequest) -> list[str]:
     """What Art. 41 says the organ tells the applicant, per decision."""
     organ_named = cr.target_organ or ""
     if cr.decision == "corrected":
@@ -31,7 +38,7 @@ def _decision_paras(cr):
     return paras
 
 
-def letter_text(cr):
+def letter_text(cr: CorrectionRequest) -> tuple[str, list[str]]:
     """(organ, paragraphs) of the reply; the PDF and tests share them."""
     organ, body = issuing_organ(cr)
     paras = [f"{cr.name}：",
@@ -43,7 +50,7 @@ def letter_text(cr):
     return organ, paras
 
 
-def render_pdf(cr):
+def render_pdf(cr: CorrectionRequest) -> bytes:
     """PDF bytes of the reply to a decided correction request."""
     if cr.decision is None or cr.decided_on is None:
         raise ValueError("only a decided correction request has a letter")

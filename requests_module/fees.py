@@ -15,7 +15,7 @@ number) already had in the application's calendar month.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -45,7 +45,7 @@ MAX_UNITS = {"piece": 1000, "pages": 100000}
 PAGE_BANDS = ((1, 30, 0), (31, 100, 10), (101, 200, 20), (201, None, 40))  # Art. 5
 
 
-def _piece_bands():
+def _piece_bands() -> Iterator[tuple[int, int, int]]:
     """Art. 4's bands, endless: (first 件, last 件, 元/件)."""
     yield 1, 10, 0
     yield 11, 30, 100
@@ -63,13 +63,13 @@ class Tier:
     units: int
     subtotal: Decimal
 
-    def text(self, unit):
+    def text(self, unit: str) -> str:
         span = f"第{self.first}{unit}" if self.first == self.last else f"第{self.first}—{self.last}{unit}"
         if not self.price:
             return f"{span}，共{self.units}{unit}，不收费"
         return f"{span}，共{self.units}{unit}，每{unit}{self.price}元，小计{self.subtotal}元"
 
-    def as_json(self):
+    def as_json(self) -> dict[str, Any]:
         return {"first": self.first, "last": self.last, "price": str(self.price), "units": self.units,
                 "subtotal": str(self.subtotal)}
 
@@ -79,22 +79,22 @@ class Calculation:
     method: str        # piece | pages
     units: int         # 件 of this application, or its pages
     first: int         # the position of its first unit (按件: 件 already in the month + 1; 按量: 1)
-    tiers: tuple
+    tiers: tuple[Tier, ...]
     amount: Decimal
 
     @property
-    def unit(self):
+    def unit(self) -> str:
         return UNIT_NAMES[self.method]
 
     @property
-    def free(self):
+    def free(self) -> bool:
         return not self.amount
 
-    def lines(self):
+    def lines(self) -> list[str]:
         """The itemised calculation, one band a line."""
         return [t.text(self.unit) for t in self.tiers]
 
-    def summary(self):
+    def summary(self) -> str:
         if self.method == "piece":
             head = (f"按件计收：本申请{self.units}件，为申请人当月累计第{self.first}"
                     + (f"—{self.first + self.units - 1}件" if self.units > 1 else "件"))
@@ -102,12 +102,12 @@ class Calculation:
             head = f"按量计收：共{self.units}页"
         return f"{head}；" + "；".join(self.lines()) + f"；合计{self.amount}元"
 
-    def as_json(self):
+    def as_json(self) -> dict[str, Any]:
         return {"method": self.method, "units": self.units, "first": self.first,
                 "tiers": [t.as_json() for t in self.tiers], "amount": str(self.amount)}
 
 
-def _progressive(first, last, bands):
+def _progressive(first: int, last: int, bands: Iterable[tuple[int, int | None, int]]) -> tuple[Tier, ...]:
     """The part of units first..last that falls in each band (超额累进, Art. 3)."""
     tiers = []
     for low, high, price in bands:
@@ -191,7 +191,7 @@ def application_day(req: DisclosureRequest) -> date:
     return local_date(req.submitted_at)
 
 
-def _month(day):
+def _month(day: date) -> tuple[date, date]:
     start = day.replace(day=1)
     end = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return start, end

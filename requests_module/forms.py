@@ -1,4 +1,9 @@
 """The citizen's application form (CSRF via Flask-WTF); field rules live in validation.py."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -8,7 +13,7 @@ from core.forms import Form
 from requests_module.models import DELIVERIES, FORMS, ID_TYPES, ORG_TYPES
 
 
-def _choices(mapping):
+def _choices(mapping: Mapping[str, str]) -> list[SelectChoice]:
     return [SelectChoice(k, v) for k, v in mapping.items()]
 
 
@@ -36,8 +41,8 @@ class ApplicationForm(ApplicantContact):
     attachments = MultipleFileField("附件（可选，PDF/JPG/PNG，每个不超过 10 MB，最多 5 个）")
     publish_consent = BooleanField("同意在隐去个人信息并经审查后，将答复内容公开在公开答复库")
 
-    def service_data(self):
+    def service_data(self) -> dict[str, Any]:
         return {f.name: f.data for f in self if f.name not in ("csrf_token", "attachments")}
 
-    def files(self):
+    def files(self) -> list[tuple[str, bytes]]:
         return [(f.filename, f.read()) for f in (self.attachments.data or []) if getattr(f, "filename", "")]

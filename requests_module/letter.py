@@ -13,8 +13,12 @@ is assigned when the letter is issued (closing.close, numbering.py).
 The system's letter bears the day it is issued (no 倒签); a reply entered as the 补录 of a letter issued earlier on
 paper carries that letter's day and number and is marked as a 补录 copy (numbering.paper_number, backfill_note).
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from core.formats import zh_date
 from requests_module import disclosed as disclosed_rule
@@ -22,6 +26,11 @@ from requests_module import not_held as not_held_rule
 from requests_module import outcomes, refunds
 from requests_module.pdf import DRAFT_MARK, official_document
 from requests_module.remedy import issuing_organ, remedy_text
+
+if TYPE_CHECKING:
+    from requests_module.disclosed import Disclosure
+    from requests_module.models import DisclosureRequest
+    from requests_module.not_held import NotHeld
 
 TITLE = "政府信息公开申请答复书"
 
@@ -33,13 +42,13 @@ class Letter:
     organ: str
     number: str | None
     salutation: str
-    paragraphs: list
-    attachments: list = field(default_factory=list)
+    paragraphs: list[str]
+    attachments: list[str] = field(default_factory=list)
     day: date | None = None
     paper_number: str | None = None  # the 补录 of a paper letter: that letter's own number
 
     @property
-    def backfill_note(self):
+    def backfill_note(self) -> str | None:
         """本件为补录，原件于…作出，文号… — the copy of a paper letter entered later says so (no 倒签)."""
         if not self.paper_number:
             return None
@@ -47,17 +56,19 @@ class Letter:
         return f"本件为补录，原件{made}作出，文号{self.paper_number}。"
 
     @property
-    def is_draft(self):
+    def is_draft(self) -> bool:
         return self.number is None
 
 
-def addressee(req):
+def addressee(req: DisclosureRequest) -> tuple[str, str]:
     """(salutation name, pronoun): a person by name and 您, an organisation by its name and 贵单位."""
     return (req.name.strip(), "贵单位") if req.applicant_type == "org" else (req.name.strip(), "您")
 
 
-def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_contact=None, not_held=None,
-            disclosure=None, attachments=(), day=None, number=None, paper_number=None):
+def compose(req: DisclosureRequest, *, outcome: str, text: str | None, legal_ground: str | None = None,
+            holder_organ: str | None = None, holder_contact: str | None = None, not_held: NotHeld | None = None,
+            disclosure: Disclosure | None = None, attachments: Iterable[str] = (), day: date | None = None,
+            number: str | None = None, paper_number: str | None = None) -> Letter:
     """The letter for these reply values (the issued reply's or a draft's); `not_held` (not_held.NotHeld) carries
     the Art. 36 (4)/(5) basis, reasons and responsible organ, and then replaces holder_organ/holder_contact;
     `disclosure` (disclosed.Disclosure) the Art. 36 (1)/(2) choice and the 方式、途径和时间 (Art. 37 too)."""
@@ -90,7 +101,7 @@ def compose(req, *, outcome, text, legal_ground=None, holder_organ=None, holder_
                   attachments=[a for a in attachments if a], day=day, paper_number=paper_number)
 
 
-def issued_letter(req):
+def issued_letter(req: DisclosureRequest) -> Letter:
     """The letter of a replied application, as issued (its number, its day, its reply attachments)."""
     return compose(req, outcome=req.outcome, text=req.reply_text, legal_ground=req.legal_ground,
                    not_held=not_held_rule.stored(req), disclosure=disclosed_rule.stored(req),
@@ -98,17 +109,17 @@ def issued_letter(req):
                    paper_number=req.reply_paper_number)
 
 
-def reply_attachment_names(req):
+def reply_attachment_names(req: DisclosureRequest) -> list[str]:
     return [a.filename for a in req.attachments if a.kind == "reply"]
 
 
-def letter_text(req):
+def letter_text(req: DisclosureRequest) -> tuple[str, list[str]]:
     """(organ, [salutation, paragraphs…, attachment list]) of the issued letter as plain text."""
     letter = issued_letter(req)
     return letter.organ, [letter.salutation, *letter.paragraphs, *attachment_lines(letter)]
 
 
-def attachment_lines(letter):
+def attachment_lines(letter: Letter) -> list[str]:
     if not letter.attachments:
         return []
     if len(letter.attachments) == 1:
@@ -116,20 +127,20 @@ def attachment_lines(letter):
     return ["附件：" + "\n".join(f"{i}. {name}" for i, name in enumerate(letter.attachments, 1))]
 
 
-def _pdf(letter, subject):
+def _pdf(letter: Letter, subject: str) -> bytes:
     return official_document(organ=letter.organ, title=TITLE, number=letter.number,
                              paras=[letter.salutation, *letter.paragraphs], tail=attachment_lines(letter),
                              dated=letter.day, subject=subject, draft=letter.is_draft, mark=letter.backfill_note)
 
 
-def render_pdf(req):
+def render_pdf(req: DisclosureRequest) -> bytes:
     """PDF bytes of the reply letter of a closed application."""
     if req.outcome is None or req.replied_on is None or req.reply_doc_number is None:
         raise ValueError("only a replied application has a letter")
     return _pdf(issued_letter(req), req.number)
 
 
-def render_draft_pdf(letter):
+def render_draft_pdf(letter: Letter) -> bytes:
     """PDF bytes of a letter not yet issued: marked 草稿（预览）, no document number."""
     if not letter.is_draft:
         raise ValueError("a draft has no document number")

@@ -50,11 +50,11 @@ class ExtensionEffect:
     original_due_on: date
     text: str
 
-    def as_json(self):
+    def as_json(self) -> dict[str, str]:
         return {"state": self.state, "original_due_on": self.original_due_on.isoformat(), "text": self.text}
 
 
-def _latest(req, kind):
+def _latest(req: DisclosureRequest, kind: str) -> RequestDocument | None:
     docs = [d for d in req.documents if d.kind == kind]
     return docs[-1] if docs else None
 

@@ -2,11 +2,19 @@
 issues it (the handling organ, requests_module/remedy.issuing_organ), to whom, on which application, what is
 asked or decided, the period and how it runs, and the legal basis; the document number and date close it.
 The reply letter itself is requests_module/letter.py."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from core.formats import zh_date
 from requests_module import letter
 from requests_module.pdf import official_document
 from requests_module.periods import ANSWER_WORKDAYS
 from requests_module.remedy import bodies_text, issuing_organ
+
+if TYPE_CHECKING:
+    from requests_module.models import Consultation, DisclosureRequest, RequestDocument
 
 REGULATIONS = "《中华人民共和国政府信息公开条例》"
 FEE_MEASURES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
@@ -16,39 +24,39 @@ TITLES = {"correction_notice": "政府信息公开申请补正告知书", "exten
           "reason_notice": "政府信息公开申请说明理由告知书", "delay_notice": "政府信息公开申请延迟答复告知书"}
 
 
-def _received(req):
+def _received(req: DisclosureRequest) -> str:
     return zh_date(req.received_on) if req.received_on else zh_date(req.submitted_at.date())
 
 
-def _you(req):
+def _you(req: DisclosureRequest) -> str:
     """您 for a person, 贵单位 for an organisation (issue 15 item 9; the same rule as letter.addressee)."""
     return letter.addressee(req)[1]
 
 
-def _party_you(consultation):
+def _party_you(consultation: Consultation | None) -> str:
     """A consulted third party as its letters address it: 您 (a person) or 贵单位 (an organisation), chosen when
     consulting (handling.add_consultation); consultations recorded before that choice keep 您（单位）."""
     kind = getattr(consultation, "party_type", None)
     return {"person": "您", "org": "贵单位"}.get(kind, "您（单位）")
 
 
-def _application(req):
+def _application(req: DisclosureRequest) -> str:
     return (f"本机关于{_received(req)}收到{_you(req)}提出的政府信息公开申请（申请编号：{req.number}），"
             f"申请获取“{req.title}”。")
 
 
-def _sentence(text):
+def _sentence(text: str | None) -> str:
     text = (text or "").strip().rstrip("。；;.")
     return text
 
 
-def _from_receipt(doc, what):
+def _from_receipt(doc: RequestDocument, what: str) -> str:
     """How the period runs. The text is frozen at issue (条例 Art. 45: the archived document is what the
     addressee received): the delivery date and the period's end live in the delivery record, not here."""
     return f"{what}期限自收到本文书之日起算（收到当日不计入）。"
 
 
-def correction_paragraphs(req, doc):
+def correction_paragraphs(req: DisclosureRequest, doc: RequestDocument) -> list[str]:
     """补正告知书: Art. 30 — what to correct, the guidance and explanation (指导和释明), the reasonable period from receipt, the consequence."""
     return [
         f"{doc.addressee}：",
@@ -62,7 +70,7 @@ def correction_paragraphs(req, doc):
     ]
 
 
-def extension_paragraphs(req, doc):
+def extension_paragraphs(req: DisclosureRequest, doc: RequestDocument) -> list[str]:
     """延期告知书: Art. 33 para. 2 — the reason, the days, the new due date, the approving head."""
     paras = [
         f"{doc.addressee}：",
@@ -77,14 +85,14 @@ def extension_paragraphs(req, doc):
     return paras
 
 
-def approver_name(req):
+def approver_name(req: DisclosureRequest) -> str | None:
     """The head who approved the extension (Art. 33 para. 2; recorded by handling.extend); None for an
     extension recorded before the approver was kept."""
     user = req.extension_approver
     return user.name if user is not None else None
 
 
-def consultation_paragraphs(req, doc):
+def consultation_paragraphs(req: DisclosureRequest, doc: RequestDocument) -> list[str]:
     """征求意见书 to a third party: Art. 32 — 15 working days from its receipt; silence and refusal. To another
     organ: Art. 34 — 15 working days from its receipt; silence is consent."""
     if doc.consultation is not None and doc.consultation.kind == "organ":
@@ -107,7 +115,7 @@ def consultation_paragraphs(req, doc):
     ]
 
 
-def fee_paragraphs(req, doc):
+def fee_paragraphs(req: DisclosureRequest, doc: RequestDocument) -> list[str]:
     """收费通知书: Art. 42 and 国办函〔2020〕109号 — basis, method, standard and calculation
     (requests_module/fees.py: calculation_lines), amount, due rule, consequence."""
     from requests_module.fees import calculation_lines
@@ -127,7 +135,7 @@ def fee_paragraphs(req, doc):
     ]
 
 
-def disclosure_paragraphs(req, doc):
+def disclosure_paragraphs(req: DisclosureRequest, doc: RequestDocument) -> list[str]:
     """决定公开告知书 to a third party whose objection was overruled: Art. 32 — the information to be disclosed
     and the reasons, in writing."""
     from requests_module.documents import disclosure_parts
@@ -150,7 +158,7 @@ def disclosure_paragraphs(req, doc):
     ]
 
 
-def reason_paragraphs(req, doc):
+def reason_paragraphs(req: DisclosureRequest, doc: RequestDocument) -> list[str]:
     """说明理由告知书: Art. 35 — the organ finds the number or frequency of applications clearly beyond a
     reasonable range and asks for reasons, within a period from receipt; the consequences either way."""
     you = _you(req)
@@ -164,7 +172,7 @@ def reason_paragraphs(req, doc):
     ]
 
 
-def delay_paragraphs(req, doc):
+def delay_paragraphs(req: DisclosureRequest, doc: RequestDocument) -> list[str]:
     """延迟答复告知书: Art. 35 — the reasons were found reasonable but the answer cannot be given within the
     Art. 33 period; the reasonable later date."""
     you = _you(req)
@@ -176,13 +184,14 @@ def delay_paragraphs(req, doc):
     ]
 
 
-PARAGRAPHS = {"correction_notice": correction_paragraphs, "extension_notice": extension_paragraphs,
-              "consultation_letter": consultation_paragraphs, "fee_notice": fee_paragraphs,
-              "disclosure_notice": disclosure_paragraphs, "reason_notice": reason_paragraphs,
-              "delay_notice": delay_paragraphs}
+PARAGRAPHS: dict[str, Callable[[DisclosureRequest, RequestDocument], list[str]]] = {
+    "correction_notice": correction_paragraphs, "extension_notice": extension_paragraphs,
+    "consultation_letter": consultation_paragraphs, "fee_notice": fee_paragraphs,
+    "disclosure_notice": disclosure_paragraphs, "reason_notice": reason_paragraphs,
+    "delay_notice": delay_paragraphs}
 
 
-def document_text(req, doc):
+def document_text(req: DisclosureRequest, doc: RequestDocument) -> tuple[str, str, list[str]]:
     """(issuing organ, title, paragraphs) of a document; the PDF and tests share them."""
     if doc.kind == "reply":
         organ, paras = letter.letter_text(req)
@@ -191,7 +200,7 @@ def document_text(req, doc):
     return organ, TITLES[doc.kind], PARAGRAPHS[doc.kind](req, doc)
 
 
-def render_document(req, doc):
+def render_document(req: DisclosureRequest, doc: RequestDocument) -> bytes:
     """PDF bytes of one document of the application."""
     if doc.kind == "reply":
         return letter.render_pdf(req)

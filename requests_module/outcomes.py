@@ -1,4 +1,6 @@
 """Reply outcomes (Art. 36–39) as codes of the national annual-report table (国办公开办函〔2021〕30号)."""
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 from requests_module import disclosed, not_held
@@ -13,7 +15,7 @@ class Outcome:
     needs_ground: bool = False
 
 
-_ROWS = [
+_ROWS: list[tuple[str, str, str] | tuple[str, str, str, bool]] = [
     ("disclosed", "予以公开", "予以公开"),
     ("partly_disclosed", "部分公开", "部分公开", True),
     ("withheld_state_secret", "不予公开", "属于国家秘密", True),
@@ -111,8 +113,9 @@ ANSWERS = {
 }
 
 
-def answer_sentence(code, you, holder_organ=None, holder_contact=None, not_held_basis=None, not_ours_reason=None,
-                    disclosure_basis=None, disclosure_access=None):
+def answer_sentence(code: str, you: str, holder_organ: str | None = None, holder_contact: str | None = None,
+                    not_held_basis: str | None = None, not_ours_reason: str | None = None,
+                    disclosure_basis: str | None = None, disclosure_access: str | None = None) -> str:
     """The outcome in the law's words (条例 Art. 36 (1)–(7), 30, 35, 37–39, 42), with its article; 本机关不掌握
     is either Art. 36 (4) or (5) (requests_module/not_held.py); 予以公开 is Art. 36 (1) or (2) with the concrete
     方式、途径（和时间）, 部分公开 adds them for the disclosed part (requests_module/disclosed.py)."""
@@ -129,14 +132,14 @@ def answer_sentence(code, you, holder_organ=None, holder_contact=None, not_held_
 GROUPS = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
 
 
-def get(code):
+def get(code: str) -> Outcome:
     try:
         return OUTCOMES[code]
     except KeyError:
         raise KeyError(f"unknown outcome code {code!r}") from None
 
 
-def choices():
+def choices() -> list[tuple[str, str]]:
     """(code, "group：label") pairs for forms, in table order."""
     return [(o.code, o.label if o.group == o.label else f"{o.group}：{o.label}") for o in OUTCOMES.values()]
 
@@ -149,6 +152,6 @@ NOTHING_PROVIDED_GROUPS = ("不予公开", "无法提供", "不予处理")
 NOTHING_PROVIDED_CODES = ("other", "other_no_correction", "other_no_payment")
 
 
-def provides_nothing(code):
+def provides_nothing(code: str | None) -> bool:
     """The reply gives the applicant no information (国办函〔2020〕109号 Art. 3, 5: no 按量 fee is due for it)."""
     return code in OUTCOMES and (OUTCOMES[code].group in NOTHING_PROVIDED_GROUPS or code in NOTHING_PROVIDED_CODES)

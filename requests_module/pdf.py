@@ -3,8 +3,12 @@
 Adobe's STSong-Light, which every PDF reader supplies), one page layout, one set of styles, and one line
 breaker that keeps the rules of Chinese typesetting (GB/T 15834 / 行首禁则): ReportLab's own CJK wrapping lets
 "，；：？！”》" begin a line, so every document's lines are broken here (issue 15 item 9)."""
+from __future__ import annotations
+
 import io
 import re
+from collections.abc import Sequence
+from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER
@@ -36,26 +40,29 @@ NO_LINE_END = set("（《「『【〔〈“‘([{<")
 DRAFT_MARK = "草稿（预览）"
 
 
-def _width(text):
+def _width(text: str) -> float:
     return pdfmetrics.stringWidth(text, FONT, SIZE)
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9@:/._\-%?=&#+~]+|.", re.S)
 
 
-def break_lines(text, first_width=WIDTH, width=WIDTH):
+def break_lines(text: str, first_width: float = WIDTH, width: float = WIDTH) -> list[str]:
     """Greedy line breaking with the Chinese line-start and line-end rules: a closing mark that would begin
     a line takes the previous character down with it; an opening mark never ends a line; a run of Latin
     letters and digits (a number, an address on the web) is not split unless it is longer than a line."""
-    tokens = []
+    tokens: list[str] = []
     for tok in _TOKEN.findall(text):
         tokens += list(tok) if _width(tok) > width else [tok]
-    lines, line, avail = [], [], first_width
+    lines: list[str] = []
+    line: list[str] = []
+    avail = first_width
     for tok in tokens:
         if not line or _width("".join(line) + tok) <= avail - 0.1:
             line.append(tok)
             continue
-        kept, carry = list(line), []
+        kept = list(line)
+        carry: list[str] = []
         if tok[0] in NO_LINE_START:
             while line and (not carry or carry[0][0] in NO_LINE_START) and len(carry) < 4:
                 carry.insert(0, line.pop())
@@ -72,9 +79,9 @@ def break_lines(text, first_width=WIDTH, width=WIDTH):
     return lines
 
 
-def paragraph(text, indent=True):
+def paragraph(text: str, indent: bool = True) -> Paragraph:
     """A body paragraph (first line indented unless `indent` is False), broken by break_lines."""
-    lines = []
+    lines: list[str] = []
     for i, raw in enumerate(text.split("\n")):
         first = WIDTH - INDENT if indent and i == 0 else WIDTH
         lines += break_lines(raw, first, WIDTH)
@@ -82,11 +89,13 @@ def paragraph(text, indent=True):
     return Paragraph(markup, ParagraphStyle("p", parent=LINES, firstLineIndent=INDENT if indent else 0))
 
 
-def centred(text, style):
+def centred(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def official_document(*, organ, title, number, paras, dated, subject="", tail=(), draft=False, mark=None):
+def official_document(*, organ: str, title: str, number: str | None, paras: Sequence[str], dated: date | None,
+                      subject: str = "", tail: Sequence[str] = (), draft: bool = False,
+                      mark: str | None = None) -> bytes:
     """PDF bytes of an official document: organ and title centred, the document number (a draft: the mark
     草稿（预览） and no number), a `mark` line under it if given (a 补录 copy's note), the salutation (`paras[0]`,
     not indented), the body paragraphs, `tail` lines not indented (the attachment list), then the organ and

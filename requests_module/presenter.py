@@ -1,7 +1,11 @@
 """What the pages show of an application's history, in plain Chinese: the citizen's steps with dates,
 and the staff page's full audit trail (each row's detail as labelled values, not raw JSON)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from core.calendar.service import local_zone
 from core.departments.models import Department
@@ -12,6 +16,10 @@ from requests_module.disputes import RESULTS as DISPUTE_RESULTS
 from requests_module.models import CHANNELS, DELIVERY_METHODS, DOCUMENT_KINDS
 from requests_module.not_held import BASES as NOT_HELD_BASES
 from requests_module.queries import timeline
+
+if TYPE_CHECKING:
+    from core.audit import AuditEvent
+    from requests_module.models import DisclosureRequest
 
 STEP_LABELS = {
     "submitted": "提交申请", "confirm_receipt": "确认收到申请", "assign": "分派承办部门", "reassign": "改派承办部门",
@@ -24,10 +32,10 @@ STEP_LABELS = {
 }
 
 
-def public_steps(req):
+def public_steps(req: DisclosureRequest) -> list[tuple[datetime, str, str]]:
     """[(local time, label, note)] of the steps a citizen may see (no staff names, no internal drafts)."""
     tz = local_zone()
-    steps = []
+    steps: list[tuple[datetime, str, str]] = []
     for e in timeline(req):
         label = STEP_LABELS.get(e.action)
         if label is None:
@@ -86,10 +94,10 @@ class TimelineRow:
     action: str
     entered_at: datetime | None
     happened_on: str | None = None  # set for a 补录 row: the day it happened
-    details: list = field(default_factory=list)  # [(label, text)]
+    details: list[tuple[str, str]] = field(default_factory=list)  # [(label, text)]
 
 
-def _text(key, value, departments):
+def _text(key: str, value: Any, departments: Mapping[str, str]) -> str:
     """The shown text of one detail value ('' hides it)."""
     if value is None or value == "":
         return ""
@@ -129,7 +137,7 @@ def _text(key, value, departments):
     return str(value)
 
 
-def audit_row(event, departments):
+def audit_row(event: AuditEvent, departments: Mapping[str, str]) -> TimelineRow:
     """One audit event as display parts: labelled Chinese details of the known keys, and for a 补录 the
     day it happened (that day is then left out of the details)."""
     data = event.after_data or {}
@@ -145,7 +153,7 @@ def audit_row(event, departments):
                        entered_at=event.entered_at, happened_on=happened, details=details)
 
 
-def staff_timeline(req):
+def staff_timeline(req: DisclosureRequest) -> list[TimelineRow]:
     """The handling page's 全过程记录: every audit event of the application, oldest first."""
     departments = {d.code: d.name for d in Department.query.all()}
     return [audit_row(e, departments) for e in timeline(req)]

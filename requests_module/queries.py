@@ -1,4 +1,10 @@
 """Read side: queues, filters and the JSON/page representation of an application."""
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
 from core.audit import history
 from core.auth.identity import normalize_number
 from core.auth.lookup import code_matches, contact_matches
@@ -13,21 +19,26 @@ from requests_module.models import CHANNELS, ORG_TYPES, DisclosureRequest
 from requests_module.remedy import issuing_organ
 from requests_module.states import Status
 
+if TYPE_CHECKING:
+    from core.audit import AuditEvent
+    from core.departments.models import Department
+
 OPEN = [s.value for s in Status if s is not Status.CLOSED]
 
 
-def _answer_clocks(ids, name="answer"):
+def _answer_clocks(ids: Iterable[int], name: str = "answer") -> dict[int, Clock]:
     """{request id: newest clock of that name} in one query."""
     rows = Clock.query.filter(Clock.entity_kind == ENTITY, Clock.name == name,
                               Clock.entity_id.in_([str(i) for i in ids])).order_by(Clock.id).all()
     return {int(c.entity_id): c for c in rows}
 
 
-def _code(dep):
+def _code(dep: Department | None) -> str | None:
     return dep.code if dep is not None else None
 
 
-def filtered(user, *, status=None, department=None, overdue=None, now, limit=500):
+def filtered(user: Any, *, status: str | None = None, department: str | None = None, overdue: bool | None = None,
+             now: datetime, limit: int = 500) -> list[DisclosureRequest]:
     """Applications the user may see, filtered; staff and approvers only see their department's."""
     q = status_filter(DisclosureRequest.query, DisclosureRequest.status, status, {s.value for s in Status})
     if department:
@@ -37,7 +48,8 @@ def filtered(user, *, status=None, department=None, overdue=None, now, limit=500
     return q.order_by(DisclosureRequest.id.desc()).limit(limit).all()
 
 
-def queue(*, user=None, department_id=None, statuses=OPEN, now, urgency_filter=None):
+def queue(*, user: Any = None, department_id: int | None = None, statuses: Collection[str] = OPEN, now: datetime,
+          urgency_filter: str | None = None) -> list[tuple[DisclosureRequest, Clock | None, Urgency]]:
     """Open applications sorted by due date, each with its answer clock and 正常/临期/超期 badge; with `user`,
     only those they may see (access.visible)."""
     q = DisclosureRequest.query.filter(DisclosureRequest.status.in_(statuses))
@@ -49,7 +61,7 @@ def queue(*, user=None, department_id=None, statuses=OPEN, now, urgency_filter=N
     clocks = _answer_clocks([r.id for r in reqs])
     # Art. 31: before receipt is confirmed, the confirmation clock is the one that ranks and warns
     receipts = _answer_clocks([r.id for r in reqs if r.status == Status.SUBMITTED.value], "receipt")
-    rows = []
+    rows: list[tuple[DisclosureRequest, Clock | None, Urgency]] = []
     for r in reqs:
         c = clocks.get(r.id) or receipts.get(r.id)
         u = urgency_of(c, now) if c else Urgency.NORMAL
@@ -60,12 +72,12 @@ def queue(*, user=None, department_id=None, statuses=OPEN, now, urgency_filter=N
     return rows
 
 
-def mine(user):
+def mine(user: Any) -> list[DisclosureRequest]:
     return (DisclosureRequest.query.filter_by(citizen_id=user.id)
             .order_by(DisclosureRequest.submitted_at.desc()).all())
 
 
-def lookup(number, code):
+def lookup(number: str | None, code: str | None) -> DisclosureRequest | None:
     """The application with this tracking number whose access code is `code`, else None."""
     req = DisclosureRequest.query.filter_by(number=normalize_number(number)).first() if number else None
     if not code_matches(ENTITY, req.id if req else None, code) or req is None:
@@ -73,21 +85,21 @@ def lookup(number, code):
     return req
 
 
-def by_contact(number, contact):
+def by_contact(number: str | None, contact: str | None) -> DisclosureRequest | None:
     """The application with this tracking number whose phone or email is `contact`, else None."""
     req = DisclosureRequest.query.filter_by(number=normalize_number(number)).first() if number else None
     return req if req is not None and contact_matches(contact, req.phone, req.email) else None
 
 
-def timeline(req):
+def timeline(req: DisclosureRequest) -> list[AuditEvent]:
     """Audit events of the application and of its clocks, oldest first."""
     events = history(ENTITY, req.id)
     return sorted(events, key=lambda e: (e.at, e.id))
 
 
-def represent(req, now, brief=False):
+def represent(req: DisclosureRequest, now: datetime, brief: bool = False) -> dict[str, Any]:
     c = clock(req)
-    out = {
+    out: dict[str, Any] = {
         "id": req.id, "number": req.number, "status": req.status, "status_label": Status(req.status).label,
         "channel": req.channel, "title": req.title, "applicant_type": req.applicant_type,
         "org_type": req.org_type, "department": req.department.code if req.department else None,
@@ -164,6 +176,6 @@ def represent(req, now, brief=False):
     return out
 
 
-def _iso(d):
+def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 

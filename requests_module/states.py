@@ -1,5 +1,7 @@
 """States of a disclosure application, the transitions the workflow allows and the verbs of its actions: the
 disclosure workflow's `core.workflow.Workflow`. Every status change is `core.workflow.transition(WORKFLOW, …)`."""
+from __future__ import annotations
+
 import enum
 
 from core.workflow import Workflow
@@ -17,7 +19,7 @@ class Status(enum.Enum):
     CLOSED = "closed"  # replied (or deemed abandoned); exactly one outcome
 
     @property
-    def label(self):
+    def label(self) -> str:
         return LABELS[self]
 
 

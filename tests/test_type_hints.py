@@ -12,17 +12,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "public_log", "reports", "requests_module", "hotline")
 
-# Being annotated by the issue-17 type-hint change in those packages: skipped here, but the test fails
-# once a pending package is fully annotated, so this set is emptied as they are done.
+# Packages or files being annotated by a change in progress (none today): skipped here, but the test fails
+# once one of them is fully annotated, so these sets only shrink; new code is annotated, not listed.
 PENDING_PACKAGES: set[str] = set()
-# Files other issue-17 changes are rewriting at the same time (annotated by those changes; same rule).
-PENDING_FILES = {
-    "requests_module/access.py", "requests_module/correction_forms.py", "requests_module/correction_letter.py",
-    "requests_module/fees.py", "requests_module/forms.py", "requests_module/letter.py",
-    "requests_module/notice_timing.py", "requests_module/notices.py", "requests_module/outcomes.py",
-    "requests_module/pdf.py", "requests_module/presenter.py", "requests_module/queries.py",
-    "requests_module/states.py",
-}
+PENDING_FILES: set[str] = set()
 
 
 def is_service_module(path):
