@@ -1,4 +1,5 @@
-"""Department handling: sign for, return, extension, co-handling, reminders (the reply is hotline/reply.py)."""
+"""Department handling: sign for, co-handling, reminders (the 退单 is hotline/returns.py, the 延期
+hotline/extensions.py, the reply hotline/reply.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,24 +27,6 @@ def sign(ticket: Ticket, *, now: datetime, actor: Actor) -> Ticket:
         ticket.signed_at = now
         stop(ticket, "sign_for", at=now, actor=actor, reason="signed")
     return ticket
-
-
-def return_ticket(ticket: Ticket, *, reason: str | None, now: datetime, actor: Actor) -> Ticket:
-    """退单 of a misrouted ticket: reviewed by the 12345 centre before it counts (hotline/returns.py)."""
-    from hotline.returns import request_return
-    return request_return(ticket, reason=reason, now=now, actor=actor)
-
-
-def request_extension(ticket: Ticket, *, hours: float, reason: str | None, now: datetime, actor: Actor) -> Ticket:
-    """延期 request, only before the handling period expires (hotline/extensions.py)."""
-    from hotline.extensions import request_extension as request
-    return request(ticket, hours=hours, reason=reason, now=now, actor=actor)
-
-
-def decide_extension(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
-    """A supervisor's decision on the 延期 request, approved only before expiry (hotline/extensions.py)."""
-    from hotline.extensions import decide_extension as decide
-    return decide(ticket, approve=approve, now=now, actor=actor, note=note)
 
 
 def add_co_part(ticket: Ticket, department: Department, *, part: str | None, now: datetime, actor: Actor) -> Ticket:

@@ -237,10 +237,10 @@ ACTIONS = {
     "refer_disclosure": ("desk", "已转为政府信息公开申请（有来电号码的已短信发送申请表链接）", lambda t, f, n, u: scope.refer_disclosure(
         t, now=n, actor=u)),
     "sign": ("lead", "已签收", lambda t, f, n, u: handling.sign(t, now=n, actor=u)),
-    "return": ("lead", "已退单", lambda t, f, n, u: handling.return_ticket(t, reason=f.get("reason"), now=n, actor=u)),
-    "extension_request": ("lead", "已申请延期", lambda t, f, n, u: handling.request_extension(
+    "return": ("lead", "已退单", lambda t, f, n, u: returns.request_return(t, reason=f.get("reason"), now=n, actor=u)),
+    "extension_request": ("lead", "已申请延期", lambda t, f, n, u: extensions.request_extension(
         t, hours=_hours(), reason=f.get("reason"), now=n, actor=u)),
-    "extension_decision": ("any", "已审批延期", lambda t, f, n, u: handling.decide_extension(
+    "extension_decision": ("any", "已审批延期", lambda t, f, n, u: extensions.decide_extension(
         t, approve=f.get("approve") == "1", note=f.get("note", ""), now=n, actor=u)),
     "co_part": ("any", "已提交协办意见", lambda t, f, n, u: handling.add_co_part(
         t, u.department, part=f.get("part"), now=n, actor=u) if u.department else None),
