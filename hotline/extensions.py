@@ -27,7 +27,7 @@ from core.workflow import TransitionError
 from hotline import sla
 from hotline.common import ENTITY, clock, free_text, log_event
 from hotline.returns import MAX_TEXT
-from hotline.states import Status
+from hotline.states import WORKFLOW, Status
 
 if TYPE_CHECKING:
     from hotline.common import Actor
@@ -56,8 +56,7 @@ def request_extension(ticket: Ticket, *, hours: float, reason: str | None, now: 
         raise ValidationError(f"延期时长应在 0 到 {sla.MAX_EXTENSION_HOURS:g} 个工作小时之间", field="hours")
     reason = free_text(reason, field="reason", label="延期理由", max_len=MAX_TEXT, required=True,
                        missing="请写明延期理由")
-    if ticket.status != Status.SIGNED.value:
-        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能申请延期")
+    WORKFLOW.require(Status(ticket.status), {Status.SIGNED}, "extension_request")
     due = expired(ticket, now)
     if due is not None:
         raise TransitionError(f"办理期限已于 {_local(due)} 届满，不能再申请延期：延期须在办理期限内申请并获批准")

@@ -30,8 +30,7 @@ def close_no_contact(ticket: Ticket, *, now: datetime, actor: Actor, note: str |
     """Close an answered ticket without a contact phone once its callback period has run out."""
     if reachable(ticket):
         raise TransitionError("该工单留有联系电话，请按正常回访登记")
-    if ticket.status != Status.REPLIED.value:
-        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能按无联系电话办结")
+    WORKFLOW.require(Status(ticket.status), {Status.REPLIED}, "close_no_contact")
     c = clock(ticket, "callback")
     if c is not None and c.state != "stopped" and now < c.due_at:
         from core.templating import local_dt

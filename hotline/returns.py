@@ -61,8 +61,10 @@ def refusal(ticket: Ticket, now: datetime) -> str | None:
     whether the ticket page offers the 退单 form."""
     if pending(ticket) is not None:
         return "已有退单正在等待 12345 中心审核，不能重复退单"
-    if ticket.status not in (Status.DISPATCHED.value, Status.SIGNED.value):
-        return f"工单当前状态为“{ticket.status_label}”，不能退回"
+    try:
+        WORKFLOW.require(Status(ticket.status), {Status.DISPATCHED, Status.SIGNED}, "return")
+    except TransitionError as refused:
+        return refused.message
     deadline = ticket.return_deadline
     if deadline is None or now > deadline or action_time.entered(now) > deadline:
         return "已超过退单时限，不能退单；如确属误派，请联系 12345 中心改派"
