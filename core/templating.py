@@ -1,11 +1,10 @@
 """Template helpers: the navigation each role sees and date formatting in Chinese."""
-from datetime import datetime
 
 from flask import Flask, url_for
 from flask_login import current_user
 
 from core.auth.models import Role
-from core.formats import zh_date
+from core.formats import local_datetime, zh_date
 from core.worktime.urgency import Urgency
 
 NAV = [
@@ -40,15 +39,9 @@ def unread_notifications() -> int:
     return unread_count(current_user)
 
 
-def local_dt(value: datetime | None) -> str:
-    """An aware datetime in the configured local zone, as 2026-11-20 10:00."""
-    from core.calendar.service import local_zone
-    return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["unread_notifications"] = unread_notifications
-    app.jinja_env.filters["local_dt"] = local_dt
+    app.jinja_env.filters["local_dt"] = local_datetime
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.filters["zh_date"] = zh_date
     app.jinja_env.filters["zh_weekday"] = lambda d: "星期" + WEEKDAYS[d.weekday()]

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.auth.models import Role
-from core.calendar.service import get_schedule
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
+from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
 from hotline.common import ENTITY, clock, log_event, stop
@@ -65,5 +65,5 @@ def urge(ticket: Ticket, *, kind: str | None, note: str | None, now: datetime, a
                                       User.role.in_([Role.STAFF, Role.APPROVER])):
             notify(event, now=now, user=user, entity=(ENTITY, ticket.id), context={
                 "label": ticket.number, "clock_name": "办理时限", "department": ticket.department.name,
-                "due": c.due_at.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M") if c else ""})
+                "due": local_datetime(c.due_at) if c else ""})
     return ticket

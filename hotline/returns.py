@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 
 from core import action_time
 from core.auth.models import Role
-from core.calendar.service import get_schedule
 from core.clocks.models import ClockState
 from core.clocks.service import pause_clock, resume_clock
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
+from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
 from hotline.common import ENTITY, clock, free_text, start, stop
@@ -157,7 +157,7 @@ def _reject(ticket, ret, *, now, actor, note):
 
 def _tell_department(ticket, ret, *, note, now, due):
     from core.auth.models import User
-    when = due.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M") if due else "—"
+    when = local_datetime(due) or "—"
     for user in User.query.filter(User.department_id == ret.department_id, User.active.is_(True),
                                   User.role.in_([Role.STAFF, Role.APPROVER])):
         notify("return_rejected", now=now, user=user, entity=(ENTITY, ticket.id),

@@ -6,7 +6,7 @@ import pytest
 
 from core.departments.models import Department
 from core.extensions import db
-from core.templating import local_dt
+from core.formats import local_datetime as local_dt
 from hotline import callback, extensions, handling, intake, reply
 from hotline.common import clock
 from hotline.models import CallbackAttempt, Ticket
