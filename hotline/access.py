@@ -11,11 +11,15 @@ and tests ask. Domain services keep their own checks as a second line, never as 
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
 - reviewing a department's 退单 (成立 / 不成立): the desk roles (the 12345 centre);
 - a co-handling part: staff and approvers of a co-handling department;
-- the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only.
+- the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only;
+- the caller's own status page and rating: the citizen whose account submitted the ticket, or whoever proved the
+  number and access code in this session (grant_lookup / is_caller, as requests_module/access.py).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from flask import session
 
 from core.auth.models import Role
 
@@ -29,6 +33,19 @@ DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 DEPARTMENT_ROLES = (Role.STAFF, Role.APPROVER)
 OVERSIGHT = (Role.SUPERVISOR, Role.ADMIN)
+LOOKUP_KEY = "looked_up_tickets"  # the session's tickets whose number and access code this visitor proved
+
+
+def grant_lookup(ticket: Ticket) -> None:
+    """Remember in the session that this visitor proved knowledge of the ticket's number and access code."""
+    session[LOOKUP_KEY] = sorted(set(session.get(LOOKUP_KEY, [])) | {ticket.id})[-20:]
+
+
+def is_caller(citizen: User | None, ticket: Ticket) -> bool:
+    """The citizen account (role citizen, or None) that submitted the ticket, or whoever proved its number and
+    access code in this session: who sees the caller's status page and may rate the answer."""
+    own = citizen is not None and ticket.citizen_id == citizen.id
+    return own or ticket.id in session.get(LOOKUP_KEY, [])
 
 
 def can_view(user: User | None, ticket: Ticket) -> bool:
