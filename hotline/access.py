@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import session
+from flask import abort, session
 
 from core.auth.models import Role
+from core.errors import DomainError
 
 if TYPE_CHECKING:
     from flask_sqlalchemy.query import Query
@@ -86,6 +87,22 @@ def _sign_off(user, ticket):
     return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and ticket.department_id == user.department_id)
 
 
+class NotTheirs(DomainError):
+    """A step the user may see but is not theirs to take (403), with the Chinese reason
+    (as requests_module/access.py NotTheirs)."""
+
+    status = 403
+
+
+def signoff_refusal(user: User | None, ticket: Ticket) -> str | None:
+    """The Chinese message of a refused sign-off of the reply, or None when `user` may sign it off: the lead
+    department's head (审批人) or a supervisor (督办人员)."""
+    if user is not None and getattr(user, "role", None) is not None and _sign_off(user, ticket):
+        return None
+    department = ticket.department.name if ticket.department is not None else "承办部门"
+    return f"本工单的答复须由{department}的负责人（审批人）或督办人员签发"
+
+
 def _department_staff(user, ticket):
     """Only the lead department itself reaches the caller (首次联系诉求人, hotline/contact.py)."""
     return user.role in DEPARTMENT_ROLES and ticket.department_id == user.department_id
@@ -117,6 +134,18 @@ RULES.update({"supervise": _oversight, "supervision_feedback": _department})
 def can_act(user: User, ticket: Ticket, action: str) -> bool:
     """May this user take `action` on this ticket (whatever its state: the transition table decides that)."""
     return can_view(user, ticket) and RULES[action](user, ticket)
+
+
+REFUSALS = {"sign_off": signoff_refusal}  # the refused steps whose 403 says who may take them
+
+
+def require_act(user: User, ticket: Ticket, action: str) -> None:
+    """403 unless the user may take `action` on this ticket (the caller has already 404ed a ticket the user may
+    not see); the refusal of a sign-off says who may sign off (NotTheirs)."""
+    if not can_act(user, ticket, action):
+        if action in REFUSALS and can_view(user, ticket):
+            raise NotTheirs(REFUSALS[action](user, ticket))
+        abort(403)
 
 
 def available_actions(user: User, ticket: Ticket) -> set[str]:

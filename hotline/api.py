@@ -102,8 +102,7 @@ def _act(ticket_id, action, fn):
     """Load the ticket, ask hotline.access whether this caller may take `action`, then run it at the time
     the body gives (`at`: not in the future, not before the ticket's previous step; a 补录 is flagged)."""
     ticket = _load(ticket_id)
-    if not access.can_act(api_user(), ticket, action):
-        abort(403)
+    access.require_act(api_user(), ticket, action)
     data, now = _body(), utcnow()
     at = _at(data, now=now, previous=audit.last_at(ENTITY, ticket.id))
     with action_time.as_of(at, now=now):

@@ -278,8 +278,7 @@ def act(ticket_id, action):
         abort(404)
     t = _load(ticket_id)
     _, done, fn = ACTIONS[action]
-    if not access.can_act(current_user, t, action):
-        abort(403)
+    access.require_act(current_user, t, action)
     try:
         fn(t, request.form, utcnow(), current_user)
     except DomainError as err:
