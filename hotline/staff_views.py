@@ -37,7 +37,7 @@ from hotline.catalogue import SYNONYMS
 from hotline.common import clock
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
-from hotline.sla import TYPES, URGENCIES
+from hotline.sla import MAX_EXTENSION_HOURS, MAX_EXTENSION_WORKDAYS, TYPES, URGENCIES
 from hotline.validation import clean_ticket
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -196,6 +196,7 @@ def _page(t, kept=None):
                            step_labels=STEP_LABELS, returns=returns.history(t),
                            return_open=returns.refusal(t, now) is None,
                            extension_expired=extensions.expired(t, now) is not None,
+                           max_extension_workdays=MAX_EXTENSION_WORKDAYS, max_extension_hours=MAX_EXTENSION_HOURS,
                            transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
                            scope_channels=scope.CHANNELS,
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,

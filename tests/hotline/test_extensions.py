@@ -118,6 +118,7 @@ def test_pages(app, client, hot):
     with pinned(app, at(2026, 11, 17, 9)):
         for t in (first, second):
             page = client.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
+            assert "申请延期（最多 10 个工作日 = 75 工作小时）" in page  # sla.MAX_EXTENSION_WORKDAYS / _HOURS
             client.post(f"/hotline/tickets/{t.id}/extension_request",
                         data={"hours": "15", "reason": "需现场核查", "csrf_token": csrf_from(page)})
     with pinned(app, at(2026, 11, 19, 9, 30)):  # the third asks too late

@@ -229,6 +229,7 @@ def test_admin_sla_rule_changes_new_clocks(client, hot):
     make_user("admin", "admin@x.cn")
     login(client, "admin@x.cn")
     page = client.get("/admin/sla/").get_data(as_text=True)
+    assert "1 个工作日 = 7.5 工作小时" in page  # sla.WORKDAY_HOURS
     bad = client.post("/admin/sla/", data={"clock": "dispatch", "unit": "wall", "hours": "-1",
                                             "csrf_token": csrf_from(page)}, follow_redirects=True)
     assert "时长应为大于 0 的小时数" in bad.get_data(as_text=True)
