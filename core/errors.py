@@ -36,6 +36,13 @@ class ValidationError(DomainError):
         self.fields = fields or ({field: message} if field else {})
 
 
+class NotTheirs(DomainError):
+    """A step the user may see but is not theirs to take (403), with the Chinese reason: who may take it.
+    Raised by each workflow's access.py (`require_act`) for pages and API alike."""
+
+    status = 403
+
+
 class FieldConflict(DomainError):
     """A refused step (409) caused by one input's value, e.g. an amount that is not the tier result: the page
     marks that field, the API names it in `fields`."""

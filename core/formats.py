@@ -2,10 +2,10 @@
 identity number (居民身份证号码) and the unified social credit code (统一社会信用代码).
 
 Used by validation (applications, correction requests, tickets), masking, notices, notifications and
-templates (the `zh_date` filter). Pure functions: no app, no database.
+templates (the `zh_date` and `local_dt` filters). Pure functions: no app, no database.
 """
 import re
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 # 11-digit mainland mobile (1 then 3–9); landline with its area code (0 + 2–3 digits, optional hyphen).
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -60,3 +60,14 @@ def valid_uscc(value: str) -> bool:
         return False
     total = sum(_USCC_CHARS.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS))
     return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
+
+
+def local_datetime(moment: datetime | None, tz: tzinfo | None = None) -> str:
+    """An aware moment as the pages and messages show it, 2026-11-20 10:00, in `tz` or else the configured local
+    zone (the app's TIMEZONE, the work schedule's zone); "" for none. The template filter `local_dt`."""
+    if moment is None:
+        return ""
+    if tz is None:
+        from core.calendar.service import local_zone  # the app's configuration: only when no zone is given
+        tz = local_zone()
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -8,13 +8,12 @@ per application. A link's `order` places it in its menu (header: services 10–3
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
 
 from core.auth.models import Role
-from core.formats import zh_date
+from core.formats import local_datetime, zh_date
 from core.worktime.urgency import Urgency
 
 STAFF_ROLES = frozenset(r for r in Role if r.is_staff)
@@ -67,17 +66,11 @@ def unread_notifications() -> int:
     return unread_count(current_user)
 
 
-def local_dt(value: datetime | None) -> str:
-    """An aware datetime in the configured local zone, as 2026-11-20 10:00."""
-    from core.calendar.service import local_zone
-    return value.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def register_template_helpers(app: Flask) -> None:
     for menu, links in CORE_LINKS.items():
         register_links(app, menu, *links)
     app.jinja_env.globals["unread_notifications"] = unread_notifications
-    app.jinja_env.filters["local_dt"] = local_dt
+    app.jinja_env.filters["local_dt"] = local_datetime
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.filters["zh_date"] = zh_date
     app.jinja_env.filters["zh_weekday"] = lambda d: "星期" + WEEKDAYS[d.weekday()]

@@ -11,13 +11,18 @@ and tests ask. Domain services keep their own checks as a second line, never as 
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
 - reviewing a department's 退单 (成立 / 不成立): the desk roles (the 12345 centre);
 - a co-handling part: staff and approvers of a co-handling department;
-- the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only.
+- the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only;
+- the caller's own status page and rating: the citizen whose account submitted the ticket, or whoever proved the
+  number and access code in this session (grant_lookup / is_caller, as requests_module/access.py).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask import abort, session
+
 from core.auth.models import Role
+from core.errors import NotTheirs
 
 if TYPE_CHECKING:
     from flask_sqlalchemy.query import Query
@@ -29,6 +34,19 @@ DESK = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 HANDLERS = (Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN)
 DEPARTMENT_ROLES = (Role.STAFF, Role.APPROVER)
 OVERSIGHT = (Role.SUPERVISOR, Role.ADMIN)
+LOOKUP_KEY = "looked_up_tickets"  # the session's tickets whose number and access code this visitor proved
+
+
+def grant_lookup(ticket: Ticket) -> None:
+    """Remember in the session that this visitor proved knowledge of the ticket's number and access code."""
+    session[LOOKUP_KEY] = sorted(set(session.get(LOOKUP_KEY, [])) | {ticket.id})[-20:]
+
+
+def is_caller(citizen: User | None, ticket: Ticket) -> bool:
+    """The citizen account (role citizen, or None) that submitted the ticket, or whoever proved its number and
+    access code in this session: who sees the caller's status page and may rate the answer."""
+    own = citizen is not None and ticket.citizen_id == citizen.id
+    return own or ticket.id in session.get(LOOKUP_KEY, [])
 
 
 def can_view(user: User | None, ticket: Ticket) -> bool:
@@ -69,6 +87,17 @@ def _sign_off(user, ticket):
     return user.role is Role.SUPERVISOR or (user.role is Role.APPROVER and ticket.department_id == user.department_id)
 
 
+
+
+def signoff_refusal(user: User | None, ticket: Ticket) -> str | None:
+    """The Chinese message of a refused sign-off of the reply, or None when `user` may sign it off: the lead
+    department's head (审批人) or a supervisor (督办人员)."""
+    if user is not None and getattr(user, "role", None) is not None and _sign_off(user, ticket):
+        return None
+    department = ticket.department.name if ticket.department is not None else "承办部门"
+    return f"本工单的答复须由{department}的负责人（审批人）或督办人员签发"
+
+
 def _department_staff(user, ticket):
     """Only the lead department itself reaches the caller (首次联系诉求人, hotline/contact.py)."""
     return user.role in DEPARTMENT_ROLES and ticket.department_id == user.department_id
@@ -100,6 +129,18 @@ RULES.update({"supervise": _oversight, "supervision_feedback": _department})
 def can_act(user: User, ticket: Ticket, action: str) -> bool:
     """May this user take `action` on this ticket (whatever its state: the transition table decides that)."""
     return can_view(user, ticket) and RULES[action](user, ticket)
+
+
+REFUSALS = {"sign_off": signoff_refusal}  # the refused steps whose 403 says who may take them
+
+
+def require_act(user: User, ticket: Ticket, action: str) -> None:
+    """403 unless the user may take `action` on this ticket (the caller has already 404ed a ticket the user may
+    not see); the refusal of a sign-off says who may sign off (NotTheirs)."""
+    if not can_act(user, ticket, action):
+        if action in REFUSALS and can_view(user, ticket):
+            raise NotTheirs(REFUSALS[action](user, ticket))
+        abort(403)
 
 
 def available_actions(user: User, ticket: Ticket) -> set[str]:

@@ -12,7 +12,19 @@ from core.departments.service import require_by_code
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.inputs import parse_datetime
-from hotline import access, callback, contact, handling, intake, linkage, no_contact, returns, scope, supervision
+from hotline import (
+    access,
+    callback,
+    contact,
+    extensions,
+    handling,
+    intake,
+    linkage,
+    no_contact,
+    returns,
+    scope,
+    supervision,
+)
 from hotline import reply as replies
 from hotline.access import DESK
 from hotline.common import ENTITY
@@ -90,8 +102,7 @@ def _act(ticket_id, action, fn):
     """Load the ticket, ask hotline.access whether this caller may take `action`, then run it at the time
     the body gives (`at`: not in the future, not before the ticket's previous step; a 补录 is flagged)."""
     ticket = _load(ticket_id)
-    if not access.can_act(api_user(), ticket, action):
-        abort(403)
+    access.require_act(api_user(), ticket, action)
     data, now = _body(), utcnow()
     at = _at(data, now=now, previous=audit.last_at(ENTITY, ticket.id))
     with action_time.as_of(at, now=now):
@@ -132,13 +143,13 @@ STEPS = {
         t, channel=d.get("channel"), other=d.get("other") or "", now=at, actor=u)),
     "refer-disclosure": ("refer_disclosure", lambda t, d, u, at: scope.refer_disclosure(t, now=at, actor=u)),
     "sign": ("sign", lambda t, d, u, at: handling.sign(t, now=at, actor=u)),
-    "return": ("return", lambda t, d, u, at: handling.return_ticket(t, reason=d.get("reason"), now=at, actor=u)),
+    "return": ("return", lambda t, d, u, at: returns.request_return(t, reason=d.get("reason"), now=at, actor=u)),
     # the 12345 centre's review of a pending 退单: {"upheld": true|false, "note": "…"} (a reason if false)
     "return-review": ("return_review", lambda t, d, u, at: returns.review_return(
         t, upheld=d.get("upheld"), note=d.get("note"), now=at, actor=u)),
-    "extension-request": ("extension_request", lambda t, d, u, at: handling.request_extension(
+    "extension-request": ("extension_request", lambda t, d, u, at: extensions.request_extension(
         t, hours=d.get("hours"), reason=d.get("reason"), now=at, actor=u)),
-    "extension-decision": ("extension_decision", lambda t, d, u, at: handling.decide_extension(
+    "extension-decision": ("extension_decision", lambda t, d, u, at: extensions.decide_extension(
         t, approve=d.get("approve") is True, note=d.get("note") or "", now=at, actor=u)),
     "co-part": ("co_part", lambda t, d, u, at: handling.add_co_part(t, u.department, part=d.get("part"), now=at,
                                                                     actor=u)),

@@ -26,8 +26,7 @@ def record_callback(ticket: Ticket, *, reached: bool, now: datetime, actor: Acto
                     satisfaction: str | None = None, comment: str | None = "", online: bool = False) -> Ticket:
     """One callback attempt. Reached: satisfied/basic closes, unsatisfied goes to a supervisor.
     Not reached sla.CALLBACK_MAX_FAILED_ATTEMPTS times: closed as 联系不上."""
-    if ticket.status != Status.REPLIED.value:
-        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能回访")
+    WORKFLOW.require(Status(ticket.status), {Status.REPLIED}, "callback")
     if reached and satisfaction not in SATISFACTION:
         raise ValidationError("请选择满意度：满意、基本满意或不满意", field="satisfaction")
     with unit_of_work():

@@ -1,5 +1,5 @@
 """Citizens' 12345 pages: the web form, a tracking number, the status page and their own rating."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core import captcha
@@ -11,6 +11,7 @@ from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from hotline import callback, intake
+from hotline.access import grant_lookup, is_caller
 from hotline.callback import SATISFACTION
 from hotline.caller_view import citizen_label, status_context, submitted_message
 from hotline.common import ENTITY
@@ -18,21 +19,15 @@ from hotline.models import Category, Ticket
 from hotline.sla import TYPES
 
 bp = Blueprint("hotline_citizen", __name__, url_prefix="/hotline")
-GRANTS = "looked_up_tickets"
 
 
 def _citizen():
     return current_user if current_user.is_authenticated and current_user.role is Role.CITIZEN else None
 
 
-def _grant(ticket):
-    session[GRANTS] = sorted(set(session.get(GRANTS, [])) | {ticket.id})[-20:]
-
-
 def _load(ticket_id):
     t = db.session.get(Ticket, ticket_id)
-    user = _citizen()
-    if t is None or not ((user is not None and t.citizen_id == user.id) or t.id in session.get(GRANTS, [])):
+    if t is None or not is_caller(_citizen(), t):
         abort(404)  # do not confirm that a guessed id exists
     return t
 
@@ -54,7 +49,7 @@ def new():
             errors = err.fields or {"form": err.message}
         else:
             captcha.count_submission()
-            _grant(t)
+            grant_lookup(t)
             lookup_codes.keep_for_receipt(ENTITY, t.id, t.access_code)
             flash(submitted_message(t, logged_in=_citizen() is not None), "success")
             return redirect(url_for(".status", ticket_id=t.id))
@@ -83,7 +78,7 @@ def lookup():
     matched = code_matches(ENTITY, t.id if t else None, request.form.get("code")) and t is not None
     return lookup_codes.answer_lookup(ENTITY, t if matched else None,
                                       refusal="没有找到匹配的工单：请核对工单编号和查询码。查询码遗失的，可重新获取。",
-                                      form_url=url_for(".new", _anchor="lookup"), grant=_grant,
+                                      form_url=url_for(".new", _anchor="lookup"), grant=grant_lookup,
                                       page_url=lambda found: url_for(".status", ticket_id=found.id))
 
 

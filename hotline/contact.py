@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from core.db import unit_of_work
 from core.workflow import TransitionError
 from hotline.common import clock, free_text, log_event, stop
-from hotline.states import Status
+from hotline.states import WORKFLOW, Status
 
 if TYPE_CHECKING:
     from hotline.common import Actor
     from hotline.models import Ticket
 
-IN_HAND = (Status.DISPATCHED.value, Status.SIGNED.value, Status.AWAITING_SIGNOFF.value)
+IN_HAND = (Status.DISPATCHED, Status.SIGNED, Status.AWAITING_SIGNOFF)
 MAX_NOTE = 500
 
 
@@ -25,8 +25,7 @@ def record_contact(ticket: Ticket, *, now: datetime, actor: Actor, note: str | N
     verdict is frozen now (counted on the ticket: contact_verdicts / contact_in_time)."""
     note = free_text(note, field="note", label="联系情况", max_len=MAX_NOTE, allow_none=False, allow_nul=False,
                      too_long="{label}不能超过 {max_len} 字，且不能含控制字符")
-    if ticket.status not in IN_HAND:
-        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能记录首次联系")
+    WORKFLOW.require(Status(ticket.status), IN_HAND, "contact")
     c = clock(ticket, "first_contact")
     if c is None or c.state == "stopped":
         raise TransitionError("本次派单已记录过首次联系")

@@ -17,25 +17,21 @@ from typing import TYPE_CHECKING
 
 from core import action_time
 from core.auth.models import Role
-from core.calendar.service import get_schedule
 from core.clocks.models import ClockState
 from core.clocks.service import extend_clock
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
+from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError
 from hotline import sla
 from hotline.common import ENTITY, clock, free_text, log_event
 from hotline.returns import MAX_TEXT
-from hotline.states import Status
+from hotline.states import WORKFLOW, Status
 
 if TYPE_CHECKING:
     from hotline.common import Actor
     from hotline.models import Ticket
-
-
-def _local(moment):
-    return moment.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M")
 
 
 def expired(ticket: Ticket, now: datetime) -> datetime | None:
@@ -56,11 +52,10 @@ def request_extension(ticket: Ticket, *, hours: float, reason: str | None, now: 
         raise ValidationError(f"延期时长应在 0 到 {sla.MAX_EXTENSION_HOURS:g} 个工作小时之间", field="hours")
     reason = free_text(reason, field="reason", label="延期理由", max_len=MAX_TEXT, required=True,
                        missing="请写明延期理由")
-    if ticket.status != Status.SIGNED.value:
-        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能申请延期")
+    WORKFLOW.require(Status(ticket.status), {Status.SIGNED}, "extension_request")
     due = expired(ticket, now)
     if due is not None:
-        raise TransitionError(f"办理期限已于 {_local(due)} 届满，不能再申请延期：延期须在办理期限内申请并获批准")
+        raise TransitionError(f"办理期限已于 {local_datetime(due)} 届满，不能再申请延期：延期须在办理期限内申请并获批准")
     with unit_of_work():
         ticket.extension_request_hours, ticket.extension_request_reason = float(hours), reason
         log_event(ticket, "extension_requested", now=now, actor=actor, detail={"hours": hours, "reason": reason})
@@ -77,7 +72,7 @@ def decide_extension(ticket: Ticket, *, approve: bool, now: datetime, actor: Act
         raise TransitionError("没有待审批的延期申请")
     due = expired(ticket, now) if approve else None
     if due is not None:
-        raise TransitionError(f"办理期限已于 {_local(due)} 届满，延期申请未在期限内获批准，已不能批准；"
+        raise TransitionError(f"办理期限已于 {local_datetime(due)} 届满，延期申请未在期限内获批准，已不能批准；"
                               "可选择“不同意”结束该申请")
     with unit_of_work():
         hours = ticket.extension_request_hours
@@ -92,7 +87,7 @@ def decide_extension(ticket: Ticket, *, approve: bool, now: datetime, actor: Act
             detail["due_at"] = c.due_at.isoformat()  # the new due date, for the caller's status page
             if ticket.caller_phone:
                 notify("ticket_extended", now=now, address=ticket.caller_phone, channels=("sms",),
-                       entity=(ENTITY, ticket.id), context={"label": ticket.number, "due": _local(c.due_at)})
+                       entity=(ENTITY, ticket.id), context={"label": ticket.number, "due": local_datetime(c.due_at)})
         ticket.extension_request_hours = None
         log_event(ticket, "extension_approved" if approve else "extension_refused", now=now, actor=actor, detail=detail)
     return ticket

@@ -1,13 +1,14 @@
-"""Department handling: sign for, return, extension, co-handling, reminders (the reply is hotline/reply.py)."""
+"""Department handling: sign for, co-handling, reminders (the 退单 is hotline/returns.py, the 延期
+hotline/extensions.py, the reply hotline/reply.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.auth.models import Role
-from core.calendar.service import get_schedule
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
+from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
 from hotline.common import ENTITY, clock, log_event, stop
@@ -26,24 +27,6 @@ def sign(ticket: Ticket, *, now: datetime, actor: Actor) -> Ticket:
         ticket.signed_at = now
         stop(ticket, "sign_for", at=now, actor=actor, reason="signed")
     return ticket
-
-
-def return_ticket(ticket: Ticket, *, reason: str | None, now: datetime, actor: Actor) -> Ticket:
-    """退单 of a misrouted ticket: reviewed by the 12345 centre before it counts (hotline/returns.py)."""
-    from hotline.returns import request_return
-    return request_return(ticket, reason=reason, now=now, actor=actor)
-
-
-def request_extension(ticket: Ticket, *, hours: float, reason: str | None, now: datetime, actor: Actor) -> Ticket:
-    """延期 request, only before the handling period expires (hotline/extensions.py)."""
-    from hotline.extensions import request_extension as request
-    return request(ticket, hours=hours, reason=reason, now=now, actor=actor)
-
-
-def decide_extension(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
-    """A supervisor's decision on the 延期 request, approved only before expiry (hotline/extensions.py)."""
-    from hotline.extensions import decide_extension as decide
-    return decide(ticket, approve=approve, now=now, actor=actor, note=note)
 
 
 def add_co_part(ticket: Ticket, department: Department, *, part: str | None, now: datetime, actor: Actor) -> Ticket:
@@ -82,5 +65,5 @@ def urge(ticket: Ticket, *, kind: str | None, note: str | None, now: datetime, a
                                       User.role.in_([Role.STAFF, Role.APPROVER])):
             notify(event, now=now, user=user, entity=(ENTITY, ticket.id), context={
                 "label": ticket.number, "clock_name": "办理时限", "department": ticket.department.name,
-                "due": c.due_at.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M") if c else ""})
+                "due": local_datetime(c.due_at) if c else ""})
     return ticket

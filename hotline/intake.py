@@ -11,6 +11,7 @@ from core.calendar.service import get_calendar, get_schedule
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
+from core.formats import zh_date
 from core.notifications.service import notify
 from core.workflow import transition
 from core.worktime import add_wall_hours, add_work_hours
@@ -122,6 +123,12 @@ def dispatch(ticket: Ticket, department: Department, *, now: datetime, actor: Ac
                                       User.active.is_(True), User.role.in_([Role.STAFF, Role.APPROVER])):
             notify("new_assignment", now=now, user=user, entity=(ENTITY, ticket.id),
                    context={"label": f"{ticket.number} {sla.TYPES[ticket.type]}", "department": department.name,
-                            "due": handling.due_at.astimezone(get_schedule().tz).strftime("%Y年%m月%d日 %H:%M")})
+                            "due": _zh_moment(handling.due_at)})
     db.session.refresh(ticket)
     return ticket
+
+
+def _zh_moment(moment: datetime) -> str:
+    """A due moment in a notice: the day as Chinese documents write it (core.formats.zh_date), then the local time."""
+    local = moment.astimezone(get_schedule().tz)
+    return f"{zh_date(local.date())} {local:%H:%M}"

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.db import unit_of_work
+from core.formats import local_datetime
 from core.workflow import TransitionError, transition
 from hotline.caller_view import reachable
 from hotline.common import clock, free_text, stop
@@ -30,12 +31,10 @@ def close_no_contact(ticket: Ticket, *, now: datetime, actor: Actor, note: str |
     """Close an answered ticket without a contact phone once its callback period has run out."""
     if reachable(ticket):
         raise TransitionError("该工单留有联系电话，请按正常回访登记")
-    if ticket.status != Status.REPLIED.value:
-        raise TransitionError(f"工单当前状态为“{ticket.status_label}”，不能按无联系电话办结")
+    WORKFLOW.require(Status(ticket.status), {Status.REPLIED}, "close_no_contact")
     c = clock(ticket, "callback")
     if c is not None and c.state != "stopped" and now < c.due_at:
-        from core.templating import local_dt
-        raise TransitionError(f"市民可凭工单编号和查询码在线评价，请在回访时限（{local_dt(c.due_at)}）届满后"
+        raise TransitionError(f"市民可凭工单编号和查询码在线评价，请在回访时限（{local_datetime(c.due_at)}）届满后"
                               "仍未评价的，再按无联系电话办结")
     note = free_text(note, field="note", label="说明", max_len=MAX_NOTE, allow_nul=False,
                      too_long="{label}不能超过 {max_len} 字，且不能含有非法字符")

@@ -1,5 +1,9 @@
 """OpenAPI description of /api/v1/tickets (merged into /api/v1/openapi.json)."""
 from core.api.openapi import CODE, DATETIME, ID, LONG_TEXT, action_path, body, error_responses, path_id, query, text
+from hotline import scope, sla
+from hotline.callback import SATISFACTION
+from hotline.intake import CHANNELS
+from hotline.linkage import EMERGENCY
 
 _T = {"type": "object", "required": ["id", "number", "status"], "properties": {
     "id": {"type": "integer"}, "number": {"type": "string"}, "status": {"type": "string"},
@@ -20,9 +24,9 @@ PATHS = {
     P: {
         "post": {"summary": "Log a call or message as a ticket", "security": [{"bearer": []}],
                  "requestBody": body({
-                     "type": {"enum": ["inquiry", "help", "complaint", "report", "suggestion", "praise"]},
-                     "category_code": CODE, "urgency": {"enum": ["normal", "urgent"]},
-                     "channel": {"enum": ["phone", "web", "app", "open311", "letter", "110"],
+                     "type": {"enum": list(sla.TYPES)},
+                     "category_code": CODE, "urgency": {"enum": list(sla.URGENCIES)},
+                     "channel": {"enum": list(CHANNELS),
                                  "description": "110: a non-emergency matter 110 handed over (handover_ref required)"},
                      "handover_ref": {**text(40), "description": "110's incident number (接警编号), channel 110"},
                      "caller_phone": text(20), "caller_name": text(60), "anonymous": {"type": "boolean"},
@@ -50,7 +54,7 @@ PATHS = {
     P + "/{ticket_id}/direct-close": _action("直接办结 from the knowledge base", {"answer": LONG_TEXT}, ["answer"]),
     P + "/{ticket_id}/transfer": _action(
         "Transfer an emergency to 110/119/120/122 (before an answer: new, dispatched or signed)",
-        {"to": {"enum": ["110", "119", "120", "122"]}, "note": _S,
+        {"to": {"enum": list(EMERGENCY)}, "note": _S,
          "reference": {**text(40), "description": "the service's incident number (接警编号)"},
          "counterpart": {**text(60), "description": "who took it over (接收人/工号)"}}, ["to"]),
     P + "/{ticket_id}/transfer-feedback": _action(
@@ -60,7 +64,7 @@ PATHS = {
                                                   "once answered or closed)", {"feedback": _S}, ["feedback"]),
     P + "/{ticket_id}/not-accept": _action(
         "不予受理: close a new ticket outside 12345's scope and tell the caller by SMS which channel to use",
-        {"channel": {"enum": ["litigation", "arbitration", "discipline", "reconsideration", "petition", "other"]},
+        {"channel": {"enum": list(scope.CHANNELS)},
          "other": text(200)}, ["channel"]),
     P + "/{ticket_id}/refer-disclosure": _action(
         "转为政府信息公开申请: close a new ticket; the caller gets by SMS a one-use link to the prefilled "
@@ -83,7 +87,7 @@ PATHS = {
     P + "/{ticket_id}/urge": _action("催办 (督办: supervision-orders)", {"kind": {"enum": ["remind"]}, "note": _S}, []),
     P + "/{ticket_id}/callback": _action("Record a callback attempt", {
         "reached": {"type": "boolean"}, "resolved": {"type": "boolean"},
-        "satisfaction": {"enum": ["satisfied", "basic", "unsatisfied"]}, "comment": _S}, ["reached"]),
+        "satisfaction": {"enum": list(SATISFACTION)}, "comment": _S}, ["reached"]),
     P + "/{ticket_id}/review": _action("Supervisor: 重办 (reopen) or close after an unsatisfied callback",
                                        {"reopen": {"type": "boolean"}, "reason": _S}, ["reopen", "reason"]),
     P + "/{ticket_id}/contact": _action("首次联系诉求人: the lead department's staff or approver (响应率)",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from core.audit import history
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
+from core.formats import local_datetime
 from core.listing import department_id, overdue_filter, status_filter
 from hotline import access, rounds, supervision
 from hotline.access import sees_callers
@@ -195,5 +196,4 @@ def citizen_steps(ticket: Ticket) -> list[dict[str, Any]]:
 def _local(value):
     from datetime import datetime
 
-    from core.templating import local_dt
-    return local_dt(datetime.fromisoformat(value) if isinstance(value, str) else value)
+    return local_datetime(datetime.fromisoformat(value) if isinstance(value, str) else value)

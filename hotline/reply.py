@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from core.auth.models import Role
 from core.calendar.service import get_schedule
 from core.db import unit_of_work
-from core.errors import DomainError, ValidationError
+from core.errors import ValidationError
 from core.notifications.service import notify
 from core.workflow import transition
-from hotline import rounds, sla
+from hotline import access, rounds, sla
 from hotline.common import ENTITY, start, stop
 from hotline.states import WORKFLOW, Status
 
@@ -42,14 +42,19 @@ def _finish_reply(ticket, text, now, actor):
                    entity=(ENTITY, merged.id), context={"label": merged.number, "master": ticket.number})
 
 
+def needs_signoff(ticket: Ticket, actor: Actor) -> bool:
+    """Whether a reply by `actor` is a draft awaiting the department head's sign-off: by staff (not the head) of a
+    department that requires sign-off (Department.requires_signoff)."""
+    return (ticket.department is not None and ticket.department.requires_signoff
+            and getattr(actor, "role", None) is Role.STAFF)
+
+
 def reply(ticket: Ticket, *, text: str | None, now: datetime, actor: Actor) -> Ticket:
     """The lead department's reply; staff of a department that requires sign-off send it to the head."""
     if not (text or "").strip():
         raise ValidationError("请填写答复内容", field="text")
-    needs_signoff = ticket.department is not None and ticket.department.requires_signoff and \
-        getattr(actor, "role", None) is Role.STAFF
     with unit_of_work():
-        if needs_signoff:
+        if needs_signoff(ticket, actor):
             transition(WORKFLOW, ticket, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor,
                        allowed_from={Status.SIGNED})
             ticket.reply_text = text.strip()
@@ -60,8 +65,11 @@ def reply(ticket: Ticket, *, text: str | None, now: datetime, actor: Actor) -> T
 
 
 def sign_off(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note: str | None = "") -> Ticket:
-    if actor.role not in (Role.APPROVER, Role.SUPERVISOR):
-        raise DomainError("只有部门负责人可以签发答复")
+    """The head's decision on a drafted reply: approved, it is sent (the callback starts); returned, with the
+    changes asked for, it goes back to the department. Only whom hotline/access.py signoff_refusal admits."""
+    refused = access.signoff_refusal(actor, ticket)
+    if refused:
+        raise access.NotTheirs(refused)
     with unit_of_work():
         if approve:
             transition(WORKFLOW, ticket, Status.REPLIED, "reply_signed_off", now=now, actor=actor,

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 
 from core import action_time
 from core.auth.models import Role
-from core.calendar.service import get_schedule
 from core.clocks.models import ClockState
 from core.clocks.service import pause_clock, resume_clock
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
+from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
 from hotline.common import ENTITY, clock, free_text, start, stop
@@ -61,8 +61,10 @@ def refusal(ticket: Ticket, now: datetime) -> str | None:
     whether the ticket page offers the 退单 form."""
     if pending(ticket) is not None:
         return "已有退单正在等待 12345 中心审核，不能重复退单"
-    if ticket.status not in (Status.DISPATCHED.value, Status.SIGNED.value):
-        return f"工单当前状态为“{ticket.status_label}”，不能退回"
+    try:
+        WORKFLOW.require(Status(ticket.status), {Status.DISPATCHED, Status.SIGNED}, "return")
+    except TransitionError as refused:
+        return refused.message
     deadline = ticket.return_deadline
     if deadline is None or now > deadline or action_time.entered(now) > deadline:
         return "已超过退单时限，不能退单；如确属误派，请联系 12345 中心改派"
@@ -155,7 +157,7 @@ def _reject(ticket, ret, *, now, actor, note):
 
 def _tell_department(ticket, ret, *, note, now, due):
     from core.auth.models import User
-    when = due.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M") if due else "—"
+    when = local_datetime(due) or "—"
     for user in User.query.filter(User.department_id == ret.department_id, User.active.is_(True),
                                   User.role.in_([Role.STAFF, Role.APPROVER])):
         notify("return_rejected", now=now, user=user, entity=(ENTITY, ticket.id),

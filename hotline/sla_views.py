@@ -26,7 +26,7 @@ def index():
         return redirect(url_for(".index"))
     return render_template("hotline/sla.html", rules=sla_admin.rules(), defaults=sla_admin.default_limits(),
                            handling_days=sla.HANDLING_WORKDAYS, clocks=sla_admin.CLOCKS, units=sla_admin.UNITS,
-                           types=sla.TYPES, urgencies=sla.URGENCIES)
+                           types=sla.TYPES, urgencies=sla.URGENCIES, workday_hours=sla.WORKDAY_HOURS)
 
 
 @bp.post("/<int:rule_id>/delete")

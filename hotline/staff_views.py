@@ -37,7 +37,7 @@ from hotline.catalogue import SYNONYMS
 from hotline.common import clock
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
-from hotline.sla import TYPES, URGENCIES, urgency_badge
+from hotline.sla import MAX_EXTENSION_HOURS, MAX_EXTENSION_WORKDAYS, TYPES, URGENCIES, urgency_badge
 from hotline.validation import clean_ticket
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -197,6 +197,7 @@ def _page(t, kept=None):
                            step_labels=STEP_LABELS, returns=returns.history(t),
                            return_open=returns.refusal(t, now) is None,
                            extension_expired=extensions.expired(t, now) is not None,
+                           max_extension_workdays=MAX_EXTENSION_WORKDAYS, max_extension_hours=MAX_EXTENSION_HOURS,
                            transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
                            scope_channels=scope.CHANNELS,
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,
@@ -238,10 +239,10 @@ ACTIONS = {
     "refer_disclosure": ("desk", "已转为政府信息公开申请（有来电号码的已短信发送申请表链接）", lambda t, f, n, u: scope.refer_disclosure(
         t, now=n, actor=u)),
     "sign": ("lead", "已签收", lambda t, f, n, u: handling.sign(t, now=n, actor=u)),
-    "return": ("lead", "已退单", lambda t, f, n, u: handling.return_ticket(t, reason=f.get("reason"), now=n, actor=u)),
-    "extension_request": ("lead", "已申请延期", lambda t, f, n, u: handling.request_extension(
+    "return": ("lead", "已退单", lambda t, f, n, u: returns.request_return(t, reason=f.get("reason"), now=n, actor=u)),
+    "extension_request": ("lead", "已申请延期", lambda t, f, n, u: extensions.request_extension(
         t, hours=_hours(), reason=f.get("reason"), now=n, actor=u)),
-    "extension_decision": ("any", "已审批延期", lambda t, f, n, u: handling.decide_extension(
+    "extension_decision": ("any", "已审批延期", lambda t, f, n, u: extensions.decide_extension(
         t, approve=f.get("approve") == "1", note=f.get("note", ""), now=n, actor=u)),
     "co_part": ("any", "已提交协办意见", lambda t, f, n, u: handling.add_co_part(
         t, u.department, part=f.get("part"), now=n, actor=u) if u.department else None),
@@ -279,8 +280,7 @@ def act(ticket_id, action):
         abort(404)
     t = _load(ticket_id)
     _, done, fn = ACTIONS[action]
-    if not access.can_act(current_user, t, action):
-        abort(403)
+    access.require_act(current_user, t, action)
     try:
         fn(t, request.form, utcnow(), current_user)
     except DomainError as err:

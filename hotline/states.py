@@ -49,7 +49,7 @@ ACTION_LABELS = {  # the verbs of refusal messages (the audit keeps the action's
     "close_no_contact": "按无联系电话办结",
     "return_upheld": "审核退单", "return_rejected": "审核退单",
     "not_accepted": "不予受理", "referred_disclosure": "转为政府信息公开申请",
-    "contact": "记录首次联系",
+    "contact": "记录首次联系", "extension_request": "申请延期", "callback": "回访",
 }
 
 WORKFLOW = Workflow(noun="工单", entity_kind=ENTITY, states=Status, transitions=TRANSITIONS,

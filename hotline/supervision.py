@@ -20,6 +20,7 @@ from core.clocks.service import start_clock, stop_clock, urgency_of
 from core.db import claim_once, unit_of_work
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError
 from hotline import sla
@@ -45,10 +46,6 @@ def _required(value, field, missing):
 def clock_of(order: SupervisionOrder) -> Clock | None:
     return (Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(order.id), name=CLOCK)
             .order_by(Clock.id.desc()).first())
-
-
-def _local(moment):
-    return moment.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M")
 
 
 def issue(ticket: Ticket, *, reason: str | None, now: datetime, actor: Actor) -> SupervisionOrder:
@@ -77,7 +74,7 @@ def issue(ticket: Ticket, *, reason: str | None, now: datetime, actor: Actor) ->
         for user in _department_users(ticket.department_id, (Role.STAFF, Role.APPROVER)):
             notify("supervision_order", now=now, user=user, entity=(ENTITY, order.id),
                    context={"label": f"{order.number}（工单 {ticket.number}）", "department": ticket.department.name,
-                            "due": _local(c.due_at)})
+                            "due": local_datetime(c.due_at)})
     return order
 
 
@@ -155,7 +152,7 @@ def escalate_overdue(now: datetime) -> int:
             for user in _department_users(order.department_id, (Role.APPROVER,)) + supervisors:
                 notify("supervision_escalated", now=now, user=user, entity=(ENTITY, order.id),
                        context={"label": f"{order.number}（工单 {ticket.number}）",
-                                "department": order.department.name, "due": _local(c.due_at)})
+                                "department": order.department.name, "due": local_datetime(c.due_at)})
     return len(claimed)
 
 

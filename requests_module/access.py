@@ -39,7 +39,7 @@ from flask import abort, session
 from sqlalchemy import or_
 
 from core.auth.models import Role
-from core.errors import DomainError
+from core.errors import NotTheirs
 from requests_module.remedy import DISTRICT_OFFICE, issuing_department, issuing_organ
 
 if TYPE_CHECKING:
@@ -75,10 +75,6 @@ def is_applicant(user: Any, req: DisclosureRequest) -> bool:
     return own or req.id in session.get(LOOKUP_KEY, [])
 
 
-class NotTheirs(DomainError):
-    """A step the user may see but is not theirs to take (403), with the Chinese reason."""
-
-    status = 403
 
 
 def issuing_department_id(req: DisclosureRequest) -> int | None:

@@ -7,6 +7,7 @@ from tests.conftest import make_user
 def test_home_for_the_public(client, seeded):
     html = client.get("/").get_data(as_text=True)
     assert "申请政府信息公开" in html and "12345 诉求" in html and "登录" in html
+    assert "20 个工作日内答复" in html  # requests_module/periods.py ANSWER_WORKDAYS
     assert 'lang="zh-CN"' in html and "跳到正文" in html
     assert "https://" not in html.split("<body>")[0]  # no CDN assets
 

@@ -17,6 +17,7 @@ from core.clocks.compute import Leads, compute_deadlines, marks_that_hold
 from core.clocks.models import TRANSITIONS, Clock, ClockState, ClockUnit
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.formats import local_datetime
 
 if TYPE_CHECKING:
     from typing import Any
@@ -100,7 +101,7 @@ def _no_push_after_due(clock: Clock, now: datetime, verb: str) -> None:
     when the step is dated inside the period (a 补录, core/action_time.py)."""
     if clock.state == ClockState.RUNNING.value and action_time.entry_time(now) > clock.due_at:
         due = (clock.due_on.isoformat() if clock.due_on
-               else clock.due_at.astimezone(get_schedule().tz).strftime("%Y-%m-%d %H:%M"))
+               else local_datetime(clock.due_at))
         raise ClockStateError(f"期限已于 {due} 届满，不能再{verb}：已超期的办理不会因事后登记变为按期；"
                               "如确已在期限内办理，请凭送达凭证联系督办部门更正")
 

@@ -95,3 +95,13 @@ def test_a_date_field_of_a_request():
             date_field(MultiDict({"valid_from": bad}) if isinstance(bad, str) else {"valid_from": bad}, "valid_from",
                        label="有效期")
         assert refused.value.field == "valid_from" and refused.value.message.startswith("有效期：")
+
+
+def test_local_datetime_is_the_one_date_time_display():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from core.formats import local_datetime
+    moment = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
+    assert local_datetime(moment, ZoneInfo("Asia/Shanghai")) == "2026-11-20 10:00"
+    assert local_datetime(None) == ""

@@ -75,3 +75,25 @@ def test_type_messages_are_set_as_chinese_text(api):
     assert r.status_code == 400
     fields = r.get_json()["fields"]
     assert fields["anonymous"] == "应为 true 或 false" and fields["lat"] == "应为数字"
+
+
+def test_a_refused_sign_off_says_who_may_sign_off(api):
+    """The staff member who drafted the reply sees the ticket but may not sign it off: 403 with the reason
+    (hotline/access.py signoff_refusal), as the disclosure side's NotTheirs."""
+    from core.departments.models import Department
+    from core.extensions import db
+    db.session.execute(db.update(Department).where(Department.code == "sthjj").values(requires_signoff=True))
+    db.session.commit()
+    op = api("operator", login="op@x.cn")
+    staff = api("staff", "sthjj", login="s@x.cn")
+    tid = op.post("/tickets", CALL, now=at(2026, 9, 30, 16, 2)).get_json()["id"]
+    op.post(f"/tickets/{tid}/dispatch", {"department": "sthjj"}, now=at(2026, 9, 30, 16, 46))
+    staff.post(f"/tickets/{tid}/sign", {}, now=at(2026, 10, 8, 9, 31))
+    assert staff.post(f"/tickets/{tid}/reply", {"text": "已处理"}, now=at(2026, 10, 9, 10)).get_json()["status"] == \
+        "awaiting_signoff"
+    r = staff.post(f"/tickets/{tid}/sign-off", {"approve": True}, now=at(2026, 10, 9, 11))
+    assert r.status_code == 403 and r.get_json()["error"] == "forbidden"
+    assert r.get_json()["message"] == "本工单的答复须由生态环境局的负责人（审批人）或督办人员签发"
+    r = api("approver", "sthjj", login="a@x.cn").post(f"/tickets/{tid}/sign-off", {"approve": True},
+                                                       now=at(2026, 10, 9, 12))
+    assert r.status_code == 200 and r.get_json()["status"] == "replied"

@@ -6,8 +6,8 @@ import pytest
 
 from core.departments.models import Department
 from core.extensions import db
-from core.templating import local_dt
-from hotline import callback, handling, intake, reply
+from core.formats import local_datetime as local_dt
+from hotline import callback, extensions, handling, intake, reply
 from hotline.common import clock
 from hotline.models import CallbackAttempt, Ticket
 from public_log import review
@@ -222,8 +222,8 @@ def test_the_timeline_shows_citizen_safe_steps_only(client, hot):
     intake.dispatch(t, _dep(), now=at(2026, 11, 16, 9, 30), actor=make_user("operator", "op@x.cn"),
                     note="内部派单备注")
     handling.sign(t, now=at(2026, 11, 16, 10), actor=staff)
-    handling.request_extension(t, hours=8, reason="需现场夜查取证", now=at(2026, 11, 17, 9), actor=staff)
-    handling.decide_extension(t, approve=True, note="同意延期备注", now=at(2026, 11, 17, 10), actor=supervisor)
+    extensions.request_extension(t, hours=8, reason="需现场夜查取证", now=at(2026, 11, 17, 9), actor=staff)
+    extensions.decide_extension(t, approve=True, note="同意延期备注", now=at(2026, 11, 17, 10), actor=supervisor)
     extended = clock(t, "handling").due_at
     handling.urge(t, kind="remind", note="内部催办备注", now=at(2026, 11, 18, 9), actor=supervisor)
     page = client.get(f"/hotline/my/{t.id}").get_data(as_text=True)

@@ -40,7 +40,7 @@ def test_reply_stops_it_and_return_does_not_count(hot):
     reply.reply(t, text="已处理", now=at(2026, 11, 18, 10), actor="s")  # past the 11-17 09:00 due time
     assert (t.contact_verdicts, t.contact_in_time) == (1, 0) and t.first_contact_at is None
     r = _dispatched(at(2026, 11, 16, 9))
-    handling.return_ticket(r, reason="不属本部门", now=at(2026, 11, 16, 10), actor="s")
+    returns.request_return(r, reason="不属本部门", now=at(2026, 11, 16, 10), actor="s")
     assert clock(r, "first_contact").state == "paused"  # while the 12345 centre reviews the return
     returns.review_return(r, upheld=True, note="", now=at(2026, 11, 16, 11), actor="op")
     c = clock(r, "first_contact")

@@ -6,7 +6,7 @@ from core.departments.models import Department
 from core.errors import ValidationError
 from core.extensions import db
 from core.workflow import TransitionError
-from hotline import callback, handling, intake, linkage, reply, returns, suggest
+from hotline import callback, extensions, handling, intake, linkage, reply, returns, suggest
 from hotline.common import clock
 from hotline.models import Ticket, Transfer
 from tests.conftest import at, csrf_from, login, make_user, pinned
@@ -35,7 +35,7 @@ def ticket_in(state):
     if state in ("signed", "reopened"):
         handling.sign(t, now=at(2026, 11, 16, 9, 20), actor="s")
     if state in ("returned", "return_review"):
-        handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 16, 9, 30), actor="s")
+        returns.request_return(t, reason="非本部门职责", now=at(2026, 11, 16, 9, 30), actor="s")
     if state == "returned":  # the centre upholds the return: the ticket waits for dispatch again
         returns.review_return(t, upheld=True, note="", now=at(2026, 11, 16, 9, 40), actor="op")
     if state == "reopened":
@@ -258,7 +258,7 @@ def test_api_linkage_rules_and_bad_input(api):
 
 def test_transfer_lets_a_pending_extension_lapse(hot):
     t = ticket_in("signed")
-    handling.request_extension(t, hours=7.5, reason="需现场勘查", now=at(2026, 11, 16, 10), actor="s")
+    extensions.request_extension(t, hours=7.5, reason="需现场勘查", now=at(2026, 11, 16, 10), actor="s")
     intake.transfer_emergency(t, to="110", now=at(2026, 11, 16, 11), actor="op")
     assert t.extension_request_hours is None and clock(t, "handling").state == "stopped"
 

@@ -10,7 +10,7 @@ from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.notifications.models import Notification
 from core.workflow import TransitionError
-from hotline import handling, intake, reply
+from hotline import extensions, handling, intake, reply
 from hotline.common import clock
 from hotline.models import Ticket
 from tests.conftest import at, csrf_from, login, make_user, pinned
@@ -32,11 +32,11 @@ def signed(**changes):
 def test_approved_before_expiry_moves_the_due_date_and_tells_the_caller(hot):
     sup = make_user("supervisor", "sup@x.cn")
     t = signed()
-    handling.request_extension(t, hours=15, reason="需现场核查", now=at(2026, 11, 17, 9), actor="s")
+    extensions.request_extension(t, hours=15, reason="需现场核查", now=at(2026, 11, 17, 9), actor="s")
     with pytest.raises(DomainError, match="督办"):
-        handling.decide_extension(t, approve=True, now=at(2026, 11, 17, 10), actor=make_user("staff", "s@x.cn",
+        extensions.decide_extension(t, approve=True, now=at(2026, 11, 17, 10), actor=make_user("staff", "s@x.cn",
                                                                                                 department="sthjj"))
-    handling.decide_extension(t, approve=True, now=at(2026, 11, 18, 17, 0), actor=sup)
+    extensions.decide_extension(t, approve=True, now=at(2026, 11, 18, 17, 0), actor=sup)
     assert clock(t, "handling").due_at == at(2026, 11, 23, 9, 0)  # + 2 working days
     assert t.extension_used and t.extension_request_hours is None
     sms = Notification.query.filter_by(event="ticket_extended").one()
@@ -47,8 +47,8 @@ def test_approved_before_expiry_moves_the_due_date_and_tells_the_caller(hot):
 
 def test_no_sms_without_a_phone(hot):
     t = signed(caller_phone="")
-    handling.request_extension(t, hours=7.5, reason="需现场核查", now=at(2026, 11, 17, 9), actor="s")
-    handling.decide_extension(t, approve=True, now=at(2026, 11, 17, 10), actor=make_user("supervisor", "sup@x.cn"))
+    extensions.request_extension(t, hours=7.5, reason="需现场核查", now=at(2026, 11, 17, 9), actor="s")
+    extensions.decide_extension(t, approve=True, now=at(2026, 11, 17, 10), actor=make_user("supervisor", "sup@x.cn"))
     assert clock(t, "handling").due_at == at(2026, 11, 20, 9, 0)
     assert Notification.query.filter_by(event="ticket_extended").count() == 0
 
@@ -56,20 +56,20 @@ def test_no_sms_without_a_phone(hot):
 def test_request_after_expiry_is_refused(hot):
     t = signed()
     with pytest.raises(TransitionError, match="办理期限已于 2026-11-19 09:00 届满，不能再申请延期"):
-        handling.request_extension(t, hours=15, reason="需现场核查", now=at(2026, 11, 19, 9, 1), actor="s")
+        extensions.request_extension(t, hours=15, reason="需现场核查", now=at(2026, 11, 19, 9, 1), actor="s")
     with pytest.raises(ValidationError, match="应为文字"):
-        handling.request_extension(t, hours=15, reason=["x"], now=at(2026, 11, 18, 9), actor="s")
+        extensions.request_extension(t, hours=15, reason=["x"], now=at(2026, 11, 18, 9), actor="s")
     assert t.extension_request_hours is None
 
 
 def test_a_request_pending_at_expiry_can_no_longer_be_approved(hot):
     sup = make_user("supervisor", "sup@x.cn")
     t = signed()
-    handling.request_extension(t, hours=15, reason="需现场核查", now=at(2026, 11, 18, 16), actor="s")
+    extensions.request_extension(t, hours=15, reason="需现场核查", now=at(2026, 11, 18, 16), actor="s")
     with pytest.raises(TransitionError, match="延期申请未在期限内获批准，已不能批准"):
-        handling.decide_extension(t, approve=True, now=at(2026, 11, 19, 9, 30), actor=sup)
+        extensions.decide_extension(t, approve=True, now=at(2026, 11, 19, 9, 30), actor=sup)
     assert clock(t, "handling").due_at == at(2026, 11, 19, 9, 0) and not t.extension_used
-    handling.decide_extension(t, approve=False, note="已超期", now=at(2026, 11, 19, 9, 30), actor=sup)
+    extensions.decide_extension(t, approve=False, note="已超期", now=at(2026, 11, 19, 9, 30), actor=sup)
     assert t.extension_request_hours is None
     reply.reply(t, text="已处理", now=at(2026, 11, 19, 10), actor="s")
     assert clock(t, "handling").on_time is False  # the late reply stays late
@@ -118,6 +118,7 @@ def test_pages(app, client, hot):
     with pinned(app, at(2026, 11, 17, 9)):
         for t in (first, second):
             page = client.get(f"/hotline/tickets/{t.id}").get_data(as_text=True)
+            assert "申请延期（最多 10 个工作日 = 75 工作小时）" in page  # sla.MAX_EXTENSION_WORKDAYS / _HOURS
             client.post(f"/hotline/tickets/{t.id}/extension_request",
                         data={"hours": "15", "reason": "需现场核查", "csrf_token": csrf_from(page)})
     with pinned(app, at(2026, 11, 19, 9, 30)):  # the third asks too late

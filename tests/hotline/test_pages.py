@@ -51,6 +51,8 @@ def test_dispatch_sign_reply_callback_through_pages(app, desk):
     staff.post(f"/hotline/tickets/{t.id}/reply", data={"text": "已责令停工", "csrf_token": csrf_from(tp)})
     assert staff.post(f"/hotline/tickets/{t.id}/callback", data={"reached": "1", "satisfaction": "satisfied",
                                                                  "csrf_token": csrf_from(tp)}).status_code == 403
+    r = staff.post(f"/hotline/tickets/{t.id}/sign_off", data={"approve": "1", "csrf_token": csrf_from(tp)})
+    assert r.status_code == 403 and "须由生态环境局的负责人（审批人）或督办人员签发" in r.get_data(as_text=True)
     callbacks = desk.get("/hotline/callbacks").get_data(as_text=True)
     assert t.number in callbacks
     desk.post(f"/hotline/tickets/{t.id}/callback", data={"reached": "1", "resolved": "1", "satisfaction": "satisfied",

@@ -35,21 +35,21 @@ def dispatched(signed=False):
 def test_return_waits_for_review_with_the_clocks_paused(hot):
     staff = make_user("staff", "s@x.cn", department="zjj")
     t = dispatched(signed=True)
-    handling.return_ticket(t, reason="属街道职责", now=at(2026, 11, 16, 10, 0), actor=staff)
+    returns.request_return(t, reason="属街道职责", now=at(2026, 11, 16, 10, 0), actor=staff)
     assert t.status == "return_review" and t.status_label == "退单待审核"
     assert t.department.code == "zjj" and t.return_count == 0
     assert clock(t, "handling").state == "paused"
     r = returns.pending(t)
     assert (r.decision, r.reason, r.department.code, r.requested_at) == (None, "属街道职责", "zjj", at(2026, 11, 16, 10))
     with pytest.raises(TransitionError, match="已有退单正在等待"):
-        handling.return_ticket(t, reason="再退", now=at(2026, 11, 16, 11, 0), actor=staff)
+        returns.request_return(t, reason="再退", now=at(2026, 11, 16, 11, 0), actor=staff)
     assert Return.query.count() == 1
 
 
 def test_rejected_return_resumes_the_clocks_where_they_stopped(hot):
     make_user("staff", "s@x.cn", department="zjj")
     t = dispatched(signed=True)
-    handling.return_ticket(t, reason="属街道职责", now=at(2026, 11, 16, 10, 0), actor="s")
+    returns.request_return(t, reason="属街道职责", now=at(2026, 11, 16, 10, 0), actor="s")
     with pytest.raises(ValidationError, match="不成立时请写明理由"):
         returns.review_return(t, upheld=False, note=" ", now=at(2026, 11, 16, 15, 0), actor="op")
     returns.review_return(t, upheld=False, note="噪声执法属住建局", now=at(2026, 11, 16, 15, 0), actor="op")
@@ -62,14 +62,14 @@ def test_rejected_return_resumes_the_clocks_where_they_stopped(hot):
     told = Notification.query.filter_by(event="return_rejected").all()
     assert told and "噪声执法属住建局" in told[0].body and "2026-11-30 14:30" in told[0].body
     with pytest.raises(TransitionError, match="不成立，不能再次退单"):
-        handling.return_ticket(t, reason="还是不归我们", now=at(2026, 11, 16, 15, 30), actor="s")
+        returns.request_return(t, reason="还是不归我们", now=at(2026, 11, 16, 15, 30), actor="s")
     reply.reply(t, text="已处理", now=at(2026, 11, 30, 14, 0), actor="s")
     assert clock(t, "handling").on_time is True  # on time only thanks to the review time not being counted
 
 
 def test_rejected_return_of_an_unsigned_ticket_resumes_sign_for(hot):
     t = dispatched()
-    handling.return_ticket(t, reason="误派", now=at(2026, 11, 16, 10, 0), actor="s")
+    returns.request_return(t, reason="误派", now=at(2026, 11, 16, 10, 0), actor="s")
     assert clock(t, "sign_for").state == "paused" and clock(t, "handling").state == "paused"
     returns.review_return(t, upheld=False, note="职责明确", now=at(2026, 11, 16, 15, 0), actor="op")
     assert t.status == "dispatched"
@@ -79,7 +79,7 @@ def test_rejected_return_of_an_unsigned_ticket_resumes_sign_for(hot):
 
 def test_upheld_return_goes_back_to_dispatch_without_a_verdict(hot):
     t = dispatched()
-    handling.return_ticket(t, reason="误派", now=at(2026, 11, 16, 10, 0), actor="s")
+    returns.request_return(t, reason="误派", now=at(2026, 11, 16, 10, 0), actor="s")
     returns.review_return(t, upheld=True, note="", now=at(2026, 11, 16, 15, 0), actor="op")
     assert t.status == "new" and t.department is None and t.return_count == 1 and t.return_deadline is None
     for name in ("sign_for", "handling"):
@@ -96,7 +96,7 @@ def test_upheld_return_goes_back_to_dispatch_without_a_verdict(hot):
 
 def test_overdue_sign_for_keeps_running_during_review(hot):
     t = dispatched()
-    handling.return_ticket(t, reason="误派", now=at(2026, 11, 16, 14, 0), actor="s")  # sign-for was due 11:30
+    returns.request_return(t, reason="误派", now=at(2026, 11, 16, 14, 0), actor="s")  # sign-for was due 11:30
     assert clock(t, "sign_for").state == "running" and clock(t, "handling").state == "paused"
     returns.review_return(t, upheld=False, note="职责明确", now=at(2026, 11, 16, 15, 0), actor="op")
     assert clock(t, "sign_for").due_at == at(2026, 11, 16, 11, 30)  # still late: the return did not excuse it
@@ -105,16 +105,16 @@ def test_overdue_sign_for_keeps_running_during_review(hot):
 def test_return_only_inside_the_configured_window(app, hot):
     t = dispatched()
     with pytest.raises(TransitionError, match="退单时限"):
-        handling.return_ticket(t, reason="误派", now=at(2026, 11, 17, 9, 31), actor="s")
+        returns.request_return(t, reason="误派", now=at(2026, 11, 17, 9, 31), actor="s")
     with pytest.raises(ValidationError, match="退单理由"):
-        handling.return_ticket(t, reason="  ", now=at(2026, 11, 17, 9, 0), actor="s")
+        returns.request_return(t, reason="  ", now=at(2026, 11, 17, 9, 0), actor="s")
     with pytest.raises(ValidationError, match="应为文字"):
-        handling.return_ticket(t, reason=12, now=at(2026, 11, 17, 9, 0), actor="s")
+        returns.request_return(t, reason=12, now=at(2026, 11, 17, 9, 0), actor="s")
     app.config["HOTLINE_RETURN_WINDOW_WORKDAYS"] = 2  # some provinces allow 2 working days
     try:
         t2 = dispatched()
         assert t2.return_deadline == at(2026, 11, 18, 9, 30)
-        handling.return_ticket(t2, reason="误派", now=at(2026, 11, 17, 16, 0), actor="s")
+        returns.request_return(t2, reason="误派", now=at(2026, 11, 17, 16, 0), actor="s")
         assert t2.status == "return_review"
     finally:
         app.config["HOTLINE_RETURN_WINDOW_WORKDAYS"] = 1
@@ -154,7 +154,7 @@ def test_return_and_review_through_the_api(api):
 def test_each_role_through_the_api(api, role, allowed):
     who = api(role, "zjj" if role in ("staff", "approver") else None, login=f"{role}@x.cn")
     t = dispatched()
-    handling.return_ticket(t, reason="误派", now=at(2026, 11, 16, 10), actor="s")
+    returns.request_return(t, reason="误派", now=at(2026, 11, 16, 10), actor="s")
     r = who.post(f"/tickets/{t.id}/return-review", {"upheld": True, "at": "2026-11-16T11:00:00+08:00"},
                  now=at(2026, 11, 16, 11, 1))
     assert r.status_code == (200 if allowed else 403)
@@ -168,7 +168,7 @@ def test_each_role_through_the_page(app, client, hot, role, allowed):
     make_user(role, f"{role}@x.cn", department="zjj" if role in ("staff", "approver") else None)
     login(client, f"{role}@x.cn")
     t = dispatched()
-    handling.return_ticket(t, reason="误派<script>", now=at(2026, 11, 16, 10), actor="s")
+    returns.request_return(t, reason="误派<script>", now=at(2026, 11, 16, 10), actor="s")
     tid = t.id
     with pinned(app, at(2026, 11, 16, 15)):
         page = client.get(f"/hotline/tickets/{tid}").get_data(as_text=True)
@@ -242,6 +242,6 @@ def test_the_pause_never_starts_before_the_clock(app, hot):
     sign_due = clock(t, "sign_for").due_at
     assert sign_due == at(2026, 11, 16, 16, 0)  # two working hours from the entry at 14:00
     with action_time.as_of(at(2026, 11, 16, 10, 0), now=at(2026, 11, 16, 14, 0)):
-        handling.return_ticket(t, reason="误派", now=at(2026, 11, 16, 10, 0), actor="s")
+        returns.request_return(t, reason="误派", now=at(2026, 11, 16, 10, 0), actor="s")
     returns.review_return(t, upheld=False, note="职责明确", now=at(2026, 11, 16, 14, 0), actor="op")
     assert clock(t, "sign_for").due_at == sign_due

@@ -184,11 +184,11 @@ def test_an_order_is_withdrawn_when_the_ticket_leaves_the_department(people):
     its clock stops without a verdict, it never escalates and does not count in 督办反馈及时率."""
     from datetime import date
 
-    from hotline import handling, returns
+    from hotline import returns
     from reports.hotline_assessment import assess
     t = dispatched()
     order = supervision.issue(t, reason="请说明办理进展", now=at(2026, 11, 16, 9, 30), actor=people["sup"])
-    handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 16, 10, 0), actor=people["staff"])
+    returns.request_return(t, reason="非本部门职责", now=at(2026, 11, 16, 10, 0), actor=people["staff"])
     returns.review_return(t, upheld=True, note="", now=at(2026, 11, 16, 11, 0), actor=people["op"])
     c = supervision.clock_of(order)
     assert (c.state, c.stop_reason) == ("stopped", supervision.WITHDRAWN)

@@ -7,7 +7,7 @@ from core.departments.models import Department
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.workflow import TransitionError
-from hotline import callback, handling, intake, reply
+from hotline import callback, extensions, handling, intake, reply, returns
 from hotline.common import clock
 from hotline.models import Ticket
 from tests.conftest import at, make_user
@@ -60,8 +60,8 @@ def test_return_only_inside_the_window(hot):
     t = new_ticket(at(2026, 11, 16, 9, 0))
     intake.dispatch(t, dep("zjj"), now=at(2026, 11, 16, 9, 30), actor="op")
     with pytest.raises(TransitionError, match="退单时限"):
-        handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 17, 9, 31), actor="s")
-    handling.return_ticket(t, reason="非本部门职责", now=at(2026, 11, 17, 9, 29), actor="s")
+        returns.request_return(t, reason="非本部门职责", now=at(2026, 11, 17, 9, 31), actor="s")
+    returns.request_return(t, reason="非本部门职责", now=at(2026, 11, 17, 9, 29), actor="s")
     assert t.status == "return_review" and t.return_count == 0  # the 12345 centre reviews it first
     from hotline.returns import review_return
     review_return(t, upheld=True, note="", now=at(2026, 11, 17, 9, 40), actor="op")
@@ -79,14 +79,14 @@ def test_extension_once_approved_by_a_supervisor(hot):
     handling.sign(t, now=at(2026, 11, 16, 9, 30), actor=staff)
     assert clock(t, "handling").due_at == at(2026, 11, 19, 9, 0)  # 3 working days
     with pytest.raises(ValidationError):
-        handling.request_extension(t, hours=100, reason="x", now=at(2026, 11, 17, 9), actor=staff)
-    handling.request_extension(t, hours=15, reason="需现场核查", now=at(2026, 11, 17, 9), actor=staff)
+        extensions.request_extension(t, hours=100, reason="x", now=at(2026, 11, 17, 9), actor=staff)
+    extensions.request_extension(t, hours=15, reason="需现场核查", now=at(2026, 11, 17, 9), actor=staff)
     with pytest.raises(DomainError):
-        handling.decide_extension(t, approve=True, now=at(2026, 11, 17, 10), actor=staff)
-    handling.decide_extension(t, approve=True, now=at(2026, 11, 17, 10), actor=sup)
+        extensions.decide_extension(t, approve=True, now=at(2026, 11, 17, 10), actor=staff)
+    extensions.decide_extension(t, approve=True, now=at(2026, 11, 17, 10), actor=sup)
     assert clock(t, "handling").due_at == at(2026, 11, 23, 9, 0)  # + 2 working days
     with pytest.raises(TransitionError, match="已经申请过"):
-        handling.request_extension(t, hours=1, reason="again", now=at(2026, 11, 18, 9), actor=staff)
+        extensions.request_extension(t, hours=1, reason="again", now=at(2026, 11, 18, 9), actor=staff)
 
 
 def test_reply_callback_satisfied_closes_with_verdicts(hot):
@@ -195,7 +195,7 @@ ACTIONS = {
     "reply": lambda t: reply.reply(t, text="x", now=at(2026, 11, 16, 12), actor="s"),
     "callback": lambda t: callback.record_callback(t, reached=True, satisfaction="satisfied",
                                                    now=at(2026, 11, 16, 12), actor="op"),
-    "return": lambda t: handling.return_ticket(t, reason="x", now=at(2026, 11, 16, 12), actor="s"),
+    "return": lambda t: returns.request_return(t, reason="x", now=at(2026, 11, 16, 12), actor="s"),
 }
 ALLOWED = {"new": {"dispatch", "direct_close"}, "dispatched": {"sign", "return"}, "signed": {"reply", "return"},
            "replied": {"callback"}, "callback_review": set(), "closed": set()}
@@ -229,6 +229,7 @@ def test_admin_sla_rule_changes_new_clocks(client, hot):
     make_user("admin", "admin@x.cn")
     login(client, "admin@x.cn")
     page = client.get("/admin/sla/").get_data(as_text=True)
+    assert "1 个工作日 = 7.5 工作小时" in page  # sla.WORKDAY_HOURS
     bad = client.post("/admin/sla/", data={"clock": "dispatch", "unit": "wall", "hours": "-1",
                                             "csrf_token": csrf_from(page)}, follow_redirects=True)
     assert "时长应为大于 0 的小时数" in bad.get_data(as_text=True)

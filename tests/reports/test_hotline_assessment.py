@@ -28,7 +28,7 @@ OPEN = ("running", "paused")
 
 def _return(ticket, code, when, decision):
     """A 退单 through the service and the 12345 centre's review of it 10 minutes later (hotline/returns.py)."""
-    handling.return_ticket(ticket, reason="不属本部门", now=when, actor="s")
+    returns.request_return(ticket, reason="不属本部门", now=when, actor="s")
     returns.review_return(ticket, upheld=decision == "upheld", note="" if decision == "upheld" else "属本部门职责",
                           now=when + timedelta(minutes=10), actor="op")
 

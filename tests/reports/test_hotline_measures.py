@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from hotline import callback, handling, intake, reply
+from hotline import callback, handling, intake, reply, returns
 from reports.hotline_measures import department_ranking, measures, rising_categories
 from tests.conftest import at
 from tests.reports.hotline_helpers import catalogue_and_supervisor, dep, new
@@ -37,7 +37,7 @@ def week(seeded):
     intake.transfer_emergency(t5, to="110", now=at(2026, 11, 19, 9, 2), actor="op")
     # T6: returned by the wrong department, re-dispatched, signed in time, handling not yet due
     t6 = new(at(2026, 11, 20, 9), to="sthjj", dispatched=at(2026, 11, 20, 9, 5))
-    handling.return_ticket(t6, reason="不属本部门", now=at(2026, 11, 20, 9, 30), actor="s")
+    returns.request_return(t6, reason="不属本部门", now=at(2026, 11, 20, 9, 30), actor="s")
     from hotline.returns import review_return
     review_return(t6, upheld=True, note="", now=at(2026, 11, 20, 9, 45), actor="op")  # the centre upholds it
     intake.dispatch(t6, dep("zjj"), now=at(2026, 11, 20, 10), actor="op")
