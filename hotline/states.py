@@ -42,7 +42,7 @@ TRANSITIONS = {
 
 
 ACTION_LABELS = {  # the verbs of refusal messages (the audit keeps the action's code)
-    "dispatch": "派单", "transfer": "转 110/119/120/122", "direct_close": "直接办结", "sign": "签收", "return": "退回",
+    "dispatch": "派单", "transfer": "转 110/119/120/122", "direct_close": "直接办结", "sign": "签收", "return": "退单",
     "reply": "答复", "reply_drafted": "提交答复", "reply_signed_off": "签发答复", "reply_returned": "退回答复",
     "callback_failed": "登记回访", "callback_unsatisfied": "登记回访", "close_after_callback": "登记回访",
     "close_unreachable": "登记回访", "close_by_supervisor": "研判办结", "reopen": "重办", "merged": "合并",

@@ -6,7 +6,8 @@ counts from the addressee's receipt runs from the recorded delivery date, and ha
 - third-party consultation (Art. 32): "第三方应当自收到征求意见书之日起15个工作日内提出意见";
 - fee (国办函〔2020〕109号, 政府信息公开信息处理费管理办法): payment within 20 working days from the day after
   the applicant receives the fee notice (收到收费通知次日起20个工作日内).
-The periods themselves are requests_module/periods.py. The day of receipt is never counted (the Art. 31 convention): `due = add_workdays(delivered_on, n)`.
+The periods themselves are requests_module/periods.py. The day of receipt is never counted (民法典 Art. 201
+para. 1: 开始的当日不计入): `due = add_workdays(delivered_on, n)`.
 """
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 (《中华人民共和国政府信息公开条例》, 国办函〔2020〕109号) are constants; service limits a deployment may change are
 read from the app config (config.py, environment) by `configured()`. Every message, letter and the OpenAPI
 text takes its number from here. All limits are working days (工作日); the day the period starts from is
-never counted (Art. 31 convention: `due = add_workdays(start, n)`).
+never counted (民法典 Art. 201 para. 1: 开始的当日不计入; 条例 Art. 31 only fixes which day is the day of
+receipt): `due = add_workdays(start, n)`.
 """
 from __future__ import annotations
 

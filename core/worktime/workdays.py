@@ -119,7 +119,7 @@ class WorkCalendar:
         return any(y not in self.official_years for y in range(start.year, end.year + 1))
 
     def add_workdays(self, start: date, n: int) -> date:
-        """The n-th working day after `start`; the start day itself is never counted (Art. 31, 33)."""
+        """The n-th working day after `start`; the start day itself is never counted (民法典 Art. 201 para. 1)."""
         if not isinstance(n, int) or isinstance(n, bool):
             raise TypeError("working-day count must be an integer")
         if n < 0:

@@ -163,3 +163,11 @@ def test_staff_pages_refuse_other_roles(client, seeded, role):
     make_user(role, "x@x.cn")
     login(client, "x@x.cn")
     assert client.get("/requests/staff/").status_code == 403
+
+
+def test_the_citizen_page_states_the_answer_period_and_its_extension(client, seeded):
+    """Art. 33 para. 2: 20 working days from receipt; an extension needs the consent of the head of the
+    政府信息公开工作机构, is told to the applicant and is at most 20 working days more."""
+    html = client.get("/requests/").get_data(as_text=True)
+    assert "自收到申请之日起 20 个工作日内答复" in html
+    assert "经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不超过 20 个工作日" in html
