@@ -8,18 +8,26 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint setup migrate seed bench clean
+.PHONY: run test lint setup setup-run migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# `make run` installs only what serves (requirements.txt); `make test`/`make lint` add the test and lint
+# tooling (requirements-dev.txt: Playwright, Schemathesis, Hypothesis, ruff, mypy …).
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
-	touch $@
+	touch $(VENV)/.installed-run $@
+
+setup-run: $(VENV)/.installed-run
 
 setup: $(VENV)/.installed
 
-migrate: setup
+migrate: setup-run
 	$(FLASK) db upgrade
 
 seed: migrate

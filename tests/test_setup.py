@@ -190,13 +190,30 @@ def _free_port():
 
 
 def test_served_home_page(tmp_path):
-    """What `make run` ends with (`flask serve`, in-process jobs): the home page and the vendored assets."""
+    """What `make run` ends with (`flask serve`, in-process jobs): the home page and the vendored assets; and
+    the demo accounts printed again last, where a newcomer looks — only those whose first password still
+    works (issue 18 item 15)."""
     env = env_for(f"sqlite:///{tmp_path / 'serve.db'}", tmp_path)
     assert run(["db", "upgrade"], env).returncode == 0
+    seeded = run(["seed", "--demo"], env).stdout
+    first = dict(re.findall(r"(\S+@demo\.local)\s+(\S+)", seeded))
+    memo = tmp_path / "instance" / "demo-accounts.txt"
+    assert memo.stat().st_mode & 0o077 == 0  # readable by its owner only
+    changed = run(["users", "set-password", "--login", "supervisor@demo.local", "--password", "Changed0ne9"], env)
+    assert changed.returncode == 0, changed.stderr
     port = _free_port()
     proc = subprocess.Popen(FLASK + ["serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
+        banner = []
+        for line in proc.stdout:
+            banner.append(line)
+            if line.strip() == "" and any("演示账号" in b for b in banner):
+                break
+        shown = dict(re.findall(r"(\S+@demo\.local)\s+(\S+)", "".join(banner)))
+        assert f"打开 http://127.0.0.1:{port}/" in "".join(banner)
+        assert "supervisor@demo.local" not in shown  # its first password no longer works
+        assert shown == {k: v for k, v in first.items() if k != "supervisor@demo.local"} and len(shown) == 7
         body = wait_for_http(f"http://127.0.0.1:{port}/", "`flask serve` to answer")
         assert "申请政府信息公开" in body and "12345 诉求" in body
         css = urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/bootstrap/bootstrap.min.css").read()
@@ -205,3 +222,42 @@ def test_served_home_page(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_service_runs_without_the_development_requirements(tmp_path):
+    """`make run` installs only requirements.txt: the app must start and serve its pages with every package
+    that only requirements-dev.txt brings (test and lint tooling) unimportable."""
+    from importlib.metadata import packages_distributions
+
+    def names(path):
+        lines = (ln.split("#")[0].strip() for ln in (ROOT / path).read_text().splitlines())
+        return {re.split(r"[=<>\[ ]", ln)[0].lower().replace("_", "-") for ln in lines if ln and not ln.startswith("-r")}
+
+    dev_only = names("requirements-dev.txt") - names("requirements.txt")
+    modules = sorted(m for m, dists in packages_distributions().items()
+                     if any(d.lower().replace("_", "-") in dev_only for d in dists) and not m.startswith("_"))
+    assert "playwright" in modules and "hypothesis" in modules and "flask" not in modules
+    script = f"""
+import sys
+BLOCKED = set({modules!r})
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ImportError("development-only package imported at run time: " + name)
+sys.meta_path.insert(0, Block())
+from app import create_app
+from config import TestingConfig
+class Cfg(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = "sqlite:///{tmp_path / 'runtime.db'}"
+app = create_app(Cfg)
+with app.app_context():
+    from core.extensions import db
+    db.create_all()
+client = app.test_client()
+for path in ("/", "/requests/new", "/hotline/new", "/log/", "/auth/login"):
+    assert client.get(path).status_code == 200, path
+print("ok")
+"""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-3000:]

@@ -91,6 +91,7 @@ def serve_command(host: str, port: int) -> None:
         else:
             worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"], env=os.environ.copy())
             click.echo(f"任务：已在旁边启动 RQ worker（pid {worker.pid}）。")
+    _print_welcome(host, port)
     try:
         from werkzeug.serving import run_simple
         run_simple(host, port, app, threaded=True, use_reloader=False)
@@ -98,6 +99,28 @@ def serve_command(host: str, port: int) -> None:
         if worker is not None:
             worker.terminate()
             worker.wait(10)
+
+
+def _print_welcome(host: str, port: int) -> None:
+    """The last lines before the server's own: where to open the service and, on a demo set-up, the accounts
+    `flask seed --demo` created whose first password still works (printed earlier, now scrolled away)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from core.demo import remembered_demo_accounts
+    from core.extensions import db
+    try:
+        accounts = remembered_demo_accounts()
+    except SQLAlchemyError:  # no schema yet: the server's own pages will say so
+        db.session.rollback()
+        accounts = []
+    finally:
+        db.session.remove()
+    click.echo(f"\n打开 http://{host}:{port}/")
+    if accounts:
+        click.echo("演示账号（初始密码；改过密码的不再列出；instance/demo-accounts.txt）：")
+        for login, password, label in accounts:
+            click.echo(f"  {label:<18} {login:<28} {password}")
+    click.echo("")
 
 
 jobs = AppGroup("jobs", help="Run periodic jobs by hand.")
