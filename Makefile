@@ -14,9 +14,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # `make run` installs only what serves (requirements.txt); `make test`/`make lint` add the test and lint
-# tooling (requirements-dev.txt: Playwright, Schemathesis, Hypothesis, ruff, mypy …).
+# tooling (requirements-dev.txt: Playwright, Schemathesis, Hypothesis, ruff, mypy …). --no-compile: Python
+# compiles only the modules the service imports, when it first imports them, instead of every installed file.
 $(VENV)/.installed-run: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/pip install --disable-pip-version-check -q --no-compile -r requirements.txt
 	touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
