@@ -196,8 +196,6 @@ def assign(req: DisclosureRequest, department: Department, *, now: datetime, act
 
 
 def _assign(req, department, *, now, actor):
-    from requests_module.common import due_text
-
     check_discloses(department)  # 条例 Art. 2, 36: only an administrative organ handles an application
     transition(WORKFLOW, req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
                allowed_from={Status.RECEIVED})
