@@ -19,17 +19,21 @@ def init_app(app: Flask) -> None:
     from core.auth.models import Role
     from core.jobs.periodic import register_periodic
     from core.limits import register_limit
+    from core.notifications.links import register_target
     from core.security import register_public_endpoints
     from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
     from hotline.api import bp as tickets_api_bp
     from hotline.catalogue import CATEGORIES
     from hotline.citizen_views import bp as hotline_citizen_bp
+    from hotline.common import ENTITY
     from hotline.kb_views import bp as hotline_kb_bp
+    from hotline.notice_links import order_page, ticket_page
     from hotline.open311 import bp as open311_bp
     from hotline.seed import seed_categories_message
     from hotline.sla import TYPES
     from hotline.sla_views import bp as hotline_sla_bp
     from hotline.staff_views import bp as hotline_bp
+    from hotline.supervision import ENTITY as ORDER
     from hotline.supervision import escalate_overdue
     from hotline.supervision_views import bp as hotline_supervision_bp
     from public_log.labels import register_labels
@@ -37,6 +41,8 @@ def init_app(app: Flask) -> None:
     for bp in (tickets_api_bp, open311_bp, hotline_bp, hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp,
                hotline_supervision_bp):
         app.register_blueprint(bp)
+    register_target(ENTITY, ticket_page)  # notifications link to the item's page
+    register_target(ORDER, order_page)
     register_periodic(escalate_overdue)  # 督办单 whose written feedback is late go to level 2
     seeders = app.extensions.setdefault("seeders", [])  # `flask seed` runs them (core/cli.py)
     if seed_categories_message not in seeders:

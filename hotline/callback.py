@@ -52,11 +52,26 @@ def record_callback(ticket: Ticket, *, reached: bool, now: datetime, actor: Acto
             transition(WORKFLOW, ticket, Status.CALLBACK_REVIEW, "callback_unsatisfied", now=now, actor=actor,
                        allowed_from={Status.REPLIED},
                        detail={"comment": (comment or "").strip(), "resolved": resolved})
+            _tell_supervisors(ticket, resolved=resolved, now=now)
         else:
             transition(WORKFLOW, ticket, Status.CLOSED, "close_after_callback", now=now, actor=actor,
                        allowed_from={Status.REPLIED}, detail={"satisfaction": satisfaction, "resolved": resolved})
             ticket.close_reason, ticket.closed_at = "callback", now
     return ticket
+
+
+RESOLVED = {True: "已解决", False: "未解决", None: "是否解决未说明"}
+
+
+def _tell_supervisors(ticket: Ticket, *, resolved: bool | None, now: datetime) -> None:
+    """Every 不满意 callback goes to the supervisors, who alone review it (review below): each is told which
+    ticket and which department, and the notice links to the ticket page."""
+    from core.auth.models import User
+
+    department = ticket.department.name if ticket.department is not None else "12345 中心（直接办结）"
+    context = {"label": ticket.number, "department": department, "resolved": RESOLVED[resolved]}
+    for user in User.query.filter(User.role == Role.SUPERVISOR, User.active.is_(True)).order_by(User.id):
+        notify("callback_unsatisfied", now=now, user=user, entity=(ENTITY, ticket.id), context=context)
 
 
 def review(ticket: Ticket, *, reopen: bool, reason: str | None, now: datetime, actor: Actor) -> Ticket:

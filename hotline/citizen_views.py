@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from core import captcha
 from core.auth import lookup as lookup_codes
+from core.auth.guards import roles_required
 from core.auth.identity import normalize_number
 from core.auth.lookup import code_matches, contact_matches, reissue
 from core.auth.models import Role
@@ -59,6 +60,14 @@ def new():
                            mine=mine, lookup_number=lookup_codes.typed(ENTITY), citizen_label=citizen_label,
                            citizen=_citizen(),
                            **captcha.context(errors.get("captcha"))), (400 if errors else 200)
+
+
+@bp.get("/my/")
+@roles_required(Role.CITIZEN)
+def mine():
+    """我的诉求: the tickets the citizen submitted from this account, newest first (others: the look-up)."""
+    tickets = Ticket.query.filter_by(citizen_id=current_user.id).order_by(Ticket.id.desc()).all()
+    return render_template("hotline/mine.html", tickets=tickets, types=TYPES, citizen_label=citizen_label)
 
 
 def _by_number(number):

@@ -11,11 +11,11 @@ from core.calendar.service import get_calendar, get_schedule
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
-from core.formats import zh_date
 from core.notifications.service import notify
 from core.workflow import transition
 from core.worktime import add_wall_hours, add_work_hours
 from hotline import linkage, rounds, sla
+from hotline.caller_notices import tell_caller, zh_moment
 from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CoHandler, SlaRule, Ticket
 from hotline.states import WORKFLOW, Status
@@ -64,7 +64,8 @@ def create_ticket(data: Mapping[str, Any], *, channel: str, received_at: datetim
         log_event(ticket, "created", now=received_at, actor=actor,
                detail={"number": ticket.number, "channel": channel, "type": ticket.type,
                        "category": ticket.category_code, "urgency": ticket.urgency})
-        start(ticket, "dispatch", at=received_at, actor=actor, on_receipt=True)
+        dispatch_clock = start(ticket, "dispatch", at=received_at, actor=actor, on_receipt=True)
+        tell_caller(ticket, "ticket_accepted", now=now, context={"due": zh_moment(dispatch_clock.due_at)})
         if channel == "110":
             linkage.record_incoming(ticket, at=received_at, actor=actor)
     return ticket
@@ -123,12 +124,10 @@ def dispatch(ticket: Ticket, department: Department, *, now: datetime, actor: Ac
                                       User.active.is_(True), User.role.in_([Role.STAFF, Role.APPROVER])):
             notify("new_assignment", now=now, user=user, entity=(ENTITY, ticket.id),
                    context={"label": f"{ticket.number} {sla.TYPES[ticket.type]}", "department": department.name,
-                            "due": _zh_moment(handling.due_at)})
+                            "due": zh_moment(handling.due_at)})
+        # the caller's period starts: who handles it and by when (the handling clock)
+        tell_caller(ticket, "ticket_dispatched", now=now,
+                    context={"department": department.name, "due": zh_moment(handling.due_at)})
     db.session.refresh(ticket)
     return ticket
 
-
-def _zh_moment(moment: datetime) -> str:
-    """A due moment in a notice: the day as Chinese documents write it (core.formats.zh_date), then the local time."""
-    local = moment.astimezone(get_schedule().tz)
-    return f"{zh_date(local.date())} {local:%H:%M}"

@@ -42,6 +42,7 @@ from requests_module.correction_models import (
 from requests_module.models import CHANNELS
 from requests_module.numbering import organ_number
 from requests_module.remedy import issuing_organ
+from requests_module.staff_notices import tell_handlers
 from requests_module.validation import _taker, clean_applicant
 
 if TYPE_CHECKING:
@@ -107,11 +108,15 @@ def _create(data, *, department, channel, received_on, now, actor, citizen=None,
         db.session.add(CorrectionEvidence(correction_id=cr.id, filename=f.filename, stored_name=store(f),
                                           content_type=f.content_type, size=len(f.data), sha256=f.sha256,
                                           uploaded_at=now))
-    start_clock(entity_kind=ENTITY, entity_id=cr.id, name="answer", unit="workdays", length=target_workdays(),
-                start_on=received_on, now=now, actor=actor, label=cr.number, department_id=department.id)
+    target = start_clock(entity_kind=ENTITY, entity_id=cr.id, name="answer", unit="workdays", length=target_workdays(),
+                         start_on=received_on, now=now, actor=actor, label=cr.number, department_id=department.id)
     audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=cr.id, action="submitted",
                  after={"number": cr.number, "channel": channel, "department": department.code,
                         "received_on": received_on.isoformat(), "evidence": len(checked)})
+    if citizen is not None:  # an online request: the addressed organ's staff learn of it (paper ones they entered)
+        tell_handlers(department.id, "correction_request_received", now=now, entity=(ENTITY, cr.id),
+                      context={"label": cr.number, "department": department.name, "record": cr.record_title,
+                               "due": zh_date(target.due_on)})
     return cr
 
 

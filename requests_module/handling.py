@@ -20,8 +20,19 @@ from core.uploads import check_files
 from core.workflow import TransitionError, transition
 from requests_module import access, documents, periods, third_party
 from requests_module.attachments import attach
-from requests_module.common import check_date, clock, dated, log_event, moment_of, notify_applicant, today
+from requests_module.common import (
+    ENTITY,
+    check_date,
+    clock,
+    dated,
+    due_text,
+    log_event,
+    moment_of,
+    notify_applicant,
+    today,
+)
 from requests_module.models import Consultation
+from requests_module.staff_notices import tell_handlers
 from requests_module.states import WORKFLOW, Status
 
 if TYPE_CHECKING:
@@ -144,6 +155,9 @@ def receive_correction(req: DisclosureRequest, *, text: str, on: date, now: date
         req.correction_received_on, req.correction_text = on, (text or "").strip()
         attach(req, checked, "correction", now)
         restart_clock(_answer(req), now=now, actor=actor, start_on=on, reason="correction received")
+        if by_applicant:  # staff who register a paper correction know of it; the applicant's online one is news
+            tell_handlers(req.department_id, "correction_submitted", now=now, entity=(ENTITY, req.id),
+                          context={"label": f"{req.number} {req.title}", "on": zh_date(on), "due": due_text(req)})
     return req
 
 

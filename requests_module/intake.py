@@ -15,13 +15,15 @@ from core.departments.routing import suggest_departments
 from core.departments.service import check_discloses, disclosing_departments
 from core.errors import ValidationError
 from core.extensions import db
+from core.formats import zh_date
 from core.uploads import check_files
 from core.workflow import transition
 from requests_module import attachments, closing, outcomes, periods
-from requests_module.common import ENTITY, check_date, clock, dated, log_event, today, tz
+from requests_module.common import ENTITY, check_date, clock, dated, due_text, log_event, notify_applicant, today, tz
 from requests_module.models import CHANNELS, DisclosureRequest
 from requests_module.reasons import check_outcome
 from requests_module.remedy import receiving_department
+from requests_module.staff_notices import tell_handlers
 from requests_module.states import WORKFLOW, Status
 from requests_module.validation import clean_application
 
@@ -74,6 +76,8 @@ def submit_online(data: Mapping[str, Any], *, now: datetime, citizen: Any = None
         start_clock(entity_kind=ENTITY, entity_id=req.id, name="receipt", unit="workdays",
                     length=periods.configured("RECEIPT_CONFIRM_WORKDAYS"), start_on=today(now), now=now,
                     actor=citizen or "公众", label=req.number)
+        # 已收到: in-app, SMS and email; the Art. 33 period starts only when receipt is confirmed (Art. 31 (3))
+        notify_applicant(req, "application_received", now=now, context={"confirm_by": zh_date(latest_receipt_day(req)[0])})
         return req
 
 
@@ -84,8 +88,12 @@ def _stop_receipt_clock(req, now, actor, reason):
 
 
 def _start_answer_clock(req, received_on, now, actor):
+    """Art. 31 fixes the day of receipt, Art. 33 counts the answer period from it; the applicant is told both
+    (in-app, SMS, email) with the due date from the clock itself (common.due_text)."""
     start_clock(entity_kind=ENTITY, entity_id=req.id, name="answer", unit="workdays", length=periods.ANSWER_WORKDAYS,
                 start_on=received_on, now=now, actor=actor, label=req.number, department_id=req.department_id)
+    notify_applicant(req, "answer_period_started", now=now,
+                     context={"received": zh_date(received_on), "due": due_text(req)})
 
 
 def register_paper(data: Mapping[str, Any], *, channel: str, received_on: date, now: datetime, actor: Any,
@@ -188,19 +196,12 @@ def assign(req: DisclosureRequest, department: Department, *, now: datetime, act
 
 
 def _assign(req, department, *, now, actor):
-    from core.auth.models import Role, User
-    from core.notifications.service import notify
-    from requests_module.common import due_text
-
     check_discloses(department)  # 条例 Art. 2, 36: only an administrative organ handles an application
     transition(WORKFLOW, req, Status.ASSIGNED, "assign", now=now, actor=actor, detail={"department": department.code},
                allowed_from={Status.RECEIVED})
     req.department = department
     c = clock(req)
     c.department_id = department.id
-    for user in User.query.filter(User.department_id == department.id, User.active.is_(True),
-                                  User.role.in_([Role.STAFF, Role.APPROVER])):
-        notify("new_assignment", now=now, user=user, context={
-            "label": f"{req.number} {req.title}", "department": department.name, "due": due_text(req)},
-            entity=(ENTITY, req.id))
+    tell_handlers(department.id, "new_assignment", now=now, entity=(ENTITY, req.id), context={
+        "label": f"{req.number} {req.title}", "department": department.name, "due": due_text(req)})
 

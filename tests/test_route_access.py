@@ -97,6 +97,7 @@ ACCESS = {
     ("/hotline/lookup", "GET"): "public",
     ("/hotline/lookup", "POST"): "public",
     ("/hotline/lookup/code", "POST"): "public",
+    ("/hotline/my/", "GET"): "citizen",  # 我的诉求: the tickets of the citizen's account
     ("/hotline/my/<int:ticket_id>", "GET"): "item",
     ("/hotline/my/<int:ticket_id>/rate", "POST"): "item",
     ("/hotline/kb/", "GET"): "staff",

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from core.db import utcnow
 from core.notifications import service
+from core.notifications.links import target_of
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -18,7 +19,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    return render_template("notifications/index.html", items=service.inbox(current_user))
+    items = [(n, target_of(current_user, n)) for n in service.inbox(current_user)]
+    return render_template("notifications/index.html", items=items)
 
 
 @bp.post("/<int:notification_id>/read")

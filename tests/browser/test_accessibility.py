@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 from tests.browser import steps
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
-PUBLIC = ["/", "/log/", "/requests/new", "/hotline/new", "/auth/login", "/auth/register", "/requests/"]
+PUBLIC = ["/", "/log/", "/requests/new", "/hotline/", "/hotline/new", "/auth/login", "/auth/register", "/requests/"]
 STAFF = {"op@e2e.cn": ["/hotline/console", "/hotline/dispatch", "/hotline/callbacks", "/hotline/returns",
-                      "/hotline/linkage"]}
+                      "/hotline/linkage"],
+         "sup@e2e.cn": ["/notifications/"], "citizen@e2e.cn": ["/hotline/my/", "/notifications/"]}
 
 
 def _violations(page):

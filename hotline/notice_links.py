@@ -1,0 +1,30 @@
+"""Where a notification about a ticket or a 督办单 leads (core/notifications/links.py): staff to the ticket page,
+the caller to their status page. The page decides who may see it."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from core.extensions import db
+
+
+def _staff(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.role.is_staff
+
+
+def ticket_page(user: Any, ticket_id: int) -> str:
+    """The ticket page for staff, the caller's status page for everyone else."""
+    if _staff(user):
+        return url_for("hotline.ticket", ticket_id=ticket_id)
+    return url_for("hotline_citizen.status", ticket_id=ticket_id)
+
+
+def order_page(user: Any, order_id: int) -> str | None:
+    """A 督办单 is answered on its ticket's page (the 督办单 section); citizens have no page for it."""
+    from hotline.models import SupervisionOrder
+
+    order = db.session.get(SupervisionOrder, order_id)
+    if order is None or not _staff(user):
+        return None
+    return url_for("hotline.ticket", ticket_id=order.ticket_id, _anchor="supervision")
