@@ -11,7 +11,7 @@ from core.calendar.service import get_calendar, get_schedule
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
-from core.formats import zh_date
+from core.formats import zh_moment
 from core.notifications.service import notify
 from core.workflow import transition
 from core.worktime import add_wall_hours, add_work_hours
@@ -130,5 +130,4 @@ def dispatch(ticket: Ticket, department: Department, *, now: datetime, actor: Ac
 
 def _zh_moment(moment: datetime) -> str:
     """A due moment in a notice: the day as Chinese documents write it (core.formats.zh_date), then the local time."""
-    local = moment.astimezone(get_schedule().tz)
-    return f"{zh_date(local.date())} {local:%H:%M}"
+    return zh_moment(moment, get_schedule().tz)

@@ -15,6 +15,7 @@ from core.departments.routing import suggest_departments
 from core.departments.service import check_discloses, disclosing_departments
 from core.errors import ValidationError
 from core.extensions import db
+from core.formats import zh_date
 from core.uploads import check_files
 from core.workflow import transition
 from requests_module import attachments, closing, outcomes, periods
@@ -125,7 +126,7 @@ def receipt_day(req: DisclosureRequest, typed: date) -> tuple[date, str | None]:
     latest, n = latest_receipt_day(req)
     if typed <= latest:
         return typed, None
-    return latest, RECEIPT_RULE.format(n=n) + f"（{latest.isoformat()}）"
+    return latest, RECEIPT_RULE.format(n=n) + f"（{zh_date(latest)}）"
 
 
 def confirm_receipt(req: DisclosureRequest, *, received_on: date, now: datetime, actor: Any) -> DisclosureRequest:
