@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
     for bp in (tickets_api_bp, open311_bp, hotline_bp, hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp,
                hotline_supervision_bp):
         app.register_blueprint(bp)
-    register_periodic(escalate_overdue)  # 督办单 whose written feedback is late go to level 2
+    register_periodic(escalate_overdue, "督办单升级")  # 督办单 whose written feedback is late go to level 2
     seeders = app.extensions.setdefault("seeders", [])  # `flask seed` runs them (core/cli.py)
     if seed_categories_message not in seeders:
         seeders.append(seed_categories_message)

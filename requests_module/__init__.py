@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
     for bp in (requests_api_bp, requests_bp, requests_staff_bp, corrections_api_bp, corrections_bp,
                corrections_staff_bp):
         app.register_blueprint(bp)
-    register_periodic(expire_unanswered)  # applications whose period ran out unanswered are closed
+    register_periodic(expire_unanswered, "期满视为放弃")  # applications whose period ran out unanswered are closed
     register_recompute(follow_calendar)  # periods from delivery follow an imported official year
     # Art. 31: an unconfirmed online application (and an unassigned one) alerts the 公开办 when its clock runs out
     register_unassigned_recipients(ENTITY, INTAKE)
