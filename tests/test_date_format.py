@@ -26,3 +26,10 @@ def test_the_pattern_catches_the_padded_forms():
     for bad in ('strftime("%Y年%m月%d日")', 'f"{day.month:02d}月{day.day:02d}日"', '"%02d月" % m'):
         assert PADDED.search(bad), bad
     assert not PADDED.search('f"{day.year}年{day.month}月{day.day}日"')
+
+
+def test_one_wording_for_the_request_text():
+    """诉求内容 (12345) or 申请内容 (依申请公开), public_log.presenter.field_label — never a slashed mix."""
+    found = [str(p.relative_to(ROOT)) for p in SOURCES
+             if re.search(r"诉求\s*[/／]\s*申请内容|申请\s*[/／]\s*诉求内容", p.read_text(encoding="utf-8", errors="replace"))]
+    assert not found, found
