@@ -142,7 +142,7 @@ def _text(key: str, value: Any, departments: Mapping[str, str], action: str = ""
     if key in ("department", "from", "to", "receiving_organ"):
         return departments.get(value, str(value))
     if key == "kind":
-        return {**DISPUTE_KINDS, **_CONSULTATION_KINDS, **DOCUMENT_KINDS, **ATTACHMENT_KINDS}.get(value, str(value))
+        return {**ATTACHMENT_KINDS, **DISPUTE_KINDS, **_CONSULTATION_KINDS, **DOCUMENT_KINDS}.get(value, str(value))
     if key == "method":
         return _method_labels(action).get(value, str(value))
     if key == "result":

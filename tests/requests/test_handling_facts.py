@@ -115,3 +115,21 @@ def test_the_page_writes_days_one_way(app, seeded):
     facts = re.sub(r"<[^>]+>", " ", html[html.index('<div class="col-lg-7">'):html.index('id="tl-h"')])
     assert "收到 2026年11月2日" in facts and "2026年11月3日 告知" in facts
     assert not re.search(r"\d{4}-\d{2}-\d{2}", facts) and not re.search(r"月0\d日", html)
+
+
+def test_timeline_details_name_methods_and_kinds_in_chinese(app, seeded):
+    """Each step's `method` in its own table (fee, refund, delivery) and every `kind` in Chinese, attachments included;
+    a list of days as zh_date; no id of a record the page lists by name."""
+    from core.audit import AuditEvent
+    from requests_module.presenter import audit_row
+    from tests.conftest import at
+
+    def row(action, after):
+        return audit_row(AuditEvent(at=at(2026, 11, 3, 9), actor_label="t", action=action, entered_at=None,
+                                    after=after), {}).details
+    assert ("方式", "按件计收") in row("fee_notice", '{"method": "piece", "status": "awaiting_payment"}')
+    assert ("方式", "原渠道退回") in row("fee_refunded", '{"method": "original"}')
+    assert ("方式", "挂号信（邮政给据）") in row("document_delivered", '{"method": "registered_mail", "document": 7}')
+    assert row("document_delivered", '{"document": 7, "kind": "reply"}') == [("类别", "政府信息公开申请答复书")]
+    assert row("x", '{"kind": "correction", "later": ["2026-11-02", "2026-11-03"]}') == [
+        ("类别", "补正材料"), ("later", "2026年11月2日、2026年11月3日")]
