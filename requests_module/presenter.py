@@ -88,10 +88,10 @@ DETAIL_LABELS = {
     "delay_due_on": "延迟答复期限", "method": "方式", "units": "计费数量", "quantity": "计费数量",
     "number": "文号", "tracking_number": "邮件号码", "confirmed_on": "确认日期", "receipt_rule": "收到日期的确定",
     "original_due_on": "原答复期限", "timing": "送达时限",
-    "delivered_on": "送达日期", "period_due_on": "期限届满日", "late_reason": "正当理由", "decision": "决定理由",
+    "delivered_on": "送达日期", "period_due_on": "期限届满日", "late_reason": "正当理由", "decision": "决定",
     "withdrawn_files": "撤下的附件（未发出）", "guidance": "指导和释明", "drafted_on": "拟稿日期",
     "attachments": "附件数", "evidence": "证据材料数", "organ": "有权更正的机关", "pages_provided": "已提供页数",
-    "top_up": "补退差额",
+    "top_up": "补退差额", "paper_number": "纸质原件文号",
 }
 # Keys the handling page leaves out on purpose: the new status (the row's step names it) and the ids of the
 # consultation, dispute or document the row is about (the page lists each of them by name above). Any other
@@ -149,6 +149,9 @@ def _text(key: str, value: Any, departments: Mapping[str, str], action: str = ""
         return DISPUTE_RESULTS.get(value, str(value))
     if key == "channel":
         return CHANNELS.get(value, str(value))
+    if key == "decision":  # an Art. 41 correction's decision code, or the reason a lapse was decided
+        from requests_module.correction_models import DECISIONS
+        return DECISIONS[value][0] if value in DECISIONS else str(value)
     if key == "answer":
         from requests_module.third_party import ANSWERS
         return ANSWERS.get(value, str(value))

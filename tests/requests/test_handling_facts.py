@@ -133,3 +133,5 @@ def test_timeline_details_name_methods_and_kinds_in_chinese(app, seeded):
     assert row("document_delivered", '{"document": 7, "kind": "reply"}') == [("类别", "政府信息公开申请答复书")]
     assert row("x", '{"kind": "correction", "later": ["2026-11-02", "2026-11-03"]}') == [
         ("类别", "补正材料"), ("later", "2026年11月2日、2026年11月3日")]
+    assert row("decided", '{"decision": "corrected", "paper_number": "亭政公〔2026〕1号"}') == [
+        ("决定", "予以更正"), ("纸质原件文号", "亭政公〔2026〕1号")]
