@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 from core.errors import ValidationError
+from core.formats import local_datetime, zh_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -69,10 +70,10 @@ def check_day(day: date, *, today: date, previous: date | None = None, field: st
     if day > today:
         raise ValidationError(f"{label}不能晚于今天", field=field)
     if live and day != today:
-        raise ValidationError(f"{label}须为登记当日（{today.isoformat()}）：这一步会暂停答复期限，不能补录；"
+        raise ValidationError(f"{label}须为登记当日（{zh_date(today)}）：这一步会暂停答复期限，不能补录；"
                               "如确已在此前办理，请联系督办部门更正", field=field)
     if previous is not None and day < previous:
-        raise ValidationError(f"{label}不能早于上一步（{previous.isoformat()}）", field=field)
+        raise ValidationError(f"{label}不能早于上一步（{zh_date(previous)}）", field=field)
     if (today - day).days > current_app.config["BACKFILL_DAYS"]:
         raise ValidationError(f"{label}早于今天 {current_app.config['BACKFILL_DAYS']} 天以上，超出补录期限；"
                               "请联系督办部门处理", field=field)
@@ -81,8 +82,7 @@ def check_day(day: date, *, today: date, previous: date | None = None, field: st
 
 def _show(moment: date | datetime) -> str:
     from core.calendar.service import get_schedule
-    value = moment.astimezone(get_schedule().tz) if isinstance(moment, datetime) else moment
-    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value.isoformat()
+    return local_datetime(moment, get_schedule().tz) if isinstance(moment, datetime) else zh_date(moment)
 
 
 @contextmanager

@@ -3,9 +3,13 @@ identity number (居民身份证号码) and the unified social credit code (统�
 
 Used by validation (applications, correction requests, tickets), masking, notices, notifications and
 templates (the `zh_date` and `local_dt` filters). Pure functions: no app, no database.
+
+One date format on every page and in every message: 2026年12月2日, never zero-padded (no 12月02日, no
+2026-12-02 in running text); tests/core/test_date_format.py keeps the padded patterns out of the code.
 """
 import re
 from datetime import date, datetime, tzinfo
+from typing import Any
 
 # 11-digit mainland mobile (1 then 3–9); landline with its area code (0 + 2–3 digits, optional hyphen).
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -22,6 +26,55 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 def zh_date(day: date | None) -> str:
     """A date as Chinese documents write it: 2026年11月30日 (no leading zeros); "" for none."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def zh_moment(moment: datetime, tz: tzinfo | None = None) -> str:
+    """A due moment in a message: the day as zh_date, then the local time (2026年12月2日 17:30)."""
+    if tz is None:
+        from core.calendar.service import local_zone  # the app's configuration: only when no zone is given
+        tz = local_zone()
+    local = moment.astimezone(tz)
+    return f"{zh_date(local.date())} {local:%H:%M}"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+
+
+def detail_text(value: Any) -> str:
+    """A stored detail value (JSON: audit details, job counts) as readable text: dates as zh_date, moments as
+    local_dt, yes/no, lists joined with 、, mappings as 键：值; "" for none. Never raises on odd input."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return local_datetime(value) if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return zh_date(value)
+    if isinstance(value, str):
+        try:
+            if _ISO_DATE.fullmatch(value):
+                return zh_date(date.fromisoformat(value))
+            if _ISO_MOMENT.fullmatch(value):
+                return local_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:  # 2026-13-45 and the like: shown as typed
+            pass
+        return value
+    if isinstance(value, (list, tuple)):
+        return "、".join(t for t in (detail_text(v) for v in value) if t)
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{t}" for k, v in value.items() if (t := detail_text(v)))
+    return str(value)
+
+
+_CLAUSE_END = "。．.，,、；;：:！!？? \t\r\n\u3000"
+
+
+def clause(text: Any) -> str:
+    """Free text set inside a sentence of a message, without the full stop or semicolon it may end with: the
+    sentence around it supplies its own punctuation (no "。。" or "。；"); "" for none."""
+    return "" if text is None else str(text).strip().rstrip(_CLAUSE_END)
 
 
 def is_mobile(value: str) -> bool:

@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
     register_target(ENTITY, ticket_page)  # notifications link to the item's page
     register_target(ORDER, order_page)
-    register_periodic(escalate_overdue)  # 督办单 whose written feedback is late go to level 2
+    register_periodic(escalate_overdue, "督办单升级")  # 督办单 whose written feedback is late go to level 2
     seeders = app.extensions.setdefault("seeders", [])  # `flask seed` runs them (core/cli.py)
     if seed_categories_message not in seeders:
         seeders.append(seed_categories_message)

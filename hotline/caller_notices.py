@@ -5,20 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from core.calendar.service import get_schedule
 from core.extensions import db
-from core.formats import zh_date
 from core.notifications.service import notify
 from hotline.states import ENTITY
 
 if TYPE_CHECKING:
     from hotline.models import Ticket
-
-
-def zh_moment(moment: datetime) -> str:
-    """A due moment in a notice: the day as Chinese documents write it (core.formats.zh_date), then the local time."""
-    local = moment.astimezone(get_schedule().tz)
-    return f"{zh_date(local.date())} {local:%H:%M}"
 
 
 def tell_caller(ticket: Ticket, event: str, *, now: datetime, context: dict[str, Any]) -> None:

@@ -11,11 +11,12 @@ from core.calendar.service import get_calendar, get_schedule
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
+from core.formats import zh_moment
 from core.notifications.service import notify
 from core.workflow import transition
 from core.worktime import add_wall_hours, add_work_hours
 from hotline import linkage, rounds, sla
-from hotline.caller_notices import tell_caller, zh_moment
+from hotline.caller_notices import tell_caller
 from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CoHandler, SlaRule, Ticket
 from hotline.states import WORKFLOW, Status

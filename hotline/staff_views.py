@@ -199,7 +199,7 @@ def _page(t, kept=None):
                            extension_expired=extensions.expired(t, now) is not None,
                            max_extension_workdays=MAX_EXTENSION_WORKDAYS, max_extension_hours=MAX_EXTENSION_HOURS,
                            transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
-                           scope_channels=scope.CHANNELS,
+                           scope_channels=scope.CHANNELS, channels=intake.CHANNELS,
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,
                            contact_clock=clock(t, "first_contact"),
                            supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t),
@@ -209,7 +209,7 @@ def _page(t, kept=None):
 def _dep(name="department"):
     dep = get_by_code(request.form.get(name))
     if dep is None:
-        raise ValidationError("请选择部门", field=name)
+        raise ValidationError("请选择承办部门", field=name)
     return dep
 
 

@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
 
     for bp in (public_log_bp, public_review_bp, log_api_bp, reviews_bp):
         app.register_blueprint(bp)
-    register_periodic(search_catch_up)  # index what a lost job left out, drop withdrawn records
+    register_periodic(search_catch_up, "检索索引补做")  # index what a lost job left out, drop withdrawn records
     # Alembic leaves the search backends' own tables and index alone (kept in migration 0007)
     app.extensions["migrate"].configure_args.update(include_name=include_name, include_object=include_object)
     app.cli.add_command(log_cli)

@@ -70,7 +70,8 @@ def labels(record: PublicRecord) -> dict[str, str]:
     return {"kind": KINDS.get(record.kind, record.kind), "status": status_label(record),
             "type": type_label(record.type_code),
             "category": category_label(record.category_code),
-            "department": record.department.name if record.department else ""}
+            "department": record.department.name if record.department else "",
+            "request_text": field_label("request_text", record.kind)}
 
 
 def public_json(record: PublicRecord, terms: Iterable[str] = (), full: bool = False) -> dict[str, Any]:
@@ -105,7 +106,15 @@ def review_json(record: PublicRecord) -> dict[str, Any]:
             "published_at": record.published_at.isoformat() if record.published_at else None}
 
 
-FIELD_LABELS = {"title": "标题", "request_text": "诉求/申请内容", "reply_text": "答复"}
+FIELD_LABELS = {"title": "标题", "reply_text": "答复"}
+
+
+def field_label(field: str, kind: str) -> str:
+    """A record's field as pages name it: the request text is the 申请内容 of a disclosure application and the
+    诉求内容 of a 12345 ticket (one wording on every page)."""
+    if field == "request_text":
+        return "申请内容" if kind == "disclosure" else "诉求内容"
+    return FIELD_LABELS[field]
 _ORIGINAL = {"title": "original_title", "request_text": "original_request", "reply_text": "original_reply"}
 
 
@@ -114,7 +123,7 @@ def masking_rows(record: PublicRecord) -> list[dict[str, Any]]:
     rows = []
     for m in record.maskings or []:
         original = getattr(record, _ORIGINAL[m["field"]])
-        rows.append({"field": m["field"], "field_label": FIELD_LABELS[m["field"]], "kind": m["kind"],
+        rows.append({"field": m["field"], "field_label": field_label(m["field"], record.kind), "kind": m["kind"],
                      "what": original[m["start"]:m["end"]], "start": m["start"], "end": m["end"],
                      "replacement": m["replacement"], "reason": m["reason"],
                      "confidence": m.get("confidence", "高")})

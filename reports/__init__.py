@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
 
     weights_from(app.config["HOTLINE_ASSESSMENT_WEIGHTS"])
     app.register_blueprint(reports_bp)
-    register_periodic(report_runs_catch_up)  # runs a lost job left queued go to the queue again
+    register_periodic(report_runs_catch_up, "报表任务补发")  # runs a lost job left queued go to the queue again
     readers = frozenset({Role.STAFF, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN})  # not the 12345 desk
     register_links(app, NAV, Link("年度报表", "reports.disclosure_index", readers, 50),
                    Link("公开办理数据", "reports.disclosure_dashboard", readers, 51),

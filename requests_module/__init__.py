@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     for bp in (requests_api_bp, requests_bp, requests_staff_bp, corrections_api_bp, corrections_bp,
                corrections_staff_bp):
         app.register_blueprint(bp)
-    register_periodic(expire_unanswered)  # applications whose period ran out unanswered are closed
+    register_periodic(expire_unanswered, "期满视为放弃")  # applications whose period ran out unanswered are closed
     register_target(ENTITY, application_page)  # notifications link to the item's page
     register_target(CORRECTION, correction_page)
     register_recompute(follow_calendar)  # periods from delivery follow an imported official year

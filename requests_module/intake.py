@@ -133,7 +133,7 @@ def receipt_day(req: DisclosureRequest, typed: date) -> tuple[date, str | None]:
     latest, n = latest_receipt_day(req)
     if typed <= latest:
         return typed, None
-    return latest, RECEIPT_RULE.format(n=n) + f"（{latest.isoformat()}）"
+    return latest, RECEIPT_RULE.format(n=n) + f"（{zh_date(latest)}）"
 
 
 def confirm_receipt(req: DisclosureRequest, *, received_on: date, now: datetime, actor: Any) -> DisclosureRequest:

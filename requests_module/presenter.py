@@ -9,11 +9,20 @@ from typing import TYPE_CHECKING, Any
 
 from core.calendar.service import local_zone
 from core.departments.models import Department
+from core.formats import detail_text
 from requests_module import outcomes
 from requests_module.disclosed import BASES as DISCLOSURE_BASES
 from requests_module.disputes import KINDS as DISPUTE_KINDS
 from requests_module.disputes import RESULTS as DISPUTE_RESULTS
-from requests_module.models import CHANNELS, DELIVERY_METHODS, DOCUMENT_KINDS
+from requests_module.models import (
+    ATTACHMENT_KINDS,
+    CHANNELS,
+    DELIVERIES,
+    DELIVERY_METHODS,
+    DOCUMENT_KINDS,
+    FORMS,
+    ORG_TYPES,
+)
 from requests_module.not_held import BASES as NOT_HELD_BASES
 from requests_module.queries import timeline
 
@@ -43,11 +52,11 @@ def public_steps(req: DisclosureRequest) -> list[tuple[datetime, str, str]]:
         data = e.after_data or {}
         note = ""
         if e.action == "confirm_receipt":
-            note = f"收到日期：{data.get('received_on')}"
+            note = f"收到日期：{detail_text(data.get('received_on'))}"
         elif e.action == "reason_request":
-            note = f"请于 {data.get('due_on')} 前说明理由（条例第三十五条）"
+            note = f"请于 {detail_text(data.get('due_on'))} 前说明理由（条例第三十五条）"
         elif e.action == "reason_decided":
-            note = ("理由合理" + (f"，延迟答复期限至 {data['delay_due_on']}" if data.get("delay_due_on") else "")
+            note = ("理由合理" + (f"，延迟答复期限至 {detail_text(data['delay_due_on'])}" if data.get("delay_due_on") else "")
                     if data.get("accepted") else "理由不合理")
         elif e.action == "extension_void":
             note = data.get("reason") or ""
@@ -79,9 +88,15 @@ DETAIL_LABELS = {
     "delay_due_on": "延迟答复期限", "method": "方式", "units": "计费数量", "quantity": "计费数量",
     "number": "文号", "tracking_number": "邮件号码", "confirmed_on": "确认日期", "receipt_rule": "收到日期的确定",
     "original_due_on": "原答复期限", "timing": "送达时限",
-    "delivered_on": "送达日期", "period_due_on": "期限届满日", "late_reason": "正当理由", "decision": "决定理由",
-    "withdrawn_files": "撤下的附件（未发出）",
+    "delivered_on": "送达日期", "period_due_on": "期限届满日", "late_reason": "正当理由", "decision": "决定",
+    "withdrawn_files": "撤下的附件（未发出）", "guidance": "指导和释明", "drafted_on": "拟稿日期",
+    "attachments": "附件数", "evidence": "证据材料数", "organ": "有权更正的机关", "pages_provided": "已提供页数",
+    "top_up": "补退差额", "paper_number": "纸质原件文号",
 }
+# Keys the handling page leaves out on purpose: the new status (the row's step names it) and the ids of the
+# consultation, dispute or document the row is about (the page lists each of them by name above). Any other
+# key without a label is still shown, under its own name — a detail is never lost.
+HIDDEN_KEYS = frozenset({"status", "consultation", "dispute", "document"})
 # The day an action happened, for a 补录 row (the row's own time is when it was entered).
 HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on", "delivered_on")
 _CONSULTATION_KINDS = {"third_party": "第三方", "organ": "其他机关"}
@@ -97,14 +112,24 @@ class TimelineRow:
     details: list[tuple[str, str]] = field(default_factory=list)  # [(label, text)]
 
 
-def _text(key: str, value: Any, departments: Mapping[str, str]) -> str:
+# What a `method` names depends on the step: the fee's way of charging, the refund's way of paying back, or
+# else how a document was delivered.
+def _method_labels(action: str) -> Mapping[str, str]:
+    if action == "fee_notice":
+        from requests_module.fees import METHODS as FEE_METHODS
+        return FEE_METHODS
+    if action == "fee_refunded":
+        from requests_module.refunds import METHODS as REFUND_METHODS
+        return REFUND_METHODS
+    return DELIVERY_METHODS
+
+
+def _text(key: str, value: Any, departments: Mapping[str, str], action: str = "") -> str:
     """The shown text of one detail value ('' hides it)."""
     if value is None or value == "":
         return ""
     if key == "accepted":
         return "合理" if value else "不合理"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
     if isinstance(value, bool):
         return "是" if value else ""
     if key == "outcome":
@@ -117,40 +142,60 @@ def _text(key: str, value: Any, departments: Mapping[str, str]) -> str:
     if key in ("department", "from", "to", "receiving_organ"):
         return departments.get(value, str(value))
     if key == "kind":
-        return {**DISPUTE_KINDS, **_CONSULTATION_KINDS, **DOCUMENT_KINDS}.get(value, str(value))
+        return {**ATTACHMENT_KINDS, **DISPUTE_KINDS, **_CONSULTATION_KINDS, **DOCUMENT_KINDS}.get(value, str(value))
     if key == "method":
-        return DELIVERY_METHODS.get(value, str(value))
+        return _method_labels(action).get(value, str(value))
     if key == "result":
         return DISPUTE_RESULTS.get(value, str(value))
     if key == "channel":
         return CHANNELS.get(value, str(value))
+    if key == "decision":  # an Art. 41 correction's decision code, or the reason a lapse was decided
+        from requests_module.correction_models import DECISIONS
+        return DECISIONS[value][0] if value in DECISIONS else str(value)
     if key == "answer":
         from requests_module.third_party import ANSWERS
         return ANSWERS.get(value, str(value))
     if key == "amount":
         return f"{value} 元"
-    if key == "method":
-        from requests_module.fees import METHODS
-        return METHODS.get(value, str(value))
     if key in ("days", "period"):
         return f"{value} 个工作日"
-    return str(value)
+    return detail_text(value)
 
 
 def audit_row(event: AuditEvent, departments: Mapping[str, str]) -> TimelineRow:
     """One audit event as display parts: labelled Chinese details of the known keys, and for a 补录 the
     day it happened (that day is then left out of the details)."""
     data = event.after_data or {}
+    if not isinstance(data, dict):  # not a mapping: shown as it is, still readable
+        data = {"": data}
     happened = None
     if event.entered_at is not None:
         key = next((k for k in HAPPENED_KEYS if data.get(k)), None)
         if key is not None:
-            happened = str(data[key])
+            happened = detail_text(data[key])
             data = {k: v for k, v in data.items() if k != key}
     details = [(label, text) for key, label in DETAIL_LABELS.items()
-               if key in data and (text := _text(key, data[key], departments))]
+               if key in data and (text := _text(key, data[key], departments, event.action))]
+    details += [(key or "详情", text) for key, value in data.items()
+                if key not in DETAIL_LABELS and key not in HIDDEN_KEYS and (text := detail_text(value))]
     return TimelineRow(at=event.at, actor_label=event.actor_label, action=event.action,
                        entered_at=event.entered_at, happened_on=happened, details=details)
+
+
+def applicant_facts(req: DisclosureRequest) -> list[tuple[str, str]]:
+    """The handling page's 申请人与送达: who applied and how to reach them, and the form and way of obtaining the
+    information they asked for (条例 Art. 29 (1), (3); Art. 40: the form follows the applicant's request), and
+    whether they agreed to the reply being published (masked, after review)."""
+    name = req.name + (f"（{ORG_TYPES[req.org_type]}）" if req.org_type in ORG_TYPES else "")
+    facts = [("申请人", name)]
+    if req.contact_person:
+        facts.append(("联系人", req.contact_person))
+    facts += [("联系电话", req.phone or "未填写"), ("电子邮箱", req.email or "未填写"),
+              ("通信地址", req.address or "未填写"),
+              ("获取信息的方式", DELIVERIES.get(req.delivery, req.delivery)),
+              ("信息的载体形式", FORMS.get(req.form, req.form)),
+              ("答复公开", "同意隐去个人信息并经审查后公开" if req.publish_consent else "不同意公开")]
+    return facts
 
 
 def staff_timeline(req: DisclosureRequest) -> list[TimelineRow]:

@@ -37,7 +37,7 @@ from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import attachment_lines, render_draft_pdf
 from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
-from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, staff_timeline
+from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, applicant_facts, staff_timeline
 from requests_module.states import Status
 
 bp = Blueprint("requests_staff", __name__, url_prefix="/requests/staff")
@@ -130,6 +130,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
     now = utcnow()
     data = queries.represent(req, now)
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
+                           applicant=applicant_facts(req),
                            preview=preview, attachment_lines=attachment_lines,
                            departments=disclosing_departments(), outcomes=outcomes.choices(),
                            not_held_bases=list(not_held.BASES.items()),

@@ -18,7 +18,7 @@ from core.clocks.models import Clock
 from core.db import unit_of_work
 from core.departments.models import Department
 from core.extensions import db
-from core.formats import zh_date
+from core.formats import zh_date, zh_moment
 from core.notifications.models import Notification
 from core.notifications.templates import render
 
@@ -83,8 +83,7 @@ def _claim(step_filter: Any, values: dict[str, Any], limit: int) -> Sequence[Any
 def _due_text(row: Any, tz: tzinfo) -> str:
     if row.due_on is not None:
         return zh_date(row.due_on)
-    local = row.due_at.astimezone(tz)
-    return f"{zh_date(local)} {local:%H:%M}"
+    return zh_moment(row.due_at, tz)
 
 
 def _notes(rows: Iterable[Any], event: str, recipients_of: Callable[[Any], list[int]], now: datetime, tz: tzinfo,

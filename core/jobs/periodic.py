@@ -14,6 +14,7 @@ from core.calendar.service import local_date
 from core.clocks.models import SweepRun
 from core.db import unit_of_work, utcnow
 from core.extensions import db
+from core.formats import detail_text
 from core.jobs import job
 
 if TYPE_CHECKING:
@@ -30,12 +31,30 @@ log = logging.getLogger("jobs")
 PeriodicHook = Callable[["datetime"], int]
 PERIODIC_HOOKS: list[PeriodicHook] = []
 FAILED = "failed"
+# What each count of a SweepRun is called on the jobs page: core's own here, each duty's from its registration.
+COUNT_LABELS: dict[str, str] = {
+    "clock_due_soon": "临期提醒", "clock_overdue": "超期提醒", "clock_escalated": "超期督办提醒",
+    "reclaimed": "收回的中断发送", "dispatched": "交付发送", "year": "检查年份", "missing": "放假安排缺失",
+    "warned": "已提醒管理员",
+}
 
 
-def register_periodic(fn: PeriodicHook) -> PeriodicHook:
+def register_periodic(fn: PeriodicHook, label: str | None = None) -> PeriodicHook:
+    """Run `fn(now)` after every deadline sweep; `label` names its count on the jobs page."""
     if fn not in PERIODIC_HOOKS:
         PERIODIC_HOOKS.append(fn)
+    if label:
+        COUNT_LABELS[fn.__name__] = label
     return fn
+
+
+def count_rows(counts: Any) -> list[tuple[str, str]]:
+    """A run's counts as (label, text) for the jobs page: known names in Chinese, a failed duty as 失败, any
+    other name shown as it is (never dropped)."""
+    if not isinstance(counts, dict):
+        return [("结果", detail_text(counts))] if detail_text(counts) else []
+    return [(COUNT_LABELS.get(str(name), str(name)), "失败" if value == FAILED else detail_text(value) or "0")
+            for name, value in counts.items()]
 
 
 def _record(kind: str, now: datetime, started: datetime, counts: dict[str, Any]) -> None:

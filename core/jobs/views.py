@@ -13,7 +13,7 @@ from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db
 from core.jobs import QUEUES, redis_connection
-from core.jobs.periodic import RUN_KINDS, last_runs
+from core.jobs.periodic import RUN_KINDS, count_rows, last_runs
 from core.notifications import service as notifications
 from core.notifications.models import Notification
 
@@ -59,7 +59,7 @@ def index() -> ResponseReturnValue:
     queues, redis_error = _queues()
     failed = (Notification.query.filter_by(status="failed").order_by(Notification.created_at.desc())
               .limit(50).all())
-    return render_template("jobs/index.html", queues=queues, redis_error=redis_error, runs=last_runs(), run_kinds=RUN_KINDS,
+    return render_template("jobs/index.html", queues=queues, redis_error=redis_error, runs=last_runs(), run_kinds=RUN_KINDS, count_rows=count_rows,
                            outbox=notifications.outbox_counts(), failed=failed,
                            embedded=not current_app.config["REDIS_URL"])
 

@@ -14,6 +14,10 @@ class Channel(enum.Enum):
     EMAIL = "email"
     SMS = "sms"
 
+    @property
+    def label(self) -> str:
+        return {"inapp": "站内消息", "email": "邮件", "sms": "短信"}[self.value]
+
 
 class Status(enum.Enum):
     PENDING = "pending"  # waiting for delivery (or for the next try)
@@ -62,3 +66,7 @@ class Notification(db.Model):  # type: ignore[name-defined]  # db.Model is built
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+    @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label

@@ -1,16 +1,30 @@
 """Message templates per event, in Chinese. Subjects and bodies are plain text (SMS and email);
-pages escape them when they show in-app notifications."""
+pages escape them when they show in-app notifications.
+
+Every value is set inside a sentence that brings its own punctuation, so each is put in as a clause
+(core.formats.clause: a reason typed with its own "。" does not make "。。" or "。；"), and a date as zh_date."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, StrictUndefined
+
+from core.formats import clause, zh_date
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-_env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
+
+def _value(value: Any) -> Any:
+    """How a context value is written into a message (jinja's finalize: every {{ … }})."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return zh_date(value)
+    return clause(value) if isinstance(value, str) else value
+
+
+_env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False, finalize=_value)
 
 TEMPLATES = {
     "clock_due_soon": (

@@ -167,7 +167,7 @@ def test_a_date_before_the_previous_step_is_refused(api_as):
                now=noon(date(2026, 10, 13)))
     r = staff.post(f"/disclosure-requests/{rid}/reply", {"outcome": "disclosed", **DISCLOSED, "text": "予以公开。",
                                                           "on": "2026-10-12"}, now=noon(date(2026, 10, 14)))
-    assert r.status_code == 400 and r.get_json()["fields"] == {"on": "日期不能早于上一步（2026-10-13）"}
+    assert r.status_code == 400 and r.get_json()["fields"] == {"on": "日期不能早于上一步（2026年10月13日）"}
 
 
 def test_the_handling_page_applies_the_same_rule(app, seeded):
@@ -214,7 +214,7 @@ def test_steps_that_pause_the_period_are_entered_on_their_day(api_as):
                        ("fee-notice", {"method": "pages", "quantity": 33, "on": "2026-09-30"})]:
         r = staff.post(f"/disclosure-requests/{rid}/{path}", body, now=noon(date(2026, 10, 9)))
         assert r.status_code == 400, path
-        assert "须为登记当日（2026-10-09）" in "".join(r.get_json()["fields"].values()), path
+        assert "须为登记当日（2026年10月9日）" in "".join(r.get_json()["fields"].values()), path
     r = staff.post(f"/disclosure-requests/{rid}/correction-notice", {"guidance": GUIDANCE, "items": "请写明年份", "on": "2026-10-09"},
                    now=noon(date(2026, 10, 9)))
     assert r.status_code == 200

@@ -69,4 +69,5 @@ def test_the_jobs_page_shows_the_duties_counts(client, seeded, duties):
     make_user("admin", "admin@x.cn")
     login(client, "admin@x.cn")
     html = client.get("/admin/jobs/").get_data(as_text=True)
-    assert "first_duty" in html and "broken_duty" in html and "clock_due_soon" in html
+    # unlabelled duties under their own names, a failed one as 失败, the sweep's own counts in Chinese
+    assert "first_duty：2" in html and "broken_duty：失败" in html and "临期提醒：0" in html

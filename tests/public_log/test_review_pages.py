@@ -106,3 +106,16 @@ def test_review_api(api_as, seeded):
                                                           {"reason": "x"}).status_code == 404
     refused = approver.post(f"/publication-reviews/{other.id}/refuse", {"reason": "涉及隐私"})
     assert refused.get_json()["status"] == "refused" and refused.get_json()["refusal_reason"] == "涉及隐私"
+
+
+def test_the_request_text_is_named_for_its_kind(client, as_role):
+    """One wording (issue 18 item 7): a ticket's text is its 诉求内容, an application's its 申请内容 — on the review
+    page, in its masking rows and on the public record; never "诉求/申请内容" or "申请/诉求内容"."""
+    ticket = _pending()
+    application = queue("低保名单", "王五申请公开低保名单", "予以公开。", kind="disclosure", type_code=None,
+                        category=None, names=["王五"])
+    as_role("approver", "mzj")
+    for record, wording in ((ticket, "诉求内容"), (application, "申请内容")):
+        html = client.get(f"/log/review/{record.id}").get_data(as_text=True)
+        assert f"{wording}（原文，不公开）" in html and f"<td>{wording} 第" in html
+        assert "诉求/申请内容" not in html and "申请/诉求内容" not in html

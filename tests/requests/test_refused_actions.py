@@ -215,17 +215,20 @@ def test_the_timeline_shows_labelled_chinese_and_no_json(app, seeded):
     assert "补正事项：请写明所需年份" in timeline and "补正期限：10 个工作日" in timeline
     assert "申请方式：当面提交" in timeline  # the paper registration, its channel's name
     assert "部门：民政局" in timeline  # the department's name, not its code
-    assert "发生日期 2026-10-09" in timeline and "补录于 2026-10-12 09:00" in timeline
-    assert "status" not in timeline  # unknown keys stay in the API only
+    assert "发生日期 2026年10月9日" in timeline and "补录于 2026-10-12 09:00" in timeline
+    assert "日期：2026年9月29日" in timeline  # a day as zh_date; no day alone in ISO form (moments are local_dt)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}(?! \d{2}:\d{2})", timeline)
+    assert "status" not in timeline and "状态" not in timeline  # the step names the new status
 
 
-def test_the_presenter_hides_unknown_keys_and_translates_known_ones(app, seeded):
+def test_the_presenter_translates_known_keys_and_keeps_unknown_ones(app, seeded):
     from core.audit import AuditEvent
     from requests_module.presenter import audit_row
     event = AuditEvent(at=at(2026, 10, 12, 9), actor_label="张三", action="reply", entered_at=None,
                        after='{"status": "closed", "outcome": "withheld_law", "legal_ground": "第十四条",'
                              ' "secret_flag": 1, "amount": "12.50", "days": 10, "on": "2026-10-12"}')
     row = audit_row(event, {})
-    assert row.details == [("日期", "2026-10-12"), ("答复结果", "不予公开：其他法律行政法规禁止公开"),
-                           ("法律依据", "第十四条"), ("金额", "12.50 元"), ("天数", "10 个工作日")]
+    assert row.details == [("日期", "2026年10月12日"), ("答复结果", "不予公开：其他法律行政法规禁止公开"),
+                           ("法律依据", "第十四条"), ("金额", "12.50 元"), ("天数", "10 个工作日"),
+                           ("secret_flag", "1")]  # unknown: under its own name, never lost; status: the step says it
     assert row.happened_on is None

@@ -283,7 +283,7 @@ def test_api_and_page_give_the_same_refund_answers(app, api_as):
         resp = post(client, req, "fee_refund", amount="130", method="original", note="原路退回", on="2026-11-10")
         assert resp.status_code == 302
         html = client.get(f"/requests/staff/{rid}").get_data(as_text=True)
-    assert "2026-11-10 退还 130.00 元（原渠道退回：原路退回）" in html and "退还信息处理费" in html
+    assert "2026年11月10日 退还 130.00 元（原渠道退回：原路退回）" in html and "退还信息处理费" in html
     r = staff.post(f"/disclosure-requests/{rid}/reply", body, now=noon(date(2026, 11, 10)))
     assert r.status_code == 200
     data = staff.get(f"/disclosure-requests/{rid}").get_json()
