@@ -2,11 +2,11 @@
 months without replies are zeros, not gaps."""
 from datetime import date
 
+from hotline.seed import seed_categories
 from reports.series import daily, monthly, months
 from requests_module import reply as request_reply
 from requests_module.outcomes import GROUPS
 from tests.conftest import at, make_user
-from hotline.seed import seed_categories
 from tests.reports.hotline_helpers import new
 from tests.requests.helpers import answer_fields, noon, received
 
