@@ -108,7 +108,7 @@ def set_day() -> ResponseReturnValue:
         for errors in form.errors.values():
             for e in errors:
                 flash(e, "danger")
-    return redirect(url_for(".index", **_typed(form)))
+    return redirect(url_for(".index", **_typed(form)))  # type: ignore[arg-type]
 
 
 def _typed(form: DayForm) -> dict[str, str]:
