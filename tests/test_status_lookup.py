@@ -154,7 +154,7 @@ def test_asking_for_a_new_code_keeps_the_number_for_the_look_up(app, seeded, kin
                                              "csrf_token": csrf_from(html)})
     assert resp.status_code == 302
     again = visitor.get(resp.headers["Location"]).get_data(as_text=True)
-    assert "新的查询码" in again and f'id="number" name="number"' in again and f'value="{item.number}"' in again
+    assert "新的查询码" in again and 'id="number" name="number"' in again and f'value="{item.number}"' in again
     assert "13900009999" not in again
 
 
