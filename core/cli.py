@@ -245,9 +245,59 @@ def backup_restore(archive: str, yes: bool) -> None:
     click.echo(f"已恢复 {manifest['created_at']} 的备份（附件 {len(manifest['uploads'])} 个）")
 
 
+NO_DATABASE = ("错误：数据库尚未建立或无法连接，请先运行 `flask --app app db upgrade`（并检查 DATABASE_URL）。"
+               " Error: the database is missing or unreachable; run `flask --app app db upgrade` first"
+               " (and check DATABASE_URL).")
+# long-running commands touch the database only later (per request, per job): they look at it before starting
+LOOK_FIRST = frozenset({"serve", "worker", "cron"})
+
+
+def _database_answers() -> None:
+    """A read of a table every migrated database has: raises the error a missing schema or server gives."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    db.session.execute(sa.text("SELECT 1 FROM departments WHERE 1 = 0")).all()
+    db.session.remove()
+
+
+def _guarded(command: click.Command) -> click.Command:
+    """`command` answering a missing or unreachable database with one line saying what to run first (exit 2),
+    not a SQLAlchemy traceback (issue 18 item 11)."""
+    if getattr(command, "_database_guard", False):
+        return command
+    original = command.invoke
+
+    def invoke(ctx: click.Context) -> object:
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+        try:
+            if command.name in LOOK_FIRST:
+                _database_answers()
+            return original(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            cause = str(getattr(exc, "orig", exc)).strip().splitlines()
+            click.echo(NO_DATABASE + (f"（{cause[0]}）" if cause else ""), err=True)
+            ctx.exit(2)
+
+    command.invoke = invoke  # type: ignore[method-assign]
+    command._database_guard = True  # type: ignore[attr-defined]
+    return command
+
+
+class GuardedGroup(AppGroup):
+    """The app's command group: every command it hands out is guarded (commands added by any package)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        return _guarded(command) if command is not None else None
+
+
 def register_cli(app: Flask) -> None:
     from core.jobs.cli import register_job_cli
 
+    guarded = GuardedGroup(app.cli.name)
+    guarded.commands.update(app.cli.commands)
+    app.cli = guarded
     register_job_cli(app)
     app.cli.add_command(seed_command)
     app.cli.add_command(users)

@@ -98,7 +98,8 @@ def resend_code():
     if t is not None and contact_matches(request.form.get("contact"), t.caller_phone):
         reissue(ENTITY, t.id, now=utcnow(), label=f"12345 工单 {t.number} ", phone=t.caller_phone)
     flash("如果工单编号与手机号相符，新的查询码已发送到该手机，请注意查收。", "info")
-    return redirect(url_for(".new"))
+    lookup_codes.keep_typed(ENTITY, request.form.get("number"))  # the look-up form waits for the new code
+    return redirect(url_for(".new", _anchor="lookup"))
 
 
 @bp.get("/my/<int:ticket_id>")

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from core.departments.models import Department
 from core.worktime import Urgency
+from reports import series
 from requests_module.outcomes import GROUPS
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def hotline(start: date, end: date, now: datetime, department: Department | None
         "from": start.isoformat(), "to": end.isoformat(), "department": department.name if department else None,
         "received": m.received, "avg_handling_hours": round(m.avg_handling_hours, 2) if m.avg_handling_hours else None,
         "rates": {k: {"label": hm.RATE_LABELS[k], **r.as_json()} for k, r in m.rates.items()},
-        "by_day": [{"day": d.isoformat(), "count": n} for d, n in sorted(m.by_day.items())],
+        "by_day": [{"day": d.isoformat(), "count": n} for d, n in series.daily(m.by_day, start, end)],
         "by_type": [{"type": k, "label": TYPES.get(k, k), "count": n} for k, n in sorted(m.by_type.items())],
         "by_channel": [{"channel": k, "label": CHANNEL_LABELS.get(k, k), "count": n}
                        for k, n in sorted(m.by_channel.items())],
@@ -78,6 +79,7 @@ def disclosure(start: date, end: date, now: datetime, department: Department | N
         "rates": {"on_time": {"label": "按期答复率", **d.on_time.as_json()},
                   "extended": {"label": "延期答复占比", **d.extended.as_json()},
                   "corrected": {"label": "发出补正占比", **d.corrected.as_json()}},
-        "by_month": [{"month": m, **groups, "total": sum(groups.values())} for m, groups in sorted(d.by_month.items())],
+        "by_month": [{"month": m, **groups, "total": sum(groups.values())}
+                     for m, groups in series.monthly(d.by_month, start, end, lambda: dict.fromkeys(GROUPS, 0))],
         "groups": GROUPS,
     }

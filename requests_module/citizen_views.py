@@ -108,6 +108,7 @@ def resend_code():
         lookup_codes.reissue(ENTITY, req.id, now=utcnow(), label=f"政府信息公开申请 {req.number} ",
                              phone=req.phone, email=req.email)
     flash("如果申请编号与联系方式相符，新的查询码已发送到申请时填写的手机或邮箱，请注意查收。", "info")
+    lookup_codes.keep_typed(ENTITY, request.form.get("number"))  # the look-up form waits for the new code
     return redirect(url_for(".index"))
 
 

@@ -40,6 +40,7 @@ ACCESS = {
     ("/admin/calendar/", "GET"): "staff",
     ("/admin/calendar/import", "POST"): "admin",
     ("/admin/calendar/day", "POST"): "admin",
+    ("/admin/calendar/day/<day>/delete", "GET"): "admin",
     ("/admin/calendar/day/<day>/delete", "POST"): "admin",
     ("/requests/", "GET"): "public",
     ("/requests/new", "GET"): "public",

@@ -142,6 +142,22 @@ def test_the_look_up_address_shows_the_form_and_a_failed_look_up_keeps_the_numbe
     assert code not in again  # the code is typed again, like a password
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_asking_for_a_new_code_keeps_the_number_for_the_look_up(app, seeded, kind):
+    """After “重新获取” the look-up form has the tracking number typed in: only the new code is typed (issue 18
+    item 11); the contact typed for the resend is never shown back."""
+    item, _ = KINDS[kind][0]()
+    _, url, _, form = KINDS[kind]
+    visitor = app.test_client()
+    html = visitor.get(form).get_data(as_text=True)
+    resp = visitor.post(url + "/code", data={"number": item.number, "contact": "13900009999",
+                                             "csrf_token": csrf_from(html)})
+    assert resp.status_code == 302
+    again = visitor.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "新的查询码" in again and 'id="number" name="number"' in again and f'value="{item.number}"' in again
+    assert "13900009999" not in again
+
+
 def _submit_application(client):
     from tests.requests.test_pages import submit
     return submit(client)

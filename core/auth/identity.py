@@ -62,13 +62,24 @@ def normalize_number(text: str | None) -> str:
     return re.sub(r"\s+", "", nfkc(text)).upper()
 
 
-def check_password_rules(password: str, login: str | None = None) -> None:
-    """At least 8 characters with letters and digits, not the login name itself."""
-    if len(password or "") < 8:
-        raise ValidationError("密码至少 8 位", field="password")
+def password_problems(password: str | None, login: str | None = None) -> list[str]:
+    """Every rule `password` breaks (at least 8 characters with letters and digits, not the login name itself),
+    all at once: a form shows them together, not one per attempt."""
+    password = password or ""
+    problems = []
+    if len(password) < 8:
+        problems.append("密码至少 8 位")
     if len(password) > 128:
-        raise ValidationError("密码最多 128 位", field="password")
+        problems.append("密码最多 128 位")
     if not re.search(r"[A-Za-z]", password) or not re.search(r"[0-9]", password):
-        raise ValidationError("密码须同时包含字母和数字", field="password")
+        problems.append("密码须同时包含字母和数字")
     if login and password.lower() == login.lower():
-        raise ValidationError("密码不能与账号相同", field="password")
+        problems.append("密码不能与账号相同")
+    return problems
+
+
+def check_password_rules(password: str, login: str | None = None) -> None:
+    """Raise with every rule the password breaks (password_problems)."""
+    problems = password_problems(password, login)
+    if problems:
+        raise ValidationError("；".join(problems), field="password")

@@ -44,15 +44,21 @@ def _bump_version() -> None:
     row.version += 1
 
 
-def build_calendar() -> WorkCalendar:
-    """A fresh WorkCalendar from the database rows (official years) and the law (other years)."""
+def build_calendar(edit: tuple[date, DayInfo | None] | None = None) -> WorkCalendar:
+    """A fresh WorkCalendar from the database rows (official years) and the law (other years); with
+    `edit` = (day, DayInfo or None to remove it), the calendar that edit would make (nothing is written)."""
     years = {y for (y,) in db.session.query(CalendarYear.year)}
+    rows = {row.day: DayInfo(row.kind, row.name, row.source) for row in CalendarDay.query.all()}
+    if edit is not None:
+        day, changed = edit
+        rows.pop(day, None)
+        if changed is not None:
+            rows[day] = changed
     official: dict[date, DayInfo]
     overrides: dict[date, DayInfo]
     official, overrides = {}, {}
-    for row in CalendarDay.query.all():
-        info = DayInfo(row.kind, row.name, row.source)
-        (official if row.day.year in years else overrides)[row.day] = info
+    for day, info in rows.items():
+        (official if day.year in years else overrides)[day] = info
     return WorkCalendar(official, years, statutory_holidays, overrides)
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from core.auth.guards import roles_required, staff_required
 from core.auth.models import Role
+from core.calendar import preview as preview_mod
 from core.calendar import service
 from core.calendar.forms import DayForm, DueForm, ImportForm
 from core.calendar.parsing import CalendarFileError, parse_calendar_file
@@ -30,6 +31,12 @@ def _year_arg() -> int:
     return year if YEAR_MIN <= year <= YEAR_MAX else service.local_date(utcnow()).year
 
 
+def _day_form() -> DayForm:
+    """The single-day form, showing what was typed when the admin comes back from an error or the question."""
+    typed = {k: request.args[k] for k in ("day", "kind", "name") if request.args.get(k)}
+    return DayForm(formdata=None, **typed) if typed else DayForm(formdata=None)
+
+
 @bp.get("/")
 @staff_required
 def index() -> ResponseReturnValue:
@@ -43,7 +50,7 @@ def index() -> ResponseReturnValue:
             error = str(exc)
     days, official = service.year_listing(year)
     return render_template("admin/calendar.html", year=year, days=days, official=official,
-                           import_form=ImportForm(), day_form=DayForm(), due_form=due_form,
+                           import_form=ImportForm(), day_form=_day_form(), due_form=due_form,
                            answer=answer, error=error, is_admin=current_user.role is Role.ADMIN)
 
 
@@ -76,13 +83,20 @@ def import_file() -> ResponseReturnValue:
     return redirect(url_for(".index", year=report.years[0]))
 
 
+def _confirm(preview: preview_mod.Preview, form: DayForm | None = None) -> ResponseReturnValue:
+    return render_template("admin/calendar_confirm.html", p=preview, form=form)
+
+
 @bp.post("/day")
 @roles_required(Role.ADMIN)
 def set_day() -> ResponseReturnValue:
+    """Setting a day is asked first (how many open deadlines move); only the confirmed POST saves."""
     form = DayForm()
     if form.validate_on_submit():
         try:
             day = parse_date(form.day.data)
+            if not request.form.get("confirmed"):
+                return _confirm(preview_mod.setting(day, form.kind.data, form.name.data or ""), form)
             changed = service.set_day(day, form.kind.data, form.name.data or "", now=utcnow(), actor=current_user)
         except (ValueError, DomainError) as exc:
             flash(getattr(exc, "message", str(exc)), "danger")
@@ -94,12 +108,31 @@ def set_day() -> ResponseReturnValue:
         for errors in form.errors.values():
             for e in errors:
                 flash(e, "danger")
-    return redirect(url_for(".index"))
+    return redirect(url_for(".index", **_typed(form)))  # type: ignore[arg-type]
+
+
+def _typed(form: DayForm) -> dict[str, str]:
+    """What the admin typed, for the form on the calendar page to show again."""
+    return {k: v for k, v in (("day", form.day.data), ("kind", form.kind.data), ("name", form.name.data)) if v}
+
+
+@bp.get("/day/<day>/delete")
+@roles_required(Role.ADMIN)
+def confirm_remove(day: str) -> ResponseReturnValue:
+    """The question before a day's arrangement is deleted: how many open deadlines would move."""
+    try:
+        return _confirm(preview_mod.removal(parse_date(day)))
+    except (ValueError, DomainError) as exc:
+        flash(getattr(exc, "message", str(exc)), "danger")
+        return redirect(url_for(".index"))
 
 
 @bp.post("/day/<day>/delete")
 @roles_required(Role.ADMIN)
 def remove_day(day: str) -> ResponseReturnValue:
+    """Only the confirmed POST deletes; a POST without the confirmation is shown the question."""
+    if not request.form.get("confirmed"):
+        return redirect(url_for(".confirm_remove", day=day))
     try:
         parsed = parse_date(day)
         changed = service.remove_day(parsed, now=utcnow(), actor=current_user)

@@ -14,6 +14,7 @@ from core.clocks.service import leads
 from core.extensions import db
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
     from core.worktime.workdays import WorkCalendar
@@ -21,29 +22,52 @@ if TYPE_CHECKING:
 BATCH = 2000
 
 
-def recompute_open_clocks(old_cal: WorkCalendar, new_cal: WorkCalendar, years: list[int], now: datetime) -> int:
-    """Recompute open working-day and working-hour clocks of the changed years; returns how many moved."""
-    schedule, lead = get_schedule(), leads()
+def _open_clocks(years: list[int]) -> Any:
+    """The open working-day and working-hour clocks whose span touches `years`, by id."""
+    schedule = get_schedule()
     first = datetime.combine(date(min(years), 1, 1), time(0), tzinfo=schedule.tz)
     last = datetime.combine(date(max(years), 12, 31), time(23, 59), tzinfo=schedule.tz)
-    query = (db.session.query(Clock.id, Clock.unit, Clock.length, Clock.started_at, Clock.start_on, Clock.pauses,
-                              Clock.extension, Clock.due_at, Clock.warn_at, Clock.due_on, Clock.provisional,
-                              Clock.warned_at, Clock.overdue_at, Clock.escalate_at, Clock.escalated_at)
-             .filter(Clock.state != "stopped", Clock.unit != "wall", Clock.due_at >= first,
-                     Clock.started_at <= last)
-             .order_by(Clock.id))
-    changed, last_id = 0, 0
+    return (db.session.query(Clock.id, Clock.entity_kind, Clock.entity_id, Clock.unit, Clock.length, Clock.started_at,
+                             Clock.start_on, Clock.pauses, Clock.extension, Clock.due_at, Clock.warn_at, Clock.due_on,
+                             Clock.provisional, Clock.warned_at, Clock.overdue_at, Clock.escalate_at,
+                             Clock.escalated_at)
+            .filter(Clock.state != "stopped", Clock.unit != "wall", Clock.due_at >= first, Clock.started_at <= last)
+            .order_by(Clock.id))
+
+
+def _moves(new_cal: WorkCalendar, years: list[int]) -> Iterator[list[tuple[Any, Any]]]:
+    """Batches of (clock row, new deadlines) for the open clocks whose deadlines differ under `new_cal`:
+    the one rule that both the recompute and its preview (core/calendar/preview.py) apply."""
+    schedule, lead, query, last_id = get_schedule(), leads(), _open_clocks(years), 0
     while True:
         rows = query.filter(Clock.id > last_id).limit(BATCH).all()
         if not rows:
-            return changed
+            return
         last_id = rows[-1].id
-        updates, events = [], []
+        moved = []
         for r in rows:
             d = compute_deadlines(unit=r.unit, length=r.length, started_at=r.started_at, start_on=r.start_on,
                                   pauses=r.pauses, extension=r.extension, cal=new_cal, schedule=schedule, leads=lead)
-            if (d.due_at, d.warn_at, d.provisional) == (r.due_at, r.warn_at, r.provisional):
-                continue
+            if (d.due_at, d.warn_at, d.provisional) != (r.due_at, r.warn_at, r.provisional):
+                moved.append((r, d))
+        yield moved
+
+
+def moved_items(new_cal: WorkCalendar, years: list[int]) -> dict[str, set[str]]:
+    """{entity kind: entity ids} whose open deadlines `new_cal` would move; nothing is written."""
+    out: dict[str, set[str]] = {}
+    for batch in _moves(new_cal, years):
+        for r, _ in batch:
+            out.setdefault(r.entity_kind, set()).add(r.entity_id)
+    return out
+
+
+def recompute_open_clocks(old_cal: WorkCalendar, new_cal: WorkCalendar, years: list[int], now: datetime) -> int:
+    """Recompute open working-day and working-hour clocks of the changed years; returns how many moved."""
+    changed = 0
+    for batch in _moves(new_cal, years):
+        updates, events = [], []
+        for r, d in batch:
             no_longer_overdue = r.overdue_at is not None and d.due_at >= now
             values = {"id": r.id, "due_at": d.due_at, "warn_at": d.warn_at, "due_on": d.due_on,
                       "provisional": d.provisional,
@@ -61,6 +85,7 @@ def recompute_open_clocks(old_cal: WorkCalendar, new_cal: WorkCalendar, years: l
             db.session.execute(update(Clock), updates)
             db.session.execute(AuditEvent.__table__.insert(), events)
             changed += len(updates)
+    return changed
 
 
 def _json(data: Any) -> str:

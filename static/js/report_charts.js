@@ -7,13 +7,17 @@
     var source = document.getElementById(id);
     return source ? JSON.parse(source.textContent) : null;
   }
+  // every chart's value axis is a count: whole numbers only (no 0.5 tickets), from zero
+  function countAxis(stacked) {
+    return {stacked: !!stacked, beginAtZero: true, ticks: {precision: 0}};
+  }
   function chart(id, type, labels, datasets, stacked) {
     var el = document.getElementById(id);
     if (!el || !labels.length) { return; }
     new Chart(el, {type: type, data: {labels: labels, datasets: datasets},
       options: {responsive: true, maintainAspectRatio: false,
         plugins: {legend: {display: datasets.length > 1}},
-        scales: stacked ? {x: {stacked: true}, y: {stacked: true, beginAtZero: true}} : {}}});
+        scales: {x: {stacked: !!stacked}, y: countAxis(stacked)}}});
   }
   function bar(id, rows, label, value, type) {
     var el = document.getElementById(id);
