@@ -3,12 +3,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import captcha, handoff
+from core import captcha, handoff, pending_uploads
 from core.auth import lookup as lookup_codes
 from core.auth.models import Role
 from core.db import utcnow
 from core.downloads import send_pdf, send_upload
-from core.errors import DomainError, ValidationError
+from core.errors import DomainError
 from core.extensions import db
 from requests_module import access, documents, fees, handling, intake, notices, queries, reasons
 from requests_module.access import grant_lookup, require_view
@@ -42,17 +42,21 @@ def new():
     token = request.args.get("handoff")
     if token and request.method == "GET":
         _prefill(form, token)
+    files = form.files() if request.method == "POST" else []
+    kept: list = []
     if form.validate_on_submit() and refused is None:
         user = _user()
         try:
-            req = intake.submit_online(form.service_data(), now=utcnow(), files=form.files(),
+            pending = pending_uploads.claim(request.form, owner=pending_uploads.owner_key(), now=utcnow())
+            req = intake.submit_online(form.service_data(), now=utcnow(), files=pending + files,
                                        citizen=user if user is not None and user.role is Role.CITIZEN else None)
-        except ValidationError as err:
-            for name, message in err.fields.items():
+        except DomainError as err:  # ValidationError, or NotTheirs for another session's pending upload
+            db.session.rollback()
+            for name, message in (getattr(err, "fields", None) or {}).items():
                 field = getattr(form, name, None)
                 (field.errors.append(message) if field is not None and isinstance(field.errors, list)
                  else form.form_errors.append(message))
-            if not err.fields:
+            if not getattr(err, "fields", None):
                 form.form_errors.append(err.message)
         else:
             if token:
@@ -62,7 +66,13 @@ def new():
             lookup_codes.keep_for_receipt(ENTITY, req.id, req.access_code)
             flash(f"申请已提交，申请编号：{req.number}。请保存下方的查询码，凭编号和查询码可查询办理进度。", "success")
             return redirect(url_for(".show", request_id=req.id))
-    return (render_template("requests/new.html", form=form, **captcha.context(refused)),
+    if request.method == "POST":
+        # A refused form keeps its files server-side (core/pending_uploads.py): they are listed, not chosen again.
+        kept, problems = pending_uploads.keep(request.form, files, owner=pending_uploads.owner_key(), now=utcnow())
+        shown = set(form.attachments.errors) | set(form.form_errors)
+        form.attachments.errors = list(form.attachments.errors) + [
+            p + "，未保留，请重新选择" for p in problems if p not in shown]
+    return (render_template("requests/new.html", form=form, kept_files=kept, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
 
 

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from core.departments.service import disclosing_departments
+from core.uploads import ACCEPT_ATTR
 from requests_module.corrections import PAPER_CHANNELS
 from requests_module.forms import ApplicantContact
 from requests_module.models import ID_TYPES
@@ -28,7 +29,7 @@ class CorrectionForm(ApplicantContact):
     provided_on = StringField("提供日期")
     inaccuracy = TextAreaField("记录中不准确的内容", validators=[Length(max=5000)])
     requested_text = TextAreaField("应当更正为", validators=[Length(max=5000)])
-    evidence = MultipleFileField("证据材料（必填，PDF/JPG/PNG/Word/Excel，每个不超过 10 MB，最多 5 个）")
+    evidence = MultipleFileField("证据材料（必填，PDF/JPG/PNG/Word/Excel，每个不超过 10 MB，最多 5 个）", render_kw={"accept": ACCEPT_ATTR})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from core.forms import Form
+from core.uploads import ACCEPT_ATTR
 from requests_module.models import DELIVERIES, FORMS, ID_TYPES, ORG_TYPES
 
 
@@ -38,7 +39,7 @@ class ApplicationForm(ApplicantContact):
     description = TextAreaField("所需政府信息的内容描述", validators=[Length(max=5000)])
     form = RadioField("信息的载体形式", choices=_choices(FORMS), default="electronic")
     delivery = RadioField("获取信息的方式", choices=_choices(DELIVERIES), default="online")
-    attachments = MultipleFileField("附件（可选，PDF/JPG/PNG/Word/Excel，每个不超过 10 MB，最多 5 个）")
+    attachments = MultipleFileField("附件（可选，PDF/JPG/PNG/Word/Excel，每个不超过 10 MB，最多 5 个）", render_kw={"accept": ACCEPT_ATTR})
     publish_consent = BooleanField("同意在隐去个人信息并经审查后，将答复内容公开在公开答复库")
 
     def service_data(self) -> dict[str, Any]:
