@@ -132,6 +132,17 @@ def keep(form: Any, files: Sequence[tuple[str, bytes]], *, owner: str | Sequence
     return kept + added, problems
 
 
+def keep_on_form(form: Any, field: Any, *, now: datetime, label: str = "附件") -> list[Kept]:
+    """`keep` for a refused WTForms form of this request's owner: the files of `field` that pass the check are kept;
+    the message of each one that does not is added to the field's errors (unless already shown)."""
+    from flask import request
+
+    kept, problems = keep(request.form, form.new_files(), owner=owner_key(), now=now, field=field.name, label=label)
+    shown = set(field.errors) | set(form.form_errors)
+    field.errors = list(field.errors) + [p + "，未保留，请重新选择" for p in problems if p not in shown]
+    return kept
+
+
 def stash(files: Sequence[tuple[str, bytes]], *, owner: str, now: datetime, until: datetime | None = None,
           field: str = "attachments", label: str = "附件") -> tuple[list[Kept], list[str]]:
     """Inside the caller's unit of work: each file that passes the content/size check becomes a pending upload of

@@ -45,5 +45,12 @@ class ApplicationForm(ApplicantContact):
     def service_data(self) -> dict[str, Any]:
         return {f.name: f.data for f in self if f.name not in ("csrf_token", "attachments")}
 
+    def new_files(self) -> list[tuple[str, bytes]]:
+        """The files chosen in this request (read once: a refused form keeps them as pending uploads)."""
+        if not hasattr(self, "_new_files"):
+            self._new_files = [(f.filename, f.read()) for f in (self.attachments.data or []) if getattr(f, "filename", "")]
+        return self._new_files
+
     def files(self) -> list[tuple[str, bytes]]:
-        return [(f.filename, f.read()) for f in (self.attachments.data or []) if getattr(f, "filename", "")]
+        """The pending uploads claimed for this submit (core/pending_uploads.py), then the files chosen now."""
+        return list(getattr(self, "pending_files", [])) + self.new_files()

@@ -81,19 +81,24 @@ def register():
     form = ApplicationForm()
     now = utcnow()
     department = access.register_department(current_user, None)
+    kept = []
     if form.validate_on_submit():
         try:
             received = date_field(request.form, "received_on", required=True, label="收到日期")
+            form.pending_files = pending_uploads.claim(request.form, owner=pending_uploads.owner_key(), now=now)
             req = intake.register_paper(form.service_data(), channel=request.form.get("channel", ""),
                                         received_on=received, now=now, actor=current_user, files=form.files(),
                                         department=department)
-        except ValidationError as err:
-            form.form_errors.extend(err.fields.values() or [err.message])
+        except DomainError as err:  # ValidationError, or NotTheirs for another's pending upload
+            db.session.rollback()
+            form.form_errors.extend(getattr(err, "fields", {}).values() or [err.message])
         else:
             flash(f"已登记 {req.number}，答复期限 {due_text(req)}", "success")
             return redirect(url_for(".intake_queue") if department is None else url_for(".detail", request_id=req.id))
+    if request.method == "POST":  # a refused form keeps its files server-side (core/pending_uploads.py)
+        kept = pending_uploads.keep_on_form(form, form.attachments, now=now)
     return render_template("requests/register.html", form=form, channels=CHANNELS, today=today(now),
-                           department=department)
+                           department=department, kept_files=kept)
 
 
 def _load(request_id):

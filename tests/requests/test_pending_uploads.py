@@ -171,3 +171,53 @@ def test_a_draft_needs_a_reply_in_progress(app, seeded):
         resp = post(client, req, "reply-draft", outcome="disclosed", text="x", on=DAY.isoformat())
     assert resp.status_code in (403, 409)
     assert ReplyDraft.query.count() == 0
+
+
+def test_correction_evidence_is_kept_when_the_request_is_refused(app, seeded):
+    """条例 Art. 41 correction request: the evidence chosen on a refused form is kept and used on the next submit."""
+    from requests_module.correction_models import CorrectionRequest
+    from tests.requests.correction_helpers import CORRECTION
+
+    make_user("citizen", "13800002222")
+    client = app.test_client()
+    login(client, "13800002222")
+    data = {**CORRECTION, "department": "", "csrf_token": csrf_from(client.get("/corrections/new").get_data(as_text=True)),
+            "evidence": [(io.BytesIO(PDF), "户口簿.pdf")]}
+    refused = client.post("/corrections/new", data=data, content_type="multipart/form-data")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "已上传：户口簿.pdf（保留）" in html
+    [token] = tokens(html)
+    data = {**CORRECTION, "department": "mzj", "csrf_token": csrf_from(html), "pending": token}
+    assert client.post("/corrections/new", data=data, content_type="multipart/form-data").status_code == 302
+    assert [e.filename for e in CorrectionRequest.query.one().evidence] == ["户口簿.pdf"]
+
+
+def test_the_applicants_refused_correction_keeps_text_and_files(app, seeded):
+    """补正 online: a refused correction (here with a renamed executable) comes back with the text typed and the good
+    file kept, then goes through."""
+    from requests_module import handling
+    from tests.requests.helpers import GUIDANCE
+
+    citizen = make_user("citizen", "13800001111")
+    client = app.test_client()
+    login(client, "13800001111")
+    req = received(date(2026, 9, 28))
+    req.citizen_id = citizen.id
+    db.session.commit()
+    handling.send_correction_notice(req, items="请写明年份", guidance=GUIDANCE, on=date(2026, 9, 29),
+                                    now=noon(date(2026, 9, 29)), actor="t")
+    with pinned(app, noon(date(2026, 9, 30))):
+        page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+        resp = client.post(f"/requests/{req.id}/correction", content_type="multipart/form-data",
+                           data={"text": "2025年", "csrf_token": csrf_from(page),
+                                 "attachments": [(io.BytesIO(PDF), "年份.pdf"), (io.BytesIO(EXE), "表.pdf")]})
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 400 and "已上传：年份.pdf（保留）" in html and "“表.pdf”不是" in html
+        assert ">2025年</textarea>" in html
+        [token] = tokens(html)
+        resp = client.post(f"/requests/{req.id}/correction", content_type="multipart/form-data",
+                           data={"text": "2025年", "csrf_token": csrf_from(html), "pending": token})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert [a.filename for a in db.session.get(DisclosureRequest, req.id).attachments if a.kind == "correction"] \
+        == ["年份.pdf"]
