@@ -8,9 +8,19 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import steps
+from tests.browser.test_accessibility import AXE
 
 SIZES = {"phone": steps.PHONE_SIZE, "desktop": {"width": 1366, "height": 900}}
 PDF = b"%PDF-1.4\n% kept between attempts\n"
+
+
+def axe_violations(page, selector):
+    """axe-core's WCAG 2.1 A/AA violations inside `selector` (the refilled form with its kept files)."""
+    page.add_script_tag(content=AXE)  # the page is opened with bypass_csp to inject axe
+    return page.evaluate("""async (sel) => {
+        const r = await axe.run(sel, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+    }""", selector)
 
 
 def pdf(name):
@@ -19,7 +29,7 @@ def pdf(name):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_a_refused_reply_keeps_every_field_and_its_file(server, browser, request, size):
-    page = browser.new_page(viewport=SIZES[size])
+    page = browser.new_page(viewport=SIZES[size], bypass_csp=True)
     with steps.screenshots_on_failure(request, page=page):
         steps.login_as(page, server, "mzj@e2e.cn")
         page.goto(server + "/requests/staff/register")
@@ -47,6 +57,7 @@ def test_a_refused_reply_keeps_every_field_and_its_file(server, browser, request
         assert page.get_by_label("答复结果").input_value() == "partly_disclosed"
         assert access.input_value() == "可以公开的部分随本答复书附送"
         expect(page.get_by_text("已上传：高龄津贴标准.pdf（保留）")).to_be_visible()
+        assert axe_violations(page, "#act-reply") == []
 
         ground.fill("《中华人民共和国政府信息公开条例》第三十七条")
         steps.press_button(page, "提交答复")
@@ -56,7 +67,7 @@ def test_a_refused_reply_keeps_every_field_and_its_file(server, browser, request
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_citizen_form_keeps_its_attachment(server, browser, request, size):
-    page = browser.new_page(viewport=SIZES[size])
+    page = browser.new_page(viewport=SIZES[size], bypass_csp=True)
     with steps.screenshots_on_failure(request, page=page):
         page.goto(server + "/requests/new")
         steps.fill_application(page, "吴十", "1391234567", f"2025年困难残疾人生活补贴（{size}）", "请公开补贴标准。")
@@ -64,6 +75,7 @@ def test_the_citizen_form_keeps_its_attachment(server, browser, request, size):
         steps.press_button(page, "提交申请")
         expect(page.get_by_text("请填写 11 位手机号", exact=False)).to_be_visible()  # one digit short
         expect(page.get_by_text("已上传：身份证明.pdf（保留）")).to_be_visible()
+        assert axe_violations(page, "main form") == []
         assert page.get_by_label("所需政府信息的名称").input_value() == f"2025年困难残疾人生活补贴（{size}）"
         assert page.get_by_label("姓名 / 单位名称").input_value() == "吴十"
 
