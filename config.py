@@ -79,6 +79,7 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # outside static/
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     UPLOAD_MAX_FILES = _env_int("UPLOAD_MAX_FILES", 5)
+    PENDING_UPLOAD_HOURS = _env_int("PENDING_UPLOAD_HOURS", 24)  # files of a refused form kept server-side
     # Disclosure service limits (working days), read only through requests_module/periods.configured, the table
     # of every disclosure limit and its article. Art. 30: the applicant's correction period the notice gives.
     CORRECTION_PERIOD_WORKDAYS = _env_int("CORRECTION_PERIOD_WORKDAYS", 10)

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     from core.errors import register_error_handlers
     from core.extensions import csrf, db, login_manager, migrate
     from core.logs import configure_logging
+    from core.pending_uploads import init_app as init_pending_uploads
     from core.security import register_security_headers
     from core.templating import register_template_helpers
     from core.wellformed import register_wellformed
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
     register_security_headers(app)
     register_wellformed(app)
     configure_logging(app)
+    init_pending_uploads(app)  # expired pending uploads are purged; file inputs' accepted kinds
 
 
 def _register_blueprints(app: Flask) -> None:

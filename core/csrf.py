@@ -10,7 +10,7 @@ page that would put someone else's values one click from being submitted."""
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app, render_template, request, session
 from flask_wtf import FlaskForm
@@ -82,12 +82,39 @@ def resubmit_page() -> ResponseReturnValue:
             retype.append(name)
         else:
             fields += [(name, value) for value in values]
-    files = [(name, [f.filename for f in request.files.getlist(name) if f.filename])
-             for name in request.files]
-    files = [(name, filenames) for name, filenames in files if filenames]
+    kept, files = _keep_uploads(fields)
     action = request.full_path if request.query_string else request.path
     return render_template("errors/resubmit.html", message=EXPIRED_MESSAGE, action=action, fields=fields,
-                           retype=retype, files=files, multipart=bool(request.files)), 400
+                           retype=retype, files=files, kept=kept, multipart=bool(request.files)), 400
+
+
+# The file fields of forms that take pending uploads (core/pending_uploads.py) by their tokens; others (e.g. the
+# calendar import) are asked for again.
+PENDING_FILE_FIELDS = ("attachments", "evidence")
+
+
+def _keep_uploads(fields: list[tuple[str, str]]) -> tuple[list[Any], list[tuple[str, list[str]]]]:
+    """The chosen files kept server-side as pending uploads (their tokens added to `fields`), and [(field, names)]
+    of those to choose again (another form's, or refused by the content check)."""
+    from core import pending_uploads
+    from core.db import unit_of_work, utcnow
+
+    kept, again = [], []
+    for name in request.files:
+        chosen = [(f.filename, f.read()) for f in request.files.getlist(name) if f.filename]
+        if not chosen:
+            continue
+        if name not in PENDING_FILE_FIELDS:
+            again.append((name, [n for n, _ in chosen]))
+            continue
+        with unit_of_work():
+            added, _ = pending_uploads.stash(chosen, owner=pending_uploads.owner_key(), now=utcnow(), field=name)
+        kept += added
+        fields += [(pending_uploads.FIELD, k.token) for k in added]
+        refused = [n for n, _ in chosen if n not in {k.filename for k in added}]
+        if refused:
+            again.append((name, refused))
+    return kept, again
 
 
 def register_csrf_errors(app: Flask) -> None:

@@ -104,6 +104,7 @@ class FormState:
         self.message = message
         self.files_lost = files_lost
         self.files_note = FILES_AGAIN if files_lost else ""
+        self.pending: list[Any] = []  # core/pending_uploads.Kept: files kept server-side, listed on the form
         self.focused = False
         self.shown: dict[str, str | None] = {}  # field name → id of its input, for the fields whose error is rendered next to them
 
@@ -143,11 +144,13 @@ class Refusal:
     `action` and `item` (the consultation or dispute the form is about, when a page repeats it) pick the
     one form that gets the posted values; every other form keeps its defaults. Error names of the
     domain are mapped to the form's input names by `aliases` (e.g. the API's `sent_on` is the page's
-    `on`). Uploaded files cannot be kept: when some had been chosen the file input says so."""
+    `on`). Chosen files that passed the check are kept server-side (`pending`, core/pending_uploads.py) and
+    listed on the form; `files_note` names those that could not be kept."""
 
     def __init__(self, action: str | None = None, err: DomainError | None = None, values: Any = None,
                  files_chosen: bool = False, item: Any = None, aliases: dict[str, str] | None = None,
-                 kept: dict[str, KeptState] | None = None) -> None:
+                 kept: dict[str, KeptState] | None = None, pending: list[Any] | None = None,
+                 files_note: str = "") -> None:
         self.action, self.item = action, None if item is None else str(item)
         self.kept = kept or {}  # action → KeptState: another form refilled with what was typed there before
         self.status = getattr(err, "status", 200)
@@ -157,6 +160,10 @@ class Refusal:
             errors.setdefault((aliases or {}).get(name, name), message)
         message = getattr(err, "message", "")
         self.state = FormState(values, errors, message, files_lost=files_chosen) if action else None
+        if self.state is not None:
+            self.state.pending = list(pending or [])
+            if files_note:
+                self.state.files_lost, self.state.files_note = True, files_note
 
     def __bool__(self) -> bool:
         return self.action is not None

@@ -3,12 +3,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import captcha, handoff
+from core import captcha, handoff, pending_uploads
 from core.auth import lookup as lookup_codes
 from core.auth.models import Role
 from core.db import utcnow
 from core.downloads import send_pdf, send_upload
-from core.errors import DomainError, ValidationError
+from core.errors import DomainError
 from core.extensions import db
 from requests_module import access, documents, fees, handling, intake, notices, queries, reasons
 from requests_module.access import grant_lookup, require_view
@@ -42,17 +42,20 @@ def new():
     token = request.args.get("handoff")
     if token and request.method == "GET":
         _prefill(form, token)
+    kept: list = []
     if form.validate_on_submit() and refused is None:
         user = _user()
         try:
+            form.pending_files = pending_uploads.claim(request.form, owner=pending_uploads.owner_key(), now=utcnow())
             req = intake.submit_online(form.service_data(), now=utcnow(), files=form.files(),
                                        citizen=user if user is not None and user.role is Role.CITIZEN else None)
-        except ValidationError as err:
-            for name, message in err.fields.items():
+        except DomainError as err:  # ValidationError, or NotTheirs for another session's pending upload
+            db.session.rollback()
+            for name, message in (getattr(err, "fields", None) or {}).items():
                 field = getattr(form, name, None)
                 (field.errors.append(message) if field is not None and isinstance(field.errors, list)
                  else form.form_errors.append(message))
-            if not err.fields:
+            if not getattr(err, "fields", None):
                 form.form_errors.append(err.message)
         else:
             if token:
@@ -62,7 +65,10 @@ def new():
             lookup_codes.keep_for_receipt(ENTITY, req.id, req.access_code)
             flash(f"申请已提交，申请编号：{req.number}。请保存下方的查询码，凭编号和查询码可查询办理进度。", "success")
             return redirect(url_for(".show", request_id=req.id))
-    return (render_template("requests/new.html", form=form, **captcha.context(refused)),
+    if request.method == "POST":
+        # A refused form keeps its files server-side (core/pending_uploads.py): they are listed, not chosen again.
+        kept = pending_uploads.keep_on_form(form, form.attachments, now=utcnow())
+    return (render_template("requests/new.html", form=form, kept_files=kept, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
 
 
@@ -123,7 +129,7 @@ def show(request_id):
     return _show(_load(request_id))
 
 
-def _show(req, reasons_typed="", reasons_error=None, status=200):
+def _show(req, reasons_typed="", reasons_error=None, status=200, correction=None):
     fee_notice = fees.notice_paragraphs(req) if req.status == "awaiting_payment" and req.fee_calculation else []
     return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
                            receiving_organ=issuing_organ(req)[0],
@@ -131,7 +137,8 @@ def _show(req, reasons_typed="", reasons_error=None, status=200):
                            reasons_typed=reasons_typed, reasons_error=reasons_error, fee_notice=fee_notice,
                            applicant_documents=documents.applicant_documents(req),
                            files=access.applicant_files(req),
-                           can_acknowledge=access.is_applicant(_user(), req)), status
+                           can_acknowledge=access.is_applicant(_user(), req),
+                           correction=correction or {"text": "", "error": None, "kept": []}), status
 
 
 @bp.post("/<int:request_id>/documents/<int:document_id>/receipt")
@@ -198,11 +205,18 @@ def correction(request_id):
     access.require_act(_user(), req, "applicant_correction")
     now = utcnow()
     files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f.filename]
+    owner = pending_uploads.owner_key()
     try:
+        pending = pending_uploads.claim(request.form, owner=owner, now=now)
         handling.receive_correction(req, text=request.form.get("text"), on=today(now), now=now,
-                                    actor=_user() or f"申请人 {req.name}", files=files, by_applicant=True)
+                                    actor=_user() or f"申请人 {req.name}", files=pending + files, by_applicant=True)
     except DomainError as err:
-        flash(err.message, "danger")
+        # the page comes back with the text typed and the files kept server-side (core/pending_uploads.py)
+        db.session.rollback()
+        kept, problems = pending_uploads.keep(request.form, files, owner=owner, now=now)
+        message = "；".join([err.message] + [p + "，未保留，请重新选择" for p in problems if p != err.message])
+        return _show(req, status=err.status, correction={"text": request.form.get("text", ""), "error": message,
+                                                         "kept": kept})
     else:
         flash("补正材料已提交，答复期限自今日起重新计算。", "success")
     return redirect(url_for(".show", request_id=req.id))

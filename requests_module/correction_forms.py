@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from core.departments.service import disclosing_departments
+from core.uploads import ACCEPT_ATTR
 from requests_module.corrections import PAPER_CHANNELS
 from requests_module.forms import ApplicantContact
 from requests_module.models import ID_TYPES
@@ -28,7 +29,7 @@ class CorrectionForm(ApplicantContact):
     provided_on = StringField("提供日期")
     inaccuracy = TextAreaField("记录中不准确的内容", validators=[Length(max=5000)])
     requested_text = TextAreaField("应当更正为", validators=[Length(max=5000)])
-    evidence = MultipleFileField("证据材料（必填，PDF/JPG/PNG，每个不超过 10 MB，最多 5 个）")
+    evidence = MultipleFileField("证据材料（必填，PDF/JPG/PNG/Word/Excel，每个不超过 10 MB，最多 5 个）", render_kw={"accept": ACCEPT_ATTR})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,8 +40,15 @@ class CorrectionForm(ApplicantContact):
         skip = ("csrf_token", "evidence", "department", "channel", "received_on")
         return {f.name: f.data for f in self if f.name not in skip}
 
+    def new_files(self) -> list[tuple[str, bytes]]:
+        """The files chosen in this request (read once: a refused form keeps them as pending uploads)."""
+        if not hasattr(self, "_new_files"):
+            self._new_files = [(f.filename, f.read()) for f in (self.evidence.data or []) if getattr(f, "filename", "")]
+        return self._new_files
+
     def files(self) -> list[tuple[str, bytes]]:
-        return [(f.filename, f.read()) for f in (self.evidence.data or []) if getattr(f, "filename", "")]
+        """The pending uploads claimed for this submit (core/pending_uploads.py), then the files chosen now."""
+        return list(getattr(self, "pending_files", [])) + self.new_files()
 
 
 class PaperCorrectionForm(CorrectionForm):

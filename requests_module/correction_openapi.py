@@ -17,7 +17,7 @@ REGISTER_FIELDS = {
     "provided_on": {**DATE, "description": "when it was provided"},
     "inaccuracy": {**text(5000), "description": "what the record says that is wrong"},
     "requested_text": {**text(5000), "description": "what it should say"},
-    "evidence": {"type": "array", "minItems": 1, "maxItems": 5, "description": "Art. 41: 有证据证明 (PDF/JPG/PNG)",
+    "evidence": {"type": "array", "minItems": 1, "maxItems": 5, "description": "Art. 41: 有证据证明 (PDF/JPG/PNG/Word/Excel)",
                  "items": {"type": "object", "required": ["filename", "content_base64"], "additionalProperties": False,
                            "properties": {"filename": text(200),
                                           "content_base64": {"type": "string", "maxLength": 14 * 1024 * 1024}}}},

@@ -4,6 +4,7 @@ paper registration and the handling page where the organ decides. Who sees what:
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core import pending_uploads
 from core.audit import history
 from core.auth.guards import roles_required
 from core.auth.models import Role
@@ -29,11 +30,9 @@ staff_bp = Blueprint("corrections_staff", __name__, url_prefix="/corrections/sta
 
 
 def _refuse(form, err):
-    """Put a domain refusal on the form's fields; chosen files cannot be kept (the browser must send them again)."""
-    for name, message in (err.fields or {"": err.message}).items():
+    """Put a domain refusal on the form's fields (chosen files are kept as pending uploads: _form_page)."""
+    for name, message in (getattr(err, "fields", None) or {"": err.message}).items():
         apply_domain_error(form, ValidationError(message, field=name or None))
-    if any(getattr(f, "filename", "") for f in (form.evidence.data or [])):
-        form.evidence.errors = list(form.evidence.errors) + ["请重新选择证据材料"]
 
 
 def _load(correction_id):
@@ -55,14 +54,20 @@ def _form_page(form, submit, done, page, **context):
     request's `page` with the message `done(cr)`; a refusal goes onto the form's fields (400)."""
     if form.validate_on_submit():
         try:
+            form.pending_files = pending_uploads.claim(request.form, owner=pending_uploads.owner_key(), now=utcnow())
             cr = submit()
-        except ValidationError as err:
+        except DomainError as err:  # ValidationError, or NotTheirs for another's pending upload
+            db.session.rollback()
             _refuse(form, err)
         else:
             flash(done(cr), "success")
             return redirect(url_for(page, correction_id=cr.id))
+    # a refused form keeps its evidence server-side (core/pending_uploads.py): listed, not chosen again
+    kept = pending_uploads.keep_on_form(form, form.evidence, now=utcnow(), label="证据材料") \
+        if request.method == "POST" else []
     failed = bool(form.errors or form.form_errors)
-    return render_template("corrections/new.html", form=form, today=today(utcnow()), **context), 400 if failed else 200
+    return (render_template("corrections/new.html", form=form, today=today(utcnow()), kept_files=kept, **context),
+            400 if failed else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])

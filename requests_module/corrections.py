@@ -86,7 +86,7 @@ def clean_correction(data: Mapping[str, Any], *, received_on: date) -> dict[str,
 def _evidence(files):
     checked = check_files(files, field="evidence", label="证据材料")
     if not checked:  # Art. 41: 有证据证明
-        raise ValidationError("请上传证明该信息记录不准确的证据材料（PDF、JPG 或 PNG）", field="evidence")
+        raise ValidationError("请上传证明该信息记录不准确的证据材料（PDF、JPG、PNG、Word 或 Excel）", field="evidence")
     return checked
 
 

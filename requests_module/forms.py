@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from core.forms import Form
+from core.uploads import ACCEPT_ATTR
 from requests_module.models import DELIVERIES, FORMS, ID_TYPES, ORG_TYPES
 
 
@@ -38,11 +39,18 @@ class ApplicationForm(ApplicantContact):
     description = TextAreaField("所需政府信息的内容描述", validators=[Length(max=5000)])
     form = RadioField("信息的载体形式", choices=_choices(FORMS), default="electronic")
     delivery = RadioField("获取信息的方式", choices=_choices(DELIVERIES), default="online")
-    attachments = MultipleFileField("附件（可选，PDF/JPG/PNG，每个不超过 10 MB，最多 5 个）")
+    attachments = MultipleFileField("附件（可选，PDF/JPG/PNG/Word/Excel，每个不超过 10 MB，最多 5 个）", render_kw={"accept": ACCEPT_ATTR})
     publish_consent = BooleanField("同意在隐去个人信息并经审查后，将答复内容公开在公开答复库")
 
     def service_data(self) -> dict[str, Any]:
         return {f.name: f.data for f in self if f.name not in ("csrf_token", "attachments")}
 
+    def new_files(self) -> list[tuple[str, bytes]]:
+        """The files chosen in this request (read once: a refused form keeps them as pending uploads)."""
+        if not hasattr(self, "_new_files"):
+            self._new_files = [(f.filename, f.read()) for f in (self.attachments.data or []) if getattr(f, "filename", "")]
+        return self._new_files
+
     def files(self) -> list[tuple[str, bytes]]:
-        return [(f.filename, f.read()) for f in (self.attachments.data or []) if getattr(f, "filename", "")]
+        """The pending uploads claimed for this submit (core/pending_uploads.py), then the files chosen now."""
+        return list(getattr(self, "pending_files", [])) + self.new_files()

@@ -145,7 +145,7 @@ class StoredFile:
     id = db.Column(db.Integer, primary_key=True)
     filename = db.Column(db.String(200), nullable=False)
     stored_name = db.Column(db.String(80), nullable=False, unique=True)
-    content_type = db.Column(db.String(40), nullable=False)
+    content_type = db.Column(db.String(100), nullable=False)
     size = db.Column(db.Integer, nullable=False)
     sha256 = db.Column(db.String(64), nullable=False)
     uploaded_at = db.Column(UTCDateTime(), nullable=False)
@@ -277,3 +277,19 @@ class LetterNumberCounter(db.Model):
     series = db.Column(db.String(60), primary_key=True)
     year = db.Column(db.Integer, primary_key=True)
     last = db.Column(db.Integer, nullable=False)
+
+
+class ReplyDraft(db.Model):
+    """The reply form as a clerk saved it (保存草稿) without submitting: one per application, refilled on the
+    handling page until the reply is submitted. Not the `reply_drafted` state (a submitted reply awaiting
+    sign-off): nothing here is the organ's act, the applicant never sees it."""
+
+    __tablename__ = "reply_drafts"
+
+    id = db.Column(db.Integer, primary_key=True)
+    request_id = db.Column(db.Integer, db.ForeignKey("disclosure_requests.id"), nullable=False, unique=True)
+    values = db.Column(db.Text, nullable=False, default="{}")  # JSON {field: [values]}, pending-upload tokens too
+    saved_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    saved_at = db.Column(UTCDateTime(), nullable=False)
+
+    saved_by = db.relationship("User", foreign_keys=[saved_by_id])

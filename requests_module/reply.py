@@ -17,7 +17,17 @@ from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
 from core.uploads import check_files
 from core.workflow import TransitionError, transition
-from requests_module import access, disclosed, not_held, numbering, outcomes, reasons, refunds, third_party
+from requests_module import (
+    access,
+    disclosed,
+    not_held,
+    numbering,
+    outcomes,
+    reasons,
+    refunds,
+    reply_drafts,
+    third_party,
+)
 from requests_module.attachments import attach
 from requests_module.closing import close
 from requests_module.common import check_date, dated, log_event, today
@@ -103,6 +113,7 @@ def reply(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: dat
     drafted = needs_signoff(req, actor)
     with unit_of_work(), dated(on, now):
         attach(req, checked, "reply", now)
+        reply_drafts.clear(req)  # the saved draft (保存草稿) is now this reply
         draft = {"outcome": outcome, "legal_ground": (legal_ground or "").strip() or None,
                  "not_held_basis": nh.basis, "not_ours_reason": nh.reason,
                  "holder_organ": nh.organ, "holder_contact": nh.contact,

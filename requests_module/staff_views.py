@@ -1,9 +1,10 @@
 """Staff pages: intake queue, paper registration, the department queue and the handling page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from core import pending_uploads
 from core.api.validation import text_limits
 from core.auth.guards import roles_required
 from core.db import utcnow
@@ -31,11 +32,13 @@ from requests_module import (
     reasons,
     refunds,
     reply,
+    reply_drafts,
+    reply_templates,
     third_party,
 )
 from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
-from requests_module.letter import attachment_lines, render_draft_pdf
+from requests_module.letter import addressee, attachment_lines, render_draft_pdf
 from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
 from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, applicant_facts, staff_timeline
 from requests_module.states import Status
@@ -78,19 +81,24 @@ def register():
     form = ApplicationForm()
     now = utcnow()
     department = access.register_department(current_user, None)
+    kept = []
     if form.validate_on_submit():
         try:
             received = date_field(request.form, "received_on", required=True, label="收到日期")
+            form.pending_files = pending_uploads.claim(request.form, owner=pending_uploads.owner_key(), now=now)
             req = intake.register_paper(form.service_data(), channel=request.form.get("channel", ""),
                                         received_on=received, now=now, actor=current_user, files=form.files(),
                                         department=department)
-        except ValidationError as err:
-            form.form_errors.extend(err.fields.values() or [err.message])
+        except DomainError as err:  # ValidationError, or NotTheirs for another's pending upload
+            db.session.rollback()
+            form.form_errors.extend(getattr(err, "fields", {}).values() or [err.message])
         else:
             flash(f"已登记 {req.number}，答复期限 {due_text(req)}", "success")
             return redirect(url_for(".intake_queue") if department is None else url_for(".detail", request_id=req.id))
+    if request.method == "POST":  # a refused form keeps its files server-side (core/pending_uploads.py)
+        kept = pending_uploads.keep_on_form(form, form.attachments, now=now)
     return render_template("requests/register.html", form=form, channels=CHANNELS, today=today(now),
-                           department=department)
+                           department=department, kept_files=kept)
 
 
 def _load(request_id):
@@ -116,12 +124,14 @@ def _kept_reply(form):
 def _reply_to_keep(refused):
     """The typed reply every other form on the page carries along: a refused reply's values, or those kept."""
     if refused.action == "reply" and refused.state is not None and refused.state.values is not None:
-        values = refused.state.values
+        state = refused.state
     elif "reply" in refused.kept:
-        values = refused.kept["reply"].values
+        state = refused.kept["reply"]
     else:
         return []
-    return [(k, v) for k, v in values.items(multi=True) if k != "csrf_token" and not k.startswith(KEPT_PREFIX)]
+    skip = ("csrf_token", pending_uploads.FIELD, pending_uploads.REMOVE_FIELD)
+    return ([(k, v) for k, v in state.values.items(multi=True) if k not in skip and not k.startswith(KEPT_PREFIX)]
+            + [(pending_uploads.FIELD, k.token) for k in state.pending])
 
 
 def _page(req, refused=NO_REFUSAL, preview=None):
@@ -129,8 +139,17 @@ def _page(req, refused=NO_REFUSAL, preview=None):
     `preview` is the letter as it would be issued from the reply form's values."""
     now = utcnow()
     data = queries.represent(req, now)
+    kept_reply = _reply_to_keep(refused)  # before a saved draft refills the form: a draft is not carried along
+    draft = reply_drafts.load(req, now=now)
+    if draft is not None and refused.action != "reply" and "reply" not in refused.kept:
+        state = KeptState(draft.values)
+        state.pending = draft.files
+        refused = refused if refused else Refusal()
+        refused.kept = {**refused.kept, "reply": state}
+    reply_codes = [c for c in outcomes.OUTCOMES if c not in reply.SYSTEM_OUTCOMES]
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
                            applicant=applicant_facts(req),
+                           reply_draft=draft, reply_templates=reply_templates.table(reply_codes, addressee(req)[1]),
                            preview=preview, attachment_lines=attachment_lines,
                            departments=disclosing_departments(), outcomes=outcomes.choices(),
                            not_held_bases=list(not_held.BASES.items()),
@@ -139,7 +158,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            allowed=access.available_actions(current_user, req),
                            needs_signoff=reply.needs_signoff(req, current_user),
                            dispute_kinds=disputes.KINDS, dispute_results=disputes.RESULTS,
-                           refused=refused, kept_reply=_reply_to_keep(refused), kept_prefix=KEPT_PREFIX,
+                           refused=refused, kept_reply=kept_reply, kept_prefix=KEPT_PREFIX,
                            field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now), lapse_decisions=lapses.DECISION_LABELS,
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
                            period_text=documents.period_text, notice_flag=notice_timing.flag,
@@ -163,8 +182,29 @@ def _department():
     return dep
 
 
+def _new_files():
+    """The files chosen in this request (read once: a refusal keeps them as pending uploads)."""
+    if "new_files" not in g:
+        g.new_files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f.filename]
+    return g.new_files
+
+
+def _upload_owners():
+    """Who may use a pending upload on this page: the clerk, and the application's saved reply draft."""
+    return (pending_uploads.owner_key(), reply_drafts.owner(request.view_args["request_id"]))
+
+
 def _files():
-    return [(f.filename, f.read()) for f in request.files.getlist("attachments") if f.filename]
+    """The pending uploads the form refers to (used once) and the files chosen now."""
+    return pending_uploads.claim(request.form, owner=_upload_owners(), now=utcnow()) + _new_files()
+
+
+def _keep_files(err=None):
+    """After a refusal: keep the chosen files that pass the check as pending uploads; (kept, note on the others)."""
+    kept, problems = pending_uploads.keep(request.form, _new_files(), owner=_upload_owners(), now=utcnow())
+    shown = set(getattr(err, "fields", {}).values())
+    note = "；".join(p for p in problems if p not in shown)
+    return kept, (note + "，未保留，请重新选择") if note else ""
 
 
 def _accepted(form):
@@ -269,6 +309,17 @@ API_TWINS = {"confirm": _R + "/confirm-receipt", "assign": _R + "/assign", "reje
              "reason_decision": _R + "/reason-decision", "sign_off": _R + "/sign-off", "return_reply": _R + "/sign-off"}
 
 
+FILE_ACTIONS = ("reply", "correction")  # the action forms with a file input
+
+
+def _kept_state(values):
+    """A reply form refilled with values carried through another step, its pending uploads listed again."""
+    state = KeptState(values)
+    state.pending = pending_uploads.listed(pending_uploads.posted_tokens(values), owner=_upload_owners(),
+                                           now=utcnow())
+    return state
+
+
 @bp.get("/lapsed")
 @roles_required(*access.LAPSE_DECIDERS)
 def lapsed():
@@ -297,21 +348,73 @@ def reply_preview(request_id):
     nothing is saved until the reply itself is submitted (issue 15 item 9)."""
     req = db.session.get(DisclosureRequest, request_id) or abort(404)
     access.require_act(current_user, req, "reply")
-    f, chosen = request.form, any(x.filename for x in request.files.getlist("attachments"))
+    f = request.form
     try:
         letter = reply.preview(req, outcome=f.get("outcome", ""), text=f.get("text"),
                                legal_ground=f.get("legal_ground"), holder_organ=f.get("holder_organ"),
                                holder_contact=f.get("holder_contact"), not_held_basis=f.get("not_held_basis"),
                                not_ours_reason=f.get("not_ours_reason"), disclosure_basis=f.get("disclosure_basis"),
                                disclosure_access=f.get("disclosure_access"), on=_date(), now=utcnow(),
-                               actor=current_user, files=_files(), paper_number=f.get("paper_number"))
+                               actor=current_user, paper_number=f.get("paper_number"),
+                               files=pending_uploads.peek(f, owner=_upload_owners(), now=utcnow()) + _new_files())
     except DomainError as err:
         db.session.rollback()
-        refused = Refusal("reply", err, f, files_chosen=chosen)
+        pending, note = _keep_files(err)
+        refused = Refusal("reply", err, f, pending=pending, files_note=note)
         return _page(req, refused), refused.status
+    pending, note = _keep_files()
     kept = Refusal("reply", None, f)
-    kept.state = KeptState(f, chosen)
+    kept.state = KeptState(f, bool(note))
+    kept.state.pending = pending
     return _page(req, kept, preview=letter)
+
+
+def _reply_form(request_id):
+    req = db.session.get(DisclosureRequest, request_id) or abort(404)
+    access.require_act(current_user, req, "reply")
+    return req
+
+
+@bp.post("/<int:request_id>/reply-template")
+@roles_required(*HANDLERS)
+def reply_template(request_id):
+    """插入模板 without script: the reply form comes back with the chosen outcome's standard text added to the text
+    box (requests_module/reply_templates.py) and every other field, file included, as it was."""
+    req = _reply_form(request_id)
+    f = request.form
+    pending, note = _keep_files()
+    if f.get("outcome", "") not in reply_templates.table([c for c, _ in outcomes.choices()]) \
+            or f.get("outcome") in reply.SYSTEM_OUTCOMES:
+        refused = Refusal("reply", ValidationError("请先选择答复结果，再插入模板", field="outcome"), f,
+                          pending=pending, files_note=note)
+        return _page(req, refused), refused.status
+    values = MultiDict([(k, v) for k, v in f.items(multi=True) if k not in ("text", "legal_ground")])
+    for name, value in reply_templates.fill(f.to_dict(), f["outcome"], addressee(req)[1]).items():
+        if name in ("text", "legal_ground"):
+            values.add(name, value)
+    kept = Refusal("reply", None, values)
+    kept.state = KeptState(values, bool(note))
+    kept.state.pending = pending
+    return _page(req, kept)
+
+
+@bp.post("/<int:request_id>/reply-draft")
+@roles_required(*HANDLERS)
+def reply_draft(request_id):
+    """保存草稿: the reply form's values and files are saved without submitting; the page refills the form from them."""
+    req = _reply_form(request_id)
+    try:
+        check_text_limits(request.form, text_limits(API_TWINS["reply"]))
+        problems = reply_drafts.save(req, request.form, files=_new_files(), uploader=pending_uploads.owner_key(),
+                                     now=utcnow(), actor=current_user)
+    except DomainError as err:
+        db.session.rollback()
+        pending, note = _keep_files(err)
+        refused = Refusal("reply", err, request.form, pending=pending, files_note=note)
+        return _page(req, refused), refused.status
+    flash("答复草稿已保存。" + ("；".join(problems) + "，未保存。" if problems else ""),
+          "warning" if problems else "success")
+    return redirect(url_for(".detail", request_id=req.id))
 
 
 @bp.get("/<int:request_id>/letter-draft.pdf")
@@ -336,7 +439,7 @@ def act(request_id, action):
     # A reply typed, refused (e.g. "请先登记退费") and carried through this step in hidden fields (KEPT_PREFIX)
     # comes back into the reply form afterwards, whatever this step's answer: nothing typed is lost.
     kept = {} if action == "reply" else _kept_reply(request.form)
-    kept_forms = {"reply": KeptState(kept)} if kept else None
+    kept_forms = {"reply": _kept_state(kept)} if kept else None
     try:
         check_text_limits(request.form, text_limits(API_TWINS[action]))
         fn(req, request.form, utcnow(), current_user)
@@ -346,12 +449,12 @@ def act(request_id, action):
             flash("；".join(getattr(err, "fields", {}).values()) or err.message, "danger")
             return redirect(url_for(".intake_queue"))
         # Re-render the page with the posted values in the refused form: nothing typed is lost.
+        pending, note = _keep_files(err) if action in FILE_ACTIONS else ([], "")
         refused = Refusal(action, err, request.form, item=request.form.get(ITEM_FIELDS.get(action, "")),
-                          files_chosen=any(f.filename for f in request.files.getlist("attachments")),
-                          aliases=FIELD_ALIASES.get(action), kept=kept_forms)
+                          aliases=FIELD_ALIASES.get(action), kept=kept_forms, pending=pending, files_note=note)
         return _page(req, refused), refused.status
     flash(f"{req.number}：{done(req) if callable(done) else done}。", "success")
     if kept and req.status == Status.ASSIGNED.value:
-        flash("之前填写的答复内容已保留在答复表单中（附件需重新选择）。", "info")
+        flash("之前填写的答复内容（含已上传的附件）已保留在答复表单中。", "info")
         return _page(req, Refusal(kept=kept_forms))
     return redirect(url_for(".intake_queue") if from_intake else url_for(".detail", request_id=req.id))

@@ -93,7 +93,8 @@ def test_another_sessions_old_token_is_refused_plainly(app, client, hot):  # noq
     assert EXPIRED_MESSAGE not in html and "攻击者的内容" not in html
 
 
-def test_files_are_asked_for_again(app, client, seeded):
+def test_files_are_kept_for_the_second_submit(app, client, seeded):
+    """The file that passed the check is kept server-side (core/pending_uploads.py): one click files it."""
     from requests_module.models import DisclosureRequest
     from tests.requests.helpers import APPLICATION
     client.get("/requests/new")
@@ -101,11 +102,10 @@ def test_files_are_asked_for_again(app, client, seeded):
         **APPLICATION, "csrf_token": token_aged(app, client, 2 * DAY),
         "attachments": [(io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "证明.png")]})
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 400 and "附件无法自动保留，请重新选择" in html and "证明.png" in html
+    assert resp.status_code == 400 and "已上传：证明.png（保留）" in html and "请重新选择" not in html
     form = _Form(html)
-    assert form.enctype == "multipart/form-data" and ("attachments", "file", None) in form.inputs
-    again = client.post(form.action, content_type="multipart/form-data", data={
-        **form.hidden().to_dict(), "attachments": [(io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "证明.png")]})
+    assert form.enctype == "multipart/form-data" and "pending" in form.hidden()
+    again = client.post(form.action, content_type="multipart/form-data", data=form.hidden().to_dict())
     assert again.status_code == 302
     assert len(DisclosureRequest.query.one().attachments) == 1
 

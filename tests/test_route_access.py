@@ -81,6 +81,8 @@ ACCESS = {
     ("/requests/staff/<int:request_id>/documents/<int:document_id>.pdf", "GET"): "handler",
     ("/requests/staff/lapsed", "GET"): "reviewer",
     ("/requests/staff/<int:request_id>/reply-preview", "POST"): "handler",
+    ("/requests/staff/<int:request_id>/reply-template", "POST"): "handler",
+    ("/requests/staff/<int:request_id>/reply-draft", "POST"): "handler",
     ("/requests/staff/<int:request_id>/letter-draft.pdf", "GET"): "handler",
     ("/hotline/", "GET"): "public",
     ("/open311/v2/discovery.<fmt>", "GET"): "public",

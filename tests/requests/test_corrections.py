@@ -37,7 +37,7 @@ def test_online_request_needs_evidence_checked_by_content(seeded):
     with pytest.raises(ValidationError) as fake:
         corrections.submit_online(CORRECTION, department=dep(), now=now, citizen=citizen,
                                   files=[("证据.pdf", b"MZ not a pdf")])
-    assert "不是 PDF、JPG 或 PNG" in fake.value.message
+    assert "不是 PDF、JPG、PNG" in fake.value.message
     cr = corrections.submit_online(CORRECTION, department=dep(), now=now, citizen=citizen,
                                    files=[("户口簿.pdf", PDF)])
     assert cr.number == f"GZ-2026-{cr.id:06d}" and cr.received_on == date(2026, 11, 2)

@@ -47,7 +47,7 @@ def test_bad_form_keeps_the_input_and_names_the_problems(client, seeded):
     assert "身份证号码不正确" in html and "请填写 11 位手机号" in html
     assert 'value="2025年城乡低保对象名单"' in html  # nothing the citizen typed is lost
     resp = submit(client, attachments=[(io.BytesIO(FAKE_PDF), "a.pdf")])
-    assert resp.status_code == 400 and "不是 PDF、JPG 或 PNG 文件" in resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "不是 PDF、JPG、PNG、Word" in resp.get_data(as_text=True)
     assert DisclosureRequest.query.count() == 0
 
 

@@ -106,8 +106,8 @@ def test_a_refused_reply_keeps_every_typed_value_and_names_the_field(app, seeded
     assert_invalid(page, "rp-ground", "须写明法律依据")
     assert page.autofocus == ["rp-ground"]  # one autofocus: the first field in error
     assert "aria-invalid" not in page.attrs("reply-text")
-    assert page.text["rp-files-note"] == "请重新选择附件"  # files cannot be kept: say so
-    assert "rp-files-note" in page.attrs("rp-files")["aria-describedby"]
+    # the file passed the check: it is kept server-side and listed, not to be chosen again (issue 18 item 1)
+    assert "已上传：答复.pdf（保留）" in html and 'name="pending" value="' in html and "rp-files-note" not in page.by_id
     # the summary at the top of the form links to the field; the form is an anchor of the page, and its
     # action has no #fragment (a browser skips autofocus on a page whose URL has one)
     assert 'href="#rp-ground"' in html and "act-reply" in page.by_id

@@ -1,0 +1,83 @@
+"""Saved reply drafts (保存草稿, issue 18 item 13): the reply form kept as typed — outcome, text, legal ground, every
+other field and its files (pending uploads handed to the draft, core/pending_uploads.py) — without submitting.
+The handling page refills the reply form from it, naming who saved it and when; a submitted reply clears it.
+Not the `reply_drafted` state of the sign-off flow (reply.py): that is a submitted reply awaiting the head's
+sign-off; a saved draft is nobody's act and the applicant never sees it."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.datastructures import MultiDict
+
+from core import pending_uploads
+from core.db import unit_of_work
+from core.extensions import db
+from core.workflow import TransitionError
+from requests_module.models import ReplyDraft
+from requests_module.states import Status
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from requests_module.models import DisclosureRequest
+
+KEEP_DAYS = 30  # the files of a saved draft are kept this long after its last save
+SKIP = ("csrf_token", pending_uploads.FIELD, pending_uploads.REMOVE_FIELD)
+
+
+@dataclass
+class Draft:
+    """A saved draft as the page shows it."""
+    values: MultiDict[str, str]
+    saved_by: str
+    saved_at: datetime
+    files: list[pending_uploads.Kept] = field(default_factory=list)
+
+
+def owner(request_id: int) -> str:
+    """The owner of the pending uploads of an application's draft: whoever may reply to it may use them."""
+    return f"reply_draft:{request_id}"
+
+
+def save(req: DisclosureRequest, form: Any, *, files: Sequence[tuple[str, bytes]], uploader: str, now: datetime,
+         actor: Any) -> list[str]:
+    """Save the reply form's values and files as the application's draft, replacing an earlier one; only while a
+    reply can be made (assigned). The chosen files that pass the check are kept with it, and so are the pending
+    uploads the form lists (uploaded by `uploader`, or the draft's own); returns the message of each file refused."""
+    if req.status != Status.ASSIGNED.value:
+        raise TransitionError("只有待答复的申请可以保存答复草稿")
+    until = now + timedelta(days=KEEP_DAYS)
+    values = [(k, v) for k, v in form.items(multi=True) if k not in SKIP and not k.startswith("kept_")]
+    with unit_of_work():
+        kept = pending_uploads.adopt(pending_uploads.posted_tokens(form), owner=uploader, new_owner=owner(req.id),
+                                     until=until, now=now)
+        added, problems = pending_uploads.stash(files, owner=owner(req.id), now=now, until=until)
+        tokens = [k.token for k in kept + added]
+        pending_uploads.discard_tokens(owner(req.id), keep=tokens)  # files ticked 移除 leave the draft
+        values += [(pending_uploads.FIELD, t) for t in tokens]
+        draft = ReplyDraft.query.filter_by(request_id=req.id).first() or ReplyDraft(request_id=req.id)
+        draft.values = json.dumps(values, ensure_ascii=False)
+        draft.saved_by_id, draft.saved_at = getattr(actor, "id", None), now
+        db.session.add(draft)
+    return problems
+
+
+def load(req: DisclosureRequest, *, now: datetime) -> Draft | None:
+    """The application's saved draft while a reply can be made, its files that are still kept."""
+    draft = ReplyDraft.query.filter_by(request_id=req.id).first()
+    if draft is None or req.status != Status.ASSIGNED.value:
+        return None
+    values: MultiDict[str, str] = MultiDict([tuple(pair) for pair in json.loads(draft.values or "[]")])
+    files = pending_uploads.listed(values.getlist(pending_uploads.FIELD), owner=owner(req.id), now=now)
+    who = draft.saved_by.label if draft.saved_by is not None else "—"
+    return Draft(values, who, draft.saved_at, files)
+
+
+def clear(req: DisclosureRequest) -> None:
+    """Inside the reply's unit of work: the submitted reply replaces the draft — it and its files go."""
+    ReplyDraft.query.filter_by(request_id=req.id).delete(synchronize_session=False)
+    pending_uploads.discard(owner(req.id))
