@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from core import saved_filters
     from core.api import bp as api_bp
     from core.auth.views import bp as auth_bp
     from core.calendar.views import bp as calendar_bp
@@ -51,3 +52,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, health_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp):
         app.register_blueprint(bp)
+    saved_filters.init_app(app)

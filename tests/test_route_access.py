@@ -167,7 +167,10 @@ ACCESS = {
     **posts("/api/v1/disclosure-requests/<int:request_id>", "handler", (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
         "payment", "fee-refund", "extension", "reply", "reply-preview", "sign-off", "disputes", "lapse-decision", "reason-request",
-        "reasons", "reason-decision")),
+        "reasons", "reason-decision", "extension-requests")),
+    ("/api/v1/disclosure-requests/<int:request_id>/extension-requests/<int:extension_request_id>/decision",
+     "POST"): "handler",
+    ("/api/v1/disclosure-requests/extension-requests", "GET"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>/documents/<int:document_id>/delivery", "POST"): "handler",
     ("/api/v1/disclosure-requests/lapsed", "GET"): "reviewer",
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice",
