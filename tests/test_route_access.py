@@ -157,6 +157,8 @@ ACCESS = {
     ("/notifications/", "GET"): "login",
     ("/notifications/<int:notification_id>/read", "POST"): "login",
     ("/notifications/read-all", "POST"): "login",
+    ("/saved-filters/", "POST"): "staff",
+    ("/saved-filters/<int:filter_id>/delete", "POST"): "staff",
     ("/admin/jobs/", "GET"): "supervisor",
     ("/admin/jobs/failed/<queue>/<job_id>/requeue", "POST"): "supervisor",
     ("/admin/jobs/failed/<queue>/<job_id>/delete", "POST"): "supervisor",
