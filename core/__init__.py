@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     import core.models  # noqa: F401  (core's tables, for the metadata)
+    import core.saved_filters  # noqa: F401  (its table, with its views: not a model-only module)
     from core.calendar.hooks import register_recompute
     from core.cli import register_cli
     from core.clocks.recompute import recompute_open_clocks

@@ -6,4 +6,3 @@ from core.clocks.models import Clock, SweepRun  # noqa: F401
 from core.departments.models import Department  # noqa: F401
 from core.handoff import Handoff  # noqa: F401
 from core.notifications.models import Notification  # noqa: F401
-from core.saved_filters import SavedFilter  # noqa: F401
