@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     import core.models  # noqa: F401  (core's tables, for the metadata)
+    import core.saved_filters  # noqa: F401  (its table, with its views: not a model-only module)
     from core.calendar.hooks import register_recompute
     from core.cli import register_cli
     from core.clocks.recompute import recompute_open_clocks
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from core import saved_filters
     from core.api import bp as api_bp
     from core.auth.views import bp as auth_bp
     from core.calendar.views import bp as calendar_bp
@@ -53,3 +55,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, health_bp, auth_bp, departments_bp, calendar_bp, notifications_bp, jobs_bp, api_bp):
         app.register_blueprint(bp)
+    saved_filters.init_app(app)

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     from core.jobs.periodic import register_periodic
     from core.limits import register_limit
     from core.notifications.links import register_target
+    from core.saved_filters import register_queue
     from core.security import register_public_endpoints
     from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
     from hotline.api import bp as tickets_api_bp
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     from hotline.sla import TYPES
     from hotline.sla_views import bp as hotline_sla_bp
     from hotline.staff_views import bp as hotline_bp
+    from hotline.staff_views import queue_filter
     from hotline.supervision import ENTITY as ORDER
     from hotline.supervision import escalate_overdue
     from hotline.supervision_views import bp as hotline_supervision_bp
@@ -56,6 +58,9 @@ def init_app(app: Flask) -> None:
                    Link("12345 派单队列", "hotline.dispatch_queue", operator, 11),
                    Link("12345 回访队列", "hotline.callbacks", operator, 12),
                    Link("12345 部门工单队列", "hotline.queue", STAFF_ROLES - operator, 20))
+    # filters staff save above their queues (core/saved_filters.py), checked by the queue's own rule
+    register_queue("hotline_dispatch", "hotline.dispatch_queue", queue_filter)
+    register_queue("hotline_queue", "hotline.queue", queue_filter)
     register_limit(app, "hotline_citizen.new", "submit", ["POST"])
     register_limit(app, "open311.create", "submit")
     register_limit(app, "hotline_citizen.lookup", "lookup")

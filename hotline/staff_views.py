@@ -108,9 +108,28 @@ def console_suggest():
                            emergency=suggest.emergency(args.get("content", "")), answers=answers)
 
 
-def _rows(query, now):
+def queue_filter(args):
+    """A hotline queue's filter from query parameters, each checked (unknown values dropped): type (咨询, 投诉 …)
+    and urgency (正常/临期/超期 of the ticket's clock). The queue pages and the filters staff save
+    (core/saved_filters.py) read it through this one function."""
+    from core.worktime import Urgency
+
+    out = {}
+    if args.get("type") in TYPES:
+        out["type"] = args["type"]
+    if args.get("urgency") in {u.value for u in Urgency}:
+        out["urgency"] = args["urgency"]
+    return out
+
+
+def _rows(query, now, chosen=None):
+    chosen = chosen or {}
+    if chosen.get("type"):
+        query = query.filter(Ticket.type == chosen["type"])
     rows = [(t, current_clock(t)) for t in query]
     rows = [(t, c, urgency_of(c, now) if c else None) for t, c in rows]
+    if chosen.get("urgency"):
+        rows = [r for r in rows if r[2] is not None and r[2].value == chosen["urgency"]]
     rows.sort(key=lambda r: (r[1] is None, r[1].due_at if r[1] else r[0].received_at))
     return rows
 
@@ -118,10 +137,11 @@ def _rows(query, now):
 @bp.get("/dispatch")
 @roles_required(*DESK)
 def dispatch_queue():
-    now = utcnow()
+    now, chosen = utcnow(), queue_filter(request.args)
     return render_template("hotline/queue.html", title="派单队列（新受理、退回、重办）",
-                           rows=_rows(Ticket.query.filter_by(status="new"), now), bulk=False, types=TYPES,
-                           urgency_badge=urgency_badge, pending_returns=len(returns.pending_list()))
+                           rows=_rows(Ticket.query.filter_by(status="new"), now, chosen), bulk=False, types=TYPES,
+                           urgency_badge=urgency_badge, pending_returns=len(returns.pending_list()),
+                           filter_queue="hotline_dispatch", chosen=chosen)
 
 
 @bp.get("/returns")
@@ -147,8 +167,9 @@ def queue():
     q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff", "return_review"]))
     if current_user.role in (Role.STAFF, Role.APPROVER):
         q = q.filter(Ticket.department_id == current_user.department_id)
-    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now), bulk=True, types=TYPES,
-                           urgency_badge=urgency_badge)
+    chosen = queue_filter(request.args)
+    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now, chosen), bulk=True,
+                           types=TYPES, urgency_badge=urgency_badge, filter_queue="hotline_queue", chosen=chosen)
 
 
 @bp.post("/queue/sign")

@@ -547,11 +547,22 @@ def mask(text: str | None, **known: Any) -> tuple[str, list[Masking]]:
     return apply(text, maskings), maskings
 
 
+def spans(text: str, maskings: Iterable[Masking]) -> list[tuple[str, Masking | None]]:
+    """`text` cut into (piece, masking) parts: kept text with None, each masked span as its replacement with
+    the masking that replaced it; the maskings in order and without overlaps. The one replacing rule: `apply`
+    joins these parts, the reviewer's page marks them (public_log/presenter.py masked_markup)."""
+    parts: list[tuple[str, Masking | None]] = []
+    at = 0
+    for m in maskings:
+        if m.start > at:
+            parts.append((text[at:m.start], None))
+        parts.append((m.replacement, m))
+        at = m.end
+    if at < len(text) or not parts:
+        parts.append((text[at:], None))
+    return parts
+
+
 def apply(text: str, maskings: Iterable[Masking]) -> str:
     """`text` with each masking's span replaced; the maskings in order and without overlaps."""
-    parts, at = [], 0
-    for m in maskings:
-        parts += [text[at:m.start], m.replacement]
-        at = m.end
-    parts.append(text[at:])
-    return "".join(parts)
+    return "".join(piece for piece, _ in spans(text, maskings))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask import url_for
 from markupsafe import Markup, escape
 
+from public_log.masking import Masking, spans
 from public_log.queries import KINDS, category_label, type_label
 
 if TYPE_CHECKING:
@@ -134,3 +135,24 @@ def restored_rows(record: PublicRecord) -> list[dict[str, Any]]:
     """Spans a reviewer restored (judged not personal), with the reason; for reviewers only."""
     restored = (record.known or {}).get("restored", [])
     return [{"value": d["value"], "reason": d["reason"], "at": d["at"]} for d in restored]
+
+
+def masked_markup(record: PublicRecord) -> dict[str, dict[str, Any]]:
+    """Per field, the masked text as the reviewer approves it, each masked span in a <mark> whose title names its
+    kind (手机号, 身份证号, 姓名 …): built from the masking's own parts (masking.spans, the rule `apply` joins), every
+    piece escaped and only the marks added as markup. `current` is False when the stored public text is no longer
+    the engine's output (a reviewer edited it): the page then says the marks show the automatic version."""
+    out = {}
+    for field, original_attr in _ORIGINAL.items():
+        original = getattr(record, original_attr) or ""
+        found = [Masking(m["kind"], m["start"], m["end"], m["replacement"], m["reason"], m.get("confidence", "高"))
+                 for m in record.maskings or [] if m["field"] == field]
+        parts = spans(original, found)
+        html = Markup("").join(
+            escape(piece) if m is None
+            else Markup('<mark class="masked" title="{0}">{1}<span class="visually-hidden">（{0}）</span></mark>').format(
+                m.kind, piece)
+            for piece, m in parts)
+        out[field] = {"html": html, "count": len(found),
+                      "current": "".join(p for p, _ in parts) == (getattr(record, field) or "")}
+    return out

@@ -51,6 +51,7 @@ def _texts() -> dict[str, str | None]:
 
 def _page(record: PublicRecord, form: Any = None, error: str | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template("public_log/review.html", record=record, rows=presenter.masking_rows(record),
+                           marked=presenter.masked_markup(record),
                            restored=presenter.restored_rows(record),
                            labels=presenter.labels(record), actions=available_actions(current_user, record),
                            form=form or {}, error=error), status

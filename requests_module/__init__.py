@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     import requests_module.correction_models  # noqa: F401  (the tables, for the metadata)
+    import requests_module.extension_models  # noqa: F401
     import requests_module.models  # noqa: F401
     from core.auth.models import Role
     from core.calendar.hooks import register_recompute
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     from core.jobs.periodic import register_periodic
     from core.limits import register_limit
     from core.notifications.links import register_target
+    from core.saved_filters import register_queue
     from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
     from public_log.labels import register_labels
     from requests_module import periods
@@ -32,11 +34,13 @@ def init_app(app: Flask) -> None:
     from requests_module.correction_api import bp as corrections_api_bp
     from requests_module.correction_models import ENTITY as CORRECTION
     from requests_module.correction_views import bp as corrections_bp
+    from requests_module.correction_views import queue_filter as correction_queue_filter
     from requests_module.correction_views import staff_bp as corrections_staff_bp
     from requests_module.documents import follow_calendar
     from requests_module.lapses import expire_unanswered
     from requests_module.notice_links import application_page, correction_page
     from requests_module.outcomes import choices
+    from requests_module.queries import queue_filter
     from requests_module.staff_views import bp as requests_staff_bp
 
     for bp in (requests_api_bp, requests_bp, requests_staff_bp, corrections_api_bp, corrections_bp,
@@ -54,6 +58,9 @@ def init_app(app: Flask) -> None:
     register_links(app, NAV, Link("申请政府信息公开", "requests.index", None, 10))
     # the 12345 desk never handles applications
     register_links(app, WORK, Link("依申请公开办理队列", "requests_staff.queue", STAFF_ROLES - {Role.OPERATOR}, 10))
+    # filters staff save above their queues (core/saved_filters.py), checked by the queue's own rule
+    register_queue("disclosure", "requests_staff.queue", queue_filter)
+    register_queue("corrections", "corrections_staff.queue", correction_queue_filter)
     register_limit(app, "requests.new", "submit", ["POST"])
     register_limit(app, "corrections.new", "submit", ["POST"])  # Art. 41 correction requests: a form with uploads
     register_limit(app, "requests.lookup", "lookup")  # a tracking number plus an access code: no brute force

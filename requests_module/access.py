@@ -17,6 +17,8 @@ Two organs can be involved in one application (issue 15 item 2, review of the �
 - approving an extension (Art. 33 para. 2: "经政府信息公开工作机构负责人同意"; Art. 4: the organ's 政府信息公开
   工作机构): only an approver of the issuing department — the 延期告知书 is the issuing organ's act, so neither a
   supervisor, nor the handling department's approver (where the issuing organ is another), nor any other organ;
+  the same head decides an extension request ("extension_decision"), which anyone handling it may file
+  ("extension_request", requests_module/extensions.py);
 - signing off or returning a drafted reply and the Art. 35 finding on an applicant's reasons (with its
   延迟答复合理期限): the same approver of the issuing department, or a supervisor (the district 公开办) but only
   for applications the district government received — the letter is the issuing organ's (Art. 36), so the
@@ -231,13 +233,13 @@ def can_view(user: Any, req: DisclosureRequest) -> bool:
 
 HANDLING = ("confirm", "assign", "reject", "reassign", "correction_notice", "correction", "consult",
             "consult_answer", "fee_notice", "payment", "reply", "dispute", "dispute_result", "reason_request",
-            "reasons", "delivery", "fee_refund")
+            "reasons", "delivery", "fee_refund", "extension_request")
 # Art. 35's finding (with a 延迟答复合理期限 that moves the answer period) is the organ's: like an extension. The
 # 决定公开告知书 (Art. 32: the organ "决定予以公开" over the objection) is the organ's decision too, not a
 # procedural notice: only whoever may sign off for the issuing organ issues it.
 APPROVING = ("sign_off", "return_reply", "reason_decision", "third_party_notice")
 RULES = {**{a: _handle for a in HANDLING}, **{a: _approve for a in APPROVING}, "extend": may_approve_extension,
-         "lapse_close": _decide, "return_reply": may_return, "reject": _reject}
+         "extension_decision": may_approve_extension, "lapse_close": _decide, "return_reply": may_return, "reject": _reject}
 STAFF_ACTIONS = tuple(RULES)
 
 
@@ -287,7 +289,7 @@ def require_view(user: Any, req: DisclosureRequest) -> None:
         abort(404)  # not 403: do not confirm that a guessed id exists
 
 
-REFUSALS = {"extend": extension_refusal, **{a: signoff_refusal for a in APPROVING},
+REFUSALS = {"extend": extension_refusal, "extension_decision": extension_refusal, **{a: signoff_refusal for a in APPROVING},
             "third_party_notice": disclosure_notice_refusal, "return_reply": return_refusal}
 
 

@@ -8,7 +8,7 @@ from core.departments.service import require_by_code
 from core.errors import ValidationError
 from core.extensions import db
 from core.inputs import date_field
-from requests_module import access, disputes, documents, handling, intake, lapses, reasons, refunds, reply
+from requests_module import access, disputes, documents, extensions, handling, intake, lapses, reasons, refunds, reply
 from requests_module.common import today
 from requests_module.models import Consultation, DisclosureRequest, Dispute
 from requests_module.openapi import PATHS, SCHEMAS
@@ -231,6 +231,37 @@ def fee_refund(request_id):
 def extension(request_id):
     return _action(request_id, "extend", lambda r, d, n, u: handling.extend(
         r, days=_int(d, "days"), reason=d.get("reason"), on=date_field(d, "on", default=today(n)), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/extension-requests")
+@handlers_only
+def extension_request(request_id):
+    return _action(request_id, "extension_request", lambda r, d, n, u: extensions.request_extension(
+        r, days=_int(d, "days"), reason=d.get("reason"), now=n, actor=u))
+
+
+@bp.post("/<int:request_id>/extension-requests/<int:extension_request_id>/decision")
+@handlers_only
+def extension_decision(request_id, extension_request_id):
+    def act(r, d, n, u):
+        if not isinstance(d.get("approve"), bool):
+            raise ValidationError("approve 应为 true 或 false", field="approve")
+        reason = d.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise ValidationError("reason 应为字符串", field="reason")
+        try:
+            ext = extensions.of_request(r, extension_request_id)
+        except ValidationError:
+            abort(404)  # another application's request, or none
+        extensions.decide(r, ext, approve=d["approve"], reason=reason, now=n, actor=u)
+    return _action(request_id, "extension_decision", act)
+
+
+@bp.get("/extension-requests")
+@handlers_only
+def extension_requests():
+    """The pending extension requests the caller may decide (Art. 33 para. 2)."""
+    return jsonify(items=[extensions.as_json(x) for x in extensions.awaiting(api_user())])
 
 
 @bp.post("/<int:request_id>/reply")

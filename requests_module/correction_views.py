@@ -1,6 +1,8 @@
 """Pages of correction requests (条例 Art. 41): the citizen's form and their own requests; the staff queue,
 paper registration and the handling page where the organ decides. Who sees what: requests_module/access.py."""
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -102,11 +104,16 @@ def evidence(correction_id, evidence_id):
     return send_upload(ev, "evidence")
 
 
+def queue_filter(args: Any) -> dict[str, str]:
+    """The correction queue's filter: closed=1 lists the decided ones (also for saved filters, core/saved_filters.py)."""
+    return {"closed": "1"} if args.get("closed") == "1" else {}
+
+
 @staff_bp.get("/")
 @roles_required(*access.HANDLERS)
 def queue():
     now = utcnow()
-    closed = request.args.get("closed") == "1"
+    closed = queue_filter(request.args).get("closed") == "1"
     q = CorrectionRequest.query.filter(CorrectionRequest.status == ("closed" if closed else "received"))
     q = access.visible_corrections(q, CorrectionRequest, current_user)
     items = q.order_by(CorrectionRequest.id.desc()).limit(500).all()

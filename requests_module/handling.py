@@ -341,16 +341,13 @@ def record_payment(req: DisclosureRequest, *, on: date, now: datetime, actor: An
     return req
 
 
-def extend(req: DisclosureRequest, *, days: int, reason: str, on: date, now: datetime, actor: Any) -> DisclosureRequest:
-    """Once, at most 20 working days, approved before the due date by the head of the handling department's
-    disclosure work (Art. 33 para. 2; who: access.may_approve_extension), who is recorded; the applicant is
-    told. Dated or entered after the due date it is refused (the period cannot be reopened afterwards)."""
-    refusal = access.extension_refusal(actor, req)
-    if refusal:
-        raise DomainError(refusal)
+def check_extension(req: DisclosureRequest, *, days: int, reason: str | None, on: date, now: datetime) -> Any:
+    """The answer clock an Art. 33 para. 2 extension of `days` dated `on` would extend, or the refusal: once, at
+    most 20 working days, with a reason, before the due date, never after an Art. 35 delay. The one check a direct
+    extension, an extension request and its approval (requests_module/extensions.py) all make."""
     if req.extension_days:
         raise TransitionError("答复期限只能延长一次，本申请已经延长过")
-    if not isinstance(days, int) or not 1 <= days <= periods.EXTENSION_MAX_WORKDAYS:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= periods.EXTENSION_MAX_WORKDAYS:
         raise ValidationError(f"延长期限应为 1 到 {periods.EXTENSION_MAX_WORKDAYS} 个工作日", field="days")
     if not (reason or "").strip():
         raise ValidationError("请写明延期理由", field="reason")
@@ -362,13 +359,31 @@ def extend(req: DisclosureRequest, *, days: int, reason: str, on: date, now: dat
     check_date(on, now, not_before=req.received_on, req=req)
     if answer.state != "running" or on > answer.due_on:
         raise TransitionError(f"延期须在答复期限（{zh_date(answer.due_on)}）届满前批准")
+    return answer
+
+
+def grant_extension(req: DisclosureRequest, answer: Any, *, days: int, reason: str, on: date, now: datetime,
+                    actor: Any) -> None:
+    """The approved extension inside the caller's unit of work: the clock moves from `on`, the approver is
+    recorded, and the applicant gets the 延期告知书 (Art. 33 para. 2)."""
+    extend_clock(answer, days, now=now, actor=actor, reason=reason.strip(), maximum=periods.EXTENSION_MAX_WORKDAYS)
+    req.extension_days, req.extension_reason, req.extension_approver_id = days, reason.strip(), actor.id
+    log_event(req, "extension", now=now, actor=actor,
+              detail={"days": days, "reason": reason.strip(), "due_on": answer.due_on.isoformat(),
+                      "approver": actor.name})
+    documents.issue(req, "extension_notice", on=on, now=now, addressee=req.name, body=reason.strip(),
+                    answer_due_on=answer.due_on)  # Art. 33 para. 2: the applicant is told
+    notify_applicant(req, "extension", now=now, context={"due": zh_date(answer.due_on), "detail": reason.strip()})
+
+
+def extend(req: DisclosureRequest, *, days: int, reason: str, on: date, now: datetime, actor: Any) -> DisclosureRequest:
+    """Once, at most 20 working days, approved before the due date by the head of the handling department's
+    disclosure work (Art. 33 para. 2; who: access.may_approve_extension), who is recorded; the applicant is
+    told. Dated or entered after the due date it is refused (the period cannot be reopened afterwards)."""
+    refusal = access.extension_refusal(actor, req)
+    if refusal:
+        raise DomainError(refusal)
+    answer = check_extension(req, days=days, reason=reason, on=on, now=now)
     with unit_of_work(), dated(on, now):  # entered after the period ran out: refused by extend_clock
-        extend_clock(answer, days, now=now, actor=actor, reason=reason.strip(), maximum=periods.EXTENSION_MAX_WORKDAYS)
-        req.extension_days, req.extension_reason, req.extension_approver_id = days, reason.strip(), actor.id
-        log_event(req, "extension", now=now, actor=actor,
-               detail={"days": days, "reason": reason.strip(), "due_on": answer.due_on.isoformat(),
-                       "approver": actor.name})
-        documents.issue(req, "extension_notice", on=on, now=now, addressee=req.name, body=reason.strip(),
-                        answer_due_on=answer.due_on)  # Art. 33 para. 2: the applicant is told
-        notify_applicant(req, "extension", now=now, context={"due": zh_date(answer.due_on), "detail": reason.strip()})
+        grant_extension(req, answer, days=days, reason=reason, on=on, now=now, actor=actor)
     return req

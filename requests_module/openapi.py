@@ -68,6 +68,8 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
     "disclosure_access": {"type": ["string", "null"], "description": "outcomes disclosed / partly_disclosed: how, "
                           "where and when the applicant obtains the information (Art. 36 (1)/(2), Art. 37)"},
     "extension_approver": {"type": ["string", "null"], "description": "who approved the extension (Art. 33 para. 2)"},
+    "extension_requests": {"type": "array", "items": {"$ref": "#/components/schemas/ExtensionRequest"},
+                           "description": "extension requests staff filed for the head's decision (Art. 33 para. 2)"},
     "reply_doc_number": {"type": ["string", "null"], "description": (
         "发文字号 (GB/T 9704-2012): the issuing organ's 代字 + 〔year〕 + its own sequential number, assigned on issue "
         "(亭民政依申复〔2026〕1号; the district government: 亭政…); or the paper letter's own number (reply_paper_number)")},
@@ -93,6 +95,11 @@ SCHEMAS = {"DisclosureRequest": {"type": "object", "required": ["id", "number", 
             "延期告知书 only: state (effective | pending | void | not_needed), original_due_on, text. void: delivered "
             "after the original due date, or the application closed after it with the notice undelivered — the "
             "answer is judged against original_due_on (Art. 33 para. 2)")}}},
+    "ExtensionRequest": {"type": "object", "required": ["id", "request_id", "days", "reason", "status"], "properties": {
+        "id": {"type": "integer"}, "request_id": {"type": "integer"}, "number": _S, "days": {"type": "integer"},
+        "reason": _S, "status": {"enum": ["pending", "approved", "refused"]}, "status_label": _S,
+        "requested_by": _S, "requested_at": _S, "decided_by": {"type": ["string", "null"]},
+        "decided_at": {"type": ["string", "null"]}, "refusal_reason": {"type": ["string", "null"]}}},
     "LetterPreview": {"type": "object", "required": ["organ", "number", "draft", "salutation", "paragraphs"],
                       "properties": {
                           "organ": _S, "number": {"type": "null", "description": "no number before issue"},
@@ -242,6 +249,26 @@ PATHS = {
                                            "an approver of issuing_department; "
                                            "others 403 with the reason)",
                                            {"days": {"type": "integer", "minimum": 1, "maximum": 1000}, "reason": _S}, ["days", "reason"]),
+    P + "/{request_id}/extension-requests": action_path(
+        "File an extension request for the head of issuing_department's disclosure work to decide (Art. 33 para. 2): "
+        "anyone handling the application; once the due date has passed it is refused (409), as is a second one while "
+        "one is pending or after the period was extended", {
+            "days": {"type": "integer", "minimum": 1, "maximum": 1000,
+                     "description": f"1 to {periods.EXTENSION_MAX_WORKDAYS} working days (400 otherwise)"},
+            "reason": _S}, ["days", "reason"], parameters=[_ID], result_schema=_REQ),
+    P + "/{request_id}/extension-requests/{extension_request_id}/decision": action_path(
+        "Approve (the extension runs from today; the 延期告知书 is issued) or refuse with a reason (told to the clerk) "
+        "a pending extension request: an approver of issuing_department only (others 403 with the reason); a "
+        "request already decided is 409", {"approve": {"type": "boolean"},
+                                          "reason": {**_S, "description": "required when approve is false"}},
+        ["approve"], parameters=[_ID, path_id("extension_request_id")], result_schema=_REQ),
+    P + "/extension-requests": {"get": {
+        "summary": "Pending extension requests the caller may decide (an approver of their issuing department)",
+        "security": [{"bearer": []}],
+        "responses": {"200": {"description": "Pending extension requests", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"items": {
+                "type": "array", "items": {"$ref": "#/components/schemas/ExtensionRequest"}}}}}}},
+            **error_responses(401, 403)}}},
     P + "/{request_id}/reply": _action("Reply with an outcome code (disclosed: disclosure_basis Art. 36 (1) or (2) and "
                                        "disclosure_access; partly_disclosed: disclosure_access, Art. 37; "
                                        "unavailable_not_held: not_held_basis Art. 36 (4) or (5), "

@@ -48,6 +48,26 @@ def filtered(user: Any, *, status: str | None = None, department: str | None = N
     return q.order_by(DisclosureRequest.id.desc()).limit(limit).all()
 
 
+QUEUE_STATUSES = tuple(s for s in OPEN if s not in ("submitted", "received"))  # the intake queue has those
+
+
+def queue_filter(args: Any) -> dict[str, str]:
+    """The staff queue's filter from query parameters, each checked (unknown values dropped): department (a
+    department code), status (an open status past intake), urgency (正常/临期/超期). The queue page and the
+    filters staff save (core/saved_filters.py) read it through this one function."""
+    from core.departments.service import get_by_code
+
+    out = {}
+    dep = args.get("department") or ""
+    if dep and len(dep) <= 40 and get_by_code(dep, active_only=False) is not None:
+        out["department"] = dep
+    if args.get("status") in QUEUE_STATUSES:
+        out["status"] = args["status"]
+    if args.get("urgency") in {u.value for u in Urgency}:
+        out["urgency"] = args["urgency"]
+    return out
+
+
 def queue(*, user: Any = None, department_id: int | None = None, statuses: Collection[str] = OPEN, now: datetime,
           urgency_filter: str | None = None) -> list[tuple[DisclosureRequest, Clock | None, Urgency]]:
     """Open applications sorted by due date, each with its answer clock and 正常/临期/超期 badge; with `user`,
@@ -112,6 +132,8 @@ def represent(req: DisclosureRequest, now: datetime, brief: bool = False) -> dic
                       and c.due_on >= req.reason_delay_due_on else "art33") if c else None,
         "outcome": req.outcome,
     }
+    from requests_module.extensions import as_json as extension_json
+    from requests_module.extensions import history as extension_history
     from requests_module.intake import latest_receipt_day, receipt_note
 
     receipt = clock(req, "receipt")
@@ -139,6 +161,7 @@ def represent(req: DisclosureRequest, now: datetime, brief: bool = False) -> dic
         # 条例 Art. 36 (1)/(2), 37: which disclosing answer, and how, where and when the information is obtained
         "disclosure_basis": req.disclosure_basis, "disclosure_access": req.disclosure_access,
         "reply_text": req.reply_text,
+        "extension_requests": [extension_json(x) for x in extension_history(req)],
         "reply_doc_number": req.reply_doc_number,
         "reply_paper_number": req.reply_paper_number,
         "replied_on": req.replied_on.isoformat() if req.replied_on else None,

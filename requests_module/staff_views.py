@@ -19,6 +19,7 @@ from requests_module import (
     disclosed,
     disputes,
     documents,
+    extensions,
     fees,
     handling,
     intake,
@@ -52,17 +53,18 @@ HANDLERS, INTAKE = access.HANDLERS, access.INTAKE
 def queue():
     now = utcnow()
     user = current_user
+    chosen = queries.queue_filter(request.args)
     dep_id = None  # staff and approvers: what access.visible lets them see (handling or issuing department)
-    if request.args.get("department"):
-        dep = get_by_code(request.args["department"], active_only=False)
+    if chosen.get("department"):
+        dep = get_by_code(chosen["department"], active_only=False)
         dep_id = dep.id if dep else None
-    statuses = [request.args["status"]] if request.args.get("status") in queries.OPEN else queries.OPEN
-    statuses = [s for s in statuses if s not in ("submitted", "received")]
+    statuses = [chosen["status"]] if chosen.get("status") else list(queries.QUEUE_STATUSES)
     rows = queries.queue(user=user, department_id=dep_id, statuses=statuses, now=now,
-                         urgency_filter=request.args.get("urgency") or None)
+                         urgency_filter=chosen.get("urgency"))
     return render_template("requests/staff_queue.html", rows=rows, departments=disclosing_departments(),
                            statuses=[s for s in Status if s.value in statuses or s.value in queries.OPEN],
-                           can_intake=user.role in INTAKE, can_see_lapses=access.can_see_lapses(user))
+                           can_intake=user.role in INTAKE, can_see_lapses=access.can_see_lapses(user),
+                           pending_extensions=extensions.awaiting(user))
 
 
 @bp.get("/intake")
@@ -162,11 +164,13 @@ def _page(req, refused=NO_REFUSAL, preview=None):
                            field_labels=DETAIL_LABELS, lapse=lapses.lapse_of(req, now), lapse_decisions=lapses.DECISION_LABELS,
                            fee_methods=list(fees.METHODS.items()), fee_calc=fees.from_json(req.fee_calculation),
                            period_text=documents.period_text, notice_flag=notice_timing.flag,
+                           extension_requests=extensions.history(req), extension_pending=extensions.pending_of(req),
                            extension_effect=notice_timing.extension_effect, consultation_answers=list(third_party.ANSWERS.items()),
                            answer_label=third_party.label, notice_candidates=third_party.notice_candidates(req),
                            refund_due=refunds.refund_due(req), refund_methods=list(refunds.METHODS.items()), delivery_methods=documents.STAFF_DELIVERY_METHODS,
                            step_labels={**STEP_LABELS, "reply_drafted": "答复待签发", "reply_returned": "退回答复",
                                         "reply_draft_cleared": "清除答复草稿",
+                                        "extension_requested": "申请延期（待审批）", "extension_refused": "延期申请未批准",
                                         "document_delivered": "登记送达", "third_party_told": "告知第三方决定公开",
                                         "dispute_filed": "登记复议或诉讼", "dispute_decided": "登记复议或诉讼结果"})
 
@@ -212,6 +216,13 @@ def _accepted(form):
     if value not in ("yes", "no"):
         raise ValidationError("请选择理由是否合理", field="accepted")
     return value == "yes"
+
+
+def _approve(form):
+    value = form.get("decision")
+    if value not in ("approve", "refuse"):
+        raise ValidationError("请选择批准或不批准", field="decision")
+    return value == "approve"
 
 
 def _consultation(req):
@@ -263,6 +274,13 @@ ACTIONS = {
                                                                            actor=u)),
     "extend": ("已延长答复期限", lambda r, f, n, u: handling.extend(
         r, days=form_int("days", low=1, high=periods.EXTENSION_MAX_WORKDAYS, label="延长天数"), reason=f.get("reason"), on=_date(), now=n, actor=u)),
+    "extension_request": ("已提交延期申请，待负责人审批", lambda r, f, n, u: extensions.request_extension(
+        r, days=form_int("days", low=1, high=periods.EXTENSION_MAX_WORKDAYS, label="延长天数"), reason=f.get("reason"),
+        now=n, actor=u)),
+    "extension_decision": (lambda r: "已批准延期" if r.extension_days else "已不批准延期申请，已通知申请人",
+                           lambda r, f, n, u: extensions.decide(
+                               r, extensions.of_request(r, form_int("extension_request")), approve=_approve(f),
+                               reason=f.get("refusal_reason"), now=n, actor=u)),
     "reply": ("答复已提交", lambda r, f, n, u: reply.reply(
         r, outcome=f.get("outcome", ""), text=f.get("text"), legal_ground=f.get("legal_ground"),
         holder_organ=f.get("holder_organ"), holder_contact=f.get("holder_contact"),
@@ -289,7 +307,7 @@ ACTIONS = {
 
 
 # The form of an action that the page shows once per consultation or dispute: the field naming which.
-ITEM_FIELDS = {"consult_answer": "consultation", "dispute_result": "dispute", "delivery": "document",
+ITEM_FIELDS = {"extension_decision": "extension_request", "consult_answer": "consultation", "dispute_result": "dispute", "delivery": "document",
                "third_party_notice": "consultation"}
 # Domain field names that are another input on the page (the API names each date after its meaning).
 FIELD_ALIASES = {"consult": {"sent_on": "on"}, "consult_answer": {"answered_on": "on"}}
@@ -304,6 +322,8 @@ API_TWINS = {"confirm": _R + "/confirm-receipt", "assign": _R + "/assign", "reje
              "delivery": _R + "/documents/{document_id}/delivery",
              "third_party_notice": _R + "/consultations/{consultation_id}/disclosure-notice",
              "lapse_close": _R + "/lapse-decision", "extend": _R + "/extension", "reply": _R + "/reply",
+             "extension_request": _R + "/extension-requests",
+             "extension_decision": _R + "/extension-requests/{extension_request_id}/decision",
              "dispute": _R + "/disputes", "dispute_result": _R + "/disputes/{dispute_id}/result",
              "reason_request": _R + "/reason-request", "reasons": _R + "/reasons",
              "reason_decision": _R + "/reason-decision", "sign_off": _R + "/sign-off", "return_reply": _R + "/sign-off"}

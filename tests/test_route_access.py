@@ -161,6 +161,8 @@ ACCESS = {
     ("/notifications/", "GET"): "login",
     ("/notifications/<int:notification_id>/read", "POST"): "login",
     ("/notifications/read-all", "POST"): "login",
+    ("/saved-filters/", "POST"): "staff",
+    ("/saved-filters/<int:filter_id>/delete", "POST"): "staff",
     ("/admin/jobs/", "GET"): "supervisor",
     ("/admin/jobs/failed/<queue>/<job_id>/requeue", "POST"): "supervisor",
     ("/admin/jobs/failed/<queue>/<job_id>/delete", "POST"): "supervisor",
@@ -171,7 +173,10 @@ ACCESS = {
     **posts("/api/v1/disclosure-requests/<int:request_id>", "handler", (
         "confirm-receipt", "assign", "reject", "correction-notice", "correction", "consultations", "fee-notice",
         "payment", "fee-refund", "extension", "reply", "reply-preview", "sign-off", "disputes", "lapse-decision", "reason-request",
-        "reasons", "reason-decision")),
+        "reasons", "reason-decision", "extension-requests")),
+    ("/api/v1/disclosure-requests/<int:request_id>/extension-requests/<int:extension_request_id>/decision",
+     "POST"): "handler",
+    ("/api/v1/disclosure-requests/extension-requests", "GET"): "handler",
     ("/api/v1/disclosure-requests/<int:request_id>/documents/<int:document_id>/delivery", "POST"): "handler",
     ("/api/v1/disclosure-requests/lapsed", "GET"): "reviewer",
     ("/api/v1/disclosure-requests/<int:request_id>/consultations/<int:consultation_id>/disclosure-notice",
@@ -203,7 +208,7 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
            "<int:year>": "2025", "<int:run_id>": "999999",
            "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1", "<int:document_id>": "1",
-           "<int:order_id>": "999999"}
+           "<int:order_id>": "999999", "<int:extension_request_id>": "1", "<int:filter_id>": "999999"}
 VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),

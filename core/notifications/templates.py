@@ -72,6 +72,15 @@ TEMPLATES = {
         "【延期告知】{{ label }} 答复期限延长",
         "经批准，您的申请（{{ label }}）答复期限延长至{{ due }}。理由：{{ detail }}。",
     ),
+    "extension_request_filed": (
+        "【延期待审批】{{ label }} 申请延长答复期限",
+        "{{ requester }}申请将 {{ label }} 的答复期限（{{ due }}）延长{{ days }}个工作日，理由：{{ detail }}。"
+        "延期须经您在期限届满前批准（条例第三十三条第二款）。",
+    ),
+    "extension_request_decided": (
+        "【延期审批】{{ label }} 延期申请{{ result }}",
+        "您为 {{ label }} 提交的延期申请{{ result }}：{{ detail }}。",
+    ),
     "reply": (
         "【答复】{{ label }} 已答复",
         "您的{{ kind }}（{{ label }}）已答复，请登录查看答复内容。",

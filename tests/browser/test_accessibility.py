@@ -12,8 +12,11 @@ from tests.browser import steps
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 PUBLIC = ["/", "/log/", "/requests/new", "/hotline/", "/hotline/new", "/auth/login", "/auth/register", "/requests/"]
 STAFF = {"op@e2e.cn": ["/hotline/console", "/hotline/dispatch", "/hotline/callbacks", "/hotline/returns",
-                      "/hotline/linkage"],
-         "sup@e2e.cn": ["/notifications/"], "citizen@e2e.cn": ["/hotline/my/", "/notifications/"]}
+                      "/hotline/linkage", "/hotline/dispatch?type=complaint"],
+         # the queues with their filter and saved-filter bar, and the review queue (issue 18 item 13, 14)
+         "mzj@e2e.cn": ["/requests/staff/?urgency=overdue", "/corrections/staff/?closed=1", "/hotline/queue?urgency=normal"],
+         "sup@e2e.cn": ["/requests/staff/", "/log/review/", "/notifications/"],
+         "citizen@e2e.cn": ["/hotline/my/", "/notifications/"]}
 
 
 def _violations(page):

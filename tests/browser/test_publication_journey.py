@@ -31,6 +31,9 @@ def test_reviewer_publishes_and_the_public_finds_it(server, browser, request):
         public_reply = rev.get_by_label("答复（公开文本）").input_value()
         assert PHONE not in public_reply and "138****3333" in public_reply
         assert PHONE in rev.content()  # the original, beside it, for the reviewer only
+        marks = rev.locator(".masked-text[data-field=reply_text] mark")  # each masked span marked, with its kind
+        assert marks.count() >= 1 and marks.first.is_visible()
+        assert marks.first.get_attribute("title") == "手机号" and marks.first.inner_text().startswith("138****3333")
         rev.get_by_label(re.compile("我已逐字核对公开文本")).check()
         steps.press_button(rev, "确认公开")
         public_id = re.search(r"GK-\d{4}-\d{6}", rev.content()).group(0)

@@ -2,7 +2,7 @@
 saved reply drafts (requests_module.models.ReplyDraft: 保存草稿 on the handling page), and stored files' content type
 widened for Word/Excel (the .docx type is 71 characters) — issue 18 items 1 and 13.
 
-Revision ID: 0034_h1_pending_uploads
+Revision ID: 0034_pending_uploads
 Revises: 0033_handoff
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 from core.db import UTCDateTime
 
-revision = '0034_h1_pending_uploads'
+revision = '0034_pending_uploads'
 down_revision = '0033_handoff'
 branch_labels = None
 depends_on = None
