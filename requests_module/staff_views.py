@@ -54,7 +54,7 @@ def queue():
         dep = get_by_code(request.args["department"], active_only=False)
         dep_id = dep.id if dep else None
     statuses = [request.args["status"]] if request.args.get("status") in queries.OPEN else queries.OPEN
-    statuses = [s for s in statuses if s not in ("submitted", "received")]
+    statuses = [s for s in statuses if s in queries.HANDLING]
     rows = queries.queue(user=user, department_id=dep_id, statuses=statuses, now=now,
                          urgency_filter=request.args.get("urgency") or None)
     return render_template("requests/staff_queue.html", rows=rows, departments=disclosing_departments(),
@@ -66,7 +66,7 @@ def queue():
 @roles_required(*INTAKE)
 def intake_queue():
     now = utcnow()
-    rows = queries.queue(statuses=["submitted", "received"], now=now)
+    rows = queries.queue(statuses=queries.INTAKE_STATUSES, now=now)
     return render_template("requests/intake.html", rows=rows, departments=disclosing_departments(),
                            suggestions={r.id: intake.suggestions(r) for r, _, _ in rows}, today=today(now),
                            outcomes=[o for o in outcomes.OUTCOMES.values() if o.code.startswith("not_processed_")])
