@@ -39,7 +39,7 @@ HEADERS = {
 # workflow's handed in by its `init_app` (register_public_endpoints). Everything else (staff and citizen
 # pages, look-ups, forms that hold a session's CSRF token, downloads, errors, every other API answer,
 # any route added later) is never stored by a browser or proxy.
-CORE_PUBLIC_ENDPOINTS = frozenset({"main.home", "main.favicon", "api.departments", "api.openapi"})
+CORE_PUBLIC_ENDPOINTS = frozenset({"main.home", "api.departments", "api.openapi"})
 
 
 def register_public_endpoints(app: Flask, *endpoints: str) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, current_app, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
 
 from core.db import utcnow
 
@@ -23,10 +23,12 @@ def home() -> ResponseReturnValue:
 
 
 @bp.get("/nav/work")
-@login_required
 def nav_work() -> ResponseReturnValue:
-    """The items of the header's 我的工作 menu with fresh counts (htmx, every minute), the summary out of band."""
+    """The items of the header's 我的工作 menu with fresh counts (htmx, every minute), the summary out of band.
+    Signed out meanwhile: 204, so htmx leaves the menu as it is (a redirect would swap the login page in)."""
     from core.templating import work_for
+    if not current_user.is_authenticated:
+        return "", 204
     work = work_for(current_user, utcnow())
     counted = [c for _, _, c in work if c is not None]
     return render_template("core/_nav_work_items.html", work=work, counted=counted, oob=True)
@@ -34,8 +36,9 @@ def nav_work() -> ResponseReturnValue:
 
 @bp.get("/favicon.ico")
 def favicon() -> ResponseReturnValue:
-    """Browsers ask for /favicon.ico on every page; pages name static/favicon.ico too (<link rel=icon>)."""
-    return current_app.send_static_file("favicon.ico")
+    """Browsers ask for /favicon.ico on every page: the static icon (cached like every static file), which
+    pages name too (<link rel=icon>)."""
+    return redirect(url_for("static", filename="favicon.ico"))
 
 
 @bp.get("/captcha")

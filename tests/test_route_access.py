@@ -155,7 +155,7 @@ ACCESS = {
     ("/healthz", "GET"): "public",
     ("/captcha", "GET"): "public",
     ("/favicon.ico", "GET"): "public",
-    ("/nav/work", "GET"): "login",
+    ("/nav/work", "GET"): "public",
     ("/notifications/", "GET"): "login",
     ("/notifications/<int:notification_id>/read", "POST"): "login",
     ("/notifications/read-all", "POST"): "login",

@@ -43,7 +43,7 @@ LEVELS = {
 # What the level alone does not say, per route of the access table (each key must be one of its rules).
 NOTES = {
     "/": "content by role",
-    "/nav/work": "the header's 我的工作 counts (htmx, every minute); empty for citizens",
+    "/nav/work": "the header's 我的工作 counts (htmx, every minute); empty for citizens, 204 when signed out",
     "/auth/logout": "CSRF token required",
     "/auth/password": "the current password is checked with the login throttling",
     "/requests/lookup": "tracking number + access code; GET leads to the form",
