@@ -52,7 +52,8 @@ def follow_navigation(page, name):
     open_navigation(page)
     link = page.locator("#nav").get_by_role("link", name=name, exact=True)
     if not link.is_visible():
-        menu = page.locator("#nav .dropdown").filter(has=link)
+        # a closed menu's links are hidden, out of the accessibility tree: find the menu by its items' text
+        menu = page.locator("#nav .dropdown").filter(has=page.locator(".dropdown-item").get_by_text(name, exact=True))
         open_menu(page, menu.locator(".dropdown-toggle"))
     click_through(page, link)
 
