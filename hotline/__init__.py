@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from core.saved_filters import register_queue
     from core.security import register_public_endpoints
     from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
+    from hotline import queries as q
     from hotline.api import bp as tickets_api_bp
     from hotline.catalogue import CATEGORIES
     from hotline.citizen_views import bp as hotline_citizen_bp
@@ -54,10 +55,13 @@ def init_app(app: Flask) -> None:
                    Link("热线知识库", "hotline_kb.index", STAFF_ROLES, 60),
                    Link("时限规则", "hotline_sla.index", frozenset({Role.ADMIN}), 90))
     operator = frozenset({Role.OPERATOR})  # the 12345 desk: its console and queues; departments: their queue
-    register_links(app, WORK, Link("12345 话务受理台", "hotline.console", operator, 10),
-                   Link("12345 派单队列", "hotline.dispatch_queue", operator, 11),
-                   Link("12345 回访队列", "hotline.callbacks", operator, 12),
-                   Link("12345 部门工单队列", "hotline.queue", STAFF_ROLES - operator, 20))
+    register_links(app, WORK, Link("12345 话务受理台", "hotline.console", operator, 10),  # with live counts
+                   Link("12345 派单队列", "hotline.dispatch_queue", operator, 11,
+                        counts=lambda user, now: q.queue_count(q.in_queue(q.DISPATCH_QUEUE), now, "待派单")),
+                   Link("12345 回访队列", "hotline.callbacks", operator, 12,
+                        counts=lambda user, now: q.queue_count(q.in_queue(q.CALLBACK_QUEUE), now, "待回访")),
+                   Link("12345 部门工单队列", "hotline.queue", STAFF_ROLES - operator, 20,
+                        counts=lambda user, now: q.queue_count(q.in_queue(q.DEPARTMENT_QUEUE, user), now)))
     # filters staff save above their queues (core/saved_filters.py), checked by the queue's own rule
     register_queue("hotline_dispatch", "hotline.dispatch_queue", queue_filter)
     register_queue("hotline_queue", "hotline.queue", queue_filter)

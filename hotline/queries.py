@@ -1,14 +1,20 @@
 """Read side of tickets: visibility by department, confidentiality of caller data, representation."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import String, and_, case, cast
+
 from core.audit import history
+from core.auth.models import Role
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.formats import local_datetime
 from core.listing import department_id, overdue_filter, status_filter
+from core.workcounts import WorkCount, tally
+from core.worktime import Urgency
 from hotline import access, rounds, supervision
 from hotline.access import sees_callers
 from hotline.common import ENTITY, clock
@@ -17,6 +23,8 @@ from hotline.sla import TYPES
 from hotline.states import Status
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Query
+
     from core.audit import AuditEvent
     from core.auth.models import User
 
@@ -56,11 +64,38 @@ def visible(user: User, *, status: str | None = None, department: str | None = N
     return q.order_by(Ticket.id.desc()).limit(limit).all()
 
 
+CLOCK_OF_STATUS = {"new": "dispatch", "dispatched": "sign_for", "signed": "handling", "awaiting_signoff": "handling",
+                   "replied": "callback"}
+# The desk's and the departments' queues (hotline/staff_views.py), by state
+DISPATCH_QUEUE = ("new",)
+CALLBACK_QUEUE = ("replied", "callback_review")
+DEPARTMENT_QUEUE = ("dispatched", "signed", "awaiting_signoff", "return_review")
+
+
 def current_clock(ticket: Ticket) -> Clock | None:
     """The clock that matters now: dispatch, sign-for, handling or callback."""
-    name = {"new": "dispatch", "dispatched": "sign_for", "signed": "handling", "awaiting_signoff": "handling",
-            "replied": "callback"}.get(ticket.status)
+    name = CLOCK_OF_STATUS.get(ticket.status)
     return clock(ticket, name) if name else None
+
+
+def in_queue(statuses: Collection[str], user: User | None = None) -> Query[Any]:
+    """The tickets of a queue; with a department's staff member or approver, only their department's."""
+    q = Ticket.query.filter(Ticket.status.in_(statuses))
+    if user is not None and user.role in (Role.STAFF, Role.APPROVER):
+        q = q.filter(Ticket.department_id == user.department_id)
+    return q
+
+
+def queue_count(query: Query[Any], now: datetime, label: str = "待办") -> WorkCount:
+    """How many tickets a queue holds and how many are 临期 / 超期, each by its current_clock — in one query."""
+    name = case(CLOCK_OF_STATUS, value=Ticket.status)
+    rows = (query.outerjoin(Clock, and_(Clock.entity_kind == ENTITY, Clock.entity_id == cast(Ticket.id, String),
+                                        Clock.name == name))
+            .with_entities(Ticket.id, Clock).order_by(Clock.id).all())
+    clocks: dict[int, Clock | None] = {}
+    for ticket_id, c in rows:
+        clocks[ticket_id] = c  # the newest of that name last, as `clock` picks it
+    return tally((urgency_of(c, now) if c is not None else Urgency.NORMAL for c in clocks.values()), label)
 
 
 STEP_LABELS = {

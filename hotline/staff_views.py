@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from core.auth.guards import roles_required
-from core.auth.models import Role
 from core.calendar.service import get_schedule
 from core.clocks.service import urgency_of
 from core.db import utcnow
@@ -36,7 +35,17 @@ from hotline.access import DESK, HANDLERS
 from hotline.catalogue import SYNONYMS
 from hotline.common import clock
 from hotline.models import Category, Ticket
-from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
+from hotline.queries import (
+    CALLBACK_QUEUE,
+    DEPARTMENT_QUEUE,
+    DISPATCH_QUEUE,
+    STEP_LABELS,
+    caller_for,
+    current_clock,
+    duplicate_hints,
+    in_queue,
+    timeline,
+)
 from hotline.sla import MAX_EXTENSION_HOURS, MAX_EXTENSION_WORKDAYS, TYPES, URGENCIES, urgency_badge
 from hotline.validation import clean_ticket
 
@@ -139,7 +148,7 @@ def _rows(query, now, chosen=None):
 def dispatch_queue():
     now, chosen = utcnow(), queue_filter(request.args)
     return render_template("hotline/queue.html", title="派单队列（新受理、退回、重办）",
-                           rows=_rows(Ticket.query.filter_by(status="new"), now, chosen), bulk=False, types=TYPES,
+                           rows=_rows(in_queue(DISPATCH_QUEUE), now, chosen), bulk=False, types=TYPES,
                            urgency_badge=urgency_badge, pending_returns=len(returns.pending_list()),
                            filter_queue="hotline_dispatch", chosen=chosen)
 
@@ -156,7 +165,7 @@ def return_queue():
 def callbacks():
     now = utcnow()
     return render_template("hotline/queue.html", title="回访队列",
-                           rows=_rows(Ticket.query.filter(Ticket.status.in_(["replied", "callback_review"])), now),
+                           rows=_rows(in_queue(CALLBACK_QUEUE), now),
                            bulk=False, types=TYPES, urgency_badge=urgency_badge)
 
 
@@ -164,12 +173,9 @@ def callbacks():
 @roles_required(*HANDLERS)
 def queue():
     now = utcnow()
-    q = Ticket.query.filter(Ticket.status.in_(["dispatched", "signed", "awaiting_signoff", "return_review"]))
-    if current_user.role in (Role.STAFF, Role.APPROVER):
-        q = q.filter(Ticket.department_id == current_user.department_id)
     chosen = queue_filter(request.args)
-    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(q, now, chosen), bulk=True,
-                           types=TYPES, urgency_badge=urgency_badge, filter_queue="hotline_queue", chosen=chosen)
+    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(in_queue(DEPARTMENT_QUEUE, current_user), now, chosen),
+                           bulk=True, types=TYPES, urgency_badge=urgency_badge, filter_queue="hotline_queue", chosen=chosen)
 
 
 @bp.post("/queue/sign")

@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     from core.saved_filters import register_queue
     from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
     from public_log.labels import register_labels
-    from requests_module import periods
+    from requests_module import periods, queries
     from requests_module.access import INTAKE
     from requests_module.api import bp as requests_api_bp
     from requests_module.citizen_views import bp as requests_bp
@@ -57,7 +57,12 @@ def init_app(app: Flask) -> None:
     register_labels("disclosure", types=choices)  # 办理结果 of the public log's disclosure records
     register_links(app, NAV, Link("申请政府信息公开", "requests.index", None, 10))
     # the 12345 desk never handles applications
-    register_links(app, WORK, Link("依申请公开办理队列", "requests_staff.queue", STAFF_ROLES - {Role.OPERATOR}, 10))
+    # with their live counts; the 公开办 (INTAKE) also receives and assigns the applications
+    register_links(app, WORK, Link("依申请公开收件分办", "requests_staff.intake_queue", frozenset(INTAKE), 5,
+                                   counts=lambda user, now: queries.queue_count(statuses=queries.INTAKE_STATUSES,
+                                                                                now=now, label="待收件")),
+                   Link("依申请公开办理队列", "requests_staff.queue", STAFF_ROLES - {Role.OPERATOR}, 10,
+                        counts=lambda user, now: queries.queue_count(user=user, statuses=queries.HANDLING, now=now)))
     # filters staff save above their queues (core/saved_filters.py), checked by the queue's own rule
     register_queue("disclosure", "requests_staff.queue", queue_filter)
     register_queue("corrections", "corrections_staff.queue", correction_queue_filter)

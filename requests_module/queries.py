@@ -11,6 +11,7 @@ from core.auth.lookup import code_matches, contact_matches
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.listing import department_id, overdue_filter, status_filter
+from core.workcounts import WorkCount, tally
 from core.worktime import Urgency
 from requests_module import documents, outcomes, third_party
 from requests_module.access import issuing_department, visible
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from core.departments.models import Department
 
 OPEN = [s.value for s in Status if s is not Status.CLOSED]
+INTAKE_STATUSES = ["submitted", "received"]  # the 公开办's 收件分办 queue; the handling queue holds the rest
+HANDLING = [s for s in OPEN if s not in INTAKE_STATUSES]
 
 
 def _answer_clocks(ids: Iterable[int], name: str = "answer") -> dict[int, Clock]:
@@ -48,7 +51,6 @@ def filtered(user: Any, *, status: str | None = None, department: str | None = N
     return q.order_by(DisclosureRequest.id.desc()).limit(limit).all()
 
 
-QUEUE_STATUSES = tuple(s for s in OPEN if s not in ("submitted", "received"))  # the intake queue has those
 
 
 def queue_filter(args: Any) -> dict[str, str]:
@@ -61,7 +63,7 @@ def queue_filter(args: Any) -> dict[str, str]:
     dep = args.get("department") or ""
     if dep and len(dep) <= 40 and get_by_code(dep, active_only=False) is not None:
         out["department"] = dep
-    if args.get("status") in QUEUE_STATUSES:
+    if args.get("status") in HANDLING:
         out["status"] = args["status"]
     if args.get("urgency") in {u.value for u in Urgency}:
         out["urgency"] = args["urgency"]
@@ -90,6 +92,11 @@ def queue(*, user: Any = None, department_id: int | None = None, statuses: Colle
         rows.append((r, c, u))
     rows.sort(key=lambda row: (row[1] is None, row[1].due_at if row[1] else row[0].submitted_at, row[0].id))
     return rows
+
+
+def queue_count(*, user: Any = None, statuses: Collection[str], now: datetime, label: str = "待办") -> WorkCount:
+    """How many applications `queue` lists, and how many of them are 临期 / 超期 (the home page, the header)."""
+    return tally((level for _, _, level in queue(user=user, statuses=statuses, now=now)), label)
 
 
 def mine(user: Any) -> list[DisclosureRequest]:

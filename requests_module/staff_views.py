@@ -58,7 +58,7 @@ def queue():
     if chosen.get("department"):
         dep = get_by_code(chosen["department"], active_only=False)
         dep_id = dep.id if dep else None
-    statuses = [chosen["status"]] if chosen.get("status") else list(queries.QUEUE_STATUSES)
+    statuses = [chosen["status"]] if chosen.get("status") else list(queries.HANDLING)
     rows = queries.queue(user=user, department_id=dep_id, statuses=statuses, now=now,
                          urgency_filter=chosen.get("urgency"))
     return render_template("requests/staff_queue.html", rows=rows, departments=disclosing_departments(),
@@ -71,7 +71,7 @@ def queue():
 @roles_required(*INTAKE)
 def intake_queue():
     now = utcnow()
-    rows = queries.queue(statuses=["submitted", "received"], now=now)
+    rows = queries.queue(statuses=queries.INTAKE_STATUSES, now=now)
     return render_template("requests/intake.html", rows=rows, departments=disclosing_departments(),
                            suggestions={r.id: intake.suggestions(r) for r, _, _ in rows}, today=today(now),
                            outcomes=[o for o in outcomes.OUTCOMES.values() if o.code.startswith("not_processed_")])

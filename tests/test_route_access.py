@@ -158,6 +158,8 @@ ACCESS = {
     ("/static/<path:filename>", "GET"): "public",
     ("/healthz", "GET"): "public",
     ("/captcha", "GET"): "public",
+    ("/favicon.ico", "GET"): "public",
+    ("/nav/work", "GET"): "public",
     ("/notifications/", "GET"): "login",
     ("/notifications/<int:notification_id>/read", "POST"): "login",
     ("/notifications/read-all", "POST"): "login",

@@ -16,7 +16,8 @@ COMMAND = ".venv/bin/python tools/routes_doc.py"
 
 # Sections of the page: (title, path prefixes), first match wins.
 SECTIONS = [
-    ("Public pages, accounts and the service itself", ("/auth", "/captcha", "/healthz", "/static", "/notifications")),
+    ("Public pages, accounts and the service itself", ("/auth", "/captcha", "/favicon.ico", "/nav", "/healthz", "/static",
+                                                         "/notifications")),
     ("Disclosure applications (依申请公开)", ("/requests", "/api/v1/disclosure-requests")),
     ("Correction requests (更正, 条例 Art. 41)", ("/corrections", "/api/v1/correction-requests")),
     ("12345 hotline", ("/hotline", "/api/v1/tickets", "/open311", "/admin/sla")),
@@ -42,6 +43,7 @@ LEVELS = {
 # What the level alone does not say, per route of the access table (each key must be one of its rules).
 NOTES = {
     "/": "content by role",
+    "/nav/work": "the header's 我的工作 counts (htmx, every minute); empty for citizens, 204 when signed out",
     "/auth/logout": "CSRF token required",
     "/auth/password": "the current password is checked with the login throttling",
     "/requests/lookup": "tracking number + access code; GET leads to the form",

@@ -22,7 +22,7 @@ CHROMIUM = "/usr/bin/chromium"
 SECRET_KEY = "browser-tests-secret"  # known to the tests that sign an old CSRF token
 USERS = [("sup@e2e.cn", "supervisor"), ("mzj@e2e.cn", "staff", "mzj"), ("op@e2e.cn", "operator"),
          ("hbj@e2e.cn", "staff", "sthjj"), ("citizen@e2e.cn", "citizen"),
-         ("admin@e2e.cn", "admin")]  # (email, role, department if any)
+         ("admin@e2e.cn", "admin"), ("appr@e2e.cn", "approver", "mzj")]  # (email, role, department if any)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 

@@ -28,7 +28,7 @@ def login_as(page, base, email):
 
 
 def open_navigation(page):
-    """Show the main navigation as a user would: on narrow screens (below 1400 px) it sits behind the
+    """Show the main navigation as a user would: on narrow screens (below 1200 px) it sits behind the
     menu button; click it once and wait until the menu is open and no longer animating."""
     toggler = page.get_by_role("button", name="展开导航")
     if not toggler.is_visible():
@@ -36,6 +36,26 @@ def open_navigation(page):
     if toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
     page.locator("#nav.collapse.show").wait_for(state="visible")  # Bootstrap drops .collapsing when it ends
+
+
+def open_menu(page, toggle):
+    """Open a menu of the navigation (its `toggle` button, a locator or a name) unless it is open."""
+    if isinstance(toggle, str):
+        toggle = page.locator("#nav").get_by_role("button", name=toggle, exact=True)
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    toggle.locator("xpath=following-sibling::ul[contains(@class, 'dropdown-menu')]").wait_for(state="visible")
+
+
+def follow_navigation(page, name):
+    """Follow the navigation's link named `name`, opening the menu (监督, 资料 …) that holds it."""
+    open_navigation(page)
+    link = page.locator("#nav").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        # a closed menu's links are hidden, out of the accessibility tree: find the menu by its items' text
+        menu = page.locator("#nav .dropdown").filter(has=page.locator(".dropdown-item").get_by_text(name, exact=True))
+        open_menu(page, menu.locator(".dropdown-toggle"))
+    click_through(page, link)
 
 
 def expect_signed_in(page):
@@ -48,6 +68,7 @@ def logout(page):
     """Log out through the navigation, collapsed or expanded, and wait for the signed-out home page."""
     from playwright.sync_api import expect
     open_navigation(page)
+    open_menu(page, page.locator("#nav .user-toggle"))  # 退出 is in the user's menu
     button = page.get_by_role("button", name="退出")
     button.focus()  # the keyboard, not a mouse at coordinates a moving menu may have shifted
     page.keyboard.press("Enter")

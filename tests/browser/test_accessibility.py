@@ -1,7 +1,10 @@
 """Accessibility pass with axe-core 4.14.1 (vendored in tests/browser/vendor/, MPL-2.0) in chromium:
 WCAG 2.1 A and AA rules — form labels, names of buttons and links, image alternatives, colour contrast,
-language, titles, landmarks — on the public pages (on a phone-sized screen) and the operator console;
-and the keyboard: the first Tab reaches “跳到正文”, and no page sets a positive tabindex."""
+language, titles, landmarks — on the public pages (on a phone-sized screen) and on every staff page of
+every role (queues, the handling pages of an application and a ticket made for the test, dashboards,
+calendar, departments, jobs, notifications), on an office screen (1366 px) and on a phone (390 px, the
+navigation opened); and the keyboard: the first Tab reaches “跳到正文”, and no page sets a positive
+tabindex."""
 from pathlib import Path
 
 import pytest
@@ -11,12 +14,26 @@ from tests.browser import steps
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 PUBLIC = ["/", "/log/", "/requests/new", "/hotline/", "/hotline/new", "/auth/login", "/auth/register", "/requests/"]
-STAFF = {"op@e2e.cn": ["/hotline/console", "/hotline/dispatch", "/hotline/callbacks", "/hotline/returns",
-                      "/hotline/linkage", "/hotline/dispatch?type=complaint"],
-         # the queues with their filter and saved-filter bar, and the review queue (issue 18 item 13, 14)
-         "mzj@e2e.cn": ["/requests/staff/?urgency=overdue", "/corrections/staff/?closed=1", "/hotline/queue?urgency=normal"],
-         "sup@e2e.cn": ["/requests/staff/", "/log/review/", "/notifications/"],
-         "citizen@e2e.cn": ["/hotline/my/", "/notifications/"]}
+REFERENCE = ["/hotline/kb/", "/admin/calendar/", "/admin/departments/", "/notifications/", "/auth/password"]
+REPORTS = ["/reports/disclosure/", "/reports/disclosure/dashboard", "/reports/hotline", "/reports/runs/"]
+APPLICATION, TICKET = "{application}", "{ticket}"  # the handling pages of the items made for the test
+STAFF = {  # every staff page of each role
+    "op@e2e.cn": ["/", "/hotline/console", "/hotline/dispatch", "/hotline/callbacks", "/hotline/returns",
+                  "/hotline/linkage", "/hotline/dispatch?type=complaint", TICKET, *REFERENCE],
+    "mzj@e2e.cn": ["/", "/requests/staff/", "/requests/staff/?urgency=overdue", "/corrections/staff/?closed=1",
+                   "/hotline/queue?urgency=normal", "/requests/staff/register", APPLICATION, "/corrections/staff/",
+                   "/corrections/staff/register", "/hotline/queue", TICKET, "/hotline/supervision", "/hotline/kb/new",
+                   *REPORTS, *REFERENCE],
+    "appr@e2e.cn": ["/", "/log/review/", "/requests/staff/lapsed", "/requests/staff/", APPLICATION, "/hotline/queue",
+                    TICKET, *REFERENCE],
+    "sup@e2e.cn": ["/", "/requests/staff/intake", "/requests/staff/", APPLICATION, "/hotline/queue", TICKET,
+                   "/hotline/supervision", "/log/review/", "/admin/jobs/", *REPORTS, *REFERENCE],
+    "admin@e2e.cn": ["/", "/requests/staff/intake", "/admin/sla/", "/admin/jobs/", "/admin/departments/new",
+                     "/admin/departments/mzj/edit", APPLICATION, TICKET, *REFERENCE],
+    "citizen@e2e.cn": ["/hotline/my/", "/notifications/"],
+}
+SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": steps.PHONE_SIZE}
+ITEMS = {}  # made once per test session: {"application": its handling page, "ticket": …}
 
 
 def _violations(page):
@@ -28,10 +45,15 @@ def _violations(page):
     return result
 
 
-def _check(page, base, paths, request, label):
+def _check(page, base, paths, request, label, open_navigation=False):
     problems = {}
     for path in paths:
-        page.goto(base + path)
+        response = page.goto(base + path)
+        if not response.ok:  # a page that is not there checks nothing
+            problems[path] = response.status
+            continue
+        if open_navigation:
+            steps.open_navigation(page)
         found = _violations(page)
         if found:
             problems[path] = found
@@ -46,11 +68,41 @@ def test_public_pages_on_a_phone(server, browser, request):
     _check(page, server, PUBLIC, request, "public")
 
 
+def _items(base, browser):
+    """An application registered by 民政局 and a 12345 ticket dispatched to it: their handling pages."""
+    if ITEMS:
+        return ITEMS
+    page = browser.new_page(viewport=steps.DESKTOP_SIZE)
+    steps.login_as(page, base, "mzj@e2e.cn")
+    page.goto(base + "/requests/staff/register")
+    steps.fill_application(page, "周九", "13912345679", "2025年残疾人两项补贴标准", "请公开本区2025年残疾人两项补贴标准。")
+    steps.press_button(page, "登记")
+    expect(page.get_by_role("heading", name="办理", exact=True)).to_be_visible()
+    ITEMS["application"] = page.url.removeprefix(base)
+    op = browser.new_page(viewport=steps.DESKTOP_SIZE)
+    steps.operator_at_console(op, base)
+    steps.fill_call(op, phone="13800006666", category="020201 城乡低保", address="亭湖区某路 10 号",
+                    content="咨询低保申请（无障碍测试）")
+    op.get_by_label("诉求内容").focus()
+    steps.press_through(op, "Control+Enter")
+    number = steps.saved_ticket_number(op)
+    op.get_by_label("主办部门").select_option("mzj")
+    steps.press_button(op, "派单")
+    page.goto(base + "/hotline/queue")
+    ITEMS["ticket"] = page.get_by_role("link", name=number).get_attribute("href")
+    page.context.close()
+    op.context.close()
+    return ITEMS
+
+
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("email", list(STAFF))
-def test_operator_console(server, browser, request, email):
-    page = browser.new_page(viewport=steps.DESKTOP_SIZE, bypass_csp=True)
+def test_staff_pages(server, browser, request, email, size):
+    items = _items(server, browser)
+    page = browser.new_page(viewport=SIZES[size], is_mobile=size == "phone", bypass_csp=True)
     steps.login_as(page, server, email)
-    _check(page, server, STAFF[email], request, "operator")
+    paths = [path.format(**items) for path in STAFF[email]]
+    _check(page, server, paths, request, f"{email.split('@')[0]}-{size}", open_navigation=size == "phone")
 
 
 def test_keyboard_starts_with_the_skip_link(server, browser):

@@ -17,8 +17,7 @@ def test_enter_picks_the_category_and_a_kb_answer_closes_the_ticket(server, brow
     with steps.screenshots_on_failure(request, supervisor=sup, operator=op):
         # A supervisor reaches the knowledge base from the navigation, adds an answer and publishes it.
         steps.login_as(sup, server, "sup@e2e.cn")
-        steps.open_navigation(sup)
-        steps.open_link(sup, "热线知识库")
+        steps.follow_navigation(sup, "热线知识库")
         sup.goto(server + "/hotline/kb/new")
         sup.get_by_label("问题").fill(QUESTION)
         sup.get_by_label("答复口径").fill(ANSWER)

@@ -25,7 +25,7 @@ def test_citizen_to_reply_letter(server, browser, request):
         card = staff.locator("section.card", has_text=number)
         assert card.get_by_label("承办部门").input_value() == "mzj"  # suggested from 低保
         steps.click_through(staff, card.get_by_role("button", name="分派"))
-        steps.logout(staff)  # at the default 1280 px width the navigation sits behind the menu button
+        steps.logout(staff)  # 退出 sits in the user's menu of the navigation
 
         steps.login_as(staff, server, "mzj@e2e.cn")
         staff.goto(server + "/requests/staff/")
