@@ -37,7 +37,7 @@ from hotline.catalogue import SYNONYMS
 from hotline.common import clock
 from hotline.models import Category, Ticket
 from hotline.queries import STEP_LABELS, caller_for, current_clock, duplicate_hints, timeline
-from hotline.sla import MAX_EXTENSION_HOURS, MAX_EXTENSION_WORKDAYS, TYPES, URGENCIES, urgency_badge
+from hotline.sla import MAX_EXTENSION_HOURS, MAX_EXTENSION_WORKDAYS, TYPES, URGENCIES, handling_verdict, urgency_badge
 from hotline.validation import clean_ticket
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -188,6 +188,7 @@ def _page(t, kept=None):
     now = utcnow()
     dep, reason = suggest.department(t.category_code, t.content, now)
     return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now, kept=kept,
+                           verdict=handling_verdict(clock(t, "handling")),
                            urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
                            caller=caller_for(current_user, t), departments=active_departments(),
                            suggestion=(dep, reason), actions=access.available_actions(current_user, t),

@@ -37,6 +37,7 @@ from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import attachment_lines, render_draft_pdf
 from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
+from requests_module.periods import answer_verdict
 from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, staff_timeline
 from requests_module.states import Status
 
@@ -130,7 +131,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
     now = utcnow()
     data = queries.represent(req, now)
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
-                           preview=preview, attachment_lines=attachment_lines,
+                           verdict=answer_verdict(req), preview=preview, attachment_lines=attachment_lines,
                            departments=disclosing_departments(), outcomes=outcomes.choices(),
                            not_held_bases=list(not_held.BASES.items()),
                            disclosure_bases=list(disclosed.BASES.items()),
