@@ -17,7 +17,7 @@ from requests_module.forms import ApplicationForm
 from requests_module.letter import render_pdf
 from requests_module.models import CHANNELS, DELIVERIES, FORMS, DisclosureRequest, RequestAttachment
 from requests_module.periods import answer_verdict
-from requests_module.presenter import public_steps
+from requests_module.presenter import applicant_prefill, public_steps
 from requests_module.remedy import issuing_organ
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -43,6 +43,9 @@ def new():
     token = request.args.get("handoff")
     if token and request.method == "GET":
         _prefill(form, token)
+    elif request.method == "GET" and (user := _user()) is not None and user.role is Role.CITIZEN:
+        for name, value in applicant_prefill(user).items():
+            getattr(form, name).data = value
     if form.validate_on_submit() and refused is None:
         user = _user()
         try:

@@ -166,3 +166,36 @@ def client_session_grant(client, req):
     """The visitor proved the number and code in this session (access.grant_lookup)."""
     with client.session_transaction() as sess:
         sess[LOOKUP_KEY] = [req.id]
+
+
+def test_the_form_starts_from_the_account_and_marks_what_is_required(app, client, seeded):
+    citizen = make_user("citizen", "13800001111")
+    citizen.name = "张三"
+    db.session.commit()
+    _online(citizen, address="亭湖区幸福路 9 号")
+    login(client, "13800001111")
+    page = client.get("/requests/new").get_data(as_text=True)
+    assert 'value="张三"' in page and 'value="13800001111"' in page
+    assert 'value="11010519491231002X"' in page and 'value="亭湖区幸福路 9 号"' in page
+    assert "带 <span class=\"text-danger\">*</span> 的为必填项" in page
+    for name in ("name", "id_number", "phone", "title", "description"):
+        tag = _tag(page, name)
+        assert " required" in tag and 'aria-required="true"' in tag, name
+    assert "required" not in _tag(page, "email")
+    group = page.split('class="org-fields')[1].split("</div>\n    </div>")[0]
+    assert "法人或其他组织填写" in group and 'id="org_type"' in group and 'id="contact_person"' in group
+    assert "js/applicant_type.js" in page
+
+
+def _tag(page, field_id):
+    """The opening tag of the form control with this id."""
+    import re
+    found = re.search(rf'<(input|textarea|select)[^>]*\bid="{field_id}"[^>]*>', page)
+    assert found, field_id
+    return found.group(0)
+
+
+def test_an_anonymous_form_starts_empty_and_the_login_page_offers_a_reset(client, seeded):
+    page = client.get("/requests/new").get_data(as_text=True)
+    assert 'value=""' in _tag(page, "name") and 'value=""' in _tag(page, "phone")
+    assert "忘记密码" in client.get("/auth/login").get_data(as_text=True)
