@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from core.extensions import db
+from hotline import sla
 from hotline.common import clock
 from hotline.models import Ticket
 from hotline.states import Status
@@ -126,4 +127,5 @@ def status_context(ticket: Ticket) -> dict[str, Any]:
     """Everything the caller's status page shows beyond the ticket itself."""
     from hotline.queries import citizen_steps
     return {"status_label": citizen_label(ticket), "merged": merged_view(ticket), "expected": expected(ticket),
-            "steps": citizen_steps(ticket), "reachable": reachable(ticket), "receipt_note": receipt_note(ticket)}
+            "steps": citizen_steps(ticket), "reachable": reachable(ticket), "receipt_note": receipt_note(ticket),
+            "verdict": sla.handling_verdict(clock(ticket, "handling"))}

@@ -46,7 +46,7 @@ from hotline.queries import (
     in_queue,
     timeline,
 )
-from hotline.sla import MAX_EXTENSION_HOURS, MAX_EXTENSION_WORKDAYS, TYPES, URGENCIES, urgency_badge
+from hotline.sla import MAX_EXTENSION_HOURS, MAX_EXTENSION_WORKDAYS, TYPES, URGENCIES, handling_verdict, urgency_badge
 from hotline.validation import clean_ticket
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -215,6 +215,7 @@ def _page(t, kept=None):
     now = utcnow()
     dep, reason = suggest.department(t.category_code, t.content, now)
     return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now, kept=kept,
+                           verdict=handling_verdict(clock(t, "handling")),
                            urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
                            caller=caller_for(current_user, t), departments=active_departments(),
                            suggestion=(dep, reason), actions=access.available_actions(current_user, t),

@@ -15,8 +15,9 @@ from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import render_pdf
-from requests_module.models import DisclosureRequest, RequestAttachment
-from requests_module.presenter import public_steps
+from requests_module.models import CHANNELS, DELIVERIES, FORMS, DisclosureRequest, RequestAttachment
+from requests_module.periods import answer_verdict
+from requests_module.presenter import applicant_prefill, public_steps
 from requests_module.remedy import issuing_organ
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -42,6 +43,9 @@ def new():
     token = request.args.get("handoff")
     if token and request.method == "GET":
         _prefill(form, token)
+    elif request.method == "GET" and (user := _user()) is not None and user.role is Role.CITIZEN:
+        for name, value in applicant_prefill(user).items():
+            getattr(form, name).data = value
     kept: list = []
     if form.validate_on_submit() and refused is None:
         user = _user()
@@ -126,16 +130,28 @@ def _load(request_id):
 
 @bp.get("/<int:request_id>")
 def show(request_id):
+    req = db.session.get(DisclosureRequest, request_id)
+    if _user() is None and (req is None or not access.can_view(None, req)):
+        return _way_forward(request_id)
     return _show(_load(request_id))
+
+
+def _way_forward(request_id):
+    """An anonymous visitor on an application's address (a link in an SMS or e-mail): log in (back here after)
+    or look it up by number and code — the same page, and the same 404, whether or not the id exists."""
+    return render_template("requests/sign_in_first.html", next_url=url_for(".show", request_id=request_id),
+                           lookup_number=lookup_codes.typed(ENTITY)), 404
 
 
 def _show(req, reasons_typed="", reasons_error=None, status=200, correction=None):
     fee_notice = fees.notice_paragraphs(req) if req.status == "awaiting_payment" and req.fee_calculation else []
-    return render_template("requests/show.html", req=req, due=due_text(req), steps=public_steps(req),
+    return render_template("requests/show.html", req=req, due=due_text(req), verdict=answer_verdict(req),
+                           steps=public_steps(req),
                            receiving_organ=issuing_organ(req)[0],
                            today=today(utcnow()), receipt_code=lookup_codes.receipt_code(ENTITY, req.id),
                            reasons_typed=reasons_typed, reasons_error=reasons_error, fee_notice=fee_notice,
                            applicant_documents=documents.applicant_documents(req),
+                           channels=CHANNELS, deliveries=DELIVERIES, forms=FORMS,
                            files=access.applicant_files(req),
                            can_acknowledge=access.is_applicant(_user(), req),
                            correction=correction or {"text": "", "error": None, "kept": []}), status

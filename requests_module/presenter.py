@@ -202,3 +202,17 @@ def staff_timeline(req: DisclosureRequest) -> list[TimelineRow]:
     """The handling page's 全过程记录: every audit event of the application, oldest first."""
     departments = {d.code: d.name for d in Department.query.all()}
     return [audit_row(e, departments) for e in timeline(req)]
+
+
+def applicant_prefill(user: Any) -> dict[str, str]:
+    """What a signed-in citizen's new application form starts with (issue 18 item 12): the account's name, phone
+    and e-mail, and the identity document and address of their latest application as a person, when known. The
+    applicant reviews and submits it themselves (条例 Art. 29); an organisation's details are never carried over."""
+    from requests_module.queries import mine
+    values = {"name": user.name or "", "phone": user.phone or "", "email": user.email or ""}
+    last = next((r for r in mine(user) if r.applicant_type == "person"), None)
+    if last is not None:
+        values = {"name": values["name"] or last.name, "phone": values["phone"] or last.phone,
+                  "email": values["email"] or last.email, "id_type": last.id_type, "id_number": last.id_number,
+                  "address": last.address}
+    return {k: v for k, v in values.items() if v}

@@ -41,6 +41,7 @@ from requests_module.common import due_text, today
 from requests_module.forms import ApplicationForm
 from requests_module.letter import addressee, attachment_lines, render_draft_pdf
 from requests_module.models import CHANNELS, Consultation, DisclosureRequest, Dispute
+from requests_module.periods import answer_verdict
 from requests_module.presenter import DETAIL_LABELS, STEP_LABELS, applicant_facts, staff_timeline
 from requests_module.states import Status
 
@@ -152,7 +153,7 @@ def _page(req, refused=NO_REFUSAL, preview=None):
     return render_template("requests/staff_detail.html", req=req, data=data, due=due_text(req), today=today(now),
                            applicant=applicant_facts(req),
                            reply_draft=draft, reply_templates=reply_templates.table(reply_codes, addressee(req)[1]),
-                           preview=preview, attachment_lines=attachment_lines,
+                           verdict=answer_verdict(req), preview=preview, attachment_lines=attachment_lines,
                            departments=disclosing_departments(), outcomes=outcomes.choices(),
                            not_held_bases=list(not_held.BASES.items()),
                            disclosure_bases=list(disclosed.BASES.items()),
