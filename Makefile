@@ -12,7 +12,7 @@ FLASK := $(BIN)/flask --app app
 
 # When the Python that makes the venv has pip (≥ 22.3: `--python`), that pip installs into a venv made without
 # its own copy (saves the ~8 s ensurepip takes); otherwise the venv gets its own pip.
-OUTER_PIP := $(shell $(PYTHON) -m pip --python $(PYTHON) --version >/dev/null 2>&1 && echo yes)
+OUTER_PIP := $(shell $(PYTHON) -m pip --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" --version >/dev/null 2>&1 && echo yes)
 ifeq ($(OUTER_PIP),yes)
 PIP := $(PYTHON) -m pip --python $(BIN)/python
 VENV_ARGS := --without-pip
