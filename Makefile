@@ -26,12 +26,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV_ARGS) $(VENV)
 
 # `make run` installs only what serves (requirements.txt); `make test`/`make lint` add the test and lint
-# tooling (requirements-dev.txt: Playwright, Schemathesis, Hypothesis, ruff, mypy …). The service's own modules
-# are byte-compiled once, so that the three commands `make run` starts do not each compile them again (where
-# PYTHONDONTWRITEBYTECODE is set, Python would otherwise compile them on every start).
+# tooling (requirements-dev.txt: Playwright, Schemathesis, Hypothesis, ruff, mypy …). Nothing is byte-compiled
+# at install (--no-compile: ~10 s for files never imported); the first command that starts the service, `db
+# upgrade`, writes the bytecode of exactly the modules it imports, even where PYTHONDONTWRITEBYTECODE is set
+# (PYTHONDONTWRITEBYTECODE= : empty, so unset for Python), and the commands after it start from that.
 $(VENV)/.installed-run: requirements.txt | $(BIN)/python
-	$(PIP_INSTALL) -r requirements.txt
-	$(BIN)/python -m compileall -q app.py config.py core hotline requests_module public_log reports
+	$(PIP_INSTALL) --no-compile -r requirements.txt
 	touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
@@ -43,7 +43,7 @@ setup-run: $(VENV)/.installed-run
 setup: $(VENV)/.installed
 
 migrate: setup-run
-	$(FLASK) db upgrade
+	PYTHONDONTWRITEBYTECODE= $(FLASK) db upgrade
 
 seed: migrate
 	$(FLASK) seed --demo

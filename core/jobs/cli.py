@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -91,7 +92,11 @@ def serve_command(host: str, port: int) -> None:
         else:
             worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"], env=os.environ.copy())
             click.echo(f"任务：已在旁边启动 RQ worker（pid {worker.pid}）。")
-    _print_welcome(host, port)
+    # the address and the demo accounts are the last lines, after the server's own: printed once it listens
+    # (checking the accounts' passwords takes a second that the first page need not wait for)
+    welcome = threading.Timer(0.5, _print_welcome, (host, port, app))
+    welcome.daemon = True
+    welcome.start()
     try:
         from werkzeug.serving import run_simple
         run_simple(host, port, app, threaded=True, use_reloader=False)
@@ -101,20 +106,21 @@ def serve_command(host: str, port: int) -> None:
             worker.wait(10)
 
 
-def _print_welcome(host: str, port: int) -> None:
+def _print_welcome(host: str, port: int, app: Flask) -> None:
     """The last lines before the server's own: where to open the service and, on a demo set-up, the accounts
     `flask seed --demo` created whose first password still works (printed earlier, now scrolled away)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from core.demo import remembered_demo_accounts
     from core.extensions import db
-    try:
-        accounts = remembered_demo_accounts()
-    except SQLAlchemyError:  # no schema yet: the server's own pages will say so
-        db.session.rollback()
-        accounts = []
-    finally:
-        db.session.remove()
+    with app.app_context():
+        try:
+            accounts = remembered_demo_accounts()
+        except SQLAlchemyError:  # no schema yet: the server's own pages will say so
+            db.session.rollback()
+            accounts = []
+        finally:
+            db.session.remove()
     click.echo(f"\n打开 http://{host}:{port}/")
     if accounts:
         click.echo("演示账号（初始密码；改过密码的不再列出；instance/demo-accounts.txt）：")
