@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.clocks.models import Clock
+    from core.clocks.verdict import Verdict
     from hotline.models import SlaRule
 
 TYPES = {"inquiry": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议",
@@ -102,27 +102,6 @@ def urgency_badge(urgency: str) -> str:
     return URGENCIES[urgency] if urgency == "urgent" else ""
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """Whether a ticket was answered in time: when the department replied, the handling limit it was judged
-    against (as it stood at the reply: an approved 延期 included), and how many working days late."""
-
-    replied_at: datetime
-    due_at: datetime
-    on_time: bool
-    late_workdays: int = 0
-
-    @property
-    def text(self) -> str:
-        """已于2026-11-20 10:00答复，时限2026-11-25 17:30，按期 / …，超期3个工作日."""
-        from core.formats import local_datetime
-        if self.on_time:
-            judged = "按期"
-        else:
-            judged = f"超期{self.late_workdays}个工作日" if self.late_workdays > 0 else "超期（不足1个工作日）"
-        return f"已于{local_datetime(self.replied_at)}答复，时限{local_datetime(self.due_at)}，{judged}"
-
-
 def handling_verdict(handling: Clock | None) -> Verdict | None:
     """The verdict of a ticket's handling clock (hotline.common.clock(ticket, "handling")) once stopped by the
     reply (VERDICTS in hotline/common.py); None while it runs, or when it stopped otherwise (a transfer, a
@@ -130,8 +109,5 @@ def handling_verdict(handling: Clock | None) -> Verdict | None:
     if handling is None or handling.state != "stopped" or handling.stop_reason != "replied" \
             or handling.stopped_at is None:
         return None
-    from core.calendar.service import get_calendar, local_date
-    on_time = bool(handling.on_time) if handling.on_time is not None else handling.stopped_at <= handling.due_at
-    late = 0 if on_time else max(get_calendar().workdays_between(local_date(handling.due_at),
-                                                                  local_date(handling.stopped_at)), 0)
-    return Verdict(replied_at=handling.stopped_at, due_at=handling.due_at, on_time=on_time, late_workdays=late)
+    from core.clocks.verdict import judge
+    return judge(handling, handling.stopped_at, handling.due_at, limit="时限")

@@ -7,15 +7,12 @@ receipt): `due = add_workdays(start, n)`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from core.formats import zh_date
-
 if TYPE_CHECKING:
+    from core.clocks.verdict import Verdict
     from requests_module.models import DisclosureRequest
 
 # Art. 30: "自收到申请之日起7个工作日内一次性告知申请人作出补正" — the one-time correction notice, sent (and
@@ -62,32 +59,12 @@ def configured(name: str) -> int:
     return int(current_app.config[name])
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """Whether a closed application was answered in time: the day of the reply, the due date it was judged
-    against (the answer clock's as it stood at the reply: approved extensions and pauses included, a void
-    extension not — notice_timing), and how many working days late."""
-
-    replied_on: date
-    due_on: date
-    on_time: bool
-    late_workdays: int = 0
-
-    @property
-    def text(self) -> str:
-        """已于2026年11月20日答复，期限2026年11月25日，按期 / …，超期3个工作日."""
-        if self.on_time:
-            judged = "按期"
-        else:
-            judged = f"超期{self.late_workdays}个工作日" if self.late_workdays > 0 else "超期"
-        return f"已于{zh_date(self.replied_on)}答复，期限{zh_date(self.due_on)}，{judged}"
-
-
 def answer_verdict(req: DisclosureRequest) -> Verdict | None:
     """The Art. 33 verdict of a closed application (None while open, or with no answer period: closed before
     receipt). The clock's frozen `on_time` decides (core.clocks.service.stop_clock: a late 补录 stays late);
     the late working days count from the due date to the reply day (民法典 Art. 201: the due day not counted)."""
-    from core.calendar.service import get_calendar, local_date
+    from core.calendar.service import local_date
+    from core.clocks.verdict import judge
     from requests_module.common import clock
 
     c = clock(req)
@@ -96,6 +73,4 @@ def answer_verdict(req: DisclosureRequest) -> Verdict | None:
     replied = req.replied_on or (local_date(c.stopped_at) if c.stopped_at else None)
     if replied is None:
         return None
-    on_time = bool(c.on_time) if c.on_time is not None else replied <= c.due_on
-    late = 0 if on_time else max(get_calendar().workdays_between(c.due_on, replied), 0)
-    return Verdict(replied_on=replied, due_on=c.due_on, on_time=on_time, late_workdays=late)
+    return judge(c, replied, c.due_on)

@@ -81,7 +81,7 @@ def test_a_closed_application_keeps_its_due_date_and_says_it_was_met(app, client
     deliver(req, "extension_notice", date(2026, 11, 25))
     _reply(req, date(2026, 12, 10))
     verdict = answer_verdict(req)
-    assert verdict.on_time and verdict.due_on == date(2026, 12, 14)
+    assert verdict.on_time and verdict.due == date(2026, 12, 14)
     said = "已于2026年12月10日答复，期限2026年12月14日，按期"
     assert verdict.text == said
     login(client, "13800001111")
