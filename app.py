@@ -24,6 +24,12 @@ class DatabaseInt(IntegerConverter):
 def create_app(config=None):
     config = config or config_from_env()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    # the SQLite database, uploads and backups live here by default: make it, whether or not SECRET_KEY is set
+    # (a deployment that keeps everything elsewhere may leave it unwritable)
+    try:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
     app.url_map.converters["int"] = DatabaseInt
     if hasattr(config, "prepare"):
         config.prepare()  # development: a local secret; production: refuse to start without secrets

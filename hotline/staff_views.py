@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from core.auth.guards import roles_required
 from core.calendar.service import get_schedule
-from core.clocks.service import urgency_of
+from core.clocks.service import open_urgency, urgency_of
 from core.db import utcnow
 from core.departments.models import Department
 from core.departments.service import active_departments, get_by_code
@@ -216,7 +216,7 @@ def _page(t, kept=None):
     dep, reason = suggest.department(t.category_code, t.content, now)
     return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now, kept=kept,
                            verdict=handling_verdict(clock(t, "handling")),
-                           urgency=urgency_of(current_clock(t), now) if current_clock(t) else None,
+                           urgency=open_urgency(current_clock(t), now),
                            caller=caller_for(current_user, t), departments=active_departments(),
                            suggestion=(dep, reason), actions=access.available_actions(current_user, t),
                            satisfaction=callback.SATISFACTION,

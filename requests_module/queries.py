@@ -9,7 +9,7 @@ from core.audit import history
 from core.auth.identity import normalize_number
 from core.auth.lookup import code_matches, contact_matches
 from core.clocks.models import Clock
-from core.clocks.service import urgency_of
+from core.clocks.service import open_urgency, urgency_of
 from core.listing import department_id, overdue_filter, status_filter
 from core.workcounts import WorkCount, tally
 from core.worktime import Urgency
@@ -133,7 +133,7 @@ def represent(req: DisclosureRequest, now: datetime, brief: bool = False) -> dic
         "received_on": req.received_on.isoformat() if req.received_on else None,
         "due_on": c.due_on.isoformat() if c and c.due_on else None,
         "due_provisional": bool(c and c.provisional),
-        "urgency": urgency_of(c, now).value if c else None,
+        "urgency": u.value if (u := open_urgency(c, now)) else None,  # closed: the verdict instead
         # Art. 35: the due date is the 延迟答复合理期限 the organ set, not the plain Art. 33 period
         "due_basis": ("art35_delay" if c and c.due_on and req.reason_delay_due_on
                       and c.due_on >= req.reason_delay_due_on else "art33") if c else None,

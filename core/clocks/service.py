@@ -209,6 +209,14 @@ def urgency_expression(now: datetime) -> Any:
                    (Clock.warn_at <= now, "due_soon"), else_="normal")
 
 
+def open_urgency(clock: Clock | None, now: datetime) -> Urgency | None:
+    """The urgency an item's page shows: None once its clock stopped (a closed item shows its verdict instead,
+    core/clocks/verdict.py — a late reply must not read 正常) or when it has none."""
+    if clock is None or clock.state != ClockState.RUNNING.value:
+        return None
+    return urgency_of(clock, now)
+
+
 def urgency_of(clock: Clock, now: datetime) -> Urgency:
     """正常 / 临期 / 超期 of an open clock, computed from its stored deadlines when read."""
     from core.worktime import Urgency

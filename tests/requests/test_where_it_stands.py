@@ -107,7 +107,12 @@ def test_a_late_reply_stays_late_against_the_due_date_at_the_reply(app, client, 
     login(client, "13800001111")
     assert said in _page(app, client, req, date(2026, 12, 4)).get_data(as_text=True)
     login(client, "head@x.cn")
-    assert said in _page(app, client, req, date(2026, 12, 4), f"/requests/staff/{req.id}").get_data(as_text=True)
+    staff_page = _page(app, client, req, date(2026, 12, 4), f"/requests/staff/{req.id}").get_data(as_text=True)
+    assert said in staff_page
+    heading = staff_page.split("<h1", 1)[1].split("</h1>", 1)[0]  # a closed late item never reads 正常
+    assert "超期答复" in heading and "正常" not in heading
+    with pinned(app, at(2026, 12, 4, 10)):
+        assert client.get(f"/api/v1/requests/{req.id}").get_json()["urgency"] is None  # closed: no urgency
 
 
 def test_an_open_application_has_no_verdict_yet(app, seeded):
