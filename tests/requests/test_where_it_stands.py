@@ -13,6 +13,7 @@ from requests_module.access import LOOKUP_KEY
 from requests_module.common import clock
 from requests_module.letter import letter_text
 from requests_module.periods import answer_verdict
+from requests_module.queries import represent
 from tests.conftest import at, login, make_user, pinned
 from tests.requests.helpers import APPLICATION, DISCLOSED, deliver, noon
 
@@ -111,8 +112,7 @@ def test_a_late_reply_stays_late_against_the_due_date_at_the_reply(app, client, 
     assert said in staff_page
     heading = staff_page.split("<h1", 1)[1].split("</h1>", 1)[0]  # a closed late item never reads 正常
     assert "超期答复" in heading and "正常" not in heading
-    with pinned(app, at(2026, 12, 4, 10)):
-        assert client.get(f"/api/v1/requests/{req.id}").get_json()["urgency"] is None  # closed: no urgency
+    assert represent(req, at(2026, 12, 4, 10))["urgency"] is None  # what the API says: closed, no urgency
 
 
 def test_an_open_application_has_no_verdict_yet(app, seeded):
