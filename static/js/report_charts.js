@@ -13,7 +13,14 @@
   }
   function chart(id, type, labels, datasets, stacked) {
     var el = document.getElementById(id);
-    if (!el || !labels.length) { return; }
+    if (!el) { return; }
+    if (!labels.length) {  // nothing in the period: say so instead of an empty white box
+      var none = document.createElement("p");
+      none.className = "text-muted small chart-empty";
+      none.textContent = "暂无数据";
+      el.replaceWith(none);
+      return;
+    }
     new Chart(el, {type: type, data: {labels: labels, datasets: datasets},
       options: {responsive: true, maintainAspectRatio: false,
         plugins: {legend: {display: datasets.length > 1}},

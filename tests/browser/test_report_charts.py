@@ -23,3 +23,13 @@ def test_count_axes_have_whole_number_ticks(server, browser, request, path, char
             assert drawn[chart_id]["points"] == points  # every day / month, zeros included
         for chart in drawn.values():
             assert chart["ticks"] and all(float(v).is_integer() for v in chart["ticks"]), chart
+
+
+def test_a_period_without_tickets_says_so_instead_of_empty_boxes(server, browser, request):
+    page = browser.new_page()
+    with screenshots_on_failure(request, page=page):
+        login_as(page, server, "sup@e2e.cn")
+        page.goto(server + "/reports/hotline?from=2001-01-01&to=2001-01-31")
+        page.wait_for_function("() => typeof Chart !== 'undefined' && Object.keys(Chart.instances).length > 0")
+        assert page.locator(".chart-empty").all_inner_texts() == ["暂无数据"] * 3  # type, category, channel
+        assert page.locator("#chart-day").count() == 1  # the days are still drawn: 31 zeros
