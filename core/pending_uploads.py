@@ -211,6 +211,6 @@ def init_app(app: Flask) -> None:
     """The purge runs after every deadline sweep; templates get the accepted kinds for their file inputs."""
     from core.jobs.periodic import register_periodic
 
-    register_periodic(purge_expired)
+    register_periodic(purge_expired, "清理过期暂存附件")  # files uploaded but never submitted, past their keep time
     app.jinja_env.globals.update(upload_accept=ACCEPT_ATTR, upload_kinds=ACCEPTED, pending_field=FIELD,
                                  pending_remove_field=REMOVE_FIELD)

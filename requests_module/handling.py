@@ -380,9 +380,13 @@ def extend(req: DisclosureRequest, *, days: int, reason: str, on: date, now: dat
     """Once, at most 20 working days, approved before the due date by the head of the handling department's
     disclosure work (Art. 33 para. 2; who: access.may_approve_extension), who is recorded; the applicant is
     told. Dated or entered after the due date it is refused (the period cannot be reopened afterwards)."""
+    from requests_module.extensions import pending_of  # extensions builds on this module
+
     refusal = access.extension_refusal(actor, req)
     if refusal:
         raise DomainError(refusal)
+    if pending_of(req) is not None:  # one extension, one decision: the clerk's request is the way (issue 18 review)
+        raise TransitionError("本申请有一份延期申请待审批：请在“审批延期申请”中批准或不批准，不能另行直接延期")
     answer = check_extension(req, days=days, reason=reason, on=on, now=now)
     with unit_of_work(), dated(on, now):  # entered after the period ran out: refused by extend_clock
         grant_extension(req, answer, days=days, reason=reason, on=on, now=now, actor=actor)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.db import unit_of_work
 from core.errors import DomainError, ValidationError
-from core.uploads import check_files
+from core.uploads import check_files, path_for
 from core.workflow import TransitionError, transition
 from requests_module import (
     access,
@@ -30,7 +30,8 @@ from requests_module import (
 )
 from requests_module.attachments import attach
 from requests_module.closing import close
-from requests_module.common import check_date, dated, log_event, today
+from requests_module.common import ENTITY, check_date, dated, log_event, today
+from requests_module.staff_notices import tell_handlers, tell_signers
 from requests_module.states import WORKFLOW, Status
 
 if TYPE_CHECKING:
@@ -126,6 +127,8 @@ def reply(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: dat
             req.legal_ground, req.reply_author_id = draft["legal_ground"], actor.id
             req.reply_paper_number = paper
             _store(req, nh, dc)
+            tell_signers(req, "reply_awaiting_signoff", now=now, entity=(ENTITY, req.id), context={
+                "label": f"{req.number} {req.title}", "author": _who(actor), "outcome": outcomes.get(outcome).label})
         else:
             transition(WORKFLOW, req, Status.CLOSED, "reply", now=now, actor=actor, detail=draft)
             req.reply_author_id = actor.id
@@ -171,10 +174,44 @@ def sign_off(req: DisclosureRequest, *, approve: bool, note: str = "", now: date
             transition(WORKFLOW, req, Status.ASSIGNED, "reply_returned", now=now, actor=actor,
                        detail={"note": note.strip(), **({"withdrawn_files": [a.filename for a in withdrawn]}
                                                         if withdrawn else {})})
+            # The clerk's work is not lost: the returned reply, its files attached again, is the saved draft the
+            # handling page refills the form with; the clerks are told with the note (issue 18 review item 1).
+            reply_drafts.from_returned(req, _returned_values(req), _files_of(withdrawn), author_id=req.reply_author_id,
+                                       returned_by=_who(actor), note=note.strip(), now=now)
             req.outcome = req.reply_text = req.replied_on = req.legal_ground = req.reply_paper_number = None
             _store(req, not_held.NotHeld(), disclosed.Disclosure())
             log_event(req, "reply_draft_cleared", now=now, actor=actor, detail={})
+            tell_handlers(req.department_id, "reply_returned", now=now, entity=(ENTITY, req.id), skip=actor,
+                          context={"label": f"{req.number} {req.title}", "approver": _who(actor),
+                                   "note": note.strip()})
     return req
+
+
+def _who(user: Any) -> str:
+    return getattr(user, "label", None) or "审批人"
+
+
+def _returned_values(req):
+    """The reply form's values of a returned reply; its day only for the 补录 of a paper letter (which keeps its
+    day and number), else the form offers the day of the new submit."""
+    values = {"outcome": req.outcome, "text": req.reply_text, "legal_ground": req.legal_ground,
+              "not_held_basis": req.not_held_basis, "not_ours_reason": req.not_ours_reason,
+              "holder_organ": req.holder_organ, "holder_contact": req.holder_contact,
+              "disclosure_basis": req.disclosure_basis, "disclosure_access": req.disclosure_access}
+    if req.reply_paper_number:
+        values.update(paper_number=req.reply_paper_number, on=req.replied_on.isoformat() if req.replied_on else None)
+    return values
+
+
+def _files_of(attachments):
+    """(filename, bytes) of stored attachments; one missing from storage is left out (it stays on record)."""
+    out = []
+    for a in attachments:
+        try:
+            out.append((a.filename, path_for(a.stored_name).read_bytes()))
+        except (OSError, ValueError):
+            continue
+    return out
 
 
 def preview(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: datetime, actor: Any,

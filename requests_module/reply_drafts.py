@@ -2,12 +2,13 @@
 other field and its files (pending uploads handed to the draft, core/pending_uploads.py) — without submitting.
 The handling page refills the reply form from it, naming who saved it and when; a submitted reply clears it.
 Not the `reply_drafted` state of the sign-off flow (reply.py): that is a submitted reply awaiting the head's
-sign-off; a saved draft is nobody's act and the applicant never sees it."""
+sign-off; a saved draft is nobody's act and the applicant never sees it. A reply the head returns for rework
+becomes the draft (from_returned): the clerk finds the form as submitted, its files attached, and the note."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import MultiDict
@@ -21,12 +22,20 @@ from requests_module.states import Status
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
 
     from requests_module.models import DisclosureRequest
 
 KEEP_DAYS = 30  # the files of a saved draft are kept this long after its last save
 SKIP = ("csrf_token", pending_uploads.FIELD, pending_uploads.REMOVE_FIELD)
+RETURNED = ("_returned_by", "_returned_at", "_returned_note")  # kept with a returned reply's values, not form fields
+
+
+@dataclass(frozen=True)
+class Returned:
+    """Who returned the reply the draft holds, when, and their note."""
+    by: str
+    at: datetime
+    note: str
 
 
 @dataclass
@@ -36,6 +45,7 @@ class Draft:
     saved_by: str
     saved_at: datetime
     files: list[pending_uploads.Kept] = field(default_factory=list)
+    returned: Returned | None = None
 
 
 def owner(request_id: int) -> str:
@@ -74,7 +84,30 @@ def load(req: DisclosureRequest, *, now: datetime) -> Draft | None:
     values: MultiDict[str, str] = MultiDict([tuple(pair) for pair in json.loads(draft.values or "[]")])
     files = pending_uploads.listed(values.getlist(pending_uploads.FIELD), owner=owner(req.id), now=now)
     who = draft.saved_by.label if draft.saved_by is not None else "—"
-    return Draft(values, who, draft.saved_at, files)
+    returned = None
+    if values.get(RETURNED[0]) is not None:
+        returned = Returned(values.get(RETURNED[0], ""), datetime.fromisoformat(values.get(RETURNED[1], "")),
+                            values.get(RETURNED[2], ""))
+    for key in RETURNED:
+        values.poplist(key)
+    return Draft(values, who, draft.saved_at, files, returned)
+
+
+def from_returned(req: DisclosureRequest, values: dict[str, str | None], files: Sequence[tuple[str, bytes]], *,
+                  author_id: int | None, returned_by: str, note: str, now: datetime) -> None:
+    """Inside the caller's unit of work: the reply returned for rework (reply.sign_off) becomes the application's
+    saved draft, replacing an earlier one — its values, its files as the draft's pending uploads, and who returned
+    it, when, with what note — so the handling page refills the reply form with it."""
+    until = now + timedelta(days=KEEP_DAYS)
+    pending_uploads.discard(owner(req.id))
+    added, _ = pending_uploads.stash(files, owner=owner(req.id), now=now, until=until)  # passed the check before
+    pairs = [(k, v) for k, v in values.items() if v]
+    pairs += [(pending_uploads.FIELD, k.token) for k in added]
+    pairs += list(zip(RETURNED, (returned_by, now.isoformat(), note), strict=True))
+    draft = ReplyDraft.query.filter_by(request_id=req.id).first() or ReplyDraft(request_id=req.id)
+    draft.values = json.dumps(pairs, ensure_ascii=False)
+    draft.saved_by_id, draft.saved_at = author_id, now
+    db.session.add(draft)
 
 
 def clear(req: DisclosureRequest) -> None:

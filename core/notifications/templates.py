@@ -151,6 +151,14 @@ TEMPLATES = {
         "【补正已提交】{{ label }}",
         "申请人已提交申请 {{ label }} 的补正材料，答复期限自{{ on }}起重新计算，至{{ due }}。请查看补正内容后继续办理。",
     ),
+    "reply_awaiting_signoff": (
+        "【待签发】{{ label }}",
+        "{{ author }}已就申请 {{ label }} 拟好答复（{{ outcome }}），待您签发或退回修改（《政府信息公开条例》第三十六条）。",
+    ),
+    "reply_returned": (
+        "【答复退回】{{ label }}",
+        "{{ approver }}退回了申请 {{ label }} 的答复，意见：{{ note }}。原答复已存为草稿，请修改后重新提交。",
+    ),
     "correction_request_received": (
         "【更正申请】{{ label }}",
         "{{ department }}收到更正申请 {{ label }}（《政府信息公开条例》第四十一条），涉及记录：“{{ record }}”。"

@@ -106,7 +106,7 @@ def test_preview_shows_the_letter_without_a_number_and_saves_nothing(app, client
     """Item 9: staff see the letter as it will be issued before confirming; the number comes on issue."""
     req = logged_in_application(client)
     page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
-    assert f'formaction="/requests/staff/{req.id}/reply-preview"' in page
+    assert f'formaction="/requests/staff/{req.id}/reply-preview#letter-preview"' in page
     with pinned(app, noon(date(2026, 11, 3))):
         resp = client.post(f"/requests/staff/{req.id}/reply-preview", data={
             "csrf_token": csrf_from(page), "outcome": "disclosed", **DISCLOSED, "text": "现将所申请的信息提供给您。", "on": "2026-11-03"})
