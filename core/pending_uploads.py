@@ -98,10 +98,14 @@ def _resolve(form: Any, owners: tuple[str, ...], now: datetime) -> tuple[list[Pe
     rows = {r.token: r for r in _rows(wanted + list(form.getlist(REMOVE_FIELD)))}
     foreign = [r for r in rows.values() if r.owner not in owners]
     if foreign:
-        raise NotTheirs("所引用的已上传附件不属于当前登录用户或会话，已忽略；请重新选择文件")
-    expired = [rows[t].filename if t in rows else "" for t in wanted if t not in rows or rows[t].expires_at <= now]
+        raise NotTheirs("所引用的已上传附件不属于当前登录用户或会话，请重新选择文件")
+    if any(t not in rows for t in wanted):  # a token is deleted when its file is attached (claim): used already
+        # (or, rarely, expired and purged since: the row is gone either way, so the message names both)
+        raise ValidationError(f"该附件已随之前的提交一并提交（或超过保留期 {valid_hours()} 小时已清除），不能再次使用；"
+                              "如仍需附上，请重新选择文件", field="attachments")
+    expired = [rows[t].filename for t in wanted if rows[t].expires_at <= now]
     if expired:
-        named = "、".join(f"“{n}”" for n in expired if n)
+        named = "、".join(f"“{n}”" for n in expired)
         raise ValidationError(f"已上传的附件{named}已过期（保留 {valid_hours()} 小时），请重新选择文件",
                               field="attachments")
     return [rows[t] for t in wanted], [r for t, r in rows.items() if t not in wanted]

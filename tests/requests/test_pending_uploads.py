@@ -221,3 +221,22 @@ def test_the_applicants_refused_correction_keeps_text_and_files(app, seeded):
     db.session.expire_all()
     assert [a.filename for a in db.session.get(DisclosureRequest, req.id).attachments if a.kind == "correction"] \
         == ["年份.pdf"]
+
+
+def test_a_used_token_says_it_was_submitted_and_a_foreign_one_asks_for_the_file_again(app, seeded):
+    """A token used by a submit that went through is not "expired": the file went with that submit. A foreign token
+    refuses the whole submission, so the message asks for the file again (not "已忽略")."""
+    req = received(date(2026, 9, 28))
+    client = staff(app)
+    law = "《中华人民共和国政府信息公开条例》第三十七条"
+    with pinned(app, noon(DAY)):
+        [token] = tokens(post(client, req, "reply", files=[(io.BytesIO(PDF), "依据.pdf")], **REPLY).get_data(as_text=True))
+        other = staff(app, "other@x.cn")
+        resp = post(other, req, "reply", pending=token, **REPLY, legal_ground=law)
+        assert resp.status_code == 403 and "请重新选择文件" in resp.get_data(as_text=True)
+        assert "已忽略" not in resp.get_data(as_text=True)
+        assert post(client, req, "reply", pending=token, **REPLY, legal_ground=law).status_code == 302
+        other_req = received(date(2026, 9, 28))
+        resp = post(client, other_req, "reply", pending=token, **REPLY, legal_ground=law)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "该附件已随之前的提交一并提交" in html and "已过期" not in html
