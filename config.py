@@ -80,6 +80,10 @@ class Config:
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     UPLOAD_MAX_FILES = _env_int("UPLOAD_MAX_FILES", 5)
     PENDING_UPLOAD_HOURS = _env_int("PENDING_UPLOAD_HOURS", 24)  # files of a refused form kept server-side
+    # budgets for the pending uploads of visitors who are not signed in (core/pending_uploads.py): all of them
+    # together, and those sent from one client address within 24 hours; a file over a budget is not kept
+    PENDING_UPLOAD_ANON_BYTES = _env_int("PENDING_UPLOAD_ANON_BYTES", 200 * 1024 * 1024)
+    PENDING_UPLOAD_ADDRESS_BYTES = _env_int("PENDING_UPLOAD_ADDRESS_BYTES", 30 * 1024 * 1024)
     # Disclosure service limits (working days), read only through requests_module/periods.configured, the table
     # of every disclosure limit and its article. Art. 30: the applicant's correction period the notice gives.
     CORRECTION_PERIOD_WORKDAYS = _env_int("CORRECTION_PERIOD_WORKDAYS", 10)

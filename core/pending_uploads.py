@@ -6,13 +6,16 @@ in the database (one transaction with the form's own use case), a token of anoth
 one is reported, and a periodic duty deletes what has expired."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_login import current_user
+from sqlalchemy import func, text
 
 from core.db import UTCDateTime, unit_of_work
 from core.errors import DomainError, NotTheirs, ValidationError
@@ -31,6 +34,10 @@ SESSION_KEY = "pending_uploads_owner"
 MAX_PER_OWNER = 20  # live pending uploads one owner may hold; the oldest go first
 FIELD = "pending"  # the hidden input carrying a token
 REMOVE_FIELD = "pending_remove"  # the checkbox that drops a kept file
+ANON_PREFIX = "session:"  # the owner key of a visitor who is not signed in
+NOT_KEPT = "附件未能保留，请重新选择"  # over a budget, or sent on a form the captcha refused
+ADDRESS_WINDOW = timedelta(hours=24)
+_BUDGET_LOCK = 180001  # PostgreSQL advisory lock taken while anonymous uploads are counted and stored
 
 
 class PendingUpload(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
@@ -45,6 +52,7 @@ class PendingUpload(db.Model):  # type: ignore[name-defined]  # db.Model is buil
     data = db.Column(db.LargeBinary, nullable=False)
     created_at = db.Column(UTCDateTime(), nullable=False)
     expires_at = db.Column(UTCDateTime(), nullable=False, index=True)
+    address_hash = db.Column(db.String(64), nullable=True, index=True)  # an anonymous sender's address, keyed hash
 
 
 @dataclass(frozen=True)
@@ -98,10 +106,14 @@ def _resolve(form: Any, owners: tuple[str, ...], now: datetime) -> tuple[list[Pe
     rows = {r.token: r for r in _rows(wanted + list(form.getlist(REMOVE_FIELD)))}
     foreign = [r for r in rows.values() if r.owner not in owners]
     if foreign:
-        raise NotTheirs("所引用的已上传附件不属于当前登录用户或会话，已忽略；请重新选择文件")
-    expired = [rows[t].filename if t in rows else "" for t in wanted if t not in rows or rows[t].expires_at <= now]
+        raise NotTheirs("所引用的已上传附件不属于当前登录用户或会话，请重新选择文件")
+    if any(t not in rows for t in wanted):  # a token is deleted when its file is attached (claim): used already
+        # (or, rarely, expired and purged since: the row is gone either way, so the message names both)
+        raise ValidationError(f"该附件已随之前的提交一并提交（或超过保留期 {valid_hours()} 小时已清除），不能再次使用；"
+                              "如仍需附上，请重新选择文件", field="attachments")
+    expired = [rows[t].filename for t in wanted if rows[t].expires_at <= now]
     if expired:
-        named = "、".join(f"“{n}”" for n in expired if n)
+        named = "、".join(f"“{n}”" for n in expired)
         raise ValidationError(f"已上传的附件{named}已过期（保留 {valid_hours()} 小时），请重新选择文件",
                               field="attachments")
     return [rows[t] for t in wanted], [r for t, r in rows.items() if t not in wanted]
@@ -132,32 +144,81 @@ def keep(form: Any, files: Sequence[tuple[str, bytes]], *, owner: str | Sequence
     return kept + added, problems
 
 
-def keep_on_form(form: Any, field: Any, *, now: datetime, label: str = "附件") -> list[Kept]:
+def keep_on_form(form: Any, field: Any, *, now: datetime, label: str = "附件", store: bool = True) -> list[Kept]:
     """`keep` for a refused WTForms form of this request's owner: the files of `field` that pass the check are kept;
-    the message of each one that does not is added to the field's errors (unless already shown)."""
+    the message of each one that does not is added to the field's errors (unless already shown). With `store`
+    false (a form the captcha refused: perhaps a bot) no new file is kept, only those kept before are listed."""
     from flask import request
 
-    kept, problems = keep(request.form, form.new_files(), owner=owner_key(), now=now, field=field.name, label=label)
+    files = form.new_files()
+    if store:
+        kept, problems = keep(request.form, files, owner=owner_key(), now=now, field=field.name, label=label)
+    else:
+        kept, problems = listed(posted_tokens(request.form), owner=owner_key(), now=now), [NOT_KEPT] if files else []
     shown = set(field.errors) | set(form.form_errors)
-    field.errors = list(field.errors) + [p + "，未保留，请重新选择" for p in problems if p not in shown]
+    field.errors = list(field.errors) + [p if p.endswith("请重新选择") else p + "，未保留，请重新选择"
+                                         for p in problems if p not in shown]
     return kept
+
+
+def address_hash() -> str | None:
+    """This request's client address as stored with an anonymous pending upload: keyed (SECRET_KEY), so the table
+    holds no address; None outside a request."""
+    if not has_request_context():
+        return None
+    from flask_limiter.util import get_remote_address
+
+    key = str(current_app.config.get("SECRET_KEY") or "").encode()
+    return hmac.new(key, (get_remote_address() or "").encode(), hashlib.sha256).hexdigest()
+
+
+class _Budget:
+    """What anonymous visitors may still store (config PENDING_UPLOAD_ANON_BYTES in all, PENDING_UPLOAD_ADDRESS_BYTES
+    per client address in 24 hours). Counted inside the storing transaction; on PostgreSQL under a transaction-level
+    advisory lock, so parallel requests count one after another and the budgets are never overshot; SQLite has one
+    writer at a time (the second request's insert waits for or fails on the first's commit)."""
+
+    def __init__(self, now: datetime) -> None:
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _BUDGET_LOCK})
+        self.address = address_hash()
+        live = PendingUpload.query.filter(PendingUpload.owner.like(ANON_PREFIX + "%"), PendingUpload.expires_at > now)
+        total = live.with_entities(func.coalesce(func.sum(PendingUpload.size), 0)).scalar()
+        recent = PendingUpload.query.filter(PendingUpload.address_hash == self.address,
+                                            PendingUpload.created_at > now - ADDRESS_WINDOW)
+        mine = recent.with_entities(func.coalesce(func.sum(PendingUpload.size), 0)).scalar()
+        self.total_left = int(current_app.config.get("PENDING_UPLOAD_ANON_BYTES", 200 * 1024 * 1024)) - int(total)
+        self.address_left = int(current_app.config.get("PENDING_UPLOAD_ADDRESS_BYTES", 30 * 1024 * 1024)) - int(mine)
+
+    def take(self, size: int) -> bool:
+        if size > self.total_left or size > self.address_left:
+            return False
+        self.total_left -= size
+        self.address_left -= size
+        return True
 
 
 def stash(files: Sequence[tuple[str, bytes]], *, owner: str, now: datetime, until: datetime | None = None,
           field: str = "attachments", label: str = "附件") -> tuple[list[Kept], list[str]]:
     """Inside the caller's unit of work: each file that passes the content/size check becomes a pending upload of
-    `owner` (until `until`, else PENDING_UPLOAD_HOURS); (kept, the message of each file refused)."""
+    `owner` (until `until`, else PENDING_UPLOAD_HOURS); (kept, the message of each file refused). An anonymous
+    owner's file over a budget (`_Budget`) is not kept either."""
     kept: list[Kept] = []
     problems: list[str] = []
+    budget = _Budget(now) if owner.startswith(ANON_PREFIX) and files else None  # signed-in: MAX_PER_OWNER only
     for name, data in files:
         try:
             checked = check_one(name, data, field=field, label=label)
         except DomainError as err:
             problems.append(err.message)
             continue
+        if budget is not None and not budget.take(len(checked.data)):
+            problems.append(f"“{checked.filename}”{NOT_KEPT}")
+            continue
         row = PendingUpload(token=secrets.token_urlsafe(TOKEN_BYTES), owner=owner, filename=checked.filename,
                             content_type=checked.content_type, size=len(checked.data), data=checked.data,
-                            created_at=now, expires_at=until or now + timedelta(hours=valid_hours()))
+                            created_at=now, expires_at=until or now + timedelta(hours=valid_hours()),
+                            address_hash=budget.address if budget is not None else None)
         db.session.add(row)
         kept.append(Kept(row.token, row.filename))
     return kept, problems

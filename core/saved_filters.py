@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from core.auth.guards import staff_required
 from core.db import UTCDateTime, unit_of_work, utcnow
-from core.errors import DomainError, ValidationError
+from core.errors import DomainError, NotTheirs, ValidationError
 from core.extensions import db
 
 NAME_MAX = 30
@@ -57,6 +57,18 @@ def _queue(key: str) -> Queue:
     return QUEUES[key]
 
 
+def may_use(user: Any, queue: str) -> bool:
+    """Whether `user` may open the queue page (so save a filter for it): the queue endpoint's own role rule
+    (core/auth/guards.roles_required), staff when the endpoint names none."""
+    from core.auth.models import STAFF_ROLES
+
+    q = QUEUES.get(queue)
+    view = current_app.view_functions.get(q.endpoint) if q is not None else None
+    if view is None or not getattr(user, "is_authenticated", False):
+        return False
+    return getattr(user, "role", None) in getattr(view, "allowed_roles", STAFF_ROLES)
+
+
 def _checked(queue: Queue, params: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in queue.clean(params).items() if v}
 
@@ -64,6 +76,8 @@ def _checked(queue: Queue, params: Mapping[str, str]) -> dict[str, str]:
 def save(user: Any, *, queue: str, name: str | None, params: Mapping[str, str], now: datetime) -> SavedFilter:
     """Save the checked parameters of `queue` under `name` for `user` alone."""
     q = _queue(queue)
+    if not may_use(user, queue):
+        raise NotTheirs("您不能打开这个队列，不能为它保存筛选条件")
     name = (name or "").strip()
     if not name:
         raise ValidationError("请给筛选条件起个名字", field="name")
@@ -148,6 +162,8 @@ def create() -> ResponseReturnValue:
     queue = request.form.get("queue", "")
     if queue not in QUEUES:
         abort(404)
+    if not may_use(current_user, queue):
+        abort(403)  # as the queue page itself answers
     params = {k[len("param_"):]: v for k, v in request.form.items() if k.startswith("param_")}
     try:
         row = save(current_user, queue=queue, name=request.form.get("name"), params=params, now=utcnow())

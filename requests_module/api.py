@@ -253,7 +253,12 @@ def extension_decision(request_id, extension_request_id):
             ext = extensions.of_request(r, extension_request_id)
         except ValidationError:
             abort(404)  # another application's request, or none
-        extensions.decide(r, ext, approve=d["approve"], reason=reason, now=n, actor=u)
+        try:
+            extensions.decide(r, ext, approve=d["approve"], reason=reason, now=n, actor=u)
+        except ValidationError as err:  # the service names the page's field; the API body's is `reason`
+            if "refusal_reason" not in err.fields:
+                raise
+            raise ValidationError(err.message, field="reason") from None
     return _action(request_id, "extension_decision", act)
 
 

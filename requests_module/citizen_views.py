@@ -71,7 +71,8 @@ def new():
             return redirect(url_for(".show", request_id=req.id))
     if request.method == "POST":
         # A refused form keeps its files server-side (core/pending_uploads.py): they are listed, not chosen again.
-        kept = pending_uploads.keep_on_form(form, form.attachments, now=utcnow())
+        # Never for a form the captcha refused (perhaps a bot): its files are not stored, the form says so.
+        kept = pending_uploads.keep_on_form(form, form.attachments, now=utcnow(), store=refused is None)
     return (render_template("requests/new.html", form=form, kept_files=kept, **captcha.context(refused)),
             400 if form.errors or form.form_errors or refused else 200)
 

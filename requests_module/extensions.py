@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import unit_of_work
-from core.errors import DomainError, ValidationError
+from core.errors import DomainError, NotTheirs, ValidationError
 from core.extensions import db
 from core.formats import zh_date
 from core.notifications.service import notify
@@ -67,9 +67,15 @@ def awaiting(user: Any) -> list[ExtensionRequest]:
 
 
 def _approvers(req: DisclosureRequest) -> list[Any]:
+    """The active accounts that may decide an extension request of `req` (who is told of one, and whether one may
+    be filed at all)."""
     from core.auth.models import Role, User
 
     return [u for u in User.query.filter_by(role=Role.APPROVER).all() if u.active and access.may_approve_extension(u, req)]
+
+
+NO_APPROVER = "本机关尚无政府信息公开工作机构负责人账号，无法审批延期；请联系系统管理员"
+OWN_REQUEST = "不能审批本人提出的延期申请"
 
 
 def _who(user: Any) -> str:
@@ -91,6 +97,11 @@ def request_extension(req: DisclosureRequest, *, days: int, reason: str | None, 
     waiting = pending_of(req)
     if waiting is not None:
         raise TransitionError(f"本申请已有一份延期申请待审批（{_who(waiting.requested_by)}提交），请等待审批结果")
+    approvers = _approvers(req)
+    heads = [u for u in approvers if u.id != actor.id]  # nobody decides their own request
+    if not heads:
+        raise TransitionError(NO_APPROVER if not approvers else
+                              "本机关政府信息公开工作机构负责人账号只有您本人，" + OWN_REQUEST + "；请联系系统管理员")
     try:
         with unit_of_work():
             ext = ExtensionRequest(request_id=req.id, days=days, reason=(reason or "").strip(), status=PENDING,
@@ -99,7 +110,7 @@ def request_extension(req: DisclosureRequest, *, days: int, reason: str | None, 
             db.session.flush()  # one pending per application: a request filed at the same moment fails here
             log_event(req, "extension_requested", now=now, actor=actor,
                       detail={"extension_request": ext.id, "days": days, "reason": ext.reason})
-            for head in _approvers(req):
+            for head in heads:
                 notify("extension_request_filed", now=now, user=head, channels=("inapp",), entity=(ENTITY, req.id),
                        context={"label": req.number, "requester": _who(actor), "days": days,
                                 "due": zh_date(answer.due_on) if answer is not None else "—",
@@ -119,7 +130,9 @@ def decide(req: DisclosureRequest, ext: ExtensionRequest, *, approve: bool, reas
     if ext.request_id != req.id:
         raise ValidationError("请选择本申请的延期申请", field="extension_request")
     if ext.status != PENDING:
-        raise TransitionError(f"该延期申请已{STATUS_LABELS[ext.status]}（{_who(ext.decided_by)}），不能再次审批")
+        raise TransitionError(f"该延期申请已处理（{STATUS_LABELS[ext.status]}，{_who(ext.decided_by)}），不能再次审批")
+    if ext.requested_by_id == getattr(actor, "id", None):
+        raise NotTheirs(OWN_REQUEST)
     on = today(now)
     answer = None
     if approve:

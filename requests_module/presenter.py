@@ -96,7 +96,7 @@ DETAIL_LABELS = {
 # Keys the handling page leaves out on purpose: the new status (the row's step names it) and the ids of the
 # consultation, dispute or document the row is about (the page lists each of them by name above). Any other
 # key without a label is still shown, under its own name — a detail is never lost.
-HIDDEN_KEYS = frozenset({"status", "consultation", "dispute", "document"})
+HIDDEN_KEYS = frozenset({"status", "consultation", "dispute", "document", "extension_request"})
 # The day an action happened, for a 补录 row (the row's own time is when it was entered).
 HAPPENED_KEYS = ("on", "received_on", "sent_on", "answered_on", "filed_on", "decided_on", "delivered_on")
 _CONSULTATION_KINDS = {"third_party": "第三方", "organ": "其他机关"}

@@ -109,3 +109,33 @@ def test_the_hotline_queues_filter_and_save(app, client, seeded):
     login(client, "s@x.cn")
     html = client.get("/hotline/queue?urgency=overdue").get_data(as_text=True)
     assert "把当前筛选保存为" in html and "投诉</a>" not in html
+
+
+@pytest.mark.parametrize(("role", "queue", "status"), [
+    ("operator", "disclosure", 403), ("operator", "corrections", 403), ("operator", "hotline_queue", 403),
+    ("operator", "hotline_dispatch", 302), ("staff", "hotline_dispatch", 403), ("staff", "hotline_queue", 302),
+    ("staff", "disclosure", 302),
+])
+def test_a_filter_is_saved_only_for_a_queue_one_can_open(app, client, seeded, role, queue, status):
+    """The queue's own role rule: a hotline operator cannot save a filter of the disclosure queue (nor a department
+    clerk one of the dispatch queue): 403, as the queue page itself answers, and nothing is stored."""
+    from core.errors import NotTheirs
+
+    user = make_user(role, "q@x.cn", department="mzj" if role == "staff" else None)
+    login(client, "q@x.cn")
+    endpoint = saved_filters.QUEUES[queue].endpoint
+    with app.test_request_context():
+        from flask import url_for
+        url = url_for(endpoint)
+    assert client.get(url).status_code == (200 if status == 302 else 403)
+    params = {"urgency": "overdue"} if queue == "disclosure" else {"closed": "1"} if queue == "corrections" else {}
+    if not params:
+        params = {"type": "complaint"}
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    r = client.post("/saved-filters/", data={"csrf_token": token, "queue": queue, "name": "我的",
+                                             **{f"param_{k}": v for k, v in params.items()}})
+    assert r.status_code == status
+    if status == 403:
+        assert SavedFilter.query.count() == 0
+        with app.test_request_context(), pytest.raises(NotTheirs):
+            saved_filters.save(user, queue=queue, name="我的", params=params, now=NOW)

@@ -56,8 +56,9 @@ def test_a_clerk_files_and_the_head_approves_from_the_day_of_approval(seeded):
     assert doc is not None and doc.issued_on == date(2026, 10, 21)
     assert Notification.query.filter_by(user_id=clerk.id, event="extension_request_decided").one().body.count("已批准") == 1
     assert _events(req, "extension_requested") == 1 and _events(req, "extension") == 1
-    with pytest.raises(TransitionError, match="已批准"):
+    with pytest.raises(TransitionError, match=r"该延期申请已处理（已批准，") as refused:
         extensions.decide(req, ext, approve=False, reason="改主意", now=DECIDED, actor=head)
+    assert "已已" not in str(refused.value)
     with pytest.raises(TransitionError, match="只能延长一次"):
         extensions.request_extension(req, days=5, reason="再延", now=DECIDED, actor=clerk)
 
@@ -120,9 +121,8 @@ def test_every_role_through_the_api(seeded, api_as, who, file_status, decide_sta
     assert r.status_code == file_status, r.get_json()
     if file_status == 200:
         assert r.get_json()["extension_requests"][0]["status"] == "pending"
-    else:
-        extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=clerk)
-    ext = extensions.pending_of(req)
+    req = received(date(2026, 9, 28))  # the decision: on the clerk's request (nobody decides their own)
+    ext = extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=clerk)
     url = f"/disclosure-requests/{req.id}/extension-requests/{ext.id}/decision"
     r = caller.post(url, {"approve": True}, now=DECIDED)
     assert r.status_code == decide_status, r.get_json()
@@ -169,11 +169,10 @@ def test_every_role_through_the_page(app, client, seeded, who, file_status, deci
         r = client.post(f"/requests/staff/{req.id}/extension_request",
                         data={"csrf_token": token, "days": "10", "reason": "需调取档案"})
     assert r.status_code == (302 if file_status == 200 else file_status)
-    if file_status != 200:
-        extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=clerk)
-    ext = extensions.pending_of(req)
+    req = received(date(2026, 9, 28))  # the decision: on the clerk's request (nobody decides their own)
+    ext = extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=clerk)
     with pinned(app, DECIDED):
-        if page.status_code == 200:
+        if page.status_code == 200:  # the second application is of the same department as the first
             html = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
             assert "延期申请待审批" in html and ("审批延期申请" in html) == (decide_status == 200)
         r = client.post(f"/requests/staff/{req.id}/extension_decision",
@@ -249,3 +248,67 @@ def test_two_heads_decide_the_same_request_at_once(shared_db, seeded, monkeypatc
     assert req.extension_days == (10 if decided.status == "approved" else 0)
     assert _events(req, "extension") + _events(req, "extension_refused") == 1
     assert (documents.latest(req, "extension_notice") is not None) == (decided.status == "approved")
+
+
+def test_nobody_decides_their_own_request_page_and_api(app, client, seeded, api_as):
+    """An approver who files a request is not told of it as its approver and cannot decide it (page: 403 with
+    the reason; API: 403); another head of the issuing organ can."""
+    _, head, req = _case()
+    other_head = make_user("approver", "zfb.other@x.cn", department="zfb")
+    ext = extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=head)
+    assert Notification.query.filter_by(user_id=other_head.id, event="extension_request_filed").count() == 1
+    assert Notification.query.filter_by(user_id=head.id, event="extension_request_filed").count() == 0
+    with pytest.raises(DomainError, match=extensions.OWN_REQUEST):
+        extensions.decide(req, ext, approve=True, reason=None, now=DECIDED, actor=head)
+    login(client, "zfb.head@x.cn")
+    html = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+    with pinned(app, DECIDED):
+        r = client.post(f"/requests/staff/{req.id}/extension_decision",
+                        data={"csrf_token": csrf_from(html), "extension_request": str(ext.id), "decision": "approve"})
+    assert r.status_code == 403 and extensions.OWN_REQUEST in r.get_data(as_text=True)
+    caller = api_as("approver", "zfb", login="api.zfb@x.cn")
+    other = received(date(2026, 9, 28))
+    mine = caller.post(f"/disclosure-requests/{other.id}/extension-requests", {"days": 10, "reason": "需调取档案"},
+                       now=FILED).get_json()["extension_requests"][0]["id"]
+    r = caller.post(f"/disclosure-requests/{other.id}/extension-requests/{mine}/decision", {"approve": True}, now=DECIDED)
+    assert r.status_code == 403 and extensions.OWN_REQUEST in r.get_json()["message"]
+    db.session.expire_all()
+    assert db.session.get(ExtensionRequest, ext.id).status == "pending"
+    extensions.decide(req, ext, approve=True, reason=None, now=DECIDED, actor=other_head)
+    assert ext.status == "approved"
+
+
+def test_a_request_nobody_could_decide_is_refused(seeded, api_as):
+    """住建局 as the receiving organ has no approver account: the request is refused, naming what is missing; the
+    organ's only head cannot file one either (nobody else could decide it)."""
+    clerk = make_user("staff", "zjj.clerk@x.cn", department="zjj")
+    req = received(date(2026, 9, 28), dep="zjj", actor=clerk)  # registered at 住建局's window: it receives it
+    with pytest.raises(TransitionError, match=extensions.NO_APPROVER):
+        extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=clerk)
+    r = api_as("staff", "zjj", login="api.zjj@x.cn").post(f"/disclosure-requests/{req.id}/extension-requests",
+                                                          {"days": 10, "reason": "需调取档案"}, now=FILED)
+    assert r.status_code == 409 and extensions.NO_APPROVER in r.get_json()["message"]
+    only = make_user("approver", "zjj.head@x.cn", department="zjj")
+    with pytest.raises(TransitionError, match=extensions.OWN_REQUEST):
+        extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=only)
+    assert extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=clerk).status == "pending"
+    assert ExtensionRequest.query.count() == 1
+
+
+def test_the_api_names_its_own_field_for_a_missing_reason(seeded, api_as):
+    clerk, _, req = _case()
+    ext = extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=clerk)
+    head = api_as("approver", "zfb", login="api.head@x.cn")
+    r = head.post(f"/disclosure-requests/{req.id}/extension-requests/{ext.id}/decision", {"approve": False},
+                  now=DECIDED)
+    assert r.status_code == 400 and "refusal_reason" not in str(r.get_json())
+    assert "reason" in r.get_json()["fields"]
+
+
+def test_the_timeline_shows_no_raw_key_of_the_request(app, client, seeded):
+    clerk, _, req = _case()
+    extensions.request_extension(req, days=10, reason="需调取档案", now=FILED, actor=clerk)
+    login(client, "clerk@x.cn")
+    html = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+    assert "extension_request" not in html.replace('name="extension_request"', "").replace("/extension_request", "")
+    assert "需调取档案" in html

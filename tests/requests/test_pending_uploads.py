@@ -14,6 +14,7 @@ from requests_module.models import DisclosureRequest, ReplyDraft
 from tests.conftest import csrf_from, login, make_user, pinned
 from tests.core.test_upload_kinds import docx, xlsx
 from tests.requests.helpers import APPLICATION, DISCLOSED, noon, received
+from tests.test_captcha import capp  # noqa: F401  (fixture: captcha and rate limits on)
 
 DAY = date(2026, 10, 12)
 PDF = b"%PDF-1.4 kept"
@@ -221,3 +222,87 @@ def test_the_applicants_refused_correction_keeps_text_and_files(app, seeded):
     db.session.expire_all()
     assert [a.filename for a in db.session.get(DisclosureRequest, req.id).attachments if a.kind == "correction"] \
         == ["年份.pdf"]
+
+
+def test_a_used_token_says_it_was_submitted_and_a_foreign_one_asks_for_the_file_again(app, seeded):
+    """A token used by a submit that went through is not "expired": the file went with that submit. A foreign token
+    refuses the whole submission, so the message asks for the file again (not "已忽略")."""
+    req = received(date(2026, 9, 28))
+    client = staff(app)
+    law = "《中华人民共和国政府信息公开条例》第三十七条"
+    with pinned(app, noon(DAY)):
+        [token] = tokens(post(client, req, "reply", files=[(io.BytesIO(PDF), "依据.pdf")], **REPLY).get_data(as_text=True))
+        other = staff(app, "other@x.cn")
+        resp = post(other, req, "reply", pending=token, **REPLY, legal_ground=law)
+        assert resp.status_code == 403 and "请重新选择文件" in resp.get_data(as_text=True)
+        assert "已忽略" not in resp.get_data(as_text=True)
+        assert post(client, req, "reply", pending=token, **REPLY, legal_ground=law).status_code == 302
+        other_req = received(date(2026, 9, 28))
+        resp = post(client, other_req, "reply", pending=token, **REPLY, legal_ground=law)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "该附件已随之前的提交一并提交" in html and "已过期" not in html
+
+
+def _anonymous_refused_form(app, addr, name="名单.xlsx"):
+    """A fresh browser (a new session, so a new owner) at `addr` sends a refused form (no title) with one file."""
+    client = app.test_client()
+    page = client.get("/requests/new", environ_base={"REMOTE_ADDR": addr}).get_data(as_text=True)
+    token = csrf_from(page) if app.config.get("WTF_CSRF_ENABLED", True) else ""
+    data = {**APPLICATION, "title": "", "csrf_token": token, "attachments": [(io.BytesIO(xlsx()), name)]}
+    return client.post("/requests/new", data=data, content_type="multipart/form-data",
+                       environ_base={"REMOTE_ADDR": addr})
+
+
+def test_anonymous_pending_uploads_have_a_budget_per_address_and_in_all(app, seeded):
+    """A new session per POST is a new owner: what anonymous visitors store is bounded per client address (24 h)
+    and in all; a file over a budget is not kept and the form says so, the rest of the form is still kept."""
+    size = len(xlsx())
+    app.config.update(PENDING_UPLOAD_ADDRESS_BYTES=2 * size, PENDING_UPLOAD_ANON_BYTES=3 * size)
+    for _ in range(2):
+        assert "已上传：名单.xlsx（保留）" in _anonymous_refused_form(app, "10.7.0.1").get_data(as_text=True)
+    over = _anonymous_refused_form(app, "10.7.0.1")
+    html = over.get_data(as_text=True)
+    assert over.status_code == 400 and "附件未能保留，请重新选择" in html and "（保留）" not in html
+    assert 'value="11010519491231002X"' in html  # every typed field back
+    assert PendingUpload.query.count() == 2
+    assert "（保留）" in _anonymous_refused_form(app, "10.7.0.2").get_data(as_text=True)  # another address
+    assert "附件未能保留" in _anonymous_refused_form(app, "10.7.0.3").get_data(as_text=True)  # all anonymous: full
+    assert PendingUpload.query.count() == 3
+    assert all(r.address_hash and "10.7" not in r.address_hash for r in PendingUpload.query.all())
+    # signed-in users keep their per-owner limit only
+    req = received(date(2026, 9, 28))
+    with pinned(app, noon(DAY)):
+        html = post(staff(app), req, "reply", files=[(io.BytesIO(PDF), "依据.pdf")], **REPLY).get_data(as_text=True)
+    assert "已上传：依据.pdf（保留）" in html
+
+
+def test_the_address_budget_is_per_day_and_the_expired_csrf_page_keeps_to_it(app, client, seeded):
+    from tests.test_csrf_expiry import DAY as CSRF_DAY
+    from tests.test_csrf_expiry import token_aged
+    size = len(xlsx())
+    app.config.update(PENDING_UPLOAD_ADDRESS_BYTES=size)
+    assert "（保留）" in _anonymous_refused_form(app, "127.0.0.1").get_data(as_text=True)
+    client.get("/requests/new")
+    resp = client.post("/requests/new", content_type="multipart/form-data", data={
+        **APPLICATION, "csrf_token": token_aged(app, client, 2 * CSRF_DAY),
+        "attachments": [(io.BytesIO(xlsx()), "证明.xlsx")]})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "证明.xlsx" in html and "请重新选择" in html and "（保留）" not in html
+    assert PendingUpload.query.count() == 1
+    row = PendingUpload.query.one()
+    row.created_at -= timedelta(hours=25)  # a day later the address may store again
+    db.session.commit()
+    assert "（保留）" in _anonymous_refused_form(app, "127.0.0.1").get_data(as_text=True)
+
+
+def test_no_file_is_kept_from_a_form_the_captcha_refused(capp):  # noqa: F811
+    """A form refused by the captcha (the address must answer one; perhaps a bot) stores none of its files."""
+    from core import captcha
+    with capp.test_request_context(environ_base={"REMOTE_ADDR": "10.8.0.1"}):
+        captcha.count_submission()
+        assert captcha.needed()
+    resp = _anonymous_refused_form(capp, "10.8.0.1")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "附件未能保留，请重新选择" in html and "（保留）" not in html
+    assert 'value="11010519491231002X"' in html
+    assert PendingUpload.query.count() == 0
