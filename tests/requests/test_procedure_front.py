@@ -289,7 +289,7 @@ def test_online_application_waits_at_most_one_working_day_unseen(app, client, se
     login(client, "sup@x.cn")
     with pinned(app, at(2026, 11, 20, 11)):
         page = client.get("/requests/staff/intake").get_data(as_text=True)
-        assert "确认收到时限 2026-11-23" in page and "正常" in page
+        assert "确认收到时限 2026年11月23日" in page and "正常" in page
     with pinned(app, at(2026, 11, 23, 9)):
         assert "临期" in client.get("/requests/staff/intake").get_data(as_text=True)
     assert run_sweep(at(2026, 11, 23, 9))["clock_due_soon"] == 1
