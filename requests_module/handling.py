@@ -18,7 +18,7 @@ from core.formats import zh_date
 from core.inputs import parse_decimal
 from core.uploads import check_files
 from core.workflow import TransitionError, transition
-from requests_module import access, documents, periods, third_party
+from requests_module import access, documents, periods, reply_drafts, third_party
 from requests_module.attachments import attach
 from requests_module.common import (
     ENTITY,
@@ -62,6 +62,8 @@ def reassign(req: DisclosureRequest, department: Department, *, reason: str, now
                    detail={"from": old, "to": department.code, "reason": reason.strip()}, allowed_from={Status.ASSIGNED})
         req.department = department
         _answer(req).department_id = department.id
+        # the old department's unsent working draft (and its files) is not the new department's to read or send
+        reply_drafts.clear(req)
     return req
 
 

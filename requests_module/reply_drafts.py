@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from core import pending_uploads
 from core.db import unit_of_work
+from core.errors import ValidationError
 from core.extensions import db
 from core.workflow import TransitionError
 from requests_module.models import ReplyDraft
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from requests_module.models import DisclosureRequest
 
 KEEP_DAYS = 30  # the files of a saved draft are kept this long after its last save
+MAX_FIELDS, MAX_VALUE_CHARS = 60, 20_000  # the reply form has ~20 fields; its longest, the text, fits
 SKIP = ("csrf_token", pending_uploads.FIELD, pending_uploads.REMOVE_FIELD)
 RETURNED = ("_returned_by", "_returned_at", "_returned_note")  # kept with a returned reply's values, not form fields
 
@@ -62,10 +64,16 @@ def save(req: DisclosureRequest, form: Any, *, files: Sequence[tuple[str, bytes]
         raise TransitionError("只有待答复的申请可以保存答复草稿")
     until = now + timedelta(days=KEEP_DAYS)
     values = [(k, v) for k, v in form.items(multi=True) if k not in SKIP and not k.startswith("kept_")]
+    # a draft holds the reply form, not whatever a client posts: a bounded number of short keys and values
+    if len(values) > MAX_FIELDS or any(len(k) > 40 or len(v) > MAX_VALUE_CHARS for k, v in values):
+        raise ValidationError(f"答复草稿过大：每项不超过 {MAX_VALUE_CHARS} 字", field="text")
     with unit_of_work():
-        kept = pending_uploads.adopt(pending_uploads.posted_tokens(form), owner=uploader, new_owner=owner(req.id),
-                                     until=until, now=now)
+        posted = pending_uploads.posted_tokens(form)
+        kept = pending_uploads.adopt(posted, owner=uploader, new_owner=owner(req.id), until=until, now=now)
         added, problems = pending_uploads.stash(files, owner=owner(req.id), now=now, until=until)
+        lost = len(set(posted)) - len(kept)
+        if lost > 0:  # expired, already submitted, or not theirs: say so rather than drop them silently
+            problems = [f"有 {lost} 个已上传的附件已过期或已不可用，未存入草稿，请重新选择", *problems]
         tokens = [k.token for k in kept + added]
         pending_uploads.discard_tokens(owner(req.id), keep=tokens)  # files ticked 移除 leave the draft
         values += [(pending_uploads.FIELD, t) for t in tokens]

@@ -306,3 +306,50 @@ def test_no_file_is_kept_from_a_form_the_captcha_refused(capp):  # noqa: F811
     assert resp.status_code == 400 and "附件未能保留，请重新选择" in html and "（保留）" not in html
     assert 'value="11010519491231002X"' in html
     assert PendingUpload.query.count() == 0
+
+
+def test_reassignment_takes_the_old_departments_draft_away(app, seeded):
+    """An unsent working draft (text and files) is the department's: reassigned elsewhere, it is gone — the new
+    department neither reads nor sends it (attacker review of issue 18)."""
+    from core.departments.models import Department
+    from requests_module import handling
+
+    req = received(date(2026, 9, 28))
+    client = staff(app)
+    with pinned(app, noon(DAY)):
+        assert post(client, req, "reply-draft", files=[(io.BytesIO(PDF), "内部.pdf")], outcome="withheld",
+                    text="MZJ 内部意见", on=DAY.isoformat()).status_code == 302
+    assert ReplyDraft.query.count() == 1 and PendingUpload.query.count() == 1
+    req = db.session.get(DisclosureRequest, req.id)
+    handling.reassign(req, Department.query.filter_by(code="zjj").one(), reason="职责",
+                      now=noon(DAY), actor="test")
+    assert ReplyDraft.query.count() == 0 and PendingUpload.query.count() == 0
+    make_user("staff", "zjj@x.cn", department="zjj")
+    other = app.test_client()
+    login(other, "zjj@x.cn")
+    with pinned(app, noon(DAY)):
+        html = other.get(f"/requests/staff/{req.id}").get_data(as_text=True)
+    assert "MZJ 内部意见" not in html and "内部.pdf" not in html
+
+
+def test_a_draft_is_the_reply_form_not_anything_posted(app, seeded):
+    req = received(date(2026, 9, 28))
+    client = staff(app)
+    with pinned(app, noon(DAY)):
+        resp = post(client, req, "reply-draft", outcome="disclosed", text="正文", zzz="x" * 400_000)
+        assert resp.status_code == 400 and "答复草稿过大" in resp.get_data(as_text=True)
+        assert "正文" in resp.get_data(as_text=True)  # the typed reply comes back
+    assert ReplyDraft.query.count() == 0
+
+
+def test_a_draft_says_which_kept_files_it_could_not_take(app, seeded):
+    req = received(date(2026, 9, 28))
+    client = staff(app)
+    with pinned(app, noon(DAY)):
+        refused = post(client, req, "reply", files=[(io.BytesIO(PDF), "a.pdf")], outcome="partly_disclosed", text="x")
+    [token] = tokens(refused.get_data(as_text=True))
+    with pinned(app, noon(DAY) + timedelta(days=2)):  # past the pending upload's 24 hours
+        resp = post(client, req, "reply-draft", pending=token, outcome="disclosed", text="正文")
+        shown = client.get(f"/requests/staff/{req.id}").get_data(as_text=True) if resp.status_code == 302 else \
+            resp.get_data(as_text=True)
+    assert "1 个已上传的附件已过期或已不可用" in shown
