@@ -56,7 +56,7 @@ def check(outcome: str, basis: str, access: str) -> Disclosure:
         return Disclosure()
     if outcome == PARTLY:
         if basis:
-            raise ValidationError("部分公开依据条例第三十七条，不选择第三十六条第（一）项或第（二）项",
+            raise ValidationError("部分公开按条例第三十七条作区分处理，不选择第三十六条第（一）项或第（二）项",
                                   field="disclosure_basis")
     else:
         check_choice(basis, BASES, field="disclosure_basis",

@@ -48,7 +48,7 @@ def test_art_37_partly_disclosed_states_how_the_disclosed_part_is_obtained(seede
     with pytest.raises(ValidationError, match="请写明可以公开部分的提供方式、途径和时间（条例第三十六条第（二）项）") as err:
         _reply(req, staff, "partly_disclosed", legal_ground=GROUND)
     assert err.value.field == "disclosure_access"
-    with pytest.raises(ValidationError, match="部分公开依据条例第三十七条") as err:
+    with pytest.raises(ValidationError, match="部分公开按条例第三十七条作区分处理") as err:
         _reply(req, staff, "partly_disclosed", legal_ground=GROUND, disclosure_basis="provided",
                disclosure_access=HANDED)
     assert err.value.field == "disclosure_basis"
