@@ -32,7 +32,7 @@ def test_every_message_renders_without_double_punctuation(event):
 
 
 def test_a_reason_typed_with_a_full_stop_is_one_sentence():
-    _, body = render("extension", {"label": "YSQ-1", "due": "2026年12月2日", "detail": "需要调取档案。 "})
+    _, body = render("extension", {"label": "YSQ-1", "days": 10, "due": "2026年12月2日", "detail": "需要调取档案。 "})
     assert body.endswith("理由：需要调取档案。")
 
 
