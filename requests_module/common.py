@@ -11,6 +11,7 @@ from core.calendar.service import local_zone as tz
 from core.clocks.models import Clock
 from core.formats import zh_date
 from core.notifications.service import notify
+from core.notifications.templates import PERIOD_RULES
 from requests_module.states import ENTITY
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def due_text(req: DisclosureRequest) -> str | None:
     if c is None or c.due_on is None or c.state == "stopped":
         return None
     if c.state == "paused":
-        return "暂停计时（补正、征求意见或缴费期间不计入答复期限，恢复后重新计算）"
+        return f"暂停计时（{PERIOD_RULES}）"
     if req.reason_delay_due_on is not None and c.due_on >= req.reason_delay_due_on:
         # Art. 35: the organ set a 延迟答复合理期限; an answer by then is on time
         return f"{zh_date(c.due_on)}（条例第三十五条确定的延迟答复期限）" + ("，暂定" if c.provisional else "")

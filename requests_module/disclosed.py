@@ -56,7 +56,7 @@ def check(outcome: str, basis: str, access: str) -> Disclosure:
         return Disclosure()
     if outcome == PARTLY:
         if basis:
-            raise ValidationError("部分公开依据条例第三十七条，不选择第三十六条第（一）项或第（二）项",
+            raise ValidationError("部分公开按条例第三十七条作区分处理，不选择第三十六条第（一）项或第（二）项",
                                   field="disclosure_basis")
     else:
         check_choice(basis, BASES, field="disclosure_basis",
@@ -73,13 +73,14 @@ def check(outcome: str, basis: str, access: str) -> Disclosure:
 _MISSING = {
     PUBLISHED: "请写明获取该政府信息的方式、途径，如公开的网站栏目、网址或查阅场所（条例第三十六条第（一）项）",
     PROVIDED: "请写明提供该政府信息的方式、途径和时间，如随答复书附送、电子邮件发送或某日到某处领取（条例第三十六条第（二）项）",
-    PARTLY: "请写明可以公开部分的提供方式、途径和时间（条例第三十七条）",
+    PARTLY: "请写明可以公开部分的提供方式、途径和时间（条例第三十六条第（二）项）",
 }
 _SENTENCES = {
     PUBLISHED: "{you}所申请公开的信息已经主动公开，{you}可以通过以下方式、途径获取：{access}（条例第三十六条第（一）项）。",
     PROVIDED: "{you}所申请公开的信息可以公开，本机关予以公开。提供该政府信息的方式、途径和时间：{access}"
               "（条例第三十六条第（二）项）。",
-    PARTLY: "可以公开部分的提供方式、途径和时间：{access}（条例第三十七条）。",
+    # Art. 37 separates; the 方式、途径和时间 of providing the disclosable part are those of Art. 36 (2)
+    PARTLY: "可以公开部分的提供方式、途径和时间：{access}（条例第三十六条第（二）项）。",
 }
 
 

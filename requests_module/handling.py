@@ -158,6 +158,9 @@ def receive_correction(req: DisclosureRequest, *, text: str, on: date, now: date
         attach(req, checked, "correction", now)
         restart_clock(_answer(req), now=now, actor=actor, start_on=on, reason="correction received")
         if by_applicant:  # staff who register a paper correction know of it; the applicant's online one is news
+            # Art. 30: the applicant is told the period counts again from the correction, and the new due date
+            notify_applicant(req, "correction_received", now=now,
+                             context={"on": zh_date(on), "due": zh_date(_answer(req).due_on)})
             tell_handlers(req.department_id, "correction_submitted", now=now, entity=(ENTITY, req.id),
                           context={"label": f"{req.number} {req.title}", "on": zh_date(on), "due": due_text(req)})
     return req
@@ -375,7 +378,8 @@ def grant_extension(req: DisclosureRequest, answer: Any, *, days: int, reason: s
                       "approver": actor.name})
     documents.issue(req, "extension_notice", on=on, now=now, addressee=req.name, body=reason.strip(),
                     answer_due_on=answer.due_on)  # Art. 33 para. 2: the applicant is told
-    notify_applicant(req, "extension", now=now, context={"due": zh_date(answer.due_on), "detail": reason.strip()})
+    notify_applicant(req, "extension", now=now,
+                     context={"due": zh_date(answer.due_on), "days": days, "detail": reason.strip()})
 
 
 def extend(req: DisclosureRequest, *, days: int, reason: str, on: date, now: datetime, actor: Any) -> DisclosureRequest:

@@ -15,6 +15,7 @@ paper carries that letter's day and number and is marked as a 补录 copy (numbe
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -77,7 +78,7 @@ def compose(req: DisclosureRequest, *, outcome: str, text: str | None, legal_gro
     name, you = addressee(req)
     received = zh_date(req.received_on) if req.received_on else zh_date(req.submitted_at.date())
     paras = [f"本机关于{received}收到{you}提出的政府信息公开申请（申请编号：{req.number}），"
-             f"申请获取“{req.title}”。经审查，现答复如下："]
+             f"申请获取“{req.title}”。现答复如下："]
     typed = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
     if typed and typed[0].rstrip(":：") in (name, "您好", "你好", "贵单位"):
         typed = typed[1:]  # a salutation typed into the reply text: the letter has exactly one, above
@@ -123,8 +124,14 @@ def attachment_lines(letter: Letter) -> list[str]:
     if not letter.attachments:
         return []
     if len(letter.attachments) == 1:
-        return [f"附件：{letter.attachments[0]}"]
-    return ["附件：" + "\n".join(f"{i}. {name}" for i, name in enumerate(letter.attachments, 1))]
+        return [f"附件：{_title(letter.attachments[0])}"]
+    return ["附件：" + "\n".join(f"{i}. {_title(name)}" for i, name in enumerate(letter.attachments, 1))]
+
+
+def _title(filename: str) -> str:
+    """An attachment as the letter names it: the file's name without its extension (GB/T 9704-2012 7.3.3)."""
+    stem, ext = os.path.splitext(filename)
+    return stem if stem and ext else filename
 
 
 def _pdf(letter: Letter, subject: str) -> bytes:

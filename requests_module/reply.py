@@ -26,6 +26,7 @@ from requests_module import (
     reasons,
     refunds,
     reply_drafts,
+    reply_templates,
     third_party,
 )
 from requests_module.attachments import attach
@@ -41,6 +42,9 @@ SYSTEM_OUTCOMES = {"other_no_correction", "other_no_payment"}  # set by the cloc
 
 
 ARTICLE = re.compile(r"第[〇零一二三四五六七八九十百千0-9]+条")
+# the ground for withholding part of the information (条例 Art. 14, 15, 16 — or another law's article, which is
+# not Art. 36/37 of the 条例); Art. 36 (3) / Art. 37 alone are not enough for 部分公开
+WITHHOLDING_ARTICLE = re.compile(r"第(?!三十六条|三十七条)[〇零一二三四五六七八九十百千0-9]+条")
 
 
 def _validate(req, outcome, ground, text, *, holder=None, contact=None, basis=None, reason=None,
@@ -54,8 +58,18 @@ def _validate(req, outcome, ground, text, *, holder=None, contact=None, basis=No
         # 条例 Art. 36: a refusal states its legal basis — an article, not "无" or a narrative
         raise ValidationError("法律依据应写明所依据的法律、法规的条款，如“《中华人民共和国政府信息公开条例》第十四条”",
                               field="legal_ground")
+    if outcome == disclosed.PARTLY and not WITHHOLDING_ARTICLE.search(ground):
+        # 条例 Art. 36 (3) with Art. 14/15/16 is the ground for the withheld part; Art. 37 only separates
+        raise ValidationError("部分公开应写明不予公开部分的依据：条例第三十六条第（三）项及第十四条、第十五条或第十六条"
+                              "（第三十七条是区分处理的规定，不是不予公开的依据）", field="legal_ground")
     if not (text or "").strip():
         raise ValidationError("请填写答复正文", field="text")
+    if reply_templates.PLACEHOLDER in text:
+        # a template blank left unfilled would go out in the letter (条例 Art. 36: the reply states the facts)
+        raise ValidationError("答复正文中还有未填写的模板空白“" + reply_templates.PLACEHOLDER + "…）”：请按实际情况填写并删除提示",
+                              field="text")
+    if reply_templates.PLACEHOLDER in (ground or ""):
+        raise ValidationError("法律依据中还有未填写的模板空白：请写明具体条款", field="legal_ground")
     reasons.check_outcome(req, outcome)  # Art. 35: 大量反复申请 only after reasons were found wanting
     if outcome == "unavailable_unclear" and req.correction_notice_on is None:
         raise ValidationError("“补正后申请内容仍不明确”只能用于已发过补正告知的申请", field="outcome")

@@ -278,7 +278,7 @@ ACTIONS = {
     "extension_request": ("已提交延期申请，待负责人审批", lambda r, f, n, u: extensions.request_extension(
         r, days=form_int("days", low=1, high=periods.EXTENSION_MAX_WORKDAYS, label="延长天数"), reason=f.get("reason"),
         now=n, actor=u)),
-    "extension_decision": (lambda r: "已批准延期" if r.extension_days else "已不批准延期申请，已通知申请人",
+    "extension_decision": (lambda r: "已批准延期" if r.extension_days else "已不批准延期申请，已通知申请延期的承办人",
                            lambda r, f, n, u: extensions.decide(
                                r, extensions.of_request(r, form_int("extension_request")), approve=_approve(f),
                                reason=f.get("refusal_reason"), now=n, actor=u)),
@@ -409,8 +409,13 @@ def reply_template(request_id):
         refused = Refusal("reply", ValidationError("请先选择答复结果，再插入模板", field="outcome"), f,
                           pending=pending, files_note=note)
         return _page(req, refused), refused.status
+    try:
+        filled = reply_templates.fill(f.to_dict(), f["outcome"], addressee(req)[1])
+    except ValidationError as e:  # the text depends on a 情形 not yet chosen
+        refused = Refusal("reply", e, f, pending=pending, files_note=note)
+        return _page(req, refused), refused.status
     values = MultiDict([(k, v) for k, v in f.items(multi=True) if k not in ("text", "legal_ground")])
-    for name, value in reply_templates.fill(f.to_dict(), f["outcome"], addressee(req)[1]).items():
+    for name, value in filled.items():
         if name in ("text", "legal_ground"):
             values.add(name, value)
     kept = Refusal("reply", None, values)

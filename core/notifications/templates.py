@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+# How the answer period runs around 补正, 征求意见 and 缴费 (条例 Art. 30, Art. 33 para. 3; 国办函〔2020〕109号): said
+# the same way in the period notice and on the applicant's progress page (requests_module.common.due_text).
+PERIOD_RULES = ("补正的，答复期限自本机关收到补正后的申请之日起重新计算（条例第三十条）；征求第三方或者其他机关意见所需时间"
+                "不计算在答复期限内（第三十三条第三款）；缴费期间依《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）处理。")
+
+
 def _value(value: Any) -> Any:
     """How a context value is written into a message (jinja's finalize: every {{ … }})."""
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -56,12 +62,12 @@ TEMPLATES = {
     "reason_request": (
         "【说明理由】您的申请 {{ label }} 需要说明理由",
         "您提交的政府信息公开申请（{{ label }}）数量、频次明显超过合理范围：{{ detail }}。请于{{ due }}前说明理由"
-        "（《政府信息公开条例》第三十五条）；理由不合理的，将告知不予处理。",
+        "（《中华人民共和国政府信息公开条例》第三十五条）；理由不合理的，将告知不予处理。",
     ),
     "reason_delay": (
         "【延迟答复】{{ label }} 答复期限",
         "您的申请（{{ label }}）说明的理由经审查合理，但无法在法定期限内答复，答复期限延迟至{{ due }}"
-        "（《政府信息公开条例》第三十五条）。",
+        "（《中华人民共和国政府信息公开条例》第三十五条）。",
     ),
     "fee_notice": (
         "【收费通知】您的申请 {{ label }} 需缴纳信息处理费",
@@ -70,7 +76,9 @@ TEMPLATES = {
     ),
     "extension": (
         "【延期告知】{{ label }} 答复期限延长",
-        "经批准，您的申请（{{ label }}）答复期限延长至{{ due }}。理由：{{ detail }}。",
+        # 条例 Art. 33 para. 2: approved by the head of the disclosure work, at most 20 working days
+        "经政府信息公开工作机构负责人同意，依照《中华人民共和国政府信息公开条例》第三十三条第二款，您的申请（{{ label }}）"
+        "答复期限延长{{ days }}个工作日，至{{ due }}。理由：{{ detail }}。",
     ),
     "extension_request_filed": (
         "【延期待审批】{{ label }} 申请延长答复期限",
@@ -83,7 +91,7 @@ TEMPLATES = {
     ),
     "reply": (
         "【答复】{{ label }} 已答复",
-        "您的{{ kind }}（{{ label }}）已答复，请登录查看答复内容。",
+        "您的{{ kind }}（{{ label }}）已答复，请登录或凭申请编号和查询码查看答复内容。",
     ),
     "return_rejected": (
         "【退单不成立】{{ label }} 请继续办理",
@@ -104,7 +112,7 @@ TEMPLATES = {
     ),
     "ticket_referred_disclosure": (
         "【12345】申请政府信息公开的方式",
-        "您在 12345 提出的事项（{{ label }}）属于申请获取政府信息，须由您本人书面提出申请（《政府信息公开条例》"
+        "您在 12345 提出的事项（{{ label }}）属于申请获取政府信息，须由您本人书面提出申请（《中华人民共和国政府信息公开条例》"
         "第二十九条）。已为您预填申请表，请核对、补充后自行提交：{{ link }} （{{ days }} 天内有效，仅可使用一次）",
     ),
     "ticket_merged_answered": (
@@ -138,14 +146,22 @@ TEMPLATES = {
         "{{ department }}对督办单 {{ label }} 的书面反馈已于{{ due }}到期仍未提交，已升级督办。",
     ),
     "application_received": (
-        "【已收到】您的申请 {{ label }}",
-        "您在网上提交的政府信息公开申请（{{ label }}）已收到。工作人员将于{{ confirm_by }}前确认收到申请之日，"
-        "答复期限自该日起计算（《政府信息公开条例》第三十一条、第三十三条）。凭申请编号和查询码可查询办理进度。",
+        # 条例 Art. 31 (3): an online application is received on the day both sides confirm, not on submission
+        "【已提交】您的申请 {{ label }}",
+        "您在网上提交的政府信息公开申请（{{ label }}）已提交成功，本机关将于{{ confirm_by }}前确认收到申请之日，"
+        "答复期限自该日起计算（《中华人民共和国政府信息公开条例》第三十一条、第三十三条）。凭申请编号和查询码可查询办理进度。",
     ),
     "answer_period_started": (
         "【答复期限】您的申请 {{ label }} 开始计算答复期限",
-        "您的政府信息公开申请（{{ label }}）收到申请之日为{{ received }}，依照《政府信息公开条例》第三十三条，"
-        "答复期限为{{ due }}。补正、征求意见、缴费期间不计入答复期限，最新期限以办理进度页面为准。",
+        "您的政府信息公开申请（{{ label }}）收到申请之日为{{ received }}，依照《中华人民共和国政府信息公开条例》第三十三条，"
+        "答复期限为{{ due }}。"
+        + PERIOD_RULES + "最新期限以办理进度页面为准。",
+    ),
+    "correction_received": (
+        # 条例 Art. 30: after a correction the period is counted again from the day it was received
+        "【答复期限】您的申请 {{ label }} 补正已收到",
+        "您的政府信息公开申请（{{ label }}）的补正已于{{ on }}收到，依照《中华人民共和国政府信息公开条例》第三十条，"
+        "答复期限自该日起重新计算，至{{ due }}。最新期限以办理进度页面为准。",
     ),
     "correction_submitted": (
         "【补正已提交】{{ label }}",
@@ -161,7 +177,7 @@ TEMPLATES = {
     ),
     "correction_request_received": (
         "【更正申请】{{ label }}",
-        "{{ department }}收到更正申请 {{ label }}（《政府信息公开条例》第四十一条），涉及记录：“{{ record }}”。"
+        "{{ department }}收到更正申请 {{ label }}（《中华人民共和国政府信息公开条例》第四十一条），涉及记录：“{{ record }}”。"
         "内部办理目标：{{ due }}。请审核证据并作出处理。",
     ),
     "ticket_accepted": (

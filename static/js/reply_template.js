@@ -11,10 +11,16 @@
     var outcome = form.querySelector('[name="outcome"]');
     var chosen = outcome && templates[outcome.value];
     if (!chosen) return; // no outcome chosen: let the server say so
+    var template = chosen.text;
+    if (chosen.cases) { // worded per 情形 (公开的情形 / 不掌握的情形)
+      var caseField = form.querySelector('[name="' + chosen.field + '"]');
+      template = caseField && chosen.cases[caseField.value];
+      if (!template) return; // no 情形 chosen: let the server say so
+    }
     event.preventDefault();
     var text = form.querySelector('[name="text"]');
     var typed = text.value.replace(/\s+$/, "");
-    if (typed.indexOf(chosen.text) === -1) text.value = typed ? typed + "\n" + chosen.text : chosen.text;
+    if (typed.indexOf(template) === -1) text.value = typed ? typed + "\n" + template : template;
     var ground = form.querySelector('[name="legal_ground"]');
     if (ground && !ground.value.trim() && chosen.ground) ground.value = chosen.ground;
     text.dispatchEvent(new Event("input", { bubbles: true }));

@@ -66,6 +66,6 @@ def test_applicant_opens_the_received_notification(server, browser, request):
         number = re.search(r"YSQ-\d{4}-\d{6}", page.get_by_role("alert").first.inner_text()).group(0)
         page.goto(server + "/")
         _open_notifications(page)
-        steps.click_through(page, page.get_by_role("link", name=f"【已收到】您的申请 {number}"))
+        steps.click_through(page, page.get_by_role("link", name=f"【已提交】您的申请 {number}"))
         assert re.search(r"/requests/\d+$", page.url)
         expect(page.get_by_text(number).first).to_be_visible()

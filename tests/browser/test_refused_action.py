@@ -20,7 +20,7 @@ def test_a_refused_reply_keeps_the_text_and_focuses_the_field(server, browser, r
         page.get_by_label("答复结果").select_option("withheld_law")
         page.get_by_label("答复正文").fill("经查，该信息属于法律禁止公开的范围。")
         steps.press_button_by_keyboard(page, "提交答复")
-        ground = page.get_by_label("法律依据（不予公开、部分公开必填）")
+        ground = page.get_by_label("法律依据（不予公开必填）；部分公开时必填不予公开部分的依据（条例第十四条／第十五条／第十六条）")
         expect(ground).to_be_focused()
         expect(ground).to_have_attribute("aria-invalid", "true")
         expect(ground).to_be_in_viewport()

@@ -14,7 +14,8 @@ SAMPLE = {"label": "YSQ-2026-000001 低保名单", "clock_name": "答复期限",
           "basis": "国办函〔2020〕109号。", "method": "按件计收；", "standard": "每件 100 元。", "kind": "政府信息公开申请",
           "master": "12345-2026-000002", "link": "https://example.gov.cn/r/abc", "days": 7, "code": "123456",
           "minutes": 10, "received": date(2026, 11, 20), "confirm_by": date(2026, 11, 23),
-          "on": date(2026, 11, 24), "record": "低保名单中本人住址有误。", "resolved": "未解决"}
+          "on": date(2026, 11, 24), "record": "低保名单中本人住址有误。", "resolved": "未解决",
+          "requester": "承办人张三", "result": "已批准"}
 
 
 @pytest.mark.parametrize("event", sorted(TEMPLATES))
@@ -32,7 +33,7 @@ def test_every_message_renders_without_double_punctuation(event):
 
 
 def test_a_reason_typed_with_a_full_stop_is_one_sentence():
-    _, body = render("extension", {"label": "YSQ-1", "due": "2026年12月2日", "detail": "需要调取档案。 "})
+    _, body = render("extension", {"label": "YSQ-1", "days": 10, "due": "2026年12月2日", "detail": "需要调取档案。 "})
     assert body.endswith("理由：需要调取档案。")
 
 

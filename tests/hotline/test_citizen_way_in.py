@@ -48,7 +48,7 @@ def test_form_explains_anonymous_and_confidential_as_the_code_does(client, hot):
     html = client.get("/hotline/new").get_data(as_text=True)
     assert 'aria-describedby="anonymous-help"' in html and 'aria-describedby="confidential-help"' in html
     # 匿名: the name is hidden from departments (hotline/queries.caller_for), the phone is not
-    assert "承办部门看不到您的姓名，只有 12345 中心的话务员和督办人员能看到；承办部门仍能看到您的手机号" in html
+    assert "承办部门看不到您的姓名，只有 12345 中心的话务员、督办人员和系统管理员能看到；承办部门仍能看到您的手机号" in html
     # 保密: name and phone hidden from departments, never published (hotline/reply.py)
     assert "承办部门看不到您的姓名和手机号" in html and "不在“办理结果公开”中公布" in html
 

@@ -45,10 +45,10 @@ def test_art_36_2_provided_states_how_where_and_when(seeded):
 def test_art_37_partly_disclosed_states_how_the_disclosed_part_is_obtained(seeded):
     """Art. 37: the part that can be disclosed is provided; its 方式、途径和时间 are required, no Art. 36 item chosen."""
     staff, req = helpers.staff_and_application()
-    with pytest.raises(ValidationError, match="请写明可以公开部分的提供方式、途径和时间（条例第三十七条）") as err:
+    with pytest.raises(ValidationError, match="请写明可以公开部分的提供方式、途径和时间（条例第三十六条第（二）项）") as err:
         _reply(req, staff, "partly_disclosed", legal_ground=GROUND)
     assert err.value.field == "disclosure_access"
-    with pytest.raises(ValidationError, match="部分公开依据条例第三十七条") as err:
+    with pytest.raises(ValidationError, match="部分公开按条例第三十七条作区分处理") as err:
         _reply(req, staff, "partly_disclosed", legal_ground=GROUND, disclosure_basis="provided",
                disclosure_access=HANDED)
     assert err.value.field == "disclosure_basis"
@@ -56,7 +56,7 @@ def test_art_37_partly_disclosed_states_how_the_disclosed_part_is_obtained(seede
     assert (req.disclosure_basis, req.disclosure_access) == (None, HANDED)
     text = _paras(req)
     assert "并对不予公开的内容说明理由（条例第三十七条）。" in text
-    assert f"可以公开部分的提供方式、途径和时间：{HANDED}（条例第三十七条）。" in text
+    assert f"可以公开部分的提供方式、途径和时间：{HANDED}（条例第三十六条第（二）项）。" in text
 
 
 @pytest.mark.parametrize("kw, field, words", [

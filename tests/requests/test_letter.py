@@ -80,8 +80,9 @@ def test_the_attachment_list_is_printed(seeded):
     _reply(req, staff, date(2026, 11, 3), files=files)
     db.session.refresh(req)
     lines, text = pdf_lines(render_pdf(req))
-    assert "附件：1.低保标准.pdf2.审批程序.pdf" in text
-    assert any(line.startswith("2. 审批程序.pdf") or line.startswith("2.审批程序.pdf") for line in lines)
+    assert "附件：1.低保标准2.审批程序" in text
+    # GB/T 9704: the attachment's name, without the file's extension
+    assert any(line.rstrip() in ("2. 审批程序", "2.审批程序") for line in lines) and ".pdf" not in text
 
 
 def test_no_line_of_the_letter_starts_with_a_closing_mark(seeded):

@@ -29,7 +29,7 @@ def test_online_application_received_then_the_period_starts_with_its_due_date(se
     req = intake.submit_online({**APPLICATION, "email": "c@example.cn"}, now=at(2026, 11, 20, 10), citizen=citizen)
     sms, = rows("application_received", channel="sms")
     assert sms.address == "13800001111" and sms.entity_id == str(req.id)
-    assert f"（{req.number}）已收到" in sms.body and "2026年11月23日前确认收到申请之日" in sms.body  # +1 working day
+    assert f"（{req.number}）已提交成功" in sms.body and "2026年11月23日前确认收到申请之日" in sms.body  # +1 working day
     assert "第三十一条、第三十三条" in sms.body and "。。" not in sms.body
     inapp, = rows("application_received", channel="inapp")
     assert inapp.user_id == citizen.id and inapp.entity_kind == "disclosure_request"

@@ -40,6 +40,7 @@ def post(client, req, path, files=None, **form):
     return client.post(f"/requests/staff/{req.id}/{path}", data=data, content_type="multipart/form-data")
 
 
+GROUND = "《中华人民共和国政府信息公开条例》第三十六条第（三）项、第十五条"
 REPLY = {"outcome": "partly_disclosed", "text": "经查，部分内容涉及个人隐私。", "on": DAY.isoformat(),
          "disclosure_access": "随本答复书附送"}
 
@@ -59,7 +60,7 @@ def test_a_refused_reply_keeps_its_file_and_the_next_submit_attaches_it(app, see
         assert PendingUpload.query.filter_by(token=token).one().owner.startswith("user:")
         # fixed and submitted again with the token (and one new Word file): both are attached
         resp = post(client, req, "reply", files=[(io.BytesIO(docx()), "说明.docx")], pending=token, **REPLY,
-                    legal_ground="《中华人民共和国政府信息公开条例》第三十七条")
+                    legal_ground=GROUND)
     assert resp.status_code == 302
     db.session.expire_all()
     req = db.session.get(DisclosureRequest, req.id)
@@ -75,7 +76,7 @@ def test_a_ticked_upload_is_not_attached(app, seeded):
         html = post(client, req, "reply", files=[(io.BytesIO(PDF), "不要.pdf")], **REPLY).get_data(as_text=True)
         [token] = tokens(html)
         resp = post(client, req, "reply", pending=token, pending_remove=token, **REPLY,
-                    legal_ground="《中华人民共和国政府信息公开条例》第三十七条")
+                    legal_ground=GROUND)
     assert resp.status_code == 302
     assert [a for a in db.session.get(DisclosureRequest, req.id).attachments if a.kind == "reply"] == []
 
@@ -86,12 +87,12 @@ def test_another_users_token_is_refused_and_an_expired_one_reported(app, seeded)
     with pinned(app, noon(DAY)):
         [token] = tokens(post(mine, req, "reply", files=[(io.BytesIO(PDF), "我的.pdf")], **REPLY).get_data(as_text=True))
         other = staff(app, "other@x.cn")
-        resp = post(other, req, "reply", pending=token, **REPLY, legal_ground="《中华人民共和国政府信息公开条例》第三十七条")
+        resp = post(other, req, "reply", pending=token, **REPLY, legal_ground=GROUND)
         assert resp.status_code == 403 and "不属于当前登录用户" in resp.get_data(as_text=True)
         assert "我的.pdf" not in resp.get_data(as_text=True)  # nothing of another's file is shown
     assert db.session.get(DisclosureRequest, req.id).status == "assigned"
     with pinned(app, noon(DAY) + timedelta(hours=25)):
-        resp = post(mine, req, "reply", pending=token, **REPLY, legal_ground="《中华人民共和国政府信息公开条例》第三十七条")
+        resp = post(mine, req, "reply", pending=token, **REPLY, legal_ground=GROUND)
         assert resp.status_code == 400 and "“我的.pdf”已过期" in resp.get_data(as_text=True)
     assert pending_uploads.purge_expired in PERIODIC_HOOKS
     assert pending_uploads.purge_expired(noon(DAY) + timedelta(hours=25)) == 1
