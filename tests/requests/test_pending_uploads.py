@@ -230,7 +230,7 @@ def test_a_used_token_says_it_was_submitted_and_a_foreign_one_asks_for_the_file_
     refuses the whole submission, so the message asks for the file again (not "已忽略")."""
     req = received(date(2026, 9, 28))
     client = staff(app)
-    law = "《中华人民共和国政府信息公开条例》第三十七条"
+    law = "《中华人民共和国政府信息公开条例》第三十六条第（三）项、第十五条"
     with pinned(app, noon(DAY)):
         [token] = tokens(post(client, req, "reply", files=[(io.BytesIO(PDF), "依据.pdf")], **REPLY).get_data(as_text=True))
         other = staff(app, "other@x.cn")
