@@ -415,7 +415,7 @@ def test_a_reply_refused_for_a_missing_refund_is_kept_through_the_refund_step(ap
         assert wrong.status_code == 409 and typed in wrong.get_data(as_text=True)
         done = post(client, req, "fee_refund", amount="130", method="original", on="2026-11-10", **carried)
     page = Page(done.get_data(as_text=True))
-    assert done.status_code == 200 and "之前填写的答复内容已保留" in done.get_data(as_text=True)
+    assert done.status_code == 200 and "之前填写的答复内容（含已上传的附件）已保留" in done.get_data(as_text=True)
     assert page.text["reply-text"].strip() == typed
     assert req.fee_refunded_on == date(2026, 11, 10)
 
