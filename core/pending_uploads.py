@@ -63,7 +63,7 @@ class Kept:
 
 
 def valid_hours() -> int:
-    return int(current_app.config.get("PENDING_UPLOAD_HOURS", 24))
+    return int(current_app.config["PENDING_UPLOAD_HOURS"])
 
 
 def owner_key() -> str:
@@ -187,8 +187,8 @@ class _Budget:
         recent = PendingUpload.query.filter(PendingUpload.address_hash == self.address,
                                             PendingUpload.created_at > now - ADDRESS_WINDOW)
         mine = recent.with_entities(func.coalesce(func.sum(PendingUpload.size), 0)).scalar()
-        self.total_left = int(current_app.config.get("PENDING_UPLOAD_ANON_BYTES", 200 * 1024 * 1024)) - int(total)
-        self.address_left = int(current_app.config.get("PENDING_UPLOAD_ADDRESS_BYTES", 30 * 1024 * 1024)) - int(mine)
+        self.total_left = int(current_app.config["PENDING_UPLOAD_ANON_BYTES"]) - int(total)
+        self.address_left = int(current_app.config["PENDING_UPLOAD_ADDRESS_BYTES"]) - int(mine)
 
     def take(self, size: int) -> bool:
         if size > self.total_left or size > self.address_left:
