@@ -1,24 +1,16 @@
 """Notifications of the hotline that lead somewhere (issue 18 items 12, 14): the caller told of 受理 and of the
 department's period by SMS (and in-app with an account), every 不满意 callback to the supervisors, and every
 in-app entry linking to the page where its recipient sees the ticket — the page applies its own access rule."""
-import re
 
 from core.departments.models import Department
-from core.notifications.models import Notification
 from hotline import callback, handling, intake, reply
 from hotline.common import clock
 from tests.conftest import at, login, make_user
+from tests.notice_helpers import assert_other_department_refused, links, rows
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "caller_name": "李四",
         "content": "某工地夜间施工噪声扰民", "address": "亭湖区某路 8 号"}
 
-
-def rows(event, **filters):
-    return Notification.query.filter_by(event=event, **filters).order_by(Notification.id).all()
-
-
-def links(html):
-    return re.findall(r'<div class="fw-semibold">(?:<span[^>]*>未读：</span>)?<a href="([^"]+)"', html)
 
 
 def dep(code):
@@ -92,10 +84,7 @@ def test_every_unsatisfied_callback_tells_the_supervisors_with_a_link(app, clien
     assert links(client.get("/notifications/").get_data(as_text=True)) == [f"/hotline/tickets/{t.id}"]
     assert client.get(f"/hotline/tickets/{t.id}").status_code == 200
     # a department that does not handle it cannot open the ticket through the same URL
-    make_user("staff", "z@x.cn", department="mzj")
-    stranger = app.test_client()
-    login(stranger, "z@x.cn")
-    assert stranger.get(f"/hotline/tickets/{t.id}").status_code in (403, 404)
+    assert_other_department_refused(app, f"/hotline/tickets/{t.id}", "mzj")
 
 
 def test_satisfied_callback_tells_nobody(hot):

@@ -2,24 +2,15 @@
 the start of the Art. 33 period (in-app, SMS outbox), staff told of an applicant's 补正 and of an Art. 41
 correction request, and every in-app entry linking to the page where its recipient sees the item — a link
 that grants nothing: the page applies its own access rule."""
-import re
 from datetime import date
 
 from core.extensions import db
 from core.notifications.models import Notification
 from requests_module import corrections, handling, intake
 from tests.conftest import at, csrf_from, login, make_user, pinned
+from tests.notice_helpers import assert_other_department_refused, links, rows
 from tests.requests.correction_helpers import CORRECTION, PDF, dep
 from tests.requests.helpers import APPLICATION, GUIDANCE, deliver, noon, received
-
-
-def rows(event, **filters):
-    return Notification.query.filter_by(event=event, **filters).order_by(Notification.id).all()
-
-
-def links(html):
-    """The hrefs of the notification entries' subjects on the inbox page."""
-    return re.findall(r'<div class="fw-semibold">(?:<span[^>]*>未读：</span>)?<a href="([^"]+)"', html)
 
 
 def test_online_application_received_then_the_period_starts_with_its_due_date(seeded):
@@ -78,10 +69,7 @@ def test_staff_link_opens_the_handling_page_for_their_department_only(app, clien
     login(client, "s@x.cn")
     assert links(client.get("/notifications/").get_data(as_text=True)) == [f"/requests/staff/{req.id}"]
     assert client.get(f"/requests/staff/{req.id}").status_code == 200
-    make_user("staff", "z@x.cn", department="zjj")
-    stranger = app.test_client()
-    login(stranger, "z@x.cn")
-    assert stranger.get(f"/requests/staff/{req.id}").status_code in (403, 404)
+    assert_other_department_refused(app, f"/requests/staff/{req.id}", "zjj")
 
 
 def test_old_notifications_without_an_item_still_render(client, seeded):
@@ -171,6 +159,4 @@ def test_online_correction_request_tells_the_addressed_organ(app, client, seeded
     login(client, "s@x.cn")
     assert links(client.get("/notifications/").get_data(as_text=True)) == [f"/corrections/staff/{cr.id}"]
     assert client.get(f"/corrections/staff/{cr.id}").status_code == 200
-    stranger = app.test_client()
-    login(stranger, "z@x.cn")
-    assert stranger.get(f"/corrections/staff/{cr.id}").status_code in (403, 404)
+    assert_other_department_refused(app, f"/corrections/staff/{cr.id}")
