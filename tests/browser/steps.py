@@ -153,3 +153,32 @@ def department_signs_and_replies(page, base, email, number, text):
     open_link(page, number)
     page.get_by_label("答复内容").fill(text)
     press_button(page, "提交答复")
+
+
+def confirm_and_assign(page, base, number, department="mzj", suggested=None):
+    """The 公开办 (sup@e2e.cn) confirms receipt of an online application and assigns it; `suggested` checks the
+    department the form proposed before it is chosen."""
+    login_as(page, base, "sup@e2e.cn")
+    page.goto(base + "/requests/staff/intake")
+    card = page.locator("section.card", has_text=number)
+    click_through(page, card.get_by_role("button", name="确认收到"))
+    card = page.locator("section.card", has_text=number)
+    if suggested:
+        assert card.get_by_label("承办部门").input_value() == suggested
+    card.get_by_label("承办部门").select_option(department)
+    click_through(page, card.get_by_role("button", name="分派"))
+    logout(page)  # 退出 sits in the user's menu of the navigation
+
+
+def department_discloses(page, base, email, number, body, attachment=None):
+    """The department's staff reply 予以公开 (provided with the reply) to an application, with a file if given."""
+    login_as(page, base, email)
+    page.goto(base + "/requests/staff/")
+    open_link(page, number)
+    page.get_by_label("答复结果").select_option("disclosed")
+    page.get_by_label("公开的情形（答复“予以公开”时必选）").select_option("provided")
+    page.get_by_label("获取信息的方式、途径和时间", exact=False).fill("随本答复书附送，于答复之日送达")
+    page.get_by_label("答复正文").fill(body)
+    if attachment:
+        page.get_by_label("答复附件").set_input_files(attachment)
+    press_button(page, "提交答复")

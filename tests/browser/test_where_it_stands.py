@@ -23,23 +23,9 @@ def _apply(citizen, server):
 
 
 def _reply_with_file(staff, server, number):
-    steps.login_as(staff, server, "sup@e2e.cn")
-    staff.goto(server + "/requests/staff/intake")
-    card = staff.locator("section.card", has_text=number)
-    steps.click_through(staff, card.get_by_role("button", name="确认收到"))
-    card = staff.locator("section.card", has_text=number)
-    card.get_by_label("承办部门").select_option("mzj")
-    steps.click_through(staff, card.get_by_role("button", name="分派"))
-    steps.logout(staff)
-    steps.login_as(staff, server, "mzj@e2e.cn")
-    staff.goto(server + "/requests/staff/")
-    steps.open_link(staff, number)
-    staff.get_by_label("答复结果").select_option("disclosed")
-    staff.get_by_label("公开的情形（答复“予以公开”时必选）").select_option("provided")
-    staff.get_by_label("获取信息的方式、途径和时间", exact=False).fill("随本答复书附送，于答复之日送达")
-    staff.get_by_label("答复正文").fill("经查，现将2025年城乡低保标准文件提供给您。")
-    staff.get_by_label("答复附件").set_input_files(DISCLOSED_FILE)
-    steps.press_button(staff, "提交答复")
+    steps.confirm_and_assign(staff, server, number)
+    steps.department_discloses(staff, server, "mzj@e2e.cn", number, "经查，现将2025年城乡低保标准文件提供给您。",
+                               attachment=DISCLOSED_FILE)
     steps.logout(staff)
     steps.login_as(staff, server, "sup@e2e.cn")  # the district government received it: the 公开办 signs off
     staff.goto(server + "/requests/staff/")
