@@ -31,6 +31,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'app.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Password hashes (core/auth/passwords.py): werkzeug's scrypt, n=2**15.
+    PASSWORD_HASH_METHOD = "scrypt"
     REDIS_URL = os.environ.get("REDIS_URL") or None
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     # Office hours for working-hour clocks, "HH:MM-HH:MM" periods separated by commas.
@@ -145,6 +147,8 @@ class TestingConfig(Config):
     # API tests act on fixed 2026 dates against the real clock of the server; tests/core/test_action_time.py
     # sets the production window.
     BACKFILL_DAYS = 3650
+    # The suite creates thousands of accounts: a cheap hash there (tests/test_config.py checks production's).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

@@ -33,3 +33,17 @@ def test_unknown_app_env_is_refused(monkeypatch):
     monkeypatch.setenv("APP_ENV", "staging")
     with pytest.raises(RuntimeError, match="APP_ENV"):
         config.config_from_env()
+
+
+def test_production_and_development_hash_passwords_with_scrypt(monkeypatch):
+    """Only the test configuration trades the hash's cost for speed (core/auth/passwords.py)."""
+    from core.auth import passwords
+
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    for cfg in (config.ProductionConfig, config.DevelopmentConfig):
+        with create_app(cfg).app_context():
+            stored = passwords.hash_password("Passw0rd!x")
+            assert stored.startswith("scrypt:32768:8:1$") and passwords.matches(stored, "Passw0rd!x")
+            assert passwords.dummy_hash().startswith("scrypt:32768:8:1$")
+            assert not passwords.matches(stored, "Passw0rd!y")

@@ -5,8 +5,8 @@ import enum
 import hashlib
 
 from flask_login import UserMixin
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.auth import passwords
 from core.db import UTCDateTime
 from core.extensions import db
 
@@ -69,10 +69,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is bu
     __table_args__ = (db.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="login_id"),)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return passwords.matches(self.password_hash, password)
 
     def get_id(self) -> str:
         """Flask-Login keeps this in the session: a session of an older version no longer loads."""

@@ -15,10 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import generate_password_hash
 
 from core import audit
-from core.auth import codes, throttle
+from core.auth import codes, passwords, throttle
 from core.auth.identity import check_password_rules, normalize_login
 from core.auth.models import Role, User
 from core.db import unit_of_work
@@ -43,7 +42,7 @@ def start_registration(login: str, password: str, name: str, *, requester: str |
     kind, value = normalize_login(login)
     check_password_rules(password, value)
     key = codes.login_key(value)
-    payload = {"name": (name or "").strip()[:60], "password_hash": generate_password_hash(password)}
+    payload = {"name": (name or "").strip()[:60], "password_hash": passwords.hash_password(password)}
     existing = _user(kind, value)
     with unit_of_work():
         codes.check_limits("register", key, requester=requester, address=address, now=now,

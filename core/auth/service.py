@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import update
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import audit
-from core.auth import identity, throttle
+from core.auth import identity, passwords, throttle
 from core.auth.identity import check_password_rules, normalize_login, try_login
 from core.auth.models import ApiToken, Role, User, hash_token
 from core.calendar.service import local_zone
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
 
     from core.audit import Actor
     from core.departments.models import Department
-
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))  # same method and cost as real hashes
 
 WRONG = "账号或密码错误。"
 NEEDS_CAPTCHA = "为保护账号安全，请先填写图中的验证码再提交。"
@@ -55,7 +52,7 @@ def _password_matches(user: User | None, login_value: str, password: str, *, now
         raise AuthError(f"登录尝试过于频繁，请于 {local:%H:%M:%S} 后再试。")
     if attempt.needs_captcha and not captcha_passed:
         raise CaptchaRequired(NEEDS_CAPTCHA)
-    matched = check_password_hash(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+    matched = passwords.matches(user.password_hash if user is not None else passwords.dummy_hash(), password or "")
     if user is None or not user.active or not matched:
         attempt.failed()
         current_app.logger.info("password check failed (account failures %s, address failures %s)",
