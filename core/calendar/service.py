@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import chinese_calendar
 from flask import current_app
+from sqlalchemy import delete, insert, update
 
 from core import audit
 from core.calendar.hooks import RECOMPUTE_HOOKS
@@ -48,7 +49,8 @@ def build_calendar(edit: tuple[date, DayInfo | None] | None = None) -> WorkCalen
     """A fresh WorkCalendar from the database rows (official years) and the law (other years); with
     `edit` = (day, DayInfo or None to remove it), the calendar that edit would make (nothing is written)."""
     years = {y for (y,) in db.session.query(CalendarYear.year)}
-    rows = {row.day: DayInfo(row.kind, row.name, row.source) for row in CalendarDay.query.all()}
+    rows = {day: DayInfo(kind, name, source) for day, kind, name, source in
+            db.session.query(CalendarDay.day, CalendarDay.kind, CalendarDay.name, CalendarDay.source)}
     if edit is not None:
         day, changed = edit
         rows.pop(day, None)
@@ -116,25 +118,26 @@ class ImportReport:
 
 
 def _apply_days(years: Iterable[int], rows: list[ParsedDay], source: str) -> tuple[int, int]:
-    existing = {r.day: r for r in CalendarDay.query.filter(
-        CalendarDay.day >= date(min(years), 1, 1), CalendarDay.day <= date(max(years), 12, 31))}
-    existing = {d: r for d, r in existing.items() if d.year in years}
-    added = removed = 0
+    """Make the stored days of `years` exactly `rows`, set-based (an import writes a few hundred days per year;
+    one statement per kind of change instead of one object each). Returns (added, removed); a changed day
+    counts as both."""
+    years = set(years)
+    existing = {day: (kind, name, src) for day, kind, name, src in db.session.query(
+        CalendarDay.day, CalendarDay.kind, CalendarDay.name, CalendarDay.source).filter(
+        CalendarDay.day >= date(min(years), 1, 1), CalendarDay.day <= date(max(years), 12, 31)) if day.year in years}
     new_days = {r.day for r in rows}
-    for d, row in existing.items():
-        if d not in new_days:
-            db.session.delete(row)
-            removed += 1
-    for r in rows:
-        row = existing.get(r.day)
-        if row is None:
-            db.session.add(CalendarDay(day=r.day, kind=r.kind, name=r.name, source=source))
-            added += 1
-        elif (row.kind, row.name, row.source) != (r.kind, r.name, source):
-            row.kind, row.name, row.source = r.kind, r.name, source
-            added += 1
-            removed += 1
-    return added, removed
+    gone = [d for d in existing if d not in new_days]
+    fresh = [{"day": r.day, "kind": r.kind, "name": r.name, "source": source} for r in rows if r.day not in existing]
+    changed = [{"day": r.day, "kind": r.kind, "name": r.name, "source": source} for r in rows
+               if r.day in existing and existing[r.day] != (r.kind, r.name, source)]
+    for start in range(0, len(gone), 500):  # SQLite's bound-parameter limit
+        db.session.execute(delete(CalendarDay).where(CalendarDay.day.in_(gone[start:start + 500])),
+                           execution_options={"synchronize_session": False})
+    if fresh:
+        db.session.execute(insert(CalendarDay), fresh)
+    if changed:
+        db.session.execute(update(CalendarDay), changed)  # by primary key
+    return len(fresh) + len(changed), len(gone) + len(changed)
 
 
 def import_official(rows: list[ParsedDay], *, origin: str, now: datetime, actor: Actor,
@@ -149,12 +152,12 @@ def import_official(rows: list[ParsedDay], *, origin: str, now: datetime, actor:
     old_cal = get_calendar()
     with unit_of_work():
         added, removed = _apply_days(set(years), rows, OFFICIAL)
+        loaded = {row.year: row for row in CalendarYear.query.filter(CalendarYear.year.in_(years))}
         for y in years:
-            row = db.session.get(CalendarYear, y)
-            if row is None:
-                db.session.add(CalendarYear(year=y, origin=origin[:120], loaded_at=now))
+            if y in loaded:
+                loaded[y].origin, loaded[y].loaded_at = origin[:120], now
             else:
-                row.origin, row.loaded_at = origin[:120], now
+                db.session.add(CalendarYear(year=y, origin=origin[:120], loaded_at=now))
         changed = _recompute(old_cal, years, now)
         audit.log_change(now=now, actor=actor, entity_kind="calendar", entity_id=_span(years),
                      action="import_official",
