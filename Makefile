@@ -67,6 +67,7 @@ bench: setup
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_reports.py
 	$(BIN)/python bench/bench_masking.py
+	$(BIN)/python bench/bench_replica.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

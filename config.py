@@ -33,6 +33,12 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Password hashes (core/auth/passwords.py): werkzeug's scrypt, n=2**15.
     PASSWORD_HASH_METHOD = "scrypt"
+    # A PostgreSQL streaming replica for the reads that accept a moment's lag (public log, reports, dashboards:
+    # core/replica.py); unset: every read on DATABASE_URL. A replica that does not answer within the connect
+    # timeout is left alone (reads on the primary) for the retry period.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
+    REPLICA_CONNECT_TIMEOUT = _env_int("REPLICA_CONNECT_TIMEOUT", 2)
+    REPLICA_RETRY_SECONDS = _env_int("REPLICA_RETRY_SECONDS", 30)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     # Office hours for working-hour clocks, "HH:MM-HH:MM" periods separated by commas.
@@ -140,6 +146,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    DATABASE_REPLICA_URL = None  # tests/core/test_read_replica.py starts its own replica
     WTF_CSRF_ENABLED = True
     REDIS_URL = None
     RATELIMIT_ENABLED = False  # tests/test_limits.py turns it on

@@ -22,11 +22,13 @@ def init_app(app: Flask) -> None:
     from core.extensions import csrf, db, login_manager, migrate
     from core.logs import configure_logging
     from core.pending_uploads import init_app as init_pending_uploads
+    from core.replica import init_app as init_replica
     from core.security import register_security_headers
     from core.templating import register_template_helpers
     from core.wellformed import register_wellformed
 
     db.init_app(app)
+    init_replica(app)  # reads the public log and reports may take from a PostgreSQL replica
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -13,6 +13,7 @@ from core.auth.models import Role
 from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db
+from core.replica import replica_reads
 from public_log import finder, presenter, queries, review
 from public_log.models import PublicRecord
 from public_log.openapi import PATHS
@@ -43,6 +44,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 @log_bp.get("")
+@replica_reads
 def search() -> ResponseReturnValue:
     """Public: published records, newest first or by relevance to `q`, with filters."""
     filters = queries.Filters.from_args(request.args)
@@ -57,6 +59,7 @@ def search() -> ResponseReturnValue:
 
 
 @log_bp.get("/<public_id>")
+@replica_reads
 def record(public_id: str) -> ResponseReturnValue:
     rec = queries.permalink_target(public_id) or abort(404)
     if rec.status == "withdrawn":

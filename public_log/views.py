@@ -1,4 +1,5 @@
-"""公开答复库: the public pages — browse and search, permalinks, Atom feeds. Masked text only."""
+"""公开答复库: the public pages — browse and search, permalinks, Atom feeds. Masked text only; read from the
+replica when there is one (core/replica.py)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,6 +8,7 @@ from flask import Blueprint, abort, make_response, render_template, request, url
 
 from core.departments.service import get_by_code
 from core.errors import ValidationError
+from core.replica import replica_reads
 from public_log import finder, presenter, queries
 
 if TYPE_CHECKING:
@@ -29,6 +31,7 @@ def _page() -> int:
 
 
 @bp.get("/")
+@replica_reads
 def index() -> ResponseReturnValue:
     error = None
     try:
@@ -42,6 +45,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/<public_id>")
+@replica_reads
 def record(public_id: str) -> ResponseReturnValue:
     rec = queries.permalink_target(public_id) or abort(404)
     if rec.status == "withdrawn":
@@ -59,11 +63,13 @@ def _feed(records: Iterable[PublicRecord], title: str, self_url: str, department
 
 
 @bp.get("/feed.atom")
+@replica_reads
 def feed() -> ResponseReturnValue:
     return _feed(queries.newest(), "亭湖区公开答复库：最新公开的答复", url_for(".feed", _external=True))
 
 
 @bp.get("/departments/<code>/feed.atom")
+@replica_reads
 def department_feed(code: str) -> ResponseReturnValue:
     dep = get_by_code(code, active_only=False) or abort(404)
     return _feed(queries.newest(dep), f"亭湖区公开答复库：{dep.name}", url_for(".department_feed", code=dep.code,

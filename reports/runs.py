@@ -19,6 +19,7 @@ from core.db import unit_of_work, utcnow
 from core.errors import ValidationError
 from core.extensions import db
 from core.jobs import enqueue, job
+from core.replica import on_replica
 from reports.models import TRANSITIONS, ReportRun, RunStatus
 
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ def run_report(run_id: int, now: datetime | None = None) -> RunStatus | None:
         return None  # already taken, finished or gone
     run = db.session.get(ReportRun, run_id)
     try:
-        filename, content_type, content = KINDS[run.kind].build(run, _progress(run_id), now)
+        # the statistics may come from the replica; the run's own row and progress stay on the primary
+        filename, content_type, content = on_replica(KINDS[run.kind].build, run, _progress(run_id), now)
     except Exception:  # noqa: BLE001  (the user sees a plain message; the log has the details)
         log.exception("report run %s failed", run_id)
         db.session.rollback()

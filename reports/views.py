@@ -1,5 +1,6 @@
 """报表: the annual disclosure report (sections 三, 四 and 六) on a page and as XLSX/CSV downloads; the hotline and
-disclosure dashboards (page and JSON)."""
+disclosure dashboards (page and JSON). The reports and dashboards read from the replica when there is one
+(core/replica.py); report runs, the requester's own, stay on the primary."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from core.departments.service import disclosing_departments, get_by_code
 from core.downloads import send_pdf
 from core.errors import ValidationError
 from core.inputs import date_field
+from core.replica import replica_reads
 from reports import annual_export, presenter, runs
 from reports.disclosure_annual import (
     COLUMNS,
@@ -74,6 +76,7 @@ def disclosure_index() -> ResponseReturnValue:
 
 @bp.get("/disclosure/<int:year>")
 @roles_required(*READERS)
+@replica_reads
 def disclosure_annual(year: int) -> ResponseReturnValue:
     table = _table(year)
     return render_template("reports/disclosure_annual.html", table=table, rows=rows(), columns=COLUMNS,
@@ -85,6 +88,7 @@ def disclosure_annual(year: int) -> ResponseReturnValue:
 
 @bp.get("/disclosure/<int:year>.<fmt>")
 @roles_required(*READERS)
+@replica_reads
 def disclosure_annual_file(year: int, fmt: str) -> ResponseReturnValue:
     table = _table(year)
     scope = table.department.code if table.department else "all"
@@ -117,6 +121,7 @@ def _own_department() -> Department | None:
 
 @bp.get("/hotline")
 @roles_required(*READERS)
+@replica_reads
 def hotline_dashboard() -> ResponseReturnValue:
     start, end = _period()
     return render_template("reports/hotline.html", data=presenter.hotline(start, end, utcnow(), _own_department()))
@@ -124,6 +129,7 @@ def hotline_dashboard() -> ResponseReturnValue:
 
 @bp.get("/hotline.json")
 @roles_required(*READERS)
+@replica_reads
 def hotline_dashboard_json() -> ResponseReturnValue:
     start, end = _period()
     return presenter.hotline(start, end, utcnow(), _own_department())
@@ -131,6 +137,7 @@ def hotline_dashboard_json() -> ResponseReturnValue:
 
 @bp.get("/hotline/assessment.pdf")
 @roles_required(*READERS)
+@replica_reads
 def hotline_assessment_pdf() -> ResponseReturnValue:
     """The monthly assessment report (?month=2026-11, default last month); department staff get their own row
     only (the dashboard's rule)."""
@@ -153,6 +160,7 @@ def _year_start(end: date) -> date:
 
 @bp.get("/disclosure/dashboard")
 @roles_required(*READERS)
+@replica_reads
 def disclosure_dashboard() -> ResponseReturnValue:
     start, end = _period(_year_start)
     return render_template("reports/disclosure_dashboard.html",
@@ -161,6 +169,7 @@ def disclosure_dashboard() -> ResponseReturnValue:
 
 @bp.get("/disclosure/dashboard.json")
 @roles_required(*READERS)
+@replica_reads
 def disclosure_dashboard_json() -> ResponseReturnValue:
     start, end = _period(_year_start)
     return presenter.disclosure(start, end, utcnow(), _own_department())

@@ -84,14 +84,9 @@ def backend(request, tmp_path_factory):
     return "sqlite", f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
-@pytest.fixture(scope="session")
-def _app(backend):
-    name, url = backend
-
-    class Cfg(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Cfg)
+def make_app(url, **settings):
+    """A testing app on the database at `url` (`settings` override TestingConfig's)."""
+    app = create_app(type("Cfg", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings}))
 
     def _fresh_g():
         # Tests hold an app context while the client makes requests, and Flask reuses it, so `g`
@@ -101,6 +96,13 @@ def _app(backend):
         from flask import g
         g.__dict__.clear()
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    return app
+
+
+@pytest.fixture(scope="session")
+def _app(backend):
+    name, url = backend
+    app = make_app(url)
 
     from core.extensions import db
     with app.app_context():
@@ -260,4 +262,4 @@ def api_as(client, seeded, now):
     return as_user
 
 
-__all__ = ["at", "official_calendar", "make_user", "login", "csrf_from", "date", "pinned"]
+__all__ = ["at", "official_calendar", "make_app", "make_user", "login", "csrf_from", "date", "pinned"]

@@ -32,12 +32,15 @@ def job_app() -> Flask:
 def dispose_engines_after_fork() -> None:
     """A forked work horse must not share the parent's database connections."""
     def _dispose() -> None:
-        from flask import has_app_context
+        from flask import current_app, has_app_context
 
         from core.extensions import db
+        from core.replica import dispose
         if has_app_context():
             db.engine.dispose(close=False)
+            dispose(current_app._get_current_object())  # type: ignore[attr-defined]
         elif _app is not None:
             with _app.app_context():
                 db.engine.dispose(close=False)
+            dispose(_app)
     os.register_at_fork(after_in_child=_dispose)
