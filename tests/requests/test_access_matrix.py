@@ -128,10 +128,11 @@ def _posted_from_the_citizen_page(app, people, action, text):
 
 def test_only_the_applicant_answers_a_correction_notice_from_the_citizen_page(app, people, now):
     """The citizen page's correction answer belongs to the applicant (their account or a look-up in this
-    browser session); staff use the handling page."""
+    browser session); staff use the handling page. On an application that was sent no correction notice the
+    owner is refused by the state (409, the page and the text kept), everyone else by authority."""
     for label, status in _posted_from_the_citizen_page(app, people, "correction", "补正").items():
-        assert (status == 302) is (label == "owner"), (label, status)
-        assert status in (302, 403, 404), (label, status)  # 403: staff who may read it, 404: the rest
+        assert (status == 409) is (label == "owner"), (label, status)
+        assert status in (409, 403, 404), (label, status)  # 403: staff who may read it, 404: the rest
 
 
 def test_only_the_applicant_explains_reasons_from_the_citizen_page(app, people, now):
