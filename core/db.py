@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -65,6 +65,13 @@ def unit_of_work() -> Iterator[Any]:
         db.session.rollback()
         raise
     run_after_commit()
+
+
+def serialise(key: str) -> None:
+    """Make transactions that pass the same key run one after another, until the current one ends: on PostgreSQL
+    a transaction-level advisory lock; SQLite has one writer at a time already."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
 
 
 def claim_once(row: Any, column: str, value: Any) -> bool:

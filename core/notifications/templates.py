@@ -13,7 +13,7 @@ from jinja2 import Environment, StrictUndefined
 from core.formats import clause, zh_date
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 
@@ -44,6 +44,12 @@ TEMPLATES = {
     "clock_escalated": (
         "【督办】{{ label }} 超期未办结",
         "{{ department }}承办的 {{ label }}（{{ clock_name }}）已于{{ due }}到期，超期仍未办结，请督办。",
+    ),
+    "clock_escalation_digest": (
+        # one per supervisor and sweep (core/clocks/sweep.py: _escalate), however many items it names
+        "【督办汇总】{{ count }} 件事项超期未办结",
+        "截至{{ at }}，以下 {{ count }} 件事项超期已满{{ hours }}小时仍未办结，请督办（{{ by_department }}）。\n"
+        "到期最早的 {{ shown }} 件：\n{{ items }}\n全部超期事项见超期清单。",
     ),
     "calendar_missing": (
         "【提醒】{{ year }} 年官方放假安排尚未导入",
@@ -208,3 +214,26 @@ def render(event: str, context: Mapping[str, Any]) -> tuple[str, str]:
         raise KeyError(f"no template for event {event!r}")
     subject, body = _compiled[event]
     return subject.render(context)[:200], body.render(context)
+
+
+_MARK = "\ue000"  # a private-use character: no message text contains it
+
+
+def renderer(event: str, varying: str) -> Callable[[Mapping[str, Any]], tuple[str, str]]:
+    """render(event, ·) for many contexts that differ mostly in the text field `varying` (a sweep's item labels):
+    each distinct rest of the context is rendered once and the field's value put in afterwards, finalized as
+    jinja would (clause), so the result is the same as render's at a fraction of the cost per message."""
+    cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+    def one(context: Mapping[str, Any]) -> tuple[str, str]:
+        key = tuple((k, v) for k, v in context.items() if k != varying)
+        texts = cache.get(key)
+        if texts is None:
+            subject, body = _compiled[event]
+            marked = {**context, varying: _MARK}
+            texts = cache[key] = subject.render(marked), body.render(marked)
+        value = str(_value(context[varying]))
+        return texts[0].replace(_MARK, value)[:200], texts[1].replace(_MARK, value)
+    if event not in _compiled:
+        raise KeyError(f"no template for event {event!r}")
+    return one
