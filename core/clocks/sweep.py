@@ -18,7 +18,7 @@ from sqlalchemy import and_, select, update
 from core.auth.models import Role, User
 from core.clocks.digest import CLOCK_NAMES, DIGEST, DueText, digest_context, label
 from core.clocks.models import Clock
-from core.db import serialise, unit_of_work
+from core.db import insert_many, serialise, unit_of_work
 from core.departments.models import Department
 from core.extensions import db
 from core.notifications.models import Notification
@@ -60,35 +60,43 @@ def _recipients() -> tuple[dict[int | None, list[int]], list[int], dict[str, lis
 
 
 def _claim(step_filter: Any, values: dict[str, Any], limit: int) -> Sequence[Any]:
-    """Set `values` on up to `limit` matching clocks and return the claimed rows' details.
+    """Set `values` on up to `limit` matching clocks and return the claimed rows' details, in one statement:
+    WITH picked AS MATERIALIZED (SELECT id … LIMIT) UPDATE clocks … FROM picked … RETURNING.
 
-    The candidate ids are read first and the UPDATE re-checks the filter, so a concurrent sweep
-    cannot claim a clock twice; two plain statements keep the plan a pair of index scans (an
-    IN (subquery … LIMIT) let PostgreSQL pick a nested loop that rescanned the subquery per row)."""
-    ids = db.session.execute(select(Clock.id).where(step_filter).order_by(Clock.id).limit(limit)).scalars().all()
-    if not ids:
-        return []
-    stmt = (update(Clock).where(Clock.id.in_(ids), step_filter).values(**values)
+    The UPDATE re-checks the filter on each row it locks, so a concurrent sweep cannot claim a clock twice.
+    The candidates are materialized (an index scan of the step's partial index, done once): a plain
+    IN (subquery … LIMIT) let PostgreSQL pick a nested loop that rescanned the subquery per row, and sending
+    the ids back as thousands of parameters cost more than the update."""
+    picked = (select(Clock.id).where(step_filter).order_by(Clock.id).limit(limit)
+              .cte("picked").prefix_with("MATERIALIZED"))
+    stmt = (update(Clock).where(Clock.id == picked.c.id, step_filter).values(**values)
             .returning(Clock.id, Clock.entity_kind, Clock.entity_id, Clock.entity_label, Clock.name,
                        Clock.department_id, Clock.owner_id, Clock.due_at, Clock.due_on))
     return db.session.execute(stmt, execution_options={"synchronize_session": False}).all()
 
 
-def _notes(rows: Iterable[Any], event: str, recipients_of: Callable[[Any], list[int]], now: datetime, tz: tzinfo,
-           dep_names: dict[int, str]) -> list[dict[str, Any]]:
-    """One in-app notice per claimed clock and recipient; each text is rendered once per distinct clock name, due
-    moment and department (templates.renderer), the item's label put in: a sweep names tens of thousands."""
+NOTE_COLUMNS = ("user_id", "entity_kind", "entity_id", "subject", "body")
+
+
+def _notes(rows: Iterable[Any], event: str, recipients_of: Callable[[Any], list[int]], tz: tzinfo,
+           dep_names: dict[int, str]) -> list[tuple[Any, ...]]:
+    """One in-app notice (NOTE_COLUMNS) per claimed clock and recipient, the texts filled in by templates.renderer
+    (a sweep writes tens of thousands; jinja per message cost more than the writes)."""
     out = []
-    text_of = renderer(event, "label")
+    text_of = renderer(event)
     due_text = DueText(tz)
     for r in rows:
         subject, body = text_of({"label": label(r), "clock_name": CLOCK_NAMES.get(r.name, r.name),
                                  "due": due_text(r), "department": dep_names.get(r.department_id, "")})
         for uid in recipients_of(r):
-            out.append({"created_at": now, "event": event, "channel": "inapp", "user_id": uid, "address": None,
-                        "entity_kind": r.entity_kind, "entity_id": r.entity_id, "subject": subject, "body": body,
-                        "status": "sent", "attempts": 0, "sent_at": now})
+            out.append((uid, r.entity_kind, r.entity_id, subject, body))
     return out
+
+
+def _add_notes(event: str, now: datetime, notes: Sequence[tuple[Any, ...]]) -> None:
+    """Write in-app notices of the sweep, born sent (nothing to deliver), in one statement (core.db.insert_many)."""
+    insert_many(Notification.__table__, NOTE_COLUMNS, notes, created_at=now, event=event, channel="inapp",
+                address=None, status="sent", attempts=0, sent_at=now)
 
 
 def _escalate(now: datetime, supervisors: list[int], tz: tzinfo, dep_names: dict[int, str], hours: int) -> int:
@@ -98,7 +106,7 @@ def _escalate(now: datetime, supervisors: list[int], tz: tzinfo, dep_names: dict
     A second sweep at the same `now` finds nothing left to mark and sends no digest; concurrent sweeps take
     their turn here (serialise), so the later one finds nothing either. The mark stays on each clock
     (escalated_at: its per-item record); the digest names the count, the earliest due items and the overdue
-    lists (core/notifications/links.py: digest_links)."""
+    lists (core/clocks/digest.py)."""
     step = and_(Clock.state == "running", Clock.escalated_at.is_(None), Clock.escalate_at.is_not(None),
                 Clock.escalate_at <= now)
     with unit_of_work():
@@ -110,11 +118,7 @@ def _escalate(now: datetime, supervisors: list[int], tz: tzinfo, dep_names: dict
             execution_options={"synchronize_session": False}).all()
         if rows and supervisors:
             subject, body = render(DIGEST, digest_context(rows, now=now, tz=tz, dep_names=dep_names, hours=hours))
-            db.session.execute(Notification.__table__.insert(), [
-                {"created_at": now, "event": DIGEST, "channel": "inapp", "user_id": uid, "address": None,
-                 "entity_kind": DIGEST, "entity_id": None, "subject": subject, "body": body, "status": "sent",
-                 "attempts": 0, "sent_at": now}
-                for uid in supervisors])
+            _add_notes(DIGEST, now, [(uid, DIGEST, None, subject, body) for uid in supervisors])
     return len(rows)
 
 
@@ -148,9 +152,7 @@ def run_sweep(now: datetime, batch: int = BATCH) -> dict[str, int]:
         while True:
             with unit_of_work():
                 rows = _claim(where, values, batch)
-                notes = _notes(rows, event, recipients_of, now, tz, dep_names)
-                if notes:
-                    db.session.execute(Notification.__table__.insert(), notes)
+                _add_notes(event, now, _notes(rows, event, recipients_of, tz, dep_names))
             total += len(rows)
             if len(rows) < batch:
                 break

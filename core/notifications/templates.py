@@ -5,6 +5,7 @@ Every value is set inside a sentence that brings its own punctuation, so each is
 (core.formats.clause: a reason typed with its own "。" does not make "。。" or "。；"), and a date as zh_date."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -216,24 +217,32 @@ def render(event: str, context: Mapping[str, Any]) -> tuple[str, str]:
     return subject.render(context)[:200], body.render(context)
 
 
-_MARK = "\ue000"  # a private-use character: no message text contains it
+_PLAIN = re.compile(r"\{\{\s*(\w+)\s*\}\}")  # a template tag that only puts a value in
 
 
-def renderer(event: str, varying: str) -> Callable[[Mapping[str, Any]], tuple[str, str]]:
-    """render(event, ·) for many contexts that differ mostly in the text field `varying` (a sweep's item labels):
-    each distinct rest of the context is rendered once and the field's value put in afterwards, finalized as
-    jinja would (clause), so the result is the same as render's at a fraction of the cost per message."""
-    cache: dict[tuple[Any, ...], tuple[str, str]] = {}
+def _as_format(source: str) -> tuple[str, tuple[str, ...]] | None:
+    """A template made only of text and plain {{ name }} tags as a %-format and its names; None for any other."""
+    parts = _PLAIN.split(source)
+    literals = parts[0::2]
+    if any("{{" in t or "{%" in t or "{#" in t for t in literals):
+        return None  # filters, conditions, loops, comments: jinja must render it
+    return "%s".join(t.replace("%", "%%") for t in literals), tuple(parts[1::2])
 
-    def one(context: Mapping[str, Any]) -> tuple[str, str]:
-        key = tuple((k, v) for k, v in context.items() if k != varying)
-        texts = cache.get(key)
-        if texts is None:
-            subject, body = _compiled[event]
-            marked = {**context, varying: _MARK}
-            texts = cache[key] = subject.render(marked), body.render(marked)
-        value = str(_value(context[varying]))
-        return texts[0].replace(_MARK, value)[:200], texts[1].replace(_MARK, value)
+
+def renderer(event: str) -> Callable[[Mapping[str, Any]], tuple[str, str]]:
+    """render(event, ·) for many messages of one event (a sweep writes tens of thousands): a template of plain
+    {{ name }} tags becomes a %-format once, each value finalized as jinja's finalize does, so the text is the same
+    as render's at a fraction of the cost; any other template is rendered by jinja."""
     if event not in _compiled:
         raise KeyError(f"no template for event {event!r}")
+    subject_src, body_src = TEMPLATES[event]
+    subject_fmt, body_fmt = _as_format(subject_src), _as_format(body_src)
+    if subject_fmt is None or body_fmt is None:
+        return lambda context: render(event, context)
+    names = set(subject_fmt[1]) | set(body_fmt[1])
+
+    def one(context: Mapping[str, Any]) -> tuple[str, str]:
+        values = {n: _value(context[n]) for n in names}
+        return (subject_fmt[0] % tuple(values[n] for n in subject_fmt[1]))[:200], \
+            body_fmt[0] % tuple(values[n] for n in body_fmt[1])
     return one

@@ -1,7 +1,7 @@
 """Notifications in the embedded mode (no Redis): outbox rows, delivery, retries, inbox, templates, SMTP."""
 import json
 import socket
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -185,9 +185,11 @@ def test_file_sink_hands_over_each_notification_once(tmp_path):
 def test_the_batch_renderer_writes_what_render_writes():
     """The sweep's renderer fills the varying label into texts rendered once; it must say exactly what render says,
     the label set in as a clause (its own full stop dropped) like every other value."""
-    text_of = renderer("clock_overdue", "label")
-    for label in ("YSQ-2026-000001", "带句号的标题。", "  前后空格；", "x" * 300):
-        ctx = {"label": label, "clock_name": "答复期限", "due": "2026年12月1日", "department": "民政局"}
-        assert text_of(ctx) == render("clock_overdue", ctx)
+    for event in ("clock_due_soon", "clock_overdue", "fee_notice", "correction_notice"):
+        text_of = renderer(event)
+        for label in ("YSQ-2026-000001", "带句号的标题。", "  前后空格；", "100%", "x" * 300):
+            ctx = {"label": label, "clock_name": "答复期限", "due": "2026年12月1日", "department": "民政局。",
+                   "amount": 30, "basis": "办法", "method": "按件", "standard": "%s 元", "detail": date(2026, 12, 1)}
+            assert text_of(ctx) == render(event, ctx)
     with pytest.raises(KeyError):
-        renderer("no_such_event", "label")
+        renderer("no_such_event")
