@@ -1,4 +1,4 @@
-"""Deadline sweep benchmark on PostgreSQL: 100,000 open clocks, one sweep (target < 5 s), a second
+"""Deadline sweep benchmark on PostgreSQL: 100,000 open clocks, one sweep (target ≤ 3× its reference), a second
 sweep at the same `now` (idempotent), a calendar import that recomputes the open clocks, and a sweep a
 day later (the worst case: mass escalation).
 
