@@ -49,7 +49,7 @@ TEMPLATES = {
     "clock_escalation_digest": (
         # one per supervisor and sweep (core/clocks/sweep.py: _escalate), however many items it names
         "【督办汇总】{{ count }} 件事项超期未办结",
-        "截至{{ at }}，以下 {{ count }} 件事项超期已满{{ hours }}小时仍未办结，请督办（{{ by_department }}）。\n"
+        "截至{{ at }}，共有 {{ count }} 件事项超期已满{{ hours }}小时仍未办结，请督办（{{ by_department }}）。\n"
         "到期最早的 {{ shown }} 件：\n{{ items }}\n全部超期事项见超期清单。",
     ),
     "calendar_missing": (

@@ -189,7 +189,7 @@ def test_two_sweeps_at_once_warn_and_digest_once(app, seeded):
     from core.extensions import db
     from tests.waiting import PATIENCE
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs a database server both sweeps share (the SQLite test database is one connection)")
+        pytest.skip("needs PostgreSQL: two sessions writing at once (SQLite has one writer at a time)")
     make_user("approver", "a@x.cn", department="mzj")
     sups = [make_user("supervisor", f"sup{i}@x.cn") for i in range(3)]
     for i in range(40):
