@@ -17,10 +17,12 @@ def init_app(app: Flask) -> None:
     import core.saved_filters  # noqa: F401  (its table, with its views: not a model-only module)
     from core.calendar.hooks import register_recompute
     from core.cli import register_cli
+    from core.clocks.digest import DIGEST, digest_links
     from core.clocks.recompute import recompute_open_clocks
     from core.errors import register_error_handlers
     from core.extensions import csrf, db, login_manager, migrate
     from core.logs import configure_logging
+    from core.notifications.links import register_details
     from core.pending_uploads import init_app as init_pending_uploads
     from core.replica import init_app as init_replica
     from core.security import register_security_headers
@@ -33,6 +35,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     register_recompute(recompute_open_clocks)  # open clocks follow an imported official calendar
+    register_details(DIGEST, digest_links)  # a supervisors' escalation digest links its items and overdue lists
     _register_blueprints(app)
     app.extensions.setdefault("seeders", [])  # workflows add theirs; `flask seed` runs them
     register_cli(app)

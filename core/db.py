@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -14,9 +14,10 @@ from sqlalchemy.types import DateTime, Float, String, TypeDecorator
 from core.extensions import db
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
     from typing import Any
 
+    from sqlalchemy import Table
     from sqlalchemy.engine import Dialect
 
 
@@ -65,6 +66,43 @@ def unit_of_work() -> Iterator[Any]:
         db.session.rollback()
         raise
     run_after_commit()
+
+
+def serialise(key: str) -> None:
+    """Make transactions that pass the same key run one after another, until the current one ends: on PostgreSQL
+    a transaction-level advisory lock; SQLite has one writer at a time already."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+
+
+def insert_many(table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]], **same: Any) -> None:
+    """INSERT one row per tuple of `rows` (values of `columns`), each with the values `same` shares.
+
+    On PostgreSQL one INSERT … SELECT … FROM unnest(one array per column): a statement with a parameter per column,
+    not per value (a multi-row VALUES of thousands of parameters is parsed in Python each time, and an
+    executemany is a statement per row). Elsewhere (SQLite, in process) an executemany. Only for psycopg."""
+    if not rows:
+        return
+    bind = db.session.get_bind()
+    if bind.dialect.name != "postgresql":
+        db.session.execute(table.insert(), [{**same, **dict(zip(columns, row))} for row in rows])
+        return
+    dialect = bind.dialect
+
+    def sql_type(column: str) -> str:
+        return str(table.c[column].type.compile(dialect))
+
+    def bound(column: str, value: Any) -> Any:
+        process = table.c[column].type.bind_processor(dialect)
+        return process(value) if process is not None else value
+    # %(name)b: psycopg sends the arrays in binary, several times faster to build than their quoted text form
+    arrays = ", ".join(f"CAST(%(a{i})b AS {sql_type(c)}[])" for i, c in enumerate(columns))
+    picks = [f"t.{c}" for c in columns] + [f"CAST(%(s_{c})s AS {sql_type(c)})" for c in same]
+    sql = (f"INSERT INTO {table.name} ({', '.join([*columns, *same])}) SELECT {', '.join(picks)} "
+           f"FROM unnest({arrays}) AS t({', '.join(columns)})")
+    params = {f"a{i}": [row[i] for row in rows] for i in range(len(columns))}
+    params.update({f"s_{c}": bound(c, v) for c, v in same.items()})
+    db.session.connection().exec_driver_sql(sql, params)
 
 
 def claim_once(row: Any, column: str, value: Any) -> bool:

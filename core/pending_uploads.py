@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, session
 from flask_login import current_user
-from sqlalchemy import func, text
+from sqlalchemy import func
 
-from core.db import UTCDateTime, unit_of_work
+from core.db import UTCDateTime, serialise, unit_of_work
 from core.errors import DomainError, NotTheirs, ValidationError
 from core.extensions import db
 from core.uploads import ACCEPT_ATTR, ACCEPTED, check_one
@@ -37,7 +37,7 @@ REMOVE_FIELD = "pending_remove"  # the checkbox that drops a kept file
 ANON_PREFIX = "session:"  # the owner key of a visitor who is not signed in
 NOT_KEPT = "附件未能保留，请重新选择"  # over a budget, or sent on a form the captcha refused
 ADDRESS_WINDOW = timedelta(hours=24)
-_BUDGET_LOCK = 180001  # PostgreSQL advisory lock taken while anonymous uploads are counted and stored
+_BUDGET_LOCK = "pending-upload-budget"  # PostgreSQL advisory lock taken while anonymous uploads are counted and stored
 
 
 class PendingUpload(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
@@ -179,8 +179,7 @@ class _Budget:
     writer at a time (the second request's insert waits for or fails on the first's commit)."""
 
     def __init__(self, now: datetime) -> None:
-        if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _BUDGET_LOCK})
+        serialise(_BUDGET_LOCK)
         self.address = address_hash()
         live = PendingUpload.query.filter(PendingUpload.owner.like(ANON_PREFIX + "%"), PendingUpload.expires_at > now)
         total = live.with_entities(func.coalesce(func.sum(PendingUpload.size), 0)).scalar()

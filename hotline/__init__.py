@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     from core.auth.models import Role
     from core.jobs.periodic import register_periodic
     from core.limits import register_limit
-    from core.notifications.links import register_target
+    from core.notifications.links import register_overdue_list, register_target
     from core.saved_filters import register_queue
     from core.security import register_public_endpoints
     from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
     from hotline.citizen_views import bp as hotline_citizen_bp
     from hotline.common import ENTITY
     from hotline.kb_views import bp as hotline_kb_bp
-    from hotline.notice_links import order_page, ticket_page
+    from hotline.notice_links import order_page, overdue_orders, overdue_tickets, ticket_page
     from hotline.open311 import bp as open311_bp
     from hotline.seed import seed_categories_message
     from hotline.sla import TYPES
@@ -46,6 +46,8 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
     register_target(ENTITY, ticket_page)  # notifications link to the item's page
     register_target(ORDER, order_page)
+    register_overdue_list(ENTITY, "12345 超期工单", overdue_tickets)  # escalation digests link to them
+    register_overdue_list(ORDER, "反馈超期的督办单", overdue_orders)
     register_periodic(escalate_overdue, "督办单升级")  # 督办单 whose written feedback is late go to level 2
     seeders = app.extensions.setdefault("seeders", [])  # `flask seed` runs them (core/cli.py)
     if seed_categories_message not in seeders:

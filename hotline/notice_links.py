@@ -28,3 +28,13 @@ def order_page(user: Any, order_id: int) -> str | None:
     if order is None or not _staff(user):
         return None
     return url_for("hotline.ticket", ticket_id=order.ticket_id, _anchor="supervision")
+
+
+def overdue_tickets(user: Any) -> str | None:
+    """The department queue filtered to 超期 tickets (supervisors see every department's there)."""
+    return url_for("hotline.queue", urgency="overdue") if _staff(user) else None
+
+
+def overdue_orders(user: Any) -> str | None:
+    """The 督办单 list filtered to orders whose written feedback is late."""
+    return url_for("hotline_supervision.index", state="overdue") if _staff(user) else None

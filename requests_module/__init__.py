@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     from core.clocks.sweep import register_unassigned_recipients
     from core.jobs.periodic import register_periodic
     from core.limits import register_limit
-    from core.notifications.links import register_target
+    from core.notifications.links import register_overdue_list, register_target
     from core.saved_filters import register_queue
     from core.templating import NAV, STAFF_ROLES, WORK, Link, register_links
     from public_log.labels import register_labels
@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
     from requests_module.correction_views import staff_bp as corrections_staff_bp
     from requests_module.documents import follow_calendar
     from requests_module.lapses import expire_unanswered
-    from requests_module.notice_links import application_page, correction_page
+    from requests_module.notice_links import application_page, correction_page, overdue_list
     from requests_module.outcomes import choices
     from requests_module.queries import queue_filter
     from requests_module.staff_views import bp as requests_staff_bp
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     register_periodic(expire_unanswered, "期满视为放弃")  # applications whose period ran out unanswered are closed
     register_target(ENTITY, application_page)  # notifications link to the item's page
     register_target(CORRECTION, correction_page)
+    register_overdue_list(ENTITY, "依申请公开超期清单", overdue_list)  # escalation digests link to it
     register_recompute(follow_calendar)  # periods from delivery follow an imported official year
     # Art. 31: an unconfirmed online application (and an unassigned one) alerts the 公开办 when its clock runs out
     register_unassigned_recipients(ENTITY, INTAKE)

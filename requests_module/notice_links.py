@@ -23,3 +23,8 @@ def correction_page(user: Any, correction_id: int) -> str:
     if _staff(user):
         return url_for("corrections_staff.detail", correction_id=correction_id)
     return url_for("corrections.show", correction_id=correction_id)
+
+
+def overdue_list(user: Any) -> str | None:
+    """The staff queue filtered to 超期 applications (what the user may see there is the queue's own rule)."""
+    return url_for("requests_staff.queue", urgency="overdue") if _staff(user) else None

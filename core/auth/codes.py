@@ -36,10 +36,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import func, text, update
+from sqlalchemy import func, update
 
 from core.auth.models import AuthCode
-from core.db import unit_of_work
+from core.db import serialise, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 
@@ -90,8 +90,7 @@ def check_limits(purpose: str, key: str, *, requester: str | None, address: str 
     login's ceiling: CeilingReached, unless a captcha was solved). Call inside the unit of work that adds
     the code."""
     from core.calendar.service import local_zone
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "auth-code:" + key})
+    serialise("auth-code:" + key)
     cfg = current_app.config
     mine = (AuthCode.purpose == purpose, AuthCode.login_key == key)
     scopes = (

@@ -3,7 +3,9 @@
 The notification stores the item as (entity_kind, entity_id); the package that owns the kind registers how
 to reach it (core imports neither workflow, DESIGN §5). The link is only a URL: the page it opens applies its
 own access rule, so a link never grants anything — another citizen's item answers 404 there as it would when
-typed in. A notification without an item (or of a kind nobody registered, e.g. older rows) shows no link."""
+typed in. A notification without an item (or of a kind nobody registered, e.g. older rows) shows no link. A notice
+about many items (the supervisors' escalation digest) shows the links its event registers, among them the
+overdue lists each package registers for its kinds of work."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -16,6 +18,10 @@ if TYPE_CHECKING:
 
 # {entity_kind: resolver(user, entity_id) → URL or None}, registered by the package that owns the kind
 TARGETS: dict[str, Callable[[Any, int], str | None]] = {}
+# {event: resolver(user, notification) → [(text, URL)]}: the links of a notice about many items (a digest)
+DETAILS: dict[str, Callable[[Any, Notification], list[tuple[str, str]]]] = {}
+# {entity_kind: (name, resolver(user) → URL or None)}: the staff list of that kind's overdue work
+OVERDUE_LISTS: dict[str, tuple[str, Callable[[Any], str | None]]] = {}
 
 
 def register_target(entity_kind: str, resolver: Callable[[Any, int], str | None]) -> None:
@@ -31,3 +37,30 @@ def target_of(user: Any, notification: Notification) -> str | None:
     except ValueError:
         return None
     return resolver(user, ident) if resolver is not None else None
+
+
+def register_details(event: str, resolver: Callable[[Any, Notification], list[tuple[str, str]]]) -> None:
+    """Notifications of `event` (about many items) show the links resolver(recipient, notification) lists."""
+    DETAILS[event] = resolver
+
+
+def details_of(user: Any, notification: Notification) -> list[tuple[str, str]]:
+    """The (text, URL) links a notice about many items shows `user`; [] for other notices."""
+    resolver = DETAILS.get(notification.event)
+    return resolver(user, notification) if resolver is not None else []
+
+
+def register_overdue_list(entity_kind: str, name: str, resolver: Callable[[Any], str | None]) -> None:
+    """The list where staff see `entity_kind` work that is overdue, filtered so: resolver(user) → its URL."""
+    OVERDUE_LISTS[entity_kind] = (name, resolver)
+
+
+def overdue_lists(user: Any, kinds: list[str]) -> list[tuple[str, str]]:
+    """(name, URL) of the overdue list of each kind that has one `user` may open."""
+    out = []
+    for kind in kinds:
+        name, resolver = OVERDUE_LISTS.get(kind, ("", None))
+        url = resolver(user) if resolver is not None else None
+        if url and (name, url) not in out:
+            out.append((name, url))
+    return out

@@ -5,6 +5,7 @@ Every value is set inside a sentence that brings its own punctuation, so each is
 (core.formats.clause: a reason typed with its own "。" does not make "。。" or "。；"), and a date as zh_date."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from jinja2 import Environment, StrictUndefined
 from core.formats import clause, zh_date
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 
@@ -44,6 +45,12 @@ TEMPLATES = {
     "clock_escalated": (
         "【督办】{{ label }} 超期未办结",
         "{{ department }}承办的 {{ label }}（{{ clock_name }}）已于{{ due }}到期，超期仍未办结，请督办。",
+    ),
+    "clock_escalation_digest": (
+        # one per supervisor and sweep (core/clocks/sweep.py: _escalate), however many items it names
+        "【督办汇总】{{ count }} 件事项超期未办结",
+        "截至{{ at }}，共有 {{ count }} 件事项超期已满{{ hours }}小时仍未办结，请督办（{{ by_department }}）。\n"
+        "到期最早的 {{ shown }} 件：\n{{ items }}\n全部超期事项见超期清单。",
     ),
     "calendar_missing": (
         "【提醒】{{ year }} 年官方放假安排尚未导入",
@@ -208,3 +215,34 @@ def render(event: str, context: Mapping[str, Any]) -> tuple[str, str]:
         raise KeyError(f"no template for event {event!r}")
     subject, body = _compiled[event]
     return subject.render(context)[:200], body.render(context)
+
+
+_PLAIN = re.compile(r"\{\{\s*(\w+)\s*\}\}")  # a template tag that only puts a value in
+
+
+def _as_format(source: str) -> tuple[str, tuple[str, ...]] | None:
+    """A template made only of text and plain {{ name }} tags as a %-format and its names; None for any other."""
+    parts = _PLAIN.split(source)
+    literals = parts[0::2]
+    if any("{{" in t or "{%" in t or "{#" in t for t in literals):
+        return None  # filters, conditions, loops, comments: jinja must render it
+    return "%s".join(t.replace("%", "%%") for t in literals), tuple(parts[1::2])
+
+
+def renderer(event: str) -> Callable[[Mapping[str, Any]], tuple[str, str]]:
+    """render(event, ·) for many messages of one event (a sweep writes tens of thousands): a template of plain
+    {{ name }} tags becomes a %-format once, each value finalized as jinja's finalize does, so the text is the same
+    as render's at a fraction of the cost; any other template is rendered by jinja."""
+    if event not in _compiled:
+        raise KeyError(f"no template for event {event!r}")
+    subject_src, body_src = TEMPLATES[event]
+    subject_fmt, body_fmt = _as_format(subject_src), _as_format(body_src)
+    if subject_fmt is None or body_fmt is None:
+        return lambda context: render(event, context)
+    names = set(subject_fmt[1]) | set(body_fmt[1])
+
+    def one(context: Mapping[str, Any]) -> tuple[str, str]:
+        values = {n: _value(context[n]) for n in names}
+        return (subject_fmt[0] % tuple(values[n] for n in subject_fmt[1]))[:200], \
+            body_fmt[0] % tuple(values[n] for n in body_fmt[1])
+    return one

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from core.db import utcnow
 from core.notifications import service
-from core.notifications.links import target_of
+from core.notifications.links import details_of, target_of
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -19,7 +19,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    items = [(n, target_of(current_user, n)) for n in service.inbox(current_user)]
+    items = [(n, target_of(current_user, n), details_of(current_user, n)) for n in service.inbox(current_user)]
     return render_template("notifications/index.html", items=items)
 
 

@@ -1,7 +1,7 @@
 """Notifications in the embedded mode (no Redis): outbox rows, delivery, retries, inbox, templates, SMTP."""
 import json
 import socket
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from core.db import unit_of_work
 from core.notifications import service
 from core.notifications.delivery import deliver, flush_outbox
 from core.notifications.models import Notification
-from core.notifications.templates import TEMPLATES, render
+from core.notifications.templates import TEMPLATES, render, renderer
 from tests.conftest import at, csrf_from, login, make_user
 
 NOW = at(2026, 11, 20, 10)
@@ -106,7 +106,11 @@ def test_every_template_renders_in_chinese():
            "year": 2027, "detail": "请写明文号", "kind": "政府信息公开申请", "master": "RX-2026-000001",
            "code": "123456", "minutes": 15, "amount": "130.00", "basis": "《政府信息公开信息处理费管理办法》",
            "method": "按量计收", "standard": "31—100页的部分，10元/页",
-           "link": "https://gk.example.gov.cn/requests/new?handoff=abc", "days": 30}
+           "link": "https://gk.example.gov.cn/requests/new?handoff=abc", "days": 30, "count": 3,
+           "at": "2026年12月16日 10:00", "hours": 24, "by_department": "民政局 3 件", "shown": 3, "items": "1. YSQ-1",
+           "requester": "张三", "result": "已批准", "author": "李四", "outcome": "予以公开", "approver": "王五",
+           "note": "请补充依据", "record": "出生日期", "confirm_by": "2026年11月23日", "received": "2026年11月20日",
+           "on": "2026年11月20日", "resolved": "未解决"}
     for event in TEMPLATES:
         subject, body = render(event, ctx)
         assert subject.startswith("【") and body
@@ -176,3 +180,16 @@ def test_file_sink_hands_over_each_notification_once(tmp_path):
     adapter.send(n7)
     adapter.send(n7)  # the retry
     assert [line.split(",")[0] for line in sink.read_text().splitlines()] == ['{"id": 70', '{"id": 7']
+
+
+def test_the_batch_renderer_writes_what_render_writes():
+    """The sweep's renderer fills the varying label into texts rendered once; it must say exactly what render says,
+    the label set in as a clause (its own full stop dropped) like every other value."""
+    for event in ("clock_due_soon", "clock_overdue", "fee_notice", "correction_notice"):
+        text_of = renderer(event)
+        for label in ("YSQ-2026-000001", "带句号的标题。", "  前后空格；", "100%", "x" * 300):
+            ctx = {"label": label, "clock_name": "答复期限", "due": "2026年12月1日", "department": "民政局。",
+                   "amount": 30, "basis": "办法", "method": "按件", "standard": "%s 元", "detail": date(2026, 12, 1)}
+            assert text_of(ctx) == render(event, ctx)
+    with pytest.raises(KeyError):
+        renderer("no_such_event")
