@@ -12,7 +12,6 @@ from sqlalchemy.orm import Query
 from core.departments.models import Department
 from core.departments.service import get_by_code
 from core.errors import ValidationError
-from core.extensions import db
 from core.inputs import date_field
 from public_log import labels
 from public_log.models import PublicRecord
