@@ -50,7 +50,8 @@ def free_port() -> int:
 
 
 def settings() -> str:
-    return f"gunicorn {WORKERS} workers x {THREADS} threads (gthread); {CLIENTS} clients (threads of one Python process)"
+    return (f"gunicorn {WORKERS} workers x {THREADS} threads (gthread, keep-alive 30 s); {CLIENTS} clients "
+            "(threads of one Python process)")
 
 
 def machine(version: str) -> str:
@@ -63,8 +64,11 @@ def gunicorn(app: str, env: dict) -> Iterator[int]:
     """gunicorn serving the WSGI app `app` ("module:factory()") with the same settings for every app measured;
     yields its port once it accepts connections, stops it afterwards."""
     port = free_port()
+    # --keep-alive 30: at a low offered rate a client waits about 2 s between requests, gunicorn's default idle
+    # limit, and would find its connection closed under it (the production nginx keeps its own upstream limit)
     server = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
-                               "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], cwd=ROOT, env=env)
+                               "--keep-alive", "30", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+                              cwd=ROOT, env=env)
     try:
         for _ in range(300):
             if server.poll() is not None:
