@@ -65,6 +65,7 @@ bench: setup
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_hotline.py
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_public.py
 	$(BIN)/python bench/bench_reports.py
 	$(BIN)/python bench/bench_masking.py
 	$(BIN)/python bench/bench_replica.py

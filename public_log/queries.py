@@ -12,7 +12,6 @@ from sqlalchemy.orm import Query
 from core.departments.models import Department
 from core.departments.service import get_by_code
 from core.errors import ValidationError
-from core.extensions import db
 from core.inputs import date_field
 from public_log import labels
 from public_log.models import PublicRecord
@@ -152,6 +151,7 @@ def permalink_target(public_id: str) -> PublicRecord | None:
 
 
 def departments_with_records() -> list[Department]:
-    ids = db.session.scalars(sa.select(PublicRecord.department_id).where(PublicRecord.status == "published")
-                             .distinct())
-    return Department.query.filter(Department.id.in_(list(ids))).order_by(Department.code).all()
+    """Departments with at least one published record (the search page's filter), one index probe per
+    department (a DISTINCT over the records read them all: 168 ms a page at 50,000 records, bench_public.py)."""
+    published = sa.exists().where(PublicRecord.department_id == Department.id, PublicRecord.status == "published")
+    return Department.query.filter(published).order_by(Department.code).all()

@@ -22,6 +22,17 @@ def test_browse_newest_first_with_filters(client, seeded):
     assert "类别只能是" in html and "低保申请条件" in html  # bad filter explained and ignored
 
 
+def test_department_filter_lists_departments_with_published_records(client, seeded):
+    from public_log.queries import departments_with_records
+    publish("低保申请条件", "咨询低保", "向镇街申请。", dept="mzj")
+    publish("道路积水", "积水严重", "已疏通。", dept="zjj")
+    publish("楼道照明", "路灯不亮", "已修复。", dept="zjj")
+    queue("未审查的答复", "x", "y", dept="jyj")  # pending only: not offered
+    assert [d.code for d in departments_with_records()] == ["mzj", "zjj"]
+    html = client.get("/log/").get_data(as_text=True)
+    assert '<option value="mzj"' in html and '<option value="zjj"' in html and '<option value="jyj"' not in html
+
+
 def test_search_highlights_and_escapes(client, seeded):
     publish("低保<script>alert(1)</script>标准", "咨询城市低保标准", "城市低保标准为每人每月900元。")
     html = client.get("/log/?q=低保").get_data(as_text=True)
