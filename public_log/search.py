@@ -295,7 +295,7 @@ def search(query: str, filters: Filters | None = None, *, page: int = 1, per_pag
     engine = backend()
     stmt = sa.select(PublicSearchDoc.record_id, PublicSearchDoc.published_at).select_from(PublicSearchDoc).where(
         *(filters.clauses(PublicSearchDoc) if filters is not None else ()))
-    for phrase in parsed.phrases:
+    for phrase in parsed.text_checks:
         stmt = stmt.where((sa.func.instr(PublicSearchDoc.body, phrase) if db.engine.dialect.name == "sqlite"
                            else sa.func.strpos(PublicSearchDoc.body, phrase)) > 0)
     try:

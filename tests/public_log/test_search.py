@@ -269,3 +269,14 @@ def test_migration_fills_the_filter_lexemes_as_the_index_does(corpus):
     db.session.execute(sa.text(migration._FILL.format(month=migration._MONTH[db.engine.dialect.name])))
     assert dict(db.session.execute(sa.select(PublicSearchDoc.record_id, PublicSearchDoc.filter_tokens)).all()) == expected
     db.session.rollback()
+
+
+def test_two_word_chinese_phrases_are_proved_by_the_index_others_by_the_text(corpus):
+    assert parse_query('"扶贫资金"').text_checks == []  # the pair token 扶贫资金 is a substring of its text
+    assert parse_query('"资金使用情况"').text_checks == ["资金使用情况"]  # pairs 资金使用 + 使用情况: anywhere
+    assert parse_query('"扶贫 资金"').text_checks == ["扶贫 资金"]  # the space is not indexed
+    apart = publish("资金公示", "资金使用已公示", "使用情况良好，扶贫 资金另行公布。", replied_on=date(2026, 11, 7))
+    assert titles('"扶贫资金"') == ["扶贫资金使用情况"]
+    assert titles('"资金使用情况"') == ["扶贫资金使用情况"]  # both pairs are in `apart` too, the phrase is not
+    assert search.search("资金使用 使用情况").ids[-1] == apart.id
+    assert titles('"改造资金"') == ["老旧小区改造"] and titles('"资金改造"') == []
