@@ -191,8 +191,8 @@ class PostgresTsvector:
 
         The filters and the buckets are asked of the GIN index as lexemes (weight D only: never a
         word of the text), so it narrows the matches itself (two everyday words no longer fetch every
-        row holding both, nor a department's search every row holding the word). The best plan depends on how common
-        the words are; psycopg prepares repeated statements and PostgreSQL would then reuse one generic
+        row holding both, nor a department's search every row holding the word). The best plan
+        depends on how common the words are; psycopg prepares repeated statements and PostgreSQL would then reuse one generic
         plan for all words (measured: 5 ms → 240 ms), so plan each search afresh."""
         db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
         expr = match_expression(parsed.terms, "'", "&", "|", ":ABC")  # words only, never a filter lexeme
