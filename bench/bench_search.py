@@ -1,18 +1,29 @@
-"""Search of the public log at scale: 1,000,000 published records on SQLite FTS5 and on PostgreSQL.
+"""Search of the public log at scale, all query classes, on SQLite FTS5 and on PostgreSQL, at 100,000 and
+1,000,000 published records.
 
-For each backend: load the records, build the index (and report its size and build time), run 1,000
-mixed queries through the real search function (`public_log.search.search`, first page of 20 with the
-total), and, in the same run, a naive `LIKE '%…%'` scan for a sample of the same queries.
-Target (issue 6): p95 <= 50 ms for one- and two-word queries at 1,000,000 records.
+For each size and backend: load the records, build the index (and report its size and build time), run
+1,000 mixed queries through the real search function (`public_log.search.search`, first page of 20 with
+the total) and print p50/p95/p99 per class — one word, two words, quoted phrase, one word with a filter
+(kind, department or half a year). In the same run, for the first BENCH_REF_QUERIES (10) queries of each
+class, the references: a naive `LIKE '%…%'` scan of the records, and on PostgreSQL a `pg_trgm` GIN
+index over the same text (the documents' normalised body; `CREATE EXTENSION pg_trgm` in the throw-away
+database), each with its ratio to the search at p95. At the end: p95 per class at each size and the
+growth ratio. Targets (issue 19): p95 <= 50 ms for every class, >= 30x the LIKE scan and >= 5x pg_trgm
+at p95, p95 growing at most 2x for 10x the data.
 
 Texts are built from the seed work plan's vocabulary (jieba words weighted by frequency), the 12345
 catalogue and the departments' topic keywords. To keep generation within minutes, each word's index
 tokens come from jieba once (cached) and a document's tokens are its words' tokens plus adjacent words
-joined (as `index_tokens` does); jieba's own speed
-on whole documents is measured separately and reported (that is what `flask log reindex` pays).
+joined (as `index_tokens` does); jieba's own speed on whole documents is measured separately and
+reported (that is what `flask log reindex` pays).
 
-Run: `.venv/bin/python bench/bench_search.py` (BENCH_RECORDS, BENCH_QUERIES, BENCH_LIKE_QUERIES,
-BENCH_BACKENDS=sqlite,postgresql, BENCH_DATABASE_URL; throw-away databases are dropped afterwards).
+Run: `.venv/bin/python -u bench/bench_search.py`. Settings: BENCH_RECORDS=100000,1000000 (the sizes),
+BENCH_QUERIES, BENCH_REF_QUERIES, BENCH_BACKENDS=sqlite,postgresql, BENCH_DATABASE_URL (the server's
+admin database for the throw-away ones).
+Keeping the builds (a 1,000,000-record build takes ~10 minutes per backend): BENCH_KEEP=1 keeps the
+PostgreSQL databases (their names are printed) and BENCH_SQLITE_DIR=<dir> keeps the SQLite files
+(<dir>/search_<n>.db); then BENCH_QUERY_ONLY=<url>[,<url>…] runs the mix (and the references, growth
+and verdict) against them without rebuilding. Drop kept databases afterwards (DROP DATABASE …).
 """
 import os
 import platform
@@ -32,9 +43,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import sqlalchemy as sa  # noqa: E402
 from throwaway import throwaway_database  # noqa: E402
 
-N = int(os.environ.get("BENCH_RECORDS", 1_000_000))
+SIZES = [int(n) for n in os.environ.get("BENCH_RECORDS", "100000,1000000").split(",")]
+N = max(SIZES)
 QUERIES = int(os.environ.get("BENCH_QUERIES", 1000))
-LIKE_QUERIES = int(os.environ.get("BENCH_LIKE_QUERIES", 40))
+REF_QUERIES = int(os.environ.get("BENCH_REF_QUERIES", 10))
 BACKENDS = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
 BATCH = 20_000
 WINDOW_TEXT = "the search window"
@@ -91,6 +103,7 @@ def generate(n, seed=6):
     from core.departments.seed_data import department_rows
     from hotline.catalogue import CATEGORIES
     from hotline.sla import TYPES
+    from public_log.search import filter_tokens
     from requests_module.outcomes import OUTCOMES
 
     rng = random.Random(seed)
@@ -119,6 +132,7 @@ def generate(n, seed=6):
                   "changed_at": published, "created_at": published}
         doc = {"record_id": i, "title_tokens": title_t, "request_tokens": request_t, "reply_tokens": reply_t,
                "body": "\n".join((title, request, reply)), "indexed_at": published,
+               "filter_tokens": filter_tokens(record["kind"], record["department_id"], replied),
                **{k: record[k] for k in ("kind", "department_id", "type_code", "category_code", "replied_on",
                                          "published_at")}}
         yield record, doc
@@ -161,8 +175,28 @@ def like_scan(session, query, filters):
     return total, ids
 
 
-def load(apps):
-    """Load the same generated records into every backend (one generation pass), then build indexes."""
+def trgm_scan(session, query, filters):
+    """What a PostgreSQL user reaches for first: the same substrings, asked of a pg_trgm GIN index over
+    the documents' text (normalised title, request and reply), newest first, with the total."""
+    from public_log.models import PublicSearchDoc
+    from public_log.segment import parse_query
+    parsed = parse_query(query)
+    words = parsed.phrases or [t.word for t in parsed.terms]
+    stmt = sa.select(PublicSearchDoc.record_id).where(*(PublicSearchDoc.body.like(f"%{w}%") for w in words),
+                                                      *filters.clauses(PublicSearchDoc))
+    total = session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
+    ids = session.scalars(stmt.order_by(PublicSearchDoc.record_id.desc()).limit(20)).all()
+    return total, ids
+
+
+TRGM_DDL = ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            "CREATE INDEX IF NOT EXISTS ix_bench_docs_body_trgm ON public_search_docs USING gin (body gin_trgm_ops)"]
+
+
+def load(apps, n=None, trgm=False):
+    """Load the same generated records into every backend (one generation pass), then build indexes
+    (with `trgm`, on PostgreSQL also the pg_trgm reference index)."""
+    n = n or N
     from core.departments.service import seed_departments
     from core.extensions import db
     from public_log.models import PublicRecord, PublicSearchDoc
@@ -180,10 +214,10 @@ def load(apps):
         built[backend] = {"load_s": 0.0, "index_s": 0.0}
     t0 = time.perf_counter()
     records, docs = [], []
-    for record, doc in generate(N):
+    for record, doc in generate(n):
         records.append(record)
         docs.append(doc)
-        if len(records) == BATCH or record["id"] == N:
+        if len(records) == BATCH or record["id"] == n:
             for backend, engine in engines.items():
                 _flush(engine, records, docs, built[backend], PublicRecord, PublicSearchDoc)
             records, docs = [], []
@@ -197,6 +231,12 @@ def load(apps):
                 c.execute(sa.text(POSTGRES_DDL[1]))
                 c.execute(sa.text("ANALYZE"))
             built[backend]["index_s"] += time.perf_counter() - t1
+            t1 = time.perf_counter()
+            with engine.begin() as c:
+                for stmt in TRGM_DDL if trgm else ():
+                    c.execute(sa.text(stmt))
+            if trgm:
+                built[backend]["trgm_s"] = time.perf_counter() - t1
             with engine.connect() as c:
                 size = c.execute(sa.text("SELECT pg_total_relation_size('public_search_docs')")).scalar_one()
                 gin = c.execute(sa.text("SELECT pg_relation_size('ix_public_search_docs_tsv')")).scalar_one()
@@ -235,27 +275,38 @@ def sqlite_sizes(engine):
             "records table": by.get("public_records", 0)}
 
 
-def run_queries(app, mix):
+def run_queries(app, mix, backend):
+    """Time every query of the mix through the real search; then, for the first REF_QUERIES of each
+    class, the same-run references: the naive LIKE scan and (PostgreSQL) the pg_trgm index."""
     from core.extensions import db
     from public_log import search
-    timings, hits, capped = {}, {}, {}
+    out = {"timings": {}, "hits": {}, "capped": {}, "sample": {}}
     with app.app_context():
         for _cls, q, f in mix[:20]:  # warm-up
             search.search(q, f)
+        seen = Counter()
         for cls, q, f in mix:
             t0 = time.perf_counter()
             page = search.search(q, f)
-            timings.setdefault(cls, []).append(time.perf_counter() - t0)
-            hits.setdefault(cls, []).append(page.total)
-            capped.setdefault(cls, []).append(page.capped)
-        like = []
-        sample = [m for m in mix if m[0] in ("one word", "two words")][:LIKE_QUERIES]
-        for _cls, q, f in sample:
-            t0 = time.perf_counter()
-            like_scan(db.session, q, f)
-            like.append(time.perf_counter() - t0)
+            took = time.perf_counter() - t0
+            out["timings"].setdefault(cls, []).append(took)
+            out["hits"].setdefault(cls, []).append(page.total)
+            out["capped"].setdefault(cls, []).append(page.capped)
+            seen[cls] += 1
+            if seen[cls] <= REF_QUERIES:
+                out["sample"].setdefault(cls, []).append((q, f, took))
+        out["like"], out["trgm"] = {}, {}
+        for cls, sample in out["sample"].items():
+            for q, f, _took in sample:
+                t0 = time.perf_counter()
+                like_scan(db.session, q, f)
+                out["like"].setdefault(cls, []).append(time.perf_counter() - t0)
+                if backend == "postgresql":
+                    t0 = time.perf_counter()
+                    trgm_scan(db.session, q, f)
+                    out["trgm"].setdefault(cls, []).append(time.perf_counter() - t0)
         db.session.remove()
-    return timings, hits, like, capped
+    return out
 
 
 def make_app(url):
@@ -267,28 +318,73 @@ def make_app(url):
     return create_app(Cfg)
 
 
-def report(backend, built, timings, hits, like, capped):
+TARGET_CLASSES = ("one word", "two words", "phrase", "word + filter")
+
+
+def report(backend, n, built, result):
+    """Print the figures of one backend at one size; return the p95 per class (and 'all')."""
     mb = 1024 * 1024
-    print(f"\n## {backend}: {N:,} records")
-    print(f"generate (both backends, one pass) {built['generate_s']:.1f} s · load records {built['load_s']:.1f} s · "
-          f"build index {built['index_s']:.1f} s")
-    for k, v in built["sizes"].items():
-        print(f"size {k}: {v / mb:,.0f} MB")
+    timings, hits, capped = result["timings"], result["hits"], result["capped"]
+    print(f"\n## {backend}: {n:,} records")
+    if built:
+        print(f"generate (both backends, one pass) {built['generate_s']:.1f} s · load records {built['load_s']:.1f} s · "
+              f"build index {built['index_s']:.1f} s" + (f" · pg_trgm reference index {built['trgm_s']:.1f} s"
+                                                          if "trgm_s" in built else ""))
+        for k, v in built["sizes"].items():
+            print(f"size {k}: {v / mb:,.0f} MB")
     print(f"| queries | n | p50 ms | p95 ms | p99 ms | median matches (capped at {WINDOW_TEXT}) | more than the window |")
     print("|---|---|---|---|---|---|---|")
-    all_t = []
+    p95, all_t = {}, []
     for cls, values in timings.items():
         all_t += values
-        print(f"| {cls} | {len(values)} | {pct(values, 50):.1f} | {pct(values, 95):.1f} | {pct(values, 99):.1f} | "
+        p95[cls] = pct(values, 95)
+        print(f"| {cls} | {len(values)} | {pct(values, 50):.1f} | {p95[cls]:.1f} | {pct(values, 99):.1f} | "
               f"{statistics.median(hits[cls]):,.0f} | {sum(capped[cls]) / len(values):.0%} |")
-    one_two = timings.get("one word", []) + timings.get("two words", [])
-    print(f"| **one- and two-word** | {len(one_two)} | {pct(one_two, 50):.1f} | **{pct(one_two, 95):.1f}** | "
-          f"{pct(one_two, 99):.1f} | | |")
-    print(f"| all | {len(all_t)} | {pct(all_t, 50):.1f} | {pct(all_t, 95):.1f} | {pct(all_t, 99):.1f} | | |")
-    if like:
-        print(f"| naive LIKE scan, newest 20 + total (same first {len(like)} one/two-word queries) | {len(like)} | "
-              f"{pct(like, 50):.1f} | {pct(like, 95):.1f} | {pct(like, 99):.1f} | | |")
-    return pct(one_two, 95)
+    p95["all"] = pct(all_t, 95)
+    print(f"| all | {len(all_t)} | {pct(all_t, 50):.1f} | {p95['all']:.1f} | {pct(all_t, 99):.1f} | | |")
+    refs = [("naive LIKE scan", result["like"])] + ([("pg_trgm GIN index", result["trgm"])] if result["trgm"] else [])
+    print(f"\nSame run, the first {REF_QUERIES} queries of each class (p50 / p95 ms; ratio = reference p95 / search p95):")
+    print("| queries | search | " + " | ".join(f"{name} | ratio" for name, _ in refs) + " |")
+    print("|---|---|" + "---|---|" * len(refs))
+    ratios = {}
+    rows = [(cls, [t for _q, _f, t in result["sample"][cls]], {name: ref[cls] for name, ref in refs})
+            for cls in result["sample"]]
+    rows.append(("all sampled", sum((r[1] for r in rows), []), {name: sum((r[2][name] for r in rows), [])
+                                                                  for name, _ in refs}))
+    for cls, ours, theirs in rows:
+        cells = []
+        for name, _ in refs:
+            ratios[(cls, name)] = pct(theirs[name], 95) / pct(ours, 95)
+            cells.append(f"{pct(theirs[name], 50):,.1f} / {pct(theirs[name], 95):,.1f} | {ratios[(cls, name)]:,.0f}×")
+        print(f"| {cls} | {pct(ours, 50):.1f} / {pct(ours, 95):.1f} | " + " | ".join(cells) + " |")
+    return p95, ratios
+
+
+def growth(results):
+    """p95 per class at each size, and how much it grew from the smallest to the largest size."""
+    for backend, by_size in results.items():
+        sizes = sorted(by_size)
+        if len(sizes) < 2:
+            continue
+        print(f"\n## growth, {backend}: p95 ms at " + ", ".join(f"{n:,}" for n in sizes) + " records (target ≤ 2×)")
+        print("| queries | " + " | ".join(f"{n:,}" for n in sizes) + f" | {sizes[-1] // sizes[0]}× the data |")
+        print("|---|" + "---|" * (len(sizes) + 1))
+        for cls in (*TARGET_CLASSES, "all"):
+            values = [by_size[n][0][cls] for n in sizes]
+            print(f"| {cls} | " + " | ".join(f"{v:.1f}" for v in values) + f" | {values[-1] / values[0]:.2f}× |")
+
+
+def verdict(results):
+    for backend, by_size in results.items():
+        n = max(by_size)
+        p95, ratios = by_size[n]
+        checks = [f"{cls} p95 {p95[cls]:.1f} ms {'met' if p95[cls] <= 50 else 'MISSED'}" for cls in TARGET_CLASSES]
+        checks += [f"{name} ×{r:,.0f} {'met' if r >= (30 if 'LIKE' in name else 5) else 'MISSED'}"
+                   for (cls, name), r in ratios.items() if cls == "all sampled"]
+        if len(by_size) > 1:
+            g = p95["all"] / by_size[min(by_size)][0]["all"]
+            checks.append(f"growth of the whole mix's p95 {g:.2f}× {'met' if g <= 2 else 'MISSED'}")
+        print(f"{backend} at {n:,} records: " + " · ".join(checks))
 
 
 def jieba_speed(n=3000):
@@ -303,41 +399,57 @@ def jieba_speed(n=3000):
     return n / (time.perf_counter() - t0), statistics.mean(len(r["request_text"]) + len(r["reply_text"]) for r in rows)
 
 
-def queries_only(url):
-    """BENCH_QUERY_ONLY=<database URL>: run the query mix against a database kept from an earlier run."""
+def mix_for():
     from core.departments.seed_data import department_rows
     words, weights = vocabulary()
-    mix = query_mix(random.Random(7), words, weights, [d["code"] for d in department_rows()], QUERIES)
-    app = make_app(url)
-    timings, hits, like, capped = run_queries(app, mix)
-    report(url.split(":")[0], {"generate_s": 0, "load_s": 0, "index_s": 0, "sizes": {}}, timings, hits, like, capped)
+    return query_mix(random.Random(7), words, weights, [d["code"] for d in department_rows()], QUERIES)
+
+
+def queries_only(urls):
+    """BENCH_QUERY_ONLY=<url>[,<url>…]: run the mix against databases kept from earlier runs (their size
+    read from them; several sizes of one backend give the growth)."""
+    mix, results = mix_for(), {}
+    for url in urls:
+        backend = "postgresql" if url.startswith("postgresql") else "sqlite"
+        app = make_app(url)
+        with app.app_context():
+            from core.extensions import db
+            if backend == "postgresql":
+                with db.engine.begin() as c:
+                    for stmt in TRGM_DDL:
+                        c.execute(sa.text(stmt))
+            n = db.session.execute(sa.text("SELECT count(*) FROM public_search_docs")).scalar_one()
+            db.session.remove()
+        results.setdefault(backend, {})[n] = report(backend, n, None, run_queries(app, mix, backend))
+        with app.app_context():
+            db.engine.dispose()
+    growth(results)
+    verdict(results)
 
 
 def main():
     if os.environ.get("BENCH_QUERY_ONLY"):
-        return queries_only(os.environ["BENCH_QUERY_ONLY"])
+        return queries_only(os.environ["BENCH_QUERY_ONLY"].split(","))
     print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.platform()}, Python {platform.python_version()}")
     rate, chars = jieba_speed()
     print(f"jieba search-mode segmentation of whole documents: {rate:,.0f} records/s (mean {chars:.0f} chars) "
-          f"→ {N / rate / 60:.1f} min for {N:,} records on one core")
-    rng = random.Random(7)
-    words, weights = vocabulary()
-    from core.departments.seed_data import department_rows
-    mix = query_mix(rng, words, weights, [d["code"] for d in department_rows()], QUERIES)
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp, throwaway_database("bench_search") as pg_url:
-        # BENCH_SQLITE_PATH keeps the SQLite database (like BENCH_KEEP for PostgreSQL) for a closer look
-        urls = {"sqlite": f"sqlite:///{os.environ.get('BENCH_SQLITE_PATH') or tmp + '/search.db'}",
-                "postgresql": pg_url}
-        apps = {backend: make_app(urls[backend]) for backend in BACKENDS}
-        built = load(apps)
-        for backend, app in apps.items():
-            results[backend] = report(backend, built[backend], *run_queries(app, mix))
-            with app.app_context():
-                from core.extensions import db
-                db.engine.dispose()
-    for backend, p95 in results.items():
-        print(f"{backend}: one/two-word p95 {p95:.1f} ms — target <= 50 ms {'met' if p95 <= 50 else 'MISSED'}")
+          f"→ {max(SIZES) / rate / 60:.1f} min for {max(SIZES):,} records on one core")
+    mix, results = mix_for(), {}
+    keep_dir = os.environ.get("BENCH_SQLITE_DIR")
+    for n in SIZES:
+        with tempfile.TemporaryDirectory() as tmp, throwaway_database(f"bench_search_{n}") as pg_url:
+            urls = {"sqlite": f"sqlite:///{keep_dir or tmp}/search_{n}.db", "postgresql": pg_url}
+            apps = {backend: make_app(urls[backend]) for backend in BACKENDS}
+            built = load(apps, n, trgm=True)
+            for backend, app in apps.items():
+                results.setdefault(backend, {})[n] = report(backend, n, built[backend], run_queries(app, mix, backend))
+                with app.app_context():
+                    from core.extensions import db
+                    db.engine.dispose()
+            if keep_dir and "sqlite" in apps:
+                print(f"kept {urls['sqlite']}")
+    growth(results)
+    verdict(results)
 
 
 if __name__ == "__main__":

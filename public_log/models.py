@@ -62,6 +62,9 @@ class PublicSearchDoc(db.Model):
     request_tokens = db.Column(db.Text, nullable=False)
     reply_tokens = db.Column(db.Text, nullable=False)
     body = db.Column(db.Text, nullable=False)  # normalised masked text, for exact phrases
+    # The filter columns below as index lexemes (public_log.search.filter_tokens), so that the index
+    # itself narrows a filtered search; never matched by a user's words.
+    filter_tokens = db.Column(db.Text, nullable=False, default="", server_default="")
     # Copies of the record's filter and ordering columns, so a search reads this table only.
     kind = db.Column(db.String(12), nullable=False)
     department_id = db.Column(db.Integer, nullable=True)
@@ -70,3 +73,6 @@ class PublicSearchDoc(db.Model):
     replied_on = db.Column(db.Date, nullable=False)
     published_at = db.Column(UTCDateTime(), nullable=False)
     indexed_at = db.Column(UTCDateTime(), nullable=False)
+
+    # the newest id of a date range, day by day (PostgreSQL search, public_log.search.newest_in_dates)
+    __table_args__ = (db.Index("ix_public_search_docs_replied_on", "replied_on", "record_id"),)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from core.departments.models import Department
 from core.extensions import db
 from public_log.models import PublicRecord, PublicSearchDoc
 from public_log.segment import index_tokens, normalise, parse_query
@@ -30,30 +32,36 @@ if TYPE_CHECKING:
     from public_log.queries import Filters
     from public_log.segment import ParsedQuery, Term
 
+_FTS_COLUMNS = "title_tokens, request_tokens, reply_tokens, filter_tokens"
+_NEW = ", ".join(f"new.{c}" for c in _FTS_COLUMNS.split(", "))
+_OLD = ", ".join(f"old.{c}" for c in _FTS_COLUMNS.split(", "))
 SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE public_search_fts USING fts5(title_tokens, request_tokens, reply_tokens, "
+    f"CREATE VIRTUAL TABLE public_search_fts USING fts5({_FTS_COLUMNS}, "
     "content='public_search_docs', content_rowid='record_id', tokenize='unicode61 remove_diacritics 0')",
     "CREATE TRIGGER public_search_docs_ai AFTER INSERT ON public_search_docs BEGIN "
-    "INSERT INTO public_search_fts(rowid, title_tokens, request_tokens, reply_tokens) "
-    "VALUES (new.record_id, new.title_tokens, new.request_tokens, new.reply_tokens); END",
+    f"INSERT INTO public_search_fts(rowid, {_FTS_COLUMNS}) VALUES (new.record_id, {_NEW}); END",
     "CREATE TRIGGER public_search_docs_ad AFTER DELETE ON public_search_docs BEGIN "
-    "INSERT INTO public_search_fts(public_search_fts, rowid, title_tokens, request_tokens, reply_tokens) "
-    "VALUES ('delete', old.record_id, old.title_tokens, old.request_tokens, old.reply_tokens); END",
+    f"INSERT INTO public_search_fts(public_search_fts, rowid, {_FTS_COLUMNS}) "
+    f"VALUES ('delete', old.record_id, {_OLD}); END",
     "CREATE TRIGGER public_search_docs_au AFTER UPDATE ON public_search_docs BEGIN "
-    "INSERT INTO public_search_fts(public_search_fts, rowid, title_tokens, request_tokens, reply_tokens) "
-    "VALUES ('delete', old.record_id, old.title_tokens, old.request_tokens, old.reply_tokens); "
-    "INSERT INTO public_search_fts(rowid, title_tokens, request_tokens, reply_tokens) "
-    "VALUES (new.record_id, new.title_tokens, new.request_tokens, new.reply_tokens); END",
+    f"INSERT INTO public_search_fts(public_search_fts, rowid, {_FTS_COLUMNS}) "
+    f"VALUES ('delete', old.record_id, {_OLD}); "
+    f"INSERT INTO public_search_fts(rowid, {_FTS_COLUMNS}) VALUES (new.record_id, {_NEW}); END",
 ]
-# Record ids fall in buckets of 10,000; each document also holds its bucket as a lexeme ("zqid12":
-# letters no segmented text yields next to digits, unweighted so never ranked) so that a search can ask
-# the GIN index for the matches among the newest ids, narrowed inside the index itself.
+# Record ids fall in buckets of 10,000; each document also holds its bucket as a lexeme ("zqid12",
+# unweighted: weight D, which no word of the text has) so that a search can ask the GIN index for the
+# matches among the newest ids, narrowed inside the index itself.
 BUCKET, BUCKET_PREFIX = 10_000, "zqid"
+# Each document also holds its filter columns as lexemes (filter_tokens: kind, department id, month of
+# the reply; weight D on PostgreSQL, their own FTS5 column on SQLite), so that the index narrows a
+# filtered search itself instead of the filter being checked on every match of the words.
+KIND_PREFIX, DEPARTMENT_PREFIX, MONTH_PREFIX = "zqk", "zqd", "zqm"
+MAX_MONTHS = 24  # a longer date range is hardly a narrowing: the date clauses alone decide
 POSTGRES_DDL = [
     "ALTER TABLE public_search_docs ADD COLUMN tsv tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('simple', title_tokens), 'A') || "
     "setweight(to_tsvector('simple', request_tokens), 'B') || "
-    "setweight(to_tsvector('simple', reply_tokens), 'C') || "
+    "setweight(to_tsvector('simple', reply_tokens), 'C') || to_tsvector('simple', filter_tokens) || "
     f"to_tsvector('simple', '{BUCKET_PREFIX}' || (record_id / {BUCKET}))) STORED",
     "CREATE INDEX ix_public_search_docs_tsv ON public_search_docs USING gin (tsv)",
     # A search reads each candidate's tsvector twice (match, rank): keep it in the row, lz4-compressed,
@@ -114,14 +122,21 @@ class SqliteFts:
     # Measured at 1,000,000 records: stepping through id ranges made FTS5 slower (two-word p95 81 → 151 ms),
     # since its backward doclist walk already stops early; it searches the whole index at once.
 
-    def newest_matches(self, stmt: Select[Any], parsed: ParsedQuery, limit: int,
-                       newest: int) -> list[tuple[int, datetime, float]]:
-        return self.find(stmt, parsed, limit)
+    def newest_id(self, filters: Filters | None) -> int:
+        return 0  # not needed: FTS5 walks backwards from the highest rowid itself
 
-    def find(self, stmt: Select[Any], parsed: ParsedQuery, limit: int) -> list[tuple[int, datetime, float]]:
+    def newest_matches(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, newest: int,
+                       lexemes: list[tuple[str, ...]]) -> list[tuple[int, datetime, float]]:
+        return self.find(stmt, parsed, limit, lexemes)
+
+    def find(self, stmt: Select[Any], parsed: ParsedQuery, limit: int,
+             lexemes: list[tuple[str, ...]]) -> list[tuple[int, datetime, float]]:
         """The newest `limit` matches (FTS5 walks its doclists backwards from the highest rowid), scored
-        from the title and request tokens the same query reads (a word in neither is in the reply)."""
-        expr = match_expression(parsed.terms, '"', "AND", "OR")
+        from the title and request tokens the same query reads (a word in neither is in the reply).
+        Words are looked for in the text columns only; the filters' lexemes in their own column."""
+        expr = "{title_tokens request_tokens reply_tokens}: (" + match_expression(parsed.terms, '"', "AND", "OR") + ")"
+        for group in lexemes:
+            expr += " AND filter_tokens: (" + " OR ".join(f'"{lexeme}"' for lexeme in group) + ")"
         rows = db.session.execute(
             stmt.add_columns(PublicSearchDoc.title_tokens, PublicSearchDoc.request_tokens)
             .join(self._fts, self._fts.c.rowid == PublicSearchDoc.record_id)
@@ -143,34 +158,48 @@ def score(terms: Iterable[Term], title_tokens: str, request_tokens: str) -> floa
 class PostgresTsvector:
     name = "postgresql-tsvector"
 
-    def newest_matches(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, newest: int) -> list[Any]:
+    def newest_id(self, filters: Filters | None) -> int:
+        """The highest id a match can have: the newest document's, or the newest of a date range's."""
+        row = db.session.execute(sa.select(PublicSearchDoc.record_id, PublicSearchDoc.replied_on)
+                                 .order_by(PublicSearchDoc.record_id.desc()).limit(1)).first()
+        if row is None:
+            return 0
+        if filters is not None and (filters.date_from or date.min) <= row.replied_on <= (filters.date_to or date.max):
+            return int(row.record_id)  # the newest record is in the range (no day-by-day look)
+        bound = newest_in_dates(filters)
+        return row.record_id if bound is None else min(row.record_id, bound)
+
+    def newest_matches(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, newest: int,
+                       lexemes: list[tuple[str, ...]]) -> list[Any]:
         """The newest `limit` matches, looked for among the newest STEPS[0] ids first, then over a span
         sized from the matches found so far, then (rare words) the whole index. Measured at 1,000,000
         records: a search reads about as many rows as it returns, for everyday and rare words alike."""
         span = STEPS[0]
         while True:
             if span is None or span >= newest:
-                return self.find(stmt, parsed, limit)
+                return self.find(stmt, parsed, limit, lexemes)
             first_bucket = (newest - span + 1) // BUCKET
-            rows = self.find(stmt, parsed, limit, first_bucket, newest // BUCKET)
+            rows = self.find(stmt, parsed, limit, lexemes, first_bucket, newest // BUCKET)
             if len(rows) >= limit:
                 return rows
             span = next_span(len(rows), newest - first_bucket * BUCKET + 1, limit)
 
-    def find(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, first_bucket: int | None = None,
-             last_bucket: int | None = None) -> list[Any]:
+    def find(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, lexemes: list[tuple[str, ...]],
+             first_bucket: int | None = None, last_bucket: int | None = None) -> list[Any]:
         """The newest `limit` matches through the GIN-indexed tsvector (within the buckets, if given),
         ranked in the same query.
 
-        The buckets are asked of the GIN index as lexemes, so it narrows the matches itself (two
-        everyday words no longer fetch every row holding both). The best plan depends on how common
-        the words are; psycopg prepares repeated statements and PostgreSQL would then reuse one generic
+        The filters and the buckets are asked of the GIN index as lexemes (weight D only: never a
+        word of the text), so it narrows the matches itself (two everyday words no longer fetch every
+        row holding both, nor a department's search every row holding the word). The best plan
+        depends on how common the words are; psycopg prepares repeated statements and PostgreSQL would then reuse one generic
         plan for all words (measured: 5 ms → 240 ms), so plan each search afresh."""
         db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        expr = match_expression(parsed.terms, "'", "&", "|", ":ABC")  # words only, never a bucket lexeme
+        expr = match_expression(parsed.terms, "'", "&", "|", ":ABC")  # words only, never a filter lexeme
         if first_bucket is not None:
-            buckets = " | ".join(f"'{BUCKET_PREFIX}{b}'" for b in range(first_bucket, last_bucket + 1))
-            expr = f"({expr}) & ({buckets})"
+            lexemes = [*lexemes, tuple(f"{BUCKET_PREFIX}{b}" for b in range(first_bucket, last_bucket + 1))]
+        for group in lexemes:
+            expr = f"({expr}) & (" + " | ".join(f"'{lexeme}':D" for lexeme in group) + ")"
         tsv = sa.literal_column("public_search_docs.tsv")
         newest = (stmt.add_columns(tsv.label("tsv")).where(tsv.op("@@")(sa.func.to_tsquery("simple", expr)))
                   .order_by(PublicSearchDoc.record_id.desc()).limit(limit).subquery())
@@ -191,6 +220,53 @@ def next_span(found: int, covered: int, limit: int) -> int | None:
         return None
     span = int(1.5 * limit * covered / found)
     return span if span <= STEPS[1] else None
+
+
+def newest_in_dates(filters: Filters | None) -> int | None:
+    """PostgreSQL: the newest id replied within a bounded date range of at most MAX_MONTHS (else no
+    bound), asked day by day of the (replied_on, record_id) index: a few hundred index probes, however
+    many records the range holds. The search then starts from there instead of the newest records."""
+    if filters is None or not months_between(filters):
+        return None
+    return db.session.execute(sa.text(
+        "SELECT coalesce(max(m.id), 0) FROM generate_series(CAST(:a AS date), CAST(:b AS date), "
+        "interval '1 day') AS d(day) CROSS JOIN LATERAL (SELECT max(record_id) AS id FROM public_search_docs "
+        "WHERE replied_on = CAST(d.day AS date)) AS m"), {"a": filters.date_from, "b": filters.date_to}).scalar_one()
+
+
+def months_between(filters: Filters) -> list[str]:
+    """The months (YYYYMM) a bounded date range touches, or none past MAX_MONTHS."""
+    if not filters.date_from or not filters.date_to:
+        return []
+    first = filters.date_from.year * 12 + filters.date_from.month - 1
+    last = filters.date_to.year * 12 + filters.date_to.month - 1
+    if last - first >= MAX_MONTHS:
+        return []
+    return [f"{m // 12}{m % 12 + 1:02d}" for m in range(first, last + 1)]
+
+
+def filter_tokens(kind: str, department_id: int | None, replied_on: date) -> str:
+    """A document's filter lexemes: its kind, department and month of the reply (see KIND_PREFIX)."""
+    department = f" {DEPARTMENT_PREFIX}{department_id}" if department_id is not None else ""
+    return f"{KIND_PREFIX}{kind}{department} {MONTH_PREFIX}{replied_on:%Y%m}"
+
+
+def filter_lexemes(filters: Filters | None) -> list[tuple[str, ...]]:
+    """The Filters as lexemes a document must hold: AND of OR-groups (kind, department, the months of
+    a bounded date range). A narrowing only: the filter clauses still decide, dates to the day."""
+    if filters is None:
+        return []
+    groups: list[tuple[str, ...]] = []
+    if filters.kind.isalpha():
+        groups.append((KIND_PREFIX + filters.kind,))
+    if filters.department:
+        department_id = db.session.execute(
+            sa.select(Department.id).where(Department.code == filters.department)).scalar()
+        if department_id is not None:
+            groups.append((f"{DEPARTMENT_PREFIX}{department_id}",))
+    if months := months_between(filters):
+        groups.append(tuple(MONTH_PREFIX + m for m in months))
+    return groups
 
 
 def backend() -> SqliteFts | PostgresTsvector:
@@ -225,12 +301,12 @@ def search(query: str, filters: Filters | None = None, *, page: int = 1, per_pag
     engine = backend()
     stmt = sa.select(PublicSearchDoc.record_id, PublicSearchDoc.published_at).select_from(PublicSearchDoc).where(
         *(filters.clauses(PublicSearchDoc) if filters is not None else ()))
-    for phrase in parsed.phrases:
+    for phrase in parsed.text_checks:
         stmt = stmt.where((sa.func.instr(PublicSearchDoc.body, phrase) if db.engine.dialect.name == "sqlite"
                            else sa.func.strpos(PublicSearchDoc.body, phrase)) > 0)
     try:
-        newest = db.session.execute(sa.select(sa.func.max(PublicSearchDoc.record_id))).scalar_one() or 0
-        rows = engine.newest_matches(stmt, parsed, WINDOW + 1, newest)
+        newest = engine.newest_id(filters)
+        rows = engine.newest_matches(stmt, parsed, WINDOW + 1, newest, filter_lexemes(filters))
     except sa.exc.DBAPIError as exc:
         db.session.rollback()
         raise SearchError(str(exc.orig)) from exc
@@ -252,6 +328,7 @@ def document_for(record: PublicRecord) -> dict[str, Any]:
     return {"title_tokens": index_tokens(record.title), "request_tokens": index_tokens(record.request_text),
             "reply_tokens": index_tokens(record.reply_text),
             "body": normalise("\n".join((record.title, record.request_text, record.reply_text))),
+            "filter_tokens": filter_tokens(record.kind, record.department_id, record.replied_on),
             "kind": record.kind, "department_id": record.department_id, "type_code": record.type_code,
             "category_code": record.category_code, "replied_on": record.replied_on,
             "published_at": record.published_at}

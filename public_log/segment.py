@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _lock = threading.Lock()
 _ready = False
 _WORD = re.compile(r"\w+")
+_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]+")
 MAX_TERMS = 12
 
 
@@ -84,6 +85,7 @@ class Term:
 class ParsedQuery:
     terms: list = field(default_factory=list)      # Term, AND-ed
     phrases: list = field(default_factory=list)    # exact strings the masked text must contain
+    text_checks: list = field(default_factory=list)  # the phrases the index alone does not prove
     highlights: list = field(default_factory=list)  # strings to mark in snippets, longest first
     problem: str = ""                               # a note for the user (e.g. unbalanced quote)
 
@@ -142,5 +144,10 @@ def parse_query(raw: str | None) -> ParsedQuery:
     if len(parsed.terms) > MAX_TERMS:
         parsed.terms = parsed.terms[:MAX_TERMS]
         parsed.problem = f"搜索词过多，只使用了前 {MAX_TERMS} 个词"
+    # Two Chinese words joined are indexed as one token, and every token is a substring of its text:
+    # a document holding the pair token holds the phrase, so only other phrases need the text read.
+    proved = {t.word for t in parsed.terms if not t.parts}
+    parsed.text_checks = [p for p in parsed.phrases
+                          if not (p in proved and _IDEOGRAPHS.fullmatch(p) and len(_words(p)) == 2)]
     parsed.highlights.sort(key=len, reverse=True)
     return parsed

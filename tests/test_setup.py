@@ -120,11 +120,11 @@ def test_postgres_migrate_seed_downgrade(tmp_path, pg_database):
     with engine.connect() as conn:
         migrated = conn.execute(text(TSV_DEFINITION)).one()
         conn.execute(text("CREATE TEMP TABLE probe (record_id integer, title_tokens text, "
-                          "request_tokens text, reply_tokens text)"))
+                          "request_tokens text, reply_tokens text, filter_tokens text)"))
         from public_log.search import POSTGRES_DDL
         conn.execute(text(POSTGRES_DDL[0].replace("public_search_docs", "probe")))
         probe = conn.execute(text(TSV_DEFINITION.replace("'public_search_docs'", "'probe'"))).one()
-        assert probe[0] == migrated[0] and "'zqid'" in migrated[0]
+        assert probe[0] == migrated[0] and "'zqid'" in migrated[0] and "filter_tokens" in migrated[0]
         assert migrated[1] == "m"  # kept in the row (STORAGE MAIN)
     engine.dispose()
     down = run(["db", "downgrade", "base"], env)

@@ -134,7 +134,9 @@ def test_failed_search_says_so_and_lists_the_newest(client, seeded, monkeypatch)
     class Broken:
         """A backend whose index is gone: the database refuses the query."""
         name = "broken"
-        def newest_matches(self, stmt, parsed, limit, newest):
+        def newest_id(self, filters):
+            return 0
+        def newest_matches(self, stmt, parsed, limit, newest, lexemes):
             return db.session.execute(stmt.where(sa.text("no_such_index_table.x = 1"))).all()
     monkeypatch.setattr(search, "backend", Broken)
     html = client.get("/log/?q=低保").get_data(as_text=True)

@@ -197,3 +197,86 @@ def test_search_widens_its_range_until_the_window_is_full(seeded, monkeypatch):
     assert search.search("噪声").ids == [old.id]
     page = search.search("积水")
     assert page.capped and len(page.ids) == 2
+
+
+def test_documents_hold_their_filters_as_lexemes_no_word_matches(corpus):
+    record = PublicRecord.query.filter_by(title="扶贫资金使用情况").one()
+    doc = db.session.get(PublicSearchDoc, record.id)
+    assert doc.filter_tokens.split() == ["zqkdisclosure", f"zqd{record.department_id}", "zqm202610"]
+    # a user typing a filter lexeme (or a bucket's) finds nothing: words are looked for in the text only
+    for lexeme in (*doc.filter_tokens.split(), f"{search.BUCKET_PREFIX}0"):
+        assert search.search(lexeme).ids == [] and search.count(lexeme) == 0
+    # a text holding such a string is found by the word, and never by the filter it spells
+    spoof = publish(f"来电反映 zqd{record.department_id}", "zqkdisclosure", "扶贫 zqm202610",
+                    replied_on=date(2026, 11, 9))
+    assert search.search(f"zqd{record.department_id}").ids == [spoof.id]
+    assert titles("扶贫", Filters(kind="disclosure")) == ["扶贫资金使用情况"]
+    assert titles("扶贫", Filters(department="czj")) == ["扶贫资金使用情况"]
+    assert "来电反映" not in " ".join(titles("扶贫", Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))))
+
+
+def test_bounded_date_ranges_decide_to_the_day(corpus):
+    # the month lexemes narrow; the date clauses decide within the month
+    assert titles("低保", Filters(date_from=date(2026, 10, 10), date_to=date(2026, 11, 2))) == []
+    assert titles("低保", Filters(date_from=date(2026, 10, 9), date_to=date(2026, 11, 3))) == [
+        "城市低保户补助标准", "低保申请条件"]
+    assert titles("扶贫", Filters(date_from=date(2026, 11, 6), date_to=date(2026, 11, 6))) == ["老旧小区改造"]
+    assert titles("扶贫", Filters(kind="hotline", department="zjj", date_from=date(2025, 1, 1),
+                                date_to=date(2026, 12, 31))) == ["老旧小区改造"]
+    assert titles("扶贫", Filters(date_from=date(2020, 1, 1), date_to=date(2026, 12, 31))) == [
+        "扶贫资金使用情况", "老旧小区改造"]  # past MAX_MONTHS: no month lexemes, the same answer
+
+
+def test_months_between_a_bounded_range():
+    assert search.months_between(Filters(date_from=date(2025, 11, 20), date_to=date(2026, 2, 1))) == [
+        "202511", "202512", "202601", "202602"]
+    assert search.months_between(Filters(date_from=date(2026, 1, 1))) == []  # open range: no narrowing
+    assert search.months_between(Filters(date_from=date(2024, 1, 1), date_to=date(2025, 12, 31))) == [
+        f"{y}{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
+    assert search.months_between(Filters(date_from=date(2024, 1, 1), date_to=date(2026, 1, 1))) == []
+
+
+def test_a_date_range_search_starts_from_the_ranges_newest_record(seeded, monkeypatch):
+    monkeypatch.setattr(search, "STEPS", (2, 3))
+    monkeypatch.setattr(search, "WINDOW", 2)
+    october = [publish(f"噪声扰民{day}", "夜间施工噪声", "已责令停工。", replied_on=date(2026, 10, day))
+               for day in (1, 2, 3)]
+    for day in (2, 3, 4, 5):
+        publish(f"噪声投诉{day}", "施工噪声", "已处理。", replied_on=date(2026, 11, day))
+    page = search.search("噪声", Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31)))
+    assert page.capped and set(page.ids) == {october[2].id, october[1].id}
+    if db.engine.dialect.name == "postgresql":
+        assert search.PostgresTsvector().newest_id(Filters(date_from=date(2026, 10, 1),
+                                                           date_to=date(2026, 10, 31))) == october[2].id
+        assert search.PostgresTsvector().newest_id(Filters(date_from=date(2026, 9, 1),
+                                                           date_to=date(2026, 9, 30))) == 0
+    assert search.search("噪声", Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))).ids == []
+
+
+def test_migration_fills_the_filter_lexemes_as_the_index_does(corpus):
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "migrations/versions/0037_search_filter_lexemes.py"
+    spec = importlib.util.spec_from_file_location("m0037", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    PublicRecord.query.filter_by(title="道路积水").one().department_id = None
+    db.session.commit()
+    indexing.rebuild(at(2026, 11, 20, 9))
+    expected = dict(db.session.execute(sa.select(PublicSearchDoc.record_id, PublicSearchDoc.filter_tokens)).all())
+    assert any("zqd" not in tokens for tokens in expected.values())
+    db.session.execute(sa.update(PublicSearchDoc).values(filter_tokens=""))
+    db.session.execute(sa.text(migration._FILL.format(month=migration._MONTH[db.engine.dialect.name])))
+    assert dict(db.session.execute(sa.select(PublicSearchDoc.record_id, PublicSearchDoc.filter_tokens)).all()) == expected
+    db.session.rollback()
+
+
+def test_two_word_chinese_phrases_are_proved_by_the_index_others_by_the_text(corpus):
+    assert parse_query('"扶贫资金"').text_checks == []  # the pair token 扶贫资金 is a substring of its text
+    assert parse_query('"资金使用情况"').text_checks == ["资金使用情况"]  # pairs 资金使用 + 使用情况: anywhere
+    assert parse_query('"扶贫 资金"').text_checks == ["扶贫 资金"]  # the space is not indexed
+    apart = publish("资金公示", "资金使用已公示", "使用情况良好，扶贫 资金另行公布。", replied_on=date(2026, 11, 7))
+    assert titles('"扶贫资金"') == ["扶贫资金使用情况"]
+    assert titles('"资金使用情况"') == ["扶贫资金使用情况"]  # both pairs are in `apart` too, the phrase is not
+    assert search.search("资金使用 使用情况").ids[-1] == apart.id
+    assert titles('"改造资金"') == ["老旧小区改造"] and titles('"资金改造"') == []
