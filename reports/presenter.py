@@ -58,7 +58,7 @@ def hotline(start: date, end: date, now: datetime, department: Department | None
         "not_ranked": [{"department": names[d], "count": n} for d, n in too_small],
         "min_sample": hm.MIN_SAMPLE,
         "rising": [{"category": c, "label": categories.get(c, c), "this_week": a, "last_week": b}
-                   for c, a, b in hm.rising_categories(end)],
+                   for c, a, b in hm.rising_categories(end, now=now)],
     }
 
 
