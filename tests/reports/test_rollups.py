@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from hotline import callback, handling, intake, reply, returns
 from hotline.models import Ticket
-from reports import rollups
+from reports import presenter, rollups
 from reports.hotline_assessment import assess
 from reports.hotline_measures import overview, rank, rising_categories
 from reports.models import Rollup
@@ -34,6 +34,7 @@ def assert_same_as_raw(start=START, end=END):
         assert assess(start, end, now=NOW, department_id=department_id) == assess(
             start, end, now=NOW, department_id=department_id, use_rollups=False)
     assert rising_categories(end, now=NOW) == rising_categories(end)
+    assert presenter.hotline(start, end, NOW) == presenter.hotline(start, end, NOW, use_rollups=False)
     return raw[0]
 
 
