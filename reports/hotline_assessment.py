@@ -173,15 +173,16 @@ def score(rates: Mapping[str, Rate], rejected: int, weights: Mapping[str, float]
 
 def assess(start: date, end: date, *, now: datetime, department_id: int | None = None,
            weights: dict[str, float] | None = None, min_sample: int | None = None,
-           penalty: float | None = None, use_rollups: bool = True) -> Assessment:
+           penalty: float | None = None, use_rollups: bool = True,
+           collected: rollups.Collected | None = None) -> Assessment:
     """The assessment of every department (or one: `department_id`, never ranked against the others)
     for tickets received from `start` to `end` (local dates, inclusive); closed days from their roll-ups
-    (`use_rollups=False`: every day from the rows, the reference)."""
+    (`use_rollups=False`: every day from the rows, the reference; `collected`: the figures, if read already)."""
     cfg_weights, cfg_min, cfg_penalty = settings()
     weights = weights if weights is not None else cfg_weights
     min_sample = min_sample if min_sample is not None else cfg_min
     penalty = penalty if penalty is not None else cfg_penalty
-    c = rollups.collect(start, end, now=now, department_id=department_id, use_rollups=use_rollups)
+    c = collected or rollups.collect(start, end, now=now, department_id=department_id, use_rollups=use_rollups)
     supervision = _supervision(*tf.bounds(start, end), now)
     keys = {g for g, f in c.figures.items() if f.get("rated") or f.get("dispatched")} | set(supervision)
     if department_id is not None:

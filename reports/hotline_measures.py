@@ -95,12 +95,14 @@ def _breakdown(m: Measures, dept: Any, f: Mapping[str, float]) -> None:
 
 
 def overview(start: date, end: date, *, now: datetime, department_id: int | None = None,
-             use_rollups: bool = True) -> tuple[Measures, dict[int | None, Measures]]:
+             use_rollups: bool = True, collected: rollups.Collected | None = None) -> tuple[Measures,
+             dict[int | None, Measures]]:
     """Every measure for tickets received from `start` to `end` (local dates, inclusive), for the whole
     cohort and per lead department: (Measures, {department id: Measures}). The closed days come from their
     daily roll-ups where current (reports/rollups.py), every other day from the rows; `use_rollups=False`
-    counts everything from the rows (the reference). The whole is the departments' sum."""
-    c = rollups.collect(start, end, now=now, department_id=department_id, use_rollups=use_rollups)
+    counts everything from the rows (the reference). The whole is the departments' sum. `collected`: the
+    period's figures when the caller already has them (the dashboard reads them once for every part)."""
+    c = collected or rollups.collect(start, end, now=now, department_id=department_id, use_rollups=use_rollups)
     m = Measures(by_day=c.by_day, rates=dict(NO_RATES))
     per, seconds, replied = {}, 0.0, 0
     for dept, f in c.figures.items():

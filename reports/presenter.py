@@ -33,9 +33,13 @@ def hotline(start: date, end: date, now: datetime, department: Department | None
     from hotline.intake import CHANNELS as CHANNEL_LABELS
     from hotline.sla import TYPES
     from reports import hotline_measures as hm
+    from reports import rollups
     progress(5, "统计各项指标")
+    # read once, for the measures and the assessment alike
+    c = rollups.collect(start, end, now=now, department_id=department.id if department else None,
+                        use_rollups=use_rollups)
     m, per_department = hm.overview(start, end, now=now, department_id=department.id if department else None,
-                                   use_rollups=use_rollups)
+                                   collected=c)
     names = _names()
     categories = {code: name for code, name, _ in CATEGORIES}
     progress(60, "部门排名")
@@ -43,7 +47,7 @@ def hotline(start: date, end: date, now: datetime, department: Department | None
     progress(70, "上升分类")
     from reports.assessment_presenter import assessment
     return {
-        "assessment": assessment(start, end, now, department, use_rollups=use_rollups),  # 综合考核 (reports/hotline_assessment.py)
+        "assessment": assessment(start, end, now, department, collected=c),  # 综合考核 (reports/hotline_assessment.py)
         "from": start.isoformat(), "to": end.isoformat(), "department": department.name if department else None,
         "received": m.received, "avg_handling_hours": round(m.avg_handling_hours, 2) if m.avg_handling_hours else None,
         "rates": {k: {"label": hm.RATE_LABELS[k], **r.as_json()} for k, r in m.rates.items()},

@@ -75,25 +75,31 @@ def count_if(condition: Any) -> Any:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
+GROUP = Ticket.department_id
 OPEN_STATES = (ClockState.RUNNING.value, ClockState.PAUSED.value)  # by ix_clocks_state_due
 LATE_CLOCKS = (*VERDICTS, "callback")  # sign_for, handling, first_contact: their verdicts are on the ticket
 
 
 def open_late(conds: list[Any], now: datetime) -> dict[Any, dict[str, int]]:
     """Open sign-for, handling, first-contact and callback clocks of the rated cohort already past due at
-    `now`, per lead department: {g: {clock name: n}}. Only open work is read here (a small set, by the state
-    index); the stopped clocks' verdicts are in `figures`."""
-    # joined by the ticket's primary key: each open clock finds its ticket by index (ticket clocks'
-    # entity ids are the tickets' integer ids)
-    stmt = (select(Ticket.department_id, Clock.name, sa.func.count())
-            .join(Ticket, sa.and_(Clock.entity_kind == "ticket", Ticket.id == sa.cast(Clock.entity_id, sa.Integer)))
-            .where(*rated(conds), Clock.name.in_(LATE_CLOCKS), Clock.state.in_(OPEN_STATES), Clock.due_at < now,
-                   # closed for want of a phone (hotline/no_contact.py): no callback was possible, no verdict
-                   sa.or_(Clock.stop_reason.is_(None), Clock.stop_reason != NO_CONTACT_STOP))
-            .group_by(Clock.name))
-    out: dict[Any, dict[str, int]] = {}
-    for g, name, n in db.session.execute(stmt):
-        out.setdefault(g, {})[name] = n
+    `now`, per lead department: {g: {clock name: n}}. Only open work is read here: the open clocks past due
+    by the state index, then their tickets by primary key (a join let PostgreSQL hash the year's two million
+    tickets: 2.4 s against 0.1 s); the stopped clocks' verdicts are in `figures`. An open clock has no stop
+    reason, so the callback clocks closed for want of a phone (hotline/no_contact.py) are not among them."""
+    late = db.session.execute(sa.select(Clock.entity_id, Clock.name).where(
+        Clock.state.in_(OPEN_STATES), Clock.due_at < now, Clock.entity_kind == "ticket",
+        Clock.name.in_(LATE_CLOCKS))).all()
+    by_ticket: dict[int, list[str]] = {}
+    for entity_id, name in late:
+        if str(entity_id).isdigit():  # ticket clocks' entity ids are the tickets' integer ids
+            by_ticket.setdefault(int(entity_id), []).append(name)
+    ids, out = sorted(by_ticket), {}
+    for i in range(0, len(ids), 5000):
+        for ticket_id, g in db.session.execute(sa.select(Ticket.id, GROUP).where(
+                Ticket.id.in_(ids[i:i + 5000]), *rated(conds))):
+            for name in by_ticket[ticket_id]:
+                row = out.setdefault(g, {})
+                row[name] = row.get(name, 0) + 1
     return out
 
 
@@ -101,7 +107,6 @@ ANSWERED = sa.or_(Ticket.replied_at.is_not(None), Ticket.direct.is_(True), Ticke
 # 回访率 counts the answered tickets that could be called back: not those closed because the caller left no
 # phone and did not rate online (hotline/no_contact.py) — nobody could reach them.
 CALLABLE = ANSWERED & sa.or_(Ticket.close_reason.is_(None), Ticket.close_reason != NO_CONTACT)
-GROUP = Ticket.department_id
 
 
 def _rows(stmt: Select[Any], names: tuple[str, ...]) -> Iterable[tuple[Any, Figures]]:
