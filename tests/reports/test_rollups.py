@@ -105,3 +105,12 @@ def test_the_rebuild_command(app, more):
     assert "3 天" in result.output
     bad = app.test_cli_runner().invoke(args=["reports", "rollup", "rebuild", "--from", "2026-13-01"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_the_deadline_sweep_rolls_up_the_closed_days_with_tickets(more):
+    from core.jobs.periodic import deadline_sweep
+    counts = deadline_sweep(NOW)
+    assert counts["rollup_catch_up"] == 6  # 11-16 … 11-20 and 11-23 have tickets; NOW's day 11-27 is open
+    assert rollups.clean_days(START, END, NOW) == {date(2026, 11, d) for d in (16, 17, 18, 19, 20, 23)}
+    assert deadline_sweep(NOW)["rollup_catch_up"] == 0
+    assert_same_as_raw()
