@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from reports.hotline_assessment import Row
+    from reports.rollups import Collected
 
 
 def _row(row: Row, names: Mapping[int, str]) -> dict[str, Any]:
@@ -21,10 +22,12 @@ def _row(row: Row, names: Mapping[int, str]) -> dict[str, Any]:
             "rates": {key: row.rates[key].as_json() for key in ha.MEASURES}}
 
 
-def assessment(start: date, end: date, now: datetime, department: Department | None = None) -> dict[str, Any]:
+def assessment(start: date, end: date, now: datetime, department: Department | None = None,
+               use_rollups: bool = True, collected: Collected | None = None) -> dict[str, Any]:
     """Every department's measures, score and rank for tickets received `start`–`end`; one department's
     own row only (never ranked: the dashboard's rule) when `department` is given."""
-    a = ha.assess(start, end, now=now, department_id=department.id if department else None)
+    a = ha.assess(start, end, now=now, department_id=department.id if department else None,
+                  use_rollups=use_rollups, collected=collected)
     names = {d.id: d.name for d in Department.query}
     return {
         "from": start.isoformat(), "to": end.isoformat(), "department": department.name if department else None,

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from datetime import date, datetime
     from typing import Any
 
-    from sqlalchemy import Select
 
 
 @dataclass
@@ -47,29 +46,36 @@ class Dashboard:
         return {u.value: sum(row.get(u.value, 0) for row in self.open_work.values()) for u in Urgency}
 
 
-def _answer_clock() -> Any:
-    """Each application's newest answer clock (a correction restarts it as a new one)."""
-    newest = (sa.select(Clock.entity_id, sa.func.max(Clock.id).label("clock_id"))
-              .where(Clock.entity_kind == ENTITY, Clock.name == "answer").group_by(Clock.entity_id).subquery())
-    return newest
-
-
-def _joined(stmt: Select[Any], newest: Any) -> Select[Any]:
-    return (stmt.outerjoin(newest, newest.c.entity_id == sa.cast(DisclosureRequest.id, sa.String))
-            .outerjoin(Clock, Clock.id == newest.c.clock_id))
+def _newest_answer_id() -> Any:
+    """The newest answer clock's id of the application in the outer query (a correction restarts the clock
+    as a new one): correlated, for the few open applications, each found by ix_clocks_entity."""
+    return (sa.select(sa.func.max(Clock.id))
+            .where(Clock.entity_kind == ENTITY, Clock.entity_id == sa.cast(DisclosureRequest.id, sa.String),
+                   Clock.name == "answer").scalar_subquery())
 
 
 def open_work(now: datetime, department_id: int | None = None) -> dict[int | None, dict[str, int]]:
     """{department id: {urgency: count}} of the applications open at `now`."""
-    urgency = urgency_expression(now)
-    stmt = _joined(sa.select(DisclosureRequest.department_id, urgency, sa.func.count()).select_from(DisclosureRequest),
-                   _answer_clock()).where(DisclosureRequest.status != Status.CLOSED.value)
+    conds = [DisclosureRequest.status != Status.CLOSED.value]
     if department_id is not None:
-        stmt = stmt.where(DisclosureRequest.department_id == department_id)
-    out = {}
-    for dept, u, n in db.session.execute(stmt.group_by(DisclosureRequest.department_id, urgency)):
+        conds.append(DisclosureRequest.department_id == department_id)
+    apps = sa.select(DisclosureRequest.department_id, _newest_answer_id().label("clock_id")).where(*conds).subquery()
+    urgency = urgency_expression(now)
+    stmt = (sa.select(apps.c.department_id, urgency, sa.func.count()).select_from(apps)
+            .outerjoin(Clock, Clock.id == apps.c.clock_id).group_by(apps.c.department_id, urgency))
+    out: dict[int | None, dict[str, int]] = {}
+    for dept, u, n in db.session.execute(stmt):
         out.setdefault(dept, {})[u] = n
     return out
+
+
+def _verdicts() -> Any:
+    """Per application, the frozen verdict of its newest answer clock in one hash aggregate over the answer
+    clocks: max(id × 4 + verdict) keeps the newest clock's verdict in its last two bits (2 in time, 1 late,
+    0 none). Joining the newest id back to the clocks probed the clocks once per reply (6.4 s at 200,000)."""
+    code = Clock.id * 4 + sa.case((Clock.on_time.is_(True), 2), (Clock.on_time.is_(False), 1), else_=0)
+    return (sa.select(Clock.entity_id, sa.func.max(code).label("k"))
+            .where(Clock.entity_kind == ENTITY, Clock.name == "answer").group_by(Clock.entity_id).subquery())
 
 
 def dashboard(start: date, end: date, *, now: datetime, department_id: int | None = None) -> Dashboard:
@@ -79,25 +85,29 @@ def dashboard(start: date, end: date, *, now: datetime, department_id: int | Non
                DisclosureRequest.closed_at.is_not(None)]
     if department_id is not None:
         replied.append(DisclosureRequest.department_id == department_id)
-    figures = db.session.execute(_joined(sa.select(
-        sa.func.count(DisclosureRequest.id),
-        sa.func.avg(sa.case((DisclosureRequest.replied_on >= DisclosureRequest.received_on,  # never negative
-                             days_between(DisclosureRequest.received_on, DisclosureRequest.replied_on)),
-                            (DisclosureRequest.received_on.is_not(None), sa.literal(0.0, sa.Float)))),
-        sa.func.sum(sa.case((Clock.on_time.is_(True), 1), else_=0)),
-        sa.func.count(Clock.on_time),
-        sa.func.sum(sa.case((DisclosureRequest.extension_days > 0, 1), else_=0)),
-        sa.func.sum(sa.case((DisclosureRequest.correction_notice_on.is_not(None), 1), else_=0)),
-    ).select_from(DisclosureRequest), _answer_clock()).where(*replied)).one()
-    count, avg_days, in_time, judged, extended, corrected = figures
-    d = Dashboard(open_work=open_work(now, department_id), replied=count,
-                  avg_days=float(avg_days) if avg_days is not None else None,
-                  on_time=Rate(in_time or 0, judged), extended=Rate(extended or 0, count),
-                  corrected=Rate(corrected or 0, count))
+    verdicts = _verdicts()
+    verdict = verdicts.c.k % 4
+    days = sa.case((DisclosureRequest.replied_on >= DisclosureRequest.received_on,  # never negative
+                    days_between(DisclosureRequest.received_on, DisclosureRequest.replied_on)),
+                   (DisclosureRequest.received_on.is_not(None), sa.literal(0.0, sa.Float)))
     month = year_month(DisclosureRequest.replied_on)
-    for m, outcome, n in db.session.execute(sa.select(month, DisclosureRequest.outcome, sa.func.count())
-                                            .where(*replied).group_by(month, DisclosureRequest.outcome)):
+    stmt = (sa.select(month, DisclosureRequest.outcome, sa.func.count(DisclosureRequest.id), sa.func.sum(days),
+                      sa.func.count(days), sa.func.sum(sa.case((verdict == 2, 1), else_=0)),
+                      sa.func.sum(sa.case((verdict > 0, 1), else_=0)),
+                      sa.func.sum(sa.case((DisclosureRequest.extension_days > 0, 1), else_=0)),
+                      sa.func.sum(sa.case((DisclosureRequest.correction_notice_on.is_not(None), 1), else_=0)))
+            .select_from(DisclosureRequest)
+            .outerjoin(verdicts, verdicts.c.entity_id == sa.cast(DisclosureRequest.id, sa.String))
+            .where(*replied).group_by(month, DisclosureRequest.outcome))
+    # one pass over the period's replies, by month and outcome; the totals are the groups' sums
+    count = day_sum = day_count = in_time = judged = extended = corrected = 0
+    by_month: dict[str, dict[str, int]] = {}
+    for m, outcome, n, d_sum, d_n, a, j, e, c in db.session.execute(stmt):
+        count, day_sum, day_count = count + n, day_sum + float(d_sum or 0), day_count + d_n
+        in_time, judged, extended, corrected = in_time + (a or 0), judged + (j or 0), extended + (e or 0), corrected + (c or 0)
         group = OUTCOMES[outcome].group if outcome in OUTCOMES else "其他处理"
-        row = d.by_month.setdefault(m, dict.fromkeys(GROUPS, 0))
+        row = by_month.setdefault(m, dict.fromkeys(GROUPS, 0))
         row[group] += n
-    return d
+    return Dashboard(open_work=open_work(now, department_id), replied=count,
+                     avg_days=day_sum / day_count if day_count else None, on_time=Rate(in_time, judged),
+                     extended=Rate(extended, count), corrected=Rate(corrected, count), by_month=by_month)

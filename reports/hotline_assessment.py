@@ -37,10 +37,11 @@ from flask import current_app
 from core.clocks.models import Clock
 from core.errors import ValidationError
 from core.extensions import db
-from hotline.models import CallbackAttempt, Return, SupervisionOrder, Ticket
-from hotline.no_contact import STOP_REASON as NO_CONTACT_STOP
+from hotline.models import SupervisionOrder, Ticket
 from reports import hotline_measures as hm
-from reports.hotline_measures import OPEN_STATES, Rate
+from reports import rollups
+from reports import ticket_figures as tf
+from reports.hotline_measures import Rate
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -121,65 +122,39 @@ class Assessment:
 
 def _open_late(clock: str, entity_kind: str, entity_id: Any, now: datetime) -> Any:
     return sa.exists().where(Clock.entity_kind == entity_kind, Clock.entity_id == entity_id, Clock.name == clock,
-                             Clock.state.in_(OPEN_STATES), Clock.due_at < now)
-
-
-def _contact(rated: list[Any], now: datetime, group: Any) -> dict[Any, Rate]:
-    stmt = hm._select(group, sa.func.sum(Ticket.contact_in_time), sa.func.sum(Ticket.contact_verdicts)).where(*rated)
-    out = {g: [a or 0, b or 0] for g, a, b in db.session.execute(stmt)}
-    for g, late in hm._open_late(rated, now, group).items():
-        out.setdefault(g, [0, 0])[1] += late.get("first_contact", 0)
-    return {g: Rate(a, b) for g, (a, b) in out.items()}
-
-
-def _resolved(rated: list[Any], group: Any) -> dict[Any, Rate]:
-    stmt = (hm._select(group, hm._sum(CallbackAttempt.resolved.is_(True)), sa.func.count(CallbackAttempt.id))
-            .join(Ticket, Ticket.id == CallbackAttempt.ticket_id)
-            .where(*rated, CallbackAttempt.reached.is_(True), CallbackAttempt.resolved.is_not(None)))
-    return {g: Rate(a or 0, n or 0) for g, a, n in db.session.execute(stmt)}
-
-
-def _callback_on_time(rated: list[Any], now: datetime, group: Any) -> dict[Any, Rate]:
-    stopped = Clock.state == "stopped"
-    late = Clock.state.in_(OPEN_STATES) & (Clock.due_at < now)
-    stmt = (hm._select(group, hm._sum(stopped & Clock.on_time.is_(True)), hm._sum(stopped | late))
-            # from the cohort's tickets (by received_at) to their clocks by ix_clocks_entity: the ticket's id
-            # cast to the clocks' text entity id, not the other way round (that would scan every callback clock)
-            .select_from(Ticket)
-            .join(Clock, sa.and_(Clock.entity_kind == "ticket", Clock.entity_id == sa.cast(Ticket.id, sa.String)))
-            .where(*rated, Clock.name == "callback",
-                   # closed for want of a phone (hotline/no_contact.py): no callback was possible, no verdict
-                   sa.or_(Clock.stop_reason.is_(None), Clock.stop_reason != NO_CONTACT_STOP)))
-    return {g: Rate(a or 0, n or 0) for g, a, n in db.session.execute(stmt)}
-
-
-def _returns(rated: list[Any]) -> dict[Any, tuple[int, int, int]]:
-    """{department: (returns, rejected, dispatched)}: dispatched = distinct tickets it leads (dispatched)
-    or returned."""
-    led = sa.select(Ticket.id.label("t"), Ticket.department_id.label("d")).where(
-        *rated, Ticket.department_id.is_not(None), Ticket.dispatched_at.is_not(None))
-    returned = sa.select(Return.ticket_id.label("t"), Return.department_id.label("d")).join(
-        Ticket, Ticket.id == Return.ticket_id).where(*rated)
-    pairs = sa.union(led, returned).subquery()
-    dispatched = dict(db.session.execute(sa.select(pairs.c.d, sa.func.count()).group_by(pairs.c.d)).all())
-    stmt = (sa.select(Return.department_id, sa.func.count(Return.id), hm._sum(Return.decision == "rejected"))
-            .join(Ticket, Ticket.id == Return.ticket_id).where(*rated).group_by(Return.department_id))
-    counts = {d: (n, r or 0) for d, n, r in db.session.execute(stmt)}
-    return {d: (*counts.get(d, (0, 0)), n) for d, n in dispatched.items()}
+                             Clock.state.in_(tf.OPEN_STATES), Clock.due_at < now)
 
 
 def _supervision(lo: datetime, hi: datetime, now: datetime) -> dict[Any, Rate]:
-    """{department: Rate} of the 督办单 issued in [lo, hi) on tickets in the rates."""
+    """{department: Rate} of the 督办单 issued in [lo, hi) on tickets in the rates (a few rows: always counted
+    from the rows)."""
     entity = sa.cast(SupervisionOrder.id, sa.String)
     answered = SupervisionOrder.feedback_at.is_not(None)
     overdue = SupervisionOrder.feedback_at.is_(None) & _open_late("supervision_feedback", "supervision_order",
                                                                   entity, now)
-    stmt = (sa.select(SupervisionOrder.department_id, hm._sum(answered & SupervisionOrder.feedback_on_time.is_(True)),
-                      hm._sum(answered | overdue))
+    stmt = (sa.select(SupervisionOrder.department_id,
+                      tf.count_if(answered & SupervisionOrder.feedback_on_time.is_(True)),
+                      tf.count_if(answered | overdue))
             .join(Ticket, Ticket.id == SupervisionOrder.ticket_id)
-            .where(*hm._rated([SupervisionOrder.issued_at >= lo, SupervisionOrder.issued_at < hi]))
+            .where(*tf.rated([SupervisionOrder.issued_at >= lo, SupervisionOrder.issued_at < hi]))
             .group_by(SupervisionOrder.department_id))
     return {d: Rate(a or 0, n or 0) for d, a, n in db.session.execute(stmt)}
+
+
+def _rates(f: Mapping[str, float], late: Mapping[str, int], supervision: Rate) -> dict[str, Rate]:
+    """One department's assessment rates from its figures (reports/ticket_figures.py), its open clocks past
+    due and its 督办单."""
+    base = hm.rates_of(f, late) if f.get("rated") else {}
+    dispatched = f.get("dispatched", 0)
+    return {"contact": Rate(f.get("contact_in_time", 0), f.get("contact_verdicts", 0) + late.get("first_contact", 0)),
+            "resolved": Rate(f.get("resolved_yes", 0), f.get("resolved_known", 0)),
+            "satisfaction": base.get("satisfaction", Rate(0, 0)), "sign_on_time": base.get("sign_on_time", Rate(0, 0)),
+            "done_on_time": base.get("done_on_time", Rate(0, 0)),
+            "callback_on_time": Rate(f.get("callback_in_time", 0),
+                                     f.get("callback_stopped", 0) + late.get("callback", 0)),
+            "returns": Rate(f.get("returns", 0), dispatched),
+            "returns_rejected": Rate(f.get("returns_rejected", 0), dispatched),
+            "reopen": base.get("reopen", Rate(0, 0)), "supervision": supervision}
 
 
 def score(rates: Mapping[str, Rate], rejected: int, weights: Mapping[str, float], penalty: float) -> float | None:
@@ -198,37 +173,28 @@ def score(rates: Mapping[str, Rate], rejected: int, weights: Mapping[str, float]
 
 def assess(start: date, end: date, *, now: datetime, department_id: int | None = None,
            weights: dict[str, float] | None = None, min_sample: int | None = None,
-           penalty: float | None = None) -> Assessment:
+           penalty: float | None = None, use_rollups: bool = True,
+           collected: rollups.Collected | None = None) -> Assessment:
     """The assessment of every department (or one: `department_id`, never ranked against the others)
-    for tickets received from `start` to `end` (local dates, inclusive)."""
+    for tickets received from `start` to `end` (local dates, inclusive); closed days from their roll-ups
+    (`use_rollups=False`: every day from the rows, the reference; `collected`: the figures, if read already)."""
     cfg_weights, cfg_min, cfg_penalty = settings()
     weights = weights if weights is not None else cfg_weights
     min_sample = min_sample if min_sample is not None else cfg_min
     penalty = penalty if penalty is not None else cfg_penalty
-    conds = hm._cohort(start, end, department_id)
-    rated, group = hm._rated(conds), Ticket.department_id
-    lo, hi = hm.bounds(start, end)
-    base = {g: rates for g, (rates, _s, _r) in hm._rates(conds, now, group).items()}
-    parts = {"contact": _contact(rated, now, group), "resolved": _resolved(rated, group),
-             "callback_on_time": _callback_on_time(rated, now, group)}
-    returns = _returns(hm._rated(hm._cohort(start, end)))
-    supervision = _supervision(lo, hi, now)
-    keys = set(base) | set(returns) | set(supervision) | {g for p in parts.values() for g in p}
+    c = collected or rollups.collect(start, end, now=now, department_id=department_id, use_rollups=use_rollups)
+    supervision = _supervision(*tf.bounds(start, end), now)
+    keys = {g for g, f in c.figures.items() if f.get("rated") or f.get("dispatched")} | set(supervision)
     if department_id is not None:
         keys = {department_id} & keys
     rows, total = [], {key: Rate(0, 0) for key in MEASURES}
     for g in keys:
-        b = base.get(g, {})
-        n_returns, rejected, dispatched = returns.get(g, (0, 0, 0))
-        rates = {"contact": parts["contact"].get(g, Rate(0, 0)), "resolved": parts["resolved"].get(g, Rate(0, 0)),
-                 "satisfaction": b.get("satisfaction", Rate(0, 0)), "sign_on_time": b.get("sign_on_time", Rate(0, 0)),
-                 "done_on_time": b.get("done_on_time", Rate(0, 0)),
-                 "callback_on_time": parts["callback_on_time"].get(g, Rate(0, 0)),
-                 "returns": Rate(n_returns, dispatched), "returns_rejected": Rate(rejected, dispatched),
-                 "reopen": b.get("reopen", Rate(0, 0)), "supervision": supervision.get(g, Rate(0, 0))}
+        f = c.figures.get(g, {})
+        rates = _rates(f, c.late.get(g, {}) if f.get("rated") else {}, supervision.get(g, Rate(0, 0)))
         total = {key: total[key] + rates[key] for key in MEASURES}
         if g is not None:
-            rows.append(Row(g, dispatched, rates, rejected, score(rates, rejected, weights, penalty)))
+            rejected = f.get("returns_rejected", 0)
+            rows.append(Row(g, f.get("dispatched", 0), rates, rejected, score(rates, rejected, weights, penalty)))
     ranked = [r for r in rows if r.sample >= min_sample and r.score is not None and department_id is None]
     ranked.sort(key=lambda r: (-r.score, r.department_id))
     for i, r in enumerate(ranked):  # equal scores share a rank (1, 2, 2, 4)

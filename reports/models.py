@@ -54,3 +54,30 @@ class ReportRun(db.Model):
     @property
     def state(self) -> RunStatus:
         return RunStatus(self.status)
+
+
+class RollupDay(db.Model):
+    """A local day of received tickets and whether its roll-up is current: every change to a ticket of the
+    day (or to its callbacks, returns, clocks) adds one to `version` in the same transaction; the roll-up
+    job records the version it counted. The dashboard adds a day's roll-ups only when the two agree."""
+
+    __tablename__ = "hotline_rollup_days"
+
+    day = db.Column(db.Date, primary_key=True)
+    version = db.Column(db.Integer, nullable=False, default=0)
+    rolled_version = db.Column(db.Integer, nullable=True)  # None: never rolled up
+    rolled_at = db.Column(UTCDateTime(), nullable=True)
+
+
+class Rollup(db.Model):
+    """One additive figure of the tickets received on a day, for one department (reports/ticket_figures.py)."""
+
+    __tablename__ = "hotline_rollups"
+
+    id = db.Column(db.Integer, primary_key=True)
+    day = db.Column(db.Date, nullable=False)
+    department_id = db.Column(db.Integer, nullable=True)  # None: not dispatched
+    measure = db.Column(db.String(40), nullable=False)
+    value = db.Column(db.Float, nullable=False)
+
+    __table_args__ = (db.Index("ix_hotline_rollups_day", "day", "department_id"),)

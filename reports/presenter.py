@@ -25,15 +25,21 @@ def _quiet(percent: int, step: str) -> None:
 
 
 def hotline(start: date, end: date, now: datetime, department: Department | None = None,
-            progress: Callable[[int, str], object] = _quiet) -> dict[str, Any]:
+            progress: Callable[[int, str], object] = _quiet, use_rollups: bool = True) -> dict[str, Any]:
     """The hotline dashboard for tickets received `start`–`end`; one department's or (None) all.
-    `progress(percent, step)` hears how far it got (report jobs show it to the user)."""
+    `progress(percent, step)` hears how far it got (report jobs show it to the user); closed days come from
+    their daily roll-ups (reports/rollups.py; `use_rollups=False`: every day from the rows)."""
     from hotline.catalogue import CATEGORIES
     from hotline.intake import CHANNELS as CHANNEL_LABELS
     from hotline.sla import TYPES
     from reports import hotline_measures as hm
+    from reports import rollups
     progress(5, "统计各项指标")
-    m, per_department = hm.overview(start, end, now=now, department_id=department.id if department else None)
+    # read once, for the measures and the assessment alike
+    c = rollups.collect(start, end, now=now, department_id=department.id if department else None,
+                        use_rollups=use_rollups)
+    m, per_department = hm.overview(start, end, now=now, department_id=department.id if department else None,
+                                   collected=c)
     names = _names()
     categories = {code: name for code, name, _ in CATEGORIES}
     progress(60, "部门排名")
@@ -41,7 +47,7 @@ def hotline(start: date, end: date, now: datetime, department: Department | None
     progress(70, "上升分类")
     from reports.assessment_presenter import assessment
     return {
-        "assessment": assessment(start, end, now, department),  # 综合考核 (reports/hotline_assessment.py)
+        "assessment": assessment(start, end, now, department, collected=c),  # 综合考核 (reports/hotline_assessment.py)
         "from": start.isoformat(), "to": end.isoformat(), "department": department.name if department else None,
         "received": m.received, "avg_handling_hours": round(m.avg_handling_hours, 2) if m.avg_handling_hours else None,
         "rates": {k: {"label": hm.RATE_LABELS[k], **r.as_json()} for k, r in m.rates.items()},
@@ -58,7 +64,7 @@ def hotline(start: date, end: date, now: datetime, department: Department | None
         "not_ranked": [{"department": names[d], "count": n} for d, n in too_small],
         "min_sample": hm.MIN_SAMPLE,
         "rising": [{"category": c, "label": categories.get(c, c), "this_week": a, "last_week": b}
-                   for c, a, b in hm.rising_categories(end)],
+                   for c, a, b in hm.rising_categories(end, now=now if use_rollups else None)],
     }
 
 
