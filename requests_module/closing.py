@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from core.clocks.service import stop_clock
 from core.formats import zh_date
 from requests_module import documents, notice_timing
-from requests_module.common import clock, moment_of, notify_applicant
+from requests_module.common import clock, keep_answer_verdict, moment_of, notify_applicant
 from requests_module.numbering import reply_doc_number
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ def close(req: DisclosureRequest, *, outcome: str, text: str, on: date, now: dat
         c = clock(req, name)
         if c is not None and c.state != "stopped":
             stop_clock(c, now=moment_of(on, now), actor=actor, reason=f"closed: {outcome}")
+    keep_answer_verdict(req)
     notify_applicant(req, "reply", now=now, context={"due": zh_date(on)})
     if req.publish_consent and not outcome.startswith("other_no_"):
         from public_log.review import submit

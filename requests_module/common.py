@@ -55,6 +55,13 @@ def clock(req: DisclosureRequest, name: str = "answer") -> Clock | None:
             .order_by(Clock.id.desc()).first())
 
 
+def keep_answer_verdict(req: DisclosureRequest) -> None:
+    """Keep the answer clock's frozen verdict (Art. 33; core.clocks.service.stop_clock) on the application, in
+    the unit of work that stopped the clock or took its verdict again (notice_timing.void_late_extension)."""
+    answer = clock(req)
+    req.answer_on_time = answer.on_time if answer is not None else None
+
+
 def log_event(req: DisclosureRequest, action: str, *, now: datetime, actor: Any, detail: Any) -> None:
     audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=req.id, action=action, after=detail)
 

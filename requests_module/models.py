@@ -96,6 +96,9 @@ class DisclosureRequest(Filing, db.Model):
     extension_approver_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
 
     outcome = db.Column(db.String(40), nullable=True)
+    # The frozen verdict of the newest answer clock (Art. 33: answered within the period), kept when the clock
+    # stops (common.keep_answer_verdict) so that reports read no clock; None while open or without a clock.
+    answer_on_time = db.Column(db.Boolean, nullable=True)
     legal_ground = db.Column(db.Text, nullable=True)
     holder_organ = db.Column(db.String(120), nullable=True)
     holder_contact = db.Column(db.String(200), nullable=True)  # Art. 36 (5): the holder organ's contact details

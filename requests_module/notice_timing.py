@@ -95,13 +95,14 @@ def void_late_extension(req: DisclosureRequest, *, now: datetime, actor: Any) ->
     """Give the extension back on the answer clock when it did not take effect (extension_effect is void):
     called when a delivery is recorded and when the application closes (joins the caller's unit of work)."""
     from core.clocks.service import withdraw_extension
-    from requests_module.common import log_event
+    from requests_module.common import keep_answer_verdict, log_event
 
     effect = extension_effect(req)
     answer = clock(req)
     if effect is None or effect.state != "void" or not answer.extension:
         return None
     withdraw_extension(answer, answer.extension, now=now, actor=actor, reason="extension notice not delivered in time")
+    keep_answer_verdict(req)  # a stopped clock's verdict was taken again
     doc = _latest(req, "extension_notice")
     log_event(req, "extension_void", now=now, actor=actor,
            detail={"number": doc.number, "delivered_on": doc.delivered_on.isoformat() if doc.delivered_on else None,

@@ -3,14 +3,17 @@ and urgency at `now`, average days to reply, replies in time, extensions, correc
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.departments.models import Department
+from core.extensions import db
 from reports.disclosure_dashboard import dashboard, open_work
 from requests_module import handling
 from requests_module import reply as request_reply
 from requests_module.common import ENTITY
+from requests_module.models import DisclosureRequest
 from tests.conftest import at, make_user
 from tests.requests.helpers import GUIDANCE, answer_fields, deliver, noon, received
 
@@ -80,6 +83,32 @@ def test_replies_of_a_period(work):
     assert d.by_month["2026-11"] == {"予以公开": 2, "部分公开": 1, "不予公开": 1, "无法提供": 0, "不予处理": 0,
                                      "其他处理": 0}
     assert "2026-09" not in d.by_month
+
+
+def _verdicts_from_clocks(start, end, department_id=None):
+    """The raw reference (the dashboard's computation before issue 19 item 6): (in time, judged) of the period's
+    issued replies, each judged by the frozen verdict of its newest answer clock, read from the clocks."""
+    c = sa.orm.aliased(Clock)
+    newest = (sa.select(sa.func.max(c.id)).where(c.entity_kind == ENTITY, c.name == "answer",
+                                                  c.entity_id == sa.cast(DisclosureRequest.id, sa.String))
+              .correlate(DisclosureRequest).scalar_subquery())
+    conds = [DisclosureRequest.replied_on.between(start, end), DisclosureRequest.outcome.is_not(None),
+             DisclosureRequest.closed_at.is_not(None)]
+    if department_id is not None:
+        conds.append(DisclosureRequest.department_id == department_id)
+    stmt = (sa.select(Clock.on_time).select_from(DisclosureRequest)
+            .outerjoin(Clock, Clock.id == newest).where(*conds))
+    verdicts = [v for (v,) in db.session.execute(stmt)]
+    return sum(1 for v in verdicts if v is True), sum(1 for v in verdicts if v is not None)
+
+
+@pytest.mark.parametrize("start", [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 10)])
+def test_on_time_equals_the_verdicts_read_from_the_clocks(work, start):
+    """按期答复率 from the verdicts kept on the applications equals the recount from the answer clocks."""
+    for dept in (None, _dept("mzj"), _dept("zjj")):
+        d = dashboard(start, date(2026, 11, 30), now=NOW, department_id=dept)
+        assert (d.on_time.numerator, d.on_time.denominator) == _verdicts_from_clocks(start, date(2026, 11, 30), dept)
+    assert _verdicts_from_clocks(date(2026, 9, 1), date(2026, 11, 30)) == (5, 6)  # the reference sees the late one
 
 
 def test_open_work_by_department_and_urgency(work):
