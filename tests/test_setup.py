@@ -162,6 +162,37 @@ def test_ticket_verdicts_are_backfilled_from_the_clocks(tmp_path, request, db_ki
     assert [tuple(r) for r in rows] == [(1, 1, 1, 1, 0), (2, 1, 0, 0, 0)]
 
 
+@pytest.mark.parametrize("db_kind", ["sqlite", "postgresql"])
+def test_answer_verdicts_are_backfilled_from_the_clocks(tmp_path, request, db_kind):
+    """Migration 0039 keeps the newest answer clock's frozen verdict on each application, as
+    requests_module.common.keep_answer_verdict keeps it afterwards: replied late after an earlier clock in time,
+    replied in time, still running (none), never received (no clock)."""
+    url = f"sqlite:///{tmp_path / 'answers.db'}" if db_kind == "sqlite" else request.getfixturevalue("pg_database")
+    env = env_for(url, tmp_path)
+    assert run(["db", "upgrade", "0038_hotline_rollups"], env).returncode == 0
+    engine = create_engine(url)
+    clock = ("INSERT INTO clocks (id, entity_kind, entity_id, entity_label, name, unit, length, state, started_at, "
+             "pauses, extension, due_at, warn_at, provisional, stopped_at, on_time) VALUES (:id, 'disclosure_request', "
+             ":r, '', :n, 'workdays', 20, :s, '2026-11-02 01:00:00', '[]', 0, '2026-11-30 15:59:59', "
+             "'2026-11-25 15:59:59', :f, NULL, :ok)")
+    with engine.begin() as conn:
+        for app_id in (1, 2, 3, 4):
+            conn.execute(text("INSERT INTO disclosure_requests (id, status, channel, applicant_type, name, id_type, "
+                              "id_number, phone, email, address, contact_person, title, description, doc_number, form, "
+                              "delivery, publish_consent, submitted_at, extension_days, version) VALUES (:id, 'closed', "
+                              "'in_person', 'person', '张三', 'resident_id', 'x', '1', '', '', '', 't', 'd', '', "
+                              "'electronic', 'online', :f, '2026-11-02 01:00:00', 0, 1)"), {"id": app_id, "f": False})
+        for clock_id, app_id, name, state, ok in ((1, "1", "answer", "stopped", True), (2, "1", "answer", "stopped", False),
+                                                  (3, "2", "answer", "stopped", True), (4, "2", "receipt", "stopped", False),
+                                                  (5, "3", "answer", "running", None)):
+            conn.execute(text(clock), {"id": clock_id, "r": app_id, "n": name, "s": state, "ok": ok, "f": False})
+    assert run(["db", "upgrade"], env).returncode == 0
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, answer_on_time FROM disclosure_requests ORDER BY id")).all()
+    engine.dispose()
+    assert [(i, None if v is None else bool(v)) for i, v in rows] == [(1, False), (2, True), (3, None), (4, None)]
+
+
 def test_users_and_tokens_cli(tmp_path):
     env = env_for(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path)
     assert run(["db", "upgrade"], env).returncode == 0
