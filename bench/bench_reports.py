@@ -67,6 +67,7 @@ def applications(rng, departments):
         replied = received + timedelta(days=days)
         closed = replied <= date(2026, 11, 27) and rng.random() < 0.97
         extension = 15 if rng.random() < 0.08 else 0
+        on_time = days <= 28 + extension if closed else None  # the answer clock's verdict, kept on the application
         correction = received + timedelta(days=3) if rng.random() < 0.1 else None
         submitted = datetime.combine(received, datetime.min.time(), CST).replace(hour=9)
         dept = rng.choice(departments) if rng.random() < 0.98 else None
@@ -77,11 +78,10 @@ def applications(rng, departments):
                False, submitted, received, dept, correction, extension,
                rng.choices(outcomes, weights)[0] if closed else None, replied if closed else None, 1,
                # a reply counts on the dashboard once issued (closed_at): 17:00 on the reply day
-               datetime.combine(replied, datetime.min.time(), CST).replace(hour=17) if closed else None)
+               datetime.combine(replied, datetime.min.time(), CST).replace(hour=17) if closed else None, on_time)
         due = submitted + timedelta(days=28 + (21 if extension else 0))
         if closed:
-            clock = ("stopped", datetime.combine(replied, datetime.min.time(), CST), days <= 28 + extension,
-                     "closed: x")
+            clock = ("stopped", datetime.combine(replied, datetime.min.time(), CST), on_time, "closed: x")
         else:
             clock = ("running", None, None, None)
         yield row, (f"c{i}", "disclosure_request", str(i), "", "answer", "workdays", 20.0, dept, clock[0], submitted,
@@ -92,7 +92,7 @@ APPLICATION_COLUMNS = ("id", "number", "status", "channel", "applicant_type", "o
                        "id_number", "phone", "email", "address", "contact_person", "title", "description",
                        "doc_number", "form", "delivery", "publish_consent", "submitted_at", "received_on",
                        "department_id", "correction_notice_on", "extension_days", "outcome", "replied_on", "version",
-                       "closed_at")
+                       "closed_at", "answer_on_time")
 CLOCK_COLUMNS = ("entity_kind", "entity_id", "entity_label", "name", "unit", "length", "department_id", "state",
                  "started_at", "pauses", "extension", "due_at", "warn_at", "provisional", "stopped_at", "on_time",
                  "stop_reason")
@@ -249,8 +249,24 @@ def measure(url):
                                "WHERE replied_on BETWEEN :a AND :b GROUP BY department_id")
         _, ref = timed("reference: minimal disclosure read, replies of 2026-01-01 … 2026-11-30 counted by department",
                        lambda: db.session.execute(minimal_apps, {"a": date(2026, 1, 1), "b": date(2026, 11, 30)}).all())
-        timed("disclosure dashboard, 2026-01-01 … 2026-11-30", lambda: dashboard(
+        # the verdicts as the dashboard read them before they were kept on the application (issue 19 item 6): the
+        # newest answer clock's frozen verdict per reply, one hash aggregate over the answer clocks
+        from_clocks = sa.text(
+            "SELECT to_char(r.replied_on, 'YYYY-MM'), r.outcome, count(*), sum(CASE WHEN v.k % 4 = 2 THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN v.k % 4 > 0 THEN 1 ELSE 0 END) FROM disclosure_requests r LEFT JOIN (SELECT entity_id, "
+            "max(id * 4 + CASE WHEN on_time THEN 2 WHEN NOT on_time THEN 1 ELSE 0 END) AS k FROM clocks "
+            "WHERE entity_kind = 'disclosure_request' AND name = 'answer' GROUP BY entity_id) v "
+            "ON v.entity_id = CAST(r.id AS VARCHAR) WHERE r.replied_on BETWEEN :a AND :b AND r.outcome IS NOT NULL "
+            "AND r.closed_at IS NOT NULL GROUP BY 1, 2")
+        period = {"a": date(2026, 1, 1), "b": date(2026, 11, 30)}
+        old, _ = timed("reference: the replies' verdicts read from the answer clocks (the previous way)",
+                       lambda: db.session.execute(from_clocks, period).all(), None, ref)
+        board, _ = timed("disclosure dashboard, 2026-01-01 … 2026-11-30", lambda: dashboard(
             date(2026, 1, 1), date(2026, 11, 30), now=NOW), 0.5, ref)
+        print(f"check: the dashboard's 按期答复率 {board.on_time.numerator:,}/{board.on_time.denominator:,} of "
+              f"{board.replied:,} replies equals the verdicts read from the clocks "
+              f"{sum(r[3] for r in old):,}/{sum(r[4] for r in old):,}: "
+              f"{(board.on_time.numerator, board.on_time.denominator) == (sum(r[3] for r in old), sum(r[4] for r in old))}")
         minimal = sa.text("SELECT department_id, count(*) FROM tickets WHERE received_at >= :lo AND received_at < :hi "
                           "GROUP BY department_id")
         _, ref = timed("reference: minimal raw read, the year's tickets counted by department",

@@ -47,23 +47,25 @@ class Dashboard:
         return {u.value: sum(row.get(u.value, 0) for row in self.open_work.values()) for u in Urgency}
 
 
-def _newest_answer_id() -> Any:
-    """The newest answer clock's id of the application in the outer query (a correction restarts the clock
-    as a new one): correlated, for the few open applications, each found by ix_clocks_entity."""
-    return (sa.select(sa.func.max(Clock.id))
-            .where(Clock.entity_kind == ENTITY, Clock.entity_id == sa.cast(DisclosureRequest.id, sa.String),
-                   Clock.name == "answer").scalar_subquery())
+def _newest_answer_urgency(now: datetime) -> Any:
+    """正常/临期/超期 at `now` of the newest answer clock of the application in the outer query (a correction
+    restarts the clock as a new one; no clock: 正常): correlated, for the few open applications, each read by
+    ix_clocks_entity. Joining the newest id back to the clocks made PostgreSQL hash every clock (0.19 s of
+    0.46 s with 200,000 clocks; the clocks table holds the tickets' millions too)."""
+    return sa.func.coalesce(
+        sa.select(urgency_expression(now))
+        .where(Clock.entity_kind == ENTITY, Clock.entity_id == sa.cast(DisclosureRequest.id, sa.String),
+               Clock.name == "answer").order_by(Clock.id.desc()).limit(1).scalar_subquery(), Urgency.NORMAL.value)
 
 
 def open_work(now: datetime, department_id: int | None = None) -> dict[int | None, dict[str, int]]:
     """{department id: {urgency: count}} of the applications open at `now`."""
-    conds = [DisclosureRequest.status != Status.CLOSED.value]
+    # the open states spelled out, so that ix_disclosure_requests_status finds them (`!= closed` reads every row)
+    conds = [DisclosureRequest.status.in_([s.value for s in Status if s is not Status.CLOSED])]
     if department_id is not None:
         conds.append(DisclosureRequest.department_id == department_id)
-    apps = sa.select(DisclosureRequest.department_id, _newest_answer_id().label("clock_id")).where(*conds).subquery()
-    urgency = urgency_expression(now)
-    stmt = (sa.select(apps.c.department_id, urgency, sa.func.count()).select_from(apps)
-            .outerjoin(Clock, Clock.id == apps.c.clock_id).group_by(apps.c.department_id, urgency))
+    apps = sa.select(DisclosureRequest.department_id, _newest_answer_urgency(now).label("urgency")).where(*conds).subquery()
+    stmt = sa.select(apps.c.department_id, apps.c.urgency, sa.func.count()).group_by(apps.c.department_id, apps.c.urgency)
     out: dict[int | None, dict[str, int]] = {}
     for dept, u, n in db.session.execute(stmt):
         out.setdefault(dept, {})[u] = n
