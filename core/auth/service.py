@@ -162,7 +162,8 @@ def user_for_token(raw: str | None, *, now: datetime) -> User | None:
     if not raw or len(raw) > 200:
         return None
     # the owner in the same SELECT: every API request asks for both (one round trip, not two)
-    token = ApiToken.query.options(joinedload(ApiToken.user)).filter_by(token_hash=hash_token(raw)).first()
+    owner = joinedload(ApiToken.user)  # type: ignore[arg-type]  # db.relationship is typed as the property, not the attribute
+    token = ApiToken.query.options(owner).filter_by(token_hash=hash_token(raw)).first()
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     if token.last_used_at is None or (now - token.last_used_at) > timedelta(minutes=5):
