@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,9 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+
+from bench.load import Redis, free_port, wait_port  # noqa: E402
+
 SECONDS = int(os.environ.get("BENCH_SECONDS", 60))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 30))
 RATE = float(os.environ.get("BENCH_RATE", 40))  # submissions per second offered by all clients together
@@ -41,43 +43,12 @@ APPLICATION = {"applicant_type": "person", "name": "李四", "id_type": "residen
                "department": "mzj"}
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
 def flask(env, *args):
     out = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, capture_output=True,
                          text=True)
     if out.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)}: {out.stderr[-2000:]}")
     return out.stdout.strip()
-
-
-class Redis:
-    def __init__(self, port, tmp):
-        self.port, self.tmp, self.proc = port, tmp, None
-
-    def start(self):
-        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no", "--dir", self.tmp], stdout=subprocess.DEVNULL)
-        wait_port(self.port)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGKILL)  # a crash: whatever was queued is gone
-        self.proc.wait(10)
 
 
 class Worker:

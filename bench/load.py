@@ -11,6 +11,7 @@ import http.client
 import os
 import platform
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -47,6 +48,51 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_port(port: int, seconds: float = 30) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+class Redis:
+    """A private redis-server on `port` (no persistence), for the benchmarks that run jobs as production does."""
+
+    def __init__(self, port: int, tmp: str) -> None:
+        self.port, self.tmp, self.proc = port, tmp, None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                      "--appendonly", "no", "--dir", self.tmp], stdout=subprocess.DEVNULL)
+        wait_port(self.port)
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)  # a crash: whatever was queued is gone
+        self.proc.wait(10)
+
+
+@contextmanager
+def production_jobs(env: dict, tmp: str) -> Iterator[dict]:
+    """Jobs as in production: a private Redis and one `flask worker` (RQ, with its cron) on it; yields the
+    environment with REDIS_URL, so the web process only enqueues and the worker delivers. Stopped afterwards."""
+    redis = Redis(free_port(), tmp)
+    redis.start()
+    jobs_env = {**env, "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0"}
+    with open(Path(tmp) / "worker.log", "ab") as log:
+        worker = subprocess.Popen([str(BIN / "flask"), "--app", "app", "worker"], cwd=ROOT, env=jobs_env,
+                                  stdout=log, stderr=log)
+        try:
+            yield jobs_env
+        finally:
+            worker.terminate()
+            worker.wait(30)
+            redis.stop()
 
 
 def settings() -> str:

@@ -60,7 +60,7 @@ def create_ticket(data: Mapping[str, Any], *, channel: str, received_at: datetim
         db.session.flush()
         ticket.number = f"RX-{received_at.astimezone(get_schedule().tz).year}-{ticket.id:06d}"
         # the caller's access code for the status look-up: on the receipt page once, and by SMS
-        ticket.access_code = lookup.issue(ENTITY, ticket.id, now=now, label=f"12345 工单 {ticket.number} ",
+        ticket.access_code = lookup.issue(ENTITY, ticket.id, now=now, new=True, label=f"12345 工单 {ticket.number} ",
                                           phone=ticket.caller_phone)
         log_event(ticket, "created", now=received_at, actor=actor,
                detail={"number": ticket.number, "channel": channel, "type": ticket.type,

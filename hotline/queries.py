@@ -134,8 +134,17 @@ def _disclosure_link(user, ticket, now):
                                        "expires_at": found["expires_at"].isoformat()}
 
 
+def _clocks(ticket: Ticket) -> list[Clock]:
+    return Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id)).order_by(Clock.id).all()
+
+
 def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) -> dict[str, Any]:
-    c = current_clock(ticket)
+    clocks = None if brief else _clocks(ticket)  # the full form lists them: its current clock is among them
+    if clocks is None:
+        c = current_clock(ticket)
+    else:
+        name = CLOCK_OF_STATUS.get(ticket.status)
+        c = next((k for k in reversed(clocks) if k.name == name), None)  # the newest of that name, as `clock`
     out = {"id": ticket.id, "number": ticket.number, "status": ticket.status, "status_label": ticket.status_label,
            "type": ticket.type, "type_label": TYPES[ticket.type], "category": ticket.category_code,
            "category_name": ticket.category.name if ticket.category else None, "urgency": ticket.urgency,
@@ -169,7 +178,7 @@ def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) ->
         "clocks": [{"name": k.name, "unit": k.unit, "state": k.state, "started_at": k.started_at.isoformat(),
                     "due_at": k.due_at.isoformat(), "stopped_at": k.stopped_at.isoformat() if k.stopped_at else None,
                     "on_time": k.on_time}
-                   for k in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id)).order_by(Clock.id)],
+                   for k in clocks or ()],
         "answers": [rounds.view(a) for a in rounds.of_ticket(ticket)],  # every round (重办 keeps them)
         "supervision_orders": [supervision.view(o, now) for o in supervision.of_ticket(ticket)],
         "timeline": [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor_label,

@@ -52,7 +52,7 @@ def _ticket_id(obj: Any) -> int | None:
 
 def _after_flush(session: Session, _context: Any) -> None:
     """Note the tickets whose figures this flush may change (and the days a changed receipt time left)."""
-    ids, moments = session.info.setdefault(_PENDING, (set(), set()))
+    ids, moments, known = session.info.setdefault(_PENDING, (set(), set(), set()))
     for obj in (*session.new, *session.dirty, *session.deleted):
         ticket_id = _ticket_id(obj)
         if ticket_id is not None:
@@ -61,6 +61,7 @@ def _after_flush(session: Session, _context: Any) -> None:
             moments.update(v for v in sa.inspect(obj).attrs.received_at.history.deleted if v is not None)
             if obj.received_at is not None:
                 moments.add(obj.received_at)
+                known.add(obj.id)  # its receipt time is in hand: no SELECT for it before the commit
 
 
 def _insert() -> Any:
@@ -73,9 +74,9 @@ def _before_commit(session: Session) -> None:
     if not session.info.get(_PENDING):
         return
     session.flush()
-    ids, moments = session.info.pop(_PENDING)
+    ids, moments, known = session.info.pop(_PENDING)
     connection = session.connection()
-    ids = sorted(ids)
+    ids = sorted(ids - known)
     for i in range(0, len(ids), 500):
         moments.update(connection.execute(sa.select(Ticket.__table__.c.received_at)
                                           .where(Ticket.__table__.c.id.in_(ids[i:i + 500]))).scalars())

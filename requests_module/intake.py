@@ -54,7 +54,7 @@ def _create(data, *, channel, status, now, actor, citizen=None, files=(), receiv
     db.session.flush()
     req.number = f"YSQ-{today(now).year}-{req.id:06d}"
     # the applicant's access code for the status look-up: on the receipt page once, and by SMS/email
-    req.access_code = lookup.issue(ENTITY, req.id, now=now, label=f"政府信息公开申请 {req.number} ",
+    req.access_code = lookup.issue(ENTITY, req.id, now=now, new=True, label=f"政府信息公开申请 {req.number} ",
                                    phone=req.phone, email=req.email)
     attachments.attach(req, checked, "application", now)
     repeat = find_repeat(req)

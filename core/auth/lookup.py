@@ -50,12 +50,13 @@ def new_code() -> str:
 
 
 def issue(kind: str, entity_id: int | str, *, now: datetime, label: str, phone: str | None = None,
-          email: str | None = None) -> str:
+          email: str | None = None, new: bool = False) -> str:
     """A new access code for the item, in the current unit of work, sent to the applicant's phone and
-    email through the outbox; returns the code (for the receipt page, once)."""
+    email through the outbox; returns the code (for the receipt page, once). `new`: the item was created in
+    this unit of work, so it has no code yet (no look-up)."""
     from core.notifications.service import notify
     code = new_code()
-    row = db.session.get(LookupCode, (kind, entity_id))
+    row = None if new else db.session.get(LookupCode, (kind, entity_id))
     if row is None:
         row = LookupCode(entity_kind=kind, entity_id=entity_id)
         db.session.add(row)

@@ -1,0 +1,73 @@
+"""What one API intake costs the database (issue 19 item 4), pinned so it cannot silently grow back: one
+transaction (one commit) for the ticket, its number, access code, clock, audit rows and outbox rows; the SMS
+are handed to the RQ worker after the commit, as in production (REDIS_URL set)."""
+import contextlib
+import os
+
+import pytest
+from redis import Redis
+
+from core.auth.models import LookupCode
+from core.extensions import db
+from core.notifications.models import Notification
+from hotline.models import Ticket
+from tests.conftest import at, service_unavailable
+
+CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "content": "夜间施工噪声",
+        "address": "亭湖区某路 1 号"}
+# Statements of one POST /api/v1/tickets by a known token, warm (the calendar already cached): token with
+# its user 1, category 1, INSERT ticket + UPDATE its number 2, access code 1, outbox rows 2, audit rows 2,
+# SLA rules 1, calendar version 1, clock 1, roll-up day 1 = 14 in the transaction; then the answer's
+# representation reads the ticket back and what it shows (clocks, timeline, …) in 10 SELECTs.
+STATEMENTS = 24
+COMMITS = 1
+
+
+@pytest.fixture
+def production_jobs(app, monkeypatch):
+    """Jobs go to Redis (the test's db) as in production, where a worker delivers them."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001
+        service_unavailable(f"Redis at {url} unreachable ({exc})")
+    Redis.from_url(url).flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    yield Redis.from_url(url)
+    Redis.from_url(url).flushdb()
+
+
+@contextlib.contextmanager
+def counted():
+    """SQL statements (first line of each) and commits on the app's engine while inside."""
+    seen = {"sql": [], "commits": 0}
+
+    def on_sql(conn, cursor, statement, params, context, executemany):
+        seen["sql"].append(statement.split("\n")[0][:100])
+
+    def on_commit(conn):
+        seen["commits"] += 1
+    db.event.listen(db.engine, "before_cursor_execute", on_sql)
+    db.event.listen(db.engine, "commit", on_commit)
+    try:
+        yield seen
+    finally:
+        db.event.remove(db.engine, "before_cursor_execute", on_sql)
+        db.event.remove(db.engine, "commit", on_commit)
+
+
+def test_one_api_intake_is_one_transaction_of_few_statements(api, production_jobs):
+    from rq import Queue
+    op = api("operator", login="op@x.cn")
+    assert op.post("/tickets", CALL, now=at(2026, 11, 20, 10)).status_code == 201  # token used, calendar cached
+    with counted() as seen:
+        r = op.post("/tickets", {**CALL, "content": "第二张"}, now=at(2026, 11, 20, 10, 1))
+    assert r.status_code == 201, r.get_json()
+    assert (len(seen["sql"]), seen["commits"]) == (STATEMENTS, COMMITS), "\n".join(seen["sql"])
+    ticket = db.session.get(Ticket, r.get_json()["id"])
+    assert ticket.number == f"RX-2026-{ticket.id:06d}"
+    assert db.session.get(LookupCode, ("ticket", ticket.id)) is not None  # the caller's access code
+    sent = Notification.query.filter_by(entity_kind="ticket", entity_id=str(ticket.id)).all()
+    assert sorted(n.event for n in sent) == ["access_code", "ticket_accepted"]
+    assert {n.status for n in sent} == {"pending"}  # the worker delivers them, not the request
+    assert Queue("notifications", connection=production_jobs).count == 4  # two per ticket, enqueued
