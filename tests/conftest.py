@@ -263,3 +263,19 @@ def api_as(client, seeded, now):
 
 
 __all__ = ["at", "official_calendar", "make_app", "make_user", "login", "csrf_from", "date", "pinned"]
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis (TEST_REDIS_URL, db 15 by default), emptied before and after; skipped loudly when it does
+    not answer (a failure under CI=true)."""
+    from redis import Redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001
+        service_unavailable(f"Redis at {url} unreachable ({exc}); Redis tests skipped")
+    Redis.from_url(url).flushdb()
+    yield url
+    Redis.from_url(url).flushdb()

@@ -2,7 +2,6 @@
 transaction (one commit) for the ticket, its number, access code, clock, audit rows and outbox rows; the SMS
 are handed to the RQ worker after the commit, as in production (REDIS_URL set)."""
 import contextlib
-import os
 
 import pytest
 from redis import Redis
@@ -11,7 +10,7 @@ from core.auth.models import LookupCode
 from core.extensions import db
 from core.notifications.models import Notification
 from hotline.models import Ticket
-from tests.conftest import at, service_unavailable
+from tests.conftest import at
 
 CALL = {"type": "complaint", "category_code": "030101", "caller_phone": "13800001111", "content": "夜间施工噪声",
         "address": "亭湖区某路 1 号"}
@@ -24,17 +23,10 @@ COMMITS = 1
 
 
 @pytest.fixture
-def production_jobs(app, monkeypatch):
+def production_jobs(app, redis_url, monkeypatch):
     """Jobs go to Redis (the test's db) as in production, where a worker delivers them."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        Redis.from_url(url, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
-        service_unavailable(f"Redis at {url} unreachable ({exc})")
-    Redis.from_url(url).flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", url)
-    yield Redis.from_url(url)
-    Redis.from_url(url).flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    return Redis.from_url(redis_url)
 
 
 @contextlib.contextmanager

@@ -25,18 +25,6 @@ NOW = at(2026, 11, 20, 10)
 
 
 @pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        Redis.from_url(url, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
-        service_unavailable(f"Redis at {url} unreachable ({exc}); RQ worker tests skipped")
-    Redis.from_url(url).flushdb()
-    yield url
-    Redis.from_url(url).flushdb()
-
-
-@pytest.fixture
 def rq_app(app, backend, redis_url, tmp_path, monkeypatch):
     """The test app enqueueing onto Redis, and the environment a worker process needs."""
     sink = tmp_path / "sink.jsonl"
