@@ -70,10 +70,11 @@ def _insert() -> Any:
 
 def _before_commit(session: Session) -> None:
     """Add one to the version of every day whose tickets this transaction changed, last before the commit
-    (the day rows are locked for the shortest time, and always after the tickets)."""
+    (the day rows are locked for the shortest time, and always after the tickets). `before_commit` runs before
+    the commit's own flush: flush first, or a change made since the last flush would be noted too late."""
+    session.flush()
     if not session.info.get(_PENDING):
         return
-    session.flush()
     ids, moments, known = session.info.pop(_PENDING)
     connection = session.connection()
     ids = sorted(ids - known)

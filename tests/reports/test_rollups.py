@@ -86,6 +86,19 @@ def test_late_changes_leave_the_day_dirty_until_the_job_rolls_it_up_again(more):
     assert assert_same_as_raw() == after
 
 
+def test_a_change_written_only_by_the_commit_marks_its_day(more):
+    """A plain field change committed without an earlier flush (the commit writes it) still marks its day:
+    the hook flushes before it looks (reviewer's finding: before_commit runs before the commit's flush)."""
+    t1 = more[0]
+    rollups.rebuild(NOW)
+    assert date(2026, 11, 16) in rollups.clean_days(START, END, NOW)
+    ticket = db.session.get(Ticket, t1.id)
+    ticket.reopen_count = (ticket.reopen_count or 0) + 1
+    db.session.commit()
+    assert date(2026, 11, 16) not in rollups.clean_days(START, END, NOW)
+    assert_same_as_raw()
+
+
 def test_a_write_that_bypasses_the_orm_needs_a_rebuild_and_the_comparison_sees_it(more):
     """The comparison is not blind: a bulk UPDATE (no session hook) makes the roll-ups stale and the
     figures differ until `flask reports rollup rebuild`."""
