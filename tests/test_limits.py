@@ -6,7 +6,6 @@ from app import create_app
 from config import TestingConfig
 from core.extensions import db
 from core.limits import limited
-from tests.jobs.test_rq_worker import redis_url  # noqa: F401  (fixture)
 
 
 def limited_app(**settings):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from app import create_app
 from config import TestingConfig
-from tests.jobs.test_rq_worker import redis_url, rq_app  # noqa: F401  (fixtures)
+from tests.jobs.test_rq_worker import rq_app  # noqa: F401  (fixture)
 from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from core.extensions import db
 from reports import runs
 from reports.models import ReportRun
 from tests.conftest import csrf_from, make_user
-from tests.jobs.test_rq_worker import redis_url, rq_app, run_worker  # noqa: F401  (fixtures)
+from tests.jobs.test_rq_worker import rq_app, run_worker  # noqa: F401  (fixtures)
 from tests.reports.test_hotline_measures import NOW, week  # noqa: F401  (fixture)
 
 PERIOD = {"from": "2026-11-16", "to": "2026-11-22"}
