@@ -39,6 +39,8 @@ class Config:
     DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
     REPLICA_CONNECT_TIMEOUT = _env_int("REPLICA_CONNECT_TIMEOUT", 2)
     REPLICA_RETRY_SECONDS = _env_int("REPLICA_RETRY_SECONDS", 30)
+    # A replica whose last replayed transaction is older than this is not read (core/replica.py).
+    REPLICA_MAX_LAG_SECONDS = _env_int("REPLICA_MAX_LAG_SECONDS", 30)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     # Office hours for working-hour clocks, "HH:MM-HH:MM" periods separated by commas.

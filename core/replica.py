@@ -11,7 +11,11 @@ Inside a marked function `db.session` is a separate session whose reads go to th
 transaction ends. The caller's own session, with the signed-in user loaded on the primary, is left as it was.
 When the replica cannot be reached or a read on it fails, the function runs again on the primary (unless it
 wrote something), the failure is logged once — not per request — and the replica is tried again after
-`REPLICA_RETRY_SECONDS`. Without `DATABASE_REPLICA_URL`, or with a SQLite primary, nothing changes.
+`REPLICA_RETRY_SECONDS`. A replica whose last replayed transaction is older than `REPLICA_MAX_LAG_SECONDS`
+(replication stalled, or far behind) is not read either: a withdrawn record must not stay public, nor a report
+be dated now with older rows. (An idle primary makes the replica look behind too: then the reads go to the
+primary, which is idle — the safe side.) Without `DATABASE_REPLICA_URL`, or with a SQLite primary, nothing
+changes.
 """
 from __future__ import annotations
 
@@ -49,6 +53,7 @@ class Replica:
         self.retry_seconds = retry_seconds
         self.down = False
         self.retry_at = 0.0  # time.monotonic() after which a down replica is tried again
+        self.behind = False  # its last replayed transaction was older than REPLICA_MAX_LAG_SECONDS
         self._lock = threading.Lock()
 
     def usable(self) -> bool:
@@ -63,6 +68,24 @@ class Replica:
                             self.retry_seconds, type(exc).__name__, reason[0] if reason else "")
             self.down = True
             self.retry_at = time.monotonic() + self.retry_seconds
+
+    def current(self, session: ReplicaSession) -> bool:
+        """Whether the replica's last replayed transaction is recent enough (`REPLICA_MAX_LAG_SECONDS`); a change
+        of answer is logged once."""
+        lag = session.execute(sa.text(
+            "SELECT EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())")).scalar()
+        limit = current_app.config["REPLICA_MAX_LAG_SECONDS"]
+        fresh = lag is not None and float(lag) <= limit
+        if fresh == self.behind:
+            with self._lock:
+                if fresh == self.behind:
+                    self.behind = not fresh
+                    if fresh:
+                        log.warning("read replica caught up: public and report reads go to it")
+                    else:
+                        log.warning("read replica more than %ss behind (last replayed transaction %s s ago): "
+                                    "reading from the primary", limit, "?" if lag is None else round(float(lag)))
+        return fresh
 
     def worked(self) -> None:
         if self.down:
@@ -145,7 +168,8 @@ def on_replica(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     try:
         session.connection()  # connect now: an unreachable replica is known before `fn` starts
         state.worked()
-        return fn(*args, **kwargs)
+        if state.current(session):
+            return fn(*args, **kwargs)
     except (OperationalError, InterfaceError) as exc:
         state.failed(exc)
         if session.wrote:
@@ -153,7 +177,7 @@ def on_replica(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     finally:
         session.close()
         db.session.registry.set(primary)
-    return fn(*args, **kwargs)  # again, on the primary
+    return fn(*args, **kwargs)  # on the primary: the replica is behind, or failed (then again)
 
 
 def replica_reads(fn: Callable[..., T]) -> Callable[..., T]:

@@ -45,7 +45,8 @@ def replica_app(pair):
     from hotline.seed import seed_categories
     from tests.conftest import set_payment_channels
 
-    app = make_app(pair.primary_url, DATABASE_REPLICA_URL=pair.replica_url, REPLICA_RETRY_SECONDS=RETRY)
+    app = make_app(pair.primary_url, DATABASE_REPLICA_URL=pair.replica_url, REPLICA_RETRY_SECONDS=RETRY,
+                   REPLICA_MAX_LAG_SECONDS=3600)  # the routing tests pause replay; the lag limit has its own test
     with app.app_context():
         db.create_all()
         seed_departments(NOW)
@@ -145,6 +146,28 @@ def test_with_the_replica_down_pages_answer_from_the_primary_and_it_is_logged_on
     while visitor.get(f"/log/{later.public_id}").status_code != 200:
         assert time.monotonic() < deadline, "the caught-up replica still does not show the record"
         time.sleep(0.1)
+
+
+def test_a_replica_further_behind_than_the_limit_is_not_read(rapp, pair, caplog, monkeypatch):
+    """Replication stalled (replay paused) for longer than REPLICA_MAX_LAG_SECONDS: the public pages answer
+    from the primary — a record published (or withdrawn) there is seen as it is — and it is logged once."""
+    visitor = rapp.test_client()
+    monkeypatch.setitem(rapp.config, "REPLICA_MAX_LAG_SECONDS", 1)
+    pair.pause_replay()
+    try:
+        record = publish("垃圾清运不及时的答复", "小区垃圾清运", "已增加清运频次")
+        time.sleep(1.5)  # the replica's last replayed transaction is now older than the limit
+        with caplog.at_level(logging.INFO, logger="core.replica"):
+            for _ in range(3):
+                assert visitor.get(f"/log/{record.public_id}").status_code == 200
+        logged = [r.getMessage() for r in caplog.records if r.name == "core.replica"]
+        assert len(logged) == 1 and "behind" in logged[0], logged
+    finally:
+        pair.catch_up()
+    monkeypatch.setitem(rapp.config, "REPLICA_MAX_LAG_SECONDS", 3600)
+    with caplog.at_level(logging.INFO, logger="core.replica"):
+        assert visitor.get(f"/log/{record.public_id}").status_code == 200
+    assert "caught up" in [r.getMessage() for r in caplog.records if r.name == "core.replica"][-1]
 
 
 def test_without_a_postgresql_primary_the_replica_setting_changes_nothing(tmp_path):
