@@ -15,7 +15,9 @@ SAMPLE = {"label": "YSQ-2026-000001 低保名单", "clock_name": "答复期限",
           "master": "12345-2026-000002", "link": "https://example.gov.cn/r/abc", "days": 7, "code": "123456",
           "minutes": 10, "received": date(2026, 11, 20), "confirm_by": date(2026, 11, 23),
           "on": date(2026, 11, 24), "record": "低保名单中本人住址有误。", "resolved": "未解决",
-          "requester": "承办人张三", "result": "已批准"}
+          "requester": "承办人张三", "result": "已批准", "author": "承办人张三", "outcome": "予以公开",
+          "approver": "公开办李四", "note": "请补充法律依据。", "at": "2026年12月16日 10:00", "hours": 24,
+          "count": 3, "by_department": "民政局 3 件", "shown": 3, "items": "1. YSQ-2026-000001 低保名单"}
 
 
 @pytest.mark.parametrize("event", sorted(TEMPLATES))
