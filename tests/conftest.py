@@ -135,12 +135,12 @@ def _wipe(app):
 
 @pytest.fixture
 def app(_app):
-    """The app with an empty database (emptied before the test; the next test empties what this one left)."""
+    """The app with an empty database, emptied again afterwards (some tests build their own app on the same
+    database and expect it empty)."""
     with _app.app_context():
         _wipe(_app)
         yield _app
-        from core.extensions import db
-        db.session.remove()
+        _wipe(_app)
 
 
 @pytest.fixture
