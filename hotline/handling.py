@@ -59,11 +59,10 @@ def urge(ticket: Ticket, *, kind: str | None, note: str | None, now: datetime, a
         raise TransitionError("只有在办的工单可以催办")
     with unit_of_work():
         log_event(ticket, kind, now=now, actor=actor, detail={"note": (note or "").strip()})
-        event = "clock_due_soon" if kind == "remind" else "clock_escalated"
         c = clock(ticket, "handling")
         for user in User.query.filter(User.department_id == ticket.department_id, User.active.is_(True),
                                       User.role.in_([Role.STAFF, Role.APPROVER])):
-            notify(event, now=now, user=user, entity=(ENTITY, ticket.id), context={
+            notify("clock_due_soon", now=now, user=user, entity=(ENTITY, ticket.id), context={
                 "label": ticket.number, "clock_name": "办理时限", "department": ticket.department.name,
                 "due": local_datetime(c.due_at) if c else ""})
     return ticket
