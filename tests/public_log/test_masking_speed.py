@@ -21,17 +21,30 @@ def best_ms(text, repeat=3):
     return min(times)
 
 
+def over_bound(reference, text, rounds=3):
+    """(ms, bound ms) when the input masks over the scaled bound in every one of `rounds` tries, else
+    None: a single busy moment on a shared CI machine (the scale measured just before it was quieter)
+    is not a slow detector, and a detector that is really slow is over in every round."""
+    result = None
+    for _ in range(rounds):
+        # this machine's speed, measured right beside the input so that a busy moment counts for both
+        scale = max(1.0, best_ms(reference) / REFERENCE_REALISTIC_MS)
+        t_long = best_ms(text, 5)
+        if t_long <= BOUND_MS * scale:
+            return None
+        result = (round(t_long, 1), round(BOUND_MS * scale, 1))
+    return result
+
+
 def test_crafted_inputs_mask_in_linear_time():
     mask("预热：经与王建国同志核实")  # jieba loads once per process
     reference = realistic()
     short, long, longer = adversarial(2_500), adversarial(10_000), adversarial(20_000)
     slow, superlinear = {}, {}
     for name, text in long.items():
-        # this machine's speed, measured right beside each input so that a busy moment counts for both
-        scale = max(1.0, best_ms(reference) / REFERENCE_REALISTIC_MS)
-        t_long = best_ms(text, 5)
-        if t_long > BOUND_MS * scale:
-            slow[name] = (round(t_long, 1), round(BOUND_MS * scale, 1))
+        verdict = over_bound(reference, text)
+        if verdict is not None:
+            slow[name] = verdict
         t_short, t_longer = best_ms(short[name]), best_ms(longer[name])
         if t_longer > 20 * t_short + 5:  # linear: 8×; quadratic: 64×
             superlinear[name] = (round(t_short, 2), round(t_longer, 2))
