@@ -73,6 +73,9 @@ class Filters:
     def active(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
 
+    def cache_key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
     def as_args(self) -> dict[str, str]:
         names = {"type_code": "type", "date_from": "from", "date_to": "to"}
         return {names.get(f.name, f.name): (v.isoformat() if isinstance(v, date) else v)

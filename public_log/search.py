@@ -15,10 +15,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 
 from core.departments.models import Department
 from core.extensions import db
+from core.ttl_cache import TTLCache
 from public_log.models import PublicRecord, PublicSearchDoc
 from public_log.segment import index_tokens, normalise, parse_query
 
@@ -125,9 +127,13 @@ class SqliteFts:
     def newest_id(self, filters: Filters | None) -> int:
         return 0  # not needed: FTS5 walks backwards from the highest rowid itself
 
-    def newest_matches(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, newest: int,
-                       lexemes: list[tuple[str, ...]]) -> list[tuple[int, datetime, float]]:
-        return self.find(stmt, parsed, limit, lexemes)
+    def ranked_page(self, stmt: Select[Any], parsed: ParsedQuery, window: int, newest: int,
+                    lexemes: list[tuple[str, ...]], start: int, per_page: int) -> tuple[list[int], int]:
+        """(ids of one page of the newest `window` matches ranked by relevance, how many matched up to
+        window + 1): the newest window + 1 matches are read and ranked here."""
+        rows = self.find(stmt, parsed, window + 1, lexemes)
+        ranked = [r[0] for r in sorted(rows[:window], key=lambda r: (-r[2], -r[1].timestamp(), -r[0]))]
+        return ranked[start:start + per_page], len(rows)
 
     def find(self, stmt: Select[Any], parsed: ParsedQuery, limit: int,
              lexemes: list[tuple[str, ...]]) -> list[tuple[int, datetime, float]]:
@@ -169,25 +175,29 @@ class PostgresTsvector:
         bound = newest_in_dates(filters)
         return row.record_id if bound is None else min(row.record_id, bound)
 
-    def newest_matches(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, newest: int,
-                       lexemes: list[tuple[str, ...]]) -> list[Any]:
-        """The newest `limit` matches, looked for among the newest STEPS[0] ids first, then over a span
+    def ranked_page(self, stmt: Select[Any], parsed: ParsedQuery, window: int, newest: int,
+                    lexemes: list[tuple[str, ...]], start: int, per_page: int) -> tuple[list[int], int]:
+        """One page of the newest `window` matches ranked by relevance, and how many matched (up to
+        window + 1). The matches are looked for among the newest STEPS[0] ids first, then over a span
         sized from the matches found so far, then (rare words) the whole index. Measured at 1,000,000
         records: a search reads about as many rows as it returns, for everyday and rare words alike."""
         span = STEPS[0]
         while True:
             if span is None or span >= newest:
-                return self.find(stmt, parsed, limit, lexemes)
+                return self.find(stmt, parsed, window, lexemes, start, per_page)
             first_bucket = (newest - span + 1) // BUCKET
-            rows = self.find(stmt, parsed, limit, lexemes, first_bucket, newest // BUCKET)
-            if len(rows) >= limit:
-                return rows
-            span = next_span(len(rows), newest - first_bucket * BUCKET + 1, limit)
+            ids, found = self.find(stmt, parsed, window, lexemes, start, per_page, first_bucket, newest // BUCKET)
+            if found > window:
+                return ids, found
+            span = next_span(found, newest - first_bucket * BUCKET + 1, window + 1)
 
-    def find(self, stmt: Select[Any], parsed: ParsedQuery, limit: int, lexemes: list[tuple[str, ...]],
-             first_bucket: int | None = None, last_bucket: int | None = None) -> list[Any]:
-        """The newest `limit` matches through the GIN-indexed tsvector (within the buckets, if given),
-        ranked in the same query.
+    def find(self, stmt: Select[Any], parsed: ParsedQuery, window: int, lexemes: list[tuple[str, ...]],
+             start: int, per_page: int, first_bucket: int | None = None,
+             last_bucket: int | None = None) -> tuple[list[int], int]:
+        """The newest window + 1 matches through the GIN-indexed tsvector (within the buckets, if given),
+        counted, the newest `window` of them ranked and one page of them returned — in one statement, so
+        that only the page's ids leave the database (reading the thousand ranked rows into Python cost
+        more than the search itself: bench_public.py).
 
         The filters and the buckets are asked of the GIN index as lexemes (weight D only: never a
         word of the text), so it narrows the matches itself (two everyday words no longer fetch every
@@ -201,15 +211,23 @@ class PostgresTsvector:
         for group in lexemes:
             expr = f"({expr}) & (" + " | ".join(f"'{lexeme}':D" for lexeme in group) + ")"
         tsv = sa.literal_column("public_search_docs.tsv")
-        newest = (stmt.add_columns(tsv.label("tsv")).where(tsv.op("@@")(sa.func.to_tsquery("simple", expr)))
-                  .order_by(PublicSearchDoc.record_id.desc()).limit(limit).subquery())
 
         def weighted(term: Term, label: str) -> Any:  # the word in the title (weight A) or in the request (B)
-            return newest.c.tsv.op("@@")(sa.func.to_tsquery("simple", match_expression([term], "'", "&", "|",
-                                                                                       f":{label}")))
+            return tsv.op("@@")(sa.func.to_tsquery("simple", match_expression([term], "'", "&", "|", f":{label}")))
         rank = sum(sa.case((weighted(t, "A"), RANK["title"]), (weighted(t, "B"), RANK["request"]),
                            else_=RANK["reply"]) for t in parsed.terms)
-        return db.session.execute(sa.select(newest.c.record_id, newest.c.published_at, rank)).all()
+        # The CTE holds the ranks, not the documents' tsvectors (copying those took half the time).
+        newest = (stmt.add_columns(rank.label("rank")).where(tsv.op("@@")(sa.func.to_tsquery("simple", expr)))
+                  .order_by(PublicSearchDoc.record_id.desc()).limit(window + 1).cte("newest"))
+        counted = sa.select(sa.func.count().label("found")).select_from(newest).subquery("counted")
+        ranked = sa.select(newest).order_by(newest.c.record_id.desc()).limit(window).subquery("ranked")
+        # relevance (RANK: where each word is), ties: newer, then higher id
+        order = (ranked.c.rank.desc(), ranked.c.published_at.desc(), ranked.c.record_id.desc())
+        page = sa.select(ranked).order_by(*order).limit(per_page).offset(start).subquery("page")
+        rows = db.session.execute(
+            sa.select(counted.c.found, page.c.record_id).select_from(counted.outerjoin(page, sa.true()))
+            .order_by(page.c.rank.desc(), page.c.published_at.desc(), page.c.record_id.desc())).all()
+        return [r.record_id for r in rows if r.record_id is not None], int(rows[0].found)
 
 
 def next_span(found: int, covered: int, limit: int) -> int | None:
@@ -285,6 +303,7 @@ class SearchPage:
 # Relevance is computed over at most this many matches — the newest ones. Queries as broad as a
 # single everyday word would otherwise rank hundreds of thousands of rows per page view.
 WINDOW = 1000
+CACHE_KEY = "gk_search_results"
 # On PostgreSQL the newest matches are looked for among the newest 10,000 records first, then over a
 # span sized from what was found, up to 300,000 records (at most 31 bucket lexemes); past that, and
 # for words not among the newest at all, the whole index (such words have few matches to read).
@@ -295,6 +314,10 @@ def search(query: str, filters: Filters | None = None, *, page: int = 1, per_pag
     """Published records matching `query` (AND of words, exact phrases) and the Filters: the newest
     WINDOW matches, ranked by relevance, one page of them. Reads the search documents only (they
     copy the records' filter columns; withdrawn records leave the index)."""
+    cache = results_cache()
+    key = (query, filters.cache_key() if filters is not None else None, page, per_page)
+    if (cached := cache.get(key)) is not None:
+        return cached
     parsed = parse_query(query)
     if parsed.empty:
         return SearchPage([], 0, parsed)
@@ -304,17 +327,25 @@ def search(query: str, filters: Filters | None = None, *, page: int = 1, per_pag
     for phrase in parsed.text_checks:
         stmt = stmt.where((sa.func.instr(PublicSearchDoc.body, phrase) if db.engine.dialect.name == "sqlite"
                            else sa.func.strpos(PublicSearchDoc.body, phrase)) > 0)
+    start = (page - 1) * per_page
     try:
         newest = engine.newest_id(filters)
-        rows = engine.newest_matches(stmt, parsed, WINDOW + 1, newest, filter_lexemes(filters))
+        ids, found = engine.ranked_page(stmt, parsed, WINDOW, newest, filter_lexemes(filters), start, per_page)
     except sa.exc.DBAPIError as exc:
         db.session.rollback()
         raise SearchError(str(exc.orig)) from exc
-    capped, rows = len(rows) > WINDOW, rows[:WINDOW]
-    # relevance (RANK: where each word is), ties: newer, then higher id
-    ranked = [r[0] for r in sorted(rows, key=lambda r: (-r[2], -r[1].timestamp(), -r[0]))]
-    start = (page - 1) * per_page
-    return SearchPage(ranked[start:start + per_page], len(rows), parsed, engine.name, capped)
+    result = SearchPage(ids, min(found, WINDOW), parsed, engine.name, found > WINDOW)
+    cache.put(key, result)
+    return result
+
+
+def results_cache() -> TTLCache[SearchPage]:
+    """This app's cache of search results (SEARCH_CACHE_SECONDS; core/ttl_cache.py). Only ids and counts
+    are kept: the records are read afresh for every page (queries.by_ids: published ones only)."""
+    cache = current_app.extensions.get(CACHE_KEY)
+    if cache is None:
+        cache = current_app.extensions.setdefault(CACHE_KEY, TTLCache(current_app.config["SEARCH_CACHE_SECONDS"]))
+    return cache
 
 
 def count(query: str, filters: Filters | None = None) -> int:

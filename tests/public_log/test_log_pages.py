@@ -136,7 +136,7 @@ def test_failed_search_says_so_and_lists_the_newest(client, seeded, monkeypatch)
         name = "broken"
         def newest_id(self, filters):
             return 0
-        def newest_matches(self, stmt, parsed, limit, newest, lexemes):
+        def ranked_page(self, stmt, parsed, window, newest, lexemes, start, per_page):
             return db.session.execute(stmt.where(sa.text("no_such_index_table.x = 1"))).all()
     monkeypatch.setattr(search, "backend", Broken)
     html = client.get("/log/?q=低保").get_data(as_text=True)

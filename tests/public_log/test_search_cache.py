@@ -1,0 +1,88 @@
+"""Public search results are kept for SEARCH_CACHE_SECONDS in each web process (core/ttl_cache.py): a query
+many citizens ask is searched once; a withdrawn record never shows, whatever the cache holds; a new
+publication shows once the entry has expired. Runs on SQLite and PostgreSQL."""
+from datetime import date
+
+import pytest
+
+from core.extensions import db
+from core.ttl_cache import TTLCache
+from public_log import review, search
+from public_log.queries import Filters
+from tests.conftest import at
+from tests.public_log.helpers import publish, reviewer
+
+
+class Clock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_entries_expire_and_the_oldest_go_first():
+    clock = Clock()
+    cache = TTLCache(60, size=2, clock=clock)
+    cache.put("a", 1)
+    clock.t += 59.9
+    assert cache.get("a") == 1
+    clock.t += 0.1
+    assert cache.get("a") is None
+    cache.put("a", 1)
+    cache.put("b", 2)
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (None, 2, 3)
+
+
+def test_a_cache_of_zero_seconds_keeps_nothing():
+    cache = TTLCache(0)
+    cache.put("a", 1)
+    assert cache.get("a") is None
+
+
+@pytest.fixture
+def cached(app):
+    """The app's search cache switched on with a clock the test sets."""
+    clock = Clock()
+    app.extensions[search.CACHE_KEY] = TTLCache(60, clock=clock)
+    yield clock
+    app.extensions.pop(search.CACHE_KEY)
+
+
+def ids(client, q):
+    body = client.get("/api/v1/log", query_string={"q": q}).get_json()
+    return [item["public_id"] for item in body["items"]], body["total"]
+
+
+def test_repeated_search_is_answered_from_the_cache(client, seeded, cached):
+    first = publish("低保申请条件", "咨询低保", "向镇街申请。", replied_on=date(2026, 11, 2))
+    before = ids(client, "低保")
+    assert before == ([first.public_id], 1)
+    # published after the search was cached: not yet found (within the cache's minute) ...
+    second = publish("城市低保标准", "询问低保标准", "每人每月900元。", replied_on=date(2026, 11, 3))
+    cached.t += 59
+    assert ids(client, "低保") == before
+    # ... and found once the entry expired
+    cached.t += 1
+    assert ids(client, "低保") == ([second.public_id, first.public_id], 2)  # same rank: the newer first
+
+
+def test_a_withdrawn_record_never_shows_from_the_cache(client, seeded, cached):
+    record = publish("低保申请条件", "咨询低保", "向镇街申请。")
+    assert ids(client, "低保")[0] == [record.public_id]
+    assert "申请条件" in client.get("/log/?q=低保").get_data(as_text=True)
+    review.withdraw(record, reason="误发", now=at(2026, 11, 20, 9), actor=reviewer())
+    db.session.expire_all()
+    assert ids(client, "低保")[0] == []
+    assert "申请条件" not in client.get("/log/?q=低保").get_data(as_text=True)
+
+
+def test_filters_and_pages_are_cached_apart(client, seeded, cached):
+    publish("低保申请条件", "咨询低保", "向镇街申请。", dept="mzj")
+    publish("低保资金", "低保资金发放", "已发放。", dept="czj", kind="disclosure", type_code="disclosed", category=None)
+    assert search.search("低保", Filters(department="mzj")).total == 1
+    assert search.search("低保", Filters()).total == 2
+    assert search.search("低保", Filters(), page=2, per_page=1).total == 2
+    assert len(search.search("低保", Filters(), page=2, per_page=1).ids) == 1
+    assert search.search("低保", Filters(department="czj")).total == 1
