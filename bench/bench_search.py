@@ -315,6 +315,7 @@ def make_app(url):
 
     class Cfg(TestingConfig):
         SQLALCHEMY_DATABASE_URI = url
+        SEARCH_CACHE_SECONDS = 0  # the search itself is measured, never a cached answer
     return create_app(Cfg)
 
 
