@@ -44,9 +44,16 @@ def _run_cron(url: str) -> None:
 @click.option("--queues", default=",".join(QUEUES), show_default=True)
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty (tests, one-off runs).")
 @click.option("--cron/--no-cron", default=True, help="Also run RQ's cron scheduler for the periodic jobs.")
-def worker_command(queues: str, burst: bool, cron: bool) -> None:
-    """Run an RQ worker (with its scheduler for retries) and, by default, the periodic-job cron."""
-    from rq import Worker
+@click.option("--fork/--no-fork", default=False, show_default=True,
+              help="Run each job in a forked work horse (RQ's Worker) instead of in the worker process itself.")
+def worker_command(queues: str, burst: bool, cron: bool, fork: bool) -> None:
+    """Run an RQ worker (with its scheduler for retries) and, by default, the periodic-job cron.
+
+    Jobs run in the worker process (RQ's SimpleWorker) unless --fork: our jobs are short (a notification, an
+    index row, a sweep) and a fork per job cost far more than the job — a forking worker delivered about 4
+    SMS a second on 2 cores while intake made 100 (bench_hotline.py, bench/RESULTS.md). Job timeouts hold
+    either way (RQ's death penalty); run more workers for more throughput."""
+    from rq import SimpleWorker, Worker
 
     from core.jobs import runtime
 
@@ -59,7 +66,8 @@ def worker_command(queues: str, burst: bool, cron: bool) -> None:
         cron_process.start()
     try:
         names = [q.strip() for q in queues.split(",") if q.strip()]
-        Worker(names, connection=redis_connection(url)).work(with_scheduler=True, burst=burst)
+        worker_class = Worker if fork else SimpleWorker
+        worker_class(names, connection=redis_connection(url)).work(with_scheduler=True, burst=burst)
     finally:
         if cron_process is not None:
             cron_process.terminate()

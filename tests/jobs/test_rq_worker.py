@@ -201,3 +201,23 @@ def test_admin_jobs_page_shows_queues_and_retries_or_deletes_failed_jobs(client,
     assert client.post(f"/admin/jobs/failed/default/{bad[1].id}/delete", data={"csrf_token": token}).status_code == 302
     assert q.failed_job_registry.count == 0
     assert client.post("/admin/jobs/failed/default/nope/delete", data={"csrf_token": token}).status_code == 404
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_jobs_run_in_the_worker_process_unless_forked(seeded, rq_app, redis_url, fork):
+    """`flask worker` runs each job in its own process (RQ's SimpleWorker: a fork per job cost more than our
+    short jobs, bench_hotline.py); `--fork` runs it in a forked work horse."""
+    from rq import Queue
+    env, _ = rq_app
+    q = Queue("default", connection=Redis.from_url(redis_url))
+    job = q.enqueue(os.getppid)  # the job's parent process: the worker's own parent, or the forking worker
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--burst", "--no-cron",
+                               *(["--fork"] if fork else [])], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    _, err = worker.communicate(timeout=PATIENCE)
+    assert worker.returncode == 0, err[-3000:]
+    job.refresh()
+    assert job.is_finished, err[-3000:]
+    parent = job.return_value()
+    assert (parent == worker.pid) is fork  # forked: the worker is the horse's parent; else the job's own process
+    assert (parent == os.getpid()) is not fork
