@@ -86,3 +86,5 @@ def test_filters_and_pages_are_cached_apart(client, seeded, cached):
     assert search.search("低保", Filters(), page=2, per_page=1).total == 2
     assert len(search.search("低保", Filters(), page=2, per_page=1).ids) == 1
     assert search.search("低保", Filters(department="czj")).total == 1
+    past_the_end = search.search("低保", Filters(), page=5, per_page=1)  # counted even when the page is empty
+    assert (past_the_end.ids, past_the_end.total) == ([], 2)
