@@ -124,10 +124,11 @@ class Config:
     RATE_LIMIT_SUBMIT = os.environ.get("RATE_LIMIT_SUBMIT", "20 per hour;100 per day")
     RATE_LIMIT_LOOKUP = os.environ.get("RATE_LIMIT_LOOKUP", "20 per minute;100 per hour")
     RATE_LIMIT_SEARCH = os.environ.get("RATE_LIMIT_SEARCH", "60 per minute")
-    # Public search results (the page's record ids and the count) are kept this long in each web process, so
-    # that a query many citizens ask is searched once (bench_public.py); a new publication shows up in search
-    # at most this much later (its index job is asynchronous anyway); a withdrawn record never shows, since
-    # the records themselves are always read afresh. 0 turns the cache off.
+    # Public search results (the page's record ids and the count) are kept this long — in Redis, shared by all
+    # web processes, when REDIS_URL is set; else in each process — so that a query many citizens ask is searched
+    # once (bench_public.py); a new publication shows up in search at most this much later (its index job is
+    # asynchronous anyway); a withdrawn record never shows, since the records themselves are always read
+    # afresh. 0 turns the cache off.
     SEARCH_CACHE_SECONDS = _env_int("SEARCH_CACHE_SECONDS", 60)
     # An image captcha on the public forms once an address has submitted this often within an hour.
     CAPTCHA_ENABLED = os.environ.get("CAPTCHA_ENABLED", "true").lower() not in ("0", "false", "no")

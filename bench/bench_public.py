@@ -5,7 +5,8 @@ The records are bench_search.py's (its `generate` and `load`: the seed work plan
 20% disclosure). The mix each client draws from: 35% the search page `/log/?q=…`, 35% the JSON search
 `/api/v1/log?q=…` (queries: 55% one word, 45% two words, drawn with the corpus' word weights), 15% the
 permalink page `/log/<public_id>` and 15% its JSON `/api/v1/log/<public_id>` of existing records. The search
-budget (RATE_LIMIT_SEARCH) is raised for the run through the environment.
+budget (RATE_LIMIT_SEARCH) is raised for the run through the environment. The service runs as in production, with
+a private Redis (the search results cache shared by the gunicorn workers, the rate limits) and one worker.
 
 In one run, with the same gunicorn settings and the same clients (bench/load.py): the service closed loop
 (throughput), then at a fixed offered load (BENCH_RATE, 100 requests/s: p95); then the reference — a minimal
@@ -98,8 +99,10 @@ def run(url):
            "INSTANCE_PATH": f"/tmp/{name}", "RATE_LIMIT_SEARCH": "1000000 per minute", "LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
     mix = public_requests(words, weights, public_ids)
+    os.makedirs(env["INSTANCE_PATH"], exist_ok=True)
 
-    with load.gunicorn("app:create_app()", env) as port:
+    # as in production: a Redis (the shared search cache, the rate limits' storage) and a worker beside it
+    with load.production_jobs(env, env["INSTANCE_PATH"]) as jobs_env, load.gunicorn("app:create_app()", jobs_env) as port:
         check(port, "/api/v1/log?q=" + urllib.parse.quote("低保"))
         load.warm(port, mix)
         public = load.measure("public log", port, mix, SECONDS, OK)

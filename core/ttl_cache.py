@@ -1,17 +1,22 @@
-"""A small in-process cache whose entries expire a fixed time after they were stored (public search results:
-public_log/search.py). Thread-safe (gunicorn's threads share it); at most `size` entries, the oldest
-dropped first. The clock is passed in so that tests set the time."""
+"""Caches whose entries expire a fixed time after they were stored (public search results:
+public_log/search.py). TTLCache: in one process, thread-safe (gunicorn's threads share it), at most `size`
+entries, the oldest dropped first. RedisTTLCache: the same in Redis, shared by all processes and nodes.
+The clock is passed in so that tests set the time."""
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import threading
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
 V = TypeVar("V")
+log = logging.getLogger(__name__)
 
 
 class TTLCache(Generic[V]):
@@ -43,3 +48,43 @@ class TTLCache(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class RedisTTLCache:
+    """The same interface over Redis, shared by every web process and node: values are JSON; keys are hashed
+    under `prefix`. Redis failing never fails the caller: a miss is answered, and Redis is left alone for
+    `retry_seconds` (short timeouts, so a hung Redis costs a request at most `timeout` seconds once)."""
+
+    def __init__(self, url: str, seconds: float, prefix: str, *, timeout: float = 0.25, retry_seconds: float = 30,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        from redis import Redis
+        self.seconds, self.prefix, self.retry_seconds, self.clock = seconds, prefix, retry_seconds, clock
+        self.redis = Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        self._down_until = 0.0
+
+    def _key(self, key: Hashable) -> str:
+        return self.prefix + hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("search cache: Redis unavailable (%s); searching without it for %ss", exc, self.retry_seconds)
+        self._down_until = self.clock() + self.retry_seconds
+
+    def get(self, key: Hashable) -> Any:
+        from redis.exceptions import RedisError
+        if self.seconds <= 0 or self.clock() < self._down_until:
+            return None
+        try:
+            raw = self.redis.get(self._key(key))
+        except RedisError as exc:
+            self._failed(exc)
+            return None
+        return json.loads(raw) if raw is not None else None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        from redis.exceptions import RedisError
+        if self.seconds <= 0 or self.clock() < self._down_until:
+            return
+        try:
+            self.redis.set(self._key(key), json.dumps(value), px=int(self.seconds * 1000))
+        except RedisError as exc:
+            self._failed(exc)

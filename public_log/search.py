@@ -9,6 +9,7 @@ shared with browsing in public_log.queries); they are ordered by relevance, ties
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ from sqlalchemy import event
 
 from core.departments.models import Department
 from core.extensions import db
-from core.ttl_cache import TTLCache
+from core.ttl_cache import RedisTTLCache, TTLCache
 from public_log.models import PublicRecord, PublicSearchDoc
 from public_log.segment import index_tokens, normalise, parse_query
 
@@ -317,7 +318,7 @@ def search(query: str, filters: Filters | None = None, *, page: int = 1, per_pag
     cache = results_cache()
     key = (query, filters.cache_key() if filters is not None else None, page, per_page)
     if (cached := cache.get(key)) is not None:
-        return cached
+        return SearchPage(cached["ids"], cached["total"], parse_query(query), cached["backend"], cached["capped"])
     parsed = parse_query(query)
     if parsed.empty:
         return SearchPage([], 0, parsed)
@@ -335,16 +336,21 @@ def search(query: str, filters: Filters | None = None, *, page: int = 1, per_pag
         db.session.rollback()
         raise SearchError(str(exc.orig)) from exc
     result = SearchPage(ids, min(found, WINDOW), parsed, engine.name, found > WINDOW)
-    cache.put(key, result)
+    cache.put(key, {"ids": ids, "total": result.total, "backend": engine.name, "capped": result.capped})
     return result
 
 
-def results_cache() -> TTLCache[SearchPage]:
-    """This app's cache of search results (SEARCH_CACHE_SECONDS; core/ttl_cache.py). Only ids and counts
-    are kept: the records are read afresh for every page (queries.by_ids: published ones only)."""
+def results_cache() -> TTLCache[dict[str, Any]] | RedisTTLCache:
+    """This app's cache of search results (SEARCH_CACHE_SECONDS; core/ttl_cache.py): in Redis, shared by every
+    web process and node, when REDIS_URL is set; else in this process. Only ids and counts are kept: the
+    records are read afresh for every page (queries.by_ids: published ones only)."""
     cache = current_app.extensions.get(CACHE_KEY)
     if cache is None:
-        cache = current_app.extensions.setdefault(CACHE_KEY, TTLCache(current_app.config["SEARCH_CACHE_SECONDS"]))
+        seconds, url = current_app.config["SEARCH_CACHE_SECONDS"], current_app.config.get("REDIS_URL")
+        # one deployment's results only, whoever else shares the Redis (another database, a test run)
+        scope = hashlib.sha256(db.engine.url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+        made = RedisTTLCache(url, seconds, f"gk:search:{scope}:") if url and seconds > 0 else TTLCache(seconds)
+        cache = current_app.extensions.setdefault(CACHE_KEY, made)
     return cache
 
 

@@ -1,12 +1,14 @@
-"""Public search results are kept for SEARCH_CACHE_SECONDS in each web process (core/ttl_cache.py): a query
-many citizens ask is searched once; a withdrawn record never shows, whatever the cache holds; a new
-publication shows once the entry has expired. Runs on SQLite and PostgreSQL."""
+"""Public search results are kept for SEARCH_CACHE_SECONDS (core/ttl_cache.py) — in each web process, or in
+Redis for all of them when REDIS_URL is set: a query many citizens ask is searched once; a withdrawn record
+never shows, whatever the cache holds; a new publication shows once the entry has expired; Redis failing
+never fails a search. Runs on SQLite and PostgreSQL, and on the real test Redis."""
+import socket
 from datetime import date
 
 import pytest
 
 from core.extensions import db
-from core.ttl_cache import TTLCache
+from core.ttl_cache import RedisTTLCache, TTLCache
 from public_log import review, search
 from public_log.queries import Filters
 from tests.conftest import at
@@ -88,3 +90,51 @@ def test_filters_and_pages_are_cached_apart(client, seeded, cached):
     assert search.search("低保", Filters(department="czj")).total == 1
     past_the_end = search.search("低保", Filters(), page=5, per_page=1)  # counted even when the page is empty
     assert (past_the_end.ids, past_the_end.total) == ([], 2)
+
+
+def test_redis_cache_keeps_values_for_its_time_only(redis_url):
+    from redis import Redis
+    cache = RedisTTLCache(redis_url, 60, "gk:test:")
+    cache.put(("低保", None, 1, 20), {"ids": [3, 1], "total": 2})
+    assert cache.get(("低保", None, 1, 20)) == {"ids": [3, 1], "total": 2}
+    assert cache.get(("低保", None, 2, 20)) is None
+    ttl = Redis.from_url(redis_url).pttl(cache._key(("低保", None, 1, 20)))
+    assert 59_000 < ttl <= 60_000  # Redis expires it
+
+
+def test_redis_down_answers_a_miss_and_is_left_alone_for_a_while():
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    clock = Clock()
+    cache = RedisTTLCache(f"redis://127.0.0.1:{port}/0", 60, "gk:test:", clock=clock)
+    cache.put("k", {"ids": []})  # no error
+    assert cache.get("k") is None
+    assert cache._down_until == clock.t + 30
+    cache.redis = None  # while it is down, Redis is not asked at all
+    assert cache.get("k") is None
+    cache.put("k", {"ids": []})
+
+
+def test_processes_share_the_results_through_redis(app, client, seeded, redis_url, monkeypatch):
+    from redis import Redis
+    monkeypatch.setitem(app.config, "SEARCH_CACHE_SECONDS", 60)
+    app.extensions.pop(search.CACHE_KEY, None)
+    # published without REDIS_URL, so that the index jobs run in this process (a worker would run them)
+    first = publish("低保申请条件", "咨询低保", "向镇街申请。", replied_on=date(2026, 11, 2))
+    try:
+        with monkeypatch.context() as m:
+            m.setitem(app.config, "REDIS_URL", redis_url)
+            assert isinstance(search.results_cache(), RedisTTLCache)
+            assert ids(client, "低保") == ([first.public_id], 1)
+        publish("城市低保标准", "询问低保标准", "每人每月900元。", replied_on=date(2026, 11, 3))
+        with monkeypatch.context() as m:
+            m.setitem(app.config, "REDIS_URL", redis_url)
+            app.extensions.pop(search.CACHE_KEY)  # another web process: a cache object of its own ...
+            assert ids(client, "低保") == ([first.public_id], 1)  # ... answered from the shared entry in Redis
+            keys = Redis.from_url(redis_url).keys("gk:search:*")
+            assert len(keys) == 1
+            Redis.from_url(redis_url).delete(*keys)  # expired
+            assert ids(client, "低保")[1] == 2
+    finally:
+        app.extensions.pop(search.CACHE_KEY, None)
