@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import current_app
@@ -40,6 +40,23 @@ def _run_cron(url: str) -> None:
     scheduler.start()
 
 
+def _simple_worker_class() -> type[Any]:
+    """RQ's SimpleWorker with each job in an application context of its own: the command's context (and so its
+    database session) would otherwise be shared by every job, a read-only job's transaction left open while the
+    worker idles (blocking a migration's ALTER TABLE on PostgreSQL), a failed statement failing the next job.
+    The context's teardown removes the job's session, as a forked work horse's exit did."""
+    from rq import SimpleWorker
+
+    from core.jobs.runtime import job_app
+
+    class JobContextWorker(SimpleWorker):
+        def perform_job(self, *args: Any, **kwargs: Any) -> bool:
+            with job_app().app_context():
+                return super().perform_job(*args, **kwargs)
+
+    return JobContextWorker
+
+
 @click.command("worker")
 @click.option("--queues", default=",".join(QUEUES), show_default=True)
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty (tests, one-off runs).")
@@ -53,7 +70,7 @@ def worker_command(queues: str, burst: bool, cron: bool, fork: bool) -> None:
     index row, a sweep) and a fork per job cost far more than the job — a forking worker delivered about 4
     SMS a second on 2 cores while intake made 100 (bench_hotline.py, bench/RESULTS.md). Job timeouts hold
     either way (RQ's death penalty); run more workers for more throughput."""
-    from rq import SimpleWorker, Worker
+    from rq import Worker
 
     from core.jobs import runtime
 
@@ -66,7 +83,7 @@ def worker_command(queues: str, burst: bool, cron: bool, fork: bool) -> None:
         cron_process.start()
     try:
         names = [q.strip() for q in queues.split(",") if q.strip()]
-        worker_class = Worker if fork else SimpleWorker
+        worker_class = Worker if fork else _simple_worker_class()
         worker_class(names, connection=redis_connection(url)).work(with_scheduler=True, burst=burst)
     finally:
         if cron_process is not None:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from redis import Redis
 
 from core.db import unit_of_work
@@ -221,3 +222,38 @@ def test_jobs_run_in_the_worker_process_unless_forked(seeded, rq_app, redis_url,
     parent = job.return_value()
     assert (parent == worker.pid) is fork  # forked: the worker is the horse's parent; else the job's own process
     assert (parent == os.getpid()) is not fork
+
+
+def test_each_job_has_a_database_session_of_its_own(seeded, backend, rq_app, redis_url):
+    """Jobs share the worker process (SimpleWorker), never its database session, as in a forked horse: a job
+    sees what was committed after the previous one ran; a job whose statement failed does not fail the next;
+    an idle worker holds no transaction open (on PostgreSQL that would block a migration's ALTER TABLE)."""
+    from rq import Queue
+
+    from tests.jobs.worker_jobs import broken_query, status_of
+    env, _ = rq_app
+    n = sms(make_user("citizen", "13800001111"))
+    q = Queue("default", connection=Redis.from_url(redis_url))
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--no-cron", "--queues", "default"],
+                              cwd=ROOT, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def run(*job_args):
+        queued = q.enqueue(*job_args)
+        wait_until(lambda: queued.refresh() or queued.is_finished or queued.is_failed, "the job", interval=0.2)
+        return queued
+
+    try:
+        assert run(status_of, n.id).return_value() == "pending"
+        if backend[0] == "postgresql":  # what a migration does; waits for any transaction that read the table
+            with unit_of_work():
+                db.session.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+                db.session.execute(sa.text("LOCK TABLE notifications IN ACCESS EXCLUSIVE MODE"))
+        with unit_of_work():
+            fresh(n.id).status = "failed"  # committed between two jobs
+        assert run(status_of, n.id).return_value() == "failed"
+        assert run(broken_query).is_failed
+        assert run(status_of, n.id).return_value() == "failed"
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(10)
