@@ -78,7 +78,13 @@ class RedisTTLCache:
         except RedisError as exc:
             self._failed(exc)
             return None
-        return json.loads(raw) if raw is not None else None
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:  # not JSON, not UTF-8: a damaged entry is a miss (the caller stores a good one)
+            log.warning("search cache: unreadable entry under %s ignored", self._key(key))
+            return None
 
     def put(self, key: Hashable, value: Any) -> None:
         from redis.exceptions import RedisError

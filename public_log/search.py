@@ -317,8 +317,8 @@ def search(query: str, filters: Filters | None = None, *, page: int = 1, per_pag
     copy the records' filter columns; withdrawn records leave the index)."""
     cache = results_cache()
     key = (query, filters.cache_key() if filters is not None else None, page, per_page)
-    if (cached := cache.get(key)) is not None:
-        return SearchPage(cached["ids"], cached["total"], parse_query(query), cached["backend"], cached["capped"])
+    if (hit := cached_page(cache.get(key), query)) is not None:
+        return hit
     parsed = parse_query(query)
     if parsed.empty:
         return SearchPage([], 0, parsed)
@@ -338,6 +338,20 @@ def search(query: str, filters: Filters | None = None, *, page: int = 1, per_pag
     result = SearchPage(ids, min(found, WINDOW), parsed, engine.name, found > WINDOW)
     cache.put(key, {"ids": ids, "total": result.total, "backend": engine.name, "capped": result.capped})
     return result
+
+
+def cached_page(value: Any, query: str) -> SearchPage | None:
+    """The SearchPage a cache entry holds, or None when it holds none of the shape search() stores (a shared
+    Redis may hold another version's entry or a damaged one: such an entry is a miss, never an error)."""
+    def count(v: Any) -> bool:
+        return type(v) is int and 0 <= v <= 2**63 - 1  # a record id / a total the database can take
+    if not isinstance(value, dict):
+        return None
+    ids, total, name, capped = (value.get(k) for k in ("ids", "total", "backend", "capped"))
+    if not (isinstance(ids, list) and all(map(count, ids)) and count(total) and isinstance(name, str)
+            and isinstance(capped, bool)):
+        return None
+    return SearchPage(ids, total, parse_query(query), name, capped)
 
 
 def results_cache() -> TTLCache[dict[str, Any]] | RedisTTLCache:

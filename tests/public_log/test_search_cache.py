@@ -138,3 +138,24 @@ def test_processes_share_the_results_through_redis(app, client, seeded, redis_ur
             assert ids(client, "低保")[1] == 2
     finally:
         app.extensions.pop(search.CACHE_KEY, None)
+
+
+@pytest.mark.parametrize("garbage", [b"\xff\x00not json", b"[1, 2]", b'{"ids": ["1 OR 1=1"], "total": 1}',
+                                     b'{"ids": [1], "total": "many", "backend": "x", "capped": false}',
+                                     b'{"ids": [99999999999999999999999], "total": 1, "backend": "x", "capped": 0}'])
+def test_garbage_in_redis_is_a_miss(app, client, seeded, redis_url, monkeypatch, garbage):
+    """Whatever the shared Redis holds under a search's key (another version's entry, a damaged value), the
+    search is answered from the database."""
+    from redis import Redis
+    monkeypatch.setitem(app.config, "SEARCH_CACHE_SECONDS", 60)
+    app.extensions.pop(search.CACHE_KEY, None)
+    record = publish("低保申请条件", "咨询低保", "向镇街申请。")
+    try:
+        with monkeypatch.context() as m:
+            m.setitem(app.config, "REDIS_URL", redis_url)
+            cache = search.results_cache()
+            Redis.from_url(redis_url).set(cache._key(("低保", Filters().cache_key(), 1, 20)), garbage)
+            assert ids(client, "低保") == ([record.public_id], 1)
+            assert client.get("/log/?q=低保").status_code == 200
+    finally:
+        app.extensions.pop(search.CACHE_KEY, None)
