@@ -42,16 +42,24 @@
     return link;
   }
 
+  function escaped(text) {  // Leaflet writes an attribution as HTML: the configured credit line is text
+    var holder = document.createElement("span");
+    holder.textContent = text;
+    return holder.innerHTML;
+  }
+
   function leafletMap(box, points) {
     var map = L.map(box, {scrollWheelZoom: false});
     L.tileLayer(box.getAttribute("data-tile-url"), {
-      maxZoom: 19, attribution: box.getAttribute("data-attribution") || ""
+      maxZoom: 19, attribution: escaped(box.getAttribute("data-attribution") || "")
     }).addTo(map);
     var bounds = [];
     points.forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lng], {radius: Math.min(6 + 2 * Math.sqrt(p.count), 20),
                                                     color: "#dc3545", weight: 2, fillOpacity: 0.4});
-      marker.bindPopup(popup(p)).bindTooltip(p.label);
+      var tip = document.createElement("span");  // an element, not a string: Leaflet would read a string as HTML
+      tip.textContent = p.label;
+      marker.bindPopup(popup(p)).bindTooltip(tip);
       marker.addTo(map);
       bounds.push([p.lat, p.lng]);
     });
