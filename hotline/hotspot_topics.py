@@ -7,14 +7,12 @@ numbers and the place's own name are no topic.
 """
 from __future__ import annotations
 
-import logging
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from hotline.catalogue import SYNONYMS
-from public_log.segment import normalise
+from public_log.segment import _jieba, normalise
 
 KEYWORDS_PER_TICKET = 6
 SHOWN_KEYWORDS = 3
@@ -27,22 +25,13 @@ STOP_WORDS = frozenset("""
 昨天 最近 近期 期间 导致 造成 出现 存在 发现 进行 小区 社区 物业公司 街道 亭湖区 盐城市
 """.split())
 _NUMBER = re.compile(r"^[\d.]+$|\d")
-_lock = threading.Lock()
-_ready = False
 
 
 def _extract(text: str, top: int) -> list[str]:
-    """jieba's TF-IDF keywords (its dictionary and IDF table are loaded once per process)."""
-    global _ready
-    import jieba
+    """jieba's TF-IDF keywords (its dictionary loaded once per process by public_log.segment)."""
+    _jieba()
     import jieba.analyse
 
-    if not _ready:
-        with _lock:
-            if not _ready:
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                _ready = True
     return list(jieba.analyse.extract_tags(text, topK=top))
 
 
