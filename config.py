@@ -139,6 +139,22 @@ class Config:
     HOTLINE_ASSESSMENT_WEIGHTS = os.environ.get("HOTLINE_ASSESSMENT_WEIGHTS", "contact=10,resolved=45,satisfaction=45")
     HOTLINE_ASSESSMENT_MIN_SAMPLE = _env_int("HOTLINE_ASSESSMENT_MIN_SAMPLE", 20)
     HOTLINE_ASSESSMENT_REJECTED_RETURN_POINTS = float(os.environ.get("HOTLINE_ASSESSMENT_REJECTED_RETURN_POINTS") or 1)
+    # 热点预警 (hotline/hotspots.py): tickets of one place and one topic received within the last WINDOW_DAYS
+    # (24-hour days back from the run), at least MIN_TICKETS of them from at least MIN_CALLERS callers, raise one
+    # alert to the supervisors. Two tickets of a place share a topic when they have the same category or at
+    # least SHARED_KEYWORDS keywords; a place is the estate or road of the address, else a GRID_M-metre square
+    # of the coordinates. The detection runs after the deadline sweep at most every INTERVAL_MINUTES.
+    HOTSPOT_WINDOW_DAYS = _env_int("HOTSPOT_WINDOW_DAYS", 7)
+    HOTSPOT_MIN_TICKETS = _env_int("HOTSPOT_MIN_TICKETS", 5)
+    HOTSPOT_MIN_CALLERS = _env_int("HOTSPOT_MIN_CALLERS", 3)
+    HOTSPOT_SHARED_KEYWORDS = _env_int("HOTSPOT_SHARED_KEYWORDS", 2)
+    HOTSPOT_GRID_M = _env_int("HOTSPOT_GRID_M", 200)
+    HOTSPOT_INTERVAL_MINUTES = _env_int("HOTSPOT_INTERVAL_MINUTES", 15)
+    HOTSPOT_CHART_DAYS = _env_int("HOTSPOT_CHART_DAYS", 30)
+    # The hot-spot map's tile server, a Leaflet URL template such as https://tiles.example.gov.cn/{z}/{x}/{y}.png
+    # (its origin is added to the page's img-src); empty: a plain coordinate plot, no map tiles.
+    HOTSPOT_TILE_URL = os.environ.get("HOTSPOT_TILE_URL", "")
+    HOTSPOT_TILE_ATTRIBUTION = os.environ.get("HOTSPOT_TILE_ATTRIBUTION", "")
 
 
 class DevelopmentConfig(Config):

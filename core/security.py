@@ -4,6 +4,7 @@ the session cookie is secure (production, behind TLS); and `Cache-Control: no-st
 may carry personal data (`no_store`)."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from flask import request
@@ -25,6 +26,25 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
+
+_ORIGIN = re.compile(r"https?://(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,5})?")
+
+
+def policy_with_images(policy: str, *origins: str) -> str:
+    """`policy` whose img-src also allows `origins` (a map page's tile server), each a plain scheme://host[:port]
+    (a leading *. for a server's numbered hosts); anything else is left out, so a setting cannot add other
+    directives to the header."""
+    extra = [o for o in origins if _ORIGIN.fullmatch(o)]
+    if not extra:
+        return policy
+    parts = [p.strip() for p in policy.split(";") if p.strip()]
+    found = [i for i, p in enumerate(parts) if p.split()[0] == "img-src"]
+    if found:
+        parts[found[0]] = " ".join([parts[found[0]], *extra])
+    else:
+        parts.append(" ".join(["img-src", "'self'", *extra]))
+    return "; ".join(parts)
+
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -12,6 +12,8 @@ and tests ask. Domain services keep their own checks as a second line, never as 
 - reviewing a department's 退单 (成立 / 不成立): the desk roles (the 12345 centre);
 - a co-handling part: staff and approvers of a co-handling department;
 - the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only;
+- hot spots (热点预警) and their one-click merge and joint dispatch: supervisors and admins (HOTSPOT_ROLES), each
+  ticket then by its own rule;
 - the caller's own status page and rating: the citizen whose account submitted the ticket, or whoever proved the
   number and access code in this session (grant_lookup / is_caller, as requests_module/access.py).
 """
@@ -146,6 +148,16 @@ def require_act(user: User, ticket: Ticket, action: str) -> None:
 def available_actions(user: User, ticket: Ticket) -> set[str]:
     """The actions this user may take on this ticket (for the ticket page; its state decides which forms show)."""
     return {a for a in RULES if can_act(user, ticket, a)}
+
+
+# 热点预警 (hotline/hotspots.py): the hot-spot pages, their alerts and their one-click actions are oversight's;
+# each ticket a one-click action touches is then checked by that ticket's own rule ("merge", "dispatch" above).
+HOTSPOT_ROLES = OVERSIGHT
+
+
+def sees_hotspots(user: User | None) -> bool:
+    """Supervisors and admins: the hot-spot list, a hot spot's page and its alerts' links."""
+    return user is not None and getattr(user, "is_authenticated", True) and getattr(user, "role", None) in HOTSPOT_ROLES
 
 
 def sees_callers(user: User) -> bool:

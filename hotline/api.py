@@ -226,3 +226,6 @@ def knowledge_answers(ticket_id):
     return jsonify(query=query_text, items=[{"id": e.id, "question": e.question, "answer": e.answer,
                                              "valid_until": e.valid_until.isoformat() if e.valid_until else None}
                                             for e in answers])
+
+
+from hotline import hotspot_api  # noqa: E402,F401  (/api/v1/tickets/hotspots on this blueprint)

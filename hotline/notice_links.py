@@ -38,3 +38,24 @@ def overdue_tickets(user: Any) -> str | None:
 def overdue_orders(user: Any) -> str | None:
     """The 督办单 list filtered to orders whose written feedback is late."""
     return url_for("hotline_supervision.index", state="overdue") if _staff(user) else None
+
+
+def hotspot_page(user: Any, hotspot_id: int) -> str | None:
+    """A hot-spot alert leads supervisors and admins to the hot spot's page (热点预警); nobody else has one."""
+    from hotline.access import sees_hotspots
+    return url_for("hotline_hotspots.show", hotspot_id=hotspot_id) if sees_hotspots(user) else None
+
+
+def hotspot_tickets(user: Any, notification: Any) -> list[tuple[str, str]]:
+    """A hot-spot alert names its tickets: each one's page, for supervisors and admins."""
+    from hotline.access import sees_hotspots
+    from hotline.hotspot_models import HotspotMember
+    from hotline.hotspots import ALERT_TICKETS
+    from hotline.models import Ticket
+
+    if not sees_hotspots(user) or not (notification.entity_id or "").isdigit():
+        return []
+    rows = (db.session.query(Ticket.id, Ticket.number).join(HotspotMember, HotspotMember.ticket_id == Ticket.id)
+            .filter(HotspotMember.hotspot_id == int(notification.entity_id))
+            .order_by(Ticket.received_at, Ticket.id).limit(ALERT_TICKETS))
+    return [(number, url_for("hotline.ticket", ticket_id=ticket_id)) for ticket_id, number in rows]

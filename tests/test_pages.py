@@ -73,9 +73,9 @@ NAVIGATION = {  # role -> (header navigation, home page work), as each package's
                   "departments.index"]),
     "staff": (PUBLIC_NAV + REPORTS_NAV + REFERENCE_NAV, QUEUES),
     "approver": (PUBLIC_NAV + ["public_review.queue"] + REPORTS_NAV + REFERENCE_NAV, QUEUES),
-    "supervisor": (PUBLIC_NAV + ["public_review.queue"] + REPORTS_NAV + REFERENCE_NAV + ["jobs_admin.index"],
-                   ["requests_staff.intake_queue"] + QUEUES),
-    "admin": (PUBLIC_NAV + ["public_review.queue"] + REPORTS_NAV + REFERENCE_NAV
+    "supervisor": (PUBLIC_NAV + ["public_review.queue", "hotline_hotspots.index"] + REPORTS_NAV + REFERENCE_NAV
+                   + ["jobs_admin.index"], ["requests_staff.intake_queue"] + QUEUES),
+    "admin": (PUBLIC_NAV + ["public_review.queue", "hotline_hotspots.index"] + REPORTS_NAV + REFERENCE_NAV
               + ["jobs_admin.index", "hotline_sla.index"], ["requests_staff.intake_queue"] + QUEUES),
 }
 

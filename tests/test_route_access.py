@@ -196,6 +196,15 @@ ACCESS = {
     ("/api/v1/tickets/supervision-orders", "GET"): "handler",
     ("/api/v1/tickets/<int:ticket_id>/supervision-orders", "POST"): "staff",
     ("/api/v1/tickets/<int:ticket_id>/supervision-orders/<int:order_id>/feedback", "POST"): "staff",
+    # 热点预警 (hotline/hotspots.py): supervisors and admins, pages and API alike
+    ("/hotline/hotspots", "GET"): "supervisor",
+    ("/hotline/hotspots/<int:hotspot_id>", "GET"): "supervisor",
+    ("/hotline/hotspots/<int:hotspot_id>/merge", "POST"): "supervisor",
+    ("/hotline/hotspots/<int:hotspot_id>/dispatch", "POST"): "supervisor",
+    ("/api/v1/tickets/hotspots", "GET"): "supervisor",
+    ("/api/v1/tickets/hotspots/<int:hotspot_id>", "GET"): "supervisor",
+    ("/api/v1/tickets/hotspots/<int:hotspot_id>/merge", "POST"): "supervisor",
+    ("/api/v1/tickets/hotspots/<int:hotspot_id>/dispatch", "POST"): "supervisor",
     ("/api/v1/tickets/<int:ticket_id>/close-no-contact", "POST"): "staff",
     ("/api/v1/tickets/<int:ticket_id>/return-review", "POST"): "staff",
     # issue 16 items 1–2: the desk decides inside (hotline/access.py RULES); others get 403/404 per ticket
@@ -210,7 +219,8 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
            "<int:year>": "2025", "<int:run_id>": "999999",
            "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1", "<int:document_id>": "1",
-           "<int:order_id>": "999999", "<int:extension_request_id>": "1", "<int:filter_id>": "999999"}
+           "<int:order_id>": "999999", "<int:extension_request_id>": "1", "<int:filter_id>": "999999",
+           "<int:hotspot_id>": "999999"}
 VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),

@@ -88,6 +88,10 @@ NOTES = {
     "/api/v1/tickets/<int:ticket_id>": "department staff: lead or co-handler only (others 404); each action by the "
                                        "same `hotline/access.py` RULES as the page",
     "/api/v1/tickets/supervision-orders": "the 督办单 list of `/hotline/supervision` by token",
+    "/hotline/hotspots": "热点预警: the hot spots with their chart and map (`hotline/access.py: HOTSPOT_ROLES`)",
+    "/hotline/hotspots/<int:hotspot_id>/merge": "合并办理; each ticket by rule `merge` (CSRF token required)",
+    "/hotline/hotspots/<int:hotspot_id>/dispatch": "联合派单 of the new tickets; each ticket by rule `dispatch`",
+    "/api/v1/tickets/hotspots": "the hot spots of `/hotline/hotspots` by token; merge and dispatch by the same services",
     "/hotline/console": "the operator console (with `/caller` and `/suggest` for its live hints)",
     "/hotline/returns": "退单待审核: returns awaiting the centre's review (rule `return_review`)",
     "/hotline/linkage": "110/119/120/122 transfers awaiting feedback, 110 hand-overs whose result is owed to 110",

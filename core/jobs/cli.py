@@ -157,7 +157,9 @@ def _print_welcome(host: str, port: int, app: Flask) -> None:
 jobs = AppGroup("jobs", help="Run periodic jobs by hand.")
 
 
-def _parse_now(value: str | None) -> datetime:
+def parse_now(value: str | None) -> datetime:
+    """The `--now` of a command that runs a periodic job by hand: ISO 8601 with a zone, a year in 1900–2100
+    (core/inputs.py); default the current time."""
     if value is None:
         from core.db import utcnow
         return utcnow()
@@ -167,6 +169,11 @@ def _parse_now(value: str | None) -> datetime:
         raise click.BadParameter("时间格式应为 ISO 8601，例如 2026-11-20T10:00+08:00") from None
     if parsed.tzinfo is None:
         raise click.BadParameter("请带上时区，例如 2026-11-20T10:00+08:00")
+    from core.inputs import check_year
+    try:
+        check_year(parsed.year, value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
     return parsed
 
 
@@ -175,7 +182,7 @@ def _parse_now(value: str | None) -> datetime:
 def jobs_sweep(now: str | None) -> None:
     """Run one deadline sweep and print what it did."""
     from core.jobs.periodic import deadline_sweep
-    click.echo(deadline_sweep(_parse_now(now)))
+    click.echo(deadline_sweep(parse_now(now)))
 
 
 @jobs.command("flush")
@@ -183,14 +190,14 @@ def jobs_sweep(now: str | None) -> None:
 def jobs_flush(now: str | None) -> None:
     """Re-queue stale deliveries and dispatch every due email/SMS."""
     from core.jobs.periodic import outbox_flush
-    click.echo(outbox_flush(_parse_now(now)))
+    click.echo(outbox_flush(parse_now(now)))
 
 
 @jobs.command("calendar-check")
 @click.option("--now", default=None)
 def jobs_calendar_check(now: str | None) -> None:
     from core.jobs.periodic import calendar_check
-    click.echo(calendar_check(_parse_now(now)))
+    click.echo(calendar_check(parse_now(now)))
 
 
 def register_job_cli(app: Flask) -> None:

@@ -62,6 +62,20 @@ def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | N
     return rows
 
 
+def notify_current(event: str, *, now: datetime, user: User, context: dict[str, Any], key: str,
+                   entity: tuple[str, int | str] | None = None) -> Notification:
+    """One standing in-app notice per `key` and user, about an item that may change (a hot spot that gains
+    tickets): written the first time; later rewritten with the new text, dated `now` and unread again — never
+    a second notice about the same item."""
+    dedupe = f"{key}:{user.id}"
+    row = Notification.query.filter_by(dedupe_key=f"{dedupe}:inapp").first()
+    if row is None:
+        return notify(event, now=now, user=user, context=context, entity=entity, dedupe_key=dedupe)[0]
+    row.subject, row.body = render(event, context)
+    row.created_at, row.sent_at, row.read_at = now, now, None
+    return row
+
+
 def unread_count(user: User) -> int:
     return db.session.query(func.count(Notification.id)).filter(
         Notification.user_id == user.id, Notification.channel == "inapp", Notification.read_at.is_(None)).scalar()

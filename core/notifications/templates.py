@@ -199,6 +199,12 @@ TEMPLATES = {
         "【不满意】{{ label }} 回访不满意，请研判",
         "工单 {{ label }}（承办：{{ department }}）回访结果为不满意（问题{{ resolved }}），请研判：重办，或写明理由后办结。",
     ),
+    "hotspot_alert": (
+        # one per supervisor and hot spot (hotline/hotspots.py), rewritten — never repeated — when it gains tickets
+        "【热点预警】{{ label }} {{ count }} 件",
+        "近 {{ days }} 天内，{{ label }}已有 {{ count }} 件诉求，来自 {{ callers }} 位来电人{{ grown }}，"
+        "达到热点预警条件（{{ detail }}）。工单：{{ items }}。请研判是否合并办理或联合派单。",
+    ),
     "test_message": (
         "【测试】{{ label }}",
         "这是一条测试通知：{{ label }}。",

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,8 @@ def _flask(env, *args):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server_env(tmp_path_factory):
+    """The environment of the browser tests' server: a fresh SQLite database, migrated and seeded, with USERS."""
     if not Path(CHROMIUM).exists():
         service_unavailable("Debian chromium is not installed (apt-get install chromium); browser tests skipped")
     tmp = tmp_path_factory.mktemp("browser")
@@ -47,16 +49,30 @@ def server(tmp_path_factory):
     for email, role, *department in USERS:
         _flask(env, "users", "create", "--email", email, "--password", PASSWORD, "--role", role,
                *(["--department", *department] if department else []))
+    return env
+
+
+@contextmanager
+def serving(env):
+    """`flask serve` in `env` on a free port: its base URL while the block runs."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "serve", "--port", str(port)], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    wait_for_http(base + "/", "the browser tests' flask serve to answer")
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    try:
+        wait_for_http(base + "/", "the browser tests' flask serve to answer")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def server(server_env):
+    with serving(server_env) as base:
+        yield base
 
 
 class PatientBrowser:
