@@ -30,15 +30,15 @@ class InboundHandler:
             raw = raw.encode("utf-8", "surrogateescape")
         with self.app.app_context():
             try:
-                item = receive_mail(raw, envelope_from=envelope.mail_from or "", envelope_to=envelope.rcpt_tos,
-                                    now=utcnow())
+                stored = receive_mail(raw, envelope_from=envelope.mail_from or "", envelope_to=envelope.rcpt_tos,
+                                      now=utcnow()).id
             except Exception:  # noqa: BLE001 - not stored: the relay must keep it and retry
                 self.app.logger.exception("inbound mail could not be stored")
                 return "451 Requested action aborted: local error in processing"
             finally:
                 from core.extensions import db
                 db.session.remove()
-        return f"250 OK stored as {item.id}"
+        return f"250 OK stored as {stored}"
 
 
 def make_controller(app: Flask, host: str, port: int) -> Controller:
