@@ -1,7 +1,6 @@
 """Written intake (issue 20 item 2) against real SMTP servers: our listener takes mail as a relay hands it over,
 the outbox sends the operator's reply to a capturing aiosmtpd server, and the citizen's answer threads back."""
 import re
-from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
