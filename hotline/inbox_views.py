@@ -78,6 +78,7 @@ def invalid(item_id):
         mail_intake.mark_invalid(item, reason=request.form.get("reason"), now=utcnow(), actor=current_user)
     except ValidationError as err:
         db.session.rollback()
-        return _page(_load(item_id), None, {"reason": err.message, "kept_reason": request.form.get("reason", "")}, 400)
+        where = "reason" if err.fields else "form"  # a bad reason, or the item was decided meanwhile
+        return _page(_load(item_id), None, {where: err.message, "kept_reason": request.form.get("reason", "")}, 400)
     flash("已标记为无效/垃圾", "success")
     return redirect(url_for(".index"))

@@ -200,8 +200,8 @@ def receive_sms(data: Mapping[str, Any], *, now: datetime) -> tuple[InboundMessa
     if data.get("received_at") not in (None, ""):
         try:
             received = min(parse_datetime(data.get("received_at")), now)
-        except ValidationError as err:
-            errors["received_at"] = err.message
+        except ValueError as err:  # parse_datetime's refusal says what was wrong, in Chinese
+            errors["received_at"] = str(err)
     if errors:
         raise ValidationError("短信内容有误：" + "；".join(errors.values()), fields=errors)
     external = str(message_id).strip() if message_id is not None else None
