@@ -215,7 +215,8 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<public_id>": "GK-0000-000000", "<int:record_id>": "999999",
            "<int:year>": "2025", "<int:run_id>": "999999",
            "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1", "<int:document_id>": "1",
-           "<int:order_id>": "999999", "<int:extension_request_id>": "1", "<int:filter_id>": "999999"}
+           "<int:order_id>": "999999", "<int:extension_request_id>": "1", "<int:filter_id>": "999999",
+           "<int:item_id>": "999999"}
 VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
