@@ -5,11 +5,12 @@ from flask_login import current_user
 
 from core.auth.guards import roles_required
 from core.db import utcnow
+from core.downloads import send_upload
 from core.errors import ValidationError
 from core.extensions import db
 from hotline import access, console_form, mail_intake
 from hotline.access import DESK
-from hotline.mail_models import InboundMessage
+from hotline.mail_models import InboundAttachment, InboundMessage
 from hotline.models import Category
 from hotline.sla import TYPES, URGENCIES
 
@@ -52,6 +53,17 @@ def _page(item, values=None, errors=None, status=200):
 @roles_required(*DESK)
 def item(item_id):
     return _page(_load(item_id))
+
+
+@bp.get("/<int:item_id>/attachments/<int:attachment_id>")
+@roles_required(*DESK)
+def attachment(item_id, attachment_id):
+    """An accepted attachment as a download (refused ones were never stored)."""
+    _load(item_id)
+    att = db.session.get(InboundAttachment, attachment_id)
+    if att is None or att.message_id != item_id or not att.stored_name:
+        abort(404)
+    return send_upload(att, "inbound")
 
 
 @bp.post("/<int:item_id>/convert")

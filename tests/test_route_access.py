@@ -115,6 +115,7 @@ ACCESS = {
     ("/hotline/dispatch", "GET"): "desk",
     ("/hotline/inbox/", "GET"): "desk",  # 待受理（邮件/短信）: written intake (issue 20)
     ("/hotline/inbox/<int:item_id>", "GET"): "desk",
+    ("/hotline/inbox/<int:item_id>/attachments/<int:attachment_id>", "GET"): "desk",
     ("/hotline/inbox/<int:item_id>/convert", "POST"): "desk",
     ("/hotline/inbox/<int:item_id>/invalid", "POST"): "desk",
     ("/api/v1/sms/inbound", "POST"): "gateway",  # the SMS gateway's shared secret (X-SMS-Token), not a session

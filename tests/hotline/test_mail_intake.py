@@ -116,8 +116,13 @@ def test_gbk_mail_with_attachments_accepted_and_refused(app, servers):
     files = {a.filename: a for a in InboundAttachment.query.filter_by(message_id=item.id)}
     assert files["来信.pdf"].content_type == "application/pdf" and files["来信.pdf"].stored_name
     assert files["照片.exe"].stored_name is None and "不是 PDF" in files["照片.exe"].refused  # recorded, not dropped
-    page = operator(app).get(f"/hotline/inbox/{item.id}").get_data(as_text=True)
+    desk = operator(app)
+    page = desk.get(f"/hotline/inbox/{item.id}").get_data(as_text=True)
     assert "已拒收" in page and "照片.exe" in page
+    pdf = desk.get(f"/hotline/inbox/{item.id}/attachments/{files['来信.pdf'].id}")
+    assert pdf.status_code == 200 and pdf.data == b"%PDF-1.4 a scanned letter"
+    assert pdf.headers["Content-Disposition"].startswith("attachment")
+    assert desk.get(f"/hotline/inbox/{item.id}/attachments/{files['照片.exe'].id}").status_code == 404
 
 
 def test_auto_replies_loops_duplicates_and_forged_tokens(app, servers, monkeypatch):
