@@ -2,6 +2,8 @@
 once it is stored (hotline.mail_intake.receive_mail commits the raw bytes first), so a "250" means kept."""
 from __future__ import annotations
 
+import signal
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +64,8 @@ def listen_command(host: str | None, port: int | None) -> None:
     port = port or app.config["MAIL_LISTEN_PORT"]
     controller = make_controller(app, host, port)
     controller.start()
+    # systemd stops a service with SIGTERM: leave through `finally`, so the listener closes its port cleanly
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     click.echo(f"邮件受理：在 {host}:{port} 接收邮件（Ctrl+C 结束）")
     try:
         while True:
