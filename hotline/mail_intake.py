@@ -182,6 +182,9 @@ def receive_sms(data: Mapping[str, Any], *, now: datetime) -> tuple[InboundMessa
     """An SMS from the gateway's webhook into the inbox; a repeated gateway message id is the same message
     (returns it, False)."""
     errors: dict[str, str] = {}
+    for key in ("from", "text", "id", "message_id", "received_at"):
+        if isinstance(data.get(key), str) and not _encodable(data[key]):
+            raise ValidationError("短信内容含有无法识别的字符（孤立的代理码位）", field=key)
     sender = data.get("from")
     sender = sender.strip().replace(" ", "").removeprefix("+86") if isinstance(sender, str) else ""
     if not is_phone(sender):
@@ -225,6 +228,15 @@ def receive_sms(data: Mapping[str, Any], *, now: datetime) -> tuple[InboundMessa
             raise
         return again, False
     return item, True
+
+
+def _encodable(text: str) -> bool:
+    """A JSON string may carry a lone surrogate (\\ud800), which no database can store: a 400, not a 500."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def prefill(item: InboundMessage) -> dict[str, str]:

@@ -20,6 +20,9 @@ def gateway(client, hot, monkeypatch):
         with pinned(client.application, NOW):
             if form is not None:
                 return client.post("/api/v1/sms/inbound", data=form, headers=headers)
+            if isinstance(body, str):
+                return client.post("/api/v1/sms/inbound", data=body.encode(), headers=headers,
+                                   content_type="application/json")
             return client.post("/api/v1/sms/inbound", json=body, headers=headers)
     return post
 
@@ -51,6 +54,7 @@ def test_sms_webhook_secret_idempotency_and_form(gateway):
     {"from": "13800002222", "text": "年份", "received_at": "9999-01-01T00:00:00Z"},
     {"from": "13800002222", "text": "年份", "received_at": "0001-01-01T00:00:00Z"},
     {"from": "13800002222", "text": "时间类型", "received_at": 5},
+    '{"from": "13800002222", "text": "\\ud800 a lone surrogate"}',  # sent as raw JSON text
     ["not", "an", "object"],
 ])
 def test_sms_webhook_refuses_bad_input_with_400(gateway, body):

@@ -171,3 +171,19 @@ def test_an_unreadable_message_is_kept_and_marked_failed(app, hot, monkeypatch):
     monkeypatch.setattr(mail_intake, "parse", broken)
     item = mail_intake.receive_mail(b"Subject: x\r\n\r\nbody", envelope_from="a@b.cn", envelope_to=["x@y.cn"], now=NOW)
     assert item.status == "failed" and item.raw == b"Subject: x\r\n\r\nbody" and "parser bug" in item.note
+
+
+def test_parse_reads_quoted_printable_html_only_and_broken_mail():
+    from hotline.mail_parse import parse, thread_token
+
+    qp = ("From: =?utf-8?Q?=E6=9D=8E=E5=9B=9B?= <li@example.cn>\r\nSubject: =?utf-8?Q?=E5=99=AA?= =?utf-8?B?5aOw?=\r\n"
+          "Message-ID: <qp@example.cn>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n"
+          "Content-Transfer-Encoding: quoted-printable\r\n\r\n<p>=E5=A4=9C=E9=97=B4=E6=96=BD=E5=B7=A5</p>\r\n").encode()
+    parsed = parse(qp)
+    assert (parsed.sender_name, parsed.subject, parsed.text, parsed.auto) == ("李四", "噪声", "夜间施工", None)
+    broken = parse(b"\x00\xff\xfe garbage without headers")
+    assert broken.sender == "" and broken.auto  # no sender: never answered, never a ticket
+    wrong_label = parse(b"From: a@b.cn\r\nSubject: x\r\nContent-Type: text/plain; charset=no-such-charset\r\n\r\n\xe4\xbd\xa0")
+    assert wrong_label.text == "你"  # an unknown label reads as UTF-8
+    assert thread_token("Re: 【12345】回复 [RX-2026-000123#a1b2c3d4e5]") == ("RX-2026-000123", "a1b2c3d4e5")
+    assert thread_token("Re: [RX-2026-000123#短]") is None and thread_token("") is None
