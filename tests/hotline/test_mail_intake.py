@@ -187,3 +187,26 @@ def test_parse_reads_quoted_printable_html_only_and_broken_mail():
     assert wrong_label.text == "你"  # an unknown label reads as UTF-8
     assert thread_token("Re: 【12345】回复 [RX-2026-000123#a1b2c3d4e5]") == ("RX-2026-000123", "a1b2c3d4e5")
     assert thread_token("Re: [RX-2026-000123#短]") is None and thread_token("") is None
+
+
+def test_the_department_sees_the_ticket_but_not_the_citizens_mail_thread(app, hot):
+    from core.departments.models import Department
+    from hotline import intake, mail_intake
+
+    item = mail_intake.receive_mail(mail("噪声", "夜间施工噪声", sender="secret.citizen@example.cn").as_bytes(),
+                                    envelope_from="secret.citizen@example.cn", envelope_to=["12345@tinghu.gov.cn"],
+                                    now=NOW)
+    desk_user = make_user("operator", "op@x.cn")
+    ticket = mail_intake.convert(item, {"type": "complaint", "category_code": "030101", "content": "夜间施工噪声"},
+                                 now=NOW, actor=desk_user)
+    intake.dispatch(ticket, Department.query.filter_by(code="sthjj").one(), now=NOW, actor=desk_user)
+    staff = app.test_client()
+    make_user("staff", "s@x.cn", department="sthjj")
+    login(staff, "s@x.cn")
+    page = staff.get(f"/hotline/tickets/{ticket.id}").get_data(as_text=True)
+    assert "夜间施工噪声" in page and "secret.citizen" not in page and "邮件往来" not in page
+    token = csrf_from(page)
+    assert staff.post(f"/hotline/tickets/{ticket.id}/mail_reply", data={"csrf_token": token, "text": "x"}).status_code == 403
+    desk = app.test_client()
+    login(desk, "op@x.cn")
+    assert "secret.citizen@example.cn" in desk.get(f"/hotline/tickets/{ticket.id}").get_data(as_text=True)
