@@ -15,10 +15,10 @@ bp = Blueprint("sms_api", __name__, url_prefix="/api/v1/sms")
 csrf.exempt(bp)  # no session: the shared secret is the credential
 register_paths({"/sms/inbound": {"post": {
     "summary": "短信网关推送上行短信（共享密钥 X-SMS-Token）", "tags": ["sms"], "security": [],
-    "requestBody": {"content": {"application/json": {"schema": body(
-        {"from": text(20), "text": text(1000), "received_at": {"type": "string", "format": "date-time"},
-         "id": text(100)}, required=["from", "text"])}}},
-    "responses": {"200": {"description": "已收到（重复的短信编号：同一条）"}, **error_responses(400, 403)}}}})
+    "requestBody": body({"from": text(20), "text": text(1000), "received_at": {"type": "string", "format": "date-time"},
+                         "id": text(100)}, required=["from", "text"]),
+    "responses": {"201": {"description": "已收到，进入待受理"}, "200": {"description": "重复的短信编号：同一条，未新增"},
+                  **error_responses(400, 403)}}}})
 
 
 def _authorised() -> bool:
