@@ -85,6 +85,13 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "12345-noreply@tinghu.gov.cn")
+    # Written intake (hotline/mail_intake.py): `flask mail listen` takes mail from the relay; an SMS gateway posts to
+    # /api/v1/sms/inbound with this shared secret in X-SMS-Token (empty: the webhook refuses every call).
+    MAIL_LISTEN_HOST = os.environ.get("MAIL_LISTEN_HOST", "127.0.0.1")
+    MAIL_LISTEN_PORT = _env_int("MAIL_LISTEN_PORT", 2525)
+    MAIL_INBOUND_MAX_BYTES = _env_int("MAIL_INBOUND_MAX_BYTES", 30 * 1024 * 1024)
+    MAIL_INBOUND_PER_HOUR = _env_int("MAIL_INBOUND_PER_HOUR", 20)  # messages of one sender an hour; more are ignored
+    SMS_WEBHOOK_TOKEN = os.environ.get("SMS_WEBHOOK_TOKEN", "")
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # outside static/
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)

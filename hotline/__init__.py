@@ -35,7 +35,10 @@ def init_app(app: Flask) -> None:
     from hotline.hotspots import ENTITY as HOTSPOT
     from hotline.hotspots import EVENT as HOTSPOT_ALERT
     from hotline.hotspots import hotspot_watch
+    from hotline.inbox_views import bp as hotline_inbox_bp
     from hotline.kb_views import bp as hotline_kb_bp
+    from hotline.mail_intake import queue_count
+    from hotline.mail_listener import mail as mail_cli
     from hotline.notice_links import (
         hotspot_page,
         hotspot_tickets,
@@ -48,6 +51,7 @@ def init_app(app: Flask) -> None:
     from hotline.seed import seed_categories_message
     from hotline.sla import TYPES
     from hotline.sla_views import bp as hotline_sla_bp
+    from hotline.sms_api import bp as sms_api_bp
     from hotline.staff_views import bp as hotline_bp
     from hotline.staff_views import queue_filter
     from hotline.supervision import ENTITY as ORDER
@@ -56,8 +60,9 @@ def init_app(app: Flask) -> None:
     from public_log.labels import register_labels
 
     for bp in (tickets_api_bp, open311_bp, hotline_bp, hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp,
-               hotline_supervision_bp, hotline_hotspots_bp):
+               hotline_supervision_bp, hotline_hotspots_bp, hotline_inbox_bp, sms_api_bp):
         app.register_blueprint(bp)
+    app.cli.add_command(mail_cli)  # `flask mail listen`: the SMTP listener for the relay (issue 20)
     register_target(ENTITY, ticket_page)  # notifications link to the item's page
     register_target(ORDER, order_page)
     register_overdue_list(ENTITY, "12345 超期工单", overdue_tickets)  # escalation digests link to them
@@ -77,6 +82,8 @@ def init_app(app: Flask) -> None:
                    Link("时限规则", "hotline_sla.index", frozenset({Role.ADMIN}), 90))
     operator = frozenset({Role.OPERATOR})  # the 12345 desk: its console and queues; departments: their queue
     register_links(app, WORK, Link("12345 话务受理台", "hotline.console", operator, 10),  # with live counts
+                   Link("待受理（邮件/短信）", "hotline_inbox.index", operator, 10,
+                        counts=lambda user, now: queue_count()),
                    Link("12345 派单队列", "hotline.dispatch_queue", operator, 11,
                         counts=lambda user, now: q.queue_count(q.in_queue(q.DISPATCH_QUEUE), now, "待派单")),
                    Link("12345 回访队列", "hotline.callbacks", operator, 12,

@@ -10,6 +10,8 @@ and tests ask. Domain services keep their own checks as a second line, never as 
 - signing off a reply: the department's approver or a supervisor;
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
 - reviewing a department's 退单 (成立 / 不成立): the desk roles (the 12345 centre);
+- the 待受理 inbox of e-mail and SMS and the reply by e-mail in a ticket's thread (handles_inbox, "mail_reply"): the
+  desk roles;
 - a co-handling part: staff and approvers of a co-handling department;
 - the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only;
 - hot spots (热点预警) and their one-click merge and joint dispatch: supervisors and admins (HOTSPOT_ROLES), each
@@ -126,6 +128,8 @@ RULES = {
 # 督办单 (hotline/supervision.py): issued by the centre's supervisors only (operators keep 催办 = "urge");
 # the written feedback comes from the ticket's lead department itself.
 RULES.update({"supervise": _oversight, "supervision_feedback": _department})
+# issue 20: the reply by e-mail in a ticket's mail thread is the centre's (it took the message in)
+RULES["mail_reply"] = _desk
 
 
 def can_act(user: User, ticket: Ticket, action: str) -> bool:
@@ -158,6 +162,11 @@ HOTSPOT_ROLES = OVERSIGHT
 def sees_hotspots(user: User | None) -> bool:
     """Supervisors and admins: the hot-spot list, a hot spot's page and its alerts' links."""
     return user is not None and getattr(user, "is_authenticated", True) and getattr(user, "role", None) in HOTSPOT_ROLES
+
+
+def handles_inbox(user: User | None) -> bool:
+    """The 待受理 inbox of e-mail and SMS (hotline/mail_intake.py): read, 转为工单, 标记为无效 — the desk roles."""
+    return user is not None and getattr(user, "is_authenticated", True) and getattr(user, "role", None) in DESK
 
 
 def sees_callers(user: User) -> bool:

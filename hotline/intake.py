@@ -2,7 +2,7 @@
 transferred as an emergency, or dispatched to a lead department with co-handlers (DESIGN §3)."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,13 +28,16 @@ if TYPE_CHECKING:
     from hotline.common import Actor
 
 CHANNELS = {"phone": "电话", "web": "网站", "app": "APP/微信", "open311": "Open311", "letter": "来信",
-            "110": "110 转来"}  # 国办发〔2022〕12号: non-emergency matters 110 hands over to 12345
+            "110": "110 转来",  # 国办发〔2022〕12号: non-emergency matters 110 hands over to 12345
+            "email": "电子邮件", "sms": "短信"}  # written intake: converted from the inbox (hotline/mail_intake.py)
 EMERGENCY = linkage.EMERGENCY  # 110/119/120/122 (国办发〔2020〕53号)
 
 
 def create_ticket(data: Mapping[str, Any], *, channel: str, received_at: datetime, now: datetime, actor: Actor,
-                  operator: User | None = None, citizen: User | None = None) -> Ticket:
-    """Record a call or message; the dispatch clock starts at its reception."""
+                  operator: User | None = None, citizen: User | None = None,
+                  on_created: Callable[[Ticket], object] | None = None) -> Ticket:
+    """Record a call or message; the dispatch clock starts at its reception. `on_created(ticket)` runs inside the
+    same unit of work (the inbox links the message the ticket came from: one commit, or none)."""
     if channel not in CHANNELS:
         raise ValidationError("未知的受理渠道", field="channel")
     if received_at > now:
@@ -69,6 +72,8 @@ def create_ticket(data: Mapping[str, Any], *, channel: str, received_at: datetim
         tell_caller(ticket, "ticket_accepted", now=now, context={"due": zh_moment(dispatch_clock.due_at)})
         if channel == "110":
             linkage.record_incoming(ticket, at=received_at, actor=actor)
+        if on_created is not None:
+            on_created(ticket)
     return ticket
 
 

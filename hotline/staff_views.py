@@ -23,6 +23,7 @@ from hotline import (
     intake,
     kb_answers,
     linkage,
+    mail_intake,
     no_contact,
     reply,
     returns,
@@ -47,7 +48,6 @@ from hotline.queries import (
     timeline,
 )
 from hotline.sla import MAX_EXTENSION_HOURS, MAX_EXTENSION_WORKDAYS, TYPES, URGENCIES, handling_verdict, urgency_badge
-from hotline.validation import clean_ticket
 
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
 
@@ -71,19 +71,10 @@ def console():
     errors, values = {}, {}
     if request.method == "POST":
         values = request.form.to_dict()
-        choice = console_form.read_category(values.get("category"), _leaf_categories())
-        values["category"] = choice.value
-        values["category_code"] = (values.get("category") or "").split(" ")[0]
         now = utcnow()
         channel = "110" if values.get("channel") == "110" else "phone"  # 110 转来 (国办发〔2022〕12号)
         try:
-            if not choice.ready:  # a half-typed category never saves the ticket (issue 16 item 9) — and the
-                fields = {}       # other fields' errors come at once, not one save later
-                try:
-                    clean_ticket(values)
-                except ValidationError as err:
-                    fields = dict(err.fields or {})
-                raise ValidationError(choice.message, fields={**fields, "category_code": choice.message})
+            console_form.read_form(values, _leaf_categories())
             ticket = intake.create_ticket(values, channel=channel, received_at=now, now=now, actor=current_user,
                                           operator=current_user)
         except ValidationError as err:
@@ -214,7 +205,10 @@ def _page(t, kept=None):
     (static/js/kept_form.js) so that an error never costs the typed text."""
     now = utcnow()
     dep, reason = suggest.department(t.category_code, t.content, now)
-    return render_template("hotline/ticket.html", t=t, clock=current_clock(t), now=now, kept=kept,
+    thread = mail_intake.thread_of(t) if access.sees_callers(current_user) else None  # the citizen's address
+    return render_template("hotline/ticket.html", mail_thread=thread,
+                           mail_token=mail_intake.token_of(t, thread) if thread else "",
+                           mails=mail_intake.mails_of(t) if thread else [], t=t, clock=current_clock(t), now=now, kept=kept,
                            verdict=handling_verdict(clock(t, "handling")),
                            urgency=open_urgency(current_clock(t), now),
                            caller=caller_for(current_user, t), departments=active_departments(),
@@ -293,6 +287,8 @@ ACTIONS = {
     "contact": ("lead", "已记录首次联系诉求人", lambda t, f, n, u: contact.record_contact(
         t, note=f.get("note", ""), now=n, actor=u)),
 }
+ACTIONS["mail_reply"] = ("desk", "邮件已进入发送队列", lambda t, f, n, u: mail_intake.reply_by_mail(
+    t, text=f.get("text"), now=n, actor=u))  # issue 20: the reply in the ticket's mail thread
 ACTIONS.update({  # 督办单 (hotline/supervision.py)
     "supervise": ("any", "已下发督办单", lambda t, f, n, u: supervision.issue(t, reason=f.get("reason"), now=n,
                                                                           actor=u)),

@@ -24,7 +24,7 @@ SEEN = Counter()  # (backend, operation, generation mode) → requests that reac
 
 
 @pytest.fixture
-def bearer(app, seeded, now):
+def bearer(app, seeded, now, monkeypatch):
     from core.auth.service import create_token
     from hotline import intake
     from hotline.seed import seed_categories
@@ -38,7 +38,9 @@ def bearer(app, seeded, now):
     intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
                           "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone", received_at=now,
                          now=now, actor="op")
-    return {"Authorization": "Bearer " + create_token(make_user("supervisor", "fuzz@x.cn"), now=now)[0]}
+    monkeypatch.setitem(app.config, "SMS_WEBHOOK_TOKEN", "fuzz-gateway")  # the SMS webhook's own credential
+    return {"Authorization": "Bearer " + create_token(make_user("supervisor", "fuzz@x.cn"), now=now)[0],
+            "X-SMS-Token": "fuzz-gateway"}
 
 
 @schema.parametrize()

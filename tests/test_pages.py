@@ -69,7 +69,7 @@ NAVIGATION = {  # role -> (header navigation, home page work), as each package's
     None: (PUBLIC_NAV, []),
     "citizen": (PUBLIC_NAV, []),
     "operator": (PUBLIC_NAV + REFERENCE_NAV,
-                 ["hotline.console", "hotline.dispatch_queue", "hotline.callbacks", "calendar.index",
+                 ["hotline.console", "hotline_inbox.index", "hotline.dispatch_queue", "hotline.callbacks", "calendar.index",
                   "departments.index"]),
     "staff": (PUBLIC_NAV + REPORTS_NAV + REFERENCE_NAV, QUEUES),
     "approver": (PUBLIC_NAV + ["public_review.queue"] + REPORTS_NAV + REFERENCE_NAV, QUEUES),

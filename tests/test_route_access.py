@@ -113,6 +113,12 @@ ACCESS = {
     ("/hotline/console/caller", "GET"): "desk",
     ("/hotline/console/suggest", "GET"): "desk",
     ("/hotline/dispatch", "GET"): "desk",
+    ("/hotline/inbox/", "GET"): "desk",  # 待受理（邮件/短信）: written intake (issue 20)
+    ("/hotline/inbox/<int:item_id>", "GET"): "desk",
+    ("/hotline/inbox/<int:item_id>/attachments/<int:attachment_id>", "GET"): "desk",
+    ("/hotline/inbox/<int:item_id>/convert", "POST"): "desk",
+    ("/hotline/inbox/<int:item_id>/invalid", "POST"): "desk",
+    ("/api/v1/sms/inbound", "POST"): "gateway",  # the SMS gateway's shared secret (X-SMS-Token), not a session
     ("/hotline/callbacks", "GET"): "desk",
     ("/hotline/linkage", "GET"): "desk",
     ("/hotline/returns", "GET"): "desk",
@@ -220,12 +226,14 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<int:year>": "2025", "<int:run_id>": "999999",
            "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1", "<int:document_id>": "1",
            "<int:order_id>": "999999", "<int:extension_request_id>": "1", "<int:filter_id>": "999999",
-           "<int:hotspot_id>": "999999"}
+           "<int:hotspot_id>": "999999",
+           "<int:item_id>": "999999"}
 VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
     "item": set(VISITORS),
     "apikey": set(),
+    "gateway": set(),
     "handler": {"staff", "approver", "supervisor", "admin"},
     "desk": {"operator", "supervisor", "admin"},
     "reviewer": {"approver", "supervisor", "admin"},
@@ -273,8 +281,8 @@ def test_routes_answer_as_the_table_says(client, seeded, visitor):
             assert resp.status_code not in (401, 403), where
             if resp.status_code == 302:
                 assert "/auth/login" not in resp.headers["Location"], where
-        elif level == "apikey":
-            assert resp.status_code == 403, where  # no session counts: only a valid api_key may create
+        elif level in ("apikey", "gateway"):
+            assert resp.status_code == 403, where  # no session counts: only a valid api_key / gateway secret
         elif rule.startswith("/api/"):
             # Anonymous callers and session-only writes get 401; accounts without the role 403.
             assert resp.status_code in ((401,) if visitor == "anonymous" else (401, 403)), where

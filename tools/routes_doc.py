@@ -38,6 +38,7 @@ LEVELS = {
     "supervisor": "supervisor, admin",
     "admin": "admin",
     "apikey": "an Open311 `api_key` (API token) of an operator, supervisor or admin; no session counts",
+    "gateway": "the SMS gateway's shared secret (`SMS_WEBHOOK_TOKEN` in the X-SMS-Token header); no session or token counts",
 }
 
 # What the level alone does not say, per route of the access table (each key must be one of its rules).

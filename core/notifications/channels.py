@@ -74,6 +74,9 @@ class FileAdapter(Adapter):
             return False
 
 
+THREAD_HEADERS = ("In-Reply-To", "References")
+
+
 class SmtpAdapter(Adapter):
     """Email over SMTP; the Message-ID carries the notification id so a mail server can spot repeats."""
 
@@ -87,7 +90,11 @@ class SmtpAdapter(Adapter):
         msg["From"] = self.sender
         msg["To"] = notification.address
         msg["Subject"] = notification.subject
-        msg["Message-ID"] = make_msgid(idstring=f"notification-{notification.id}")
+        extra = json.loads(notification.headers) if getattr(notification, "headers", None) else {}
+        msg["Message-ID"] = extra.pop("Message-ID", None) or make_msgid(idstring=f"notification-{notification.id}")
+        for name in THREAD_HEADERS:  # a reply in a ticket's mail thread (hotline/mail_intake.py)
+            if extra.get(name):
+                msg[name] = extra[name]
         msg.set_content(notification.body)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:

@@ -51,6 +51,7 @@ class Notification(db.Model):  # type: ignore[name-defined]  # db.Model is built
     last_error = db.Column(db.Text, nullable=True)
     read_at = db.Column(UTCDateTime(), nullable=True)
     dedupe_key = db.Column(db.String(120), nullable=True, unique=True)
+    headers = db.Column(db.Text, nullable=True)  # JSON: an e-mail's Message-ID, In-Reply-To, References (threading)
 
     __table_args__ = (
         db.CheckConstraint("channel IN ('inapp', 'email', 'sms')", name="channel"),

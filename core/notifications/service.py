@@ -1,6 +1,7 @@
 """Notification use cases: write notifications with the change that causes them, read the inbox, resend."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from core.notifications.models import Channel, Notification, Status
 from core.notifications.templates import render
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
     from typing import Any
 
@@ -24,11 +25,12 @@ if TYPE_CHECKING:
 
 def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | None = None, address: str | None = None,
            channels: Iterable[str] = ("inapp",), entity: tuple[str, int | str] | None = None,
-           dedupe_key: str | None = None) -> list[Notification]:
+           dedupe_key: str | None = None, headers: Mapping[str, str] | None = None) -> list[Notification]:
     """Add notifications of `event` to the current unit of work; email and SMS are delivered after commit.
 
     `user` gets in-app rows and, for email/SMS, their own address unless `address` is given
-    (citizens without accounts). A channel with no address is skipped.
+    (citizens without accounts). A channel with no address is skipped. `headers` (Message-ID, In-Reply-To,
+    References) go on the e-mail only: a reply in a ticket's mail thread.
     """
     from core.jobs import enqueue
     from core.notifications.delivery import deliver
@@ -50,6 +52,7 @@ def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | N
         n = Notification(created_at=now, event=event, channel=channel, user_id=getattr(user, "id", None),
                          address=target, entity_kind=kind, entity_id=str(ident) if ident is not None else None,
                          subject=subject, body=body, attempts=0, dedupe_key=key,
+                         headers=json.dumps(dict(headers)) if headers and channel == "email" else None,
                          status=Status.SENT.value if channel == "inapp" else Status.PENDING.value,
                          sent_at=now if channel == "inapp" else None,
                          next_attempt_at=None if channel == "inapp" else now)

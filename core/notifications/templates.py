@@ -187,6 +187,11 @@ TEMPLATES = {
         "{{ department }}收到更正申请 {{ label }}（《中华人民共和国政府信息公开条例》第四十一条），涉及记录：“{{ record }}”。"
         "内部办理目标：{{ due }}。请审核证据并作出处理。",
     ),
+    "ticket_mail_reply": (  # an operator's reply in a ticket's mail thread (hotline/mail_intake.py)
+        "【12345】关于您的诉求 {{ label }} 的回复 {{ token }}",
+        "{{ text }}。\n\n——亭湖区 12345 政务服务便民热线\n"
+        "如需补充，请直接回复本邮件并保留主题中的编号 {{ token }}，您的回复将并入该工单。",
+    ),
     "ticket_accepted": (
         "【12345】您的诉求 {{ label }} 已受理",
         "您反映的诉求（{{ label }}）已受理，12345 中心将于{{ due }}前派至承办单位办理或直接答复。凭工单编号和查询码可在网上查询办理进度。",

@@ -110,7 +110,8 @@ def test_every_template_renders_in_chinese():
            "at": "2026年12月16日 10:00", "hours": 24, "by_department": "民政局 3 件", "shown": 3, "items": "1. YSQ-1",
            "requester": "张三", "result": "已批准", "author": "李四", "outcome": "予以公开", "approver": "王五",
            "note": "请补充依据", "record": "出生日期", "confirm_by": "2026年11月23日", "received": "2026年11月20日",
-           "on": "2026年11月20日", "resolved": "未解决", "callers": 4, "grown": "（本次新增 1 件）"}
+           "on": "2026年11月20日", "resolved": "未解决", "callers": 4, "grown": "（本次新增 1 件）",
+           "token": "[RX-2026-000001#0123456789]", "text": "已转交核查"}
     for event in TEMPLATES:
         subject, body = render(event, ctx)
         assert subject.startswith("【") and body
