@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from flask import jsonify, render_template, request
 
-from core.wellformed import NUL_MESSAGE
+from core.wellformed import NUL_MESSAGE, SURROGATE_MESSAGE
 
 if TYPE_CHECKING:
     from typing import Any
@@ -111,7 +111,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> ResponseReturnValue:
-        message = NUL_MESSAGE if err.code == 400 and err.description == NUL_MESSAGE else None
+        message = err.description if err.code == 400 and err.description in (NUL_MESSAGE, SURROGATE_MESSAGE) else None
         return error_response(err.code or 500, message)
 
     from core.csrf import register_csrf_errors

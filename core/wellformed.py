@@ -2,7 +2,8 @@
 
 - A NUL byte in a request's path, query or JSON (values and keys) is refused with 400 before any view
   runs: PostgreSQL cannot store it and SQLite would, so without this the same input answers 500 on one
-  backend and passes on the other.
+  backend and passes on the other. So is a lone UTF-16 surrogate in JSON ("\ud800": valid JSON, but no
+  character — no UTF-8 encoder, driver or database takes it; it answered 500).
 - A NUL byte typed or pasted into a page's form (values, field names, upload file names) is removed
   before any view runs, and the person is told: a 400 there would throw away everything they typed and
   attached (issue 15: a user never loses typed work). The character is invisible, so nothing they meant
@@ -32,6 +33,8 @@ _JSON_CONTROL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\(?:u00(?:0[0-8bBcCeEfF]
 TEXT_TYPES = ("text/html", "text/xml", "application/xml", "application/atom+xml", "application/json",
               "application/problem+json")
 NUL_MESSAGE = "提交的内容含有不可见的控制字符（NUL），请删除后重新提交。"
+SURROGATE_MESSAGE = "提交的内容含有无效的字符编码（孤立的 UTF-16 代理项 \\ud800–\\udfff），请删除后重新提交。"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _has_nul(value: object) -> bool:
@@ -42,6 +45,22 @@ def _has_nul(value: object) -> bool:
     if isinstance(value, (list, tuple)):
         return any(_has_nul(v) for v in value)
     return False
+
+
+def _has_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def json_has_surrogate() -> bool:
+    """True when the current request's JSON body holds a lone surrogate anywhere (values and keys)."""
+    return request.method in ("POST", "PUT", "PATCH", "DELETE") and request.is_json and _has_surrogate(
+        request.get_json(silent=True))
 
 
 def request_has_nul() -> bool:
@@ -89,6 +108,8 @@ def register_wellformed(app: Flask) -> None:
             return
         if request_has_nul():
             raise BadRequest(NUL_MESSAGE)
+        if json_has_surrogate():
+            raise BadRequest(SURROGATE_MESSAGE)
     # First of all request hooks: before CSRF, rate limits and logins read the request.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul)
 
