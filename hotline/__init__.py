@@ -1,9 +1,9 @@
 """12345 诉求.
 
-`init_app(app)` wires the hotline into an application (called from app.py): its tables, blueprints,
-the periodic duty run after every deadline sweep, the category seeder of `flask seed`, and the type
-and category labels the public log shows, its links (header, home page), rate limits and the public
-Open311 reads.
+`init_app(app)` wires the hotline into an application (called from app.py): its tables, blueprints (the CTI
+endpoint among them), the live queues' session hooks (hotline/live.py), the periodic duty run after every
+deadline sweep, the category seeder of `flask seed`, and the type and category labels the public log shows,
+its links (header, home page), rate limits and the public Open311 reads.
 """
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    import hotline.cti_models  # noqa: F401
     import hotline.knowledge  # noqa: F401  (the tables, for the metadata)
+    import hotline.live  # noqa: F401  (ticket changes reach the live queue pages: its session hooks)
     import hotline.models  # noqa: F401
     from core.auth.models import Role
     from core.jobs.periodic import register_periodic
@@ -28,6 +30,8 @@ def init_app(app: Flask) -> None:
     from hotline.catalogue import CATEGORIES
     from hotline.citizen_views import bp as hotline_citizen_bp
     from hotline.common import ENTITY
+    from hotline.cti import check_tokens
+    from hotline.cti_api import bp as cti_bp
     from hotline.kb_views import bp as hotline_kb_bp
     from hotline.notice_links import order_page, overdue_orders, overdue_tickets, ticket_page
     from hotline.open311 import bp as open311_bp
@@ -41,7 +45,8 @@ def init_app(app: Flask) -> None:
     from hotline.supervision_views import bp as hotline_supervision_bp
     from public_log.labels import register_labels
 
-    for bp in (tickets_api_bp, open311_bp, hotline_bp, hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp,
+    check_tokens(app.config.get("CTI_TOKENS"))  # a guessable CTI token refuses to start
+    for bp in (tickets_api_bp, open311_bp, cti_bp, hotline_bp, hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp,
                hotline_supervision_bp):
         app.register_blueprint(bp)
     register_target(ENTITY, ticket_page)  # notifications link to the item's page
