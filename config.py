@@ -162,6 +162,15 @@ class Config:
     # (its origin is added to the page's img-src); empty: a plain coordinate plot, no map tiles.
     HOTSPOT_TILE_URL = os.environ.get("HOTSPOT_TILE_URL", "")
     HOTSPOT_TILE_ATTRIBUTION = os.environ.get("HOTSPOT_TILE_ATTRIBUTION", "")
+    # CTI (telephone system → console, hotline/cti.py): the token of each PBX allowed to post call events to
+    # /api/v1/cti, as "name=token,name=token" (a bare "token" is named "pbx"); empty: the endpoint refuses all.
+    CTI_TOKENS = os.environ.get("CTI_TOKENS", "")
+    # Live pages (core/live.py, Server-Sent Events): each stream holds a web thread for at most LIVE_STREAM_SECONDS
+    # (the browser reconnects by itself), a comment every LIVE_HEARTBEAT_SECONDS, at most LIVE_MAX_STREAMS
+    # streams per process — keep it below the process's threads (docs/operations.md, "Live pages").
+    LIVE_STREAM_SECONDS = _env_int("LIVE_STREAM_SECONDS", 300)
+    LIVE_HEARTBEAT_SECONDS = _env_int("LIVE_HEARTBEAT_SECONDS", 15)
+    LIVE_MAX_STREAMS = _env_int("LIVE_MAX_STREAMS", 40)
 
 
 class DevelopmentConfig(Config):
@@ -188,6 +197,9 @@ class TestingConfig(Config):
     BACKFILL_DAYS = 3650
     # The suite creates thousands of accounts: a cheap hash there (tests/test_config.py checks production's).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    CTI_TOKENS = "test=cti-test-token-0123456789"  # the PBX of tests/hotline/test_cti.py
+    LIVE_STREAM_SECONDS = 2  # a test that opens a stream waits at most this long for it to end
+    LIVE_MAX_STREAMS = 500  # route walks open streams they never read; tests/core/test_live.py checks the cap
 
 
 class ProductionConfig(Config):

@@ -1,9 +1,10 @@
 """12345 诉求.
 
-`init_app(app)` wires the hotline into an application (called from app.py): its tables, blueprints,
-the periodic duties run after every deadline sweep (督办单 escalation, 热点预警), the category seeder of
-`flask seed`, the `flask hotline` commands, and the type and category labels the public log shows, its links
-(header, home page), rate limits and the public Open311 reads.
+`init_app(app)` wires the hotline into an application (called from app.py): its tables, blueprints (the CTI
+endpoint among them), the live queues' session hooks (hotline/live.py), the periodic duties run after every
+deadline sweep (督办单 escalation, 热点预警), the category seeder of `flask seed`, the `flask hotline` commands, and
+the type and category labels the public log shows, its links (header, home page), rate limits and the public
+Open311 reads.
 """
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    import hotline.cti_models  # noqa: F401
     import hotline.hotspot_models  # noqa: F401  (the tables, for the metadata)
     import hotline.knowledge  # noqa: F401
+    import hotline.live  # noqa: F401  (ticket changes reach the live queue pages: its session hooks)
     import hotline.models  # noqa: F401
     from core.auth.models import Role
     from core.jobs.periodic import register_periodic
@@ -31,6 +34,8 @@ def init_app(app: Flask) -> None:
     from hotline.citizen_views import bp as hotline_citizen_bp
     from hotline.cli import hotline_cli
     from hotline.common import ENTITY
+    from hotline.cti import check_tokens
+    from hotline.cti_api import bp as cti_bp
     from hotline.hotspot_views import bp as hotline_hotspots_bp
     from hotline.hotspots import ENTITY as HOTSPOT
     from hotline.hotspots import EVENT as HOTSPOT_ALERT
@@ -59,7 +64,8 @@ def init_app(app: Flask) -> None:
     from hotline.supervision_views import bp as hotline_supervision_bp
     from public_log.labels import register_labels
 
-    for bp in (tickets_api_bp, open311_bp, hotline_bp, hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp,
+    check_tokens(app.config.get("CTI_TOKENS"))  # a guessable CTI token refuses to start
+    for bp in (tickets_api_bp, open311_bp, cti_bp, hotline_bp, hotline_kb_bp, hotline_citizen_bp, hotline_sla_bp,
                hotline_supervision_bp, hotline_hotspots_bp, hotline_inbox_bp, sms_api_bp):
         app.register_blueprint(bp)
     app.cli.add_command(mail_cli)  # `flask mail listen`: the SMTP listener for the relay (issue 20)

@@ -17,7 +17,11 @@ and tests ask. Domain services keep their own checks as a second line, never as 
 - hot spots (热点预警) and their one-click merge and joint dispatch: supervisors and admins (HOTSPOT_ROLES), each
   ticket then by its own rule;
 - the caller's own status page and rating: the citizen whose account submitted the ticket, or whoever proved the
-  number and access code in this session (grant_lookup / is_caller, as requests_module/access.py).
+  number and access code in this session (grant_lookup / is_caller, as requests_module/access.py);
+- live events (issue 20): which channels a user's stream listens to (live_channels) and which channels a ticket's
+  change goes to (queue_channels) — a call pops up only on the console of the operator at its extension, the
+  desk's queues reach the desk, a department's queue its own staff and approvers, all of them oversight;
+  taking calls (an extension, the screen-pop, logging a call as a ticket): the desk roles.
 """
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ from core.auth.models import Role
 from core.errors import NotTheirs
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from flask_sqlalchemy.query import Query
 
     from core.auth.models import User
@@ -167,6 +173,49 @@ def sees_hotspots(user: User | None) -> bool:
 def handles_inbox(user: User | None) -> bool:
     """The 待受理 inbox of e-mail and SMS (hotline/mail_intake.py): read, 转为工单, 标记为无效 — the desk roles."""
     return user is not None and getattr(user, "is_authenticated", True) and getattr(user, "role", None) in DESK
+
+
+def may_take_calls(user: User | None) -> bool:
+    """Sign in at an extension, get the screen-pop of its calls, read the call log, log a call as a ticket."""
+    return user is not None and getattr(user, "role", None) in DESK
+
+
+DESK_CHANNEL = "hotline:desk"  # the dispatch, return-review and callback queues
+ALL_DEPARTMENTS_CHANNEL = "hotline:department:all"
+
+
+def user_channel(user_id: int) -> str:
+    """The channel of one user's own events (the calls of the extension they are signed in at)."""
+    return f"hotline:user:{user_id}"
+
+
+def department_channel(department_id: int) -> str:
+    return f"hotline:department:{department_id}"
+
+
+def live_channels(user: User) -> list[str]:
+    """The channels a signed-in staff member's stream listens to: their own, the desk's queues for the desk,
+    their department's queue for staff and approvers, every department's for supervisors and admins (as the
+    queue pages list them: hotline.queries.in_queue)."""
+    if user is None or not getattr(user, "is_authenticated", True) or not user.role.is_staff:
+        return []
+    out = [user_channel(user.id)]
+    if user.role in DESK:
+        out.append(DESK_CHANNEL)
+    if user.role in OVERSIGHT:
+        out.append(ALL_DEPARTMENTS_CHANNEL)
+    elif user.role in DEPARTMENT_ROLES and user.department_id is not None:
+        out.append(department_channel(user.department_id))
+    return out
+
+
+def queue_channels(desk: bool, department_ids: Iterable[int | None]) -> list[str]:
+    """Where a ticket's change goes: the desk's channel when a desk queue gained or lost it or it changed there,
+    and the channel of each lead department whose queue did (with the oversight channel)."""
+    out = [DESK_CHANNEL] if desk else []
+    departments = sorted({d for d in department_ids if d is not None})
+    out += [department_channel(d) for d in departments]
+    return out + ([ALL_DEPARTMENTS_CHANNEL] if departments else [])
 
 
 def sees_callers(user: User) -> bool:

@@ -16,6 +16,7 @@ from hotline import (
     access,
     callback,
     contact,
+    cti_console,
     extensions,
     handling,
     intake,
@@ -75,7 +76,8 @@ def create():
     received_at = _at(data, "received_at", now=now)
     with action_time.as_of(received_at, now=now):
         ticket = intake.create_ticket(data, channel=data.get("channel") or "phone", received_at=received_at,
-                                      now=now, actor=api_user(), operator=api_user())
+                                      now=now, actor=api_user(), operator=api_user(),
+                                      call=cti_console.call_for_link(data.get("call_id")))
     return _out(ticket, 201)
 
 

@@ -15,7 +15,7 @@ from core.formats import zh_moment
 from core.notifications.service import notify
 from core.workflow import transition
 from core.worktime import add_wall_hours, add_work_hours
-from hotline import linkage, rounds, sla
+from hotline import cti_console, linkage, rounds, sla
 from hotline.caller_notices import tell_caller
 from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CoHandler, SlaRule, Ticket
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from core.auth.models import User
     from core.departments.models import Department
     from hotline.common import Actor
+    from hotline.cti_models import Call
 
 CHANNELS = {"phone": "电话", "web": "网站", "app": "APP/微信", "open311": "Open311", "letter": "来信",
             "110": "110 转来",  # 国办发〔2022〕12号: non-emergency matters 110 hands over to 12345
@@ -35,9 +36,10 @@ EMERGENCY = linkage.EMERGENCY  # 110/119/120/122 (国办发〔2020〕53号)
 
 def create_ticket(data: Mapping[str, Any], *, channel: str, received_at: datetime, now: datetime, actor: Actor,
                   operator: User | None = None, citizen: User | None = None,
-                  on_created: Callable[[Ticket], object] | None = None) -> Ticket:
+                  on_created: Callable[[Ticket], object] | None = None, call: Call | None = None) -> Ticket:
     """Record a call or message; the dispatch clock starts at its reception. `on_created(ticket)` runs inside the
-    same unit of work (the inbox links the message the ticket came from: one commit, or none)."""
+    same unit of work (the inbox links the message the ticket came from: one commit, or none); `call`: the CTI
+    call it was logged from (hotline/cti_console.py), linked in the same unit of work."""
     if channel not in CHANNELS:
         raise ValidationError("未知的受理渠道", field="channel")
     if received_at > now:
@@ -74,6 +76,8 @@ def create_ticket(data: Mapping[str, Any], *, channel: str, received_at: datetim
             linkage.record_incoming(ticket, at=received_at, actor=actor)
         if on_created is not None:
             on_created(ticket)
+        if call is not None:
+            cti_console.link(call, ticket, now=now, actor=actor)
     return ticket
 
 

@@ -15,7 +15,7 @@ from core.formats import local_datetime
 from core.listing import department_id, overdue_filter, status_filter
 from core.workcounts import WorkCount, tally
 from core.worktime import Urgency
-from hotline import access, rounds, supervision
+from hotline import access, cti_console, rounds, supervision
 from hotline.access import sees_callers
 from hotline.common import ENTITY, clock
 from hotline.models import Return, Ticket
@@ -112,7 +112,7 @@ STEP_LABELS = {
     "referred_disclosure": "转为政府信息公开申请",
     "contact": "首次联系诉求人",
 }
-STEP_LABELS.update({"supervision_issued": "下发督办单", "supervision_feedback": "督办书面反馈",
+STEP_LABELS.update({"call_linked": "关联来电", "supervision_issued": "下发督办单", "supervision_feedback": "督办书面反馈",
                     "supervision_escalated": "督办升级"})
 
 
@@ -181,6 +181,8 @@ def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) ->
                    for k in clocks or ()],
         "answers": [rounds.view(a) for a in rounds.of_ticket(ticket)],  # every round (重办 keeps them)
         "supervision_orders": [supervision.view(o, now) for o in supervision.of_ticket(ticket)],
+        "calls": [{"id": c.id, "call_id": c.call_id, "at": c.created_at.isoformat(), "status": c.status,
+                   "extension": c.extension} for c in cti_console.calls_of(ticket)],
         "timeline": [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor_label,
                       "entered_at": e.entered_at.isoformat() if e.entered_at else None} for e in timeline(ticket)],
     })

@@ -18,6 +18,8 @@ from hotline import (
     callback,
     console_form,
     contact,
+    cti,
+    cti_console,
     extensions,
     handling,
     intake,
@@ -75,15 +77,23 @@ def console():
         channel = "110" if values.get("channel") == "110" else "phone"  # 110 转来 (国办发〔2022〕12号)
         try:
             console_form.read_form(values, _leaf_categories())
+            call = cti_console.call_for_link(values.get("call_id"))  # the call answered here, if any
             ticket = intake.create_ticket(values, channel=channel, received_at=now, now=now, actor=current_user,
-                                          operator=current_user)
+                                          operator=current_user, call=call)
         except ValidationError as err:
             errors = err.fields or {"form": err.message}
         else:
             flash(f"已受理 {ticket.number}", "success")
             return redirect(url_for(".ticket", ticket_id=ticket.id))
+    return console_page(errors, values)
+
+
+def console_page(errors, values, extension_typed=None):
+    """The console (400 with the errors, everything typed kept), with the operator's extension for the screen-pop."""
     return render_template("hotline/console.html", categories=_leaf_categories(), types=TYPES, urgencies=URGENCIES,
-                           errors=errors, values=values, synonyms=SYNONYMS), (400 if errors else 200)
+                           errors=errors, values=values, synonyms=SYNONYMS,
+                           extension=cti_console.extension_of(current_user), extension_typed=extension_typed,
+                           call=cti_console.linked_call(values.get("call_id"))), (400 if errors else 200)
 
 
 @bp.get("/console/caller")
@@ -138,10 +148,15 @@ def _rows(query, now, chosen=None):
 @roles_required(*DESK)
 def dispatch_queue():
     now, chosen = utcnow(), queue_filter(request.args)
-    return render_template("hotline/queue.html", title="派单队列（新受理、退回、重办）",
-                           rows=_rows(in_queue(DISPATCH_QUEUE), now, chosen), bulk=False, types=TYPES,
-                           urgency_badge=urgency_badge, pending_returns=len(returns.pending_list()),
-                           filter_queue="hotline_dispatch", chosen=chosen)
+    return _queue_page("dispatch", title="派单队列（新受理、退回、重办）", rows=_rows(in_queue(DISPATCH_QUEUE), now, chosen),
+                       bulk=False, pending_returns=len(returns.pending_list()), filter_queue="hotline_dispatch",
+                       chosen=chosen)
+
+
+def _queue_page(live_queue, **context):
+    """A queue page; only its list when the live queue reloads it (htmx: HX-Request), hotline/live.py."""
+    template = "hotline/_queue_list.html" if request.headers.get("HX-Request") else "hotline/queue.html"
+    return render_template(template, live_queue=live_queue, types=TYPES, urgency_badge=urgency_badge, **context)
 
 
 @bp.get("/returns")
@@ -154,10 +169,7 @@ def return_queue():
 @bp.get("/callbacks")
 @roles_required(*DESK)
 def callbacks():
-    now = utcnow()
-    return render_template("hotline/queue.html", title="回访队列",
-                           rows=_rows(in_queue(CALLBACK_QUEUE), now),
-                           bulk=False, types=TYPES, urgency_badge=urgency_badge)
+    return _queue_page("callback", title="回访队列", rows=_rows(in_queue(CALLBACK_QUEUE), utcnow()), bulk=False)
 
 
 @bp.get("/queue")
@@ -165,8 +177,8 @@ def callbacks():
 def queue():
     now = utcnow()
     chosen = queue_filter(request.args)
-    return render_template("hotline/queue.html", title="部门工单队列", rows=_rows(in_queue(DEPARTMENT_QUEUE, current_user), now, chosen),
-                           bulk=True, types=TYPES, urgency_badge=urgency_badge, filter_queue="hotline_queue", chosen=chosen)
+    return _queue_page("department", title="部门工单队列", rows=_rows(in_queue(DEPARTMENT_QUEUE, current_user), now, chosen),
+                       bulk=True, filter_queue="hotline_queue", chosen=chosen)
 
 
 @bp.post("/queue/sign")
@@ -225,7 +237,8 @@ def _page(t, kept=None):
                            disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,
                            contact_clock=clock(t, "first_contact"),
                            supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t),
-                           kb=kb_answers.offered(current_user, t, now=now, query=request.args.get("kb")))
+                           kb=kb_answers.offered(current_user, t, now=now, query=request.args.get("kb")),
+                           calls=cti_console.calls_of(t), call_label=cti.label)
 
 
 def _dep(name="department"):
@@ -317,4 +330,4 @@ def act(ticket_id, action):
     return redirect(url_for(".ticket", ticket_id=t.id))
 
 
-from hotline import linkage_views  # noqa: E402,F401  (/hotline/linkage on this blueprint)
+from hotline import cti_views, linkage_views  # noqa: E402,F401  (/hotline/linkage, /live, /calls on this blueprint)

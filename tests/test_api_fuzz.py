@@ -1,7 +1,7 @@
 """Schemathesis against /api/v1/openapi.json: requests generated from the documented schema — valid ones
 (positive) and ones that break it (negative: wrong types, out-of-range numbers and dates, missing and
 extra fields, bad query values) — at least 50 per operation and phase, sent as a supervisor with a
-real token to the test app on SQLite and on PostgreSQL: no 500s, and every refused input is the API's
+real token (and the test PBX's CTI token) to the test app on SQLite and on PostgreSQL: no 500s, and every refused input is the API's
 JSON 400 naming its fields."""
 from collections import Counter
 
@@ -39,8 +39,9 @@ def bearer(app, seeded, now, monkeypatch):
                           "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone", received_at=now,
                          now=now, actor="op")
     monkeypatch.setitem(app.config, "SMS_WEBHOOK_TOKEN", "fuzz-gateway")  # the SMS webhook's own credential
+    # the CTI endpoint's own credential too (TestingConfig.CTI_TOKENS), so that its events reach its validation
     return {"Authorization": "Bearer " + create_token(make_user("supervisor", "fuzz@x.cn"), now=now)[0],
-            "X-SMS-Token": "fuzz-gateway"}
+            "X-SMS-Token": "fuzz-gateway", "X-CTI-Token": TestingConfig.CTI_TOKENS.split("=", 1)[1]}
 
 
 @schema.parametrize()

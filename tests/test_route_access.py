@@ -3,7 +3,7 @@
 Levels: public (everyone), item (everyone reaches it, the item check decides: 404 unless allowed),
 login (any logged-in user), staff (operator, staff, approver, supervisor, admin), handler (staff,
 approver, supervisor, admin — not hotline operators), desk (operator, supervisor, admin), reviewer
-(approver, supervisor, admin), supervisor (supervisor, admin), admin. Every role is a visitor below,
+(approver, supervisor, admin), supervisor (supervisor, admin), admin; pbx (a PBX's CTI token only: 401 for all). Every role is a visitor below,
 operators and approvers included. docs/routes.md is generated from this table: after a change run
 `.venv/bin/python tools/routes_doc.py` (tests/test_docs.py fails until docs/routes.md matches).
 """
@@ -112,6 +112,11 @@ ACCESS = {
     ("/hotline/console", "POST"): "desk",
     ("/hotline/console/caller", "GET"): "desk",
     ("/hotline/console/suggest", "GET"): "desk",
+    ("/hotline/console/extension", "POST"): "desk",
+    ("/hotline/console/calls/<int:call_id>", "GET"): "desk",
+    ("/hotline/calls", "GET"): "desk",
+    ("/hotline/live", "GET"): "staff",  # the event stream (issue 20): what a user hears, hotline/access.py
+    ("/api/v1/cti", "POST"): "pbx",  # a PBX's CTI token (CTI_TOKENS), never a session or a bearer token
     ("/hotline/dispatch", "GET"): "desk",
     ("/hotline/inbox/", "GET"): "desk",  # 待受理（邮件/短信）: written intake (issue 20)
     ("/hotline/inbox/<int:item_id>", "GET"): "desk",
@@ -227,13 +232,15 @@ SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.c
            "<int:dispute_id>": "1", "<int:correction_id>": "999999", "<int:evidence_id>": "1", "<int:document_id>": "1",
            "<int:order_id>": "999999", "<int:extension_request_id>": "1", "<int:filter_id>": "999999",
            "<int:hotspot_id>": "999999",
-           "<int:item_id>": "999999"}
+           "<int:item_id>": "999999",
+           "<int:call_id>": "999999"}
 VISITORS = ["anonymous", "citizen", "operator", "staff", "approver", "supervisor", "admin"]
 ALLOWED = {
     "public": set(VISITORS),
     "item": set(VISITORS),
     "apikey": set(),
     "gateway": set(),
+    "pbx": set(),
     "handler": {"staff", "approver", "supervisor", "admin"},
     "desk": {"operator", "supervisor", "admin"},
     "reviewer": {"approver", "supervisor", "admin"},
@@ -283,6 +290,8 @@ def test_routes_answer_as_the_table_says(client, seeded, visitor):
                 assert "/auth/login" not in resp.headers["Location"], where
         elif level in ("apikey", "gateway"):
             assert resp.status_code == 403, where  # no session counts: only a valid api_key / gateway secret
+        elif level == "pbx":
+            assert resp.status_code == 401, where  # neither session nor bearer token: only a PBX's CTI token
         elif rule.startswith("/api/"):
             # Anonymous callers and session-only writes get 401; accounts without the role 403.
             assert resp.status_code in ((401,) if visitor == "anonymous" else (401, 403)), where

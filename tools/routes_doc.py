@@ -20,7 +20,7 @@ SECTIONS = [
                                                          "/notifications")),
     ("Disclosure applications (依申请公开)", ("/requests", "/api/v1/disclosure-requests")),
     ("Correction requests (更正, 条例 Art. 41)", ("/corrections", "/api/v1/correction-requests")),
-    ("12345 hotline", ("/hotline", "/api/v1/tickets", "/open311", "/admin/sla")),
+    ("12345 hotline", ("/hotline", "/api/v1/tickets", "/api/v1/cti", "/open311", "/admin/sla")),
     ("Public log (公开答复库) and publication review", ("/log", "/api/v1/log", "/api/v1/publication-reviews")),
     ("Reports", ("/reports",)),
     ("Administration and the API's own endpoints", ("/admin", "/api/v1")),
@@ -39,6 +39,8 @@ LEVELS = {
     "admin": "admin",
     "apikey": "an Open311 `api_key` (API token) of an operator, supervisor or admin; no session counts",
     "gateway": "the SMS gateway's shared secret (`SMS_WEBHOOK_TOKEN` in the X-SMS-Token header); no session or token counts",
+    "pbx": "a telephone system's CTI token (`CTI_TOKENS`; header `X-CTI-Token` or query `token`); no session or "
+           "bearer token counts (401)",
 }
 
 # What the level alone does not say, per route of the access table (each key must be one of its rules).
@@ -94,6 +96,12 @@ NOTES = {
     "/hotline/hotspots/<int:hotspot_id>/dispatch": "联合派单 of the new tickets; each ticket by rule `dispatch`",
     "/api/v1/tickets/hotspots": "the hot spots of `/hotline/hotspots` by token; merge and dispatch by the same services",
     "/hotline/console": "the operator console (with `/caller` and `/suggest` for its live hints)",
+    "/hotline/console/extension": "the operator signs in at (or leaves) an extension: its calls pop up on the console",
+    "/hotline/console/calls/<int:call_id>": "the screen-pop of a call: the caller's open tickets and history as "
+                                            "`hotline/access.py: visible` allows",
+    "/hotline/calls": "the CTI call log, newest first",
+    "/hotline/live": "Server-Sent Events: each user hears only their channels (`hotline/access.py: live_channels`)",
+    "/api/v1/cti": "newCall / answer / hangup of the telephone system (Zammad's generic CTI shape), `docs/api.md`",
     "/hotline/returns": "退单待审核: returns awaiting the centre's review (rule `return_review`)",
     "/hotline/linkage": "110/119/120/122 transfers awaiting feedback, 110 hand-overs whose result is owed to 110",
     "/hotline/queue": "the department's queue with bulk sign-for; staff and approvers see their own department",

@@ -2,7 +2,7 @@
 and messages, and the extra headers (threading) of an outgoing notification.
 
 Revision ID: 0042_inbound_messages
-Revises: 0039_answer_verdict
+Revises: 0041_cti_calls
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 import core.db
 
 revision = '0042_inbound_messages'
-down_revision = '0040_hotspots'
+down_revision = '0041_cti_calls'
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ from tests.waiting import PATIENCE, wait_for_http
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SECRET_KEY = "browser-tests-secret"  # known to the tests that sign an old CSRF token
+CTI_TOKEN = "browser-cti-token-0123456789"  # the simulated PBX's (tests/browser/test_cti_screen_pop.py)
 USERS = [("sup@e2e.cn", "supervisor"), ("mzj@e2e.cn", "staff", "mzj"), ("op@e2e.cn", "operator"),
          ("hbj@e2e.cn", "staff", "sthjj"), ("citizen@e2e.cn", "citizen"),
          ("admin@e2e.cn", "admin"), ("appr@e2e.cn", "approver", "mzj")]  # (email, role, department if any)
@@ -43,7 +44,8 @@ def server_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "APP_ENV")}
     env.update(APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp / 'e2e.db'}", INSTANCE_PATH=str(tmp), SECRET_KEY=SECRET_KEY,
-               RATE_LIMIT_LOGIN="200 per minute", CAPTCHA_AFTER="50")  # limits stay on; one address logs in often
+               RATE_LIMIT_LOGIN="200 per minute", CAPTCHA_AFTER="50",  # limits stay on; one address logs in often
+               CTI_TOKENS=f"sim={CTI_TOKEN}")
     _flask(env, "db", "upgrade")
     _flask(env, "seed")
     for email, role, *department in USERS:

@@ -19,7 +19,7 @@ REPORTS = ["/reports/disclosure/", "/reports/disclosure/dashboard", "/reports/ho
 APPLICATION, TICKET = "{application}", "{ticket}"  # the handling pages of the items made for the test
 STAFF = {  # every staff page of each role
     "op@e2e.cn": ["/", "/hotline/console", "/hotline/dispatch", "/hotline/callbacks", "/hotline/returns",
-                  "/hotline/linkage", "/hotline/dispatch?type=complaint", TICKET, *REFERENCE],
+                  "/hotline/linkage", "/hotline/dispatch?type=complaint", "/hotline/calls", TICKET, *REFERENCE],
     "mzj@e2e.cn": ["/", "/requests/staff/", "/requests/staff/?urgency=overdue", "/corrections/staff/?closed=1",
                    "/hotline/queue?urgency=normal", "/requests/staff/register", APPLICATION, "/corrections/staff/",
                    "/corrections/staff/register", "/hotline/queue", TICKET, "/hotline/supervision", "/hotline/kb/new",

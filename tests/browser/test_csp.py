@@ -1,9 +1,12 @@
 """In a real browser, under the Content-Security-Policy the server sends: the pages that use scripts
-(htmx, Chart.js, Bootstrap) and the styled ones run without a single violation, and the charts draw."""
+(htmx, Chart.js, Bootstrap, the live pages' event stream) and the styled ones run without a single violation, and
+the charts draw."""
+from playwright.sync_api import expect
+
 from tests.browser import steps
 
-PAGES = ["/", "/log/", "/requests/new", "/hotline/console", "/reports/hotline", "/reports/disclosure/dashboard",
-         "/reports/disclosure/2025", "/reports/runs/"]
+PAGES = ["/", "/log/", "/requests/new", "/hotline/console", "/hotline/dispatch", "/reports/hotline",
+         "/reports/disclosure/dashboard", "/reports/disclosure/2025", "/reports/runs/"]
 
 
 def test_no_csp_violation_on_the_main_pages(server, browser, request):
@@ -17,7 +20,10 @@ def test_no_csp_violation_on_the_main_pages(server, browser, request):
             resp = page.goto(server + path)
             assert resp.status == 200, path
             assert "script-src 'self'" in resp.headers["content-security-policy"], path
-            page.wait_for_load_state("networkidle")
+            if page.locator("#live").count():  # a live page keeps its event stream open: never network-idle
+                expect(page.locator("#live-status")).to_have_text("实时更新已连接")  # live.js ran, the stream is up
+            else:
+                page.wait_for_load_state("networkidle")
         # Chart.js drew on the dashboard (a canvas with a chart has a non-zero drawing buffer)
         page.goto(server + "/reports/disclosure/dashboard")
         assert page.evaluate("() => typeof Chart !== 'undefined'")
