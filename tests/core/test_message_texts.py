@@ -18,7 +18,8 @@ SAMPLE = {"label": "YSQ-2026-000001 低保名单", "clock_name": "答复期限",
           "requester": "承办人张三", "result": "已批准", "author": "承办人张三", "outcome": "予以公开",
           "approver": "公开办李四", "note": "请补充法律依据。", "at": "2026年12月16日 10:00", "hours": 24,
           "count": 3, "by_department": "民政局 3 件", "shown": 3, "items": "1. YSQ-2026-000001 低保名单",
-          "callers": 4, "grown": "（本次新增 2 件）"}
+          "callers": 4, "grown": "（本次新增 2 件）", "token": "[RX-2026-000001#k7f3a9c2d1]",
+          "text": "您反映的噪声问题已转交城管局核查。"}
 
 
 @pytest.mark.parametrize("event", sorted(TEMPLATES))
