@@ -22,6 +22,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flask import Flask, Response
 
 # In UTF-8 the bytes 0x00–0x1F and 0x7F only ever stand for themselves (every byte of a multi-byte
@@ -37,24 +39,23 @@ SURROGATE_MESSAGE = "提交的内容含有无效的字符编码（孤立的 UTF-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _has_nul(value: object) -> bool:
+def _any_text(value: object, test: Callable[[str], bool]) -> bool:
+    """Whether `test` holds for any string in a JSON-like value (values and keys, at any depth)."""
     if isinstance(value, str):
-        return "\x00" in value
+        return test(value)
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(_any_text(k, test) or _any_text(v, test) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return any(_has_nul(v) for v in value)
+        return any(_any_text(v, test) for v in value)
     return False
+
+
+def _has_nul(value: object) -> bool:
+    return _any_text(value, lambda text: "\x00" in text)
 
 
 def _has_surrogate(value: object) -> bool:
-    if isinstance(value, str):
-        return _SURROGATE.search(value) is not None
-    if isinstance(value, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_has_surrogate(v) for v in value)
-    return False
+    return _any_text(value, lambda text: _SURROGATE.search(text) is not None)
 
 
 def json_has_surrogate() -> bool:
