@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 @job
 def index_job(record_id: int, now: datetime | None = None) -> bool:
     """Index (or un-index) one record as it is now."""
+    search.ensure_partitions([record_id])
     with unit_of_work():
         record = db.session.get(PublicRecord, record_id)
         if record is None:
@@ -33,13 +34,17 @@ def schedule(record: PublicRecord) -> None:
 
 
 def search_catch_up(now: datetime, batch: int = 500) -> int:
-    """Index what a lost job left out; drop withdrawn records. Returns how many rows changed."""
-    changed = 0
+    """Index what a lost job left out; drop withdrawn records. Returns how many rows changed. A periodic job:
+    the caller has no work of its own pending (the read of what is missing is ended before the partitions
+    it needs are made)."""
+    changed, missing = 0, search.unindexed_ids(limit=batch)
+    search.ensure_partitions(missing)
+    db.session.rollback()  # what was read above holds no lock while the unit of work runs
     with unit_of_work():
         for record_id in search.stale_doc_ids():
             db.session.delete(db.session.get(PublicSearchDoc, record_id))
             changed += 1
-        for record_id in search.unindexed_ids(limit=batch):
+        for record_id in missing:
             search.index_record(db.session.get(PublicRecord, record_id), now=now)
             changed += 1
     return changed
@@ -55,6 +60,8 @@ def rebuild(now: datetime, batch: int = 1000, progress: Callable[[int], object] 
             PublicRecord.status == "published", PublicRecord.id > last).order_by(PublicRecord.id).limit(batch)))
         if not ids:
             return done
+        db.session.rollback()  # the ids' read holds no lock while the partitions are made
+        search.ensure_partitions(ids)
         with unit_of_work():
             for record in PublicRecord.query.filter(PublicRecord.id.in_(ids)):
                 db.session.add(PublicSearchDoc(record_id=record.id, indexed_at=now, **search.document_for(record)))

@@ -74,5 +74,8 @@ class PublicSearchDoc(db.Model):
     published_at = db.Column(UTCDateTime(), nullable=False)
     indexed_at = db.Column(UTCDateTime(), nullable=False)
 
-    # the newest id of a date range, day by day (PostgreSQL search, public_log.search.newest_in_dates)
-    __table_args__ = (db.Index("ix_public_search_docs_replied_on", "replied_on", "record_id"),)
+    # the newest id of a date range, day by day (PostgreSQL search, public_log.search.newest_in_dates);
+    # on PostgreSQL the table is partitioned by ranges of record ids (public_log.search.PARTITION), so that a
+    # search reads the newest partitions' own small indexes first.
+    __table_args__ = (db.Index("ix_public_search_docs_replied_on", "replied_on", "record_id"),
+                      {"postgresql_partition_by": "RANGE (record_id)"})

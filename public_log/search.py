@@ -75,6 +75,22 @@ POSTGRES_DDL = [
     "DO $$ BEGIN ALTER TABLE public_search_docs ALTER COLUMN tsv SET COMPRESSION lz4; "
     "EXCEPTION WHEN feature_not_supported THEN RAISE NOTICE 'lz4 not available; pglz kept'; END $$",
 ]
+# PostgreSQL keeps the documents in partitions of PARTITION record ids each (public_search_docs_p0 holds ids
+# 0–99,999, _p1 the next …), each with its own GIN index (the parent's, created on every partition). A
+# search whose words are rare among the newest records walks the partitions newest first and stops at the
+# search window, reading those partitions' short posting lists instead of the whole index's
+# (PostgresTsvector.walk). Partitions are made as records arrive (ensure_partitions); the first one with
+# the table (POSTGRES_DDL), the ones existing data needs by migration 0043.
+PARTITION, PARTITION_PREFIX = 100_000, "public_search_docs_p"
+PARTITION_LOCK = 0x676B5344  # pg_advisory_xact_lock key: one session at a time makes a partition
+
+
+def partition_ddl(number: int) -> str:
+    return (f"CREATE TABLE IF NOT EXISTS {PARTITION_PREFIX}{number} PARTITION OF public_search_docs "
+            f"FOR VALUES FROM ({number * PARTITION}) TO ({(number + 1) * PARTITION})")
+
+
+POSTGRES_DDL.append(partition_ddl(0))
 
 for _stmt in SQLITE_DDL:
     event.listen(PublicSearchDoc.__table__, "after_create", sa.DDL(_stmt).execute_if(dialect="sqlite"))
@@ -83,8 +99,9 @@ for _stmt in POSTGRES_DDL:
 
 
 def include_name(name: str, type_: str, parent_names: Any) -> bool:
-    """Alembic filter: the backends' own structures are not models (kept in migration 0007)."""
-    return not (type_ == "table" and name.startswith("public_search_fts"))
+    """Alembic filter: the backends' own structures are not models (the FTS5 tables of migration 0007, the
+    PostgreSQL partitions of migration 0043)."""
+    return not (type_ == "table" and name.startswith(("public_search_fts", PARTITION_PREFIX)))
 
 
 def include_object(obj: Any, name: str, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -185,7 +202,7 @@ class PostgresTsvector:
         span = STEPS[0]
         while True:
             if span is None or span >= newest:
-                return self.find(stmt, parsed, window, lexemes, start, per_page)
+                return self.find(stmt, parsed, window, lexemes, start, per_page, walk_from=newest)
             first_bucket = (newest - span + 1) // BUCKET
             ids, found = self.find(stmt, parsed, window, lexemes, start, per_page, first_bucket, newest // BUCKET)
             if found > window:
@@ -194,7 +211,7 @@ class PostgresTsvector:
 
     def find(self, stmt: Select[Any], parsed: ParsedQuery, window: int, lexemes: list[tuple[str, ...]],
              start: int, per_page: int, first_bucket: int | None = None,
-             last_bucket: int | None = None) -> tuple[list[int], int]:
+             last_bucket: int | None = None, walk_from: int | None = None) -> tuple[list[int], int]:
         """The newest window + 1 matches through the GIN-indexed tsvector (within the buckets, if given),
         counted, the newest `window` of them ranked and one page of them returned — in one statement, so
         that only the page's ids leave the database (reading the thousand ranked rows into Python cost
@@ -209,6 +226,9 @@ class PostgresTsvector:
         expr = match_expression(parsed.terms, "'", "&", "|", ":ABC")  # words only, never a filter lexeme
         if first_bucket is not None:
             lexemes = [*lexemes, tuple(f"{BUCKET_PREFIX}{b}" for b in range(first_bucket, last_bucket + 1))]
+            # the same span as ids: only the partitions holding it are planned and read
+            stmt = stmt.where(PublicSearchDoc.record_id >= first_bucket * BUCKET,
+                              PublicSearchDoc.record_id < (last_bucket + 1) * BUCKET)
         for group in lexemes:
             expr = f"({expr}) & (" + " | ".join(f"'{lexeme}':D" for lexeme in group) + ")"
         tsv = sa.literal_column("public_search_docs.tsv")
@@ -218,8 +238,11 @@ class PostgresTsvector:
         rank = sum(sa.case((weighted(t, "A"), RANK["title"]), (weighted(t, "B"), RANK["request"]),
                            else_=RANK["reply"]) for t in parsed.terms)
         # The CTE holds the ranks, not the documents' tsvectors (copying those took half the time).
-        newest = (stmt.add_columns(rank.label("rank")).where(tsv.op("@@")(sa.func.to_tsquery("simple", expr)))
-                  .order_by(PublicSearchDoc.record_id.desc()).limit(window + 1).cte("newest"))
+        matches = stmt.add_columns(rank.label("rank")).where(tsv.op("@@")(sa.func.to_tsquery("simple", expr)))
+        if walk_from is None:
+            newest = matches.order_by(PublicSearchDoc.record_id.desc()).limit(window + 1).cte("newest")
+        else:
+            newest = self.walk(matches, walk_from, window + 1).cte("newest")
         counted = sa.select(sa.func.count().label("found")).select_from(newest).subquery("counted")
         ranked = sa.select(newest).order_by(newest.c.record_id.desc()).limit(window).subquery("ranked")
         # relevance (RANK: where each word is), ties: newer, then higher id
@@ -229,6 +252,42 @@ class PostgresTsvector:
             sa.select(counted.c.found, page.c.record_id).select_from(counted.outerjoin(page, sa.true()))
             .order_by(page.c.rank.desc(), page.c.published_at.desc(), page.c.record_id.desc())).all()
         return [r.record_id for r in rows if r.record_id is not None], int(rows[0].found)
+
+
+    @staticmethod
+    def walk(matches: Select[Any], newest: int, limit: int) -> Select[Any]:
+        """The newest `limit` of `matches`, partition by partition from the one holding id `newest` down:
+        a branch per partition (its id range prunes the plan to that partition and its own GIN index), the
+        branches UNION ALL-ed newest first under one LIMIT. PostgreSQL runs the branches of a plain Append in
+        order and stops pulling rows at the LIMIT, so the older partitions are not read once the newest
+        ones hold enough matches (parallel plans, which could run them out of order, are switched off for
+        the statement). tests/public_log/test_search_partitions.py checks the newest matches come back
+        across partitions."""
+        db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        doc_id = PublicSearchDoc.record_id
+        branches = [matches.where(doc_id >= number * PARTITION, doc_id < (number + 1) * PARTITION)
+                    .order_by(doc_id.desc()).limit(limit) for number in range(newest // PARTITION, -1, -1)]
+        walked = sa.union_all(*branches).subquery("walked") if len(branches) > 1 else branches[0].subquery("walked")
+        return sa.select(walked).limit(limit)
+
+
+def ensure_partitions(record_ids: Iterable[int]) -> None:
+    """PostgreSQL: make the partitions that will hold these records' documents if they are missing. Called
+    before the caller's unit of work touches the documents (index_job, search_catch_up, rebuild), in a short
+    transaction of its own: making a partition locks the whole table, which must not wait for a lock the
+    caller itself holds, and one session at a time makes it (an advisory lock; the next finds it made). A
+    partition made for a unit of work that then fails stays, empty. SQLite: nothing to do."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    names = {number: f"{PARTITION_PREFIX}{number}" for number in {record_id // PARTITION for record_id in record_ids}}
+    with db.engine.begin() as conn:
+        missing = [number for number, name in sorted(names.items())
+                   if conn.execute(sa.text("SELECT to_regclass(:name)"), {"name": name}).scalar() is None]
+        if missing:
+            conn.execute(sa.text("SET LOCAL lock_timeout = '20s'"))  # never a silent wait on a held lock
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PARTITION_LOCK})
+            for number in missing:
+                conn.execute(sa.text(partition_ddl(number)))
 
 
 def next_span(found: int, covered: int, limit: int) -> int | None:
@@ -393,7 +452,7 @@ def index_record(record: PublicRecord, *, now: datetime) -> bool:
             db.session.delete(doc)
         return False
     values = document_for(record)
-    if doc is None:
+    if doc is None:  # on PostgreSQL its partition exists: ensure_partitions ran before the unit of work
         db.session.add(PublicSearchDoc(record_id=record.id, indexed_at=now, **values))
     else:
         for key, value in values.items():
