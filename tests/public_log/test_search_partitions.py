@@ -134,3 +134,12 @@ def test_sessions_making_the_same_partition_at_once_both_index(pg, app):
     assert {partition_of(i) for i in ids} == {f"{search.PARTITION_PREFIX}5"}
     assert sorted(search.search("噪声").ids) == sorted(ids)
     assert db.session.get(PublicRecord, ids[0]).status == "published"
+
+
+def test_words_are_asked_at_any_weight_unless_they_could_be_a_filter_lexeme():
+    """Without weights the GIN index alone proves a match (no row is read to check weights); a word that
+    begins like the filter and bucket lexemes keeps the text's weights, so it never matches a filter."""
+    from public_log.segment import parse_query
+    assert search.word_weights(parse_query("低保 申请")) == ""
+    assert search.word_weights(parse_query("低保 zqd12")) == ":ABC"
+    assert search.word_weights(parse_query(f"{search.BUCKET_PREFIX}3")) == ":ABC"
