@@ -159,7 +159,7 @@ class SqliteFts:
         """The newest `limit` matches (FTS5 walks its doclists backwards from the highest rowid), scored
         from the title and request tokens the same query reads (a word in neither is in the reply).
         Words are looked for in the text columns only; the filters' lexemes in their own column."""
-        expr = "{title_tokens request_tokens reply_tokens}: (" + match_expression(parsed.terms, '"', "AND", "OR") + ")"
+        expr = "{title_tokens request_tokens reply_tokens}: (" + match_expression(parsed.match_terms, '"', "AND", "OR") + ")"
         for group in lexemes:
             expr += " AND filter_tokens: (" + " OR ".join(f'"{lexeme}"' for lexeme in group) + ")"
         rows = db.session.execute(
@@ -224,7 +224,7 @@ class PostgresTsvector:
         depends on how common the words are; psycopg prepares repeated statements and PostgreSQL would then reuse one generic
         plan for all words (measured: 5 ms → 240 ms), so plan each search afresh."""
         db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        expr = match_expression(parsed.terms, "'", "&", "|", word_weights(parsed))  # never a filter lexeme
+        expr = match_expression(parsed.match_terms, "'", "&", "|", word_weights(parsed))  # never a filter lexeme
         if first_bucket is not None:
             lexemes = [*lexemes, tuple(f"{BUCKET_PREFIX}{b}" for b in range(first_bucket, last_bucket + 1))]
             # only the partitions holding the span are planned and read: their whole id ranges (a narrower

@@ -83,7 +83,8 @@ class Term:
 
 @dataclass
 class ParsedQuery:
-    terms: list = field(default_factory=list)      # Term, AND-ed
+    terms: list = field(default_factory=list)      # Term, AND-ed (relevance is scored over these)
+    match_terms: list = field(default_factory=list)  # the terms the index is asked for (see parse_query)
     phrases: list = field(default_factory=list)    # exact strings the masked text must contain
     text_checks: list = field(default_factory=list)  # the phrases the index alone does not prove
     highlights: list = field(default_factory=list)  # strings to mark in snippets, longest first
@@ -120,7 +121,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
         parsed.problem = "引号没有成对，已按普通词语搜索"
         text = text.replace('"', " ")
     pieces = re.split(r'("[^"]*")', text)
-    seen, pairs = set(), []
+    seen, pairs, covers = set(), [], {}
     for piece in pieces:
         if piece.startswith('"') and piece.endswith('"') and len(piece) >= 2:
             phrase = " ".join(piece[1:-1].split())
@@ -129,7 +130,9 @@ def parse_query(raw: str | None) -> ParsedQuery:
                 parsed.phrases.append(phrase)
                 parsed.highlights.append(phrase)
                 # adjacent words are indexed joined: the index finds the phrase, the text check confirms it
-                pairs += [a + b for a, b in zip(words, words[1:])]
+                for a, b in zip(words, words[1:]):
+                    pairs.append(a + b)
+                    covers.setdefault(a + b, set()).update((a, b))
         else:
             words = _words(piece)
         for word in words:
@@ -144,6 +147,11 @@ def parse_query(raw: str | None) -> ParsedQuery:
     if len(parsed.terms) > MAX_TERMS:
         parsed.terms = parsed.terms[:MAX_TERMS]
         parsed.problem = f"搜索词过多，只使用了前 {MAX_TERMS} 个词"
+    # A phrase's pair tokens are indexed only where both words are (index_tokens joins two indexed words),
+    # so the index is asked for the pairs, not for the phrase's words as well: a pair's posting list is
+    # short where an everyday word's is long. Relevance is still scored over every term.
+    covered = set().union(*(covers[t.word] for t in parsed.terms if t.word in covers))
+    parsed.match_terms = [t for t in parsed.terms if t.word not in covered]
     # Two Chinese words joined are indexed as one token, and every token is a substring of its text:
     # a document holding the pair token holds the phrase, so only other phrases need the text read.
     proved = {t.word for t in parsed.terms if not t.parts}

@@ -280,3 +280,12 @@ def test_two_word_chinese_phrases_are_proved_by_the_index_others_by_the_text(cor
     assert titles('"资金使用情况"') == ["扶贫资金使用情况"]  # both pairs are in `apart` too, the phrase is not
     assert search.search("资金使用 使用情况").ids[-1] == apart.id
     assert titles('"改造资金"') == ["老旧小区改造"] and titles('"资金改造"') == []
+
+
+def test_a_phrase_is_asked_of_the_index_by_its_pair_tokens_only():
+    """A pair token is indexed only where both of its words are, so the phrase's words are not asked for as
+    well (an everyday word's posting list is long); relevance is still scored over every word."""
+    parsed = parse_query('低保 "扶贫 资金"')
+    assert [t.word for t in parsed.terms] == ["低保", "扶贫", "资金", "扶贫资金"]
+    assert [t.word for t in parsed.match_terms] == ["低保", "扶贫资金"]
+    assert [t.word for t in parse_query("扶贫 资金").match_terms] == ["扶贫", "资金"]  # no phrase: every word
