@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from core.extensions import csrf, db, login_manager, migrate
     from core.logs import configure_logging
     from core.notifications.links import register_details
+    from core.idempotency import init_app as init_idempotency
     from core.pending_uploads import init_app as init_pending_uploads
     from core.replica import init_app as init_replica
     from core.security import register_security_headers
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     register_wellformed(app)
     configure_logging(app)
     init_pending_uploads(app)  # expired pending uploads are purged; file inputs' accepted kinds
+    init_idempotency(app)  # expired idempotency keys are purged; forms get their one-time field
 
 
 def _register_blueprints(app: Flask) -> None:
