@@ -116,6 +116,9 @@ def register_error_handlers(app: Flask) -> None:
         message = err.description if err.code == 400 and err.description in (NUL_MESSAGE, SURROGATE_MESSAGE) else None
         return error_response(err.code or 500, message)
 
+    from core.outage import register_outage_handler
+    register_outage_handler(app)  # the database unreachable: 503 + Retry-After, one log line
+
     from core.csrf import register_csrf_errors
     register_csrf_errors(app)  # CSRF refusals, and the re-submit page for an expired token
 
