@@ -21,9 +21,9 @@ def init_app(app: Flask) -> None:
     from core.clocks.recompute import recompute_open_clocks
     from core.errors import register_error_handlers
     from core.extensions import csrf, db, login_manager, migrate
+    from core.idempotency import init_app as init_idempotency
     from core.logs import configure_logging
     from core.notifications.links import register_details
-    from core.idempotency import init_app as init_idempotency
     from core.pending_uploads import init_app as init_pending_uploads
     from core.replica import init_app as init_replica
     from core.security import register_security_headers
