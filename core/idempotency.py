@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 HEADER = "Idempotency-Key"
 FIELD = "submission_token"  # the hidden field of a form that submits once
+SEEN_FIELD = "submission_seen"  # set by static/js/submit_retry.js when it resends a form it saw saved
 KEEP = timedelta(hours=24)
 MAX_LENGTH = 255
 _KEY = re.compile(r"[\x21-\x7e]{1,%d}" % MAX_LENGTH)  # visible ASCII, as the header's users generate (UUIDs …)
@@ -116,7 +117,7 @@ def _run_claimed(row: IdempotencyKey, view: Callable[[], ResponseReturnValue],
     db.session.info[HELD] = True
     try:
         response = make_response(view())
-        claimed = sa.inspect(row).persistent  # a rolled-back unit of work took the key row with it
+        claimed: bool = sa.inspect(row).persistent  # a rolled-back unit of work took the key row with it
         if claimed and not keep(row, response):
             db.session.delete(row)
         db.session.commit()
@@ -217,7 +218,8 @@ def _form_owner() -> str:
 
 
 def _replay_redirect(row: IdempotencyKey) -> ResponseReturnValue:
-    flash(ALREADY_DONE, "info")
+    if request.form.get(SEEN_FIELD) != "1":  # static/js/submit_retry.js saw its first try saved: no repeat notice
+        flash(ALREADY_DONE, "info")
     return redirect(row.location or "/", 303)
 
 

@@ -3,7 +3,6 @@ citizen form, the operator console and a staff action sent twice with one token 
 answer shows the first one's item with “已提交过”; a refused form keeps its token free for the corrected send."""
 import re
 
-
 from core.audit import AuditEvent
 from hotline.models import Ticket
 from tests.conftest import at, csrf_from, pinned
