@@ -98,14 +98,14 @@ def client(port, headers, n, stop, results, interval, retry=False):
     hold every status seen, so a 500 on any try shows)."""
     conn, i = http.client.HTTPConnection("127.0.0.1", port, timeout=30), 0
     send = _post_retrying if retry else _post
-    n = f"r{n}" if retry else n
+    name = f"r{n}" if retry else str(n)  # the retrying clients' markers: "faults r<n>-<i>"
     next_at = time.perf_counter() + interval * (n % 10) / 10
     while not stop.is_set():
         pause = next_at - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
         next_at += interval
-        marker = f"faults {n}-{i}"
+        marker = f"faults {name}-{i}"
         if i % 2 == 0:
             path, body, kind = "/api/v1/tickets", {**TICKET, "content": marker}, "ticket"
         else:
@@ -159,13 +159,17 @@ def postgres():
                                        check=True)), (lambda: None)
     from tests.pg_pair import start_primary
     pair = start_primary()
-    pair.sql(pair.primary_port, "ALTER SYSTEM SET synchronous_commit = on")
-    pair.sql(pair.primary_port, "ALTER SYSTEM SET max_connections = 300")
 
     def restart():
         pair.run("pg_ctl", "-D", str(pair.root / "primary"), "-l", str(pair.root / "primary.log"), "-m", "fast", "-w",
                  "restart")
-    restart()
+    try:
+        with open(pair.root / "primary" / "postgresql.conf", "a") as conf:  # later lines win over pg_pair's settings
+            conf.write("synchronous_commit = on\nmax_connections = 300\n")
+        restart()
+    except BaseException:
+        pair.remove()
+        raise
     os.environ["BENCH_DATABASE_URL"] = pair.primary_url  # bench/throwaway.py makes its database there
     return restart, pair.remove
 
