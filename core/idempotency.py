@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 HEADER = "Idempotency-Key"
 FIELD = "submission_token"  # the hidden field of a form that submits once
-SEEN_FIELD = "submission_seen"  # set by static/js/submit_retry.js when it resends a form it saw saved
+SEEN_FIELD = "submission_seen"  # set by static/js/submit_retry.js when it re-posts a form it saw saved
 KEEP = timedelta(hours=24)
 MAX_LENGTH = 255
 _KEY = re.compile(r"[\x21-\x7e]{1,%d}" % MAX_LENGTH)  # visible ASCII, as the header's users generate (UUIDs …)
@@ -218,7 +218,7 @@ def _form_owner() -> str:
 
 
 def _replay_redirect(row: IdempotencyKey) -> ResponseReturnValue:
-    if request.form.get(SEEN_FIELD) != "1":  # static/js/submit_retry.js saw its first try saved: no repeat notice
+    if request.form.get(SEEN_FIELD) != "1":  # static/js/submit_retry.js saw an answer that left its own message
         flash(ALREADY_DONE, "info")
     return redirect(row.location or "/", 303)
 

@@ -24,8 +24,9 @@
   }
 
   function resendNatively(form, quiet) {
-    // the page itself comes from a plain post of the same form (same token): the saved ticket's page — its
-    // repeat notice left out when this script saw the first try succeed — or the form again with the errors
+    // the page itself comes from a plain post of the same form (same token): the saved ticket's page, or the form
+    // again with the errors. The answer this script saw already left its message for that page (“已受理 …”, or
+    // “已提交过 …” when a lost try had saved it), so the plain post adds none (submission_seen).
     if (quiet) {
       var seen = document.createElement("input");
       seen.type = "hidden";
@@ -52,7 +53,7 @@
         // a redirect (type "opaqueredirect") means saved; anything else is a page to show (errors)
         var saved = response.type === "opaqueredirect";
         statusLine(form, saved ? "已保存，正在打开工单……" : "服务器已答复，正在显示……", saved ? "success" : "info");
-        resendNatively(form, saved && attempt === 0);
+        resendNatively(form, saved);
       })
       .catch(function (err) {
         if (attempt >= DELAYS.length) { giveUp(form, button, attempt); return; }
