@@ -4,8 +4,9 @@ answer shows the first one's item with “已提交过”; a refused form keeps 
 import re
 
 from core.audit import AuditEvent
+from core.extensions import db
 from hotline.models import Ticket
-from tests.conftest import at, csrf_from, pinned
+from tests.conftest import at, csrf_from, login, make_app, make_user, pinned
 from tests.hotline.helpers import CALL
 
 NOON = at(2026, 11, 16, 12, 0)  # a Monday noon, as tests/hotline/test_console_details.py
@@ -63,3 +64,26 @@ def test_staff_action_sent_twice_is_done_once(app, desk):
         assert first.status_code == 302 and second.status_code == 303  # not a 409 "already dispatched"
         assert AuditEvent.query.filter_by(entity_id=str(t.id), action="dispatch").count() == 1
         assert "已提交过" in desk.get(second.headers["Location"]).get_data(as_text=True)
+
+
+def test_form_token_replayed_by_a_restarted_app(app, client, hot):
+    """A signed-in citizen's token is theirs across processes: a second app on the same database (a restart, or
+    another web node) answers the resend with the first one's ticket."""
+    make_user("citizen", "c@x.cn")
+    login(client, "c@x.cn")
+    page = client.get("/hotline/new").get_data(as_text=True)
+    data = {"type": "help", "category_code": "020201", "content": "想了解低保申请条件", "caller_phone": "13800003333",
+            "csrf_token": csrf_from(page), "submission_token": token_from(page)}
+    first = client.post("/hotline/new", data=data)
+    db.session.remove()
+    again = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
+    with again.app_context():
+        other = again.test_client()
+        login(other, "c@x.cn")
+        data["csrf_token"] = csrf_from(other.get("/hotline/new").get_data(as_text=True))
+        second = other.post("/hotline/new", data=data)
+        db.session.remove()
+        engine = db.engine
+    engine.dispose()
+    assert first.status_code == 302 and second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"] and Ticket.query.count() == 1
