@@ -197,7 +197,7 @@ def idempotent(caller: Callable[[], str | None] = api_caller,
                 return view(*args, **kwargs)
             return run_once(scope, key, lambda: view(*args, **kwargs), replay=_replay_stored, keep=_keep_answer,
                             conflict=conflict, check_body=True)
-        wrapped.idempotent = True  # type: ignore[attr-defined]  # tests/core/test_idempotency.py finds them
+        wrapped.idempotent = True  # type: ignore[attr-defined]  # tests/hotline/test_idempotency.py checks every POST
         return wrapped
     return decorate
 

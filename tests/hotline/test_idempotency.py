@@ -121,3 +121,13 @@ def test_open311_same_key_one_ticket_other_body_422(client, hot, now):
     r = _open311(client, form, "带 空格")
     assert r.status_code == 400 and "Idempotency-Key" in r.get_json()[0]["description"]
     assert utcnow() and Ticket.query.count() == 1
+
+
+def test_every_post_of_the_api_and_open311_takes_the_key(app):
+    """One rule for every creating POST: each POST route under /api/v1 (but the SMS and CTI webhooks, which carry
+    their own message and call ids) and Open311's requests is wrapped by core/idempotency.py: idempotent."""
+    posts = {r.endpoint: r.rule for r in app.url_map.iter_rules() if "POST" in r.methods
+             and r.rule.startswith(("/api/v1", "/open311"))}
+    unwrapped = {e: rule for e, rule in posts.items() if not getattr(app.view_functions[e], "idempotent", False)}
+    assert set(unwrapped.values()) == {"/api/v1/cti", "/api/v1/sms/inbound"}
+    assert len(posts) > 50 and "/open311/v2/requests.<fmt>" in posts.values()
