@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from core.clocks.recompute import recompute_open_clocks
     from core.errors import register_error_handlers
     from core.extensions import csrf, db, login_manager, migrate
+    from core.idempotency import init_app as init_idempotency
     from core.logs import configure_logging
     from core.notifications.links import register_details
     from core.pending_uploads import init_app as init_pending_uploads
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     register_wellformed(app)
     configure_logging(app)
     init_pending_uploads(app)  # expired pending uploads are purged; file inputs' accepted kinds
+    init_idempotency(app)  # expired idempotency keys are purged; forms get their one-time field
 
 
 def _register_blueprints(app: Flask) -> None:

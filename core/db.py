@@ -52,6 +52,9 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+HELD = "idempotency_hold"  # set by core/idempotency.py for the length of a request that runs once per key
+
+
 @contextmanager
 def unit_of_work() -> Iterator[Any]:
     """One service call = one transaction: commit on success, roll back on any error.
@@ -61,6 +64,10 @@ def unit_of_work() -> Iterator[Any]:
     """
     try:
         yield db.session
+        if db.session.info.get(HELD):
+            # an idempotent request (core/idempotency.py) commits once, with its stored answer and its key
+            db.session.flush()
+            return
         db.session.commit()
     except BaseException:
         db.session.rollback()

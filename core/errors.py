@@ -60,8 +60,10 @@ ERROR_TITLES = {
     405: "不支持的请求方式",
     409: "操作冲突",
     413: "提交的内容过大",
+    422: "请求无法处理",
     429: "请求过于频繁",
     500: "服务器内部错误",
+    503: "服务暂时不可用",
 }
 
 ERROR_HINTS = {
@@ -74,8 +76,8 @@ ERROR_HINTS = {
 
 
 ERROR_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited",
-               500: "server_error"}
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "unprocessable",
+               429: "rate_limited", 500: "server_error", 503: "unavailable"}
 
 
 def wants_json() -> bool:
@@ -113,6 +115,9 @@ def register_error_handlers(app: Flask) -> None:
     def _http(err: HTTPException) -> ResponseReturnValue:
         message = err.description if err.code == 400 and err.description in (NUL_MESSAGE, SURROGATE_MESSAGE) else None
         return error_response(err.code or 500, message)
+
+    from core.outage import register_outage_handler
+    register_outage_handler(app)  # the database unreachable: 503 + Retry-After, one log line
 
     from core.csrf import register_csrf_errors
     register_csrf_errors(app)  # CSRF refusals, and the re-submit page for an expired token

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flask import request
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import IntegerField as _IntegerField
 from wtforms.meta import DefaultMeta
 
@@ -203,3 +204,9 @@ class Form(FlaskForm):
 
         def get_translations(self, form: Any) -> Any:
             return DefaultMeta.get_translations(self, form)
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        """The hidden fields and CSRF token, plus the one-time submission token (core/idempotency.py): a view
+        decorated with submits_once then creates its item once, however often the form is sent."""
+        from core.idempotency import form_token
+        return Markup(super().hidden_tag(*fields)) + form_token()

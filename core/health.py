@@ -66,5 +66,6 @@ def healthz() -> ResponseReturnValue:
     checks = {"web": {"status": "ok"}, "database": database, "redis": redis, "worker": worker}
     down = database["status"] == "down"
     status = "down" if down else "degraded" if "down" in (redis["status"], worker["status"]) else "ok"
-    body = {"status": status, "checks": checks, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    failed = [name for name, check in checks.items() if check["status"] == "down"]  # which dependency is down
+    body = {"status": status, "checks": checks, "down": failed, "ms": round((time.perf_counter() - started) * 1000, 1)}
     return body, 503 if down else 200, {"Cache-Control": "no-store"}

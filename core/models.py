@@ -5,5 +5,6 @@ from core.calendar.models import CalendarDay, CalendarVersion, CalendarYear  # n
 from core.clocks.models import Clock, SweepRun  # noqa: F401
 from core.departments.models import Department  # noqa: F401
 from core.handoff import Handoff  # noqa: F401
+from core.idempotency import IdempotencyKey  # noqa: F401
 from core.notifications.models import Notification  # noqa: F401
 from core.pending_uploads import PendingUpload  # noqa: F401

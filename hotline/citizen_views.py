@@ -11,6 +11,7 @@ from core.auth.models import Role
 from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
+from core.idempotency import submits_once
 from hotline import callback, intake
 from hotline.access import grant_lookup, is_caller
 from hotline.callback import SATISFACTION
@@ -34,6 +35,7 @@ def _load(ticket_id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@submits_once
 def new():
     errors, values = {}, {}
     if request.method == "POST":

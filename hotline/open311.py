@@ -17,6 +17,7 @@ from core.calendar.service import get_schedule
 from core.db import utcnow
 from core.errors import DomainError
 from core.extensions import csrf, db
+from core.idempotency import idempotent
 from core.inputs import YEAR_MAX, YEAR_MIN, check_year
 from hotline import intake
 from hotline.models import Category, Ticket
@@ -225,7 +226,18 @@ def token(token, fmt):
     raise Open311Error(404, "requests are created synchronously here; there are no pending tokens")
 
 
+def _caller():
+    """The scope of an Idempotency-Key here: the account of the api_key (core/idempotency.py)."""
+    user = user_for_token(request.form.get("api_key", ""), now=utcnow())
+    return f"user:{user.id}" if user is not None else None
+
+
+def _key_refused(status, message):
+    raise Open311Error(status, message)
+
+
 @bp.post("/requests.<fmt>")
+@idempotent(caller=_caller, conflict=_key_refused)
 def create(fmt):
     _fmt(fmt)
     form = request.form

@@ -13,6 +13,7 @@ from core.departments.service import active_departments, get_by_code
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import form_ids
+from core.idempotency import submits_once
 from hotline import (
     access,
     callback,
@@ -69,6 +70,7 @@ def _leaf_categories():
 
 @bp.route("/console", methods=["GET", "POST"])
 @roles_required(*DESK)
+@submits_once
 def console():
     errors, values = {}, {}
     if request.method == "POST":
@@ -312,6 +314,7 @@ ACTIONS.update({  # 督办单 (hotline/supervision.py)
 
 @bp.post("/tickets/<int:ticket_id>/<action>")
 @roles_required(*(DESK + HANDLERS))
+@submits_once
 def act(ticket_id, action):
     if action not in ACTIONS:
         abort(404)

@@ -10,6 +10,7 @@ from core.db import utcnow
 from core.downloads import send_pdf, send_upload
 from core.errors import DomainError
 from core.extensions import db
+from core.idempotency import submits_once
 from requests_module import access, documents, fees, handling, intake, notices, queries, reasons
 from requests_module.access import grant_lookup, require_view
 from requests_module.common import ENTITY, due_text, today
@@ -37,6 +38,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@submits_once
 def new():
     form = ApplicationForm()
     refused = captcha.gate()

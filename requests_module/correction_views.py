@@ -18,6 +18,7 @@ from core.downloads import send_pdf, send_upload
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import FormState, apply_domain_error, form_date
+from core.idempotency import submits_once
 from core.inputs import date_field
 from core.worktime import Urgency
 from requests_module import access, corrections
@@ -74,6 +75,7 @@ def _form_page(form, submit, done, page, **context):
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.CITIZEN)
+@submits_once
 def new():
     form = CorrectionForm()
     return _form_page(form, lambda: corrections.submit_online(

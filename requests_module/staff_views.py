@@ -13,6 +13,7 @@ from core.downloads import send_pdf
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.forms import NO_REFUSAL, KeptState, Refusal, check_text_limits, form_int
+from core.idempotency import submits_once
 from core.inputs import date_field
 from requests_module import (
     access,
@@ -80,6 +81,7 @@ def intake_queue():
 
 @bp.route("/register", methods=["GET", "POST"])
 @roles_required(*HANDLERS)
+@submits_once
 def register():
     form = ApplicationForm()
     now = utcnow()
@@ -455,6 +457,7 @@ def letter_draft(request_id):
 
 @bp.post("/<int:request_id>/<action>")
 @roles_required(*HANDLERS)
+@submits_once
 def act(request_id, action):
     if action not in ACTIONS:
         abort(404)

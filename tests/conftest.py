@@ -248,9 +248,11 @@ def api_as(client, seeded, now):
 
     def as_user(role, department=None, login=None):
         user = make_user(role, login=login, department=department)
-        headers = {"Authorization": "Bearer " + create_token(user, now=now)[0]}
+        auth = headers = {"Authorization": "Bearer " + create_token(user, now=now)[0]}
 
         class Caller:
+            headers = auth
+
             def get(self, url):
                 return client.get(f"/api/v1{url}", headers=headers)
 

@@ -129,8 +129,8 @@ shared_buffers = 16MB
 """
 
 
-def start_pair() -> Pair:
-    """initdb a primary, start it, `pg_basebackup -R` a replica from it and start that: both answering."""
+def start_primary() -> Pair:
+    """initdb a primary and start it (no replica: its port stays unused)."""
     binaries = _bin_dir()
     as_user: list[str] = []
     owner = None
@@ -152,6 +152,17 @@ def start_pair() -> Pair:
         with open(root / "primary" / "pg_hba.conf", "a") as hba:
             hba.write("host replication postgres 127.0.0.1/32 trust\n")
         pair.start("primary", pair.primary_port)
+    except (PairUnavailable, subprocess.TimeoutExpired, OSError) as exc:
+        pair.remove()
+        raise PairUnavailable(str(exc)) from exc
+    return pair
+
+
+def start_pair() -> Pair:
+    """initdb a primary, start it, `pg_basebackup -R` a replica from it and start that: both answering."""
+    pair = start_primary()
+    root = pair.root
+    try:
         pair.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(pair.primary_port), "-U", "postgres",
                  "-D", str(root / "replica"), "-R", "-X", "stream", "--no-sync", "-c", "fast")
         pair.start("replica", pair.replica_port)

@@ -32,6 +32,7 @@ FORBIDDEN = {
 # (`db`), column types, domain errors, the core modules that define a model beside their helpers, and
 # core.workflow (a model module may declare its own state machine, as correction_models.py does).
 MODEL_MAY_IMPORT = {"core.extensions", "core.db", "core.errors", "core.audit", "core.handoff", "core.pending_uploads",
+                    "core.idempotency",
                     "core.workflow",
                     "core.auth.passwords"}  # a leaf (flask + werkzeug only): the User model hashes through it
 

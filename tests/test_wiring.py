@@ -32,7 +32,8 @@ def test_building_the_app_twice_registers_every_duty_hook_label_and_seeder_once(
     second = create_app(Cfg)
     assert (_names(PERIODIC_HOOKS), _names(RECOMPUTE_HOOKS), dict(UNASSIGNED_RECIPIENTS)) == before
     assert sorted(_names(PERIODIC_HOOKS)) == [
-        "core.pending_uploads.purge_expired", "hotline.hotspots.hotspot_watch", "hotline.supervision.escalate_overdue", "public_log.indexing.search_catch_up",
+        "core.idempotency.purge_expired", "core.pending_uploads.purge_expired", "hotline.hotspots.hotspot_watch",
+        "hotline.supervision.escalate_overdue", "public_log.indexing.search_catch_up",
         "reports.rollups.rollup_catch_up", "reports.runs.report_runs_catch_up", "requests_module.lapses.expire_unanswered"]
     assert _names(RECOMPUTE_HOOKS) == ["core.clocks.recompute.recompute_open_clocks",
                                        "requests_module.documents.follow_calendar"]

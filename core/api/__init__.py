@@ -12,6 +12,7 @@ from core.auth.service import user_for_token
 from core.db import utcnow
 from core.departments.service import active_departments
 from core.extensions import csrf
+from core.idempotency import idempotent
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -38,9 +39,20 @@ def json_body() -> dict[str, Any]:
     return checked_body()
 
 
+class ApiBlueprint(Blueprint):
+    """Every POST of the JSON API runs once per Idempotency-Key of its caller (core/idempotency.py)."""
+
+    def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: Any = None,
+                     provide_automatic_options: bool | None = None, **options: Any) -> None:
+        if view_func is not None and "POST" in (options.get("methods") or ()):
+            view_func = idempotent()(view_func)
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+
+
 def make_api_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
-    """A blueprint of the JSON API: bearer-token auth, no CSRF (no cookie writes), JSON errors."""
-    blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+    """A blueprint of the JSON API: bearer-token auth, no CSRF (no cookie writes), JSON errors, POSTs safe to
+    retry with an Idempotency-Key."""
+    blueprint = ApiBlueprint(name, import_name, url_prefix=url_prefix)
     csrf.exempt(blueprint)
     blueprint.before_request(_token_auth)
     blueprint.before_request(validate_request)  # after auth: callers without a token learn nothing

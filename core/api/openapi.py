@@ -69,6 +69,33 @@ def register_paths(paths: dict[str, Any], schemas: dict[str, Any] | None = None)
     EXTRA_SCHEMAS.update(schemas or {})
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Safe to retry (core/idempotency.py): the first answer is stored with this key for 24 hours, "
+                   "per caller; a repeat with the same body gets that answer again (header Idempotent-Replayed: "
+                   "true) without the work being done twice; the same key with another body is a 422; while the "
+                   "first request still runs, a 409 with Retry-After.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"}}
+_IDEMPOTENCY_RESPONSES = {
+    "422": {"description": "Idempotency-Key already used for another request body",
+            "content": {"application/json": {"schema": _ERROR}}},
+    "409": {"description": "Not allowed in the current state, or a request with this Idempotency-Key is still "
+                           "running (Retry-After)", "content": {"application/json": {"schema": _ERROR}}}}
+
+
+def _with_idempotency_key(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every POST that needs a bearer token takes an Idempotency-Key (core.api.ApiBlueprint wraps them all)."""
+    out = {}
+    for path, item in paths.items():
+        post = item.get("post")
+        if post is not None and {"bearer": []} in (post.get("security") or []):
+            post = {**post, "parameters": [*(post.get("parameters") or []), IDEMPOTENCY_KEY],
+                    "responses": {**_IDEMPOTENCY_RESPONSES, **post.get("responses", {})}}
+            item = {**item, "post": post}
+        out[path] = item
+    return out
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -109,6 +136,6 @@ def openapi_document() -> dict[str, Any]:
                             "role": {"type": "string"}, "department": {"type": ["string", "null"]}}}}}},
                     "401": {"description": "No or bad token", "content": {"application/json": {"schema": _ERROR}}},
                     "403": {"description": "Not a staff account", "content": {"application/json": {"schema": _ERROR}}}}}},
-            **EXTRA_PATHS,
+            **_with_idempotency_key(EXTRA_PATHS),
         },
     }
