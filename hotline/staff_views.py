@@ -33,6 +33,7 @@ from hotline import (
     scope,
     suggest,
     supervision,
+    tiers,
 )
 from hotline.access import DESK, HANDLERS
 from hotline.catalogue import SYNONYMS
@@ -166,6 +167,13 @@ def return_queue():
     return render_template("hotline/returns.html", rows=returns.pending_list())
 
 
+@bp.get("/subcentres")
+@roles_required(*DESK)
+def subcentres():
+    """分中心在办: what each district sub-centre holds, with its own clocks (two-level dispatch, hotline/tiers.py)."""
+    return render_template("hotline/subcentres.html", rows=tiers.holdings(utcnow()))
+
+
 @bp.get("/callbacks")
 @roles_required(*DESK)
 def callbacks():
@@ -238,7 +246,7 @@ def _page(t, kept=None):
                            contact_clock=clock(t, "first_contact"),
                            supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t),
                            kb=kb_answers.offered(current_user, t, now=now, query=request.args.get("kb")),
-                           calls=cti_console.calls_of(t), call_label=cti.label)
+                           calls=cti_console.calls_of(t), call_label=cti.label, **tiers.page_context(t))
 
 
 def _dep(name="department"):
@@ -300,6 +308,12 @@ ACTIONS = {
     "contact": ("lead", "已记录首次联系诉求人", lambda t, f, n, u: contact.record_contact(
         t, note=f.get("note", ""), now=n, actor=u)),
 }
+ACTIONS.update({  # two-level dispatch (hotline/tiers.py): the sub-centre's 二次派单 and its review of the reply
+    "redispatch": ("any", "已二次派单", lambda t, f, n, u: tiers.redispatch(
+        t, get_by_code(f.get("department")), note=f.get("note", ""), now=n, actor=u)),
+    "subcentre_review": ("any", "已审核答复", lambda t, f, n, u: tiers.review_reply(
+        t, approve={"1": True, "0": False}.get(f.get("approve")), note=f.get("note", ""), now=n, actor=u)),
+})
 ACTIONS["mail_reply"] = ("desk", "邮件已进入发送队列", lambda t, f, n, u: mail_intake.reply_by_mail(
     t, text=f.get("text"), now=n, actor=u))  # issue 20: the reply in the ticket's mail thread
 ACTIONS.update({  # 督办单 (hotline/supervision.py)
