@@ -120,7 +120,7 @@ def _tell(department_id: int, ticket: Ticket, *, now: datetime, department: str,
                         "due": zh_moment(due)})
 
 
-def start_level1(ticket: Ticket, subcentre: Department, *, now: datetime, actor: Actor):
+def start_level1(ticket: Ticket, subcentre: Department, *, now: datetime, actor: Actor) -> Clock:
     """Inside the centre's 派单 to a sub-centre: the sub-centre's sign-for and handling clocks start (the
     department's start at the 二次派单; the dispatch tells the sub-centre's staff). Returns its handling clock."""
     ticket.subcentre_id, ticket.subcentre_dispatched_at, ticket.subcentre_signed_at = subcentre.id, now, None

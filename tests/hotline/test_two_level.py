@@ -315,3 +315,27 @@ def test_the_audit_names_each_level(city):
     actions = [e.action for e in AuditEvent.query.filter_by(entity_kind="ticket", entity_id=str(t.id))
                .order_by(AuditEvent.id)]
     assert actions[-3:] == ["dispatch", "sign", "redispatch"]
+
+
+def test_admins_build_the_tree_on_the_department_form(app, hot):
+    from core.departments import service
+    from tests.conftest import csrf_from, login
+    make("admin", "admin@x.cn")
+    client = app.test_client()
+    login(client, "admin@x.cn")
+    token = csrf_from(client.get("/admin/departments/new").get_data(as_text=True))
+    form = {"csrf_token": token, "code": "sub_th", "name": "亭湖分中心", "full_name": "盐城市12345亭湖区分中心",
+            "kind": "subcentre", "reconsideration_body": "盐城市亭湖区人民政府", "parent": "", "active": "y"}
+    assert client.post("/admin/departments/new", data=form).status_code == 302
+    sub = dep("sub_th")
+    assert sub.kind == "subcentre" and sub.parent_id is None
+    edit = client.get("/admin/departments/mzj/edit").get_data(as_text=True)
+    fields = {"csrf_token": csrf_from(edit), "code": "mzj", "name": "民政局", "full_name": "盐城市亭湖区民政局",
+              "kind": "organ", "reconsideration_body": "盐城市亭湖区人民政府", "active": "y"}
+    refused = client.post("/admin/departments/mzj/edit", data={**fields, "parent": "nosuch\x00"})
+    assert refused.status_code == 200 and "没有代码为" in refused.get_data(as_text=True)
+    assert client.post("/admin/departments/mzj/edit", data={**fields, "parent": "sub_th"}).status_code == 302
+    assert dep("mzj").parent_id == sub.id and [d.code for d in tiers.departments_of(sub)] == ["mzj"]
+    with pytest.raises(Exception) as cycle:
+        service.update_department(sub, {"parent": "mzj"}, now=at(*MON, 9), actor="admin")
+    assert cycle.value.message == "上级机构不能是本部门或其下级"
