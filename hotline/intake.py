@@ -115,6 +115,8 @@ def dispatch(ticket: Ticket, department: Department, *, now: datetime, actor: Ac
     from core.auth.models import Role, User
 
     co = [d for d in co_departments if d.id != department.id]
+    if department.kind == tiers.CENTRE:  # the city centre dispatches; it is no one's lead department
+        raise ValidationError("请选择承办部门或分中心", field="department")
     if tiers.is_subcentre(department) and co:
         raise ValidationError("派往分中心的工单由分中心二次派单，不能同时指定协办单位", field="co")
     with unit_of_work():

@@ -339,3 +339,16 @@ def test_admins_build_the_tree_on_the_department_form(app, hot):
     with pytest.raises(Exception) as cycle:
         service.update_department(sub, {"parent": "mzj"}, now=at(*MON, 9), actor="admin")
     assert cycle.value.message == "上级机构不能是本部门或其下级"
+
+
+def test_the_city_demo_is_optional(app, hot):
+    runner = app.test_cli_runner()
+    assert tiers.subcentres() == []  # `flask seed --demo` (make run): the district deployment
+    out = runner.invoke(args=["seed", "--demo", "--city"])
+    assert out.exit_code == 0 and "全市两级派单演示" in out.output and "亭湖分中心承办人" in out.output
+    assert [s.code for s in tiers.subcentres()] == ["sub_th", "sub_yd"]
+    below = {d.code for d in tiers.departments_of(dep("sub_th"))}
+    assert {"mzj", "zjj", "wxjd"} <= below and "yd_zjj" not in below
+    assert [d.code for d in tiers.departments_of(dep("sub_yd"))] == ["yd_zjj"]
+    assert runner.invoke(args=["seed", "--demo", "--city"]).exit_code == 0  # idempotent
+    assert Department.query.filter_by(code="sub_th").count() == 1
