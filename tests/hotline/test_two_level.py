@@ -352,3 +352,28 @@ def test_the_city_demo_is_optional(app, hot):
     assert [d.code for d in tiers.departments_of(dep("sub_yd"))] == ["yd_zjj"]
     assert runner.invoke(args=["seed", "--demo", "--city"]).exit_code == 0  # idempotent
     assert Department.query.filter_by(code="sub_th").count() == 1
+
+
+def test_live_queue_events_stay_inside_the_district(city):
+    """The real event streams (core/live.py, in-process): every step of a district A ticket reaches sub-centre A
+    (and its department once it has the ticket), never district B's staff."""
+    from tests.hotline.test_live_queues import _listen
+    sub_a, mzj = make("staff", "s@sub-th.cn", "sub_th"), make("staff", "s@mzj.cn", "mzj")
+    sub_b, yd = make("staff", "s@sub-yd.cn", "sub_yd"), make("staff", "s@yd.cn", "yd_mzj")
+    streams, heard = _listen(sub_a, mzj, sub_b, yd)
+    try:
+        t = new_ticket()
+        heard()
+        steps = [lambda: intake.dispatch(t, city["a"], now=at(*MON, 9, 10), actor="op"),
+                 lambda: handling.sign(t, now=at(*MON, 9, 20), actor=sub_a),
+                 lambda: tiers.redispatch(t, dep("mzj"), now=at(*MON, 9, 30), actor=sub_a),
+                 lambda: handling.sign(t, now=at(*MON, 9, 40), actor=mzj),
+                 lambda: reply.reply(t, text="已修复。", now=at(*MON, 10), actor=mzj),
+                 lambda: tiers.review_reply(t, approve=True, note="", now=at(*MON, 10, 30), actor=sub_a)]
+        for step in steps:
+            step()
+            got = heard()
+            assert got[sub_a.id] and got[sub_b.id] == [] and got[yd.id] == [], got
+    finally:
+        for stream in streams.values():
+            stream.close()
