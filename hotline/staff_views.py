@@ -151,6 +151,7 @@ def dispatch_queue():
     now, chosen = utcnow(), queue_filter(request.args)
     return _queue_page("dispatch", title="派单队列（新受理、退回、重办）", rows=_rows(in_queue(DISPATCH_QUEUE), now, chosen),
                        bulk=False, pending_returns=len(returns.pending_list()), filter_queue="hotline_dispatch",
+                       has_subcentres=bool(tiers.subcentres()),
                        chosen=chosen)
 
 

@@ -306,6 +306,7 @@ def test_the_centre_sees_what_each_sub_centre_holds(app, city):
     with pinned(app, at(*MON, 12)):
         page = client.get("/hotline/subcentres").get_data(as_text=True)
     assert "亭湖分中心" in page and "盐都分中心" in page and held.number in page
+    assert "分中心在办" in client.get("/hotline/dispatch").get_data(as_text=True)
     staff = Visitor(app, make("staff", "s@mzj.cn", "mzj")).page
     assert staff.get("/hotline/subcentres").status_code == 403
 
