@@ -211,6 +211,7 @@ def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) ->
 # text; never the actor (staff names), notes, reasons or other callers' data. Anything else is left out.
 CITIZEN_STEPS = {
     "created": ("受理", None), "dispatch": ("派单", None), "sign": ("签收", "承办单位已签收"),
+    "redispatch": ("派单", None), "subcentre_passed": ("答复", "承办单位已答复"),
     "extension_approved": ("延期", None), "reply": ("答复", "承办单位已答复"),
     "reply_signed_off": ("答复", "承办单位已答复"), "direct_close": ("答复", "已直接答复"),
     "callback_failed": ("回访", "回访电话未接通"), "callback_unsatisfied": ("回访", "回访评价：不满意，转督办研判"),
@@ -226,7 +227,9 @@ def citizen_steps(ticket: Ticket) -> list[dict[str, Any]]:
     from core.audit import AuditEvent
     from core.departments.models import Department
     from hotline.callback import SATISFACTION
-    events = [e for e in timeline(ticket) if e.action in CITIZEN_STEPS]
+    # a department's reply to its sub-centre (two-level dispatch) is the caller's 答复 only once passed up
+    events = [e for e in timeline(ticket) if e.action in CITIZEN_STEPS
+              and (e.after_data or {}).get("status") != "subcentre_review"]
     extended = {}  # the handling clock's new due time, by the time an extension was approved
     if any(e.action == "extension_approved" for e in events):
         ids = [str(c.id) for c in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id), name="handling")]
@@ -238,7 +241,7 @@ def citizen_steps(ticket: Ticket) -> list[dict[str, Any]]:
     for e in events:
         label, text = CITIZEN_STEPS[e.action]
         detail = e.after_data or {}
-        if e.action == "dispatch":
+        if e.action in ("dispatch", "redispatch"):
             text = f"派单至{names.get(detail.get('department'), '承办单位')}"
         elif e.action == "extension_approved":
             due = extended.get(e.at)

@@ -378,3 +378,14 @@ def test_live_queue_events_stay_inside_the_district(city):
     finally:
         for stream in streams.values():
             stream.close()
+
+
+def test_the_caller_reads_the_answer_once_the_sub_centre_passed_it(city):
+    t = at_level2()
+    handling.sign(t, now=at(*MON, 10), actor="mzj")
+    reply.reply(t, text="已修复。", now=at(*MON, 11), actor="mzj")
+    steps = [(s["label"], s["text"]) for s in queries.citizen_steps(t)]
+    assert ("派单", "派单至亭湖分中心") in steps and ("派单", "派单至民政局") in steps
+    assert "答复" not in [label for label, _text in steps]
+    tiers.review_reply(t, approve=True, note="", now=at(*MON, 11, 30), actor="sub")
+    assert ("答复", "承办单位已答复") in [(s["label"], s["text"]) for s in queries.citizen_steps(t)]
