@@ -4,16 +4,16 @@ that holds it at the first level of a two-level dispatch (when it was dispatched
 
 A district deployment has no sub-centre: every existing row keeps parent NULL and subcentre NULL.
 
-Revision ID: 0043_dispatch_tiers
-Revises: 0042_inbound_messages
+Revision ID: 0044_dispatch_tiers
+Revises: 0043_search_partitions
 """
 import sqlalchemy as sa
 from alembic import op
 
 import core.db
 
-revision = '0043_dispatch_tiers'
-down_revision = '0042_inbound_messages'
+revision = '0044_dispatch_tiers'
+down_revision = '0043_search_partitions'
 branch_labels = None
 depends_on = None
 
