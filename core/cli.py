@@ -26,8 +26,9 @@ def _fail(message: str) -> NoReturn:
 
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also create demo accounts (passwords printed once).")
-def seed_command(demo: bool) -> None:
-    """Seed departments and the official calendar (idempotent)."""
+@click.option("--city", is_flag=True, help="With --demo: a city-wide 12345 demo (centre, two district sub-centres).")
+def seed_command(demo: bool, city: bool = False) -> None:
+    """Seed departments and the official calendar (idempotent); `--demo --city` adds the two-level demo tree."""
     from core.calendar.service import seed_from_package
     from core.departments.service import seed_departments
 
@@ -42,9 +43,12 @@ def seed_command(demo: bool) -> None:
         click.echo(f"工作日历：载入 {report.years[0]}–{report.years[-1]} 年官方安排 {report.days} 天")
     else:
         click.echo("工作日历：官方安排已载入，未改动")
+    if demo and city:
+        from core.demo import create_city_demo
+        click.echo(create_city_demo(now))
     if demo:
         from core.demo import create_demo_accounts
-        accounts = create_demo_accounts(now)
+        accounts = create_demo_accounts(now, city=city)
         if accounts:
             click.echo("\n演示账号（密码只显示这一次；忘记后用 `flask --app app users set-password` 重设）：")
             for login, password, label in accounts:

@@ -30,6 +30,41 @@ DEMO = [
 ]
 
 
+# `flask seed --demo --city` (issue 20 item 3): a city-wide 12345 with two district sub-centres; the district's
+# departments and towns go below 亭湖分中心, a demo department below 盐都分中心 (hotline/tiers.py). Without
+# --city nothing of this exists: `make run` gives the one-level district deployment.
+CITY_TREE = [  # (code, name, full name, kind, parent code)
+    ("city12345", "市12345中心", "盐城市12345政务服务便民热线中心", "centre", None),
+    ("sub_th", "亭湖分中心", "盐城市12345热线亭湖区分中心", "subcentre", "city12345"),
+    ("sub_yd", "盐都分中心", "盐城市12345热线盐都区分中心（演示）", "subcentre", "city12345"),
+    ("yd_zjj", "盐都住建局", "盐城市盐都区住房和城乡建设局（演示）", "organ", "sub_yd"),
+]
+CITY_ACCOUNTS = [
+    ("staff.sub_th@demo.local", "staff", "sub_th", "亭湖分中心承办人"),
+    ("staff.sub_yd@demo.local", "staff", "sub_yd", "盐都分中心承办人"),
+    ("staff.yd_zjj@demo.local", "staff", "yd_zjj", "盐都住建局承办人"),
+]
+
+
+def create_city_demo(now: datetime) -> str:
+    """The demo organisation tree of a city-wide 12345 (idempotent): centre → two sub-centres → departments."""
+    from core.extensions import db
+    added, made = 0, dict[str, Department]()
+    for code, name, full_name, kind, parent_code in CITY_TREE:
+        dep = get_by_code(code, active_only=False)
+        if dep is None:
+            dep = Department(code=code, name=name, full_name=full_name, kind=kind, topics=[], discloses=False)
+            db.session.add(dep)
+            added += 1
+        db.session.flush()
+        dep.parent_id = made[parent_code].id if parent_code else None
+        made[code] = dep
+    for dep in Department.query.filter(Department.kind.in_(("organ", "town")), Department.parent_id.is_(None)):
+        dep.parent_id = made["sub_th"].id  # the district's own departments and towns: below its sub-centre
+    db.session.commit()
+    return f"全市两级派单演示：新增机构 {added} 个（市12345中心 → 亭湖分中心、盐都分中心）"
+
+
 MEMO = "demo-accounts.txt"  # in the instance folder, beside the development SQLite database and secret key
 
 
@@ -37,7 +72,7 @@ def _memo_path() -> Path:
     return Path(current_app.instance_path) / MEMO
 
 
-def create_demo_accounts(now: datetime) -> list[tuple[str, str, str]]:
+def create_demo_accounts(now: datetime, city: bool = False) -> list[tuple[str, str, str]]:
     """Create missing demo accounts with fresh random passwords; returns (login, password, label). The new
     passwords are also kept, readable by the owner only, in instance/demo-accounts.txt so that `flask serve`
     can print them again at the end of `make run`'s output, where a newcomer looks (issue 18 item 15)."""
@@ -46,7 +81,7 @@ def create_demo_accounts(now: datetime) -> list[tuple[str, str, str]]:
     for dep in Department.query.filter(Department.code.in_(("zfb", "mzj", "zjj"))):
         if not dep.payment_lines():
             dep.fee_payment_note = "（演示数据）凭收费通知书到区政务服务中心收费窗口缴纳"
-    for login, role, dep_code, label in DEMO:
+    for login, role, dep_code, label in DEMO + (CITY_ACCOUNTS if city else []):
         if User.query.filter_by(email=login).first():
             continue
         password = "Demo" + secrets.token_hex(4) + "9"

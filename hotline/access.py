@@ -18,6 +18,10 @@ and tests ask. Domain services keep their own checks as a second line, never as 
   ticket then by its own rule;
 - the caller's own status page and rating: the citizen whose account submitted the ticket, or whoever proved the
   number and access code in this session (grant_lookup / is_caller, as requests_module/access.py);
+- two-level dispatch (issue 20 item 3, hotline/tiers.py): staff and approvers of a district sub-centre see the
+  tickets dispatched to it, sign for them (as a lead department), re-dispatch them to its departments
+  ("redispatch") and review those departments' replies ("subcentre_review") and 退单 ("return_review"); a
+  district's staff never see another district's tickets;
 - live events (issue 20): which channels a user's stream listens to (live_channels) and which channels a ticket's
   change goes to (queue_channels) — a call pops up only on the console of the operator at its extension, the
   desk's queues reach the desk, a department's queue its own staff and approvers, all of them oversight;
@@ -60,25 +64,32 @@ def is_caller(citizen: User | None, ticket: Ticket) -> bool:
 
 
 def can_view(user: User | None, ticket: Ticket) -> bool:
-    """Staff see tickets of their department (lead or co-handling); the centre and oversight see all."""
+    """Staff see tickets of their department (lead or co-handling) and, staff of a district sub-centre, every
+    ticket dispatched to their sub-centre (two-level dispatch, hotline/tiers.py) — never another district's;
+    the city (or district) centre's desk and oversight see all."""
     if user is None or not getattr(user, "is_authenticated", True) or not user.role.is_staff:
         return False
     if user.role.sees_all_departments:
         return True
-    return ticket.department_id == user.department_id or any(
-        c.department_id == user.department_id for c in ticket.co_handlers)
+    mine = user.department_id
+    return mine is not None and (ticket.department_id == mine or ticket.subcentre_id == mine or any(
+        c.department_id == mine for c in ticket.co_handlers))
 
 
 def visible(query: Query, user: User) -> Query:
-    """The SQL twin of can_view for staff lists: restrict a query of tickets to what `user` sees."""
+    """The SQL twin of can_view for staff lists, searches and exports: restrict a query of tickets to what
+    `user` sees."""
     from core.extensions import db
     from hotline.models import CoHandler, Ticket
     if not user.role.is_staff:
         return query.filter(False)
     if user.role.sees_all_departments:
         return query
+    if user.department_id is None:
+        return query.filter(False)
     co = db.session.query(CoHandler.ticket_id).filter(CoHandler.department_id == user.department_id)
-    return query.filter((Ticket.department_id == user.department_id) | Ticket.id.in_(co))
+    return query.filter((Ticket.department_id == user.department_id) | (Ticket.subcentre_id == user.department_id)
+                        | Ticket.id.in_(co))
 
 
 def _desk(user, ticket):
@@ -87,6 +98,20 @@ def _desk(user, ticket):
 
 def _lead(user, ticket):
     return user.role in OVERSIGHT or (user.role in DEPARTMENT_ROLES and ticket.department_id == user.department_id)
+
+
+def _subcentre(user, ticket):
+    """The sub-centre's own work on a ticket dispatched to it (二次派单; reviewing its department's 退单 and
+    reply): the sub-centre's staff and approvers, and the city's oversight."""
+    return user.role in OVERSIGHT or (user.role in DEPARTMENT_ROLES and ticket.subcentre_id is not None
+                                      and ticket.subcentre_id == user.department_id)
+
+
+def _return_review(user, ticket):
+    """A department's 退单 is reviewed by whoever dispatched to it: its sub-centre in a two-level dispatch,
+    else the 12345 centre's desk."""
+    from hotline import tiers
+    return _subcentre(user, ticket) if tiers.under_subcentre(ticket) else _desk(user, ticket)
 
 
 def _department(user, ticket):
@@ -126,7 +151,11 @@ RULES = {
     "sign": _lead, "return": _lead, "extension_request": _lead, "reply": _lead,
     "sign_off": _sign_off, "extension_decision": _oversight, "review": _oversight, "co_part": _co_handler,
     "close_no_contact": _desk,  # a caller without a phone: hotline/no_contact.py
-    "return_review": _desk,  # the 12345 centre decides whether a department's 退单 stands (hotline/returns.py)
+    # who decides whether a department's 退单 stands (hotline/returns.py): the centre, or the sub-centre above it
+    "return_review": _return_review,
+    # two-level dispatch (hotline/tiers.py): the sub-centre's staff and approvers re-dispatch a ticket it holds
+    # and review its department's reply
+    "redispatch": _subcentre, "subcentre_review": _subcentre,
     # issue 16: the 110/119/120/122 linkage and matters outside 12345's scope are the centre's work
     "transfer_feedback": _desk, "handover_feedback": _desk, "not_accept": _desk, "refer_disclosure": _desk,
     "contact": _department_staff,

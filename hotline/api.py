@@ -25,6 +25,7 @@ from hotline import (
     returns,
     scope,
     supervision,
+    tiers,
 )
 from hotline import reply as replies
 from hotline.access import DESK
@@ -169,6 +170,11 @@ STEPS = {
     # 首次联系诉求人 (hotline/contact.py): the lead department's staff or approver, at `at`
     "contact": ("contact", lambda t, d, u, at: contact.record_contact(
         t, note=d.get("note") if d.get("note") is not None else "", now=at, actor=u)),
+    # two-level dispatch (hotline/tiers.py): {"department": "<code>", "note": "…"}; {"approve": true|false, "note": "…"}
+    "redispatch": ("redispatch", lambda t, d, u, at: tiers.redispatch(
+        t, _department(d.get("department")), note=d.get("note") or "", now=at, actor=u)),
+    "subcentre-review": ("subcentre_review", lambda t, d, u, at: tiers.review_reply(
+        t, approve=d.get("approve"), note=d.get("note"), now=at, actor=u)),
     # 督办单 (hotline/supervision.py): the same services and access rules as the ticket page
     "supervision-orders": ("supervise", lambda t, d, u, at: supervision.issue(t, reason=d.get("reason"), now=at,
                                                                               actor=u)),

@@ -11,7 +11,7 @@ from core.errors import DomainError, ValidationError
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
 from hotline import rounds, sla
-from hotline.common import ENTITY, log_event, start, stop
+from hotline.common import ENTITY, WORK_CLOCKS, log_event, start, stop
 from hotline.models import CallbackAttempt
 from hotline.states import WORKFLOW, Status
 
@@ -107,7 +107,7 @@ def merge(master: Ticket, duplicates: Sequence[Ticket], *, now: datetime, actor:
             transition(WORKFLOW, dup, Status.CLOSED, "merged", now=now, actor=actor,
                        allowed_from={Status.NEW, Status.DISPATCHED, Status.SIGNED}, detail={"into": master.number})
             dup.merged_into_id, dup.close_reason, dup.closed_at = master.id, "merged", now
-            for name in ("dispatch", "sign_for", "handling", "first_contact"):
+            for name in WORK_CLOCKS:
                 stop(dup, name, at=now, actor=actor, reason=f"merged into {master.number}", late_counts=True)
             from hotline.supervision import withdraw_open
             withdraw_open(dup, now=now, actor=actor, why=f"并入 {master.number}")

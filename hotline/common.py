@@ -30,13 +30,17 @@ def start(ticket: Ticket, name: str, *, at: datetime, actor: Actor, department_i
     the step is entered (core/action_time.py): a back-dated dispatch or reply must not leave the next party
     (the department, the callback desk) overdue before it could know — and back-dating gains nothing. The
     first clock (`on_receipt`) counts from the citizen's call, whenever it was logged."""
-    rule = sla.limit(name, type_=ticket.type, urgency=ticket.urgency, category=ticket.category_code,
+    rule = sla.limit(sla.LEVEL_CLOCKS.get(name, name), type_=ticket.type, urgency=ticket.urgency, category=ticket.category_code,
                      overrides=SlaRule.query.all())
     begins = at if on_receipt else action_time.entry_time(at)
     return start_clock(entity_kind=ENTITY, entity_id=ticket.id, name=name, unit=rule.unit, length=rule.hours,
                        now=begins, actor=actor, label=f"{ticket.number} {sla.TYPES[ticket.type]}",
                        department_id=department_id if department_id is not None else ticket.department_id)
 
+
+# The clocks of the work a transfer or a merge takes away: the desk's, the department's and, in a two-level
+# dispatch, the sub-centre's own (hotline/tiers.py).
+WORK_CLOCKS = ("dispatch", "sign_for", "handling", "first_contact", "sub_sign_for", "sub_handling")
 
 # Clocks whose stop is a verdict on the step (the reason it stops), and the ticket's counters for it.
 VERDICTS = {"sign_for": ("signed", "sign_verdicts", "sign_in_time"),

@@ -24,7 +24,7 @@ from core.errors import DomainError, ValidationError
 from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError
-from hotline import sla
+from hotline import sla, tiers
 from hotline.common import ENTITY, clock, free_text, log_event
 from hotline.returns import MAX_TEXT
 from hotline.states import WORKFLOW, Status
@@ -53,6 +53,7 @@ def request_extension(ticket: Ticket, *, hours: float, reason: str | None, now: 
     reason = free_text(reason, field="reason", label="延期理由", max_len=MAX_TEXT, required=True,
                        missing="请写明延期理由")
     WORKFLOW.require(Status(ticket.status), {Status.SIGNED}, "extension_request")
+    tiers.refuse_at_level1(ticket)
     due = expired(ticket, now)
     if due is not None:
         raise TransitionError(f"办理期限已于 {local_datetime(due)} 届满，不能再申请延期：延期须在办理期限内申请并获批准")

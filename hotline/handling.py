@@ -11,6 +11,7 @@ from core.errors import DomainError, ValidationError
 from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
+from hotline import tiers
 from hotline.common import ENTITY, clock, log_event, stop
 from hotline.states import WORKFLOW, Status
 
@@ -21,11 +22,14 @@ if TYPE_CHECKING:
 
 
 def sign(ticket: Ticket, *, now: datetime, actor: Actor) -> Ticket:
-    """签收: the sign-for verdict is frozen now."""
+    """签收: the sign-for verdict (of the level the ticket is at) is frozen now."""
     with unit_of_work():
         transition(WORKFLOW, ticket, Status.SIGNED, "sign", now=now, actor=actor, allowed_from={Status.DISPATCHED})
         ticket.signed_at = now
-        stop(ticket, "sign_for", at=now, actor=actor, reason="signed")
+        if tiers.held_by_subcentre(ticket):  # the sub-centre signs for it at level 1 (hotline/tiers.py)
+            tiers.sign_level1(ticket, now=now, actor=actor)
+        else:
+            stop(ticket, "sign_for", at=now, actor=actor, reason="signed")
     return ticket
 
 

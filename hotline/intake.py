@@ -15,7 +15,7 @@ from core.formats import zh_moment
 from core.notifications.service import notify
 from core.workflow import transition
 from core.worktime import add_wall_hours, add_work_hours
-from hotline import cti_console, linkage, rounds, sla
+from hotline import cti_console, linkage, rounds, sla, tiers
 from hotline.caller_notices import tell_caller
 from hotline.common import ENTITY, log_event, start, stop
 from hotline.models import CoHandler, SlaRule, Ticket
@@ -115,6 +115,10 @@ def dispatch(ticket: Ticket, department: Department, *, now: datetime, actor: Ac
     from core.auth.models import Role, User
 
     co = [d for d in co_departments if d.id != department.id]
+    if department.kind == tiers.CENTRE:  # the city centre dispatches; it is no one's lead department
+        raise ValidationError("请选择承办部门或分中心", field="department")
+    if tiers.is_subcentre(department) and co:
+        raise ValidationError("派往分中心的工单由分中心二次派单，不能同时指定协办单位", field="co")
     with unit_of_work():
         transition(WORKFLOW, ticket, Status.DISPATCHED, "dispatch", now=now, actor=actor, allowed_from={Status.NEW},
                    detail={"department": department.code, "co": [d.code for d in co], "note": note})
@@ -127,9 +131,13 @@ def dispatch(ticket: Ticket, department: Department, *, now: datetime, actor: Ac
             db.session.delete(c)
         for d in co:
             db.session.add(CoHandler(ticket_id=ticket.id, department_id=d.id))
-        start(ticket, "sign_for", at=now, actor=actor, department_id=department.id)
-        handling = start(ticket, "handling", at=now, actor=actor, department_id=department.id)
-        start(ticket, "first_contact", at=now, actor=actor, department_id=department.id)  # hotline/contact.py
+        if tiers.is_subcentre(department):  # level 1 of a two-level dispatch: the sub-centre's own clocks
+            handling = tiers.start_level1(ticket, department, now=now, actor=actor)
+        else:
+            ticket.subcentre_id = ticket.subcentre_dispatched_at = ticket.subcentre_signed_at = None
+            start(ticket, "sign_for", at=now, actor=actor, department_id=department.id)
+            handling = start(ticket, "handling", at=now, actor=actor, department_id=department.id)
+            start(ticket, "first_contact", at=now, actor=actor, department_id=department.id)  # hotline/contact.py
         for user in User.query.filter(User.department_id.in_([department.id] + [d.id for d in co]),
                                       User.active.is_(True), User.role.in_([Role.STAFF, Role.APPROVER])):
             notify("new_assignment", now=now, user=user, entity=(ENTITY, ticket.id),

@@ -15,7 +15,7 @@ from core.db import claim_once, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.workflow import TransitionError, transition
-from hotline.common import AT_MOST, free_text, log_event, stop
+from hotline.common import AT_MOST, WORK_CLOCKS, free_text, log_event, stop
 from hotline.models import Ticket, Transfer
 from hotline.states import WORKFLOW, Status
 
@@ -74,7 +74,7 @@ def transfer(ticket: Ticket, *, to: str | None, now: datetime, actor: Actor, not
                    detail={"to": to, "reference": reference or None})
         ticket.transferred_to, ticket.close_reason, ticket.closed_at, ticket.close_note = to, "transferred", now, note
         ticket.extension_request_hours = None  # a pending extension request lapses with the department's clocks
-        for name in ("dispatch", "sign_for", "handling", "first_contact"):
+        for name in WORK_CLOCKS:
             stop(ticket, name, at=now, actor=actor, reason="transferred", late_counts=True)
         from hotline.supervision import withdraw_open
         withdraw_open(ticket, now=now, actor=actor, why=f"转接 {to}")

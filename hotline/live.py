@@ -41,7 +41,7 @@ def _note_tickets(session: Session, flush_context: Any) -> None:
         first = noted.get(obj.id) or {"status": _before(state, "status", obj.status, new),
                                       "department": _before(state, "department_id", obj.department_id, new)}
         noted[obj.id] = {**first, "now_status": obj.status, "now_department": obj.department_id,
-                         "urgent": obj.urgency == "urgent"}
+                         "subcentre": obj.subcentre_id, "urgent": obj.urgency == "urgent"}
 
 
 @event.listens_for(Session, "after_commit")
@@ -66,6 +66,8 @@ def messages(ticket_id: int, change: dict[str, Any]) -> list[tuple[str, str, dic
     if not queues:
         return []
     desk = any(QUEUES[name][1] for name in queues)
-    departments = ({change["department"], change["now_department"]} if "department" in queues else set())
+    # the district sub-centre above the department (two-level dispatch) lists its departments' reviews too
+    departments = ({change["department"], change["now_department"], change.get("subcentre")}
+                   if "department" in queues else set())
     data = {"ticket": ticket_id, "queues": queues, "urgent": bool(change["urgent"])}
     return [(channel, "queue", data) for channel in access.queue_channels(desk, departments)]

@@ -53,6 +53,11 @@ class Ticket(db.Model):
     received_at = db.Column(UTCDateTime(), nullable=False)
     department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True, index=True)
     dispatched_at = db.Column(UTCDateTime(), nullable=True)
+    # Two-level dispatch (issue 20 item 3, hotline/tiers.py): the district sub-centre the city centre dispatched
+    # the ticket to, and when it was dispatched there and signed for; NULL in a one-level deployment.
+    subcentre_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True, index=True)
+    subcentre_dispatched_at = db.Column(UTCDateTime(), nullable=True)
+    subcentre_signed_at = db.Column(UTCDateTime(), nullable=True)
     return_deadline = db.Column(UTCDateTime(), nullable=True)
     signed_at = db.Column(UTCDateTime(), nullable=True)
     extension_used = db.Column(db.Boolean, nullable=False, default=False)  # once per dispatch
@@ -84,7 +89,8 @@ class Ticket(db.Model):
     version = db.Column(db.Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    department = db.relationship("Department", lazy="joined")
+    department = db.relationship("Department", lazy="joined", foreign_keys=[department_id])
+    subcentre = db.relationship("Department", lazy="joined", foreign_keys=[subcentre_id])
     category = db.relationship("Category", lazy="joined")
     co_handlers = db.relationship("CoHandler", order_by="CoHandler.id", lazy="selectin")
     callbacks = db.relationship("CallbackAttempt", order_by="CallbackAttempt.id", lazy="selectin")
@@ -97,8 +103,8 @@ class Ticket(db.Model):
 
     @property
     def status_label(self):
-        from hotline.states import Status
-        return Status(self.status).label
+        from hotline.states import Status, label_of
+        return label_of(Status(self.status), self.subcentre_id is not None and self.department_id == self.subcentre_id)
 
 
 class CoHandler(db.Model):

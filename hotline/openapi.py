@@ -7,7 +7,9 @@ from hotline.linkage import EMERGENCY
 
 _T = {"type": "object", "required": ["id", "number", "status"], "properties": {
     "id": {"type": "integer"}, "number": {"type": "string"}, "status": {"type": "string"},
-    "department": {"type": ["string", "null"]}, "due_at": {"type": ["string", "null"]},
+    "department": {"type": ["string", "null"]},
+    "subcentre": {"type": ["string", "null"], "description": "the district sub-centre (two-level dispatch)"},
+    "due_at": {"type": ["string", "null"]},
     "caller": {"type": ["object", "null"], "description": "null for confidential tickets unless operator/supervisor"},
     "clocks": {"type": "array"}}}
 _ID = path_id("ticket_id")
@@ -100,6 +102,14 @@ PATHS = {
     P + "/{ticket_id}/close-no-contact": _action("Close an answered ticket without a contact phone after its callback "
                                                  "period (close_reason no_contact)", {"note": text(500)}),
 }
+# two-level dispatch (hotline/tiers.py): a district sub-centre's 二次派单 and its review of its department's reply
+PATHS.update({
+    P + "/{ticket_id}/redispatch": _action("A sub-centre that signed for the ticket dispatches it to one of its own "
+                                           "departments (二次派单)", {"department": CODE, "note": _S}, ["department"]),
+    P + "/{ticket_id}/subcentre-review": _action("The sub-centre passes its department's reply up to the centre "
+                                                 "(approve) or sends it back (a note required)",
+                                                 {"approve": {"type": "boolean"}, "note": _S}, ["approve"]),
+})
 # 督办单 (hotline/supervision.py)
 PATHS.update({
     P + "/{ticket_id}/supervision-orders": _action("Supervisor: issue a 督办单 to the lead department",

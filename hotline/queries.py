@@ -5,7 +5,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, and_, case, cast
+from sqlalchemy import String, and_, case, cast, or_
 
 from core.audit import history
 from core.auth.models import Role
@@ -15,7 +15,7 @@ from core.formats import local_datetime
 from core.listing import department_id, overdue_filter, status_filter
 from core.workcounts import WorkCount, tally
 from core.worktime import Urgency
-from hotline import access, cti_console, rounds, supervision
+from hotline import access, cti_console, rounds, supervision, tiers
 from hotline.access import sees_callers
 from hotline.common import ENTITY, clock
 from hotline.models import Return, Ticket
@@ -65,30 +65,46 @@ def visible(user: User, *, status: str | None = None, department: str | None = N
 
 
 CLOCK_OF_STATUS = {"new": "dispatch", "dispatched": "sign_for", "signed": "handling", "awaiting_signoff": "handling",
-                   "replied": "callback"}
+                   "replied": "callback", "subcentre_review": "sub_handling"}
 # The desk's and the departments' queues (hotline/staff_views.py), by state
 DISPATCH_QUEUE = ("new",)
 CALLBACK_QUEUE = ("replied", "callback_review")
-DEPARTMENT_QUEUE = ("dispatched", "signed", "awaiting_signoff", "return_review")
+DEPARTMENT_QUEUE = ("dispatched", "signed", "awaiting_signoff", "return_review", "subcentre_review")
+# What a district sub-centre does on a ticket one of its departments has (hotline/tiers.py): review its 退单, its reply
+SUBCENTRE_QUEUE = ("return_review", "subcentre_review")
+
+
+def _clock_of(ticket: Ticket) -> str | None:
+    name = CLOCK_OF_STATUS.get(ticket.status)
+    return tiers.clock_name(ticket, name) if name else None
 
 
 def current_clock(ticket: Ticket) -> Clock | None:
-    """The clock that matters now: dispatch, sign-for, handling or callback."""
-    name = CLOCK_OF_STATUS.get(ticket.status)
+    """The clock that matters now: dispatch, sign-for, handling or callback (a sub-centre's own while it holds
+    the ticket in a two-level dispatch)."""
+    name = _clock_of(ticket)
     return clock(ticket, name) if name else None
 
 
 def in_queue(statuses: Collection[str], user: User | None = None) -> Query[Any]:
-    """The tickets of a queue; with a department's staff member or approver, only their department's."""
+    """The tickets of a queue; with a department's staff member or approver, only their department's — for a
+    district sub-centre also its departments' 退单 and replies awaiting its review (hotline/tiers.py), never a
+    reply that waits for its own sub-centre."""
     q = Ticket.query.filter(Ticket.status.in_(statuses))
     if user is not None and user.role in (Role.STAFF, Role.APPROVER):
-        q = q.filter(Ticket.department_id == user.department_id)
+        own = and_(Ticket.department_id == user.department_id, Ticket.status != "subcentre_review")
+        above = and_(Ticket.subcentre_id == user.department_id, Ticket.department_id != user.department_id,
+                     Ticket.status.in_(SUBCENTRE_QUEUE))
+        q = q.filter(or_(own, above))
     return q
 
 
 def queue_count(query: Query[Any], now: datetime, label: str = "待办") -> WorkCount:
     """How many tickets a queue holds and how many are 临期 / 超期, each by its current_clock — in one query."""
-    name = case(CLOCK_OF_STATUS, value=Ticket.status)
+    held = Ticket.subcentre_id == Ticket.department_id  # a sub-centre's own clocks (hotline/tiers.py clock_name)
+    name = case((and_(held, Ticket.status == "dispatched"), "sub_sign_for"),
+                (and_(held, Ticket.status == "signed"), "sub_handling"),
+                else_=case(CLOCK_OF_STATUS, value=Ticket.status))
     rows = (query.outerjoin(Clock, and_(Clock.entity_kind == ENTITY, Clock.entity_id == cast(Ticket.id, String),
                                         Clock.name == name))
             .with_entities(Ticket.id, Clock).order_by(Clock.id).all())
@@ -111,6 +127,7 @@ STEP_LABELS = {
     "transfer_feedback": "登记转接反馈", "handover_feedback": "向 110 反馈结果", "not_accepted": "不予受理（告知其他渠道）",
     "referred_disclosure": "转为政府信息公开申请",
     "contact": "首次联系诉求人",
+    "redispatch": "二次派单", "subcentre_passed": "分中心审核通过答复", "subcentre_sent_back": "分中心退回答复",
 }
 STEP_LABELS.update({"call_linked": "关联来电", "supervision_issued": "下发督办单", "supervision_feedback": "督办书面反馈",
                     "supervision_escalated": "督办升级"})
@@ -143,12 +160,13 @@ def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) ->
     if clocks is None:
         c = current_clock(ticket)
     else:
-        name = CLOCK_OF_STATUS.get(ticket.status)
+        name = _clock_of(ticket)
         c = next((k for k in reversed(clocks) if k.name == name), None)  # the newest of that name, as `clock`
     out = {"id": ticket.id, "number": ticket.number, "status": ticket.status, "status_label": ticket.status_label,
            "type": ticket.type, "type_label": TYPES[ticket.type], "category": ticket.category_code,
            "category_name": ticket.category.name if ticket.category else None, "urgency": ticket.urgency,
            "department": ticket.department.code if ticket.department else None,
+           "subcentre": ticket.subcentre.code if ticket.subcentre else None,
            "due_at": c.due_at.isoformat() if c else None, "urgency_badge": urgency_of(c, now).value if c else None,
            "confidential": ticket.confidential}
     out["caller"] = caller_for(user, ticket)
@@ -193,6 +211,7 @@ def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) ->
 # text; never the actor (staff names), notes, reasons or other callers' data. Anything else is left out.
 CITIZEN_STEPS = {
     "created": ("受理", None), "dispatch": ("派单", None), "sign": ("签收", "承办单位已签收"),
+    "redispatch": ("派单", None), "subcentre_passed": ("答复", "承办单位已答复"),
     "extension_approved": ("延期", None), "reply": ("答复", "承办单位已答复"),
     "reply_signed_off": ("答复", "承办单位已答复"), "direct_close": ("答复", "已直接答复"),
     "callback_failed": ("回访", "回访电话未接通"), "callback_unsatisfied": ("回访", "回访评价：不满意，转督办研判"),
@@ -208,7 +227,9 @@ def citizen_steps(ticket: Ticket) -> list[dict[str, Any]]:
     from core.audit import AuditEvent
     from core.departments.models import Department
     from hotline.callback import SATISFACTION
-    events = [e for e in timeline(ticket) if e.action in CITIZEN_STEPS]
+    # a department's reply to its sub-centre (two-level dispatch) is the caller's 答复 only once passed up
+    events = [e for e in timeline(ticket) if e.action in CITIZEN_STEPS
+              and (e.after_data or {}).get("status") != "subcentre_review"]
     extended = {}  # the handling clock's new due time, by the time an extension was approved
     if any(e.action == "extension_approved" for e in events):
         ids = [str(c.id) for c in Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id), name="handling")]
@@ -220,7 +241,7 @@ def citizen_steps(ticket: Ticket) -> list[dict[str, Any]]:
     for e in events:
         label, text = CITIZEN_STEPS[e.action]
         detail = e.after_data or {}
-        if e.action == "dispatch":
+        if e.action in ("dispatch", "redispatch"):
             text = f"派单至{names.get(detail.get('department'), '承办单位')}"
         elif e.action == "extension_approved":
             due = extended.get(e.at)

@@ -10,7 +10,7 @@ from core.db import unit_of_work
 from core.errors import ValidationError
 from core.notifications.service import notify
 from core.workflow import transition
-from hotline import access, rounds, sla
+from hotline import access, rounds, sla, tiers
 from hotline.common import ENTITY, start, stop
 from hotline.states import WORKFLOW, Status
 
@@ -19,12 +19,30 @@ if TYPE_CHECKING:
     from hotline.models import Ticket
 
 
-def _finish_reply(ticket, text, now, actor):
-    from hotline.models import Ticket
+def _department_done(ticket, text, now, actor):
+    """The department's part of a sent reply: its handling and first-contact verdicts are frozen now."""
     ticket.reply_text, ticket.replied_at = text, now
     stop(ticket, "handling", at=now, actor=actor, reason="replied")
     # a reply without a recorded first contact is the first contact (hotline/contact.py)
     stop(ticket, "first_contact", at=now, actor=actor, reason="contacted")
+
+
+def _send(ticket, text, now, actor, action, came_from):
+    """A reply leaves the department: up to its sub-centre in a two-level dispatch (hotline/tiers.py), else to
+    the centre's callback."""
+    if tiers.under_subcentre(ticket):
+        transition(WORKFLOW, ticket, Status.SUBCENTRE_REVIEW, action, now=now, actor=actor, allowed_from={came_from})
+        _department_done(ticket, text, now, actor)
+        return
+    transition(WORKFLOW, ticket, Status.REPLIED, action, now=now, actor=actor, allowed_from={came_from})
+    _department_done(ticket, text, now, actor)
+    finish_reply(ticket, text, now, actor)
+
+
+def finish_reply(ticket: Ticket, text: str, now: datetime, actor: Actor) -> None:
+    """Inside a use case: the answer goes to the caller's side — recorded as the round's answer, submitted for
+    publication review, the callback clock starts, merged tickets' callers are told."""
+    from hotline.models import Ticket
     rounds.record_answer(ticket, text=text, now=now, actor=actor, direct=False)
     if not ticket.confidential:  # 保密 tickets are never published
         # a reopened ticket's new answer replaces its earlier record and is reviewed again (hotline/rounds.py)
@@ -53,14 +71,14 @@ def reply(ticket: Ticket, *, text: str | None, now: datetime, actor: Actor) -> T
     """The lead department's reply; staff of a department that requires sign-off send it to the head."""
     if not (text or "").strip():
         raise ValidationError("请填写答复内容", field="text")
+    tiers.refuse_at_level1(ticket)
     with unit_of_work():
         if needs_signoff(ticket, actor):
             transition(WORKFLOW, ticket, Status.AWAITING_SIGNOFF, "reply_drafted", now=now, actor=actor,
                        allowed_from={Status.SIGNED})
             ticket.reply_text = text.strip()
         else:
-            transition(WORKFLOW, ticket, Status.REPLIED, "reply", now=now, actor=actor, allowed_from={Status.SIGNED})
-            _finish_reply(ticket, text.strip(), now, actor)
+            _send(ticket, text.strip(), now, actor, "reply", Status.SIGNED)
     return ticket
 
 
@@ -72,9 +90,7 @@ def sign_off(ticket: Ticket, *, approve: bool, now: datetime, actor: Actor, note
         raise access.NotTheirs(refused)
     with unit_of_work():
         if approve:
-            transition(WORKFLOW, ticket, Status.REPLIED, "reply_signed_off", now=now, actor=actor,
-                       allowed_from={Status.AWAITING_SIGNOFF})
-            _finish_reply(ticket, ticket.reply_text, now, actor)
+            _send(ticket, ticket.reply_text, now, actor, "reply_signed_off", Status.AWAITING_SIGNOFF)
         else:
             if not (note or "").strip():
                 raise ValidationError("退回时请写明修改意见", field="note")

@@ -18,6 +18,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import or_
+
 from core import action_time
 from core.auth.models import Role
 from core.clocks.models import ClockState
@@ -28,6 +30,7 @@ from core.extensions import db
 from core.formats import local_datetime
 from core.notifications.service import notify
 from core.workflow import TransitionError, transition
+from hotline import tiers
 from hotline.common import ENTITY, clock, free_text, start, stop
 from hotline.models import Return, Ticket
 from hotline.states import WORKFLOW, Status
@@ -35,8 +38,9 @@ from hotline.states import WORKFLOW, Status
 if TYPE_CHECKING:
     from hotline.common import Actor
 
-# The clocks of the department that a return under review holds (sign-for only until signed).
-HELD = ("sign_for", "handling", "first_contact")
+# The clocks of the department that a return under review holds (sign-for only until signed); a sub-centre's
+# return to the centre holds its own (hotline/tiers.py held_clocks).
+HELD = tiers.DEPARTMENT_CLOCKS
 MAX_TEXT = 2000
 UPHELD, REJECTED = "upheld", "rejected"
 
@@ -51,9 +55,11 @@ def history(ticket: Ticket) -> list[Return]:
 
 
 def pending_list() -> list[tuple[Return, Ticket]]:
-    """Returns awaiting the centre's review, oldest first (the review queue)."""
+    """Returns awaiting the centre's review, oldest first (the review queue); a department's return to the
+    district sub-centre above it is the sub-centre's to review (its queue, hotline/tiers.py), not the centre's."""
+    own = or_(Ticket.subcentre_id.is_(None), Ticket.subcentre_id == Ticket.department_id)
     return (db.session.query(Return, Ticket).join(Ticket, Ticket.id == Return.ticket_id)
-            .filter(Return.decision.is_(None)).order_by(Return.requested_at, Return.id).all())
+            .filter(Return.decision.is_(None), own).order_by(Return.requested_at, Return.id).all())
 
 
 def refusal(ticket: Ticket, now: datetime) -> str | None:
@@ -90,7 +96,7 @@ def request_return(ticket: Ticket, *, reason: str | None, now: datetime, actor: 
                    detail={"reason": reason, "department": ticket.department.code, "from": came_from})
         db.session.add(Return(ticket_id=ticket.id, department_id=ticket.department_id, reason=reason,
                               requested_at=now, requested_by_id=getattr(actor, "id", None)))
-        for name in HELD:
+        for name in tiers.held_clocks(ticket):
             c = clock(ticket, name)
             # A clock already past its due moment keeps running: pausing it would move the due moment and
             # could turn a late sign-for on time (core/clocks/service.py _no_push_after_due).
@@ -128,14 +134,20 @@ def review_return(ticket: Ticket, *, upheld: bool, note: str | None, now: dateti
 
 
 def _uphold(ticket, *, now, actor, note):
-    transition(WORKFLOW, ticket, Status.NEW, "return_upheld", now=now, actor=actor,
-               allowed_from={Status.RETURN_REVIEW}, detail={"department": ticket.department.code, "note": note})
-    for name in HELD:
+    held, level2 = tiers.held_clocks(ticket), tiers.under_subcentre(ticket)
+    if not level2:
+        transition(WORKFLOW, ticket, Status.NEW, "return_upheld", now=now, actor=actor,
+                   allowed_from={Status.RETURN_REVIEW}, detail={"department": ticket.department.code, "note": note})
+    for name in held:
         stop(ticket, name, at=now, actor=actor, reason="returned")  # "returned": no verdict is counted
     ticket.return_count += 1
     from hotline.supervision import withdraw_open
     withdraw_open(ticket, now=now, actor=actor, why="退单成立")
+    if level2:  # a level-2 退单 goes back to the sub-centre (待二次派单), not to the centre (hotline/tiers.py)
+        tiers.back_to_subcentre(ticket, now=now, actor=actor)
+        return
     ticket.department, ticket.dispatched_at, ticket.return_deadline = None, None, None
+    ticket.subcentre_id = ticket.subcentre_dispatched_at = ticket.subcentre_signed_at = None
     start(ticket, "dispatch", at=now, actor=actor, department_id=None)
 
 
@@ -144,7 +156,7 @@ def _reject(ticket, ret, *, now, actor, note):
     transition(WORKFLOW, ticket, back, "return_rejected", now=now, actor=actor, allowed_from={Status.RETURN_REVIEW},
                detail={"department": ticket.department.code, "note": note})
     due = {}
-    for name in HELD:
+    for name in tiers.held_clocks(ticket):
         c = clock(ticket, name)
         if c is not None and c.state == ClockState.PAUSED.value:
             # the review time is not the department's: the clock resumes where it stopped
@@ -152,7 +164,7 @@ def _reject(ticket, ret, *, now, actor, note):
                          actor=actor, reason="return rejected")
         if c is not None and c.state != ClockState.STOPPED.value:
             due[name] = c.due_at
-    _tell_department(ticket, ret, note=note, now=now, due=due.get("handling"))
+    _tell_department(ticket, ret, note=note, now=now, due=due.get(tiers.clock_name(ticket, "handling")))
 
 
 def _tell_department(ticket, ret, *, note, now, due):

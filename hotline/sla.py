@@ -53,6 +53,10 @@ SUPERVISION_FEEDBACK_WORKDAYS, SUPERVISION_FEEDBACK_URGENT_WALL_HOURS = 1, 4
 MAX_EXTENSION_WORKDAYS = 10
 MAX_EXTENSION_HOURS = MAX_EXTENSION_WORKDAYS * WORKDAY_HOURS
 
+# Two-level dispatch (hotline/tiers.py): a district sub-centre's own sign-for and handling clocks take the limits
+# (and the admin overrides) of the department's — each level has the same time from its own dispatch.
+LEVEL_CLOCKS = {"sub_sign_for": "sign_for", "sub_handling": "handling"}
+
 DEFAULTS = {
     ("dispatch", "normal"): Limit("workhours", DISPATCH_WORKHOURS),
     ("dispatch", "urgent"): Limit("wall", DISPATCH_URGENT_WALL_HOURS),

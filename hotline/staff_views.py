@@ -34,6 +34,7 @@ from hotline import (
     scope,
     suggest,
     supervision,
+    tiers,
 )
 from hotline.access import DESK, HANDLERS
 from hotline.catalogue import SYNONYMS
@@ -152,6 +153,7 @@ def dispatch_queue():
     now, chosen = utcnow(), queue_filter(request.args)
     return _queue_page("dispatch", title="派单队列（新受理、退回、重办）", rows=_rows(in_queue(DISPATCH_QUEUE), now, chosen),
                        bulk=False, pending_returns=len(returns.pending_list()), filter_queue="hotline_dispatch",
+                       has_subcentres=bool(tiers.subcentres()),
                        chosen=chosen)
 
 
@@ -166,6 +168,13 @@ def _queue_page(live_queue, **context):
 def return_queue():
     """退单待审核: departments' returns the 12345 centre has not yet decided (hotline/returns.py)."""
     return render_template("hotline/returns.html", rows=returns.pending_list())
+
+
+@bp.get("/subcentres")
+@roles_required(*DESK)
+def subcentres():
+    """分中心在办: what each district sub-centre holds, with its own clocks (two-level dispatch, hotline/tiers.py)."""
+    return render_template("hotline/subcentres.html", rows=tiers.holdings(utcnow()))
 
 
 @bp.get("/callbacks")
@@ -225,7 +234,8 @@ def _page(t, kept=None):
                            mails=mail_intake.mails_of(t) if thread else [], t=t, clock=current_clock(t), now=now, kept=kept,
                            verdict=handling_verdict(clock(t, "handling")),
                            urgency=open_urgency(current_clock(t), now),
-                           caller=caller_for(current_user, t), departments=active_departments(),
+                           caller=caller_for(current_user, t),
+                           departments=[d for d in active_departments() if d.kind != tiers.CENTRE],
                            suggestion=(dep, reason), actions=access.available_actions(current_user, t),
                            satisfaction=callback.SATISFACTION,
                            duplicates=duplicate_hints(current_user, t, now),
@@ -240,7 +250,7 @@ def _page(t, kept=None):
                            contact_clock=clock(t, "first_contact"),
                            supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t),
                            kb=kb_answers.offered(current_user, t, now=now, query=request.args.get("kb")),
-                           calls=cti_console.calls_of(t), call_label=cti.label)
+                           calls=cti_console.calls_of(t), call_label=cti.label, **tiers.page_context(t))
 
 
 def _dep(name="department"):
@@ -302,6 +312,12 @@ ACTIONS = {
     "contact": ("lead", "已记录首次联系诉求人", lambda t, f, n, u: contact.record_contact(
         t, note=f.get("note", ""), now=n, actor=u)),
 }
+ACTIONS.update({  # two-level dispatch (hotline/tiers.py): the sub-centre's 二次派单 and its review of the reply
+    "redispatch": ("any", "已二次派单", lambda t, f, n, u: tiers.redispatch(
+        t, get_by_code(f.get("department")), note=f.get("note", ""), now=n, actor=u)),
+    "subcentre_review": ("any", "已审核答复", lambda t, f, n, u: tiers.review_reply(
+        t, approve={"1": True, "0": False}.get(f.get("approve")), note=f.get("note", ""), now=n, actor=u)),
+})
 ACTIONS["mail_reply"] = ("desk", "邮件已进入发送队列", lambda t, f, n, u: mail_intake.reply_by_mail(
     t, text=f.get("text"), now=n, actor=u))  # issue 20: the reply in the ticket's mail thread
 ACTIONS.update({  # 督办单 (hotline/supervision.py)

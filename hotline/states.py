@@ -13,6 +13,7 @@ class Status(enum.Enum):
     SIGNED = "signed"  # 签收: being handled
     RETURN_REVIEW = "return_review"  # 退单 asked by the department, the 12345 centre reviews it (clocks paused)
     AWAITING_SIGNOFF = "awaiting_signoff"  # reply drafted, the department head signs off
+    SUBCENTRE_REVIEW = "subcentre_review"  # two-level dispatch: a department's reply, its sub-centre reviews it
     REPLIED = "replied"  # 答复 (or 直接办结): waiting for the callback
     CALLBACK_REVIEW = "callback_review"  # unsatisfied callback: a supervisor orders 重办 or closes
     CLOSED = "closed"  # 办结
@@ -24,17 +25,30 @@ class Status(enum.Enum):
 
 LABELS = {
     Status.NEW: "待派单", Status.DISPATCHED: "待签收", Status.SIGNED: "办理中", Status.RETURN_REVIEW: "退单待审核",
-    Status.AWAITING_SIGNOFF: "答复待签发",
+    Status.AWAITING_SIGNOFF: "答复待签发", Status.SUBCENTRE_REVIEW: "答复待分中心审核",
     Status.REPLIED: "待回访", Status.CALLBACK_REVIEW: "不满意待研判", Status.CLOSED: "已办结",
 }
+
+HELD_BY_SUBCENTRE = {Status.DISPATCHED: "分中心待签收", Status.SIGNED: "待二次派单"}
+
+
+def label_of(status: Status, held_by_subcentre: bool = False) -> str:
+    """The state's label; a ticket a district sub-centre holds itself (level 1 of a two-level dispatch) reads
+    分中心待签收 / 待二次派单 instead of 待签收 / 办理中."""
+    return HELD_BY_SUBCENTRE.get(status, status.label) if held_by_subcentre else status.label
+
 
 TRANSITIONS = {
     Status.NEW: {Status.DISPATCHED, Status.REPLIED, Status.CLOSED},
     Status.DISPATCHED: {Status.SIGNED, Status.NEW, Status.CLOSED, Status.RETURN_REVIEW},
-    Status.SIGNED: {Status.AWAITING_SIGNOFF, Status.REPLIED, Status.NEW, Status.CLOSED, Status.RETURN_REVIEW},
+    # → DISPATCHED: a sub-centre's 二次派单 to one of its departments (hotline/tiers.py)
+    Status.SIGNED: {Status.AWAITING_SIGNOFF, Status.REPLIED, Status.NEW, Status.CLOSED, Status.RETURN_REVIEW,
+                    Status.DISPATCHED, Status.SUBCENTRE_REVIEW},
     # the centre's review of a 退单: upheld → back to dispatch; rejected → the state it was in
     Status.RETURN_REVIEW: {Status.NEW, Status.DISPATCHED, Status.SIGNED, Status.CLOSED},
-    Status.AWAITING_SIGNOFF: {Status.REPLIED, Status.SIGNED},
+    Status.AWAITING_SIGNOFF: {Status.REPLIED, Status.SIGNED, Status.SUBCENTRE_REVIEW},
+    # the sub-centre passes the department's reply up to the centre, or sends it back to the department
+    Status.SUBCENTRE_REVIEW: {Status.REPLIED, Status.SIGNED},
     Status.REPLIED: {Status.CLOSED, Status.CALLBACK_REVIEW},
     Status.CALLBACK_REVIEW: {Status.NEW, Status.CLOSED},
     Status.CLOSED: set(),
@@ -50,6 +64,7 @@ ACTION_LABELS = {  # the verbs of refusal messages (the audit keeps the action's
     "return_upheld": "审核退单", "return_rejected": "审核退单",
     "not_accepted": "不予受理", "referred_disclosure": "转为政府信息公开申请",
     "contact": "记录首次联系", "extension_request": "申请延期", "callback": "回访",
+    "redispatch": "二次派单", "subcentre_passed": "审核答复", "subcentre_sent_back": "审核答复",
 }
 
 WORKFLOW = Workflow(noun="工单", entity_kind=ENTITY, states=Status, transitions=TRANSITIONS,

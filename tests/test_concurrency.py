@@ -2,12 +2,13 @@
 its own database session and transaction, on PostgreSQL): exactly one succeeds, the other is told
 the item was just changed (409), and nothing is done twice."""
 import threading
+from datetime import timedelta
 
 import pytest
 
 from core.audit import AuditEvent
 from core.extensions import db
-from tests.conftest import make_user
+from tests.conftest import make_user, pinned
 from tests.requests.helpers import DISCLOSED
 from tests.waiting import PATIENCE
 
@@ -121,3 +122,34 @@ def test_staff_and_approver_give_the_same_supervision_feedback_at_once(shared_db
     assert kept in ("甲的反馈", "乙的反馈") and AuditEvent.query.filter_by(
         entity_kind="ticket", entity_id=str(ticket.id), action="supervision_feedback").count() == 1
     assert winner.status_code == 200
+
+
+def test_two_staff_of_a_sub_centre_sign_for_the_same_ticket(shared_db, seeded, now, monkeypatch):
+    """Two-level dispatch (hotline/tiers.py): the sub-centre's double 签收 is one sign-for, one frozen verdict of
+    its own clock."""
+    from core.clocks.models import Clock
+    from core.departments.models import Department
+    from hotline import handling, intake
+    from hotline.models import Ticket
+    from hotline.seed import seed_categories
+    seed_categories()
+    sub = Department(code="sub_th", name="亭湖分中心", full_name="盐城市12345亭湖区分中心", kind="subcentre")
+    db.session.add(sub)
+    db.session.commit()
+    ticket = intake.create_ticket({"type": "complaint", "category_code": "030101", "caller_phone": "13800001111",
+                                   "content": "夜间施工噪声", "address": "亭湖区某路"}, channel="phone",
+                                  received_at=now, now=now, actor="op")
+    intake.dispatch(ticket, sub, now=now, actor="op")
+    a, b = make_user("staff", "a@sub.cn", department="sub_th"), make_user("approver", "b@sub.cn", department="sub_th")
+    db.session.commit()
+    _together(monkeypatch, handling, "sign")
+    url, body = f"/api/v1/tickets/{ticket.id}/sign", {}
+    with pinned(shared_db, now + timedelta(minutes=30)):  # the server's clock: signed half an hour after dispatch
+        results = _race(shared_db, [(url, body, _bearer(a, now)), (url, body, _bearer(b, now))])
+    assert sorted(r.status_code for r in results) == [200, 409]
+    db.session.expire_all()
+    ticket = db.session.get(Ticket, ticket.id)
+    assert ticket.status == "signed" and ticket.subcentre_signed_at == now + timedelta(minutes=30)
+    assert AuditEvent.query.filter_by(entity_kind="ticket", entity_id=str(ticket.id), action="sign").count() == 1
+    stopped = Clock.query.filter_by(entity_kind="ticket", entity_id=str(ticket.id), name="sub_sign_for").one()
+    assert stopped.state == "stopped" and stopped.on_time is True

@@ -127,6 +127,7 @@ ACCESS = {
     ("/hotline/callbacks", "GET"): "desk",
     ("/hotline/linkage", "GET"): "desk",
     ("/hotline/returns", "GET"): "desk",
+    ("/hotline/subcentres", "GET"): "desk",  # 分中心在办 (two-level dispatch, hotline/tiers.py)
     ("/hotline/queue", "GET"): "handler",
     ("/hotline/queue/sign", "POST"): "handler",
     ("/hotline/tickets/<int:ticket_id>", "GET"): "staff",
@@ -221,6 +222,8 @@ ACCESS = {
     # issue 16 items 1–2: the desk decides inside (hotline/access.py RULES); others get 403/404 per ticket
     **posts("/api/v1/tickets/<int:ticket_id>", "staff", (
         "transfer-feedback", "handover-feedback", "not-accept", "refer-disclosure")),
+    # issue 20 item 3: a district sub-centre's 二次派单 and its review of the reply (hotline/access.py RULES)
+    **posts("/api/v1/tickets/<int:ticket_id>", "staff", ("redispatch", "subcentre-review")),
 }
 SAMPLES = {"<code>": "mzj", "<day>": "2026-12-31", "<path:filename>": "css/app.css",
            "<int:request_id>": "999999", "<int:consultation_id>": "1", "<int:attachment_id>": "1",

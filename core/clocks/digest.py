@@ -25,7 +25,7 @@ CLOCK_NAMES = {
     "consultation": "征求意见期限", "fee": "缴费期限",
     "reason": "说明理由期限", "receipt": "确认收到时限", "dispatch": "派单时限", "sign_for": "签收时限",
     "return_window": "退单时限", "handling": "办理时限", "callback": "回访时限",
-    "supervision_feedback": "督办反馈时限",
+    "supervision_feedback": "督办反馈时限", "sub_sign_for": "分中心签收时限", "sub_handling": "分中心办结时限",
 }
 
 

@@ -18,7 +18,12 @@ class DepartmentForm(Form):
                        Regexp(r"^[a-z][a-z0-9_]*$", message="代码只能用小写字母、数字和下划线，并以字母开头")])
     name = StringField("简称", validators=[DataRequired("请填写简称"), Length(max=60)])
     full_name = StringField("全称", validators=[DataRequired("请填写全称"), Length(max=120)])
-    kind = SelectField("类型", choices=[SelectChoice("organ", "区级部门"), SelectChoice("town", "镇（街道、经济区）")])
+    kind = SelectField("类型", choices=[SelectChoice("organ", "区级部门"), SelectChoice("town", "镇（街道、经济区）"),
+                                      SelectChoice("subcentre", "区 12345 分中心（两级派单）"),
+                                      SelectChoice("centre", "市 12345 中心")])
+    # The organisation tree of a city-wide 12345 (hotline/tiers.py); a district deployment leaves it empty.
+    parent = StringField("上级机构代码（全市部署：分中心填市中心，部门填所属分中心；区级部署留空）",
+                         validators=[Optional(), Length(max=20)])
     phone = StringField("联系电话", validators=[Optional(), Length(max=40)])
     email = StringField("电子邮箱", validators=[Optional(), Email("邮箱格式不正确"), Length(max=254)])
     address = StringField("地址", validators=[Optional(), Length(max=200)])
@@ -40,7 +45,7 @@ class DepartmentForm(Form):
         return {k: getattr(self, k).data for k in
                 ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
                  "reconsideration_body", "reconsideration_body_alt", "discloses", "fee_payee", "fee_bank",
-                 "fee_account", "fee_payment_note", "doc_code")}
+                 "fee_account", "fee_payment_note", "doc_code", "parent")}
 
     def keyword_list(self) -> list[str]:
         import re

@@ -32,7 +32,10 @@ class Department(db.Model):  # type: ignore[name-defined]  # db.Model is built a
     code = db.Column(db.String(20), unique=True, nullable=False)
     name = db.Column(db.String(60), nullable=False)  # short name, e.g. 民政局
     full_name = db.Column(db.String(120), nullable=False)  # e.g. 盐城市亭湖区民政局
-    kind = db.Column(db.String(10), nullable=False, default="organ")  # organ | town
+    kind = db.Column(db.String(10), nullable=False, default="organ")  # organ | town | centre | subcentre
+    # The organisation tree of a city-wide 12345 (issue 20 item 3): 市 12345 centre → district sub-centres
+    # (kind subcentre) → their departments → towns/streets. A district deployment leaves it empty (one level).
+    parent_id = db.Column(db.Integer, db.ForeignKey("departments.id"), nullable=True, index=True)
     phone = db.Column(db.String(40), nullable=False, default="")
     email = db.Column(db.String(254), nullable=False, default="")
     address = db.Column(db.String(200), nullable=False, default="")
@@ -60,7 +63,7 @@ class Department(db.Model):  # type: ignore[name-defined]  # db.Model is built a
     doc_code = db.Column(db.String(20), nullable=False, default="")
     active = db.Column(db.Boolean, nullable=False, default=True)
 
-    __table_args__ = (db.CheckConstraint("kind IN ('organ', 'town')", name="kind"),)
+    __table_args__ = (db.CheckConstraint("kind IN ('organ', 'town', 'centre', 'subcentre')", name="kind"),)
 
     @property
     def reconsideration_bodies(self) -> tuple[str, ...]:

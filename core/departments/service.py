@@ -13,7 +13,7 @@ from core.extensions import db
 
 EDITABLE = ("name", "full_name", "kind", "phone", "email", "address", "requires_signoff", "active",
             "reconsideration_body", "reconsideration_body_alt", "discloses", "fee_payee", "fee_bank", "fee_account",
-            "fee_payment_note", "doc_code")
+            "fee_payment_note", "doc_code", "parent_id")
 PAYMENT_FIELDS = ("fee_payee", "fee_bank", "fee_account")
 _ACCOUNT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z -]{5,38}[0-9A-Za-z]$")
 
@@ -139,10 +139,33 @@ def require_by_code(code: object, *, active_only: bool = True, field: str | None
     return dep
 
 
+def _resolve_parent(data: dict[str, Any], own: Department | None) -> None:
+    """The admin's 上级机构代码 → parent_id (the organisation tree of a city-wide 12345, hotline/tiers.py): an
+    existing organisation, never the department itself or one below it (no cycle); empty = no parent."""
+    if "parent" not in data:
+        return
+    code = data.pop("parent")
+    if not isinstance(code, str) or not code.strip():
+        data["parent_id"] = None
+        return
+    parent = get_by_code(code, active_only=False)
+    if parent is None or "\x00" in code:
+        raise ValidationError(f"没有代码为 {code.strip()[:20]} 的机构", field="parent")
+    seen, node = set(), parent
+    while node is not None and node.id not in seen:
+        if own is not None and node.id == own.id:
+            raise ValidationError("上级机构不能是本部门或其下级", field="parent")
+        seen.add(node.id)
+        node = db.session.get(Department, node.parent_id) if node.parent_id else None
+    data["parent_id"] = parent.id
+
+
 def create_department(data: dict[str, Any], *, now: datetime, actor: Any) -> Department:
     code = (data.get("code") or "").strip().lower()
     if get_by_code(code, active_only=False):
         raise ValidationError(f"部门代码 {code} 已存在", field="code")
+    data = dict(data)
+    _resolve_parent(data, None)
     _check_reconsideration_body(data)
     _check_bodies(data)
     _check_payment(data)
@@ -170,6 +193,8 @@ def update_department(dep: Department, data: dict[str, Any], *, now: datetime, a
                       keywords: list[str] | None = None) -> Department:
     """Edit a department's names, contacts and flags; `keywords` replaces its extra routing keywords."""
     before = {k: getattr(dep, k) for k in EDITABLE}
+    data = dict(data)
+    _resolve_parent(data, dep)
     current = {"full_name": dep.full_name, "reconsideration_body": dep.reconsideration_body,
                "reconsideration_body_alt": dep.reconsideration_body_alt,
                **{k: getattr(dep, k) for k in (*PAYMENT_FIELDS, "fee_payment_note")}, **data}

@@ -13,6 +13,7 @@ from core.departments import service
 from core.departments.forms import DepartmentForm
 from core.departments.models import Department
 from core.errors import ValidationError
+from core.extensions import db
 from core.forms import apply_domain_error
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ def edit(code: str) -> ResponseReturnValue:
     if not form.is_submitted():
         extra = next((t for t in dep.topics or [] if t.get("topic") == "管理员补充"), None)
         form.keywords.data = "、".join(extra["keywords"]) if extra else ""
+        parent = db.session.get(Department, dep.parent_id) if dep.parent_id else None
+        form.parent.data = parent.code if parent else ""
     form.code.data = dep.code  # the code is stable: other records and URLs refer to it
     if form.validate_on_submit():
         try:
