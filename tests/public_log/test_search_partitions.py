@@ -143,3 +143,11 @@ def test_words_are_asked_at_any_weight_unless_they_could_be_a_filter_lexeme():
     assert search.word_weights(parse_query("低保 申请")) == ""
     assert search.word_weights(parse_query("低保 zqd12")) == ":ABC"
     assert search.word_weights(parse_query(f"{search.BUCKET_PREFIX}3")) == ":ABC"
+
+
+def test_the_rank_fragment_takes_word_characters_only():
+    """The rank is written out as SQL (search.rank_sql); a lexeme that is not word characters never reaches it."""
+    from public_log.segment import Term
+    assert "'''低保'':A'" in search.rank_sql([Term("低保")], "limited.tsv")
+    with pytest.raises(search.SearchError):
+        search.rank_sql([Term("低保'); DROP TABLE users; --")], "limited.tsv")
