@@ -45,15 +45,15 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.bench_hotline import exactly_once, ticket_requests  # noqa: E402
+from bench.bench_hotline import exactly_once, prepare, ticket_requests  # noqa: E402
 from bench.reference_app import APP as REFERENCE_APP  # noqa: E402
-from bench.reference_app import DDL, TABLE  # noqa: E402
+from bench.reference_app import TABLE  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", 60))
 RATE = float(os.environ.get("BENCH_RATE", 100))  # items/s offered by all clients together
@@ -192,15 +192,7 @@ def mixed(tag, run_no, port, smtp_port, token, seconds, rate, clients=load.CLIEN
             i += 1
         ch.close()
 
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
-    for th in threads:
-        th.start()
-    time.sleep(seconds)
-    stop.set()
-    for th in threads:
-        th.join()
-    elapsed = time.perf_counter() - started
+    elapsed = load.run_for([threading.Thread(target=one, args=(n,)) for n in range(clients)], stop, seconds)
     return {r: load.Run(f"{tag} {r}", rows[r], elapsed, OK[r], rate * MIX.get(CHANNEL_OF[r], 0) / sum(weights))
             for r in ROWS}, elapsed
 
@@ -257,15 +249,7 @@ def run(url):
            "SMS_WEBHOOK_TOKEN": SMS_TOKEN, "PROXY_COUNT": "1", "MAIL_LISTEN_PORT": str(smtp_port),
            "NOTIFY_SMS_ADAPTER": "file", "NOTIFY_EMAIL_ADAPTER": "file", "NOTIFY_FILE_SINK": f"{tmp}/sink.jsonl",
            "LOG_LEVEL": "WARNING", "LOG_FORMAT": "text"}
-    env.pop("REDIS_URL", None)  # the bare reference has no jobs; the service gets its own Redis below
-    load.flask(env, "db", "upgrade")
-    load.flask(env, "seed")
-    load.flask(env, "users", "create", "--email", "bench@x.cn", "--password", "Bench1234", "--role", "operator")
-    token = load.flask(env, "tokens", "create", "--email", "bench@x.cn").splitlines()[0]
-    engine = create_engine(url)
-    with engine.begin() as c:
-        c.execute(text(DDL))
-        version = c.execute(text("select version()")).scalar().split(",")[0]
+    token, engine, version = prepare(env, url)
 
     with load.production_jobs(env, tmp) as jobs_env, load.gunicorn("app:create_app()", jobs_env) as port, \
             open(f"{tmp}/mail.log", "ab") as log:

@@ -212,6 +212,11 @@ def measure(name: str, port: int, make: MakeRequest, seconds: float, ok_status: 
     stop = threading.Event()
     threads = [threading.Thread(target=client, args=(port, make, n, stop, results, rate / clients, n / clients))
                for n in range(clients)]
+    return Run(name, results, run_for(threads, stop, seconds), ok_status, rate)
+
+
+def run_for(threads: list[threading.Thread], stop: threading.Event, seconds: float) -> float:
+    """Start the client threads, set `stop` after `seconds`, wait for them to finish: the elapsed seconds."""
     started = time.perf_counter()
     for th in threads:
         th.start()
@@ -219,7 +224,7 @@ def measure(name: str, port: int, make: MakeRequest, seconds: float, ok_status: 
     stop.set()
     for th in threads:
         th.join()
-    return Run(name, results, time.perf_counter() - started, ok_status, rate)
+    return time.perf_counter() - started
 
 
 def warm(port: int, make: MakeRequest, seconds: float = WARMUP) -> None:
