@@ -144,9 +144,8 @@ def client(port: int, make: MakeRequest, n: int, stop: threading.Event, results:
     i = 0
     while not stop.is_set():
         if interval:
-            pause = next_at - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+            if stop.wait(max(0.0, next_at - time.perf_counter())):
+                break  # the run ended while waiting: no request after its end
             next_at += interval
         method, path, body, headers, key = make(rng, n, i)
         t0 = time.perf_counter()
