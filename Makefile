@@ -64,6 +64,7 @@ bench: setup
 	$(BIN)/python bench/bench_clock.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_hotline.py
+	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_public.py
 	$(BIN)/python bench/bench_reports.py

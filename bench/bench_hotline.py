@@ -81,6 +81,22 @@ def drain(engine):
         time.sleep(1)
 
 
+def prepare(env, url):
+    """The throw-away database made ready for an intake run: migrated, seeded, an operator with an API token, the
+    bare reference's table. Drops REDIS_URL from `env` (the bare reference has no jobs; the service gets its own
+    Redis from load.production_jobs). (token, engine, PostgreSQL version)."""
+    env.pop("REDIS_URL", None)
+    load.flask(env, "db", "upgrade")
+    load.flask(env, "seed")
+    load.flask(env, "users", "create", "--email", "bench@x.cn", "--password", "Bench1234", "--role", "operator")
+    token = load.flask(env, "tokens", "create", "--email", "bench@x.cn").splitlines()[0]
+    engine = create_engine(url)
+    with engine.begin() as c:
+        c.execute(text(DDL))
+        version = c.execute(text("select version()")).scalar().split(",")[0]
+    return token, engine, version
+
+
 def main():
     from bench.throwaway import throwaway_database
     with throwaway_database("gk_hotline") as url:
@@ -91,15 +107,7 @@ def run(url):
     name = url.rsplit("/", 1)[1]
     env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex,
            "INSTANCE_PATH": f"/tmp/{name}"}
-    env.pop("REDIS_URL", None)  # the bare reference has no jobs; the service gets its own Redis below
-    load.flask(env, "db", "upgrade")
-    load.flask(env, "seed")
-    load.flask(env, "users", "create", "--email", "bench@x.cn", "--password", "Bench1234", "--role", "operator")
-    token = load.flask(env, "tokens", "create", "--email", "bench@x.cn").splitlines()[0]
-    engine = create_engine(url)
-    with engine.begin() as c:
-        c.execute(text(DDL))
-        version = c.execute(text("select version()")).scalar().split(",")[0]
+    token, engine, version = prepare(env, url)
 
     with load.production_jobs(env, f"/tmp/{name}") as jobs_env, load.gunicorn("app:create_app()", jobs_env) as port:
         load.warm(port, ticket_requests("warm", token))

@@ -144,9 +144,8 @@ def client(port: int, make: MakeRequest, n: int, stop: threading.Event, results:
     i = 0
     while not stop.is_set():
         if interval:
-            pause = next_at - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+            if stop.wait(max(0.0, next_at - time.perf_counter())):
+                break  # the run ended while waiting: no request after its end
             next_at += interval
         method, path, body, headers, key = make(rng, n, i)
         t0 = time.perf_counter()
@@ -212,6 +211,11 @@ def measure(name: str, port: int, make: MakeRequest, seconds: float, ok_status: 
     stop = threading.Event()
     threads = [threading.Thread(target=client, args=(port, make, n, stop, results, rate / clients, n / clients))
                for n in range(clients)]
+    return Run(name, results, run_for(threads, stop, seconds), ok_status, rate)
+
+
+def run_for(threads: list[threading.Thread], stop: threading.Event, seconds: float) -> float:
+    """Start the client threads, set `stop` after `seconds`, wait for them to finish: the elapsed seconds."""
     started = time.perf_counter()
     for th in threads:
         th.start()
@@ -219,7 +223,7 @@ def measure(name: str, port: int, make: MakeRequest, seconds: float, ok_status: 
     stop.set()
     for th in threads:
         th.join()
-    return Run(name, results, time.perf_counter() - started, ok_status, rate)
+    return time.perf_counter() - started
 
 
 def warm(port: int, make: MakeRequest, seconds: float = WARMUP) -> None:
