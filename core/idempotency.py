@@ -206,7 +206,10 @@ def idempotent(caller: Callable[[], str | None] = api_caller,
 
 def form_token() -> Markup:
     """The hidden one-time field of a form that creates something: the posted token again when the form comes
-    back with an error (it is still unused), else a new one."""
+    back with an error (it is still unused), else a new one. The owner of the token is fixed here, on the page:
+    an anonymous visitor's session gets its owner id with the form, not with the first answer — a retry after a
+    lost answer (its Set-Cookie lost with it) is then still this browser's submission, not a second one."""
+    _form_owner()
     posted = request.form.get(FIELD, "") if request.method == "POST" else ""
     value = posted if valid_key(posted) else secrets.token_urlsafe(24)
     return Markup('<input type="hidden" name="%s" value="%s">') % (FIELD, escape(value))
