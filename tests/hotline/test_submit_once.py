@@ -91,7 +91,8 @@ def test_form_token_replayed_by_a_restarted_app(app, client, hot):
 
 def test_citizen_form_whose_answer_was_lost_is_not_sent_twice(client, hot):
     """A browser retry after a lost answer: the first answer's session cookie never arrived, so the retry comes with
-    the cookie the form page set. The retry must still be this browser's submission: one ticket, the first's place."""
+    the cookie the form page set. The retry must still be this browser's submission (one ticket), and what it shows
+    is the ticket created, not a 404."""
     page = client.get("/hotline/new").get_data(as_text=True)
     before = client.get_cookie("session").value
     data = {"type": "help", "category_code": "020201", "content": "想了解低保申请条件", "caller_phone": "13800003333",
@@ -101,3 +102,4 @@ def test_citizen_form_whose_answer_was_lost_is_not_sent_twice(client, hot):
     second = client.post("/hotline/new", data=data)
     assert Ticket.query.count() == 1
     assert second.status_code == 303 and second.headers["Location"] == first.headers["Location"]
+    assert client.get(second.headers["Location"]).status_code == 200  # the retry shows the ticket it created
