@@ -22,11 +22,13 @@ import re
 import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, flash, g, make_response, redirect, request
 from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
 
 from core.db import HELD, UTCDateTime, run_after_commit, unit_of_work, utcnow
 from core.errors import error_response
@@ -206,7 +208,10 @@ def idempotent(caller: Callable[[], str | None] = api_caller,
 
 def form_token() -> Markup:
     """The hidden one-time field of a form that creates something: the posted token again when the form comes
-    back with an error (it is still unused), else a new one."""
+    back with an error (it is still unused), else a new one. The owner of the token is fixed here, on the page:
+    an anonymous visitor's session gets its owner id with the form, not with the first answer — a retry after a
+    lost answer (its Set-Cookie lost with it) is then still this browser's submission, not a second one."""
+    _form_owner()
     posted = request.form.get(FIELD, "") if request.method == "POST" else ""
     value = posted if valid_key(posted) else secrets.token_urlsafe(24)
     return Markup('<input type="hidden" name="%s" value="%s">') % (FIELD, escape(value))
@@ -217,10 +222,23 @@ def _form_owner() -> str:
     return owner_key()  # the signed-in user, or this browser's session
 
 
-def _replay_redirect(row: IdempotencyKey) -> ResponseReturnValue:
+def _replay_redirect(row: IdempotencyKey, replayed: Callable[[str, dict[str, Any]], None] | None = None
+                     ) -> ResponseReturnValue:
     if request.form.get(SEEN_FIELD) != "1":  # static/js/submit_retry.js saw an answer that left its own message
         flash(ALREADY_DONE, "info")
+    target = _target(row.location or "")
+    if replayed is not None and target is not None:
+        replayed(*target)
     return redirect(row.location or "/", 303)
+
+
+def _target(location: str) -> tuple[str, dict[str, Any]] | None:
+    """The endpoint and arguments a stored redirect points to (None: not a page of this application)."""
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(urlsplit(location).path, method="GET")
+    except HTTPException:
+        return None
+    return str(endpoint), dict(args)
 
 
 def _keep_location(row: IdempotencyKey, response: Response) -> bool:
@@ -236,19 +254,25 @@ def _form_conflict(status: int, message: str) -> ResponseReturnValue:
     return error_response(status, message)
 
 
-def submits_once(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+def submits_once(view: Callable[..., ResponseReturnValue] | None = None, *,
+                 replayed: Callable[[str, dict[str, Any]], None] | None = None) -> Any:
     """Decorate a form view that creates something: a POST whose `submission_token` was used before redirects to
     what that submission created (a double click, a browser retry, back and resubmit) instead of creating it
-    again. A POST without the field (an old page, a script) runs as before."""
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        token = request.form.get(FIELD, "") if request.method == "POST" else ""
-        if not valid_key(token):
-            return view(*args, **kwargs)
-        return run_once(_form_owner(), token, lambda: view(*args, **kwargs), replay=_replay_redirect,
-                        keep=_keep_location, conflict=_form_conflict, check_body=False)
-    wrapped.submits_once = True  # type: ignore[attr-defined]
-    return wrapped
+    again. A POST without the field (an old page, a script) runs as before. `replayed(endpoint, view_args)` of the
+    created item's page runs before a replay's redirect: a view whose success answer wrote the session (an
+    anonymous citizen's right to see what they submitted) writes it again, since that answer may be the one lost."""
+    def decorate(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+            token = request.form.get(FIELD, "") if request.method == "POST" else ""
+            if not valid_key(token):
+                return view(*args, **kwargs)
+            return run_once(_form_owner(), token, lambda: view(*args, **kwargs),
+                            replay=lambda row: _replay_redirect(row, replayed), keep=_keep_location,
+                            conflict=_form_conflict, check_body=False)
+        wrapped.submits_once = True  # type: ignore[attr-defined]
+        return wrapped
+    return decorate if view is None else decorate(view)
 
 
 def purge_expired(now: datetime) -> int:

@@ -34,8 +34,16 @@ def _load(ticket_id):
     return t
 
 
+def _replayed(endpoint, args):
+    """A resent citizen form of this browser session (a retry after a lost answer): the look-up right that answer
+    carried in its cookie is granted again, so the ticket's page shows rather than a 404."""
+    ticket = db.session.get(Ticket, args["ticket_id"]) if endpoint == "hotline_citizen.status" else None
+    if ticket is not None:
+        grant_lookup(ticket)
+
+
 @bp.route("/new", methods=["GET", "POST"])
-@submits_once
+@submits_once(replayed=_replayed)
 def new():
     errors, values = {}, {}
     if request.method == "POST":

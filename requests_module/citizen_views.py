@@ -37,8 +37,16 @@ def index():
     return render_template("requests/index.html", mine=mine, lookup_number=lookup_codes.typed(ENTITY))
 
 
+def _replayed(endpoint, args):
+    """A resent application form of this browser session (a retry after a lost answer): the look-up right that
+    answer carried in its cookie is granted again, so the application's page shows rather than a 404."""
+    req = db.session.get(DisclosureRequest, args["request_id"]) if endpoint == "requests.show" else None
+    if req is not None:
+        grant_lookup(req)
+
+
 @bp.route("/new", methods=["GET", "POST"])
-@submits_once
+@submits_once(replayed=_replayed)
 def new():
     form = ApplicationForm()
     refused = captcha.gate()

@@ -76,11 +76,27 @@ IDEMPOTENCY_KEY = {
                    "true) without the work being done twice; the same key with another body is a 422; while the "
                    "first request still runs, a 409 with Retry-After.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"}}
-_IDEMPOTENCY_RESPONSES = {
-    "422": {"description": "Idempotency-Key already used for another request body",
-            "content": {"application/json": {"schema": _ERROR}}},
-    "409": {"description": "Not allowed in the current state, or a request with this Idempotency-Key is still "
-                           "running (Retry-After)", "content": {"application/json": {"schema": _ERROR}}}}
+_IDEMPOTENCY_ANSWERS = {  # what the key adds to a POST's answers (core/idempotency.py)
+    "400": "an Idempotency-Key that is not 1–255 visible ASCII characters",
+    "409": "a request with this Idempotency-Key is still running: retry after Retry-After seconds",
+    "422": "Idempotency-Key already used for another request body"}
+_RETRY_AFTER = {"description": "Seconds to wait before retrying with the same key", "schema": {"type": "integer"}}
+_REPLAYED = {"description": "true when this answer is the stored one of an earlier request with the same "
+                            "Idempotency-Key (the work was not done again)", "schema": {"type": "string"}}
+
+
+def _key_answers(responses: dict[str, Any]) -> dict[str, Any]:
+    """The POST's own answers with the key's: a status both have names both causes (an endpoint's 409 of its state
+    machine stays described); a success answer may carry Idempotent-Replayed."""
+    out = dict(responses)
+    for status, cause in _IDEMPOTENCY_ANSWERS.items():
+        own = out.get(status)
+        out[status] = ({**own, "description": f"{own['description']}; or {cause}"} if own else
+                       {"description": cause[0].upper() + cause[1:], "content": {"application/json": {"schema": _ERROR}}})
+    out["409"] = {**out["409"], "headers": {**out["409"].get("headers", {}), "Retry-After": _RETRY_AFTER}}
+    for status in [s for s in out if s.startswith("2")]:
+        out[status] = {**out[status], "headers": {**out[status].get("headers", {}), "Idempotent-Replayed": _REPLAYED}}
+    return out
 
 
 def _with_idempotency_key(paths: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +106,7 @@ def _with_idempotency_key(paths: dict[str, Any]) -> dict[str, Any]:
         post = item.get("post")
         if post is not None and {"bearer": []} in (post.get("security") or []):
             post = {**post, "parameters": [*(post.get("parameters") or []), IDEMPOTENCY_KEY],
-                    "responses": {**_IDEMPOTENCY_RESPONSES, **post.get("responses", {})}}
+                    "responses": _key_answers(post.get("responses", {}))}
             item = {**item, "post": post}
         out[path] = item
     return out

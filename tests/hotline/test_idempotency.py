@@ -131,3 +131,20 @@ def test_every_post_of_the_api_and_open311_takes_the_key(app):
     unwrapped = {e: rule for e, rule in posts.items() if not getattr(app.view_functions[e], "idempotent", False)}
     assert set(unwrapped.values()) == {"/api/v1/cti", "/api/v1/sms/inbound"}
     assert len(posts) > 50 and "/open311/v2/requests.<fmt>" in posts.values()
+
+
+def test_openapi_describes_the_key_and_its_answers_on_every_post(client):
+    """An API partner reads the key's answers off /api/v1/openapi.json: on every POST that takes the header, the 400
+    names a bad key, the 409 the key still in use (with its Retry-After header) even where the endpoint has its own
+    409 of the state machine, the 422 the key used for another body, and a success answer its Idempotent-Replayed."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    posts = {path: item["post"] for path, item in doc["paths"].items() if "post" in item
+             and "Idempotency-Key" in [p.get("name") for p in item["post"].get("parameters", [])]}
+    assert len(posts) > 50
+    for path, post in posts.items():
+        answers = post["responses"]
+        assert "Idempotency-Key" in answers["400"]["description"], path
+        assert "Idempotency-Key" in answers["409"]["description"] and "Retry-After" in answers["409"]["headers"], path
+        assert "Idempotency-Key" in answers["422"]["description"], path
+        ok = [answers[s] for s in answers if s.startswith("2")]
+        assert ok and all("Idempotent-Replayed" in a.get("headers", {}) for a in ok), path

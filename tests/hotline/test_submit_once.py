@@ -87,3 +87,34 @@ def test_form_token_replayed_by_a_restarted_app(app, client, hot):
     engine.dispose()
     assert first.status_code == 302 and second.status_code == 303
     assert second.headers["Location"] == first.headers["Location"] and Ticket.query.count() == 1
+
+
+def test_citizen_form_whose_answer_was_lost_is_not_sent_twice(client, hot):
+    """A browser retry after a lost answer: the first answer's session cookie never arrived, so the retry comes with
+    the cookie the form page set. The retry must still be this browser's submission (one ticket), and what it shows
+    is the ticket created, not a 404."""
+    page = client.get("/hotline/new").get_data(as_text=True)
+    before = client.get_cookie("session").value
+    data = {"type": "help", "category_code": "020201", "content": "想了解低保申请条件", "caller_phone": "13800003333",
+            "csrf_token": csrf_from(page), "submission_token": token_from(page)}
+    first = client.post("/hotline/new", data=data)
+    client.set_cookie("session", before)  # the answer (and its Set-Cookie) was lost on the way
+    second = client.post("/hotline/new", data=data)
+    assert Ticket.query.count() == 1
+    assert second.status_code == 303 and second.headers["Location"] == first.headers["Location"]
+    assert client.get(second.headers["Location"]).status_code == 200  # the retry shows the ticket it created
+
+
+def test_form_token_of_another_session_shows_nothing_of_theirs(app, client, hot):
+    """A token copied into another browser session is that session's own fresh submission: it creates its own ticket
+    and is not sent to the first session's ticket (whose page it may not see)."""
+    page = client.get("/hotline/new").get_data(as_text=True)
+    data = {"type": "help", "category_code": "020201", "content": "想了解低保申请条件", "caller_phone": "13800003333",
+            "csrf_token": csrf_from(page), "submission_token": token_from(page)}
+    first = client.post("/hotline/new", data=data)
+    stranger = app.test_client()
+    other = stranger.get("/hotline/new").get_data(as_text=True)
+    second = stranger.post("/hotline/new", data={**data, "csrf_token": csrf_from(other)})
+    assert second.status_code == 302 and second.headers["Location"] != first.headers["Location"]
+    assert Ticket.query.count() == 2
+    assert stranger.get(first.headers["Location"]).status_code == 404

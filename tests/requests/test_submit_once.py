@@ -21,6 +21,20 @@ def test_application_form_sent_twice_makes_one_application(client, seeded):
     assert "已提交过" in client.get(second.headers["Location"]).get_data(as_text=True)
 
 
+def test_application_whose_answer_was_lost_is_sent_once_and_shown(client, seeded):
+    """A browser retry after a lost answer (its Set-Cookie lost too): one application, and the retry's page is the
+    application, not the way in for a stranger."""
+    page = client.get("/requests/new").get_data(as_text=True)
+    before = client.get_cookie("session").value
+    data = {**APPLICATION, "csrf_token": csrf_from(page), "submission_token": token_from(page)}
+    first = client.post("/requests/new", data=data, content_type="multipart/form-data")
+    client.set_cookie("session", before)
+    second = client.post("/requests/new", data=data, content_type="multipart/form-data")
+    assert DisclosureRequest.query.count() == 1 and second.headers["Location"] == first.headers["Location"]
+    shown = client.get(second.headers["Location"])
+    assert shown.status_code == 200 and APPLICATION["title"] in shown.get_data(as_text=True)
+
+
 def test_staff_consultation_sent_twice_is_recorded_once(app, client, seeded):
     req = logged_in_application(client)
     page = client.get(f"/requests/staff/{req.id}").get_data(as_text=True)
