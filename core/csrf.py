@@ -28,7 +28,7 @@ REFUSED_MESSAGE = "页面已过期或缺少安全校验（CSRF），请刷新页
 SALT = "wtf-csrf-token"  # Flask-WTF's salt for its tokens (flask_wtf.csrf.generate_csrf)
 
 
-def _field_name() -> str:
+def field_name() -> str:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
@@ -39,7 +39,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def expired_own_token() -> bool:
     """True when the posted token is this session's own and was refused only for its age."""
-    field = _field_name()
+    field = field_name()
     token = request.form.get(field) or request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token")
     raw = session.get(field)
     if not token or not isinstance(raw, str):
@@ -73,7 +73,7 @@ def password_fields() -> set[str]:
 
 def resubmit_page() -> ResponseReturnValue:
     """The re-submit page for the current (refused) post, status 400: nothing was done yet."""
-    field, secret = _field_name(), password_fields()
+    field, secret = field_name(), password_fields()
     fields, retype = [], []
     for name, values in request.form.lists():
         if name == field:

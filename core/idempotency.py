@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from core.csrf import field_name as csrf_field_name
 from core.db import HELD, UTCDateTime, run_after_commit, unit_of_work, utcnow
 from core.errors import error_response
 from core.extensions import db
@@ -71,17 +72,21 @@ class IdempotencyKey(db.Model):  # type: ignore[name-defined]  # db.Model is bui
     expires_at = db.Column(UTCDateTime(), nullable=False, index=True)
 
 
+_NOT_TYPED = (FIELD, SEEN_FIELD)  # with the CSRF field: a form's fields that are not what the user sent
+
+
 def valid_key(value: str) -> bool:
     return _KEY.fullmatch(value) is not None
 
 
 def fingerprint() -> str:
     """sha256 over method, path and the body in a canonical form: JSON re-serialised with sorted keys, a form as
-    its sorted fields (without the one-time field), anything else as its bytes."""
+    its sorted fields (without the one-time, seen and CSRF fields), anything else as its bytes."""
     raw = request.get_data(cache=True)
     canonical: Any
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        canonical = sorted((k, v) for k, vs in request.form.lists() if k != FIELD for v in vs)
+        left_out = (*_NOT_TYPED, csrf_field_name())
+        canonical = sorted((k, v) for k, vs in request.form.lists() if k not in left_out for v in vs)
     else:
         try:
             canonical = json.loads(raw) if raw.strip() else None
@@ -256,10 +261,11 @@ def _form_conflict(status: int, message: str) -> ResponseReturnValue:
 
 def submits_once(view: Callable[..., ResponseReturnValue] | None = None, *,
                  replayed: Callable[[str, dict[str, Any]], None] | None = None) -> Any:
-    """Decorate a form view that creates something: a POST whose `submission_token` was used before redirects to
-    what that submission created (a double click, a browser retry, back and resubmit) instead of creating it
-    again. A POST without the field (an old page, a script) runs as before. `replayed(endpoint, view_args)` of the
-    created item's page runs before a replay's redirect: a view whose success answer wrote the session (an
+    """Decorate a form view that creates something: a POST whose `submission_token` was used before with the same
+    fields redirects to what that submission created (a double click, a browser retry, back and resubmit) instead
+    of creating it again; the same token with fields changed (back, edit, send) is a submission of its own. A POST
+    without the field (an old page, a script) runs as before. `replayed(endpoint, view_args)` of the created item's
+    page runs before a replay's redirect: a view whose success answer wrote the session (an
     anonymous citizen's right to see what they submitted) writes it again, since that answer may be the one lost."""
     def decorate(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
         @functools.wraps(view)
@@ -267,7 +273,10 @@ def submits_once(view: Callable[..., ResponseReturnValue] | None = None, *,
             token = request.form.get(FIELD, "") if request.method == "POST" else ""
             if not valid_key(token):
                 return view(*args, **kwargs)
-            return run_once(_form_owner(), token, lambda: view(*args, **kwargs),
+            # The key is the token and what was typed: a resend of the same form (double click, browser retry,
+            # back and send again) replays; a form changed after going back is a new submission, so the
+            # changes are never thrown away for the first one's page.
+            return run_once(_form_owner(), f"{token}.{fingerprint()[:20]}", lambda: view(*args, **kwargs),
                             replay=lambda row: _replay_redirect(row, replayed), keep=_keep_location,
                             conflict=_form_conflict, check_body=False)
         wrapped.submits_once = True  # type: ignore[attr-defined]

@@ -118,3 +118,17 @@ def test_form_token_of_another_session_shows_nothing_of_theirs(app, client, hot)
     assert second.status_code == 302 and second.headers["Location"] != first.headers["Location"]
     assert Ticket.query.count() == 2
     assert stranger.get(first.headers["Location"]).status_code == 404
+
+
+def test_form_changed_after_going_back_is_a_submission_of_its_own(app, desk):
+    """Back, edit, send again with the page's token: what was typed is never thrown away for the first one's page
+    (the same fields again still show the first ticket)."""
+    with pinned(app, NOON):
+        page = desk.get("/hotline/console").get_data(as_text=True)
+        data = {**CALL, "csrf_token": csrf_from(page), "submission_token": token_from(page)}
+        first = desk.post("/hotline/console", data=data)
+        edited = desk.post("/hotline/console", data={**data, "content": data["content"] + "（补充：夜间更严重）"})
+        again = desk.post("/hotline/console", data=data)
+        assert first.status_code == edited.status_code == 302 and again.status_code == 303
+        assert again.headers["Location"] == first.headers["Location"] != edited.headers["Location"]
+        assert sorted(t.content.endswith("夜间更严重）") for t in Ticket.query.all()) == [False, True]
