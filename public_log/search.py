@@ -282,10 +282,10 @@ def ensure_partitions(record_ids: Iterable[int]) -> None:
     partition made for a unit of work that then fails stays, empty. SQLite: nothing to do."""
     if db.engine.dialect.name != "postgresql":
         return
-    names = {number: f"{PARTITION_PREFIX}{number}" for number in {record_id // PARTITION for record_id in record_ids}}
     with db.engine.begin() as conn:
-        missing = [number for number, name in sorted(names.items())
-                   if conn.execute(sa.text("SELECT to_regclass(:name)"), {"name": name}).scalar() is None]
+        missing = [number for number in sorted({record_id // PARTITION for record_id in record_ids})
+                   if conn.execute(sa.text("SELECT to_regclass(:name)"),
+                                   {"name": f"{PARTITION_PREFIX}{number}"}).scalar() is None]
         if missing:
             conn.execute(sa.text("SET LOCAL lock_timeout = '20s'"))  # never a silent wait on a held lock
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PARTITION_LOCK})
@@ -301,16 +301,13 @@ def rank_sql(terms: Iterable[Term], tsv: str) -> str:
     parts = []
     for term in terms:
         for lexeme in (term.word, *term.parts):
-            if not _LEXEME.fullmatch(lexeme):
+            if not _TOKEN.fullmatch(lexeme):
                 raise SearchError(f"not a word: {lexeme!r}")
         title, request = (match_expression([term], "'", "&", "|", f":{label}") for label in "AB")
         parts.append(f"CASE WHEN {tsv} @@ to_tsquery('simple', '{_quoted(title)}') THEN {RANK['title']} "
                      f"WHEN {tsv} @@ to_tsquery('simple', '{_quoted(request)}') THEN {RANK['request']} "
                      f"ELSE {RANK['reply']} END")
     return " + ".join(parts) or "0"
-
-
-_LEXEME = re.compile(r"\w+")
 
 
 def _quoted(tsquery: str) -> str:
