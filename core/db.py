@@ -15,7 +15,9 @@ from core.extensions import db
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
-    from typing import Any
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
     from sqlalchemy import Table
     from sqlalchemy.engine import Dialect
@@ -112,6 +114,51 @@ def insert_many(table: Table, columns: Sequence[str], rows: Sequence[Sequence[An
     db.session.connection().exec_driver_sql(sql, params)
 
 
+WRITTEN = "written_rows"
+
+
+@contextmanager
+def keep_written() -> Iterator[list[Any]]:
+    """For a use case that creates an item and answers with it at once (hotline/api.py `create`, issue 19 item 4):
+    every row the session inserts or changes inside the block is kept in the yielded list, and the commit does not
+    expire them, so the answer is made from what was written instead of being read back. A row claim_once
+    changed counts as written. An item created here did not exist before its commit: the rows that refer to it
+    are all in the list."""
+    session = db.session()
+    written: list[Any] = []
+    before, session.expire_on_commit = session.expire_on_commit, False
+    session.info[WRITTEN] = written
+    try:
+        yield written
+    finally:
+        session.info.pop(WRITTEN, None)
+        session.expire_on_commit = before
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_written(session: Session, flush_context: Any) -> None:
+    written = session.info.get(WRITTEN)
+    if written is None:
+        return
+    for row in (*session.new, *session.dirty):  # after_flush still lists what the flush wrote as new and dirty
+        _as_read(row)
+        written.append(row)
+
+
+def _as_read(row: Any) -> None:
+    """Make a written row's times what reading it back would give: UTCDateTime columns in UTC (an aware time in
+    another zone is the same instant, shown differently)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm.attributes import set_committed_value
+    state = inspect(row)
+    for column in state.mapper.columns:
+        if isinstance(column.type, UTCDateTime):
+            key = state.mapper.get_property_by_column(column).key
+            value = state.dict.get(key)
+            if isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset():
+                set_committed_value(row, key, value.astimezone(timezone.utc))
+
+
 def claim_once(row: Any, column: str, value: Any) -> bool:
     """Set `row.column` from NULL to `value` in one conditional UPDATE inside the caller's unit of work:
     True for the one request that did it, False when another request got there first (two people giving
@@ -122,12 +169,25 @@ def claim_once(row: Any, column: str, value: Any) -> bool:
                               execution_options={"synchronize_session": False}).rowcount  # type: ignore[attr-defined]  # an UPDATE: CursorResult
     if done:
         db.session.refresh(row)
+        db.session.info.get(WRITTEN, []).append(row)
     return bool(done)
 
 
 def after_commit(callback: Callable[[], object]) -> None:
     """Run `callback()` after the current unit of work commits; never if it rolls back."""
     db.session.info.setdefault("after_commit", []).append(callback)
+
+
+def after_commit_once(kind: Callable[[], T]) -> T:
+    """The callback made by `kind` already registered for the current unit of work, else a new one registered:
+    work gathered through one transaction and done once after its commit (core/jobs: its jobs in one round trip).
+    Dropped on rollback like every after_commit callback."""
+    callbacks = db.session.info.setdefault("after_commit", [])
+    found = next((c for c in callbacks if type(c) is kind), None)
+    if found is None:
+        found = kind()
+        callbacks.append(found)
+    return found
 
 
 def run_after_commit() -> None:

@@ -7,7 +7,7 @@ from core.api import api_user, json_body, make_api_blueprint
 from core.api.openapi import ID, error_responses, path_id, query, register_paths, text
 from core.auth.guards import roles_required, staff_required
 from core.auth.models import Role
-from core.db import utcnow
+from core.db import keep_written, utcnow
 from core.departments.service import require_by_code
 from core.errors import DomainError, ValidationError
 from core.extensions import db
@@ -75,11 +75,12 @@ def _out(ticket, status=200):
 def create():
     data, now = _body(), utcnow()
     received_at = _at(data, "received_at", now=now)
-    with action_time.as_of(received_at, now=now):
+    # the 201 is made from what the intake wrote, not read back (core/db.py keep_written; issue 19 item 4)
+    with action_time.as_of(received_at, now=now), keep_written() as written:
         ticket = intake.create_ticket(data, channel=data.get("channel") or "phone", received_at=received_at,
                                       now=now, actor=api_user(), operator=api_user(),
                                       call=cti_console.call_for_link(data.get("call_id")))
-    return _out(ticket, 201)
+        return jsonify(represent(ticket, api_user(), now, written=written)), 201
 
 
 @bp.get("")

@@ -8,6 +8,7 @@ from core import action_time, audit
 from core.clocks.models import Clock
 from core.clocks.service import start_clock, stop_clock
 from core.errors import ValidationError
+from core.extensions import db
 from hotline import sla
 from hotline.models import SlaRule, Ticket
 from hotline.states import ENTITY
@@ -30,8 +31,10 @@ def start(ticket: Ticket, name: str, *, at: datetime, actor: Actor, department_i
     the step is entered (core/action_time.py): a back-dated dispatch or reply must not leave the next party
     (the department, the callback desk) overdue before it could know — and back-dating gains nothing. The
     first clock (`on_receipt`) counts from the citizen's call, whenever it was logged."""
-    rule = sla.limit(sla.LEVEL_CLOCKS.get(name, name), type_=ticket.type, urgency=ticket.urgency, category=ticket.category_code,
-                     overrides=SlaRule.query.all())
+    with db.session.no_autoflush:  # the rules do not depend on the rows this unit of work has not flushed yet
+        overrides = SlaRule.query.all()
+    rule = sla.limit(sla.LEVEL_CLOCKS.get(name, name), type_=ticket.type, urgency=ticket.urgency,
+                     category=ticket.category_code, overrides=overrides)
     begins = at if on_receipt else action_time.entry_time(at)
     return start_clock(entity_kind=ENTITY, entity_id=ticket.id, name=name, unit=rule.unit, length=rule.hours,
                        now=begins, actor=actor, label=f"{ticket.number} {sla.TYPES[ticket.type]}",

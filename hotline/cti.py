@@ -272,10 +272,8 @@ def _messages(call, ev):
     """The console events of this change: to the operators at the extensions rung, and at the one answering."""
     if call.direction != "in":
         return []
-    rung = [e for e in call.rung.split(",") if e]
-    users = {a.user_id for a in Agent.query.filter(Agent.extension.in_(rung))} if rung else set()
-    if ev.event == "newCall" and ev.extensions:
-        users |= {a.user_id for a in Agent.query.filter(Agent.extension.in_(ev.extensions))}
+    extensions = {e for e in call.rung.split(",") if e} | (set(ev.extensions) if ev.event == "newCall" else set())
+    users = {a.user_id for a in Agent.query.filter(Agent.extension.in_(sorted(extensions)))} if extensions else set()
     if call.user_id is not None:
         users.add(call.user_id)
     event = "answer" if call.status == CallState.ANSWERED.value and ev.event == "answer" else ev.event

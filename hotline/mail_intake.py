@@ -323,6 +323,7 @@ def reply_by_mail(ticket: Ticket, *, text: Any, now: datetime, actor: Actor) -> 
         rows = notify("ticket_mail_reply", now=now, address=thread.address, channels=("email",),
                       entity=(ENTITY, ticket.id), headers=headers,
                       context={"label": ticket.number, "token": token_of(ticket, thread), "text": body})
+        db.session.flush()  # the outbox row's id, for the mail record
         mail = TicketMail(ticket_id=ticket.id, direction="out", at=now, address=thread.address,
                           subject=rows[0].subject, body=rows[0].body, header_id=header_id,
                           notification_id=rows[0].id, actor_id=getattr(actor, "id", None))

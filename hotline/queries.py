@@ -1,31 +1,32 @@
 """Read side of tickets: visibility by department, confidentiality of caller data, representation."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, and_, case, cast, or_
 
-from core.audit import history
+from core.audit import AuditEvent, history
 from core.auth.models import Role
 from core.clocks.models import Clock
 from core.clocks.service import urgency_of
 from core.formats import local_datetime
+from core.handoff import Handoff
 from core.listing import department_id, overdue_filter, status_filter
 from core.workcounts import WorkCount, tally
 from core.worktime import Urgency
 from hotline import access, cti_console, rounds, supervision, tiers
 from hotline.access import sees_callers
 from hotline.common import ENTITY, clock
-from hotline.models import Return, Ticket
+from hotline.cti_models import Call
+from hotline.models import Answer, CallbackAttempt, CoHandler, Return, SupervisionOrder, Ticket, Transfer
 from hotline.sla import TYPES
 from hotline.states import Status
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Query
 
-    from core.audit import AuditEvent
     from core.auth.models import User
 
 
@@ -155,8 +156,27 @@ def _clocks(ticket: Ticket) -> list[Clock]:
     return Clock.query.filter_by(entity_kind=ENTITY, entity_id=str(ticket.id)).order_by(Clock.id).all()
 
 
-def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) -> dict[str, Any]:
-    clocks = None if brief else _clocks(ticket)  # the full form lists them: its current clock is among them
+def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False,
+              written: list[Any] | None = None) -> dict[str, Any]:
+    """The ticket for the API. `written`: the ticket was created in this request and these are the rows its unit of
+    work wrote (core/db.py keep_written); its related lists are picked from them, with the same criteria and order
+    as the reads, and nothing is read back (nothing else can refer to a ticket that did not exist before that
+    commit) — the 201 of an intake. tests/hotline/test_intake_answer.py checks it equals a later GET."""
+    def related(read: Callable[[], Any], model: type, order: tuple[str, ...] = ("id",), **criteria: Any) -> Any:
+        if written is None:
+            return read()
+        rows = {id(r): r for r in written if isinstance(r, model)
+                and all(getattr(r, k) == v for k, v in criteria.items())}
+        return sorted(rows.values(), key=lambda r: tuple(getattr(r, k) for k in order))
+
+    def read_if_written(read: Callable[[], Any], model: type, empty: Any) -> Any:  # rare at intake: read them
+        if written is not None and not any(isinstance(r, model) for r in written):
+            return empty
+        return read()
+
+    mine = {"ticket_id": ticket.id}
+    # the full form lists the clocks: its current clock is among them
+    clocks = None if brief else related(lambda: _clocks(ticket), Clock, entity_kind=ENTITY, entity_id=str(ticket.id))
     if clocks is None:
         c = current_clock(ticket)
     else:
@@ -172,6 +192,7 @@ def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) ->
     out["caller"] = caller_for(user, ticket)
     if brief:
         return out
+    returns = related(lambda: Return.query.filter_by(ticket_id=ticket.id).order_by(Return.id).all(), Return, **mine)
     out.update({
         "channel": ticket.channel, "address": ticket.address, "lat": ticket.lat, "lng": ticket.lng,
         "content": ticket.content, "summary": ticket.summary,
@@ -184,25 +205,31 @@ def represent(ticket: Ticket, user: User, now: datetime, brief: bool = False) ->
         "direct": ticket.direct, "satisfaction": ticket.satisfaction, "resolved": ticket.resolved,
         "close_reason": ticket.close_reason, "reopen_count": ticket.reopen_count, "return_count": ticket.return_count,
         "merged_into": ticket.merged_into_id, "transferred_to": ticket.transferred_to,
-        "handover_ref": ticket.handover_ref, "close_note": ticket.close_note, "transfers": _transfers(ticket),
-        "disclosure_link": _disclosure_link(user, ticket, now),
+        "handover_ref": ticket.handover_ref, "close_note": ticket.close_note,
+        "transfers": read_if_written(lambda: _transfers(ticket), Transfer, []),
+        "disclosure_link": read_if_written(lambda: _disclosure_link(user, ticket, now), Handoff, None),
         "extension_request_hours": ticket.extension_request_hours, "extension_used": ticket.extension_used,
         "returns": [{"department": r.department.code, "reason": r.reason, "requested_at": r.requested_at.isoformat(),
                      "decision": r.decision, "decided_at": r.decided_at.isoformat() if r.decided_at else None,
-                     "note": r.note} for r in Return.query.filter_by(ticket_id=ticket.id).order_by(Return.id)],
-        "co_handlers": [{"department": ch.department.code, "part": ch.part} for ch in ticket.co_handlers],
+                     "note": r.note} for r in returns],
+        "co_handlers": [{"department": ch.department.code, "part": ch.part}
+                        for ch in related(lambda: ticket.co_handlers, CoHandler, **mine)],
         "callbacks": [{"at": a.at.isoformat(), "reached": a.reached, "resolved": a.resolved,
-                       "satisfaction": a.satisfaction} for a in ticket.callbacks],
+                       "satisfaction": a.satisfaction} for a in related(lambda: ticket.callbacks, CallbackAttempt, **mine)],
         "clocks": [{"name": k.name, "unit": k.unit, "state": k.state, "started_at": k.started_at.isoformat(),
                     "due_at": k.due_at.isoformat(), "stopped_at": k.stopped_at.isoformat() if k.stopped_at else None,
                     "on_time": k.on_time}
                    for k in clocks or ()],
-        "answers": [rounds.view(a) for a in rounds.of_ticket(ticket)],  # every round (重办 keeps them)
-        "supervision_orders": [supervision.view(o, now) for o in supervision.of_ticket(ticket)],
+        # every round (重办 keeps them)
+        "answers": [rounds.view(a) for a in related(lambda: rounds.of_ticket(ticket), Answer, ("round", "id"), **mine)],
+        "supervision_orders": [supervision.view(o, now)
+                               for o in related(lambda: supervision.of_ticket(ticket), SupervisionOrder, **mine)],
         "calls": [{"id": c.id, "call_id": c.call_id, "at": c.created_at.isoformat(), "status": c.status,
-                   "extension": c.extension} for c in cti_console.calls_of(ticket)],
+                   "extension": c.extension} for c in related(lambda: cti_console.calls_of(ticket), Call, **mine)],
         "timeline": [{"at": e.at.isoformat(), "action": e.action, "actor": e.actor_label,
-                      "entered_at": e.entered_at.isoformat() if e.entered_at else None} for e in timeline(ticket)],
+                      "entered_at": e.entered_at.isoformat() if e.entered_at else None}
+                     for e in related(lambda: timeline(ticket), AuditEvent, ("at", "id"), entity_kind=ENTITY,
+                                          entity_id=str(ticket.id))],
     })
     return out
 
@@ -224,7 +251,6 @@ CITIZEN_STEPS = {
 
 def citizen_steps(ticket: Ticket) -> list[dict[str, Any]]:
     """The citizen-safe timeline of a ticket from its audit trail, oldest first: [{at, label, text}]."""
-    from core.audit import AuditEvent
     from core.departments.models import Department
     from hotline.callback import SATISFACTION
     # a department's reply to its sub-centre (two-level dispatch) is the caller's 答复 only once passed up

@@ -20,6 +20,7 @@ def clean_ticket(data: Mapping[str, Any]) -> dict[str, Any]:
     category = db.session.get(Category, out["category_code"]) if out["category_code"] else None
     if category is None or not category.active:
         errors["category_code"] = "请选择有效的事项分类"
+    out["category"] = category  # the row itself: the new ticket's relation is set without a second read
     out["urgency"] = data.get("urgency") or "normal"
     if out["urgency"] not in URGENCIES:
         errors["urgency"] = "紧急程度应为一般或紧急"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from flask import current_app, has_app_context
 
-from core.db import after_commit
+from core.db import after_commit_once
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,11 +48,55 @@ def redis_connection(url: str | None = None) -> Redis:
         return _redis[url]
 
 
+class RowId:
+    """An argument of enqueue(): the primary key of `row`, known once the unit of work commits — the row need not be
+    flushed when the job is enqueued (core/notifications: one flush for all of a use case's outbox rows)."""
+
+    def __init__(self, row: Any) -> None:
+        self.row = row
+
+    def value(self) -> Any:
+        from sqlalchemy import inspect
+        return inspect(self.row).identity[0]  # kept by the commit, which expires the row's attributes: no read
+
+
+class _Jobs(list[tuple["Callable[..., object]", tuple[Any, ...], dict[str, Any], str]]):
+    """The jobs of one unit of work, handed over once it has committed (core/db.py after_commit_once)."""
+
+    def __call__(self) -> None:
+        dispatch_all([(func, tuple(a.value() if isinstance(a, RowId) else a for a in args), kwargs, queue)
+                      for func, args, kwargs, queue in self])
+
+
 def enqueue(func: Callable[..., object], *args: Any, queue: str = "default", **kwargs: Any) -> None:
-    """Run `func(*args, **kwargs)` as a job once the current unit of work commits (never if it rolls back)."""
+    """Run `func(*args, **kwargs)` as a job once the current unit of work commits (never if it rolls back); the jobs
+    of one commit go to Redis together, in one round trip. An argument RowId(row) is the row's primary key."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
-    after_commit(lambda: dispatch(func, args, kwargs, queue))
+    after_commit_once(_Jobs).append((func, args, kwargs, queue))
+
+
+def dispatch_all(jobs: list[tuple[Callable[..., object], tuple[Any, ...], dict[str, Any], str]]) -> None:
+    """Hand jobs to RQ in one pipeline (one round trip), each queue's in order; without REDIS_URL run them
+    in-process one after another. Failures are logged, never raised (the outbox is the source of truth)."""
+    url = current_app.config["REDIS_URL"]
+    if not url or len(jobs) == 1:
+        for func, args, kwargs, queue in jobs:
+            dispatch(func, args, kwargs, queue)
+        return
+    from redis.exceptions import RedisError
+    from rq import Queue
+
+    connection = redis_connection(url)
+    try:
+        with connection.pipeline() as pipe:
+            for name in dict.fromkeys(queue for *_, queue in jobs):
+                Queue(name, connection=connection).enqueue_many(
+                    [Queue.prepare_data(func, args, kwargs, timeout=current_app.config["JOB_TIMEOUT"])
+                     for func, args, kwargs, queue in jobs if queue == name], pipeline=pipe)
+            pipe.execute()
+    except RedisError as exc:
+        log.warning("could not enqueue %d jobs (%s); the outbox flush will retry", len(jobs), exc)
 
 
 def dispatch(func: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any], queue: str) -> object:

@@ -32,7 +32,7 @@ def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | N
     (citizens without accounts). A channel with no address is skipped. `headers` (Message-ID, In-Reply-To,
     References) go on the e-mail only: a reply in a ticket's mail thread.
     """
-    from core.jobs import enqueue
+    from core.jobs import RowId, enqueue
     from core.notifications.delivery import deliver
 
     subject, body = render(event, context)
@@ -58,10 +58,9 @@ def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | N
                          next_attempt_at=None if channel == "inapp" else now)
         db.session.add(n)
         rows.append(n)
-    db.session.flush()
     for n in rows:
-        if n.channel != "inapp":
-            enqueue(deliver, n.id, now, queue="notifications")
+        if n.channel != "inapp":  # the row's id once the unit of work commits: no flush here
+            enqueue(deliver, RowId(n), now, queue="notifications")
     return rows
 
 

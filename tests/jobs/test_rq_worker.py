@@ -73,6 +73,22 @@ def test_committed_notification_is_delivered_exactly_once(seeded, rq_app, redis_
     assert fresh(n.id).status == "sent" and fresh(n.id).attempts == 1
 
 
+def test_the_jobs_of_one_commit_are_enqueued_together_with_their_rows_ids(seeded, rq_app, redis_url):
+    """notify() no longer flushes for an id: the jobs of one unit of work are handed over after its commit, in one
+    pipeline, each with its outbox row's id, in the order they were made; a worker delivers each once."""
+    env, sink = rq_app
+    users = [make_user("citizen", f"1380000111{i}") for i in range(3)]
+    with unit_of_work():
+        rows = [service.notify("test_message", now=NOW, user=u, channels=("sms",), context={"label": str(i)})[0]
+                for i, u in enumerate(users)]
+    from rq import Queue
+    q = Queue("notifications", connection=Redis.from_url(redis_url))
+    assert [job.args[0] for job in q.get_jobs()] == [r.id for r in rows] and None not in [r.id for r in rows]
+    run_worker(env)
+    assert sorted(deliveries(sink)) == sorted(r.id for r in rows)
+    assert {fresh(r.id).status for r in rows} == {"sent"}
+
+
 def test_rolled_back_notification_is_never_delivered(seeded, rq_app, redis_url):
     env, sink = rq_app
     user = make_user("citizen", "13800001111")
