@@ -73,6 +73,9 @@ def unit_of_work() -> Iterator[Any]:
         db.session.commit()
     except BaseException:
         db.session.rollback()
+        # a unit of work that failed before its first statement has no transaction to roll back (no after_rollback
+        # event): its callbacks must not run with the next commit
+        db.session.info.pop("after_commit", None)
         raise
     run_after_commit()
 

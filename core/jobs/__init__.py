@@ -48,29 +48,16 @@ def redis_connection(url: str | None = None) -> Redis:
         return _redis[url]
 
 
-class RowId:
-    """An argument of enqueue(): the primary key of `row`, known once the unit of work commits — the row need not be
-    flushed when the job is enqueued (core/notifications: one flush for all of a use case's outbox rows)."""
-
-    def __init__(self, row: Any) -> None:
-        self.row = row
-
-    def value(self) -> Any:
-        from sqlalchemy import inspect
-        return inspect(self.row).identity[0]  # kept by the commit, which expires the row's attributes: no read
-
-
 class _Jobs(list[tuple["Callable[..., object]", tuple[Any, ...], dict[str, Any], str]]):
     """The jobs of one unit of work, handed over once it has committed (core/db.py after_commit_once)."""
 
     def __call__(self) -> None:
-        dispatch_all([(func, tuple(a.value() if isinstance(a, RowId) else a for a in args), kwargs, queue)
-                      for func, args, kwargs, queue in self])
+        dispatch_all(list(self))
 
 
 def enqueue(func: Callable[..., object], *args: Any, queue: str = "default", **kwargs: Any) -> None:
     """Run `func(*args, **kwargs)` as a job once the current unit of work commits (never if it rolls back); the jobs
-    of one commit go to Redis together, in one round trip. An argument RowId(row) is the row's primary key."""
+    of one commit go to Redis together, in one round trip."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     after_commit_once(_Jobs).append((func, args, kwargs, queue))

@@ -59,6 +59,13 @@ def deliver(notification_id: int, now: datetime) -> str:
     return "sent"
 
 
+@job
+def deliver_all(notification_ids: list[int], now: datetime) -> list[str]:
+    """Deliver the email/SMS rows one unit of work wrote (core/notifications/service.py notify): one job, each row
+    claimed and sent on its own as `deliver` does."""
+    return [deliver(notification_id, now) for notification_id in notification_ids]
+
+
 def flush_outbox(now: datetime, batch: int = 1000) -> dict[str, int]:
     """Re-queue stale claims (a worker died mid-send) and dispatch every email/SMS that is due."""
     timeout = timedelta(seconds=current_app.config["NOTIFY_SENDING_TIMEOUT"])

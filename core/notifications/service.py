@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func
+from sqlalchemy import inspect as sa_inspect
 
 from core import audit
-from core.db import unit_of_work
+from core.db import after_commit_once, unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.models import Channel, Notification, Status
@@ -16,7 +17,6 @@ from core.notifications.templates import render
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
-    from datetime import datetime
     from typing import Any
 
     from core.audit import Actor
@@ -32,9 +32,6 @@ def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | N
     (citizens without accounts). A channel with no address is skipped. `headers` (Message-ID, In-Reply-To,
     References) go on the e-mail only: a reply in a ticket's mail thread.
     """
-    from core.jobs import RowId, enqueue
-    from core.notifications.delivery import deliver
-
     subject, body = render(event, context)
     kind, ident = entity if entity else (None, None)
     rows = []
@@ -58,10 +55,27 @@ def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | N
                          next_attempt_at=None if channel == "inapp" else now)
         db.session.add(n)
         rows.append(n)
-    for n in rows:
-        if n.channel != "inapp":  # the row's id once the unit of work commits: no flush here
-            enqueue(deliver, RowId(n), now, queue="notifications")
+    outbox = [n for n in rows if n.channel != "inapp"]
+    if outbox:
+        after_commit_once(_Outbox).extend((n, now) for n in outbox)
     return rows
+
+
+class _Outbox(list[tuple[Notification, datetime]]):
+    """The email/SMS rows of one unit of work: delivered by one job after its commit (core/db.py after_commit_once),
+    each row still claimed on its own (core/notifications/delivery.py), with its id known by then — no flush for it
+    here."""
+
+    def __call__(self) -> None:
+        from core.jobs import dispatch
+        from core.notifications.delivery import deliver_all
+        by_time: dict[datetime, list[int]] = {}
+        for n, now in self:
+            identity = sa_inspect(n).identity  # kept by the commit, which expires the row: no read
+            if identity is not None:  # None: the row was taken back before the commit (nothing to send)
+                by_time.setdefault(now, []).append(identity[0])
+        for now, ids in by_time.items():
+            dispatch(deliver_all, (ids, now), {}, "notifications")
 
 
 def notify_current(event: str, *, now: datetime, user: User, context: dict[str, Any], key: str,

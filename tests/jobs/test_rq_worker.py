@@ -73,9 +73,9 @@ def test_committed_notification_is_delivered_exactly_once(seeded, rq_app, redis_
     assert fresh(n.id).status == "sent" and fresh(n.id).attempts == 1
 
 
-def test_the_jobs_of_one_commit_are_enqueued_together_with_their_rows_ids(seeded, rq_app, redis_url):
-    """notify() no longer flushes for an id: the jobs of one unit of work are handed over after its commit, in one
-    pipeline, each with its outbox row's id, in the order they were made; a worker delivers each once."""
+def test_the_outbox_rows_of_one_commit_are_one_job_and_each_is_delivered_once(seeded, rq_app, redis_url):
+    """notify() no longer flushes for an id: the email/SMS rows of one unit of work are delivered by one job after
+    its commit, with the rows' ids in the order they were made; a worker delivers each once."""
     env, sink = rq_app
     users = [make_user("citizen", f"1380000111{i}") for i in range(3)]
     with unit_of_work():
@@ -83,10 +83,34 @@ def test_the_jobs_of_one_commit_are_enqueued_together_with_their_rows_ids(seeded
                 for i, u in enumerate(users)]
     from rq import Queue
     q = Queue("notifications", connection=Redis.from_url(redis_url))
-    assert [job.args[0] for job in q.get_jobs()] == [r.id for r in rows] and None not in [r.id for r in rows]
+    assert [job.args[0] for job in q.get_jobs()] == [[r.id for r in rows]] and None not in [r.id for r in rows]
     run_worker(env)
     assert sorted(deliveries(sink)) == sorted(r.id for r in rows)
     assert {fresh(r.id).status for r in rows} == {"sent"}
+
+
+def test_the_jobs_of_one_commit_reach_their_queues_together_and_none_of_a_rollback(seeded, rq_app, redis_url):
+    """core/jobs enqueue: the jobs of one unit of work are handed to Redis after its commit in one pipeline, each on
+    its queue in the order made; a rolled-back unit of work hands over none."""
+    from rq import Queue
+
+    from core.jobs import enqueue
+    from tests.jobs.worker_jobs import status_of
+    redis = Redis.from_url(redis_url)
+    with unit_of_work():
+        enqueue(status_of, 1, queue="default")
+        enqueue(status_of, 2, queue="reports")
+        enqueue(status_of, 3, queue="default")
+        assert Queue("default", connection=redis).count == 0  # nothing before the commit
+    assert [j.args for j in Queue("default", connection=redis).get_jobs()] == [(1,), (3,)]
+    assert [j.args for j in Queue("reports", connection=redis).get_jobs()] == [(2,)]
+    with pytest.raises(RuntimeError):
+        with unit_of_work():
+            enqueue(status_of, 4, queue="default")
+            raise RuntimeError("refused later in the same use case")
+    with unit_of_work():
+        pass  # the next unit of work does not carry the rolled-back one's job
+    assert [j.args for j in Queue("default", connection=redis).get_jobs()] == [(1,), (3,)]
 
 
 def test_rolled_back_notification_is_never_delivered(seeded, rq_app, redis_url):
