@@ -92,6 +92,9 @@ class Config:
     MAIL_INBOUND_MAX_BYTES = _env_int("MAIL_INBOUND_MAX_BYTES", 30 * 1024 * 1024)
     MAIL_INBOUND_PER_HOUR = _env_int("MAIL_INBOUND_PER_HOUR", 20)  # messages of one sender an hour; more are ignored
     SMS_WEBHOOK_TOKEN = os.environ.get("SMS_WEBHOOK_TOKEN", "")
+    # An inbound SMS joins the open ticket whose last SMS reply to that number is at most this many days old
+    # (hotline/sms_thread.py); older, or the ticket closed: a new 待受理 item.
+    SMS_THREAD_DAYS = _env_int("SMS_THREAD_DAYS", 7)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # outside static/
     UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)

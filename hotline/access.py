@@ -10,8 +10,8 @@ and tests ask. Domain services keep their own checks as a second line, never as 
 - signing off a reply: the department's approver or a supervisor;
 - deciding extensions and reviewing unsatisfied callbacks: supervisors and admins;
 - reviewing a department's 退单 (成立 / 不成立): the desk roles (the 12345 centre);
-- the 待受理 inbox of e-mail and SMS and the reply by e-mail in a ticket's thread (handles_inbox, "mail_reply"): the
-  desk roles;
+- the 待受理 inbox of e-mail and SMS and the reply by e-mail or SMS in a ticket's conversation (handles_inbox,
+  "mail_reply", "sms_reply"): the desk roles;
 - a co-handling part: staff and approvers of a co-handling department;
 - the caller of a confidential (保密) ticket, and an anonymous caller's name: the desk roles only;
 - hot spots (热点预警) and their one-click merge and joint dispatch: supervisors and admins (HOTSPOT_ROLES), each
@@ -165,6 +165,7 @@ RULES = {
 RULES.update({"supervise": _oversight, "supervision_feedback": _department})
 # issue 20: the reply by e-mail in a ticket's mail thread is the centre's (it took the message in)
 RULES["mail_reply"] = _desk
+RULES["sms_reply"] = _desk  # likewise the reply by SMS (hotline/sms_thread.py)
 
 
 def can_act(user: User, ticket: Ticket, action: str) -> bool:

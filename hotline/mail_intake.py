@@ -1,6 +1,7 @@
 """Written intake (issue 20 item 2): inbound e-mail and SMS become items of the 待受理 inbox; an operator turns
-one into a ticket (or marks it invalid), replies by mail in the ticket's thread, and the citizen's answer —
-recognised by the token in the subject — joins that ticket instead of making a new item.
+one into a ticket (or marks it invalid), replies by mail or SMS in the ticket's conversation, and the citizen's
+answer — recognised by the token in the subject, or for an SMS by its number and time (hotline/sms_thread.py) —
+joins that ticket instead of making a new item.
 
 When the clocks start: a message in the inbox is not yet accepted. It becomes a ticket when an operator has
 read and classified it, and the dispatch clock starts then (DESIGN §3: "dispatch after intake"), as an online
@@ -28,7 +29,7 @@ from core.formats import is_phone
 from core.inputs import parse_datetime
 from core.notifications.service import notify
 from core.workcounts import WorkCount
-from hotline import intake
+from hotline import intake, sms_thread
 from hotline.common import ENTITY, free_text, log_event
 from hotline.mail_models import InboundAttachment, InboundMessage, MailThread, TicketMail
 from hotline.mail_parse import ParsedMail, parse, thread_token
@@ -114,11 +115,26 @@ def _classify(item: InboundMessage, parsed: ParsedMail, now: datetime) -> None:
         if ticket is None:
             item.status = "new"
             return
-        item.status, item.ticket_id = "threaded", ticket.id
-        db.session.add(TicketMail(ticket_id=ticket.id, direction="in", at=item.received_at, address=item.sender,
-                                  subject=item.subject, body=item.body, header_id=item.external_id,
-                                  inbound_id=item.id))
-        log_event(ticket, "mail_in", now=now, actor="mail", detail={"inbound": item.id, "from": item.sender})
+        _join(item, ticket, now)
+
+
+JOINED = {"email": ("mail_in", "mail"), "sms": ("sms_in", "sms")}  # the ticket's event; who the audit trail names
+
+
+def _join(item: InboundMessage, ticket: Ticket, now: datetime) -> None:
+    """A citizen's answer joins their ticket's conversation (status threaded), not the 待受理 inbox: one incoming
+    message of the conversation and the ticket's event mail_in / sms_in."""
+    item.status, item.ticket_id = "threaded", ticket.id
+    db.session.add(_incoming(item, ticket))
+    event, actor = JOINED[item.channel]
+    log_event(ticket, event, now=now, actor=actor, detail={"inbound": item.id, "from": item.sender})
+
+
+def _incoming(item: InboundMessage, ticket: Ticket) -> TicketMail:
+    """An inbound message as a message of the ticket's conversation."""
+    return TicketMail(ticket_id=ticket.id, channel=item.channel, direction="in", at=item.received_at,
+                      address=item.sender, subject=item.subject, body=item.body,
+                      header_id=item.external_id if item.channel == "email" else None, inbound_id=item.id)
 
 
 def _over_rate(item: InboundMessage, now: datetime) -> bool:
@@ -155,7 +171,7 @@ def _threaded_ticket(subject: str) -> Ticket | None:
     if token is None:
         return None
     ticket = Ticket.query.filter_by(number=token[0]).first()
-    thread = db.session.get(MailThread, ticket.id) if ticket is not None else None
+    thread = MailThread.of(ticket.id, "email") if ticket is not None else None
     if thread is None or not hmac.compare_digest(thread.secret.encode(), token[1].encode()):
         return None  # forged or unknown: a new inbox item, never someone else's ticket
     return ticket
@@ -219,8 +235,12 @@ def receive_sms(data: Mapping[str, Any], *, now: datetime) -> tuple[InboundMessa
             db.session.flush()
             if _over_rate(item, now):
                 item.status, item.note = "ignored", "同一号码一小时内短信过多（限频）"
+            else:
+                ticket = sms_thread.threaded_ticket(sender, at=received)  # the citizen answering our SMS reply
+                if ticket is not None:
+                    _join(item, ticket, now)
             audit.log_change(now=now, actor="sms", entity_kind=KIND, entity_id=item.id, action=item.status,
-                             after={"sender": sender})
+                             after={"sender": sender, "ticket": item.ticket_id})
     except IntegrityError:  # the same id arrived at the same moment through another worker
         db.session.rollback()
         again = _duplicate("sms", external or "", None)
@@ -260,18 +280,17 @@ def _decide(item: InboundMessage, status: str, *, now: datetime, actor: Actor, *
 
 
 def convert(item: InboundMessage, data: Mapping[str, Any], *, now: datetime, actor: Actor) -> Ticket:
-    """转为工单: the operator's classified intake form becomes a ticket linked to the message; an e-mail's
-    sender gets the ticket's mail thread (its subject token)."""
+    """转为工单: the operator's classified intake form becomes a ticket linked to the message; its sender gets
+    the ticket's conversation: an e-mail's its mail thread (its subject token), an SMS's its SMS conversation."""
     if item.status != "new":
         raise ValidationError(f"该消息已被处理（{STATUS.get(item.status, item.status)}）")
 
     def link(ticket: Ticket) -> None:
         _decide(item, "converted", now=now, actor=actor, ticket_id=ticket.id)
-        if item.channel == "email" and item.sender:
-            db.session.add(MailThread(ticket_id=ticket.id, secret=secrets.token_hex(5), address=item.sender))
-            db.session.add(TicketMail(ticket_id=ticket.id, direction="in", at=item.received_at, address=item.sender,
-                                      subject=item.subject, body=item.body, header_id=item.external_id,
-                                      inbound_id=item.id))
+        if item.sender:  # an SMS has no token: it threads by number and time (hotline/sms_thread.py)
+            db.session.add(MailThread(ticket_id=ticket.id, channel=item.channel, address=item.sender,
+                                      secret=secrets.token_hex(5) if item.channel == "email" else ""))
+            db.session.add(_incoming(item, ticket))
         log_event(ticket, "from_inbox", now=now, actor=actor,
                   detail={"inbound": item.id, "channel": item.channel, "arrived": item.received_at.isoformat()})
         audit.log_change(now=now, actor=actor, entity_kind=KIND, entity_id=item.id, action="converted",
@@ -293,7 +312,8 @@ def mark_invalid(item: InboundMessage, *, reason: Any, now: datetime, actor: Act
 
 
 def thread_of(ticket: Ticket) -> MailThread | None:
-    return db.session.get(MailThread, ticket.id)
+    """The ticket's mail thread (an SMS conversation is hotline/sms_thread.py's), or None."""
+    return MailThread.of(ticket.id, "email")
 
 
 def token_of(ticket: Ticket, thread: MailThread) -> str:
@@ -301,8 +321,9 @@ def token_of(ticket: Ticket, thread: MailThread) -> str:
     return f"[{ticket.number}#{thread.secret}]"
 
 
-def mails_of(ticket: Ticket) -> list[TicketMail]:
-    return TicketMail.query.filter_by(ticket_id=ticket.id).order_by(TicketMail.at, TicketMail.id).all()
+def mails_of(ticket: Ticket, channel: str = "email") -> list[TicketMail]:
+    """The messages of the ticket's conversation on `channel`, oldest first."""
+    return TicketMail.query.filter_by(ticket_id=ticket.id, channel=channel).order_by(TicketMail.at, TicketMail.id).all()
 
 
 def reply_by_mail(ticket: Ticket, *, text: Any, now: datetime, actor: Actor) -> TicketMail:

@@ -1,5 +1,6 @@
 """Written intake (issue 20 item 2): every inbound e-mail and SMS stored raw before anything else, the
-attachments it carried (accepted or refused), and each ticket's mail thread (its token and its messages)."""
+attachments it carried (accepted or refused), and each ticket's conversation with the citizen — by e-mail (its
+token and its messages) or by SMS (the citizen's number and its messages)."""
 from core.db import UTCDateTime
 from core.extensions import db
 
@@ -50,22 +51,34 @@ class InboundAttachment(db.Model):
 
 
 class MailThread(db.Model):
-    """A ticket's mail conversation: the unguessable part of its subject token and the citizen's address."""
+    """A ticket's conversation with the citizen, started by the message it was converted from: by e-mail (the
+    unguessable part of its subject token and the citizen's address) or by SMS (the citizen's number; no token —
+    hotline/sms_thread.py threads by number and time)."""
 
     __tablename__ = "ticket_mail_threads"
 
     ticket_id = db.Column(db.Integer, db.ForeignKey("tickets.id"), primary_key=True)
-    secret = db.Column(db.String(16), nullable=False)
-    address = db.Column(db.String(254), nullable=False)
+    channel = db.Column(db.String(5), nullable=False, default="email", server_default="email")  # email | sms
+    secret = db.Column(db.String(16), nullable=False)  # "" for SMS
+    address = db.Column(db.String(254), nullable=False, index=True)
+
+    __table_args__ = (db.CheckConstraint("channel IN ('email', 'sms')", name="thread_channel"),)
+
+    @classmethod
+    def of(cls, ticket_id: int, channel: str) -> "MailThread | None":
+        """The ticket's conversation when it is on `channel`, else None."""
+        thread = db.session.get(cls, ticket_id)
+        return thread if thread is not None and thread.channel == channel else None
 
 
 class TicketMail(db.Model):
-    """One message of a ticket's conversation: in (the citizen's mail) or out (the operator's reply)."""
+    """One message of a ticket's conversation: in (the citizen's mail or SMS) or out (the operator's reply)."""
 
     __tablename__ = "ticket_mails"
 
     id = db.Column(db.Integer, primary_key=True)
     ticket_id = db.Column(db.Integer, db.ForeignKey("tickets.id"), nullable=False, index=True)
+    channel = db.Column(db.String(5), nullable=False, default="email", server_default="email")  # email | sms
     direction = db.Column(db.String(3), nullable=False)  # in | out
     at = db.Column(UTCDateTime(), nullable=False)
     address = db.Column(db.String(254), nullable=False)
@@ -79,4 +92,5 @@ class TicketMail(db.Model):
     bounced_at = db.Column(UTCDateTime(), nullable=True)  # a delivery-status report came back (RFC 3464)
     bounce_note = db.Column(db.Text, nullable=True)
 
-    __table_args__ = (db.CheckConstraint("direction IN ('in', 'out')", name="mail_direction"),)
+    __table_args__ = (db.CheckConstraint("direction IN ('in', 'out')", name="mail_direction"),
+                      db.CheckConstraint("channel IN ('email', 'sms')", name="mail_channel"))

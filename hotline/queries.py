@@ -132,6 +132,8 @@ STEP_LABELS = {
 }
 STEP_LABELS.update({"call_linked": "关联来电", "supervision_issued": "下发督办单", "supervision_feedback": "督办书面反馈",
                     "supervision_escalated": "督办升级"})
+STEP_LABELS.update({"from_inbox": "由待受理消息转为工单", "mail_out": "邮件回复诉求人", "mail_in": "诉求人来信并入",
+                    "mail_bounced": "邮件退信", "sms_out": "短信回复诉求人", "sms_in": "诉求人短信并入"})
 
 
 def timeline(ticket: Ticket) -> list[AuditEvent]:

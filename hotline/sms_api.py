@@ -1,6 +1,7 @@
 """POST /api/v1/sms/inbound: the SMS gateway's webhook (form or JSON: from, text, received_at, id) into the
-待受理 inbox. The gateway proves itself with the shared secret SMS_WEBHOOK_TOKEN in X-SMS-Token (compared in
-constant time); a repeated message id answers as the first time and adds nothing."""
+待受理 inbox, or onto the ticket it answers (hotline/sms_thread.py). The gateway proves itself with the shared
+secret SMS_WEBHOOK_TOKEN in X-SMS-Token (compared in constant time); a repeated message id answers as the first
+time and adds nothing."""
 import hmac
 
 from flask import Blueprint, current_app, jsonify, request
@@ -17,7 +18,8 @@ register_paths({"/sms/inbound": {"post": {
     "summary": "短信网关推送上行短信（共享密钥 X-SMS-Token）", "tags": ["sms"], "security": [],
     "requestBody": body({"from": text(20), "text": text(1000), "received_at": {"type": "string", "format": "date-time"},
                          "id": text(100)}, required=["from", "text"]),
-    "responses": {"201": {"description": "已收到，进入待受理"}, "200": {"description": "重复的短信编号：同一条，未新增"},
+    "responses": {"201": {"description": "已收到，进入待受理或并入所回复的工单"},
+                  "200": {"description": "重复的短信编号：同一条，未新增"},
                   **error_responses(400, 403)}}}})
 
 

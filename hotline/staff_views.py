@@ -32,6 +32,7 @@ from hotline import (
     returns,
     rounds,
     scope,
+    sms_thread,
     suggest,
     supervision,
     tiers,
@@ -229,12 +230,16 @@ def _page(t, kept=None):
     now = utcnow()
     dep, reason = suggest.department(t.category_code, t.content, now)
     thread = mail_intake.thread_of(t) if access.sees_callers(current_user) else None  # the citizen's address
+    caller = caller_for(current_user, t)
+    sms = sms_thread.thread_of(t) if caller is not None else None  # the number: whoever sees the caller's phone
     return render_template("hotline/ticket.html", mail_thread=thread,
+                           sms_thread=sms, sms_messages=mail_intake.mails_of(t, "sms") if sms else [],
+                           sms_max=sms_thread.MAX_REPLY,
                            mail_token=mail_intake.token_of(t, thread) if thread else "",
                            mails=mail_intake.mails_of(t) if thread else [], t=t, clock=current_clock(t), now=now, kept=kept,
                            verdict=handling_verdict(clock(t, "handling")),
                            urgency=open_urgency(current_clock(t), now),
-                           caller=caller_for(current_user, t),
+                           caller=caller,
                            departments=[d for d in active_departments() if d.kind != tiers.CENTRE],
                            suggestion=(dep, reason), actions=access.available_actions(current_user, t),
                            satisfaction=callback.SATISFACTION,
@@ -320,6 +325,8 @@ ACTIONS.update({  # two-level dispatch (hotline/tiers.py): the sub-centre's 二�
 })
 ACTIONS["mail_reply"] = ("desk", "邮件已进入发送队列", lambda t, f, n, u: mail_intake.reply_by_mail(
     t, text=f.get("text"), now=n, actor=u))  # issue 20: the reply in the ticket's mail thread
+ACTIONS["sms_reply"] = ("desk", "短信已进入发送队列", lambda t, f, n, u: sms_thread.reply_by_sms(
+    t, text=f.get("text"), now=n, actor=u))  # issue 20: the reply in the ticket's SMS conversation
 ACTIONS.update({  # 督办单 (hotline/supervision.py)
     "supervise": ("any", "已下发督办单", lambda t, f, n, u: supervision.issue(t, reason=f.get("reason"), now=n,
                                                                           actor=u)),

@@ -192,6 +192,10 @@ TEMPLATES = {
         "{{ text }}。\n\n——亭湖区 12345 政务服务便民热线\n"
         "如需补充，请直接回复本邮件并保留主题中的编号 {{ token }}，您的回复将并入该工单。",
     ),
+    "ticket_sms_reply": (  # an operator's reply in a ticket's SMS conversation (hotline/sms_thread.py)
+        "【12345】关于您的诉求 {{ label }} 的回复",
+        "【12345】关于您的诉求（工单 {{ label }}）：{{ text }}。如需补充，可直接回复本短信，您的回复将并入该工单。",
+    ),
     "ticket_accepted": (
         "【12345】您的诉求 {{ label }} 已受理",
         "您反映的诉求（{{ label }}）已受理，12345 中心将于{{ due }}前派至承办单位办理或直接答复。凭工单编号和查询码可在网上查询办理进度。",

@@ -1,0 +1,71 @@
+"""A ticket's SMS conversation (issue 20 item 2, "an inbound SMS webhook does the same" as the mail thread): a
+ticket converted from an inbound SMS keeps the sender's number as its conversation (hotline/mail_intake.py:
+convert); the desk replies by SMS through the outbox, and the citizen's answer from that number joins the ticket.
+
+An SMS carries no subject, so no token: the number and the time are the thread. An inbound SMS joins the open
+ticket whose last SMS reply to that number is at most SMS_THREAD_DAYS old (the most recent reply wins); older, or
+the ticket closed, it is a new 待受理 item, read by an operator as any other message.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app
+from sqlalchemy import func
+
+from core.db import unit_of_work
+from core.errors import ValidationError
+from core.extensions import db
+from core.notifications.service import notify
+from hotline.common import ENTITY, free_text, log_event
+from hotline.mail_models import MailThread, TicketMail
+from hotline.models import Ticket
+from hotline.states import Status
+
+if TYPE_CHECKING:
+    from hotline.common import Actor
+
+CHANNEL = "sms"
+MAX_REPLY = 500  # characters of one reply: a long SMS is split by the gateway; a letter belongs in the answer
+
+
+def thread_of(ticket: Ticket) -> MailThread | None:
+    """The ticket's SMS conversation (the citizen's number), or None."""
+    return MailThread.of(ticket.id, CHANNEL)
+
+
+def reply_by_sms(ticket: Ticket, *, text: Any, now: datetime, actor: Actor) -> TicketMail:
+    """The desk's reply in the ticket's SMS conversation: through the outbox (core/notifications, event
+    ticket_sms_reply, naming the ticket and inviting an answer by SMS), kept as an outgoing message."""
+    thread = thread_of(ticket)
+    if thread is None:
+        raise ValidationError("该工单不是来自短信，没有可回复的短信往来", field="text")
+    body = free_text(text, field="text", label="短信回复内容", max_len=MAX_REPLY, required=True, allow_nul=False,
+                     missing="请填写短信回复内容")
+    with unit_of_work():
+        rows = notify("ticket_sms_reply", now=now, address=thread.address, channels=(CHANNEL,),
+                      entity=(ENTITY, ticket.id), context={"label": ticket.number, "text": body})
+        db.session.flush()  # the outbox row's id, for the message record
+        message = TicketMail(ticket_id=ticket.id, channel=CHANNEL, direction="out", at=now, address=thread.address,
+                             subject=rows[0].subject, body=rows[0].body, notification_id=rows[0].id,
+                             actor_id=getattr(actor, "id", None))
+        db.session.add(message)
+        log_event(ticket, "sms_out", now=now, actor=actor, detail={"to": thread.address})
+    return message
+
+
+def threaded_ticket(sender: str, *, at: datetime) -> Ticket | None:
+    """The open ticket an SMS from `sender` received `at` answers: its conversation is with that number and its
+    last SMS reply is at most SMS_THREAD_DAYS old; of several, the one replied to most recently."""
+    if not sender:
+        return None
+    since = at - timedelta(days=current_app.config["SMS_THREAD_DAYS"])
+    last = (db.session.query(TicketMail.ticket_id.label("ticket_id"), func.max(TicketMail.at).label("at"))
+            .join(MailThread, MailThread.ticket_id == TicketMail.ticket_id)
+            .filter(MailThread.channel == CHANNEL, MailThread.address == sender, TicketMail.channel == CHANNEL,
+                    TicketMail.direction == "out")
+            .group_by(TicketMail.ticket_id).subquery())
+    return (Ticket.query.join(last, last.c.ticket_id == Ticket.id)
+            .filter(Ticket.status != Status.CLOSED.value, last.c.at >= since)
+            .order_by(last.c.at.desc(), Ticket.id.desc()).first())
