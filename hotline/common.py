@@ -9,6 +9,7 @@ from core.clocks.models import Clock
 from core.clocks.service import start_clock, stop_clock
 from core.errors import ValidationError
 from core.extensions import db
+from core.wellformed import NUL_MESSAGE
 from hotline import sla
 from hotline.models import SlaRule, Ticket
 from hotline.states import ENTITY
@@ -94,6 +95,8 @@ def free_text(value: Any, *, field: str, label: str, max_len: int, required: boo
     value = value.strip()
     if required and not value:
         raise ValidationError(missing or ("请填写" + (" " if label[:1].isascii() else "") + label), field=field)
-    if len(value) > max_len or (not allow_nul and "\x00" in value):
+    if not allow_nul and "\x00" in value:
+        raise ValidationError(NUL_MESSAGE, field=field)  # not "too long": say what is wrong (core/wellformed.py)
+    if len(value) > max_len:
         raise ValidationError(too_long.format(label=label, max_len=max_len), field=field)
     return value

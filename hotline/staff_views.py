@@ -229,9 +229,11 @@ def _page(t, kept=None):
     (static/js/kept_form.js) so that an error never costs the typed text."""
     now = utcnow()
     dep, reason = suggest.department(t.category_code, t.content, now)
-    thread = mail_intake.thread_of(t) if access.sees_callers(current_user) else None  # the citizen's address
+    # the citizen's conversations (e-mail address, SMS number, their messages): the desk's, as their replies are
+    desk = access.sees_callers(current_user)
+    thread = mail_intake.thread_of(t) if desk else None
+    sms = sms_thread.thread_of(t) if desk else None
     caller = caller_for(current_user, t)
-    sms = sms_thread.thread_of(t) if caller is not None else None  # the number: whoever sees the caller's phone
     return render_template("hotline/ticket.html", mail_thread=thread,
                            sms_thread=sms, sms_messages=mail_intake.mails_of(t, "sms") if sms else [],
                            sms_max=sms_thread.MAX_REPLY,

@@ -71,7 +71,7 @@ class _Outbox(list[tuple[Notification, datetime]]):
         from core.notifications.delivery import deliver_all
         by_time: dict[datetime, list[int]] = {}
         for n, now in self:
-            identity = sa_inspect(n).identity  # kept by the commit, which expires the row: no read
+            identity: tuple[Any, ...] | None = sa_inspect(n).identity  # kept by the commit, which expires the row: no read
             if identity is not None:  # None: the row was taken back before the commit (nothing to send)
                 by_time.setdefault(now, []).append(identity[0])
         for now, ids in by_time.items():
