@@ -25,11 +25,10 @@ from core import audit, uploads
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
-from core.formats import is_phone
 from core.inputs import parse_datetime
 from core.notifications.service import notify
 from core.workcounts import WorkCount
-from hotline import intake, sms_thread
+from hotline import cti, intake, sms_thread
 from hotline.common import ENTITY, free_text, log_event
 from hotline.mail_models import InboundAttachment, InboundMessage, MailThread, TicketMail
 from hotline.mail_parse import ParsedMail, parse, thread_token
@@ -201,9 +200,9 @@ def receive_sms(data: Mapping[str, Any], *, now: datetime) -> tuple[InboundMessa
     for key in ("from", "text", "id", "message_id", "received_at"):
         if isinstance(data.get(key), str) and not _encodable(data[key]):
             raise ValidationError("短信内容含有无法识别的字符（孤立的代理码位）", field=key)
-    sender = data.get("from")
-    sender = sender.strip().replace(" ", "").removeprefix("+86") if isinstance(sender, str) else ""
-    if not is_phone(sender):
+    # one number however the gateway writes it (+86…, 86…, 0086…, spaces, dashes): the conversation's key
+    sender = (cti.citizen_number(data["from"]) if isinstance(data.get("from"), str) else None) or ""
+    if not sender:
         errors["from"] = "发送号码应为 11 位手机号或带区号的固定电话"
     try:
         text = free_text(data.get("text"), field="text", label="短信内容", max_len=1000, required=True,

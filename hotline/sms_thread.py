@@ -41,6 +41,8 @@ def reply_by_sms(ticket: Ticket, *, text: Any, now: datetime, actor: Actor) -> T
     thread = thread_of(ticket)
     if thread is None:
         raise ValidationError("该工单不是来自短信，没有可回复的短信往来", field="text")
+    if not takes_answers(ticket):  # the SMS promises that the answer joins the ticket (templates: ticket_sms_reply)
+        raise ValidationError("该工单已办结，诉求人的回复短信不会再并入本工单，不能再通过短信往来回复", field="text")
     body = free_text(text, field="text", label="短信回复内容", max_len=MAX_REPLY, required=True, allow_nul=False,
                      missing="请填写短信回复内容")
     with unit_of_work():
@@ -55,17 +57,23 @@ def reply_by_sms(ticket: Ticket, *, text: Any, now: datetime, actor: Actor) -> T
     return message
 
 
+def takes_answers(ticket: Ticket) -> bool:
+    """Whether an SMS answer may still join this ticket: not once it is closed (also a merged duplicate)."""
+    return ticket.status != Status.CLOSED.value
+
+
 def threaded_ticket(sender: str, *, at: datetime) -> Ticket | None:
     """The open ticket an SMS from `sender` received `at` answers: its conversation is with that number and its
-    last SMS reply is at most SMS_THREAD_DAYS old; of several, the one replied to most recently."""
+    last SMS reply before `at` is at most SMS_THREAD_DAYS old; of several, the one replied to most recently (an SMS
+    written before any reply, handed over late by the gateway, answers none)."""
     if not sender:
         return None
     since = at - timedelta(days=current_app.config["SMS_THREAD_DAYS"])
     last = (db.session.query(TicketMail.ticket_id.label("ticket_id"), func.max(TicketMail.at).label("at"))
             .join(MailThread, MailThread.ticket_id == TicketMail.ticket_id)
             .filter(MailThread.channel == CHANNEL, MailThread.address == sender, TicketMail.channel == CHANNEL,
-                    TicketMail.direction == "out")
+                    TicketMail.direction == "out", TicketMail.at <= at)
             .group_by(TicketMail.ticket_id).subquery())
     return (Ticket.query.join(last, last.c.ticket_id == Ticket.id)
-            .filter(Ticket.status != Status.CLOSED.value, last.c.at >= since)
+            .filter(Ticket.status != Status.CLOSED.value, last.c.at >= since)  # takes_answers, in SQL
             .order_by(last.c.at.desc(), Ticket.id.desc()).first())

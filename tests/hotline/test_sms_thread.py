@@ -27,10 +27,11 @@ def sms(text, sender=PHONE, now=NOW, **extra):
 
 def sms_ticket(operator, text="幸福小区电梯停运", sender=PHONE, confidential=False):
     """A ticket converted from an inbound SMS, as the desk does (mail_intake.convert)."""
-    data = {"type": "help", "category_code": "010101", "content": text, "caller_phone": sender}
+    item = sms(text, sender=sender)
+    data = {"type": "help", "category_code": "010101", "content": text, "caller_phone": item.sender}
     if confidential:
         data["confidential"] = "1"
-    return mail_intake.convert(sms(text, sender=sender), data, now=NOW, actor=operator)
+    return mail_intake.convert(item, data, now=NOW, actor=operator)
 
 
 @pytest.fixture
@@ -186,3 +187,45 @@ def test_the_conversation_is_the_desks_as_the_mail_thread_and_the_department_can
     assert citizen.post(f"/hotline/tickets/{ticket.id}/sms_reply", data={"csrf_token": token, "text": "x"}
                         ).status_code == 403
     assert Notification.query.filter_by(channel="sms", event="ticket_sms_reply").count() == 1
+
+
+def test_a_closed_ticket_is_not_answered_by_sms_promising_that_the_answer_joins_it(desk_op):
+    """The reply SMS says the citizen's answer joins the ticket; a closed ticket takes none (its answers go to the
+    待受理 inbox), so the desk is told instead of sending a promise that is not kept."""
+    client, operator = desk_op
+    ticket = sms_ticket(operator)
+    intake.direct_close(ticket, answer="电梯已修复", now=NOW, actor=operator)
+    callback.record_callback(ticket, reached=True, resolved=True, satisfaction="satisfied", now=NOW, actor=operator)
+    assert db.session.get(Ticket, ticket.id).status == "closed"
+    page = client.get(f"/hotline/tickets/{ticket.id}").get_data(as_text=True)
+    assert "短信往来" in page and "发送短信" not in page  # the conversation stays readable, no reply form
+    resp = client.post(f"/hotline/tickets/{ticket.id}/sms_reply", data={"csrf_token": csrf_from(page),
+                                                                         "text": "请问还有问题吗"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "已办结" in html and "请问还有问题吗" in html
+    assert Notification.query.filter_by(channel="sms", event="ticket_sms_reply").count() == 0
+
+
+@pytest.mark.parametrize("first,answer", [
+    ("+86 138 0000 2222", "8613800002222"), ("13800002222", "0086-138-0000-2222"),
+    ("0515-88888888", "051588888888"), ("+86 515 8888 8888", "0515-8888-8888"),
+])
+def test_the_gateways_ways_of_writing_a_number_are_one_conversation(app, hot, first, answer):
+    """A gateway writes a number as +86…, 86…, 0086…, with spaces or dashes: one number, one conversation (the
+    CTI's citizen_number), and none of these is refused (a refused webhook loses the citizen's SMS)."""
+    operator = make_user("operator", "op@x.cn")
+    ticket = sms_ticket(operator, sender=first)
+    sms_thread.reply_by_sms(ticket, text="已转交住建局", now=NOW, actor=operator)
+    joined = sms("还没修好", sender=answer, now=LATER)
+    assert joined.status == "threaded" and joined.ticket_id == ticket.id
+
+
+def test_an_sms_sent_before_the_reply_is_not_an_answer_to_it(app, hot):
+    """The gateway may hand an SMS over late, with its own received_at: one written before our reply is a
+    message of its own, not the citizen's answer."""
+    operator = make_user("operator", "op@x.cn")
+    ticket = sms_ticket(operator)
+    sms_thread.reply_by_sms(ticket, text="已转交住建局", now=at(2026, 11, 21, 10, 0), actor=operator)
+    early = sms("另一件事：路灯不亮", now=at(2026, 11, 21, 10, 5), received_at="2026-11-21T09:00:00+08:00")
+    assert early.status == "new" and early.ticket_id is None
+    assert sms("谢谢", now=at(2026, 11, 21, 10, 6)).ticket_id == ticket.id
