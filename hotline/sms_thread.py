@@ -64,8 +64,9 @@ def takes_answers(ticket: Ticket) -> bool:
 
 def threaded_ticket(sender: str, *, at: datetime) -> Ticket | None:
     """The open ticket an SMS from `sender` received `at` answers: its conversation is with that number and its
-    last SMS reply before `at` is at most SMS_THREAD_DAYS old; of several, the one replied to most recently (an SMS
-    written before any reply, handed over late by the gateway, answers none)."""
+    last SMS reply before `at` is at most SMS_THREAD_DAYS old; of several, the one replied to most recently, and
+    none when that one is closed (an SMS written before any reply, handed over late by the gateway, answers
+    none)."""
     if not sender:
         return None
     since = at - timedelta(days=current_app.config["SMS_THREAD_DAYS"])
@@ -74,6 +75,8 @@ def threaded_ticket(sender: str, *, at: datetime) -> Ticket | None:
             .filter(MailThread.channel == CHANNEL, MailThread.address == sender, TicketMail.channel == CHANNEL,
                     TicketMail.direction == "out", TicketMail.at <= at)
             .group_by(TicketMail.ticket_id).subquery())
-    return (Ticket.query.join(last, last.c.ticket_id == Ticket.id)
-            .filter(Ticket.status != Status.CLOSED.value, last.c.at >= since)  # takes_answers, in SQL
-            .order_by(last.c.at.desc(), Ticket.id.desc()).first())
+    # the conversation the citizen answers is the one last replied in; closed since, the answer is the inbox's
+    # (never an older open ticket of the same number)
+    found = (Ticket.query.join(last, last.c.ticket_id == Ticket.id).filter(last.c.at >= since)
+             .order_by(last.c.at.desc(), Ticket.id.desc()).first())
+    return found if found is not None and takes_answers(found) else None

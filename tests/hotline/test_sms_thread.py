@@ -229,3 +229,18 @@ def test_an_sms_sent_before_the_reply_is_not_an_answer_to_it(app, hot):
     early = sms("另一件事：路灯不亮", now=at(2026, 11, 21, 10, 5), received_at="2026-11-21T09:00:00+08:00")
     assert early.status == "new" and early.ticket_id is None
     assert sms("谢谢", now=at(2026, 11, 21, 10, 6)).ticket_id == ticket.id
+
+
+def test_an_answer_to_a_closed_tickets_sms_does_not_land_on_an_older_open_ticket(app, hot):
+    """The citizen answers the last SMS they were sent. When its ticket has been closed since, the answer is a new
+    inbox item for an operator to read — not a message on another, older ticket of the same number."""
+    operator = make_user("operator", "op@x.cn")
+    older, newer = sms_ticket(operator, "电梯停运"), sms_ticket(operator, "路灯不亮")
+    sms_thread.reply_by_sms(older, text="电梯已报修", now=at(2026, 11, 20, 11, 0), actor=operator)
+    sms_thread.reply_by_sms(newer, text="路灯已修好", now=at(2026, 11, 21, 9, 0), actor=operator)
+    intake.direct_close(newer, answer="路灯已修好", now=at(2026, 11, 21, 9, 5), actor=operator)
+    callback.record_callback(newer, reached=True, resolved=True, satisfaction="satisfied",
+                             now=at(2026, 11, 21, 9, 10), actor=operator)
+    answer = sms("好的谢谢，路灯亮了", now=LATER)
+    assert answer.status == "new" and answer.ticket_id is None
+    assert not TicketMail.query.filter_by(ticket_id=older.id, direction="in", inbound_id=answer.id).count()
