@@ -17,6 +17,8 @@ from sqlalchemy import func
 from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
+from core.notifications.models import Notification
+from core.notifications.models import Status as Delivery
 from core.notifications.service import notify
 from hotline.common import ENTITY, free_text, log_event
 from hotline.mail_models import MailThread, TicketMail
@@ -60,6 +62,16 @@ def reply_by_sms(ticket: Ticket, *, text: Any, now: datetime, actor: Actor) -> T
 def takes_answers(ticket: Ticket) -> bool:
     """Whether an SMS answer may still join this ticket: not once it is closed (also a merged duplicate)."""
     return ticket.status != Status.CLOSED.value
+
+
+def delivery_of(messages: list[TicketMail]) -> dict[int, Delivery]:
+    """The outbox's word on each reply sent (待发送 / 发送中 / 已发送 / 发送失败), by message id: the desk sees
+    whether the citizen got it — a failed SMS (a landline, a gateway refusal) is not a silent 回复."""
+    ids = {m.notification_id: m.id for m in messages if m.direction == "out" and m.notification_id is not None}
+    if not ids:
+        return {}
+    rows = db.session.query(Notification.id, Notification.status).filter(Notification.id.in_(ids))
+    return {ids[n_id]: Delivery(status) for n_id, status in rows}
 
 
 def threaded_ticket(sender: str, *, at: datetime) -> Ticket | None:

@@ -233,9 +233,10 @@ def _page(t, kept=None):
     desk = access.sees_callers(current_user)
     thread = mail_intake.thread_of(t) if desk else None
     sms = sms_thread.thread_of(t) if desk else None
+    sms_messages = mail_intake.mails_of(t, "sms") if sms else []
     caller = caller_for(current_user, t)
     return render_template("hotline/ticket.html", mail_thread=thread,
-                           sms_thread=sms, sms_messages=mail_intake.mails_of(t, "sms") if sms else [],
+                           sms_thread=sms, sms_messages=sms_messages, sms_delivery=sms_thread.delivery_of(sms_messages),
                            sms_max=sms_thread.MAX_REPLY, sms_open=bool(sms) and sms_thread.takes_answers(t),
                            mail_token=mail_intake.token_of(t, thread) if thread else "",
                            mails=mail_intake.mails_of(t) if thread else [], t=t, clock=current_clock(t), now=now, kept=kept,

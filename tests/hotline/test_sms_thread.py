@@ -244,3 +244,19 @@ def test_an_answer_to_a_closed_tickets_sms_does_not_land_on_an_older_open_ticket
     answer = sms("好的谢谢，路灯亮了", now=LATER)
     assert answer.status == "new" and answer.ticket_id is None
     assert not TicketMail.query.filter_by(ticket_id=older.id, direction="in", inbound_id=answer.id).count()
+
+
+def test_the_desk_sees_whether_each_sms_reply_was_sent(desk_op):
+    """A reply the gateway refused (a landline, an unreachable number) reads 发送失败 on the ticket page, not as a
+    plain 回复 the citizen is assumed to have got."""
+    client, operator = desk_op
+    ticket = sms_ticket(operator)
+    sms_thread.reply_by_sms(ticket, text="已转交住建局", now=NOW, actor=operator)
+    sms_thread.reply_by_sms(ticket, text="明天上门维修", now=LATER, actor=operator)
+    first, second = TicketMail.query.filter_by(direction="out").order_by(TicketMail.id).all()
+    db.session.get(Notification, first.notification_id).status = "failed"
+    db.session.get(Notification, second.notification_id).status = "sent"
+    db.session.commit()
+    page = client.get(f"/hotline/tickets/{ticket.id}").get_data(as_text=True)
+    assert page.count("发送失败") == 1 and page.count("已发送") == 1
+    assert page.index("发送失败") < page.index("已转交住建局") < page.index("已发送") < page.index("明天上门维修")
