@@ -26,13 +26,13 @@ from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.inputs import parse_datetime
-from core.notifications.service import notify
 from core.workcounts import WorkCount
 from hotline import cti, intake, sms_thread
-from hotline.common import ENTITY, free_text, log_event
+from hotline.common import free_text, log_event
 from hotline.mail_models import InboundAttachment, InboundMessage, MailThread, TicketMail
 from hotline.mail_parse import ParsedMail, parse, thread_token
 from hotline.models import Ticket
+from hotline.replies import send_reply
 
 if TYPE_CHECKING:
     from hotline.common import Actor
@@ -339,17 +339,9 @@ def reply_by_mail(ticket: Ticket, *, text: Any, now: datetime, actor: Actor) -> 
     header_id = make_msgid(idstring=ticket.number or str(ticket.id), domain=own_domain())
     headers = {"Message-ID": header_id, "In-Reply-To": last_in or (ids[-1] if ids else ""),
                "References": " ".join(ids[-10:])}
-    with unit_of_work():
-        rows = notify("ticket_mail_reply", now=now, address=thread.address, channels=("email",),
-                      entity=(ENTITY, ticket.id), headers=headers,
+    return send_reply(ticket, thread, event="ticket_mail_reply", now=now, actor=actor, headers=headers,
+                      header_id=header_id,
                       context={"label": ticket.number, "token": token_of(ticket, thread), "text": body})
-        db.session.flush()  # the outbox row's id, for the mail record
-        mail = TicketMail(ticket_id=ticket.id, direction="out", at=now, address=thread.address,
-                          subject=rows[0].subject, body=rows[0].body, header_id=header_id,
-                          notification_id=rows[0].id, actor_id=getattr(actor, "id", None))
-        db.session.add(mail)
-        log_event(ticket, "mail_out", now=now, actor=actor, detail={"to": thread.address})
-    return mail
 
 
 def queue(statuses: Sequence[str] = ("new",), limit: int = 200) -> list[InboundMessage]:

@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 from sqlalchemy import func
 
-from core.db import unit_of_work
 from core.errors import ValidationError
 from core.extensions import db
 from core.notifications.models import Notification
 from core.notifications.models import Status as Delivery
-from core.notifications.service import notify
-from hotline.common import ENTITY, free_text, log_event
+from hotline.common import free_text
 from hotline.mail_models import MailThread, TicketMail
 from hotline.models import Ticket
+from hotline.replies import send_reply
 from hotline.states import Status
 
 if TYPE_CHECKING:
@@ -47,16 +46,8 @@ def reply_by_sms(ticket: Ticket, *, text: Any, now: datetime, actor: Actor) -> T
         raise ValidationError("该工单已办结，诉求人的回复短信不会再并入本工单，不能再通过短信往来回复", field="text")
     body = free_text(text, field="text", label="短信回复内容", max_len=MAX_REPLY, required=True, allow_nul=False,
                      missing="请填写短信回复内容")
-    with unit_of_work():
-        rows = notify("ticket_sms_reply", now=now, address=thread.address, channels=(CHANNEL,),
-                      entity=(ENTITY, ticket.id), context={"label": ticket.number, "text": body})
-        db.session.flush()  # the outbox row's id, for the message record
-        message = TicketMail(ticket_id=ticket.id, channel=CHANNEL, direction="out", at=now, address=thread.address,
-                             subject=rows[0].subject, body=rows[0].body, notification_id=rows[0].id,
-                             actor_id=getattr(actor, "id", None))
-        db.session.add(message)
-        log_event(ticket, "sms_out", now=now, actor=actor, detail={"to": thread.address})
-    return message
+    return send_reply(ticket, thread, event="ticket_sms_reply", now=now, actor=actor,
+                      context={"label": ticket.number, "text": body})
 
 
 def takes_answers(ticket: Ticket) -> bool:
