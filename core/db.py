@@ -5,9 +5,10 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, text, update
+from sqlalchemy import event, inspect, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import DateTime, Float, String, TypeDecorator
 
@@ -151,8 +152,6 @@ def _keep_written(session: Session, flush_context: Any) -> None:
 def _as_read(row: Any) -> None:
     """Make a written row's times what reading it back would give: UTCDateTime columns in UTC (an aware time in
     another zone is the same instant, shown differently)."""
-    from sqlalchemy import inspect
-    from sqlalchemy.orm.attributes import set_committed_value
     state = inspect(row)
     for column in state.mapper.columns:
         if isinstance(column.type, UTCDateTime):

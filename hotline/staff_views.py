@@ -234,7 +234,6 @@ def _page(t, kept=None):
     thread = mail_intake.thread_of(t) if desk else None
     sms = sms_thread.thread_of(t) if desk else None
     sms_messages = mail_intake.mails_of(t, "sms") if sms else []
-    caller = caller_for(current_user, t)
     return render_template("hotline/ticket.html", mail_thread=thread,
                            sms_thread=sms, sms_messages=sms_messages, sms_delivery=sms_thread.delivery_of(sms_messages),
                            sms_max=sms_thread.MAX_REPLY, sms_open=bool(sms) and sms_thread.takes_answers(t),
@@ -242,7 +241,7 @@ def _page(t, kept=None):
                            mails=mail_intake.mails_of(t) if thread else [], t=t, clock=current_clock(t), now=now, kept=kept,
                            verdict=handling_verdict(clock(t, "handling")),
                            urgency=open_urgency(current_clock(t), now),
-                           caller=caller,
+                           caller=caller_for(current_user, t),
                            departments=[d for d in active_departments() if d.kind != tiers.CENTRE],
                            suggestion=(dep, reason), actions=access.available_actions(current_user, t),
                            satisfaction=callback.SATISFACTION,
@@ -254,7 +253,7 @@ def _page(t, kept=None):
                            max_extension_workdays=MAX_EXTENSION_WORKDAYS, max_extension_hours=MAX_EXTENSION_HOURS,
                            transfers=linkage.transfers(t), services=linkage.EMERGENCY, transferable=linkage.transferable(t),
                            scope_channels=scope.CHANNELS, channels=intake.CHANNELS,
-                           disclosure=scope.disclosure_link(t, now) if access.sees_callers(current_user) else None,
+                           disclosure=scope.disclosure_link(t, now) if desk else None,
                            contact_clock=clock(t, "first_contact"),
                            supervision=supervision.panel(current_user, t, now), rounds=rounds.of_ticket(t),
                            kb=kb_answers.offered(current_user, t, now=now, query=request.args.get("kb")),
