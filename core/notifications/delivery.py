@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import or_, update
@@ -22,14 +22,43 @@ if TYPE_CHECKING:
 log = logging.getLogger("notifications")
 
 
-def _claim(notification_id: int, now: datetime) -> bool:
+def _claim(notification_ids: list[int], now: datetime) -> list[Notification]:
+    """Claim, in one statement, those of the rows that are pending and due (a row another job claimed, sent or
+    failed is left alone: a job that runs twice sends once), oldest first; they are returned detached, with the
+    values the claim wrote, to be sent without being read again."""
     with unit_of_work():
-        result = db.session.execute(
+        rows = db.session.execute(
             update(Notification)
-            .where(Notification.id == notification_id, Notification.status == Status.PENDING.value,
+            .where(Notification.id.in_(notification_ids), Notification.status == Status.PENDING.value,
                    or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
-            .values(status=Status.SENDING.value, claimed_at=now, attempts=Notification.attempts + 1))
-    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE: CursorResult
+            .values(status=Status.SENDING.value, claimed_at=now, attempts=Notification.attempts + 1)
+            .returning(Notification), execution_options={"populate_existing": True}).scalars().all()
+        for row in rows:
+            db.session.expunge(row)  # not expired by the commit: sent as claimed
+    return sorted(rows, key=lambda n: n.id)
+
+
+def _send(n: Notification, now: datetime) -> str:
+    """Hand one claimed row to its channel and record the outcome at once, in its own commit: a row sent is
+    marked sent before the next is tried (a slow gateway for the next never leaves it claimed as unsent)."""
+    cfg = current_app.config
+    try:
+        adapter_for(n.channel).send(n)
+    except Exception as exc:  # noqa: BLE001 - any adapter failure is recorded and retried
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        failed = n.attempts >= cfg["NOTIFY_MAX_ATTEMPTS"]
+        values = ({"status": Status.FAILED.value, "next_attempt_at": None} if failed else
+                  {"status": Status.PENDING.value,
+                   "next_attempt_at": now + retry_delay(n.attempts, cfg["NOTIFY_RETRY_SECONDS"])})
+        with unit_of_work():
+            db.session.execute(update(Notification).where(Notification.id == n.id)
+                               .values(last_error=error, **values))
+        log.warning("notification %s try %s failed: %s", n.id, n.attempts, error)
+        return "failed" if failed else "retry"
+    with unit_of_work():
+        db.session.execute(update(Notification).where(Notification.id == n.id)
+                           .values(status=Status.SENT.value, sent_at=utcnow(), last_error=None))  # the real moment
+    return "sent"
 
 
 @job
@@ -38,32 +67,17 @@ def deliver(notification_id: int, now: datetime) -> str:
 
     `now` is the time of whoever enqueued the delivery (the change or the flush): a row becomes
     claimable at next_attempt_at, and a retry is scheduled from it."""
-    if not _claim(notification_id, now):
-        return "skipped"  # already sent, being sent, failed, or not yet due
-    n = cast(Notification, db.session.get(Notification, notification_id, populate_existing=True))  # claimed: it exists
-    cfg = current_app.config
-    try:
-        adapter_for(n.channel).send(n)
-    except Exception as exc:  # noqa: BLE001 - any adapter failure is recorded and retried
-        with unit_of_work():
-            n.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if n.attempts >= cfg["NOTIFY_MAX_ATTEMPTS"]:
-                n.status, n.next_attempt_at = Status.FAILED.value, None
-            else:
-                n.status = Status.PENDING.value
-                n.next_attempt_at = now + retry_delay(n.attempts, cfg["NOTIFY_RETRY_SECONDS"])
-        log.warning("notification %s try %s failed: %s", n.id, n.attempts, n.last_error)
-        return "failed" if n.status == Status.FAILED.value else "retry"
-    with unit_of_work():
-        n.status, n.sent_at, n.last_error = Status.SENT.value, utcnow(), None  # the real moment it left
-    return "sent"
+    return deliver_all([notification_id], now)[0]
 
 
 @job
 def deliver_all(notification_ids: list[int], now: datetime) -> list[str]:
-    """Deliver the email/SMS rows one unit of work wrote (core/notifications/service.py notify): one job, each row
-    claimed and sent on its own as `deliver` does."""
-    return [deliver(notification_id, now) for notification_id in notification_ids]
+    """Deliver the email/SMS rows one unit of work wrote (core/notifications/service.py notify), or one row
+    (`deliver`): claimed together in one statement, then each sent and its outcome recorded on its own. The
+    outcome of each id, in the order given: sent, retry, failed, or skipped (not claimable: already sent, being
+    sent, failed, or not yet due)."""
+    outcome = {n.id: _send(n, now) for n in _claim(list(notification_ids), now)}
+    return [outcome.get(i, "skipped") for i in notification_ids]
 
 
 def flush_outbox(now: datetime, batch: int = 1000) -> dict[str, int]:

@@ -194,3 +194,47 @@ def test_the_batch_renderer_writes_what_render_writes():
             assert text_of(ctx) == render(event, ctx)
     with pytest.raises(KeyError):
         renderer("no_such_event")
+
+
+class Peeking:
+    """An SMS gateway that records, at each send, what the outbox says of the rows sent before (read in a
+    connection of its own, as another process would)."""
+    seen: list = []
+
+    def send(self, notification):
+        from core.extensions import db
+        with db.engine.connect() as c:
+            Peeking.seen.append((notification.id, dict(c.exec_driver_sql(
+                "SELECT id, status FROM notifications WHERE channel = 'sms'").all())))
+        if notification.address == "13800000000":
+            raise ConnectionError("gateway refused the number")
+
+
+def test_one_job_claims_its_rows_together_and_records_each_outcome_before_the_next_send(seeded, app, monkeypatch):
+    from core.notifications.delivery import deliver_all
+    monkeypatch.setitem(app.config, "NOTIFY_SMS_ADAPTER", "tests.core.test_notifications:Peeking")
+    monkeypatch.setitem(app.config, "NOTIFY_RETRY_SECONDS", (60,))
+    monkeypatch.setattr(Peeking, "seen", [])
+    # written without the after-commit delivery, as rows a worker finds in its job
+    rows = [Notification(created_at=NOW, event="test_message", channel="sms", address=a, subject="s", body="b",
+                         status=status, attempts=0, next_attempt_at=NOW)
+            for a, status in (("13800001111", "pending"), ("13800000000", "pending"), ("13800002222", "sent"),
+                              ("13800003333", "pending"))]
+    with unit_of_work() as session:
+        session.add_all(rows)
+    ids = [r.id for r in rows]
+    # the outcome of each id in the order given; the sent row is not claimed again, an unknown id is skipped
+    assert deliver_all([ids[3], ids[2], ids[1], ids[0], 10**9], NOW) == ["sent", "skipped", "retry", "sent",
+                                                                          "skipped"]
+    # sent in id order, each outcome committed before the next send: a slow gateway never leaves a sent row
+    # claimed as unsent
+    assert [(i, {k: v for k, v in seen.items() if k in ids}) for i, seen in Peeking.seen] == [
+        (ids[0], {ids[0]: "sending", ids[1]: "sending", ids[2]: "sent", ids[3]: "sending"}),
+        (ids[1], {ids[0]: "sent", ids[1]: "sending", ids[2]: "sent", ids[3]: "sending"}),
+        (ids[3], {ids[0]: "sent", ids[1]: "pending", ids[2]: "sent", ids[3]: "sending"})]
+    after = {n.id: n for n in Notification.query.filter(Notification.id.in_(ids))}
+    assert [(after[i].status, after[i].attempts) for i in ids] == [("sent", 1), ("pending", 1), ("sent", 0),
+                                                                    ("sent", 1)]
+    assert after[ids[1]].next_attempt_at == NOW + timedelta(seconds=60)
+    assert after[ids[1]].last_error == "ConnectionError: gateway refused the number"
+    assert deliver_all(ids, NOW) == ["skipped", "skipped", "skipped", "skipped"]  # the retry is not due yet
