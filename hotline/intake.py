@@ -64,13 +64,14 @@ def create_ticket(data: Mapping[str, Any], *, channel: str, received_at: datetim
         db.session.add(ticket)
         db.session.flush()
         ticket.number = f"RX-{received_at.astimezone(get_schedule().tz).year}-{ticket.id:06d}"
-        # the caller's access code for the status look-up: on the receipt page once, and by SMS
-        ticket.access_code = lookup.issue(ENTITY, ticket.id, now=now, new=True, label=f"12345 工单 {ticket.number} ",
-                                          phone=ticket.caller_phone)
         log_event(ticket, "created", now=received_at, actor=actor,
                detail={"number": ticket.number, "channel": channel, "type": ticket.type,
                        "category": ticket.category_code, "urgency": ticket.urgency})
         dispatch_clock = start(ticket, "dispatch", at=received_at, actor=actor, on_receipt=True)
+        # the caller's access code for the status look-up: on the receipt page once, and by SMS (written with the
+        # acceptance SMS, after the clock: the outbox rows of the intake go in one statement)
+        ticket.access_code = lookup.issue(ENTITY, ticket.id, now=now, new=True, label=f"12345 工单 {ticket.number} ",
+                                          phone=ticket.caller_phone)
         tell_caller(ticket, "ticket_accepted", now=now, context={"due": zh_moment(dispatch_clock.due_at)})
         if channel == "110":
             linkage.record_incoming(ticket, at=received_at, actor=actor)

@@ -33,7 +33,14 @@ _cache: dict[tuple[str, int], WorkCalendar] = {}  # (database uri, version) -> W
 
 
 def current_version() -> int:
-    row = db.session.get(CalendarVersion, 1)
+    """The calendar's version as this unit of work sees it, read without flushing its pending rows (an intake's
+    ticket, audit and outbox rows are written together, not once for this read): a version row this unit of
+    work added and has not flushed yet counts as it stands."""
+    pending = next((o for o in db.session.new if isinstance(o, CalendarVersion)), None)
+    if pending is not None:
+        return pending.version
+    with db.session.no_autoflush:
+        row = db.session.get(CalendarVersion, 1)
     return row.version if row else 0
 
 
