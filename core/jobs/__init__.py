@@ -67,7 +67,7 @@ def dispatch_all(jobs: list[tuple[Callable[..., object], tuple[Any, ...], dict[s
     """Hand jobs to RQ in one pipeline (one round trip), each queue's in order; without REDIS_URL run them
     in-process one after another. Failures are logged, never raised (the outbox is the source of truth)."""
     url = current_app.config["REDIS_URL"]
-    if not url or len(jobs) == 1:
+    if not url:
         for func, args, kwargs, queue in jobs:
             dispatch(func, args, kwargs, queue)
         return
