@@ -62,9 +62,9 @@ def notify(event: str, *, now: datetime, context: dict[str, Any], user: User | N
 
 
 class _Outbox(list[tuple[Notification, datetime]]):
-    """The email/SMS rows of one unit of work: delivered by one job after its commit (core/db.py after_commit_once),
-    each row still claimed on its own (core/notifications/delivery.py), with its id known by then — no flush for it
-    here."""
+    """The email/SMS rows of one unit of work: delivered by one job after its commit (core/db.py after_commit_once;
+    core/notifications/delivery.py claims them together and records each outcome on its own), with their ids known
+    by then — no flush for them here."""
 
     def __call__(self) -> None:
         from core.jobs import dispatch
