@@ -101,9 +101,18 @@ class Pair:
         self.wait_for(self.replica_port, "SELECT pg_get_wal_replay_pause_state() = 'paused'")
 
     def catch_up(self) -> None:
-        """Resume replay (if paused) and wait until the replica has replayed all the primary has written."""
+        """Resume replay (if paused) and wait until the replica has replayed every commit the primary made.
+
+        The primary commits asynchronously (synchronous_commit = off, SETTINGS): a commit's WAL record may still be
+        in its WAL buffers, beyond pg_current_wal_lsn() (the write position), and waiting for that position let a
+        just-published record miss on the replica once in a while. So first one transaction that writes WAL (a
+        transactional logical message: no table touched) commits synchronously — its commit flushes the WAL up to
+        itself, every earlier commit included; a transaction that wrote no WAL would commit asynchronously anyway —
+        and the wait is for the flush position after it."""
         self.sql(self.replica_port, "SELECT pg_wal_replay_resume()")
-        lsn = self.sql(self.primary_port, "SELECT pg_current_wal_lsn()")
+        self.sql(self.primary_port, "SELECT set_config('synchronous_commit', 'on', true), "
+                                    "pg_logical_emit_message(true, 'gk-test', 'catch up')")
+        lsn = self.sql(self.primary_port, "SELECT pg_current_wal_flush_lsn()")
         self.wait_for(self.replica_port, f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn")
 
     def remove(self) -> None:
