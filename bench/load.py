@@ -3,7 +3,7 @@ as in production, keep-alive HTTP clients (threads of this process, closed loop 
 and the figures of a run (throughput, p50/p95/p99, errors) with the ratio to a reference measured in the
 same run.
 
-Settings: BENCH_CLIENTS (50), BENCH_WORKERS (4), BENCH_THREADS (8: gunicorn gthread), BENCH_WARMUP (seconds of
+Settings: BENCH_CLIENTS (50), BENCH_WORKERS (4), BENCH_THREADS (4: gunicorn gthread), BENCH_WARMUP (seconds of
 unmeasured load before each measured run, 5)."""
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 50))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
-THREADS = int(os.environ.get("BENCH_THREADS", 8))
+# the page unit's settings in production (deploy/gk-web.service: --workers 4 --threads 4); until 2026-12-01 the
+# benchmarks ran 8 threads, which on 2 cores queued more requests per process behind one GIL (bench/RESULTS.md)
+THREADS = int(os.environ.get("BENCH_THREADS", 4))
 WARMUP = float(os.environ.get("BENCH_WARMUP", 5))
 
 # A request: method, path, body (bytes or None), headers, and a key the caller checks afterwards (or None).
