@@ -38,6 +38,20 @@ def _claim(notification_ids: list[int], now: datetime) -> list[Notification]:
     return sorted(rows, key=lambda n: n.id)
 
 
+def _still_claimed(n: Notification, now: datetime) -> bool:
+    """Whether the job still holds its claim on `n` when its turn to be sent comes. The outbox flush takes back a
+    claim older than NOTIFY_SENDING_TIMEOUT (by its `now`, a worker that died) and gives the row to another job;
+    a row claimed with the others of its job waits for their sends, so once that time has passed the row is looked
+    at again: still sending, with the attempt and the time of this claim (a resend starts the attempts anew).
+    Before it no flush can have taken it back (no read)."""
+    if utcnow() <= now + timedelta(seconds=current_app.config["NOTIFY_SENDING_TIMEOUT"]):
+        return True
+    with unit_of_work():
+        return db.session.query(Notification.id).filter(
+            Notification.id == n.id, Notification.status == Status.SENDING.value,
+            Notification.attempts == n.attempts, Notification.claimed_at == n.claimed_at).first() is not None
+
+
 def _send(n: Notification, now: datetime) -> str:
     """Hand one claimed row to its channel and record the outcome at once, in its own commit: a row sent is
     marked sent before the next is tried (a slow gateway for the next never leaves it claimed as unsent)."""
@@ -75,8 +89,8 @@ def deliver_all(notification_ids: list[int], now: datetime) -> list[str]:
     """Deliver the email/SMS rows one unit of work wrote (core/notifications/service.py notify), or one row
     (`deliver`): claimed together in one statement, then each sent and its outcome recorded on its own. The
     outcome of each id, in the order given: sent, retry, failed, or skipped (not claimable: already sent, being
-    sent, failed, or not yet due)."""
-    outcome = {n.id: _send(n, now) for n in _claim(list(notification_ids), now)}
+    sent, failed, or not yet due; or its claim taken back by the flush before its turn came)."""
+    outcome = {n.id: _send(n, now) for n in _claim(list(notification_ids), now) if _still_claimed(n, now)}
     return [outcome.get(i, "skipped") for i in notification_ids]
 
 

@@ -1,6 +1,7 @@
 """Notifications in the embedded mode (no Redis): outbox rows, delivery, retries, inbox, templates, SMTP."""
 import json
 import socket
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -238,3 +239,48 @@ def test_one_job_claims_its_rows_together_and_records_each_outcome_before_the_ne
     assert after[ids[1]].next_attempt_at == NOW + timedelta(seconds=60)
     assert after[ids[1]].last_error == "ConnectionError: gateway refused the number"
     assert deliver_all(ids, NOW) == ["skipped", "skipped", "skipped", "skipped"]  # the retry is not due yet
+
+
+class FlushedMeanwhile:
+    """An SMS gateway so slow at the first send that the per-minute outbox flush runs meanwhile (in a process of
+    its own, as the scheduler would), past NOTIFY_SENDING_TIMEOUT after the job's `now`: it takes back every claim
+    of the job as a dead worker's and delivers those rows again."""
+    sent: list = []
+    app = None
+    flush_at = None
+
+    def send(self, notification):
+        FlushedMeanwhile.sent.append(notification.id)
+        if len(FlushedMeanwhile.sent) == 1:
+            def scheduler():
+                with FlushedMeanwhile.app.app_context():
+                    flush_outbox(FlushedMeanwhile.flush_at)
+            other = threading.Thread(target=scheduler)
+            other.start()
+            other.join()
+
+
+def test_a_claim_taken_back_by_the_flush_before_its_send_is_not_sent_by_the_job_too(seeded, app, monkeypatch):
+    from core.db import utcnow
+    from core.extensions import db
+    from core.notifications.delivery import deliver_all
+    timeout = timedelta(seconds=app.config["NOTIFY_SENDING_TIMEOUT"])
+    enqueued = utcnow() - timeout - timedelta(minutes=1)  # a job that starts late (a queue that backed up)
+    monkeypatch.setitem(app.config, "NOTIFY_SMS_ADAPTER", "tests.core.test_notifications:FlushedMeanwhile")
+    monkeypatch.setattr(FlushedMeanwhile, "sent", [])
+    monkeypatch.setattr(FlushedMeanwhile, "app", app)
+    monkeypatch.setattr(FlushedMeanwhile, "flush_at", utcnow())
+    rows = [Notification(created_at=enqueued, event="test_message", channel="sms", address=a, subject="s",
+                         body="b", status="pending", attempts=0, next_attempt_at=enqueued)
+            for a in ("13800001111", "13800002222", "13800003333")]
+    with unit_of_work() as session:
+        session.add_all(rows)
+    ids = [r.id for r in rows]
+    # The first row was being handed over when its claim was taken back: sent twice, as before one job claimed
+    # several (the gateway's idempotency key, the notification id, is for that). The others had not been handed
+    # over: the flush's jobs sent them, this job leaves them.
+    assert deliver_all(ids, enqueued) == ["sent", "skipped", "skipped"]
+    assert sorted(FlushedMeanwhile.sent) == sorted([ids[0], *ids])
+    db.session.expire_all()
+    assert [(n.status, n.attempts) for n in Notification.query.filter(Notification.id.in_(ids))
+            .order_by(Notification.id)] == [("sent", 2)] * 3
