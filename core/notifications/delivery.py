@@ -38,13 +38,19 @@ def _claim(notification_ids: list[int], now: datetime) -> list[Notification]:
     return sorted(rows, key=lambda n: n.id)
 
 
+def claim_timeout() -> timedelta:
+    """How long a claim holds (NOTIFY_SENDING_TIMEOUT): an older one is a worker that died, and the flush takes
+    it back (flush_outbox); a job's own row past it is looked at again before its send (_still_claimed)."""
+    return timedelta(seconds=current_app.config["NOTIFY_SENDING_TIMEOUT"])
+
+
 def _still_claimed(n: Notification, now: datetime) -> bool:
     """Whether the job still holds its claim on `n` when its turn to be sent comes. The outbox flush takes back a
     claim older than NOTIFY_SENDING_TIMEOUT (by its `now`, a worker that died) and gives the row to another job;
     a row claimed with the others of its job waits for their sends, so once that time has passed the row is looked
     at again: still sending, with the attempt and the time of this claim (a resend starts the attempts anew).
     Before it no flush can have taken it back (no read)."""
-    if utcnow() <= now + timedelta(seconds=current_app.config["NOTIFY_SENDING_TIMEOUT"]):
+    if utcnow() <= now + claim_timeout():  # `now` is the claim's claimed_at
         return True
     with unit_of_work():
         return db.session.query(Notification.id).filter(
@@ -96,11 +102,10 @@ def deliver_all(notification_ids: list[int], now: datetime) -> list[str]:
 
 def flush_outbox(now: datetime, batch: int = 1000) -> dict[str, int]:
     """Re-queue stale claims (a worker died mid-send) and dispatch every email/SMS that is due."""
-    timeout = timedelta(seconds=current_app.config["NOTIFY_SENDING_TIMEOUT"])
     with unit_of_work():
         reclaimed = db.session.execute(
             update(Notification)
-            .where(Notification.status == Status.SENDING.value, Notification.claimed_at < now - timeout)
+            .where(Notification.status == Status.SENDING.value, Notification.claimed_at < now - claim_timeout())
             .values(status=Status.PENDING.value, next_attempt_at=now)).rowcount  # type: ignore[attr-defined]
     dispatched, last = 0, None
     while True:
