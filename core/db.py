@@ -170,7 +170,7 @@ def claim_once(row: Any, column: str, value: Any) -> bool:
     done = db.session.execute(update(model).where(model.id == row.id, col.is_(None)).values({column: value}),
                               execution_options={"synchronize_session": False}).rowcount  # type: ignore[attr-defined]  # an UPDATE: CursorResult
     if done:
-        db.session.refresh(row)
+        set_committed_value(row, column, value)  # as written (a refresh would read the row, and drop pending changes)
         db.session.info.get(WRITTEN, []).append(row)
     return bool(done)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit, live
@@ -240,8 +241,9 @@ def _new_call(ev, *, pbx, now, actor):
 def _answered_by(call, ev):
     extension = ev.answering or (ev.extensions[0] if len(ev.extensions) == 1 else None)
     if extension is not None:
-        agent = db.session.get(Agent, extension)
-        call.extension, call.user_id = extension, agent.user_id if agent else None
+        # the operator signed in there, or None (Agent.user_id is never NULL)
+        call.extension, call.user_id = extension, db.session.scalar(
+            select(Agent.user_id).where(Agent.extension == extension))
 
 
 def _apply(call, ev, *, now, actor):
@@ -257,9 +259,9 @@ def _apply(call, ev, *, now, actor):
             audit.log_change(now=now, actor=actor, entity_kind=ENTITY, entity_id=call.id, action="transferred",
                              before={"extension": before}, after={"extension": call.extension})
             return True  # put through to another extension: its operator gets the caller
+        _answered_by(call, ev)  # read before the change: the call is written in one UPDATE (or not: 409)
         transition(WORKFLOW, call, CallState.ANSWERED, "answer", now=now, actor=actor)  # 409 once ended
         call.answered_at = now
-        _answered_by(call, ev)
         return True
     if state is CallState.ENDED:
         return False
@@ -273,7 +275,8 @@ def _messages(call, ev):
     if call.direction != "in":
         return []
     extensions = {e for e in call.rung.split(",") if e} | (set(ev.extensions) if ev.event == "newCall" else set())
-    users = {a.user_id for a in Agent.query.filter(Agent.extension.in_(sorted(extensions)))} if extensions else set()
+    users = set(db.session.scalars(select(Agent.user_id).where(Agent.extension.in_(sorted(extensions))))) \
+        if extensions else set()
     if call.user_id is not None:
         users.add(call.user_id)
     event = "answer" if call.status == CallState.ANSWERED.value and ev.event == "answer" else ev.event

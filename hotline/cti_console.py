@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from core import audit
 from core.db import claim_once, unit_of_work
@@ -120,7 +121,7 @@ def calls_of(ticket: Ticket) -> list[Call]:
 
 def recent_calls(phone: str | None = None, limit: int = CALL_LOG_LIMIT) -> list[Call]:
     """The call log, newest first; with `phone`, only that caller's calls."""
-    query = Call.query
+    query = Call.query.options(joinedload(Call.user), joinedload(Call.ticket).load_only(Ticket.number, raiseload=True))
     if phone:
         query = query.filter(Call.phone.in_(phone_variants(phone)))
     return query.order_by(Call.created_at.desc(), Call.id.desc()).limit(limit).all()

@@ -28,8 +28,10 @@ class Call(db.Model):
     created_at = db.Column(UTCDateTime(), nullable=False)
     ticket_id = db.Column(db.Integer, db.ForeignKey("tickets.id"), nullable=True, index=True)
 
-    user = db.relationship("User", lazy="joined")
-    ticket = db.relationship("Ticket", lazy="joined")
+    # loaded when read (the call log joins them itself: hotline.cti_console.recent_calls); an event or a link
+    # reads the call's own columns only
+    user = db.relationship("User")
+    ticket = db.relationship("Ticket")
 
     __table_args__ = (
         db.UniqueConstraint("pbx", "call_id", name="uq_cti_calls_pbx_call"),
@@ -47,4 +49,4 @@ class Agent(db.Model):
     user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, unique=True)
     since = db.Column(UTCDateTime(), nullable=False)
 
-    user = db.relationship("User", lazy="joined")
+    user = db.relationship("User")

@@ -37,11 +37,12 @@ def production_jobs(app, redis_url, monkeypatch):
 
 @contextlib.contextmanager
 def counted():
-    """SQL statements (first line of each) and commits on the app's engine while inside."""
-    seen = {"sql": [], "commits": 0}
+    """SQL statements (first line of each; all of it under "full") and commits on the app's engine while inside."""
+    seen = {"sql": [], "full": [], "commits": 0}
 
     def on_sql(conn, cursor, statement, params, context, executemany):
         seen["sql"].append(statement.split("\n")[0][:100])
+        seen["full"].append(statement)
 
     def on_commit(conn):
         seen["commits"] += 1
@@ -113,3 +114,51 @@ def test_the_201_of_a_call_and_of_a_retried_key_equal_a_later_get(api, client):
     shown = _get(client, desk, created).get_json()
     assert created.get_json() == shown and [c["call_id"] for c in shown["calls"]] == ["call-9"]
     assert "call_linked" in [e["action"] for e in shown["timeline"]]
+
+
+# Statements of each event of one call from the telephone system (the caller rings extension 8001, where an
+# operator is signed in), and of the console's save linked to it. An event reads the call's own row and the user
+# ids signed in at its extensions, never a user, ticket or department row (the call's relationships load when read:
+# before, each event read 145 columns of joined users, tickets and departments, and the link read them back).
+# On SQLite one fewer each: no lock (it has one writer at a time already).
+EVENT_STATEMENTS = {
+    # lock, the call (none yet), INSERT call, its audit row, who is at the extensions rung
+    "newCall": 5,
+    # lock, the call, who is at the answering extension, the transition's audit row, one UPDATE, who to tell
+    "answer": 6,
+    # lock, the call, the audit row, one UPDATE, who to tell
+    "hangup": 5,
+}
+LOCK = {"postgresql": 1, "sqlite": 0}
+# the API intake's (above) + the call read by its id, its link (one conditional UPDATE, nothing read back) and the
+# link's audit row
+LINKED_SAVE = {dialect: n + 3 for dialect, n in STATEMENTS.items()}
+
+
+def test_a_call_s_events_and_its_linked_save_read_no_joined_rows(api, client, production_jobs):
+    from hotline import cti_console
+    from tests.conftest import make_user
+    desk = api("operator", login="op@x.cn")
+    assert desk.post("/tickets", CALL, now=T).status_code == 201  # token used, calendar cached
+    cti_console.sign_in(make_user("operator", "op2@x.cn"), "8001", now=T)
+    for warm in ("newCall", "answer", "hangup"):  # the token and the calendar in hand, as in a running service
+        with pinned(client.application, T):
+            client.post("/api/v1/cti", json=event(warm, "call-0", user=["8001"]), headers=PBX)
+    for name in EVENT_STATEMENTS:
+        with counted() as seen, pinned(client.application, T):
+            resp = client.post("/api/v1/cti", json=event(name, "call-8", user=["8001"]), headers=PBX)
+        assert resp.status_code == 200 and resp.get_json()["changed"], resp.get_json()
+        lock = LOCK[db.engine.dialect.name]
+        assert len(seen["sql"]) == EVENT_STATEMENTS[name] - 1 + lock, "\n".join(seen["sql"])
+        read = [s for s in seen["full"] if s.lstrip().startswith("SELECT")]
+        assert len(read) == 2 + lock + (name == "answer") and not [
+            s for s in read if any(t in s for t in ("users", "tickets", "departments"))], read
+    call = Call.query.filter_by(call_id="call-8").one()
+    assert (call.status, call.extension) == ("ended", "8001") and call.user.email == "op2@x.cn"
+    db.session.expunge(call)  # the request reads it, as a console's save in another process does
+    with counted() as seen:
+        created = desk.post("/tickets", {**CALL, "call_id": call.id}, now=T)
+    assert created.status_code == 201, created.get_json()
+    assert (len(seen["sql"]), seen["commits"]) == (LINKED_SAVE[db.engine.dialect.name], 1), "\n".join(seen["sql"])
+    db.session.expire_all()
+    assert Call.query.filter_by(call_id="call-8").one().ticket.number == created.get_json()["number"]
