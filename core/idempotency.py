@@ -97,16 +97,17 @@ def fingerprint() -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _find(scope: str, key: str, now: datetime) -> IdempotencyKey | None:
-    row = IdempotencyKey.query.filter_by(scope=scope, key=key).one_or_none()
-    return row if row is None or row.expires_at > now else None
+def _find(scope: str, key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.query.filter_by(scope=scope, key=key).one_or_none()
 
 
-def _claim(scope: str, key: str, digest: str, now: datetime) -> IdempotencyKey | None:
-    """INSERT the key row in the current transaction; None when another request holds or has used the key (the
-    unique index made this INSERT wait for it on PostgreSQL), after which the session is rolled back."""
-    db.session.query(IdempotencyKey).filter(IdempotencyKey.scope == scope, IdempotencyKey.key == key,
-                                            IdempotencyKey.expires_at <= now).delete(synchronize_session=False)
+def _claim(scope: str, key: str, digest: str, now: datetime, expired: bool) -> IdempotencyKey | None:
+    """INSERT the key row in the current transaction (after deleting the `expired` row of the key, when one was
+    found); None when another request holds or has used the key (the unique index made this INSERT wait for it on
+    PostgreSQL), after which the session is rolled back."""
+    if expired:
+        db.session.query(IdempotencyKey).filter(IdempotencyKey.scope == scope, IdempotencyKey.key == key,
+                                                IdempotencyKey.expires_at <= now).delete(synchronize_session=False)
     row = IdempotencyKey(scope=scope, key=key, fingerprint=digest, created_at=now, expires_at=now + KEEP)
     db.session.add(row)
     try:
@@ -144,14 +145,15 @@ def run_once(scope: str, key: str, view: Callable[[], ResponseReturnValue], *,
     """The rule: the stored answer for a used key, 422 for a used key with another body, else the view once."""
     digest, now = fingerprint(), utcnow()
     for _ in range(3):  # a holder that rolled back frees the key: claim it then
-        found = _find(scope, key, now)
-        if found is not None:
+        found = _find(scope, key)
+        expired = found is not None and found.expires_at <= now  # a used key lives KEEP: then it is free again
+        if found is not None and not expired:
             if check_body and found.fingerprint != digest:
                 return conflict(422, OTHER_BODY)
             if found.status is None and found.location is None:
                 break
             return replay(found)
-        row = _claim(scope, key, digest, now)
+        row = _claim(scope, key, digest, now, expired)
         if row is not None:
             return _run_claimed(row, view, keep)
     response = make_response(conflict(409, IN_PROGRESS))

@@ -80,6 +80,8 @@ def threaded_ticket(sender: str, *, at: datetime) -> Ticket | None:
             .group_by(TicketMail.ticket_id).subquery())
     # the conversation the citizen answers is the one last replied in; closed since, the answer is the inbox's
     # (never an older open ticket of the same number)
-    found = (Ticket.query.join(last, last.c.ticket_id == Ticket.id).filter(last.c.at >= since)
-             .order_by(last.c.at.desc(), Ticket.id.desc()).first())
-    return found if found is not None and takes_answers(found) else None
+    # (its id first: most SMS answer no reply, and the ticket's row is read only for one that does)
+    found = (db.session.query(last.c.ticket_id).filter(last.c.at >= since)
+             .order_by(last.c.at.desc(), last.c.ticket_id.desc()).limit(1).scalar())
+    ticket = db.session.get(Ticket, found) if found is not None else None
+    return ticket if ticket is not None and takes_answers(ticket) else None

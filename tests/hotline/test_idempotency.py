@@ -84,6 +84,18 @@ def test_keys_expire_after_24_hours(client, operator):
     assert _post(client, operator, key="k").status_code == 201 and Ticket.query.count() == 2
 
 
+def test_an_expired_key_not_yet_purged_is_free_again(client, operator):
+    assert _post(client, operator, key="k").status_code == 201
+    assert _post(client, operator, key="k").headers["Idempotent-Replayed"] == "true"  # within 24 hours: replayed
+    next_day = {"Authorization": operator["Authorization"]}
+    with pinned(client.application, at(2026, 11, 21, 9, 6)):  # 24 hours and a minute later; the purge not run yet
+        again = client.post("/api/v1/tickets", json=CALL, headers={**next_day, "Idempotency-Key": "k"})
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert Ticket.query.count() == 2
+    db.session.expire_all()
+    assert [r.created_at for r in IdempotencyKey.query.all()] == [at(2026, 11, 21, 9, 6)]  # the old row replaced
+
+
 def test_parallel_requests_with_one_key_make_one_ticket(app, client, operator, backend):
     if backend[0] != "postgresql":
         pytest.skip("threads against one SQLite file prove nothing about the unique index")
