@@ -28,8 +28,8 @@ class Call(db.Model):
     created_at = db.Column(UTCDateTime(), nullable=False)
     ticket_id = db.Column(db.Integer, db.ForeignKey("tickets.id"), nullable=True, index=True)
 
-    # loaded when read (the call log joins them itself: hotline.cti_console.recent_calls); an event or a link
-    # reads the call's own columns only
+    # loaded when read (the call log joins the user and reads the ticket's number itself:
+    # hotline.cti_console.recent_calls); an event or a link reads the call's own columns only
     user = db.relationship("User")
     ticket = db.relationship("Ticket")
 

@@ -5,6 +5,7 @@ fills the console, and saving links the ticket to the call (page and API)."""
 import json
 
 import pytest
+from sqlalchemy import event as sa_event
 
 from config import TestingConfig
 from core.audit import history
@@ -351,3 +352,31 @@ def test_the_call_log_page(client, operators):
     assert "已接听，已挂断" in page and "120 秒" in page and "未接听（占线）" in page and "测试operator" in page
     mine = client.get("/hotline/calls", query_string={"phone": "+86 139 0000 2222"}).get_data(as_text=True)
     assert "未接听（占线）" in mine and "已接听，已挂断" not in mine
+
+
+def test_the_call_log_leaves_no_half_read_ticket_in_the_session(client, operators):
+    """The call log shows each linked call's ticket number only: it reads that column, never a ticket row of one
+    column — such a row stays in the session, and a later read of the ticket there (db.session.get, as the ticket
+    page does) would raise on any other attribute (a 500). Nor the tickets' departments, category, co-handlers and
+    callbacks, which the log does not show."""
+    login(client, "op1@x.cn")
+    post(client, {**event("newCall"), "user[]": ["8001"]}, form=True)
+    post(client, event("answer", answeringNumber="8001"))
+    assert log_call(client, caller_phone="13800001111", call_id=str(the_call().id)).status_code == 302
+    db.session.expire_all()
+    ticket_id, number = db.session.query(Ticket.id, Ticket.number).one()
+    statements = []
+
+    def on_sql(conn, cursor, statement, *args):
+        statements.append(statement)
+    sa_event.listen(db.engine, "before_cursor_execute", on_sql)
+    try:
+        page = client.get("/hotline/calls")
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", on_sql)
+    assert page.status_code == 200 and f">{number}</a>" in page.get_data(as_text=True)
+    log = [s for s in statements if "cti_calls" in s]
+    assert len(log) == 1 and "hotline_categories" not in log[0] and "tickets.number" in log[0], log
+    assert not [s for s in statements if "FROM ticket_co_handlers" in s or "FROM callback_attempts" in s], statements
+    assert db.session.get(Ticket, ticket_id).content  # the session holds no ticket row read in part
+    assert client.get(f"/hotline/tickets/{ticket_id}").status_code == 200  # the tests' client shares the session
