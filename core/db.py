@@ -167,12 +167,19 @@ def claim_once(row: Any, column: str, value: Any) -> bool:
     the same feedback at once: one wins, the other is told — never a silent overwrite)."""
     model = type(row)
     col = getattr(model, column)
-    done = db.session.execute(update(model).where(model.id == row.id, col.is_(None)).values({column: value}),
-                              execution_options={"synchronize_session": False}).rowcount  # type: ignore[attr-defined]  # an UPDATE: CursorResult
-    if done:
-        set_committed_value(row, column, value)  # as written (a refresh would read the row, and drop pending changes)
-        db.session.info.get(WRITTEN, []).append(row)
-    return bool(done)
+    # the UPDATE returns the row as it now is (no statement more): what another request committed to its other
+    # columns since `row` was read (a call's hangup while its ticket is saved) is in it, as a refresh would read
+    keys = [attr.key for attr in inspect(model).column_attrs]
+    written = db.session.execute(update(model).where(model.id == row.id, col.is_(None)).values({column: value})
+                                 .returning(*(getattr(model, key) for key in keys)),
+                                 execution_options={"synchronize_session": False}).first()
+    if written is None:
+        return False
+    for key, current in zip(keys, written):
+        set_committed_value(row, key, current)
+    db.session.expire(row, [rel.key for rel in inspect(model).relationships])  # loaded again when read
+    db.session.info.get(WRITTEN, []).append(row)
+    return True
 
 
 def after_commit(callback: Callable[[], object]) -> None:

@@ -116,6 +116,34 @@ def test_the_201_of_a_call_and_of_a_retried_key_equal_a_later_get(api, client):
     assert "call_linked" in [e["action"] for e in shown["timeline"]]
 
 
+def test_the_201_of_a_call_hung_up_while_its_ticket_is_saved_equals_a_later_get(api, client, monkeypatch):
+    """The console's save reads the call, then links it in one conditional UPDATE; a hangup event committed in
+    between (another request) is in the row that UPDATE returns, and so in the 201: the answer never shows the
+    call as it was before the save's own write."""
+    from hotline import cti_console
+    for name in ("newCall", "answer"):
+        with pinned(client.application, T):
+            assert client.post("/api/v1/cti", json=event(name, "call-7"), headers=PBX).status_code == 200
+    call = Call.query.filter_by(call_id="call-7").one()
+    assert call.status == "answered"
+    desk = api("operator", login="op@x.cn")
+    read = cti_console.call_for_link
+
+    def then_hung_up(text):
+        found = read(text)
+        calls = Call.__table__
+        with db.engine.begin() as other:  # the PBX's hangup, committed by another request meanwhile
+            other.execute(calls.update().where(calls.c.id == found.id)
+                          .values(status="ended", ended_at=T, cause="normalClearing"))
+        return found
+    monkeypatch.setattr(cti_console, "call_for_link", then_hung_up)
+    created = desk.post("/tickets", {**CALL, "call_id": call.id}, now=T)
+    assert created.status_code == 201, created.get_json()
+    shown = _get(client, desk, created).get_json()
+    assert [c["status"] for c in shown["calls"]] == ["ended"]
+    assert created.get_json() == shown
+
+
 # Statements of each event of one call from the telephone system (the caller rings extension 8001, where an
 # operator is signed in), and of the console's save linked to it. An event reads the call's own row and the user
 # ids signed in at its extensions, never a user, ticket or department row (the call's relationships load when read:
@@ -130,8 +158,8 @@ EVENT_STATEMENTS = {
     "hangup": 5,
 }
 LOCK = {"postgresql": 1, "sqlite": 0}
-# the API intake's (above) + the call read by its id, its link (one conditional UPDATE, nothing read back) and the
-# link's audit row
+# the API intake's (above) + the call read by its id, its link (one conditional UPDATE, returning the row: no
+# SELECT) and the link's audit row
 LINKED_SAVE = {dialect: n + 3 for dialect, n in STATEMENTS.items()}
 
 
