@@ -241,9 +241,12 @@ def _new_call(ev, *, pbx, now, actor):
 def _answered_by(call, ev):
     extension = ev.answering or (ev.extensions[0] if len(ev.extensions) == 1 else None)
     if extension is not None:
-        # the operator signed in there, or None (Agent.user_id is never NULL)
-        call.extension, call.user_id = extension, db.session.scalar(
-            select(Agent.user_id).where(Agent.extension == extension))
+        call.extension, call.user_id = extension, next(iter(_signed_in([extension])), None)
+
+
+def _signed_in(extensions):
+    """The ids of the operators signed in at `extensions` (one per extension at most; their ids only)."""
+    return set(db.session.scalars(select(Agent.user_id).where(Agent.extension.in_(sorted(extensions)))))
 
 
 def _apply(call, ev, *, now, actor):
@@ -275,8 +278,7 @@ def _messages(call, ev):
     if call.direction != "in":
         return []
     extensions = {e for e in call.rung.split(",") if e} | (set(ev.extensions) if ev.event == "newCall" else set())
-    users = set(db.session.scalars(select(Agent.user_id).where(Agent.extension.in_(sorted(extensions))))) \
-        if extensions else set()
+    users = _signed_in(extensions) if extensions else set()
     if call.user_id is not None:
         users.add(call.user_id)
     event = "answer" if call.status == CallState.ANSWERED.value and ev.event == "answer" else ev.event
